@@ -1,0 +1,2 @@
+/** `@medseal/example-fhir-server`. @module */
+export {}

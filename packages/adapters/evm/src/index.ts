@@ -1,0 +1,2 @@
+/** `@medseal/adapter-evm`. @module */
+export {}

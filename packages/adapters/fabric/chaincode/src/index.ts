@@ -1,0 +1,2 @@
+/** `@medseal/fabric-chaincode`. @module */
+export {}

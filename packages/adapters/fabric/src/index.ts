@@ -1,0 +1,2 @@
+/** `@medseal/adapter-fabric`. @module */
+export {}

@@ -1,0 +1,2 @@
+/** `@medseal/adapter-memory`. @module */
+export {}

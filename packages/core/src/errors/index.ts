@@ -1,0 +1,13 @@
+/** Errors: one hierarchy, stable codes. @module */
+export type { BaseErrorParameters } from './base.js'
+export {
+  BaseError,
+  ConsentError,
+  EnvelopeError,
+  FhirError,
+  InvalidArgumentError,
+  isSdkError,
+  LedgerError,
+  VerificationError,
+} from './base.js'
+export type { ErrorCode } from './codes.js'

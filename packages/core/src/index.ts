@@ -1,0 +1,92 @@
+/**
+ * `@medseal/core`: patient-owned FHIR records, sealed, anchored, consented and audited. Runs unchanged in browsers
+ * and Node (no Node built-ins on any path).
+ * @module
+ */
+
+// --- bytes ---
+export type { RandomBytes } from './bytes/index.js'
+export {
+  assertBytes,
+  base64urlToBytes,
+  bytesToBase64url,
+  bytesToHex,
+  bytesToHex0x,
+  bytesToUtf8,
+  concatBytes,
+  equalBytes,
+  hexToBytes,
+  isBytes,
+  randomBytes,
+  toArrayBufferBacked,
+  utf8ToBytes,
+  wipe,
+} from './bytes/index.js'
+// --- consent structures (EIP-712) ---
+export type {
+  Consent,
+  ConsentAction,
+  LedgerDomain,
+  Revocation,
+  SignedConsent,
+  SignedRevocation,
+  SignedTombstone,
+  SignedTreeHead,
+  Tombstone,
+  TreeHead,
+} from './consent/types.js'
+export { consentTypes, EIP712_DOMAIN_NAME, EIP712_DOMAIN_VERSION } from './consent/types.js'
+// --- errors ---
+export type { BaseErrorParameters, ErrorCode } from './errors/index.js'
+export {
+  BaseError,
+  ConsentError,
+  EnvelopeError,
+  FhirError,
+  InvalidArgumentError,
+  isSdkError,
+  LedgerError,
+  VerificationError,
+} from './errors/index.js'
+// --- identity (parties, DIDs, signatures) ---
+export type { Party, PartyRole, PublicIdentity } from './identity/types.js'
+// --- ledger interface ---
+export type {
+  AnchorInput,
+  AnchorKind,
+  AnchorRecord,
+  ConsentRecord,
+  LedgerAdapter,
+  LedgerRef,
+  ListConsentsParameters,
+  ListConsentsReturnType,
+  RevocationRecord,
+  TombstoneRecord,
+  TreeHeadRecord,
+} from './ledger/types.js'
+export { anchorKindCodes } from './ledger/types.js'
+// --- shared types ---
+export type { Address, Hex } from './types.js'
+export { version } from './version.js'
+
+// --- canonical form and content ids ---
+
+// --- eip712 ---
+
+// --- hpke ---
+
+// --- envelope ---
+
+// --- merkle ---
+
+// --- anchoring and receipts ---
+
+// --- access log ---
+
+// --- consent tokens, authorize, delegation ---
+
+// --- break-glass ---
+
+// --- custodian and key release ---
+
+// --- erasure ---

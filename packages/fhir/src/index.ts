@@ -1,0 +1,2 @@
+/** `@medseal/fhir`. @module */
+export {}

@@ -1,0 +1,80 @@
+import { fileURLToPath } from 'node:url'
+import { playwright } from '@vitest/browser-playwright'
+import { defineConfig } from 'vitest/config'
+
+const root = fileURLToPath(new URL('.', import.meta.url))
+const src = (p: string) => fileURLToPath(new URL(p, import.meta.url))
+/** ../shared beside the clone: public test vectors and FHIR data. */
+const vectors = fileURLToPath(new URL('../shared/vectors', import.meta.url))
+
+/** Debian's chromium needs these on these machines (no network, no GPU). */
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+export default defineConfig({
+  resolve: {
+    // Test workspace packages against their sources (their `exports` point at dist/).
+    alias: [
+      { find: /^@medseal\/core\/testing$/, replacement: src('./packages/core/src/testing/index.ts') },
+      { find: /^@medseal\/core$/, replacement: src('./packages/core/src/index.ts') },
+      { find: /^@medseal\/fhir\/testing$/, replacement: src('./packages/fhir/src/testing/index.ts') },
+      { find: /^@medseal\/fhir$/, replacement: src('./packages/fhir/src/index.ts') },
+      { find: /^@medseal\/adapter-memory$/, replacement: src('./packages/adapters/memory/src/index.ts') },
+      { find: /^@medseal\/adapter-memory\/node$/, replacement: src('./packages/adapters/memory/src/node.ts') },
+      { find: /^@medseal\/adapter-evm$/, replacement: src('./packages/adapters/evm/src/index.ts') },
+      { find: /^@medseal\/adapter-fabric$/, replacement: src('./packages/adapters/fabric/src/index.ts') },
+      { find: /^@vectors\//, replacement: `${vectors}/` },
+    ],
+  },
+  server: { fs: { allow: [root, vectors] } },
+  test: {
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: [
+            'packages/**/src/**/*.test.ts',
+            'packages/**/test/**/*.test.ts',
+            'examples/**/*.test.ts',
+            'docs/**/*.test.ts',
+          ],
+          exclude: ['**/*.browser.test.ts', '**/node_modules/**', '**/dist/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          // The same core and FHIR suites, in real Chromium; `*.node.test.ts` files need Node built-ins.
+          include: [
+            'packages/core/src/**/*.test.ts',
+            'packages/fhir/src/**/*.test.ts',
+            'packages/**/src/**/*.browser.test.ts',
+          ],
+          exclude: ['**/*.node.test.ts', '**/node_modules/**', '**/dist/**'],
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: playwright({
+              launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS },
+            }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+    ],
+  },
+})

@@ -22,6 +22,14 @@ export {
   utf8ToBytes,
   wipe,
 } from './bytes/index.js'
+// --- canonical form and content ids ---
+export type { CanonicalizeErrorType, CanonicalizeOptions } from './canonical/canonicalize.js'
+export {
+  CANONICALIZE_DEFAULT_MAX_BYTES,
+  CANONICALIZE_DEFAULT_MAX_DEPTH,
+  canonicalize,
+  canonicalizeToBytes,
+} from './canonical/canonicalize.js'
 // --- consent structures (EIP-712) ---
 export type {
   Consent,
@@ -68,8 +76,6 @@ export { anchorKindCodes } from './ledger/types.js'
 // --- shared types ---
 export type { Address, Hex } from './types.js'
 export { version } from './version.js'
-
-// --- canonical form and content ids ---
 
 // --- eip712 ---
 

@@ -1,0 +1,270 @@
+import { fc, test } from '@fast-check/vitest'
+import numbersText from '@vectors/jcs/es6-numbers.txt?raw'
+import jcsCanonicalize from 'canonicalize'
+import { describe, expect, it } from 'vitest'
+import { bytesToUtf8, utf8ToBytes } from '../bytes/index.js'
+import { InvalidArgumentError } from '../errors/base.js'
+import type { ErrorCode } from '../errors/codes.js'
+import { CANONICALIZE_DEFAULT_MAX_DEPTH, canonicalize, canonicalizeToBytes } from './canonicalize.js'
+
+const inputs = import.meta.glob<string>('@vectors/jcs/input/*.json', { query: '?raw', import: 'default', eager: true })
+const outputs = import.meta.glob<string>('@vectors/jcs/output/*.json', {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+})
+const outhex = import.meta.glob<string>('@vectors/jcs/outhex/*.txt', { query: '?raw', import: 'default', eager: true })
+const byName = (files: Record<string, string>) =>
+  Object.fromEntries(Object.entries(files).map(([p, v]) => [p.replace(/^.*\//, '').replace(/\.[a-z]+$/, ''), v]))
+
+function expectInvalid(fn: () => unknown, code: ErrorCode): InvalidArgumentError {
+  try {
+    fn()
+  } catch (err) {
+    expect(err).toBeInstanceOf(InvalidArgumentError)
+    expect((err as InvalidArgumentError).code).toBe(code)
+    return err as InvalidArgumentError
+  }
+  throw new Error(`expected ${code}`)
+}
+
+describe('RFC 8785 vectors (cyberphone/json-canonicalization)', () => {
+  const ins = byName(inputs)
+  const outs = byName(outputs)
+  const hexes = byName(outhex)
+  const names = Object.keys(ins)
+
+  it('finds the vector files', () => {
+    expect(names.length).toBeGreaterThanOrEqual(4)
+  })
+
+  for (const name of names) {
+    it(`${name}: input → exact output bytes`, () => {
+      const expected = outs[name]
+      expect(expected).toBeTypeOf('string')
+      const bytes = canonicalizeToBytes(JSON.parse(ins[name] as string))
+      expect(bytes).toEqual(utf8ToBytes(expected as string))
+      expect(canonicalize(JSON.parse(ins[name] as string))).toBe(expected)
+      const hex = hexes[name]
+      if (hex !== undefined) {
+        const want = Uint8Array.from(hex.trim().split(/\s+/), (h) => Number.parseInt(h, 16))
+        expect(bytes).toEqual(want)
+      }
+    })
+  }
+})
+
+describe('ES6 number serialization (RFC 8785 §3.2.2.3)', () => {
+  const lines = numbersText.split('\n').filter((l) => l.length > 0)
+
+  it('serializes every double of es6-numbers.txt exactly', () => {
+    expect(lines.length).toBeGreaterThan(1000)
+    const view = new DataView(new ArrayBuffer(8))
+    let failures = 0
+    const firstFailures: string[] = []
+    for (const line of lines) {
+      const comma = line.indexOf(',')
+      const bits = BigInt(`0x${line.slice(0, comma)}`)
+      const expected = line.slice(comma + 1)
+      view.setBigUint64(0, bits)
+      const got = canonicalize(view.getFloat64(0))
+      if (got !== expected) {
+        failures++
+        if (firstFailures.length < 5) firstFailures.push(`${line} → ${got}`)
+      }
+    }
+    expect(firstFailures).toEqual([])
+    expect(failures).toBe(0)
+  })
+
+  it('handles the RFC 8785 Appendix B samples', () => {
+    const samples: [number, string][] = [
+      [0, '0'],
+      [-0, '0'],
+      [5e-324, '5e-324'],
+      [1.7976931348623157e308, '1.7976931348623157e+308'],
+      [9007199254740992, '9007199254740992'],
+      [295147905179352830000, '295147905179352830000'],
+      [1e21, '1e+21'],
+      [1e-7, '1e-7'],
+      [0.000001, '0.000001'],
+      [333333333.3333333, '333333333.3333333'],
+    ]
+    for (const [n, s] of samples) expect(canonicalize(n)).toBe(s)
+  })
+})
+
+describe('canonical form', () => {
+  it('sorts keys by UTF-16 code units, not code points or locale', () => {
+    // U+1F600 is the pair D83D DE00, which sorts before U+E000 by code units (after it by code points).
+    const value = { '\ue000': 1, '\u{1f600}': 2, b: 3, B: 4, é: 5, '': 6, '10': 7, '9': 8 }
+    expect(canonicalize(value)).toBe('{"":6,"10":7,"9":8,"B":4,"b":3,"\u00e9":5,"\u{1f600}":2,"\ue000":1}')
+  })
+
+  it('escapes strings as JSON.stringify does', () => {
+    const s = '"\\/\b\f\n\r\t\u0000\u001f\u007f\u2028é😀'
+    expect(canonicalize(s)).toBe('"\\"\\\\/\\b\\f\\n\\r\\t\\u0000\\u001f\u007f\u2028é😀"')
+    expect(canonicalize({ [s]: s })).toBe(`{${JSON.stringify(s)}:${JSON.stringify(s)}}`)
+  })
+
+  it('writes literals, empty containers and nesting without whitespace', () => {
+    expect(canonicalize(null)).toBe('null')
+    expect(canonicalize(true)).toBe('true')
+    expect(canonicalize(false)).toBe('false')
+    expect(canonicalize([])).toBe('[]')
+    expect(canonicalize({})).toBe('{}')
+    expect(canonicalize([[], {}, [{}], { a: [] }])).toBe('[[],{},[{}],{"a":[]}]')
+    expect(canonicalize(Object.assign(Object.create(null), { z: 1, a: 2 }))).toBe('{"a":2,"z":1}')
+  })
+
+  it('ignores symbol keys and non-enumerable properties, as JSON does', () => {
+    const o: Record<string | symbol, unknown> = { a: 1, [Symbol('s')]: 2 }
+    Object.defineProperty(o, 'hidden', { value: 3, enumerable: false })
+    expect(canonicalize(o)).toBe('{"a":1}')
+  })
+
+  it('returns UTF-8 bytes from canonicalizeToBytes', () => {
+    const bytes = canonicalizeToBytes({ name: 'Åsa 😀' })
+    expect(bytesToUtf8(bytes)).toBe('{"name":"Åsa 😀"}')
+    expect(bytes.length).toBe(20)
+  })
+
+  it('does not mutate its input', () => {
+    const value = { b: 1, a: [3, 2, 1] }
+    canonicalize(value)
+    expect(Object.keys(value)).toEqual(['b', 'a'])
+    expect(value.a).toEqual([3, 2, 1])
+  })
+
+  it('accepts shared (non-cyclic) subtrees', () => {
+    const shared = { x: 1 }
+    expect(canonicalize({ a: shared, b: [shared, shared] })).toBe('{"a":{"x":1},"b":[{"x":1},{"x":1}]}')
+  })
+})
+
+describe('properties', () => {
+  const json = fc.jsonValue()
+
+  test.prop([json])('is idempotent: canonicalize(JSON.parse(c)) === c', (v) => {
+    const c = canonicalize(v)
+    expect(canonicalize(JSON.parse(c))).toBe(c)
+  })
+
+  test.prop([json])('round-trips to an equal JSON value', (v) => {
+    expect(JSON.parse(canonicalize(v))).toEqual(JSON.parse(JSON.stringify(v)))
+  })
+
+  test.prop([json])('is independent of whitespace', (v) => {
+    expect(canonicalize(JSON.parse(JSON.stringify(v, null, 2)))).toBe(canonicalize(v))
+  })
+
+  test.prop([fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 2 })), fc.infiniteStream(fc.nat())])(
+    'is independent of key order',
+    (dict, rnd) => {
+      const entries = Object.entries(dict)
+      const shuffled = entries
+        .map((e) => [rnd.next().value as number, e] as const)
+        .sort((a, b) => a[0] - b[0])
+        .map(([, e]) => e)
+      expect(canonicalize(Object.fromEntries(shuffled))).toBe(canonicalize(dict))
+    },
+  )
+
+  test.prop([json])('agrees with the canonicalize npm package (RFC 8785 reference port)', (v) => {
+    expect(canonicalize(v)).toBe(jcsCanonicalize(v))
+  })
+
+  test.prop([fc.double({ noNaN: true, noDefaultInfinity: true })])('serializes numbers as Number#toString', (n) => {
+    expect(canonicalize(n)).toBe(Object.is(n, -0) ? '0' : String(n))
+  })
+})
+
+describe('named errors', () => {
+  it('rejects non-JSON values with INVALID_TYPE', () => {
+    const bad: unknown[] = [
+      undefined,
+      () => 1,
+      Symbol('x'),
+      1n,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      new Date(0),
+      new Map(),
+      new Set(),
+      new Uint8Array(1),
+      new (class Foo {})(),
+      Object(1),
+      /re/,
+    ]
+    for (const v of bad) {
+      expectInvalid(() => canonicalize(v), 'INVALID_TYPE')
+      expectInvalid(() => canonicalize({ a: [v] }), 'INVALID_TYPE')
+    }
+  })
+
+  it('rejects undefined members and holes rather than dropping them', () => {
+    const err = expectInvalid(
+      () => canonicalize({ resourceType: 'Patient', name: [{ family: undefined }] }),
+      'INVALID_TYPE',
+    )
+    expect(err.message).toContain('$.name[0].family')
+    // biome-ignore lint/suspicious/noSparseArray: a hole is what is tested
+    expectInvalid(() => canonicalize([1, , 3]), 'INVALID_TYPE')
+  })
+
+  it('rejects lone surrogates in strings and keys with INVALID_ENCODING', () => {
+    expectInvalid(() => canonicalize('a\ud800'), 'INVALID_ENCODING')
+    expectInvalid(() => canonicalize('\udc00b'), 'INVALID_ENCODING')
+    expectInvalid(() => canonicalize({ 'k\ud83d': 1 }), 'INVALID_ENCODING')
+    expect(canonicalize('\ud83d\ude00')).toBe('"😀"')
+  })
+
+  it('rejects cycles with INVALID_ARGUMENT', () => {
+    const a: Record<string, unknown> = { x: 1 }
+    a.self = a
+    expectInvalid(() => canonicalize(a), 'INVALID_ARGUMENT')
+    const arr: unknown[] = []
+    arr.push({ inner: arr })
+    expectInvalid(() => canonicalize(arr), 'INVALID_ARGUMENT')
+  })
+
+  it('enforces maxDepth with INPUT_TOO_DEEP', () => {
+    const nest = (d: number): unknown => (d === 0 ? 0 : [nest(d - 1)])
+    expect(canonicalize(nest(CANONICALIZE_DEFAULT_MAX_DEPTH))).toBe(
+      `${'['.repeat(CANONICALIZE_DEFAULT_MAX_DEPTH)}0${']'.repeat(CANONICALIZE_DEFAULT_MAX_DEPTH)}`,
+    )
+    expectInvalid(() => canonicalize(nest(CANONICALIZE_DEFAULT_MAX_DEPTH + 1)), 'INPUT_TOO_DEEP')
+    expect(canonicalize({ a: { b: 1 } }, { maxDepth: 2 })).toBe('{"a":{"b":1}}')
+    expectInvalid(() => canonicalize({ a: { b: {} } }, { maxDepth: 2 }), 'INPUT_TOO_DEEP')
+    expect(canonicalize(nest(1000), { maxDepth: 1000 })).toHaveLength(2001)
+  })
+
+  it('enforces maxBytes of UTF-8 output with INPUT_TOO_LARGE', () => {
+    expect(canonicalize('aaaa', { maxBytes: 6 })).toBe('"aaaa"')
+    expectInvalid(() => canonicalize('aaaaa', { maxBytes: 6 }), 'INPUT_TOO_LARGE')
+    // 'é' is 1 UTF-16 unit but 2 UTF-8 bytes: "éé" is 6 bytes, "ééé" 8
+    expect(canonicalize('éé', { maxBytes: 6 })).toBe('"éé"')
+    expectInvalid(() => canonicalize('ééé', { maxBytes: 7 }), 'INPUT_TOO_LARGE')
+    expectInvalid(() => canonicalizeToBytes('😀😀', { maxBytes: 9 }), 'INPUT_TOO_LARGE')
+    const big = Array.from({ length: 1000 }, (_, i) => ({ i, s: 'x'.repeat(100) }))
+    expectInvalid(() => canonicalize(big, { maxBytes: 10_000 }), 'INPUT_TOO_LARGE')
+  })
+
+  it('validates options', () => {
+    expectInvalid(() => canonicalize(1, { maxDepth: 0 }), 'OUT_OF_RANGE')
+    expectInvalid(() => canonicalize(1, { maxDepth: 1.5 }), 'OUT_OF_RANGE')
+    expectInvalid(() => canonicalize(1, { maxDepth: 1001 }), 'OUT_OF_RANGE')
+    expectInvalid(() => canonicalize(1, { maxBytes: -1 }), 'OUT_OF_RANGE')
+    expectInvalid(() => canonicalize(1, 'x' as never), 'INVALID_TYPE')
+  })
+
+  it('never echoes values into messages', () => {
+    const secret = 'Jane Doe 1970-01-01 SSN 123-45-6789'
+    const err = expectInvalid(() => canonicalize({ [secret]: { ok: secret, bad: Number.NaN } }), 'INVALID_TYPE')
+    expect(err.message).not.toContain('Jane')
+    expect(err.message).toContain('$[…].bad')
+    const err2 = expectInvalid(() => canonicalize({ a: `${secret}\ud800` }), 'INVALID_ENCODING')
+    expect(err2.message).not.toContain('Jane')
+  })
+})

@@ -84,6 +84,14 @@ export { version } from './version.js'
 // --- envelope ---
 
 // --- merkle ---
+export type { LeafHashErrorType } from './merkle/hash.js'
+export { emptyRoot, leafHash, MERKLE_HASH_LENGTH, nodeHash } from './merkle/hash.js'
+export type { MerkleLog, MerkleLogErrorType, MerkleTree } from './merkle/merkleLog.js'
+export { createMerkleLog, createMerkleTree } from './merkle/merkleLog.js'
+export type { MerkleBatch, MerkleTreeErrorType } from './merkle/tree.js'
+export { buildMerkleBatch, consistencyProof, inclusionProof, merkleRoot } from './merkle/tree.js'
+export type { VerifyMerkleProofErrorType } from './merkle/verify.js'
+export { verifyConsistency, verifyInclusion } from './merkle/verify.js'
 
 // --- anchoring and receipts ---
 

@@ -1,0 +1,186 @@
+/**
+ * RFC 9162 §2.1.3.2 and §2.1.4.2 proof verification, with the strict policies of transparency-dev/merkle: a leaf
+ * hash or proof node that is not 32 bytes, a proof of the wrong length, `size1 = 0` and `size1 > size2` are all
+ * rejected. "Invalid" is `false`; only arguments of the wrong type throw.
+ * @module
+ */
+import { describeType, equalBytes, isBytes } from '../bytes/index.js'
+import { InvalidArgumentError } from '../errors/base.js'
+import { _isPowerOfTwo, _nodeHash, MERKLE_HASH_LENGTH } from './hash.js'
+
+/** Everything {@link verifyInclusion} and {@link verifyConsistency} can throw. */
+export type VerifyMerkleProofErrorType = InvalidArgumentError
+
+/** Longest proof of a tree of at most 2^64 leaves. */
+const MAX_PROOF_LENGTH = 64
+
+function checkBytes(value: unknown, name: string): Uint8Array {
+  if (isBytes(value)) return value
+  throw new InvalidArgumentError('INVALID_TYPE', `${name} must be a Uint8Array.`, {
+    metaMessages: [`Received ${describeType(value)}.`],
+  })
+}
+
+function checkNumber(value: unknown, name: string): number {
+  if (typeof value === 'number') return value
+  throw new InvalidArgumentError('INVALID_TYPE', `${name} must be a number.`, {
+    metaMessages: [`Received ${describeType(value)}.`],
+  })
+}
+
+/** Checks the proof's shape; `undefined` when some node is not 32 bytes or it is too long (invalid, not malformed). */
+function checkProof(proof: unknown): readonly Uint8Array[] | undefined {
+  if (!Array.isArray(proof)) {
+    throw new InvalidArgumentError('INVALID_TYPE', 'proof must be an array of Uint8Arrays.', {
+      metaMessages: [`Received ${describeType(proof)}.`],
+    })
+  }
+  let ok = proof.length <= MAX_PROOF_LENGTH
+  for (let i = 0; i < proof.length; i++) {
+    if (checkBytes(proof[i], `proof[${i}]`).length !== MERKLE_HASH_LENGTH) ok = false
+  }
+  return ok ? (proof as Uint8Array[]) : undefined
+}
+
+const isSize = (n: number) => Number.isSafeInteger(n) && n >= 0
+const half = (n: number) => Math.floor(n / 2)
+const odd = (n: number) => n % 2 === 1
+
+/**
+ * Recomputes the root from a leaf hash and its audit path (RFC 9162 §2.1.3.2); `undefined` when the proof does
+ * not fit `index` and `treeSize`. @internal
+ */
+export function _rootFromInclusionProof(
+  leaf: Uint8Array,
+  index: number,
+  treeSize: number,
+  proof: readonly Uint8Array[],
+): Uint8Array | undefined {
+  if (index >= treeSize) return undefined
+  let fn = index
+  let sn = treeSize - 1
+  let r = leaf
+  for (const p of proof) {
+    if (sn === 0) return undefined
+    if (odd(fn) || fn === sn) {
+      r = _nodeHash(p, r)
+      if (!odd(fn)) {
+        while (!odd(fn) && fn !== 0) {
+          fn = half(fn)
+          sn = half(sn)
+        }
+      }
+    } else {
+      r = _nodeHash(r, p)
+    }
+    fn = half(fn)
+    sn = half(sn)
+  }
+  return sn === 0 ? r : undefined
+}
+
+/**
+ * Verifies an RFC 9162 inclusion proof (§2.1.3.2): that the leaf with hash `leafHash` is at `index` in the tree of
+ * `treeSize` leaves whose root is `root`.
+ *
+ * @param leafHash - the leaf's hash (`leafHash(data)`), 32 bytes
+ * @param index - 0-based leaf index
+ * @param treeSize - number of leaves of the tree
+ * @param proof - the audit path, bottom-up
+ * @param root - the expected root
+ * @returns `true` when the proof is valid; `false` otherwise (also for a wrong length of any hash, an index or size
+ * out of range, a proof of the wrong length)
+ * @throws {@link InvalidArgumentError} `INVALID_TYPE` when an argument has the wrong type
+ * @example
+ * ```ts
+ * import { inclusionProof, leafHash, merkleRoot, verifyInclusion, utf8ToBytes } from '@medseal/core'
+ * const data = ['a', 'b'].map(utf8ToBytes)
+ * verifyInclusion(leafHash(data[0]!), 0, 2, inclusionProof(data, 0), merkleRoot(data)) // true
+ * ```
+ */
+export function verifyInclusion(
+  leafHash: Uint8Array,
+  index: number,
+  treeSize: number,
+  proof: readonly Uint8Array[],
+  root: Uint8Array,
+): boolean {
+  checkBytes(leafHash, 'leafHash')
+  checkNumber(index, 'index')
+  checkNumber(treeSize, 'treeSize')
+  const path = checkProof(proof)
+  checkBytes(root, 'root')
+  if (path === undefined || leafHash.length !== MERKLE_HASH_LENGTH) return false
+  if (!isSize(index) || !isSize(treeSize)) return false
+  const computed = _rootFromInclusionProof(leafHash, index, treeSize, path)
+  return computed !== undefined && equalBytes(computed, root)
+}
+
+/**
+ * Verifies an RFC 9162 consistency proof (§2.1.4.2): that the tree of `newSize` leaves with root `newRoot` extends
+ * the tree of `oldSize` leaves with root `oldRoot` (the log was only appended to).
+ *
+ * Policy (as transparency-dev/merkle): `oldSize` must be at least 1 and at most `newSize`; equal sizes verify only
+ * with an empty proof and equal roots.
+ *
+ * @param oldSize - size of the older tree (>= 1)
+ * @param newSize - size of the newer tree (>= oldSize)
+ * @param oldRoot - root of the older tree
+ * @param newRoot - root of the newer tree
+ * @param proof - the consistency proof
+ * @returns `true` when the proof is valid, `false` otherwise
+ * @throws {@link InvalidArgumentError} `INVALID_TYPE` when an argument has the wrong type
+ * @example
+ * ```ts
+ * import { consistencyProof, merkleRoot, verifyConsistency, utf8ToBytes } from '@medseal/core'
+ * const data = ['a', 'b', 'c'].map(utf8ToBytes)
+ * verifyConsistency(2, 3, merkleRoot(data.slice(0, 2)), merkleRoot(data), consistencyProof(data, 2)) // true
+ * ```
+ */
+export function verifyConsistency(
+  oldSize: number,
+  newSize: number,
+  oldRoot: Uint8Array,
+  newRoot: Uint8Array,
+  proof: readonly Uint8Array[],
+): boolean {
+  checkNumber(oldSize, 'oldSize')
+  checkNumber(newSize, 'newSize')
+  checkBytes(oldRoot, 'oldRoot')
+  checkBytes(newRoot, 'newRoot')
+  const path = checkProof(proof)
+  if (path === undefined) return false
+  if (!isSize(oldSize) || !isSize(newSize) || oldSize === 0 || oldSize > newSize) return false
+  // Equal sizes: nothing to prove; roots are compared as opaque bytes.
+  if (oldSize === newSize) return path.length === 0 && equalBytes(oldRoot, newRoot)
+  if (path.length === 0 || oldRoot.length !== MERKLE_HASH_LENGTH || newRoot.length !== MERKLE_HASH_LENGTH) {
+    return false
+  }
+  // §2.1.4.2 step 1: when oldSize is a power of two, the old root is the first node of the path.
+  const c = _isPowerOfTwo(oldSize) ? [oldRoot, ...path] : path
+  let fn = oldSize - 1
+  let sn = newSize - 1
+  while (odd(fn)) {
+    fn = half(fn)
+    sn = half(sn)
+  }
+  let fr = c[0] as Uint8Array
+  let sr = fr
+  for (let i = 1; i < c.length; i++) {
+    const node = c[i] as Uint8Array
+    if (sn === 0) return false
+    if (odd(fn) || fn === sn) {
+      fr = _nodeHash(node, fr)
+      sr = _nodeHash(node, sr)
+      while (!odd(fn) && fn !== 0) {
+        fn = half(fn)
+        sn = half(sn)
+      }
+    } else {
+      sr = _nodeHash(sr, node)
+    }
+    fn = half(fn)
+    sn = half(sn)
+  }
+  return sn === 0 && equalBytes(fr, oldRoot) && equalBytes(sr, newRoot)
+}

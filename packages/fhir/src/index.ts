@@ -1,2 +1,17 @@
-/** `@medseal/fhir`. @module */
-export {}
+/**
+ * `@medseal/fhir`: FHIR R4 rules for medseal: the canonical form of a resource (JCS with decimal precision),
+ * structural validation, sealing of Bundles, and HIPAA Safe Harbor de-identification.
+ * @module
+ */
+export type {
+  CanonicalizeResourceErrorType,
+  CanonicalizeResourceInput,
+  CanonicalizeResourceOptions,
+  MetaElement,
+} from './canonicalizeResource.js'
+export {
+  CANONICALIZE_RESOURCE_DEFAULT_MAX_BYTES,
+  CANONICALIZE_RESOURCE_DEFAULT_MAX_DEPTH,
+  canonicalizeResource,
+} from './canonicalizeResource.js'
+export { FhirValidationError } from './errors.js'

@@ -1,0 +1,236 @@
+import { fc, test } from '@fast-check/vitest'
+import shim from 'fabric-shim'
+import { describe, expect, it } from 'vitest'
+import { compareKeys } from './_keys.js'
+import { createMemoryWorldState, type MemoryChaincodeStub } from './memoryWorldState.js'
+
+const enc = (s: string) => new TextEncoder().encode(s)
+const dec = (b: Uint8Array) => new TextDecoder().decode(b)
+
+async function collect(
+  it: AsyncIterable<{ key: string; value: Uint8Array }>,
+): Promise<{ key: string; value: string }[]> {
+  const out: { key: string; value: string }[] = []
+  for await (const kv of it) out.push({ key: kv.key, value: dec(kv.value) })
+  return out
+}
+
+function put(world: ReturnType<typeof createMemoryWorldState>, entries: Record<string, string>): void {
+  const stub = world.newStub({ args: ['seed'] })
+  for (const [k, v] of Object.entries(entries)) void stub.putState(k, enc(v))
+  expect(world.commit(stub)[0]?.code).toBe('VALID')
+}
+
+describe('MemoryChaincodeStub: reads and writes as Fabric decides them', () => {
+  it('does not show a transaction its own uncommitted writes', async () => {
+    const world = createMemoryWorldState()
+    const stub = world.newStub({ args: ['f'] })
+    await stub.putState('k', enc('v1'))
+    expect((await stub.getState('k')).length).toBe(0)
+    expect(await collect(stub.getStateByRange('', ''))).toEqual([])
+    world.commit(stub)
+    const next = world.newStub({ args: ['g'] })
+    expect(dec(await next.getState('k'))).toBe('v1')
+    await next.putState('k', enc('v2'))
+    expect(dec(await next.getState('k'))).toBe('v1')
+  })
+
+  it('treats an empty value as a delete and records history newest first', async () => {
+    const world = createMemoryWorldState()
+    put(world, { k: 'a' })
+    put(world, { k: 'b' })
+    const del = world.newStub({ args: ['del'] })
+    await del.putState('k', new Uint8Array(0))
+    world.commit(del)
+    expect(world.getCommitted('k')).toBeUndefined()
+    const reader = world.newStub({ args: ['h'] })
+    const history = []
+    for await (const h of reader.getHistoryForKey('k')) history.push(h)
+    expect(history.map((h) => [h.isDelete, dec(h.value)])).toEqual([
+      [true, ''],
+      [false, 'b'],
+      [false, 'a'],
+    ])
+    expect(history[0]?.txId).toBe(del.getTxID())
+  })
+
+  it('rejects empty keys and range keys in the composite namespace', async () => {
+    const world = createMemoryWorldState()
+    const stub = world.newStub({ args: ['f'] })
+    await expect(stub.getState('')).rejects.toThrow(/empty/)
+    await expect(stub.putState('\ud800', enc('x'))).rejects.toThrow(/UTF-8/)
+    await expect(stub.getStateByRange('\u0000a', '')).rejects.toThrow(/null character/)
+  })
+})
+
+describe('MemoryWorldState.commit: MVCC and phantom validation', () => {
+  it('fails the second of two transactions that read and wrote the same key (MVCC_READ_CONFLICT)', async () => {
+    const world = createMemoryWorldState()
+    put(world, { counter: '1' })
+    const a = world.newStub({ args: ['inc'] })
+    const b = world.newStub({ args: ['inc'] })
+    for (const stub of [a, b]) {
+      const n = Number(dec(await stub.getState('counter')))
+      await stub.putState('counter', enc(String(n + 1)))
+    }
+    const [ra] = world.commit(a)
+    const [rb] = world.commit(b)
+    expect(ra?.code).toBe('VALID')
+    expect(rb?.code).toBe('MVCC_READ_CONFLICT')
+    expect(dec(world.getCommitted('counter') as Uint8Array)).toBe('2')
+  })
+
+  it('validates the transactions of one block in order', async () => {
+    const world = createMemoryWorldState()
+    const a = world.newStub({ args: ['create'] })
+    const b = world.newStub({ args: ['create'] })
+    for (const stub of [a, b]) {
+      expect((await stub.getState('id')).length).toBe(0) // both read "absent"
+      await stub.putState('id', enc(stub.getTxID()))
+    }
+    const results = world.commit(a, b)
+    expect(results.map((r) => r.code)).toEqual(['VALID', 'MVCC_READ_CONFLICT'])
+    expect(results.map((r) => r.blockNumber)).toEqual([1, 1])
+    expect(world.getVersion('id')).toEqual({ blockNum: 1, txNum: 0 })
+  })
+
+  it('detects a key inserted into a range the transaction read (PHANTOM_READ_CONFLICT)', async () => {
+    const world = createMemoryWorldState()
+    put(world, { 'a/1': 'x', 'a/3': 'y' })
+    const reader = world.newStub({ args: ['sum'] })
+    expect((await collect(reader.getStateByRange('a/', 'a0'))).length).toBe(2)
+    await reader.putState('sum', enc('2'))
+    put(world, { 'a/2': 'z' })
+    expect(world.commit(reader)[0]?.code).toBe('PHANTOM_READ_CONFLICT')
+  })
+
+  it('re-validates a range only up to the last key the chaincode consumed', async () => {
+    const world = createMemoryWorldState()
+    put(world, { 'a/1': 'x', 'a/5': 'y' })
+    const reader = world.newStub({ args: ['first'] })
+    const iterator = await reader.getStateByRange('a/', 'a0')
+    expect((await iterator.next()).value.key).toBe('a/1')
+    await iterator.close()
+    await reader.putState('first', enc('a/1'))
+    put(world, { 'a/7': 'after' }) // beyond what was read: not a phantom
+    expect(world.commit(reader)[0]?.code).toBe('VALID')
+  })
+
+  it('marks a reused transaction id DUPLICATE_TXID and keeps only valid events', async () => {
+    const world = createMemoryWorldState()
+    const a = world.newStub({ args: ['f'], txId: 'tx1' })
+    a.setEvent('First', enc('1'))
+    a.setEvent('Second', enc('2')) // the last setEvent wins, as in Fabric
+    await a.putState('k', enc('v'))
+    const [ra] = world.commit(a)
+    expect(ra?.event?.eventName).toBe('Second')
+    const b = world.newStub({ args: ['f'], txId: 'tx1' })
+    b.setEvent('Third', enc('3'))
+    const [rb] = world.commit(b)
+    expect(rb?.code).toBe('DUPLICATE_TXID')
+    expect(rb?.event).toBeUndefined()
+    expect(world.findTransaction('tx1')?.blockNumber).toBe(1)
+    expect(() => a.setEvent('', enc('x'))).toThrow(/non-empty/)
+  })
+})
+
+describe('composite keys and pagination', () => {
+  const realStub = shim.ChaincodeStub.prototype as unknown as Pick<
+    MemoryChaincodeStub,
+    'createCompositeKey' | 'splitCompositeKey'
+  >
+
+  test.prop([
+    fc.string({ minLength: 1 }).filter((s) => !s.includes('\u0000')),
+    fc.array(
+      fc.string({ minLength: 1 }).filter((s) => !s.includes('\u0000')),
+      { maxLength: 4 },
+    ),
+  ])('creates and splits composite keys exactly as fabric-shim does', (objectType, attributes) => {
+    const world = createMemoryWorldState()
+    const stub = world.newStub({ args: [] })
+    const key = stub.createCompositeKey(objectType, attributes)
+    expect(key).toBe(realStub.createCompositeKey.call(stub, objectType, attributes))
+    expect(stub.splitCompositeKey(key)).toEqual(realStub.splitCompositeKey.call(stub, key))
+    expect(stub.splitCompositeKey(key)).toEqual({ objectType, attributes })
+  })
+
+  test.prop([fc.string(), fc.string()])('orders keys by their UTF-8 bytes', (a, b) => {
+    const wellFormed = (s: string) => s.isWellFormed()
+    fc.pre(wellFormed(a) && wellFormed(b))
+    const byBytes = Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'))
+    expect(Math.sign(compareKeys(a, b))).toBe(byBytes)
+  })
+
+  it('keeps a partial composite key range closed by U+10FFFF above U+FFFF attributes', async () => {
+    const world = createMemoryWorldState()
+    const seed = world.newStub({ args: [] })
+    for (const attr of ['a', '\uffff', '\u{10000}', 'z']) {
+      await seed.putState(seed.createCompositeKey('t', [attr, 'x']), enc(attr))
+    }
+    await seed.putState(seed.createCompositeKey('u', ['a']), enc('other type'))
+    world.commit(seed)
+    const reader = world.newStub({ args: [] })
+    const rows = await collect(reader.getStateByPartialCompositeKey('t', []))
+    expect(rows.map((r) => r.value)).toEqual(['a', 'z', '\uffff', '\u{10000}'])
+  })
+
+  it('pages a partial composite key query with bookmarks', async () => {
+    const world = createMemoryWorldState()
+    const seed = world.newStub({ args: [] })
+    for (let i = 0; i < 7; i++) await seed.putState(seed.createCompositeKey('item', ['g', `${i}`]), enc(`${i}`))
+    await seed.putState(seed.createCompositeKey('item', ['h', '0']), enc('h'))
+    world.commit(seed)
+    const seen: string[] = []
+    let bookmark = ''
+    let pages = 0
+    do {
+      const stub = world.newStub({ args: [] })
+      const { iterator, metadata } = await stub.getStateByPartialCompositeKeyWithPagination('item', ['g'], 3, bookmark)
+      for (let r = await iterator.next(); !r.done; r = await iterator.next()) seen.push(dec(r.value.value))
+      expect(metadata.fetchedRecordsCount).toBeLessThanOrEqual(3)
+      bookmark = metadata.bookmark
+      pages++
+    } while (bookmark !== '')
+    expect(seen).toEqual(['0', '1', '2', '3', '4', '5', '6'])
+    expect(pages).toBe(3)
+  })
+
+  it('refuses paginated queries in a writing transaction, and writes after them', async () => {
+    const world = createMemoryWorldState()
+    const writer = world.newStub({ args: [] })
+    await writer.putState('k', enc('v'))
+    await expect(writer.getStateByRangeWithPagination('', '', 10)).rejects.toThrow(/read-only transaction/)
+    const reader = world.newStub({ args: [] })
+    await reader.getStateByRangeWithPagination('', '', 10)
+    await expect(reader.putState('k', enc('v'))).rejects.toThrow(/Writes are not allowed/)
+  })
+})
+
+describe('proposal data', () => {
+  it('gives args, tx id, a Long timestamp that never goes back, and the creator', () => {
+    let t = 1_700_000_000_000
+    const world = createMemoryWorldState({ channel: 'ch1', now: () => t })
+    const a = world.newStub({ args: ['Fn', 'x', enc('y')] })
+    t -= 5000 // a clock that goes back
+    const b = world.newStub({ args: ['Fn'] })
+    expect(a.getFunctionAndParameters()).toEqual({ fcn: 'Fn', params: ['x', 'y'] })
+    expect(a.getChannelID()).toBe('ch1')
+    expect(a.getTxID()).toMatch(/^[0-9a-f]{64}$/)
+    expect(a.getTxID()).not.toBe(b.getTxID())
+    expect(a.getTxTimestamp().seconds.toNumber()).toBe(1_700_000_000)
+    const ns = (s: MemoryChaincodeStub) => s.getTxTimestamp().seconds.toNumber() * 1e9 + s.getTxTimestamp().nanos
+    expect(ns(b)).toBeGreaterThan(ns(a))
+    expect(a.getCreator().mspid).toBe('Org1MSP')
+    expect(dec(a.getCreator().idBytes)).toContain('BEGIN CERTIFICATE')
+    expect(() => a.getQueryResult()).toThrow(/not supported/)
+  })
+
+  it('gives fabric-shim ClientIdentity a creator it can parse', () => {
+    const world = createMemoryWorldState()
+    const stub = world.newStub({ args: [] })
+    const id = new shim.ClientIdentity(stub as never)
+    expect(id.getMSPID()).toBe('Org1MSP')
+    expect(id.getID()).toContain('CN=medseal-in-process-bridge')
+  })
+})

@@ -1,0 +1,229 @@
+/**
+ * Strict shape and value checks of consent structures, shared by `createConsent`, `verifyConsent`, the compact
+ * token codec and `authorize`. Everything that arrives from a ledger or a token string goes through here first.
+ * @internal
+ * @module
+ */
+import { keccak_256 } from '@noble/hashes/sha3.js'
+import { bytesToHex } from '../bytes/index.js'
+import { ConsentError } from '../errors/base.js'
+import type { Address, Hex } from '../types.js'
+import { isPurposeOfUse } from './purposeOfUse.js'
+import type { Consent, ConsentAction, LedgerDomain } from './types.js'
+
+/** The actions a consent can carry. */
+export const CONSENT_ACTIONS: readonly ConsentAction[] = Object.freeze(['read', 'search', 'vread', 'write', 'delegate'])
+
+/** `0x` followed by 64 zero digits: the `parent` of a grant made directly by the patient. */
+export const ZERO_BYTES32: Hex = `0x${'0'.repeat(64)}`
+
+/** Largest lists a consent may carry (keeps tokens, ledger writes and the EVM contract's gas bounded). */
+export const CONSENT_LIMITS = Object.freeze({
+  resourceTypes: 64,
+  commitments: 1024,
+  exclude: 64,
+  actions: 5,
+  purposes: 64,
+  stringLength: 64,
+})
+
+const MAX_UINT64_SAFE = Number.MAX_SAFE_INTEGER
+const RE_BYTES32 = /^0x[0-9a-fA-F]{64}$/
+const RE_ADDRESS = /^0x[0-9a-fA-F]{40}$/
+/** FHIR R4 resource type names: an upper-case letter, then letters (e.g. `Observation`, `MedicationRequest`). */
+const RE_RESOURCE_TYPE = /^[A-Z][A-Za-z]{0,63}$/
+/** Security label codes (HL7 v3 ActCode / Confidentiality / ObservationValue codes such as `PSY`, `HIV`, `R`). */
+const RE_LABEL = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
+
+const CONSENT_KEYS = [
+  'id',
+  'grantor',
+  'grantee',
+  'parent',
+  'resourceTypes',
+  'commitments',
+  'exclude',
+  'actions',
+  'purposes',
+  'notBefore',
+  'expiresAt',
+  'delegationDepth',
+] as const
+
+/** Throws `CONSENT_MALFORMED` naming the field, never echoing its value. */
+export function malformed(field: string, expected: string, cause?: unknown): ConsentError {
+  return new ConsentError('CONSENT_MALFORMED', 'Consent is malformed.', {
+    metaMessages: [`Field: ${field}`, `Expected: ${expected}`],
+    ...(cause === undefined ? {} : { cause }),
+  })
+}
+
+/** EIP-55 checksummed form of a 20-byte hex address (any case accepted). */
+export function checksumAddress(address: string): Address {
+  const lower = address.slice(2).toLowerCase()
+  const hash = bytesToHex(keccak_256(new TextEncoder().encode(lower)))
+  let out = '0x'
+  for (let i = 0; i < 40; i++) {
+    const c = lower[i] as string
+    out += Number.parseInt(hash[i] as string, 16) >= 8 ? c.toUpperCase() : c
+  }
+  return out as Address
+}
+
+/** Is `value` a 0x-prefixed 20-byte hex address (any case)? */
+export function isAddress(value: unknown): value is Address {
+  return typeof value === 'string' && RE_ADDRESS.test(value)
+}
+
+/** Is `value` a 0x-prefixed 32-byte hex string (any case)? */
+export function isBytes32(value: unknown): value is Hex {
+  return typeof value === 'string' && RE_BYTES32.test(value)
+}
+
+/** Same address? Case-insensitive (EIP-55 only changes letter case). */
+export function sameAddress(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase()
+}
+
+function address(value: unknown, field: string): Address {
+  if (!isAddress(value)) throw malformed(field, 'a 0x-prefixed 20-byte hex address')
+  if (/^0x0{40}$/.test(value)) throw malformed(field, 'a non-zero address')
+  return checksumAddress(value)
+}
+
+function bytes32(value: unknown, field: string): Hex {
+  if (!isBytes32(value)) throw malformed(field, 'a 0x-prefixed 32-byte hex string')
+  return value.toLowerCase() as Hex
+}
+
+function list<T>(value: unknown, field: string, max: number, item: (v: unknown, f: string) => T): readonly T[] {
+  if (!Array.isArray(value)) throw malformed(field, 'an array')
+  if (value.length > max) throw malformed(field, `at most ${max} entries`)
+  const out: T[] = []
+  const seen = new Set<unknown>()
+  for (let i = 0; i < value.length; i++) {
+    const v = item(value[i], `${field}[${i}]`)
+    if (seen.has(v)) throw malformed(field, 'no duplicate entries')
+    seen.add(v)
+    out.push(v)
+  }
+  return Object.freeze(out)
+}
+
+function matching(re: RegExp, what: string) {
+  return (v: unknown, f: string): string => {
+    if (typeof v !== 'string' || !re.test(v)) throw malformed(f, what)
+    return v
+  }
+}
+
+function timestamp(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > MAX_UINT64_SAFE)
+    throw malformed(field, 'a Unix time in seconds (a non-negative safe integer)')
+  return value
+}
+
+/**
+ * Checks a consent's shape and values and returns a normalized, frozen copy (checksummed addresses, lower-case
+ * hex). Unknown keys, missing keys, unknown actions or purposes, duplicates, an empty scope and an empty or
+ * inverted window are all `CONSENT_MALFORMED`.
+ */
+export function assertConsent(value: unknown): Consent {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw malformed('consent', 'a plain object')
+  const v = value as Record<string, unknown>
+  for (const key of Object.keys(v))
+    if (!(CONSENT_KEYS as readonly string[]).includes(key)) throw malformed(key, 'no unknown fields')
+  for (const key of CONSENT_KEYS) if (!(key in v)) throw malformed(key, 'a value (the field is missing)')
+
+  const id = bytes32(v.id, 'id')
+  if (id === ZERO_BYTES32) throw malformed('id', 'a non-zero 32-byte id')
+  const grantor = address(v.grantor, 'grantor')
+  const grantee = address(v.grantee, 'grantee')
+  if (grantor === grantee) throw malformed('grantee', 'a party other than the grantor')
+  const parent = bytes32(v.parent, 'parent')
+  if (parent === id) throw malformed('parent', 'the id of another consent')
+  const resourceTypes = list(
+    v.resourceTypes,
+    'resourceTypes',
+    CONSENT_LIMITS.resourceTypes,
+    matching(RE_RESOURCE_TYPE, 'FHIR resource type names'),
+  )
+  const commitments = list(v.commitments, 'commitments', CONSENT_LIMITS.commitments, bytes32)
+  if (resourceTypes.length === 0 && commitments.length === 0)
+    throw malformed('resourceTypes', 'at least one resource type or commitment in scope')
+  const exclude = list(v.exclude, 'exclude', CONSENT_LIMITS.exclude, matching(RE_LABEL, 'security label codes'))
+  const actions = list(v.actions, 'actions', CONSENT_LIMITS.actions, (a, f) => {
+    if (!(CONSENT_ACTIONS as readonly unknown[]).includes(a)) throw malformed(f, `one of ${CONSENT_ACTIONS.join(', ')}`)
+    return a as ConsentAction
+  })
+  if (actions.length === 0) throw malformed('actions', 'at least one action')
+  const purposes = list(v.purposes, 'purposes', CONSENT_LIMITS.purposes, (p, f) => {
+    if (!isPurposeOfUse(p)) throw malformed(f, 'HL7 v3 PurposeOfUse codes (e.g. TREAT, ETREAT, HPAYMT)')
+    return p
+  })
+  if (purposes.length === 0) throw malformed('purposes', 'at least one purpose of use')
+  const notBefore = timestamp(v.notBefore, 'notBefore')
+  const expiresAt = timestamp(v.expiresAt, 'expiresAt')
+  if (expiresAt <= notBefore) throw malformed('expiresAt', 'a time after notBefore')
+  const depth = v.delegationDepth
+  if (typeof depth !== 'number' || !Number.isInteger(depth) || depth < 0 || depth > 255)
+    throw malformed('delegationDepth', 'an integer 0..255')
+
+  return Object.freeze({
+    id,
+    grantor,
+    grantee,
+    parent,
+    resourceTypes,
+    commitments,
+    exclude,
+    actions,
+    purposes,
+    notBefore,
+    expiresAt,
+    delegationDepth: depth,
+  })
+}
+
+/** Checks a signature's form: 65 bytes as 0x-hex. */
+export function assertSignatureHex(value: unknown, field = 'signature'): Hex {
+  if (typeof value !== 'string' || !/^0x[0-9a-fA-F]{130}$/.test(value)) throw malformed(field, '65 bytes as 0x-hex')
+  return value.toLowerCase() as Hex
+}
+
+/** Checks and normalizes a medseal EIP-712 domain (name `medseal`, version `1`, EVM or salted form). */
+export function assertDomain(value: unknown, field = 'domain'): LedgerDomain {
+  if (typeof value !== 'object' || value === null) throw malformed(field, 'an EIP-712 domain object')
+  const d = value as Record<string, unknown>
+  if (d.name !== 'medseal' || d.version !== '1') throw malformed(field, "name 'medseal' and version '1'")
+  const keys = Object.keys(d).sort().join(',')
+  if (keys === 'chainId,name,verifyingContract,version') {
+    const chainId = d.chainId
+    if (typeof chainId !== 'number' || !Number.isSafeInteger(chainId) || chainId <= 0)
+      throw malformed(`${field}.chainId`, 'a positive safe integer')
+    if (!isAddress(d.verifyingContract)) throw malformed(`${field}.verifyingContract`, 'an address')
+    return Object.freeze({
+      name: 'medseal',
+      version: '1',
+      chainId,
+      verifyingContract: checksumAddress(d.verifyingContract),
+    })
+  }
+  if (keys === 'name,salt,version') {
+    if (!isBytes32(d.salt)) throw malformed(`${field}.salt`, 'a 32-byte hex salt')
+    return Object.freeze({ name: 'medseal', version: '1', salt: d.salt.toLowerCase() as Hex })
+  }
+  throw malformed(field, '{ name, version, chainId, verifyingContract } or { name, version, salt }')
+}
+
+/** Do two domains name the same ledger? */
+export function sameDomain(a: LedgerDomain, b: LedgerDomain): boolean {
+  if ('salt' in a) return 'salt' in b && a.salt.toLowerCase() === b.salt.toLowerCase()
+  return (
+    'chainId' in b &&
+    a.chainId === b.chainId &&
+    a.verifyingContract.toLowerCase() === b.verifyingContract.toLowerCase() &&
+    a.name === b.name &&
+    a.version === b.version
+  )
+}

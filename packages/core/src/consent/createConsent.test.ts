@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest'
+import { type ConsentError, InvalidArgumentError } from '../errors/base.js'
+import { type CreateConsentParameters, createConsent } from './createConsent.js'
+import { isPurposeOfUse, PURPOSE_OF_USE_CODES } from './purposeOfUse.js'
+
+const A = '0x1111111111111111111111111111111111111111' as const
+const B = '0x2222222222222222222222222222222222222222' as const
+const base = {
+  grantor: A,
+  grantee: B,
+  resourceTypes: ['Observation'],
+  actions: ['read'] as const,
+  purposes: ['TREAT'],
+  notBefore: 100,
+  durationSeconds: 60,
+} as CreateConsentParameters
+const mk = (over: Record<string, unknown>) => createConsent({ ...base, ...over } as CreateConsentParameters)
+
+function code(fn: () => unknown): string {
+  try {
+    fn()
+  } catch (err) {
+    return `${(err as Error).name}:${(err as ConsentError).code}`
+  }
+  return 'no error'
+}
+
+describe('createConsent', () => {
+  it('makes a checked consent with a fresh random id', () => {
+    const a = mk({ actions: ['read', 'read', 'search'] })
+    const b = createConsent(base)
+    expect(a.id).toMatch(/^0x[0-9a-f]{64}$/)
+    expect(a.id).not.toBe(b.id)
+    expect(a.parent).toBe(`0x${'0'.repeat(64)}`)
+    expect(a.actions).toEqual(['read', 'search'])
+    expect(a.expiresAt).toBe(160)
+    expect(a.delegationDepth).toBe(0)
+    expect(Object.isFrozen(a)).toBe(true)
+    expect(a.grantor).toBe('0x1111111111111111111111111111111111111111')
+  })
+
+  it('uses the injected randomness and accepts commitments as bytes', () => {
+    const c = mk({
+      resourceTypes: [],
+      commitments: [new Uint8Array(32).fill(0xab)],
+      randomBytes: (n: number) => new Uint8Array(n).fill(7),
+    })
+    expect(c.id).toBe(`0x${'07'.repeat(32)}`)
+    expect(c.commitments).toEqual([`0x${'ab'.repeat(32)}`])
+  })
+
+  it('rejects bad codes, actions, scope and windows with CONSENT_MALFORMED', () => {
+    const m = 'ConsentError:CONSENT_MALFORMED'
+    expect(code(() => mk({ purposes: ['treat'] }))).toBe(m)
+    expect(code(() => mk({ purposes: [] }))).toBe(m)
+    expect(code(() => mk({ actions: ['erase' as 'read'] }))).toBe(m)
+    expect(code(() => mk({ actions: [] }))).toBe(m)
+    expect(code(() => mk({ resourceTypes: [] }))).toBe(m)
+    expect(code(() => mk({ resourceTypes: ['observation'] }))).toBe(m)
+    expect(code(() => mk({ exclude: ['bad label'] }))).toBe(m)
+    expect(code(() => mk({ grantee: A }))).toBe(m)
+    expect(code(() => mk({ grantee: '0x12' }))).toBe(m)
+    expect(code(() => mk({ durationSeconds: undefined, expiresAt: 100 }))).toBe(m)
+    expect(code(() => mk({ notBefore: -1 }))).toBe(m)
+    expect(code(() => mk({ delegationDepth: 256 }))).toBe(m)
+    expect(code(() => createConsent({ ...base, id: `0x${'0'.repeat(64)}` }))).toBe(m)
+  })
+
+  it('needs exactly one of expiresAt and durationSeconds', () => {
+    expect(code(() => mk({ expiresAt: 200 }))).toBe('InvalidArgumentError:INVALID_ARGUMENT')
+    expect(code(() => mk({ durationSeconds: undefined }))).toBe('InvalidArgumentError:INVALID_ARGUMENT')
+    expect(code(() => mk({ durationSeconds: 0 }))).toBe('InvalidArgumentError:OUT_OF_RANGE')
+    expect(() => createConsent(null as never)).toThrow(InvalidArgumentError)
+  })
+
+  it('knows the HL7 v3 PurposeOfUse codes', () => {
+    expect(PURPOSE_OF_USE_CODES).toHaveLength(59)
+    for (const c of ['TREAT', 'ETREAT', 'HPAYMT', 'HRESCH', 'PATRQT', 'BTG']) expect(isPurposeOfUse(c)).toBe(true)
+    expect(isPurposeOfUse('treat')).toBe(false)
+    expect(isPurposeOfUse(1)).toBe(false)
+  })
+})

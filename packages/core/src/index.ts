@@ -80,6 +80,38 @@ export { version } from './version.js'
 // --- eip712 ---
 
 // --- hpke ---
+export type {
+  AeadErrorType,
+  CreateAesGcmParameters,
+  CreateDhkemX25519Parameters,
+  CreateHpkeSuiteParameters,
+  CryptoBackend,
+  HpkeAead,
+  HpkeAeadKey,
+  HpkeEncapResult,
+  HpkeErrorType,
+  HpkeKdf,
+  HpkeKem,
+  HpkeKeyPair,
+  HpkeRecipientContext,
+  HpkeRecipientKey,
+  HpkeRecipientParameters,
+  HpkeSenderContext,
+  HpkeSenderParameters,
+  HpkeSuite,
+  KemErrorType,
+} from './hpke/index.js'
+export {
+  aes128Gcm,
+  aes256Gcm,
+  chacha20Poly1305,
+  createAesGcm,
+  createDhkemX25519,
+  createHpkeSuite,
+  dhkemP256HkdfSha256,
+  dhkemX25519HkdfSha256,
+  hkdfSha256,
+} from './hpke/index.js'
 
 // --- envelope ---
 

@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'DECRYPT_FAILED'
   | 'NOT_A_RECIPIENT'
   | 'RECORD_SHREDDED'
+  | 'MESSAGE_LIMIT_REACHED'
   // verification
   | 'PROOF_INVALID'
   | 'RECEIPT_MALFORMED'

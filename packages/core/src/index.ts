@@ -44,6 +44,19 @@ export type {
   TreeHead,
 } from './consent/types.js'
 export { consentTypes, EIP712_DOMAIN_NAME, EIP712_DOMAIN_VERSION } from './consent/types.js'
+// --- eip712 ---
+export type { HashTypedDataErrorType } from './eip712/hashTypedData.js'
+export {
+  encodeData,
+  encodeType,
+  getDomainFields,
+  hashDomain,
+  hashStruct,
+  hashTypedData,
+} from './eip712/hashTypedData.js'
+export type { SignTypedDataErrorType, VerifyTypedDataParameters } from './eip712/signTypedData.js'
+export { recoverTypedDataAddress, signTypedData, verifyTypedData } from './eip712/signTypedData.js'
+export type { TypedData, TypedDataDomain, TypedDataField, TypedDataTypes } from './eip712/types.js'
 // --- errors ---
 export type { BaseErrorParameters, ErrorCode } from './errors/index.js'
 export {
@@ -56,29 +69,6 @@ export {
   LedgerError,
   VerificationError,
 } from './errors/index.js'
-// --- identity (parties, DIDs, signatures) ---
-export type { Party, PartyRole, PublicIdentity } from './identity/types.js'
-// --- ledger interface ---
-export type {
-  AnchorInput,
-  AnchorKind,
-  AnchorRecord,
-  ConsentRecord,
-  LedgerAdapter,
-  LedgerRef,
-  ListConsentsParameters,
-  ListConsentsReturnType,
-  RevocationRecord,
-  TombstoneRecord,
-  TreeHeadRecord,
-} from './ledger/types.js'
-export { anchorKindCodes } from './ledger/types.js'
-// --- shared types ---
-export type { Address, Hex } from './types.js'
-export { version } from './version.js'
-
-// --- eip712 ---
-
 // --- hpke ---
 export type {
   AeadErrorType,
@@ -112,6 +102,30 @@ export {
   dhkemX25519HkdfSha256,
   hkdfSha256,
 } from './hpke/index.js'
+export type { AddressErrorType } from './identity/address.js'
+export { isAddress, publicKeyToAddress, toChecksumAddress } from './identity/address.js'
+export type { SignatureErrorType, SignatureInput } from './identity/signature.js'
+export { recoverAddress, recoverPublicKey, signDigest, verifyDigest } from './identity/signature.js'
+// --- identity (parties, DIDs, signatures) ---
+export type { Party, PartyRole, PublicIdentity } from './identity/types.js'
+// --- ledger interface ---
+export type {
+  AnchorInput,
+  AnchorKind,
+  AnchorRecord,
+  ConsentRecord,
+  LedgerAdapter,
+  LedgerRef,
+  ListConsentsParameters,
+  ListConsentsReturnType,
+  RevocationRecord,
+  TombstoneRecord,
+  TreeHeadRecord,
+} from './ledger/types.js'
+export { anchorKindCodes } from './ledger/types.js'
+// --- shared types ---
+export type { Address, Hex } from './types.js'
+export { version } from './version.js'
 
 // --- envelope ---
 

@@ -1,2 +1,0 @@
-/** `@medseal/example-fhir-server`. @module */
-export {}

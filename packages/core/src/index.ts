@@ -140,6 +140,21 @@ export type { VerifyMerkleProofErrorType } from './merkle/verify.js'
 export { verifyConsistency, verifyInclusion } from './merkle/verify.js'
 
 // --- anchoring and receipts ---
+export type {
+  AnchorBatchFailure,
+  Anchorer,
+  CreateAnchorerErrorType,
+  CreateAnchorerParameters,
+} from './anchor/createAnchorer.js'
+export { createAnchorer } from './anchor/createAnchorer.js'
+export type { DecodeReceiptErrorType, Receipt } from './anchor/receipt.js'
+export { decodeReceipt, encodeReceipt, parseReceipt, RECEIPT_VERSION } from './anchor/receipt.js'
+export type {
+  VerifyReceiptErrorType,
+  VerifyReceiptParameters,
+  VerifyReceiptReturnType,
+} from './anchor/verifyReceipt.js'
+export { verifyReceipt } from './anchor/verifyReceipt.js'
 
 // --- access log ---
 

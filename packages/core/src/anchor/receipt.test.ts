@@ -1,0 +1,97 @@
+import { fc, test } from '@fast-check/vitest'
+import { describe, expect, it } from 'vitest'
+import { VerificationError } from '../errors/base.js'
+import { decodeReceipt, encodeReceipt, parseReceipt, type Receipt } from './receipt.js'
+
+const h = (byte: number) => `0x${byte.toString(16).padStart(2, '0').repeat(32)}` as const
+const receipt: Receipt = {
+  v: 1,
+  commitment: h(1),
+  leafIndex: 2,
+  treeSize: 5,
+  root: h(2),
+  proof: [h(3), h(4), h(5)],
+  ledger: { ledger: 'memory:demo', tx: 'memory:7', block: 7, timestamp: 1_700_000_000 },
+}
+
+const expectMalformed = (fn: () => unknown) => {
+  try {
+    fn()
+  } catch (e) {
+    expect(e).toBeInstanceOf(VerificationError)
+    expect((e as VerificationError).code).toBe('RECEIPT_MALFORMED')
+    return
+  }
+  throw new Error('expected RECEIPT_MALFORMED')
+}
+
+describe('receipt encoding', () => {
+  it('encodes canonically (sorted keys, no whitespace) and decodes back', () => {
+    const text = encodeReceipt(receipt)
+    expect(text.startsWith('{"commitment":"0x0101')).toBe(true)
+    expect(text).not.toMatch(/\s/)
+    expect(decodeReceipt(text)).toEqual(receipt)
+    expect(decodeReceipt(JSON.stringify(receipt, null, 2))).toEqual(receipt)
+    expect(Object.isFrozen(decodeReceipt(text))).toBe(true)
+  })
+
+  test.prop([
+    fc.nat({ max: 2 ** 40 }),
+    fc.nat({ max: 2 ** 40 }),
+    fc.array(fc.uint8Array({ minLength: 32, maxLength: 32 }), { maxLength: 64 }),
+    fc.string({ minLength: 1, maxLength: 40 }),
+  ])('round-trips any well-formed receipt', (a, b, proof, tx) => {
+    const toHex = (u: Uint8Array) => `0x${Array.from(u, (x) => x.toString(16).padStart(2, '0')).join('')}` as const
+    const r: Receipt = {
+      ...receipt,
+      leafIndex: Math.min(a, b),
+      treeSize: Math.max(a, b) + 1,
+      proof: proof.map(toHex),
+      ledger: { ...receipt.ledger, tx: tx.isWellFormed() ? tx : 'x' },
+    }
+    expect(decodeReceipt(encodeReceipt(r))).toEqual(r)
+  })
+
+  it('rejects every malformed receipt with RECEIPT_MALFORMED', () => {
+    const bad: unknown[] = [
+      null,
+      [],
+      'x',
+      { ...receipt, v: 0 },
+      { ...receipt, v: '1' },
+      { ...receipt, extra: 1 },
+      { ...receipt, commitment: undefined },
+      { ...receipt, commitment: h(0xab).toUpperCase().replace('0X', '0x') },
+      { ...receipt, commitment: h(1).slice(0, 64) },
+      { ...receipt, root: 'not hex' },
+      { ...receipt, leafIndex: 5 },
+      { ...receipt, leafIndex: -1 },
+      { ...receipt, leafIndex: 1.5 },
+      { ...receipt, treeSize: 0 },
+      { ...receipt, treeSize: 2 ** 60 },
+      { ...receipt, proof: 'x' },
+      { ...receipt, proof: [h(1), 'x'] },
+      { ...receipt, proof: Array.from({ length: 65 }, () => h(1)) },
+      { ...receipt, ledger: null },
+      { ...receipt, ledger: { ...receipt.ledger, extra: 1 } },
+      { ...receipt, ledger: { ...receipt.ledger, ledger: '' } },
+      { ...receipt, ledger: { ...receipt.ledger, tx: 7 } },
+      { ...receipt, ledger: { ...receipt.ledger, block: -1 } },
+      { ...receipt, ledger: { ...receipt.ledger, timestamp: '1' } },
+      new (class {
+        v = 1
+      })(),
+    ]
+    for (const b of bad) expectMalformed(() => parseReceipt(b))
+    expectMalformed(() => decodeReceipt('{"v":1'))
+    expectMalformed(() => decodeReceipt(`{"v":1,"pad":"${'x'.repeat(20_000)}"}`))
+    expectMalformed(() => decodeReceipt(42 as unknown as string))
+    expectMalformed(() => encodeReceipt({ ...receipt, leafIndex: 9 }))
+  })
+
+  it('rejects a newer version with UNSUPPORTED_VERSION', () => {
+    expect(() => parseReceipt({ ...receipt, v: 2 })).toThrow(
+      expect.objectContaining({ name: 'VerificationError', code: 'UNSUPPORTED_VERSION' }),
+    )
+  })
+})

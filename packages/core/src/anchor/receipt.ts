@@ -1,0 +1,172 @@
+/**
+ * Anchor receipts: what a record's holder keeps to prove, offline and against any ledger, that the record's
+ * commitment was anchored. One JSON format for every ledger (only the {@link LedgerRef} differs), specified in
+ * `docs/spec/receipt.md`.
+ * @module
+ */
+import { canonicalize } from '../canonical/canonicalize.js'
+import { VerificationError } from '../errors/base.js'
+import type { LedgerRef } from '../ledger/types.js'
+import type { Hex } from '../types.js'
+
+/** The receipt format version this SDK writes and reads. */
+export const RECEIPT_VERSION = 1
+
+/**
+ * A record's anchor receipt (version 1). JSON-safe: every byte string is `0x` + lower-case hex.
+ *
+ * @example
+ * ```json
+ * { "v": 1, "commitment": "0x…", "leafIndex": 3, "treeSize": 10, "root": "0x…", "proof": ["0x…"],
+ *   "ledger": { "ledger": "memory:demo", "tx": "memory:1", "block": 1, "timestamp": 1700000000 } }
+ * ```
+ */
+export type Receipt = {
+  /** Format version, `1`. */
+  readonly v: 1
+  /** The record's commitment (32 bytes): the leaf data of the batch tree. */
+  readonly commitment: Hex
+  /** The record's 0-based leaf index in the batch. */
+  readonly leafIndex: number
+  /** Number of leaves (records) in the batch, >= 1. */
+  readonly treeSize: number
+  /** RFC 9162 root of the batch (32 bytes), as anchored. */
+  readonly root: Hex
+  /** RFC 9162 §2.1.3 audit path of the leaf, bottom-up (32 bytes each). */
+  readonly proof: readonly Hex[]
+  /** Where and when the root was anchored, as the ledger reported it at write time. */
+  readonly ledger: LedgerRef
+}
+
+/** Everything {@link decodeReceipt} can throw. */
+export type DecodeReceiptErrorType = VerificationError
+
+/** Largest receipt text accepted (a receipt of a 2^64-leaf tree is under 5 KiB). */
+const MAX_RECEIPT_CHARS = 16 * 1024
+const MAX_PROOF = 64
+const MAX_REF_STRING = 256
+const HEX32 = /^0x[0-9a-f]{64}$/
+const RECEIPT_KEYS = ['commitment', 'leafIndex', 'ledger', 'proof', 'root', 'treeSize', 'v']
+const REF_KEYS = ['block', 'ledger', 'timestamp', 'tx']
+
+const malformed = (shortMessage: string) => new VerificationError('RECEIPT_MALFORMED', shortMessage)
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
+  const proto = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
+function exactKeys(value: Record<string, unknown>, keys: readonly string[], what: string): void {
+  const own = Object.keys(value).sort()
+  if (own.length !== keys.length || own.some((k, i) => k !== keys[i])) {
+    throw malformed(`${what} must have exactly the fields ${keys.join(', ')}.`)
+  }
+}
+
+function hex32(value: unknown, what: string): Hex {
+  if (typeof value === 'string' && HEX32.test(value)) return value as Hex
+  throw malformed(`${what} must be 0x followed by 64 lower-case hex digits.`)
+}
+
+function count(value: unknown, what: string, min: number): number {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= min) return value
+  throw malformed(`${what} must be an integer >= ${min}.`)
+}
+
+function refString(value: unknown, what: string): string {
+  if (typeof value === 'string' && value.length > 0 && value.length <= MAX_REF_STRING && value.isWellFormed()) {
+    return value
+  }
+  throw malformed(`${what} must be a non-empty string of at most ${MAX_REF_STRING} characters.`)
+}
+
+/**
+ * Checks that `value` is a well-formed version-1 receipt and returns a fresh, frozen copy of it.
+ *
+ * @param value - a receipt object (e.g. from `JSON.parse`)
+ * @returns the receipt
+ * @throws {@link VerificationError} `RECEIPT_MALFORMED` for anything but a well-formed receipt;
+ *   `UNSUPPORTED_VERSION` for a receipt of another version
+ * @example
+ * ```ts
+ * import { parseReceipt } from '@medseal/core'
+ * const receipt = parseReceipt(JSON.parse(text))
+ * ```
+ */
+export function parseReceipt(value: unknown): Receipt {
+  if (!isPlainObject(value)) throw malformed('A receipt must be a JSON object.')
+  if (value.v !== RECEIPT_VERSION) {
+    if (typeof value.v === 'number' && Number.isSafeInteger(value.v) && value.v > RECEIPT_VERSION) {
+      throw new VerificationError('UNSUPPORTED_VERSION', `Receipt version ${value.v} is not supported.`, {
+        metaMessages: [`This SDK reads receipt version ${RECEIPT_VERSION}.`],
+      })
+    }
+    throw malformed('receipt.v must be 1.')
+  }
+  exactKeys(value, RECEIPT_KEYS, 'A receipt')
+  const commitment = hex32(value.commitment, 'receipt.commitment')
+  const root = hex32(value.root, 'receipt.root')
+  const treeSize = count(value.treeSize, 'receipt.treeSize', 1)
+  const leafIndex = count(value.leafIndex, 'receipt.leafIndex', 0)
+  if (leafIndex >= treeSize) throw malformed('receipt.leafIndex must be below receipt.treeSize.')
+  if (!Array.isArray(value.proof) || value.proof.length > MAX_PROOF) {
+    throw malformed(`receipt.proof must be an array of at most ${MAX_PROOF} hashes.`)
+  }
+  const proof = Object.freeze(value.proof.map((p, i) => hex32(p, `receipt.proof[${i}]`)))
+  const ref = value.ledger
+  if (!isPlainObject(ref)) throw malformed('receipt.ledger must be an object.')
+  exactKeys(ref, REF_KEYS, 'receipt.ledger')
+  const ledger: LedgerRef = Object.freeze({
+    ledger: refString(ref.ledger, 'receipt.ledger.ledger'),
+    tx: refString(ref.tx, 'receipt.ledger.tx'),
+    block: count(ref.block, 'receipt.ledger.block', 0),
+    timestamp: count(ref.timestamp, 'receipt.ledger.timestamp', 0),
+  })
+  return Object.freeze({ v: RECEIPT_VERSION, commitment, leafIndex, treeSize, root, proof, ledger })
+}
+
+/**
+ * Encodes a receipt as its canonical JSON text (RFC 8785: sorted keys, no whitespace), so that equal receipts have
+ * equal bytes.
+ *
+ * @param receipt - the receipt
+ * @returns JSON text
+ * @throws {@link VerificationError} `RECEIPT_MALFORMED` when `receipt` is not a well-formed receipt
+ * @example
+ * ```ts
+ * import { decodeReceipt, encodeReceipt } from '@medseal/core'
+ * const text = encodeReceipt(receipt) // store it with the record
+ * decodeReceipt(text) // the same receipt
+ * ```
+ */
+export function encodeReceipt(receipt: Receipt): string {
+  return canonicalize(parseReceipt(receipt))
+}
+
+/**
+ * Decodes receipt JSON text strictly: exactly the version-1 fields, lower-case `0x` hex, integers in range,
+ * nothing else.
+ *
+ * @param text - receipt JSON (as written by {@link encodeReceipt}, or any equivalent JSON)
+ * @returns the receipt, frozen
+ * @throws {@link VerificationError} `RECEIPT_MALFORMED` for text that is not a well-formed receipt (also invalid
+ *   JSON or more than 16 KiB); `UNSUPPORTED_VERSION` for a newer version
+ * @example
+ * ```ts
+ * import { decodeReceipt } from '@medseal/core'
+ * const receipt = decodeReceipt(text)
+ * receipt.leafIndex
+ * ```
+ */
+export function decodeReceipt(text: string): Receipt {
+  if (typeof text !== 'string') throw malformed('Receipt text must be a string.')
+  if (text.length > MAX_RECEIPT_CHARS) throw malformed(`Receipt text must be at most ${MAX_RECEIPT_CHARS} characters.`)
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (cause) {
+    throw new VerificationError('RECEIPT_MALFORMED', 'Receipt text is not valid JSON.', { cause })
+  }
+  return parseReceipt(value)
+}

@@ -1,7 +1,6 @@
 import { fc, test } from '@fast-check/vitest'
-import { InvalidArgumentError } from '@medseal/core'
+import { canonicalize, InvalidArgumentError } from '@medseal/core'
 import { describe, expect, it } from 'vitest'
-import { canonicalize } from '../../core/src/canonical/canonicalize.js'
 import { exampleFiles, syntheaFiles } from './_testData.js'
 import { canonicalizeResource, normalizeNumberLexeme } from './canonicalizeResource.js'
 import { FhirValidationError } from './errors.js'

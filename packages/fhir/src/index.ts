@@ -15,3 +15,5 @@ export {
   canonicalizeResource,
 } from './canonicalizeResource.js'
 export { FhirValidationError } from './errors.js'
+export type { AssertValidResourceErrorType, ValidateResourceOptions } from './validateResource.js'
+export { assertValidResource, isValidOutcome, validateResource } from './validateResource.js'

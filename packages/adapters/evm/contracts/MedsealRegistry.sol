@@ -252,7 +252,7 @@ contract MedsealRegistry {
         return (
             _consentHashes[id],
             address(uint160(e)),
-            uint64(e >> 160),
+            uint64(uint48(e >> 160)),
             uint64(e >> 208),
             uint64(r),
             uint64(r >> 64)
@@ -274,7 +274,7 @@ contract MedsealRegistry {
         returns (address owner, uint64 blockNumber, uint64 timestamp)
     {
         uint256 e = _tombstones[commitment];
-        return (address(uint160(e)), uint64(e >> 160), uint64(e >> 208));
+        return (address(uint160(e)), uint64(uint48(e >> 160)), uint64(e >> 208));
     }
 
     /// @notice A log's operator (zero when no head was recorded) and its largest recorded tree size.

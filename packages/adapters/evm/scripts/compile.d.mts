@@ -3,6 +3,7 @@ export type CompiledRegistry = {
   abi: unknown[]
   bytecode: `0x${string}`
   deployedBytecode: `0x${string}`
+  immutableReferences: { start: number; length: number }[]
   solcVersion: string
 }
 export declare const SOURCE_NAME: string

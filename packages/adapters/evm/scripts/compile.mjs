@@ -27,7 +27,11 @@ export const SETTINGS = {
   optimizer: { enabled: true, runs: 10_000 },
   viaIR: true,
   metadata: { bytecodeHash: 'ipfs' },
-  outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'] } },
+  outputSelection: {
+    '*': {
+      '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object', 'evm.deployedBytecode.immutableReferences'],
+    },
+  },
 }
 
 export const paths = {
@@ -38,7 +42,7 @@ export const paths = {
 
 /**
  * Compiles the registry.
- * @returns {{ abi: unknown[], bytecode: `0x${string}`, deployedBytecode: `0x${string}`, solcVersion: string }}
+ * @returns {import('./compile.d.mts').CompiledRegistry}
  */
 export function compileRegistry() {
   const solc = require('solc')
@@ -60,6 +64,10 @@ export function compileRegistry() {
     abi: contract.abi,
     bytecode: `0x${contract.evm.bytecode.object}`,
     deployedBytecode: `0x${contract.evm.deployedBytecode.object}`,
+    immutableReferences: Object.values(contract.evm.deployedBytecode.immutableReferences ?? {})
+      .flat()
+      .map(({ start, length }) => ({ start, length }))
+      .sort((a, b) => a.start - b.start),
     solcVersion: solc.version(),
   }
 }
@@ -84,7 +92,7 @@ export function renderJson(compiled) {
 
 /** The TypeScript artifact's text (biome formats it afterwards; the test compares values, not text). */
 export function renderTs(compiled) {
-  const { abi, bytecode, deployedBytecode, solcVersion } = compiled
+  const { abi, bytecode, deployedBytecode, immutableReferences, solcVersion } = compiled
   return `/**
  * MedsealRegistry compiled by \`scripts/compile.mjs\` from \`${SOURCE_NAME}\` with solc ${solcVersion}
  * (evmVersion ${SETTINGS.evmVersion}, optimizer ${SETTINGS.optimizer.runs} runs). Generated: do not edit;
@@ -98,8 +106,14 @@ export const medsealRegistryAbi = ${JSON.stringify(abi, null, 2)} as const
 /** Creation bytecode of the MedsealRegistry contract (the constructor takes no arguments). */
 export const medsealRegistryBytecode = '${bytecode}' as const
 
-/** Runtime bytecode of the MedsealRegistry contract, to check that an address holds a genuine registry. */
+/**
+ * Runtime bytecode of the MedsealRegistry contract, to check that an address holds a genuine registry. The bytes at
+ * {@link medsealRegistryImmutableReferences} are zero here and set by the constructor on chain.
+ */
 export const medsealRegistryDeployedBytecode = '${deployedBytecode}' as const
+
+/** Byte ranges of the runtime bytecode holding immutables (chain id, domain separator, deployment block). */
+export const medsealRegistryImmutableReferences = ${JSON.stringify(immutableReferences)} as const
 
 /** The compiler and settings the artifacts come from. */
 export const medsealRegistryCompiler = ${JSON.stringify({ solcVersion, settings: SETTINGS }, null, 2)} as const

@@ -6,6 +6,7 @@ import {
   medsealRegistryBytecode,
   medsealRegistryCompiler,
   medsealRegistryDeployedBytecode,
+  medsealRegistryImmutableReferences,
 } from './artifacts/MedsealRegistry.js'
 
 describe('MedsealRegistry artifacts (reproducible build)', () => {
@@ -19,6 +20,7 @@ describe('MedsealRegistry artifacts (reproducible build)', () => {
     expect(medsealRegistryAbi).toEqual(fresh.abi)
     expect(medsealRegistryBytecode).toBe(fresh.bytecode)
     expect(medsealRegistryDeployedBytecode).toBe(fresh.deployedBytecode)
+    expect(medsealRegistryImmutableReferences).toEqual(fresh.immutableReferences)
     expect(medsealRegistryCompiler.solcVersion).toBe(fresh.solcVersion)
   })
 

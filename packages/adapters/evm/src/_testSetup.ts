@@ -1,0 +1,62 @@
+/**
+ * Test fixtures: one anvil node per test file, viem clients on it, fresh registries. Used by this package's tests and
+ * benchmarks only (not part of the published entry points).
+ * @internal
+ * @module
+ */
+import {
+  type Account,
+  type Chain,
+  createPublicClient,
+  createTestClient,
+  createWalletClient,
+  type Hex,
+  http,
+  type PublicClient,
+  type TestClient,
+  type Transport,
+  type WalletClient,
+} from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import { foundry } from 'viem/chains'
+import { deployRegistry } from './deployRegistry.js'
+import { anvilPrivateKeys, type StartAnvilReturnType, startAnvil } from './node.js'
+
+/** Clients on one anvil node. @internal */
+export type Chainbed = {
+  readonly anvil: StartAnvilReturnType
+  readonly publicClient: PublicClient<Transport, Chain>
+  readonly testClient: TestClient<'anvil', Transport, Chain>
+  /** A wallet client for anvil's funded account `i` (0..9). */
+  wallet(i: number): WalletClient<Transport, Chain, Account>
+  /** Deploys a fresh registry from account 0. */
+  deploy(): Promise<Hex>
+  stop(): Promise<void>
+}
+
+/** Starts anvil and makes clients on it. @internal */
+export async function startChainbed(): Promise<Chainbed> {
+  const anvil = await startAnvil()
+  const transport = http(anvil.rpcUrl, { retryCount: 0 })
+  const publicClient = createPublicClient({ chain: foundry, transport, pollingInterval: 20 })
+  const testClient = createTestClient({ chain: foundry, mode: 'anvil', transport, pollingInterval: 20 })
+  const wallets = new Map<number, WalletClient<Transport, Chain, Account>>()
+  const wallet = (i: number) => {
+    let w = wallets.get(i)
+    if (!w) {
+      const key = anvilPrivateKeys[i]
+      if (!key) throw new Error(`no anvil account ${i}`)
+      w = createWalletClient({ chain: foundry, transport, account: privateKeyToAccount(key), pollingInterval: 20 })
+      wallets.set(i, w)
+    }
+    return w
+  }
+  return {
+    anvil,
+    publicClient,
+    testClient,
+    wallet,
+    deploy: () => deployRegistry({ publicClient, walletClient: wallet(0) }),
+    stop: () => anvil.stop(),
+  }
+}

@@ -1,0 +1,615 @@
+import {
+  type Consent,
+  ConsentError,
+  consentTypes,
+  type Hex,
+  InvalidArgumentError,
+  type LedgerAdapter,
+  LedgerError,
+  type SignedConsent,
+} from '@medseal/core'
+import { createPublicClient, createWalletClient, http, keccak256, toHex } from 'viem'
+import { generatePrivateKey, type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts'
+import { foundry } from 'viem/chains'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { getRegistryErrorName } from './_errors.js'
+import { type Chainbed, startChainbed } from './_testSetup.js'
+import { medsealRegistryAbi as abi } from './artifacts/MedsealRegistry.js'
+import { createEvmLedger } from './createEvmLedger.js'
+import { deployRegistry } from './deployRegistry.js'
+import { startAnvil } from './node.js'
+
+const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n
+const ZERO32: Hex = `0x${'00'.repeat(32)}`
+const DAY = 86_400
+
+let bed: Chainbed
+beforeAll(async () => {
+  bed = await startChainbed()
+})
+afterAll(async () => {
+  await bed?.stop()
+})
+
+const patient = privateKeyToAccount(generatePrivateKey())
+const clinician = privateKeyToAccount(generatePrivateKey())
+const operator = privateKeyToAccount(generatePrivateKey())
+const intruder = privateKeyToAccount(generatePrivateKey())
+
+const random32 = (): Hex => keccak256(toHex(crypto.getRandomValues(new Uint8Array(32))))
+const rootBytes = () => crypto.getRandomValues(new Uint8Array(32))
+
+async function fresh(opts: { wallet?: number; confirmations?: number; timeoutMs?: number } = {}) {
+  const address = await bed.deploy()
+  const ledger = await createEvmLedger({
+    publicClient: bed.publicClient,
+    walletClient: bed.wallet(opts.wallet ?? 0),
+    address,
+    ...(opts.confirmations === undefined ? {} : { confirmations: opts.confirmations }),
+    ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
+  })
+  return { address, ledger }
+}
+
+function consentFor(ledgerNow: number, over: Partial<Consent> = {}): Consent {
+  return {
+    id: random32(),
+    grantor: patient.address,
+    grantee: clinician.address,
+    parent: ZERO32,
+    resourceTypes: ['Observation', 'Condition', 'MedicationRequest'],
+    commitments: [random32()],
+    exclude: ['PSY', 'HIV'],
+    actions: ['read', 'search'],
+    purposes: ['TREAT'],
+    notBefore: ledgerNow,
+    expiresAt: ledgerNow + 30 * DAY,
+    delegationDepth: 1,
+    ...over,
+  }
+}
+
+const chainConsent = (c: Consent) => ({ ...c, notBefore: BigInt(c.notBefore), expiresAt: BigInt(c.expiresAt) })
+
+async function sign(
+  account: PrivateKeyAccount,
+  domain: LedgerAdapter['domain'],
+  primaryType: keyof typeof consentTypes,
+  message: Record<string, unknown>,
+): Promise<Hex> {
+  return account.signTypedData({
+    domain: domain as never,
+    types: consentTypes,
+    primaryType,
+    message: message as never,
+  })
+}
+
+const signConsent = async (ledger: LedgerAdapter, c: Consent, by = patient): Promise<SignedConsent> => ({
+  consent: c,
+  signature: await sign(by, ledger.domain, 'Consent', chainConsent(c)),
+})
+
+async function rejection(p: Promise<unknown>): Promise<{ name: string; code: string } & Error> {
+  try {
+    await p
+  } catch (e) {
+    return e as { name: string; code: string } & Error
+  }
+  throw new Error('expected a rejection')
+}
+
+describe('deployRegistry + createEvmLedger', () => {
+  it('attaches to a fresh registry: ledger id, EIP-712 domain, ledger time, frozen', async () => {
+    const { address, ledger } = await fresh()
+    expect(ledger.name).toBe('evm')
+    expect(ledger.ledgerId).toBe(`eip155:31337:${address}`)
+    expect(ledger.domain).toEqual({ name: 'medseal', version: '1', chainId: 31337, verifyingContract: address })
+    expect(Object.isFrozen(ledger)).toBe(true)
+    const block = await bed.publicClient.getBlock()
+    expect(await ledger.getTime()).toBe(Number(block.timestamp))
+    // the on-chain EIP-5267 domain agrees
+    const [, name, version, chainId, verifyingContract] = await bed.publicClient.readContract({
+      address,
+      abi,
+      functionName: 'eip712Domain',
+    })
+    expect({ name, version, chainId: Number(chainId), verifyingContract }).toEqual(ledger.domain)
+  })
+
+  it('refuses an address without a registry (LEDGER_MISMATCH) and bad options (InvalidArgumentError)', async () => {
+    const eoa = await rejection(
+      createEvmLedger({ publicClient: bed.publicClient, address: patient.address, walletClient: bed.wallet(0) }),
+    )
+    expect(eoa).toBeInstanceOf(LedgerError)
+    expect(eoa.code).toBe('LEDGER_MISMATCH')
+    // some other contract: its code is not the registry's
+    const other = await bed
+      .wallet(0)
+      .deployContract({ abi: [], bytecode: '0x600a600c600039600a6000f3602a60005260206000f3' })
+    const receipt = await bed.publicClient.waitForTransactionReceipt({ hash: other })
+    const notRegistry = await rejection(
+      createEvmLedger({ publicClient: bed.publicClient, address: receipt.contractAddress! }),
+    )
+    expect(notRegistry.code).toBe('LEDGER_MISMATCH')
+    const bad = await rejection(createEvmLedger({ publicClient: bed.publicClient, address: '0x1234' as Hex }))
+    expect(bad).toBeInstanceOf(InvalidArgumentError)
+    expect(bad.code).toBe('INVALID_ARGUMENT')
+    const { address } = await fresh()
+    const conf = await rejection(createEvmLedger({ publicClient: bed.publicClient, address, confirmations: 0 }))
+    expect(conf).toBeInstanceOf(InvalidArgumentError)
+    expect(conf.code).toBe('OUT_OF_RANGE')
+    const noClient = await rejection(createEvmLedger({ publicClient: {} as never, address }))
+    expect(noClient.code).toBe('INVALID_TYPE')
+  })
+
+  it('a wallet on another chain is LEDGER_MISMATCH', async () => {
+    const { address } = await fresh()
+    const walletClient = createWalletClient({
+      chain: { ...foundry, id: 1 },
+      transport: http(bed.anvil.rpcUrl),
+      account: privateKeyToAccount(generatePrivateKey()),
+    })
+    const e = await rejection(createEvmLedger({ publicClient: bed.publicClient, walletClient, address }))
+    expect(e).toBeInstanceOf(LedgerError)
+    expect(e.code).toBe('LEDGER_MISMATCH')
+  })
+
+  it('a read-only ledger reads, and refuses writes with LEDGER_REJECTED', async () => {
+    const { address, ledger: writer } = await fresh()
+    const root = rootBytes()
+    const written = await writer.anchorRoot({ root, treeSize: 3, kind: 'records' })
+    const reader = await createEvmLedger({ publicClient: bed.publicClient, address })
+    expect(await reader.getAnchor(root)).toEqual(written)
+    const e = await rejection(reader.anchorRoot({ root: rootBytes(), treeSize: 1, kind: 'records' }))
+    expect(e).toBeInstanceOf(LedgerError)
+    expect(e.code).toBe('LEDGER_REJECTED')
+  })
+})
+
+describe('anchors', () => {
+  it('anchors in one write and reads back the tx hash, block and block timestamp', async () => {
+    const { ledger } = await fresh()
+    const root = rootBytes()
+    const rec = await ledger.anchorRoot({ root, treeSize: 10_000, kind: 'records' })
+    const receipt = await bed.publicClient.getTransactionReceipt({ hash: rec.ref.tx as Hex })
+    const block = await bed.publicClient.getBlock({ blockNumber: receipt.blockNumber })
+    expect(rec.ref).toEqual({
+      ledger: ledger.ledgerId,
+      tx: receipt.transactionHash,
+      block: Number(receipt.blockNumber),
+      timestamp: Number(block.timestamp),
+    })
+    expect(receipt.gasUsed).toBeLessThanOrEqual(50_000n)
+    expect(await ledger.getAnchor(root)).toEqual(rec)
+    // idempotent: no second transaction, same record
+    const count = await bed.publicClient.getTransactionCount({ address: bed.wallet(0).account.address })
+    expect(await ledger.anchorRoot({ root, treeSize: 10_000, kind: 'records' })).toEqual(rec)
+    expect(await bed.publicClient.getTransactionCount({ address: bed.wallet(0).account.address })).toBe(count)
+    const conflict = await rejection(ledger.anchorRoot({ root, treeSize: 9_999, kind: 'records' }))
+    expect(conflict).toBeInstanceOf(LedgerError)
+    expect(conflict.code).toBe('LEDGER_CONFLICT')
+  })
+
+  it('the registry itself refuses a conflicting or invalid anchor (custom errors, decoded)', async () => {
+    const { address, ledger } = await fresh()
+    const root = rootBytes()
+    await ledger.anchorRoot({ root, treeSize: 5, kind: 'export' })
+    const w = bed.wallet(1)
+    const rootHex = toHex(root)
+    const conflict = await rejection(
+      bed.publicClient.simulateContract({
+        address,
+        abi,
+        functionName: 'anchor',
+        args: [rootHex, 6n, 2],
+        account: w.account,
+      }),
+    )
+    expect(getRegistryErrorName(conflict)).toBe('AnchorConflict')
+    for (const [size, kind] of [
+      [0n, 1],
+      [1n, 0],
+      [1n, 4],
+    ] as const) {
+      const e = await rejection(
+        bed.publicClient.simulateContract({
+          address,
+          abi,
+          functionName: 'anchor',
+          args: [random32(), size, kind],
+          account: w.account,
+        }),
+      )
+      expect(getRegistryErrorName(e)).toBe('InvalidAnchor')
+    }
+    // the same metadata again is a successful no-op on chain
+    await bed.publicClient.simulateContract({
+      address,
+      abi,
+      functionName: 'anchor',
+      args: [rootHex, 5n, 2],
+      account: w.account,
+    })
+  })
+
+  it('concurrent conflicting anchors mined in one block: the loser gets LEDGER_CONFLICT from the revert', async () => {
+    const { address, ledger: a } = await fresh({ wallet: 2 })
+    const b = await createEvmLedger({ publicClient: bed.publicClient, walletClient: bed.wallet(3), address })
+    const root = rootBytes()
+    await bed.testClient.setAutomine(false)
+    try {
+      const pa = a.anchorRoot({ root, treeSize: 1, kind: 'records' })
+      const pb = b.anchorRoot({ root, treeSize: 2, kind: 'records' })
+      const settled = Promise.allSettled([pa, pb])
+      // both transactions reach the pool (each passed its simulation on the empty state), then one block mines both
+      for (let i = 0; i < 500; i++) {
+        const status = await bed.testClient.getTxpoolStatus()
+        if (status.pending >= 2) break
+        await new Promise((r) => setTimeout(r, 10))
+      }
+      await bed.testClient.mine({ blocks: 1 })
+      const [ra, rb] = await settled
+      expect(ra.status).toBe('fulfilled')
+      expect(rb.status).toBe('rejected')
+      const e = (rb as PromiseRejectedResult).reason
+      expect(e).toBeInstanceOf(LedgerError)
+      expect(e.code).toBe('LEDGER_CONFLICT')
+      expect(getRegistryErrorName(e)).toBe('AnchorConflict')
+    } finally {
+      await bed.testClient.setAutomine(true)
+    }
+  })
+
+  it('concurrent identical anchors from two accounts mined in one block both return the first record', async () => {
+    const { address, ledger: a } = await fresh({ wallet: 4 })
+    const b = await createEvmLedger({ publicClient: bed.publicClient, walletClient: bed.wallet(5), address })
+    const root = rootBytes()
+    await bed.testClient.setAutomine(false)
+    try {
+      const settled = Promise.all([
+        a.anchorRoot({ root, treeSize: 7, kind: 'events' }),
+        b.anchorRoot({ root, treeSize: 7, kind: 'events' }),
+      ])
+      for (let i = 0; i < 500; i++) {
+        if ((await bed.testClient.getTxpoolStatus()).pending >= 2) break
+        await new Promise((r) => setTimeout(r, 10))
+      }
+      await bed.testClient.mine({ blocks: 1 })
+      const [ra, rb] = await settled
+      expect(rb).toEqual(ra)
+    } finally {
+      await bed.testClient.setAutomine(true)
+    }
+  })
+
+  it('rejects bad input before any transaction (InvalidArgumentError)', async () => {
+    const { ledger } = await fresh()
+    const cases: [unknown, string][] = [
+      [{ root: new Uint8Array(31), treeSize: 1, kind: 'records' }, 'INVALID_LENGTH'],
+      [{ root: 'ab', treeSize: 1, kind: 'records' }, 'INVALID_TYPE'],
+      [{ root: rootBytes(), treeSize: 0, kind: 'records' }, 'OUT_OF_RANGE'],
+      [{ root: rootBytes(), treeSize: 1.5, kind: 'records' }, 'OUT_OF_RANGE'],
+      [{ root: rootBytes(), treeSize: 1, kind: 'other' }, 'INVALID_ARGUMENT'],
+      [null, 'INVALID_TYPE'],
+    ]
+    for (const [input, code] of cases) {
+      const e = await rejection(ledger.anchorRoot(input as never))
+      expect(e).toBeInstanceOf(InvalidArgumentError)
+      expect(e.code).toBe(code)
+    }
+    expect(await ledger.getAnchor(rootBytes())).toBeUndefined()
+  })
+})
+
+describe('consents on chain', () => {
+  it('registers (one write within the gas budget), reads back the full signed consent, and is idempotent', async () => {
+    const { ledger } = await fresh()
+    const signed = await signConsent(ledger, consentFor(await ledger.getTime()))
+    const rec = await ledger.registerConsent(signed)
+    expect(rec.consent).toEqual(signed.consent)
+    expect(rec.signature).toBe(signed.signature)
+    expect(rec.revocation).toBeUndefined()
+    const receipt = await bed.publicClient.getTransactionReceipt({ hash: rec.ref.tx as Hex })
+    expect(receipt.gasUsed).toBeLessThanOrEqual(120_000n)
+    expect(await ledger.getConsent(signed.consent.id)).toEqual(rec)
+    expect(await ledger.getConsent(signed.consent.id.toUpperCase().replace('0X', '0x') as Hex)).toEqual(rec)
+    expect(await ledger.registerConsent(signed)).toEqual(rec)
+    const replay = await rejection(
+      ledger.registerConsent(await signConsent(ledger, { ...signed.consent, purposes: ['HRESCH'] })),
+    )
+    expect(replay).toBeInstanceOf(ConsentError)
+    expect(replay.code).toBe('CONSENT_REPLAYED')
+  })
+
+  it('a token signed for another chain id is refused on chain (InvalidSignature), bypassing the adapter', async () => {
+    const { address, ledger } = await fresh()
+    const c = consentFor(await ledger.getTime())
+    const otherChain = await sign(patient, { ...ledger.domain, chainId: 1 } as never, 'Consent', chainConsent(c))
+    const otherRegistry = await sign(
+      patient,
+      { ...ledger.domain, verifyingContract: patient.address } as never,
+      'Consent',
+      chainConsent(c),
+    )
+    for (const signature of [otherChain, otherRegistry]) {
+      const e = await rejection(
+        bed
+          .wallet(0)
+          .writeContract({ address, abi, functionName: 'registerConsent', args: [chainConsent(c), signature] }),
+      )
+      expect(getRegistryErrorName(e)).toBe('InvalidSignature')
+      // and the adapter refuses it off-chain with the memory ledger's code
+      const off = await rejection(ledger.registerConsent({ consent: c, signature }))
+      expect(off.code).toBe('CONSENT_SIGNATURE_INVALID')
+    }
+    expect(await ledger.getConsent(c.id)).toBeUndefined()
+  })
+
+  it('forged, high-s, bad-v and truncated signatures are refused on chain', async () => {
+    const { address, ledger } = await fresh()
+    const c = consentFor(await ledger.getTime())
+    const good = await sign(patient, ledger.domain, 'Consent', chainConsent(c))
+    const forged = await sign(intruder, ledger.domain, 'Consent', chainConsent(c))
+    const r = good.slice(2, 66)
+    const s = BigInt(`0x${good.slice(66, 130)}`)
+    const v = Number.parseInt(good.slice(130), 16)
+    // (r, n - s, v ^ 1) recovers the same address: the malleable twin EIP-2 forbids
+    const highS = `0x${r}${(N - s).toString(16).padStart(64, '0')}${(v === 27 ? 28 : 27).toString(16)}` as Hex
+    const vZero = `0x${r}${good.slice(66, 130)}${(v - 27).toString(16).padStart(2, '0')}` as Hex
+    const truncated = good.slice(0, 130) as Hex
+    for (const signature of [forged, highS, vZero, truncated]) {
+      const e = await rejection(
+        bed.publicClient.simulateContract({
+          address,
+          abi,
+          functionName: 'registerConsent',
+          args: [chainConsent(c), signature],
+          account: bed.wallet(0).account,
+        }),
+      )
+      expect(getRegistryErrorName(e)).toBe('InvalidSignature')
+    }
+    // the canonical one passes, and the contract computes the same EIP-712 struct hash as viem
+    await bed.publicClient.simulateContract({
+      address,
+      abi,
+      functionName: 'registerConsent',
+      args: [chainConsent(c), good],
+      account: bed.wallet(0).account,
+    })
+  })
+
+  it('the registry refuses an empty validity window and a different consent under a taken id', async () => {
+    const { address, ledger } = await fresh()
+    const now = await ledger.getTime()
+    const empty = consentFor(now, { expiresAt: now })
+    const e1 = await rejection(
+      bed.publicClient.simulateContract({
+        address,
+        abi,
+        functionName: 'registerConsent',
+        args: [chainConsent(empty), await sign(patient, ledger.domain, 'Consent', chainConsent(empty))],
+        account: bed.wallet(0).account,
+      }),
+    )
+    expect(getRegistryErrorName(e1)).toBe('ConsentMalformed')
+    const rec = await ledger.registerConsent(await signConsent(ledger, consentFor(now)))
+    const other = { ...rec.consent, actions: ['read' as const] }
+    const e2 = await rejection(
+      bed.wallet(0).writeContract({
+        address,
+        abi,
+        functionName: 'registerConsent',
+        args: [chainConsent(other), await sign(patient, ledger.domain, 'Consent', chainConsent(other))],
+      }),
+    )
+    expect(getRegistryErrorName(e2)).toBe('ConsentReplayed')
+  })
+
+  it('revocation: by the grantor only; a revoked token is refused by the registry', async () => {
+    const { address, ledger } = await fresh()
+    const rec = await ledger.registerConsent(await signConsent(ledger, consentFor((await ledger.getTime()) - 60)))
+    const c = chainConsent(rec.consent)
+    expect(await bed.publicClient.readContract({ address, abi, functionName: 'isConsentActive', args: [c] })).toBe(true)
+    const id = rec.consent.id
+    // not the grantor: refused off-chain and on chain
+    const byIntruder = {
+      revocation: { consentId: id, grantor: intruder.address },
+      signature: await sign(intruder, ledger.domain, 'Revocation', { consentId: id, grantor: intruder.address }),
+    }
+    const e1 = await rejection(ledger.revokeConsent(byIntruder))
+    expect(e1.code).toBe('CONSENT_SIGNATURE_INVALID')
+    const e2 = await rejection(
+      bed.wallet(0).writeContract({
+        address,
+        abi,
+        functionName: 'revoke',
+        args: [byIntruder.revocation, byIntruder.signature],
+      }),
+    )
+    expect(getRegistryErrorName(e2)).toBe('NotGrantor')
+    const forged = { revocation: { consentId: id, grantor: patient.address }, signature: byIntruder.signature }
+    const e3 = await rejection(
+      bed
+        .wallet(0)
+        .writeContract({ address, abi, functionName: 'revoke', args: [forged.revocation, forged.signature] }),
+    )
+    expect(getRegistryErrorName(e3)).toBe('InvalidSignature')
+    // the grantor revokes
+    const revocation = { consentId: id, grantor: patient.address }
+    const signed = { revocation, signature: await sign(patient, ledger.domain, 'Revocation', revocation) }
+    const revoked = await ledger.revokeConsent(signed)
+    expect(revoked.revocation).toEqual(revocation)
+    expect(revoked.ref.block).toBeGreaterThan(rec.ref.block)
+    expect((await ledger.getConsent(id))?.revocation).toEqual(revoked)
+    expect(await ledger.revokeConsent(signed)).toEqual(revoked)
+    expect(await bed.publicClient.readContract({ address, abi, functionName: 'isConsentActive', args: [c] })).toBe(
+      false,
+    )
+    // unknown consent
+    const unknown = { consentId: random32(), grantor: patient.address }
+    const e4 = await rejection(
+      ledger.revokeConsent({
+        revocation: unknown,
+        signature: await sign(patient, ledger.domain, 'Revocation', unknown),
+      }),
+    )
+    expect(e4.code).toBe('CONSENT_NOT_FOUND')
+  })
+
+  it('lists by grantor and grantee in registration order, paged with cursors, also with a block-range limit', async () => {
+    const { address, ledger } = await fresh()
+    const now = await ledger.getTime()
+    const ids: Hex[] = []
+    for (let i = 0; i < 5; i++) {
+      const c = consentFor(now, i % 2 ? { grantor: operator.address } : {})
+      ids.push((await ledger.registerConsent(await signConsent(ledger, c, i % 2 ? operator : patient))).consent.id)
+    }
+    const all = await ledger.listConsents()
+    expect(all.items.map((r) => r.consent.id)).toEqual(ids)
+    expect(all.cursor).toBeUndefined()
+    const byPatient = await ledger.listConsents({ grantor: patient.address.toLowerCase() as Hex })
+    expect(byPatient.items.map((r) => r.consent.id)).toEqual([ids[0], ids[2], ids[4]])
+    expect((await ledger.listConsents({ grantee: clinician.address, grantor: operator.address })).items).toHaveLength(2)
+    const ranged = await createEvmLedger({ publicClient: bed.publicClient, address, logBlockRange: 1 })
+    for (const l of [ledger, ranged]) {
+      const seen: Hex[] = []
+      let cursor: string | undefined
+      do {
+        const page = await l.listConsents({ limit: 2, ...(cursor ? { cursor } : {}) })
+        expect(page.items.length).toBeLessThanOrEqual(2)
+        seen.push(...page.items.map((r) => r.consent.id))
+        cursor = page.cursor
+      } while (cursor)
+      expect(seen).toEqual(ids)
+    }
+    for (const bad of [{ limit: 0 }, { limit: 1001 }, { cursor: 'nope' }, { grantor: '0x12' }]) {
+      const e = await rejection(ledger.listConsents(bad as never))
+      expect(e).toBeInstanceOf(InvalidArgumentError)
+    }
+  })
+})
+
+describe('tombstones and tree heads', () => {
+  it('records a tombstone once per commitment; another owner conflicts; a forged one is INVALID_SIGNATURE', async () => {
+    const { ledger } = await fresh()
+    const t = { commitment: random32(), owner: patient.address }
+    const signed = { tombstone: t, signature: await sign(patient, ledger.domain, 'Tombstone', t) }
+    const rec = await ledger.recordTombstone(signed)
+    expect(rec.tombstone).toEqual(t)
+    expect(await ledger.getTombstone(t.commitment)).toEqual(rec)
+    expect(await ledger.recordTombstone(signed)).toEqual(rec)
+    const other = { commitment: t.commitment, owner: operator.address }
+    const e1 = await rejection(
+      ledger.recordTombstone({ tombstone: other, signature: await sign(operator, ledger.domain, 'Tombstone', other) }),
+    )
+    expect(e1.code).toBe('LEDGER_CONFLICT')
+    const t2 = { commitment: random32(), owner: patient.address }
+    const e2 = await rejection(
+      ledger.recordTombstone({ tombstone: t2, signature: await sign(intruder, ledger.domain, 'Tombstone', t2) }),
+    )
+    expect(e2.code).toBe('INVALID_SIGNATURE')
+    expect(await ledger.getTombstone(t2.commitment)).toBeUndefined()
+  })
+
+  it('records tree heads: latest is the largest size; a log belongs to its first operator', async () => {
+    const { address, ledger } = await fresh()
+    const logId = random32()
+    const head = (treeSize: number, by = operator) => {
+      const h = { logId, operator: by.address, treeSize, root: random32(), timestamp: 1_700_000_000 + treeSize }
+      return sign(by, ledger.domain, 'TreeHead', {
+        ...h,
+        treeSize: BigInt(treeSize),
+        timestamp: BigInt(h.timestamp),
+      }).then((signature) => ({ head: h, signature }))
+    }
+    const h10 = await ledger.recordTreeHead(await head(10))
+    const h4 = await ledger.recordTreeHead(await head(4))
+    expect(await ledger.getTreeHead(logId)).toEqual(h10)
+    expect(await ledger.getTreeHead(logId, 4)).toEqual(h4)
+    expect(await ledger.getTreeHead(logId, 5)).toBeUndefined()
+    expect(await ledger.getTreeHead(random32())).toBeUndefined()
+    const conflict = await rejection(ledger.recordTreeHead(await head(10)))
+    expect(conflict.code).toBe('LEDGER_CONFLICT')
+    const foreign = await head(11, intruder)
+    const e = await rejection(ledger.recordTreeHead(foreign))
+    expect(e).toBeInstanceOf(LedgerError)
+    expect(e.code).toBe('LEDGER_REJECTED')
+    const onChain = await rejection(
+      bed.wallet(0).writeContract({
+        address,
+        abi,
+        functionName: 'recordTreeHead',
+        args: [{ ...foreign.head, treeSize: 11n, timestamp: BigInt(foreign.head.timestamp) }, foreign.signature],
+      }),
+    )
+    expect(getRegistryErrorName(onChain)).toBe('LogOperatorMismatch')
+  })
+})
+
+describe('transactions', () => {
+  it('20 parallel writes from one account land with distinct nonces', async () => {
+    const { ledger } = await fresh({ wallet: 6 })
+    const roots = Array.from({ length: 20 }, rootBytes)
+    const records = await Promise.all(
+      roots.map((root, i) => ledger.anchorRoot({ root, treeSize: i + 1, kind: 'records' })),
+    )
+    const txs = await Promise.all(records.map((r) => bed.publicClient.getTransaction({ hash: r.ref.tx as Hex })))
+    expect(new Set(txs.map((t) => t.nonce)).size).toBe(20)
+    for (const [i, root] of roots.entries()) expect((await ledger.getAnchor(root))?.treeSize).toBe(i + 1)
+  })
+
+  it('waits for the configured confirmations', async () => {
+    const { ledger } = await fresh({ confirmations: 3 })
+    let settled = false
+    const write = ledger.anchorRoot({ root: rootBytes(), treeSize: 1, kind: 'records' }).finally(() => {
+      settled = true
+    })
+    // anvil mines only when asked: bury the transaction under more blocks until the write resolves
+    for (let i = 0; i < 1000 && !settled; i++) {
+      await bed.testClient.mine({ blocks: 1 })
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    const rec = await write
+    expect(Number(await bed.publicClient.getBlockNumber())).toBeGreaterThanOrEqual(rec.ref.block + 2)
+  })
+
+  it('a write not confirmed in time is LEDGER_TIMEOUT; repeating it later returns the mined record', async () => {
+    const { address, ledger } = await fresh({ confirmations: 50, timeoutMs: 300 })
+    const root = rootBytes()
+    const e = await rejection(ledger.anchorRoot({ root, treeSize: 2, kind: 'records' }))
+    expect(e).toBeInstanceOf(LedgerError)
+    expect(e.code).toBe('LEDGER_TIMEOUT')
+    const quick = await createEvmLedger({ publicClient: bed.publicClient, walletClient: bed.wallet(0), address })
+    const rec = await quick.anchorRoot({ root, treeSize: 2, kind: 'records' })
+    expect(await quick.getAnchor(root)).toEqual(rec)
+  })
+
+  it('an unreachable node is LEDGER_UNAVAILABLE', async () => {
+    const node = await startAnvil()
+    const transport = http(node.rpcUrl, { retryCount: 0 })
+    const publicClient = createPublicClient({ chain: foundry, transport })
+    const walletClient = createWalletClient({
+      chain: foundry,
+      transport,
+      account: privateKeyToAccount(generatePrivateKey()),
+    })
+    const address = await deployRegistry({
+      publicClient,
+      walletClient: createWalletClient({ chain: foundry, transport, account: bed.wallet(0).account }),
+    })
+    const ledger = await createEvmLedger({ publicClient, walletClient, address })
+    await node.stop()
+    for (const call of [
+      () => ledger.getTime(),
+      () => ledger.getAnchor(rootBytes()),
+      () => ledger.anchorRoot({ root: rootBytes(), treeSize: 1, kind: 'records' }),
+      () => createEvmLedger({ publicClient, address }),
+    ]) {
+      const e = await rejection(call())
+      expect(e).toBeInstanceOf(LedgerError)
+      expect(e.code).toBe('LEDGER_UNAVAILABLE')
+    }
+  })
+})

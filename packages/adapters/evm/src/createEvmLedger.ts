@@ -1,0 +1,707 @@
+/**
+ * The medseal ledger on an EVM chain: a {@link LedgerAdapter} over a deployed `MedsealRegistry`, driven by the
+ * integrator's own viem clients (an RPC URL, an injected wallet, a local account: anything viem accepts).
+ * @module
+ */
+import {
+  type Address,
+  type AnchorInput,
+  type AnchorKind,
+  type AnchorRecord,
+  anchorKindCodes,
+  assertBytes,
+  base64urlToBytes,
+  bytesToBase64url,
+  bytesToHex0x,
+  bytesToUtf8,
+  type Consent,
+  type ConsentAction,
+  ConsentError,
+  type ConsentRecord,
+  consentTypes,
+  type Hex,
+  hexToBytes,
+  InvalidArgumentError,
+  isSdkError,
+  type LedgerAdapter,
+  type LedgerDomain,
+  LedgerError,
+  type LedgerRef,
+  type ListConsentsParameters,
+  type ListConsentsReturnType,
+  type RevocationRecord,
+  type SignedConsent,
+  type SignedRevocation,
+  type SignedTombstone,
+  type SignedTreeHead,
+  type TombstoneRecord,
+  type TreeHeadRecord,
+  utf8ToBytes,
+  type VerificationError,
+} from '@medseal/core'
+import {
+  type Account,
+  type Chain,
+  getAddress,
+  hashStruct,
+  isAddress,
+  type PublicClient,
+  type TransactionReceipt,
+  type Transport,
+  type WalletClient,
+} from 'viem'
+import { toLedgerError } from './_errors.js'
+import { checkSignedConsent, checkSignedRevocation, checkSignedTombstone, checkSignedTreeHead } from './_verify.js'
+import { createWriter, type Writer } from './_writer.js'
+import {
+  medsealRegistryAbi as abi,
+  medsealRegistryDeployedBytecode,
+  medsealRegistryImmutableReferences,
+} from './artifacts/MedsealRegistry.js'
+
+/** Options of {@link createEvmLedger}. */
+export type CreateEvmLedgerParameters = {
+  /** Reads: any viem public client (its `pollingInterval` also paces receipt polling). */
+  readonly publicClient: PublicClient<Transport, Chain | undefined>
+  /** Writes: a viem wallet client with an `account`. Omit it for a read-only ledger (auditors, verifiers). */
+  readonly walletClient?: WalletClient<Transport, Chain | undefined, Account> | undefined
+  /** Address of a deployed MedsealRegistry (see {@link deployRegistry}). */
+  readonly address: Address
+  /** Blocks a write must be buried under before it counts (1 = mined). Default 1. */
+  readonly confirmations?: number
+  /** How long to wait for a write's confirmations, in milliseconds. Default 120,000. */
+  readonly timeoutMs?: number
+  /**
+   * Check that `address` runs exactly the MedsealRegistry bytecode this package ships (immutables aside). Default
+   * `true`; turn it off only for a registry you compiled yourself from the same source with other settings.
+   */
+  readonly verifyBytecode?: boolean
+  /**
+   * Largest block range per `eth_getLogs` call, for RPC providers that limit it (e.g. 10,000). Default: no limit
+   * (one call from the registry's deployment block to the head).
+   */
+  readonly logBlockRange?: number
+}
+
+/** What {@link createEvmLedger} resolves to: a frozen {@link LedgerAdapter} named `evm`. */
+export type CreateEvmLedgerReturnType = LedgerAdapter
+
+/** Errors {@link createEvmLedger} and the adapter's methods throw. */
+export type CreateEvmLedgerErrorType = InvalidArgumentError | ConsentError | VerificationError | LedgerError
+
+const DEFAULT_LIMIT = 100
+const MAX_LIMIT = 1000
+const BYTES32 = /^0x[0-9a-fA-F]{64}$/
+const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000'
+const CURSOR_PREFIX = 'evm-consents:'
+const kindByCode: Readonly<Record<number, AnchorKind>> = Object.fromEntries(
+  Object.entries(anchorKindCodes).map(([k, v]) => [v, k as AnchorKind]),
+)
+
+/**
+ * Attaches to a deployed MedsealRegistry and returns a {@link LedgerAdapter} over it.
+ *
+ * - `ledgerId` is `eip155:<chainId>:<registry address>`; `domain` is `{ name: 'medseal', version: '1', chainId,
+ *   verifyingContract: registry }`.
+ * - Every write is checked off-chain first (same codes as the memory ledger), then simulated, then sent; the registry
+ *   verifies every signature again on chain. A write counts once buried under `confirmations` blocks.
+ * - {@link LedgerRef}: `{ ledger, tx: transaction hash, block: block number, timestamp: block timestamp }`;
+ *   `getTime()` is the latest block's timestamp.
+ * - Full signed structures are read back from the registry's event logs, at the block its storage names.
+ *
+ * @param params - {@link CreateEvmLedgerParameters}
+ * @returns a frozen {@link LedgerAdapter}
+ * @throws {@link InvalidArgumentError} `INVALID_TYPE` / `INVALID_ARGUMENT` / `OUT_OF_RANGE` for bad options
+ * @throws {@link LedgerError} `LEDGER_UNAVAILABLE` when the node cannot be reached; `LEDGER_MISMATCH` when the
+ *   address holds no MedsealRegistry, or the wallet is on another chain
+ * @example
+ * ```ts
+ * import { createPublicClient, createWalletClient, http } from 'viem'
+ * import { privateKeyToAccount } from 'viem/accounts'
+ * import { createEvmLedger, deployRegistry } from '@medseal/adapter-evm'
+ * const transport = http('http://127.0.0.1:8545')
+ * const publicClient = createPublicClient({ transport })
+ * const walletClient = createWalletClient({ account: privateKeyToAccount(key), transport })
+ * const address = await deployRegistry({ publicClient, walletClient })
+ * const ledger = await createEvmLedger({ publicClient, walletClient, address, confirmations: 2 })
+ * const record = await ledger.anchorRoot({ root, treeSize: 1000, kind: 'records' })
+ * ```
+ */
+export async function createEvmLedger(params: CreateEvmLedgerParameters): Promise<CreateEvmLedgerReturnType> {
+  if (typeof params !== 'object' || params === null)
+    throw new InvalidArgumentError('INVALID_TYPE', 'params must be an object.')
+  const { publicClient, walletClient } = params
+  if (typeof publicClient !== 'object' || publicClient === null || typeof publicClient.request !== 'function')
+    throw new InvalidArgumentError('INVALID_TYPE', 'publicClient must be a viem public client.')
+  if (walletClient !== undefined) {
+    if (typeof walletClient !== 'object' || walletClient === null || typeof walletClient.writeContract !== 'function')
+      throw new InvalidArgumentError('INVALID_TYPE', 'walletClient must be a viem wallet client.')
+    if (!walletClient.account)
+      throw new InvalidArgumentError('INVALID_ARGUMENT', 'walletClient must have an account.', {
+        metaMessages: ['createWalletClient({ account, transport })'],
+      })
+  }
+  if (typeof params.address !== 'string' || !isAddress(params.address, { strict: false }))
+    throw new InvalidArgumentError('INVALID_ARGUMENT', 'address must be a 0x-prefixed 20-byte address.')
+  const registry = getAddress(params.address)
+  const confirmations = integerOption(params.confirmations, 'confirmations', 1, 1, 1000)
+  const timeoutMs = integerOption(params.timeoutMs, 'timeoutMs', 120_000, 1, 2 ** 31 - 1)
+  const logBlockRange =
+    params.logBlockRange === undefined
+      ? undefined
+      : BigInt(integerOption(params.logBlockRange, 'logBlockRange', 0, 1, Number.MAX_SAFE_INTEGER))
+  if (params.verifyBytecode !== undefined && typeof params.verifyBytecode !== 'boolean')
+    throw new InvalidArgumentError('INVALID_TYPE', 'verifyBytecode must be a boolean.')
+
+  const read = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn()
+    } catch (err) {
+      throw toLedgerError(err, 'read')
+    }
+  }
+
+  const chainId = await read(() => publicClient.getChainId())
+  if (walletClient?.chain && walletClient.chain.id !== chainId)
+    throw new LedgerError('LEDGER_MISMATCH', 'The wallet client is on another chain than the public client.', {
+      metaMessages: [`public client chain: ${chainId}`, `wallet client chain: ${walletClient.chain.id}`],
+    })
+  const code = await read(() => publicClient.getCode({ address: registry }))
+  if (!code || code === '0x')
+    throw new LedgerError('LEDGER_MISMATCH', 'No contract at the registry address.', {
+      metaMessages: [`chain ${chainId}, address ${registry}`],
+    })
+  if (params.verifyBytecode !== false && !isRegistryBytecode(code))
+    throw new LedgerError('LEDGER_MISMATCH', 'The contract at this address is not this version of MedsealRegistry.', {
+      metaMessages: ['Deploy one with deployRegistry(), or pass verifyBytecode: false for your own build.'],
+    })
+  const fromBlock = await read(() =>
+    publicClient.readContract({ address: registry, abi, functionName: 'deploymentBlock' }),
+  )
+
+  const ledgerId = `eip155:${chainId}:${registry}`
+  const domain: LedgerDomain = Object.freeze({
+    name: 'medseal',
+    version: '1',
+    chainId,
+    verifyingContract: registry,
+  })
+  const writer: Writer | undefined =
+    walletClient === undefined
+      ? undefined
+      : createWriter({ publicClient, walletClient, address: registry, confirmations, timeoutMs })
+
+  const send = (...args: Parameters<Writer['send']>): Promise<TransactionReceipt> => {
+    if (!writer)
+      return Promise.reject(
+        new LedgerError('LEDGER_REJECTED', 'This EVM ledger is read-only.', {
+          metaMessages: ['Pass a walletClient with an account to createEvmLedger to write.'],
+        }),
+      )
+    return writer.send(...args)
+  }
+
+  const ref = (tx: Hex, block: bigint, timestamp: bigint): LedgerRef => ({
+    ledger: ledgerId,
+    tx,
+    block: toNumber(block, 'block number'),
+    timestamp: toNumber(timestamp, 'block timestamp'),
+  })
+
+  /** The registry's one log of `eventName` matching `args` in block `block` (where its storage says it is). */
+  async function eventAt<
+    E extends 'Anchored' | 'ConsentRegistered' | 'ConsentRevoked' | 'TombstoneRecorded' | 'TreeHeadRecorded',
+  >(eventName: E, args: Record<string, unknown>, block: bigint) {
+    const logs = await read(() =>
+      publicClient.getContractEvents({
+        address: registry,
+        abi,
+        eventName,
+        args: args as never,
+        fromBlock: block,
+        toBlock: block,
+        strict: true,
+      }),
+    )
+    const log = logs[0]
+    if (!log || log.transactionHash === null)
+      throw new LedgerError('LEDGER_MISMATCH', `The node has no ${eventName} log where the registry says it is.`, {
+        metaMessages: [`block ${block}`, 'The node may have pruned its logs: use an archive or full node.'],
+      })
+    return log
+  }
+
+  // --- anchors ---
+
+  async function readAnchor(root: Hex, at?: bigint): Promise<AnchorRecord | undefined> {
+    const [treeSize, kindCode, blockNumber, timestamp] = await read(() =>
+      publicClient.readContract({
+        address: registry,
+        abi,
+        functionName: 'getAnchor',
+        args: [root],
+        ...(at === undefined ? {} : { blockNumber: at }),
+      }),
+    )
+    if (treeSize === 0n) return undefined
+    const kind = kindByCode[kindCode]
+    if (kind === undefined) throw new LedgerError('LEDGER_MISMATCH', 'The registry holds an unknown anchor kind.')
+    const log = await eventAt('Anchored', { root }, blockNumber)
+    return {
+      root: hexToBytes(root),
+      treeSize: toNumber(treeSize, 'treeSize'),
+      kind,
+      ref: ref(log.transactionHash, blockNumber, timestamp),
+    }
+  }
+
+  // --- consents ---
+
+  type ConsentEntry = {
+    structHash: Hex
+    grantor: Address
+    block: bigint
+    timestamp: bigint
+    revokedBlock: bigint
+    revokedTimestamp: bigint
+  }
+
+  async function readConsentEntry(id: Hex, at?: bigint): Promise<ConsentEntry | undefined> {
+    const [structHash, grantor, block, timestamp, revokedBlock, revokedTimestamp] = await read(() =>
+      publicClient.readContract({
+        address: registry,
+        abi,
+        functionName: 'getConsent',
+        args: [id],
+        ...(at === undefined ? {} : { blockNumber: at }),
+      }),
+    )
+    if (block === 0n) return undefined
+    return { structHash, grantor, block, timestamp, revokedBlock, revokedTimestamp }
+  }
+
+  async function readRevocation(id: Hex, entry: ConsentEntry): Promise<RevocationRecord | undefined> {
+    if (entry.revokedBlock === 0n) return undefined
+    const log = await eventAt('ConsentRevoked', { consentId: id }, entry.revokedBlock)
+    return {
+      revocation: { consentId: log.args.consentId, grantor: log.args.grantor },
+      signature: log.args.signature,
+      ref: ref(log.transactionHash, entry.revokedBlock, entry.revokedTimestamp),
+    }
+  }
+
+  type RegisteredLog = Awaited<ReturnType<typeof eventAt<'ConsentRegistered'>>>
+
+  async function consentRecordFrom(log: RegisteredLog, entry: ConsentEntry): Promise<ConsentRecord> {
+    const consent = consentFromChain(log.args.consent)
+    if (hashConsent(consent) !== entry.structHash)
+      throw new LedgerError('LEDGER_MISMATCH', 'A consent log does not match the registry’s stored hash.')
+    const record: ConsentRecord = {
+      consent,
+      signature: log.args.signature,
+      ref: ref(log.transactionHash as Hex, entry.block, entry.timestamp),
+    }
+    const revocation = await readRevocation(consent.id, entry)
+    return revocation ? { ...record, revocation } : record
+  }
+
+  async function readConsent(id: Hex, at?: bigint): Promise<ConsentRecord | undefined> {
+    const entry = await readConsentEntry(id, at)
+    if (!entry) return undefined
+    const log = await eventAt('ConsentRegistered', { id }, entry.block)
+    return consentRecordFrom(log, entry)
+  }
+
+  // --- tombstones ---
+
+  async function readTombstone(commitment: Hex, at?: bigint): Promise<TombstoneRecord | undefined> {
+    const [owner, block, timestamp] = await read(() =>
+      publicClient.readContract({
+        address: registry,
+        abi,
+        functionName: 'getTombstone',
+        args: [commitment],
+        ...(at === undefined ? {} : { blockNumber: at }),
+      }),
+    )
+    if (block === 0n) return undefined
+    const log = await eventAt('TombstoneRecorded', { commitment }, block)
+    return {
+      tombstone: { commitment, owner },
+      signature: log.args.signature,
+      ref: ref(log.transactionHash, block, timestamp),
+    }
+  }
+
+  // --- tree heads ---
+
+  async function readTreeHead(logId: Hex, treeSize: number, at?: bigint): Promise<TreeHeadRecord | undefined> {
+    const size = BigInt(treeSize)
+    const [root, timestamp, block, blockTimestamp] = await read(() =>
+      publicClient.readContract({
+        address: registry,
+        abi,
+        functionName: 'getTreeHead',
+        args: [logId, size],
+        ...(at === undefined ? {} : { blockNumber: at }),
+      }),
+    )
+    if (block === 0n) return undefined
+    const log = await eventAt('TreeHeadRecorded', { logId, treeSize: size }, block)
+    return {
+      head: { logId, operator: log.args.operator, treeSize, root, timestamp: toNumber(timestamp, 'head timestamp') },
+      signature: log.args.signature,
+      ref: ref(log.transactionHash, block, blockTimestamp),
+    }
+  }
+
+  /** After a successful receipt, the record as the chain holds it at that block (ours, or the one that won). */
+  const written = <T>(record: T | undefined): T => {
+    if (record === undefined)
+      throw new LedgerError('LEDGER_REJECTED', 'The transaction was mined but the registry holds no record.')
+    return record
+  }
+
+  const ledger: LedgerAdapter = {
+    name: 'evm',
+    ledgerId,
+    domain,
+
+    async getTime() {
+      const block = await read(() => publicClient.getBlock({ blockTag: 'latest' }))
+      return toNumber(block.timestamp, 'block timestamp')
+    },
+
+    async anchorRoot(input: AnchorInput) {
+      const checked = checkAnchorInput(input)
+      const root = bytesToHex0x(checked.root) as Hex
+      const existing = await readAnchor(root)
+      if (existing) return sameAnchor(existing, checked)
+      const receipt = await send('anchor', 'anchor', [root, BigInt(checked.treeSize), anchorKindCodes[checked.kind]])
+      return sameAnchor(written(await readAnchor(root, receipt.blockNumber)), checked)
+    },
+
+    async getAnchor(root: Uint8Array) {
+      return readAnchor(bytesToHex0x(assertBytes(root, { name: 'root', length: 32 })) as Hex)
+    },
+
+    async registerConsent(signed: SignedConsent) {
+      await checkSignedConsent(domain, signed)
+      const consent = normalizeConsent(signed.consent)
+      const structHash = hashConsent(consent)
+      const existing = await readConsentEntry(consent.id)
+      if (existing) {
+        if (existing.structHash !== structHash)
+          throw new ConsentError('CONSENT_REPLAYED', 'A different consent is already registered under this id.')
+        return written(await readConsent(consent.id))
+      }
+      const receipt = await send('consent', 'registerConsent', [consentToChain(consent), signed.signature])
+      const record = written(await readConsent(consent.id, receipt.blockNumber))
+      if (hashConsent(record.consent) !== structHash)
+        throw new ConsentError('CONSENT_REPLAYED', 'A different consent is already registered under this id.')
+      return record
+    },
+
+    async revokeConsent(signed: SignedRevocation) {
+      await checkSignedRevocation(domain, signed)
+      const consentId = signed.revocation.consentId.toLowerCase() as Hex
+      const entry = await readConsentEntry(consentId)
+      if (!entry) throw new ConsentError('CONSENT_NOT_FOUND', 'The consent to revoke is not registered.')
+      if (entry.grantor.toLowerCase() !== signed.revocation.grantor.toLowerCase())
+        throw new ConsentError('CONSENT_SIGNATURE_INVALID', 'A revocation must be signed by the consent grantor.')
+      const existing = await readRevocation(consentId, entry)
+      if (existing) return existing
+      const receipt = await send('revocation', 'revoke', [
+        { consentId, grantor: getAddress(signed.revocation.grantor) },
+        signed.signature,
+      ])
+      const after = written(await readConsentEntry(consentId, receipt.blockNumber))
+      return written(await readRevocation(consentId, after))
+    },
+
+    async getConsent(id: Hex) {
+      return readConsent(assertHex32(id, 'id'))
+    },
+
+    async listConsents(params: ListConsentsParameters = {}): Promise<ListConsentsReturnType> {
+      if (typeof params !== 'object' || params === null)
+        throw new InvalidArgumentError('INVALID_TYPE', 'params must be an object.')
+      const limit = params.limit ?? DEFAULT_LIMIT
+      if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
+        throw new InvalidArgumentError('OUT_OF_RANGE', `limit must be an integer from 1 to ${MAX_LIMIT}.`)
+      const grantor = params.grantor === undefined ? undefined : assertAddress(params.grantor, 'grantor')
+      const grantee = params.grantee === undefined ? undefined : assertAddress(params.grantee, 'grantee')
+      const after = params.cursor === undefined ? undefined : decodeCursor(params.cursor)
+      const head = await read(() => publicClient.getBlockNumber())
+      const args = { ...(grantor ? { grantor } : {}), ...(grantee ? { grantee } : {}) }
+      const page: RegisteredLog[] = []
+      let start = after ? after.block : fromBlock
+      while (start <= head && page.length <= limit) {
+        const end = logBlockRange === undefined || start + logBlockRange - 1n > head ? head : start + logBlockRange - 1n
+        const logs = await read(() =>
+          publicClient.getContractEvents({
+            address: registry,
+            abi,
+            eventName: 'ConsentRegistered',
+            args,
+            fromBlock: start,
+            toBlock: end,
+            strict: true,
+          }),
+        )
+        logs.sort((a, b) => compareBig(a.blockNumber, b.blockNumber) || (a.logIndex ?? 0) - (b.logIndex ?? 0))
+        for (const log of logs) {
+          if (log.blockNumber === null || log.logIndex === null || log.transactionHash === null) continue
+          if (
+            after &&
+            (log.blockNumber < after.block || (log.blockNumber === after.block && log.logIndex <= after.logIndex))
+          )
+            continue
+          page.push(log)
+        }
+        start = end + 1n
+      }
+      const items = await Promise.all(
+        page.slice(0, limit).map(async (log) => {
+          const entry = await readConsentEntry(log.args.id)
+          if (!entry) throw new LedgerError('LEDGER_MISMATCH', 'A consent log has no registry entry.')
+          return consentRecordFrom(log, entry)
+        }),
+      )
+      if (page.length <= limit) return { items }
+      const last = page[limit - 1]!
+      return { items, cursor: encodeCursor(last.blockNumber!, last.logIndex!) }
+    },
+
+    async recordTombstone(signed: SignedTombstone) {
+      await checkSignedTombstone(domain, signed)
+      const commitment = signed.tombstone.commitment.toLowerCase() as Hex
+      const owner = getAddress(signed.tombstone.owner)
+      const existing = await readTombstone(commitment)
+      if (existing) return sameTombstone(existing, owner)
+      const receipt = await send('tombstone', 'recordTombstone', [{ commitment, owner }, signed.signature])
+      return sameTombstone(written(await readTombstone(commitment, receipt.blockNumber)), owner)
+    },
+
+    async getTombstone(commitment: Hex) {
+      return readTombstone(assertHex32(commitment, 'commitment'))
+    },
+
+    async recordTreeHead(signed: SignedTreeHead) {
+      await checkSignedTreeHead(domain, signed)
+      const h = signed.head
+      const head = {
+        logId: h.logId.toLowerCase() as Hex,
+        operator: getAddress(h.operator),
+        treeSize: h.treeSize,
+        root: h.root.toLowerCase() as Hex,
+        timestamp: h.timestamp,
+      }
+      const [operator] = await read(() =>
+        publicClient.readContract({ address: registry, abi, functionName: 'getLog', args: [head.logId] }),
+      )
+      if (operator !== ZERO_ADDRESS && operator !== head.operator)
+        throw new LedgerError('LEDGER_REJECTED', 'This log id belongs to another operator.', {
+          metaMessages: ['The first tree head recorded for a logId binds it to its operator.'],
+        })
+      const existing = await readTreeHead(head.logId, head.treeSize)
+      if (existing) return sameTreeHead(existing, head)
+      const receipt = await send('treeHead', 'recordTreeHead', [
+        { ...head, treeSize: BigInt(head.treeSize), timestamp: BigInt(head.timestamp) },
+        signed.signature,
+      ])
+      return sameTreeHead(written(await readTreeHead(head.logId, head.treeSize, receipt.blockNumber)), head)
+    },
+
+    async getTreeHead(logId: Hex, treeSize?: number) {
+      const id = assertHex32(logId, 'logId')
+      if (treeSize !== undefined && (!Number.isSafeInteger(treeSize) || treeSize < 0))
+        throw new InvalidArgumentError('OUT_OF_RANGE', 'treeSize must be an integer from 0 to 2^53 - 1.')
+      let size = treeSize
+      if (size === undefined) {
+        const [operator, latest] = await read(() =>
+          publicClient.readContract({ address: registry, abi, functionName: 'getLog', args: [id] }),
+        )
+        if (operator === ZERO_ADDRESS) return undefined
+        size = toNumber(latest, 'treeSize')
+      }
+      return readTreeHead(id, size)
+    },
+  }
+  return Object.freeze(ledger)
+}
+
+// ------------------------------------------------------------------------------------------------- helpers
+
+function integerOption(value: unknown, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number') throw new InvalidArgumentError('INVALID_TYPE', `${name} must be a number.`)
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new InvalidArgumentError('OUT_OF_RANGE', `${name} must be an integer from ${min} to ${max}.`)
+  return value
+}
+
+/** Does `code` equal the shipped runtime bytecode, once the constructor-set immutables are blanked? */
+function isRegistryBytecode(code: Hex): boolean {
+  if (code.length !== medsealRegistryDeployedBytecode.length) return false
+  let masked = code.toLowerCase()
+  for (const { start, length } of medsealRegistryImmutableReferences) {
+    const from = 2 + start * 2
+    masked = masked.slice(0, from) + '0'.repeat(length * 2) + masked.slice(from + length * 2)
+  }
+  return masked === medsealRegistryDeployedBytecode.toLowerCase()
+}
+
+function toNumber(value: bigint, what: string): number {
+  if (value > BigInt(Number.MAX_SAFE_INTEGER))
+    throw new LedgerError('LEDGER_MISMATCH', `The registry returned a ${what} beyond 2^53 - 1.`)
+  return Number(value)
+}
+
+function compareBig(a: bigint | null, b: bigint | null): number {
+  const x = a ?? 0n
+  const y = b ?? 0n
+  return x < y ? -1 : x > y ? 1 : 0
+}
+
+function assertHex32(value: unknown, name: string): Hex {
+  if (typeof value === 'string' && BYTES32.test(value)) return value.toLowerCase() as Hex
+  if (typeof value !== 'string')
+    throw new InvalidArgumentError('INVALID_TYPE', `${name} must be a 0x-prefixed 32-byte hex string.`)
+  throw new InvalidArgumentError('INVALID_ARGUMENT', `${name} must be a 0x-prefixed 32-byte hex string.`)
+}
+
+function assertAddress(value: unknown, name: string): Address {
+  if (typeof value === 'string' && isAddress(value, { strict: false })) return getAddress(value)
+  if (typeof value !== 'string') throw new InvalidArgumentError('INVALID_TYPE', `${name} must be an address string.`)
+  throw new InvalidArgumentError('INVALID_ARGUMENT', `${name} must be a 0x-prefixed 20-byte address.`)
+}
+
+function checkAnchorInput(input: unknown): AnchorInput {
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw new InvalidArgumentError('INVALID_TYPE', 'input must be an object.')
+  const o = input as Record<string, unknown>
+  const root = assertBytes(o.root, { name: 'input.root', length: 32 })
+  const treeSize = o.treeSize
+  if (typeof treeSize !== 'number') throw new InvalidArgumentError('INVALID_TYPE', 'input.treeSize must be a number.')
+  if (!Number.isSafeInteger(treeSize) || treeSize < 1)
+    throw new InvalidArgumentError('OUT_OF_RANGE', 'input.treeSize must be an integer from 1 to 2^53 - 1.')
+  const kind = o.kind
+  if (typeof kind !== 'string' || !Object.hasOwn(anchorKindCodes, kind))
+    throw new InvalidArgumentError('INVALID_ARGUMENT', 'input.kind must be one of: records, export, events.')
+  return { root: new Uint8Array(root), treeSize, kind: kind as AnchorKind }
+}
+
+function sameAnchor(existing: AnchorRecord, input: AnchorInput): AnchorRecord {
+  if (existing.treeSize === input.treeSize && existing.kind === input.kind) return existing
+  throw new LedgerError('LEDGER_CONFLICT', 'This root is already anchored with other metadata.', {
+    metaMessages: ['A root is anchored once, with one treeSize and kind.'],
+  })
+}
+
+function sameTombstone(existing: TombstoneRecord, owner: Address): TombstoneRecord {
+  if (existing.tombstone.owner === owner) return existing
+  throw new LedgerError('LEDGER_CONFLICT', 'This commitment already has a tombstone by another owner.')
+}
+
+function sameTreeHead(existing: TreeHeadRecord, head: SignedTreeHead['head']): TreeHeadRecord {
+  const e = existing.head
+  if (
+    e.operator === head.operator &&
+    e.root === head.root &&
+    e.timestamp === head.timestamp &&
+    e.treeSize === head.treeSize
+  )
+    return existing
+  throw new LedgerError('LEDGER_CONFLICT', 'This log already has a different head of this size.')
+}
+
+/** A consent with checksummed addresses and lower-case hex (the form read back from the chain). */
+function normalizeConsent(c: Consent): Consent {
+  return {
+    id: c.id.toLowerCase() as Hex,
+    grantor: getAddress(c.grantor),
+    grantee: getAddress(c.grantee),
+    parent: c.parent.toLowerCase() as Hex,
+    resourceTypes: [...c.resourceTypes],
+    commitments: c.commitments.map((x) => x.toLowerCase() as Hex),
+    exclude: [...c.exclude],
+    actions: [...c.actions],
+    purposes: [...c.purposes],
+    notBefore: c.notBefore,
+    expiresAt: c.expiresAt,
+    delegationDepth: c.delegationDepth,
+  }
+}
+
+function consentToChain(c: Consent) {
+  return {
+    ...c,
+    resourceTypes: [...c.resourceTypes],
+    commitments: [...c.commitments],
+    exclude: [...c.exclude],
+    actions: [...c.actions],
+    purposes: [...c.purposes],
+    notBefore: BigInt(c.notBefore),
+    expiresAt: BigInt(c.expiresAt),
+  }
+}
+
+type ChainConsent = {
+  id: Hex
+  grantor: Address
+  grantee: Address
+  parent: Hex
+  resourceTypes: readonly string[]
+  commitments: readonly Hex[]
+  exclude: readonly string[]
+  actions: readonly string[]
+  purposes: readonly string[]
+  notBefore: bigint
+  expiresAt: bigint
+  delegationDepth: number
+}
+
+function consentFromChain(c: ChainConsent): Consent {
+  return {
+    id: c.id,
+    grantor: c.grantor,
+    grantee: c.grantee,
+    parent: c.parent,
+    resourceTypes: [...c.resourceTypes],
+    commitments: [...c.commitments],
+    exclude: [...c.exclude],
+    actions: [...c.actions] as ConsentAction[],
+    purposes: [...c.purposes],
+    notBefore: toNumber(c.notBefore, 'notBefore'),
+    expiresAt: toNumber(c.expiresAt, 'expiresAt'),
+    delegationDepth: c.delegationDepth,
+  }
+}
+
+/** EIP-712 hashStruct of a consent, as the registry stores it. */
+function hashConsent(c: Consent): Hex {
+  return hashStruct({ types: consentTypes, primaryType: 'Consent', data: consentToChain(c) as never })
+}
+
+function encodeCursor(block: bigint, logIndex: number): string {
+  return bytesToBase64url(utf8ToBytes(`${CURSOR_PREFIX}${block}:${logIndex}`))
+}
+
+function decodeCursor(cursor: unknown): { block: bigint; logIndex: number } {
+  const bad = (cause?: unknown) =>
+    new InvalidArgumentError('INVALID_ARGUMENT', 'cursor is not a cursor from this ledger.', {
+      ...(cause === undefined ? {} : { cause }),
+      metaMessages: ['Pass the cursor of a previous listConsents page unchanged.'],
+    })
+  if (typeof cursor !== 'string' || cursor.length === 0 || cursor.length > 96) throw bad()
+  let text: string
+  try {
+    text = bytesToUtf8(base64urlToBytes(cursor))
+  } catch (cause) {
+    throw bad(isSdkError(cause) ? cause : undefined)
+  }
+  const m = /^evm-consents:(0|[1-9][0-9]{0,19}):(0|[1-9][0-9]{0,9})$/.exec(text)
+  if (!m) throw bad()
+  return { block: BigInt(m[1]!), logIndex: Number(m[2]!) }
+}

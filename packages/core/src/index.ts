@@ -56,6 +56,24 @@ export {
 } from './eip712/hashTypedData.js'
 export type { SignTypedDataErrorType, VerifyTypedDataParameters } from './eip712/signTypedData.js'
 export { recoverTypedDataAddress, signTypedData, verifyTypedData } from './eip712/signTypedData.js'
+export type { MedsealTypedData, StructuresErrorType } from './eip712/structures.js'
+export {
+  assertLedgerDomain,
+  consentTypedData,
+  createEvmDomain,
+  createSaltedDomain,
+  revocationTypedData,
+  signConsent,
+  signRevocation,
+  signTombstone,
+  signTreeHead,
+  tombstoneTypedData,
+  treeHeadTypedData,
+  verifySignedConsent,
+  verifySignedRevocation,
+  verifySignedTombstone,
+  verifySignedTreeHead,
+} from './eip712/structures.js'
 export type { TypedData, TypedDataDomain, TypedDataField, TypedDataTypes } from './eip712/types.js'
 // --- errors ---
 export type { BaseErrorParameters, ErrorCode } from './errors/index.js'
@@ -102,11 +120,17 @@ export {
   dhkemX25519HkdfSha256,
   hkdfSha256,
 } from './hpke/index.js'
+// --- identity (parties, DIDs, signatures) ---
 export type { AddressErrorType } from './identity/address.js'
 export { isAddress, publicKeyToAddress, toChecksumAddress } from './identity/address.js'
+export type { CreatePartyErrorType, CreatePartyParameters } from './identity/createParty.js'
+export { createParty } from './identity/createParty.js'
+export type { DidErrorType, ParsedDid } from './identity/did.js'
+export { parseDid, SECP256K1_PUB_MULTICODEC, toDidKey, toDidPkh } from './identity/did.js'
+export type { IdentityJsonErrorType, PublicIdentityJson } from './identity/identityJson.js'
+export { exportIdentity, importIdentity } from './identity/identityJson.js'
 export type { SignatureErrorType, SignatureInput } from './identity/signature.js'
 export { recoverAddress, recoverPublicKey, signDigest, verifyDigest } from './identity/signature.js'
-// --- identity (parties, DIDs, signatures) ---
 export type { Party, PartyRole, PublicIdentity } from './identity/types.js'
 // --- ledger interface ---
 export type {
@@ -129,16 +153,6 @@ export { version } from './version.js'
 
 // --- envelope ---
 
-// --- merkle ---
-export type { LeafHashErrorType } from './merkle/hash.js'
-export { emptyRoot, leafHash, MERKLE_HASH_LENGTH, nodeHash } from './merkle/hash.js'
-export type { MerkleLog, MerkleLogErrorType, MerkleTree } from './merkle/merkleLog.js'
-export { createMerkleLog, createMerkleTree } from './merkle/merkleLog.js'
-export type { MerkleBatch, MerkleTreeErrorType } from './merkle/tree.js'
-export { buildMerkleBatch, consistencyProof, inclusionProof, merkleRoot } from './merkle/tree.js'
-export type { VerifyMerkleProofErrorType } from './merkle/verify.js'
-export { verifyConsistency, verifyInclusion } from './merkle/verify.js'
-
 // --- anchoring and receipts ---
 export type {
   AnchorBatchFailure,
@@ -155,6 +169,15 @@ export type {
   VerifyReceiptReturnType,
 } from './anchor/verifyReceipt.js'
 export { verifyReceipt } from './anchor/verifyReceipt.js'
+// --- merkle ---
+export type { LeafHashErrorType } from './merkle/hash.js'
+export { emptyRoot, leafHash, MERKLE_HASH_LENGTH, nodeHash } from './merkle/hash.js'
+export type { MerkleLog, MerkleLogErrorType, MerkleTree } from './merkle/merkleLog.js'
+export { createMerkleLog, createMerkleTree } from './merkle/merkleLog.js'
+export type { MerkleBatch, MerkleTreeErrorType } from './merkle/tree.js'
+export { buildMerkleBatch, consistencyProof, inclusionProof, merkleRoot } from './merkle/tree.js'
+export type { VerifyMerkleProofErrorType } from './merkle/verify.js'
+export { verifyConsistency, verifyInclusion } from './merkle/verify.js'
 
 // --- access log ---
 

@@ -152,7 +152,50 @@ export type { Address, Hex } from './types.js'
 export { version } from './version.js'
 
 // --- envelope ---
-
+export type {
+  AddRecipientErrorType,
+  AddRecipientParameters,
+  ComputeCommitmentErrorType,
+  DecodeEnvelopeErrorType,
+  EncodeEnvelopeErrorType,
+  Envelope,
+  EnvelopeInput,
+  EnvelopeOpener,
+  EnvelopeRecipient,
+  EnvelopeRecipientInput,
+  EnvelopeSuite,
+  GetRecipientKeyIdErrorType,
+  OpenCanonicalReturnType,
+  OpenErrorType,
+  OpenReturnType,
+  OpenWithDataKeyErrorType,
+  RemoveRecipientErrorType,
+  SealErrorType,
+  SealParameters,
+  SealReturnType,
+  UnwrapDataKeyErrorType,
+  WrapDataKeyErrorType,
+} from './envelope/index.js'
+export {
+  addRecipient,
+  computeCommitment,
+  decodeEnvelope,
+  ENVELOPE_MAGIC,
+  ENVELOPE_MAX_CANONICAL_BYTES,
+  ENVELOPE_MAX_RECIPIENTS,
+  ENVELOPE_SUITE,
+  ENVELOPE_VERSION,
+  encodeEnvelope,
+  getRecipientKeyId,
+  open,
+  openCanonical,
+  openWithDataKey,
+  removeRecipient,
+  seal,
+  sealCanonical,
+  unwrapDataKey,
+  wrapDataKey,
+} from './envelope/index.js'
 // --- anchoring and receipts ---
 export type {
   AnchorBatchFailure,

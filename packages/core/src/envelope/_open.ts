@@ -1,0 +1,113 @@
+/**
+ * Shared steps of opening: input coercion, unwrapping, decrypting.
+ * @module
+ * @internal
+ */
+import { assertBytes, bytesToUtf8, describeType, isBytes, wipe } from '../bytes/index.js'
+import { EnvelopeError, InvalidArgumentError, isSdkError } from '../errors/base.js'
+import { aes256Gcm } from '../hpke/aead.js'
+import type { Party } from '../identity/types.js'
+import {
+  assertEnvelope,
+  checkDataKey,
+  contentIdFromDigest,
+  encodeHeader,
+  envelopeSuite,
+  hmacSha256Async,
+  malformed,
+  SIZES,
+  sha256Async,
+  wrapAad,
+  wrapInfo,
+} from './_internal.js'
+import { decodeEnvelope } from './decodeEnvelope.js'
+import { getRecipientKeyId } from './getRecipientKeyId.js'
+import type { Envelope, OpenCanonicalReturnType } from './types.js'
+
+/** The keys an opener needs: a Party, or anything with its X25519 key pair. */
+export type EnvelopeOpener = Pick<Party, 'encryptionSecretKey' | 'encryptionPublicKey'>
+
+/** An envelope object, or its encoded bytes. */
+export type EnvelopeInput = Envelope | Uint8Array
+
+/** @internal */
+export function toEnvelope(input: EnvelopeInput): Envelope {
+  return isBytes(input) ? decodeEnvelope(input) : assertEnvelope(input)
+}
+
+/** @internal */
+export function decryptFailed(cause?: unknown): EnvelopeError {
+  return new EnvelopeError('DECRYPT_FAILED', 'Could not open the envelope: wrong key, or tampered envelope.', {
+    ...(cause === undefined ? {} : { cause }),
+  })
+}
+
+/** @internal */
+export function assertOpener(opener: unknown, name = 'party'): EnvelopeOpener {
+  if (typeof opener !== 'object' || opener === null)
+    throw new InvalidArgumentError('INVALID_TYPE', `${name} must be a Party (with its X25519 key pair).`, {
+      metaMessages: [`Received ${describeType(opener)}.`],
+    })
+  const o = opener as Partial<EnvelopeOpener>
+  assertBytes(o.encryptionSecretKey, { length: 32, name: `${name}.encryptionSecretKey` })
+  assertBytes(o.encryptionPublicKey, { length: 32, name: `${name}.encryptionPublicKey` })
+  return o as EnvelopeOpener
+}
+
+/** Unwraps the data key for `opener` and checks it against the key commitment. @internal */
+export async function unwrap(env: Envelope, opener: EnvelopeOpener): Promise<Uint8Array> {
+  const keyId = getRecipientKeyId(opener.encryptionPublicKey)
+  const entry = env.recipients.find((r) => r.keyId.every((b, i) => b === keyId[i]))
+  if (!entry) throw new EnvelopeError('NOT_A_RECIPIENT', 'This party is not a recipient of the envelope.')
+  const header = encodeHeader(env)
+  let dataKey: Uint8Array
+  try {
+    dataKey = await envelopeSuite.open({
+      enc: entry.enc,
+      recipientKey: { secretKey: opener.encryptionSecretKey, publicKey: opener.encryptionPublicKey },
+      info: wrapInfo(header),
+      aad: wrapAad(header, keyId),
+      ciphertext: entry.wrappedKey,
+    })
+  } catch (cause) {
+    // a tampered `enc` can be a small-order point (INVALID_KEY): to the caller it is one more tampered envelope
+    if (isSdkError(cause, 'DECRYPT_FAILED') || isSdkError(cause, 'INVALID_KEY')) throw decryptFailed(cause)
+    throw cause
+  }
+  if (!checkDataKey(env, dataKey)) {
+    wipe(dataKey)
+    throw decryptFailed()
+  }
+  return dataKey
+}
+
+/** Decrypts the payload with a checked data key; splits salt and canonical bytes. @internal */
+export async function decryptPayload(env: Envelope, dataKey: Uint8Array): Promise<OpenCanonicalReturnType> {
+  if (!checkDataKey(env, dataKey)) throw decryptFailed()
+  const header = encodeHeader(env)
+  let plaintext: Uint8Array
+  try {
+    plaintext = await aes256Gcm.open(dataKey, env.nonce, header, env.ciphertext)
+  } catch (cause) {
+    throw decryptFailed(cause)
+  }
+  try {
+    if (plaintext.length <= SIZES.salt) throw malformed('empty payload')
+    const salt = plaintext.slice(0, SIZES.salt)
+    const canonical = plaintext.slice(SIZES.salt)
+    const commitment = await hmacSha256Async(salt, canonical)
+    const digest = await sha256Async(canonical)
+    return Object.freeze({ canonical, contentId: contentIdFromDigest(digest), commitment, salt })
+  } finally {
+    wipe(plaintext)
+  }
+}
+
+/** Parses the canonical JSON back into a value. @internal */
+export function parseCanonical(canonical: Uint8Array): unknown {
+  try {
+    return JSON.parse(bytesToUtf8(canonical))
+  } catch (cause) {
+    throw new EnvelopeError('ENVELOPE_MALFORMED', 'Malformed envelope: the payload is not UTF-8 JSON.', { cause })
+  }
+}

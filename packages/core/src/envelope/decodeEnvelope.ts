@@ -1,0 +1,90 @@
+/**
+ * Strict parsing of the envelope wire format, version 1.
+ * @module
+ */
+import { assertBytes } from '../bytes/index.js'
+import { EnvelopeError, type InvalidArgumentError } from '../errors/base.js'
+import {
+  assertSuite,
+  compareBytes,
+  freezeEnvelope,
+  MAX_CIPHERTEXT,
+  MIN_CIPHERTEXT,
+  malformed,
+  SIZES,
+} from './_internal.js'
+import {
+  ENVELOPE_MAGIC,
+  ENVELOPE_MAX_RECIPIENTS,
+  ENVELOPE_VERSION,
+  type Envelope,
+  type EnvelopeRecipient,
+} from './types.js'
+
+/** Errors {@link decodeEnvelope} can throw. */
+export type DecodeEnvelopeErrorType = EnvelopeError | InvalidArgumentError
+
+const readUint = (b: Uint8Array, o: number, n: number): number => {
+  let v = 0
+  for (let i = 0; i < n; i++) v = v * 256 + (b[o + i] as number)
+  return v
+}
+
+/**
+ * Parses encoded envelope bytes. Strict: every length is checked, recipients must be sorted by key id with no
+ * duplicates, and nothing may follow the ciphertext, so each envelope has one encoding. Authenticity is checked
+ * later, by `open` (a tampered but well-formed envelope decodes, then fails with `DECRYPT_FAILED`).
+ *
+ * @param bytes - from {@link encodeEnvelope}
+ * @returns a frozen {@link Envelope} (its byte fields are copies)
+ * @throws {@link EnvelopeError} `ENVELOPE_MALFORMED` (wrong magic, truncated, re-ordered, extra bytes, limits),
+ *   `UNSUPPORTED_VERSION` (a version other than 1), `UNSUPPORTED_SUITE` (other HPKE suite ids);
+ *   {@link InvalidArgumentError} `INVALID_TYPE` for a non-Uint8Array
+ * @example
+ * ```ts
+ * import { decodeEnvelope, isSdkError } from '@medseal/core'
+ * try { decodeEnvelope(new Uint8Array([1, 2, 3])) } catch (e) { isSdkError(e, 'ENVELOPE_MALFORMED') } // true
+ * ```
+ */
+export function decodeEnvelope(bytes: Uint8Array): Envelope {
+  assertBytes(bytes, { name: 'envelope bytes' })
+  const b = bytes
+  if (b.length < 5) throw malformed('too short')
+  for (let i = 0; i < 4; i++) if (b[i] !== ENVELOPE_MAGIC[i]) throw malformed('not a medseal envelope (magic)')
+  const version = b[4] as number
+  if (version !== ENVELOPE_VERSION)
+    throw new EnvelopeError('UNSUPPORTED_VERSION', 'Unsupported envelope version.', {
+      metaMessages: [`This SDK reads version ${ENVELOPE_VERSION}; the envelope says ${version}.`],
+    })
+  if (b.length < SIZES.header + 2) throw malformed('truncated header')
+  const suite = { kem: readUint(b, 5, 2), kdf: readUint(b, 7, 2), aead: readUint(b, 9, 2) }
+  assertSuite(suite)
+  const id = b.slice(11, 27)
+  const nonce = b.slice(27, 39)
+  const keyCommitment = b.slice(39, 71)
+  let o = SIZES.header
+  const count = readUint(b, o, 2)
+  o += 2
+  if (count > ENVELOPE_MAX_RECIPIENTS) throw malformed(`more than ${ENVELOPE_MAX_RECIPIENTS} recipients`)
+  const entry = SIZES.keyId + SIZES.enc + SIZES.wrappedKey
+  if (b.length < o + count * entry + 4) throw malformed('truncated recipient list')
+  const recipients: EnvelopeRecipient[] = []
+  let prev: Uint8Array | undefined
+  for (let i = 0; i < count; i++) {
+    const keyId = b.slice(o, o + SIZES.keyId)
+    if (prev && compareBytes(prev, keyId) >= 0) throw malformed('recipients not sorted by keyId, or duplicated')
+    prev = keyId
+    recipients.push({
+      keyId,
+      enc: b.slice(o + SIZES.keyId, o + SIZES.keyId + SIZES.enc),
+      wrappedKey: b.slice(o + SIZES.keyId + SIZES.enc, o + entry),
+    })
+    o += entry
+  }
+  const length = readUint(b, o, 4)
+  o += 4
+  if (length < MIN_CIPHERTEXT || length > MAX_CIPHERTEXT) throw malformed('ciphertext length out of bounds')
+  if (b.length < o + length) throw malformed('truncated ciphertext')
+  if (b.length > o + length) throw malformed('trailing bytes after the ciphertext')
+  return freezeEnvelope({ version, suite, id, nonce, keyCommitment, recipients, ciphertext: b.slice(o, o + length) })
+}

@@ -1,0 +1,38 @@
+/** Sealed records: envelopes, commitments, recipients. @module */
+export type { AddRecipientErrorType, AddRecipientParameters } from './addRecipient.js'
+export { addRecipient } from './addRecipient.js'
+export type { ComputeCommitmentErrorType } from './computeCommitment.js'
+export { computeCommitment } from './computeCommitment.js'
+export type { DecodeEnvelopeErrorType } from './decodeEnvelope.js'
+export { decodeEnvelope } from './decodeEnvelope.js'
+export type { EncodeEnvelopeErrorType } from './encodeEnvelope.js'
+export { encodeEnvelope } from './encodeEnvelope.js'
+export type { GetRecipientKeyIdErrorType } from './getRecipientKeyId.js'
+export { getRecipientKeyId } from './getRecipientKeyId.js'
+export type { EnvelopeInput, EnvelopeOpener, OpenErrorType } from './open.js'
+export { open, openCanonical } from './open.js'
+export type { OpenWithDataKeyErrorType } from './openWithDataKey.js'
+export { openWithDataKey } from './openWithDataKey.js'
+export type { RemoveRecipientErrorType } from './removeRecipient.js'
+export { removeRecipient } from './removeRecipient.js'
+export type { EnvelopeRecipientInput, SealErrorType, SealParameters } from './seal.js'
+export { seal, sealCanonical } from './seal.js'
+export type {
+  Envelope,
+  EnvelopeRecipient,
+  EnvelopeSuite,
+  OpenCanonicalReturnType,
+  OpenReturnType,
+  SealReturnType,
+} from './types.js'
+export {
+  ENVELOPE_MAGIC,
+  ENVELOPE_MAX_CANONICAL_BYTES,
+  ENVELOPE_MAX_RECIPIENTS,
+  ENVELOPE_SUITE,
+  ENVELOPE_VERSION,
+} from './types.js'
+export type { UnwrapDataKeyErrorType } from './unwrapDataKey.js'
+export { unwrapDataKey } from './unwrapDataKey.js'
+export type { WrapDataKeyErrorType } from './wrapDataKey.js'
+export { wrapDataKey } from './wrapDataKey.js'

@@ -1,0 +1,182 @@
+/**
+ * Sealing: a JSON value (or its canonical bytes) becomes an envelope, a commitment and a content id.
+ * @module
+ */
+import { assertBytes, randomBytes as defaultRandomBytes, describeType, type RandomBytes, wipe } from '../bytes/index.js'
+import { canonicalizeToBytes } from '../canonical/canonicalize.js'
+import { type EnvelopeError, InvalidArgumentError } from '../errors/base.js'
+import { aes256Gcm } from '../hpke/aead.js'
+import type { PublicIdentity } from '../identity/types.js'
+import {
+  compareBytes,
+  contentIdFromDigest,
+  encodeHeader,
+  envelopeSuite,
+  freezeEnvelope,
+  hmacSha256Async,
+  keyCommitment,
+  SIZES,
+  sha256Async,
+  wrapAad,
+  wrapInfo,
+} from './_internal.js'
+import { getRecipientKeyId } from './getRecipientKeyId.js'
+import {
+  ENVELOPE_MAX_CANONICAL_BYTES,
+  ENVELOPE_MAX_RECIPIENTS,
+  ENVELOPE_SUITE,
+  ENVELOPE_VERSION,
+  type EnvelopeRecipient,
+  type SealReturnType,
+} from './types.js'
+
+/** Anyone an envelope can be sealed to: a Party, a PublicIdentity, or just `{ encryptionPublicKey }`. */
+export type EnvelopeRecipientInput = Pick<PublicIdentity, 'encryptionPublicKey'>
+
+/** Parameters of {@link seal} and {@link sealCanonical}. */
+export type SealParameters = {
+  /** 1..1024 recipients (duplicates are merged); each gets an HPKE wrap of the data key. */
+  recipients: readonly EnvelopeRecipientInput[]
+  /** Source of randomness (default: `crypto.getRandomValues`). Inject only for deterministic tests. */
+  randomBytes?: RandomBytes | undefined
+  /** Maximum nesting depth of the value ({@link seal} only; default 64). */
+  maxDepth?: number | undefined
+}
+
+/** Errors {@link seal} / {@link sealCanonical} can throw. */
+export type SealErrorType = InvalidArgumentError | EnvelopeError
+
+type PreparedRecipient = { keyId: Uint8Array; publicKey: Uint8Array }
+
+/** Validates and sorts the recipients (before any expensive work). @internal */
+function prepareRecipients(params: SealParameters): PreparedRecipient[] {
+  if (typeof params !== 'object' || params === null)
+    throw new InvalidArgumentError('INVALID_TYPE', 'seal parameters must be an object.', {
+      metaMessages: [`Received ${describeType(params)}.`],
+    })
+  const list = params.recipients
+  if (!Array.isArray(list) || list.length === 0)
+    throw new InvalidArgumentError('INVALID_ARGUMENT', 'recipients must be a non-empty array.')
+  if (list.length > ENVELOPE_MAX_RECIPIENTS)
+    throw new InvalidArgumentError('OUT_OF_RANGE', `An envelope holds at most ${ENVELOPE_MAX_RECIPIENTS} recipients.`)
+  const byId = new Map<string, PreparedRecipient>()
+  for (const r of list as EnvelopeRecipientInput[]) {
+    const keyId = getRecipientKeyId(r)
+    byId.set(String.fromCharCode(...keyId), { keyId, publicKey: r.encryptionPublicKey })
+  }
+  return [...byId.values()].sort((a, b) => compareBytes(a.keyId, b.keyId))
+}
+
+/** Seals canonical bytes the caller vouches for. @internal */
+async function sealPrepared(
+  canonical: Uint8Array,
+  recipients: PreparedRecipient[],
+  injected: RandomBytes | undefined,
+): Promise<SealReturnType> {
+  const rnd = injected ?? defaultRandomBytes
+  // Order of randomness (fixed, so a worked example is reproducible): data key, salt, id, nonce, then one 32-byte
+  // HPKE ephemeral ikm per recipient in keyId order (only when `randomBytes` is injected).
+  const dataKey = assertBytes(rnd(SIZES.dataKey), { length: SIZES.dataKey, name: 'randomBytes(32)' })
+  const salt = assertBytes(rnd(SIZES.salt), { length: SIZES.salt, name: 'randomBytes(32)' })
+  const plaintext = new Uint8Array(SIZES.salt + canonical.length)
+  try {
+    const id = assertBytes(rnd(SIZES.id), { length: SIZES.id, name: 'randomBytes(16)' }).slice()
+    const nonce = assertBytes(rnd(SIZES.nonce), { length: SIZES.nonce, name: 'randomBytes(12)' }).slice()
+    const head = {
+      version: ENVELOPE_VERSION,
+      suite: ENVELOPE_SUITE,
+      id,
+      nonce,
+      keyCommitment: keyCommitment(dataKey, id, nonce),
+    }
+    const header = encodeHeader(head)
+    const info = wrapInfo(header)
+    const wrapOne = async (r: PreparedRecipient): Promise<EnvelopeRecipient> => {
+      const { enc, ciphertext } = await envelopeSuite.seal({
+        recipientPublicKey: r.publicKey,
+        info,
+        aad: wrapAad(header, r.keyId),
+        plaintext: dataKey,
+        randomBytes: injected,
+      })
+      return { keyId: r.keyId, enc, wrappedKey: ciphertext }
+    }
+    let entries: EnvelopeRecipient[]
+    if (injected) {
+      entries = []
+      for (const r of recipients) entries.push(await wrapOne(r))
+    } else {
+      entries = await Promise.all(recipients.map(wrapOne))
+    }
+    plaintext.set(salt, 0)
+    plaintext.set(canonical, SIZES.salt)
+    const ciphertext = await aes256Gcm.seal(dataKey, nonce, header, plaintext)
+    const commitment = await hmacSha256Async(salt, canonical)
+    const digest = await sha256Async(canonical)
+    return Object.freeze({
+      envelope: freezeEnvelope({ ...head, recipients: entries, ciphertext }),
+      commitment,
+      contentId: contentIdFromDigest(digest),
+    })
+  } finally {
+    wipe(dataKey, salt, plaintext)
+  }
+}
+
+/**
+ * Seals a JSON value to its recipients (DESIGN "Sealed record"): canonical bytes (RFC 8785), a fresh 32-byte data
+ * key and 32-byte salt, AES-256-GCM over `salt || canonical` with the header as AAD, one HPKE (RFC 9180 base mode)
+ * wrap of the data key per recipient, the commitment `HMAC-SHA256(salt, canonical)` and the content id
+ * CIDv1(json, sha2-256). The salt exists only inside the ciphertext. Byte layout: docs/spec/envelope.md.
+ *
+ * @param value - a JSON value (a FHIR resource); see `canonicalize` for what counts as JSON
+ * @param params - `recipients` (1..1024), optional `randomBytes` (tests), `maxDepth`
+ * @returns `{ envelope, commitment, contentId }`: anchor only the commitment
+ * @throws {@link InvalidArgumentError} the canonicalize errors for a non-JSON value (`INVALID_TYPE`,
+ *   `INVALID_ENCODING`, `INPUT_TOO_DEEP`, `INPUT_TOO_LARGE` above 64 MiB), `INVALID_ARGUMENT` / `OUT_OF_RANGE` for
+ *   the recipient list, `INVALID_LENGTH` for a bad public key, `INVALID_KEY` for a small-order one
+ * @example
+ * ```ts
+ * import { createParty, open, seal } from '@medseal/core'
+ * const patient = createParty()
+ * const { envelope, commitment } = await seal({ resourceType: 'Observation', status: 'final' }, { recipients: [patient] })
+ * const { value } = await open(envelope, patient)
+ * ```
+ */
+export async function seal(value: unknown, params: SealParameters): Promise<SealReturnType> {
+  const recipients = prepareRecipients(params)
+  const canonical = canonicalizeToBytes(value, {
+    maxBytes: ENVELOPE_MAX_CANONICAL_BYTES,
+    ...(params.maxDepth === undefined ? {} : { maxDepth: params.maxDepth }),
+  })
+  return sealPrepared(canonical, recipients, params.randomBytes)
+}
+
+/**
+ * Seals bytes that are already canonical (e.g. from `@medseal/fhir`'s `canonicalizeResource`, which keeps FHIR
+ * decimal precision). They are sealed as given: the caller vouches that they are canonical UTF-8 JSON (`open` parses
+ * them back). Same output as {@link seal}.
+ *
+ * @param canonicalBytes - 1 byte .. 64 MiB of canonical JSON
+ * @param params - as {@link seal}
+ * @returns `{ envelope, commitment, contentId }`
+ * @throws {@link InvalidArgumentError} `INVALID_TYPE`, `INVALID_LENGTH` (empty), `INPUT_TOO_LARGE`, and the
+ *   recipient errors of {@link seal}
+ * @example
+ * ```ts
+ * import { canonicalizeToBytes, createParty, sealCanonical } from '@medseal/core'
+ * const patient = createParty()
+ * const bytes = canonicalizeToBytes({ resourceType: 'Patient', id: 'p1' })
+ * const { envelope } = await sealCanonical(bytes, { recipients: [patient] })
+ * ```
+ */
+export async function sealCanonical(canonicalBytes: Uint8Array, params: SealParameters): Promise<SealReturnType> {
+  assertBytes(canonicalBytes, { name: 'canonicalBytes' })
+  if (canonicalBytes.length === 0) throw new InvalidArgumentError('INVALID_LENGTH', 'canonicalBytes must not be empty.')
+  if (canonicalBytes.length > ENVELOPE_MAX_CANONICAL_BYTES)
+    throw new InvalidArgumentError('INPUT_TOO_LARGE', 'An envelope holds at most 64 MiB of canonical bytes.', {
+      metaMessages: [`Received ${canonicalBytes.length} bytes.`],
+    })
+  const recipients = prepareRecipients(params)
+  return sealPrepared(canonicalBytes, recipients, params.randomBytes)
+}

@@ -1,0 +1,86 @@
+/**
+ * The sealed-record envelope: types, wire constants and limits (docs/spec/envelope.md).
+ * @module
+ */
+import type { CID } from 'multiformats/cid'
+
+/** Envelope format version this SDK writes and reads. */
+export const ENVELOPE_VERSION = 1
+
+/** The four magic bytes every encoded envelope starts with: ASCII `MSEV`. */
+export const ENVELOPE_MAGIC: Uint8Array = /* @__PURE__ */ Uint8Array.of(0x4d, 0x53, 0x45, 0x56)
+
+/** Most recipients one envelope may carry. */
+export const ENVELOPE_MAX_RECIPIENTS = 1024
+
+/** Largest canonical payload (the sealed JSON's bytes, without the salt): 64 MiB. */
+export const ENVELOPE_MAX_CANONICAL_BYTES: number = 64 * 1024 * 1024
+
+/**
+ * The HPKE suite ids of envelope version 1: DHKEM(X25519, HKDF-SHA256) `0x0020`, HKDF-SHA256 `0x0001`,
+ * AES-256-GCM `0x0002` (AES-256-GCM also encrypts the payload).
+ */
+export const ENVELOPE_SUITE: EnvelopeSuite = /* @__PURE__ */ Object.freeze({ kem: 0x0020, kdf: 0x0001, aead: 0x0002 })
+
+/** HPKE suite ids (RFC 9180 §7) named in an envelope's header. */
+export type EnvelopeSuite = {
+  readonly kem: number
+  readonly kdf: number
+  readonly aead: number
+}
+
+/** One recipient's wrap of the data key. */
+export type EnvelopeRecipient = {
+  /** 32 bytes: {@link getRecipientKeyId} of the recipient's X25519 public key. */
+  readonly keyId: Uint8Array
+  /** HPKE `enc` (32 bytes for X25519). */
+  readonly enc: Uint8Array
+  /** HPKE ciphertext of the 32-byte data key: 48 bytes (key + GCM tag). */
+  readonly wrappedKey: Uint8Array
+}
+
+/** A sealed record. Immutable: `addRecipient`/`removeRecipient` return new envelopes. */
+export type Envelope = {
+  /** Format version (1). */
+  readonly version: number
+  /** HPKE suite of the wraps (and AEAD of the payload). */
+  readonly suite: EnvelopeSuite
+  /** 16 random bytes naming this envelope; bound into every wrap. */
+  readonly id: Uint8Array
+  /** 12-byte AES-GCM nonce of the payload. */
+  readonly nonce: Uint8Array
+  /** 32 bytes: HMAC-SHA256 of the data key over the id and nonce (makes the envelope key-committing). */
+  readonly keyCommitment: Uint8Array
+  /** Wraps of the data key, sorted by `keyId` (strictly ascending, so no duplicates). */
+  readonly recipients: readonly EnvelopeRecipient[]
+  /** AES-256-GCM of `salt || canonical bytes` with the header as AAD: `ciphertext || tag`. */
+  readonly ciphertext: Uint8Array
+}
+
+/** What sealing returns. */
+export type SealReturnType = {
+  /** The sealed record. Store it or encode it with `encodeEnvelope`. */
+  readonly envelope: Envelope
+  /** 32 bytes: `computeCommitment(salt, canonical)`. The only value that may go on a ledger. */
+  readonly commitment: Uint8Array
+  /** CIDv1 (json codec, sha2-256) of the canonical bytes. A plain content hash: never put it on a ledger. */
+  readonly contentId: CID
+}
+
+/** What opening returns (without the parsed value: see `open`). */
+export type OpenCanonicalReturnType = {
+  /** The canonical bytes that were sealed. */
+  readonly canonical: Uint8Array
+  /** CIDv1 (json, sha2-256) of `canonical`. */
+  readonly contentId: CID
+  /** `computeCommitment(salt, canonical)`: compare it with the anchored one. */
+  readonly commitment: Uint8Array
+  /** The 32-byte salt from inside the ciphertext (secret: it unlinks the commitment). */
+  readonly salt: Uint8Array
+}
+
+/** What `open` returns. */
+export type OpenReturnType<T = unknown> = OpenCanonicalReturnType & {
+  /** The sealed JSON value, parsed from `canonical`. */
+  readonly value: T
+}

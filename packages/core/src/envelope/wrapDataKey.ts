@@ -1,0 +1,63 @@
+/**
+ * Advanced: a new recipient wrap from a data key the caller already holds.
+ * @module
+ */
+import { type RandomBytes, wipe } from '../bytes/index.js'
+import { type EnvelopeError, InvalidArgumentError } from '../errors/base.js'
+import { checkDataKey, encodeHeader, envelopeSuite, wrapAad, wrapInfo } from './_internal.js'
+import { type EnvelopeInput, toEnvelope } from './_open.js'
+import { getRecipientKeyId } from './getRecipientKeyId.js'
+import type { EnvelopeRecipientInput } from './seal.js'
+import type { EnvelopeRecipient } from './types.js'
+
+/** Errors {@link wrapDataKey} can throw. */
+export type WrapDataKeyErrorType = InvalidArgumentError | EnvelopeError
+
+/**
+ * **Advanced.** Wraps `dataKey` (from {@link unwrapDataKey}) to `recipient` for this envelope: an
+ * {@link EnvelopeRecipient} entry, bound to this envelope's header (it cannot be moved to another envelope). The key
+ * is checked against the envelope's key commitment first, so a wrong key is never handed out. Use
+ * `addRecipient` to get a whole new envelope; a custodian may instead store or send just the entry.
+ *
+ * @param envelope - an {@link Envelope} or its encoded bytes
+ * @param dataKey - the envelope's 32-byte data key (not wiped here)
+ * @param recipient - a Party, PublicIdentity or `{ encryptionPublicKey }`
+ * @param options - `randomBytes` (tests only)
+ * @returns the recipient entry `{ keyId, enc, wrappedKey }`
+ * @throws {@link InvalidArgumentError} `INVALID_KEY` when `dataKey` is not this envelope's; `INVALID_TYPE` /
+ *   `INVALID_LENGTH` for a bad recipient key
+ * @example
+ * ```ts
+ * import { createParty, seal, unwrapDataKey, wipe, wrapDataKey } from '@medseal/core'
+ * const [custodian, doctor] = [createParty(), createParty()]
+ * const { envelope } = await seal({ a: 1 }, { recipients: [custodian] })
+ * const dataKey = await unwrapDataKey(envelope, custodian)
+ * const entry = await wrapDataKey(envelope, dataKey, doctor)
+ * wipe(dataKey)
+ * ```
+ */
+export async function wrapDataKey(
+  envelope: EnvelopeInput,
+  dataKey: Uint8Array,
+  recipient: EnvelopeRecipientInput,
+  options: { randomBytes?: RandomBytes | undefined } = {},
+): Promise<EnvelopeRecipient> {
+  const env = toEnvelope(envelope)
+  if (!checkDataKey(env, dataKey))
+    throw new InvalidArgumentError('INVALID_KEY', 'dataKey is not the data key of this envelope.')
+  const keyId = getRecipientKeyId(recipient)
+  const header = encodeHeader(env)
+  const key = Uint8Array.from(dataKey)
+  try {
+    const { enc, ciphertext } = await envelopeSuite.seal({
+      recipientPublicKey: recipient.encryptionPublicKey,
+      info: wrapInfo(header),
+      aad: wrapAad(header, keyId),
+      plaintext: key,
+      randomBytes: options.randomBytes,
+    })
+    return Object.freeze({ keyId, enc, wrappedKey: ciphertext })
+  } finally {
+    wipe(key)
+  }
+}

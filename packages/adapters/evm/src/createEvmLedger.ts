@@ -386,8 +386,7 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
     },
 
     async registerConsent(signed: SignedConsent) {
-      await checkSignedConsent(domain, signed)
-      const consent = normalizeConsent(signed.consent)
+      const consent = await checkSignedConsent(domain, signed)
       const structHash = hashConsent(consent)
       const existing = await readConsentEntry(consent.id)
       if (existing) {
@@ -403,16 +402,16 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
     },
 
     async revokeConsent(signed: SignedRevocation) {
-      await checkSignedRevocation(domain, signed)
-      const consentId = signed.revocation.consentId.toLowerCase() as Hex
+      const revocation = await checkSignedRevocation(domain, signed)
+      const consentId = revocation.consentId.toLowerCase() as Hex
       const entry = await readConsentEntry(consentId)
       if (!entry) throw new ConsentError('CONSENT_NOT_FOUND', 'The consent to revoke is not registered.')
-      if (entry.grantor.toLowerCase() !== signed.revocation.grantor.toLowerCase())
+      if (entry.grantor.toLowerCase() !== revocation.grantor.toLowerCase())
         throw new ConsentError('CONSENT_SIGNATURE_INVALID', 'A revocation must be signed by the consent grantor.')
       const existing = await readRevocation(consentId, entry)
       if (existing) return existing
       const receipt = await send('revocation', 'revoke', [
-        { consentId, grantor: getAddress(signed.revocation.grantor) },
+        { consentId, grantor: getAddress(revocation.grantor) },
         signed.signature,
       ])
       const after = written(await readConsentEntry(consentId, receipt.blockNumber))
@@ -474,9 +473,9 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
     },
 
     async recordTombstone(signed: SignedTombstone) {
-      await checkSignedTombstone(domain, signed)
-      const commitment = signed.tombstone.commitment.toLowerCase() as Hex
-      const owner = getAddress(signed.tombstone.owner)
+      const tombstone = await checkSignedTombstone(domain, signed)
+      const commitment = tombstone.commitment.toLowerCase() as Hex
+      const owner = getAddress(tombstone.owner)
       const existing = await readTombstone(commitment)
       if (existing) return sameTombstone(existing, owner)
       const receipt = await send('tombstone', 'recordTombstone', [{ commitment, owner }, signed.signature])
@@ -488,8 +487,7 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
     },
 
     async recordTreeHead(signed: SignedTreeHead) {
-      await checkSignedTreeHead(domain, signed)
-      const h = signed.head
+      const h = await checkSignedTreeHead(domain, signed)
       const head = {
         logId: h.logId.toLowerCase() as Hex,
         operator: getAddress(h.operator),
@@ -614,24 +612,6 @@ function sameTreeHead(existing: TreeHeadRecord, head: SignedTreeHead['head']): T
   )
     return existing
   throw new LedgerError('LEDGER_CONFLICT', 'This log already has a different head of this size.')
-}
-
-/** A consent with checksummed addresses and lower-case hex (the form read back from the chain). */
-function normalizeConsent(c: Consent): Consent {
-  return {
-    id: c.id.toLowerCase() as Hex,
-    grantor: getAddress(c.grantor),
-    grantee: getAddress(c.grantee),
-    parent: c.parent.toLowerCase() as Hex,
-    resourceTypes: [...c.resourceTypes],
-    commitments: c.commitments.map((x) => x.toLowerCase() as Hex),
-    exclude: [...c.exclude],
-    actions: [...c.actions],
-    purposes: [...c.purposes],
-    notBefore: c.notBefore,
-    expiresAt: c.expiresAt,
-    delegationDepth: c.delegationDepth,
-  }
 }
 
 function consentToChain(c: Consent) {

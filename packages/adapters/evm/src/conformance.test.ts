@@ -1,0 +1,28 @@
+import { describeLedgerConformance } from '@medseal/core/testing'
+import { afterAll, beforeAll } from 'vitest'
+import { type Chainbed, startChainbed } from './_testSetup.js'
+import { createEvmLedger } from './createEvmLedger.js'
+
+// One anvil for the file; every conformance test gets a freshly deployed registry on it.
+let bed: Chainbed
+beforeAll(async () => {
+  bed = await startChainbed()
+})
+afterAll(async () => {
+  await bed?.stop()
+})
+
+describeLedgerConformance('evm (MedsealRegistry on anvil)', {
+  create: async () => {
+    const address = await bed.deploy()
+    const ledger = await createEvmLedger({ publicClient: bed.publicClient, walletClient: bed.wallet(0), address })
+    return {
+      ledger,
+      // the ledger's clock is the chain's: move it and mine a block that carries the new time
+      advanceTime: async (seconds: number) => {
+        await bed.testClient.increaseTime({ seconds })
+        await bed.testClient.mine({ blocks: 1 })
+      },
+    }
+  },
+})

@@ -225,9 +225,74 @@ export { verifyConsistency, verifyInclusion } from './merkle/verify.js'
 // --- access log ---
 
 // --- consent tokens, authorize, delegation ---
+export type {
+  AssertAuthorizedErrorType,
+  AuthorizeDenyReason,
+  AuthorizeErrorType,
+  AuthorizeReason,
+  AuthorizeRecord,
+  AuthorizeRequest,
+  AuthorizeReturnType,
+} from './consent/authorize.js'
+export { assertAuthorized, authorize } from './consent/authorize.js'
+export type { ConsentToken, ConsentTokenErrorType } from './consent/consentToken.js'
+export {
+  CONSENT_TOKEN_MAX_LENGTH,
+  CONSENT_TOKEN_PREFIX,
+  decodeConsentToken,
+  encodeConsentToken,
+} from './consent/consentToken.js'
+export type {
+  CreateConsentErrorType,
+  CreateConsentParameters,
+  CreateConsentReturnType,
+} from './consent/createConsent.js'
+export { createConsent } from './consent/createConsent.js'
+export type {
+  GrantConsentErrorType,
+  GrantConsentParameters,
+  GrantConsentReturnType,
+} from './consent/grantConsent.js'
+export { grantConsent } from './consent/grantConsent.js'
+export { isPurposeOfUse, PURPOSE_OF_USE_CODES } from './consent/purposeOfUse.js'
+export type { RevokeConsentErrorType, RevokeConsentParameters } from './consent/revokeConsent.js'
+export { revokeConsent } from './consent/revokeConsent.js'
+export type { VerifyConsentErrorType } from './consent/verifyConsent.js'
+export { createConsentToken, verifyConsent } from './consent/verifyConsent.js'
 
 // --- break-glass ---
-
+export type {
+  AuthorizeEmergencyRequest,
+  BreakGlass,
+  BreakGlassErrorType,
+  BreakGlassNotify,
+  BreakGlassParameters,
+  BreakGlassReview,
+  CreateBreakGlassParameters,
+  EmergencyAccess,
+  EmergencyGrant,
+  SignedEmergencyAccess,
+} from './breakGlass/createBreakGlass.js'
+export { createBreakGlass, emergencyAccessTypes } from './breakGlass/createBreakGlass.js'
+export type {
+  ClinicianCredential,
+  CreateClinicianCredentialParameters,
+  CreateEmergencyPolicyParameters,
+  EmergencyPolicy,
+  EmergencyPolicyErrorType,
+  SignedClinicianCredential,
+  SignedEmergencyPolicy,
+} from './breakGlass/emergencyPolicy.js'
+export {
+  breakGlassTypes,
+  createClinicianCredential,
+  createEmergencyPolicy,
+  MAX_EMERGENCY_DURATION,
+  signClinicianCredential,
+  signEmergencyPolicy,
+  verifyClinicianCredential,
+  verifyEmergencyPolicy,
+} from './breakGlass/emergencyPolicy.js'
 // --- custodian and key release ---
 
 // --- erasure ---

@@ -1,0 +1,26 @@
+/**
+ * What break-glass, the custodian and erasure need of an access log: append an event, publish the head. Any
+ * `createAccessLog(...)` result satisfies it.
+ * @internal
+ * @module
+ */
+import type { Address, Hex } from '../types.js'
+
+/** One access event as appended by the consent machinery. */
+export type AccessLogEventInput = {
+  readonly actor: Address
+  readonly action: string
+  readonly commitment: Hex
+  readonly at: number
+  readonly purpose: string
+  readonly consentId?: Hex
+  readonly outcome: 'permit' | 'deny'
+  readonly reason?: string
+  readonly policyId?: Hex
+}
+
+/** The part of an access log the consent machinery writes to. */
+export type AccessLogWriter = {
+  append(event: AccessLogEventInput, options?: { readonly publish?: boolean }): Promise<unknown>
+  publishHead(): Promise<unknown>
+}

@@ -1,0 +1,237 @@
+import { describe, expect, it } from 'vitest'
+import { createAccessLog } from '../accessLog/createAccessLog.js'
+import { clockedLedger } from '../consent/_testLedger.js'
+import { createParty } from '../identity/createParty.js'
+import { type BreakGlassReview, createBreakGlass, type EmergencyGrant } from './createBreakGlass.js'
+import {
+  createClinicianCredential,
+  createEmergencyPolicy,
+  signClinicianCredential,
+  signEmergencyPolicy,
+  verifyClinicianCredential,
+  verifyEmergencyPolicy,
+} from './emergencyPolicy.js'
+
+async function setup(id = 'break-glass') {
+  const { ledger, clock } = clockedLedger(id)
+  const [patient, hospital, clinician, otherHospital, vendor] = [1, 2, 3, 4, 5].map(() => createParty())
+  if (!patient || !hospital || !clinician || !otherHospital || !vendor) throw new Error('parties')
+  const log = await createAccessLog({ operator: vendor, ledger, name: 'access' })
+  const now = clock.now
+  const policy = signEmergencyPolicy(
+    patient,
+    ledger.domain,
+    createEmergencyPolicy({
+      patient,
+      resourceTypes: ['AllergyIntolerance', 'MedicationStatement', 'Condition'],
+      exclude: ['PSY'],
+      issuers: [hospital],
+      role: 'emergency-physician',
+      maxDuration: 3600,
+      notBefore: now - 10,
+      expiresAt: now + 365 * 86_400,
+    }),
+  )
+  const credential = signClinicianCredential(
+    hospital,
+    ledger.domain,
+    createClinicianCredential({
+      issuer: hospital,
+      subject: clinician,
+      role: 'emergency-physician',
+      notBefore: now - 10,
+      expiresAt: now + 86_400,
+    }),
+  )
+  const notified: { grant: EmergencyGrant; review: BreakGlassReview }[] = []
+  const emergency = createBreakGlass({ ledger, log, notify: (e) => void notified.push(e) })
+  return {
+    ledger,
+    clock,
+    log,
+    patient,
+    hospital,
+    clinician,
+    otherHospital,
+    vendor,
+    policy,
+    credential,
+    emergency,
+    notified,
+  }
+}
+
+const allergy = { commitment: `0x${'aa'.repeat(32)}` as const, resourceType: 'AllergyIntolerance', labels: [] }
+
+describe('break-glass', () => {
+  it('grants bounded emergency access: logged as ETREAT, head anchored at once, notified, queued for review', async () => {
+    const s = await setup()
+    const grant = await s.emergency.breakGlass({
+      clinician: s.clinician,
+      policy: s.policy,
+      credential: s.credential,
+      reason: 'Unconscious on arrival, allergy status needed',
+    })
+    expect(grant).toMatchObject({
+      patient: s.patient.address,
+      clinician: s.clinician.address,
+      startsAt: s.clock.now,
+      expiresAt: s.clock.now + 3600,
+      reason: 'Unconscious on arrival, allergy status needed',
+    })
+    // the log entry exists and its head is already on the ledger
+    expect(s.log.size).toBe(1)
+    const event = await s.log.getEvent(0)
+    expect(event).toMatchObject({
+      actor: s.clinician.address.toLowerCase(),
+      action: 'break-glass',
+      purpose: 'ETREAT',
+      outcome: 'permit',
+      policyId: s.policy.policy.id,
+      reason: 'Unconscious on arrival, allergy status needed',
+    })
+    const head = await s.ledger.getTreeHead(s.log.logId)
+    expect(head?.head.treeSize).toBe(1)
+    // notified and queued
+    expect(s.notified).toHaveLength(1)
+    expect(s.notified[0]?.grant.id).toBe(grant.id)
+    expect(s.emergency.listPendingReviews({ patient: s.patient.address }).map((r) => r.id)).toEqual([grant.id])
+    // the grant works for the policy's types, read-only, ETREAT, and ends by itself
+    const use = (over: object = {}) =>
+      s.emergency.authorizeEmergency({
+        grantId: grant.id,
+        grantee: s.clinician,
+        action: 'read',
+        purpose: 'ETREAT',
+        record: { ...allergy, owner: s.patient.address },
+        ...over,
+      })
+    expect((await use()).allowed).toBe(true)
+    expect((await use({ purpose: 'TREAT' })).reason).toBe('CONSENT_PURPOSE')
+    expect((await use({ action: 'write' })).reason).toBe('CONSENT_ACTION')
+    expect((await use({ grantee: s.hospital })).reason).toBe('CONSENT_GRANTEE')
+    expect((await use({ record: { ...allergy, resourceType: 'Observation' } })).reason).toBe('CONSENT_SCOPE')
+    expect((await use({ record: { ...allergy, labels: ['PSY'] } })).reason).toBe('CONSENT_EXCLUDED')
+    expect((await use({ record: { ...allergy, owner: s.hospital.address } })).reason).toBe('CONSENT_SCOPE')
+    expect((await use({ grantId: `0x${'12'.repeat(32)}` })).reason).toBe('CONSENT_NOT_FOUND')
+    s.clock.now = grant.expiresAt
+    expect((await use()).reason).toBe('CONSENT_EXPIRED')
+    // review
+    const reviewed = await s.emergency.markReviewed(grant.id, s.patient, 'Seen, justified.')
+    expect(reviewed).toMatchObject({ status: 'reviewed', reviewer: s.patient.address, note: 'Seen, justified.' })
+    expect(s.emergency.listPendingReviews()).toEqual([])
+    expect(s.emergency.listReviews({ patient: s.patient.address })).toHaveLength(1)
+    await expect(s.emergency.markReviewed(`0x${'12'.repeat(32)}`, s.patient, 'x')).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    })
+  })
+
+  it('caps the duration by the policy and honours a narrower request', async () => {
+    const s = await setup()
+    const grant = await s.emergency.breakGlass({
+      clinician: s.clinician,
+      policy: s.policy,
+      credential: s.credential,
+      reason: 'Anaphylaxis',
+      durationSeconds: 99_999,
+      resourceTypes: ['AllergyIntolerance'],
+    })
+    expect(grant.expiresAt - grant.startsAt).toBe(3600)
+    expect(grant.resourceTypes).toEqual(['AllergyIntolerance'])
+  })
+
+  it('refuses with BREAK_GLASS_INVALID (and logs the denial) when anything is off', async () => {
+    const s = await setup()
+    const bad = async (over: Partial<Parameters<typeof s.emergency.breakGlass>[0]>) => {
+      await expect(
+        s.emergency.breakGlass({
+          clinician: s.clinician,
+          policy: s.policy,
+          credential: s.credential,
+          reason: 'r',
+          ...over,
+        }),
+      ).rejects.toMatchObject({ name: 'ConsentError', code: 'BREAK_GLASS_INVALID' })
+    }
+    await bad({ reason: '' })
+    await bad({ reason: '   ' })
+    // a credential from an issuer the policy does not accept
+    await bad({
+      credential: signClinicianCredential(
+        s.otherHospital,
+        s.ledger.domain,
+        createClinicianCredential({
+          issuer: s.otherHospital,
+          subject: s.clinician,
+          role: 'emergency-physician',
+          notBefore: s.clock.now - 1,
+          expiresAt: s.clock.now + 60,
+        }),
+      ),
+    })
+    // the wrong role
+    await bad({
+      credential: signClinicianCredential(
+        s.hospital,
+        s.ledger.domain,
+        createClinicianCredential({
+          issuer: s.hospital,
+          subject: s.clinician,
+          role: 'porter',
+          notBefore: s.clock.now - 1,
+          expiresAt: s.clock.now + 60,
+        }),
+      ),
+    })
+    // someone else's credential
+    await bad({ clinician: s.otherHospital })
+    // a tampered policy
+    await bad({ policy: { ...s.policy, policy: { ...s.policy.policy, maxDuration: 86_400 } } })
+    // resource types the policy does not open
+    await bad({ resourceTypes: ['Observation'] })
+    // an expired credential (ledger time)
+    s.clock.now += 86_400
+    await bad({})
+    const denials = await Promise.all(Array.from({ length: s.log.size }, (_, i) => s.log.getEvent(i)))
+    expect(denials.length).toBeGreaterThanOrEqual(5)
+    expect(denials.every((e) => e.outcome === 'deny' && e.purpose === 'ETREAT')).toBe(true)
+    expect(s.emergency.listPendingReviews()).toEqual([])
+  })
+
+  it('a failing notification hook does not undo the logged access', async () => {
+    const s = await setup()
+    const emergency = createBreakGlass({
+      ledger: s.ledger,
+      log: s.log,
+      notify: () => {
+        throw new Error('pager down')
+      },
+    })
+    const grant = await emergency.breakGlass({
+      clinician: s.clinician,
+      policy: s.policy,
+      credential: s.credential,
+      reason: 'Trauma',
+    })
+    expect(emergency.listPendingReviews()[0]).toMatchObject({ id: grant.id, notifyFailed: true })
+  })
+
+  it('verifies policies and credentials under the ledger domain only', async () => {
+    const s = await setup()
+    const { ledger: other } = clockedLedger('other-ledger')
+    expect(verifyEmergencyPolicy(s.ledger.domain, s.policy).id).toBe(s.policy.policy.id)
+    expect(verifyClinicianCredential(s.ledger.domain, s.credential).id).toBe(s.credential.credential.id)
+    expect(() => verifyEmergencyPolicy(other.domain, s.policy)).toThrowError(
+      expect.objectContaining({ code: 'BREAK_GLASS_INVALID' }),
+    )
+    expect(() => verifyClinicianCredential(other.domain, s.credential)).toThrowError(
+      expect.objectContaining({ code: 'BREAK_GLASS_INVALID' }),
+    )
+    expect(() => signEmergencyPolicy(s.clinician, s.ledger.domain, s.policy.policy)).toThrowError(
+      expect.objectContaining({ code: 'BREAK_GLASS_INVALID' }),
+    )
+    expect(() =>
+      createEmergencyPolicy({ ...s.policy.policy, patient: s.patient, issuers: [s.hospital], maxDuration: 0 }),
+    ).toThrowError(expect.objectContaining({ code: 'BREAK_GLASS_INVALID' }))
+  })
+})

@@ -1,0 +1,396 @@
+/**
+ * Break-glass: a credentialed emergency clinician opens a patient's records under the patient's pre-signed
+ * emergency policy, for a bounded time, with a stated reason; the access is logged as ETREAT and the log head is
+ * anchored at once, the integrator is notified, and the access waits in a review queue (docs/spec/consent.md §8).
+ * @module
+ */
+import { bytesToHex0x, randomBytes as defaultRandomBytes, type RandomBytes } from '../bytes/index.js'
+import { assertDomain, isAddress, isBytes32, sameAddress, ZERO_BYTES32 } from '../consent/_validate.js'
+import type { AuthorizeRecord, AuthorizeReturnType } from '../consent/authorize.js'
+import type { ConsentAction, LedgerDomain } from '../consent/types.js'
+import { recoverTypedDataAddress, signTypedData } from '../eip712/signTypedData.js'
+import { type ConsentError, InvalidArgumentError, type LedgerError } from '../errors/base.js'
+import type { Party, PublicIdentity } from '../identity/types.js'
+import type { LedgerAdapter } from '../ledger/types.js'
+import type { Address, Hex } from '../types.js'
+import type { AccessLogWriter } from './_accessLog.js'
+import {
+  invalid,
+  type SignedClinicianCredential,
+  type SignedEmergencyPolicy,
+  verifyClinicianCredential,
+  verifyEmergencyPolicy,
+} from './emergencyPolicy.js'
+
+/** EIP-712 `types` of the clinician's signed break-glass request. */
+export const emergencyAccessTypes = {
+  EmergencyAccess: [
+    { name: 'id', type: 'bytes32' },
+    { name: 'policyId', type: 'bytes32' },
+    { name: 'credentialId', type: 'bytes32' },
+    { name: 'clinician', type: 'address' },
+    { name: 'resourceTypes', type: 'string[]' },
+    { name: 'duration', type: 'uint64' },
+    { name: 'reason', type: 'string' },
+    { name: 'issuedAt', type: 'uint64' },
+  ],
+} as const
+
+/** The clinician's break-glass request. */
+export type EmergencyAccess = {
+  /** Id of the emergency grant this request opens (random). */
+  readonly id: Hex
+  readonly policyId: Hex
+  readonly credentialId: Hex
+  readonly clinician: Address
+  /** Resource types asked for (a subset of the policy's). */
+  readonly resourceTypes: readonly string[]
+  /** Seconds asked for (capped by the policy's `maxDuration` and expiry). */
+  readonly duration: number
+  /** Why: required, 1..1024 characters. Write the clinical situation, never PHI. */
+  readonly reason: string
+  /** Ledger time the request was made at. */
+  readonly issuedAt: number
+}
+
+/** A break-glass request with the clinician's signature. */
+export type SignedEmergencyAccess = { readonly access: EmergencyAccess; readonly signature: Hex }
+
+/** An accepted emergency access: ends by itself at `expiresAt` (ledger time). */
+export type EmergencyGrant = {
+  readonly id: Hex
+  readonly policyId: Hex
+  readonly patient: Address
+  readonly clinician: Address
+  readonly issuer: Address
+  readonly resourceTypes: readonly string[]
+  readonly exclude: readonly string[]
+  readonly reason: string
+  /** Ledger time of acceptance. */
+  readonly startsAt: number
+  /** Ledger time the grant ends (exclusive). */
+  readonly expiresAt: number
+}
+
+/** An emergency access waiting for (or after) review. */
+export type BreakGlassReview = {
+  readonly id: Hex
+  readonly grant: EmergencyGrant
+  readonly status: 'pending' | 'reviewed'
+  readonly reviewer?: Address
+  readonly note?: string
+  /** Ledger time of the review. */
+  readonly reviewedAt?: number
+  /** Whether the notification hook threw (the access stands: it is already logged). */
+  readonly notifyFailed: boolean
+}
+
+/** The integrator's hook: tell the patient or a privacy officer. */
+export type BreakGlassNotify = (event: { grant: EmergencyGrant; review: BreakGlassReview }) => void | Promise<void>
+
+/** Parameters of {@link createBreakGlass}. */
+export type CreateBreakGlassParameters = {
+  /** The ledger whose time and domain apply. */
+  readonly ledger: LedgerAdapter
+  /** The access log every break-glass event is appended to (and whose head is published at once). */
+  readonly log: AccessLogWriter
+  /** Called after every accepted break-glass access. */
+  readonly notify?: BreakGlassNotify
+  /** Largest accepted gap between a request's `issuedAt` and ledger time, seconds (default 300). */
+  readonly maxSkewSeconds?: number
+  /** Randomness for grant ids. */
+  readonly randomBytes?: RandomBytes
+}
+
+/** Parameters of {@link BreakGlass.breakGlass}. */
+export type BreakGlassParameters = {
+  /** The clinician (signs the request). */
+  readonly clinician: Party
+  readonly policy: SignedEmergencyPolicy
+  readonly credential: SignedClinicianCredential
+  /** Required, non-empty: why the glass is broken. Never PHI. */
+  readonly reason: string
+  /** Seconds wanted (default: the policy's `maxDuration`). */
+  readonly durationSeconds?: number
+  /** Resource types wanted (default: all of the policy's). */
+  readonly resourceTypes?: readonly string[]
+}
+
+/** An emergency-access request to decide, as for `authorize`. */
+export type AuthorizeEmergencyRequest = {
+  readonly grantId: Hex
+  readonly grantee: Address | Pick<PublicIdentity, 'address'>
+  readonly action: ConsentAction
+  readonly purpose: string
+  readonly record: AuthorizeRecord
+}
+
+/** The break-glass service: frozen. */
+export type BreakGlass = {
+  /** Signs the clinician's request and {@link BreakGlass.accept}s it. */
+  breakGlass(params: BreakGlassParameters): Promise<EmergencyGrant>
+  /** Checks a signed request against the policy and credential at ledger time; logs, publishes, notifies, queues. */
+  accept(params: {
+    readonly access: SignedEmergencyAccess
+    readonly policy: SignedEmergencyPolicy
+    readonly credential: SignedClinicianCredential
+  }): Promise<EmergencyGrant>
+  /** Decides a use of an emergency grant (ledger time; read-only actions; purpose ETREAT). */
+  authorizeEmergency(request: AuthorizeEmergencyRequest): Promise<AuthorizeReturnType>
+  /** An accepted grant by id. */
+  getGrant(id: Hex): EmergencyGrant | undefined
+  /** Accesses not yet reviewed, oldest first (optionally of one patient). */
+  listPendingReviews(filter?: { readonly patient?: Address }): readonly BreakGlassReview[]
+  /** Every review item, oldest first (optionally of one patient): what the patient sees. */
+  listReviews(filter?: { readonly patient?: Address }): readonly BreakGlassReview[]
+  /** Marks an access reviewed. */
+  markReviewed(id: Hex, reviewer: Address | Pick<PublicIdentity, 'address'>, note: string): Promise<BreakGlassReview>
+}
+
+/** Errors of the break-glass service. */
+export type BreakGlassErrorType = ConsentError | InvalidArgumentError | LedgerError
+
+/** Actions an emergency grant allows: reading only. */
+const EMERGENCY_ACTIONS: readonly ConsentAction[] = ['read', 'search', 'vread']
+const MAX_REASON = 1024
+
+function accessTypedData(domain: LedgerDomain, access: EmergencyAccess) {
+  return { domain, types: emergencyAccessTypes, primaryType: 'EmergencyAccess', message: access }
+}
+
+/**
+ * Creates a break-glass service for one ledger and access log.
+ *
+ * @param params - `ledger`, `log`, optional `notify` hook
+ * @returns the frozen {@link BreakGlass} service
+ * @throws {@link InvalidArgumentError} for bad parameters
+ * @example
+ * ```ts
+ * import { createBreakGlass } from '@medseal/core'
+ * const emergency = createBreakGlass({ ledger, log, notify: ({ grant }) => pager.send(grant.patient) })
+ * const grant = await emergency.breakGlass({ clinician, policy, credential, reason: 'Unconscious on arrival' })
+ * emergency.listPendingReviews() // [{ id: grant.id, status: 'pending', … }]
+ * ```
+ */
+export function createBreakGlass(params: CreateBreakGlassParameters): BreakGlass {
+  if (typeof params !== 'object' || params === null)
+    throw new InvalidArgumentError('INVALID_TYPE', 'createBreakGlass parameters must be an object.')
+  const { ledger, log, notify } = params
+  if (typeof ledger?.getTime !== 'function') throw new InvalidArgumentError('INVALID_TYPE', 'ledger is required.')
+  if (typeof log?.append !== 'function' || typeof log?.publishHead !== 'function')
+    throw new InvalidArgumentError('INVALID_TYPE', 'log must have append() and publishHead().')
+  if (notify !== undefined && typeof notify !== 'function')
+    throw new InvalidArgumentError('INVALID_TYPE', 'notify must be a function.')
+  const maxSkew = params.maxSkewSeconds ?? 300
+  const random = params.randomBytes ?? defaultRandomBytes
+  const domain = assertDomain(ledger.domain)
+  const grants = new Map<string, EmergencyGrant>()
+  const reviews = new Map<string, BreakGlassReview>()
+
+  const logDenied = async (access: EmergencyAccess, at: number, code: string) => {
+    try {
+      await log.append({
+        actor: access.clinician,
+        action: 'break-glass',
+        commitment: ZERO_BYTES32,
+        at,
+        purpose: 'ETREAT',
+        consentId: access.id,
+        outcome: 'deny',
+        reason: code,
+        policyId: access.policyId,
+      })
+    } catch {
+      // A denial is returned to the caller either way; a failing log cannot turn it into access.
+    }
+  }
+
+  const accept: BreakGlass['accept'] = async ({ access: signed, policy, credential }) => {
+    if (typeof signed !== 'object' || signed === null) throw invalid('The break-glass request must be signed.')
+    const access = assertAccess(signed.access)
+    let signer: Address | undefined
+    try {
+      signer = recoverTypedDataAddress(accessTypedData(domain, access), signed.signature)
+    } catch {
+      signer = undefined
+    }
+    if (!signer || !sameAddress(signer, access.clinician))
+      throw invalid('The break-glass request is not signed by the clinician.')
+    const at = await ledger.getTime()
+    let grant: EmergencyGrant
+    try {
+      const p = verifyEmergencyPolicy(domain, policy)
+      const c = verifyClinicianCredential(domain, credential)
+      if (p.id !== access.policyId) throw invalid('The request names another policy.')
+      if (c.id !== access.credentialId) throw invalid('The request names another credential.')
+      if (at < p.notBefore || at >= p.expiresAt) throw invalid('The emergency policy is not valid at ledger time.')
+      if (at < c.notBefore || at >= c.expiresAt) throw invalid('The credential is not valid at ledger time.')
+      if (!p.issuers.some((i) => sameAddress(i, c.issuer))) throw invalid('The policy does not accept this issuer.')
+      if (c.role !== p.role) throw invalid('The credential does not attest the role the policy requires.')
+      if (!sameAddress(c.subject, access.clinician)) throw invalid('The credential is for another clinician.')
+      if (Math.abs(at - access.issuedAt) > maxSkew) throw invalid('The break-glass request is stale.')
+      if (!access.resourceTypes.every((t) => p.resourceTypes.includes(t)))
+        throw invalid('The request asks for resource types the policy does not open.')
+      if (grants.has(access.id)) throw invalid('This break-glass request was already used.')
+      const duration = Math.min(access.duration, p.maxDuration, p.expiresAt - at)
+      grant = Object.freeze({
+        id: access.id,
+        policyId: p.id,
+        patient: p.patient,
+        clinician: access.clinician,
+        issuer: c.issuer,
+        resourceTypes: access.resourceTypes,
+        exclude: p.exclude,
+        reason: access.reason,
+        startsAt: at,
+        expiresAt: at + duration,
+      })
+    } catch (err) {
+      await logDenied(access, at, (err as ConsentError).code ?? 'BREAK_GLASS_INVALID')
+      throw err
+    }
+    // No access without a log entry: append, then publish the head at once (not left for the next batch).
+    await log.append(
+      {
+        actor: grant.clinician,
+        action: 'break-glass',
+        commitment: ZERO_BYTES32,
+        at,
+        purpose: 'ETREAT',
+        consentId: grant.id,
+        outcome: 'permit',
+        reason: grant.reason,
+        policyId: grant.policyId,
+      },
+      { publish: true },
+    )
+    grants.set(grant.id, grant)
+    let review: BreakGlassReview = Object.freeze({ id: grant.id, grant, status: 'pending', notifyFailed: false })
+    reviews.set(grant.id, review)
+    if (notify) {
+      try {
+        await notify({ grant, review })
+      } catch {
+        review = Object.freeze({ ...review, notifyFailed: true })
+        reviews.set(grant.id, review)
+      }
+    }
+    return grant
+  }
+
+  const service: BreakGlass = {
+    async breakGlass(p) {
+      if (typeof p !== 'object' || p === null) throw invalid('breakGlass parameters must be an object.')
+      const { clinician } = p
+      if (typeof clinician?.signDigest !== 'function') throw invalid('clinician must be a Party.')
+      if (typeof p.policy !== 'object' || p.policy === null) throw invalid('policy is required.')
+      if (typeof p.credential !== 'object' || p.credential === null) throw invalid('credential is required.')
+      const access = assertAccess({
+        id: bytesToHex0x(random(32)),
+        policyId: p.policy.policy?.id,
+        credentialId: p.credential.credential?.id,
+        clinician: clinician.address,
+        resourceTypes: p.resourceTypes ?? p.policy.policy?.resourceTypes,
+        duration: p.durationSeconds ?? p.policy.policy?.maxDuration,
+        reason: p.reason,
+        issuedAt: await ledger.getTime(),
+      })
+      const signature = signTypedData(clinician, accessTypedData(domain, access))
+      return accept({ access: { access, signature }, policy: p.policy, credential: p.credential })
+    },
+    accept,
+    async authorizeEmergency(request) {
+      if (typeof request !== 'object' || request === null)
+        throw new InvalidArgumentError('INVALID_TYPE', 'request must be an object.')
+      const grantee =
+        typeof request.grantee === 'object' && request.grantee !== null ? request.grantee.address : request.grantee
+      if (!isAddress(grantee)) throw new InvalidArgumentError('INVALID_ARGUMENT', 'grantee must be an address.')
+      const record = request.record
+      if (typeof record !== 'object' || record === null)
+        throw new InvalidArgumentError('INVALID_ARGUMENT', 'record must be an object.')
+      const at = await ledger.getTime()
+      const deny = (reason: AuthorizeReturnType['reason']): AuthorizeReturnType =>
+        Object.freeze({ allowed: false, reason, at })
+      const grant = isBytes32(request.grantId) ? grants.get(request.grantId.toLowerCase()) : undefined
+      if (!grant) return deny('CONSENT_NOT_FOUND')
+      if (at < grant.startsAt) return deny('CONSENT_NOT_YET_VALID')
+      if (at >= grant.expiresAt) return deny('CONSENT_EXPIRED')
+      if (!sameAddress(grantee, grant.clinician)) return deny('CONSENT_GRANTEE')
+      if (!EMERGENCY_ACTIONS.includes(request.action)) return deny('CONSENT_ACTION')
+      if (request.purpose !== 'ETREAT') return deny('CONSENT_PURPOSE')
+      if (!grant.resourceTypes.includes(record.resourceType)) return deny('CONSENT_SCOPE')
+      if (record.owner !== undefined && !sameAddress(record.owner, grant.patient)) return deny('CONSENT_SCOPE')
+      if ((record.labels ?? []).some((l) => grant.exclude.includes(l))) return deny('CONSENT_EXCLUDED')
+      return Object.freeze({ allowed: true, reason: 'PERMITTED', at })
+    },
+    getGrant(id) {
+      return typeof id === 'string' ? grants.get(id.toLowerCase()) : undefined
+    },
+    listPendingReviews(filter = {}) {
+      return Object.freeze(
+        [...reviews.values()].filter(
+          (r) => r.status === 'pending' && (!filter.patient || sameAddress(filter.patient, r.grant.patient)),
+        ),
+      )
+    },
+    listReviews(filter = {}) {
+      return Object.freeze(
+        [...reviews.values()].filter((r) => !filter.patient || sameAddress(filter.patient, r.grant.patient)),
+      )
+    },
+    async markReviewed(id, reviewer, note) {
+      const who = typeof reviewer === 'object' && reviewer !== null ? reviewer.address : reviewer
+      if (!isAddress(who)) throw new InvalidArgumentError('INVALID_ARGUMENT', 'reviewer must be an address.')
+      if (typeof note !== 'string' || note.length > 4096)
+        throw new InvalidArgumentError('INVALID_ARGUMENT', 'note must be a string of at most 4096 characters.')
+      const current = typeof id === 'string' ? reviews.get(id.toLowerCase()) : undefined
+      if (!current) throw new InvalidArgumentError('INVALID_ARGUMENT', 'No break-glass access with this id.')
+      const reviewed: BreakGlassReview = Object.freeze({
+        ...current,
+        status: 'reviewed',
+        reviewer: who,
+        note,
+        reviewedAt: await ledger.getTime(),
+      })
+      reviews.set(current.id, reviewed)
+      return reviewed
+    },
+  }
+  return Object.freeze(service)
+}
+
+function assertAccess(value: unknown): EmergencyAccess {
+  if (typeof value !== 'object' || value === null) throw invalid('The break-glass request must be an object.')
+  const v = value as Record<string, unknown>
+  const names = emergencyAccessTypes.EmergencyAccess.map((f) => f.name) as readonly string[]
+  for (const k of Object.keys(v)) if (!names.includes(k)) throw invalid('The break-glass request has an unknown field.')
+  for (const k of ['id', 'policyId', 'credentialId'] as const)
+    if (!isBytes32(v[k])) throw invalid(`${k} must be 32 bytes hex.`)
+  if (!isAddress(v.clinician)) throw invalid('clinician must be an address.')
+  const types = v.resourceTypes
+  if (
+    !Array.isArray(types) ||
+    types.length === 0 ||
+    types.length > 64 ||
+    new Set(types).size !== types.length ||
+    !types.every((t) => typeof t === 'string' && /^[A-Z][A-Za-z]{0,63}$/.test(t))
+  )
+    throw invalid('resourceTypes must be 1..64 distinct FHIR resource types.')
+  if (typeof v.duration !== 'number' || !Number.isSafeInteger(v.duration) || v.duration < 1)
+    throw invalid('duration must be a positive number of seconds.')
+  if (typeof v.reason !== 'string' || v.reason.trim().length === 0 || v.reason.length > MAX_REASON)
+    throw invalid(`A reason is required (1..${MAX_REASON} characters).`)
+  if (!v.reason.isWellFormed()) throw invalid('reason must be well-formed text.')
+  if (typeof v.issuedAt !== 'number' || !Number.isSafeInteger(v.issuedAt) || v.issuedAt < 0)
+    throw invalid('issuedAt must be Unix seconds.')
+  return Object.freeze({
+    id: (v.id as string).toLowerCase() as Hex,
+    policyId: (v.policyId as string).toLowerCase() as Hex,
+    credentialId: (v.credentialId as string).toLowerCase() as Hex,
+    clinician: v.clinician,
+    resourceTypes: Object.freeze([...types]),
+    duration: v.duration,
+    reason: v.reason,
+    issuedAt: v.issuedAt,
+  })
+}

@@ -1,0 +1,320 @@
+/**
+ * The access decision: may this grantee do this action, for this purpose, on this record, now (ledger time)?
+ * The decision procedure is normative and written down in docs/spec/consent.md §6.
+ * @module
+ */
+import { assertBytes, bytesToHex0x, isBytes } from '../bytes/index.js'
+import { ConsentError, InvalidArgumentError, isSdkError, type LedgerError } from '../errors/base.js'
+import type { ErrorCode } from '../errors/codes.js'
+import type { PublicIdentity } from '../identity/types.js'
+import type { ConsentRecord, LedgerAdapter } from '../ledger/types.js'
+import type { Address, Hex } from '../types.js'
+import { CONSENT_ACTIONS, isAddress, isBytes32, sameAddress, sameDomain, ZERO_BYTES32 } from './_validate.js'
+import { assertConsentToken, type ConsentToken, decodeConsentToken } from './consentToken.js'
+import type { Consent, ConsentAction } from './types.js'
+import { verifyConsent } from './verifyConsent.js'
+
+/** Why a request was denied: one stable code per check (docs/spec/consent.md §6). */
+export type AuthorizeDenyReason = Extract<
+  ErrorCode,
+  | 'CONSENT_MALFORMED'
+  | 'CONSENT_WRONG_DOMAIN'
+  | 'CONSENT_NOT_FOUND'
+  | 'CONSENT_REPLAYED'
+  | 'CONSENT_SIGNATURE_INVALID'
+  | 'CONSENT_NOT_YET_VALID'
+  | 'CONSENT_EXPIRED'
+  | 'CONSENT_REVOKED'
+  | 'CONSENT_GRANTEE'
+  | 'CONSENT_ACTION'
+  | 'CONSENT_PURPOSE'
+  | 'CONSENT_SCOPE'
+  | 'CONSENT_EXCLUDED'
+  | 'DELEGATION_INVALID'
+>
+
+/** The reason of a decision: `PERMITTED`, or the code of the first check that failed. */
+export type AuthorizeReason = 'PERMITTED' | AuthorizeDenyReason
+
+/** The record a request is about, as the custodian (or the patient's client) indexes it. */
+export type AuthorizeRecord = {
+  /** The record's commitment (32 bytes). */
+  readonly commitment: Hex | Uint8Array
+  /** Its FHIR resource type, e.g. `Observation`. */
+  readonly resourceType: string
+  /** Its security labels (`meta.security` codes, e.g. `PSY`, `HIV`); default none. */
+  readonly labels?: readonly string[]
+  /** The record's owner (the patient). When given, the root grantor of the consent chain must be this address. */
+  readonly owner?: Address
+}
+
+/** A request to authorize. Give `consentId` (looked up on the ledger) or the grantee's `token`. */
+export type AuthorizeRequest = {
+  /** Id of a consent registered on the ledger. */
+  readonly consentId?: Hex
+  /** The grantee's token (object or compact string); it must also be registered on the ledger. */
+  readonly token?: ConsentToken | string
+  /** Who asks (their address must be the consent's grantee). */
+  readonly grantee: Address | Pick<PublicIdentity, 'address'>
+  /** What they want to do. */
+  readonly action: ConsentAction
+  /** Why (HL7 v3 PurposeOfUse code). */
+  readonly purpose: string
+  /** On which record. */
+  readonly record: AuthorizeRecord
+}
+
+/** The decision. */
+export type AuthorizeReturnType = {
+  /** Whether the request is allowed. */
+  readonly allowed: boolean
+  /** `PERMITTED`, or why it was denied. */
+  readonly reason: AuthorizeReason
+  /** The consent the decision is about, once it was found and verified. */
+  readonly consent?: Consent
+  /** The delegation chain from the patient's grant down to `consent` (only for delegated grants). */
+  readonly chain?: readonly Consent[]
+  /** Ledger time (Unix seconds) the decision was made at. */
+  readonly at: number
+}
+
+/** Errors {@link authorize} throws (a denial is a result, not an error). */
+export type AuthorizeErrorType = InvalidArgumentError | LedgerError
+
+/** Errors {@link assertAuthorized} throws: a denial is a {@link ConsentError} with the reason as its code. */
+export type AssertAuthorizedErrorType = ConsentError | InvalidArgumentError | LedgerError
+
+/** Deepest delegation chain walked (delegationDepth is a uint8, and strictly decreases along a chain). */
+const MAX_CHAIN = 256
+
+class Deny extends Error {
+  constructor(
+    readonly reason: AuthorizeDenyReason,
+    readonly consent?: Consent,
+  ) {
+    super(reason)
+  }
+}
+
+/**
+ * Decides a request against the ledger. Every check runs on every call: the ledger's time (never the client's clock)
+ * for the validity window, the ledger's revocation record, a fresh signature check, grantee, action, purpose, scope,
+ * exclusions and the whole delegation chain. There is no option to skip any of them.
+ *
+ * @param request - who asks what, on which record, under which consent
+ * @param ledger - the ledger the consent is registered on
+ * @returns `{ allowed, reason, consent?, chain?, at }`; a denial is a result (`allowed: false`), not a throw
+ * @throws {@link InvalidArgumentError} for a malformed request (no consent reference, bad grantee, …)
+ * @throws {@link LedgerError} when the ledger cannot answer (the caller must treat this as a denial)
+ * @example
+ * ```ts
+ * import { authorize } from '@medseal/core'
+ * const decision = await authorize({
+ *   consentId, grantee: doctor.address, action: 'read', purpose: 'TREAT',
+ *   record: { commitment, resourceType: 'Observation', labels: [] },
+ * }, ledger)
+ * if (!decision.allowed) console.log(decision.reason) // e.g. 'CONSENT_REVOKED'
+ * ```
+ */
+export async function authorize(request: AuthorizeRequest, ledger: LedgerAdapter): Promise<AuthorizeReturnType> {
+  const req = checkRequest(request)
+  const at = await ledger.getTime()
+  if (!Number.isSafeInteger(at) || at < 0) throw new InvalidArgumentError('OUT_OF_RANGE', 'Ledger time is invalid.')
+  try {
+    const chain = await decide(req, ledger, at)
+    const consent = chain[chain.length - 1] as Consent
+    return Object.freeze({
+      allowed: true,
+      reason: 'PERMITTED',
+      consent,
+      ...(chain.length > 1 ? { chain: Object.freeze(chain) } : {}),
+      at,
+    })
+  } catch (err) {
+    if (err instanceof Deny)
+      return Object.freeze({ allowed: false, reason: err.reason, ...(err.consent ? { consent: err.consent } : {}), at })
+    throw err
+  }
+}
+
+/**
+ * Like {@link authorize}, but throws a {@link ConsentError} carrying the denial's code.
+ *
+ * @param request - as for {@link authorize}
+ * @param ledger - the ledger
+ * @returns the permitting decision
+ * @throws {@link ConsentError} with the reason code (`CONSENT_REVOKED`, `CONSENT_EXPIRED`, `DELEGATION_INVALID`, …)
+ * @example
+ * ```ts
+ * import { assertAuthorized } from '@medseal/core'
+ * await assertAuthorized({ consentId, grantee, action: 'read', purpose: 'TREAT', record }, ledger)
+ * ```
+ */
+export async function assertAuthorized(
+  request: AuthorizeRequest,
+  ledger: LedgerAdapter,
+): Promise<AuthorizeReturnType & { allowed: true }> {
+  const decision = await authorize(request, ledger)
+  if (decision.allowed) return decision as AuthorizeReturnType & { allowed: true }
+  throw new ConsentError(decision.reason as ErrorCode, `Access denied: ${decision.reason}.`, {
+    metaMessages: [`Ledger time: ${decision.at}`],
+  })
+}
+
+type CheckedRequest = {
+  consentId?: Hex
+  token?: ConsentToken | string
+  grantee: Address
+  action: ConsentAction
+  purpose: string
+  commitment: Hex
+  resourceType: string
+  labels: readonly string[]
+  owner?: Address
+}
+
+function bad(message: string): InvalidArgumentError {
+  return new InvalidArgumentError('INVALID_ARGUMENT', message)
+}
+
+function checkRequest(request: AuthorizeRequest): CheckedRequest {
+  if (typeof request !== 'object' || request === null) throw bad('request must be an object.')
+  const { consentId, token, action, purpose, record } = request
+  if ((consentId === undefined) === (token === undefined)) throw bad('Give exactly one of consentId and token.')
+  if (consentId !== undefined && !isBytes32(consentId)) throw bad('consentId must be 32 bytes as 0x-hex.')
+  const grantee =
+    typeof request.grantee === 'object' && request.grantee !== null ? request.grantee.address : request.grantee
+  if (!isAddress(grantee)) throw bad('grantee must be an address or a party.')
+  if (!(CONSENT_ACTIONS as readonly unknown[]).includes(action)) throw bad(`action must be one of ${CONSENT_ACTIONS}.`)
+  if (typeof purpose !== 'string' || purpose.length === 0) throw bad('purpose must be a PurposeOfUse code.')
+  if (typeof record !== 'object' || record === null) throw bad('record must be an object.')
+  const commitment = isBytes(record.commitment)
+    ? bytesToHex0x(assertBytes(record.commitment, { length: 32, name: 'record.commitment' }))
+    : record.commitment
+  if (!isBytes32(commitment)) throw bad('record.commitment must be 32 bytes.')
+  if (typeof record.resourceType !== 'string') throw bad('record.resourceType must be a string.')
+  const labels = record.labels ?? []
+  if (!Array.isArray(labels) || labels.some((l) => typeof l !== 'string'))
+    throw bad('record.labels must be an array of strings.')
+  if (record.owner !== undefined && !isAddress(record.owner)) throw bad('record.owner must be an address.')
+  return {
+    ...(consentId === undefined ? {} : { consentId: consentId.toLowerCase() as Hex }),
+    ...(token === undefined ? {} : { token }),
+    grantee,
+    action,
+    purpose,
+    commitment: commitment.toLowerCase() as Hex,
+    resourceType: record.resourceType,
+    labels,
+    ...(record.owner === undefined ? {} : { owner: record.owner }),
+  }
+}
+
+/** The ledger's copy of a consent, re-verified (the ledger is not trusted to have checked it). */
+async function loadVerified(ledger: LedgerAdapter, id: Hex): Promise<ConsentRecord> {
+  const record = await ledger.getConsent(id)
+  if (!record) throw new Deny('CONSENT_NOT_FOUND')
+  let consent: Consent
+  try {
+    consent = verifyConsent(ledger.domain, { consent: record.consent, signature: record.signature })
+  } catch (err) {
+    throw new Deny(isSdkError(err, 'CONSENT_MALFORMED') ? 'CONSENT_MALFORMED' : 'CONSENT_SIGNATURE_INVALID')
+  }
+  // A ledger answering with another consent than the one asked for is as good as not finding it.
+  if (consent.id !== id.toLowerCase()) throw new Deny('CONSENT_NOT_FOUND')
+  return { ...record, consent }
+}
+
+function inWindow(c: Consent, at: number): 'ok' | 'CONSENT_NOT_YET_VALID' | 'CONSENT_EXPIRED' {
+  if (at < c.notBefore) return 'CONSENT_NOT_YET_VALID'
+  if (at >= c.expiresAt) return 'CONSENT_EXPIRED'
+  return 'ok'
+}
+
+function covers(c: Consent, req: CheckedRequest): boolean {
+  return c.resourceTypes.includes(req.resourceType) || c.commitments.some((x) => x.toLowerCase() === req.commitment)
+}
+
+function excludes(c: Consent, req: CheckedRequest): boolean {
+  return req.labels.some((l) => c.exclude.includes(l))
+}
+
+const subset = (a: readonly string[], b: readonly string[]) => a.every((x) => b.includes(x))
+
+async function decide(req: CheckedRequest, ledger: LedgerAdapter, at: number): Promise<Consent[]> {
+  // 1. Resolve the consent: a presented token must be for this ledger and be exactly what the ledger registered.
+  let record: ConsentRecord
+  if (req.token !== undefined) {
+    let token: ConsentToken
+    try {
+      token = typeof req.token === 'string' ? decodeConsentToken(req.token) : assertConsentToken(req.token)
+    } catch {
+      throw new Deny('CONSENT_MALFORMED')
+    }
+    if (!sameDomain(token.domain, ledger.domain)) throw new Deny('CONSENT_WRONG_DOMAIN', token.consent)
+    try {
+      verifyConsent(ledger.domain, token)
+    } catch (err) {
+      throw new Deny(isSdkError(err, 'CONSENT_MALFORMED') ? 'CONSENT_MALFORMED' : 'CONSENT_SIGNATURE_INVALID')
+    }
+    record = await loadVerified(ledger, token.consent.id)
+    if (
+      record.signature.toLowerCase() !== token.signature.toLowerCase() ||
+      JSON.stringify(record.consent) !== JSON.stringify(token.consent)
+    )
+      throw new Deny('CONSENT_REPLAYED', token.consent)
+  } else {
+    record = await loadVerified(ledger, req.consentId as Hex)
+  }
+  const consent = record.consent
+
+  // 2. Time (ledger time) and revocation: never optional.
+  const window = inWindow(consent, at)
+  if (window !== 'ok') throw new Deny(window, consent)
+  if (record.revocation) throw new Deny('CONSENT_REVOKED', consent)
+
+  // 3. The request against the grant.
+  if (!sameAddress(consent.grantee, req.grantee)) throw new Deny('CONSENT_GRANTEE', consent)
+  if (!consent.actions.includes(req.action)) throw new Deny('CONSENT_ACTION', consent)
+  if (!consent.purposes.includes(req.purpose)) throw new Deny('CONSENT_PURPOSE', consent)
+  if (!covers(consent, req)) throw new Deny('CONSENT_SCOPE', consent)
+  if (excludes(consent, req)) throw new Deny('CONSENT_EXCLUDED', consent)
+
+  // 4. The delegation chain, up to the patient's own grant.
+  const chain: Consent[] = [consent]
+  let child = consent
+  while (child.parent !== ZERO_BYTES32) {
+    if (chain.length > MAX_CHAIN) throw new Deny('DELEGATION_INVALID', consent)
+    let parentRecord: ConsentRecord
+    try {
+      parentRecord = await loadVerified(ledger, child.parent)
+    } catch (err) {
+      if (err instanceof Deny) throw new Deny('DELEGATION_INVALID', consent)
+      throw err
+    }
+    const parent = parentRecord.consent
+    const ok =
+      !parentRecord.revocation &&
+      inWindow(parent, at) === 'ok' &&
+      sameAddress(child.grantor, parent.grantee) &&
+      parent.actions.includes('delegate') &&
+      child.delegationDepth < parent.delegationDepth &&
+      subset(child.actions, parent.actions) &&
+      subset(child.purposes, parent.purposes) &&
+      subset(child.resourceTypes, parent.resourceTypes) &&
+      (parent.resourceTypes.length > 0 || subset(child.commitments, parent.commitments)) &&
+      subset(parent.exclude, child.exclude) &&
+      child.notBefore >= parent.notBefore &&
+      child.expiresAt <= parent.expiresAt &&
+      covers(parent, req) &&
+      !excludes(parent, req) &&
+      !chain.some((c) => c.id === parent.id)
+    if (!ok) throw new Deny('DELEGATION_INVALID', consent)
+    chain.push(parent)
+    child = parent
+  }
+
+  // 5. The chain must start at the record's owner, when the caller knows it.
+  if (req.owner !== undefined && !sameAddress(child.grantor, req.owner)) throw new Deny('CONSENT_SCOPE', consent)
+  return chain.reverse()
+}

@@ -221,8 +221,29 @@ export type { MerkleBatch, MerkleTreeErrorType } from './merkle/tree.js'
 export { buildMerkleBatch, consistencyProof, inclusionProof, merkleRoot } from './merkle/tree.js'
 export type { VerifyMerkleProofErrorType } from './merkle/verify.js'
 export { verifyConsistency, verifyInclusion } from './merkle/verify.js'
-
 // --- access log ---
+export type {
+  AccessLog,
+  AppendAccessEventReturnType,
+  CreateAccessLogErrorType,
+  CreateAccessLogParameters,
+} from './accessLog/createAccessLog.js'
+export { createAccessLog } from './accessLog/createAccessLog.js'
+export type { AccessEvent, AccessEventErrorType } from './accessLog/event.js'
+export { decodeAccessEvent, encodeAccessEvent, normalizeAccessEvent } from './accessLog/event.js'
+export type { ComputeLogIdErrorType } from './accessLog/logId.js'
+export { computeLogId } from './accessLog/logId.js'
+export type { AccessLogEntry, AccessLogStore } from './accessLog/store.js'
+export { createMemoryAccessLogStore } from './accessLog/store.js'
+export type {
+  LogProof,
+  VerifyAccessLogErrorType,
+  VerifyEventInclusionParameters,
+  VerifyHeadConsistencyParameters,
+  VerifyLogAgainstLedgerParameters,
+  VerifyLogAgainstLedgerReturnType,
+} from './accessLog/verify.js'
+export { verifyEventInclusion, verifyHeadConsistency, verifyLogAgainstLedger } from './accessLog/verify.js'
 
 // --- consent tokens, authorize, delegation ---
 export type {

@@ -1,0 +1,396 @@
+// @ts-expect-error -- resolved by the vitest alias to the adapter's sources (core cannot depend on the adapter, which
+// depends on core); typed through `newLedger` below.
+import { createMemoryLedger as createMemoryLedgerUntyped } from '@medseal/adapter-memory'
+import { encodePacked, keccak256 } from 'viem'
+import { describe, expect, it, vi } from 'vitest'
+import { bytesToHex0x, utf8ToBytes } from '../bytes/index.js'
+import type { SignedTreeHead } from '../consent/types.js'
+import { createSaltedDomain } from '../eip712/structures.js'
+import { InvalidArgumentError, LedgerError, VerificationError } from '../errors/base.js'
+import { createParty } from '../identity/createParty.js'
+import type { LedgerAdapter } from '../ledger/types.js'
+import { leafHash } from '../merkle/hash.js'
+import type { Hex } from '../types.js'
+import { type AccessLog, createAccessLog } from './createAccessLog.js'
+import { type AccessEvent, decodeAccessEvent, encodeAccessEvent, normalizeAccessEvent } from './event.js'
+import { computeLogId } from './logId.js'
+import { type AccessLogStore, createMemoryAccessLogStore } from './store.js'
+import { verifyEventInclusion, verifyHeadConsistency, verifyLogAgainstLedger } from './verify.js'
+
+const T0 = 1_700_000_000
+const createMemoryLedger = createMemoryLedgerUntyped as (params: { id?: string; now?: () => number }) => LedgerAdapter
+const newLedger = (id = 'access-log') => createMemoryLedger({ id, now: () => T0 })
+const operator = createParty({ seed: new Uint8Array(32).fill(1) })
+const clinician = createParty({ seed: new Uint8Array(32).fill(2) })
+
+const event = (i: number, extra: Partial<AccessEvent> = {}): AccessEvent => ({
+  actor: clinician.address,
+  action: 'read',
+  commitment: bytesToHex0x(leafHash(Uint8Array.of(i))),
+  at: T0 + i,
+  purpose: 'TREAT',
+  outcome: 'permit',
+  ...extra,
+})
+
+async function expectCode(p: Promise<unknown> | (() => unknown), cls: new (...a: never[]) => Error, code: string) {
+  let err: unknown
+  try {
+    await (typeof p === 'function' ? p() : p)
+  } catch (e) {
+    err = e
+  }
+  expect(err).toBeInstanceOf(cls)
+  expect((err as { code: string }).code).toBe(code)
+}
+
+async function filled(ledger: LedgerAdapter, events: AccessEvent[], name = 'hospital/access'): Promise<AccessLog> {
+  const log = await createAccessLog({ operator, ledger, name })
+  for (const e of events) await log.append(e)
+  return log
+}
+
+describe('access events', () => {
+  it('have one canonical form (JCS, lower-case hex, absent fields dropped)', () => {
+    const e = event(1, {
+      consentId: bytesToHex0x(new Uint8Array(32).fill(0xab)).toUpperCase().replace('0X', '0x') as Hex,
+    })
+    const bytes = encodeAccessEvent(e)
+    const text = new TextDecoder().decode(bytes)
+    expect(text.startsWith('{"action":"read","actor":"0x')).toBe(true)
+    expect(text).toContain(`"consentId":"0x${'ab'.repeat(32)}"`)
+    expect(text).toContain(`"actor":"${clinician.address.toLowerCase()}"`)
+    expect(encodeAccessEvent({ ...e, reason: undefined } as unknown as AccessEvent)).toEqual(bytes)
+    expect(decodeAccessEvent(bytes)).toEqual(normalizeAccessEvent(e))
+  })
+
+  it('rejects malformed events and non-canonical bytes', async () => {
+    const bads: [unknown, string][] = [
+      [null, 'INVALID_TYPE'],
+      [{ ...event(0), patientName: 'x' }, 'INVALID_ARGUMENT'],
+      [{ ...event(0), actor: '0x1234' }, 'INVALID_ARGUMENT'],
+      [{ ...event(0), commitment: '0x12' }, 'INVALID_ARGUMENT'],
+      [{ ...event(0), at: -1 }, 'OUT_OF_RANGE'],
+      [{ ...event(0), at: '1' }, 'INVALID_TYPE'],
+      [{ ...event(0), outcome: 'maybe' }, 'INVALID_ARGUMENT'],
+      [{ ...event(0), purpose: '' }, 'INVALID_ARGUMENT'],
+      [{ ...event(0), action: 5 }, 'INVALID_TYPE'],
+      [{ ...event(0), reason: 'x'.repeat(1025) }, 'INVALID_ARGUMENT'],
+    ]
+    for (const [value, code] of bads)
+      await expectCode(() => encodeAccessEvent(value as AccessEvent), InvalidArgumentError, code)
+    await expectCode(
+      () => decodeAccessEvent(utf8ToBytes(JSON.stringify(event(0)))),
+      InvalidArgumentError,
+      'INVALID_ENCODING',
+    )
+    await expectCode(() => decodeAccessEvent(utf8ToBytes('{')), InvalidArgumentError, 'INVALID_ENCODING')
+  })
+
+  it('computeLogId is keccak256(abi.encodePacked(operator, keccak256(name)))', () => {
+    const name = 'hospital/access'
+    const want = keccak256(encodePacked(['address', 'bytes32'], [operator.address, keccak256(utf8ToBytes(name))]))
+    expect(computeLogId(operator.address, name)).toBe(want)
+    expect(computeLogId(operator.address.toLowerCase() as Hex, name)).toBe(want)
+    expect(() => computeLogId(operator.address, '')).toThrow(InvalidArgumentError)
+    expect(() => computeLogId('0x12' as Hex, name)).toThrow(InvalidArgumentError)
+  })
+})
+
+describe('createAccessLog', () => {
+  it('appends, reads back, signs and publishes heads, and proves inclusion of every event', async () => {
+    const ledger = newLedger()
+    const log = await createAccessLog({ operator, ledger, name: 'hospital/access' })
+    expect(log.logId).toBe(computeLogId(operator.address, 'hospital/access'))
+    const events = Array.from({ length: 7 }, (_, i) => event(i))
+    for (const [i, e] of events.entries()) {
+      const out = await log.append(e)
+      expect(out.index).toBe(i)
+      expect(out.leafHash).toEqual(leafHash(encodeAccessEvent(e)))
+    }
+    expect(log.size).toBe(7)
+    expect(await log.getEvent(3)).toEqual(normalizeAccessEvent(events[3] as AccessEvent))
+    const head = await log.signedHead()
+    expect(head.head.treeSize).toBe(7)
+    expect(head.head.timestamp).toBe(T0)
+    expect(await log.signedHead()).toBe(head) // same size, same head
+    for (const [i, e] of events.entries()) {
+      const proof = log.proveInclusion(i).map(bytesToHex0x)
+      verifyEventInclusion({ event: e, index: i, head, proof, operator: operator.address, domain: ledger.domain })
+    }
+    const record = await log.publishHead()
+    expect(record.head).toEqual(head.head)
+    expect(await ledger.getTreeHead(log.logId)).toEqual(record)
+    const checked = await verifyLogAgainstLedger(ledger, { head, operator: operator.address })
+    expect(checked.exact).toBe(true)
+    expect(checked.anchored.ref).toEqual(record.ref)
+    expect(await log.publishHead()).toEqual(record) // idempotent
+    await expectCode(log.getEvent(7), InvalidArgumentError, 'OUT_OF_RANGE')
+    await log.close()
+    await expectCode(log.append(event(9)), InvalidArgumentError, 'INVALID_ARGUMENT')
+  })
+
+  it('proves consistency between heads as it grows', async () => {
+    const ledger = newLedger()
+    const log = await filled(ledger, [event(0), event(1), event(2)])
+    const h3 = await log.signedHead()
+    for (let i = 3; i < 10; i++) await log.append(event(i))
+    const h10 = await log.signedHead()
+    const domain = ledger.domain
+    expect(verifyHeadConsistency({ oldHead: h3, newHead: h10, proof: log.proveConsistency(3, 10), domain })).toBe(true)
+    expect(verifyHeadConsistency({ oldHead: h10, newHead: h10, proof: [], domain })).toBe(true)
+    await expectCode(
+      () => verifyHeadConsistency({ oldHead: h3, newHead: h10, proof: log.proveConsistency(4, 10), domain }),
+      VerificationError,
+      'LOG_INCONSISTENT',
+    )
+    await expectCode(
+      () => verifyHeadConsistency({ oldHead: h10, newHead: h3, proof: [], domain }),
+      InvalidArgumentError,
+      'OUT_OF_RANGE',
+    )
+    // An empty log's head is extended by every head.
+    const empty = await (await createAccessLog({ operator, ledger, name: 'hospital/access' })).signedHead()
+    expect(verifyHeadConsistency({ oldHead: empty, newHead: h3, proof: [], domain })).toBe(true)
+  })
+
+  it('a rewritten log (event removed, changed or reordered) is detected', async () => {
+    const ledger = newLedger()
+    const events = Array.from({ length: 6 }, (_, i) => event(i))
+    const honest = await filled(ledger, events.slice(0, 4))
+    const anchored = await honest.publishHead() // the patient (and the ledger) saw this head
+    const oldHead: SignedTreeHead = { head: anchored.head, signature: anchored.signature }
+    for (const e of events.slice(4)) await honest.append(e)
+    const domain = ledger.domain
+    verifyHeadConsistency({ oldHead, newHead: await honest.signedHead(), proof: honest.proveConsistency(4, 6), domain })
+
+    const rewrites: Record<string, AccessEvent[]> = {
+      removed: [events[0], events[2], events[3], events[4], events[5]] as AccessEvent[],
+      changed: [
+        events[0],
+        { ...events[1], outcome: 'deny' },
+        events[2],
+        events[3],
+        events[4],
+        events[5],
+      ] as AccessEvent[],
+      reordered: [events[0], events[2], events[1], events[3], events[4], events[5]] as AccessEvent[],
+    }
+    for (const [what, rewritten] of Object.entries(rewrites)) {
+      const forged = await filled(ledger, rewritten) // the same operator and name: the same log id
+      const newHead = await forged.signedHead()
+      // Consistency with the head the patient holds fails.
+      await expectCode(
+        () => verifyHeadConsistency({ oldHead, newHead, proof: forged.proveConsistency(4, forged.size), domain }),
+        VerificationError,
+        'LOG_INCONSISTENT',
+      )
+      // The event the patient was shown at index 1 is not there any more.
+      await expectCode(
+        () =>
+          verifyEventInclusion({
+            event: events[1] as AccessEvent,
+            index: 1,
+            head: newHead,
+            proof: forged.proveInclusion(1),
+            operator: operator.address,
+            domain,
+          }),
+        VerificationError,
+        'PROOF_INVALID',
+      )
+      // A head of the anchored size from the rewritten log is a fork of what the ledger holds.
+      const forkHead = await (await filled(ledger, rewritten.slice(0, 4))).signedHead()
+      await expectCode(verifyLogAgainstLedger(ledger, { head: forkHead }), VerificationError, 'LOG_INCONSISTENT')
+      // And the rewritten log cannot anchor over the honest head.
+      await expectCode(
+        (await filled(ledger, rewritten.slice(0, 4))).publishHead(),
+        VerificationError,
+        'LOG_INCONSISTENT',
+      )
+      expect(what).toBeTypeOf('string')
+    }
+  })
+
+  it('rejects forged or foreign heads with TREE_HEAD_INVALID', async () => {
+    const ledger = newLedger()
+    const log = await filled(ledger, [event(0), event(1)])
+    const head = await log.signedHead()
+    const proof = log.proveInclusion(0)
+    const base = { event: event(0), index: 0, proof, operator: operator.address, domain: ledger.domain }
+    const tampered = { ...head, head: { ...head.head, treeSize: 3 } }
+    await expectCode(() => verifyEventInclusion({ ...base, head: tampered }), VerificationError, 'TREE_HEAD_INVALID')
+    await expectCode(
+      () => verifyEventInclusion({ ...base, head, operator: clinician.address }),
+      VerificationError,
+      'TREE_HEAD_INVALID',
+    )
+    await expectCode(
+      () => verifyEventInclusion({ ...base, head, domain: createSaltedDomain('memory:other') }),
+      VerificationError,
+      'TREE_HEAD_INVALID',
+    )
+    await expectCode(
+      () => verifyEventInclusion({ ...base, head, name: 'other' }),
+      VerificationError,
+      'TREE_HEAD_INVALID',
+    )
+    expect(verifyEventInclusion({ ...base, head, name: 'hospital/access' }).treeSize).toBe(2)
+    await expectCode(() => verifyEventInclusion({ ...base, head, index: 1 }), VerificationError, 'PROOF_INVALID')
+    await expectCode(
+      () => verifyEventInclusion({ ...base, head, event: event(0, { purpose: 'HRESCH' }) }),
+      VerificationError,
+      'PROOF_INVALID',
+    )
+    const other = await createAccessLog({ operator, ledger, name: 'other-log' })
+    await other.append(event(0))
+    await expectCode(
+      () =>
+        verifyHeadConsistency({
+          oldHead: head,
+          newHead: head,
+          proof: [],
+          domain: ledger.domain,
+          operator: clinician.address,
+        }),
+      VerificationError,
+      'TREE_HEAD_INVALID',
+    )
+    await expectCode(
+      async () =>
+        verifyHeadConsistency({ oldHead: await other.signedHead(), newHead: head, proof: [], domain: ledger.domain }),
+      VerificationError,
+      'TREE_HEAD_INVALID',
+    )
+  })
+
+  it('checks a head against the ledger: exact, consistent with the latest anchor, or not anchored', async () => {
+    const ledger = newLedger()
+    const log = await filled(ledger, [event(0), event(1), event(2), event(3), event(4)])
+    await log.publishHead()
+    for (let i = 5; i < 8; i++) await log.append(event(i))
+    const h8 = await log.signedHead()
+    await expectCode(verifyLogAgainstLedger(ledger, { head: h8 }), VerificationError, 'ANCHOR_NOT_FOUND')
+    const out = await verifyLogAgainstLedger(ledger, { head: h8, proof: log.proveConsistency(5, 8) })
+    expect(out.exact).toBe(false)
+    expect(out.anchored.head.treeSize).toBe(5)
+    await expectCode(
+      verifyLogAgainstLedger(ledger, { head: h8, proof: log.proveConsistency(4, 8) }),
+      VerificationError,
+      'LOG_INCONSISTENT',
+    )
+    const unknown = await (await filled(ledger, [event(0)], 'never-anchored')).signedHead()
+    await expectCode(
+      verifyLogAgainstLedger(ledger, { head: unknown, proof: [] }),
+      VerificationError,
+      'ANCHOR_NOT_FOUND',
+    )
+  })
+
+  it('publishes heads from time to time (headEvery) and at once on request (break-glass)', async () => {
+    const ledger = newLedger()
+    const errors: unknown[] = []
+    const log = await createAccessLog({
+      operator,
+      ledger,
+      name: 'auto',
+      headEvery: { events: 3 },
+      onError: (e) => errors.push(e),
+    })
+    for (let i = 0; i < 3; i++) await log.append(event(i))
+    await log.signedHead() // runs after the queued automatic publish
+    expect((await ledger.getTreeHead(log.logId))?.head.treeSize).toBe(3)
+    const urgent = await log.append(event(3, { purpose: 'ETREAT', reason: 'unconscious patient' }), { publish: true })
+    expect(urgent.head?.head.treeSize).toBe(4)
+    expect((await ledger.getTreeHead(log.logId))?.ref).toEqual(urgent.head?.ref)
+    await log.append(event(4))
+    expect((await log.flush())?.head.treeSize).toBe(5)
+    expect(await log.flush()).toBeUndefined()
+    await log.close()
+
+    const timed = await createAccessLog({ operator, ledger, name: 'timed', headEvery: { ms: 5 } })
+    await timed.append(event(0))
+    await vi.waitFor(async () => expect((await ledger.getTreeHead(timed.logId))?.head.treeSize).toBe(1), {
+      timeout: 10_000,
+      interval: 5,
+    })
+    await timed.close()
+    expect(errors).toEqual([])
+    await expectCode(
+      createAccessLog({ operator, ledger, name: 'x', headEvery: { events: 0 } }),
+      InvalidArgumentError,
+      'INVALID_ARGUMENT',
+    )
+    await expectCode(
+      (await createAccessLog({ operator, ledger, name: 'empty' })).publishHead(),
+      InvalidArgumentError,
+      'OUT_OF_RANGE',
+    )
+  })
+
+  it('an append whose store write fails throws LOG_APPEND_FAILED and leaves the log unchanged', async () => {
+    const ledger = newLedger()
+    const inner = createMemoryAccessLogStore()
+    let fail = false
+    const store: AccessLogStore = {
+      size: inner.size,
+      get: inner.get,
+      append: async (entry) => {
+        if (fail) throw new Error('database unavailable')
+        await inner.append(entry)
+      },
+    }
+    const log = await createAccessLog({ operator, ledger, name: 'custodian', store })
+    await log.append(event(0))
+    const root = log.root()
+    fail = true
+    await expectCode(log.append(event(1)), LedgerError, 'LOG_APPEND_FAILED')
+    expect(log.size).toBe(1)
+    expect(log.root()).toEqual(root)
+    expect(await inner.size()).toBe(1)
+    fail = false
+    expect((await log.append(event(1))).index).toBe(1)
+    await expectCode(log.append({ ...event(2), actor: 'nobody' } as never), InvalidArgumentError, 'INVALID_ARGUMENT')
+    expect(log.size).toBe(2)
+  })
+
+  it('reopens from its store, and refuses an altered store', async () => {
+    const ledger = newLedger()
+    const store = createMemoryAccessLogStore()
+    const log = await createAccessLog({ operator, ledger, name: 'persisted', store })
+    for (let i = 0; i < 5; i++) await log.append(event(i))
+    const again = await createAccessLog({ operator, ledger, name: 'persisted', store })
+    expect(again.size).toBe(5)
+    expect(again.root()).toEqual(log.root())
+    expect(await again.getEvent(4)).toEqual(normalizeAccessEvent(event(4)))
+
+    const altered: AccessLogStore = {
+      ...store,
+      get: async (i) => {
+        const e = await store.get(i)
+        return e && i === 2 ? { ...e, leafData: encodeAccessEvent(event(2, { outcome: 'deny' })) } : e
+      },
+    }
+    await expectCode(
+      createAccessLog({ operator, ledger, name: 'persisted', store: altered }),
+      VerificationError,
+      'LOG_INCONSISTENT',
+    )
+  })
+
+  it('many concurrent appends get distinct, ordered indexes', async () => {
+    const ledger = newLedger()
+    const log = await createAccessLog({ operator, ledger, name: 'busy' })
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => log.append(event(i))))
+    expect(results.map((r) => r.index)).toEqual(Array.from({ length: 50 }, (_, i) => i))
+    const head = await log.signedHead()
+    verifyEventInclusion({
+      event: event(37),
+      index: 37,
+      head,
+      proof: log.proveInclusion(37),
+      operator: operator.address,
+      domain: ledger.domain,
+    })
+  })
+})

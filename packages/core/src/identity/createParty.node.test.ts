@@ -1,7 +1,13 @@
-import { inspect } from 'node:util'
 import { expect, it } from 'vitest'
 import { bytesToBase64url, bytesToHex } from '../bytes/index.js'
 import { createParty } from './createParty.js'
+
+// core's tsconfig carries no Node types (core code must not use Node built-ins); this Node-only test loads
+// node:util at run time instead.
+const NODE_UTIL = 'node:util'
+const { inspect } = (await import(/* @vite-ignore */ NODE_UTIL)) as {
+  inspect: (value: unknown, options?: { showHidden?: boolean; depth?: number }) => string
+}
 
 it('util.inspect and console formatting never show secrets', () => {
   const party = createParty()

@@ -3,4 +3,7 @@
  * Depends on vitest (an optional peer dependency): import it only from test files.
  * @module
  */
-export {}
+export type { BadBytesInput } from './badInputs.js'
+export { badBytesInputs } from './badInputs.js'
+export type { LedgerConformanceHarness, LedgerConformanceOptions } from './ledgerConformance.js'
+export { describeLedgerConformance } from './ledgerConformance.js'

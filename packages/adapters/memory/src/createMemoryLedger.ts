@@ -1,0 +1,459 @@
+/**
+ * The in-process ledger: every rule of `LedgerAdapter` over plain `Map`s, with an injected clock, so tests and demos
+ * get a real ledger without a node. Optionally persisted through a {@link MemoryLedgerStore} (a file in Node: see
+ * `@medseal/adapter-memory/node`).
+ * @module
+ */
+import {
+  type AnchorInput,
+  type AnchorRecord,
+  assertBytes,
+  bytesToHex0x,
+  ConsentError,
+  type ConsentRecord,
+  createSaltedDomain,
+  type Hex,
+  InvalidArgumentError,
+  isSdkError,
+  type LedgerAdapter,
+  type LedgerDomain,
+  LedgerError,
+  type LedgerRef,
+  type ListConsentsParameters,
+  type ListConsentsReturnType,
+  type RevocationRecord,
+  type SignedConsent,
+  type SignedRevocation,
+  type SignedTombstone,
+  type SignedTreeHead,
+  type TombstoneRecord,
+  type TreeHeadRecord,
+  verifySignedConsent,
+  verifySignedRevocation,
+  verifySignedTombstone,
+  verifySignedTreeHead,
+} from '@medseal/core'
+import { decodeCursor, encodeCursor } from './_cursor.js'
+import { type Entry, encodeEntry, encodeSnapshot, parseSnapshot, type RawEntry } from './_snapshot.js'
+import {
+  assertHex32,
+  assertRecord,
+  consentContentKey,
+  copyAnchorInput,
+  copyConsent,
+  copyRef,
+  copySignedConsent,
+  copySignedRevocation,
+  copySignedTombstone,
+  copySignedTreeHead,
+  sameTreeHead,
+} from './_validate.js'
+
+/**
+ * Where a memory ledger keeps its state between runs. `write` must replace the stored snapshot atomically (all of
+ * the new text or all of the old, never a mix); both calls are synchronous, so every ledger write is one atomic
+ * step. `createFileStore` in `@medseal/adapter-memory/node` is the file implementation.
+ */
+export type MemoryLedgerStore = {
+  /** The stored snapshot, or `undefined` when nothing was stored yet. */
+  readonly read: () => string | undefined
+  /** Atomically replaces the stored snapshot. Throwing aborts the ledger write that called it. */
+  readonly write: (snapshot: string) => void
+}
+
+/** Options of {@link createMemoryLedger}. */
+export type CreateMemoryLedgerParameters = {
+  /** Names the ledger: its id is `memory:<id>`. 1–128 characters of `A–Z a–z 0–9 . _ : -`. Default `default`. */
+  readonly id?: string
+  /** The ledger's clock, Unix seconds (an integer). Default: the system clock. Inject one for deterministic tests. */
+  readonly now?: () => number
+  /** Persists every write; the ledger starts from the stored state. Default: none (state lives in memory only). */
+  readonly store?: MemoryLedgerStore
+}
+
+/** What {@link createMemoryLedger} returns: a frozen {@link LedgerAdapter} named `memory`. */
+export type CreateMemoryLedgerReturnType = LedgerAdapter
+
+/** Errors {@link createMemoryLedger} and the adapter's methods throw. */
+export type CreateMemoryLedgerErrorType = InvalidArgumentError | ConsentError | LedgerError
+
+const ID = /^[A-Za-z0-9._:-]{1,128}$/
+const DEFAULT_LIMIT = 100
+const MAX_LIMIT = 1000
+const systemClock = () => Math.floor(Date.now() / 1000)
+
+type StoredConsent = { signed: SignedConsent; contentKey: string; ref: LedgerRef; revocation?: RevocationRecord }
+/** A checked write: the normalized value to store, and the record already there when it is a repeat. */
+type Checked<V, R> = { value: V; existing?: R }
+type StoredLog = { operator: string; bySize: Map<number, TreeHeadRecord>; latest: TreeHeadRecord }
+
+/**
+ * Creates an in-process ledger: synchronous inside, deterministic with an injected clock, optionally persisted.
+ *
+ * Every write gets a {@link LedgerRef} `{ ledger: 'memory:<id>', tx: 'memory:<seq>', block: seq, timestamp }` where
+ * `seq` counts writes from 1 and `timestamp` is `now()` (never below an earlier write's). Idempotent writes return
+ * the first record and consume no sequence number. Signatures are verified against
+ * `domain = createSaltedDomain('memory:<id>')` before anything is written. Returned objects are copies.
+ *
+ * @param params - `id`, `now`, `store` (see {@link CreateMemoryLedgerParameters})
+ * @returns a frozen {@link LedgerAdapter}
+ * @throws {@link InvalidArgumentError} `INVALID_TYPE` / `INVALID_ARGUMENT` for bad options
+ * @throws {@link LedgerError} `LEDGER_UNAVAILABLE` when the store cannot be read or its snapshot is corrupt or of
+ *   another ledger id
+ * @example
+ * ```ts
+ * import { createMemoryLedger } from '@medseal/adapter-memory'
+ * const ledger = createMemoryLedger({ id: 'demo', now: () => 1_700_000_000 })
+ * const record = await ledger.anchorRoot({ root: new Uint8Array(32).fill(7), treeSize: 1, kind: 'records' })
+ * record.ref // { ledger: 'memory:demo', tx: 'memory:1', block: 1, timestamp: 1700000000 }
+ * ```
+ */
+export function createMemoryLedger(params: CreateMemoryLedgerParameters = {}): CreateMemoryLedgerReturnType {
+  const opts = assertRecord(params, 'params') as CreateMemoryLedgerParameters
+  const id = opts.id ?? 'default'
+  if (typeof id !== 'string' || !ID.test(id))
+    throw new InvalidArgumentError('INVALID_ARGUMENT', 'id must be 1-128 characters of A-Z a-z 0-9 . _ : -')
+  const now = opts.now ?? systemClock
+  if (typeof now !== 'function') throw new InvalidArgumentError('INVALID_TYPE', 'now must be a function.')
+  const store = opts.store
+  if (store !== undefined && (typeof store?.read !== 'function' || typeof store?.write !== 'function'))
+    throw new InvalidArgumentError('INVALID_TYPE', 'store must have read() and write(snapshot) functions.')
+
+  const ledgerId = `memory:${id}`
+  const domain: LedgerDomain = createSaltedDomain(ledgerId)
+
+  // --- state ---
+  const anchors = new Map<string, AnchorRecord>()
+  const consents = new Map<string, StoredConsent>()
+  const consentOrder: string[] = []
+  const tombstones = new Map<string, TombstoneRecord>()
+  const logs = new Map<string, StoredLog>()
+  /** Encoded entries, for snapshots. */
+  const journal: string[] = []
+  let seq = 0
+  let lastTimestamp = 0
+
+  const readClock = (): number => {
+    let t: unknown
+    try {
+      t = now()
+    } catch (cause) {
+      throw new LedgerError('LEDGER_UNAVAILABLE', 'The ledger clock failed.', { cause })
+    }
+    if (typeof t !== 'number' || !Number.isFinite(t) || t < 0)
+      throw new LedgerError('LEDGER_UNAVAILABLE', 'The ledger clock returned an invalid time.', {
+        metaMessages: ['now() must return Unix seconds (a finite, non-negative number).'],
+      })
+    return Math.max(Math.floor(t), lastTimestamp)
+  }
+
+  const nextRef = (): LedgerRef => {
+    const block = seq + 1
+    return { ledger: ledgerId, tx: `memory:${block}`, block, timestamp: readClock() }
+  }
+
+  /** Applies a checked entry to the maps (no validation: callers checked it). */
+  const apply = (entry: Entry): void => {
+    switch (entry.type) {
+      case 'anchor':
+        anchors.set(bytesToHex0x(entry.record.root), entry.record)
+        break
+      case 'consent': {
+        const key = entry.record.consent.id.toLowerCase()
+        const { ref, ...signed } = entry.record
+        consents.set(key, { signed, contentKey: consentContentKey(signed.consent), ref })
+        consentOrder.push(key)
+        break
+      }
+      case 'revocation': {
+        const stored = consents.get(entry.record.revocation.consentId.toLowerCase())
+        if (stored) stored.revocation = entry.record
+        break
+      }
+      case 'tombstone':
+        tombstones.set(entry.record.tombstone.commitment.toLowerCase(), entry.record)
+        break
+      case 'treeHead': {
+        const head = entry.record.head
+        const key = head.logId.toLowerCase()
+        const log = logs.get(key)
+        if (!log) {
+          logs.set(key, {
+            operator: head.operator,
+            bySize: new Map([[head.treeSize, entry.record]]),
+            latest: entry.record,
+          })
+        } else {
+          log.bySize.set(head.treeSize, entry.record)
+          if (head.treeSize > log.latest.head.treeSize) log.latest = entry.record
+        }
+        break
+      }
+    }
+    seq = entry.record.ref.block
+    lastTimestamp = Math.max(lastTimestamp, entry.record.ref.timestamp)
+  }
+
+  /** Persists (when a store is set), then applies: a failed persist leaves the state untouched. */
+  const commit = (entry: Entry): void => {
+    const encoded = encodeEntry(entry)
+    if (store) {
+      try {
+        store.write(encodeSnapshot(ledgerId, [...journal, encoded]))
+      } catch (cause) {
+        // a store's own coded errors (a closed file store: LEDGER_UNAVAILABLE) pass through; others are wrapped
+        if (isSdkError(cause)) throw cause
+        throw new LedgerError('LEDGER_WRITE_FAILED', 'The memory ledger could not persist the write.', { cause })
+      }
+    }
+    journal.push(encoded)
+    apply(entry)
+  }
+
+  // --- checks shared by writes and snapshot replay; each returns the existing record for an idempotent repeat ---
+
+  const checkAnchor = (input: AnchorInput): AnchorRecord | undefined => {
+    const existing = anchors.get(bytesToHex0x(input.root))
+    if (!existing) return undefined
+    if (existing.treeSize === input.treeSize && existing.kind === input.kind) return existing
+    throw new LedgerError('LEDGER_CONFLICT', 'This root is already anchored with other metadata.', {
+      metaMessages: ['A root is anchored once, with one treeSize and kind.'],
+    })
+  }
+
+  // The core verifiers check the shape strictly and return frozen, normalized copies (checksummed addresses,
+  // lower-case hex): the ledger stores those, never the caller's objects.
+
+  const checkConsent = (signed: SignedConsent): Checked<SignedConsent, ConsentRecord> => {
+    const consent = verifySignedConsent(domain, signed)
+    const value = { consent: copyConsent(consent), signature: signed.signature.toLowerCase() as Hex }
+    const stored = consents.get(consent.id)
+    if (!stored) return { value }
+    if (stored.contentKey === consentContentKey(consent)) return { value, existing: toConsentRecord(stored) }
+    throw new ConsentError('CONSENT_REPLAYED', 'A different consent is already registered under this id.')
+  }
+
+  const checkRevocation = (signed: SignedRevocation): Checked<SignedRevocation, RevocationRecord> => {
+    const revocation = verifySignedRevocation(domain, signed)
+    const value = { revocation: { ...revocation }, signature: signed.signature.toLowerCase() as Hex }
+    const stored = consents.get(revocation.consentId)
+    if (!stored) throw new ConsentError('CONSENT_NOT_FOUND', 'The consent to revoke is not registered.')
+    if (stored.signed.consent.grantor !== revocation.grantor)
+      throw new ConsentError('CONSENT_SIGNATURE_INVALID', 'A revocation must be signed by the consent grantor.')
+    return stored.revocation ? { value, existing: stored.revocation } : { value }
+  }
+
+  const checkTombstone = (signed: SignedTombstone): Checked<SignedTombstone, TombstoneRecord> => {
+    const tombstone = verifySignedTombstone(domain, signed)
+    const value = { tombstone: { ...tombstone }, signature: signed.signature.toLowerCase() as Hex }
+    const existing = tombstones.get(tombstone.commitment)
+    if (!existing) return { value }
+    if (existing.tombstone.owner === tombstone.owner) return { value, existing }
+    throw new LedgerError('LEDGER_CONFLICT', 'This commitment already has a tombstone by another owner.')
+  }
+
+  const checkTreeHead = (signed: SignedTreeHead): Checked<SignedTreeHead, TreeHeadRecord> => {
+    const head = verifySignedTreeHead(domain, signed)
+    const value = { head: { ...head }, signature: signed.signature.toLowerCase() as Hex }
+    const log = logs.get(head.logId)
+    if (!log) return { value }
+    if (log.operator !== head.operator)
+      throw new LedgerError('LEDGER_REJECTED', 'This log id belongs to another operator.', {
+        metaMessages: ['The first tree head recorded for a logId binds it to its operator.'],
+      })
+    const existing = log.bySize.get(head.treeSize)
+    if (!existing) return { value }
+    if (sameTreeHead(existing.head, head)) return { value, existing }
+    throw new LedgerError('LEDGER_CONFLICT', 'This log already has a different head of this size.')
+  }
+
+  // --- outputs are copies ---
+
+  const copyAnchor = (r: AnchorRecord): AnchorRecord => ({
+    root: new Uint8Array(r.root),
+    treeSize: r.treeSize,
+    kind: r.kind,
+    ref: copyRef(r.ref),
+  })
+  const copyRevocation = (r: RevocationRecord): RevocationRecord => ({
+    ...copySignedRevocation(r),
+    ref: copyRef(r.ref),
+  })
+  function toConsentRecord(s: StoredConsent): ConsentRecord {
+    const record = { ...copySignedConsent(s.signed), ref: copyRef(s.ref) }
+    return s.revocation ? { ...record, revocation: copyRevocation(s.revocation) } : record
+  }
+  const copyTombstone = (r: TombstoneRecord): TombstoneRecord => ({ ...copySignedTombstone(r), ref: copyRef(r.ref) })
+  const copyTreeHead = (r: TreeHeadRecord): TreeHeadRecord => ({ ...copySignedTreeHead(r), ref: copyRef(r.ref) })
+
+  // --- load the stored state, replaying every entry through the write checks (signatures included) ---
+  if (store) {
+    let text: string | undefined
+    try {
+      text = store.read()
+    } catch (cause) {
+      throw new LedgerError('LEDGER_UNAVAILABLE', 'The memory ledger could not read its stored state.', { cause })
+    }
+    if (text !== undefined) {
+      try {
+        for (const raw of parseSnapshot(text, ledgerId)) {
+          if (raw.ref.block !== seq + 1 || raw.ref.timestamp < lastTimestamp)
+            throw new InvalidArgumentError('INVALID_ARGUMENT', 'Stored entries are out of order.')
+          const entry = replay(raw)
+          journal.push(encodeEntry(entry))
+          apply(entry)
+        }
+      } catch (cause) {
+        throw new LedgerError('LEDGER_UNAVAILABLE', 'The memory ledger stored state is corrupt.', {
+          cause,
+          details: isSdkError(cause) ? `First problem: ${cause.code}.` : 'The snapshot could not be read.',
+        })
+      }
+    }
+  }
+
+  /** Checks a stored entry as if it were written now; a stored duplicate is corruption. */
+  function replay(raw: RawEntry): Entry {
+    const duplicate = () => new InvalidArgumentError('INVALID_ARGUMENT', 'A stored entry is a duplicate.')
+    const { ref, value } = raw
+    switch (raw.type) {
+      case 'anchor': {
+        const input = copyAnchorInput(value)
+        if (checkAnchor(input)) throw duplicate()
+        return { type: 'anchor', record: { ...input, ref } }
+      }
+      case 'consent': {
+        const checked = checkConsent(value as SignedConsent)
+        if (checked.existing) throw duplicate()
+        return { type: 'consent', record: { ...checked.value, ref } }
+      }
+      case 'revocation': {
+        const checked = checkRevocation(value as SignedRevocation)
+        if (checked.existing) throw duplicate()
+        return { type: 'revocation', record: { ...checked.value, ref } }
+      }
+      case 'tombstone': {
+        const checked = checkTombstone(value as SignedTombstone)
+        if (checked.existing) throw duplicate()
+        return { type: 'tombstone', record: { ...checked.value, ref } }
+      }
+      case 'treeHead': {
+        const checked = checkTreeHead(value as SignedTreeHead)
+        if (checked.existing) throw duplicate()
+        return { type: 'treeHead', record: { ...checked.value, ref } }
+      }
+    }
+  }
+
+  const ledger: LedgerAdapter = {
+    name: 'memory',
+    ledgerId,
+    domain,
+
+    async getTime() {
+      return readClock()
+    },
+
+    async anchorRoot(input) {
+      const checked = copyAnchorInput(input)
+      const existing = checkAnchor(checked)
+      if (existing) return copyAnchor(existing)
+      const record: AnchorRecord = { ...checked, ref: nextRef() }
+      commit({ type: 'anchor', record })
+      return copyAnchor(record)
+    },
+
+    async getAnchor(root) {
+      const found = anchors.get(bytesToHex0x(assertBytes(root, { name: 'root', length: 32 })))
+      return found && copyAnchor(found)
+    },
+
+    async registerConsent(signed) {
+      const { value, existing } = checkConsent(signed)
+      if (existing) return existing
+      commit({ type: 'consent', record: { ...value, ref: nextRef() } })
+      return toConsentRecord(consents.get(value.consent.id)!)
+    },
+
+    async revokeConsent(signed) {
+      const { value, existing } = checkRevocation(signed)
+      if (existing) return copyRevocation(existing)
+      const record: RevocationRecord = { ...value, ref: nextRef() }
+      commit({ type: 'revocation', record })
+      return copyRevocation(record)
+    },
+
+    async getConsent(id) {
+      const stored = consents.get(assertHex32(id, 'id'))
+      return stored && toConsentRecord(stored)
+    },
+
+    async listConsents(params = {}) {
+      const p = assertRecord(params, 'params') as ListConsentsParameters
+      const limit = p.limit ?? DEFAULT_LIMIT
+      if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
+        throw new InvalidArgumentError('OUT_OF_RANGE', `limit must be an integer from 1 to ${MAX_LIMIT}.`)
+      const grantor = p.grantor === undefined ? undefined : assertAddress(p.grantor, 'grantor')
+      const grantee = p.grantee === undefined ? undefined : assertAddress(p.grantee, 'grantee')
+      let i = p.cursor === undefined ? 0 : decodeCursor(p.cursor)
+      const items: ConsentRecord[] = []
+      for (; i < consentOrder.length && items.length < limit; i++) {
+        const stored = consents.get(consentOrder[i]!)!
+        const c = stored.signed.consent
+        if (grantor !== undefined && c.grantor.toLowerCase() !== grantor) continue
+        if (grantee !== undefined && c.grantee.toLowerCase() !== grantee) continue
+        items.push(toConsentRecord(stored))
+      }
+      // more items may follow only if we stopped early; skip a trailing cursor when nothing after it matches
+      let more = false
+      for (let j = i; j < consentOrder.length; j++) {
+        const c = consents.get(consentOrder[j]!)!.signed.consent
+        if (grantor !== undefined && c.grantor.toLowerCase() !== grantor) continue
+        if (grantee !== undefined && c.grantee.toLowerCase() !== grantee) continue
+        more = true
+        break
+      }
+      const page: ListConsentsReturnType = more ? { items, cursor: encodeCursor(i) } : { items }
+      return page
+    },
+
+    async recordTombstone(signed) {
+      const { value, existing } = checkTombstone(signed)
+      if (existing) return copyTombstone(existing)
+      const record: TombstoneRecord = { ...value, ref: nextRef() }
+      commit({ type: 'tombstone', record })
+      return copyTombstone(record)
+    },
+
+    async getTombstone(commitment) {
+      const found = tombstones.get(assertHex32(commitment, 'commitment'))
+      return found && copyTombstone(found)
+    },
+
+    async recordTreeHead(signed) {
+      const { value, existing } = checkTreeHead(signed)
+      if (existing) return copyTreeHead(existing)
+      const record: TreeHeadRecord = { ...value, ref: nextRef() }
+      commit({ type: 'treeHead', record })
+      return copyTreeHead(record)
+    },
+
+    async getTreeHead(logId, treeSize) {
+      const log = logs.get(assertHex32(logId, 'logId'))
+      if (treeSize === undefined) return log && copyTreeHead(log.latest)
+      if (typeof treeSize !== 'number' || !Number.isSafeInteger(treeSize) || treeSize < 0)
+        throw new InvalidArgumentError('OUT_OF_RANGE', 'treeSize must be a non-negative integer.')
+      const found = log?.bySize.get(treeSize)
+      return found && copyTreeHead(found)
+    },
+  }
+  return Object.freeze(ledger)
+}
+
+function assertAddress(value: unknown, name: string): string {
+  if (typeof value === 'string' && /^0x[0-9a-fA-F]{40}$/.test(value)) return value.toLowerCase()
+  throw new InvalidArgumentError(
+    typeof value === 'string' ? 'INVALID_ARGUMENT' : 'INVALID_TYPE',
+    `${name} must be a 0x-prefixed 20-byte hex address.`,
+  )
+}

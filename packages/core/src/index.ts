@@ -212,6 +212,8 @@ export type {
   VerifyReceiptReturnType,
 } from './anchor/verifyReceipt.js'
 export { verifyReceipt } from './anchor/verifyReceipt.js'
+export type { VerifyRecordErrorType, VerifyRecordParameters } from './anchor/verifyRecord.js'
+export { verifyRecord } from './anchor/verifyRecord.js'
 // --- merkle ---
 export type { LeafHashErrorType } from './merkle/hash.js'
 export { emptyRoot, leafHash, MERKLE_HASH_LENGTH, nodeHash } from './merkle/hash.js'

@@ -1,0 +1,357 @@
+// @ts-expect-error -- resolved by the vitest alias to the adapter's sources (core cannot depend on the adapter, which
+// depends on core); typed through `newLedger` below.
+import { createMemoryLedger as createMemoryLedgerUntyped } from '@medseal/adapter-memory'
+import { describe, expect, it } from 'vitest'
+import { bytesToHex0x, hexToBytes, randomBytes } from '../bytes/index.js'
+import { encodeEnvelope } from '../envelope/encodeEnvelope.js'
+import { openCanonical } from '../envelope/open.js'
+import { seal } from '../envelope/seal.js'
+import { InvalidArgumentError, LedgerError, VerificationError } from '../errors/base.js'
+import { createParty } from '../identity/createParty.js'
+import type { LedgerAdapter } from '../ledger/types.js'
+import { leafHash } from '../merkle/hash.js'
+import { buildMerkleBatch } from '../merkle/tree.js'
+import { createAnchorer } from './createAnchorer.js'
+import { decodeReceipt, encodeReceipt, type Receipt } from './receipt.js'
+import { verifyReceipt } from './verifyReceipt.js'
+import { verifyRecord } from './verifyRecord.js'
+
+const T0 = 1_700_000_000
+const createMemoryLedger = createMemoryLedgerUntyped as (params: {
+  id?: string
+  now?: () => number
+  store?: { read: () => string | undefined; write: (snapshot: string) => void }
+}) => LedgerAdapter
+const newLedger = (id = 'anchor-test') => createMemoryLedger({ id, now: () => T0 })
+const commitments = (n: number) => Array.from({ length: n }, () => randomBytes(32))
+
+/** A persistence store for the memory ledger that fails its next `failures` writes (the ledger is real). */
+function flakyStore(failures: number) {
+  let snapshot: string | undefined
+  const state = { failures, writes: 0 }
+  return {
+    state,
+    store: {
+      read: () => snapshot,
+      write: (text: string) => {
+        state.writes++
+        if (state.failures > 0) {
+          state.failures--
+          throw new Error('disk full')
+        }
+        snapshot = text
+      },
+    },
+  }
+}
+
+async function expectCode(p: Promise<unknown>, cls: new (...a: never[]) => Error, code: string) {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  expect(err).toBeInstanceOf(cls)
+  expect((err as { code: string }).code).toBe(code)
+}
+
+describe('createAnchorer', () => {
+  it('writes one root per full batch and gives every record a receipt that verifies', async () => {
+    const ledger = newLedger()
+    const anchorer = createAnchorer(ledger, { maxBatchSize: 5, maxDelayMs: 60_000 })
+    const cs = commitments(10)
+    const receipts = await Promise.all(cs.map((c) => anchorer.add(c)))
+    expect(new Set(receipts.map((r) => r.root)).size).toBe(2)
+    receipts.forEach((r, i) => {
+      expect(r.v).toBe(1)
+      expect(r.leafIndex).toBe(i % 5)
+      expect(r.treeSize).toBe(5)
+      expect(r.commitment).toBe(bytesToHex0x(cs[i] as Uint8Array))
+    })
+    for (const [i, receipt] of receipts.entries()) {
+      const out = await verifyReceipt(ledger, { receipt, commitment: cs[i] as Uint8Array })
+      const anchor = await ledger.getAnchor(hexToBytes(receipt.root))
+      expect(out.anchoredAt).toEqual(anchor?.ref)
+      expect(out.anchoredAt.timestamp).toBe(T0)
+      // The encoded form verifies the same way.
+      await verifyReceipt(ledger, { receipt: encodeReceipt(receipt), commitment: bytesToHex0x(cs[i] as Uint8Array) })
+    }
+    expect(anchorer.pending).toBe(0)
+    await anchorer.close()
+  })
+
+  it('flushes a partial batch after maxDelayMs, and on flush()', async () => {
+    const ledger = newLedger()
+    const timed = createAnchorer(ledger, { maxBatchSize: 1000, maxDelayMs: 5 })
+    const [a, b] = await Promise.all(commitments(2).map((c) => timed.add(c)))
+    expect(a?.root).toBe(b?.root)
+    expect(a?.treeSize).toBe(2)
+
+    const manual = createAnchorer(ledger, { maxBatchSize: 1000, maxDelayMs: 3_600_000 })
+    const p = Promise.all(commitments(3).map((c) => manual.add(c)))
+    expect(manual.pending).toBe(3)
+    await manual.flush()
+    expect(manual.pending).toBe(0)
+    expect((await p).map((r) => r.treeSize)).toEqual([3, 3, 3])
+    await manual.flush() // nothing open: a no-op
+    await timed.close()
+    await manual.close()
+  })
+
+  it('close() anchors what is open and refuses later records', async () => {
+    const anchorer = createAnchorer(newLedger(), { maxDelayMs: 3_600_000 })
+    const p = anchorer.add(commitments(1)[0] as Uint8Array)
+    await anchorer.close()
+    expect((await p).treeSize).toBe(1)
+    await expectCode(anchorer.add(commitments(1)[0] as Uint8Array), InvalidArgumentError, 'INVALID_ARGUMENT')
+    await anchorer.close()
+  })
+
+  it('retries a failed write with backoff and then succeeds', async () => {
+    const { store, state } = flakyStore(2)
+    const ledger = createMemoryLedger({ id: 'flaky', now: () => T0, store })
+    const anchorer = createAnchorer(ledger, { retries: 3, retryDelayMs: 1, maxDelayMs: 3_600_000 })
+    const cs = commitments(4)
+    const all = Promise.all(cs.map((c) => anchorer.add(c)))
+    await anchorer.flush()
+    const receipts = await all
+    expect(state.writes).toBe(3)
+    for (const [i, receipt] of receipts.entries()) await verifyReceipt(ledger, { receipt, commitment: cs[i]! })
+  })
+
+  it('rejects every record of a batch that keeps failing, writes nothing, and lets it be resubmitted', async () => {
+    const { store, state } = flakyStore(100)
+    const ledger = createMemoryLedger({ id: 'down', now: () => T0, store })
+    const failures: { code: string; commitments: readonly string[]; attempts: number }[] = []
+    const anchorer = createAnchorer(ledger, {
+      retries: 2,
+      retryDelayMs: 0,
+      maxDelayMs: 3_600_000,
+      onError: (e, batch) => failures.push({ code: e.code, commitments: batch.commitments, attempts: batch.attempts }),
+    })
+    const cs = commitments(3)
+    const results = Promise.allSettled(cs.map((c) => anchorer.add(c)))
+    await anchorer.flush()
+    const settled = await results
+    for (const s of settled) {
+      expect(s.status).toBe('rejected')
+      const reason = (s as PromiseRejectedResult).reason
+      expect(reason).toBeInstanceOf(LedgerError)
+      expect(reason.code).toBe('LEDGER_WRITE_FAILED')
+    }
+    expect(failures).toEqual([{ code: 'LEDGER_WRITE_FAILED', commitments: cs.map(bytesToHex0x), attempts: 3 }])
+    const { root } = buildMerkleBatch(cs.map(leafHash))
+    expect(await ledger.getAnchor(root)).toBeUndefined()
+    expect(anchorer.pending).toBe(0)
+
+    // The ledger recovers: the same commitments, resubmitted, anchor with the same root.
+    state.failures = 0
+    const again = Promise.all(cs.map((c) => anchorer.add(c)))
+    await anchorer.flush()
+    const receipts = await again
+    expect(receipts[0]?.root).toBe(bytesToHex0x(root))
+    await verifyReceipt(ledger, { receipt: receipts[1]!, commitment: cs[1]! })
+  })
+
+  it('does not retry a write the ledger refused (LEDGER_CONFLICT)', async () => {
+    const ledger = newLedger()
+    const c = commitments(1)[0] as Uint8Array
+    // Anchor the same single-leaf root first with another kind: the anchorer's write now conflicts.
+    await ledger.anchorRoot({ root: leafHash(c), treeSize: 1, kind: 'export' })
+    const anchorer = createAnchorer(ledger, { retries: 5, retryDelayMs: 60_000, maxDelayMs: 3_600_000 })
+    const p = anchorer.add(c)
+    await anchorer.flush()
+    await expectCode(p, LedgerError, 'LEDGER_CONFLICT')
+  })
+
+  it('validates its input', async () => {
+    const ledger = newLedger()
+    expect(() => createAnchorer({} as never)).toThrow(InvalidArgumentError)
+    expect(() => createAnchorer(ledger, { maxBatchSize: 0 })).toThrow(expect.objectContaining({ code: 'OUT_OF_RANGE' }))
+    expect(() => createAnchorer(ledger, { maxDelayMs: 1.5 })).toThrow(expect.objectContaining({ code: 'INVALID_TYPE' }))
+    expect(() => createAnchorer(ledger, { retries: 21 })).toThrow(expect.objectContaining({ code: 'OUT_OF_RANGE' }))
+    expect(() => createAnchorer(ledger, { kind: 'x' as never })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    )
+    expect(() => createAnchorer(ledger, { onError: 1 as never })).toThrow(InvalidArgumentError)
+    const anchorer = createAnchorer(ledger)
+    await expectCode(anchorer.add(new Uint8Array(31)), InvalidArgumentError, 'INVALID_LENGTH')
+    await expectCode(anchorer.add('0x1234' as never), InvalidArgumentError, 'INVALID_TYPE')
+    await expectCode(anchorer.add(null as never), InvalidArgumentError, 'INVALID_TYPE')
+    expect(anchorer.pending).toBe(0)
+    await anchorer.close()
+  })
+})
+
+describe('verifyReceipt: every way a receipt can be bad', () => {
+  async function setup() {
+    const ledger = newLedger()
+    const anchorer = createAnchorer(ledger, { maxBatchSize: 3, maxDelayMs: 3_600_000 })
+    const cs = commitments(3)
+    const receipts = await Promise.all(cs.map((c) => anchorer.add(c)))
+    return { ledger, cs, receipts }
+  }
+  const edit = (r: Receipt, patch: Partial<Receipt>): Receipt => ({ ...r, ...patch })
+
+  it('forged proof: PROOF_INVALID', async () => {
+    const { ledger, cs, receipts } = await setup()
+    const r = receipts[0] as Receipt
+    const forged = edit(r, { proof: [bytesToHex0x(randomBytes(32)), ...r.proof.slice(1)] })
+    await expectCode(verifyReceipt(ledger, { receipt: forged, commitment: cs[0]! }), VerificationError, 'PROOF_INVALID')
+    const short = edit(r, { proof: r.proof.slice(1) })
+    await expectCode(verifyReceipt(ledger, { receipt: short, commitment: cs[0]! }), VerificationError, 'PROOF_INVALID')
+  })
+
+  it('wrong index: PROOF_INVALID', async () => {
+    const { ledger, cs, receipts } = await setup()
+    const wrong = edit(receipts[0] as Receipt, { leafIndex: 1 })
+    await expectCode(verifyReceipt(ledger, { receipt: wrong, commitment: cs[0]! }), VerificationError, 'PROOF_INVALID')
+  })
+
+  it('wrong size: PROOF_INVALID, or ANCHOR_MISMATCH when the proof has the same shape', async () => {
+    const { ledger, cs, receipts } = await setup()
+    const r0 = receipts[0] as Receipt
+    const r2 = receipts[2] as Receipt
+    // Leaf 2 of 3 has a one-node path; in a tree of 5 its path has three nodes.
+    await expectCode(
+      verifyReceipt(ledger, { receipt: edit(r2, { treeSize: 5 }), commitment: cs[2]! }),
+      VerificationError,
+      'PROOF_INVALID',
+    )
+    // Leaf 0 has the same path shape in trees of 3 and 4: RFC 9162 roots do not commit to the size, the ledger does.
+    await expectCode(
+      verifyReceipt(ledger, { receipt: edit(r0, { treeSize: 4 }), commitment: cs[0]! }),
+      VerificationError,
+      'ANCHOR_MISMATCH',
+    )
+  })
+
+  it('root not on the ledger: ANCHOR_NOT_FOUND', async () => {
+    const { ledger, receipts } = await setup()
+    const cs = commitments(2)
+    const batch = buildMerkleBatch(cs.map(leafHash))
+    const unanchored: Receipt = {
+      ...(receipts[0] as Receipt),
+      commitment: bytesToHex0x(cs[0]!),
+      leafIndex: 0,
+      treeSize: 2,
+      root: bytesToHex0x(batch.root),
+      proof: batch.proofs[0]!.map(bytesToHex0x),
+    }
+    await expectCode(
+      verifyReceipt(ledger, { receipt: unanchored, commitment: cs[0]! }),
+      VerificationError,
+      'ANCHOR_NOT_FOUND',
+    )
+  })
+
+  it('another ledger: LEDGER_MISMATCH; another reference on this ledger: ANCHOR_MISMATCH', async () => {
+    const { ledger, cs, receipts } = await setup()
+    const r = receipts[1] as Receipt
+    await expectCode(
+      verifyReceipt(newLedger('elsewhere'), { receipt: r, commitment: cs[1]! }),
+      VerificationError,
+      'LEDGER_MISMATCH',
+    )
+    const moved = edit(r, { ledger: { ...r.ledger, tx: 'memory:999', block: 999 } })
+    await expectCode(
+      verifyReceipt(ledger, { receipt: moved, commitment: cs[1]! }),
+      VerificationError,
+      'ANCHOR_MISMATCH',
+    )
+    const earlier = edit(r, { ledger: { ...r.ledger, timestamp: T0 - 3600 } })
+    await expectCode(
+      verifyReceipt(ledger, { receipt: earlier, commitment: cs[1]! }),
+      VerificationError,
+      'ANCHOR_MISMATCH',
+    )
+    await expectCode(
+      verifyReceipt(ledger, { receipt: r, commitment: cs[1]!, kind: 'export' }),
+      VerificationError,
+      'ANCHOR_MISMATCH',
+    )
+  })
+
+  it('changed record or tampered commitment: RECORD_MISMATCH (or PROOF_INVALID if both are swapped)', async () => {
+    const { ledger, cs, receipts } = await setup()
+    const r = receipts[0] as Receipt
+    const changed = cs[0]!.slice()
+    changed[0] = (changed[0] as number) ^ 1
+    await expectCode(verifyReceipt(ledger, { receipt: r, commitment: changed }), VerificationError, 'RECORD_MISMATCH')
+    const tampered = edit(r, { commitment: bytesToHex0x(changed) })
+    await expectCode(
+      verifyReceipt(ledger, { receipt: tampered, commitment: cs[0]! }),
+      VerificationError,
+      'RECORD_MISMATCH',
+    )
+    await expectCode(
+      verifyReceipt(ledger, { receipt: tampered, commitment: changed }),
+      VerificationError,
+      'PROOF_INVALID',
+    )
+  })
+
+  it('malformed: RECEIPT_MALFORMED; bad commitment argument: INVALID_TYPE', async () => {
+    const { ledger, cs, receipts } = await setup()
+    const text = encodeReceipt(receipts[0] as Receipt)
+    await expectCode(
+      verifyReceipt(ledger, { receipt: text.slice(0, -1), commitment: cs[0]! }),
+      VerificationError,
+      'RECEIPT_MALFORMED',
+    )
+    await expectCode(
+      verifyReceipt(ledger, { receipt: { ...decodeReceipt(text), proof: ['0x00'] }, commitment: cs[0]! }),
+      VerificationError,
+      'RECEIPT_MALFORMED',
+    )
+    await expectCode(
+      verifyReceipt(ledger, { receipt: text, commitment: new Uint8Array(31) }),
+      InvalidArgumentError,
+      'INVALID_TYPE',
+    )
+    await expectCode(
+      verifyReceipt({} as never, { receipt: text, commitment: cs[0]! }),
+      InvalidArgumentError,
+      'INVALID_TYPE',
+    )
+  })
+})
+
+describe('verifyRecord', () => {
+  it('verifies a sealed record end to end, and detects a changed or swapped record', async () => {
+    const ledger = newLedger('records')
+    const patient = createParty()
+    const anchorer = createAnchorer(ledger, { maxDelayMs: 3_600_000 })
+    const sealedA = await seal({ resourceType: 'Observation', id: 'a', status: 'final' }, { recipients: [patient] })
+    const sealedB = await seal({ resourceType: 'Observation', id: 'b', status: 'final' }, { recipients: [patient] })
+    const pa = anchorer.add(sealedA.commitment)
+    const pb = anchorer.add(sealedB.commitment)
+    await anchorer.close()
+    const [ra, rb] = await Promise.all([pa, pb])
+    const out = await verifyRecord(ledger, { receipt: ra, envelope: sealedA.envelope, party: patient })
+    expect(out.anchoredAt.ledger).toBe(ledger.ledgerId)
+    await verifyRecord(ledger, {
+      receipt: encodeReceipt(rb),
+      envelope: encodeEnvelope(sealedB.envelope),
+      party: patient,
+    })
+
+    // Another record presented with this receipt.
+    await expectCode(
+      verifyRecord(ledger, { receipt: ra, envelope: sealedB.envelope, party: patient }),
+      VerificationError,
+      'RECORD_MISMATCH',
+    )
+    // The opened record, changed by one byte.
+    const opened = await openCanonical(sealedA.envelope, patient)
+    await verifyRecord(ledger, { receipt: ra, canonicalBytes: opened.canonical, salt: opened.salt })
+    const changed = opened.canonical.slice()
+    changed[changed.length - 2] = 0x20
+    await expectCode(
+      verifyRecord(ledger, { receipt: ra, canonicalBytes: changed, salt: opened.salt }),
+      VerificationError,
+      'RECORD_MISMATCH',
+    )
+    await expectCode(verifyRecord(ledger, { receipt: ra } as never), InvalidArgumentError, 'INVALID_ARGUMENT')
+    await expectCode(verifyRecord(ledger, null as never), InvalidArgumentError, 'INVALID_TYPE')
+  })
+})

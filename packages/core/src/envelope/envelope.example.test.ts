@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest'
+import { bytesToHex, bytesToUtf8, hexToBytes } from '../bytes/index.js'
+import { canonicalize } from '../canonical/canonicalize.js'
+import { dhkemX25519HkdfSha256 } from '../hpke/kem.js'
+import { encodeHeader, wrapAad, wrapInfo } from './_internal.js'
+import { specExample } from './_specExample.js'
+import { computeCommitment } from './computeCommitment.js'
+import { decodeEnvelope } from './decodeEnvelope.js'
+import { encodeEnvelope } from './encodeEnvelope.js'
+import { getRecipientKeyId } from './getRecipientKeyId.js'
+import { open } from './open.js'
+import { seal } from './seal.js'
+
+/** The example's randomBytes: byte values 0, 1, 2, … continuing across calls. */
+function counterStream() {
+  let next = 0
+  return (n: number) => Uint8Array.from({ length: n }, () => next++ & 0xff)
+}
+
+describe('docs/spec/envelope.md worked example', () => {
+  const ex = specExample()
+
+  it('lists every field', () => {
+    for (const k of ['recipient_sk', 'value', 'canonical', 'header', 'enc', 'wrapped_key', 'ciphertext', 'envelope'])
+      expect(ex[k], k).toBeTruthy()
+  })
+
+  it('is exactly what seal produces with the documented randomness', async () => {
+    const recipient = dhkemX25519HkdfSha256.deriveKeyPair(new Uint8Array(32).fill(0xa5))
+    expect(bytesToHex(recipient.secretKey)).toBe(ex.recipient_sk)
+    expect(bytesToHex(recipient.publicKey)).toBe(ex.recipient_pk)
+    const value = JSON.parse(ex.value as string)
+    expect(canonicalize(value)).toBe(ex.canonical)
+    const stream = counterStream()
+    const { envelope, commitment, contentId } = await seal(value, {
+      recipients: [{ encryptionPublicKey: recipient.publicKey }],
+      randomBytes: stream,
+    })
+    const replay = counterStream()
+    for (const [k, n] of [
+      ['data_key', 32],
+      ['salt', 32],
+      ['envelope_id', 16],
+      ['nonce', 12],
+      ['ikm_e', 32],
+    ] as const)
+      expect(bytesToHex(replay(n)), k).toBe(ex[k])
+    const header = encodeHeader(envelope)
+    const entry = envelope.recipients[0]!
+    expect(bytesToHex(envelope.keyCommitment)).toBe(ex.key_commitment)
+    expect(bytesToHex(header)).toBe(ex.header)
+    expect(bytesToHex(getRecipientKeyId(recipient.publicKey))).toBe(ex.key_id)
+    expect(bytesToHex(entry.keyId)).toBe(ex.key_id)
+    expect(bytesToHex(wrapInfo(header))).toBe(ex.wrap_info)
+    expect(bytesToHex(wrapAad(header, entry.keyId))).toBe(ex.wrap_aad)
+    expect(bytesToHex(entry.enc)).toBe(ex.enc)
+    expect(bytesToHex(entry.wrappedKey)).toBe(ex.wrapped_key)
+    expect(bytesToHex(envelope.ciphertext)).toBe(ex.ciphertext)
+    expect(bytesToHex(commitment)).toBe(ex.commitment)
+    expect(contentId.toString()).toBe(ex.content_id)
+    expect(bytesToHex(encodeEnvelope(envelope))).toBe(ex.envelope)
+  })
+
+  it('opens from the documented bytes and secret key', async () => {
+    const bytes = hexToBytes(ex.envelope as string)
+    const party = {
+      encryptionSecretKey: hexToBytes(ex.recipient_sk as string),
+      encryptionPublicKey: hexToBytes(ex.recipient_pk as string),
+    }
+    const opened = await open(decodeEnvelope(bytes), party)
+    expect(bytesToUtf8(opened.canonical)).toBe(ex.canonical)
+    expect(bytesToHex(opened.salt)).toBe(ex.salt)
+    expect(bytesToHex(opened.commitment)).toBe(ex.commitment)
+    expect(bytesToHex(computeCommitment(opened.salt, opened.canonical))).toBe(ex.commitment)
+    expect(opened.contentId.toString()).toBe(ex.content_id)
+  })
+})

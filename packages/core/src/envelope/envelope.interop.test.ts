@@ -1,0 +1,115 @@
+/**
+ * Independent implementation check: opens medseal envelopes following docs/spec/envelope.md with ONLY @hpke/core and
+ * WebCrypto (no medseal code on the opening path; medseal only seals the inputs).
+ */
+import { Aes256Gcm, CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from '@hpke/core'
+import { describe, expect, it } from 'vitest'
+import { specExample } from './_specExample.js'
+
+// --- helpers written from scratch for this test ---
+const te = new TextEncoder()
+const hex = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (b) => Number.parseInt(b, 16))
+const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')
+const ab = (b: Uint8Array): ArrayBuffer => b.slice().buffer
+const cat = (...xs: Uint8Array[]) => {
+  const out = new Uint8Array(xs.reduce((n, x) => n + x.length, 0))
+  let i = 0
+  for (const x of xs) {
+    out.set(x, i)
+    i += x.length
+  }
+  return out
+}
+const hmac = async (key: Uint8Array, msg: Uint8Array) =>
+  new Uint8Array(
+    await crypto.subtle.sign(
+      'HMAC',
+      await crypto.subtle.importKey('raw', ab(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']),
+      ab(msg),
+    ),
+  )
+const sha256 = async (b: Uint8Array) => new Uint8Array(await crypto.subtle.digest('SHA-256', ab(b)))
+const base32 = (bytes: Uint8Array) => {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567'
+  let bits = 0
+  let acc = 0
+  let out = ''
+  for (const b of bytes) {
+    acc = (acc << 8) | b
+    bits += 8
+    while (bits >= 5) {
+      out += alphabet[(acc >>> (bits - 5)) & 31]
+      bits -= 5
+    }
+  }
+  if (bits > 0) out += alphabet[(acc << (5 - bits)) & 31]
+  return out
+}
+
+/** docs/spec/envelope.md §6 and §11, step by step. */
+async function openEnvelope(env: Uint8Array, skR: Uint8Array, pkR: Uint8Array) {
+  const header = env.subarray(0, 71)
+  if (toHex(header.subarray(0, 11)) !== '4d534556010020000100' + '02') throw new Error('not a v1 envelope')
+  const n = ((env[71] as number) << 8) | (env[72] as number)
+  const kid = await sha256(cat(te.encode('medseal/envelope/v1/key-id'), new Uint8Array([0x00, 0x20]), pkR))
+  let entry: Uint8Array | undefined
+  for (let i = 0; i < n; i++) {
+    const e = env.subarray(73 + 112 * i, 73 + 112 * (i + 1))
+    if (toHex(e.subarray(0, 32)) === toHex(kid)) entry = e
+  }
+  if (!entry) throw new Error('not a recipient')
+  const suite = new CipherSuite({ kem: new DhkemX25519HkdfSha256(), kdf: new HkdfSha256(), aead: new Aes256Gcm() })
+  const dataKey = new Uint8Array(
+    await suite.open(
+      {
+        recipientKey: await suite.kem.importKey('raw', ab(skR), false),
+        enc: ab(entry.subarray(32, 64)),
+        info: ab(cat(te.encode('medseal/envelope/v1/wrap'), header.subarray(0, 27))),
+      },
+      ab(entry.subarray(64, 112)),
+      ab(cat(header, kid)),
+    ),
+  )
+  const kc = await hmac(dataKey, cat(te.encode('medseal/envelope/v1/key-commitment'), header.subarray(11, 39)))
+  if (toHex(kc) !== toHex(header.subarray(39, 71))) throw new Error('key commitment mismatch')
+  const o = 73 + 112 * n
+  const len = new DataView(env.buffer, env.byteOffset + o, 4).getUint32(0)
+  if (env.length !== o + 4 + len) throw new Error('bad length')
+  const plaintext = new Uint8Array(
+    await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: ab(header.subarray(27, 39)), additionalData: ab(header) },
+      await crypto.subtle.importKey('raw', ab(dataKey), 'AES-GCM', false, ['decrypt']),
+      ab(env.subarray(o + 4, o + 4 + len)),
+    ),
+  )
+  const salt = plaintext.subarray(0, 32)
+  const canonical = plaintext.subarray(32)
+  const cid = `b${base32(cat(new Uint8Array([0x01, 0x80, 0x04, 0x12, 0x20]), await sha256(canonical)))}`
+  return { canonical, salt, commitment: await hmac(salt, canonical), contentId: cid }
+}
+
+describe('independent implementation (@hpke/core + WebCrypto) following docs/spec/envelope.md', () => {
+  it('opens the worked example', async () => {
+    const ex = specExample()
+    const out = await openEnvelope(hex(ex.envelope!), hex(ex.recipient_sk!), hex(ex.recipient_pk!))
+    expect(new TextDecoder().decode(out.canonical)).toBe(ex.canonical)
+    expect(toHex(out.commitment)).toBe(ex.commitment)
+    expect(out.contentId).toBe(ex.content_id)
+  })
+
+  it('opens fresh multi-recipient envelopes sealed by medseal (production randomness)', async () => {
+    const { seal } = await import('./seal.js')
+    const { encodeEnvelope } = await import('./encodeEnvelope.js')
+    const { testParty } = await import('./_testParties.js')
+    const parties = [testParty(), testParty(), testParty()]
+    const value = { resourceType: 'Patient', id: 'p1', name: [{ family: 'Doe', given: ['Jo'] }], birthDate: '1970' }
+    const { envelope, commitment, contentId } = await seal(value, { recipients: parties })
+    const bytes = encodeEnvelope(envelope)
+    for (const p of parties) {
+      const out = await openEnvelope(bytes, p.encryptionSecretKey, p.encryptionPublicKey)
+      expect(JSON.parse(new TextDecoder().decode(out.canonical))).toEqual(value)
+      expect(toHex(out.commitment)).toBe(toHex(commitment))
+      expect(out.contentId).toBe(contentId.toString())
+    }
+  })
+})

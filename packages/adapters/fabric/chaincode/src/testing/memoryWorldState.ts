@@ -431,9 +431,9 @@ export class MemoryChaincodeStub {
     const decoder = new TextDecoder()
     return this.#init.args.map((a) => decoder.decode(a))
   }
-  /** The raw arguments (fabric-contract-api's dispatcher reads these). */
-  getBufferArgs(): Uint8Array[] {
-    return this.#init.args.map((a) => a.slice())
+  /** The raw arguments as Node `Buffer`s, as fabric-shim gives them (its contract dispatcher calls `toString()`). */
+  getBufferArgs(): Buffer[] {
+    return this.#init.args.map((a) => Buffer.from(a))
   }
   getFunctionAndParameters(): { fcn: string; params: string[] } {
     const [fcn = '', ...params] = this.getStringArgs()
@@ -474,8 +474,8 @@ export class MemoryChaincodeStub {
     this.#assertKey(key)
     const entry = this.#init.reader.get(key)
     if (!this.#reads.has(key)) this.#reads.set(key, entry?.version)
-    // The committed value, never this transaction's own pending write.
-    return entry ? entry.value.slice() : new Uint8Array(0)
+    // The committed value, never this transaction's own pending write (a Buffer, as fabric-shim returns).
+    return entry ? Buffer.from(entry.value) : Buffer.alloc(0)
   }
 
   async putState(key: string, value: Uint8Array | string): Promise<void> {

@@ -1,0 +1,22 @@
+import { describeLedgerConformance } from '@medseal/core/testing'
+import { createInProcessFabricTransport } from '../chaincode/src/testing/index.js'
+import { createFabricLedger } from './createFabricLedger.js'
+
+// CI runs the conformance suite through the in-process bridge: the real chaincode, fabric-shim's contract
+// dispatcher and an in-memory world state with Fabric's MVCC commit, but no peers, orderer or MSP.
+// createFabricLedger.network.test.ts runs the same suite against a real Fabric network when one is configured.
+describeLedgerConformance('fabric (in-process bridge, not a Fabric network)', {
+  create: async () => {
+    let now = Date.now()
+    const transport = createInProcessFabricTransport({ channel: 'mychannel', chaincode: 'medseal', now: () => now })
+    const ledger = createFabricLedger({ transport, channel: 'mychannel', chaincode: 'medseal', retryDelayMs: 5 })
+    return {
+      ledger,
+      advanceTime: async (seconds) => {
+        now += seconds * 1000
+        await transport.cutEmptyBlock()
+      },
+      cleanup: async () => transport.close(),
+    }
+  },
+})

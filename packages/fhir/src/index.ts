@@ -14,6 +14,13 @@ export {
   CANONICALIZE_RESOURCE_DEFAULT_MAX_DEPTH,
   canonicalizeResource,
 } from './canonicalizeResource.js'
+export type { DeidentifyErrorType, DeidentifyParameters } from './deidentify.js'
+export {
+  DEID_AGE_EXTENSION_URL,
+  DEID_DEFAULT_EXTENSIONS,
+  deidentify,
+  SAFE_HARBOR_RESTRICTED_ZIP3,
+} from './deidentify.js'
 export { FhirValidationError } from './errors.js'
 export type { AssertValidResourceErrorType, ValidateResourceOptions } from './validateResource.js'
 export { assertValidResource, isValidOutcome, validateResource } from './validateResource.js'

@@ -1,0 +1,506 @@
+/**
+ * HIPAA Safe Harbor de-identification (45 CFR §164.514(b)(2)) of a FHIR R4 Bundle, with keyed pseudonyms.
+ *
+ * The rules apply to **every resource in the Bundle** (the Patient, every resource that references it, and the
+ * practitioners, organizations and locations around it, whose names and addresses would point at the patient's
+ * place of care). The output is a new Bundle; the input is never modified.
+ *
+ * What happens to each of the 18 Safe Harbor identifiers (A–R):
+ * - (A) names: every `name` and `alias` element is removed (HumanName of patients, relatives, practitioners, and the
+ *   string names of organizations and locations); Reference `display` strings (usually names) are removed.
+ * - (B) geography below the state: in every Address, `line`, `city`, `district`, `text` and `period` are removed;
+ *   `state`, `country`, `use` and `type` stay; a US `postalCode` keeps its first 3 digits, or becomes `000` when
+ *   that 3-digit ZIP area has 20,000 people or fewer (the 17 prefixes of the 2000 Census the HHS guidance lists:
+ *   {@link SAFE_HARBOR_RESTRICTED_ZIP3}; pass `restrictedZip3` to use a newer census); a non-US or non-numeric
+ *   postal code is removed. Geolocation extensions go with all non-allow-listed extensions.
+ * - (C) dates: every date, dateTime and Period boundary keeps its year only (`2019-03-04T10:00:00Z` → `2019`);
+ *   `instant` elements (which cannot be year-only) are removed. Ages over 89: when the patient is 90 or older at
+ *   `asOf` (default: now) or at death, `birthDate` is removed and the Patient gets the extension
+ *   {@link DEID_AGE_EXTENSION_URL} with `valueString: '90+'`.
+ * - (D–F) telephone, fax, email: every `telecom` element is removed.
+ * - (G–K) SSN, MRN, health plan beneficiary, account, certificate/licence numbers: every `identifier` element is
+ *   removed (Identifier is how FHIR carries them), as are `subscriberId`, `accountId` and `policyNumber`.
+ * - (L–M) vehicle and device identifiers and serial numbers: `udiCarrier`, `serialNumber`, `lotNumber`,
+ *   `distinctIdentifier` and DICOM `uid`s (replaced by keyed pseudonym OIDs `2.25.<n>`) .
+ * - (N–O) URLs and IP addresses: telecom and attachments are removed; AuditEvent `network` is removed; resource
+ *   ids, `fullUrl`s and references are replaced by pseudonyms (below); `Bundle.link`, `meta` (except
+ *   `meta.security`/`meta.profile`), `request` details and `response`s are removed.
+ * - (P–Q) biometrics and photos: `photo`, `presentedForm`, attachments (`attachment`, `valueAttachment`, `content`
+ *   of DocumentReference/Media) and `signature`s are removed.
+ * - (R) any other unique code or free text: the `text` narrative of every resource, `note`, `comment`,
+ *   `patientInstruction`, free-text `text` strings (CodeableConcept.text, Dosage.text, …; the codes stay) and every
+ *   extension that is not allow-listed (Synthea's mother's maiden name and birth place are dropped this way) are
+ *   removed. Allow-listed by default: US Core race, ethnicity and birth sex, data-absent-reason, and Synthea's
+ *   DALY/QALY ({@link DEID_DEFAULT_EXTENSIONS}; add yours with `keepExtensions`). A resource carrying a
+ *   `modifierExtension` that is not allow-listed is left out of the export (dropping a modifier would change its
+ *   meaning), and references to it lose their target. As a last net, any remaining string that looks like an
+ *   e-mail address, a phone number, an SSN, an IPv4 address or a URL is removed.
+ *
+ * **Pseudonyms**: each resource `Type/id` becomes `Type/<p>` where `p` is a UUID-shaped value (RFC 9562 version 8)
+ * made from HMAC-SHA256(key, "medseal/deid/v1\0" + "Type/id"). The same key maps the same source id to the same
+ * pseudonym (references stay consistent across all Bundles of one export); another key gives unrelated
+ * pseudonyms (unlinkable across exports). Use a fresh random 32-byte key per export and destroy it afterwards if
+ * re-identification must be impossible. Every `fullUrl` becomes `urn:uuid:<p>` and every reference that resolves
+ * inside the Bundle points at that `urn:uuid:`; others become relative `Type/<p>`.
+ *
+ * Not covered (document your own handling): identifiers hidden inside coded values or free-text strings in
+ * elements not listed above, ages written as Observation values, and quasi-identifiers (rare diagnoses, small
+ * cohorts): Safe Harbor also requires that the covered entity has no actual knowledge that the rest could identify
+ * the person.
+ * @module
+ */
+import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes'
+import { InvalidArgumentError, isBytes } from '@medseal/core'
+import { hmac } from '@noble/hashes/hmac.js'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { R4_COMMON, R4_ELEMENTS } from './_r4.generated.js'
+import { describeType, isObject } from './_util.js'
+import { FhirValidationError } from './errors.js'
+
+/** URL of the extension marking a patient aged 90 or over whose birth date was removed. */
+export const DEID_AGE_EXTENSION_URL = 'https://medseal.dev/fhir/StructureDefinition/deidentified-age-category'
+
+/**
+ * 3-digit ZIP prefixes whose areas had 20,000 people or fewer in the 2000 Census (HHS, "Guidance Regarding Methods
+ * for De-identification of PHI", §2.4): their postal codes become `000`.
+ */
+export const SAFE_HARBOR_RESTRICTED_ZIP3: readonly string[] = Object.freeze([
+  '036',
+  '059',
+  '063',
+  '102',
+  '203',
+  '556',
+  '692',
+  '790',
+  '821',
+  '823',
+  '830',
+  '831',
+  '878',
+  '879',
+  '884',
+  '890',
+  '893',
+])
+
+/** Extensions kept by default (they carry no identifier). */
+export const DEID_DEFAULT_EXTENSIONS: readonly string[] = Object.freeze([
+  'http://hl7.org/fhir/us/core/StructureDefinition/us-core-race',
+  'http://hl7.org/fhir/us/core/StructureDefinition/us-core-ethnicity',
+  'http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex',
+  'http://hl7.org/fhir/StructureDefinition/data-absent-reason',
+  'http://synthetichealth.github.io/synthea/disability-adjusted-life-years',
+  'http://synthetichealth.github.io/synthea/quality-adjusted-life-years',
+])
+
+/** Parameters of {@link deidentify}. */
+export type DeidentifyParameters = {
+  /** The per-export pseudonym key: at least 16 bytes (32 random bytes recommended). */
+  readonly key: Uint8Array
+  /** The date ages are computed at (default: now). */
+  readonly asOf?: Date
+  /** More extension URLs to keep (their content is still scrubbed). */
+  readonly keepExtensions?: readonly string[]
+  /** 3-digit ZIP prefixes whose postal codes become `000` (default {@link SAFE_HARBOR_RESTRICTED_ZIP3}). */
+  readonly restrictedZip3?: readonly string[]
+}
+
+/** Everything {@link deidentify} can throw. */
+export type DeidentifyErrorType = InvalidArgumentError | FhirValidationError
+
+/** Elements removed wherever they appear. */
+const REMOVE: ReadonlySet<string> = /* @__PURE__ */ new Set([
+  'name',
+  'alias',
+  'telecom',
+  'identifier',
+  'photo',
+  'presentedForm',
+  'attachment',
+  'valueAttachment',
+  'signature',
+  'note',
+  'comment',
+  'comments',
+  'patientInstruction',
+  'subscriberId',
+  'accountId',
+  'policyNumber',
+  'udiCarrier',
+  'serialNumber',
+  'lotNumber',
+  'distinctIdentifier',
+  'network',
+  'contact', // Organization.contact / Patient.contact: relatives' and contacts' details
+  'link', // Bundle.link URLs, Patient.link to other records
+  'response',
+  'implicitRules',
+])
+
+/** Keys whose values are codes or definitions: never treated as dates or free text. */
+const CODE_KEYS: ReadonlySet<string> = /* @__PURE__ */ new Set(['system', 'code', 'version', 'url', 'profile', 'unit'])
+
+const DATE_LIKE = /^\d{4}-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?$/
+const EMAIL = /[^\s@]+@[^\s@]+\.[A-Za-z]{2,}/
+const PHONE = /(\+?\d{1,3}[\s.-])?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}/
+const SSN = /\b\d{3}-\d{2}-\d{4}\b/
+const IPV4 = /\b(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\b/
+const URL_LIKE = /\b(https?|ftp):\/\//i
+
+const encoder = /* @__PURE__ */ new TextEncoder()
+const DOMAIN = 'medseal/deid/v1\0'
+
+type Ctx = {
+  readonly key: Uint8Array
+  readonly asOfYear: number
+  readonly asOf: Date
+  readonly extensions: ReadonlySet<string>
+  readonly restrictedZip3: ReadonlySet<string>
+  /** Source reference forms (fullUrl, Type/id, absolute URLs) → new urn:uuid of an entry in the Bundle. */
+  readonly resolved: Map<string, string>
+  /** Source references of entries left out of the export. */
+  readonly excluded: Set<string>
+  readonly cache: Map<string, string>
+}
+
+/** UUID-shaped pseudonym (RFC 9562 version 8, custom) of a source identity. */
+function pseudonym(ctx: Ctx, identity: string): string {
+  const cached = ctx.cache.get(identity)
+  if (cached) return cached
+  const mac = hmac(sha256, ctx.key, encoder.encode(DOMAIN + identity))
+  mac[6] = ((mac[6] as number) & 0x0f) | 0x80 // version 8
+  mac[8] = ((mac[8] as number) & 0x3f) | 0x80 // RFC 9562 variant
+  let hex = ''
+  for (let i = 0; i < 16; i++) hex += (mac[i] as number).toString(16).padStart(2, '0')
+  const out = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`
+  ctx.cache.set(identity, out)
+  return out
+}
+
+/** A pseudonym OID (`2.25.<128-bit integer>`, ITU-T X.667) for DICOM UIDs. */
+function pseudonymOid(ctx: Ctx, uid: string): string {
+  const hex = pseudonym(ctx, `uid:${uid}`).replaceAll('-', '')
+  return `2.25.${BigInt(`0x${hex}`).toString(10)}`
+}
+
+/** Splits `…/Type/id[/_history/v]` into `Type/id`, or undefined. */
+function typeAndId(ref: string): string | undefined {
+  const m = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/.exec(ref)
+  return m ? `${m[1]}/${m[2]}` : undefined
+}
+
+/** Rewrites a literal reference; `undefined` removes it. */
+function rewriteReference(ctx: Ctx, ref: string): string | undefined {
+  if (ref.startsWith('#')) return ref // contained: local to the resource
+  if (ctx.excluded.has(ref)) return undefined
+  const inBundle = ctx.resolved.get(ref)
+  if (inBundle) return inBundle
+  const q = ref.indexOf('?')
+  if (q > 0) return undefined // conditional references search by identifiers
+  if (ref.startsWith('urn:uuid:') || ref.startsWith('urn:oid:')) return `urn:uuid:${pseudonym(ctx, ref)}`
+  const ti = typeAndId(ref)
+  if (ti === undefined) return undefined
+  const resolved = ctx.resolved.get(ti)
+  if (resolved) return resolved
+  if (ctx.excluded.has(ti)) return undefined
+  return `${ti.slice(0, ti.indexOf('/'))}/${pseudonym(ctx, ti)}`
+}
+
+const INSTANT_ELEMENTS = /* @__PURE__ */ (() => {
+  const out = new Map<string, Set<string>>()
+  for (const [type, spec] of Object.entries(R4_ELEMENTS)) {
+    let full = spec
+    if (spec.startsWith('@')) {
+      const sp = spec.indexOf(' ')
+      full = `${R4_COMMON[sp === -1 ? spec.slice(1) : spec.slice(1, sp)] ?? ''}${sp === -1 ? '' : spec.slice(sp)}`
+    }
+    for (const part of full.split(' ')) {
+      const [name, types] = part.split(':') as [string, string]
+      const list = types.replace('*', '').split('|')
+      if (name.endsWith('[x]')) {
+        if (list.includes('instant'))
+          (out.get(type) ?? out.set(type, new Set()).get(type))?.add(`${name.slice(0, -3)}Instant`)
+      } else if (list.length === 1 && list[0] === 'instant')
+        (out.get(type) ?? out.set(type, new Set()).get(type))?.add(name)
+    }
+  }
+  return out
+})()
+
+function scrubAddress(ctx: Ctx, address: Record<string, unknown>): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = {}
+  for (const k of ['use', 'type', 'state', 'country'] as const)
+    if (typeof address[k] === 'string' && !looksIdentifying(address[k] as string)) out[k] = address[k]
+  const zip = address.postalCode
+  if (typeof zip === 'string') {
+    const country = typeof address.country === 'string' ? address.country.toUpperCase() : 'US'
+    const m = /^(\d{3})\d{2}(-\d{4})?$/.exec(zip.trim())
+    if (m && (country === 'US' || country === 'USA' || country === 'UNITED STATES'))
+      out.postalCode = ctx.restrictedZip3.has(m[1] as string) ? '000' : m[1]
+  }
+  return Object.keys(out).length > 0 ? out : undefined
+}
+
+function looksIdentifying(s: string): boolean {
+  return EMAIL.test(s) || PHONE.test(s) || SSN.test(s) || IPV4.test(s) || URL_LIKE.test(s)
+}
+
+function scrubExtensions(ctx: Ctx, list: unknown, nested: boolean): unknown[] | undefined {
+  if (!Array.isArray(list)) return undefined
+  const out: unknown[] = []
+  for (const ext of list) {
+    if (!isObject(ext) || typeof ext.url !== 'string') continue
+    // sub-extensions of an allow-listed extension have relative urls ('ombCategory', 'text')
+    if (!(ctx.extensions.has(ext.url) || (nested && !ext.url.includes(':')))) continue
+    const cleaned = scrubObject(ctx, ext, 'Extension', true)
+    if (cleaned !== undefined) out.push(cleaned)
+  }
+  return out.length > 0 ? out : undefined
+}
+
+/** Scrubs any value found at element `key` (not a resource). */
+function scrubValue(ctx: Ctx, value: unknown, key: string, inExtension: boolean): unknown {
+  if (Array.isArray(value)) {
+    const out: unknown[] = []
+    for (const v of value) {
+      const c = scrubValue(ctx, v, key, inExtension)
+      if (c !== undefined) out.push(c)
+    }
+    return out.length > 0 ? out : undefined
+  }
+  if (typeof value === 'string') {
+    if (CODE_KEYS.has(key)) return value
+    if (DATE_LIKE.test(value)) return value.slice(0, 4)
+    if (looksIdentifying(value)) return undefined
+    return value
+  }
+  if (!isObject(value)) return value
+  if (typeof value.resourceType === 'string') return scrubResource(ctx, value, false)
+  return scrubObject(ctx, value, key, inExtension)
+}
+
+function scrubObject(
+  ctx: Ctx,
+  obj: Record<string, unknown>,
+  key: string,
+  inExtension: boolean,
+): Record<string, unknown> | undefined {
+  if (key === 'address' || key === 'valueAddress') return scrubAddress(ctx, obj)
+  const isReference = typeof obj.reference === 'string' || (key !== 'coding' && 'display' in obj && !('code' in obj))
+  const out: Record<string, unknown> = {}
+  for (const k of Object.keys(obj)) {
+    const v = obj[k]
+    if (REMOVE.has(k)) continue
+    if (k === 'extension') {
+      const ext = scrubExtensions(ctx, v, inExtension || key === 'Extension')
+      if (ext) out.extension = ext
+      continue
+    }
+    if (k === 'modifierExtension') continue // only reached inside elements of kept resources: see scrubResource
+    if (k === 'text' && typeof v === 'string' && key !== 'Extension') continue // free text; codes stay
+    if (k === 'display' && isReference) continue
+    if (k === 'reference' && typeof v === 'string') {
+      const r = rewriteReference(ctx, v)
+      if (r !== undefined) out.reference = r
+      continue
+    }
+    if (k === 'uid' && typeof v === 'string') {
+      out.uid = pseudonymOid(ctx, v)
+      continue
+    }
+    if (k === 'data' && 'contentType' in obj) continue // attachment content
+    if (k === 'url' && key !== 'Extension' && !inExtension) continue // attachment, endpoint and other URLs
+    const c = scrubValue(ctx, v, k, inExtension)
+    if (c !== undefined) out[k] = c
+  }
+  // a Reference left without a target is dropped
+  if (isReference && out.reference === undefined && typeof obj.reference === 'string') return undefined
+  return Object.keys(out).length > 0 ? out : undefined
+}
+
+function ageAt(birthDate: string, at: Date): number | undefined {
+  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?/.exec(birthDate)
+  if (!m) return undefined
+  const y = Number(m[1])
+  const mo = m[2] ? Number(m[2]) : 1
+  const d = m[3] ? Number(m[3]) : 1
+  let age = at.getUTCFullYear() - y
+  if (at.getUTCMonth() + 1 < mo || (at.getUTCMonth() + 1 === mo && at.getUTCDate() < d)) age--
+  return age
+}
+
+function scrubResource(ctx: Ctx, resource: Record<string, unknown>, topLevel: boolean): Record<string, unknown> {
+  const type = resource.resourceType as string
+  const instants = INSTANT_ELEMENTS.get(type)
+  const out: Record<string, unknown> = { resourceType: type }
+  for (const k of Object.keys(resource)) {
+    const v = resource[k]
+    if (k === 'resourceType') continue
+    if (k === 'id') {
+      if (typeof v === 'string') out.id = topLevel ? pseudonym(ctx, `${type}/${v}`) : v // contained ids are local
+      continue
+    }
+    if (k === 'text' || k === 'modifierExtension' || k === 'entry') continue
+    if (k === 'meta') {
+      if (isObject(v)) {
+        const meta: Record<string, unknown> = {}
+        if (Array.isArray(v.security)) meta.security = scrubValue(ctx, v.security, 'security', false)
+        if (Array.isArray(v.profile)) meta.profile = v.profile.filter((p) => typeof p === 'string')
+        for (const mk of Object.keys(meta)) if (meta[mk] === undefined) delete meta[mk]
+        if (Object.keys(meta).length > 0) out.meta = meta
+      }
+      continue
+    }
+    if (REMOVE.has(k) || (k.startsWith('_') && REMOVE.has(k.slice(1)))) continue
+    if (instants?.has(k) || (k.startsWith('_') && instants?.has(k.slice(1)))) continue
+    if (type === 'DocumentReference' && k === 'content') continue
+    if (type === 'Media' && k === 'content') continue
+    if (type === 'Binary' && (k === 'data' || k === 'securityContext')) continue
+    if (k === 'extension') {
+      const ext = scrubExtensions(ctx, v, false)
+      if (ext) out.extension = ext
+      continue
+    }
+    if (k === 'contained' && Array.isArray(v)) {
+      const kept = v.filter((c) => isObject(c) && typeof c.resourceType === 'string' && !hasUnknownModifier(ctx, c))
+      const scrubbed = kept.map((c) => scrubResource(ctx, c as Record<string, unknown>, false))
+      if (scrubbed.length > 0) out.contained = scrubbed
+      continue
+    }
+    const c = scrubValue(ctx, v, k, false)
+    if (c !== undefined) out[k] = c
+  }
+  if (type === 'Patient') {
+    const birthDate = resource.birthDate
+    const deceased = typeof resource.deceasedDateTime === 'string' ? new Date(resource.deceasedDateTime) : undefined
+    const at = deceased && !Number.isNaN(deceased.getTime()) && deceased < ctx.asOf ? deceased : ctx.asOf
+    const age = typeof birthDate === 'string' ? ageAt(birthDate, at) : undefined
+    if (age !== undefined && age >= 90) {
+      delete out.birthDate
+      delete out._birthDate
+      const ext = (out.extension as unknown[] | undefined) ?? []
+      out.extension = [...ext, { url: DEID_AGE_EXTENSION_URL, valueString: '90+' }]
+    }
+  }
+  return out
+}
+
+function hasUnknownModifier(ctx: Ctx, resource: Record<string, unknown>): boolean {
+  const mods = resource.modifierExtension
+  if (!Array.isArray(mods) || mods.length === 0) return false
+  return mods.some((m) => !isObject(m) || typeof m.url !== 'string' || !ctx.extensions.has(m.url))
+}
+
+function readParams(params: DeidentifyParameters): Ctx {
+  if (!isObject(params))
+    throw new InvalidArgumentError('INVALID_TYPE', 'deidentify parameters must be an object.', {
+      metaMessages: [`Received ${describeType(params)}.`],
+    })
+  const { key, asOf = new Date(), keepExtensions = [], restrictedZip3 = SAFE_HARBOR_RESTRICTED_ZIP3 } = params
+  if (!isBytes(key))
+    throw new InvalidArgumentError('INVALID_TYPE', 'key must be a Uint8Array.', {
+      metaMessages: [`Received ${describeType(key)}.`],
+    })
+  if (key.length < 16)
+    throw new InvalidArgumentError('INVALID_LENGTH', 'key must be at least 16 bytes (32 random bytes recommended).', {
+      metaMessages: [`Received ${key.length} bytes.`],
+    })
+  if (!(asOf instanceof Date) || Number.isNaN(asOf.getTime()))
+    throw new InvalidArgumentError('INVALID_TYPE', 'asOf must be a valid Date.')
+  if (!Array.isArray(keepExtensions) || !keepExtensions.every((u) => typeof u === 'string'))
+    throw new InvalidArgumentError('INVALID_TYPE', 'keepExtensions must be an array of URLs.')
+  if (!Array.isArray(restrictedZip3) || !restrictedZip3.every((z) => typeof z === 'string' && /^\d{3}$/.test(z)))
+    throw new InvalidArgumentError('INVALID_TYPE', 'restrictedZip3 must be an array of 3-digit strings.')
+  return {
+    key: Uint8Array.from(key),
+    asOf,
+    asOfYear: asOf.getUTCFullYear(),
+    extensions: new Set([...DEID_DEFAULT_EXTENSIONS, ...keepExtensions]),
+    restrictedZip3: new Set(restrictedZip3),
+    resolved: new Map(),
+    excluded: new Set(),
+    cache: new Map(),
+  }
+}
+
+/**
+ * De-identifies a FHIR R4 Bundle by HIPAA Safe Harbor, replacing ids and references with keyed pseudonyms (see
+ * the module docs for exactly what is removed, generalized or kept). Returns a new Bundle; never modifies `bundle`.
+ *
+ * @param bundle - a FHIR R4 Bundle (any type: collection, searchset, transaction, document, …)
+ * @param params - `key` (per-export secret, ≥ 16 bytes), `asOf` (date ages are computed at; default now),
+ *   `keepExtensions`, `restrictedZip3`
+ * @returns the de-identified Bundle (`type` kept; transaction `request`s reduced to method and type)
+ * @throws {@link InvalidArgumentError} `INVALID_TYPE` / `INVALID_LENGTH` for bad parameters
+ * @throws {@link FhirValidationError} `INVALID_FHIR` when `bundle` is not a Bundle
+ * @example
+ * ```ts
+ * import { randomBytes } from '@medseal/core'
+ * import { deidentify } from '@medseal/fhir'
+ * const key = randomBytes(32) // one per export; destroy it to make the pseudonyms irreversible
+ * const research = deidentify(bundle, { key })
+ * ```
+ */
+export function deidentify(bundle: Bundle | Record<string, unknown>, params: DeidentifyParameters): Bundle {
+  const ctx = readParams(params)
+  if (!isObject(bundle) || bundle.resourceType !== 'Bundle')
+    throw new FhirValidationError('deidentify expects a FHIR Bundle.', {
+      resourceType: 'OperationOutcome',
+      issue: [{ severity: 'error', code: 'structure', diagnostics: 'Not a Bundle.', expression: ['$this'] }],
+    })
+  const entries = Array.isArray(bundle.entry) ? (bundle.entry as unknown[]) : []
+  // pass 1: every form by which an entry can be referenced → its new urn:uuid
+  const kept: { entry: Record<string, unknown>; resource: Record<string, unknown>; fullUrl: string }[] = []
+  for (const entry of entries) {
+    if (!isObject(entry) || !isObject(entry.resource) || typeof entry.resource.resourceType !== 'string') continue
+    const resource = entry.resource
+    const type = resource.resourceType as string
+    const id = typeof resource.id === 'string' ? resource.id : undefined
+    const forms: string[] = []
+    if (typeof entry.fullUrl === 'string') forms.push(entry.fullUrl)
+    if (id) forms.push(`${type}/${id}`)
+    if (typeof entry.fullUrl === 'string') {
+      const ti = typeAndId(entry.fullUrl)
+      if (ti) forms.push(ti)
+    }
+    if (hasUnknownModifier(ctx, resource)) {
+      for (const f of forms) ctx.excluded.add(f)
+      continue
+    }
+    const identity = id ? `${type}/${id}` : (forms[0] ?? `${type}#${kept.length}`)
+    const fullUrl = `urn:uuid:${pseudonym(ctx, identity)}`
+    for (const f of forms) ctx.resolved.set(f, fullUrl)
+    kept.push({ entry, resource, fullUrl })
+  }
+  // pass 2: scrub
+  const outEntries: BundleEntry[] = []
+  for (const { entry, resource, fullUrl } of kept) {
+    const scrubbed = scrubResource(ctx, resource, true)
+    // the resource id and the fullUrl carry the same pseudonym
+    if (scrubbed.id !== undefined || resource.id === undefined) scrubbed.id = fullUrl.slice('urn:uuid:'.length)
+    const out: BundleEntry = { fullUrl, resource: scrubbed as unknown as Resource }
+    if (isObject(entry.search)) {
+      const search: Record<string, unknown> = {}
+      if (typeof entry.search.mode === 'string') search.mode = entry.search.mode
+      if (typeof entry.search.score === 'number') search.score = entry.search.score
+      if (Object.keys(search).length > 0) out.search = search as NonNullable<BundleEntry['search']>
+    }
+    if (isObject(entry.request) && typeof entry.request.method === 'string') {
+      const method = entry.request.method
+      out.request = {
+        method: method as NonNullable<BundleEntry['request']>['method'],
+        url: method === 'POST' ? (scrubbed.resourceType as string) : `${scrubbed.resourceType}/${scrubbed.id}`,
+      }
+    }
+    outEntries.push(out)
+  }
+  const result: Record<string, unknown> = { resourceType: 'Bundle' }
+  if (typeof bundle.id === 'string') result.id = pseudonym(ctx, `Bundle/${bundle.id}`)
+  const meta = scrubResource(ctx, { resourceType: 'Bundle', meta: bundle.meta }, false).meta
+  if (meta) result.meta = meta
+  if (typeof bundle.type === 'string') result.type = bundle.type
+  if (typeof bundle.total === 'number') result.total = outEntries.length
+  result.entry = outEntries
+  return result as unknown as Bundle
+}

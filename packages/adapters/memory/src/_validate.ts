@@ -25,8 +25,6 @@ import {
 } from '@medseal/core'
 
 const HEX32 = /^0x[0-9a-fA-F]{64}$/
-const ADDRESS = /^0x[0-9a-fA-F]{40}$/
-const SIGNATURE = /^0x[0-9a-fA-F]{130}$/
 
 /** `typeof value === 'object'`, not null, not an array. @internal */
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -51,16 +49,6 @@ export function assertHex32(value: unknown, name: string): Hex {
   throw new InvalidArgumentError('INVALID_ARGUMENT', `${name} must be a 0x-prefixed 32-byte hex string.`, {
     metaMessages: [`Received a string of ${value.length} characters.`],
   })
-}
-
-/** Is `value` a `0x`-prefixed 20-byte hex address (any case)? @internal */
-export function isAddress(value: unknown): value is Hex {
-  return typeof value === 'string' && ADDRESS.test(value)
-}
-
-/** Is `value` a `0x`-prefixed 65-byte hex signature? @internal */
-export function isSignatureHex(value: unknown): value is Hex {
-  return typeof value === 'string' && SIGNATURE.test(value)
 }
 
 /** Case-insensitive equality of two hex strings. @internal */

@@ -266,6 +266,50 @@ describe('createMemoryLedger', () => {
   })
 })
 
+describe('createMemoryLedger listing', () => {
+  const parties = [patient, clinician, operator]
+  fcTest.prop(
+    [
+      fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 })), { maxLength: 14 }),
+      fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
+      fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
+      fc.integer({ min: 1, max: 5 }),
+    ],
+    { numRuns: 25 },
+  )('paging any filter returns exactly the matching consents, in registration order', async (pairs, gr, ge, limit) => {
+    const ledger = createMemoryLedger({ now: () => T0 })
+    const registered: { id: string; grantor: number; grantee: number }[] = []
+    for (const [n, [a, b]] of pairs.entries()) {
+      if (a === b) continue
+      const c = consentOf(1000 + n, { grantor: parties[a]!.address, grantee: parties[b]!.address })
+      await ledger.registerConsent(signConsent(parties[a]!, ledger.domain, c))
+      registered.push({ id: c.id, grantor: a, grantee: b })
+    }
+    const expected = registered
+      .filter((r) => (gr === undefined || r.grantor === gr) && (ge === undefined || r.grantee === ge))
+      .map((r) => r.id)
+    const got: string[] = []
+    let cursor: string | undefined
+    let pages = 0
+    do {
+      const page: Awaited<ReturnType<LedgerAdapter['listConsents']>> = await ledger.listConsents({
+        limit,
+        ...(gr === undefined ? {} : { grantor: parties[gr]!.address }),
+        ...(ge === undefined ? {} : { grantee: parties[ge]!.address }),
+        ...(cursor === undefined ? {} : { cursor }),
+      })
+      expect(page.items.length).toBeLessThanOrEqual(limit)
+      // a page is full whenever a cursor follows it
+      if (page.cursor !== undefined) expect(page.items).toHaveLength(limit)
+      got.push(...page.items.map((r) => r.consent.id))
+      cursor = page.cursor
+      pages++
+    } while (cursor !== undefined)
+    expect(got).toEqual(expected)
+    expect(pages).toBe(Math.max(1, Math.ceil(expected.length / limit)))
+  })
+})
+
 describe('createMemoryLedger with a store', () => {
   async function populate(ledger: LedgerAdapter) {
     await ledger.anchorRoot({ root: rootOf(1), treeSize: 3, kind: 'records' })

@@ -126,9 +126,12 @@ export function createMemoryLedger(params: CreateMemoryLedgerParameters = {}): C
   const anchors = new Map<string, AnchorRecord>()
   const consents = new Map<string, StoredConsent>()
   const consentOrder: string[] = []
+  /** Positions in `consentOrder` (ascending) by lower-case grantor / grantee address, for filtered listing. */
+  const byGrantor = new Map<string, number[]>()
+  const byGrantee = new Map<string, number[]>()
   const tombstones = new Map<string, TombstoneRecord>()
   const logs = new Map<string, StoredLog>()
-  /** Encoded entries, for snapshots. */
+  /** Encoded entries, for snapshots (kept only when there is a store). */
   const journal: string[] = []
   let seq = 0
   let lastTimestamp = 0
@@ -162,6 +165,8 @@ export function createMemoryLedger(params: CreateMemoryLedgerParameters = {}): C
         const key = entry.record.consent.id.toLowerCase()
         const { ref, ...signed } = entry.record
         consents.set(key, { signed, contentKey: consentContentKey(signed.consent), ref })
+        indexPosition(byGrantor, signed.consent.grantor, consentOrder.length)
+        indexPosition(byGrantee, signed.consent.grantee, consentOrder.length)
         consentOrder.push(key)
         break
       }
@@ -196,8 +201,8 @@ export function createMemoryLedger(params: CreateMemoryLedgerParameters = {}): C
 
   /** Persists (when a store is set), then applies: a failed persist leaves the state untouched. */
   const commit = (entry: Entry): void => {
-    const encoded = encodeEntry(entry)
     if (store) {
+      const encoded = encodeEntry(entry)
       try {
         store.write(encodeSnapshot(ledgerId, [...journal, encoded]))
       } catch (cause) {
@@ -205,8 +210,8 @@ export function createMemoryLedger(params: CreateMemoryLedgerParameters = {}): C
         if (isSdkError(cause)) throw cause
         throw new LedgerError('LEDGER_WRITE_FAILED', 'The memory ledger could not persist the write.', { cause })
       }
+      journal.push(encoded)
     }
-    journal.push(encoded)
     apply(entry)
   }
 
@@ -395,25 +400,41 @@ export function createMemoryLedger(params: CreateMemoryLedgerParameters = {}): C
         throw new InvalidArgumentError('OUT_OF_RANGE', `limit must be an integer from 1 to ${MAX_LIMIT}.`)
       const grantor = p.grantor === undefined ? undefined : assertAddress(p.grantor, 'grantor')
       const grantee = p.grantee === undefined ? undefined : assertAddress(p.grantee, 'grantee')
-      let i = p.cursor === undefined ? 0 : decodeCursor(p.cursor)
+      const from = p.cursor === undefined ? 0 : decodeCursor(p.cursor)
+      // candidate positions, ascending: all consents, or the smaller of the matching address indexes
+      const grantorPositions = grantor === undefined ? undefined : (byGrantor.get(grantor) ?? [])
+      const granteePositions = grantee === undefined ? undefined : (byGrantee.get(grantee) ?? [])
+      const candidates =
+        grantorPositions && granteePositions
+          ? grantorPositions.length <= granteePositions.length
+            ? grantorPositions
+            : granteePositions
+          : (grantorPositions ?? granteePositions)
+      const matches = (position: number) => {
+        const c = consents.get(consentOrder[position]!)!.signed.consent
+        return (
+          (grantor === undefined || c.grantor.toLowerCase() === grantor) &&
+          (grantee === undefined || c.grantee.toLowerCase() === grantee)
+        )
+      }
       const items: ConsentRecord[] = []
-      for (; i < consentOrder.length && items.length < limit; i++) {
-        const stored = consents.get(consentOrder[i]!)!
-        const c = stored.signed.consent
-        if (grantor !== undefined && c.grantor.toLowerCase() !== grantor) continue
-        if (grantee !== undefined && c.grantee.toLowerCase() !== grantee) continue
-        items.push(toConsentRecord(stored))
+      let next: number | undefined
+      const visit = (position: number): boolean => {
+        if (!matches(position)) return true
+        if (items.length === limit) {
+          next = position
+          return false
+        }
+        items.push(toConsentRecord(consents.get(consentOrder[position]!)!))
+        return true
       }
-      // more items may follow only if we stopped early; skip a trailing cursor when nothing after it matches
-      let more = false
-      for (let j = i; j < consentOrder.length; j++) {
-        const c = consents.get(consentOrder[j]!)!.signed.consent
-        if (grantor !== undefined && c.grantor.toLowerCase() !== grantor) continue
-        if (grantee !== undefined && c.grantee.toLowerCase() !== grantee) continue
-        more = true
-        break
+      if (candidates === undefined) {
+        for (let i = from; i < consentOrder.length; i++) if (!visit(i)) break
+      } else {
+        for (let k = lowerBound(candidates, from); k < candidates.length; k++) if (!visit(candidates[k]!)) break
       }
-      const page: ListConsentsReturnType = more ? { items, cursor: encodeCursor(i) } : { items }
+      // a cursor only when another matching consent exists, so the last page has none
+      const page: ListConsentsReturnType = next === undefined ? { items } : { items, cursor: encodeCursor(next) }
       return page
     },
 
@@ -456,4 +477,23 @@ function assertAddress(value: unknown, name: string): string {
     typeof value === 'string' ? 'INVALID_ARGUMENT' : 'INVALID_TYPE',
     `${name} must be a 0x-prefixed 20-byte hex address.`,
   )
+}
+
+function indexPosition(index: Map<string, number[]>, address: string, position: number): void {
+  const key = address.toLowerCase()
+  const positions = index.get(key)
+  if (positions) positions.push(position)
+  else index.set(key, [position])
+}
+
+/** The first index in ascending `positions` whose value is >= `from`. */
+function lowerBound(positions: readonly number[], from: number): number {
+  let lo = 0
+  let hi = positions.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (positions[mid]! < from) lo = mid + 1
+    else hi = mid
+  }
+  return lo
 }

@@ -397,6 +397,26 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
         }
       })
 
+      it('treats addresses and ids case-insensitively: the same grant in lower case is the same consent', async () => {
+        const c = await makeConsent(patient, clinician)
+        const lower: Consent = {
+          ...c,
+          id: c.id.toUpperCase().replace('0X', '0x') as Hex,
+          grantor: patient.address.toLowerCase() as Hex,
+          grantee: clinician.address.toLowerCase() as Hex,
+        }
+        const first = await ledger.registerConsent(signed(patient, lower))
+        expect(first.consent.grantor.toLowerCase()).toBe(patient.address.toLowerCase())
+        const again = await ledger.registerConsent(signed(patient, c))
+        expectSameRef(first.ref, again.ref)
+        const listed = await ledger.listConsents({ grantor: patient.address, grantee: clinician.address })
+        expect(listed.items.map((r) => r.ref)).toEqual([first.ref])
+        const rev = await ledger.revokeConsent(
+          signRevocation(patient, ledger.domain, { consentId: c.id.toLowerCase() as Hex, grantor: lower.grantor }),
+        )
+        expect((await ledger.getConsent(c.id))?.revocation?.ref).toEqual(rev.ref)
+      })
+
       it('returns undefined for an unknown consent id', async () => {
         expect(await ledger.getConsent(randomHex32())).toBeUndefined()
         await registered(patient, clinician)
@@ -966,6 +986,19 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
         // registration order is the order of the consents' ledger references
         for (let i = 1; i < listed.length; i++)
           expect(listed[i]!.ref.block).toBeGreaterThanOrEqual(listed[i - 1]!.ref.block)
+      })
+
+      it('parallel tombstones and tree heads of many logs all land, each exactly once', async () => {
+        const commitments = Array.from({ length: concurrency }, randomHex32)
+        const logIds = Array.from({ length: concurrency }, randomHex32)
+        const [stones, heads] = await Promise.all([
+          Promise.all(commitments.map((c) => ledger.recordTombstone(tombstone(patient, c)))),
+          Promise.all(logIds.map((logId, i) => ledger.recordTreeHead(head(operator, { logId, treeSize: i + 1 })))),
+        ])
+        for (const [i, c] of commitments.entries()) expect((await ledger.getTombstone(c))?.ref).toEqual(stones[i]!.ref)
+        for (const [i, logId] of logIds.entries()) expect((await ledger.getTreeHead(logId))?.ref).toEqual(heads[i]!.ref)
+        const txs = [...stones, ...heads].map((x) => x.ref.tx)
+        expect(new Set(txs).size).toBe(txs.length)
       })
 
       it('parallel identical writes land once and all return the same record', async () => {

@@ -22,5 +22,13 @@ export {
   SAFE_HARBOR_RESTRICTED_ZIP3,
 } from './deidentify.js'
 export { FhirValidationError } from './errors.js'
+export type {
+  BundleReferenceEdge,
+  SealBundleErrorType,
+  SealBundleParameters,
+  SealBundleReturnType,
+  SealedBundleEntry,
+} from './sealBundle.js'
+export { SEALABLE_BUNDLE_TYPES, sealBundle } from './sealBundle.js'
 export type { AssertValidResourceErrorType, ValidateResourceOptions } from './validateResource.js'
 export { assertValidResource, isValidOutcome, validateResource } from './validateResource.js'

@@ -280,9 +280,6 @@ export { grantConsent } from './consent/grantConsent.js'
 export { isPurposeOfUse, PURPOSE_OF_USE_CODES } from './consent/purposeOfUse.js'
 export type { RevokeConsentErrorType, RevokeConsentParameters } from './consent/revokeConsent.js'
 export { revokeConsent } from './consent/revokeConsent.js'
-export type { VerifyConsentErrorType } from './consent/verifyConsent.js'
-export { createConsentToken, verifyConsent } from './consent/verifyConsent.js'
-
 // --- break-glass ---
 export type {
   AuthorizeEmergencyRequest,
@@ -317,5 +314,35 @@ export {
   verifyEmergencyPolicy,
 } from './breakGlass/emergencyPolicy.js'
 // --- custodian and key release ---
-
+export type {
+  CreateCustodianParameters,
+  Custodian,
+  CustodianErrorType,
+  DepositParameters,
+  ReleaseKeyReturnType,
+} from './custodian/createCustodian.js'
+export { createCustodian } from './custodian/createCustodian.js'
+export type { CustodianEntry, CustodianRelease, CustodianStore } from './custodian/custodianStore.js'
+export { createMemoryCustodianStore } from './custodian/custodianStore.js'
+export type {
+  CreateKeyRequestParameters,
+  KeyRequest,
+  KeyRequestErrorType,
+  SignedKeyRequest,
+} from './custodian/keyRequest.js'
+export { createKeyRequest, keyRequestTypes, verifyKeyRequest } from './custodian/keyRequest.js'
+export type {
+  ShareableRecord,
+  ShareRecordsErrorType,
+  ShareRecordsParameters,
+  ShareRecordsReturnType,
+} from './custodian/shareRecords.js'
+export { shareRecords } from './custodian/shareRecords.js'
 // --- erasure ---
+export type {
+  ShredRecordDependencies,
+  ShredRecordErrorType,
+  ShredRecordParameters,
+  ShredRecordReturnType,
+} from './erasure/shredRecord.js'
+export { openUnlessShredded, shredRecord } from './erasure/shredRecord.js'

@@ -1,0 +1,246 @@
+import allergyText from '@vectors/fhir/examples/AllergyIntolerance-example.json?raw'
+import conditionText from '@vectors/fhir/examples/Condition-example.json?raw'
+import bpText from '@vectors/fhir/examples/Observation-body-temperature.json?raw'
+import { describe, expect, it } from 'vitest'
+import { createAccessLog } from '../accessLog/createAccessLog.js'
+import type { AccessLogStore } from '../accessLog/store.js'
+import { createMemoryAccessLogStore } from '../accessLog/store.js'
+import { bytesToHex0x } from '../bytes/index.js'
+import { clockedLedger } from '../consent/_testLedger.js'
+import { grantConsent } from '../consent/grantConsent.js'
+import { revokeConsent } from '../consent/revokeConsent.js'
+import { open } from '../envelope/open.js'
+import { seal } from '../envelope/seal.js'
+import { ConsentError } from '../errors/base.js'
+import { createParty } from '../identity/createParty.js'
+import type { Party } from '../identity/types.js'
+import type { Hex } from '../types.js'
+import { createCustodian } from './createCustodian.js'
+import { createMemoryCustodianStore } from './custodianStore.js'
+import { createKeyRequest, verifyKeyRequest } from './keyRequest.js'
+import { shareRecords } from './shareRecords.js'
+
+const allergy = JSON.parse(allergyText) as Record<string, unknown>
+const condition = JSON.parse(conditionText) as Record<string, unknown>
+const bp = JSON.parse(bpText) as Record<string, unknown>
+
+const psychNote = {
+  resourceType: 'Observation',
+  status: 'final',
+  meta: { security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'PSY' }] },
+  code: { text: 'Mood assessment' },
+}
+
+/** An access-log store that fails while `failing` is set (the log itself is real). */
+function switchableStore(): { store: AccessLogStore; state: { failing: boolean } } {
+  const inner = createMemoryAccessLogStore()
+  const state = { failing: false }
+  return {
+    state,
+    store: {
+      size: inner.size,
+      get: inner.get,
+      append: async (entry) => {
+        if (state.failing) throw new Error('disk full')
+        return inner.append(entry)
+      },
+    },
+  }
+}
+
+async function setup() {
+  const { ledger, clock } = clockedLedger('custodian')
+  const [patient, doctor, nurse, vendor] = [0, 1, 2, 3].map(() => createParty()) as [Party, Party, Party, Party]
+  const logStore = switchableStore()
+  const log = await createAccessLog({ operator: vendor, ledger, name: 'access', store: logStore.store })
+  const store = createMemoryCustodianStore()
+  const custodian = createCustodian({ party: vendor, ledger, log, store })
+  const sealed = await Promise.all(
+    [bp, condition, psychNote, allergy].map((r) => seal(r, { recipients: [patient, custodian.identity] })),
+  )
+  for (const s of sealed) await custodian.deposit({ envelope: s.envelope, commitment: s.commitment, owner: patient })
+  const [obs, cond, psy] = sealed.map((s) => ({ ...s, id: bytesToHex0x(s.commitment) })) as [
+    (typeof sealed)[0] & { id: Hex },
+    (typeof sealed)[0] & { id: Hex },
+    (typeof sealed)[0] & { id: Hex },
+  ]
+  const { token } = await grantConsent(ledger, {
+    party: patient,
+    grantee: doctor,
+    resourceTypes: ['Observation'],
+    exclude: ['PSY'],
+    actions: ['read'],
+    purposes: ['TREAT'],
+    durationSeconds: 3600,
+  })
+  const ask = async (
+    who: Party,
+    commitment: Hex,
+    over: { purpose?: string; consentId?: Hex; issuedAt?: number } = {},
+  ) =>
+    createKeyRequest(who, ledger.domain, {
+      consentId: over.consentId ?? token.consent.id,
+      commitment,
+      action: 'read',
+      purpose: over.purpose ?? 'TREAT',
+      issuedAt: over.issuedAt ?? (await ledger.getTime()),
+    })
+  return { ledger, clock, patient, doctor, nurse, vendor, log, logStore, store, custodian, obs, cond, psy, token, ask }
+}
+
+describe('custodian', () => {
+  it('indexes records from their sealed content', async () => {
+    const s = await setup()
+    expect(await s.custodian.getEntry(s.obs.id)).toMatchObject({
+      resourceType: 'Observation',
+      labels: [],
+      owner: s.patient.address,
+    })
+    expect((await s.custodian.getEntry(s.psy.id))?.labels).toEqual(['PSY'])
+    await expect(
+      s.custodian.deposit({ envelope: s.obs.envelope, commitment: s.cond.id, owner: s.patient }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+    const notMine = await seal(bp, { recipients: [s.patient] })
+    await expect(
+      s.custodian.deposit({ envelope: notMine.envelope, commitment: notMine.commitment, owner: s.patient }),
+    ).rejects.toMatchObject({ code: 'NOT_A_RECIPIENT' })
+  })
+
+  it('releases a wrap only after authorize said yes and the permit is logged', async () => {
+    const s = await setup()
+    const { envelope, decision } = await s.custodian.releaseKey(await s.ask(s.doctor, s.obs.id))
+    expect(decision).toMatchObject({ allowed: true, reason: 'PERMITTED' })
+    expect(envelope.recipients).toHaveLength(1) // the doctor's wrap only
+    const { value } = await open(envelope, s.doctor)
+    expect(value).toEqual(bp)
+    expect(s.log.size).toBe(1)
+    expect(await s.log.getEvent(0)).toMatchObject({
+      actor: s.doctor.address.toLowerCase(),
+      action: 'read',
+      commitment: s.obs.id,
+      purpose: 'TREAT',
+      consentId: s.token.consent.id,
+      outcome: 'permit',
+    })
+    expect(await s.store.listReleases(s.token.consent.id)).toHaveLength(1)
+  })
+
+  it('logs denials too, and throws the decision’s code', async () => {
+    const s = await setup()
+    const cases: [() => Promise<unknown>, string][] = [
+      [async () => s.custodian.releaseKey(await s.ask(s.doctor, s.cond.id)), 'CONSENT_SCOPE'],
+      [async () => s.custodian.releaseKey(await s.ask(s.doctor, s.psy.id)), 'CONSENT_EXCLUDED'],
+      [async () => s.custodian.releaseKey(await s.ask(s.doctor, s.obs.id, { purpose: 'HPAYMT' })), 'CONSENT_PURPOSE'],
+      // the nurse signs her own request under the doctor's consent: the signature names her, not the doctor
+      [async () => s.custodian.releaseKey(await s.ask(s.nurse, s.obs.id)), 'CONSENT_GRANTEE'],
+      [
+        async () => s.custodian.releaseKey(await s.ask(s.doctor, s.obs.id, { issuedAt: s.clock.now - 3600 })),
+        'ACCESS_DENIED',
+      ],
+      [async () => s.custodian.releaseKey(await s.ask(s.doctor, `0x${'42'.repeat(32)}`)), 'ACCESS_DENIED'],
+    ]
+    for (const [run, code] of cases) await expect(run()).rejects.toMatchObject({ name: 'ConsentError', code })
+    const events = await Promise.all(Array.from({ length: s.log.size }, (_, i) => s.log.getEvent(i)))
+    expect(events.map((e) => [e.outcome, e.reason])).toEqual(cases.map(([, code]) => ['deny', code]))
+    expect(await s.store.listReleases(s.token.consent.id)).toHaveLength(0)
+  })
+
+  it('releases nothing when the access log cannot be written (LOG_APPEND_FAILED)', async () => {
+    const s = await setup()
+    s.logStore.state.failing = true
+    await expect(s.custodian.releaseKey(await s.ask(s.doctor, s.obs.id))).rejects.toMatchObject({
+      code: 'LOG_APPEND_FAILED',
+    })
+    expect(s.log.size).toBe(0)
+    expect(await s.store.listReleases(s.token.consent.id)).toHaveLength(0)
+    s.logStore.state.failing = false
+    await expect(s.custodian.releaseKey(await s.ask(s.doctor, s.obs.id))).resolves.toBeDefined()
+  })
+
+  it('refuses a forged key request signature', async () => {
+    const s = await setup()
+    const req = await s.ask(s.doctor, s.obs.id)
+    const forged = { ...req, request: { ...req.request, encryptionKey: bytesToHex0x(s.nurse.encryptionPublicKey) } }
+    // the signature now recovers to some other address, which is not the grantee
+    await expect(s.custodian.releaseKey(forged)).rejects.toBeInstanceOf(ConsentError)
+    expect(verifyKeyRequest(s.ledger.domain, req).requester).toBe(s.doctor.address)
+    await expect(s.custodian.releaseKey({ ...req, signature: '0x00' as Hex })).rejects.toMatchObject({
+      code: 'CONSENT_SIGNATURE_INVALID',
+    })
+  })
+
+  it('after revocation: purges the grantee’s releases and refuses with CONSENT_REVOKED', async () => {
+    const s = await setup()
+    await s.custodian.releaseKey(await s.ask(s.doctor, s.obs.id))
+    await expect(s.custodian.purgeConsent(s.token.consent.id)).rejects.toMatchObject({ code: 'ACCESS_DENIED' })
+    await revokeConsent(s.ledger, { party: s.patient, consentId: s.token.consent.id })
+    expect(await s.custodian.purgeConsent(s.token.consent.id)).toEqual({ releases: 1 })
+    expect(await s.store.listReleases(s.token.consent.id)).toHaveLength(0)
+    await expect(s.custodian.releaseKey(await s.ask(s.doctor, s.obs.id))).rejects.toMatchObject({
+      code: 'CONSENT_REVOKED',
+    })
+  })
+
+  it('a new version must come with a fresh data key', async () => {
+    const s = await setup()
+    const fixed = (n: number) => new Uint8Array(n).fill(9)
+    const v1 = await seal(bp, { recipients: [s.patient, s.custodian.identity], randomBytes: fixed })
+    await s.custodian.deposit({ envelope: v1.envelope, commitment: v1.commitment, owner: s.patient })
+    const sameKey = await seal(
+      { ...bp, status: 'amended' },
+      { recipients: [s.patient, s.custodian.identity], randomBytes: fixed },
+    )
+    await expect(
+      s.custodian.updateRecord({
+        previous: v1.commitment,
+        envelope: sameKey.envelope,
+        commitment: sameKey.commitment,
+        owner: s.patient,
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+    const v2 = await seal({ ...bp, status: 'amended' }, { recipients: [s.patient, s.custodian.identity] })
+    await s.custodian.updateRecord({
+      previous: v1.commitment,
+      envelope: v2.envelope,
+      commitment: v2.commitment,
+      owner: s.patient,
+    })
+    expect((await s.custodian.getEntry(v1.commitment))?.supersededBy).toBe(bytesToHex0x(v2.commitment))
+    await expect(s.custodian.releaseKey(await s.ask(s.doctor, bytesToHex0x(v1.commitment)))).rejects.toMatchObject({
+      code: 'ACCESS_DENIED',
+    })
+    const { envelope } = await s.custodian.releaseKey(await s.ask(s.doctor, bytesToHex0x(v2.commitment)))
+    expect((await open(envelope, s.doctor)).value).toMatchObject({ status: 'amended' })
+  })
+
+  it('patient-side sharing re-wraps only the records in scope', async () => {
+    const s = await setup()
+    const records = [
+      { envelope: s.obs.envelope, commitment: s.obs.commitment, resourceType: 'Observation' },
+      { envelope: s.cond.envelope, commitment: s.cond.commitment, resourceType: 'Condition' },
+      { envelope: s.psy.envelope, commitment: s.psy.commitment, resourceType: 'Observation', labels: ['PSY'] },
+    ]
+    const { shared, skipped } = await shareRecords(s.ledger, {
+      party: s.patient,
+      consentId: s.token.consent.id,
+      grantee: s.doctor.toPublic(),
+      records,
+    })
+    expect(shared.map((x) => x.commitment)).toEqual([s.obs.id])
+    expect(shared[0]?.envelope.ciphertext).toEqual(s.obs.envelope.ciphertext)
+    expect((await open(shared[0]!.envelope, s.doctor)).value).toEqual(bp)
+    expect(skipped.map((x) => x.reason)).toEqual(['CONSENT_SCOPE', 'CONSENT_EXCLUDED'])
+    await expect(
+      shareRecords(s.ledger, { party: s.patient, consentId: s.token.consent.id, grantee: s.nurse.toPublic(), records }),
+    ).rejects.toMatchObject({ code: 'CONSENT_GRANTEE' })
+    await revokeConsent(s.ledger, { party: s.patient, consentId: s.token.consent.id })
+    await expect(
+      shareRecords(s.ledger, {
+        party: s.patient,
+        consentId: s.token.consent.id,
+        grantee: s.doctor.toPublic(),
+        records,
+      }),
+    ).rejects.toMatchObject({ code: 'CONSENT_REVOKED' })
+  })
+})

@@ -1,0 +1,155 @@
+/**
+ * A grantee's signed request for a record's data key. Signing binds the grantee's address (the one their consent
+ * names) to the X25519 key the wrap is made for, so a custodian never wraps a key to someone who only claims an
+ * address (docs/spec/consent.md §9).
+ * @module
+ */
+import { assertBytes, bytesToHex0x, hexToBytes, isBytes } from '../bytes/index.js'
+import { assertDomain, CONSENT_ACTIONS, isBytes32 } from '../consent/_validate.js'
+import type { ConsentAction, LedgerDomain } from '../consent/types.js'
+import { recoverTypedDataAddress, signTypedData } from '../eip712/signTypedData.js'
+import { ConsentError, InvalidArgumentError } from '../errors/base.js'
+import type { Party } from '../identity/types.js'
+import type { Address, Hex } from '../types.js'
+
+/** EIP-712 `types` of a key request. */
+export const keyRequestTypes = {
+  KeyRequest: [
+    { name: 'consentId', type: 'bytes32' },
+    { name: 'commitment', type: 'bytes32' },
+    { name: 'action', type: 'string' },
+    { name: 'purpose', type: 'string' },
+    { name: 'encryptionKey', type: 'bytes32' },
+    { name: 'issuedAt', type: 'uint64' },
+  ],
+} as const
+
+/** Errors {@link createKeyRequest} and {@link verifyKeyRequest} can throw. */
+export type KeyRequestErrorType = ConsentError | InvalidArgumentError
+
+/** What a grantee asks a custodian for. */
+export type KeyRequest = {
+  /** The consent (or emergency grant) id the request relies on. */
+  readonly consentId: Hex
+  /** The record. */
+  readonly commitment: Hex
+  readonly action: ConsentAction
+  /** HL7 v3 PurposeOfUse code. */
+  readonly purpose: string
+  /** The requester's X25519 public key the data key is to be wrapped to. */
+  readonly encryptionKey: Hex
+  /** When the request was made, Unix seconds (ledger time); custodians refuse stale requests. */
+  readonly issuedAt: number
+}
+
+/** A key request with the requester's EIP-712 signature. */
+export type SignedKeyRequest = { readonly request: KeyRequest; readonly signature: Hex }
+
+/** Parameters of {@link createKeyRequest}. */
+export type CreateKeyRequestParameters = {
+  readonly consentId: Hex
+  readonly commitment: Hex | Uint8Array
+  readonly action: ConsentAction
+  readonly purpose: string
+  /** Ledger time of the request (`await ledger.getTime()`). */
+  readonly issuedAt: number
+}
+
+const bad = (m: string) => new InvalidArgumentError('INVALID_ARGUMENT', m)
+
+/** Checks a key request's shape; returns a normalized frozen copy. @internal */
+export function assertKeyRequest(value: unknown): KeyRequest {
+  if (typeof value !== 'object' || value === null) throw bad('request must be an object.')
+  const v = value as Record<string, unknown>
+  const names = keyRequestTypes.KeyRequest.map((f) => f.name) as readonly string[]
+  for (const k of Object.keys(v)) if (!names.includes(k)) throw bad('request has an unknown field.')
+  if (!isBytes32(v.consentId)) throw bad('request.consentId must be 32 bytes hex.')
+  if (!isBytes32(v.commitment)) throw bad('request.commitment must be 32 bytes hex.')
+  if (!(CONSENT_ACTIONS as readonly unknown[]).includes(v.action)) throw bad('request.action is not an action.')
+  if (typeof v.purpose !== 'string' || !/^[A-Z]{2,16}$/.test(v.purpose)) throw bad('request.purpose must be a code.')
+  if (!isBytes32(v.encryptionKey)) throw bad('request.encryptionKey must be 32 bytes hex.')
+  if (typeof v.issuedAt !== 'number' || !Number.isSafeInteger(v.issuedAt) || v.issuedAt < 0)
+    throw bad('request.issuedAt must be Unix seconds.')
+  return Object.freeze({
+    consentId: v.consentId.toLowerCase() as Hex,
+    commitment: v.commitment.toLowerCase() as Hex,
+    action: v.action as ConsentAction,
+    purpose: v.purpose,
+    encryptionKey: v.encryptionKey.toLowerCase() as Hex,
+    issuedAt: v.issuedAt,
+  })
+}
+
+const typedData = (domain: LedgerDomain, request: KeyRequest) => ({
+  domain,
+  types: keyRequestTypes,
+  primaryType: 'KeyRequest',
+  message: request,
+})
+
+/**
+ * Signs a key request as `party` for its own X25519 key.
+ *
+ * @param party - the grantee
+ * @param domain - `ledger.domain`
+ * @param params - consent id, record commitment, action, purpose, issuedAt
+ * @returns the signed request to send to the custodian
+ * @throws {@link InvalidArgumentError} for malformed parameters
+ * @example
+ * ```ts
+ * import { createKeyRequest } from '@medseal/core'
+ * const request = createKeyRequest(doctor, ledger.domain, {
+ *   consentId, commitment, action: 'read', purpose: 'TREAT', issuedAt: await ledger.getTime(),
+ * })
+ * ```
+ */
+export function createKeyRequest(
+  party: Party,
+  domain: LedgerDomain,
+  params: CreateKeyRequestParameters,
+): SignedKeyRequest {
+  if (typeof params !== 'object' || params === null) throw bad('params must be an object.')
+  const commitment = isBytes(params.commitment)
+    ? bytesToHex0x(assertBytes(params.commitment, { length: 32, name: 'commitment' }))
+    : params.commitment
+  const request = assertKeyRequest({
+    consentId: params.consentId,
+    commitment,
+    action: params.action,
+    purpose: params.purpose,
+    encryptionKey: bytesToHex0x(assertBytes(party.encryptionPublicKey, { length: 32, name: 'encryptionPublicKey' })),
+    issuedAt: params.issuedAt,
+  })
+  return Object.freeze({ request, signature: signTypedData(party, typedData(assertDomain(domain), request)) })
+}
+
+/**
+ * Recovers who signed a key request (the address the custodian authorizes) and its X25519 key.
+ *
+ * @param domain - `ledger.domain`
+ * @param signed - the signed request
+ * @returns `{ request, requester, encryptionKey }`
+ * @throws {@link ConsentError} `CONSENT_SIGNATURE_INVALID` when no signer can be recovered
+ * @throws {@link InvalidArgumentError} for a malformed request
+ * @example
+ * ```ts
+ * import { verifyKeyRequest } from '@medseal/core'
+ * const { requester } = verifyKeyRequest(ledger.domain, signedRequest)
+ * ```
+ */
+export function verifyKeyRequest(
+  domain: LedgerDomain,
+  signed: SignedKeyRequest,
+): { request: KeyRequest; requester: Address; encryptionKey: Uint8Array } {
+  if (typeof signed !== 'object' || signed === null) throw bad('signed request must be an object.')
+  const request = assertKeyRequest(signed.request)
+  if (typeof signed.signature !== 'string' || !/^0x[0-9a-fA-F]{130}$/.test(signed.signature))
+    throw new ConsentError('CONSENT_SIGNATURE_INVALID', 'Key request signature is malformed.')
+  let requester: Address
+  try {
+    requester = recoverTypedDataAddress(typedData(assertDomain(domain), request), signed.signature)
+  } catch (cause) {
+    throw new ConsentError('CONSENT_SIGNATURE_INVALID', 'Key request signature does not verify.', { cause })
+  }
+  return { request, requester, encryptionKey: hexToBytes(request.encryptionKey) }
+}

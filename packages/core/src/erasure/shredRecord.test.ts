@@ -1,0 +1,101 @@
+import conditionText from '@vectors/fhir/examples/Condition-example.json?raw'
+import { describe, expect, it } from 'vitest'
+import { createAccessLog } from '../accessLog/createAccessLog.js'
+import { createAnchorer } from '../anchor/createAnchorer.js'
+import { verifyRecord } from '../anchor/verifyRecord.js'
+import { bytesToHex0x } from '../bytes/index.js'
+import { clockedLedger } from '../consent/_testLedger.js'
+import { createCustodian } from '../custodian/createCustodian.js'
+import { verifySignedTombstone } from '../eip712/structures.js'
+import { computeCommitment } from '../envelope/computeCommitment.js'
+import { open } from '../envelope/open.js'
+import { seal } from '../envelope/seal.js'
+import { createParty } from '../identity/createParty.js'
+import { openUnlessShredded, shredRecord } from './shredRecord.js'
+
+const condition = JSON.parse(conditionText) as Record<string, unknown>
+
+async function setup() {
+  const { ledger } = clockedLedger('erasure')
+  const [patient, vendor, other] = [createParty(), createParty(), createParty()]
+  const log = await createAccessLog({ operator: vendor, ledger, name: 'access' })
+  const custodian = createCustodian({ party: vendor, ledger, log })
+  const sealed = await seal(condition, { recipients: [patient, custodian.identity] })
+  await custodian.deposit({ envelope: sealed.envelope, commitment: sealed.commitment, owner: patient })
+  const anchorer = createAnchorer(ledger)
+  const receipt = await anchorer.add(sealed.commitment)
+  await anchorer.close()
+  return { ledger, patient, vendor, other, custodian, sealed, receipt, commitment: bytesToHex0x(sealed.commitment) }
+}
+
+describe('shredRecord', () => {
+  it('destroys the keys and salt the SDK holds and anchors a signed tombstone', async () => {
+    const s = await setup()
+    const opened = await open(s.sealed.envelope, s.patient)
+    expect(
+      await verifyRecord(s.ledger, { receipt: s.receipt, envelope: s.sealed.envelope, party: s.patient }),
+    ).toBeDefined()
+    const { tombstone, wipedEnvelopes } = await shredRecord(
+      { ledger: s.ledger, custodian: s.custodian },
+      { owner: s.patient, commitment: s.sealed.commitment, envelopes: [s.sealed.envelope] },
+    )
+    expect(wipedEnvelopes).toBe(1)
+    expect(
+      verifySignedTombstone(s.ledger.domain, { tombstone: tombstone.tombstone, signature: tombstone.signature }),
+    ).toMatchObject({
+      commitment: s.commitment,
+      owner: s.patient.address,
+    })
+    expect(await s.ledger.getTombstone(s.commitment)).toMatchObject({ tombstone: { commitment: s.commitment } })
+    // where the SDK knows: RECORD_SHREDDED
+    await expect(
+      openUnlessShredded(s.ledger, { envelope: s.sealed.envelope, commitment: s.commitment, party: s.patient }),
+    ).rejects.toMatchObject({ name: 'EnvelopeError', code: 'RECORD_SHREDDED' })
+    // otherwise: the wraps are gone, so nothing decrypts
+    await expect(open(s.sealed.envelope, s.patient)).rejects.toMatchObject({ code: 'DECRYPT_FAILED' })
+    await expect(open(s.sealed.envelope, s.vendor)).rejects.toMatchObject({ code: 'DECRYPT_FAILED' })
+    // the custodian holds nothing any more
+    const entry = await s.custodian.getEntry(s.commitment)
+    expect(entry).toMatchObject({ shredded: true })
+    expect(entry?.envelope).toBeUndefined()
+    await expect(
+      s.custodian.deposit({ envelope: s.sealed.envelope, commitment: s.commitment, owner: s.patient }),
+    ).rejects.toBeDefined()
+    // verify cannot link the commitment to the content: the content alone (without the destroyed salt) does not
+    // reproduce it, and the receipt can no longer be checked from the envelope
+    expect(bytesToHex0x(computeCommitment(new Uint8Array(32), opened.canonical))).not.toBe(s.commitment)
+    await expect(
+      verifyRecord(s.ledger, { receipt: s.receipt, envelope: s.sealed.envelope, party: s.patient }),
+    ).rejects.toMatchObject({ code: 'DECRYPT_FAILED' })
+  })
+
+  it('is idempotent, and only the owner can erase', async () => {
+    const s = await setup()
+    await expect(
+      shredRecord({ ledger: s.ledger, custodian: s.custodian }, { owner: s.other, commitment: s.commitment }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+    expect(await open(s.sealed.envelope, s.patient)).toBeDefined()
+    const first = await shredRecord(
+      { ledger: s.ledger, custodian: s.custodian },
+      { owner: s.patient, commitment: s.commitment },
+    )
+    const again = await shredRecord(
+      { ledger: s.ledger, custodian: s.custodian },
+      { owner: s.patient, commitment: s.commitment },
+    )
+    expect(again.tombstone.ref).toEqual(first.tombstone.ref)
+  })
+
+  it('rejects bad parameters', async () => {
+    const s = await setup()
+    await expect(shredRecord({} as never, { owner: s.patient, commitment: s.commitment })).rejects.toMatchObject({
+      code: 'INVALID_TYPE',
+    })
+    await expect(
+      shredRecord({ ledger: s.ledger }, { owner: s.patient, commitment: '0x12' as never }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+    await expect(
+      shredRecord({ ledger: s.ledger }, { owner: {} as never, commitment: s.commitment }),
+    ).rejects.toMatchObject({ code: 'INVALID_TYPE' })
+  })
+})

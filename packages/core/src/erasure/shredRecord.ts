@@ -1,0 +1,118 @@
+/**
+ * Erasure by crypto-shredding: destroy a record's data key and salt wherever the SDK holds them, then anchor a
+ * signed tombstone (a shred receipt) on the ledger. What erasure cannot promise is in docs/spec/consent.md §10.
+ * @module
+ */
+import { bytesToHex0x, isBytes, wipe } from '../bytes/index.js'
+import { isBytes32, sameAddress } from '../consent/_validate.js'
+import type { Custodian } from '../custodian/createCustodian.js'
+import { signTombstone } from '../eip712/structures.js'
+import { type EnvelopeInput, open } from '../envelope/open.js'
+import type { Envelope, OpenReturnType } from '../envelope/types.js'
+import { EnvelopeError, InvalidArgumentError, type LedgerError } from '../errors/base.js'
+import type { Party } from '../identity/types.js'
+import type { LedgerAdapter, TombstoneRecord } from '../ledger/types.js'
+import type { Hex } from '../types.js'
+
+/** What {@link shredRecord} works with. */
+export type ShredRecordDependencies = {
+  /** Where the tombstone is recorded. */
+  readonly ledger: LedgerAdapter
+  /** The custodian holding the record's wraps, if any. */
+  readonly custodian?: Custodian
+}
+
+/** Parameters of {@link shredRecord}. */
+export type ShredRecordParameters = {
+  /** The record's owner (the patient): signs the tombstone. */
+  readonly owner: Party
+  /** The record's commitment. */
+  readonly commitment: Hex | Uint8Array
+  /**
+   * Envelopes of the record the caller holds (the patient's copies). Their wraps, key commitment and ciphertext (which
+   * holds the salt) are overwritten IN PLACE: afterwards nobody can open them.
+   */
+  readonly envelopes?: readonly Envelope[]
+}
+
+/** What {@link shredRecord} returns. */
+export type ShredRecordReturnType = {
+  /** The tombstone as the ledger holds it: the shred receipt. */
+  readonly tombstone: TombstoneRecord
+  /** How many envelopes were wiped in place. */
+  readonly wipedEnvelopes: number
+}
+
+/** Errors {@link shredRecord} can throw. */
+export type ShredRecordErrorType = InvalidArgumentError | LedgerError
+
+/**
+ * Erases a record: the custodian destroys its wraps and copy, the given envelopes are wiped in place, and a tombstone
+ * signed by the owner is recorded on the ledger (idempotent). Keys are destroyed before the tombstone is written, so
+ * a ledger never shows an erasure that did not happen in the SDK.
+ *
+ * @param deps - `ledger`, optional `custodian`
+ * @param params - `owner`, `commitment`, optional `envelopes`
+ * @returns the tombstone record and the number of envelopes wiped
+ * @throws {@link InvalidArgumentError} for bad parameters
+ * @throws {@link LedgerError} when the ledger refuses or cannot be reached (the keys are already gone: retry)
+ * @example
+ * ```ts
+ * import { shredRecord } from '@medseal/core'
+ * const { tombstone } = await shredRecord({ ledger, custodian }, { owner: patient, commitment, envelopes: [envelope] })
+ * ```
+ */
+export async function shredRecord(
+  deps: ShredRecordDependencies,
+  params: ShredRecordParameters,
+): Promise<ShredRecordReturnType> {
+  if (typeof deps !== 'object' || deps === null || typeof deps.ledger?.recordTombstone !== 'function')
+    throw new InvalidArgumentError('INVALID_TYPE', 'deps must be { ledger, custodian? }.')
+  if (typeof params !== 'object' || params === null)
+    throw new InvalidArgumentError('INVALID_TYPE', 'shredRecord parameters must be an object.')
+  const { owner } = params
+  if (typeof owner?.signDigest !== 'function')
+    throw new InvalidArgumentError('INVALID_TYPE', 'owner must be a Party (it signs the tombstone).')
+  const commitment = (isBytes(params.commitment) ? bytesToHex0x(params.commitment) : params.commitment) as Hex
+  if (!isBytes32(commitment)) throw new InvalidArgumentError('INVALID_ARGUMENT', 'commitment must be 32 bytes.')
+  const envelopes = params.envelopes ?? []
+  if (!Array.isArray(envelopes)) throw new InvalidArgumentError('INVALID_TYPE', 'envelopes must be an array.')
+  const entry = await deps.custodian?.getEntry(commitment)
+  if (entry && !sameAddress(entry.owner, owner.address))
+    throw new InvalidArgumentError('INVALID_ARGUMENT', 'Only the record’s owner can erase it.')
+
+  await deps.custodian?.shred(commitment)
+  for (const env of envelopes) {
+    for (const r of env.recipients) wipe(r.wrappedKey, r.enc)
+    wipe(env.ciphertext, env.keyCommitment)
+  }
+  const signed = signTombstone(owner, deps.ledger.domain, {
+    commitment: commitment.toLowerCase() as Hex,
+    owner: owner.address,
+  })
+  const tombstone = await deps.ledger.recordTombstone(signed)
+  return Object.freeze({ tombstone, wipedEnvelopes: envelopes.length })
+}
+
+/**
+ * Opens an envelope unless the ledger holds a tombstone for its commitment.
+ *
+ * @param ledger - the ledger tombstones are recorded on
+ * @param params - `envelope`, `commitment` (as anchored) and the opening `party`
+ * @returns what `open` returns
+ * @throws {@link EnvelopeError} `RECORD_SHREDDED` when the record was erased; otherwise `open`'s errors
+ * @example
+ * ```ts
+ * import { openUnlessShredded } from '@medseal/core'
+ * const { value } = await openUnlessShredded(ledger, { envelope, commitment, party: patient })
+ * ```
+ */
+export async function openUnlessShredded<T = unknown>(
+  ledger: LedgerAdapter,
+  params: { readonly envelope: EnvelopeInput; readonly commitment: Hex | Uint8Array; readonly party: Party },
+): Promise<OpenReturnType<T>> {
+  const commitment = (isBytes(params.commitment) ? bytesToHex0x(params.commitment) : params.commitment) as Hex
+  if (!isBytes32(commitment)) throw new InvalidArgumentError('INVALID_ARGUMENT', 'commitment must be 32 bytes.')
+  if (await ledger.getTombstone(commitment)) throw new EnvelopeError('RECORD_SHREDDED', 'This record was erased.')
+  return open<T>(params.envelope, params.party)
+}

@@ -1,0 +1,32 @@
+import { runConsentStory } from '@medseal/core/testing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Chainbed, startChainbed } from './_testSetup.js'
+import { createEvmLedger } from './createEvmLedger.js'
+
+let bed: Chainbed
+beforeAll(async () => {
+  bed = await startChainbed()
+})
+afterAll(async () => {
+  await bed?.stop()
+})
+
+describe('the consent story on anvil (MedsealRegistry)', () => {
+  it('seal, anchor, grant, release, read, audit, revoke, break the glass, expire, erase; every bad token', async () => {
+    const report = await runConsentStory(async () => {
+      const address = await bed.deploy()
+      const ledger = await createEvmLedger({ publicClient: bed.publicClient, walletClient: bed.wallet(0), address })
+      return {
+        ledger,
+        // expiry is decided by chain time: move it and mine a block that carries it
+        advanceTime: async (seconds: number) => {
+          await bed.testClient.increaseTime({ seconds })
+          await bed.testClient.mine({ blocks: 1 })
+        },
+      }
+    })
+    expect(report.releases).toBe(4)
+    expect(report.events).toBeGreaterThanOrEqual(10)
+    expect(report.emergency.reason).toMatch(/allergy/)
+  })
+})

@@ -22,6 +22,8 @@ export {
   SAFE_HARBOR_RESTRICTED_ZIP3,
 } from './deidentify.js'
 export { FhirValidationError } from './errors.js'
+export type { HashResourceErrorType, HashResourceReturnType } from './hashResource.js'
+export { hashResource } from './hashResource.js'
 export type {
   BundleReferenceEdge,
   SealBundleErrorType,

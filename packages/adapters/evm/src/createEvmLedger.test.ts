@@ -249,13 +249,16 @@ describe('anchors', () => {
         await new Promise((r) => setTimeout(r, 10))
       }
       await bed.testClient.mine({ blocks: 1 })
-      const [ra, rb] = await settled
-      expect(ra.status).toBe('fulfilled')
-      expect(rb.status).toBe('rejected')
-      const e = (rb as PromiseRejectedResult).reason
-      expect(e).toBeInstanceOf(LedgerError)
-      expect(e.code).toBe('LEDGER_CONFLICT')
-      expect(getRegistryErrorName(e)).toBe('AnchorConflict')
+      // whichever the block ordered first wins; the other one reverted on chain
+      const results = await settled
+      const won = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
+      const lost = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []))
+      expect(won).toHaveLength(1)
+      expect(lost).toHaveLength(1)
+      expect(lost[0]).toBeInstanceOf(LedgerError)
+      expect(lost[0].code).toBe('LEDGER_CONFLICT')
+      expect(getRegistryErrorName(lost[0])).toBe('AnchorConflict')
+      expect((await a.getAnchor(root))?.treeSize).toBe(won[0]!.treeSize)
     } finally {
       await bed.testClient.setAutomine(true)
     }
@@ -458,6 +461,34 @@ describe('consents on chain', () => {
     expect(e4.code).toBe('CONSENT_NOT_FOUND')
   })
 
+  it('two different consents racing for one id in one block: the loser gets CONSENT_REPLAYED from the revert', async () => {
+    const { address, ledger: a } = await fresh({ wallet: 7 })
+    const b = await createEvmLedger({ publicClient: bed.publicClient, walletClient: bed.wallet(8), address })
+    const first = consentFor(await a.getTime())
+    const second = { ...first, purposes: ['HRESCH'] }
+    const [sa, sb] = [await signConsent(a, first), await signConsent(a, second)]
+    await bed.testClient.setAutomine(false)
+    try {
+      const settled = Promise.allSettled([a.registerConsent(sa), b.registerConsent(sb)])
+      for (let i = 0; i < 500; i++) {
+        if ((await bed.testClient.getTxpoolStatus()).pending >= 2) break
+        await new Promise((r) => setTimeout(r, 10))
+      }
+      await bed.testClient.mine({ blocks: 1 })
+      const results = await settled
+      const won = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
+      const lost = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []))
+      expect(won).toHaveLength(1)
+      expect(lost).toHaveLength(1)
+      expect(lost[0]).toBeInstanceOf(LedgerError)
+      expect(lost[0].code).toBe('CONSENT_REPLAYED')
+      expect(getRegistryErrorName(lost[0])).toBe('ConsentReplayed')
+      expect(await a.getConsent(first.id)).toEqual(won[0])
+    } finally {
+      await bed.testClient.setAutomine(true)
+    }
+  })
+
   it('lists by grantor and grantee in registration order, paged with cursors, also with a block-range limit', async () => {
     const { address, ledger } = await fresh()
     const now = await ledger.getTime()
@@ -584,6 +615,21 @@ describe('transactions', () => {
     const quick = await createEvmLedger({ publicClient: bed.publicClient, walletClient: bed.wallet(0), address })
     const rec = await quick.anchorRoot({ root, treeSize: 2, kind: 'records' })
     expect(await quick.getAnchor(root)).toEqual(rec)
+  })
+
+  it('a wallet that cannot pay is LEDGER_REJECTED and nothing is written', async () => {
+    const { address } = await fresh()
+    const poor = createWalletClient({
+      chain: foundry,
+      transport: http(bed.anvil.rpcUrl, { retryCount: 0 }),
+      account: privateKeyToAccount(generatePrivateKey()),
+    })
+    const ledger = await createEvmLedger({ publicClient: bed.publicClient, walletClient: poor, address })
+    const root = rootBytes()
+    const e = await rejection(ledger.anchorRoot({ root, treeSize: 1, kind: 'records' }))
+    expect(e).toBeInstanceOf(LedgerError)
+    expect(e.code).toBe('LEDGER_REJECTED')
+    expect(await ledger.getAnchor(root)).toBeUndefined()
   })
 
   it('an unreachable node is LEDGER_UNAVAILABLE', async () => {

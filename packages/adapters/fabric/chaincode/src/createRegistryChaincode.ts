@@ -4,6 +4,7 @@
  * are Fabric's, not ours.
  * @module
  */
+/// <reference path="./_fabricShimInternals.d.ts" />
 import { JSONSerializer } from 'fabric-contract-api'
 import ChaincodeFromContract from 'fabric-shim/lib/contract-spi/chaincodefromcontract.js'
 import { createRegistryContract, DEFAULT_CHAINCODE_NAME, MedsealRegistryContract } from './registryContract.js'

@@ -7,6 +7,8 @@
  * @module
  */
 export { CHAINCODE_ERROR_PREFIX, ChaincodeError, toChaincodeError } from './chaincodeError.js'
+export type { ChaincodeServerHandle, ChaincodeServerOptions } from './chaincodeServer.js'
+export { chaincodeServerOptionsFromEnv, startChaincodeServer } from './chaincodeServer.js'
 export type {
   ChaincodeResponse,
   CreateRegistryChaincodeParameters,

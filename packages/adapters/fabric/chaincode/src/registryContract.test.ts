@@ -1,0 +1,300 @@
+import {
+  bytesToHex0x,
+  type Consent,
+  createParty,
+  createSaltedDomain,
+  type Hex,
+  randomBytes,
+  signConsent,
+  signRevocation,
+  signTombstone,
+  signTreeHead,
+} from '@medseal/core'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { CHAINCODE_ERROR_PREFIX, ChaincodeError, toChaincodeError } from './chaincodeError.js'
+import { createRegistryChaincode, type RegistryChaincode } from './createRegistryChaincode.js'
+import { MedsealRegistryContract, REGISTRY_EVENTS, REGISTRY_KEYS } from './registryContract.js'
+import { createMemoryWorldState, type MemoryWorldState, type TxTimestamp } from './testing/memoryWorldState.js'
+
+const seed = (n: number) => Uint8Array.from({ length: 32 }, (_, i) => (n * 17 + i * 3 + 5) & 0xff)
+const patient = createParty({ seed: seed(1) })
+const clinician = createParty({ seed: seed(2) })
+const operator = createParty({ seed: seed(3) })
+const intruder = createParty({ seed: seed(4) })
+const LEDGER_ID = 'fabric:mychannel:medseal'
+const domain = createSaltedDomain(LEDGER_ID)
+const dec = (b: Uint8Array | undefined) => (b ? new TextDecoder().decode(b) : '')
+const hex32 = (): Hex => bytesToHex0x(randomBytes(32))
+
+function consent(over: Partial<Consent> = {}): Consent {
+  return {
+    id: hex32(),
+    grantor: patient.address,
+    grantee: clinician.address,
+    parent: `0x${'00'.repeat(32)}`,
+    resourceTypes: ['Observation'],
+    commitments: [],
+    exclude: [],
+    actions: ['read'],
+    purposes: ['TREAT'],
+    notBefore: 1_700_000_000,
+    expiresAt: 1_800_000_000,
+    delegationDepth: 0,
+    ...over,
+  }
+}
+
+let world: MemoryWorldState
+let chaincode: RegistryChaincode
+
+async function invoke(fn: string, args: string[] = [], opts: { txId?: string; timestamp?: TxTimestamp } = {}) {
+  const stub = world.newStub({ args: [fn, ...args], ...opts })
+  const response = await chaincode.Invoke(stub)
+  return { stub, response, payload: dec(response.payload), message: response.message ?? '' }
+}
+
+/** Endorse and commit; fails the test unless both succeed. */
+async function submit(fn: string, args: string[] = []) {
+  const r = await invoke(fn, args)
+  expect(r.response.status, r.message).toBe(200)
+  const [committed] = world.commit(r.stub)
+  expect(committed?.code).toBe('VALID')
+  return { ...r, committed: committed!, json: JSON.parse(r.payload) }
+}
+
+async function refused(fn: string, args: string[] = []) {
+  const r = await invoke(fn, args)
+  expect(r.response.status).toBe(500)
+  const match = /^MEDSEAL:([A-Z_]+):(.*)$/.exec(r.message)
+  expect(match, r.message).not.toBeNull()
+  return { code: match![1], short: match![2], stub: r.stub }
+}
+
+beforeEach(() => {
+  world = createMemoryWorldState({ channel: 'mychannel', namespace: 'medseal' })
+  chaincode = createRegistryChaincode()
+})
+
+describe('anchors', () => {
+  it('stores canonical JSON under a composite key, emits one event, and returns the record', async () => {
+    const root = hex32()
+    const { json, stub, committed } = await submit('AnchorRoot', [root, '12', 'records'])
+    const record = {
+      root: root.toLowerCase(),
+      treeSize: 12,
+      kind: 'records',
+      tx: stub.getTxID(),
+      timestamp: stub.getTxTimestamp().seconds.toNumber(),
+    }
+    expect(json).toEqual({ created: true, record })
+    const key = stub.createCompositeKey(REGISTRY_KEYS.anchor, [root.toLowerCase()])
+    // RFC 8785: sorted keys, no whitespace
+    expect(dec(world.getCommitted(key))).toBe(
+      `{"kind":"records","root":"${root.toLowerCase()}","timestamp":${record.timestamp},"treeSize":12,"tx":"${record.tx}"}`,
+    )
+    expect(committed.event?.eventName).toBe(REGISTRY_EVENTS.anchor)
+    expect(JSON.parse(dec(committed.event?.payload))).toEqual(record)
+    expect(JSON.parse((await invoke('GetAnchor', [root])).payload)).toEqual(record)
+    expect((await invoke('GetAnchor', [hex32()])).payload).toBe('null')
+  })
+
+  it('is idempotent without writing, and refuses other metadata with LEDGER_CONFLICT', async () => {
+    const root = hex32()
+    const first = await submit('AnchorRoot', [root, '3', 'export'])
+    const again = await invoke('AnchorRoot', [root.toUpperCase().replace('0X', '0x'), '3', 'export'])
+    expect(JSON.parse(again.payload)).toEqual({ created: false, record: first.json.record })
+    expect(again.stub.getWriteSet().size).toBe(0)
+    expect(again.stub.getEvent()).toBeUndefined()
+    const conflict = await refused('AnchorRoot', [root, '4', 'export'])
+    expect(conflict.code).toBe('LEDGER_CONFLICT')
+    expect(conflict.stub.getWriteSet().size).toBe(0)
+    expect((await refused('AnchorRoot', [root, '3', 'records'])).code).toBe('LEDGER_CONFLICT')
+  })
+
+  it('validates its arguments', async () => {
+    expect((await refused('AnchorRoot', ['0x12', '1', 'records'])).code).toBe('INVALID_ARGUMENT')
+    expect((await refused('AnchorRoot', [hex32(), '0', 'records'])).code).toBe('OUT_OF_RANGE')
+    expect((await refused('AnchorRoot', [hex32(), '9007199254740993', 'records'])).code).toBe('OUT_OF_RANGE')
+    expect((await refused('AnchorRoot', [hex32(), '1.5', 'records'])).code).toBe('INVALID_ARGUMENT')
+    expect((await refused('AnchorRoot', [hex32(), '1', 'toString'])).code).toBe('INVALID_ARGUMENT')
+    expect((await refused('GetAnchor', ['root'])).code).toBe('INVALID_ARGUMENT')
+  })
+
+  it('two concurrent anchors of one root: the second fails MVCC validation (the absent key was read)', async () => {
+    const root = hex32()
+    const a = await invoke('AnchorRoot', [root, '1', 'records'])
+    const b = await invoke('AnchorRoot', [root, '1', 'records'])
+    expect(world.commit(a.stub, b.stub).map((r) => r.code)).toEqual(['VALID', 'MVCC_READ_CONFLICT'])
+    // re-executed, the second now finds the first's record
+    const retried = await invoke('AnchorRoot', [root, '1', 'records'])
+    expect(JSON.parse(retried.payload).created).toBe(false)
+  })
+})
+
+describe('determinism (every endorser must compute the same result and write set)', () => {
+  it('gives byte-identical results, write sets and events for the same proposal', async () => {
+    const signed = signConsent(
+      patient,
+      domain,
+      consent({ resourceTypes: ['Observation', 'Condition', 'AllergyIntolerance'] }),
+    )
+    const proposal = { txId: 'a'.repeat(64), timestamp: { seconds: 1_750_000_000, nanos: 123_456_789 } }
+    const arg = JSON.stringify(signed)
+    const one = await invoke('RegisterConsent', [arg], proposal)
+    const two = await invoke('RegisterConsent', [arg], proposal)
+    expect(one.response.status).toBe(200)
+    expect(two.payload).toBe(one.payload)
+    const writes = (s: typeof one.stub) => [...s.getWriteSet()].map(([k, v]) => [k, dec(v)])
+    expect(writes(two.stub)).toEqual(writes(one.stub))
+    expect(dec(two.stub.getEvent()?.payload)).toBe(dec(one.stub.getEvent()?.payload))
+    // time is the proposal's, not a clock
+    expect(JSON.parse(one.payload).record.timestamp).toBe(1_750_000_000)
+  })
+})
+
+describe('consents', () => {
+  it('verifies the grantor signature under fabric:<channel>:<chaincode>', async () => {
+    const c = consent()
+    const ok = await submit('RegisterConsent', [JSON.stringify(signConsent(patient, domain, c))])
+    expect(ok.json.created).toBe(true)
+    expect(ok.stub.getWriteSet().size).toBe(5) // the consent and its four indexes
+    expect(ok.committed.event?.eventName).toBe(REGISTRY_EVENTS.consent)
+
+    const forged = signConsent(intruder, domain, consent())
+    expect((await refused('RegisterConsent', [JSON.stringify(forged)])).code).toBe('CONSENT_SIGNATURE_INVALID')
+    // the same token on another chaincode name or channel is another ledger
+    const other = consent()
+    const signedHere = JSON.stringify(signConsent(patient, domain, other))
+    chaincode = createRegistryChaincode({ chaincodeName: 'medseal-other' })
+    expect((await refused('RegisterConsent', [signedHere])).code).toBe('CONSENT_SIGNATURE_INVALID')
+    world = createMemoryWorldState({ channel: 'otherchannel' })
+    chaincode = createRegistryChaincode()
+    expect((await refused('RegisterConsent', [signedHere])).code).toBe('CONSENT_SIGNATURE_INVALID')
+  })
+
+  it('refuses malformed input with CONSENT_MALFORMED and replays with CONSENT_REPLAYED', async () => {
+    expect((await refused('RegisterConsent', ['not json'])).code).toBe('CONSENT_MALFORMED')
+    expect((await refused('RegisterConsent', ['[1,2]'])).code).toBe('CONSENT_MALFORMED')
+    expect((await refused('RegisterConsent', ['{"consent":{}}'])).code).toBe('CONSENT_MALFORMED')
+    const c = consent()
+    await submit('RegisterConsent', [JSON.stringify(signConsent(patient, domain, c))])
+    const widened = signConsent(patient, domain, { ...c, actions: ['read', 'write'] })
+    expect((await refused('RegisterConsent', [JSON.stringify(widened)])).code).toBe('CONSENT_REPLAYED')
+  })
+
+  it('revocation: grantor only, unknown consent, idempotent', async () => {
+    const c = consent()
+    await submit('RegisterConsent', [JSON.stringify(signConsent(patient, domain, c))])
+    const byOther = signRevocation(clinician, domain, { consentId: c.id, grantor: clinician.address })
+    expect((await refused('RevokeConsent', [JSON.stringify(byOther)])).code).toBe('CONSENT_SIGNATURE_INVALID')
+    const unknown = signRevocation(patient, domain, { consentId: hex32(), grantor: patient.address })
+    expect((await refused('RevokeConsent', [JSON.stringify(unknown)])).code).toBe('CONSENT_NOT_FOUND')
+    const rev = JSON.stringify(signRevocation(patient, domain, { consentId: c.id, grantor: patient.address }))
+    const first = await submit('RevokeConsent', [rev])
+    expect(first.committed.event?.eventName).toBe(REGISTRY_EVENTS.revocation)
+    const again = await invoke('RevokeConsent', [rev])
+    expect(JSON.parse(again.payload)).toEqual({ created: false, record: first.json.record })
+    const read = JSON.parse((await invoke('GetConsent', [c.id])).payload)
+    expect(read.revocation).toEqual(first.json.record)
+  })
+
+  it('lists by grantor, grantee and both in transaction time order, paged with bookmarks of that index only', async () => {
+    const ids: string[] = []
+    for (let i = 0; i < 5; i++) {
+      const c = consent({ grantee: i % 2 ? operator.address : clinician.address })
+      ids.push(c.id.toLowerCase())
+      await submit('RegisterConsent', [JSON.stringify(signConsent(patient, domain, c))])
+    }
+    const page = async (grantor: string, grantee: string, size: number, bookmark: string) =>
+      JSON.parse((await invoke('ListConsents', [grantor, grantee, String(size), bookmark])).payload) as {
+        items: { consent: Consent }[]
+        bookmark: string
+      }
+    const all: string[] = []
+    let bookmark = ''
+    do {
+      const p = await page('', '', 2, bookmark)
+      all.push(...p.items.map((r) => r.consent.id.toLowerCase()))
+      bookmark = p.bookmark
+    } while (bookmark !== '')
+    expect(all).toEqual(ids)
+    const toClinician = await page(patient.address, clinician.address, 10, '')
+    expect(toClinician.items.map((r) => r.consent.id.toLowerCase())).toEqual([ids[0], ids[2], ids[4]])
+    expect(toClinician.bookmark).toBe('')
+    const first = await page('', operator.address, 1, '')
+    expect(first.items).toHaveLength(1)
+    // a bookmark of one index is refused by another listing
+    const misuse = await refused('ListConsents', [patient.address, '', '1', first.bookmark])
+    expect(misuse.code).toBe('INVALID_ARGUMENT')
+    expect((await refused('ListConsents', ['', '', '1001', ''])).code).toBe('OUT_OF_RANGE')
+    expect((await refused('ListConsents', ['me', '', '10', ''])).code).toBe('INVALID_ARGUMENT')
+  })
+})
+
+describe('tombstones and tree heads', () => {
+  it('one tombstone per commitment, signed by its owner', async () => {
+    const commitment = hex32()
+    const t = JSON.stringify(signTombstone(patient, domain, { commitment, owner: patient.address }))
+    const first = await submit('RecordTombstone', [t])
+    expect(first.committed.event?.eventName).toBe(REGISTRY_EVENTS.tombstone)
+    expect(JSON.parse((await invoke('RecordTombstone', [t])).payload).created).toBe(false)
+    const other = JSON.stringify(signTombstone(clinician, domain, { commitment, owner: clinician.address }))
+    expect((await refused('RecordTombstone', [other])).code).toBe('LEDGER_CONFLICT')
+    const forged = JSON.stringify(signTombstone(intruder, domain, { commitment: hex32(), owner: patient.address }))
+    expect((await refused('RecordTombstone', [forged])).code).toBe('INVALID_SIGNATURE')
+    expect(JSON.parse((await invoke('GetTombstone', [commitment])).payload)).toEqual(first.json.record)
+  })
+
+  it('binds a log id to the operator of its first head, keeps the largest head as latest', async () => {
+    const logId = hex32()
+    const head = (party: typeof operator, treeSize: number) =>
+      JSON.stringify(
+        signTreeHead(party, domain, {
+          logId,
+          operator: party.address,
+          treeSize,
+          root: hex32(),
+          timestamp: 1_700_000_000,
+        }),
+      )
+    await submit('RecordTreeHead', [head(operator, 8)])
+    const h3 = await submit('RecordTreeHead', [head(operator, 3)])
+    expect(h3.committed.event?.eventName).toBe(REGISTRY_EVENTS.treeHead)
+    expect(JSON.parse((await invoke('GetTreeHead', [logId, ''])).payload).head.treeSize).toBe(8)
+    expect(JSON.parse((await invoke('GetTreeHead', [logId, '3'])).payload)).toEqual(h3.json.record)
+    expect((await invoke('GetTreeHead', [logId, '4'])).payload).toBe('null')
+    expect((await refused('RecordTreeHead', [head(intruder, 9)])).code).toBe('LEDGER_REJECTED')
+    expect((await refused('RecordTreeHead', [head(operator, 8)])).code).toBe('LEDGER_CONFLICT')
+  })
+})
+
+describe('chaincode plumbing', () => {
+  it('reports its ledger id and domain', async () => {
+    const info = JSON.parse((await invoke('GetLedgerInfo')).payload)
+    expect(info.ledgerId).toBe(LEDGER_ID)
+    expect(info.domain).toEqual(domain)
+    chaincode = createRegistryChaincode({ chaincodeName: 'records_prod' })
+    expect(JSON.parse((await invoke('GetLedgerInfo')).payload).ledgerId).toBe('fabric:mychannel:records_prod')
+    expect(() => createRegistryChaincode({ chaincodeName: 'bad name' })).toThrow(/chaincode name/)
+  })
+
+  it('answers unknown functions and wrong argument counts with Fabric errors, nothing written', async () => {
+    const unknown = await invoke('DropEverything')
+    expect(unknown.response.status).toBe(500)
+    expect(unknown.message).toMatch(/does not exist/)
+    const wrongArity = await invoke('AnchorRoot', [hex32()])
+    expect(wrongArity.response.status).toBe(500)
+    expect(wrongArity.stub.getWriteSet().size).toBe(0)
+  })
+
+  it('turns unexpected failures into a generic LEDGER_REJECTED, medseal errors into their code', () => {
+    const generic = toChaincodeError(new TypeError('secret 0xdeadbeef leaked?'))
+    expect(generic.message).toBe(
+      `${CHAINCODE_ERROR_PREFIX}:LEDGER_REJECTED:The chaincode failed to process the transaction.`,
+    )
+    const tidy = new ChaincodeError('INVALID_ARGUMENT', 'two\nlines\u0000here')
+    expect(tidy.message).toBe('MEDSEAL:INVALID_ARGUMENT:two lines here')
+    expect(new ChaincodeError('INVALID_ARGUMENT', 'x'.repeat(500)).shortMessage.length).toBe(200)
+    expect(new MedsealRegistryContract().getName()).toBe('medseal')
+  })
+})

@@ -1,0 +1,211 @@
+import {
+  bytesToHex0x,
+  type Consent,
+  createParty,
+  type Hex,
+  InvalidArgumentError,
+  isSdkError,
+  LedgerError,
+  randomBytes,
+  signConsent,
+} from '@medseal/core'
+import { describe, expect, it } from 'vitest'
+import { createRegistryChaincode, type RegistryChaincode } from '../chaincode/src/index.js'
+import { createInProcessFabricTransport } from '../chaincode/src/testing/index.js'
+import { parseChaincodeError, toLedgerError } from './_errors.js'
+import { createFabricLedger } from './createFabricLedger.js'
+import { FabricTransportError, isFabricTransportError } from './transport.js'
+
+const patient = createParty({ seed: new Uint8Array(32).fill(7) })
+const clinician = createParty({ seed: new Uint8Array(32).fill(8) })
+
+async function caught(p: Promise<unknown>): Promise<{ name?: string; code?: string; shortMessage?: string }> {
+  try {
+    await p
+  } catch (e) {
+    return e as { name?: string; code?: string }
+  }
+  throw new Error('expected a rejection')
+}
+
+function setup(
+  options: { chaincode?: string; ledgerChaincode?: string; retries?: number; impl?: RegistryChaincode } = {},
+) {
+  const transport = createInProcessFabricTransport({
+    channel: 'mychannel',
+    chaincode: options.chaincode ?? 'medseal',
+    ...(options.impl ? { implementation: options.impl } : {}),
+  })
+  const ledger = createFabricLedger({
+    transport,
+    channel: 'mychannel',
+    chaincode: options.ledgerChaincode ?? options.chaincode ?? 'medseal',
+    retries: options.retries ?? 3,
+    retryDelayMs: 0,
+  })
+  return { transport, ledger }
+}
+
+describe('createFabricLedger', () => {
+  it('names the ledger fabric:<channel>:<chaincode> and refers to Fabric tx ids, blocks and tx timestamps', async () => {
+    const { ledger, transport } = setup()
+    expect(ledger.name).toBe('fabric')
+    expect(ledger.ledgerId).toBe('fabric:mychannel:medseal')
+    const record = await ledger.anchorRoot({ root: randomBytes(32), treeSize: 4, kind: 'records' })
+    const tx = transport.world.findTransaction(record.ref.tx)
+    expect(tx?.code).toBe('VALID')
+    expect(record.ref).toEqual({
+      ledger: 'fabric:mychannel:medseal',
+      tx: tx?.txId,
+      block: tx?.blockNumber,
+      timestamp: tx?.timestamp.seconds,
+    })
+    expect(await ledger.getTime()).toBeGreaterThanOrEqual(record.ref.timestamp)
+  })
+
+  it('refuses to work against a chaincode that serves another ledger id (LEDGER_MISMATCH)', async () => {
+    const { ledger } = setup({ chaincode: 'medseal', ledgerChaincode: 'records' })
+    const e = await caught(ledger.anchorRoot({ root: randomBytes(32), treeSize: 1, kind: 'records' }))
+    expect(e).toBeInstanceOf(LedgerError)
+    expect(e.code).toBe('LEDGER_MISMATCH')
+  })
+
+  it('retries MVCC conflicts a bounded number of times, then LEDGER_WRITE_FAILED', async () => {
+    const { ledger } = setup({ retries: 0 })
+    const root = randomBytes(32)
+    const results = await Promise.allSettled(
+      Array.from({ length: 4 }, () => ledger.anchorRoot({ root, treeSize: 2, kind: 'export' })),
+    )
+    const failed = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[]
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
+    expect(failed).toHaveLength(3)
+    for (const f of failed) {
+      expect(f.reason).toBeInstanceOf(LedgerError)
+      expect(f.reason.code).toBe('LEDGER_WRITE_FAILED')
+    }
+    // with retries, the same race ends with everyone holding the first record
+    const retrying = setup({ retries: 3 }).ledger
+    const refs = await Promise.all(
+      Array.from({ length: 4 }, () => retrying.anchorRoot({ root, treeSize: 2, kind: 'export' })),
+    )
+    for (const r of refs) expect(r.ref).toEqual(refs[0]?.ref)
+  })
+
+  it('maps chaincode refusals to named errors', async () => {
+    const { ledger } = setup()
+    const consent: Consent = {
+      id: bytesToHex0x(randomBytes(32)),
+      grantor: patient.address,
+      grantee: clinician.address,
+      parent: `0x${'00'.repeat(32)}`,
+      resourceTypes: ['Observation'],
+      commitments: [],
+      exclude: [],
+      actions: ['read'],
+      purposes: ['TREAT'],
+      notBefore: 1,
+      expiresAt: 2,
+      delegationDepth: 0,
+    }
+    const forged = signConsent(clinician, ledger.domain, consent)
+    const e = await caught(ledger.registerConsent(forged))
+    expect(e.name).toBe('ConsentError')
+    expect(e.code).toBe('CONSENT_SIGNATURE_INVALID')
+    const bigint = await caught(ledger.registerConsent({ consent, signature: 1n } as never))
+    expect(bigint.code).toBe('CONSENT_MALFORMED')
+  })
+
+  it('treats what a peer returns as untrusted: a wrong or malformed answer is LEDGER_REJECTED', async () => {
+    const real = createRegistryChaincode()
+    const other = bytesToHex0x(randomBytes(32))
+    const tampering: RegistryChaincode = {
+      Init: (stub) => real.Init(stub),
+      async Invoke(stub) {
+        const response = await real.Invoke(stub)
+        const [fn] = (stub as { getStringArgs(): string[] }).getStringArgs()
+        const text = new TextDecoder().decode(response.payload)
+        if (fn === 'GetAnchor' && text !== 'null')
+          return {
+            ...response,
+            payload: new TextEncoder().encode(text.replace(/"root":"0x[0-9a-f]+"/, `"root":"${other}"`)),
+          }
+        if (fn === 'GetTombstone') return { ...response, payload: new TextEncoder().encode('{"not":"json') }
+        return response
+      },
+    }
+    const { ledger } = setup({ impl: tampering })
+    const root = randomBytes(32)
+    await ledger.anchorRoot({ root, treeSize: 1, kind: 'records' })
+    const e = await caught(ledger.getAnchor(root))
+    expect(e).toBeInstanceOf(LedgerError)
+    expect(e.code).toBe('LEDGER_REJECTED')
+    const bad = await caught(ledger.getTombstone(bytesToHex0x(randomBytes(32)) as Hex))
+    expect(bad.code).toBe('LEDGER_REJECTED')
+  })
+
+  it('validates options', () => {
+    const transport = createInProcessFabricTransport()
+    for (const bad of [
+      { transport, channel: 'MyChannel', chaincode: 'medseal' },
+      { transport, channel: 'mychannel', chaincode: 'med seal' },
+      { transport: {}, channel: 'mychannel', chaincode: 'medseal' },
+    ]) {
+      expect(() => createFabricLedger(bad as never)).toThrow(InvalidArgumentError)
+    }
+    expect(() => createFabricLedger({ transport, channel: 'mychannel', chaincode: 'medseal', retries: -1 })).toThrow(
+      expect.objectContaining({ code: 'OUT_OF_RANGE' }),
+    )
+  })
+
+  it('reports a closed transport as LEDGER_UNAVAILABLE', async () => {
+    const { ledger, transport } = setup({ retries: 1 })
+    transport.close()
+    const e = await caught(ledger.getTime())
+    expect(e).toBeInstanceOf(LedgerError)
+    expect(e.code).toBe('LEDGER_UNAVAILABLE')
+  })
+})
+
+describe('error mapping', () => {
+  it('parses MEDSEAL:<CODE>:<short> wherever a peer wrapped it', () => {
+    expect(
+      parseChaincodeError([
+        '10 ABORTED: failed',
+        'Org1MSP peer0:7051: chaincode response 500, MEDSEAL:LEDGER_CONFLICT:Root taken.',
+      ]),
+    ).toEqual({ code: 'LEDGER_CONFLICT', message: 'Root taken.' })
+    expect(parseChaincodeError(['chaincode response 500, something else'])).toBeUndefined()
+  })
+
+  it('keeps known codes in their class and turns unknown ones into LEDGER_REJECTED', () => {
+    const cases: [string, string, string][] = [
+      ['MEDSEAL:INVALID_ARGUMENT:bad', 'InvalidArgumentError', 'INVALID_ARGUMENT'],
+      ['MEDSEAL:INVALID_SIGNATURE:bad', 'VerificationError', 'INVALID_SIGNATURE'],
+      ['MEDSEAL:CONSENT_NOT_FOUND:bad', 'ConsentError', 'CONSENT_NOT_FOUND'],
+      ['MEDSEAL:LEDGER_CONFLICT:bad', 'LedgerError', 'LEDGER_CONFLICT'],
+      ['MEDSEAL:DECRYPT_FAILED:not a ledger code', 'LedgerError', 'LEDGER_REJECTED'],
+      ['MEDSEAL:CONSTRUCTOR:prototype games', 'LedgerError', 'LEDGER_REJECTED'],
+      ['no prefix at all', 'LedgerError', 'LEDGER_REJECTED'],
+    ]
+    for (const [message, name, code] of cases) {
+      const e = toLedgerError(new FabricTransportError('CHAINCODE', [message], { txId: 'tx1' }), 1)
+      expect([e.name, e.code]).toEqual([name, code])
+    }
+  })
+
+  it('maps transport reasons to ledger codes', () => {
+    const code = (reason: ConstructorParameters<typeof FabricTransportError>[0]) =>
+      toLedgerError(new FabricTransportError(reason, ['x']), 2).code
+    expect(code('UNAVAILABLE')).toBe('LEDGER_UNAVAILABLE')
+    expect(code('TIMEOUT')).toBe('LEDGER_TIMEOUT')
+    expect(code('MVCC_READ_CONFLICT')).toBe('LEDGER_WRITE_FAILED')
+    expect(code('PHANTOM_READ_CONFLICT')).toBe('LEDGER_WRITE_FAILED')
+    expect(code('ENDORSEMENT')).toBe('LEDGER_REJECTED')
+    expect(code('COMMIT')).toBe('LEDGER_REJECTED')
+    expect(toLedgerError(new Error('socket hang up'), 1).code).toBe('LEDGER_UNAVAILABLE')
+    const named = new InvalidArgumentError('INVALID_TYPE', 'x')
+    expect(toLedgerError(named, 1)).toBe(named)
+    expect(isSdkError(toLedgerError(new FabricTransportError('COMMIT', ['x']), 1))).toBe(true)
+    expect(isFabricTransportError({ name: 'FabricTransportError', reason: 'NOPE', messages: [] })).toBe(false)
+  })
+})

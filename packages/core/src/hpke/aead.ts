@@ -72,6 +72,35 @@ async function webCryptoKey(subtle: SubtleCrypto, key: Uint8Array): Promise<Hpke
   })
 }
 
+/**
+ * Below this many bytes, the `'auto'` backend runs AES-GCM in pure JS: for a 32-byte key wrap or a small resource a
+ * WebCrypto import + encrypt costs more (two asynchronous round trips) than the whole computation.
+ */
+const SMALL_MESSAGE = 1024
+
+/** `'auto'`: `@noble/ciphers` for small messages, WebCrypto (imported on first use) for large ones. */
+function hybridKey(subtle: SubtleCrypto, key: Uint8Array): HpkeAeadKey {
+  const small = nobleKey(gcm as SyncCipher, key)
+  const copy = Uint8Array.from(key)
+  let large: Promise<HpkeAeadKey> | undefined
+  const native = () => {
+    large ??= webCryptoKey(subtle, copy)
+    return large
+  }
+  return Object.freeze({
+    async seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array) {
+      return plaintext.length < SMALL_MESSAGE
+        ? small.seal(nonce, aad, plaintext)
+        : (await native()).seal(nonce, aad, plaintext)
+    },
+    async open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array) {
+      return ciphertext.length < SMALL_MESSAGE
+        ? small.open(nonce, aad, ciphertext)
+        : (await native()).open(nonce, aad, ciphertext)
+    },
+  })
+}
+
 function makeAead(spec: {
   id: number
   name: string
@@ -119,7 +148,9 @@ function makeAead(spec: {
 
 /**
  * An AES-GCM AEAD (RFC 9180 §7.3: `Nk` = 16 or 32, `Nn` = 12, `Nt` = 16). WebCrypto runs it natively in browsers
- * and Node; `@noble/ciphers` `gcm` is the fallback (or forced with `backend: 'noble'`).
+ * and Node; `@noble/ciphers` `gcm` is the fallback (or forced with `backend: 'noble'`). With `backend: 'auto'`,
+ * messages under 1 KiB (key wraps, small resources) run in `@noble/ciphers`, where a WebCrypto round trip would
+ * cost more than the work; larger ones run in WebCrypto.
  *
  * @param params - `keyLength` 16 or 32; `backend` (default `'auto'`)
  * @returns a frozen {@link HpkeAead}
@@ -149,7 +180,8 @@ export function createAesGcm(params: CreateAesGcmParameters): HpkeAead {
     backend,
     async importKey(key) {
       const subtle = backend === 'noble' ? undefined : getSubtle()
-      return subtle ? webCryptoKey(subtle, key) : nobleKey(gcm as SyncCipher, key)
+      if (!subtle) return nobleKey(gcm as SyncCipher, key)
+      return backend === 'webcrypto' ? webCryptoKey(subtle, key) : hybridKey(subtle, key)
     },
   })
 }

@@ -5,7 +5,7 @@ import { EnvelopeError, InvalidArgumentError } from '../errors/base.js'
 import { createAesGcm } from './aead.js'
 
 const h = hexToBytes
-const backends = ['webcrypto', 'noble'] as const
+const backends = ['webcrypto', 'noble', 'auto'] as const
 
 describe.each(backends)('Wycheproof AES-GCM through the %s AEAD wrapper', (backend) => {
   const aeads = { 128: createAesGcm({ keyLength: 16, backend }), 256: createAesGcm({ keyLength: 32, backend }) }

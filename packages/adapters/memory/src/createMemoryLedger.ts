@@ -28,6 +28,7 @@ import {
   type SignedTreeHead,
   type TombstoneRecord,
   type TreeHeadRecord,
+  type VerificationError,
   verifySignedConsent,
   verifySignedRevocation,
   verifySignedTombstone,
@@ -75,7 +76,7 @@ export type CreateMemoryLedgerParameters = {
 export type CreateMemoryLedgerReturnType = LedgerAdapter
 
 /** Errors {@link createMemoryLedger} and the adapter's methods throw. */
-export type CreateMemoryLedgerErrorType = InvalidArgumentError | ConsentError | LedgerError
+export type CreateMemoryLedgerErrorType = InvalidArgumentError | ConsentError | VerificationError | LedgerError
 
 const ID = /^[A-Za-z0-9._:-]{1,128}$/
 const DEFAULT_LIMIT = 100
@@ -95,11 +96,24 @@ type StoredLog = { operator: string; bySize: Map<number, TreeHeadRecord>; latest
  * the first record and consume no sequence number. Signatures are verified against
  * `domain = createSaltedDomain('memory:<id>')` before anything is written. Returned objects are copies.
  *
+ * What the methods throw (the conformance suite in `@medseal/core/testing` checks all of it):
+ * - bad arguments: {@link InvalidArgumentError} `INVALID_TYPE`, `INVALID_LENGTH` (a root that is not 32 bytes),
+ *   `OUT_OF_RANGE` (`treeSize`, `limit`), `INVALID_ARGUMENT` (`kind`, ids, cursors, malformed revocations, tombstones
+ *   and heads);
+ * - consents: {@link ConsentError} `CONSENT_MALFORMED`, `CONSENT_SIGNATURE_INVALID` (not the grantor's signature for
+ *   this ledger, or a revocation not by the grantor), `CONSENT_REPLAYED`, `CONSENT_NOT_FOUND` (revoking an unknown
+ *   consent);
+ * - tombstones and tree heads: `VerificationError` `INVALID_SIGNATURE`; {@link LedgerError} `LEDGER_CONFLICT`
+ *   (another root's metadata, another tombstone owner, another head of the same size), `LEDGER_REJECTED` (a head for a
+ *   log id bound to another operator);
+ * - the ledger itself: {@link LedgerError} `LEDGER_UNAVAILABLE` (a broken clock, a closed store),
+ *   `LEDGER_WRITE_FAILED` (the store failed to persist; nothing was written).
+ *
  * @param params - `id`, `now`, `store` (see {@link CreateMemoryLedgerParameters})
  * @returns a frozen {@link LedgerAdapter}
  * @throws {@link InvalidArgumentError} `INVALID_TYPE` / `INVALID_ARGUMENT` for bad options
  * @throws {@link LedgerError} `LEDGER_UNAVAILABLE` when the store cannot be read or its snapshot is corrupt or of
- *   another ledger id
+ *   another ledger id (every stored write is replayed through the same checks, signatures included)
  * @example
  * ```ts
  * import { createMemoryLedger } from '@medseal/adapter-memory'

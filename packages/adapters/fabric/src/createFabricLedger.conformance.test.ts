@@ -20,3 +20,30 @@ describeLedgerConformance('fabric (in-process bridge, not a Fabric network)', {
     }
   },
 })
+
+// One chaincode, one world state, a fresh named registry per test: the isolation the real-network test relies on
+// (createFabricLedger.network.test.ts cannot deploy a fresh chaincode per test).
+{
+  let now = Date.now()
+  const shared = createInProcessFabricTransport({ channel: 'mychannel', chaincode: 'medseal', now: () => now })
+  let n = 0
+  describeLedgerConformance('fabric named registries in one chaincode (in-process bridge, not a Fabric network)', {
+    create: async () => {
+      const registry = `conformance-${++n}`
+      const ledger = createFabricLedger({
+        transport: shared,
+        channel: 'mychannel',
+        chaincode: 'medseal',
+        registry,
+        retryDelayMs: 5,
+      })
+      return {
+        ledger,
+        advanceTime: async (seconds) => {
+          now += seconds * 1000
+          await shared.cutEmptyBlock()
+        },
+      }
+    },
+  })
+}

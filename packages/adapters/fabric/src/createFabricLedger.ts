@@ -3,8 +3,9 @@
  * through a {@link FabricTransport}: the Fabric Gateway ({@link createGatewayTransport}) on a real network, or the
  * in-process bridge in tests. Node only.
  *
- * - Ledger id `fabric:<channel>:<chaincode>`; EIP-712 domain `createSaltedDomain(ledgerId)`, which the chaincode
- *   checks signatures under (it refuses to run against a chaincode that reports another ledger id).
+ * - Ledger id `fabric:<channel>:<chaincode>` (`fabric:<channel>:<chaincode>:<registry>` for a named registry in the
+ *   chaincode); EIP-712 domain `createSaltedDomain(ledgerId)`, which the chaincode checks signatures under (the
+ *   adapter refuses to work against a chaincode that reports another ledger id).
  * - {@link LedgerRef}: `{ ledger, tx: <Fabric tx id>, block: <block number>, timestamp: <tx timestamp, s> }`. The
  *   chaincode stores the transaction id and timestamp with each record; the block number comes from the commit
  *   status for new writes and from the ledger (`qscc`) for records read back, cached per transaction.
@@ -61,6 +62,12 @@ export type CreateFabricLedgerParameters = {
   readonly channel: string
   /** The chaincode's name in the channel's chaincode definition. */
   readonly chaincode: string
+  /**
+   * A named registry inside the chaincode (default: the chaincode's own registry). Each registry has its own records
+   * and its own ledger id, `fabric:<channel>:<chaincode>:<registry>`, so its own EIP-712 domain. 1-64 characters of
+   * `a-z 0-9 _ . -`, starting with a letter or digit.
+   */
+  readonly registry?: string
   /** How many times a retryable failure is retried (default 3; 0 disables retries). */
   readonly retries?: number
   /** Base delay before a retry, doubled each time, plus up to as much random jitter (default 100 ms). */
@@ -76,6 +83,7 @@ const HEX32 = /^0x[0-9a-fA-F]{64}$/
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/
 const CHANNEL = /^[a-z][a-z0-9.-]{0,248}$/
 const CHAINCODE = /^[a-zA-Z0-9]+([-_][a-zA-Z0-9]+)*$/
+const REGISTRY = /^[a-z0-9][a-z0-9_.-]{0,63}$/
 const KINDS: readonly AnchorKind[] = ['records', 'export', 'events']
 const CURSOR_PREFIX = '\u0000medseal~consent~'
 
@@ -182,7 +190,13 @@ export function createFabricLedger(params: CreateFabricLedgerParameters): Ledger
   const retryDelayMs = params.retryDelayMs === undefined ? 100 : integer(params.retryDelayMs, 'retryDelayMs', 0, 60_000)
   const cacheSize = params.blockCacheSize === undefined ? 10_000 : integer(params.blockCacheSize, 'blockCacheSize', 0)
 
-  const ledgerId = `fabric:${channel}:${chaincode}`
+  const registry = params.registry ?? ''
+  if (registry !== '' && (typeof registry !== 'string' || !REGISTRY.test(registry)))
+    throw new InvalidArgumentError(
+      'INVALID_ARGUMENT',
+      'registry must be 1-64 of a-z 0-9 _ . - (letter or digit first).',
+    )
+  const ledgerId = registry === '' ? `fabric:${channel}:${chaincode}` : `fabric:${channel}:${chaincode}:${registry}`
   const domain = createSaltedDomain(ledgerId)
   const blocks = new Map<string, number>()
   let info: Promise<void> | undefined
@@ -226,7 +240,7 @@ export function createFabricLedger(params: CreateFabricLedgerParameters): Ledger
   /** Checks once that the chaincode verifies signatures under this ledger id. */
   function ensureLedgerInfo(): Promise<void> {
     info ??= (async () => {
-      const answer = wire.info(await withRetries(() => transport.evaluate('GetLedgerInfo', [])))
+      const answer = wire.info(await withRetries(() => transport.evaluate('GetLedgerInfo', [registry])))
       if (answer.ledgerId !== ledgerId)
         throw new LedgerError('LEDGER_MISMATCH', 'The chaincode serves another ledger id.', {
           details: `Expected ${ledgerId}, the chaincode reports ${answer.ledgerId.slice(0, 200)}.`,
@@ -240,7 +254,7 @@ export function createFabricLedger(params: CreateFabricLedgerParameters): Ledger
 
   async function evaluate(name: string, args: readonly string[]): Promise<Uint8Array> {
     await ensureLedgerInfo()
-    return withRetries(() => transport.evaluate(name, args))
+    return withRetries(() => transport.evaluate(name, [registry, ...args]))
   }
 
   async function submit<T extends { tx: string; timestamp: number }>(
@@ -250,7 +264,7 @@ export function createFabricLedger(params: CreateFabricLedgerParameters): Ledger
   ): Promise<{ record: T; ref: LedgerRef }> {
     await ensureLedgerInfo()
     const { submitted, written } = await withRetries(async () => {
-      const submitted: FabricSubmitResult = await transport.submit(name, args)
+      const submitted: FabricSubmitResult = await transport.submit(name, [registry, ...args])
       return { submitted, written: wire.write(submitted.result, name, parse) as WireWrite<T> }
     })
     const record = written.record

@@ -46,9 +46,11 @@ function consent(over: Partial<Consent> = {}): Consent {
 
 let world: MemoryWorldState
 let chaincode: RegistryChaincode
+/** The registry argument every transaction takes first: '' is the chaincode's default registry. */
+let registry = ''
 
 async function invoke(fn: string, args: string[] = [], opts: { txId?: string; timestamp?: TxTimestamp } = {}) {
-  const stub = world.newStub({ args: [fn, ...args], ...opts })
+  const stub = world.newStub({ args: [fn, registry, ...args], ...opts })
   const response = await chaincode.Invoke(stub)
   return { stub, response, payload: dec(response.payload), message: response.message ?? '' }
 }
@@ -71,6 +73,7 @@ async function refused(fn: string, args: string[] = []) {
 }
 
 beforeEach(() => {
+  registry = ''
   world = createMemoryWorldState({ channel: 'mychannel', namespace: 'medseal' })
   chaincode = createRegistryChaincode()
 })
@@ -268,6 +271,26 @@ describe('tombstones and tree heads', () => {
   })
 })
 
+describe('registries', () => {
+  it('keeps named registries apart: own keys, own ledger id and EIP-712 domain', async () => {
+    const root = hex32()
+    await submit('AnchorRoot', [root, '1', 'records'])
+    registry = 'tenant-a'
+    const info = JSON.parse((await invoke('GetLedgerInfo')).payload)
+    expect(info.ledgerId).toBe(`${LEDGER_ID}:tenant-a`)
+    expect(info.domain).toEqual(createSaltedDomain(`${LEDGER_ID}:tenant-a`))
+    expect((await invoke('GetAnchor', [root])).payload).toBe('null')
+    const other = await submit('AnchorRoot', [root, '2', 'export']) // no conflict: another registry
+    expect(other.json.created).toBe(true)
+    expect([...other.stub.getWriteSet().keys()][0]).toContain(`${REGISTRY_KEYS.anchor}@tenant-a`)
+    // a consent signed for the default registry does not verify in tenant-a
+    const signed = JSON.stringify(signConsent(patient, domain, consent()))
+    expect((await refused('RegisterConsent', [signed])).code).toBe('CONSENT_SIGNATURE_INVALID')
+    registry = 'Bad Name'
+    expect((await refused('GetAnchor', [root])).code).toBe('INVALID_ARGUMENT')
+  })
+})
+
 describe('chaincode plumbing', () => {
   it('reports its ledger id and domain', async () => {
     const info = JSON.parse((await invoke('GetLedgerInfo')).payload)
@@ -282,7 +305,7 @@ describe('chaincode plumbing', () => {
     const unknown = await invoke('DropEverything')
     expect(unknown.response.status).toBe(500)
     expect(unknown.message).toMatch(/does not exist/)
-    const wrongArity = await invoke('AnchorRoot', [hex32()])
+    const wrongArity = await invoke('AnchorRoot', [hex32(), '1'])
     expect(wrongArity.response.status).toBe(500)
     expect(wrongArity.stub.getWriteSet().size).toBe(0)
   })

@@ -14,11 +14,16 @@
  * every stored value and event payload is RFC 8785 canonical JSON; iteration only over Fabric's sorted ranges.
  * Every write emits one chaincode event. Refusals are thrown as `MEDSEAL:<CODE>:<short>` ({@link ChaincodeError}).
  *
- * Transactions take string arguments and return canonical JSON text:
- * `AnchorRoot(root, treeSize, kind)`, `GetAnchor(root)`, `RegisterConsent(signedConsentJson)`,
- * `RevokeConsent(signedRevocationJson)`, `GetConsent(id)`, `ListConsents(grantor, grantee, pageSize, bookmark)`,
- * `RecordTombstone(signedTombstoneJson)`, `GetTombstone(commitment)`, `RecordTreeHead(signedTreeHeadJson)`,
- * `GetTreeHead(logId, treeSize)` (`''` for the latest), `GetLedgerInfo()`. Writes return `{ created, record }`.
+ * Transactions take string arguments and return canonical JSON text. The first argument of each is the
+ * **registry**: `''` for the chaincode's registry (ledger id `fabric:<channel>:<chaincode>`), or a name for an
+ * independent registry in the same chaincode (ledger id `fabric:<channel>:<chaincode>:<name>`, its own keys and
+ * EIP-712 domain), e.g. one per tenant or per test run:
+ * `AnchorRoot(registry, root, treeSize, kind)`, `GetAnchor(registry, root)`, `RegisterConsent(registry, json)`,
+ * `RevokeConsent(registry, json)`, `GetConsent(registry, id)`,
+ * `ListConsents(registry, grantor, grantee, pageSize, bookmark)`, `RecordTombstone(registry, json)`,
+ * `GetTombstone(registry, commitment)`, `RecordTreeHead(registry, json)`,
+ * `GetTreeHead(registry, logId, treeSize)` (`''` for the latest), `GetLedgerInfo(registry)`.
+ * Writes return `{ created, record }`.
  * @module
  */
 import {
@@ -72,6 +77,27 @@ export const REGISTRY_KEYS = Object.freeze({
   treeHead: 'medseal~treehead',
   log: 'medseal~log',
 } as const)
+
+/** The composite key object types of one registry. */
+export type RegistryKeys = { readonly [K in keyof typeof REGISTRY_KEYS]: string }
+
+const REGISTRY_NAME = /^[a-z0-9][a-z0-9_.-]{0,63}$/
+
+/**
+ * The key namespaces of a registry: the default one (`''`) uses {@link REGISTRY_KEYS}; a named registry appends
+ * `@<name>` to every object type, so registries never see each other's keys.
+ */
+function keysOf(registry: string): RegistryKeys {
+  if (registry === '') return REGISTRY_KEYS
+  if (typeof registry !== 'string' || !REGISTRY_NAME.test(registry))
+    throw reject(
+      'INVALID_ARGUMENT',
+      'registry must be empty or 1-64 of a-z 0-9 _ . - (starting with a letter or digit).',
+    )
+  const out: Record<string, string> = {}
+  for (const [name, objectType] of Object.entries(REGISTRY_KEYS)) out[name] = `${objectType}@${registry}`
+  return out as RegistryKeys
+}
 
 /** Where and when a record was written (the block number is known only after commit; clients add it). */
 export type StoredRef = { readonly tx: string; readonly timestamp: number }
@@ -253,37 +279,40 @@ export class MedsealRegistryContract extends Contract {
     }
   }
 
-  /** `fabric:<channel>:<chaincode>` @internal */
-  _ledgerId(ctx: Context): string {
-    return `fabric:${ctx.stub.getChannelID()}:${this.chaincodeName}`
+  /** `fabric:<channel>:<chaincode>`, and `:<registry>` for a named registry. @internal */
+  _ledgerId(ctx: Context, registry: string): string {
+    const base = `fabric:${ctx.stub.getChannelID()}:${this.chaincodeName}`
+    return registry === '' ? base : `${base}:${registry}`
   }
 
   /** @internal */
-  _domain(ctx: Context): LedgerDomain {
-    return createSaltedDomain(this._ledgerId(ctx))
+  _domain(ctx: Context, registry: string): LedgerDomain {
+    return createSaltedDomain(this._ledgerId(ctx, registry))
   }
 
   // ------------------------------------------------------------------ info
 
   /** The ledger id and EIP-712 domain this chaincode verifies signatures under. */
-  async GetLedgerInfo(ctx: Context): Promise<string> {
+  async GetLedgerInfo(ctx: Context, registry: string): Promise<string> {
+    keysOf(registry) // validates the name
     return result({
       contract: REGISTRY_CONTRACT_NAME,
-      domain: this._domain(ctx),
+      domain: this._domain(ctx, registry),
       format: REGISTRY_FORMAT_VERSION,
-      ledgerId: this._ledgerId(ctx),
+      ledgerId: this._ledgerId(ctx, registry),
     })
   }
 
   // ------------------------------------------------------------------ anchors
 
   /** Anchors a root: `{ created, record }`; idempotent for the same metadata, `LEDGER_CONFLICT` otherwise. */
-  async AnchorRoot(ctx: Context, root: string, treeSize: string, kind: string): Promise<string> {
+  async AnchorRoot(ctx: Context, registry: string, root: string, treeSize: string, kind: string): Promise<string> {
+    const k = keysOf(registry)
     const r = hex32(root, 'root')
     const size = positiveInteger(treeSize, 'treeSize', 1)
     if (!ANCHOR_KINDS.includes(kind as AnchorKind))
       throw reject('INVALID_ARGUMENT', `kind must be one of ${ANCHOR_KINDS.join(', ')}.`)
-    const key = ctx.stub.createCompositeKey(REGISTRY_KEYS.anchor, [r])
+    const key = ctx.stub.createCompositeKey(k.anchor, [r])
     const existing = await readJson<StoredAnchor>(ctx, key)
     if (existing) {
       if (existing.treeSize === size && existing.kind === kind) return result({ created: false, record: existing })
@@ -296,20 +325,22 @@ export class MedsealRegistryContract extends Contract {
   }
 
   /** The anchor of `root`, or `null`. */
-  async GetAnchor(ctx: Context, root: string): Promise<string> {
-    const key = ctx.stub.createCompositeKey(REGISTRY_KEYS.anchor, [hex32(root, 'root')])
+  async GetAnchor(ctx: Context, registry: string, root: string): Promise<string> {
+    const k = keysOf(registry)
+    const key = ctx.stub.createCompositeKey(k.anchor, [hex32(root, 'root')])
     return result((await readJson<StoredAnchor>(ctx, key)) ?? null)
   }
 
   // ------------------------------------------------------------------ consents
 
   /** Registers a signed consent after verifying the grantor's signature: `{ created, record }`. */
-  async RegisterConsent(ctx: Context, signedConsent: string): Promise<string> {
+  async RegisterConsent(ctx: Context, registry: string, signedConsent: string): Promise<string> {
+    const k = keysOf(registry)
     const signed = parseObject(signedConsent, 'signedConsent', 'CONSENT_MALFORMED') as SignedConsent
-    verifySignedConsent(this._domain(ctx), signed)
+    verifySignedConsent(this._domain(ctx, registry), signed)
     const consent = pickConsent(signed.consent)
     const id = consent.id.toLowerCase()
-    const key = ctx.stub.createCompositeKey(REGISTRY_KEYS.consent, [id])
+    const key = ctx.stub.createCompositeKey(k.consent, [id])
     const existing = await readJson<StoredConsent>(ctx, key)
     if (existing) {
       if (consentContent(existing.consent) === consentContent(consent))
@@ -322,25 +353,26 @@ export class MedsealRegistryContract extends Contract {
     const grantor = consent.grantor.toLowerCase()
     const grantee = consent.grantee.toLowerCase()
     const ck = (objectType: string, attributes: string[]) => ctx.stub.createCompositeKey(objectType, attributes)
-    await writeIndex(ctx, ck(REGISTRY_KEYS.consentsAll, [order]), id)
-    await writeIndex(ctx, ck(REGISTRY_KEYS.consentsByGrantor, [grantor, order]), id)
-    await writeIndex(ctx, ck(REGISTRY_KEYS.consentsByGrantee, [grantee, order]), id)
-    await writeIndex(ctx, ck(REGISTRY_KEYS.consentsByPair, [grantor, grantee, order]), id)
+    await writeIndex(ctx, ck(k.consentsAll, [order]), id)
+    await writeIndex(ctx, ck(k.consentsByGrantor, [grantor, order]), id)
+    await writeIndex(ctx, ck(k.consentsByGrantee, [grantee, order]), id)
+    await writeIndex(ctx, ck(k.consentsByPair, [grantor, grantee, order]), id)
     emit(ctx, REGISTRY_EVENTS.consent, record)
     return result({ created: true, record })
   }
 
   /** Records a revocation signed by the consent's grantor: `{ created, record }`. */
-  async RevokeConsent(ctx: Context, signedRevocation: string): Promise<string> {
+  async RevokeConsent(ctx: Context, registry: string, signedRevocation: string): Promise<string> {
+    const k = keysOf(registry)
     const signed = parseObject(signedRevocation, 'signedRevocation', 'CONSENT_MALFORMED') as SignedRevocation
-    verifySignedRevocation(this._domain(ctx), signed)
+    verifySignedRevocation(this._domain(ctx, registry), signed)
     const revocation: Revocation = { consentId: signed.revocation.consentId, grantor: signed.revocation.grantor }
     const id = revocation.consentId.toLowerCase()
-    const consent = await readJson<StoredConsent>(ctx, ctx.stub.createCompositeKey(REGISTRY_KEYS.consent, [id]))
+    const consent = await readJson<StoredConsent>(ctx, ctx.stub.createCompositeKey(k.consent, [id]))
     if (!consent) throw reject('CONSENT_NOT_FOUND', 'The consent to revoke is not registered.')
     if (!sameHex(consent.consent.grantor, revocation.grantor))
       throw reject('CONSENT_SIGNATURE_INVALID', 'A revocation must be signed by the consent grantor.')
-    const key = ctx.stub.createCompositeKey(REGISTRY_KEYS.revocation, [id])
+    const key = ctx.stub.createCompositeKey(k.revocation, [id])
     const existing = await readJson<StoredRevocation>(ctx, key)
     if (existing) return result({ created: false, record: existing })
     const record: StoredRevocation = { revocation, signature: signed.signature, ...txRef(ctx) }
@@ -350,18 +382,16 @@ export class MedsealRegistryContract extends Contract {
   }
 
   /** The consent with this id (and its revocation), or `null`. */
-  async GetConsent(ctx: Context, id: string): Promise<string> {
-    return result((await this._readConsent(ctx, hex32(id, 'id'))) ?? null)
+  async GetConsent(ctx: Context, registry: string, id: string): Promise<string> {
+    const k = keysOf(registry)
+    return result((await this._readConsent(ctx, k, hex32(id, 'id'))) ?? null)
   }
 
   /** @internal */
-  async _readConsent(ctx: Context, id: string): Promise<StoredConsent | undefined> {
-    const consent = await readJson<StoredConsent>(ctx, ctx.stub.createCompositeKey(REGISTRY_KEYS.consent, [id]))
+  async _readConsent(ctx: Context, k: RegistryKeys, id: string): Promise<StoredConsent | undefined> {
+    const consent = await readJson<StoredConsent>(ctx, ctx.stub.createCompositeKey(k.consent, [id]))
     if (!consent) return undefined
-    const revocation = await readJson<StoredRevocation>(
-      ctx,
-      ctx.stub.createCompositeKey(REGISTRY_KEYS.revocation, [id]),
-    )
+    const revocation = await readJson<StoredRevocation>(ctx, ctx.stub.createCompositeKey(k.revocation, [id]))
     return revocation ? { ...consent, revocation } : consent
   }
 
@@ -371,23 +401,25 @@ export class MedsealRegistryContract extends Contract {
    */
   async ListConsents(
     ctx: Context,
+    registry: string,
     grantor: string,
     grantee: string,
     pageSize: string,
     bookmark: string,
   ): Promise<string> {
+    const k = keysOf(registry)
     const size = positiveInteger(pageSize, 'pageSize', 1)
     if (size > MAX_PAGE_SIZE) throw reject('OUT_OF_RANGE', `pageSize must be at most ${MAX_PAGE_SIZE}.`)
     const from = grantor === '' ? undefined : address(grantor, 'grantor')
     const to = grantee === '' ? undefined : address(grantee, 'grantee')
     const [objectType, attributes] =
       from && to
-        ? [REGISTRY_KEYS.consentsByPair, [from, to]]
+        ? [k.consentsByPair, [from, to]]
         : from
-          ? [REGISTRY_KEYS.consentsByGrantor, [from]]
+          ? [k.consentsByGrantor, [from]]
           : to
-            ? [REGISTRY_KEYS.consentsByGrantee, [to]]
-            : [REGISTRY_KEYS.consentsAll, []]
+            ? [k.consentsByGrantee, [to]]
+            : [k.consentsAll, []]
     if (typeof bookmark !== 'string') throw reject('INVALID_ARGUMENT', 'bookmark must be a string.')
     // A bookmark is a key of this index: anything else would start the range elsewhere.
     const prefix = ctx.stub.createCompositeKey(objectType, attributes)
@@ -403,7 +435,7 @@ export class MedsealRegistryContract extends Contract {
     try {
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
         const id = decoder.decode(next.value.value)
-        const consent = await this._readConsent(ctx, id)
+        const consent = await this._readConsent(ctx, k, id)
         if (consent) items.push(consent)
       }
     } finally {
@@ -415,11 +447,12 @@ export class MedsealRegistryContract extends Contract {
   // ------------------------------------------------------------------ tombstones
 
   /** Records a tombstone signed by its owner: `{ created, record }`; one per commitment. */
-  async RecordTombstone(ctx: Context, signedTombstone: string): Promise<string> {
+  async RecordTombstone(ctx: Context, registry: string, signedTombstone: string): Promise<string> {
+    const k = keysOf(registry)
     const signed = parseObject(signedTombstone, 'signedTombstone', 'INVALID_ARGUMENT') as SignedTombstone
-    verifySignedTombstone(this._domain(ctx), signed)
+    verifySignedTombstone(this._domain(ctx, registry), signed)
     const tombstone: Tombstone = { commitment: signed.tombstone.commitment, owner: signed.tombstone.owner }
-    const key = ctx.stub.createCompositeKey(REGISTRY_KEYS.tombstone, [tombstone.commitment.toLowerCase()])
+    const key = ctx.stub.createCompositeKey(k.tombstone, [tombstone.commitment.toLowerCase()])
     const existing = await readJson<StoredTombstone>(ctx, key)
     if (existing) {
       if (sameHex(existing.tombstone.owner, tombstone.owner)) return result({ created: false, record: existing })
@@ -432,8 +465,9 @@ export class MedsealRegistryContract extends Contract {
   }
 
   /** The tombstone of a commitment, or `null`. */
-  async GetTombstone(ctx: Context, commitment: string): Promise<string> {
-    const key = ctx.stub.createCompositeKey(REGISTRY_KEYS.tombstone, [hex32(commitment, 'commitment')])
+  async GetTombstone(ctx: Context, registry: string, commitment: string): Promise<string> {
+    const k = keysOf(registry)
+    const key = ctx.stub.createCompositeKey(k.tombstone, [hex32(commitment, 'commitment')])
     return result((await readJson<StoredTombstone>(ctx, key)) ?? null)
   }
 
@@ -443,9 +477,10 @@ export class MedsealRegistryContract extends Contract {
    * Records an access-log tree head signed by its operator: `{ created, record }`. The first head of a log id binds
    * it to its operator (`LEDGER_REJECTED` for others); one head per size (`LEDGER_CONFLICT` for a different one).
    */
-  async RecordTreeHead(ctx: Context, signedTreeHead: string): Promise<string> {
+  async RecordTreeHead(ctx: Context, registry: string, signedTreeHead: string): Promise<string> {
+    const k = keysOf(registry)
     const signed = parseObject(signedTreeHead, 'signedTreeHead', 'INVALID_ARGUMENT') as SignedTreeHead
-    verifySignedTreeHead(this._domain(ctx), signed)
+    verifySignedTreeHead(this._domain(ctx, registry), signed)
     const h = signed.head
     const head: TreeHead = {
       logId: h.logId,
@@ -455,11 +490,11 @@ export class MedsealRegistryContract extends Contract {
       timestamp: h.timestamp,
     }
     const logId = head.logId.toLowerCase()
-    const logKey = ctx.stub.createCompositeKey(REGISTRY_KEYS.log, [logId])
+    const logKey = ctx.stub.createCompositeKey(k.log, [logId])
     const log = await readJson<{ operator: string; latest: number }>(ctx, logKey)
     if (log && !sameHex(log.operator, head.operator))
       throw reject('LEDGER_REJECTED', 'This log id belongs to another operator.')
-    const key = ctx.stub.createCompositeKey(REGISTRY_KEYS.treeHead, [logId, treeSizeKey(head.treeSize)])
+    const key = ctx.stub.createCompositeKey(k.treeHead, [logId, treeSizeKey(head.treeSize)])
     const existing = await readJson<StoredTreeHead>(ctx, key)
     if (existing) {
       if (sameTreeHead(existing.head, head)) return result({ created: false, record: existing })
@@ -474,18 +509,16 @@ export class MedsealRegistryContract extends Contract {
   }
 
   /** The head of a log of a given size (`''`: the largest recorded), or `null`. */
-  async GetTreeHead(ctx: Context, logId: string, treeSize: string): Promise<string> {
+  async GetTreeHead(ctx: Context, registry: string, logId: string, treeSize: string): Promise<string> {
+    const k = keysOf(registry)
     const id = hex32(logId, 'logId')
     let size: number
     if (treeSize === '') {
-      const log = await readJson<{ operator: string; latest: number }>(
-        ctx,
-        ctx.stub.createCompositeKey(REGISTRY_KEYS.log, [id]),
-      )
+      const log = await readJson<{ operator: string; latest: number }>(ctx, ctx.stub.createCompositeKey(k.log, [id]))
       if (!log) return result(null)
       size = log.latest
     } else size = positiveInteger(treeSize, 'treeSize', 0)
-    const key = ctx.stub.createCompositeKey(REGISTRY_KEYS.treeHead, [id, treeSizeKey(size)])
+    const key = ctx.stub.createCompositeKey(k.treeHead, [id, treeSizeKey(size)])
     return result((await readJson<StoredTreeHead>(ctx, key)) ?? null)
   }
 }

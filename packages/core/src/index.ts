@@ -246,7 +246,6 @@ export type {
   VerifyLogAgainstLedgerReturnType,
 } from './accessLog/verify.js'
 export { verifyEventInclusion, verifyHeadConsistency, verifyLogAgainstLedger } from './accessLog/verify.js'
-
 // --- consent tokens, authorize, delegation ---
 export type {
   AssertAuthorizedErrorType,

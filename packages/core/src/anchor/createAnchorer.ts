@@ -8,7 +8,7 @@ import { bytesToHex0x, describeType, hexToBytes, isBytes } from '../bytes/index.
 import { InvalidArgumentError, isSdkError, LedgerError } from '../errors/base.js'
 import type { AnchorKind, AnchorRecord, LedgerAdapter } from '../ledger/types.js'
 import { _leafHash } from '../merkle/hash.js'
-import { buildMerkleBatch } from '../merkle/tree.js'
+import { _buildMerkleBatchHex } from '../merkle/tree.js'
 import type { Hex } from '../types.js'
 import { parseReceipt, type Receipt } from './receipt.js'
 
@@ -147,7 +147,7 @@ export function createAnchorer(ledger: LedgerAdapter, params: CreateAnchorerPara
   let chain: Promise<void> = Promise.resolve()
 
   const write = async (batch: Pending[]): Promise<void> => {
-    const { root, treeSize, proofs } = buildMerkleBatch(batch.map((p) => _leafHash(p.commitment)))
+    const { root, treeSize, proofs } = _buildMerkleBatchHex(batch.map((p) => _leafHash(p.commitment)))
     let attempts = 0
     let failure: LedgerError | undefined
     let record: AnchorRecord | undefined
@@ -172,23 +172,40 @@ export function createAnchorer(ledger: LedgerAdapter, params: CreateAnchorerPara
       const ref = record.ref
       const rootHex = bytesToHex0x(root)
       try {
-        const receipts = batch.map((p, i) =>
-          parseReceipt({
-            v: 1,
-            commitment: bytesToHex0x(p.commitment),
-            leafIndex: i,
-            treeSize,
-            root: rootHex,
-            proof: (proofs[i] as Uint8Array[]).map(bytesToHex0x),
-            ledger: { ledger: ref?.ledger, tx: ref?.tx, block: ref?.block, timestamp: ref?.timestamp },
-          }),
-        )
-        for (const [i, p] of batch.entries()) p.resolve(receipts[i] as Receipt)
+        if (record.treeSize !== treeSize || !isBytes(record.root) || bytesToHex0x(record.root) !== rootHex) {
+          throw new Error('the anchored record is not the batch root')
+        }
+        if (ref?.ledger !== ledger.ledgerId) throw new Error('the reference names another ledger')
+        // Check the reference (and our own output) once, in full; the other receipts share everything but the leaf.
+        const first = parseReceipt({
+          v: 1,
+          commitment: bytesToHex0x((batch[0] as Pending).commitment),
+          leafIndex: 0,
+          treeSize,
+          root: rootHex,
+          proof: proofs[0],
+          ledger: { ledger: ref.ledger, tx: ref.tx, block: ref.block, timestamp: ref.timestamp },
+        })
+        ;(batch[0] as Pending).resolve(first)
+        for (let i = 1; i < batch.length; i++) {
+          const p = batch[i] as Pending
+          p.resolve(
+            Object.freeze({
+              v: 1,
+              commitment: bytesToHex0x(p.commitment),
+              leafIndex: i,
+              treeSize,
+              root: first.root,
+              proof: Object.freeze(proofs[i] as Hex[]),
+              ledger: first.ledger,
+            }),
+          )
+        }
         return
       } catch (cause) {
         failure = new LedgerError(
           'LEDGER_WRITE_FAILED',
-          'The ledger answered the anchor write with a malformed reference.',
+          'The ledger answered the anchor write with a malformed record.',
           {
             cause,
           },

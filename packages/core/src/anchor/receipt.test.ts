@@ -95,3 +95,29 @@ describe('receipt encoding', () => {
     )
   })
 })
+
+describe('docs/spec/receipt.md worked example', () => {
+  it('matches the tree, the proof and the encoding', async () => {
+    const { buildMerkleBatch } = await import('../merkle/tree.js')
+    const { leafHash } = await import('../merkle/hash.js')
+    const { bytesToHex0x } = await import('../bytes/index.js')
+    const cs = [0x11, 0x22, 0x33].map((b) => new Uint8Array(32).fill(b))
+    const batch = buildMerkleBatch(cs.map(leafHash))
+    expect(bytesToHex0x(batch.root)).toBe('0x9bee4401962e94b921336a7910a5a9718836ffcbc545dde0a3f34d858beb5752')
+    expect(batch.proofs[2]?.map(bytesToHex0x)).toEqual([
+      '0xcc15b132263fd4fd2748c0e7cb9e1c4ad0afe70fcf9382ee644c4da8af0286a5',
+    ])
+    const example: Receipt = {
+      v: 1,
+      commitment: bytesToHex0x(cs[2] as Uint8Array),
+      leafIndex: 2,
+      treeSize: 3,
+      root: bytesToHex0x(batch.root),
+      proof: (batch.proofs[2] as Uint8Array[]).map(bytesToHex0x),
+      ledger: { ledger: 'memory:demo', tx: 'memory:1', block: 1, timestamp: 1_700_000_000 },
+    }
+    expect(encodeReceipt(example)).toBe(
+      '{"commitment":"0x3333333333333333333333333333333333333333333333333333333333333333","leafIndex":2,"ledger":{"block":1,"ledger":"memory:demo","timestamp":1700000000,"tx":"memory:1"},"proof":["0xcc15b132263fd4fd2748c0e7cb9e1c4ad0afe70fcf9382ee644c4da8af0286a5"],"root":"0x9bee4401962e94b921336a7910a5a9718836ffcbc545dde0a3f34d858beb5752","treeSize":3,"v":1}',
+    )
+  })
+})

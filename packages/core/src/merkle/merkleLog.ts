@@ -5,9 +5,9 @@
  * - the leaf hashes, packed in one flat buffer (32 bytes a leaf, no per-leaf objects);
  * - the right border (one root per set bit of the size, the "compact range"), so `append` costs O(log n) hashes
  *   (amortized one) and the current root O(log n);
- * - the roots of the complete aligned subtrees of height >= 8 (256 leaves and up), which `append` produces anyway
- *   while merging the border. That is one hash per 128 leaves (under 1 % of the leaf buffer), not a full node
- *   cache, and it bounds every inclusion or consistency proof, and every historical root, to fewer than 512
+ * - the roots of the complete aligned subtrees of height >= 6 (64 leaves and up), which `append` produces anyway
+ *   while merging the border. That is one hash per 32 leaves (about 3 % of the leaf buffer; a full node cache would
+ *   be 100 %), and it bounds every inclusion or consistency proof, and every historical root, to fewer than 128
  *   hashes plus O(log² n) look-ups, with O(log n) memory per proof.
  *
  * Every subtree split follows RFC 9162 §2.1.1 (largest power of two below the size), so the roots and proofs are
@@ -18,8 +18,8 @@ import { assertBytes, isBytes } from '../bytes/index.js'
 import { InvalidArgumentError } from '../errors/base.js'
 import { _EMPTY_ROOT, _isPowerOfTwo, _nodeHash, _splitPoint, MERKLE_HASH_LENGTH } from './hash.js'
 
-/** Height from which complete subtree roots are kept (2^8 = 256 leaves). */
-const CACHE_HEIGHT = 8
+/** Height from which complete subtree roots are kept (2^6 = 64 leaves). */
+const CACHE_HEIGHT = 6
 const H = MERKLE_HASH_LENGTH
 
 /** A read-only RFC 9162 tree over leaf hashes. Every method returns fresh copies. */
@@ -128,7 +128,7 @@ export function createMerkleLog(leafHashes: readonly Uint8Array[] = []): MerkleL
       const half = n / 2
       return _nodeHash(perfectRoot(start, half), perfectRoot(start + half, half))
     }
-    // Below the cache: hash level by level, at most 255 hashes.
+    // Below the cache: hash level by level, at most 63 hashes.
     let level: Uint8Array[] = []
     for (let i = 0; i < n; i += 2) level.push(_nodeHash(leafAt(start + i), leafAt(start + i + 1)))
     while (level.length > 1) {

@@ -3,7 +3,7 @@
  * inclusion proofs of a batch at once (what anchoring needs).
  * @module
  */
-import { assertBytes, isBytes } from '../bytes/index.js'
+import { assertBytes, bytesToHex0x, isBytes } from '../bytes/index.js'
 import { InvalidArgumentError } from '../errors/base.js'
 import { _EMPTY_ROOT, _leafHash, _nodeHash, MERKLE_HASH_LENGTH } from './hash.js'
 import { createMerkleLog } from './merkleLog.js'
@@ -129,6 +129,33 @@ export function buildMerkleBatch(leafHashes: readonly Uint8Array[]): MerkleBatch
       const level = levels[l] as Uint8Array[]
       const sibling = i % 2 === 1 ? i - 1 : i + 1
       if (sibling < level.length) proof.push((level[sibling] as Uint8Array).slice())
+      i = Math.floor(i / 2)
+    }
+    proofs[leaf] = proof
+  }
+  return { root: (levels[levels.length - 1]![0] as Uint8Array).slice(), treeSize: n, proofs }
+}
+
+/**
+ * {@link buildMerkleBatch} with every node as `0x` hex, converted once per node rather than once per proof entry
+ * (what receipts need). @internal
+ */
+export function _buildMerkleBatchHex(leafHashes: readonly Uint8Array[]): {
+  root: Uint8Array
+  treeSize: number
+  proofs: string[][]
+} {
+  const n = leafHashes.length
+  const levels: Uint8Array[][] = [leafHashes as Uint8Array[]]
+  while ((levels[levels.length - 1] as Uint8Array[]).length > 1) levels.push(nextLevel(levels[levels.length - 1]!))
+  const hexLevels = levels.slice(0, -1).map((level) => level.map(bytesToHex0x))
+  const proofs: string[][] = new Array(n)
+  for (let leaf = 0; leaf < n; leaf++) {
+    const proof: string[] = []
+    let i = leaf
+    for (const level of hexLevels) {
+      const sibling = i % 2 === 1 ? i - 1 : i + 1
+      if (sibling < level.length) proof.push(level[sibling] as string)
       i = Math.floor(i / 2)
     }
     proofs[leaf] = proof

@@ -394,3 +394,25 @@ describe('createAccessLog', () => {
     })
   })
 })
+
+describe('docs/spec/access-log.md examples', () => {
+  it('match the canonical event, its leaf hash and the log id', () => {
+    expect(operator.address).toBe('0xFb338b3965EA92cF3561af0F4767A71dbB9c0552')
+    expect(computeLogId(operator.address, 'hospital-a/access')).toBe(
+      '0x00eadc4c76f05baa33284b6dc7a419e79758e89d8e52b46b30cbe593b60e25ad',
+    )
+    const bytes = encodeAccessEvent({
+      actor: clinician.address,
+      action: 'read',
+      commitment: `0x${'33'.repeat(32)}`,
+      at: 1700000000,
+      purpose: 'TREAT',
+      consentId: `0x${'ab'.repeat(32)}`,
+      outcome: 'permit',
+    })
+    expect(new TextDecoder().decode(bytes)).toBe(
+      '{"action":"read","actor":"0xf88fe503382fd1dce0471a1dceac9c529ac53d00","at":1700000000,"commitment":"0x3333333333333333333333333333333333333333333333333333333333333333","consentId":"0xabababababababababababababababababababababababababababababababab","outcome":"permit","purpose":"TREAT"}',
+    )
+    expect(bytesToHex0x(leafHash(bytes))).toBe('0x8c908459d677912795c5a42fc9c27c4a79705ba4ccd6e753f2d8f001a490fa1f')
+  })
+})

@@ -5,7 +5,7 @@
  */
 export type { BadBytesInput } from './badInputs.js'
 export { badBytesInputs } from './badInputs.js'
-export type { LedgerConformanceHarness, LedgerConformanceOptions } from './ledgerConformance.js'
-export { describeLedgerConformance } from './ledgerConformance.js'
 export type { ConsentStoryHarness, ConsentStoryReport } from './consentStory.js'
 export { runConsentStory } from './consentStory.js'
+export type { LedgerConformanceHarness, LedgerConformanceOptions } from './ledgerConformance.js'
+export { describeLedgerConformance } from './ledgerConformance.js'

@@ -132,6 +132,8 @@ const REMOVE: ReadonlySet<string> = /* @__PURE__ */ new Set([
   'lotNumber',
   'distinctIdentifier',
   'network',
+  'query', // AuditEvent.entity.query: the search that was run (often with identifiers)
+  'sourceAttachment', // Consent.sourceAttachment: the scanned, signed form
   'contact', // Organization.contact / Patient.contact: relatives' and contacts' details
   'link', // Bundle.link URLs, Patient.link to other records
   'response',

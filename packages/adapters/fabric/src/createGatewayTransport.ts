@@ -24,8 +24,9 @@ import {
   type Network,
   StatusCode,
 } from '@hyperledger/fabric-gateway'
-import { common, gateway as gatewayProtos, peer } from '@hyperledger/fabric-protos'
+import { common } from '@hyperledger/fabric-protos'
 import { InvalidArgumentError } from '@medseal/core'
+import { blockNumber, blockTime, proposalTimestamp } from './_protos.js'
 import { type FabricSubmitResult, type FabricTransport, FabricTransportError } from './transport.js'
 
 /** Options of {@link createGatewayTransport}: a connected gateway, or a network, or a contract with `qscc`. */
@@ -91,30 +92,6 @@ export function classifyGatewayError(error: unknown, stage: 'evaluate' | 'endors
     return new FabricTransportError('ENDORSEMENT', messages, opts)
   }
   return error
-}
-
-function proposalTimestamp(proposalBytes: Uint8Array): number {
-  const proposed = gatewayProtos.ProposedTransaction.deserializeBinary(proposalBytes)
-  const signed = proposed.getProposal()
-  if (!signed) throw new Error('Missing signed proposal')
-  const proposal = peer.Proposal.deserializeBinary(signed.getProposalBytes_asU8())
-  const header = common.Header.deserializeBinary(proposal.getHeader_asU8())
-  const channelHeader = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8())
-  return channelHeader.getTimestamp()?.getSeconds() ?? 0
-}
-
-/** The latest transaction timestamp of a block (config blocks have one too). */
-function blockTime(block: common.Block): number {
-  let latest = 0
-  for (const envelopeBytes of block.getData()?.getDataList_asU8() ?? []) {
-    const envelope = common.Envelope.deserializeBinary(envelopeBytes)
-    const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8())
-    const headerBytes = payload.getHeader()?.getChannelHeader_asU8()
-    if (!headerBytes) continue
-    const seconds = common.ChannelHeader.deserializeBinary(headerBytes).getTimestamp()?.getSeconds() ?? 0
-    if (seconds > latest) latest = seconds
-  }
-  return latest
 }
 
 /**
@@ -226,16 +203,14 @@ export function createGatewayTransport(params: CreateGatewayTransportParameters)
         if (error instanceof FabricTransportError && error.messages.some((m) => /not found/i.test(m))) return undefined
         throw error
       }
-      const block = common.Block.deserializeBinary(bytes)
-      return block.getHeader()?.getNumber()
+      return blockNumber(bytes)
     },
 
     async getLedgerTime(): Promise<number> {
       const info = common.BlockchainInfo.deserializeBinary(await queryBlock('GetChainInfo', [channel]))
       const height = info.getHeight()
       if (height < 1) return 0
-      const block = common.Block.deserializeBinary(await queryBlock('GetBlockByNumber', [channel, String(height - 1)]))
-      return blockTime(block)
+      return blockTime(await queryBlock('GetBlockByNumber', [channel, String(height - 1)]))
     },
   } satisfies FabricTransport)
 }

@@ -10,13 +10,12 @@ import type { Party } from '../identity/types.js'
 import {
   assertEnvelope,
   checkDataKey,
-  contentIdFromDigest,
+  contentIdAsync,
   encodeHeader,
   envelopeSuite,
   hmacSha256Async,
   malformed,
   SIZES,
-  sha256Async,
   wrapAad,
   wrapInfo,
 } from './_internal.js'
@@ -96,8 +95,7 @@ export async function decryptPayload(env: Envelope, dataKey: Uint8Array): Promis
     const salt = plaintext.slice(0, SIZES.salt)
     const canonical = plaintext.slice(SIZES.salt)
     const commitment = await hmacSha256Async(salt, canonical)
-    const digest = await sha256Async(canonical)
-    return Object.freeze({ canonical, contentId: contentIdFromDigest(digest), commitment, salt })
+    return Object.freeze({ canonical, contentId: await contentIdAsync(canonical), commitment, salt })
   } finally {
     wipe(plaintext)
   }

@@ -8,18 +8,13 @@ import {
   assertSuite,
   compareBytes,
   freezeEnvelope,
+  MAGIC,
   MAX_CIPHERTEXT,
   MIN_CIPHERTEXT,
   malformed,
   SIZES,
 } from './_internal.js'
-import {
-  ENVELOPE_MAGIC,
-  ENVELOPE_MAX_RECIPIENTS,
-  ENVELOPE_VERSION,
-  type Envelope,
-  type EnvelopeRecipient,
-} from './types.js'
+import { ENVELOPE_MAX_RECIPIENTS, ENVELOPE_VERSION, type Envelope, type EnvelopeRecipient } from './types.js'
 
 /** Errors {@link decodeEnvelope} can throw. */
 export type DecodeEnvelopeErrorType = EnvelopeError | InvalidArgumentError
@@ -50,7 +45,7 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
   assertBytes(bytes, { name: 'envelope bytes' })
   const b = bytes
   if (b.length < 5) throw malformed('too short')
-  for (let i = 0; i < 4; i++) if (b[i] !== ENVELOPE_MAGIC[i]) throw malformed('not a medseal envelope (magic)')
+  for (let i = 0; i < 4; i++) if (b[i] !== MAGIC[i]) throw malformed('not a medseal envelope (magic)')
   const version = b[4] as number
   if (version !== ENVELOPE_VERSION)
     throw new EnvelopeError('UNSUPPORTED_VERSION', 'Unsupported envelope version.', {

@@ -5,7 +5,9 @@ import * as Digest from 'multiformats/hashes/digest'
 import { describe, expect, it } from 'vitest'
 import { bytesToHex, bytesToUtf8, concatBytes, equalBytes, utf8ToBytes } from '../bytes/index.js'
 import { canonicalize, canonicalizeToBytes } from '../canonical/canonicalize.js'
+import { createContentId } from '../canonical/contentId.js'
 import { EnvelopeError, InvalidArgumentError, isSdkError } from '../errors/base.js'
+import { createParty } from '../identity/createParty.js'
 import { testParty } from './_testParties.js'
 import { addRecipient } from './addRecipient.js'
 import { computeCommitment } from './computeCommitment.js'
@@ -95,6 +97,7 @@ describe('seal / open', () => {
     const opened = await openCanonical(envelope, alice)
     expect(bytesToHex(computeCommitment(opened.salt, opened.canonical))).toBe(bytesToHex(commitment))
     expect(bytesToUtf8(opened.canonical)).toBe(canonicalize(big))
+    expect(opened.contentId.toString()).toBe(createContentId(opened.canonical).toString())
   })
 
   it('is deterministic under an injected randomBytes, and never shows the salt or data key outside the ciphertext', async () => {
@@ -128,6 +131,17 @@ describe('seal / open', () => {
 })
 
 describe('recipients', () => {
+  it('works with real parties (createParty): seal to public identities, open with the Party', async () => {
+    const patient = createParty()
+    const doctor = createParty()
+    const { envelope, contentId } = await seal(observation, { recipients: [patient.toPublic(), doctor.toPublic()] })
+    expect(contentId.toString()).toBe(createContentId(canonicalizeToBytes(observation)).toString())
+    expect((await open(envelope, patient)).value).toEqual(observation)
+    const shared = await addRecipient(envelope, { opener: doctor, recipient: createParty().toPublic() })
+    expect((await open(encodeEnvelope(shared), doctor)).value).toEqual(observation)
+    await expectError(open(envelope, createParty()), EnvelopeError, 'NOT_A_RECIPIENT')
+  })
+
   it('addRecipient re-wraps without touching the ciphertext; removeRecipient drops a wrap', async () => {
     const { envelope } = await seal(observation, { recipients: [alice] })
     const shared = await addRecipient(envelope, { opener: alice, recipient: bob })

@@ -9,14 +9,13 @@ import { aes256Gcm } from '../hpke/aead.js'
 import type { PublicIdentity } from '../identity/types.js'
 import {
   compareBytes,
-  contentIdFromDigest,
+  contentIdAsync,
   encodeHeader,
   envelopeSuite,
   freezeEnvelope,
   hmacSha256Async,
   keyCommitment,
   SIZES,
-  sha256Async,
   wrapAad,
   wrapInfo,
 } from './_internal.js'
@@ -106,17 +105,21 @@ async function sealPrepared(
       entries = []
       for (const r of recipients) entries.push(await wrapOne(r))
     } else {
-      entries = await Promise.all(recipients.map(wrapOne))
+      // all settle before `finally` wipes the data key they read
+      const settled = await Promise.allSettled(recipients.map(wrapOne))
+      const failed = settled.find((s) => s.status === 'rejected')
+      if (failed) throw failed.reason
+      entries = settled.map((s) => (s as PromiseFulfilledResult<EnvelopeRecipient>).value)
     }
     plaintext.set(salt, 0)
     plaintext.set(canonical, SIZES.salt)
     const ciphertext = await aes256Gcm.seal(dataKey, nonce, header, plaintext)
     const commitment = await hmacSha256Async(salt, canonical)
-    const digest = await sha256Async(canonical)
+    const contentId = await contentIdAsync(canonical)
     return Object.freeze({
       envelope: freezeEnvelope({ ...head, recipients: entries, ciphertext }),
       commitment,
-      contentId: contentIdFromDigest(digest),
+      contentId,
     })
   } finally {
     wipe(dataKey, salt, plaintext)

@@ -2,13 +2,13 @@
  * The sealed-record envelope: types, wire constants and limits (docs/spec/envelope.md).
  * @module
  */
-import type { CID } from 'multiformats/cid'
+import type { ContentId } from '../canonical/contentId.js'
 
 /** Envelope format version this SDK writes and reads. */
 export const ENVELOPE_VERSION = 1
 
-/** The four magic bytes every encoded envelope starts with: ASCII `MSEV`. */
-export const ENVELOPE_MAGIC: Uint8Array = /* @__PURE__ */ Uint8Array.of(0x4d, 0x53, 0x45, 0x56)
+/** The four ASCII characters every encoded envelope starts with (bytes `4d 53 45 56`). */
+export const ENVELOPE_MAGIC = 'MSEV'
 
 /** Most recipients one envelope may carry. */
 export const ENVELOPE_MAX_RECIPIENTS = 1024
@@ -64,7 +64,7 @@ export type SealReturnType = {
   /** 32 bytes: `computeCommitment(salt, canonical)`. The only value that may go on a ledger. */
   readonly commitment: Uint8Array
   /** CIDv1 (json codec, sha2-256) of the canonical bytes. A plain content hash: never put it on a ledger. */
-  readonly contentId: CID
+  readonly contentId: ContentId
 }
 
 /** What opening returns (without the parsed value: see `open`). */
@@ -72,7 +72,7 @@ export type OpenCanonicalReturnType = {
   /** The canonical bytes that were sealed. */
   readonly canonical: Uint8Array
   /** CIDv1 (json, sha2-256) of `canonical`. */
-  readonly contentId: CID
+  readonly contentId: ContentId
   /** `computeCommitment(salt, canonical)`: compare it with the anchored one. */
   readonly commitment: Uint8Array
   /** The 32-byte salt from inside the ciphertext (secret: it unlinks the commitment). */

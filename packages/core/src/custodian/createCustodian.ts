@@ -197,7 +197,9 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
         return refuse('ACCESS_DENIED', new ConsentError('ACCESS_DENIED', 'The key request is stale.'))
       const entry = await store.getEntry(request.commitment)
       const tombstone = await ledger.getTombstone(request.commitment)
-      if (entry?.shredded || tombstone)
+      // Only the owner's tombstone erases a record (anyone can sign one for a commitment they know).
+      const erased = tombstone !== undefined && (!entry || sameAddress(tombstone.tombstone.owner, entry.owner))
+      if (entry?.shredded || erased)
         return refuse('RECORD_SHREDDED', new EnvelopeError('RECORD_SHREDDED', 'This record was erased.'))
       if (!entry?.envelope)
         return refuse('ACCESS_DENIED', new ConsentError('ACCESS_DENIED', 'The custodian holds no such record.'))

@@ -6,7 +6,7 @@ import { verifyRecord } from '../anchor/verifyRecord.js'
 import { bytesToHex0x } from '../bytes/index.js'
 import { clockedLedger } from '../consent/_testLedger.js'
 import { createCustodian } from '../custodian/createCustodian.js'
-import { verifySignedTombstone } from '../eip712/structures.js'
+import { signTombstone, verifySignedTombstone } from '../eip712/structures.js'
 import { computeCommitment } from '../envelope/computeCommitment.js'
 import { open } from '../envelope/open.js'
 import { seal } from '../envelope/seal.js'
@@ -84,6 +84,17 @@ describe('shredRecord', () => {
       { owner: s.patient, commitment: s.commitment },
     )
     expect(again.tombstone.ref).toEqual(first.tombstone.ref)
+  })
+
+  it('a tombstone signed by someone else than the owner erases nothing', async () => {
+    const s = await setup()
+    await s.ledger.recordTombstone(
+      signTombstone(s.other, s.ledger.domain, { commitment: s.commitment, owner: s.other.address }),
+    )
+    const params = { envelope: s.sealed.envelope, commitment: s.commitment, party: s.patient }
+    expect((await openUnlessShredded(s.ledger, { ...params, owner: s.patient.address })).value).toEqual(condition)
+    await expect(openUnlessShredded(s.ledger, params)).rejects.toMatchObject({ code: 'RECORD_SHREDDED' })
+    expect((await s.custodian.getEntry(s.commitment))?.shredded).toBeUndefined()
   })
 
   it('rejects bad parameters', async () => {

@@ -12,7 +12,7 @@ import type { Envelope, OpenReturnType } from '../envelope/types.js'
 import { EnvelopeError, InvalidArgumentError, type LedgerError } from '../errors/base.js'
 import type { Party } from '../identity/types.js'
 import type { LedgerAdapter, TombstoneRecord } from '../ledger/types.js'
-import type { Hex } from '../types.js'
+import type { Address, Hex } from '../types.js'
 
 /** What {@link shredRecord} works with. */
 export type ShredRecordDependencies = {
@@ -98,7 +98,8 @@ export async function shredRecord(
  * Opens an envelope unless the ledger holds a tombstone for its commitment.
  *
  * @param ledger - the ledger tombstones are recorded on
- * @param params - `envelope`, `commitment` (as anchored) and the opening `party`
+ * @param params - `envelope`, `commitment` (as anchored), the opening `party`, and the record's `owner` (recommended:
+ *   without it, a tombstone signed by anyone who knows the commitment counts)
  * @returns what `open` returns
  * @throws {@link EnvelopeError} `RECORD_SHREDDED` when the record was erased; otherwise `open`'s errors
  * @example
@@ -109,10 +110,18 @@ export async function shredRecord(
  */
 export async function openUnlessShredded<T = unknown>(
   ledger: LedgerAdapter,
-  params: { readonly envelope: EnvelopeInput; readonly commitment: Hex | Uint8Array; readonly party: Party },
+  params: {
+    readonly envelope: EnvelopeInput
+    readonly commitment: Hex | Uint8Array
+    readonly party: Party
+    /** The record's owner: when given, only a tombstone signed by the owner counts. */
+    readonly owner?: Address
+  },
 ): Promise<OpenReturnType<T>> {
   const commitment = (isBytes(params.commitment) ? bytesToHex0x(params.commitment) : params.commitment) as Hex
   if (!isBytes32(commitment)) throw new InvalidArgumentError('INVALID_ARGUMENT', 'commitment must be 32 bytes.')
-  if (await ledger.getTombstone(commitment)) throw new EnvelopeError('RECORD_SHREDDED', 'This record was erased.')
+  const tombstone = await ledger.getTombstone(commitment)
+  if (tombstone && (params.owner === undefined || sameAddress(tombstone.tombstone.owner, params.owner)))
+    throw new EnvelopeError('RECORD_SHREDDED', 'This record was erased.')
   return open<T>(params.envelope, params.party)
 }

@@ -282,7 +282,7 @@ async function story({ ledger, advanceTime }: ConsentStoryHarness): Promise<Cons
   expect(tombstone.tombstone).toMatchObject({ commitment: dia, owner: patient.address })
   expect(await ledger.getTombstone(dia)).toBeDefined()
   await expect(
-    openUnlessShredded(ledger, { envelope: patientCopy, commitment: dia, party: patient }),
+    openUnlessShredded(ledger, { envelope: patientCopy, commitment: dia, party: patient, owner: patient.address }),
   ).rejects.toMatchObject({ code: 'RECORD_SHREDDED' })
   await expect(open(patientCopy, patient)).rejects.toMatchObject({ code: 'DECRYPT_FAILED' })
   await expect(

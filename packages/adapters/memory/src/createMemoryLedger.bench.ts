@@ -62,6 +62,18 @@ defineBench('adapter-memory', async (ctx) => {
       )
       file.close()
     }
+    // opening replays and re-verifies every stored write (an ecrecover per signed structure)
+    const path = join(dir, 'replay.json')
+    const seeded = createFileLedger({ path, now: () => T0 })
+    for (let n = 0; n < 1000; n++) await seeded.anchorRoot({ root: randomBytes(32), treeSize: 1, kind: 'records' })
+    for (const s of presigned.slice(0, 100))
+      await seeded.registerConsent(signConsent(patient, seeded.domain, s.consent))
+    seeded.close()
+    await ctx.micros(
+      'file ledger: open 1,000 anchors + 100 consents (replay + verify)',
+      () => createFileLedger({ path, now: () => T0 }).close(),
+      { timeMs: 3000 },
+    )
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

@@ -370,6 +370,17 @@ describe('input errors (never half-written, never echoing keys)', () => {
     await expectError(open(envelope, {} as never), InvalidArgumentError, 'INVALID_TYPE')
     await expectError(open(envelope, null as never), InvalidArgumentError, 'INVALID_TYPE')
     await expectError(addRecipient(envelope, null as never), InvalidArgumentError, 'INVALID_TYPE')
+    // a full envelope (1024 wraps) takes no more, and the limit is checked before anything is unwrapped
+    const full: Envelope = {
+      ...envelope,
+      recipients: Array.from({ length: 1024 }, (_, i) => ({
+        keyId: Uint8Array.from({ length: 32 }, (_, j) => (j === 0 ? i >> 8 : j === 1 ? i & 0xff : 0)),
+        enc: new Uint8Array(32),
+        wrappedKey: new Uint8Array(48),
+      })),
+    }
+    expect(decodeEnvelope(encodeEnvelope(full)).recipients.length).toBe(1024)
+    await expectError(addRecipient(full, { opener: alice, recipient: bob }), InvalidArgumentError, 'OUT_OF_RANGE')
   })
 
   it('error messages carry no key material', async () => {

@@ -2,7 +2,7 @@
  * Advanced: a new recipient wrap from a data key the caller already holds.
  * @module
  */
-import { type RandomBytes, wipe } from '../bytes/index.js'
+import { assertBytes, type RandomBytes, wipe } from '../bytes/index.js'
 import { type EnvelopeError, InvalidArgumentError } from '../errors/base.js'
 import { checkDataKey, encodeHeader, envelopeSuite, wrapAad, wrapInfo } from './_internal.js'
 import { type EnvelopeInput, toEnvelope } from './_open.js'
@@ -25,7 +25,7 @@ export type WrapDataKeyErrorType = InvalidArgumentError | EnvelopeError
  * @param options - `randomBytes` (tests only)
  * @returns the recipient entry `{ keyId, enc, wrappedKey }`
  * @throws {@link InvalidArgumentError} `INVALID_KEY` when `dataKey` is not this envelope's; `INVALID_TYPE` /
- *   `INVALID_LENGTH` for a bad recipient key
+ *   `INVALID_LENGTH` for a malformed data key or recipient key
  * @example
  * ```ts
  * import { createParty, seal, unwrapDataKey, wipe, wrapDataKey } from '@medseal/core'
@@ -43,6 +43,7 @@ export async function wrapDataKey(
   options: { randomBytes?: RandomBytes | undefined } = {},
 ): Promise<EnvelopeRecipient> {
   const env = toEnvelope(envelope)
+  assertBytes(dataKey, { length: 32, name: 'dataKey' })
   if (!checkDataKey(env, dataKey))
     throw new InvalidArgumentError('INVALID_KEY', 'dataKey is not the data key of this envelope.')
   const keyId = getRecipientKeyId(recipient)

@@ -74,12 +74,18 @@ function references(v: unknown, out: string[] = []): string[] {
   return out
 }
 
-/** Values that are also codes in the input (a CVX code "140" equal to an organization's identifier "140"). */
+/** Keys whose values are codes or canonical URLs of definitions (terminology, questionnaires), not identifiers. */
+const DEFINITIONAL = new Set(['code', 'system', 'url', 'profile', 'questionnaire', 'valueSet'])
+
+/**
+ * Values that are also codes or definition URLs in the input (a CVX code "140" equal to an organization's
+ * identifier "140"; a Questionnaire's canonical URL that a QuestionnaireResponse keeps).
+ */
 function codesOf(v: unknown, out = new Set<string>()): Set<string> {
   if (Array.isArray(v)) for (const x of v) codesOf(x, out)
   else if (typeof v === 'object' && v !== null)
     for (const [k, x] of Object.entries(v)) {
-      if (k === 'code' && typeof x === 'string') out.add(x)
+      if (DEFINITIONAL.has(k) && typeof x === 'string') out.add(x)
       else codesOf(x, out)
     }
   return out
@@ -260,14 +266,17 @@ describe('deidentify: rules', () => {
     expect(out.type).toBe('transaction')
     expect(out.entry?.[0]?.request).toEqual({ method: 'POST', url: 'Patient' })
   })
-  it('every HL7 example Bundle de-identifies to a valid Bundle', () => {
+  it('every HL7 example Bundle de-identifies to a valid Bundle without identifiers or narrative', () => {
     for (const [name, text] of Object.entries(exampleFiles)) {
       if (!name.startsWith('Bundle-')) continue
-      const out = deidentify(JSON.parse(text), { key: KEY_A })
+      const input = JSON.parse(text)
+      const out = deidentify(input, { key: KEY_A })
       expect(
         validateResource(out).issue.filter((i) => i.severity === 'error'),
         name,
       ).toEqual([])
+      expect(leaks(JSON.stringify(out), identifiersOf(input), codesOf(input)), name).toEqual([])
+      expect(JSON.stringify(out), name).not.toContain('<div')
     }
   })
 })

@@ -27,7 +27,8 @@
  *   `meta.security`/`meta.profile`), `request` details and `response`s are removed.
  * - (P–Q) biometrics and photos: `photo`, `presentedForm`, attachments (`attachment`, `valueAttachment`, `content`
  *   of DocumentReference/Media) and `signature`s are removed.
- * - (R) any other unique code or free text: the `text` narrative of every resource, `note`, `comment`,
+ * - (R) any other unique code or free text: the `text` narrative of every resource (and Composition sections),
+ *   element `id`s (they only anchor the narrative), `note`, `comment`,
  *   `patientInstruction`, free-text `text` strings (CodeableConcept.text, Dosage.text, …; the codes stay) and every
  *   extension that is not allow-listed (Synthea's mother's maiden name and birth place are dropped this way) are
  *   removed. Allow-listed by default: US Core race, ethnicity and birth sex, data-absent-reason, and Synthea's
@@ -294,6 +295,7 @@ function scrubObject(
   for (const k of Object.keys(obj)) {
     const v = obj[k]
     if (REMOVE.has(k)) continue
+    if (k === 'id') continue // element ids only anchor the (removed) narrative
     if (k === 'extension') {
       const ext = scrubExtensions(ctx, v, inExtension || key === 'Extension')
       if (ext) out.extension = ext
@@ -301,6 +303,7 @@ function scrubObject(
     }
     if (k === 'modifierExtension') continue // only reached inside elements of kept resources: see scrubResource
     if (k === 'text' && typeof v === 'string' && key !== 'Extension') continue // free text; codes stay
+    if ((k === 'text' && isObject(v) && 'div' in v) || k === 'div') continue // Narrative (e.g. Composition.section)
     if (k === 'display' && isReference) continue
     if (k === 'reference' && typeof v === 'string') {
       const r = rewriteReference(ctx, v)

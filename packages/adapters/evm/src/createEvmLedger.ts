@@ -94,6 +94,8 @@ const MAX_LIMIT = 1000
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/
 const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000'
 const CURSOR_PREFIX = 'evm-consents:'
+/** Reads in flight at once while building a page of consents. */
+const READ_CONCURRENCY = 8
 const kindByCode: Readonly<Record<number, AnchorKind>> = Object.fromEntries(
   Object.entries(anchorKindCodes).map(([k, v]) => [v, k as AnchorKind]),
 )
@@ -460,13 +462,11 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
         }
         start = end + 1n
       }
-      const items = await Promise.all(
-        page.slice(0, limit).map(async (log) => {
-          const entry = await readConsentEntry(log.args.id)
-          if (!entry) throw new LedgerError('LEDGER_MISMATCH', 'A consent log has no registry entry.')
-          return consentRecordFrom(log, entry)
-        }),
-      )
+      const items = await mapLimit(page.slice(0, limit), READ_CONCURRENCY, async (log) => {
+        const entry = await readConsentEntry(log.args.id)
+        if (!entry) throw new LedgerError('LEDGER_MISMATCH', 'A consent log has no registry entry.')
+        return consentRecordFrom(log, entry)
+      })
       if (page.length <= limit) return { items }
       const last = page[limit - 1]!
       return { items, cursor: encodeCursor(last.blockNumber!, last.logIndex!) }
@@ -530,6 +530,20 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
 }
 
 // ------------------------------------------------------------------------------------------------- helpers
+
+/** `Promise.all(items.map(fn))` with at most `limit` calls in flight (RPC providers rate-limit bursts). */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length)
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++
+      out[i] = await fn(items[i] as T)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  return out
+}
 
 function integerOption(value: unknown, name: string, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback

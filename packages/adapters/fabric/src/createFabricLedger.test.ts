@@ -63,6 +63,27 @@ describe('createFabricLedger', () => {
     expect(await ledger.getTime()).toBeGreaterThanOrEqual(record.ref.timestamp)
   })
 
+  it('a second client reads the same references (block numbers looked up on the ledger, once per transaction)', async () => {
+    const { ledger, transport } = setup()
+    const root = randomBytes(32)
+    const anchored = await ledger.anchorRoot({ root, treeSize: 9, kind: 'events' })
+    let lookups = 0
+    const counting = {
+      ...transport,
+      getTransactionBlock: async (tx: string) => {
+        lookups++
+        return transport.getTransactionBlock(tx)
+      },
+    }
+    const reader = createFabricLedger({ transport: counting, channel: 'mychannel', chaincode: 'medseal' })
+    const [a, b] = await Promise.all([reader.getAnchor(root), reader.getAnchor(root)])
+    expect(a?.ref).toEqual(anchored.ref)
+    expect(b?.ref).toEqual(anchored.ref)
+    expect(lookups).toBe(1)
+    expect((await reader.getAnchor(root))?.ref).toEqual(anchored.ref)
+    expect(lookups).toBe(1)
+  })
+
   it('refuses to work against a chaincode that serves another ledger id (LEDGER_MISMATCH)', async () => {
     const { ledger } = setup({ chaincode: 'medseal', ledgerChaincode: 'records' })
     const e = await caught(ledger.anchorRoot({ root: randomBytes(32), treeSize: 1, kind: 'records' }))

@@ -225,16 +225,41 @@ export function createFabricLedger(params: CreateFabricLedgerParameters): Ledger
     blocks.set(tx, block)
   }
 
+  /** Block lookups in flight, by transaction (one query per transaction, however many records share it). */
+  const lookups = new Map<string, Promise<number>>()
+  /** At most this many block lookups at once (each is a qscc query that returns a whole block). */
+  const MAX_LOOKUPS = 8
+  let running = 0
+  const waiting: (() => void)[] = []
+
+  async function limited<T>(fn: () => Promise<T>): Promise<T> {
+    if (running >= MAX_LOOKUPS) await new Promise<void>((resolve) => waiting.push(resolve))
+    running++
+    try {
+      return await fn()
+    } finally {
+      running--
+      waiting.shift()?.()
+    }
+  }
+
   async function blockOf(tx: string): Promise<number> {
     const known = blocks.get(tx)
     if (known !== undefined) return known
-    const block = await withRetries(() => transport.getTransactionBlock(tx))
-    if (block === undefined || !Number.isSafeInteger(block) || block < 0)
-      throw new LedgerError('LEDGER_UNAVAILABLE', 'The block of a recorded transaction is not available yet.', {
-        details: `Fabric transaction ${tx}; the queried peer may lag behind, try again.`,
-      })
-    remember(tx, block)
-    return block
+    let lookup = lookups.get(tx)
+    if (!lookup) {
+      lookup = limited(async () => {
+        const block = await withRetries(() => transport.getTransactionBlock(tx))
+        if (block === undefined || !Number.isSafeInteger(block) || block < 0)
+          throw new LedgerError('LEDGER_UNAVAILABLE', 'The block of a recorded transaction is not available yet.', {
+            details: `Fabric transaction ${tx}; the queried peer may lag behind, try again.`,
+          })
+        remember(tx, block)
+        return block
+      }).finally(() => lookups.delete(tx))
+      lookups.set(tx, lookup)
+    }
+    return lookup
   }
 
   /** Checks once that the chaincode verifies signatures under this ledger id. */

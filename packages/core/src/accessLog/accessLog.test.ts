@@ -298,8 +298,10 @@ describe('createAccessLog', () => {
       onError: (e) => errors.push(e),
     })
     for (let i = 0; i < 3; i++) await log.append(event(i))
-    await log.signedHead() // runs after the queued automatic publish
-    expect((await ledger.getTreeHead(log.logId))?.head.treeSize).toBe(3)
+    await vi.waitFor(async () => expect((await ledger.getTreeHead(log.logId))?.head.treeSize).toBe(3), {
+      timeout: 10_000,
+      interval: 5,
+    })
     const urgent = await log.append(event(3, { purpose: 'ETREAT', reason: 'unconscious patient' }), { publish: true })
     expect(urgent.head?.head.treeSize).toBe(4)
     expect((await ledger.getTreeHead(log.logId))?.ref).toEqual(urgent.head?.ref)
@@ -326,6 +328,41 @@ describe('createAccessLog', () => {
       InvalidArgumentError,
       'OUT_OF_RANGE',
     )
+  })
+
+  it('a slow or failing ledger never blocks or undoes appends', async () => {
+    const real = newLedger()
+    let release: () => void = () => undefined
+    let gate = new Promise<void>((r) => {
+      release = r
+    })
+    let failNext = false
+    // The real ledger, with its head writes held at a gate or failing once (as a congested or unreachable ledger).
+    const ledger: LedgerAdapter = Object.freeze({
+      ...real,
+      recordTreeHead: async (signed: SignedTreeHead) => {
+        if (failNext) {
+          failNext = false
+          throw new LedgerError('LEDGER_UNAVAILABLE', 'unreachable')
+        }
+        await gate
+        return real.recordTreeHead(signed)
+      },
+    })
+    const log = await createAccessLog({ operator, ledger, name: 'slow' })
+    await log.append(event(0))
+    const publishing = log.publishHead()
+    const [h1, h2] = await Promise.all([log.signedHead(), log.signedHead()])
+    expect(h1).toBe(h2)
+    expect((await log.append(event(1))).index).toBe(1) // not held behind the ledger write
+    release()
+    expect((await publishing).head.treeSize).toBe(1)
+
+    gate = Promise.resolve()
+    failNext = true
+    await expectCode(log.append(event(2), { publish: true }), LedgerError, 'LEDGER_UNAVAILABLE')
+    expect(log.size).toBe(3) // the event is logged; only its head is not anchored yet
+    expect((await log.publishHead()).head.treeSize).toBe(3)
   })
 
   it('an append whose store write fails throws LOG_APPEND_FAILED and leaves the log unchanged', async () => {

@@ -5,7 +5,7 @@
  * @module
  */
 import { bytesToHex0x, describeType, equalBytes } from '../bytes/index.js'
-import type { SignedTreeHead, TreeHead } from '../consent/types.js'
+import type { SignedTreeHead } from '../consent/types.js'
 import { signTreeHead } from '../eip712/structures.js'
 import { InvalidArgumentError, LedgerError, VerificationError } from '../errors/base.js'
 import type { Party } from '../identity/types.js'
@@ -56,8 +56,10 @@ export type AccessLog = {
   readonly size: number
   /**
    * Appends one event (O(log n) hashes). With `publish: true` (break-glass: "anchor at once") the head covering it
-   * is also published before this resolves.
+   * is also published before this resolves. Appends never wait for a ledger write in progress.
    * @throws {@link LedgerError} `LOG_APPEND_FAILED` when the store write fails (the log is then unchanged)
+   * @throws the ledger's error when `publish: true` and the head could not be anchored: the event IS in the log
+   *   (the next publish covers it), but treat the access as not anchored (fail closed)
    */
   append(event: AccessEvent, options?: { readonly publish?: boolean }): Promise<AppendAccessEventReturnType>
   /** The event at `index`, read from the store (its leaf hash is checked). */
@@ -148,75 +150,105 @@ export async function createAccessLog(params: CreateAccessLogParameters): Promis
   }
 
   let closed = false
-  /** Appends and publishes are serialized on this chain (each link never rejects). */
+  /** Appends (and the snapshots heads are made of) are serialized on this chain; it never waits for the ledger. */
   let chain: Promise<unknown> = Promise.resolve()
-  const serialize = <T>(fn: () => Promise<T>): Promise<T> => {
+  const serialize = <T>(fn: () => Promise<T> | T): Promise<T> => {
     const run = chain.then(fn)
     chain = run.catch(() => undefined)
     return run
   }
-  let lastSigned: SignedTreeHead | undefined
+  /** Head signing and ledger writes are serialized on this one, in snapshot order (sizes never decrease). */
+  let publishChain: Promise<unknown> = Promise.resolve()
+  /** Largest size anchored, and largest size handed to the publish chain. */
   let publishedSize = 0
+  let requestedSize = 0
   let timer: ReturnType<typeof setTimeout> | undefined
 
-  const sign = async (): Promise<SignedTreeHead> => {
-    const treeSize = tree.size
-    if (lastSigned !== undefined && lastSigned.head.treeSize === treeSize) return lastSigned
-    const root = bytesToHex0x(tree.root(treeSize))
-    const timestamp = await clock()
-    const head: TreeHead = { logId, operator: operator.address, treeSize, root, timestamp }
-    const signed = signTreeHead(operator, ledger.domain, head)
-    // The log may have grown while the clock was read: keep the newest signed head only.
-    if (lastSigned === undefined || lastSigned.head.treeSize <= treeSize) lastSigned = signed
+  type Snapshot = { readonly treeSize: number; readonly root: Hex }
+  const snapshot = (): Snapshot => ({ treeSize: tree.size, root: bytesToHex0x(tree.root()) })
+
+  /** The newest head signed (or being signed): one signature per size, so every copy of a head is the same. */
+  let signing: { readonly treeSize: number; readonly signed: Promise<SignedTreeHead> } | undefined
+  const signSnapshot = (at: Snapshot): Promise<SignedTreeHead> => {
+    if (signing !== undefined && signing.treeSize === at.treeSize) return signing.signed
+    const signed = (async () => {
+      const timestamp = await clock()
+      return signTreeHead(operator, ledger.domain, {
+        logId,
+        operator: operator.address,
+        treeSize: at.treeSize,
+        root: at.root,
+        timestamp,
+      })
+    })()
+    if (signing === undefined || signing.treeSize < at.treeSize) {
+      const entry = { treeSize: at.treeSize, signed }
+      signing = entry
+      // A failed signature (the clock failed) is not cached.
+      signed.catch(() => {
+        if (signing === entry) signing = undefined
+      })
+    }
     return signed
   }
 
-  /** Publishes the current head (called on the chain). */
-  const publish = async (): Promise<TreeHeadRecord> => {
-    if (tree.size === 0) throw new InvalidArgumentError('OUT_OF_RANGE', 'An empty log has no head to publish.')
+  const onPublishChain = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = publishChain.then(fn)
+    publishChain = run.catch(() => undefined)
+    return run
+  }
+
+  /** Signs and anchors the head of a snapshot (on the publish chain). */
+  const publishSnapshot = (at: Snapshot): Promise<TreeHeadRecord> => {
+    if (at.treeSize === 0) {
+      return Promise.reject(new InvalidArgumentError('OUT_OF_RANGE', 'An empty log has no head to publish.'))
+    }
     if (timer !== undefined) {
       clearTimeout(timer)
       timer = undefined
     }
-    const treeSize = tree.size
-    // A head of this size may already be anchored (an earlier run, a retry): it must be ours, with our root.
-    const existing = await ledger.getTreeHead(logId, treeSize)
-    if (existing !== undefined) {
-      if (existing.head.root.toLowerCase() !== bytesToHex0x(tree.root(treeSize))) {
-        throw new VerificationError(
-          'LOG_INCONSISTENT',
-          'The ledger holds another head of this size for this log: the log diverged.',
-        )
+    requestedSize = Math.max(requestedSize, at.treeSize)
+    return onPublishChain(async () => {
+      // A head of this size may already be anchored (an earlier run, a retry): it must be ours, with our root.
+      const existing = await ledger.getTreeHead(logId, at.treeSize)
+      if (existing !== undefined) {
+        if (existing.head.root.toLowerCase() !== at.root) {
+          throw new VerificationError(
+            'LOG_INCONSISTENT',
+            'The ledger holds another head of this size for this log: the log diverged.',
+          )
+        }
+        publishedSize = Math.max(publishedSize, at.treeSize)
+        return existing
       }
-      publishedSize = Math.max(publishedSize, treeSize)
-      return existing
-    }
-    const signed = await sign()
-    const record = await ledger.recordTreeHead(signed)
-    publishedSize = Math.max(publishedSize, signed.head.treeSize)
-    return record
-  }
-
-  const background = () => {
-    serialize(publish).catch((error: unknown) => {
-      try {
-        onError?.(error)
-      } catch {
-        // a throwing callback must not break the log
-      }
+      const record = await ledger.recordTreeHead(await signSnapshot(at))
+      publishedSize = Math.max(publishedSize, at.treeSize)
+      return record
     })
   }
 
+  const report = (error: unknown) => {
+    try {
+      onError?.(error)
+    } catch {
+      // a throwing callback must not break the log
+    }
+  }
+
+  /** Schedules automatic publishing after an append (called on the append chain). */
   const afterAppend = () => {
-    const unpublished = tree.size - publishedSize
+    const unpublished = tree.size - Math.max(publishedSize, requestedSize)
+    if (unpublished <= 0) return
     if (everyEvents !== undefined && unpublished >= everyEvents) {
-      background()
+      publishSnapshot(snapshot()).catch(report)
       return
     }
-    if (everyMs !== undefined && timer === undefined && unpublished > 0) {
+    if (everyMs !== undefined && timer === undefined) {
       timer = setTimeout(() => {
         timer = undefined
-        if (tree.size > publishedSize) background()
+        serialize(() => {
+          if (tree.size > Math.max(publishedSize, requestedSize)) publishSnapshot(snapshot()).catch(report)
+        })
       }, everyMs)
     }
   }
@@ -244,7 +276,7 @@ export async function createAccessLog(params: CreateAccessLogParameters): Promis
         return Promise.reject(error)
       }
       const leafHash = _leafHash(leafData)
-      return serialize(async () => {
+      const appended = serialize(async () => {
         const index = tree.size
         try {
           await store.append({ index, leafData, leafHash })
@@ -254,12 +286,14 @@ export async function createAccessLog(params: CreateAccessLogParameters): Promis
           })
         }
         tree.append(leafHash)
-        if (options.publish === true) {
-          const head = await publish()
-          return { index, leafHash: leafHash.slice(), head }
-        }
+        if (options.publish === true) return { index, at: snapshot() }
         afterAppend()
-        return { index, leafHash: leafHash.slice() }
+        return { index, at: undefined }
+      })
+      return appended.then(async ({ index, at }) => {
+        if (at === undefined) return { index, leafHash: leafHash.slice() }
+        const head = await publishSnapshot(at)
+        return { index, leafHash: leafHash.slice(), head }
       })
     },
     async getEvent(index) {
@@ -276,11 +310,11 @@ export async function createAccessLog(params: CreateAccessLogParameters): Promis
     root(treeSize) {
       return tree.root(treeSize)
     },
-    signedHead() {
-      return serialize(sign)
+    async signedHead() {
+      return signSnapshot(await serialize(snapshot))
     },
-    publishHead() {
-      return serialize(publish)
+    async publishHead() {
+      return publishSnapshot(await serialize(snapshot))
     },
     proveInclusion(index, treeSize) {
       return tree.inclusionProof(checkIndex(index, 'index'), treeSize)
@@ -289,7 +323,9 @@ export async function createAccessLog(params: CreateAccessLogParameters): Promis
       return tree.consistencyProof(checkIndex(oldSize, 'oldSize'), newSize)
     },
     async flush() {
-      const result = await serialize(async () => (tree.size > publishedSize ? publish() : undefined))
+      const at = await serialize(snapshot)
+      const result = at.treeSize > publishedSize ? await publishSnapshot(at) : undefined
+      await publishChain
       return result
     },
     async close() {

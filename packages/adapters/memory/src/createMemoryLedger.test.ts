@@ -223,6 +223,18 @@ describe('createMemoryLedger', () => {
       await expectCode(ledger.listConsents({ cursor: forged }), 'InvalidArgumentError', 'INVALID_ARGUMENT')
   })
 
+  it('rejects an object that only borrows the Uint8Array prototype (INVALID_TYPE, not a raw TypeError)', async () => {
+    const ledger = createMemoryLedger()
+    const forged = Object.create(Uint8Array.prototype) as Uint8Array
+    expect(forged instanceof Uint8Array).toBe(true)
+    await expectCode(
+      ledger.anchorRoot({ root: forged, treeSize: 1, kind: 'records' }),
+      'InvalidArgumentError',
+      'INVALID_TYPE',
+    )
+    await expectCode(ledger.getAnchor(forged), 'InvalidArgumentError', 'INVALID_TYPE')
+  })
+
   it('a cursor past the end gives an empty page', async () => {
     const ledger = createMemoryLedger()
     const cursor = bytesToBase64url(utf8ToBytes('memory-consents:5'))

@@ -98,6 +98,62 @@ describe('canonicalizeResource: FHIR decimal precision', () => {
   })
 })
 
+describe('canonicalizeResource: number lexemes (property tests)', () => {
+  // an arbitrary RFC 8259 number lexeme: sign, integer part, optional fraction, optional exponent
+  const lexeme = fc
+    .record({
+      neg: fc.boolean(),
+      int: fc.oneof(fc.constant('0'), fc.stringMatching(/^[1-9][0-9]{0,25}$/)),
+      frac: fc.option(fc.stringMatching(/^[0-9]{1,20}$/), { nil: undefined }),
+      exp: fc.option(
+        fc.record({
+          e: fc.constantFrom('e', 'E'),
+          sign: fc.constantFrom('', '+', '-'),
+          n: fc.integer({ min: 0, max: 300 }),
+        }),
+        { nil: undefined },
+      ),
+    })
+    .map(
+      ({ neg, int, frac, exp }) =>
+        `${neg ? '-' : ''}${int}${frac === undefined ? '' : `.${frac}`}${exp ? `${exp.e}${exp.sign}${exp.n}` : ''}`,
+    )
+    .filter((l) => Number.isFinite(Number(l)))
+
+  /** (sign, significant digits, scale): what FHIR considers the value and precision of a decimal. */
+  const meaning = (lex: string) => {
+    const m = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(lex) as RegExpExecArray
+    const digits = `${m[2]}${m[3] ?? ''}`
+    let scale = Number(m[4] ?? 0) - (m[3]?.length ?? 0)
+    const sig = digits.replace(/^0+(?=\d)/, '')
+    if (/^0+$/.test(sig)) scale = Math.min(scale, 0)
+    return `${/^0+$/.test(sig) ? '' : m[1]}${/^0+$/.test(sig) ? '0' : sig}e${scale}`
+  }
+
+  test.prop([lexeme], { numRuns: 3000 })('keeps the value, is idempotent, and has the same meaning', (lex) => {
+    const out = normalizeNumberLexeme(lex)
+    expect(Number(out)).toBe(Number(lex) === 0 ? 0 : Number(lex))
+    expect(normalizeNumberLexeme(out)).toBe(out)
+    expect(meaning(out)).toBe(meaning(lex))
+  })
+  test.prop([lexeme, lexeme], { numRuns: 3000 })('equal output ⇔ same value and precision', (a, b) => {
+    expect(normalizeNumberLexeme(a) === normalizeNumberLexeme(b)).toBe(meaning(a) === meaning(b))
+  })
+  test.prop([lexeme, fc.integer({ min: -5, max: 5 })], { numRuns: 1000 })(
+    'moving the decimal point into the exponent changes nothing',
+    (lex, shift) => {
+      const m = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(lex) as RegExpExecArray
+      const digits = `${m[2]}${m[3] ?? ''}`
+      const scale = Number(m[4] ?? 0) - (m[3]?.length ?? 0)
+      // the same digits written with `shift` more fraction digits: d.ddd × 10^(scale + shift)
+      const frac = Math.max(0, Math.min(digits.length - 1, (m[3]?.length ?? 0) + shift))
+      const intPart = digits.slice(0, digits.length - frac).replace(/^0+(?=\d)/, '')
+      const rewritten = `${m[1]}${intPart}${frac > 0 ? `.${digits.slice(digits.length - frac)}` : ''}e${scale + frac}`
+      expect(normalizeNumberLexeme(rewritten)).toBe(normalizeNumberLexeme(lex))
+    },
+  )
+})
+
 describe('canonicalizeResource: meta, text, id', () => {
   const patient = {
     resourceType: 'Patient',

@@ -136,6 +136,22 @@ describe('canonical form', () => {
     expect(value.a).toEqual([3, 2, 1])
   })
 
+  it('sorts every object of a shape it has seen before (shape cache), whatever the key order', () => {
+    const value = [
+      { b: 1, a: 2 },
+      { a: 3, b: 4 },
+      { b: 5, a: 6 },
+      { 'a\u0000b': 1, c: 2 },
+      { a: 1, 'b\u0000c': 2 },
+      { a: 1, b: 2, c: 3 },
+      { b: 1 },
+      { c: 1, b: 2, a: 3 },
+    ]
+    expect(canonicalize(value)).toBe(
+      '[{"a":2,"b":1},{"a":3,"b":4},{"a":6,"b":5},{"a\\u0000b":1,"c":2},{"a":1,"b\\u0000c":2},{"a":1,"b":2,"c":3},{"b":1},{"a":3,"b":2,"c":1}]',
+    )
+  })
+
   it('accepts shared (non-cyclic) subtrees', () => {
     const shared = { x: 1 }
     expect(canonicalize({ a: shared, b: [shared, shared] })).toBe('{"a":{"x":1},"b":[{"x":1},{"x":1}]}')
@@ -249,6 +265,15 @@ describe('named errors', () => {
     expectInvalid(() => canonicalizeToBytes('😀😀', { maxBytes: 9 }), 'INPUT_TOO_LARGE')
     const big = Array.from({ length: 1000 }, (_, i) => ({ i, s: 'x'.repeat(100) }))
     expectInvalid(() => canonicalize(big, { maxBytes: 10_000 }), 'INPUT_TOO_LARGE')
+  })
+
+  it('stops shared subtrees from blowing the output up (INPUT_TOO_LARGE before building it)', () => {
+    let v: unknown = 'x'.repeat(1024)
+    for (let i = 0; i < 30; i++) v = [v, v] // 2^30 KiB of output if written out
+    expectInvalid(() => canonicalize(v), 'INPUT_TOO_LARGE')
+    let w: unknown = []
+    for (let i = 0; i < 40; i++) w = { a: w, b: w }
+    expectInvalid(() => canonicalize(w, { maxDepth: 64, maxBytes: 1_000_000 }), 'INPUT_TOO_LARGE')
   })
 
   it('validates options', () => {

@@ -63,10 +63,16 @@ type State = {
   readonly path: (string | number)[]
   /** UTF-16 length of output so far (a lower bound of its UTF-8 length). */
   length: number
+  /** Shapes seen in this call (see `shapeOf`). */
+  readonly shapes: ShapeNode
 }
 
-function quote(s: string, state: State, depth: number, isKey: boolean): string {
-  if (!NEEDS_CARE.test(s)) return `"${s}"`
+/** Sorted keys of an object shape, their quoted prefixes, and the prefixes' total length plus the closing brace. */
+type Shape = { readonly keys: readonly string[]; readonly prefixes: readonly string[]; readonly length: number }
+type ShapeNode = { next: Map<string, ShapeNode> | undefined; shape: Shape | undefined }
+
+/** JSON string escaping (RFC 8785 §3.2.2.2) for strings with characters that need care; rejects lone surrogates. */
+function quoteSlow(s: string, state: State, depth: number, isKey: boolean): string {
   if (!s.isWellFormed()) {
     throw invalid(
       state,
@@ -105,37 +111,46 @@ function invalid(
 
 function serialize(value: unknown, depth: number, state: State): string {
   switch (typeof value) {
-    case 'string':
-      return quote(value, state, depth, false)
+    case 'string': {
+      const q = NEEDS_CARE.test(value) ? quoteSlow(value, state, depth, false) : `"${value}"`
+      state.length += q.length
+      return q
+    }
     case 'number':
-      if (Number.isFinite(value)) return `${value}`
+      if (Number.isFinite(value)) {
+        const t = `${value}`
+        state.length += t.length
+        return t
+      }
       throw invalid(state, depth, 'INVALID_TYPE', 'NaN and ±Infinity are not JSON numbers.')
     case 'boolean':
+      state.length += 5
       return value ? 'true' : 'false'
     case 'object': {
-      if (value === null) return 'null'
+      if (value === null) {
+        state.length += 4
+        return 'null'
+      }
       if (depth >= state.maxDepth) {
         for (let i = 0; i < depth; i++)
           if (state.stack[i] === value) throw invalid(state, depth, 'INVALID_ARGUMENT', 'The value has a cycle.')
         throw invalid(state, depth, 'INPUT_TOO_DEEP', `Nesting deeper than maxDepth (${state.maxDepth}).`)
       }
+      // a lower bound of the output so far: shared subtrees cannot blow the output up unchecked
+      if (state.length > state.maxBytes) throw tooLarge(state, depth)
       state.stack[depth] = value
-      if (state.length > state.maxBytes) {
-        throw tooLarge(state, depth)
-      }
+      const path = state.path
       if (isArray(value)) {
         const n = value.length
+        state.length += n === 0 ? 2 : n + 1
         if (n === 0) return '[]'
-        const path = state.path
         path[depth] = 0
         let out = `[${serialize(value[0], depth + 1, state)}`
         for (let i = 1; i < n; i++) {
           path[depth] = i
           out += `,${serialize(value[i], depth + 1, state)}`
         }
-        out += ']'
-        state.length += out.length
-        return out
+        return `${out}]`
       }
       const proto = getProto(value)
       if (proto !== objectProto && proto !== null && getProto(proto) !== null) {
@@ -149,36 +164,59 @@ function serialize(value: unknown, depth: number, state: State): string {
       }
       const keys = keysOf(value)
       const n = keys.length
-      if (n === 0) return '{}'
-      if (n > 1) sortKeys(keys)
-      const path = state.path
-      const obj = value as Record<string, unknown>
-      let out = '{'
-      for (let i = 0; i < n; i++) {
-        const k = keys[i] as string
-        path[depth] = k
-        out += `${i === 0 ? '' : ','}${quote(k, state, depth + 1, true)}:${serialize(obj[k], depth + 1, state)}`
+      if (n === 0) {
+        state.length += 2
+        return '{}'
       }
-      out += '}'
-      state.length += out.length
-      return out
+      const shape = shapeOf(keys, state, depth)
+      const sorted = shape.keys
+      const prefixes = shape.prefixes
+      state.length += shape.length
+      const obj = value as Record<string, unknown>
+      let out = ''
+      for (let i = 0; i < n; i++) {
+        const k = sorted[i] as string
+        path[depth] = k
+        out += (prefixes[i] as string) + serialize(obj[k], depth + 1, state)
+      }
+      return `${out}}`
     }
     default:
       throw invalid(state, depth, 'INVALID_TYPE', `A value of type ${typeof value} is not JSON.`)
   }
 }
 
+/** Key order by UTF-16 code units (RFC 8785 §3.2.3): what `<` on strings compares. Keys are unique. */
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : 1)
+
 /**
- * Sorts keys by UTF-16 code units (the default `Array.prototype.sort` order), skipping the sort when the keys are
- * already in order (common for data that was canonical before).
+ * The sorted keys and their quoted prefixes (`{"a":`, `,"b":`) for an object's own key sequence. Objects from
+ * one source share a few shapes (every FHIR `Coding` has the same keys in the same order), so shapes are cached
+ * in a trie over the unsorted key sequence, per call: no sorting or key quoting for a shape seen before, and no
+ * collisions (keys are matched one by one, exactly).
  */
-function sortKeys(keys: string[]): void {
-  for (let i = 1; i < keys.length; i++) {
-    if ((keys[i - 1] as string) > (keys[i] as string)) {
-      keys.sort()
-      return
+function shapeOf(keys: string[], state: State, depth: number): Shape {
+  let node = state.shapes
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string
+    if (node.next === undefined) node.next = new Map()
+    let child = node.next.get(k)
+    if (child === undefined) {
+      child = { next: undefined, shape: undefined }
+      node.next.set(k, child)
     }
+    node = child
   }
+  if (node.shape !== undefined) return node.shape
+  const sorted = keys.length > 1 ? keys.slice().sort(byCodeUnits) : keys
+  let length = 1
+  const prefixes = sorted.map((k, i) => {
+    const p = `${i === 0 ? '{' : ','}${NEEDS_CARE.test(k) ? quoteSlow(k, state, depth, true) : `"${k}"`}:`
+    length += p.length
+    return p
+  })
+  node.shape = { keys: sorted, prefixes, length }
+  return node.shape
 }
 
 function describeObject(value: object): string {
@@ -224,7 +262,14 @@ function utf8Length(s: string): number {
 
 function run(value: unknown, options: CanonicalizeOptions | undefined): string {
   const { maxDepth, maxBytes } = readOptions(options)
-  const state: State = { maxDepth, maxBytes, stack: [], path: [], length: 0 }
+  const state: State = {
+    maxDepth,
+    maxBytes,
+    stack: [],
+    path: [],
+    length: 0,
+    shapes: { next: undefined, shape: undefined },
+  }
   let out: string
   try {
     out = serialize(value, 0, state)

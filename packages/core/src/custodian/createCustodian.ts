@@ -166,6 +166,22 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
     }
   }
 
+  /** Deletes every release under a consent, and the grantee's wraps inside stored envelopes. */
+  const purge = async (id: Hex): Promise<number> => {
+    const releases = await store.listReleases(id)
+    for (const r of releases) {
+      const entry = await store.getEntry(r.commitment)
+      if (!entry?.envelope) continue
+      try {
+        const stripped = removeRecipient(entry.envelope, { encryptionPublicKey: hexToBytes(r.encryptionKey) })
+        await store.putEntry(Object.freeze({ ...entry, envelope: stripped }))
+      } catch (err) {
+        if (!isSdkError(err, 'NOT_A_RECIPIENT')) throw err
+      }
+    }
+    return store.deleteReleases(id)
+  }
+
   const custodian: Custodian = {
     identity: party.toPublic(),
 
@@ -230,6 +246,8 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
             },
             ledger,
           )
+      // A revoked consent found on the way: drop what was released under it (as purgeConsent does).
+      if (!decision.allowed && decision.reason === 'CONSENT_REVOKED') await purge(request.consentId)
       if (!decision.allowed)
         return refuse(
           decision.reason as ErrorCode,
@@ -286,18 +304,7 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
       if (!record) throw new ConsentError('CONSENT_NOT_FOUND', 'No consent with this id is registered on the ledger.')
       if (!record.revocation)
         throw new ConsentError('ACCESS_DENIED', 'The ledger does not show this consent as revoked.')
-      const releases = await store.listReleases(id)
-      for (const r of releases) {
-        const entry = await store.getEntry(r.commitment)
-        if (!entry?.envelope) continue
-        try {
-          const stripped = removeRecipient(entry.envelope, { encryptionPublicKey: hexToBytes(r.encryptionKey) })
-          await store.putEntry(Object.freeze({ ...entry, envelope: stripped }))
-        } catch (err) {
-          if (!isSdkError(err, 'NOT_A_RECIPIENT')) throw err
-        }
-      }
-      return Object.freeze({ releases: await store.deleteReleases(id) })
+      return Object.freeze({ releases: await purge(id) })
     },
 
     async shred(commitment) {

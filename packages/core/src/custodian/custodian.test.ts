@@ -181,6 +181,16 @@ describe('custodian', () => {
     })
   })
 
+  it('a refused request under a revoked consent purges its releases too', async () => {
+    const s = await setup()
+    await s.custodian.releaseKey(await s.ask(s.doctor, s.obs.id))
+    await revokeConsent(s.ledger, { party: s.patient, consentId: s.token.consent.id })
+    await expect(s.custodian.releaseKey(await s.ask(s.doctor, s.obs.id))).rejects.toMatchObject({
+      code: 'CONSENT_REVOKED',
+    })
+    expect(await s.store.listReleases(s.token.consent.id)).toHaveLength(0)
+  })
+
   it('a new version must come with a fresh data key', async () => {
     const s = await setup()
     const fixed = (n: number) => new Uint8Array(n).fill(9)

@@ -258,10 +258,9 @@ async function decide(req: CheckedRequest, ledger: LedgerAdapter, at: number): P
       throw new Deny(isSdkError(err, 'CONSENT_MALFORMED') ? 'CONSENT_MALFORMED' : 'CONSENT_SIGNATURE_INVALID')
     }
     record = await loadVerified(ledger, token.consent.id)
-    if (
-      record.signature.toLowerCase() !== token.signature.toLowerCase() ||
-      JSON.stringify(record.consent) !== JSON.stringify(token.consent)
-    )
+    // Both signatures verified for the same grantor: what must match is the consent itself (a second valid signature
+    // over the same consent, e.g. from another wallet's nonce choice, is the same grant).
+    if (JSON.stringify(record.consent) !== JSON.stringify(token.consent))
       throw new Deny('CONSENT_REPLAYED', token.consent)
   } else {
     record = await loadVerified(ledger, req.consentId as Hex)

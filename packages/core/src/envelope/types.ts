@@ -4,21 +4,54 @@
  */
 import type { ContentId } from '../canonical/contentId.js'
 
-/** Envelope format version this SDK writes and reads. */
+/**
+ * Envelope format version this SDK writes and reads.
+ * @example
+ * ```ts
+ * import { ENVELOPE_VERSION } from '@medseal/core'
+ * ENVELOPE_VERSION // 1
+ * ```
+ */
 export const ENVELOPE_VERSION = 1
 
-/** The four ASCII characters every encoded envelope starts with (bytes `4d 53 45 56`). */
+/**
+ * The four ASCII characters every encoded envelope starts with (bytes `4d 53 45 56`).
+ * @example
+ * ```ts
+ * import { ENVELOPE_MAGIC } from '@medseal/core'
+ * const looksLikeEnvelope = (b: Uint8Array) => new TextDecoder().decode(b.subarray(0, 4)) === ENVELOPE_MAGIC
+ * ```
+ */
 export const ENVELOPE_MAGIC = 'MSEV'
 
-/** Most recipients one envelope may carry. */
+/**
+ * Most recipients one envelope may carry.
+ * @example
+ * ```ts
+ * import { ENVELOPE_MAX_RECIPIENTS } from '@medseal/core'
+ * ENVELOPE_MAX_RECIPIENTS // 1024
+ * ```
+ */
 export const ENVELOPE_MAX_RECIPIENTS = 1024
 
-/** Largest canonical payload (the sealed JSON's bytes, without the salt): 64 MiB. */
+/**
+ * Largest canonical payload (the sealed JSON's bytes, without the salt): 64 MiB.
+ * @example
+ * ```ts
+ * import { ENVELOPE_MAX_CANONICAL_BYTES } from '@medseal/core'
+ * ENVELOPE_MAX_CANONICAL_BYTES // 67108864
+ * ```
+ */
 export const ENVELOPE_MAX_CANONICAL_BYTES: number = 64 * 1024 * 1024
 
 /**
  * The HPKE suite ids of envelope version 1: DHKEM(X25519, HKDF-SHA256) `0x0020`, HKDF-SHA256 `0x0001`,
  * AES-256-GCM `0x0002` (AES-256-GCM also encrypts the payload).
+ * @example
+ * ```ts
+ * import { ENVELOPE_SUITE } from '@medseal/core'
+ * ENVELOPE_SUITE.kem // 0x0020
+ * ```
  */
 export const ENVELOPE_SUITE: EnvelopeSuite = /* @__PURE__ */ Object.freeze({ kem: 0x0020, kdf: 0x0001, aead: 0x0002 })
 

@@ -37,6 +37,26 @@ describe('canonicalizeResource: RFC 8785 (JCS) core', () => {
     },
   )
 
+  test.prop([fc.string({ unit: 'grapheme', maxLength: 40 }), fc.constantFrom('raw', 'u-lower', 'u-upper', 'mixed')], {
+    numRuns: 1000,
+  })('strings: any escaping of the same text gives the JCS form', (str, style) => {
+    const esc = (ch: string, upper: boolean) => {
+      const h = ch.charCodeAt(0).toString(16).padStart(4, '0')
+      return `\\u${upper ? h.toUpperCase() : h}`
+    }
+    const units = [...str].flatMap((c) => (c.length === 2 ? [c[0] as string, c[1] as string] : [c]))
+    const body =
+      style === 'raw'
+        ? JSON.stringify(str).slice(1, -1)
+        : units
+            .map((c, i) =>
+              style === 'mixed' && i % 2 === 0 ? JSON.stringify(c).slice(1, -1) : esc(c, style === 'u-upper'),
+            )
+            .join('')
+    const text = `{"resourceType":"Basic","s":"${body}","k${body}":1}`
+    expect(canonicalizeResource(text)).toBe(canonicalize({ resourceType: 'Basic', s: str, [`k${str}`]: 1 }))
+  })
+
   test.prop([fc.double({ noNaN: true, noDefaultInfinity: true })], { numRuns: 2000 })(
     'a double written by JSON.stringify normalises to the ES6 form JCS uses',
     (x) => {

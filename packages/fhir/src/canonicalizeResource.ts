@@ -163,6 +163,9 @@ function joinPairs(pairs: readonly Pair[]): string {
   return `${out}}`
 }
 
+/** Control characters `JSON.stringify` writes with a short escape (\b \t \n \f \r). */
+const SHORT_ESCAPES: ReadonlySet<number> = /* @__PURE__ */ new Set([0x08, 0x09, 0x0a, 0x0c, 0x0d])
+
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what JSON escapes
 const NEEDS_CARE = /["\\\u0000-\u001f\ud800-\udfff]/
 
@@ -370,6 +373,55 @@ function canonicalizeText(src: string, cfg: Config): string {
     return out
   }
 
+  /**
+   * Reads a string value and returns its canonical JCS text. When every escape is already in the form
+   * `JSON.stringify` writes (`\"`, `\\`, `\b \f \n \r \t`, `\u00xx` for other control characters), the raw
+   * lexeme is the canonical text and is returned as is (no decode/re-encode: narratives are full of `\"`).
+   */
+  const readStringValue = (): string => {
+    const start = pos
+    let simple = true
+    let surrogates = false
+    pos++
+    for (;;) {
+      if (pos >= n) throw invalidJson('Unterminated string.', start)
+      const c = src.charCodeAt(pos)
+      if (c === 0x22) break
+      if (c === 0x5c) {
+        const e = src.charCodeAt(pos + 1)
+        if (e === 0x22 || e === 0x5c || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) {
+          pos += 2
+          continue
+        }
+        if (e === 0x75) {
+          const hex = src.slice(pos + 2, pos + 6)
+          const code = /^[0-9A-Fa-f]{4}$/.test(hex) ? Number.parseInt(hex, 16) : -1
+          if (code < 0) throw invalidJson('Invalid \\u escape.', pos)
+          // canonical only for a control character without a short form, written in lower case
+          if (!(code < 0x20 && !SHORT_ESCAPES.has(code) && hex === hex.toLowerCase())) simple = false
+          pos += 6
+          continue
+        }
+        if (e !== 0x2f) throw invalidJson('Invalid escape in a string.', pos)
+        simple = false
+        pos += 2
+        continue
+      }
+      if (c < 0x20) throw invalidJson('A control character must be escaped in a string.', pos)
+      if (c >= 0xd800 && c <= 0xdfff) surrogates = true
+      pos++
+    }
+    pos++
+    if (simple) {
+      const raw = src.slice(start, pos)
+      if (surrogates && !raw.isWellFormed())
+        throw invalidJson('A string has a lone surrogate (I-JSON, RFC 7493).', start + 1)
+      return raw
+    }
+    pos = start
+    return JSON.stringify(readString())
+  }
+
   const readNumber = (): string => {
     const start = pos
     let c = src.charCodeAt(pos)
@@ -420,10 +472,8 @@ function canonicalizeText(src: string, cfg: Config): string {
         return object(depth + 1, key)
       case 0x5b:
         return array(depth + 1, key)
-      case 0x22: {
-        const s = readString()
-        return quoteKey(s)
-      }
+      case 0x22:
+        return readStringValue()
       case 0x74:
         return literal('true')
       case 0x66:

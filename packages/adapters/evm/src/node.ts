@@ -139,9 +139,13 @@ export async function startAnvil(params: StartAnvilParameters = {}): Promise<Sta
     })
     while (!early && Date.now() < deadline) {
       if (await answers(rpcUrl)) {
+        // Never leave a node behind when this process exits without calling stop() (a crashed test run).
+        const killOnExit = () => child.kill('SIGKILL')
+        process.once('exit', killOnExit)
         let stopping: Promise<void> | undefined
         const stop = () => {
           stopping ??= (async () => {
+            process.removeListener('exit', killOnExit)
             if (child.exitCode !== null || child.signalCode !== null) return
             const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
             child.kill('SIGTERM')

@@ -305,5 +305,47 @@ describe('bad input', () => {
         h,
       ),
     ).toBe(false)
+    expect(verifyInclusion(h, 18446744073709551615n, 1n, [], h)).toBe(false)
+    expect(verifyInclusion(h, -1n, 1n, [], h)).toBe(false)
+    expect(verifyConsistency(0n, 1n, h, h, [])).toBe(false)
+  })
+
+  test.prop([treeArb, fc.nat()])('bigint sizes give the same verdicts as numbers', (data, pick) => {
+    const i = pick % data.length
+    const proof = inclusionProof(data, i)
+    const root = merkleRoot(data)
+    const lh = leafHash(data[i] as Uint8Array)
+    expect(verifyInclusion(lh, BigInt(i), BigInt(data.length), proof, root)).toBe(true)
+    expect(verifyInclusion(lh, BigInt(i) + 1n, BigInt(data.length), proof, root)).toBe(
+      verifyInclusion(lh, i + 1, data.length, proof, root),
+    )
+    const old = 1 + (pick % data.length)
+    const cp = consistencyProof(data, old)
+    expect(verifyConsistency(BigInt(old), BigInt(data.length), merkleRoot(data.slice(0, old)), root, cp)).toBe(true)
+  })
+
+  it('verifies proofs in trees beyond 2^53 leaves with bigint sizes', () => {
+    // A leaf deep inside a tree of 2^60 + 5 leaves: 61 proof nodes; the root is folded by hand (RFC 9162 §2.1.3.2).
+    const n = 2n ** 60n + 5n
+    const index = 2n ** 59n + 12345n
+    const proof = Array.from({ length: 61 }, (_, k) => leafHash(Uint8Array.of(k)))
+    let fn = index
+    let sn = n - 1n
+    let r = h
+    for (const p of proof) {
+      if ((fn & 1n) === 1n || fn === sn) {
+        r = nodeHash(p, r)
+        while ((fn & 1n) === 0n && fn !== 0n) {
+          fn >>= 1n
+          sn >>= 1n
+        }
+      } else r = nodeHash(r, p)
+      fn >>= 1n
+      sn >>= 1n
+    }
+    expect(sn).toBe(0n)
+    expect(verifyInclusion(h, index, n, proof, r)).toBe(true)
+    expect(verifyInclusion(h, index + 1n, n, proof, r)).toBe(false)
+    expect(verifyInclusion(h, Number(index), Number(n), proof, r)).toBe(false) // not exact as numbers
   })
 })

@@ -80,7 +80,8 @@ export function createMerkleLog(leafHashes: readonly Uint8Array[] = []): MerkleL
       entry = { buf: new Uint8Array(H * 16), count: 0 }
       cache[level] = entry
     }
-    if (index !== entry.count) throw new Error('medseal merkle: cache out of order') // unreachable
+    // Subtrees complete in order, so `index` is always the next slot; anything else is skipped (and recomputed).
+    if (index !== entry.count) return
     if ((index + 1) * H > entry.buf.length) {
       const grown = new Uint8Array(entry.buf.length * 2)
       grown.set(entry.buf)

@@ -6,7 +6,7 @@
  */
 import { describeType, equalBytes, isBytes } from '../bytes/index.js'
 import { InvalidArgumentError } from '../errors/base.js'
-import { _isPowerOfTwo, _nodeHash, MERKLE_HASH_LENGTH } from './hash.js'
+import { _nodeHash, MERKLE_HASH_LENGTH } from './hash.js'
 
 /** Everything {@link verifyInclusion} and {@link verifyConsistency} can throw. */
 export type VerifyMerkleProofErrorType = InvalidArgumentError
@@ -21,9 +21,14 @@ function checkBytes(value: unknown, name: string): Uint8Array {
   })
 }
 
-function checkNumber(value: unknown, name: string): number {
-  if (typeof value === 'number') return value
-  throw new InvalidArgumentError('INVALID_TYPE', `${name} must be a number.`, {
+/**
+ * A tree size or index as an exact bigint: a non-negative safe-integer number or a non-negative bigint (sizes beyond
+ * 2^53 are representable only as bigints); `undefined` for an impossible value (invalid, not malformed).
+ */
+function toSize(value: unknown, name: string): bigint | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? BigInt(value) : undefined
+  if (typeof value === 'bigint') return value >= 0n ? value : undefined
+  throw new InvalidArgumentError('INVALID_TYPE', `${name} must be a number or a bigint.`, {
     metaMessages: [`Received ${describeType(value)}.`],
   })
 }
@@ -42,9 +47,7 @@ function checkProof(proof: unknown): readonly Uint8Array[] | undefined {
   return ok ? (proof as Uint8Array[]) : undefined
 }
 
-const isSize = (n: number) => Number.isSafeInteger(n) && n >= 0
-const half = (n: number) => Math.floor(n / 2)
-const odd = (n: number) => n % 2 === 1
+const odd = (n: bigint) => (n & 1n) === 1n
 
 /**
  * Recomputes the root from a leaf hash and its audit path (RFC 9162 §2.1.3.2); `undefined` when the proof does
@@ -52,31 +55,29 @@ const odd = (n: number) => n % 2 === 1
  */
 export function _rootFromInclusionProof(
   leaf: Uint8Array,
-  index: number,
-  treeSize: number,
+  index: bigint,
+  treeSize: bigint,
   proof: readonly Uint8Array[],
 ): Uint8Array | undefined {
   if (index >= treeSize) return undefined
   let fn = index
-  let sn = treeSize - 1
+  let sn = treeSize - 1n
   let r = leaf
   for (const p of proof) {
-    if (sn === 0) return undefined
+    if (sn === 0n) return undefined
     if (odd(fn) || fn === sn) {
       r = _nodeHash(p, r)
-      if (!odd(fn)) {
-        while (!odd(fn) && fn !== 0) {
-          fn = half(fn)
-          sn = half(sn)
-        }
+      while (!odd(fn) && fn !== 0n) {
+        fn >>= 1n
+        sn >>= 1n
       }
     } else {
       r = _nodeHash(r, p)
     }
-    fn = half(fn)
-    sn = half(sn)
+    fn >>= 1n
+    sn >>= 1n
   }
-  return sn === 0 ? r : undefined
+  return sn === 0n ? r : undefined
 }
 
 /**
@@ -84,8 +85,8 @@ export function _rootFromInclusionProof(
  * `treeSize` leaves whose root is `root`.
  *
  * @param leafHash - the leaf's hash (`leafHash(data)`), 32 bytes
- * @param index - 0-based leaf index
- * @param treeSize - number of leaves of the tree
+ * @param index - 0-based leaf index (a number, or a bigint for trees beyond 2^53 leaves)
+ * @param treeSize - number of leaves of the tree (number or bigint)
  * @param proof - the audit path, bottom-up
  * @param root - the expected root
  * @returns `true` when the proof is valid; `false` otherwise (also for a wrong length of any hash, an index or size
@@ -100,19 +101,19 @@ export function _rootFromInclusionProof(
  */
 export function verifyInclusion(
   leafHash: Uint8Array,
-  index: number,
-  treeSize: number,
+  index: number | bigint,
+  treeSize: number | bigint,
   proof: readonly Uint8Array[],
   root: Uint8Array,
 ): boolean {
   checkBytes(leafHash, 'leafHash')
-  checkNumber(index, 'index')
-  checkNumber(treeSize, 'treeSize')
+  const m = toSize(index, 'index')
+  const n = toSize(treeSize, 'treeSize')
   const path = checkProof(proof)
   checkBytes(root, 'root')
   if (path === undefined || leafHash.length !== MERKLE_HASH_LENGTH) return false
-  if (!isSize(index) || !isSize(treeSize)) return false
-  const computed = _rootFromInclusionProof(leafHash, index, treeSize, path)
+  if (m === undefined || n === undefined) return false
+  const computed = _rootFromInclusionProof(leafHash, m, n, path)
   return computed !== undefined && equalBytes(computed, root)
 }
 
@@ -123,8 +124,8 @@ export function verifyInclusion(
  * Policy (as transparency-dev/merkle): `oldSize` must be at least 1 and at most `newSize`; equal sizes verify only
  * with an empty proof and equal roots.
  *
- * @param oldSize - size of the older tree (>= 1)
- * @param newSize - size of the newer tree (>= oldSize)
+ * @param oldSize - size of the older tree (>= 1; number or bigint)
+ * @param newSize - size of the newer tree (>= oldSize; number or bigint)
  * @param oldRoot - root of the older tree
  * @param newRoot - root of the newer tree
  * @param proof - the consistency proof
@@ -138,49 +139,49 @@ export function verifyInclusion(
  * ```
  */
 export function verifyConsistency(
-  oldSize: number,
-  newSize: number,
+  oldSize: number | bigint,
+  newSize: number | bigint,
   oldRoot: Uint8Array,
   newRoot: Uint8Array,
   proof: readonly Uint8Array[],
 ): boolean {
-  checkNumber(oldSize, 'oldSize')
-  checkNumber(newSize, 'newSize')
+  const m = toSize(oldSize, 'oldSize')
+  const n = toSize(newSize, 'newSize')
   checkBytes(oldRoot, 'oldRoot')
   checkBytes(newRoot, 'newRoot')
   const path = checkProof(proof)
   if (path === undefined) return false
-  if (!isSize(oldSize) || !isSize(newSize) || oldSize === 0 || oldSize > newSize) return false
+  if (m === undefined || n === undefined || m === 0n || m > n) return false
   // Equal sizes: nothing to prove; roots are compared as opaque bytes.
-  if (oldSize === newSize) return path.length === 0 && equalBytes(oldRoot, newRoot)
+  if (m === n) return path.length === 0 && equalBytes(oldRoot, newRoot)
   if (path.length === 0 || oldRoot.length !== MERKLE_HASH_LENGTH || newRoot.length !== MERKLE_HASH_LENGTH) {
     return false
   }
-  // §2.1.4.2 step 1: when oldSize is a power of two, the old root is the first node of the path.
-  const c = _isPowerOfTwo(oldSize) ? [oldRoot, ...path] : path
-  let fn = oldSize - 1
-  let sn = newSize - 1
+  // §2.1.4.2 step 2: when oldSize is a power of two, the old root is the first node of the path.
+  const c = (m & (m - 1n)) === 0n ? [oldRoot, ...path] : path
+  let fn = m - 1n
+  let sn = n - 1n
   while (odd(fn)) {
-    fn = half(fn)
-    sn = half(sn)
+    fn >>= 1n
+    sn >>= 1n
   }
   let fr = c[0] as Uint8Array
   let sr = fr
   for (let i = 1; i < c.length; i++) {
     const node = c[i] as Uint8Array
-    if (sn === 0) return false
+    if (sn === 0n) return false
     if (odd(fn) || fn === sn) {
       fr = _nodeHash(node, fr)
       sr = _nodeHash(node, sr)
-      while (!odd(fn) && fn !== 0) {
-        fn = half(fn)
-        sn = half(sn)
+      while (!odd(fn) && fn !== 0n) {
+        fn >>= 1n
+        sn >>= 1n
       }
     } else {
       sr = _nodeHash(sr, node)
     }
-    fn = half(fn)
-    sn = half(sn)
+    fn >>= 1n
+    sn >>= 1n
   }
-  return sn === 0 && equalBytes(fr, oldRoot) && equalBytes(sr, newRoot)
+  return sn === 0n && equalBytes(fr, oldRoot) && equalBytes(sr, newRoot)
 }

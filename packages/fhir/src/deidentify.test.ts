@@ -242,6 +242,27 @@ describe('deidentify: rules', () => {
     expect(out.valueQuantity).toEqual(obs.valueQuantity)
     expect((out.performer as Json[])[0]).toEqual({ reference: expect.stringMatching(/^Practitioner\/[0-9a-f-]{36}$/) })
   })
+  it('free-text strings go: titles, descriptions, valueString (outside allow-listed extensions)', () => {
+    const comp = {
+      resourceType: 'Composition',
+      id: 'c',
+      status: 'final',
+      type: { coding: [{ system: 'http://loinc.org', code: '11488-4' }], text: 'Consult note' },
+      date: '2020-01-02',
+      title: 'Consult note for Jane Roe',
+      section: [{ title: 'Plan for Jane', text: { status: 'generated', div: '<div>Jane</div>' } }],
+    }
+    const obs = { resourceType: 'Observation', id: 'o', status: 'final', code: {}, valueString: 'Jane is fine' }
+    const out = deidentify(bundleOf(comp, obs), { key: KEY_A })
+    expect(JSON.stringify(out)).not.toContain('Jane')
+    expect(res(out, 0)).toEqual({
+      resourceType: 'Composition',
+      id: expect.any(String),
+      status: 'final',
+      type: { coding: [{ system: 'http://loinc.org', code: '11488-4' }] },
+      date: '2020',
+    })
+  })
   it('resources with unknown modifier extensions are left out, and references to them dropped', () => {
     const risky = {
       resourceType: 'Condition',

@@ -29,7 +29,8 @@
  *   of DocumentReference/Media) and `signature`s are removed.
  * - (R) any other unique code or free text: the `text` narrative of every resource (and Composition sections),
  *   element `id`s (they only anchor the narrative), `note`, `comment`,
- *   `patientInstruction`, free-text `text` strings (CodeableConcept.text, Dosage.text, …; the codes stay) and every
+ *   `patientInstruction`, free-text strings (`text` of CodeableConcept, Dosage, …; `title`, `description`, `summary`,
+ *   `valueString`, `valueMarkdown` outside allow-listed extensions; the codes stay) and every
  *   extension that is not allow-listed (Synthea's mother's maiden name and birth place are dropped this way) are
  *   removed. Allow-listed by default: US Core race, ethnicity and birth sex, data-absent-reason, and Synthea's
  *   DALY/QALY ({@link DEID_DEFAULT_EXTENSIONS}; add yours with `keepExtensions`). A resource carrying a
@@ -139,6 +140,16 @@ const REMOVE: ReadonlySet<string> = /* @__PURE__ */ new Set([
   'link', // Bundle.link URLs, Patient.link to other records
   'response',
   'implicitRules',
+])
+
+/** Elements whose string values are free text (CodeableConcept.text, Composition.title, Observation.valueString, …). */
+const FREE_TEXT: ReadonlySet<string> = /* @__PURE__ */ new Set([
+  'text',
+  'title',
+  'description',
+  'summary',
+  'valueString',
+  'valueMarkdown',
 ])
 
 /** Keys whose values are codes or definitions: never treated as dates or free text. */
@@ -302,7 +313,7 @@ function scrubObject(
       continue
     }
     if (k === 'modifierExtension') continue // only reached inside elements of kept resources: see scrubResource
-    if (k === 'text' && typeof v === 'string' && key !== 'Extension') continue // free text; codes stay
+    if (typeof v === 'string' && FREE_TEXT.has(k) && key !== 'Extension' && !inExtension) continue // codes stay
     if ((k === 'text' && isObject(v) && 'div' in v) || k === 'div') continue // Narrative (e.g. Composition.section)
     if (k === 'display' && isReference) continue
     if (k === 'reference' && typeof v === 'string') {
@@ -358,6 +369,7 @@ function scrubResource(ctx: Ctx, resource: Record<string, unknown>, topLevel: bo
       continue
     }
     if (REMOVE.has(k) || (k.startsWith('_') && REMOVE.has(k.slice(1)))) continue
+    if (typeof v === 'string' && FREE_TEXT.has(k)) continue
     if (instants?.has(k) || (k.startsWith('_') && instants?.has(k.slice(1)))) continue
     if (type === 'DocumentReference' && k === 'content') continue
     if (type === 'Media' && k === 'content') continue

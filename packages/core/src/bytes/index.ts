@@ -15,7 +15,9 @@ export type RandomBytes = (byteLength: number) => Uint8Array
 
 /** Is `value` a real `Uint8Array` (not a look-alike, not another typed array)? Never throws. */
 export function isBytes(value: unknown): value is Uint8Array {
-  return value instanceof Uint8Array || (ArrayBuffer.isView(value) && value.constructor?.name === 'Uint8Array')
+  // ArrayBuffer.isView first: an object made with Object.create(Uint8Array.prototype) passes `instanceof` but is
+  // not a view, and any access to its bytes would throw a raw TypeError.
+  return ArrayBuffer.isView(value) && (value instanceof Uint8Array || value.constructor?.name === 'Uint8Array')
 }
 
 /**

@@ -62,9 +62,17 @@ function messagesOf(error: GatewayError): string[] {
 }
 
 /**
- * Classifies anything fabric-gateway throws.
+ * Classifies anything fabric-gateway throws into a {@link FabricTransportError} (other errors are returned as is).
+ *
+ * @param error - what a fabric-gateway call threw
  * @param stage - `commit` while waiting for the commit status (a deadline there means "may still commit")
- * @internal
+ * @returns the classified error
+ * @example
+ * ```ts
+ * import { classifyGatewayError } from '@medseal/adapter-fabric'
+ * try { await contract.evaluate('GetAnchor', { arguments: ['', root] }) }
+ * catch (e) { throw classifyGatewayError(e, 'evaluate') }
+ * ```
  */
 export function classifyGatewayError(error: unknown, stage: 'evaluate' | 'endorse' | 'submit' | 'commit'): unknown {
   if (error instanceof CommitError) {

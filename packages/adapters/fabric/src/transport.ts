@@ -59,6 +59,12 @@ export type FabricFailureReason =
 /**
  * A classified transport failure. Recognised by shape (`name === 'FabricTransportError'` and a `reason`), so that
  * transports in other packages need not import this class.
+ *
+ * @example
+ * ```ts
+ * import { FabricTransportError } from '@medseal/adapter-fabric'
+ * throw new FabricTransportError('UNAVAILABLE', ['peer0.org1.example.com:7051 unreachable'])
+ * ```
  */
 export class FabricTransportError extends Error {
   override name = 'FabricTransportError'

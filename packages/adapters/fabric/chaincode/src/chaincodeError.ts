@@ -18,6 +18,12 @@ const MAX_SHORT_MESSAGE = 200
 /**
  * An error thrown by the chaincode; its `message` is `MEDSEAL:<CODE>:<short>`, which fabric-contract-api returns
  * as the endorsement failure message.
+ *
+ * @example
+ * ```ts
+ * import { ChaincodeError } from '@medseal/fabric-chaincode'
+ * new ChaincodeError('LEDGER_CONFLICT', 'Root taken.').message // 'MEDSEAL:LEDGER_CONFLICT:Root taken.'
+ * ```
  */
 export class ChaincodeError extends Error {
   override name = 'ChaincodeError'

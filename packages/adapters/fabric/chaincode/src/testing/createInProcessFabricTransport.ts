@@ -30,7 +30,15 @@ export type InProcessFailureReason =
   | 'UNAVAILABLE'
   | 'TIMEOUT'
 
-/** A failed transport call, as `@medseal/adapter-fabric`'s `FabricTransportError` (same `name` and fields). */
+/**
+ * A failed transport call, as `@medseal/adapter-fabric`'s `FabricTransportError` (same `name` and fields).
+ *
+ * @example
+ * ```ts
+ * import { InProcessTransportError } from '@medseal/fabric-chaincode/testing'
+ * new InProcessTransportError('MVCC_READ_CONFLICT', ['conflict'], 'tx1').reason // 'MVCC_READ_CONFLICT'
+ * ```
+ */
 export class InProcessTransportError extends Error {
   override name = 'FabricTransportError'
   readonly reason: InProcessFailureReason

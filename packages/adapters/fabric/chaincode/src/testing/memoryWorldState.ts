@@ -409,6 +409,16 @@ function unsupported(what: string): Error {
 /**
  * A `ChaincodeStub` over a {@link MemoryWorldState}: one per simulated transaction. Made by
  * {@link MemoryWorldState.newStub}; mirrors the fabric-shim 2.5 stub API.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryWorldState } from '@medseal/fabric-chaincode/testing'
+ * const world = createMemoryWorldState()
+ * const stub = world.newStub({ args: ['Fn'] })
+ * const key = stub.createCompositeKey('asset', ['a1'])
+ * await stub.putState(key, new TextEncoder().encode('v'))
+ * ;(await stub.getState(key)).length // 0: a transaction never reads its own writes
+ * ```
  */
 export class MemoryChaincodeStub {
   readonly #init: StubInit

@@ -238,6 +238,22 @@ describe('createMerkleLog', () => {
     expect(log.leafHash(5)).toEqual(hashes[5])
   })
 
+  const big = Array.from({ length: 3000 }, (_, i) => leafHash(Uint8Array.of(i & 0xff, i >> 8, 7)))
+  const bigLog = createMerkleLog(big)
+  test.prop([fc.integer({ min: 1, max: 3000 }), fc.nat(), fc.nat()], { numRuns: 25 })(
+    'historical roots and proofs from the subtree cache match a plain rebuild (random sizes up to 3,000)',
+    (size, a, b) => {
+      const batch = buildMerkleBatch(big.slice(0, size))
+      expect(bigLog.root(size)).toEqual(batch.root)
+      const i = a % size
+      expect(bigLog.inclusionProof(i, size)).toEqual(batch.proofs[i])
+      const old = 1 + (b % size)
+      const proof = bigLog.consistencyProof(old, size)
+      expect(proof).toEqual(createMerkleTree(big.slice(0, size)).consistencyProof(old))
+      expect(verifyConsistency(old, size, bigLog.root(old), batch.root, proof)).toBe(true)
+    },
+  )
+
   it('returns copies: mutating a result never changes the log', () => {
     const log = createMerkleLog([leafHash(Uint8Array.of(1)), leafHash(Uint8Array.of(2))])
     const root = log.root()

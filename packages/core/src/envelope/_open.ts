@@ -19,7 +19,7 @@ import {
   wrapAad,
   wrapInfo,
 } from './_internal.js'
-import { decodeEnvelope } from './decodeEnvelope.js'
+import { decodeEnvelopeInternal } from './decodeEnvelope.js'
 import { getRecipientKeyId } from './getRecipientKeyId.js'
 import type { Envelope, OpenCanonicalReturnType } from './types.js'
 
@@ -29,9 +29,12 @@ export type EnvelopeOpener = Pick<Party, 'encryptionSecretKey' | 'encryptionPubl
 /** An envelope object, or its encoded bytes. */
 export type EnvelopeInput = Envelope | Uint8Array
 
-/** @internal */
-export function toEnvelope(input: EnvelopeInput): Envelope {
-  return isBytes(input) ? decodeEnvelope(input) : assertEnvelope(input)
+/**
+ * An envelope object from either form. Decoded bytes are views into `input` unless `copy` (for envelopes that are
+ * returned to the caller, which must not alias the caller's buffer). @internal
+ */
+export function toEnvelope(input: EnvelopeInput, copy = false): Envelope {
+  return isBytes(input) ? decodeEnvelopeInternal(input, copy) : assertEnvelope(input)
 }
 
 /** @internal */
@@ -93,11 +96,13 @@ export async function decryptPayload(env: Envelope, dataKey: Uint8Array): Promis
   try {
     if (plaintext.length <= SIZES.salt) throw malformed('empty payload')
     const salt = plaintext.slice(0, SIZES.salt)
-    const canonical = plaintext.slice(SIZES.salt)
+    // the canonical bytes are returned as a view (no copy of a large payload); the salt prefix of the same buffer is
+    // wiped below
+    const canonical = plaintext.subarray(SIZES.salt)
     const commitment = await hmacSha256Async(salt, canonical)
     return Object.freeze({ canonical, contentId: await contentIdAsync(canonical), commitment, salt })
   } finally {
-    wipe(plaintext)
+    wipe(plaintext.subarray(0, SIZES.salt))
   }
 }
 

@@ -44,7 +44,7 @@ export type AddRecipientErrorType = EnvelopeError | InvalidArgumentError
  * ```
  */
 export async function addRecipient(envelope: EnvelopeInput, params: AddRecipientParameters): Promise<Envelope> {
-  const env = toEnvelope(envelope)
+  const env = toEnvelope(envelope, true)
   if (typeof params !== 'object' || params === null)
     throw new InvalidArgumentError('INVALID_TYPE', 'addRecipient parameters must be { opener, recipient }.')
   const opener = assertOpener(params.opener, 'opener')

@@ -42,6 +42,14 @@ const readUint = (b: Uint8Array, o: number, n: number): number => {
  * ```
  */
 export function decodeEnvelope(bytes: Uint8Array): Envelope {
+  return decodeEnvelopeInternal(bytes, true)
+}
+
+/**
+ * {@link decodeEnvelope}; with `copy: false` the byte fields are views into `bytes` (for `open`, which uses the
+ * envelope only while it runs and must not copy a large ciphertext). @internal
+ */
+export function decodeEnvelopeInternal(bytes: Uint8Array, copy: boolean): Envelope {
   assertBytes(bytes, { name: 'envelope bytes' })
   const b = bytes
   if (b.length < 5) throw malformed('too short')
@@ -54,9 +62,10 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
   if (b.length < SIZES.header + 2) throw malformed('truncated header')
   const suite = { kem: readUint(b, 5, 2), kdf: readUint(b, 7, 2), aead: readUint(b, 9, 2) }
   assertSuite(suite)
-  const id = b.slice(11, 27)
-  const nonce = b.slice(27, 39)
-  const keyCommitment = b.slice(39, 71)
+  const cut = (from: number, to: number) => (copy ? b.slice(from, to) : b.subarray(from, to))
+  const id = cut(11, 27)
+  const nonce = cut(27, 39)
+  const keyCommitment = cut(39, 71)
   let o = SIZES.header
   const count = readUint(b, o, 2)
   o += 2
@@ -66,13 +75,13 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
   const recipients: EnvelopeRecipient[] = []
   let prev: Uint8Array | undefined
   for (let i = 0; i < count; i++) {
-    const keyId = b.slice(o, o + SIZES.keyId)
+    const keyId = cut(o, o + SIZES.keyId)
     if (prev && compareBytes(prev, keyId) >= 0) throw malformed('recipients not sorted by keyId, or duplicated')
     prev = keyId
     recipients.push({
       keyId,
-      enc: b.slice(o + SIZES.keyId, o + SIZES.keyId + SIZES.enc),
-      wrappedKey: b.slice(o + SIZES.keyId + SIZES.enc, o + entry),
+      enc: cut(o + SIZES.keyId, o + SIZES.keyId + SIZES.enc),
+      wrappedKey: cut(o + SIZES.keyId + SIZES.enc, o + entry),
     })
     o += entry
   }
@@ -81,5 +90,5 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
   if (length < MIN_CIPHERTEXT || length > MAX_CIPHERTEXT) throw malformed('ciphertext length out of bounds')
   if (b.length < o + length) throw malformed('truncated ciphertext')
   if (b.length > o + length) throw malformed('trailing bytes after the ciphertext')
-  return freezeEnvelope({ version, suite, id, nonce, keyCommitment, recipients, ciphertext: b.slice(o, o + length) })
+  return freezeEnvelope({ version, suite, id, nonce, keyCommitment, recipients, ciphertext: cut(o, o + length) })
 }

@@ -150,6 +150,11 @@ describe('recipients', () => {
     expect(equalBytes(shared.nonce, envelope.nonce)).toBe(true)
     expect((await open(shared, bob)).value).toEqual(observation)
     expect(await addRecipient(shared, { opener: alice, recipient: bob })).toBe(shared)
+    // from bytes: the new envelope does not alias the caller's buffer
+    const bytes = encodeEnvelope(envelope)
+    const fromBytes = await addRecipient(bytes, { opener: alice, recipient: carol })
+    bytes.fill(0)
+    expect((await open(fromBytes, carol)).value).toEqual(observation)
     await expectError(addRecipient(envelope, { opener: bob, recipient: carol }), EnvelopeError, 'NOT_A_RECIPIENT')
     const revoked = removeRecipient(shared, getRecipientKeyId(bob))
     await expectError(open(revoked, bob), EnvelopeError, 'NOT_A_RECIPIENT')

@@ -32,7 +32,7 @@ export type RemoveRecipientErrorType = EnvelopeError | InvalidArgumentError
  * ```
  */
 export function removeRecipient(envelope: EnvelopeInput, recipient: Uint8Array | EnvelopeRecipientInput): Envelope {
-  const env = toEnvelope(envelope)
+  const env = toEnvelope(envelope, true)
   const keyId = isBytes(recipient) ? recipient : getRecipientKeyId(recipient)
   if (keyId.length !== 32) getRecipientKeyId(keyId) // throws INVALID_LENGTH with the usual message
   const recipients = env.recipients.filter((r) => compareBytes(r.keyId, keyId) !== 0)

@@ -42,17 +42,8 @@ type Structure = ReadonlyMap<string, ElementInfo>
 
 const RESOURCE_TYPES: ReadonlySet<string> = /* @__PURE__ */ new Set(R4_RESOURCE_TYPES)
 
-/** Parsed element tables, built on first use from the generated constant (a memo of constant data). */
-const structures = new Map<string, Structure | null>()
-
-function structureOf(type: string): Structure | undefined {
-  const cached = structures.get(type)
-  if (cached !== undefined) return cached ?? undefined
-  const spec = R4_ELEMENTS[type]
-  if (spec === undefined) {
-    structures.set(type, null)
-    return undefined
-  }
+/** Parses one generated element table (`name:type1|type2[*]` …, choices expanded to their typed names). */
+function parseStructure(spec: string): Structure {
   const map = new Map<string, ElementInfo>()
   for (const part of expandCommon(spec).split(' ')) {
     const colon = part.indexOf(':')
@@ -66,8 +57,15 @@ function structureOf(type: string): Structure | undefined {
       for (const t of types) map.set(stem + t[0]?.toUpperCase() + t.slice(1), { types: [t], array })
     } else map.set(name, { types, array })
   }
-  structures.set(type, map)
   return map
+}
+
+/** Every resource type's and datatype's element table, parsed once at load (immutable afterwards). */
+const STRUCTURES: ReadonlyMap<string, Structure> = /* @__PURE__ */ (() =>
+  new Map(Object.entries(R4_ELEMENTS).map(([type, spec]) => [type, parseStructure(spec)])))()
+
+function structureOf(type: string): Structure | undefined {
+  return STRUCTURES.get(type)
 }
 
 function expandCommon(spec: string): string {

@@ -152,6 +152,10 @@ describe('canonical form', () => {
     )
   })
 
+  it('treats a "__proto__" member from JSON.parse as an ordinary key', () => {
+    expect(canonicalize(JSON.parse('{"z":1,"__proto__":{"b":2,"a":1}}'))).toBe('{"__proto__":{"a":1,"b":2},"z":1}')
+  })
+
   it('accepts shared (non-cyclic) subtrees', () => {
     const shared = { x: 1 }
     expect(canonicalize({ a: shared, b: [shared, shared] })).toBe('{"a":{"x":1},"b":[{"x":1},{"x":1}]}')

@@ -8,7 +8,7 @@ import {
   LedgerError,
   type SignedConsent,
 } from '@medseal/core'
-import { createPublicClient, createWalletClient, http, keccak256, toHex } from 'viem'
+import { createPublicClient, createWalletClient, custom, http, keccak256, toHex } from 'viem'
 import { generatePrivateKey, type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts'
 import { foundry } from 'viem/chains'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -576,6 +576,36 @@ describe('tombstones and tree heads', () => {
       }),
     )
     expect(getRegistryErrorName(onChain)).toBe('LogOperatorMismatch')
+  })
+})
+
+describe('reads from an untrusted node', () => {
+  it('a node that alters a logged signature gets LEDGER_MISMATCH, never a forged record', async () => {
+    const { address, ledger } = await fresh()
+    const t = { commitment: random32(), owner: patient.address }
+    await ledger.recordTombstone({ tombstone: t, signature: await sign(patient, ledger.domain, 'Tombstone', t) })
+    const upstream = http(bed.anvil.rpcUrl, { retryCount: 0 })({ chain: foundry })
+    // a real node behind a lying proxy: it flips one nibble inside the signature carried by every event log
+    const lying = custom({
+      async request({ method, params }) {
+        const result = await upstream.request({ method, params })
+        if (method !== 'eth_getLogs') return result
+        return (result as { data: string }[]).map((log) => {
+          const at = 2 + 128 + 10
+          const flipped = log.data[at] === '0' ? '1' : '0'
+          return { ...log, data: log.data.slice(0, at) + flipped + log.data.slice(at + 1) }
+        })
+      },
+    })
+    const reader = await createEvmLedger({
+      publicClient: createPublicClient({ chain: foundry, transport: lying }),
+      address,
+    })
+    const e = await rejection(reader.getTombstone(t.commitment))
+    expect(e).toBeInstanceOf(LedgerError)
+    expect(e.code).toBe('LEDGER_MISMATCH')
+    expect((e.cause as { code?: string }).code).toBe('INVALID_SIGNATURE')
+    expect(await ledger.getTombstone(t.commitment)).toBeDefined()
   })
 })
 

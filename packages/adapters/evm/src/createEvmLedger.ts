@@ -210,6 +210,24 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
     timestamp: toNumber(timestamp, 'block timestamp'),
   })
 
+  /**
+   * Everything a node returns is attacker-controlled (STYLE 24): a signed structure read back must agree with the
+   * registry's storage and its signature must verify under this ledger's domain, so a lying or broken RPC endpoint
+   * can hide records but cannot hand out a grant, revocation, tombstone or head that nobody signed.
+   */
+  const forgedRead = (what: string, cause?: unknown) =>
+    new LedgerError('LEDGER_MISMATCH', `The node returned a ${what} that the registry did not record.`, {
+      metaMessages: ['Its event log disagrees with the registry storage or its signature does not verify.'],
+      ...(cause === undefined ? {} : { cause }),
+    })
+  const verifiedRead = async (what: string, check: () => Promise<unknown>): Promise<void> => {
+    try {
+      await check()
+    } catch (cause) {
+      throw forgedRead(what, cause)
+    }
+  }
+
   /** The registry's one log of `eventName` matching `args` in block `block` (where its storage says it is). */
   async function eventAt<
     E extends 'Anchored' | 'ConsentRegistered' | 'ConsentRevoked' | 'TombstoneRecorded' | 'TreeHeadRecorded',
@@ -285,19 +303,21 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
   async function readRevocation(id: Hex, entry: ConsentEntry): Promise<RevocationRecord | undefined> {
     if (entry.revokedBlock === 0n) return undefined
     const log = await eventAt('ConsentRevoked', { consentId: id }, entry.revokedBlock)
-    return {
+    const signed = {
       revocation: { consentId: log.args.consentId, grantor: log.args.grantor },
       signature: log.args.signature,
-      ref: ref(log.transactionHash, entry.revokedBlock, entry.revokedTimestamp),
     }
+    if (signed.revocation.grantor !== entry.grantor) throw forgedRead('revocation')
+    await verifiedRead('revocation', () => checkSignedRevocation(domain, signed))
+    return { ...signed, ref: ref(log.transactionHash, entry.revokedBlock, entry.revokedTimestamp) }
   }
 
   type RegisteredLog = Awaited<ReturnType<typeof eventAt<'ConsentRegistered'>>>
 
   async function consentRecordFrom(log: RegisteredLog, entry: ConsentEntry): Promise<ConsentRecord> {
     const consent = consentFromChain(log.args.consent)
-    if (hashConsent(consent) !== entry.structHash)
-      throw new LedgerError('LEDGER_MISMATCH', 'A consent log does not match the registry’s stored hash.')
+    if (hashConsent(consent) !== entry.structHash || consent.grantor !== entry.grantor) throw forgedRead('consent')
+    await verifiedRead('consent', () => checkSignedConsent(domain, { consent, signature: log.args.signature }))
     const record: ConsentRecord = {
       consent,
       signature: log.args.signature,
@@ -328,6 +348,10 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
     )
     if (block === 0n) return undefined
     const log = await eventAt('TombstoneRecorded', { commitment }, block)
+    if (log.args.owner !== owner) throw forgedRead('tombstone')
+    await verifiedRead('tombstone', () =>
+      checkSignedTombstone(domain, { tombstone: { commitment, owner }, signature: log.args.signature }),
+    )
     return {
       tombstone: { commitment, owner },
       signature: log.args.signature,
@@ -350,11 +374,16 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
     )
     if (block === 0n) return undefined
     const log = await eventAt('TreeHeadRecorded', { logId, treeSize: size }, block)
-    return {
-      head: { logId, operator: log.args.operator, treeSize, root, timestamp: toNumber(timestamp, 'head timestamp') },
-      signature: log.args.signature,
-      ref: ref(log.transactionHash, block, blockTimestamp),
+    const head = {
+      logId,
+      operator: log.args.operator,
+      treeSize,
+      root,
+      timestamp: toNumber(timestamp, 'head timestamp'),
     }
+    if (log.args.root !== root || log.args.timestamp !== timestamp) throw forgedRead('tree head')
+    await verifiedRead('tree head', () => checkSignedTreeHead(domain, { head, signature: log.args.signature }))
+    return { head, signature: log.args.signature, ref: ref(log.transactionHash, block, blockTimestamp) }
   }
 
   /** After a successful receipt, the record as the chain holds it at that block (ours, or the one that won). */

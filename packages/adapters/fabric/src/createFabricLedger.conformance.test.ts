@@ -1,6 +1,9 @@
 import { describeLedgerConformance } from '@medseal/core/testing'
-import { createInProcessFabricTransport } from '../chaincode/src/testing/index.js'
+import { createInProcessFabricTransport, setChaincodeLogLevel } from '../chaincode/src/testing/index.js'
 import { createFabricLedger } from './createFabricLedger.js'
+
+// refused transactions are expected here; fabric-shim would log each at error level
+setChaincodeLogLevel('CRITICAL')
 
 // CI runs the conformance suite through the in-process bridge: the real chaincode, fabric-shim's contract
 // dispatcher and an in-memory world state with Fabric's MVCC commit, but no peers, orderer or MSP.

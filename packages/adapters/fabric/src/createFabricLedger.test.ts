@@ -11,10 +11,13 @@ import {
 } from '@medseal/core'
 import { describe, expect, it } from 'vitest'
 import { createRegistryChaincode, type RegistryChaincode } from '../chaincode/src/index.js'
-import { createInProcessFabricTransport } from '../chaincode/src/testing/index.js'
+import { createInProcessFabricTransport, setChaincodeLogLevel } from '../chaincode/src/testing/index.js'
 import { parseChaincodeError, toLedgerError } from './_errors.js'
 import { createFabricLedger } from './createFabricLedger.js'
 import { FabricTransportError, isFabricTransportError } from './transport.js'
+
+// refused transactions are expected here; fabric-shim would log each at error level
+setChaincodeLogLevel('CRITICAL')
 
 const patient = createParty({ seed: new Uint8Array(32).fill(7) })
 const clinician = createParty({ seed: new Uint8Array(32).fill(8) })

@@ -17,3 +17,9 @@ declare module 'fabric-shim/lib/contract-spi/chaincodefromcontract.js' {
   }
   export = ChaincodeFromContract
 }
+
+/** fabric-shim's logger module. @internal */
+declare module 'fabric-shim/lib/logger.js' {
+  const logger: { setLevel(level: string): void; getLogger(name?: string): unknown }
+  export default logger
+}

@@ -15,6 +15,10 @@ import { CHAINCODE_ERROR_PREFIX, ChaincodeError, toChaincodeError } from './chai
 import { createRegistryChaincode, type RegistryChaincode } from './createRegistryChaincode.js'
 import { MedsealRegistryContract, REGISTRY_EVENTS, REGISTRY_KEYS } from './registryContract.js'
 import { createMemoryWorldState, type MemoryWorldState, type TxTimestamp } from './testing/memoryWorldState.js'
+import { setChaincodeLogLevel } from './testing/setChaincodeLogLevel.js'
+
+// refused transactions are expected here; fabric-shim would log each at error level
+setChaincodeLogLevel('CRITICAL')
 
 const seed = (n: number) => Uint8Array.from({ length: 32 }, (_, i) => (n * 17 + i * 3 + 5) & 0xff)
 const patient = createParty({ seed: seed(1) })

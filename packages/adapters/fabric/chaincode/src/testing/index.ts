@@ -23,3 +23,5 @@ export type {
   TxTimestamp,
 } from './memoryWorldState.js'
 export { createMemoryWorldState, DEFAULT_CREATOR_CERT_PEM, MemoryChaincodeStub } from './memoryWorldState.js'
+export type { ChaincodeLogLevel } from './setChaincodeLogLevel.js'
+export { setChaincodeLogLevel } from './setChaincodeLogLevel.js'

@@ -102,7 +102,7 @@ export type SealReturnType = {
 
 /** What opening returns (without the parsed value: see `open`). */
 export type OpenCanonicalReturnType = {
-  /** The canonical bytes that were sealed. */
+  /** The canonical bytes that were sealed (a view: its `buffer` also holds 32 zeroed bytes where the salt was). */
   readonly canonical: Uint8Array
   /** CIDv1 (json, sha2-256) of `canonical`. */
   readonly contentId: ContentId

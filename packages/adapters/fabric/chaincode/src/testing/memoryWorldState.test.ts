@@ -234,3 +234,71 @@ describe('proposal data', () => {
     expect(id.getID()).toContain('CN=medseal-in-process-bridge')
   })
 })
+
+describe('MemoryWorldState against a model (property)', () => {
+  const simpleKey = fc.oneof(
+    fc.constantFrom('a', 'b', 'ab', 'b\uffff', 'b\u{10000}', 'z', '\u00e9'),
+    fc.string({ minLength: 1, maxLength: 4 }).filter((s) => s.isWellFormed() && !s.startsWith('\u0000')),
+  )
+  const op = fc.oneof(
+    fc.record({ kind: fc.constant('put' as const), key: simpleKey, value: fc.string({ minLength: 1, maxLength: 3 }) }),
+    fc.record({ kind: fc.constant('delete' as const), key: simpleKey }),
+    fc.record({
+      kind: fc.constant('putComposite' as const),
+      type: fc.constantFrom('t', 'u'),
+      attrs: fc.array(fc.constantFrom('x', 'y', '\u{10000}', '\uffff'), { minLength: 1, maxLength: 2 }),
+      value: fc.string({ minLength: 1, maxLength: 3 }),
+    }),
+  )
+
+  test.prop([fc.array(fc.array(op, { maxLength: 5 }), { maxLength: 8 })])(
+    'committed state, range queries and partial composite queries agree with a sorted map',
+    async (transactions) => {
+      const world = createMemoryWorldState()
+      const model = new Map<string, string>()
+      for (const ops of transactions) {
+        const stub = world.newStub({ args: ['tx'] })
+        const writes = new Map<string, string | undefined>()
+        for (const o of ops) {
+          if (o.kind === 'put') {
+            await stub.putState(o.key, enc(o.value))
+            writes.set(o.key, o.value)
+          } else if (o.kind === 'delete') {
+            await stub.deleteState(o.key)
+            writes.set(o.key, undefined)
+          } else {
+            const key = stub.createCompositeKey(o.type, o.attrs)
+            await stub.putState(key, enc(o.value))
+            writes.set(key, o.value)
+          }
+        }
+        expect(world.commit(stub)[0]?.code).toBe('VALID')
+        for (const [k, v] of writes) v === undefined ? model.delete(k) : model.set(k, v)
+      }
+      const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b))
+      for (const [k, v] of model) expect(dec(world.getCommitted(k) as Uint8Array)).toBe(v)
+      const reader = world.newStub({ args: ['read'] })
+      const simple = [...model.keys()].filter((k) => !k.startsWith('\u0000')).sort(byBytes)
+      expect((await collect(reader.getStateByRange('', ''))).map((r) => r.key)).toEqual(simple)
+      const composite = [...model.keys()].filter((k) => k.startsWith('\u0000t\u0000')).sort(byBytes)
+      expect((await collect(reader.getStateByPartialCompositeKey('t', []))).map((r) => r.key)).toEqual(composite)
+    },
+  )
+
+  test.prop([fc.integer({ min: 2, max: 6 })])(
+    'of n transactions that read and write one key in a block, one is valid',
+    async (n) => {
+      const world = createMemoryWorldState()
+      const stubs = []
+      for (let i = 0; i < n; i++) {
+        const stub = world.newStub({ args: ['inc'] })
+        await stub.getState('k')
+        await stub.putState('k', enc(String(i)))
+        stubs.push(stub)
+      }
+      const codes = world.commit(...stubs).map((r) => r.code)
+      expect(codes.filter((c) => c === 'VALID')).toHaveLength(1)
+      expect(codes[0]).toBe('VALID')
+    },
+  )
+})

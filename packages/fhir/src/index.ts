@@ -24,6 +24,25 @@ export {
 export { FhirValidationError } from './errors.js'
 export type { HashResourceErrorType, HashResourceReturnType } from './hashResource.js'
 export { hashResource } from './hashResource.js'
+// --- mappings: Consent ---
+export type {
+  ConsentNotExpressibleReason,
+  ConsentToFhirErrorType,
+  ConsentToFhirOptions,
+  FhirToConsentErrorType,
+  FhirToConsentOptions,
+  FhirToConsentReturnType,
+} from './mappings/consent.js'
+export { ConsentNotExpressibleError, consentToFhir, fhirToConsent } from './mappings/consent.js'
+export {
+  ADDRESS_SYSTEM,
+  COMMITMENT_SYSTEM,
+  CONSENT_ACTION_SYSTEM,
+  CONSENT_DELEGATION_DEPTH_EXTENSION,
+  CONSENT_ID_SYSTEM,
+  CONSENT_PARENT_EXTENSION,
+  CONSENT_SIGNATURE_EXTENSION,
+} from './mappings/systems.js'
 export type {
   BundleReferenceEdge,
   SealBundleErrorType,

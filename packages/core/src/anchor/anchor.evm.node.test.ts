@@ -1,0 +1,67 @@
+/**
+ * The same receipts on an EVM ledger: anchoring through the real MedsealRegistry contract on a real anvil node, and
+ * verification against what the chain reports. Node only (spawns anvil on 127.0.0.1).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { randomBytes } from '../bytes/index.js'
+import type { LedgerAdapter } from '../ledger/types.js'
+import { createAnchorer } from './createAnchorer.js'
+import { decodeReceipt, encodeReceipt } from './receipt.js'
+import { verifyReceipt } from './verifyReceipt.js'
+
+type Bed = {
+  deploy(): Promise<`0x${string}`>
+  stop(): Promise<void>
+  publicClient: unknown
+  wallet(i: number): unknown
+}
+type EvmModule = { createEvmLedger(params: Record<string, unknown>): Promise<LedgerAdapter> }
+
+// The adapter's sources, loaded at run time (core cannot depend on the EVM adapter, which depends on core).
+const setupPath = '../../../adapters/evm/src/_testSetup.js'
+const evmPath = '../../../adapters/evm/src/createEvmLedger.js'
+
+let bed: Bed
+let evm: EvmModule
+beforeAll(async () => {
+  const setup = (await import(/* @vite-ignore */ setupPath)) as { startChainbed(): Promise<Bed> }
+  evm = (await import(/* @vite-ignore */ evmPath)) as EvmModule
+  bed = await setup.startChainbed()
+})
+afterAll(async () => {
+  await bed?.stop()
+})
+
+describe('anchoring on an EVM ledger (MedsealRegistry on anvil)', () => {
+  it('writes one root per batch and its receipts verify against the chain; a receipt of another registry does not', async () => {
+    const ledger = await evm.createEvmLedger({
+      publicClient: bed.publicClient,
+      walletClient: bed.wallet(0),
+      address: await bed.deploy(),
+    })
+    const anchorer = createAnchorer(ledger, { maxBatchSize: 4, maxDelayMs: 3_600_000 })
+    const commitments = Array.from({ length: 6 }, () => randomBytes(32))
+    const pending = commitments.map((c) => anchorer.add(c))
+    await anchorer.close()
+    const receipts = await Promise.all(pending)
+    expect(receipts.map((r) => r.treeSize)).toEqual([4, 4, 4, 4, 2, 2])
+    expect(receipts[0]?.ledger.ledger).toBe(ledger.ledgerId)
+    expect(receipts[0]?.ledger.tx).toMatch(/^0x[0-9a-f]{64}$/)
+    for (const [i, receipt] of receipts.entries()) {
+      const out = await verifyReceipt(ledger, {
+        receipt: decodeReceipt(encodeReceipt(receipt)),
+        commitment: commitments[i]!,
+      })
+      expect(out.anchoredAt).toEqual(receipt.ledger)
+    }
+    const other = await evm.createEvmLedger({
+      publicClient: bed.publicClient,
+      walletClient: bed.wallet(0),
+      address: await bed.deploy(),
+    })
+    await expect(verifyReceipt(other, { receipt: receipts[0]!, commitment: commitments[0]! })).rejects.toMatchObject({
+      name: 'VerificationError',
+      code: 'LEDGER_MISMATCH',
+    })
+  })
+})

@@ -3,7 +3,10 @@
  * verification against what the chain reports. Node only (spawns anvil on 127.0.0.1).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { randomBytes } from '../bytes/index.js'
+import { createAccessLog } from '../accessLog/createAccessLog.js'
+import { verifyLogAgainstLedger } from '../accessLog/verify.js'
+import { bytesToHex0x, randomBytes } from '../bytes/index.js'
+import { createParty } from '../identity/createParty.js'
 import type { LedgerAdapter } from '../ledger/types.js'
 import { createAnchorer } from './createAnchorer.js'
 import { decodeReceipt, encodeReceipt } from './receipt.js'
@@ -63,5 +66,35 @@ describe('anchoring on an EVM ledger (MedsealRegistry on anvil)', () => {
       name: 'VerificationError',
       code: 'LEDGER_MISMATCH',
     })
+  })
+
+  it('access-log heads anchor on chain and verify against it', async () => {
+    const ledger = await evm.createEvmLedger({
+      publicClient: bed.publicClient,
+      walletClient: bed.wallet(0),
+      address: await bed.deploy(),
+    })
+    const operator = createParty({ seed: new Uint8Array(32).fill(9) })
+    const log = await createAccessLog({ operator, ledger, name: 'evm/access' })
+    const event = (i: number) => ({
+      actor: operator.address,
+      action: 'read',
+      commitment: bytesToHex0x(randomBytes(32)),
+      at: 1_700_000_000 + i,
+      purpose: 'TREAT',
+      outcome: 'permit' as const,
+    })
+    for (let i = 0; i < 5; i++) await log.append(event(i))
+    const record = await log.publishHead()
+    expect(record.ref.ledger).toBe(ledger.ledgerId)
+    const { anchored, exact } = await verifyLogAgainstLedger(ledger, { head: await log.signedHead() })
+    expect(exact).toBe(true)
+    expect(anchored.head.root).toBe(record.head.root)
+    for (let i = 5; i < 9; i++) await log.append(event(i))
+    const later = await verifyLogAgainstLedger(ledger, {
+      head: await log.signedHead(),
+      proof: log.proveConsistency(5, 9),
+    })
+    expect(later.exact).toBe(false)
   })
 })

@@ -621,6 +621,22 @@ describe('transactions', () => {
     for (const [i, root] of roots.entries()) expect((await ledger.getAnchor(root))?.treeSize).toBe(i + 1)
   })
 
+  it('works with a JSON-RPC account (the node or an injected wallet signs and assigns nonces)', async () => {
+    const { address } = await fresh()
+    // anvil's default accounts are unlocked: eth_sendTransaction is signed by the node, as a browser wallet would
+    const walletClient = createWalletClient({
+      chain: foundry,
+      transport: http(bed.anvil.rpcUrl, { retryCount: 0 }),
+      account: bed.wallet(9).account.address,
+    })
+    expect(walletClient.account.type).toBe('json-rpc')
+    const ledger = await createEvmLedger({ publicClient: bed.publicClient, walletClient, address })
+    const roots = Array.from({ length: 5 }, rootBytes)
+    const records = await Promise.all(roots.map((root) => ledger.anchorRoot({ root, treeSize: 1, kind: 'records' })))
+    expect(new Set(records.map((r) => r.ref.tx)).size).toBe(5)
+    for (const root of roots) expect(await ledger.getAnchor(root)).toBeDefined()
+  })
+
   it('waits for the configured confirmations', async () => {
     const { ledger } = await fresh({ confirmations: 3 })
     let settled = false

@@ -22,7 +22,6 @@ import { connect, type Gateway, hash, signers } from '@hyperledger/fabric-gatewa
 import { describeLedgerConformance } from '@medseal/core/testing'
 import { afterAll, beforeAll, describe } from 'vitest'
 import { createFabricLedger } from './createFabricLedger.js'
-import { createGatewayTransport } from './createGatewayTransport.js'
 
 const REQUIRED = [
   'FABRIC_GATEWAY_ENDPOINT',
@@ -90,8 +89,7 @@ describe.skipIf(missing.length > 0)('fabric real network (Fabric Gateway)', () =
     concurrency: 5,
     create: async () => {
       if (!gateway) throw new Error('The gateway did not connect.')
-      const transport = createGatewayTransport({ gateway, channel, chaincode })
-      const ledger = createFabricLedger({ transport, channel, chaincode, registry: `t-${run}-${++n}` })
+      const ledger = createFabricLedger({ gateway, channel, chaincode, registry: `t-${run}-${++n}` })
       return { ledger }
     },
   })

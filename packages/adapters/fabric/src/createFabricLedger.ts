@@ -19,6 +19,8 @@
  * - Consents are listed in registration order, which on Fabric is the order of their transaction timestamps.
  * @module
  */
+
+import type { Contract, Gateway } from '@hyperledger/fabric-gateway'
 import {
   type AnchorInput,
   type AnchorKind,
@@ -49,15 +51,22 @@ import {
   type TreeHeadRecord,
   utf8ToBytes,
 } from '@medseal/core'
-
 import { isRetryable, toLedgerError } from './_errors.js'
 import { unexpected, type WireConsent, type WireRevocation, type WireWrite, wire } from './_wire.js'
+import { createGatewayTransport } from './createGatewayTransport.js'
 import type { FabricSubmitResult, FabricTransport } from './transport.js'
 
+/**
+ * How {@link createFabricLedger} reaches the chaincode: a connected Fabric `gateway` (the usual case), a `contract`
+ * with its channel's `qscc` contract, or any {@link FabricTransport} (e.g. the in-process bridge).
+ */
+export type FabricLedgerConnection =
+  | { readonly gateway: Gateway; readonly transport?: never; readonly contract?: never }
+  | { readonly contract: Contract; readonly qscc: Contract; readonly gateway?: never; readonly transport?: never }
+  | { readonly transport: FabricTransport; readonly gateway?: never; readonly contract?: never }
+
 /** Options of {@link createFabricLedger}. */
-export type CreateFabricLedgerParameters = {
-  /** How transactions run: {@link createGatewayTransport} for a Fabric network. */
-  readonly transport: FabricTransport
+export type CreateFabricLedgerParameters = FabricLedgerConnection & {
   /** The channel the chaincode is committed on. */
   readonly channel: string
   /** The chaincode's name in the channel's chaincode definition. */
@@ -160,32 +169,33 @@ function decodeCursor(cursor: unknown): string {
 /**
  * Creates the medseal ledger over Hyperledger Fabric.
  *
- * @param params - `transport` ({@link createGatewayTransport} or the in-process bridge), `channel`, `chaincode`,
- *   optional `retries`, `retryDelayMs`, `blockCacheSize`
+ * @param params - a connected `gateway` (or a `contract` with `qscc`, or a `transport` such as the in-process bridge),
+ *   `channel`, `chaincode`, optional `registry`, `retries`, `retryDelayMs`, `blockCacheSize`
  * @returns a frozen {@link LedgerAdapter} named `fabric`
  * @throws {@link InvalidArgumentError} `INVALID_ARGUMENT` for a bad channel or chaincode name or options
  * @example
  * ```ts norun
  * import { connect, signers } from '@hyperledger/fabric-gateway'
- * import { createFabricLedger, createGatewayTransport } from '@medseal/adapter-fabric'
+ * import { createFabricLedger } from '@medseal/adapter-fabric'
  * const gateway = connect({ client, identity, signer }) // your gRPC client, X.509 identity and signer
- * const ledger = createFabricLedger({
- *   transport: createGatewayTransport({ gateway, channel: 'mychannel', chaincode: 'medseal' }),
- *   channel: 'mychannel',
- *   chaincode: 'medseal',
- * })
+ * const ledger = createFabricLedger({ gateway, channel: 'mychannel', chaincode: 'medseal' })
  * await ledger.anchorRoot({ root, treeSize: 1000, kind: 'records' })
  * ```
  */
 export function createFabricLedger(params: CreateFabricLedgerParameters): LedgerAdapter {
   if (!isPlainObject(params)) throw new InvalidArgumentError('INVALID_TYPE', 'createFabricLedger takes an object.')
-  const { transport, channel, chaincode } = params
-  if (typeof transport !== 'object' || transport === null || typeof transport.submit !== 'function')
-    throw new InvalidArgumentError('INVALID_ARGUMENT', 'transport must be a FabricTransport.')
+  const { channel, chaincode } = params
   if (typeof channel !== 'string' || !CHANNEL.test(channel))
     throw new InvalidArgumentError('INVALID_ARGUMENT', 'channel must be a Fabric channel name.')
   if (typeof chaincode !== 'string' || !CHAINCODE.test(chaincode) || chaincode.length > 128)
     throw new InvalidArgumentError('INVALID_ARGUMENT', 'chaincode must be a Fabric chaincode name.')
+  const transport: FabricTransport = params.gateway
+    ? createGatewayTransport({ gateway: params.gateway, channel, chaincode })
+    : params.contract
+      ? createGatewayTransport({ contract: params.contract, qscc: params.qscc, channel })
+      : (params.transport as FabricTransport)
+  if (typeof transport !== 'object' || transport === null || typeof transport.submit !== 'function')
+    throw new InvalidArgumentError('INVALID_ARGUMENT', 'Give a gateway, a contract with qscc, or a FabricTransport.')
   const retries = params.retries === undefined ? 3 : integer(params.retries, 'retries', 0, 20)
   const retryDelayMs = params.retryDelayMs === undefined ? 100 : integer(params.retryDelayMs, 'retryDelayMs', 0, 60_000)
   const cacheSize = params.blockCacheSize === undefined ? 10_000 : integer(params.blockCacheSize, 'blockCacheSize', 0)

@@ -86,8 +86,9 @@ describe('createGatewayTransport against a peer that is down', () => {
       const direct = await transport.submit('AnchorRoot', ['0x00', '1', 'records']).catch((e: unknown) => e)
       expect((direct as FabricTransportError).reason).toBe('UNAVAILABLE')
       expect((direct as FabricTransportError).txId).toMatch(/^[0-9a-f]{64}$/)
+      // the usual form: the ledger makes the gateway transport itself
       const ledger = createFabricLedger({
-        transport,
+        gateway,
         channel: 'mychannel',
         chaincode: 'medseal',
         retries: 1,

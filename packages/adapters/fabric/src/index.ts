@@ -5,7 +5,11 @@
  * `createInProcessFabricTransport` from `@medseal/fabric-chaincode/testing`.
  * @module
  */
-export type { CreateFabricLedgerParameters, FabricLedgerErrorType } from './createFabricLedger.js'
+export type {
+  CreateFabricLedgerParameters,
+  FabricLedgerConnection,
+  FabricLedgerErrorType,
+} from './createFabricLedger.js'
 export { createFabricLedger } from './createFabricLedger.js'
 export type { CreateGatewayTransportParameters } from './createGatewayTransport.js'
 export { classifyGatewayError, createGatewayTransport } from './createGatewayTransport.js'

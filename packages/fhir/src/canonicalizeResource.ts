@@ -603,20 +603,29 @@ function canonicalizeObject(root: object, cfg: Config): string {
             metaMessages: [`Received ${describeType(value)}.`],
           })
         const obj = value as Record<string, unknown>
-        const pairs: Pair[] = []
-        let metaPairs: Pair[] | undefined
-        for (const k of Object.keys(obj)) {
-          if (!k.isWellFormed())
+        const keys = Object.keys(obj)
+        sortKeys(keys)
+        const resource = typeof obj.resourceType === 'string'
+        const contained = key === 'contained'
+        let out = '{'
+        let first = true
+        for (let i = 0; i < keys.length; i++) {
+          const k = keys[i] as string
+          let v: string | undefined
+          if (resource) {
+            if (k === 'text' && !cfg.text) continue
+            if ((k === 'id' || k === '_id') && !cfg.id && !contained) continue
+            if (k === 'meta' && cfg.meta !== true) {
+              v = cfg.meta === false ? undefined : filteredMeta(obj.meta, cfg.meta, depth + 1)
+              if (v === undefined) continue
+            }
+          }
+          if (NEEDS_CARE.test(k) && !k.isWellFormed())
             throw new InvalidArgumentError('INVALID_ENCODING', 'An object key has a lone surrogate (I-JSON, RFC 7493).')
-          const v = walk(obj[k], depth + 1, k)
-          if (k === 'meta' && v.charCodeAt(0) === 0x7b) metaPairs = lastPairs
-          pairs.push({ k, v })
+          out += `${first ? '' : ','}${quoteKey(k)}:${v ?? walk(obj[k], depth + 1, k)}`
+          first = false
         }
-        sortPairs(pairs)
-        const members =
-          typeof obj.resourceType === 'string' ? filterResource(pairs, cfg, metaPairs, key === 'contained') : pairs
-        lastPairs = members
-        const out = joinPairs(members)
+        out += '}'
         length += out.length
         return out
       }
@@ -624,10 +633,31 @@ function canonicalizeObject(root: object, cfg: Config): string {
         throw new InvalidArgumentError('INVALID_TYPE', `A value of type ${typeof value} is not JSON.`)
     }
   }
-  let lastPairs: Pair[] | undefined
+  /** The canonical text of the kept members of a resource's `meta`, or undefined when none is kept. */
+  const filteredMeta = (meta: unknown, keep: ReadonlySet<string>, depth: number): string | undefined => {
+    if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) return undefined
+    const kept: Record<string, unknown> = {}
+    let any = false
+    for (const k of Object.keys(meta))
+      if (keep.has(k)) {
+        kept[k] = (meta as Record<string, unknown>)[k]
+        any = true
+      }
+    return any ? walk(kept, depth, 'meta') : undefined
+  }
   const out = walk(root, 0, '')
   if (out.length > cfg.maxBytes) throw tooLarge(cfg)
   return out
+}
+
+/** Sorts keys by UTF-16 code units (RFC 8785 §3.2.3), skipping the sort when already in order. */
+function sortKeys(keys: string[]): void {
+  for (let i = 1; i < keys.length; i++) {
+    if ((keys[i - 1] as string) > (keys[i] as string)) {
+      keys.sort()
+      return
+    }
+  }
 }
 
 function notAResource(): FhirValidationError {

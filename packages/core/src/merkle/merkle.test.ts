@@ -9,6 +9,7 @@ import inclusionProbesText from '@vectors/merkle/transparency-dev-probes/inclusi
 import { describe, expect, it } from 'vitest'
 import { bytesToHex, hexToBytes } from '../bytes/index.js'
 import { InvalidArgumentError } from '../errors/base.js'
+import { badBytesInputs } from '../testing/badInputs.js'
 import { emptyRoot, leafHash, nodeHash } from './hash.js'
 import { createMerkleLog, createMerkleTree } from './merkleLog.js'
 import { buildMerkleBatch, consistencyProof, inclusionProof, merkleRoot } from './tree.js'
@@ -363,5 +364,36 @@ describe('bad input', () => {
     expect(verifyInclusion(h, index, n, proof, r)).toBe(true)
     expect(verifyInclusion(h, index + 1n, n, proof, r)).toBe(false)
     expect(verifyInclusion(h, Number(index), Number(n), proof, r)).toBe(false) // not exact as numbers
+  })
+})
+
+describe('the shared bad-input table', () => {
+  const h = leafHash(Uint8Array.of(1))
+  it.each(badBytesInputs)('every byte argument rejects $label with INVALID_TYPE', ({ make }) => {
+    const calls: (() => unknown)[] = [
+      () => leafHash(make() as Uint8Array),
+      () => nodeHash(make() as Uint8Array, h),
+      () => nodeHash(h, make() as Uint8Array),
+      () => merkleRoot([make() as Uint8Array]),
+      () => createMerkleLog().append(make() as Uint8Array),
+      () => createMerkleLog([make() as Uint8Array]),
+      () => buildMerkleBatch([make() as Uint8Array]),
+      () => verifyInclusion(make() as Uint8Array, 0, 1, [], h),
+      () => verifyInclusion(h, 0, 1, [], make() as Uint8Array),
+      () => verifyInclusion(h, 0, 2, [make() as Uint8Array], h),
+      () => verifyConsistency(1, 2, make() as Uint8Array, h, [h]),
+      () => verifyConsistency(1, 2, h, make() as Uint8Array, [h]),
+      () => verifyConsistency(1, 2, h, h, [make() as Uint8Array]),
+    ]
+    for (const call of calls) {
+      let caught: unknown
+      try {
+        call()
+      } catch (e) {
+        caught = e
+      }
+      expect(caught).toBeInstanceOf(InvalidArgumentError)
+      expect((caught as InvalidArgumentError).code).toBe('INVALID_TYPE')
+    }
   })
 })

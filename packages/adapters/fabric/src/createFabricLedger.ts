@@ -36,6 +36,7 @@ import {
   type Hex,
   hexToBytes,
   InvalidArgumentError,
+  isAddress,
   type LedgerAdapter,
   LedgerError,
   type LedgerRef,
@@ -89,7 +90,6 @@ export type CreateFabricLedgerParameters = FabricLedgerConnection & {
 export type FabricLedgerErrorType = InvalidArgumentError | ConsentError | LedgerError
 
 const HEX32 = /^0x[0-9a-fA-F]{64}$/
-const ADDRESS = /^0x[0-9a-fA-F]{40}$/
 const CHANNEL = /^[a-z][a-z0-9.-]{0,248}$/
 const CHAINCODE = /^[a-zA-Z0-9]+([-_][a-zA-Z0-9]+)*$/
 const REGISTRY = /^[a-z0-9][a-z0-9_.-]{0,63}$/
@@ -124,7 +124,8 @@ function address(value: unknown, name: string): string {
     throw new InvalidArgumentError('INVALID_TYPE', `${name} must be an address string.`, {
       metaMessages: [`Received ${describeType(value)}.`],
     })
-  if (!ADDRESS.test(value)) throw new InvalidArgumentError('INVALID_ARGUMENT', `${name} must be a 20-byte 0x address.`)
+  if (!isAddress(value))
+    throw new InvalidArgumentError('INVALID_ARGUMENT', `${name} must be a 20-byte 0x address (EIP-55 if mixed case).`)
   return value.toLowerCase()
 }
 

@@ -32,6 +32,7 @@ import {
   canonicalize,
   createSaltedDomain,
   type Hex,
+  isAddress,
   type LedgerDomain,
   type Revocation,
   type SignedConsent,
@@ -117,7 +118,6 @@ export type WriteResult<T> = { readonly created: boolean; readonly record: T }
 export type ConsentPage = { readonly items: readonly StoredConsent[]; readonly bookmark: string }
 
 const HEX32 = /^0x[0-9a-fA-F]{64}$/
-const ADDRESS = /^0x[0-9a-fA-F]{40}$/
 const DECIMAL = /^(0|[1-9][0-9]{0,15})$/
 const ANCHOR_KINDS: readonly AnchorKind[] = ['records', 'export', 'events']
 const MAX_PAGE_SIZE = 1000
@@ -137,8 +137,8 @@ function hex32(value: string, name: string): string {
 }
 
 function address(value: string, name: string): string {
-  if (typeof value !== 'string' || !ADDRESS.test(value))
-    throw reject('INVALID_ARGUMENT', `${name} must be a 20-byte address as 0x-prefixed hex.`)
+  if (!isAddress(value))
+    throw reject('INVALID_ARGUMENT', `${name} must be a 20-byte address as 0x-prefixed hex (EIP-55 if mixed case).`)
   return value.toLowerCase()
 }
 

@@ -48,13 +48,23 @@ describe('sealBundle', () => {
     expect(fromObject.entries[0]?.contentId.toString()).not.toBe(entries[0]?.contentId.toString())
   })
 
-  it('resolves relative references against the fullUrl base and by Type/id (HL7 bundle-references)', async () => {
+  it('resolves references as FHIR R4 says (HL7 Bundle-bundle-references)', async () => {
     const text = exampleFiles['Bundle-bundle-references.json'] as string
+    const bundle = JSON.parse(text)
     const { entries, references } = await sealBundle(text, { recipients: [patient] })
-    expect(entries.length).toBeGreaterThan(5)
-    const resolved = references.filter((r) => r.to !== undefined)
-    expect(resolved.length).toBeGreaterThan(0)
-    for (const r of resolved) expect(entries.find((e) => e.index === r.to)).toBeDefined()
+    expect(entries).toHaveLength(bundle.entry.length)
+    const target = (from: number) => {
+      const edge = references.find((r) => r.from === from && r.path === 'Observation.subject.reference')
+      return edge?.to === undefined
+        ? undefined
+        : bundle.entry[edge.to].fullUrl + (bundle.entry[edge.to].resource.meta?.versionId ?? '')
+    }
+    expect(target(2)).toBe('http://example.org/fhir/Patient/23') // relative, same server base
+    expect(target(3)).toBe('http://example.org/fhir/Patient/23') // absolute
+    expect(target(4)).toBe('urn:uuid:04121321-4af5-424c-a0e1-ed3aab1c349d')
+    expect(target(5)).toBeUndefined() // another server, not in the Bundle
+    expect(target(6)).toBeUndefined() // relative from fhir-2: resolves on fhir-2, not to fhir/Patient/23
+    expect(target(9)).toBe('http://example.org/fhir/Patient/452') // the asked version
   })
 
   it('seals the HL7 collection, document and transaction example Bundles', async () => {

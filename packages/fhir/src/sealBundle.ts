@@ -5,10 +5,11 @@
  * the Bundle is given as JSON text) and sealed with `sealCanonical` from `@medseal/core`: one envelope, one
  * commitment and one content id per entry. The Bundle itself is not sealed; what ties the entries together is
  * returned next to the envelopes: each entry's `fullUrl` (the name `urn:uuid:` references use) and the resolved
- * reference graph (which entry points at which, by which element), computed by the Bundle resolution rules of
- * FHIR R4 §3.3.1 (Bundle "Resolving references in Bundles"): a reference matches an entry's `fullUrl`; a relative
- * `Type/id` is resolved against the base of the referencing entry's absolute `fullUrl`, or matches an entry whose
- * resource is that `Type/id`.
+ * reference graph (which entry points at which, by which element), computed by the rules of FHIR R4 Bundle
+ * "Resolving references in Bundles": an absolute reference (`urn:uuid:`, `http…`) matches an entry's `fullUrl`; a
+ * relative `Type/id` from an entry with a RESTful `fullUrl` is resolved against that server's base (and nowhere
+ * else); from other entries it matches an entry whose resource is that `Type/id`. `…/_history/v` picks the entry
+ * with that `meta.versionId`; several versions of one `fullUrl` otherwise resolve to the latest.
  * @module
  */
 import type { Bundle } from '@medplum/fhirtypes'
@@ -30,6 +31,8 @@ import {
 } from './canonicalizeResource.js'
 import { FhirValidationError } from './errors.js'
 import { assertValidResource } from './validateResource.js'
+
+const utf8Decoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 /** Bundle types whose entries {@link sealBundle} seals. */
 export const SEALABLE_BUNDLE_TYPES: readonly string[] = Object.freeze([
@@ -151,7 +154,14 @@ export async function sealBundle(
     })
   const canonical = canonicalizeResource(bundle as CanonicalizeResourceInput, params.canonicalize)
   const members = objectMembers(canonical)
-  const parsed = JSON.parse(canonical) as Record<string, unknown>
+  // the graph and the checks read the Bundle as given (meta included); the sealed bytes come from `canonical`
+  const parsed = (
+    typeof bundle === 'string'
+      ? JSON.parse(bundle)
+      : bundle instanceof Uint8Array
+        ? JSON.parse(utf8Decoder.decode(bundle))
+        : bundle
+  ) as Record<string, unknown>
   if (parsed.resourceType !== 'Bundle') throw notSealable('Not a Bundle.')
   const type = parsed.type
   if (typeof type !== 'string' || !SEALABLE_BUNDLE_TYPES.includes(type))
@@ -183,13 +193,32 @@ export async function sealBundle(
     })
   }
 
-  // reference graph (FHIR R4 Bundle resolution rules)
-  const byFullUrl = new Map<string, number>()
-  const byTypeId = new Map<string, number>()
+  // reference graph (FHIR R4 §2.36.4 "Resolving references in Bundles")
+  const byFullUrl = new Map<string, number[]>()
+  const byTypeId = new Map<string, number[]>()
+  const push = (map: Map<string, number[]>, k: string, v: number) => {
+    const list = map.get(k)
+    if (list) list.push(v)
+    else map.set(k, [v])
+  }
+  const byIndex = new Map(prepared.map((p) => [p.index, p]))
   for (const p of prepared) {
-    if (p.fullUrl !== undefined) byFullUrl.set(p.fullUrl, p.index)
-    if (p.id !== undefined && !byTypeId.has(`${p.resourceType}/${p.id}`))
-      byTypeId.set(`${p.resourceType}/${p.id}`, p.index)
+    if (p.fullUrl !== undefined) push(byFullUrl, p.fullUrl, p.index)
+    if (p.id !== undefined) push(byTypeId, `${p.resourceType}/${p.id}`, p.index)
+  }
+  /** Several entries with one fullUrl are versions: pick the asked version, else the latest (meta.lastUpdated, then Bundle order). */
+  const pick = (candidates: number[] | undefined, version: string | undefined): number | undefined => {
+    if (candidates === undefined) return undefined
+    const meta = (i: number) =>
+      byIndex.get(i)?.resource.meta as { versionId?: unknown; lastUpdated?: unknown } | undefined
+    if (version !== undefined) return candidates.find((i) => meta(i)?.versionId === version)
+    let best = candidates[0] as number
+    for (const i of candidates.slice(1)) {
+      const a = meta(best)?.lastUpdated
+      const b = meta(i)?.lastUpdated
+      if (!(typeof a === 'string' && typeof b === 'string' && b < a)) best = i
+    }
+    return best
   }
   const references: BundleReferenceEdge[] = []
   for (const p of prepared) {
@@ -199,10 +228,13 @@ export async function sealBundle(
     for (const { path, reference } of found) {
       let to: number | undefined
       if (!reference.startsWith('#')) {
-        to = byFullUrl.get(reference)
-        if (to === undefined && base !== undefined && !/^[a-z][a-z0-9+.-]*:/i.test(reference))
-          to = byFullUrl.get(base + reference)
-        if (to === undefined) to = byTypeId.get(reference.replace(/\/_history\/.*$/, ''))
+        const m = /^(.*)\/_history\/([^/]+)$/.exec(reference)
+        const target = m ? (m[1] as string) : reference
+        const version = m?.[2]
+        if (/^[a-z][a-z0-9+.-]*:/i.test(target)) to = pick(byFullUrl.get(target), version)
+        // a relative reference from an entry with a RESTful fullUrl resolves against that server's base only
+        else if (base !== undefined) to = pick(byFullUrl.get(base + target), version)
+        else to = pick(byTypeId.get(target), version)
       }
       references.push({ from: p.index, path, reference, to })
     }

@@ -111,6 +111,10 @@ describe('RFC 6962 / 9162 reference vectors', () => {
     for (const p of inclusionProbes.probes) {
       const ok = verifyInclusion(b64(p.leafHash), p.leafIdx, p.treeSize, (p.proof ?? []).map(b64), b64(p.root))
       expect({ file: p.file, ok }).toEqual({ file: p.file, ok: !p.wantErr })
+      if (p.proof === null) {
+        const raw = verifyInclusion(b64(p.leafHash), p.leafIdx, p.treeSize, null as never, b64(p.root))
+        expect({ file: p.file, raw }).toEqual({ file: p.file, raw: !p.wantErr })
+      }
     }
   })
 
@@ -118,6 +122,10 @@ describe('RFC 6962 / 9162 reference vectors', () => {
     for (const p of consistencyProbes.probes) {
       const ok = verifyConsistency(p.size1, p.size2, b64(p.root1), b64(p.root2), (p.proof ?? []).map(b64))
       expect({ file: p.file, ok }).toEqual({ file: p.file, ok: !p.wantErr })
+      if (p.proof === null) {
+        const raw = verifyConsistency(p.size1, p.size2, b64(p.root1), b64(p.root2), null as never)
+        expect({ file: p.file, raw }).toEqual({ file: p.file, raw: !p.wantErr })
+      }
     }
   })
 })
@@ -300,7 +308,8 @@ describe('bad input', () => {
       expect(() => verifyInclusion(v as Uint8Array, 0, 1, [], h)).toThrow(InvalidArgumentError)
       expect(() => verifyInclusion(h, 0, 1, [], v as Uint8Array)).toThrow(InvalidArgumentError)
       expect(() => verifyConsistency(1, 1, h, v as Uint8Array, [])).toThrow(InvalidArgumentError)
-      if (!Array.isArray(v)) expect(() => verifyInclusion(h, 0, 1, v as Uint8Array[], h)).toThrow(InvalidArgumentError)
+      if (!Array.isArray(v) && v !== null && v !== undefined)
+        expect(() => verifyInclusion(h, 0, 1, v as Uint8Array[], h)).toThrow(InvalidArgumentError)
     }
     expect(() => verifyInclusion(h, '0' as unknown as number, 1, [], h)).toThrow(
       expect.objectContaining({ code: 'INVALID_TYPE' }),

@@ -35,6 +35,8 @@ function toSize(value: unknown, name: string): bigint | undefined {
 
 /** Checks the proof's shape; `undefined` when some node is not 32 bytes or it is too long (invalid, not malformed). */
 function checkProof(proof: unknown): readonly Uint8Array[] | undefined {
+  // A missing proof is the empty path (Go's nil slice in the transparency-dev probes), never a crash.
+  if (proof === null || proof === undefined) return []
   if (!Array.isArray(proof)) {
     throw new InvalidArgumentError('INVALID_TYPE', 'proof must be an array of Uint8Arrays.', {
       metaMessages: [`Received ${describeType(proof)}.`],
@@ -87,7 +89,7 @@ export function _rootFromInclusionProof(
  * @param leafHash - the leaf's hash (`leafHash(data)`), 32 bytes
  * @param index - 0-based leaf index (a number, or a bigint for trees beyond 2^53 leaves)
  * @param treeSize - number of leaves of the tree (number or bigint)
- * @param proof - the audit path, bottom-up
+ * @param proof - the audit path, bottom-up (`null` / `undefined` count as the empty path)
  * @param root - the expected root
  * @returns `true` when the proof is valid; `false` otherwise (also for a wrong length of any hash, an index or size
  * out of range, a proof of the wrong length)
@@ -128,7 +130,7 @@ export function verifyInclusion(
  * @param newSize - size of the newer tree (>= oldSize; number or bigint)
  * @param oldRoot - root of the older tree
  * @param newRoot - root of the newer tree
- * @param proof - the consistency proof
+ * @param proof - the consistency proof (`null` / `undefined` count as empty)
  * @returns `true` when the proof is valid, `false` otherwise
  * @throws {@link InvalidArgumentError} `INVALID_TYPE` when an argument has the wrong type
  * @example

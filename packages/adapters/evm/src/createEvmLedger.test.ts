@@ -489,6 +489,16 @@ describe('consents on chain', () => {
     }
   })
 
+  it('lists the newest consent even when the client caches the block number (long polling interval)', async () => {
+    const { address, ledger } = await fresh()
+    const slow = createPublicClient({ chain: foundry, transport: http(bed.anvil.rpcUrl), pollingInterval: 60_000 })
+    const reader = await createEvmLedger({ publicClient: slow, address })
+    expect((await reader.listConsents()).items).toHaveLength(0)
+    await slow.getBlockNumber() // warm viem's block-number cache
+    const rec = await ledger.registerConsent(await signConsent(ledger, consentFor(await ledger.getTime())))
+    expect((await reader.listConsents()).items).toEqual([rec])
+  })
+
   it('lists by grantor and grantee in registration order, paged with cursors, also with a block-range limit', async () => {
     const { address, ledger } = await fresh()
     const now = await ledger.getTime()

@@ -462,7 +462,8 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
       const grantor = params.grantor === undefined ? undefined : assertAddress(params.grantor, 'grantor')
       const grantee = params.grantee === undefined ? undefined : assertAddress(params.grantee, 'grantee')
       const after = params.cursor === undefined ? undefined : decodeCursor(params.cursor)
-      const head = await read(() => publicClient.getBlockNumber())
+      // cacheTime 0: viem caches the block number for a polling interval, which would hide the newest consents
+      const head = await read(() => publicClient.getBlockNumber({ cacheTime: 0 }))
       const args = { ...(grantor ? { grantor } : {}), ...(grantee ? { grantee } : {}) }
       const page: RegisteredLog[] = []
       let start = after ? after.block : fromBlock

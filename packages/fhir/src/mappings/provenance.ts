@@ -1,0 +1,275 @@
+/**
+ * Anchored record → FHIR R4 `Provenance`, and its verification.
+ *
+ * The Provenance says: "this resource version was sealed by *who* and its commitment anchored on a ledger". Its
+ * `signature[0]` is a JWS (RFC 7515, compact serialization, `sigFormat` `application/jose`) made by the sealer with
+ * ES256K (secp256k1 + SHA-256, RFC 8812), `type` `1.2.840.10065.1.12.1.5` (ASTM E1762 Verification Signature), whose
+ * payload is the canonical JSON (RFC 8785) of `{ v: 1, target: [references], receipt }` — the anchor receipt bound
+ * to the Provenance targets. The JWS header names the signer by `kid` = its `did:key`. `Signature.data` holds the
+ * JWS text, base64-encoded (FHIR base64Binary).
+ *
+ * @module
+ */
+import type { Coding, Provenance, ProvenanceAgent, Reference } from '@medplum/fhirtypes'
+import {
+  base64urlToBytes,
+  bytesToBase64url,
+  bytesToUtf8,
+  canonicalize,
+  concatBytes,
+  FhirError,
+  type Hex,
+  InvalidArgumentError,
+  type LedgerAdapter,
+  type LedgerRef,
+  type Party,
+  parseDid,
+  parseReceipt,
+  type Receipt,
+  utf8ToBytes,
+  VerificationError,
+  type VerifyReceiptErrorType,
+  verifyDigest,
+  verifyReceipt,
+} from '@medseal/core'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { COMMITMENT_SYSTEM, HL7, MEDSEAL_FHIR_BASE, URI_SYSTEM } from './systems.js'
+
+/** `Provenance.signature.sigFormat` of a medseal anchor signature: a JWS (compact) with ES256K. */
+export const PROVENANCE_SIG_FORMAT = 'application/jose'
+/** JWS `typ` header of a medseal anchor signature. */
+export const PROVENANCE_JWS_TYPE = 'medseal-anchor+jws'
+/** `Provenance.activity` code (system `https://medseal.dev/fhir/CodeSystem/provenance-activity`). */
+export const PROVENANCE_ACTIVITY_SYSTEM = `${MEDSEAL_FHIR_BASE}/CodeSystem/provenance-activity`
+/** ASTM E1762-95 Verification Signature, the `Provenance.signature.type` used. */
+export const VERIFICATION_SIGNATURE_TYPE = '1.2.840.10065.1.12.1.5'
+
+/** Parameters of {@link provenanceForReceipt}. */
+export type ProvenanceForReceiptParameters = {
+  /** The party that sealed and anchored the record; signs the Provenance signature. */
+  readonly sealer: Pick<Party, 'did' | 'signDigest'>
+  /** The resource version the receipt is for, e.g. `{ reference: 'Observation/1/_history/2' }`. */
+  readonly target: Reference
+  /** The record's anchor receipt (from `anchorer.add(commitment)`). */
+  readonly receipt: Receipt
+  /** The sealer as a FHIR reference (Device/Practitioner/Organization); default: an identifier with its did. */
+  readonly who?: ProvenanceAgent['who']
+}
+
+/** Errors {@link provenanceForReceipt} can throw. */
+export type ProvenanceForReceiptErrorType = InvalidArgumentError | VerificationError
+
+/** Parameters of {@link verifyProvenance}. */
+export type VerifyProvenanceParameters = {
+  /** The Provenance (untrusted, e.g. read from a FHIR server). */
+  readonly provenance: unknown
+  /** The record's commitment as you computed it (from its envelope), never taken from the Provenance. */
+  readonly commitment: Uint8Array | Hex
+  /** Who must have signed: a did:key or an address. Default: any signer (then check the returned `signer`). */
+  readonly signer?: string
+}
+
+/** What {@link verifyProvenance} proves. */
+export type VerifyProvenanceReturnType = {
+  /** The signer's did:key (from the JWS `kid`, checked against the signature). */
+  readonly signer: string
+  /** The signer's address. */
+  readonly address: Hex
+  /** The signed receipt. */
+  readonly receipt: Receipt
+  /** The Provenance targets the signature covers. */
+  readonly target: readonly string[]
+  /** Where and when the ledger anchored the commitment, as the ledger says now. */
+  readonly anchoredAt: LedgerRef
+}
+
+/** Errors {@link verifyProvenance} can throw. */
+export type VerifyProvenanceErrorType = FhirError | VerificationError | VerifyReceiptErrorType
+
+const ES256K_HEADER = (kid: string) => ({ alg: 'ES256K', kid, typ: PROVENANCE_JWS_TYPE })
+
+const targetKey = (r: Reference): string => {
+  if (typeof r.reference === 'string') return r.reference
+  if (r.identifier && typeof r.identifier.value === 'string')
+    return `${r.identifier.system ?? ''}|${r.identifier.value}`
+  throw new InvalidArgumentError('INVALID_ARGUMENT', 'target must have a reference or an identifier value.')
+}
+
+const toBase64 = (bytes: Uint8Array): string => {
+  let s = ''
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  return btoa(s)
+}
+const fromBase64 = (text: string): Uint8Array => {
+  const s = atob(text)
+  const out = new Uint8Array(s.length)
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i)
+  return out
+}
+
+const instant = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z')
+
+/**
+ * Builds the `Provenance` of an anchored record: `target` the resource version, `recorded` the ledger time of the
+ * anchor, `agent` the sealer (provenance-participant-type `custodian`), `entity` the commitment, and a signature
+ * by the sealer over the receipt (see the module comment for the format).
+ *
+ * @param params - `sealer`, `target`, `receipt`, optional `who`
+ * @returns a new Provenance
+ * @throws {@link VerificationError} `RECEIPT_MALFORMED` for a malformed receipt
+ * @throws {@link InvalidArgumentError} for a target without reference or identifier
+ * @example
+ * ```ts
+ * import { provenanceForReceipt } from '@medseal/fhir'
+ * const receipt = await anchorer.add(commitment)
+ * const provenance = provenanceForReceipt({ sealer, target: { reference: 'Observation/1/_history/1' }, receipt })
+ * ```
+ */
+export function provenanceForReceipt(params: ProvenanceForReceiptParameters): Provenance {
+  if (typeof params !== 'object' || params === null) {
+    throw new InvalidArgumentError('INVALID_TYPE', 'provenanceForReceipt parameters must be an object.')
+  }
+  const { sealer, target } = params
+  if (typeof sealer?.signDigest !== 'function' || typeof sealer.did !== 'string') {
+    throw new InvalidArgumentError('INVALID_TYPE', 'sealer must be a Party.')
+  }
+  if (typeof target !== 'object' || target === null) {
+    throw new InvalidArgumentError('INVALID_TYPE', 'target must be a FHIR Reference.')
+  }
+  const receipt = parseReceipt(params.receipt)
+  const who: ProvenanceAgent['who'] = params.who ?? { identifier: { system: URI_SYSTEM, value: sealer.did } }
+  const recorded = instant(receipt.ledger.timestamp)
+  const header = bytesToBase64url(utf8ToBytes(canonicalize(ES256K_HEADER(sealer.did))))
+  const payload = bytesToBase64url(utf8ToBytes(canonicalize({ v: 1, target: [targetKey(target)], receipt })))
+  const signingInput = utf8ToBytes(`${header}.${payload}`)
+  const sig = sealer.signDigest(sha256(signingInput)).subarray(0, 64) // JWS ES256K: r || s (RFC 8812 §3.2)
+  const jws = `${header}.${payload}.${bytesToBase64url(sig)}`
+  const type: Coding = {
+    system: HL7.signatureType,
+    code: VERIFICATION_SIGNATURE_TYPE,
+    display: 'Verification Signature',
+  }
+  return {
+    resourceType: 'Provenance',
+    target: [target],
+    recorded,
+    activity: { coding: [{ system: PROVENANCE_ACTIVITY_SYSTEM, code: 'seal-anchor', display: 'sealed and anchored' }] },
+    agent: [
+      {
+        type: { coding: [{ system: HL7.provenanceParticipant, code: 'custodian', display: 'Custodian' }] },
+        who,
+      },
+    ],
+    entity: [{ role: 'source', what: { identifier: { system: COMMITMENT_SYSTEM, value: receipt.commitment } } }],
+    signature: [
+      {
+        type: [type],
+        when: recorded,
+        who,
+        targetFormat: 'application/fhir+json',
+        sigFormat: PROVENANCE_SIG_FORMAT,
+        data: toBase64(utf8ToBytes(jws)),
+      },
+    ],
+  }
+}
+
+const invalidFhir = (message: string) => new FhirError('INVALID_FHIR', message)
+const badSignature = (message: string) => new VerificationError('INVALID_SIGNATURE', message)
+
+function decodeJson(part: string, what: string): Record<string, unknown> {
+  let value: unknown
+  try {
+    value = JSON.parse(bytesToUtf8(base64urlToBytes(part)))
+  } catch (cause) {
+    throw new VerificationError('INVALID_SIGNATURE', `The JWS ${what} is not base64url JSON.`, { cause })
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw badSignature(`The JWS ${what} is not an object.`)
+  return value as Record<string, unknown>
+}
+
+/**
+ * Verifies a medseal Provenance: its JWS signature (ES256K by the `kid` did:key, optionally the expected signer),
+ * that the signed targets are the Provenance's, and the signed receipt against the ledger for the commitment you
+ * computed ({@link verifyReceipt}).
+ *
+ * @param ledger - the ledger the record was anchored on
+ * @param params - `provenance`, `commitment`, optional `signer`
+ * @returns the signer, the receipt, the targets and the ledger's reference of the anchor
+ * @throws {@link FhirError} `INVALID_FHIR` when it is not a Provenance with a medseal signature
+ * @throws {@link VerificationError} `INVALID_SIGNATURE` (bad or foreign signature, other signer, targets changed),
+ *   and every code of {@link verifyReceipt} (`RECORD_MISMATCH`, `PROOF_INVALID`, `ANCHOR_NOT_FOUND`, …)
+ * @example
+ * ```ts
+ * import { verifyProvenance } from '@medseal/fhir'
+ * const { signer, anchoredAt } = await verifyProvenance(ledger, { provenance, commitment, signer: sealer.did })
+ * ```
+ */
+export async function verifyProvenance(
+  ledger: LedgerAdapter,
+  params: VerifyProvenanceParameters,
+): Promise<VerifyProvenanceReturnType> {
+  const p = params?.provenance as Provenance | undefined
+  if (typeof p !== 'object' || p === null || p.resourceType !== 'Provenance') throw invalidFhir('Not a Provenance.')
+  const sig = Array.isArray(p.signature)
+    ? p.signature.find((s) => s?.sigFormat === PROVENANCE_SIG_FORMAT && typeof s.data === 'string')
+    : undefined
+  if (sig === undefined) throw invalidFhir('The Provenance has no application/jose signature.')
+  let jws: string
+  try {
+    jws = bytesToUtf8(fromBase64(sig.data as string))
+  } catch (cause) {
+    throw new FhirError('INVALID_FHIR', 'Provenance.signature.data is not base64 UTF-8.', { cause })
+  }
+  const parts = jws.split('.')
+  if (parts.length !== 3) throw badSignature('The signature is not a compact JWS.')
+  const [h, pl, s] = parts as [string, string, string]
+  const header = decodeJson(h, 'header')
+  if (header.alg !== 'ES256K' || header.typ !== PROVENANCE_JWS_TYPE || typeof header.kid !== 'string') {
+    throw badSignature('The JWS must be ES256K, typ medseal-anchor+jws, with a kid.')
+  }
+  let address: Hex
+  try {
+    address = parseDid(header.kid).address as Hex
+  } catch (cause) {
+    throw new VerificationError('INVALID_SIGNATURE', 'The JWS kid is not a did:key.', { cause })
+  }
+  let rs: Uint8Array
+  try {
+    rs = base64urlToBytes(s)
+  } catch (cause) {
+    throw new VerificationError('INVALID_SIGNATURE', 'The JWS signature is not base64url.', { cause })
+  }
+  if (rs.length !== 64) throw badSignature('An ES256K signature is 64 bytes.')
+  const digest = sha256(utf8ToBytes(`${h}.${pl}`))
+  const verifies = [27, 28].some((v) => {
+    try {
+      return verifyDigest(address, digest, concatBytes(rs, Uint8Array.of(v)))
+    } catch {
+      return false // high-s or out-of-range r/s: not a signature we accept
+    }
+  })
+  if (!verifies) throw badSignature('The Provenance signature does not verify.')
+  if (params.signer !== undefined) {
+    const expected = params.signer.startsWith('did:') ? params.signer : undefined
+    const ok = expected ? expected === header.kid : params.signer.toLowerCase() === address.toLowerCase()
+    if (!ok) throw badSignature('The Provenance is signed by another party.')
+  }
+  const payload = decodeJson(pl, 'payload')
+  if (payload.v !== 1 || !Array.isArray(payload.target)) throw badSignature('The JWS payload is not a medseal anchor.')
+  const target = payload.target as unknown[]
+  const own = (Array.isArray(p.target) ? p.target : []).map((t) => {
+    try {
+      return targetKey(t)
+    } catch {
+      return undefined
+    }
+  })
+  if (own.length !== target.length || own.some((t, i) => t !== target[i])) {
+    throw badSignature('The Provenance targets are not the signed ones.')
+  }
+  const receipt = parseReceipt(payload.receipt)
+  const { anchoredAt } = await verifyReceipt(ledger, { receipt, commitment: params.commitment })
+  return Object.freeze({ signer: header.kid, address, receipt, target: Object.freeze(target as string[]), anchoredAt })
+}

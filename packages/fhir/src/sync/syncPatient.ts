@@ -1,0 +1,521 @@
+/**
+ * Sync with a FHIR server: read a patient's record, seal and anchor every resource, write `Provenance` back.
+ * @module
+ */
+import type { Bundle, BundleEntry, OperationOutcome, Provenance, Resource } from '@medplum/fhirtypes'
+import {
+  type Anchorer,
+  bytesToHex0x,
+  createContentId,
+  type EnvelopeRecipientInput,
+  encodeEnvelope,
+  type Hex,
+  InvalidArgumentError,
+  type LedgerAdapter,
+  type LedgerError,
+  type Party,
+  type Receipt,
+  sealCanonical,
+  utf8ToBytes,
+} from '@medseal/core'
+import { Client } from 'fhir-kit-client'
+import { type CanonicalizeResourceOptions, canonicalizeResource } from '../canonicalizeResource.js'
+import { provenanceForReceipt } from '../mappings/provenance.js'
+import { createMemorySyncCheckpointStore, type SyncCheckpoint, type SyncCheckpointStore } from './checkpoint.js'
+import { FhirServerError } from './fhirServerError.js'
+
+/** Media type of a medseal envelope stored as a FHIR `Binary`. */
+export const ENVELOPE_MEDIA_TYPE = 'application/vnd.medseal.envelope'
+
+/**
+ * Resource types searched when the server has no `Patient/$everything` (patient-compartment types a record
+ * usually holds; the Patient itself is read directly).
+ */
+export const SYNC_DEFAULT_RESOURCE_TYPES: readonly string[] = Object.freeze([
+  'AllergyIntolerance',
+  'CarePlan',
+  'CareTeam',
+  'Claim',
+  'Condition',
+  'Coverage',
+  'DiagnosticReport',
+  'DocumentReference',
+  'Encounter',
+  'ExplanationOfBenefit',
+  'Goal',
+  'ImagingStudy',
+  'Immunization',
+  'MedicationAdministration',
+  'MedicationRequest',
+  'MedicationStatement',
+  'Observation',
+  'Procedure',
+  'ServiceRequest',
+])
+
+/** One progress report of {@link syncPatient}. */
+export type SyncProgress = {
+  /** Resources done (anchored, written back), including those found done in the checkpoint. */
+  readonly done: number
+  /** Resources in the patient's record. */
+  readonly total: number
+  /** The resource version just done. */
+  readonly key: string
+  /** `sealed`: sealed in this run; `resumed`: taken from the checkpoint (not sealed again). */
+  readonly phase: 'sealed' | 'resumed'
+}
+
+/** Parameters of {@link syncPatient}. Give `client` or `baseUrl`. */
+export type SyncPatientParameters = {
+  /** A fhir-kit-client `Client` (its auth headers are used as they are). */
+  readonly client?: Client
+  /** The FHIR base URL, when no `client` is given. */
+  readonly baseUrl?: string
+  /** Server id of the Patient. */
+  readonly patientId: string
+  /** Who seals (signs the Provenance). */
+  readonly sealer: Party
+  /** Who can open the envelopes (1..1024; include the sealer to keep access). */
+  readonly recipients: readonly EnvelopeRecipientInput[]
+  /** Batches commitments onto `ledger` (its `kind` must be `records`). */
+  readonly anchorer: Anchorer
+  /** The ledger the anchorer writes to (for its id; receipts are checked against it by the caller). */
+  readonly ledger: LedgerAdapter
+  /** Where progress is kept so a sync can resume (default: a fresh in-memory store). */
+  readonly checkpoint?: SyncCheckpointStore
+  /** Write a `Provenance` per resource back to the server (default true). */
+  readonly writeProvenance?: boolean
+  /** Store each envelope on the server as a `Binary` (default false). */
+  readonly storeEnvelopes?: boolean
+  /** Called after each resource is done. */
+  readonly onProgress?: (progress: SyncProgress) => void
+  /** Stops the sync between steps (what was confirmed stays checkpointed); rejects with the signal's reason. */
+  readonly signal?: AbortSignal
+  /** Timeout of each request to the server (default 30 000 ms) → `FHIR_SERVER_UNAVAILABLE` with `timedOut`. */
+  readonly timeoutMs?: number
+  /** Page size asked of the server (`_count`, default 100). */
+  readonly pageSize?: number
+  /** Resource types searched when `$everything` is not available (default {@link SYNC_DEFAULT_RESOURCE_TYPES}). */
+  readonly resourceTypes?: readonly string[]
+  /** How many resources are sealed and anchored together (default 256). */
+  readonly chunkSize?: number
+  /** Canonical form options (default: the package default, which leaves out server-managed meta). */
+  readonly canonical?: CanonicalizeResourceOptions
+}
+
+/** One resource of a synced record. */
+export type SyncEntry = {
+  readonly key: string
+  readonly resourceType: string
+  readonly id: string
+  readonly versionId: string | undefined
+  readonly contentId: string
+  readonly commitment: Hex
+  /** The encoded envelope. */
+  readonly envelope: Uint8Array
+  readonly receipt: Receipt
+  readonly provenanceId: string | undefined
+  readonly binaryId: string | undefined
+}
+
+/** What {@link syncPatient} returns. */
+export type SyncPatientReturnType = {
+  /** How the record was read. */
+  readonly method: '$everything' | 'search'
+  /** Every resource of the record, in the order read. */
+  readonly entries: readonly SyncEntry[]
+  /** Resources sealed in this run. */
+  readonly sealed: number
+  /** Resources found already done (or sealed but not anchored) in the checkpoint and not sealed again. */
+  readonly resumed: number
+}
+
+/** Errors {@link syncPatient} can throw. */
+export type SyncPatientErrorType = FhirServerError | InvalidArgumentError | LedgerError
+
+type Http = {
+  get(url: string): Promise<unknown>
+  post(url: string, body: unknown): Promise<unknown>
+  readonly origin: string
+  /** The base URL, ending in `/`. */
+  readonly base: string
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+const ID = /^[A-Za-z0-9\-.]{1,64}$/
+const TYPE = /^[A-Z][A-Za-z]{0,63}$/
+
+function positive(value: unknown, name: string, fallback: number, max: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > max) {
+    throw new InvalidArgumentError('OUT_OF_RANGE', `${name} must be an integer from 1 to ${max}.`)
+  }
+  return value
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let s = ''
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  return btoa(s)
+}
+
+function asOutcome(data: unknown): OperationOutcome | undefined {
+  let value = data
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value)
+    } catch {
+      return undefined
+    }
+  }
+  return isObj(value) && value.resourceType === 'OperationOutcome' && Array.isArray(value.issue)
+    ? (value as unknown as OperationOutcome)
+    : undefined
+}
+
+/** fhir-kit-client requests with a timeout, a caller's abort signal, and errors mapped to FhirServerError. */
+function createHttp(client: Client, timeoutMs: number, signal: AbortSignal | undefined): Http {
+  const call = async (what: string, run: (signal: AbortSignal) => Promise<unknown>): Promise<unknown> => {
+    signal?.throwIfAborted()
+    const timeout = AbortSignal.timeout(timeoutMs)
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout
+    try {
+      return await run(combined)
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason
+      if (timeout.aborted) {
+        throw new FhirServerError('FHIR_SERVER_UNAVAILABLE', `The FHIR server did not answer ${what} in time.`, {
+          timedOut: true,
+          metaMessages: [`timeoutMs: ${timeoutMs}`],
+          cause: error,
+        })
+      }
+      const response = isObj(error) && isObj(error.response) ? error.response : undefined
+      if (response && typeof response.status === 'number') {
+        const outcome = asOutcome(response.data)
+        throw new FhirServerError('FHIR_SERVER_ERROR', `The FHIR server refused ${what}.`, {
+          status: response.status,
+          ...(outcome ? { outcome } : {}),
+        })
+      }
+      throw new FhirServerError('FHIR_SERVER_UNAVAILABLE', `The FHIR server could not be reached for ${what}.`, {
+        cause: error,
+      })
+    }
+  }
+  const origin = new URL(client.baseUrl).origin
+  return {
+    origin,
+    base: client.baseUrl.endsWith('/') ? client.baseUrl : `${client.baseUrl}/`,
+    get: (url) => call('a read', (s) => client.request(url, { method: 'GET', options: { signal: s } })),
+    post: (url, body) =>
+      call('a write', (s) =>
+        client.request(url, {
+          method: 'POST',
+          options: { signal: s, headers: { 'content-type': 'application/fhir+json' } },
+          body: body as never,
+        }),
+      ),
+  }
+}
+
+function assertBundle(value: unknown): Bundle {
+  if (!isObj(value) || value.resourceType !== 'Bundle') {
+    throw new FhirServerError('FHIR_SERVER_ERROR', 'The FHIR server answered a search with something not a Bundle.')
+  }
+  return value as unknown as Bundle
+}
+
+/** Follows a searchset: `link[rel=next]` (same origin only), else `_offset` paging while `total` > received. */
+async function readAll(http: Http, firstUrl: string, pageSize: number, out: Resource[]): Promise<void> {
+  let url: string | undefined = firstUrl
+  let received = 0
+  let offsetPaging = false
+  for (let pages = 0; url !== undefined; pages++) {
+    if (pages > 100_000) throw new FhirServerError('FHIR_SERVER_ERROR', 'The FHIR server pages without end.')
+    const bundle = assertBundle(await http.get(url))
+    const entries = (bundle.entry ?? []).filter((e) => e.search?.mode === undefined || e.search.mode === 'match')
+    for (const e of entries) if (isObj(e.resource)) out.push(e.resource as Resource)
+    received += entries.length
+    const next = bundle.link?.find((l) => l.relation === 'next')?.url
+    if (next !== undefined && !offsetPaging) {
+      const target = new URL(next, http.base)
+      if (target.origin !== http.origin) {
+        throw new FhirServerError('FHIR_SERVER_ERROR', 'The FHIR server sent a next link to another origin.')
+      }
+      url = target.href
+    } else if (typeof bundle.total === 'number' && bundle.total > received && entries.length > 0) {
+      offsetPaging = true
+      const u = new URL(firstUrl, http.base)
+      u.searchParams.set('_count', String(pageSize))
+      u.searchParams.set('_offset', String(received))
+      url = u.href
+    } else {
+      url = undefined
+    }
+  }
+}
+
+function notSupported(error: unknown): boolean {
+  if (!(error instanceof FhirServerError) || error.code !== 'FHIR_SERVER_ERROR') return false
+  if (error.status === 404 || error.status === 501 || error.status === 405) return true
+  return (error.outcome?.issue ?? []).some((i) => i.code === 'not-supported' || i.code === 'not-found')
+}
+
+async function readRecord(
+  http: Http,
+  patientId: string,
+  pageSize: number,
+  types: readonly string[],
+): Promise<{ method: '$everything' | 'search'; resources: Resource[] }> {
+  const everything: Resource[] = []
+  try {
+    await readAll(http, `Patient/${patientId}/$everything?_count=${pageSize}`, pageSize, everything)
+    return { method: '$everything', resources: everything }
+  } catch (error) {
+    if (!notSupported(error)) throw error
+  }
+  const resources: Resource[] = []
+  const patient = await http.get(`Patient/${patientId}`)
+  if (!isObj(patient) || patient.resourceType !== 'Patient') {
+    throw new FhirServerError('FHIR_SERVER_ERROR', 'The FHIR server answered a Patient read with another resource.')
+  }
+  resources.push(patient as unknown as Resource)
+  for (const type of types) {
+    const param = type === 'Coverage' ? 'beneficiary' : 'patient'
+    await readAll(
+      http,
+      `${type}?${param}=Patient/${encodeURIComponent(patientId)}&_count=${pageSize}&_total=accurate`,
+      pageSize,
+      resources,
+    )
+  }
+  return { method: 'search', resources }
+}
+
+function keyOf(resource: Resource, contentId: string): { key: string; versionId: string | undefined } {
+  const versionId = typeof resource.meta?.versionId === 'string' ? resource.meta.versionId : undefined
+  return {
+    versionId,
+    key: versionId
+      ? `${resource.resourceType}/${resource.id}/_history/${versionId}`
+      : `${resource.resourceType}/${resource.id}@${contentId}`,
+  }
+}
+
+const targetOf = (e: SyncCheckpoint) =>
+  e.versionId ? `${e.resourceType}/${e.id}/_history/${e.versionId}` : `${e.resourceType}/${e.id}`
+
+function idFromLocation(location: unknown): string | undefined {
+  if (typeof location !== 'string') return undefined
+  const m = /(?:^|\/)([A-Z][A-Za-z]*)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(location)
+  return m?.[2]
+}
+
+/**
+ * Syncs one patient's record from a FHIR server into medseal: reads it (`Patient/$everything` where the server has
+ * it, else paged searches per resource type), seals every resource to `recipients`, anchors every commitment,
+ * and writes a signed `Provenance` per resource back (one transaction per chunk), optionally with the envelope as
+ * a `Binary` (`contentType` {@link ENVELOPE_MEDIA_TYPE}, `securityContext` → the resource).
+ *
+ * Resumable: each resource version is checkpointed when sealed (before anchoring) and again when its anchor is
+ * confirmed; a later run with the same `checkpoint` never seals a checkpointed version again (a sealed but
+ * unconfirmed one is re-anchored with the same commitment) and writes back what is missing.
+ *
+ * @param params - see {@link SyncPatientParameters}
+ * @returns every resource's commitment, envelope and receipt, and how many were sealed in this run
+ * @throws {@link FhirServerError} `FHIR_SERVER_UNAVAILABLE` (down, or `timeoutMs` passed) and `FHIR_SERVER_ERROR`
+ *   (the server answered an error; carries its OperationOutcome)
+ * @throws {@link LedgerError} when a batch cannot be anchored (the confirmed ones stay checkpointed)
+ * @throws {@link InvalidArgumentError} for bad parameters
+ * @example
+ * ```ts
+ * import { syncPatient } from '@medseal/fhir/sync'
+ * const { entries } = await syncPatient({ baseUrl, patientId, sealer, recipients: [sealer], anchorer, ledger })
+ * ```
+ */
+export async function syncPatient(params: SyncPatientParameters): Promise<SyncPatientReturnType> {
+  if (!isObj(params)) throw new InvalidArgumentError('INVALID_TYPE', 'syncPatient parameters must be an object.')
+  const { patientId, sealer, recipients, anchorer, signal } = params
+  if (typeof patientId !== 'string' || !ID.test(patientId)) {
+    throw new InvalidArgumentError('INVALID_ARGUMENT', 'patientId must be a FHIR id.')
+  }
+  if (!isObj(sealer) || typeof sealer.signDigest !== 'function') {
+    throw new InvalidArgumentError('INVALID_TYPE', 'sealer must be a Party.')
+  }
+  if (!isObj(anchorer) || typeof anchorer.add !== 'function') {
+    throw new InvalidArgumentError('INVALID_TYPE', 'anchorer must be an Anchorer.')
+  }
+  if (!Array.isArray(recipients) || recipients.length === 0) {
+    throw new InvalidArgumentError('INVALID_ARGUMENT', 'recipients must be a non-empty array.')
+  }
+  const timeoutMs = positive(params.timeoutMs, 'timeoutMs', 30_000, 3_600_000)
+  const pageSize = positive(params.pageSize, 'pageSize', 100, 10_000)
+  const chunkSize = positive(params.chunkSize, 'chunkSize', 256, 100_000)
+  const types = params.resourceTypes ?? SYNC_DEFAULT_RESOURCE_TYPES
+  if (!Array.isArray(types) || types.some((t) => typeof t !== 'string' || !TYPE.test(t))) {
+    throw new InvalidArgumentError('INVALID_ARGUMENT', 'resourceTypes must be FHIR resource type names.')
+  }
+  let client = params.client
+  if (client === undefined) {
+    if (typeof params.baseUrl !== 'string')
+      throw new InvalidArgumentError('INVALID_ARGUMENT', 'Give client or baseUrl.')
+    try {
+      client = new Client({ baseUrl: params.baseUrl })
+    } catch (cause) {
+      throw new InvalidArgumentError('INVALID_ARGUMENT', 'baseUrl must be an absolute URL.', { cause })
+    }
+  }
+  const checkpoint = params.checkpoint ?? createMemorySyncCheckpointStore()
+  const writeProvenance = params.writeProvenance ?? true
+  const storeEnvelopes = params.storeEnvelopes ?? false
+  const http = createHttp(client, timeoutMs, signal)
+
+  const { method, resources: read } = await readRecord(http, patientId, pageSize, types)
+  // One entry per resource version (a server may list one twice across searches).
+  const seen = new Set<string>()
+  const resources = read.filter((r) => {
+    const k = `${r.resourceType}/${r.id}/${r.meta?.versionId ?? ''}`
+    if (typeof r.id !== 'string' || seen.has(k)) return false
+    seen.add(k)
+    return true
+  })
+  const total = resources.length
+  const entries: SyncEntry[] = []
+  let done = 0
+  let sealed = 0
+  let resumed = 0
+
+  for (let start = 0; start < total; start += chunkSize) {
+    signal?.throwIfAborted()
+    const chunk = resources.slice(start, start + chunkSize)
+    // 1. seal (or take from the checkpoint), checkpoint before anchoring
+    const states: { entry: SyncCheckpoint; fresh: boolean }[] = []
+    for (const resource of chunk) {
+      signal?.throwIfAborted()
+      const bytes = utf8ToBytes(canonicalizeResource(resource, params.canonical))
+      const contentId = createContentId(bytes).toString()
+      const { key, versionId } = keyOf(resource, contentId)
+      const known = await checkpoint.get(key)
+      if (known) {
+        states.push({ entry: known, fresh: false })
+        continue
+      }
+      const result = await sealCanonical(bytes, { recipients })
+      const entry: SyncCheckpoint = {
+        key,
+        resourceType: resource.resourceType,
+        id: resource.id as string,
+        versionId,
+        contentId,
+        commitment: bytesToHex0x(result.commitment),
+        envelope: encodeEnvelope(result.envelope),
+      }
+      await checkpoint.put(entry)
+      states.push({ entry, fresh: true })
+    }
+    // 2. anchor what has no confirmed receipt; checkpoint receipts as they are confirmed
+    const pending = states.filter((s) => s.entry.receipt === undefined)
+    const anchored = pending.map((s) => anchorer.add(s.entry.commitment))
+    await anchorer.flush()
+    const settled = await Promise.allSettled(anchored)
+    let failure: unknown
+    for (let i = 0; i < pending.length; i++) {
+      const outcome = settled[i] as PromiseSettledResult<Receipt>
+      const state = pending[i] as { entry: SyncCheckpoint; fresh: boolean }
+      if (outcome.status === 'fulfilled') {
+        state.entry = { ...state.entry, receipt: outcome.value }
+        await checkpoint.put(state.entry)
+      } else failure ??= outcome.reason
+    }
+    if (failure !== undefined) throw failure
+    // 3. write back Provenance (and Binary) for what has none yet
+    const toWrite = states.filter(
+      (s) => (writeProvenance && !s.entry.provenanceId) || (storeEnvelopes && !s.entry.binaryId),
+    )
+    if (toWrite.length > 0) await writeBack(http, toWrite, sealer, writeProvenance, storeEnvelopes, checkpoint)
+    for (const s of states) {
+      const e = s.entry
+      if (s.fresh) sealed++
+      else resumed++
+      entries.push(
+        Object.freeze({
+          key: e.key,
+          resourceType: e.resourceType,
+          id: e.id,
+          versionId: e.versionId,
+          contentId: e.contentId,
+          commitment: e.commitment,
+          envelope: e.envelope,
+          receipt: e.receipt as Receipt,
+          provenanceId: e.provenanceId,
+          binaryId: e.binaryId,
+        }),
+      )
+      done++
+      params.onProgress?.({ done, total, key: e.key, phase: s.fresh ? 'sealed' : 'resumed' })
+    }
+  }
+  return Object.freeze({ method, entries: Object.freeze(entries), sealed, resumed })
+}
+
+async function writeBack(
+  http: Http,
+  states: { entry: SyncCheckpoint }[],
+  sealer: Party,
+  writeProvenance: boolean,
+  storeEnvelopes: boolean,
+  checkpoint: SyncCheckpointStore,
+): Promise<void> {
+  const bundleEntries: BundleEntry[] = []
+  const slots: { state: { entry: SyncCheckpoint }; kind: 'provenance' | 'binary' }[] = []
+  for (const state of states) {
+    const e = state.entry
+    const target = { reference: targetOf(e) }
+    if (writeProvenance && !e.provenanceId) {
+      const provenance: Provenance = provenanceForReceipt({ sealer, target, receipt: e.receipt as Receipt })
+      bundleEntries.push({ resource: provenance, request: { method: 'POST', url: 'Provenance' } })
+      slots.push({ state, kind: 'provenance' })
+    }
+    if (storeEnvelopes && !e.binaryId) {
+      bundleEntries.push({
+        resource: {
+          resourceType: 'Binary',
+          contentType: ENVELOPE_MEDIA_TYPE,
+          securityContext: target,
+          data: toBase64(e.envelope),
+        },
+        request: { method: 'POST', url: 'Binary' },
+      })
+      slots.push({ state, kind: 'binary' })
+    }
+  }
+  const response = assertBundleResponse(
+    await http.post('', { resourceType: 'Bundle', type: 'transaction', entry: bundleEntries }),
+    bundleEntries.length,
+  )
+  let failed: FhirServerError | undefined
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i] as (typeof slots)[number]
+    const r = response.entry?.[i]?.response
+    const id = /^20[01]/.test(r?.status ?? '') ? idFromLocation(r?.location) : undefined
+    if (id === undefined) {
+      const outcome = asOutcome(r?.outcome)
+      failed ??= new FhirServerError('FHIR_SERVER_ERROR', 'The FHIR server did not create a write-back resource.', {
+        ...(outcome ? { outcome } : {}),
+      })
+      continue
+    }
+    slot.state.entry =
+      slot.kind === 'provenance' ? { ...slot.state.entry, provenanceId: id } : { ...slot.state.entry, binaryId: id }
+    await checkpoint.put(slot.state.entry)
+  }
+  if (failed) throw failed
+}
+
+function assertBundleResponse(value: unknown, count: number): Bundle {
+  if (!isObj(value) || value.resourceType !== 'Bundle' || !Array.isArray(value.entry) || value.entry.length !== count) {
+    throw new FhirServerError('FHIR_SERVER_ERROR', 'The FHIR server answered a transaction with no matching response.')
+  }
+  return value as unknown as Bundle
+}

@@ -281,6 +281,18 @@ describe('deidentify: rules', () => {
     expect(out.entry?.map((e) => e.resource?.resourceType)).toEqual(['Patient', 'Observation'])
     expect(res(out, 1).focus).toBeUndefined()
   })
+  it('resolves references by the FHIR R4 Bundle rules (HL7 Bundle-bundle-references)', () => {
+    const input = JSON.parse(exampleFiles['Bundle-bundle-references.json'] as string)
+    const out = deidentify(input, { key: KEY_A })
+    const subject = (i: number) => (res(out, i).subject as Json | undefined)?.reference
+    const fullUrl = (i: number) => out.entry?.[i]?.fullUrl
+    expect(subject(2)).toBe(fullUrl(0)) // Patient/23 from the same server base
+    expect(subject(3)).toBe(fullUrl(0)) // absolute URL of the same entry
+    expect(subject(4)).toBe(fullUrl(1)) // urn:uuid
+    expect(subject(5)).toMatch(/^Patient\/[0-9a-f-]{36}$/) // another server: stays outside the Bundle
+    expect(subject(6)).toMatch(/^Patient\/[0-9a-f-]{36}$/) // relative from fhir-2: not fhir/Patient/23
+    expect(subject(6)).not.toBe(fullUrl(0))
+  })
   it('keeps the bundle type and reduces transaction requests', () => {
     const t = JSON.parse(Object.values(syntheaFiles)[0] as string)
     const out = deidentify(t, { key: KEY_A })

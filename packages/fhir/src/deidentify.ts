@@ -56,7 +56,7 @@ import { InvalidArgumentError, isBytes } from '@medseal/core'
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { R4_COMMON, R4_ELEMENTS } from './_r4.generated.js'
-import { describeType, isObject } from './_util.js'
+import { describeType, isObject, restBaseOf } from './_util.js'
 import { FhirValidationError } from './errors.js'
 
 /** URL of the extension marking a patient aged 90 or over whose birth date was removed. */
@@ -171,8 +171,12 @@ type Ctx = {
   readonly asOf: Date
   readonly extensions: ReadonlySet<string>
   readonly restrictedZip3: ReadonlySet<string>
-  /** Source reference forms (fullUrl, Type/id, absolute URLs) → new urn:uuid of an entry in the Bundle. */
+  /** Source `fullUrl` → new urn:uuid of an entry in the Bundle. */
   readonly resolved: Map<string, string>
+  /** Source `Type/id` → new urn:uuid (first entry wins), for references from entries without a RESTful fullUrl. */
+  readonly byTypeId: Map<string, string>
+  /** Server base of the entry being scrubbed (a per-call cursor, set entry by entry). */
+  base: string | undefined
   /** Source references of entries left out of the export. */
   readonly excluded: Set<string>
   readonly cache: Map<string, string>
@@ -204,21 +208,29 @@ function typeAndId(ref: string): string | undefined {
   return m ? `${m[1]}/${m[2]}` : undefined
 }
 
-/** Rewrites a literal reference; `undefined` removes it. */
+/**
+ * Rewrites a literal reference; `undefined` removes it. Resolution follows FHIR R4 Bundle rules: absolute references
+ * match `fullUrl`s; a relative one from an entry with a RESTful `fullUrl` resolves against that server's base only,
+ * from other entries by `Type/id`. A reference that stays outside the Bundle becomes `Type/<pseudonym of Type/id>`.
+ */
 function rewriteReference(ctx: Ctx, ref: string): string | undefined {
   if (ref.startsWith('#')) return ref // contained: local to the resource
-  if (ctx.excluded.has(ref)) return undefined
-  const inBundle = ctx.resolved.get(ref)
-  if (inBundle) return inBundle
-  const q = ref.indexOf('?')
-  if (q > 0) return undefined // conditional references search by identifiers
-  if (ref.startsWith('urn:uuid:') || ref.startsWith('urn:oid:')) return `urn:uuid:${pseudonym(ctx, ref)}`
-  const ti = typeAndId(ref)
-  if (ti === undefined) return undefined
-  const resolved = ctx.resolved.get(ti)
-  if (resolved) return resolved
-  if (ctx.excluded.has(ti)) return undefined
-  return `${ti.slice(0, ti.indexOf('/'))}/${pseudonym(ctx, ti)}`
+  if (ref.includes('?')) return undefined // conditional references search by identifiers
+  const stripped = ref.replace(/\/_history\/[^/]+$/, '')
+  if (/^[a-z][a-z0-9+.-]*:/i.test(stripped)) {
+    if (ctx.excluded.has(stripped)) return undefined
+    const hit = ctx.resolved.get(stripped)
+    if (hit) return hit
+    if (stripped.startsWith('urn:')) return `urn:uuid:${pseudonym(ctx, stripped)}`
+    const ti = typeAndId(stripped)
+    return ti === undefined ? undefined : `${ti.slice(0, ti.indexOf('/'))}/${pseudonym(ctx, ti)}`
+  }
+  const ti = typeAndId(stripped)
+  if (ti === undefined || ti !== stripped) return undefined
+  const key = ctx.base === undefined ? ti : ctx.base + ti
+  if (ctx.excluded.has(key)) return undefined
+  const hit = ctx.base === undefined ? ctx.byTypeId.get(ti) : ctx.resolved.get(key)
+  return hit ?? `${ti.slice(0, ti.indexOf('/'))}/${pseudonym(ctx, ti)}`
 }
 
 const INSTANT_ELEMENTS = /* @__PURE__ */ (() => {
@@ -436,6 +448,8 @@ function readParams(params: DeidentifyParameters): Ctx {
     extensions: new Set([...DEID_DEFAULT_EXTENSIONS, ...keepExtensions]),
     restrictedZip3: new Set(restrictedZip3),
     resolved: new Map(),
+    byTypeId: new Map(),
+    base: undefined,
     excluded: new Set(),
     cache: new Map(),
   }
@@ -474,25 +488,23 @@ export function deidentify(bundle: Bundle | Record<string, unknown>, params: Dei
     const resource = entry.resource
     const type = resource.resourceType as string
     const id = typeof resource.id === 'string' ? resource.id : undefined
-    const forms: string[] = []
-    if (typeof entry.fullUrl === 'string') forms.push(entry.fullUrl)
-    if (id) forms.push(`${type}/${id}`)
-    if (typeof entry.fullUrl === 'string') {
-      const ti = typeAndId(entry.fullUrl)
-      if (ti) forms.push(ti)
-    }
+    const sourceUrl = typeof entry.fullUrl === 'string' ? entry.fullUrl : undefined
+    const typeId = id ? `${type}/${id}` : undefined
     if (hasUnknownModifier(ctx, resource)) {
-      for (const f of forms) ctx.excluded.add(f)
+      if (sourceUrl) ctx.excluded.add(sourceUrl)
+      if (typeId) ctx.excluded.add(typeId)
       continue
     }
-    const identity = id ? `${type}/${id}` : (forms[0] ?? `${type}#${kept.length}`)
+    const identity = typeId ?? sourceUrl ?? `${type}#${kept.length}`
     const fullUrl = `urn:uuid:${pseudonym(ctx, identity)}`
-    for (const f of forms) ctx.resolved.set(f, fullUrl)
+    if (sourceUrl) ctx.resolved.set(sourceUrl, fullUrl)
+    if (typeId && !ctx.byTypeId.has(typeId)) ctx.byTypeId.set(typeId, fullUrl)
     kept.push({ entry, resource, fullUrl })
   }
   // pass 2: scrub
   const outEntries: BundleEntry[] = []
   for (const { entry, resource, fullUrl } of kept) {
+    ctx.base = restBaseOf(typeof entry.fullUrl === 'string' ? entry.fullUrl : undefined)
     const scrubbed = scrubResource(ctx, resource, true)
     // the resource id and the fullUrl carry the same pseudonym
     if (scrubbed.id !== undefined || resource.id === undefined) scrubbed.id = fullUrl.slice('urn:uuid:'.length)

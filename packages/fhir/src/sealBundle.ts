@@ -23,7 +23,7 @@ import {
   utf8ToBytes,
 } from '@medseal/core'
 import { arrayElements, objectMembers } from './_canonicalJson.js'
-import { describeType, isObject } from './_util.js'
+import { describeType, isObject, restBaseOf } from './_util.js'
 import {
   type CanonicalizeResourceInput,
   type CanonicalizeResourceOptions,
@@ -115,13 +115,6 @@ function collectReferences(value: unknown, path: string, out: { path: string; re
     if (k === 'reference' && typeof v === 'string') out.push({ path: `${path}.reference`, reference: v })
     else if (typeof v === 'object' && v !== null) collectReferences(v, `${path}.${k}`, out)
   }
-}
-
-/** The base of an absolute RESTful fullUrl (`http://x/fhir/Patient/1` → `http://x/fhir/`), or undefined. */
-function baseOf(fullUrl: string | undefined): string | undefined {
-  if (fullUrl === undefined) return undefined
-  const m = /^(https?:\/\/.+\/)[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}(\/_history\/[A-Za-z0-9\-.]{1,64})?$/.exec(fullUrl)
-  return m?.[1]
 }
 
 /**
@@ -224,7 +217,7 @@ export async function sealBundle(
   for (const p of prepared) {
     const found: { path: string; reference: string }[] = []
     collectReferences(p.resource, p.resourceType, found)
-    const base = baseOf(p.fullUrl)
+    const base = restBaseOf(p.fullUrl)
     for (const { path, reference } of found) {
       let to: number | undefined
       if (!reference.startsWith('#')) {

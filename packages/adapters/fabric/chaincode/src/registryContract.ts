@@ -142,7 +142,7 @@ function address(value: string, name: string): string {
   return value.toLowerCase()
 }
 
-function positiveInteger(value: string, name: string, min: number): number {
+function decimalInteger(value: string, name: string, min: number): number {
   if (typeof value !== 'string' || !DECIMAL.test(value))
     throw reject('INVALID_ARGUMENT', `${name} must be a decimal integer.`)
   const n = Number(value)
@@ -309,7 +309,7 @@ export class MedsealRegistryContract extends Contract {
   async AnchorRoot(ctx: Context, registry: string, root: string, treeSize: string, kind: string): Promise<string> {
     const k = keysOf(registry)
     const r = hex32(root, 'root')
-    const size = positiveInteger(treeSize, 'treeSize', 1)
+    const size = decimalInteger(treeSize, 'treeSize', 1)
     if (!ANCHOR_KINDS.includes(kind as AnchorKind))
       throw reject('INVALID_ARGUMENT', `kind must be one of ${ANCHOR_KINDS.join(', ')}.`)
     const key = ctx.stub.createCompositeKey(k.anchor, [r])
@@ -408,7 +408,7 @@ export class MedsealRegistryContract extends Contract {
     bookmark: string,
   ): Promise<string> {
     const k = keysOf(registry)
-    const size = positiveInteger(pageSize, 'pageSize', 1)
+    const size = decimalInteger(pageSize, 'pageSize', 1)
     if (size > MAX_PAGE_SIZE) throw reject('OUT_OF_RANGE', `pageSize must be at most ${MAX_PAGE_SIZE}.`)
     const from = grantor === '' ? undefined : address(grantor, 'grantor')
     const to = grantee === '' ? undefined : address(grantee, 'grantee')
@@ -517,7 +517,7 @@ export class MedsealRegistryContract extends Contract {
       const log = await readJson<{ operator: string; latest: number }>(ctx, ctx.stub.createCompositeKey(k.log, [id]))
       if (!log) return result(null)
       size = log.latest
-    } else size = positiveInteger(treeSize, 'treeSize', 0)
+    } else size = decimalInteger(treeSize, 'treeSize', 0)
     const key = ctx.stub.createCompositeKey(k.treeHead, [id, treeSizeKey(size)])
     return result((await readJson<StoredTreeHead>(ctx, key)) ?? null)
   }

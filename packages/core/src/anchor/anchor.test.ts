@@ -163,6 +163,23 @@ describe('createAnchorer', () => {
     await expectCode(p, LedgerError, 'LEDGER_CONFLICT')
   })
 
+  it('refuses receipts when the ledger answers with another record (a lying or broken adapter)', async () => {
+    const real = newLedger()
+    const lying: LedgerAdapter = Object.freeze({
+      ...real,
+      anchorRoot: async (input: Parameters<LedgerAdapter['anchorRoot']>[0]) => {
+        const record = await real.anchorRoot(input)
+        return { ...record, treeSize: record.treeSize + 1 }
+      },
+    })
+    const failures: string[] = []
+    const anchorer = createAnchorer(lying, { maxDelayMs: 3_600_000, onError: (e) => failures.push(e.code) })
+    const p = anchorer.add(commitments(1)[0] as Uint8Array)
+    await anchorer.flush()
+    await expectCode(p, LedgerError, 'LEDGER_WRITE_FAILED')
+    expect(failures).toEqual(['LEDGER_WRITE_FAILED'])
+  })
+
   it('validates its input', async () => {
     const ledger = newLedger()
     expect(() => createAnchorer({} as never)).toThrow(InvalidArgumentError)

@@ -70,9 +70,23 @@ export type CanonicalizeResourceInput = string | Uint8Array | object
 /** Everything {@link canonicalizeResource} can throw. */
 export type CanonicalizeResourceErrorType = InvalidArgumentError | FhirValidationError
 
-/** Default {@link CanonicalizeResourceOptions.maxDepth}. */
+/**
+ * Default {@link CanonicalizeResourceOptions.maxDepth}.
+ * @example
+ * ```ts
+ * import { CANONICALIZE_RESOURCE_DEFAULT_MAX_DEPTH, canonicalizeResource } from '@medseal/fhir'
+ * canonicalizeResource(text, { maxDepth: CANONICALIZE_RESOURCE_DEFAULT_MAX_DEPTH * 2 })
+ * ```
+ */
 export const CANONICALIZE_RESOURCE_DEFAULT_MAX_DEPTH = 100
-/** Default {@link CanonicalizeResourceOptions.maxBytes}: 64 MiB. */
+/**
+ * Default {@link CanonicalizeResourceOptions.maxBytes}: 64 MiB.
+ * @example
+ * ```ts
+ * import { CANONICALIZE_RESOURCE_DEFAULT_MAX_BYTES } from '@medseal/fhir'
+ * if (text.length > CANONICALIZE_RESOURCE_DEFAULT_MAX_BYTES) throw new Error('too large to seal')
+ * ```
+ */
 export const CANONICALIZE_RESOURCE_DEFAULT_MAX_BYTES: number = 64 * 1024 * 1024
 const MAX_DEPTH_CEILING = 1000
 /** Largest written exponent accepted in a number lexeme. */

@@ -59,12 +59,24 @@ import { R4_COMMON, R4_ELEMENTS } from './_r4.generated.js'
 import { describeType, isObject, restBaseOf } from './_util.js'
 import { FhirValidationError } from './errors.js'
 
-/** URL of the extension marking a patient aged 90 or over whose birth date was removed. */
+/**
+ * URL of the extension marking a patient aged 90 or over whose birth date was removed.
+ * @example
+ * ```ts
+ * import { DEID_AGE_EXTENSION_URL } from '@medseal/fhir'
+ * const ninetyPlus = patient.extension?.some((e) => e.url === DEID_AGE_EXTENSION_URL)
+ * ```
+ */
 export const DEID_AGE_EXTENSION_URL = 'https://medseal.dev/fhir/StructureDefinition/deidentified-age-category'
 
 /**
  * 3-digit ZIP prefixes whose areas had 20,000 people or fewer in the 2000 Census (HHS, "Guidance Regarding Methods
  * for De-identification of PHI", §2.4): their postal codes become `000`.
+ * @example
+ * ```ts
+ * import { deidentify, SAFE_HARBOR_RESTRICTED_ZIP3 } from '@medseal/fhir'
+ * deidentify(bundle, { key, restrictedZip3: [...SAFE_HARBOR_RESTRICTED_ZIP3, '999'] })
+ * ```
  */
 export const SAFE_HARBOR_RESTRICTED_ZIP3: readonly string[] = Object.freeze([
   '036',
@@ -86,7 +98,14 @@ export const SAFE_HARBOR_RESTRICTED_ZIP3: readonly string[] = Object.freeze([
   '893',
 ])
 
-/** Extensions kept by default (they carry no identifier). */
+/**
+ * Extensions kept by default (they carry no identifier).
+ * @example
+ * ```ts
+ * import { DEID_DEFAULT_EXTENSIONS } from '@medseal/fhir'
+ * DEID_DEFAULT_EXTENSIONS.includes('http://hl7.org/fhir/us/core/StructureDefinition/us-core-race') // true
+ * ```
+ */
 export const DEID_DEFAULT_EXTENSIONS: readonly string[] = Object.freeze([
   'http://hl7.org/fhir/us/core/StructureDefinition/us-core-race',
   'http://hl7.org/fhir/us/core/StructureDefinition/us-core-ethnicity',

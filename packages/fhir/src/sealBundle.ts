@@ -34,7 +34,14 @@ import { assertValidResource } from './validateResource.js'
 
 const utf8Decoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
-/** Bundle types whose entries {@link sealBundle} seals. */
+/**
+ * Bundle types whose entries {@link sealBundle} seals.
+ * @example
+ * ```ts
+ * import { SEALABLE_BUNDLE_TYPES } from '@medseal/fhir'
+ * SEALABLE_BUNDLE_TYPES.includes('searchset') // true
+ * ```
+ */
 export const SEALABLE_BUNDLE_TYPES: readonly string[] = Object.freeze([
   'collection',
   'searchset',

@@ -151,7 +151,7 @@ export function encodeReceipt(receipt: Receipt): string {
  * @param text - receipt JSON (as written by {@link encodeReceipt}, or any equivalent JSON)
  * @returns the receipt, frozen
  * @throws {@link VerificationError} `RECEIPT_MALFORMED` for text that is not a well-formed receipt (also invalid
- *   JSON or more than 16 KiB); `UNSUPPORTED_VERSION` for a newer version
+ *   JSON or more than 16,384 characters); `UNSUPPORTED_VERSION` for a newer version
  * @example
  * ```ts
  * import { decodeReceipt } from '@medseal/core'

@@ -30,7 +30,13 @@ export default defineConfig({
       { find: /^@medseal\/adapter-memory$/, replacement: src('./packages/adapters/memory/src/index.ts') },
       { find: /^@medseal\/adapter-memory\/node$/, replacement: src('./packages/adapters/memory/src/node.ts') },
       { find: /^@medseal\/adapter-evm$/, replacement: src('./packages/adapters/evm/src/index.ts') },
+      { find: /^@medseal\/adapter-evm\/node$/, replacement: src('./packages/adapters/evm/src/node.ts') },
       { find: /^@medseal\/adapter-fabric$/, replacement: src('./packages/adapters/fabric/src/index.ts') },
+      {
+        find: /^@medseal\/fabric-chaincode\/testing$/,
+        replacement: src('./packages/adapters/fabric/chaincode/src/testing/index.ts'),
+      },
+      { find: /^@medseal\/fabric-chaincode$/, replacement: src('./packages/adapters/fabric/chaincode/src/index.ts') },
       { find: /^@vectors\//, replacement: `${vectors}/` },
     ],
   },

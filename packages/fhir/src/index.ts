@@ -24,6 +24,14 @@ export {
 export { FhirValidationError } from './errors.js'
 export type { HashResourceErrorType, HashResourceReturnType } from './hashResource.js'
 export { hashResource } from './hashResource.js'
+// --- mappings: AuditEvent, Provenance ---
+export type { AuditEventFromLogEntryErrorType, AuditEventFromLogEntryOptions } from './mappings/auditEvent.js'
+export {
+  ACCESS_ACTION_SYSTEM,
+  ACCESS_LOG_ENTRY_SYSTEM,
+  auditEventFromLogEntry,
+  BALP_BASE,
+} from './mappings/auditEvent.js'
 // --- mappings: Consent ---
 export type {
   ConsentNotExpressibleReason,
@@ -34,6 +42,21 @@ export type {
   FhirToConsentReturnType,
 } from './mappings/consent.js'
 export { ConsentNotExpressibleError, consentToFhir, fhirToConsent } from './mappings/consent.js'
+export type {
+  ProvenanceForReceiptErrorType,
+  ProvenanceForReceiptParameters,
+  VerifyProvenanceErrorType,
+  VerifyProvenanceParameters,
+  VerifyProvenanceReturnType,
+} from './mappings/provenance.js'
+export {
+  PROVENANCE_ACTIVITY_SYSTEM,
+  PROVENANCE_JWS_TYPE,
+  PROVENANCE_SIG_FORMAT,
+  provenanceForReceipt,
+  VERIFICATION_SIGNATURE_TYPE,
+  verifyProvenance,
+} from './mappings/provenance.js'
 export {
   ADDRESS_SYSTEM,
   COMMITMENT_SYSTEM,

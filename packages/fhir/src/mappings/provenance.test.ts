@@ -1,0 +1,136 @@
+import { createMemoryLedger } from '@medseal/adapter-memory'
+import { bytesToHex0x, createAnchorer, createParty, randomBytes, VerificationError } from '@medseal/core'
+import { describe, expect, it } from 'vitest'
+import { exampleFiles } from '../_testData.js'
+import { validateResource } from '../validateResource.js'
+import {
+  PROVENANCE_SIG_FORMAT,
+  provenanceForReceipt,
+  VERIFICATION_SIGNATURE_TYPE,
+  verifyProvenance,
+} from './provenance.js'
+
+const sealer = createParty()
+const errors = (r: unknown) => validateResource(r).issue.filter((i) => i.severity === 'error' || i.severity === 'fatal')
+
+async function anchored() {
+  const ledger = createMemoryLedger({ id: 'prov' })
+  const anchorer = createAnchorer(ledger, { maxDelayMs: 0 })
+  const commitments = [bytesToHex0x(randomBytes(32)), bytesToHex0x(randomBytes(32))]
+  const receipts = await Promise.all(commitments.map((c) => anchorer.add(c)))
+  const target = { reference: 'Observation/obs-1/_history/3' }
+  const provenance = provenanceForReceipt({ sealer, target, receipt: receipts[1] as never })
+  return { ledger, commitment: commitments[1] as `0x${string}`, provenance, receipts }
+}
+
+const expectCode = async (p: Promise<unknown>, code: string) => {
+  const e = await p.catch((x) => x)
+  expect(e).toMatchObject({ code })
+}
+
+describe('provenanceForReceipt / verifyProvenance', () => {
+  it('builds a valid Provenance whose signature verifies against the ledger', async () => {
+    const { ledger, commitment, provenance, receipts } = await anchored()
+    expect(errors(provenance)).toEqual([])
+    expect(provenance.signature?.[0]).toMatchObject({
+      type: [{ system: 'urn:iso-astm:E1762-95:2013', code: VERIFICATION_SIGNATURE_TYPE }],
+      sigFormat: PROVENANCE_SIG_FORMAT,
+      who: { identifier: { system: 'urn:ietf:rfc:3986', value: sealer.did } },
+    })
+    expect(provenance.recorded).toBe(
+      new Date((receipts[1]?.ledger.timestamp ?? 0) * 1000).toISOString().replace('.000Z', 'Z'),
+    )
+    const result = await verifyProvenance(ledger, { provenance, commitment, signer: sealer.did })
+    expect(result.signer).toBe(sealer.did)
+    expect(result.address.toLowerCase()).toBe(sealer.address.toLowerCase())
+    expect(result.target).toEqual(['Observation/obs-1/_history/3'])
+    expect(result.receipt).toEqual(receipts[1])
+    // by address too, and through JSON (what a server returns)
+    await verifyProvenance(ledger, {
+      provenance: JSON.parse(JSON.stringify(provenance)),
+      commitment,
+      signer: sealer.address,
+    })
+  })
+
+  it('refuses tampering and foreign signers (INVALID_SIGNATURE), other records (RECORD_MISMATCH) and ledgers', async () => {
+    const { ledger, commitment, provenance } = await anchored()
+    const jws = atob(provenance.signature?.[0]?.data as string)
+    const withJws = (text: string) => ({
+      ...provenance,
+      signature: [{ ...provenance.signature?.[0], data: btoa(text) }],
+    })
+    const [h, p, s] = jws.split('.') as [string, string, string]
+    const flipped = `${s.slice(0, 10)}${s[10] === 'A' ? 'B' : 'A'}${s.slice(11)}`
+    await expectCode(
+      verifyProvenance(ledger, { provenance: withJws(`${h}.${p}.${flipped}`), commitment }),
+      'INVALID_SIGNATURE',
+    )
+    await expectCode(verifyProvenance(ledger, { provenance: withJws(`${h}.${p}`), commitment }), 'INVALID_SIGNATURE')
+    await expectCode(
+      verifyProvenance(ledger, { provenance, commitment, signer: createParty().did }),
+      'INVALID_SIGNATURE',
+    )
+    await expectCode(
+      verifyProvenance(ledger, {
+        provenance: { ...provenance, target: [{ reference: 'Observation/other' }] },
+        commitment,
+      }),
+      'INVALID_SIGNATURE',
+    )
+    await expectCode(
+      verifyProvenance(ledger, { provenance, commitment: bytesToHex0x(randomBytes(32)) }),
+      'RECORD_MISMATCH',
+    )
+    await expectCode(
+      verifyProvenance(createMemoryLedger({ id: 'other' }), { provenance, commitment }),
+      'LEDGER_MISMATCH',
+    )
+    // another party re-signing the same receipt is a valid signature, but not the sealer's
+    const forged = provenanceForReceipt({
+      sealer: createParty(),
+      target: { reference: 'Observation/obs-1/_history/3' },
+      receipt: JSON.parse(atob(p.replace(/-/g, '+').replace(/_/g, '/'))).receipt,
+    })
+    await expectCode(
+      verifyProvenance(ledger, { provenance: forged, commitment, signer: sealer.did }),
+      'INVALID_SIGNATURE',
+    )
+    const e = await verifyProvenance(ledger, { provenance: withJws('x.y.z'), commitment }).catch((x) => x)
+    expect(e).toBeInstanceOf(VerificationError)
+  })
+
+  it('refuses what is not a medseal Provenance (INVALID_FHIR)', async () => {
+    const { ledger, commitment } = await anchored()
+    await expectCode(verifyProvenance(ledger, { provenance: { resourceType: 'Patient' }, commitment }), 'INVALID_FHIR')
+    await expectCode(verifyProvenance(ledger, { provenance: null, commitment }), 'INVALID_FHIR')
+  })
+
+  it('rejects bad parameters (INVALID_TYPE, RECEIPT_MALFORMED)', () => {
+    expect(() => provenanceForReceipt(null as never)).toThrow(expect.objectContaining({ code: 'INVALID_TYPE' }))
+    expect(() =>
+      provenanceForReceipt({ sealer: {} as never, target: { reference: 'X/1' }, receipt: {} as never }),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_TYPE' }))
+    expect(() => provenanceForReceipt({ sealer, target: { reference: 'X/1' }, receipt: {} as never })).toThrow(
+      expect.objectContaining({ code: 'RECEIPT_MALFORMED' }),
+    )
+  })
+
+  describe("HL7's example Provenances (as input)", () => {
+    const files = Object.keys(exampleFiles).filter((f) => f.startsWith('Provenance-'))
+    it('there are examples', () => expect(files.length).toBeGreaterThanOrEqual(4))
+    for (const file of files) {
+      it(`${file}: validates; its signature blocks parse but are not medseal anchors (INVALID_FHIR)`, async () => {
+        const resource = JSON.parse(exampleFiles[file] as string)
+        expect(errors(resource)).toEqual([])
+        for (const sig of resource.signature ?? []) {
+          expect(sig.type?.[0]?.system).toBe('urn:iso-astm:E1762-95:2013')
+          expect(sig.sigFormat).not.toBe(PROVENANCE_SIG_FORMAT)
+          expect(() => atob(sig.data)).not.toThrow()
+        }
+        const { ledger, commitment } = await anchored()
+        await expectCode(verifyProvenance(ledger, { provenance: resource, commitment }), 'INVALID_FHIR')
+      })
+    }
+  })
+})

@@ -5,10 +5,10 @@
  */
 
 import { defineBench } from '../../../../scripts/bench/harness.js'
-import { createMemoryLedger } from '../../../adapters/memory/src/index.js'
 import { randomBytes } from '../bytes/index.js'
 import { seal } from '../envelope/seal.js'
 import { createParty } from '../identity/createParty.js'
+import type { LedgerAdapter } from '../ledger/types.js'
 import { createAnchorer } from './createAnchorer.js'
 import { verifyReceipt } from './verifyReceipt.js'
 
@@ -22,7 +22,13 @@ const observation = (i: number) => ({
   valueQuantity: { value: 60 + (i % 40), unit: 'beats/minute', system: 'http://unitsofmeasure.org', code: '/min' },
 })
 
+/** The memory adapter's sources, loaded at run time (core cannot depend on the adapter, which depends on core). */
+const memoryAdapterPath = '../../../adapters/memory/src/index.js'
+
 defineBench('anchor', async (ctx) => {
+  const { createMemoryLedger } = (await import(memoryAdapterPath)) as {
+    createMemoryLedger(params: { id: string; now: () => number }): LedgerAdapter
+  }
   const patient = createParty({ seed: new Uint8Array(32).fill(3) })
 
   for (const [records, batch] of [

@@ -4,6 +4,80 @@
  * @module
  */
 
+// --- access log ---
+export type {
+  AccessLog,
+  AppendAccessEventReturnType,
+  CreateAccessLogErrorType,
+  CreateAccessLogParameters,
+} from './accessLog/createAccessLog.js'
+export { createAccessLog } from './accessLog/createAccessLog.js'
+export type { AccessEvent, AccessEventErrorType } from './accessLog/event.js'
+export { decodeAccessEvent, encodeAccessEvent, normalizeAccessEvent } from './accessLog/event.js'
+export type { ComputeLogIdErrorType } from './accessLog/logId.js'
+export { computeLogId } from './accessLog/logId.js'
+export type { AccessLogEntry, AccessLogStore } from './accessLog/store.js'
+export { createMemoryAccessLogStore } from './accessLog/store.js'
+export type {
+  LogProof,
+  VerifyAccessLogErrorType,
+  VerifyEventInclusionParameters,
+  VerifyHeadConsistencyParameters,
+  VerifyLogAgainstLedgerParameters,
+  VerifyLogAgainstLedgerReturnType,
+} from './accessLog/verify.js'
+export { verifyEventInclusion, verifyHeadConsistency, verifyLogAgainstLedger } from './accessLog/verify.js'
+// --- anchoring and receipts ---
+export type {
+  AnchorBatchFailure,
+  Anchorer,
+  CreateAnchorerErrorType,
+  CreateAnchorerParameters,
+} from './anchor/createAnchorer.js'
+export { createAnchorer } from './anchor/createAnchorer.js'
+export type { DecodeReceiptErrorType, Receipt } from './anchor/receipt.js'
+export { decodeReceipt, encodeReceipt, parseReceipt, RECEIPT_VERSION } from './anchor/receipt.js'
+export type {
+  VerifyReceiptErrorType,
+  VerifyReceiptParameters,
+  VerifyReceiptReturnType,
+} from './anchor/verifyReceipt.js'
+export { verifyReceipt } from './anchor/verifyReceipt.js'
+export type { VerifyRecordErrorType, VerifyRecordParameters } from './anchor/verifyRecord.js'
+export { verifyRecord } from './anchor/verifyRecord.js'
+// --- break-glass ---
+export type {
+  AuthorizeEmergencyRequest,
+  BreakGlass,
+  BreakGlassErrorType,
+  BreakGlassNotify,
+  BreakGlassParameters,
+  BreakGlassReview,
+  CreateBreakGlassParameters,
+  EmergencyAccess,
+  EmergencyGrant,
+  SignedEmergencyAccess,
+} from './breakGlass/createBreakGlass.js'
+export { createBreakGlass, emergencyAccessTypes } from './breakGlass/createBreakGlass.js'
+export type {
+  ClinicianCredential,
+  CreateClinicianCredentialParameters,
+  CreateEmergencyPolicyParameters,
+  EmergencyPolicy,
+  EmergencyPolicyErrorType,
+  SignedClinicianCredential,
+  SignedEmergencyPolicy,
+} from './breakGlass/emergencyPolicy.js'
+export {
+  breakGlassTypes,
+  createClinicianCredential,
+  createEmergencyPolicy,
+  MAX_EMERGENCY_DURATION,
+  signClinicianCredential,
+  signEmergencyPolicy,
+  verifyClinicianCredential,
+  verifyEmergencyPolicy,
+} from './breakGlass/emergencyPolicy.js'
 // --- bytes ---
 export type { RandomBytes } from './bytes/index.js'
 export {
@@ -30,6 +104,48 @@ export {
   canonicalize,
   canonicalizeToBytes,
 } from './canonical/canonicalize.js'
+export type { ContentId, ContentIdErrorType } from './canonical/contentId.js'
+export {
+  contentIdOf,
+  createContentId,
+  JSON_CODEC,
+  parseContentId,
+  SHA2_256_CODE,
+  verifyContentId,
+} from './canonical/contentId.js'
+// --- consent tokens, authorize, delegation ---
+export type {
+  AssertAuthorizedErrorType,
+  AuthorizeDenyReason,
+  AuthorizeErrorType,
+  AuthorizeReason,
+  AuthorizeRecord,
+  AuthorizeRequest,
+  AuthorizeReturnType,
+} from './consent/authorize.js'
+export { assertAuthorized, authorize } from './consent/authorize.js'
+export type { ConsentToken, ConsentTokenErrorType } from './consent/consentToken.js'
+export {
+  CONSENT_TOKEN_MAX_LENGTH,
+  CONSENT_TOKEN_PREFIX,
+  decodeConsentToken,
+  encodeConsentToken,
+} from './consent/consentToken.js'
+export type {
+  CreateConsentErrorType,
+  CreateConsentParameters,
+  CreateConsentReturnType,
+} from './consent/createConsent.js'
+export { createConsent } from './consent/createConsent.js'
+export type {
+  GrantConsentErrorType,
+  GrantConsentParameters,
+  GrantConsentReturnType,
+} from './consent/grantConsent.js'
+export { grantConsent } from './consent/grantConsent.js'
+export { isPurposeOfUse, PURPOSE_OF_USE_CODES } from './consent/purposeOfUse.js'
+export type { RevokeConsentErrorType, RevokeConsentParameters } from './consent/revokeConsent.js'
+export { revokeConsent } from './consent/revokeConsent.js'
 // --- consent structures (EIP-712) ---
 export type {
   Consent,
@@ -44,6 +160,33 @@ export type {
   TreeHead,
 } from './consent/types.js'
 export { consentTypes, EIP712_DOMAIN_NAME, EIP712_DOMAIN_VERSION } from './consent/types.js'
+export type { VerifyConsentErrorType } from './consent/verifyConsent.js'
+export { createConsentToken, verifyConsent } from './consent/verifyConsent.js'
+// --- custodian and key release ---
+export type {
+  CreateCustodianParameters,
+  Custodian,
+  CustodianErrorType,
+  DepositParameters,
+  ReleaseKeyReturnType,
+} from './custodian/createCustodian.js'
+export { createCustodian } from './custodian/createCustodian.js'
+export type { CustodianEntry, CustodianRelease, CustodianStore } from './custodian/custodianStore.js'
+export { createMemoryCustodianStore } from './custodian/custodianStore.js'
+export type {
+  CreateKeyRequestParameters,
+  KeyRequest,
+  KeyRequestErrorType,
+  SignedKeyRequest,
+} from './custodian/keyRequest.js'
+export { createKeyRequest, keyRequestTypes, verifyKeyRequest } from './custodian/keyRequest.js'
+export type {
+  ShareableRecord,
+  ShareRecordsErrorType,
+  ShareRecordsParameters,
+  ShareRecordsReturnType,
+} from './custodian/shareRecords.js'
+export { shareRecords } from './custodian/shareRecords.js'
 // --- eip712 ---
 export type { HashTypedDataErrorType } from './eip712/hashTypedData.js'
 export {
@@ -75,6 +218,59 @@ export {
   verifySignedTreeHead,
 } from './eip712/structures.js'
 export type { TypedData, TypedDataDomain, TypedDataField, TypedDataTypes } from './eip712/types.js'
+// --- envelope ---
+export type {
+  AddRecipientErrorType,
+  AddRecipientParameters,
+  ComputeCommitmentErrorType,
+  DecodeEnvelopeErrorType,
+  EncodeEnvelopeErrorType,
+  Envelope,
+  EnvelopeInput,
+  EnvelopeOpener,
+  EnvelopeRecipient,
+  EnvelopeRecipientInput,
+  EnvelopeSuite,
+  GetRecipientKeyIdErrorType,
+  OpenCanonicalReturnType,
+  OpenErrorType,
+  OpenReturnType,
+  OpenWithDataKeyErrorType,
+  RemoveRecipientErrorType,
+  SealErrorType,
+  SealParameters,
+  SealReturnType,
+  UnwrapDataKeyErrorType,
+  WrapDataKeyErrorType,
+} from './envelope/index.js'
+export {
+  addRecipient,
+  computeCommitment,
+  decodeEnvelope,
+  ENVELOPE_MAGIC,
+  ENVELOPE_MAX_CANONICAL_BYTES,
+  ENVELOPE_MAX_RECIPIENTS,
+  ENVELOPE_SUITE,
+  ENVELOPE_VERSION,
+  encodeEnvelope,
+  getRecipientKeyId,
+  open,
+  openCanonical,
+  openWithDataKey,
+  removeRecipient,
+  seal,
+  sealCanonical,
+  unwrapDataKey,
+  wrapDataKey,
+} from './envelope/index.js'
+// --- erasure ---
+export type {
+  ShredRecordDependencies,
+  ShredRecordErrorType,
+  ShredRecordParameters,
+  ShredRecordReturnType,
+} from './erasure/shredRecord.js'
+export { openUnlessShredded, shredRecord } from './erasure/shredRecord.js'
 // --- errors ---
 export type { BaseErrorParameters, ErrorCode } from './errors/index.js'
 export {
@@ -147,73 +343,6 @@ export type {
   TreeHeadRecord,
 } from './ledger/types.js'
 export { anchorKindCodes } from './ledger/types.js'
-// --- shared types ---
-export type { Address, Hex } from './types.js'
-export { version } from './version.js'
-
-// --- envelope ---
-export type {
-  AddRecipientErrorType,
-  AddRecipientParameters,
-  ComputeCommitmentErrorType,
-  DecodeEnvelopeErrorType,
-  EncodeEnvelopeErrorType,
-  Envelope,
-  EnvelopeInput,
-  EnvelopeOpener,
-  EnvelopeRecipient,
-  EnvelopeRecipientInput,
-  EnvelopeSuite,
-  GetRecipientKeyIdErrorType,
-  OpenCanonicalReturnType,
-  OpenErrorType,
-  OpenReturnType,
-  OpenWithDataKeyErrorType,
-  RemoveRecipientErrorType,
-  SealErrorType,
-  SealParameters,
-  SealReturnType,
-  UnwrapDataKeyErrorType,
-  WrapDataKeyErrorType,
-} from './envelope/index.js'
-export {
-  addRecipient,
-  computeCommitment,
-  decodeEnvelope,
-  ENVELOPE_MAGIC,
-  ENVELOPE_MAX_CANONICAL_BYTES,
-  ENVELOPE_MAX_RECIPIENTS,
-  ENVELOPE_SUITE,
-  ENVELOPE_VERSION,
-  encodeEnvelope,
-  getRecipientKeyId,
-  open,
-  openCanonical,
-  openWithDataKey,
-  removeRecipient,
-  seal,
-  sealCanonical,
-  unwrapDataKey,
-  wrapDataKey,
-} from './envelope/index.js'
-// --- anchoring and receipts ---
-export type {
-  AnchorBatchFailure,
-  Anchorer,
-  CreateAnchorerErrorType,
-  CreateAnchorerParameters,
-} from './anchor/createAnchorer.js'
-export { createAnchorer } from './anchor/createAnchorer.js'
-export type { DecodeReceiptErrorType, Receipt } from './anchor/receipt.js'
-export { decodeReceipt, encodeReceipt, parseReceipt, RECEIPT_VERSION } from './anchor/receipt.js'
-export type {
-  VerifyReceiptErrorType,
-  VerifyReceiptParameters,
-  VerifyReceiptReturnType,
-} from './anchor/verifyReceipt.js'
-export { verifyReceipt } from './anchor/verifyReceipt.js'
-export type { VerifyRecordErrorType, VerifyRecordParameters } from './anchor/verifyRecord.js'
-export { verifyRecord } from './anchor/verifyRecord.js'
 // --- merkle ---
 export type { LeafHashErrorType } from './merkle/hash.js'
 export { emptyRoot, leafHash, MERKLE_HASH_LENGTH, nodeHash } from './merkle/hash.js'
@@ -223,125 +352,6 @@ export type { MerkleBatch, MerkleTreeErrorType } from './merkle/tree.js'
 export { buildMerkleBatch, consistencyProof, inclusionProof, merkleRoot } from './merkle/tree.js'
 export type { VerifyMerkleProofErrorType } from './merkle/verify.js'
 export { verifyConsistency, verifyInclusion } from './merkle/verify.js'
-// --- access log ---
-export type {
-  AccessLog,
-  AppendAccessEventReturnType,
-  CreateAccessLogErrorType,
-  CreateAccessLogParameters,
-} from './accessLog/createAccessLog.js'
-export { createAccessLog } from './accessLog/createAccessLog.js'
-export type { AccessEvent, AccessEventErrorType } from './accessLog/event.js'
-export { decodeAccessEvent, encodeAccessEvent, normalizeAccessEvent } from './accessLog/event.js'
-export type { ComputeLogIdErrorType } from './accessLog/logId.js'
-export { computeLogId } from './accessLog/logId.js'
-export type { AccessLogEntry, AccessLogStore } from './accessLog/store.js'
-export { createMemoryAccessLogStore } from './accessLog/store.js'
-export type {
-  LogProof,
-  VerifyAccessLogErrorType,
-  VerifyEventInclusionParameters,
-  VerifyHeadConsistencyParameters,
-  VerifyLogAgainstLedgerParameters,
-  VerifyLogAgainstLedgerReturnType,
-} from './accessLog/verify.js'
-export { verifyEventInclusion, verifyHeadConsistency, verifyLogAgainstLedger } from './accessLog/verify.js'
-// --- consent tokens, authorize, delegation ---
-export type {
-  AssertAuthorizedErrorType,
-  AuthorizeDenyReason,
-  AuthorizeErrorType,
-  AuthorizeReason,
-  AuthorizeRecord,
-  AuthorizeRequest,
-  AuthorizeReturnType,
-} from './consent/authorize.js'
-export { assertAuthorized, authorize } from './consent/authorize.js'
-export type { ConsentToken, ConsentTokenErrorType } from './consent/consentToken.js'
-export {
-  CONSENT_TOKEN_MAX_LENGTH,
-  CONSENT_TOKEN_PREFIX,
-  decodeConsentToken,
-  encodeConsentToken,
-} from './consent/consentToken.js'
-export type {
-  CreateConsentErrorType,
-  CreateConsentParameters,
-  CreateConsentReturnType,
-} from './consent/createConsent.js'
-export { createConsent } from './consent/createConsent.js'
-export type {
-  GrantConsentErrorType,
-  GrantConsentParameters,
-  GrantConsentReturnType,
-} from './consent/grantConsent.js'
-export { grantConsent } from './consent/grantConsent.js'
-export { isPurposeOfUse, PURPOSE_OF_USE_CODES } from './consent/purposeOfUse.js'
-export type { RevokeConsentErrorType, RevokeConsentParameters } from './consent/revokeConsent.js'
-export { revokeConsent } from './consent/revokeConsent.js'
-// --- break-glass ---
-export type {
-  AuthorizeEmergencyRequest,
-  BreakGlass,
-  BreakGlassErrorType,
-  BreakGlassNotify,
-  BreakGlassParameters,
-  BreakGlassReview,
-  CreateBreakGlassParameters,
-  EmergencyAccess,
-  EmergencyGrant,
-  SignedEmergencyAccess,
-} from './breakGlass/createBreakGlass.js'
-export { createBreakGlass, emergencyAccessTypes } from './breakGlass/createBreakGlass.js'
-export type {
-  ClinicianCredential,
-  CreateClinicianCredentialParameters,
-  CreateEmergencyPolicyParameters,
-  EmergencyPolicy,
-  EmergencyPolicyErrorType,
-  SignedClinicianCredential,
-  SignedEmergencyPolicy,
-} from './breakGlass/emergencyPolicy.js'
-export {
-  breakGlassTypes,
-  createClinicianCredential,
-  createEmergencyPolicy,
-  MAX_EMERGENCY_DURATION,
-  signClinicianCredential,
-  signEmergencyPolicy,
-  verifyClinicianCredential,
-  verifyEmergencyPolicy,
-} from './breakGlass/emergencyPolicy.js'
-// --- custodian and key release ---
-export type {
-  CreateCustodianParameters,
-  Custodian,
-  CustodianErrorType,
-  DepositParameters,
-  ReleaseKeyReturnType,
-} from './custodian/createCustodian.js'
-export { createCustodian } from './custodian/createCustodian.js'
-export type { CustodianEntry, CustodianRelease, CustodianStore } from './custodian/custodianStore.js'
-export { createMemoryCustodianStore } from './custodian/custodianStore.js'
-export type {
-  CreateKeyRequestParameters,
-  KeyRequest,
-  KeyRequestErrorType,
-  SignedKeyRequest,
-} from './custodian/keyRequest.js'
-export { createKeyRequest, keyRequestTypes, verifyKeyRequest } from './custodian/keyRequest.js'
-export type {
-  ShareableRecord,
-  ShareRecordsErrorType,
-  ShareRecordsParameters,
-  ShareRecordsReturnType,
-} from './custodian/shareRecords.js'
-export { shareRecords } from './custodian/shareRecords.js'
-// --- erasure ---
-export type {
-  ShredRecordDependencies,
-  ShredRecordErrorType,
-  ShredRecordParameters,
-  ShredRecordReturnType,
-} from './erasure/shredRecord.js'
-export { openUnlessShredded, shredRecord } from './erasure/shredRecord.js'
+// --- shared types ---
+export type { Address, Hex } from './types.js'
+export { version } from './version.js'

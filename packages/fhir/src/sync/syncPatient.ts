@@ -389,46 +389,13 @@ export async function syncPatient(params: SyncPatientParameters): Promise<SyncPa
   for (let start = 0; start < total; start += chunkSize) {
     signal?.throwIfAborted()
     const chunk = resources.slice(start, start + chunkSize)
-    // 1. seal (or take from the checkpoint), checkpoint before anchoring
-    const states: { entry: SyncCheckpoint; fresh: boolean }[] = []
-    for (const resource of chunk) {
-      signal?.throwIfAborted()
-      const bytes = utf8ToBytes(canonicalizeResource(resource, params.canonical))
-      const contentId = createContentId(bytes).toString()
-      const { key, versionId } = keyOf(resource, contentId)
-      const known = await checkpoint.get(key)
-      if (known) {
-        states.push({ entry: known, fresh: false })
-        continue
-      }
-      const result = await sealCanonical(bytes, { recipients })
-      const entry: SyncCheckpoint = {
-        key,
-        resourceType: resource.resourceType,
-        id: resource.id as string,
-        versionId,
-        contentId,
-        commitment: bytesToHex0x(result.commitment),
-        envelope: encodeEnvelope(result.envelope),
-      }
-      await checkpoint.put(entry)
-      states.push({ entry, fresh: true })
-    }
-    // 2. anchor what has no confirmed receipt; checkpoint receipts as they are confirmed
-    const pending = states.filter((s) => s.entry.receipt === undefined)
-    const anchored = pending.map((s) => anchorer.add(s.entry.commitment))
-    await anchorer.flush()
-    const settled = await Promise.allSettled(anchored)
-    let failure: unknown
-    for (let i = 0; i < pending.length; i++) {
-      const outcome = settled[i] as PromiseSettledResult<Receipt>
-      const state = pending[i] as { entry: SyncCheckpoint; fresh: boolean }
-      if (outcome.status === 'fulfilled') {
-        state.entry = { ...state.entry, receipt: outcome.value }
-        await checkpoint.put(state.entry)
-      } else failure ??= outcome.reason
-    }
-    if (failure !== undefined) throw failure
+    const states = await _sealAndAnchor(chunk, {
+      checkpoint,
+      recipients,
+      anchorer,
+      canonical: params.canonical,
+      signal,
+    })
     // 3. write back Provenance (and Binary) for what has none yet
     const toWrite = states.filter(
       (s) => (writeProvenance && !s.entry.provenanceId) || (storeEnvelopes && !s.entry.binaryId),
@@ -457,6 +424,68 @@ export async function syncPatient(params: SyncPatientParameters): Promise<SyncPa
     }
   }
   return Object.freeze({ method, entries: Object.freeze(entries), sealed, resumed })
+}
+
+/** One resource version in the pipeline; `fresh` when sealed in this run. @internal */
+export type _SyncState = { entry: SyncCheckpoint; fresh: boolean }
+
+/**
+ * Steps 1 and 2 of a sync for a chunk of fetched resources: seal each (or take it from the checkpoint), checkpoint
+ * it before anchoring, anchor what has no confirmed receipt, checkpoint each receipt once confirmed. Shared by
+ * {@link syncPatient} and its benchmark.
+ * @internal
+ */
+export async function _sealAndAnchor(
+  chunk: readonly Resource[],
+  deps: {
+    readonly checkpoint: SyncCheckpointStore
+    readonly recipients: readonly EnvelopeRecipientInput[]
+    readonly anchorer: Anchorer
+    readonly canonical: CanonicalizeResourceOptions | undefined
+    readonly signal: AbortSignal | undefined
+  },
+): Promise<_SyncState[]> {
+  // 1. seal (or take from the checkpoint), checkpoint before anchoring
+  const states: { entry: SyncCheckpoint; fresh: boolean }[] = []
+  for (const resource of chunk) {
+    deps.signal?.throwIfAborted()
+    const bytes = utf8ToBytes(canonicalizeResource(resource, deps.canonical))
+    const contentId = createContentId(bytes).toString()
+    const { key, versionId } = keyOf(resource, contentId)
+    const known = await deps.checkpoint.get(key)
+    if (known) {
+      states.push({ entry: known, fresh: false })
+      continue
+    }
+    const result = await sealCanonical(bytes, { recipients: deps.recipients })
+    const entry: SyncCheckpoint = {
+      key,
+      resourceType: resource.resourceType,
+      id: resource.id as string,
+      versionId,
+      contentId,
+      commitment: bytesToHex0x(result.commitment),
+      envelope: encodeEnvelope(result.envelope),
+    }
+    await deps.checkpoint.put(entry)
+    states.push({ entry, fresh: true })
+  }
+  // 2. anchor what has no confirmed receipt; checkpoint receipts as they are confirmed
+  const pending = states.filter((s) => s.entry.receipt === undefined)
+  const anchored = pending.map((s) => deps.anchorer.add(s.entry.commitment))
+  await deps.anchorer.flush()
+  const settled = await Promise.allSettled(anchored)
+  let failure: unknown
+  for (let i = 0; i < pending.length; i++) {
+    const outcome = settled[i] as PromiseSettledResult<Receipt>
+    const state = pending[i] as { entry: SyncCheckpoint; fresh: boolean }
+    if (outcome.status === 'fulfilled') {
+      state.entry = { ...state.entry, receipt: outcome.value }
+      await deps.checkpoint.put(state.entry)
+    } else failure ??= outcome.reason
+  }
+  if (failure !== undefined) throw failure
+  return states
 }
 
 async function writeBack(

@@ -38,9 +38,23 @@ export type CanonicalizeOptions = {
 /** Everything {@link canonicalize} can throw. */
 export type CanonicalizeErrorType = InvalidArgumentError
 
-/** Default {@link CanonicalizeOptions.maxDepth}. */
+/**
+ * Default {@link CanonicalizeOptions.maxDepth}.
+ * @example
+ * ```ts
+ * import { CANONICALIZE_DEFAULT_MAX_DEPTH, canonicalize } from '@medseal/core'
+ * canonicalize(value, { maxDepth: CANONICALIZE_DEFAULT_MAX_DEPTH * 2 })
+ * ```
+ */
 export const CANONICALIZE_DEFAULT_MAX_DEPTH = 64
-/** Default {@link CanonicalizeOptions.maxBytes}: 16 MiB. */
+/**
+ * Default {@link CanonicalizeOptions.maxBytes}: 16 MiB.
+ * @example
+ * ```ts
+ * import { CANONICALIZE_DEFAULT_MAX_BYTES, canonicalize } from '@medseal/core'
+ * canonicalize(bigBundle, { maxBytes: 4 * CANONICALIZE_DEFAULT_MAX_BYTES })
+ * ```
+ */
 export const CANONICALIZE_DEFAULT_MAX_BYTES: number = 16 * 1024 * 1024
 /** Hard ceiling for `maxDepth` (keeps recursion far below engine stack limits). */
 const MAX_DEPTH_CEILING = 1000

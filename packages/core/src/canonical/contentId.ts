@@ -14,9 +14,23 @@ import { assertBytes, describeType, equalBytes } from '../bytes/index.js'
 import { InvalidArgumentError } from '../errors/base.js'
 import { type CanonicalizeOptions, canonicalizeToBytes } from './canonicalize.js'
 
-/** The multicodec code of JSON (`json`, 0x0200). */
+/**
+ * The multicodec code of JSON (`json`, 0x0200).
+ * @example
+ * ```ts
+ * import { JSON_CODEC, contentIdOf } from '@medseal/core'
+ * contentIdOf({ a: 1 }).code === JSON_CODEC // true
+ * ```
+ */
 export const JSON_CODEC = 0x0200
-/** The multihash code of sha2-256 (0x12). */
+/**
+ * The multihash code of sha2-256 (0x12).
+ * @example
+ * ```ts
+ * import { SHA2_256_CODE, contentIdOf } from '@medseal/core'
+ * contentIdOf({ a: 1 }).multihash.code === SHA2_256_CODE // true
+ * ```
+ */
 export const SHA2_256_CODE = 0x12
 
 /** A medseal content id: CIDv1, `json` codec, sha2-256. Its string form is base32 (`b…`). */

@@ -11,7 +11,14 @@ import { InvalidArgumentError } from '../errors/base.js'
 import type { Address } from '../types.js'
 import { isAddress, publicKeyToAddress, toChecksumAddress } from './address.js'
 
-/** Multicodec code of a compressed secp256k1 public key. */
+/**
+ * Multicodec code of a compressed secp256k1 public key (`secp256k1-pub`), the key type of a party's `did:key`.
+ * @example
+ * ```ts
+ * import { SECP256K1_PUB_MULTICODEC } from '@medseal/core'
+ * SECP256K1_PUB_MULTICODEC // 0xe7
+ * ```
+ */
 export const SECP256K1_PUB_MULTICODEC = 0xe7
 
 /** A parsed DID. */

@@ -27,6 +27,8 @@ export default defineConfig({
       { find: /^@medseal\/core$/, replacement: src('./packages/core/src/index.ts') },
       { find: /^@medseal\/fhir\/testing$/, replacement: src('./packages/fhir/src/testing/index.ts') },
       { find: /^@medseal\/fhir$/, replacement: src('./packages/fhir/src/index.ts') },
+      { find: /^@medseal\/fhir\/sync$/, replacement: src('./packages/fhir/src/sync.ts') },
+      { find: /^@medseal\/example-fhir-server$/, replacement: src('./examples/fhir-server/src/index.js') },
       { find: /^@medseal\/adapter-memory$/, replacement: src('./packages/adapters/memory/src/index.ts') },
       { find: /^@medseal\/adapter-memory\/node$/, replacement: src('./packages/adapters/memory/src/node.ts') },
       { find: /^@medseal\/adapter-evm$/, replacement: src('./packages/adapters/evm/src/index.ts') },

@@ -297,6 +297,7 @@ describe('identity JSON', () => {
     const lowOrder = bytesToBase64url(hexToBytes('e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800'))
     const cases: [unknown, ErrorCode][] = [
       ['{', 'INVALID_JSON'],
+      [`"${'x'.repeat(5000)}"`, 'INPUT_TOO_LARGE'],
       [null, 'INVALID_TYPE'],
       [[], 'INVALID_TYPE'],
       [{ ...json, extra: 1 }, 'INVALID_ARGUMENT'],

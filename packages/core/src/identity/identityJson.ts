@@ -36,6 +36,8 @@ export type PublicIdentityJson = {
 /** Everything {@link importIdentity} and {@link exportIdentity} can throw. */
 export type IdentityJsonErrorType = InvalidArgumentError
 
+/** An identity's JSON text is about 300 characters; anything far longer is not one (and is not parsed). */
+const MAX_JSON_TEXT_LENGTH = 4096
 const KEYS = ['type', 'version', 'did', 'address', 'signingPublicKey', 'encryptionPublicKey'] as const
 /** A fixed, clamped X25519 scalar used only to detect low-order public keys (the product is then all zero). */
 const PROBE_SCALAR = /* @__PURE__ */ new Uint8Array(32).fill(0x5a)
@@ -100,7 +102,7 @@ export function exportIdentity(identity: PublicIdentity): PublicIdentityJson {
  *
  * @param json - {@link PublicIdentityJson}, or its JSON text
  * @returns a frozen {@link PublicIdentity}
- * @throws {@link InvalidArgumentError} `INVALID_JSON` (unparsable text), `INVALID_TYPE`, `INVALID_ARGUMENT` (unknown
+ * @throws {@link InvalidArgumentError} `INVALID_JSON` (unparsable text), `INPUT_TOO_LARGE` (text over 4096 characters), `INVALID_TYPE`, `INVALID_ARGUMENT` (unknown
  *   or missing fields, wrong type/version, DID or address not those of the key), `INVALID_ENCODING` (bad base64url),
  *   `INVALID_LENGTH`, `INVALID_KEY` (not a curve point, or a low-order X25519 key)
  * @example
@@ -112,6 +114,8 @@ export function exportIdentity(identity: PublicIdentity): PublicIdentityJson {
 export function importIdentity(json: unknown): PublicIdentity {
   let value = json
   if (typeof value === 'string') {
+    if (value.length > MAX_JSON_TEXT_LENGTH)
+      throw new InvalidArgumentError('INPUT_TOO_LARGE', `identity JSON text is longer than ${MAX_JSON_TEXT_LENGTH}.`)
     try {
       value = JSON.parse(value)
     } catch (cause) {

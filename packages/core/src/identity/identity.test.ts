@@ -226,6 +226,8 @@ describe('DIDs', () => {
     const did = 'did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme'
     expect(toDidKey(pub)).toBe(did)
     expect(toDidKey(secp256k1.Point.fromBytes(pub).toBytes(false))).toBe(did)
+    expectInvalid(() => toDidKey(new Uint8Array(33)), 'INVALID_KEY')
+    expectInvalid(() => toDidKey('02ab' as never), 'INVALID_TYPE')
     const parsed = parseDid(did)
     expect(parsed.method).toBe('key')
     if (parsed.method === 'key') {

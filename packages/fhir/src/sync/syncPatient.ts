@@ -20,7 +20,7 @@ import {
 } from '@medseal/core'
 import { Client } from 'fhir-kit-client'
 import { type CanonicalizeResourceOptions, canonicalizeResource } from '../canonicalizeResource.js'
-import { provenanceForReceipt } from '../mappings/provenance.js'
+import { PROVENANCE_ACTIVITY_SYSTEM, provenanceForReceipt } from '../mappings/provenance.js'
 import { createMemorySyncCheckpointStore, type SyncCheckpoint, type SyncCheckpointStore } from './checkpoint.js'
 import { FhirServerError } from './fhirServerError.js'
 
@@ -234,8 +234,11 @@ async function readAll(http: Http, firstUrl: string, pageSize: number, out: Reso
   for (let pages = 0; url !== undefined; pages++) {
     if (pages > 100_000) throw new FhirServerError('FHIR_SERVER_ERROR', 'The FHIR server pages without end.')
     const bundle = assertBundle(await http.get(url))
-    const entries = (bundle.entry ?? []).filter((e) => e.search?.mode === undefined || e.search.mode === 'match')
-    for (const e of entries) if (isObj(e.resource)) out.push(e.resource as Resource)
+    // every resource but the server's own messages (search.mode `outcome`, e.g. warnings about the search)
+    const entries = (bundle.entry ?? []).filter((e) => e.search?.mode !== 'outcome')
+    for (const e of entries) {
+      if (isObj(e.resource) && e.resource.resourceType !== 'OperationOutcome') out.push(e.resource as Resource)
+    }
     received += entries.length
     const next = bundle.link?.find((l) => l.relation === 'next')?.url
     if (next !== undefined && !offsetPaging) {
@@ -291,6 +294,15 @@ async function readRecord(
     )
   }
   return { method: 'search', resources }
+}
+
+/** A Provenance or Binary written by a sync (not part of the clinical record). */
+function isOwnWrite(r: Resource): boolean {
+  if (r.resourceType === 'Binary') return r.contentType === ENVELOPE_MEDIA_TYPE
+  if (r.resourceType === 'Provenance') {
+    return (r.activity?.coding ?? []).some((c) => c.system === PROVENANCE_ACTIVITY_SYSTEM)
+  }
+  return false
 }
 
 function keyOf(resource: Resource, contentId: string): { key: string; versionId: string | undefined } {
@@ -372,9 +384,11 @@ export async function syncPatient(params: SyncPatientParameters): Promise<SyncPa
   const http = createHttp(client, timeoutMs, signal)
 
   const { method, resources: read } = await readRecord(http, patientId, pageSize, types)
-  // One entry per resource version (a server may list one twice across searches).
   const seen = new Set<string>()
+  // One entry per resource version (a server may list one twice across searches), and not what a sync wrote
+  // itself ($everything returns the Provenance and Binary resources of the compartment).
   const resources = read.filter((r) => {
+    if (isOwnWrite(r)) return false
     const k = `${r.resourceType}/${r.id}/${r.meta?.versionId ?? ''}`
     if (typeof r.id !== 'string' || seen.has(k)) return false
     seen.add(k)

@@ -1,0 +1,204 @@
+/**
+ * End to end: the portal built by Vite, served on 127.0.0.1, driven in real headless Chromium (Debian's, never a
+ * downloaded one): grant → the doctor reads → revoke → the doctor is refused → the patient's log shows the read and
+ * the refusal, each verified. Once on the memory ledger, once on a real anvil node.
+ */
+import { mkdirSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { extname, join, normalize } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { deployRegistry } from '@medseal/adapter-evm'
+import { anvilPrivateKeys, type StartAnvilReturnType, startAnvil } from '@medseal/adapter-evm/node'
+import { type Browser, chromium, type Page } from 'playwright-core'
+import { createPublicClient, createWalletClient, http } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import { foundry } from 'viem/chains'
+import { build } from 'vite'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+const outDir = fileURLToPath(new URL('../../test-output/patient-portal/dist', import.meta.url))
+const shots = fileURLToPath(new URL('../../test-output/patient-portal', import.meta.url))
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+}
+
+/** Serves the built app from `root` on 127.0.0.1 (a free port). */
+function serveStatic(root: string): Promise<{ server: Server; url: string }> {
+  const server = createServer(async (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname
+    const file = normalize(join(root, path === '/' ? 'index.html' : path))
+    if (!file.startsWith(root)) {
+      res.writeHead(403).end()
+      return
+    }
+    try {
+      const body = await readFile(file)
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body)
+    } catch {
+      res.writeHead(404).end()
+    }
+  })
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }),
+    ),
+  )
+}
+
+let browser: Browser | undefined
+let server: Server | undefined
+let baseUrl = ''
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true })
+  await build({
+    configFile: join(here, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true },
+  })
+  const served = await serveStatic(outDir)
+  server = served.server
+  baseUrl = served.url
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+})
+
+const byId = (id: string) => `[data-testid="${id}"]`
+
+async function ready(page: Page) {
+  await page.waitForSelector(`${byId('app-status')}[data-ready="true"]`, { timeout: 60_000 })
+  const status = await page.textContent(byId('app-status'))
+  expect(status).toBe('Ready.')
+}
+
+/** The whole story on one page; `name` prefixes the screenshots. */
+async function story(page: Page, name: string, ledgerKind: 'memory' | 'evm') {
+  const pageErrors: string[] = []
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+  await ready(page)
+  expect(await page.getAttribute(byId('ledger-id'), 'data-kind')).toBe(ledgerKind)
+  // keys: wrapped by a non-extractable WebCrypto key
+  expect(await page.getAttribute(byId('key-notice'), 'data-extractable')).toBe('false')
+  // every demo record anchored, its receipt verified against the ledger
+  const rows = page.locator(byId('record-row'))
+  expect(await rows.count()).toBe(5)
+  for (let i = 0; i < 5; i++) expect(await rows.nth(i).getAttribute('data-status')).toBe('verified')
+  await page.screenshot({ path: join(shots, `${name}-1-records.png`), fullPage: true })
+
+  // the patient grants
+  await page.click(byId('grant'))
+  await page.waitForSelector(`${byId('grant-status')}[data-state="granted"]`)
+  await ready(page)
+  expect(await page.textContent(byId('grant-token'))).toMatch(/^msc1\./)
+
+  // the doctor reads the heart-rate Observation through the custodian
+  await page.click(byId('tab-doctor'))
+  await page.click(byId('doctor-read-1'))
+  await page.waitForSelector(`${byId('doctor-result')}[data-outcome="permit"]`)
+  await ready(page)
+  const resource = JSON.parse((await page.textContent(byId('doctor-resource'))) ?? '{}')
+  expect(resource).toMatchObject({ resourceType: 'Observation', valueQuantity: { value: 72 } })
+  await page.screenshot({ path: join(shots, `${name}-2-doctor-reads.png`), fullPage: true })
+
+  // the patient revokes
+  await page.click(byId('tab-patient'))
+  await page.click(byId('revoke'))
+  await page.waitForSelector(`${byId('grant-status')}[data-state="revoked"]`)
+  await ready(page)
+
+  // the doctor is refused, with the reason code
+  await page.click(byId('tab-doctor'))
+  await page.click(byId('doctor-read-1'))
+  await page.waitForSelector(`${byId('doctor-result')}[data-outcome="deny"]`)
+  await ready(page)
+  expect(await page.textContent(byId('doctor-error-code'))).toBe('CONSENT_REVOKED')
+  await page.screenshot({ path: join(shots, `${name}-3-doctor-refused.png`), fullPage: true })
+
+  // the patient's log: the read and the refused attempt, each verified against the signed, anchored head
+  await page.click(byId('tab-patient'))
+  await page.click(byId('verify-log'))
+  await ready(page)
+  const log = page.locator(byId('log-row'))
+  expect(await log.count()).toBe(2)
+  expect(await log.nth(0).getAttribute('data-outcome')).toBe('permit')
+  expect(await log.nth(0).getAttribute('data-status')).toBe('verified')
+  expect(await log.nth(1).getAttribute('data-outcome')).toBe('deny')
+  expect(await log.nth(1).getAttribute('data-reason')).toBe('CONSENT_REVOKED')
+  expect(await log.nth(1).getAttribute('data-status')).toBe('verified')
+  expect(await page.textContent(byId('log-head'))).toMatch(/Signed head of 2 events/)
+  await page.screenshot({ path: join(shots, `${name}-4-access-log.png`), fullPage: true })
+  expect(pageErrors).toEqual([])
+}
+
+describe('patient portal in Chromium', () => {
+  it('memory ledger: grant, read, revoke, refused, verified log; keys survive a reload', async () => {
+    const context = await (browser as Browser).newContext({ viewport: { width: 1280, height: 900 } })
+    try {
+      const page = await context.newPage()
+      await page.goto(`${baseUrl}/`)
+      await story(page, 'memory', 'memory')
+      // the patient's keys come back from IndexedDB (unwrapped by the stored non-extractable key)
+      const address = await page.textContent(byId('patient-address'))
+      expect(address).toMatch(/^0x[0-9a-fA-F]{40}$/)
+      await page.reload()
+      await ready(page)
+      expect(await page.textContent(byId('patient-address'))).toBe(address)
+      expect(await page.textContent(byId('key-notice'))).toMatch(/Keys loaded/)
+    } finally {
+      await context.close()
+    }
+  })
+
+  describe('on anvil', () => {
+    let anvil: StartAnvilReturnType | undefined
+    afterAll(async () => {
+      await anvil?.stop()
+    })
+
+    it('the same story against a MedsealRegistry on a real anvil node', async () => {
+      anvil = await startAnvil()
+      const transport = http(anvil.rpcUrl)
+      const registry = await deployRegistry({
+        publicClient: createPublicClient({ chain: foundry, transport }),
+        walletClient: createWalletClient({
+          chain: foundry,
+          transport,
+          account: privateKeyToAccount(anvilPrivateKeys[0]),
+        }),
+      })
+      const context = await (browser as Browser).newContext({ viewport: { width: 1280, height: 900 } })
+      try {
+        const page = await context.newPage()
+        const q = new URLSearchParams({ rpc: anvil.rpcUrl, registry })
+        await page.goto(`${baseUrl}/?${q}`)
+        await story(page, 'anvil', 'evm')
+        expect(await page.textContent(byId('ledger-id'))).toBe(`EVM · eip155:31337:${registry}`)
+      } finally {
+        await context.close()
+      }
+    })
+  })
+})

@@ -1,0 +1,116 @@
+/**
+ * Browser key storage for the portal's parties. Each party is one 32-byte seed (see `createParty`). The seed is kept
+ * in IndexedDB only as AES-256-GCM ciphertext under a wrapping key that WebCrypto generated as **non-extractable**
+ * and that is itself stored in IndexedDB as a `CryptoKey` object: script on this origin can ask the browser to
+ * decrypt with it, but can never read the key's bytes out (that is what "non-extractable where WebCrypto allows"
+ * means: it keeps the raw key away from script and from exports of the database, not from a compromised origin,
+ * which can still use it).
+ * @module
+ */
+import { createParty, type Party, toArrayBufferBacked, utf8ToBytes, wipe } from '@medseal/core'
+
+const DB_NAME = 'medseal-patient-portal'
+const STORE = 'keys'
+const WRAPPING_KEY_ID = 'wrapping-key'
+
+/** A seed as stored: AES-GCM ciphertext (with its tag) and the 12-byte nonce. */
+type WrappedSeed = { readonly v: 1; readonly iv: Uint8Array; readonly ciphertext: Uint8Array }
+
+/** A party loaded from the key store, and whether it was created just now. */
+export type StoredParty = { readonly party: Party; readonly created: boolean }
+
+/** The portal's key store. */
+export type KeyStore = {
+  /** Loads the party named `name`, creating (and storing) a fresh one the first time. */
+  loadParty(name: string): Promise<StoredParty>
+  /** What the page tells the user about the wrapping key (read from the stored `CryptoKey`). */
+  describe(): Promise<{ algorithm: string; extractable: boolean }>
+  /** Closes the database. */
+  close(): void
+}
+
+const request = <T>(req: IDBRequest<T>): Promise<T> =>
+  new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result)
+    req.onerror = () => reject(req.error)
+  })
+
+function openDb(): Promise<IDBDatabase> {
+  const req = indexedDB.open(DB_NAME, 1)
+  req.onupgradeneeded = () => {
+    req.result.createObjectStore(STORE)
+  }
+  return request(req)
+}
+
+/**
+ * Opens the portal's key store in IndexedDB (creating the non-extractable wrapping key on first use).
+ *
+ * @returns a {@link KeyStore}
+ * @example
+ * ```ts
+ * const keys = await openKeyStore()
+ * const { party: patient } = await keys.loadParty('patient')
+ * ```
+ */
+export async function openKeyStore(): Promise<KeyStore> {
+  const db = await openDb()
+  const get = async <T>(key: string): Promise<T | undefined> =>
+    request(db.transaction(STORE, 'readonly').objectStore(STORE).get(key)) as Promise<T | undefined>
+  const put = async (key: string, value: unknown): Promise<void> => {
+    await request(db.transaction(STORE, 'readwrite').objectStore(STORE).put(value, key))
+  }
+
+  let wrappingKey = await get<CryptoKey>(WRAPPING_KEY_ID)
+  if (!wrappingKey) {
+    wrappingKey = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt'])
+    await put(WRAPPING_KEY_ID, wrappingKey)
+  }
+  const key = wrappingKey
+  // The party's name is bound as associated data: a wrapped seed moved under another name does not decrypt.
+  const aad = (name: string) => toArrayBufferBacked(utf8ToBytes(`medseal/patient-portal/seed/v1:${name}`))
+
+  return Object.freeze({
+    async loadParty(name: string): Promise<StoredParty> {
+      const id = `party:${name}`
+      const stored = await get<WrappedSeed>(id)
+      if (stored) {
+        const seed = new Uint8Array(
+          await crypto.subtle.decrypt(
+            { name: 'AES-GCM', iv: toArrayBufferBacked(stored.iv), additionalData: aad(name) },
+            key,
+            toArrayBufferBacked(stored.ciphertext),
+          ),
+        )
+        try {
+          return { party: createParty({ seed }), created: false }
+        } finally {
+          wipe(seed)
+        }
+      }
+      const party = createParty()
+      const seed = party.exportSeed()
+      try {
+        const iv = crypto.getRandomValues(new Uint8Array(12))
+        const ciphertext = new Uint8Array(
+          await crypto.subtle.encrypt(
+            { name: 'AES-GCM', iv, additionalData: aad(name) },
+            key,
+            toArrayBufferBacked(seed),
+          ),
+        )
+        await put(id, { v: 1, iv, ciphertext } satisfies WrappedSeed)
+      } finally {
+        wipe(seed)
+      }
+      return { party, created: true }
+    },
+    async describe() {
+      const algorithm = key.algorithm as AesKeyAlgorithm
+      return { algorithm: `${algorithm.name}-${algorithm.length}`, extractable: key.extractable }
+    },
+    close() {
+      db.close()
+    },
+  })
+}

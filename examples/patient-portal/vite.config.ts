@@ -1,0 +1,21 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vite'
+
+const src = (p: string) => fileURLToPath(new URL(p, import.meta.url))
+
+/**
+ * Workspace packages resolve to their TypeScript sources (their `exports` point at dist/), exactly as in the root
+ * vitest.config.ts, so the portal runs and bundles the SDK as it is in the checkout.
+ */
+export const medsealAliases = [
+  { find: /^@medseal\/core$/, replacement: src('../../packages/core/src/index.ts') },
+  { find: /^@medseal\/adapter-memory$/, replacement: src('../../packages/adapters/memory/src/index.ts') },
+  { find: /^@medseal\/adapter-evm$/, replacement: src('../../packages/adapters/evm/src/index.ts') },
+]
+
+export default defineConfig({
+  root: src('.'),
+  resolve: { alias: medsealAliases },
+  server: { host: '127.0.0.1', fs: { allow: [src('../..')] } },
+  build: { target: 'es2022', outDir: 'dist', emptyOutDir: true },
+})

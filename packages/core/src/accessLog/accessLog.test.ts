@@ -1,5 +1,5 @@
-// @ts-expect-error -- resolved by the vitest alias to the adapter's sources (core cannot depend on the adapter, which
-// depends on core); typed through `newLedger` below.
+// Resolved to the adapter's sources by the vitest alias and the root tsconfig paths (core cannot depend on the
+// adapter, which depends on core).
 import { createMemoryLedger as createMemoryLedgerUntyped } from '@medseal/adapter-memory'
 import { encodePacked, keccak256 } from 'viem'
 import { describe, expect, it, vi } from 'vitest'

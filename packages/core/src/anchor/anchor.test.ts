@@ -1,5 +1,5 @@
-// @ts-expect-error -- resolved by the vitest alias to the adapter's sources (core cannot depend on the adapter, which
-// depends on core); typed through `newLedger` below.
+// Resolved to the adapter's sources by the vitest alias and the root tsconfig paths (core cannot depend on the
+// adapter, which depends on core).
 import { createMemoryLedger as createMemoryLedgerUntyped } from '@medseal/adapter-memory'
 import { describe, expect, it } from 'vitest'
 import { bytesToHex0x, hexToBytes, randomBytes } from '../bytes/index.js'

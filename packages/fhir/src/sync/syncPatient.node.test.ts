@@ -170,7 +170,7 @@ describe('syncPatient with a real FHIR server', () => {
     ).rejects.toThrow('stopped by the user')
     const done = (await checkpoint.list()).filter((e) => e.receipt)
     expect(done.length).toBe(16)
-    const result = await syncPatient({ ...base, storeEnvelopes: true })
+    const result = await syncPatient({ ...base, storeEnvelopes: true, writeMode: 'create' })
     expect(result.resumed).toBe(16)
     expect(result.sealed).toBe(result.entries.length - 16)
     for (const e of done) expect(result.entries.find((x) => x.key === e.key)?.commitment).toBe(e.commitment)
@@ -262,6 +262,9 @@ describe('syncPatient with a real FHIR server', () => {
       code: 'INVALID_ARGUMENT',
     })
     await expect(syncPatient({ ...base, sealer: {} as never })).rejects.toMatchObject({ code: 'INVALID_TYPE' })
+    await expect(syncPatient({ ...base, writeMode: 'batch' as never })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    })
     await expect(syncPatient({ ...base, resourceTypes: ['bad type'] })).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
     })

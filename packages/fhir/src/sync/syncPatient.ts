@@ -87,6 +87,11 @@ export type SyncPatientParameters = {
   readonly writeProvenance?: boolean
   /** Store each envelope on the server as a `Binary` (default false). */
   readonly storeEnvelopes?: boolean
+  /**
+   * How resources are written back: one `transaction` per chunk (default; falls back to single creates when the
+   * server answers 404/405/501 or not-supported) or a `create` per resource.
+   */
+  readonly writeMode?: 'transaction' | 'create'
   /** Called after each resource is done. */
   readonly onProgress?: (progress: SyncProgress) => void
   /** Stops the sync between steps (what was confirmed stays checkpointed); rejects with the signal's reason. */
@@ -381,6 +386,10 @@ export async function syncPatient(params: SyncPatientParameters): Promise<SyncPa
   const checkpoint = params.checkpoint ?? createMemorySyncCheckpointStore()
   const writeProvenance = params.writeProvenance ?? true
   const storeEnvelopes = params.storeEnvelopes ?? false
+  const writeMode = params.writeMode ?? 'transaction'
+  if (writeMode !== 'transaction' && writeMode !== 'create') {
+    throw new InvalidArgumentError('INVALID_ARGUMENT', "writeMode must be 'transaction' or 'create'.")
+  }
   const http = createHttp(client, timeoutMs, signal)
 
   const { method, resources: read } = await readRecord(http, patientId, pageSize, types)
@@ -414,7 +423,8 @@ export async function syncPatient(params: SyncPatientParameters): Promise<SyncPa
     const toWrite = states.filter(
       (s) => (writeProvenance && !s.entry.provenanceId) || (storeEnvelopes && !s.entry.binaryId),
     )
-    if (toWrite.length > 0) await writeBack(http, toWrite, sealer, writeProvenance, storeEnvelopes, checkpoint)
+    if (toWrite.length > 0)
+      await writeBack(http, toWrite, sealer, writeProvenance, storeEnvelopes, checkpoint, writeMode)
     for (const s of states) {
       const e = s.entry
       if (s.fresh) sealed++
@@ -509,7 +519,9 @@ async function writeBack(
   writeProvenance: boolean,
   storeEnvelopes: boolean,
   checkpoint: SyncCheckpointStore,
+  writeMode: 'transaction' | 'create',
 ): Promise<void> {
+  let mode = writeMode
   const bundleEntries: BundleEntry[] = []
   const slots: { state: { entry: SyncCheckpoint }; kind: 'provenance' | 'binary' }[] = []
   for (const state of states) {
@@ -533,25 +545,46 @@ async function writeBack(
       slots.push({ state, kind: 'binary' })
     }
   }
-  const response = assertBundleResponse(
-    await http.post('', { resourceType: 'Bundle', type: 'transaction', entry: bundleEntries }),
-    bundleEntries.length,
-  )
-  let failed: FhirServerError | undefined
-  for (let i = 0; i < slots.length; i++) {
-    const slot = slots[i] as (typeof slots)[number]
-    const r = response.entry?.[i]?.response
-    const id = /^20[01]/.test(r?.status ?? '') ? idFromLocation(r?.location) : undefined
-    if (id === undefined) {
-      const outcome = asOutcome(r?.outcome)
-      failed ??= new FhirServerError('FHIR_SERVER_ERROR', 'The FHIR server did not create a write-back resource.', {
-        ...(outcome ? { outcome } : {}),
-      })
-      continue
-    }
+  const record = async (slot: (typeof slots)[number], id: string) => {
     slot.state.entry =
       slot.kind === 'provenance' ? { ...slot.state.entry, provenanceId: id } : { ...slot.state.entry, binaryId: id }
     await checkpoint.put(slot.state.entry)
+  }
+  let failed: FhirServerError | undefined
+  if (mode === 'transaction') {
+    let answer: unknown
+    try {
+      answer = await http.post('', { resourceType: 'Bundle', type: 'transaction', entry: bundleEntries })
+    } catch (error) {
+      if (!notSupported(error)) throw error
+      mode = 'create' // the server has no transactions: write one by one
+    }
+    if (mode === 'transaction') {
+      const response = assertBundleResponse(answer, bundleEntries.length)
+      for (let i = 0; i < slots.length; i++) {
+        const r = response.entry?.[i]?.response
+        const id = /^20[01]/.test(r?.status ?? '') ? idFromLocation(r?.location) : undefined
+        if (id === undefined) {
+          const outcome = asOutcome(r?.outcome)
+          failed ??= new FhirServerError('FHIR_SERVER_ERROR', 'The FHIR server did not create a write-back resource.', {
+            ...(outcome ? { outcome } : {}),
+          })
+          continue
+        }
+        await record(slots[i] as (typeof slots)[number], id)
+      }
+    }
+  }
+  if (mode === 'create') {
+    for (let i = 0; i < slots.length; i++) {
+      const entry = bundleEntries[i] as BundleEntry
+      const created = await http.post(entry.request?.url as string, entry.resource)
+      const id = isObj(created) && typeof created.id === 'string' && ID.test(created.id) ? created.id : undefined
+      if (id === undefined) {
+        throw new FhirServerError('FHIR_SERVER_ERROR', 'The FHIR server answered a create without an id.')
+      }
+      await record(slots[i] as (typeof slots)[number], id)
+    }
   }
   if (failed) throw failed
 }

@@ -15,7 +15,10 @@ function printSummary(s: QuickstartSummary, seconds: number): void {
       'receipts verified',
       `${s.receiptsVerified} (in ${s.batchesOnLedger} ledger write${s.batchesOnLedger === 1 ? '' : 's'})`,
     ],
-    ['doctor reads', `${s.doctorReads} permitted, ${s.refusedOutOfScope} refused out of scope`],
+    [
+      'doctor reads',
+      `${s.doctorReads} permitted, ${s.refusedOutOfScope} refused (${s.refusedSensitive} for an excluded label)`,
+    ],
     ['access log', `${s.logEvents} events, every one proven against the ledger`],
     ['revocation', `${s.releasesPurged} released keys purged, next read refused`],
     ['break-glass', `${s.emergencyReads} emergency read, reviewed`],

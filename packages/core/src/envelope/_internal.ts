@@ -142,6 +142,18 @@ export async function hmacSha256Async(key: Uint8Array, bytes: Uint8Array): Promi
   return new Uint8Array(await subtle.sign('HMAC', k, bufferSource(bytes)))
 }
 
+/**
+ * `Promise.all` that waits for every promise to settle before it rejects (with the first failure), so no operation
+ * still reads a buffer that the caller's `finally` is about to wipe. @internal
+ */
+export async function settleAll<T extends readonly unknown[]>(
+  promises: T,
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(promises)
+  for (const s of settled) if (s.status === 'rejected') throw s.reason
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> }
+}
+
 /** A malformed-envelope error (never echoes content). @internal */
 export function malformed(what: string): EnvelopeError {
   return new EnvelopeError('ENVELOPE_MALFORMED', `Malformed envelope: ${what}.`)

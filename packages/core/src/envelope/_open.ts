@@ -16,6 +16,7 @@ import {
   hmacSha256Async,
   malformed,
   SIZES,
+  settleAll,
   wrapAad,
   wrapInfo,
 } from './_internal.js'
@@ -99,8 +100,11 @@ export async function decryptPayload(env: Envelope, dataKey: Uint8Array): Promis
     // the canonical bytes are returned as a view (no copy of a large payload); the salt prefix of the same buffer is
     // wiped below
     const canonical = plaintext.subarray(SIZES.salt)
-    const commitment = await hmacSha256Async(salt, canonical)
-    return Object.freeze({ canonical, contentId: await contentIdAsync(canonical), commitment, salt })
+    const [commitment, contentId] = await settleAll([
+      hmacSha256Async(salt, canonical),
+      contentIdAsync(canonical),
+    ] as const)
+    return Object.freeze({ canonical, contentId, commitment, salt })
   } finally {
     wipe(plaintext.subarray(0, SIZES.salt))
   }

@@ -16,6 +16,7 @@ import {
   hmacSha256Async,
   keyCommitment,
   SIZES,
+  settleAll,
   wrapAad,
   wrapInfo,
 } from './_internal.js'
@@ -105,17 +106,16 @@ async function sealPrepared(
       entries = []
       for (const r of recipients) entries.push(await wrapOne(r))
     } else {
-      // all settle before `finally` wipes the data key they read
-      const settled = await Promise.allSettled(recipients.map(wrapOne))
-      const failed = settled.find((s) => s.status === 'rejected')
-      if (failed) throw failed.reason
-      entries = settled.map((s) => (s as PromiseFulfilledResult<EnvelopeRecipient>).value)
+      entries = await settleAll(recipients.map(wrapOne))
     }
     plaintext.set(salt, 0)
     plaintext.set(canonical, SIZES.salt)
-    const ciphertext = await aes256Gcm.seal(dataKey, nonce, header, plaintext)
-    const commitment = await hmacSha256Async(salt, canonical)
-    const contentId = await contentIdAsync(canonical)
+    // Three independent passes over the payload; WebCrypto runs large ones off the main thread, so they overlap.
+    const [ciphertext, commitment, contentId] = await settleAll([
+      aes256Gcm.seal(dataKey, nonce, header, plaintext),
+      hmacSha256Async(salt, canonical),
+      contentIdAsync(canonical),
+    ] as const)
     return Object.freeze({
       envelope: freezeEnvelope({ ...head, recipients: entries, ciphertext }),
       commitment,

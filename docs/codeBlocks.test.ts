@@ -13,7 +13,7 @@ const outDir = fileURLToPath(new URL('../test-output/doc-blocks/', import.meta.u
 
 function guideFiles(): string[] {
   const out: string[] = []
-  for (const sub of ['', 'guides', 'adapters']) {
+  for (const sub of ['', 'guides', 'adapters', 'recipes']) {
     const dir = join(docsDir, sub)
     let entries: string[] = []
     try {

@@ -167,6 +167,43 @@ describe('patient portal in Chromium', () => {
       await ready(page)
       expect(await page.textContent(byId('patient-address'))).toBe(address)
       expect(await page.textContent(byId('key-notice'))).toMatch(/Keys loaded/)
+      // what IndexedDB holds: a CryptoKey the browser refuses to export, and the seed only as AES-GCM ciphertext
+      const stored = await page.evaluate(async () => {
+        const db = await new Promise<IDBDatabase>((resolve, reject) => {
+          const req = indexedDB.open('medseal-patient-portal')
+          req.onsuccess = () => resolve(req.result)
+          req.onerror = () => reject(req.error)
+        })
+        const get = (key: string) =>
+          new Promise<unknown>((resolve, reject) => {
+            const req = db.transaction('keys').objectStore('keys').get(key)
+            req.onsuccess = () => resolve(req.result)
+            req.onerror = () => reject(req.error)
+          })
+        const key = (await get('wrapping-key')) as CryptoKey
+        const wrapped = (await get('party:patient')) as { iv: Uint8Array; ciphertext: Uint8Array }
+        const exported = await crypto.subtle.exportKey('raw', key).then(
+          () => 'exported',
+          (e: DOMException) => e.name,
+        )
+        db.close()
+        return {
+          isCryptoKey: key instanceof CryptoKey,
+          extractable: key.extractable,
+          exported,
+          ivLength: wrapped.iv.length,
+          ciphertextLength: wrapped.ciphertext.length,
+          keys: Object.keys(wrapped).sort(),
+        }
+      })
+      expect(stored).toEqual({
+        isCryptoKey: true,
+        extractable: false,
+        exported: 'InvalidAccessError',
+        ivLength: 12,
+        ciphertextLength: 48, // 32-byte seed + 16-byte tag
+        keys: ['ciphertext', 'iv', 'v'],
+      })
     } finally {
       await context.close()
     }

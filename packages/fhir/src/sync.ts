@@ -8,6 +8,7 @@ export { createMemorySyncCheckpointStore } from './sync/checkpoint.js'
 export { FhirServerError } from './sync/fhirServerError.js'
 export type {
   SyncEntry,
+  SyncFhirClient,
   SyncPatientErrorType,
   SyncPatientParameters,
   SyncPatientReturnType,

@@ -18,7 +18,6 @@ import {
   sealCanonical,
   utf8ToBytes,
 } from '@medseal/core'
-import { Client } from 'fhir-kit-client'
 import { type CanonicalizeResourceOptions, canonicalizeResource } from '../canonicalizeResource.js'
 import { PROVENANCE_ACTIVITY_SYSTEM, provenanceForReceipt } from '../mappings/provenance.js'
 import { createMemorySyncCheckpointStore, type SyncCheckpoint, type SyncCheckpointStore } from './checkpoint.js'
@@ -65,11 +64,28 @@ export type SyncProgress = {
   readonly phase: 'sealed' | 'resumed'
 }
 
+/**
+ * What {@link syncPatient} needs of a FHIR client: fhir-kit-client's `Client` fits (pass yours to reuse its auth
+ * headers, request signer or SMART tokens). Without one, `baseUrl` is used with the platform's `fetch`, so the sync
+ * entry needs no Node built-in.
+ */
+export type SyncFhirClient = {
+  readonly baseUrl: string
+  request(
+    url: string,
+    params: {
+      method: 'GET' | 'POST'
+      options: { signal: AbortSignal; headers: Record<string, string> }
+      body?: unknown
+    },
+  ): Promise<unknown>
+}
+
 /** Parameters of {@link syncPatient}. Give `client` or `baseUrl`. */
 export type SyncPatientParameters = {
-  /** A fhir-kit-client `Client` (its auth headers are used as they are). */
-  readonly client?: Client
-  /** The FHIR base URL, when no `client` is given. */
+  /** A FHIR client, e.g. a fhir-kit-client `Client` (its auth headers are used as they are). */
+  readonly client?: SyncFhirClient
+  /** The FHIR base URL, when no `client` is given (requests go through `fetch`). */
   readonly baseUrl?: string
   /** Server id of the Patient. */
   readonly patientId: string
@@ -178,8 +194,38 @@ function asOutcome(data: unknown): OperationOutcome | undefined {
     : undefined
 }
 
-/** fhir-kit-client requests with a timeout, a caller's abort signal, and errors mapped to FhirServerError. */
-function createHttp(client: Client, timeoutMs: number, signal: AbortSignal | undefined): Http {
+/** A {@link SyncFhirClient} over `fetch`; errors have fhir-kit-client's shape (`response.status`, `response.data`). */
+function createFetchClient(baseUrl: string): SyncFhirClient {
+  const base = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`)
+  if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new Error('not an http(s) URL')
+  return Object.freeze({
+    baseUrl: base.href.slice(0, -1),
+    async request(url: string, { method, options, body }: Parameters<SyncFhirClient['request']>[1]) {
+      const res = await fetch(new URL(url, base), {
+        method,
+        headers: {
+          accept: 'application/fhir+json',
+          ...(body === undefined ? {} : { 'content-type': 'application/fhir+json' }),
+          ...options.headers,
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: options.signal,
+      })
+      const text = await res.text()
+      let data: unknown = text
+      try {
+        data = text.length > 0 ? JSON.parse(text) : undefined
+      } catch {
+        if (res.ok) throw new FhirServerError('FHIR_SERVER_ERROR', 'The FHIR server answered with something not JSON.')
+      }
+      if (!res.ok) throw Object.assign(new Error(`HTTP ${res.status}`), { response: { status: res.status, data } })
+      return data
+    },
+  })
+}
+
+/** FHIR client requests with a timeout, a caller's abort signal, and errors mapped to FhirServerError. */
+function createHttp(client: SyncFhirClient, timeoutMs: number, signal: AbortSignal | undefined): Http {
   const call = async (what: string, run: (signal: AbortSignal) => Promise<unknown>): Promise<unknown> => {
     signal?.throwIfAborted()
     const timeout = AbortSignal.timeout(timeoutMs)
@@ -212,13 +258,13 @@ function createHttp(client: Client, timeoutMs: number, signal: AbortSignal | und
   return {
     origin,
     base: client.baseUrl.endsWith('/') ? client.baseUrl : `${client.baseUrl}/`,
-    get: (url) => call('a read', (s) => client.request(url, { method: 'GET', options: { signal: s } })),
+    get: (url) => call('a read', (s) => client.request(url, { method: 'GET', options: { signal: s, headers: {} } })),
     post: (url, body) =>
       call('a write', (s) =>
         client.request(url, {
           method: 'POST',
           options: { signal: s, headers: { 'content-type': 'application/fhir+json' } },
-          body: body as never,
+          body,
         }),
       ),
   }
@@ -378,7 +424,7 @@ export async function syncPatient(params: SyncPatientParameters): Promise<SyncPa
     if (typeof params.baseUrl !== 'string')
       throw new InvalidArgumentError('INVALID_ARGUMENT', 'Give client or baseUrl.')
     try {
-      client = new Client({ baseUrl: params.baseUrl })
+      client = createFetchClient(params.baseUrl)
     } catch (cause) {
       throw new InvalidArgumentError('INVALID_ARGUMENT', 'baseUrl must be an absolute URL.', { cause })
     }

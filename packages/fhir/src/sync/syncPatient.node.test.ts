@@ -2,6 +2,7 @@
  * syncPatient against the real test FHIR server (examples/fhir-server: @medplum/fhir-router over node:http on
  * 127.0.0.1, free port) loaded with Synthea patients, and the real memory ledger.
  */
+import { Buffer } from 'node:buffer'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createMemoryLedger } from '@medseal/adapter-memory'
@@ -28,7 +29,7 @@ import { verifyProvenance } from '../mappings/provenance.js'
 import { validateResource } from '../validateResource.js'
 import { createMemorySyncCheckpointStore } from './checkpoint.js'
 import { FhirServerError } from './fhirServerError.js'
-import { ENVELOPE_MEDIA_TYPE, type SyncProgress, syncPatient } from './syncPatient.js'
+import { ENVELOPE_MEDIA_TYPE, SYNC_DEFAULT_RESOURCE_TYPES, type SyncProgress, syncPatient } from './syncPatient.js'
 
 const PATIENTS = [
   'Luigi_Wiegand_e27d88b0-c5e5-4042-ad49-184f6a900ee3.json',
@@ -185,6 +186,115 @@ describe('syncPatient with a real FHIR server', () => {
     expect(binary.contentType).toBe(ENVELOPE_MEDIA_TYPE)
     expect(binary.securityContext.reference).toBe(`${entry?.resourceType}/${entry?.id}/_history/${entry?.versionId}`)
     expect(Uint8Array.from(atob(binary.data), (c) => c.charCodeAt(0))).toEqual(entry?.envelope)
+  })
+
+  /**
+   * A server with `Patient/$everything` paged by `link[rel=next]` (no `total`): a node:http front on 127.0.0.1 that
+   * answers $everything from the real server's data and forwards every other request to it.
+   */
+  async function everythingFront(nextOrigin?: string) {
+    const front: Server = createServer(async (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+      const m = /^\/fhir\/Patient\/([^/]+)\/\$everything$/.exec(url.pathname)
+      const chunks: Buffer[] = []
+      for await (const c of req) chunks.push(c as Buffer)
+      if (m) {
+        const id = m[1] as string
+        const all: unknown[] = [await (await fetch(`${server.baseUrl}/Patient/${id}`)).json()]
+        for (const type of SYNC_DEFAULT_RESOURCE_TYPES) {
+          const param = type === 'Coverage' ? 'beneficiary' : 'patient'
+          const b = (await (await fetch(`${server.baseUrl}/${type}?${param}=Patient/${id}&_count=1000`)).json()) as {
+            entry?: { resource: unknown }[]
+          }
+          for (const e of b.entry ?? []) all.push(e.resource)
+        }
+        const count = Number(url.searchParams.get('_count') ?? 10)
+        const offset = Number(url.searchParams.get('_offset') ?? 0)
+        const page = all.slice(offset, offset + count)
+        const base = nextOrigin ?? `http://127.0.0.1:${(front.address() as AddressInfo).port}`
+        const link =
+          offset + count < all.length
+            ? [
+                {
+                  relation: 'next',
+                  url: `${base}/fhir/Patient/${id}/$everything?_count=${count}&_offset=${offset + count}`,
+                },
+              ]
+            : []
+        res.writeHead(200, { 'content-type': 'application/fhir+json' })
+        res.end(
+          JSON.stringify({
+            resourceType: 'Bundle',
+            type: 'searchset',
+            link,
+            entry: page.map((resource) => ({ resource, search: { mode: 'match' } })),
+          }),
+        )
+        return
+      }
+      const upstream = await fetch(`${server.baseUrl}${url.pathname.slice('/fhir'.length)}${url.search}`, {
+        method: req.method ?? 'GET',
+        headers: { 'content-type': req.headers['content-type'] ?? 'application/fhir+json' },
+        ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
+      })
+      res.writeHead(upstream.status, { 'content-type': 'application/fhir+json' })
+      res.end(await upstream.text())
+    })
+    await new Promise<void>((r) => front.listen(0, '127.0.0.1', r))
+    return {
+      baseUrl: `http://127.0.0.1:${(front.address() as AddressInfo).port}/fhir`,
+      close: () => {
+        front.closeAllConnections()
+        return new Promise((r) => front.close(r))
+      },
+    }
+  }
+
+  it('uses Patient/$everything where the server has it, following next links', async () => {
+    const front = await everythingFront()
+    try {
+      const ledger = createMemoryLedger({ id: 'sync-everything' })
+      const progress: SyncProgress[] = []
+      const result = await syncPatient({
+        baseUrl: front.baseUrl,
+        patientId: loaded[0]?.patientId as string,
+        sealer,
+        recipients: [sealer],
+        anchorer: createAnchorer(ledger, { maxDelayMs: 0 }),
+        ledger,
+        pageSize: 9,
+        onProgress: (p) => progress.push(p),
+      })
+      expect(result.method).toBe('$everything')
+      const created = loaded[0]?.ids as ReadonlyMap<string, string>
+      const compartment = [...created.values()].filter((ref) => !/^(Practitioner|Organization)\//.test(ref))
+      expect(result.entries.map((e) => `${e.resourceType}/${e.id}`).sort()).toEqual(compartment.sort())
+      expect(progress.at(-1)?.total).toBe(compartment.length)
+      for (const entry of result.entries)
+        await verifyReceipt(ledger, { receipt: entry.receipt, commitment: entry.commitment })
+    } finally {
+      await front.close()
+    }
+  })
+
+  it('refuses a next link to another origin (FHIR_SERVER_ERROR)', async () => {
+    const front = await everythingFront('http://127.0.0.2:9')
+    try {
+      const ledger = createMemoryLedger({ id: 'sync-origin' })
+      const error = await syncPatient({
+        baseUrl: front.baseUrl,
+        patientId: loaded[0]?.patientId as string,
+        sealer,
+        recipients: [sealer],
+        anchorer: createAnchorer(ledger),
+        ledger,
+        pageSize: 5,
+      }).catch((e) => e)
+      expect(error).toBeInstanceOf(FhirServerError)
+      expect(error.code).toBe('FHIR_SERVER_ERROR')
+    } finally {
+      await front.close()
+    }
   })
 
   it('a server that is down → FHIR_SERVER_UNAVAILABLE', async () => {

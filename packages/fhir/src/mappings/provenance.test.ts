@@ -96,6 +96,15 @@ describe('provenanceForReceipt / verifyProvenance', () => {
       verifyProvenance(ledger, { provenance: forged, commitment, signer: sealer.did }),
       'INVALID_SIGNATURE',
     )
+    // the displayed signer must be the JWS signer
+    const other = { identifier: { system: 'urn:ietf:rfc:3986', value: createParty().did } }
+    await expectCode(
+      verifyProvenance(ledger, {
+        provenance: { ...provenance, agent: [{ ...provenance.agent[0], who: other }] },
+        commitment,
+      }),
+      'INVALID_SIGNATURE',
+    )
     const e = await verifyProvenance(ledger, { provenance: withJws('x.y.z'), commitment }).catch((x) => x)
     expect(e).toBeInstanceOf(VerificationError)
   })

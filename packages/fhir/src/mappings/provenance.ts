@@ -256,6 +256,11 @@ export async function verifyProvenance(
     const ok = expected ? expected === header.kid : params.signer.toLowerCase() === address.toLowerCase()
     if (!ok) throw badSignature('The Provenance is signed by another party.')
   }
+  // A `who` naming a did must name the signer (a Device/Practitioner reference is the caller's to check).
+  const named = [sig.who, ...(Array.isArray(p.agent) ? p.agent.map((a) => a?.who) : [])]
+    .map((w) => (w?.identifier?.system === URI_SYSTEM ? w.identifier.value : undefined))
+    .filter((v): v is string => typeof v === 'string' && v.startsWith('did:'))
+  if (named.some((did) => did !== header.kid)) throw badSignature('The Provenance names another signer than the JWS.')
   const payload = decodeJson(pl, 'payload')
   if (payload.v !== 1 || !Array.isArray(payload.target)) throw badSignature('The JWS payload is not a medseal anchor.')
   const target = payload.target as unknown[]

@@ -2,9 +2,9 @@
  * Browser key storage for the portal's parties. Each party is one 32-byte seed (see `createParty`). The seed is kept
  * in IndexedDB only as AES-256-GCM ciphertext under a wrapping key that WebCrypto generated as **non-extractable**
  * and that is itself stored in IndexedDB as a `CryptoKey` object: script on this origin can ask the browser to
- * decrypt with it, but can never read the key's bytes out (that is what "non-extractable where WebCrypto allows"
- * means: it keeps the raw key away from script and from exports of the database, not from a compromised origin,
- * which can still use it).
+ * decrypt with it, but can never read the key's bytes out ("non-extractable where WebCrypto allows"). It does not
+ * protect against whoever can read the browser profile's files (the browser keeps the key material there) nor against
+ * code running on this origin, which can use the key just as the page does.
  * @module
  */
 import { createParty, type Party, toArrayBufferBacked, utf8ToBytes, wipe } from '@medseal/core'

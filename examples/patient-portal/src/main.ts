@@ -178,7 +178,8 @@ async function main() {
   $('key-notice').textContent =
     `Your keys live in this browser: the seed is stored in IndexedDB encrypted with an ${info.algorithm} key that ` +
     `WebCrypto generated as ${info.extractable ? 'EXTRACTABLE (unexpected)' : 'non-extractable'} — non-extractable ` +
-    `where WebCrypto allows: script can use it, never read it. ${created ? 'New keys were created.' : 'Keys loaded.'}`
+    `where WebCrypto allows: script can use it, never read it. It does not guard against code running on this ` +
+    `page or anyone who can read this browser profile's files. ${created ? 'New keys were created.' : 'Keys loaded.'}`
   $('key-notice').dataset.extractable = String(info.extractable)
   $('patient-address').textContent = patient.address
   $('doctor-address').textContent = doctor.address

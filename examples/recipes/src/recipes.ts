@@ -4,12 +4,14 @@
  */
 import { run as clinicalTrial } from './clinicalTrial/clinicalTrial.js'
 import { run as drugProvenance } from './drugProvenance/drugProvenance.js'
+import { run as insuranceClaim } from './insuranceClaim/insuranceClaim.js'
 import type { RecipeOptions } from './shared/ledger.js'
 
 /** Every recipe: `run(options, output)` resolving with its summary of verified facts. */
 export const RECIPES = {
   'drug-provenance': drugProvenance,
   'clinical-trial': clinicalTrial,
+  'insurance-claim': insuranceClaim,
 } as const satisfies Record<string, (options: RecipeOptions, output: (line: string) => void) => Promise<unknown>>
 
 /** A recipe's name. */

@@ -15,7 +15,17 @@ export type RecipeOptions = {
 }
 
 /** A connected ledger and a label safe to print (never the RPC URL, which may carry an API key). */
-export type RecipeLedger = { readonly ledger: LedgerAdapter; readonly label: string }
+export type RecipeLedger = {
+  readonly ledger: LedgerAdapter
+  readonly label: string
+  /**
+   * Lets the ledger's clock run ahead by `seconds` (to show that expiry follows the ledger's time, not the client's).
+   * The memory ledger's clock is the system clock plus an offset; a development chain (anvil, hardhat) is asked with
+   * `evm_increaseTime` + `evm_mine`. Resolves `false` where time cannot be moved (a real chain): the recipe then
+   * reports the step as not run.
+   */
+  readonly advanceTime: (seconds: number) => Promise<boolean>
+}
 
 /** Anvil's first test account (the well-known public test mnemonic): never fund it on a real chain. */
 const ANVIL_KEY_0 = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80' as const
@@ -33,7 +43,15 @@ const ANVIL_KEY_0 = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf
  * ```
  */
 export async function connectLedger(options: RecipeOptions, name: string): Promise<RecipeLedger> {
-  if (options.rpc === undefined) return { ledger: createMemoryLedger({ id: name }), label: 'memory' }
+  if (options.rpc === undefined) {
+    let offset = 0
+    const ledger = createMemoryLedger({ id: name, now: () => Math.floor(Date.now() / 1000) + offset })
+    const advanceTime = async (seconds: number) => {
+      offset += seconds
+      return true
+    }
+    return { ledger, label: 'memory', advanceTime }
+  }
   let url: URL
   try {
     url = new URL(options.rpc)
@@ -64,7 +82,16 @@ export async function connectLedger(options: RecipeOptions, name: string): Promi
   })
   const address = await deployRegistry({ publicClient, walletClient })
   const ledger = await createEvmLedger({ publicClient, walletClient, address })
-  return { ledger, label: `evm (chain ${chainId}, registry ${address})` }
+  const advanceTime = async (seconds: number) => {
+    try {
+      await publicClient.request({ method: 'evm_increaseTime' as never, params: [seconds] as never })
+      await publicClient.request({ method: 'evm_mine' as never, params: [] as never })
+      return true
+    } catch {
+      return false
+    }
+  }
+  return { ledger, label: `evm (chain ${chainId}, registry ${address})`, advanceTime }
 }
 
 /** Runs `fn` and returns the SDK error code it threw (`undefined` if it did not throw). Other errors propagate. */

@@ -1,3 +1,4 @@
+import { fc, test } from '@fast-check/vitest'
 import { createMemoryLedger } from '@medseal/adapter-memory'
 import { createAccessLog, createMemoryAccessLogStore, createParty } from '@medseal/core'
 import { describe, expect, it } from 'vitest'
@@ -122,6 +123,31 @@ describe('auditEventFromLogEntry', () => {
     expect(audit.meta).toBeUndefined()
   })
 
+  test.prop({
+    action: fc.constantFrom('read', 'vread', 'search', 'write', 'delegate', 'export'),
+    purpose: fc.constantFrom('TREAT', 'ETREAT', 'HPAYMT', 'HRESCH', 'PUBHLTH'),
+    outcome: fc.constantFrom('permit' as const, 'deny' as const),
+    at: fc.integer({ min: 0, max: 253_402_300_799 }),
+    reason: fc.option(fc.constantFrom('CONSENT_EXPIRED', 'CONSENT_SCOPE', 'ACCESS_DENIED'), { nil: undefined }),
+    patient: fc.boolean(),
+  })('any well-formed event maps to an AuditEvent that validates', (g) => {
+    const audit = auditEventFromLogEntry(
+      {
+        actor: clinician.address,
+        action: g.action,
+        commitment,
+        at: g.at,
+        purpose: g.purpose,
+        outcome: g.outcome,
+        ...(g.reason ? { reason: g.reason } : {}),
+      },
+      { observer, ...(g.patient ? { patient: { reference: 'Patient/p1' } } : {}) },
+    )
+    expect(errors(audit)).toEqual([])
+    expect(audit.outcome).toBe(g.outcome === 'permit' ? '0' : '4')
+    expect(Date.parse(audit.recorded) / 1000).toBe(g.at)
+  })
+
   it('rejects a malformed event or missing observer (INVALID_ARGUMENT / INVALID_TYPE)', () => {
     const good = {
       actor: clinician.address,
@@ -133,6 +159,9 @@ describe('auditEventFromLogEntry', () => {
     } as const
     expect(() => auditEventFromLogEntry({ ...good, outcome: 'maybe' as never }, { observer })).toThrow(
       expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    )
+    expect(() => auditEventFromLogEntry({ ...good, at: 253_402_300_800 }, { observer })).toThrow(
+      expect.objectContaining({ code: 'OUT_OF_RANGE' }),
     )
     expect(() => auditEventFromLogEntry(good, {} as never)).toThrow(
       expect.objectContaining({ code: 'INVALID_ARGUMENT' }),

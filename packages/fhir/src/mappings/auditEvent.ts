@@ -67,7 +67,8 @@ const instant = (seconds: number) => new Date(seconds * 1000).toISOString().repl
  * @param entry - an {@link AccessEvent}, or an {@link AccessLogEntry} from an access-log store
  * @param options - `observer` (required), `site`, `target`, `patient`, `actor`, `logId`
  * @returns a new AuditEvent
- * @throws {@link InvalidArgumentError} for an event that is not well formed, or a missing `observer`
+ * @throws {@link InvalidArgumentError} for an event that is not well formed, or a missing `observer`; `OUT_OF_RANGE`
+ *   for an event past the year 9999
  * @example
  * ```ts
  * import { auditEventFromLogEntry } from '@medseal/fhir'
@@ -86,6 +87,9 @@ export function auditEventFromLogEntry(
   const event = fromLog
     ? decodeAccessEvent((entry as AccessLogEntry).leafData)
     : normalizeAccessEvent(entry as AccessEvent)
+  if (event.at > 253_402_300_799) {
+    throw new InvalidArgumentError('OUT_OF_RANGE', 'event.at is past the year 9999, which FHIR instants cannot hold.')
+  }
   const rest = REST[event.action]
   const subtype: Coding = rest
     ? { system: HL7.restfulInteraction, code: rest.code }

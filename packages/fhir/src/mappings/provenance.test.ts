@@ -1,5 +1,14 @@
+import { fc, test } from '@fast-check/vitest'
 import { createMemoryLedger } from '@medseal/adapter-memory'
-import { bytesToHex0x, createAnchorer, createParty, randomBytes, VerificationError } from '@medseal/core'
+import {
+  base64urlToBytes,
+  bytesToBase64url,
+  bytesToHex0x,
+  createAnchorer,
+  createParty,
+  randomBytes,
+  VerificationError,
+} from '@medseal/core'
 import { describe, expect, it } from 'vitest'
 import { exampleFiles } from '../_testData.js'
 import { validateResource } from '../validateResource.js'
@@ -29,6 +38,7 @@ const expectCode = async (p: Promise<unknown>, code: string) => {
 }
 
 describe('provenanceForReceipt / verifyProvenance', () => {
+  const fixture = anchored()
   it('builds a valid Provenance whose signature verifies against the ledger', async () => {
     const { ledger, commitment, provenance, receipts } = await anchored()
     expect(errors(provenance)).toEqual([])
@@ -108,6 +118,19 @@ describe('provenanceForReceipt / verifyProvenance', () => {
     const e = await verifyProvenance(ledger, { provenance: withJws('x.y.z'), commitment }).catch((x) => x)
     expect(e).toBeInstanceOf(VerificationError)
   })
+
+  test.prop({ byte: fc.nat(63), bit: fc.nat(7) }, { numRuns: 40 })(
+    'flipping any bit of the ES256K signature makes it fail',
+    async ({ byte, bit }) => {
+      const { ledger, commitment, provenance } = await fixture
+      const [h, p, s] = atob(provenance.signature?.[0]?.data as string).split('.') as [string, string, string]
+      const sig = base64urlToBytes(s)
+      sig[byte] = (sig[byte] as number) ^ (1 << bit)
+      const data = btoa(`${h}.${p}.${bytesToBase64url(sig)}`)
+      const tampered = { ...provenance, signature: [{ ...provenance.signature?.[0], data }] }
+      await expectCode(verifyProvenance(ledger, { provenance: tampered, commitment }), 'INVALID_SIGNATURE')
+    },
+  )
 
   it('refuses what is not a medseal Provenance (INVALID_FHIR)', async () => {
     const { ledger, commitment } = await anchored()

@@ -154,7 +154,7 @@ async function story(page: Page, name: string, ledgerKind: 'memory' | 'evm') {
 }
 
 describe('patient portal in Chromium', () => {
-  it('memory ledger: grant, read, revoke, refused, verified log; keys survive a reload', async () => {
+  it('memory ledger: grant, read, revoke, refused, verified log; keys survive a reload; bad ledger params and a tampered key are refused by code', async () => {
     const context = await (browser as Browser).newContext({ viewport: { width: 1280, height: 900 } })
     try {
       const page = await context.newPage()
@@ -204,6 +204,41 @@ describe('patient portal in Chromium', () => {
         ciphertextLength: 48, // 32-byte seed + 16-byte tag
         keys: ['ciphertext', 'iv', 'v'],
       })
+
+      // bad ledger parameters are refused with their code
+      const status = () => page.textContent(byId('app-status'))
+      await page.goto(`${baseUrl}/?rpc=${encodeURIComponent('ftp://127.0.0.1/')}`)
+      await page.waitForSelector(`${byId('app-status')}[data-ready="true"]`)
+      expect(await status()).toBe('Failed: INVALID_ARGUMENT: The RPC URL must be http(s).')
+      await page.goto(`${baseUrl}/?rpc=${encodeURIComponent('http://127.0.0.1:9/')}&registry=0x1234`)
+      await page.waitForSelector(`${byId('app-status')}[data-ready="true"]`)
+      expect(await status()).toBe('Failed: INVALID_ARGUMENT: Give the MedsealRegistry address as ?registry=0x….')
+
+      // a tampered wrapped seed does not unwrap: DECRYPT_FAILED, and no party is made from it
+      await page.evaluate(async () => {
+        const db = await new Promise<IDBDatabase>((resolve, reject) => {
+          const req = indexedDB.open('medseal-patient-portal')
+          req.onsuccess = () => resolve(req.result)
+          req.onerror = () => reject(req.error)
+        })
+        const store = () => db.transaction('keys', 'readwrite').objectStore('keys')
+        const wrapped = await new Promise<{ ciphertext: Uint8Array }>((resolve, reject) => {
+          const req = store().get('party:patient')
+          req.onsuccess = () => resolve(req.result)
+          req.onerror = () => reject(req.error)
+        })
+        wrapped.ciphertext[0] = (wrapped.ciphertext[0] as number) ^ 1
+        await new Promise((resolve, reject) => {
+          const req = store().put(wrapped, 'party:patient')
+          req.onsuccess = () => resolve(undefined)
+          req.onerror = () => reject(req.error)
+        })
+        db.close()
+      })
+      await page.goto(`${baseUrl}/`)
+      await page.waitForSelector(`${byId('app-status')}[data-ready="true"]`)
+      expect(await status()).toBe('Failed: DECRYPT_FAILED: The stored key of "patient" could not be unwrapped.')
+      expect(await page.textContent(byId('patient-address'))).toBe('')
     } finally {
       await context.close()
     }

@@ -7,7 +7,16 @@
  * code running on this origin, which can use the key just as the page does.
  * @module
  */
-import { createParty, type Party, toArrayBufferBacked, utf8ToBytes, wipe } from '@medseal/core'
+import {
+  createParty,
+  EnvelopeError,
+  InvalidArgumentError,
+  isBytes,
+  type Party,
+  toArrayBufferBacked,
+  utf8ToBytes,
+  wipe,
+} from '@medseal/core'
 
 const DB_NAME = 'medseal-patient-portal'
 const STORE = 'keys'
@@ -21,7 +30,11 @@ export type StoredParty = { readonly party: Party; readonly created: boolean }
 
 /** The portal's key store. */
 export type KeyStore = {
-  /** Loads the party named `name`, creating (and storing) a fresh one the first time. */
+  /**
+   * Loads the party named `name`, creating (and storing) a fresh one the first time.
+   * @throws {@link EnvelopeError} `DECRYPT_FAILED` when the stored seed does not decrypt (tampered, another key)
+   * @throws {@link InvalidArgumentError} `INVALID_ENCODING` when the stored record is malformed
+   */
   loadParty(name: string): Promise<StoredParty>
   /** What the page tells the user about the wrapping key (read from the stored `CryptoKey`). */
   describe(): Promise<{ algorithm: string; extractable: boolean }>
@@ -47,6 +60,7 @@ function openDb(): Promise<IDBDatabase> {
  * Opens the portal's key store in IndexedDB (creating the non-extractable wrapping key on first use).
  *
  * @returns a {@link KeyStore}
+ * @throws the browser's `DOMException` when IndexedDB or WebCrypto is unavailable
  * @example
  * ```ts
  * const keys = await openKeyStore()
@@ -75,13 +89,25 @@ export async function openKeyStore(): Promise<KeyStore> {
       const id = `party:${name}`
       const stored = await get<WrappedSeed>(id)
       if (stored) {
-        const seed = new Uint8Array(
-          await crypto.subtle.decrypt(
-            { name: 'AES-GCM', iv: toArrayBufferBacked(stored.iv), additionalData: aad(name) },
-            key,
-            toArrayBufferBacked(stored.ciphertext),
-          ),
+        if (
+          !isBytes(stored.iv) ||
+          stored.iv.length !== 12 ||
+          !isBytes(stored.ciphertext) ||
+          stored.ciphertext.length !== 48
         )
+          throw new InvalidArgumentError('INVALID_ENCODING', `The stored key of "${name}" is malformed.`)
+        let seed: Uint8Array
+        try {
+          seed = new Uint8Array(
+            await crypto.subtle.decrypt(
+              { name: 'AES-GCM', iv: toArrayBufferBacked(stored.iv), additionalData: aad(name) },
+              key,
+              toArrayBufferBacked(stored.ciphertext),
+            ),
+          )
+        } catch (cause) {
+          throw new EnvelopeError('DECRYPT_FAILED', `The stored key of "${name}" could not be unwrapped.`, { cause })
+        }
         try {
           return { party: createParty({ seed }), created: false }
         } finally {

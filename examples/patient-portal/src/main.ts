@@ -5,7 +5,15 @@
  */
 
 import { createMemoryLedger } from '@medseal/adapter-memory'
-import { type Address, createParty, isAddress, type LedgerAdapter, type LedgerRef } from '@medseal/core'
+import {
+  type Address,
+  createParty,
+  InvalidArgumentError,
+  isAddress,
+  isSdkError,
+  type LedgerAdapter,
+  type LedgerRef,
+} from '@medseal/core'
 import { openKeyStore } from './keystore.js'
 import { createPortal, type Portal, type PortalLogRow, type ReadOutcome } from './portal.js'
 
@@ -29,6 +37,12 @@ const short = (hex: string, n = 10) => (hex.length > 2 * n + 3 ? `${hex.slice(0,
 const time = (unix: number) => new Date(unix * 1000).toISOString().replace('.000Z', 'Z')
 const refText = (ref: LedgerRef) => `${ref.ledger} · block ${ref.block} · tx ${short(ref.tx, 8)}`
 
+/** A failure as the status line shows it: the SDK's code and short message (never a stack, a key or a record). */
+const failure = (err: unknown) =>
+  isSdkError(err)
+    ? `Failed: ${err.code}: ${err.shortMessage}`
+    : `Failed: ${err instanceof Error ? `${err.name}: ${err.message.split('\n')[0]}` : 'error'}`
+
 function setStatus(text: string, ready?: boolean) {
   const el = $('app-status')
   el.textContent = text
@@ -43,8 +57,10 @@ async function chooseLedger(): Promise<{ ledger: LedgerAdapter; kind: 'memory' |
   ;($('registry-input') as HTMLInputElement).value = registry ?? ''
   if (!rpc) return { ledger: createMemoryLedger({ id: 'patient-portal' }), kind: 'memory' }
   const url = new URL(rpc)
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('The RPC URL must be http(s).')
-  if (!registry || !isAddress(registry)) throw new Error('Give the MedsealRegistry address as ?registry=0x…')
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new InvalidArgumentError('INVALID_ARGUMENT', 'The RPC URL must be http(s).')
+  if (!registry || !isAddress(registry))
+    throw new InvalidArgumentError('INVALID_ARGUMENT', 'Give the MedsealRegistry address as ?registry=0x….')
   const { connectEvmLedger } = await import('./evmLedger.js')
   return { ledger: await connectEvmLedger({ rpcUrl: url.href, registry: registry as Address }), kind: 'evm' }
 }
@@ -191,7 +207,7 @@ async function main() {
 
   setStatus('Sealing and anchoring the demo records…')
   // The custodian's party (a hospital or vendor service in a real deployment) lives only for this page.
-  const portal = await createPortal({ ledger, patient, doctor, operator: createParty() })
+  const portal = await createPortal(ledger, { patient, doctor, operator: createParty() })
   renderRecords(portal)
   renderGrant(portal)
 
@@ -201,7 +217,7 @@ async function main() {
       await fn()
       setStatus('Ready.', true)
     } catch (err) {
-      setStatus(`Failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`, true)
+      setStatus(failure(err), true)
     }
   }
   const refreshLog = async () => {
@@ -245,4 +261,4 @@ async function main() {
   setStatus('Ready.', true)
 }
 
-main().catch((err) => setStatus(`Failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`, true))
+main().catch((err) => setStatus(failure(err), true))

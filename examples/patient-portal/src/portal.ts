@@ -82,20 +82,21 @@ const errorCode = (err: unknown) => (isSdkError(err) ? err.code : 'UNKNOWN')
  * Seals the demo resources to the patient and the custodian, anchors their commitments in one batch, verifies
  * every receipt against the ledger and deposits the envelopes with the custodian.
  *
- * @param params - the ledger, the patient, the doctor and the custodian's party
+ * @param ledger - the ledger to anchor, register consents and publish log heads on
+ * @param params - the patient, the doctor and the custodian's party (also the access log's operator)
  * @returns the portal
+ * @throws {@link LedgerError} when the ledger refuses or cannot be reached while seeding (receipt failures are shown
+ *   per record instead)
  * @example
  * ```ts
- * const portal = await createPortal({ ledger, patient, doctor, operator: createParty() })
+ * const portal = await createPortal(ledger, { patient, doctor, operator: createParty() })
  * ```
  */
-export async function createPortal(params: {
-  ledger: LedgerAdapter
-  patient: Party
-  doctor: Party
-  operator: Party
-}): Promise<Portal> {
-  const { ledger, patient, doctor, operator } = params
+export async function createPortal(
+  ledger: LedgerAdapter,
+  params: { patient: Party; doctor: Party; operator: Party },
+): Promise<Portal> {
+  const { patient, doctor, operator } = params
   const log = await createAccessLog({ operator, ledger, name: 'patient-portal-access' })
   const custodian = createCustodian({ party: operator, ledger, log })
 

@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from 'node:net'
 import { startAnvil } from '@medseal/adapter-evm/node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HELP, parseArgs } from './args.js'
@@ -119,6 +120,18 @@ describe('runQuickstart', () => {
     await expect(runQuickstart({ patients: 0 })).rejects.toThrow(RangeError)
     await expect(runQuickstart({ resources: 1 })).rejects.toThrow(RangeError)
     await expect(runQuickstart({ adapter: 'ftp://example.org' })).rejects.toThrow(RangeError)
+  })
+
+  it('names an unreachable EVM node LEDGER_UNAVAILABLE', async () => {
+    // a port that was free a moment ago: nothing answers there
+    const server = createServer()
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const { port } = server.address() as AddressInfo
+    await new Promise((resolve) => server.close(resolve))
+    await expect(runQuickstart({ adapter: `http://127.0.0.1:${port}` })).rejects.toMatchObject({
+      name: 'LedgerError',
+      code: 'LEDGER_UNAVAILABLE',
+    })
   })
 })
 

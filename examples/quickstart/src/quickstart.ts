@@ -29,6 +29,7 @@ import {
   importIdentity,
   isSdkError,
   type LedgerAdapter,
+  LedgerError,
   open,
   openUnlessShredded,
   type Party,
@@ -132,7 +133,15 @@ async function connectLedger(
   ] = await Promise.all([import('viem'), import('viem/accounts'), import('@medseal/adapter-evm')])
   const transport = http(adapter)
   const publicClient = createPublicClient({ transport, pollingInterval: 50 })
-  const chainId = await publicClient.getChainId()
+  let chainId: number
+  try {
+    chainId = await publicClient.getChainId()
+  } catch (cause) {
+    // The URL is not repeated in the message: it may carry an API key.
+    throw new LedgerError('LEDGER_UNAVAILABLE', 'The EVM node given by --adapter did not answer eth_chainId.', {
+      cause: cause as Error,
+    })
+  }
   const chain = {
     id: chainId,
     name: `chain ${chainId}`,

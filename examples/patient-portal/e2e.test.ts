@@ -214,30 +214,38 @@ describe('patient portal in Chromium', () => {
       await page.waitForSelector(`${byId('app-status')}[data-ready="true"]`)
       expect(await status()).toBe('Failed: INVALID_ARGUMENT: Give the MedsealRegistry address as ?registry=0x….')
 
-      // a tampered wrapped seed does not unwrap: DECRYPT_FAILED, and no party is made from it
-      await page.evaluate(async () => {
-        const db = await new Promise<IDBDatabase>((resolve, reject) => {
-          const req = indexedDB.open('medseal-patient-portal')
-          req.onsuccess = () => resolve(req.result)
-          req.onerror = () => reject(req.error)
-        })
-        const store = () => db.transaction('keys', 'readwrite').objectStore('keys')
-        const wrapped = await new Promise<{ ciphertext: Uint8Array }>((resolve, reject) => {
-          const req = store().get('party:patient')
-          req.onsuccess = () => resolve(req.result)
-          req.onerror = () => reject(req.error)
-        })
-        wrapped.ciphertext[0] = (wrapped.ciphertext[0] as number) ^ 1
-        await new Promise((resolve, reject) => {
-          const req = store().put(wrapped, 'party:patient')
-          req.onsuccess = () => resolve(undefined)
-          req.onerror = () => reject(req.error)
-        })
-        db.close()
-      })
+      // a tampered wrapped seed does not unwrap (DECRYPT_FAILED); a malformed one is refused (INVALID_ENCODING)
+      const tamper = (mode: 'flip' | 'truncate') =>
+        page.evaluate(async (mode) => {
+          const db = await new Promise<IDBDatabase>((resolve, reject) => {
+            const req = indexedDB.open('medseal-patient-portal')
+            req.onsuccess = () => resolve(req.result)
+            req.onerror = () => reject(req.error)
+          })
+          const store = () => db.transaction('keys', 'readwrite').objectStore('keys')
+          const wrapped = await new Promise<{ iv: Uint8Array; ciphertext: Uint8Array }>((resolve, reject) => {
+            const req = store().get('party:patient')
+            req.onsuccess = () => resolve(req.result)
+            req.onerror = () => reject(req.error)
+          })
+          if (mode === 'flip') wrapped.ciphertext[0] = (wrapped.ciphertext[0] as number) ^ 1
+          else wrapped.iv = wrapped.iv.slice(0, 8)
+          await new Promise((resolve, reject) => {
+            const req = store().put(wrapped, 'party:patient')
+            req.onsuccess = () => resolve(undefined)
+            req.onerror = () => reject(req.error)
+          })
+          db.close()
+        }, mode)
+      await tamper('flip')
       await page.goto(`${baseUrl}/`)
       await page.waitForSelector(`${byId('app-status')}[data-ready="true"]`)
       expect(await status()).toBe('Failed: DECRYPT_FAILED: The stored key of "patient" could not be unwrapped.')
+      expect(await page.textContent(byId('patient-address'))).toBe('')
+      await tamper('truncate')
+      await page.goto(`${baseUrl}/`)
+      await page.waitForSelector(`${byId('app-status')}[data-ready="true"]`)
+      expect(await status()).toBe('Failed: INVALID_ENCODING: The stored key of "patient" is malformed.')
       expect(await page.textContent(byId('patient-address'))).toBe('')
     } finally {
       await context.close()

@@ -691,7 +691,7 @@ const utf8 = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true, ignoreBOM: 
  * @param input - the resource as JSON text, as UTF-8 bytes of JSON text, or as a parsed object
  * @param options - {@link CanonicalizeResourceOptions} (`meta` default `['security']`, `text` and `id` default `true`)
  * @returns the canonical text; hash its UTF-8 bytes (see {@link hashResource})
- * @throws {@link InvalidArgumentError} `INVALID_JSON` (malformed text, duplicate key, lone surrogate, BOM, trailing
+ * @throws {@link @medseal/core!InvalidArgumentError} `INVALID_JSON` (malformed text, duplicate key, lone surrogate, BOM, trailing
  *   data), `INVALID_ENCODING` (bytes that are not UTF-8; a lone surrogate in an object), `INVALID_TYPE` (a non-JSON
  *   value in an object), `INPUT_TOO_DEEP`, `INPUT_TOO_LARGE`, `OUT_OF_RANGE` (options)
  * @throws {@link FhirValidationError} `INVALID_FHIR` when the top level is not an object with a string `resourceType`

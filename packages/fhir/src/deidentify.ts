@@ -482,7 +482,7 @@ function readParams(params: DeidentifyParameters): Ctx {
  * @param params - `key` (per-export secret, ≥ 16 bytes), `asOf` (date ages are computed at; default now),
  *   `keepExtensions`, `restrictedZip3`
  * @returns the de-identified Bundle (`type` kept; transaction `request`s reduced to method and type)
- * @throws {@link InvalidArgumentError} `INVALID_TYPE` / `INVALID_LENGTH` for bad parameters
+ * @throws {@link @medseal/core!InvalidArgumentError} `INVALID_TYPE` / `INVALID_LENGTH` for bad parameters
  * @throws {@link FhirValidationError} `INVALID_FHIR` when `bundle` is not a Bundle
  * @example
  * ```ts

@@ -31,7 +31,7 @@ export type HashResourceErrorType = CanonicalizeResourceErrorType
  * @param input - the resource as JSON text, UTF-8 bytes, or an object
  * @param options - {@link CanonicalizeResourceOptions}
  * @returns `{ canonical, contentId }`
- * @throws {@link InvalidArgumentError} / {@link FhirValidationError} as {@link canonicalizeResource}
+ * @throws {@link @medseal/core!InvalidArgumentError} / {@link FhirValidationError} as {@link canonicalizeResource}
  * @example
  * ```ts
  * import { hashResource } from '@medseal/fhir'

@@ -133,7 +133,7 @@ function collectReferences(value: unknown, path: string, out: { path: string; re
  * @param params - `recipients`, and optionally `canonicalize` options, `validate` (default true), `randomBytes`
  * @returns `{ type, entries: [{ index, fullUrl, resourceType, id, commitment, contentId, envelope }], references }`
  * @throws {@link FhirValidationError} `INVALID_FHIR` (not a Bundle, an unsupported type, or an invalid resource)
- * @throws {@link InvalidArgumentError} the parse errors of {@link canonicalizeResource} and the recipient errors of
+ * @throws {@link @medseal/core!InvalidArgumentError} the parse errors of {@link canonicalizeResource} and the recipient errors of
  *   `sealCanonical` (`INVALID_ARGUMENT` for no recipients, `INVALID_KEY`, …)
  * @example
  * ```ts

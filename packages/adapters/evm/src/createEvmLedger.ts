@@ -1,5 +1,5 @@
 /**
- * The medseal ledger on an EVM chain: a {@link LedgerAdapter} over a deployed `MedsealRegistry`, driven by the
+ * The medseal ledger on an EVM chain: a {@link @medseal/core!LedgerAdapter} over a deployed `MedsealRegistry`, driven by the
  * integrator's own viem clients (an RPC URL, an injected wallet, a local account: anything viem accepts).
  * @module
  */
@@ -83,7 +83,7 @@ export type CreateEvmLedgerParameters = {
   readonly logBlockRange?: number
 }
 
-/** What {@link createEvmLedger} resolves to: a frozen {@link LedgerAdapter} named `evm`. */
+/** What {@link createEvmLedger} resolves to: a frozen {@link @medseal/core!LedgerAdapter} named `evm`. */
 export type CreateEvmLedgerReturnType = LedgerAdapter
 
 /** Errors {@link createEvmLedger} and the adapter's methods throw. */
@@ -101,20 +101,20 @@ const kindByCode: Readonly<Record<number, AnchorKind>> = Object.fromEntries(
 )
 
 /**
- * Attaches to a deployed MedsealRegistry and returns a {@link LedgerAdapter} over it.
+ * Attaches to a deployed MedsealRegistry and returns a {@link @medseal/core!LedgerAdapter} over it.
  *
  * - `ledgerId` is `eip155:<chainId>:<registry address>`; `domain` is `{ name: 'medseal', version: '1', chainId,
  *   verifyingContract: registry }`.
  * - Every write is checked off-chain first (same codes as the memory ledger), then simulated, then sent; the registry
  *   verifies every signature again on chain. A write counts once buried under `confirmations` blocks.
- * - {@link LedgerRef}: `{ ledger, tx: transaction hash, block: block number, timestamp: block timestamp }`;
+ * - {@link @medseal/core!LedgerRef}: `{ ledger, tx: transaction hash, block: block number, timestamp: block timestamp }`;
  *   `getTime()` is the latest block's timestamp.
  * - Full signed structures are read back from the registry's event logs, at the block its storage names.
  *
  * @param params - {@link CreateEvmLedgerParameters}
- * @returns a frozen {@link LedgerAdapter}
- * @throws {@link InvalidArgumentError} `INVALID_TYPE` / `INVALID_ARGUMENT` / `OUT_OF_RANGE` for bad options
- * @throws {@link LedgerError} `LEDGER_UNAVAILABLE` when the node cannot be reached; `LEDGER_MISMATCH` when the
+ * @returns a frozen {@link @medseal/core!LedgerAdapter}
+ * @throws {@link @medseal/core!InvalidArgumentError} `INVALID_TYPE` / `INVALID_ARGUMENT` / `OUT_OF_RANGE` for bad options
+ * @throws {@link @medseal/core!LedgerError} `LEDGER_UNAVAILABLE` when the node cannot be reached; `LEDGER_MISMATCH` when the
  *   address holds no MedsealRegistry, or the wallet is on another chain
  * @example
  * ```ts

@@ -32,7 +32,7 @@ export type DeployRegistryErrorType = InvalidArgumentError | LedgerError
  *
  * @param params - {@link DeployRegistryParameters}
  * @returns the registry's address
- * @throws {@link LedgerError} `LEDGER_UNAVAILABLE`, `LEDGER_REJECTED`, `LEDGER_TIMEOUT`, `LEDGER_WRITE_FAILED`
+ * @throws {@link @medseal/core!LedgerError} `LEDGER_UNAVAILABLE`, `LEDGER_REJECTED`, `LEDGER_TIMEOUT`, `LEDGER_WRITE_FAILED`
  * @example
  * ```ts
  * import { createPublicClient, createWalletClient, http } from 'viem'

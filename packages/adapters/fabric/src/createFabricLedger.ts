@@ -6,7 +6,7 @@
  * - Ledger id `fabric:<channel>:<chaincode>` (`fabric:<channel>:<chaincode>:<registry>` for a named registry in the
  *   chaincode); EIP-712 domain `createSaltedDomain(ledgerId)`, which the chaincode checks signatures under (the
  *   adapter refuses to work against a chaincode that reports another ledger id).
- * - {@link LedgerRef}: `{ ledger, tx: <Fabric tx id>, block: <block number>, timestamp: <tx timestamp, s> }`. The
+ * - {@link @medseal/core!LedgerRef}: `{ ledger, tx: <Fabric tx id>, block: <block number>, timestamp: <tx timestamp, s> }`. The
  *   chaincode stores the transaction id and timestamp with each record; the block number comes from the commit
  *   status for new writes and from the ledger (`qscc`) for records read back, cached per transaction.
  * - Signatures are verified by the chaincode, on every endorsing peer, with `@medseal/core`.
@@ -172,8 +172,8 @@ function decodeCursor(cursor: unknown): string {
  *
  * @param params - a connected `gateway` (or a `contract` with `qscc`, or a `transport` such as the in-process bridge),
  *   `channel`, `chaincode`, optional `registry`, `retries`, `retryDelayMs`, `blockCacheSize`
- * @returns a frozen {@link LedgerAdapter} named `fabric`
- * @throws {@link InvalidArgumentError} `INVALID_ARGUMENT` for a bad channel or chaincode name or options
+ * @returns a frozen {@link @medseal/core!LedgerAdapter} named `fabric`
+ * @throws {@link @medseal/core!InvalidArgumentError} `INVALID_ARGUMENT` for a bad channel or chaincode name or options
  * @example
  * ```ts norun
  * import { connect, signers } from '@hyperledger/fabric-gateway'

@@ -108,7 +108,7 @@ export function classifyGatewayError(error: unknown, stage: 'evaluate' | 'endors
  * @param params - a `gateway` (with `channel`, `chaincode`), a `network` (with `chaincode`), or a `contract` with
  *   the channel's `qscc` contract and `channel`
  * @returns a {@link FabricTransport}; it does not close the gateway (the caller owns it)
- * @throws {@link InvalidArgumentError} `INVALID_ARGUMENT` when none of the three forms is given
+ * @throws {@link @medseal/core!InvalidArgumentError} `INVALID_ARGUMENT` when none of the three forms is given
  * @example
  * ```ts norun
  * import * as grpc from '@grpc/grpc-js'

@@ -72,7 +72,7 @@ export type CreateMemoryLedgerParameters = {
   readonly store?: MemoryLedgerStore
 }
 
-/** What {@link createMemoryLedger} returns: a frozen {@link LedgerAdapter} named `memory`. */
+/** What {@link createMemoryLedger} returns: a frozen {@link @medseal/core!LedgerAdapter} named `memory`. */
 export type CreateMemoryLedgerReturnType = LedgerAdapter
 
 /** Errors {@link createMemoryLedger} and the adapter's methods throw. */
@@ -91,28 +91,28 @@ type StoredLog = { operator: string; bySize: Map<number, TreeHeadRecord>; latest
 /**
  * Creates an in-process ledger: synchronous inside, deterministic with an injected clock, optionally persisted.
  *
- * Every write gets a {@link LedgerRef} `{ ledger: 'memory:<id>', tx: 'memory:<seq>', block: seq, timestamp }` where
+ * Every write gets a {@link @medseal/core!LedgerRef} `{ ledger: 'memory:<id>', tx: 'memory:<seq>', block: seq, timestamp }` where
  * `seq` counts writes from 1 and `timestamp` is `now()` (never below an earlier write's). Idempotent writes return
  * the first record and consume no sequence number. Signatures are verified against
  * `domain = createSaltedDomain('memory:<id>')` before anything is written. Returned objects are copies.
  *
  * What the methods throw (the conformance suite in `@medseal/core/testing` checks all of it):
- * - bad arguments: {@link InvalidArgumentError} `INVALID_TYPE`, `INVALID_LENGTH` (a root that is not 32 bytes),
+ * - bad arguments: {@link @medseal/core!InvalidArgumentError} `INVALID_TYPE`, `INVALID_LENGTH` (a root that is not 32 bytes),
  *   `OUT_OF_RANGE` (`treeSize`, `limit`), `INVALID_ARGUMENT` (`kind`, ids, cursors, malformed revocations, tombstones
  *   and heads);
- * - consents: {@link ConsentError} `CONSENT_MALFORMED`, `CONSENT_SIGNATURE_INVALID` (not the grantor's signature for
+ * - consents: {@link @medseal/core!ConsentError} `CONSENT_MALFORMED`, `CONSENT_SIGNATURE_INVALID` (not the grantor's signature for
  *   this ledger, or a revocation not by the grantor), `CONSENT_REPLAYED`, `CONSENT_NOT_FOUND` (revoking an unknown
  *   consent);
- * - tombstones and tree heads: `VerificationError` `INVALID_SIGNATURE`; {@link LedgerError} `LEDGER_CONFLICT`
+ * - tombstones and tree heads: `VerificationError` `INVALID_SIGNATURE`; {@link @medseal/core!LedgerError} `LEDGER_CONFLICT`
  *   (another root's metadata, another tombstone owner, another head of the same size), `LEDGER_REJECTED` (a head for a
  *   log id bound to another operator);
- * - the ledger itself: {@link LedgerError} `LEDGER_UNAVAILABLE` (a broken clock, a closed store),
+ * - the ledger itself: {@link @medseal/core!LedgerError} `LEDGER_UNAVAILABLE` (a broken clock, a closed store),
  *   `LEDGER_WRITE_FAILED` (the store failed to persist; nothing was written).
  *
  * @param params - `id`, `now`, `store` (see {@link CreateMemoryLedgerParameters})
- * @returns a frozen {@link LedgerAdapter}
- * @throws {@link InvalidArgumentError} `INVALID_TYPE` / `INVALID_ARGUMENT` for bad options
- * @throws {@link LedgerError} `LEDGER_UNAVAILABLE` when the store cannot be read or its snapshot is corrupt or of
+ * @returns a frozen {@link @medseal/core!LedgerAdapter}
+ * @throws {@link @medseal/core!InvalidArgumentError} `INVALID_TYPE` / `INVALID_ARGUMENT` for bad options
+ * @throws {@link @medseal/core!LedgerError} `LEDGER_UNAVAILABLE` when the store cannot be read or its snapshot is corrupt or of
  *   another ledger id (every stored write is replayed through the same checks, signatures included)
  * @example
  * ```ts

@@ -64,10 +64,10 @@ const instant = (seconds: number) => new Date(seconds * 1000).toISOString().repl
  * `…Query`, `…PatientQuery`, `…Update`, `…PatientUpdate`), the requesting agent with its purpose of use, the
  * source, and entities for the record (role Domain Resource), the patient (role Patient) and the log entry.
  *
- * @param entry - an {@link AccessEvent}, or an {@link AccessLogEntry} from an access-log store
+ * @param entry - an {@link @medseal/core!AccessEvent}, or an {@link @medseal/core!AccessLogEntry} from an access-log store
  * @param options - `observer` (required), `site`, `target`, `patient`, `actor`, `logId`
  * @returns a new AuditEvent
- * @throws {@link InvalidArgumentError} for an event that is not well formed, or a missing `observer`; `OUT_OF_RANGE`
+ * @throws {@link @medseal/core!InvalidArgumentError} for an event that is not well formed, or a missing `observer`; `OUT_OF_RANGE`
  *   for an event past the year 9999
  * @example
  * ```ts

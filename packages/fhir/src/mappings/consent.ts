@@ -163,7 +163,7 @@ const toInstant = (seconds: number) => new Date(seconds * 1000).toISOString().re
  * @param signed - the signed consent (`{ consent, signature }`, e.g. a `ConsentToken`)
  * @param options - `patient`, `id`, `dateTime`
  * @returns a new FHIR Consent resource
- * @throws {@link ConsentError} `CONSENT_MALFORMED` when the consent breaks the token rules
+ * @throws {@link @medseal/core!ConsentError} `CONSENT_MALFORMED` when the consent breaks the token rules
  * @throws {@link ConsentNotExpressibleError} `CONSENT_NOT_EXPRESSIBLE` (`PERIOD_OUT_OF_RANGE`) past the year 9999
  * @example
  * ```ts
@@ -324,7 +324,7 @@ const KNOWN_PROVISION = new Set(['type', 'period', 'actor', 'action', 'purpose',
  * @param options - `domain`: check the carried signature against this ledger domain
  * @returns `{ consent, signature }`
  * @throws {@link ConsentNotExpressibleError} `CONSENT_NOT_EXPRESSIBLE` with a `reason`
- * @throws {@link ConsentError} `CONSENT_SIGNATURE_INVALID` when `domain` is given and the signature does not verify
+ * @throws {@link @medseal/core!ConsentError} `CONSENT_SIGNATURE_INVALID` when `domain` is given and the signature does not verify
  * @example
  * ```ts
  * import { consentToFhir, fhirToConsent } from '@medseal/fhir'

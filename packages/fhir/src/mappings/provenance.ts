@@ -116,8 +116,8 @@ const instant = (seconds: number) => new Date(seconds * 1000).toISOString().repl
  *
  * @param params - `sealer`, `target`, `receipt`, optional `who`
  * @returns a new Provenance
- * @throws {@link VerificationError} `RECEIPT_MALFORMED` for a malformed receipt
- * @throws {@link InvalidArgumentError} for a target without reference or identifier
+ * @throws {@link @medseal/core!VerificationError} `RECEIPT_MALFORMED` for a malformed receipt
+ * @throws {@link @medseal/core!InvalidArgumentError} for a target without reference or identifier
  * @example
  * ```ts
  * import { provenanceForReceipt } from '@medseal/fhir'
@@ -192,14 +192,14 @@ function decodeJson(part: string, what: string): Record<string, unknown> {
 /**
  * Verifies a medseal Provenance: its JWS signature (ES256K by the `kid` did:key, optionally the expected signer),
  * that the signed targets are the Provenance's, and the signed receipt against the ledger for the commitment you
- * computed ({@link verifyReceipt}).
+ * computed ({@link @medseal/core!verifyReceipt}).
  *
  * @param ledger - the ledger the record was anchored on
  * @param params - `provenance`, `commitment`, optional `signer`
  * @returns the signer, the receipt, the targets and the ledger's reference of the anchor
- * @throws {@link FhirError} `INVALID_FHIR` when it is not a Provenance with a medseal signature
- * @throws {@link VerificationError} `INVALID_SIGNATURE` (bad or foreign signature, other signer, targets changed),
- *   and every code of {@link verifyReceipt} (`RECORD_MISMATCH`, `PROOF_INVALID`, `ANCHOR_NOT_FOUND`, …)
+ * @throws {@link @medseal/core!FhirError} `INVALID_FHIR` when it is not a Provenance with a medseal signature
+ * @throws {@link @medseal/core!VerificationError} `INVALID_SIGNATURE` (bad or foreign signature, other signer, targets changed),
+ *   and every code of {@link @medseal/core!verifyReceipt} (`RECORD_MISMATCH`, `PROOF_INVALID`, `ANCHOR_NOT_FOUND`, …)
  * @example
  * ```ts
  * import { verifyProvenance } from '@medseal/fhir'

@@ -56,7 +56,7 @@ function assertStory(
   expect(lines.filter((l) => !l.startsWith('✓ '))).toHaveLength(1) // the heading
   const batches = expected.batches === 1 ? '1 anchored batch' : `${expected.batches} anchored batches`
   expect(lines).toContain(
-    `✓ ${expected.sealed} receipts verified against the ledger: ${expected.sealed} commitments in ${batches} (no PHI on the ledger, only salted commitments)`,
+    `✓ ${expected.sealed} receipts verified against the ledger: ${expected.sealed} commitments in ${batches} (the ledger holds roots only; every commitment is salted)`,
   )
   const excluded = summary.refusedSensitive
     ? ` and ${summary.refusedSensitive} with an excluded PSY/HIV label (CONSENT_EXCLUDED)`

@@ -102,6 +102,8 @@ type Sealed = {
   readonly labels: readonly string[]
   readonly commitment: Uint8Array
   readonly hex: Hex
+  /** The plain SHA-256 of the canonical bytes (the content id's digest): must never reach the ledger. */
+  readonly plainHash: Uint8Array
   readonly envelope: Awaited<ReturnType<typeof seal>>['envelope']
   receipt?: Receipt
 }
@@ -266,6 +268,7 @@ export async function runQuickstart(
         labels: (meta?.security ?? []).map((c) => c.code),
         commitment: s.commitment,
         hex: bytesToHex0x(s.commitment),
+        plainHash: s.contentId.multihash.digest,
         envelope: s.envelope,
       })
       sealedCount++
@@ -306,17 +309,22 @@ export async function runQuickstart(
   }
   let batchesOnLedger = 0
   let leavesOnLedger = 0
+  let onlyRoots = true
   for (const root of roots) {
     const rec = await ledger.getAnchor(hexToBytes(root))
     if (rec) {
       batchesOnLedger++
       leavesOnLedger += rec.treeSize
+      // what the ledger holds for a batch: a root, a size, a kind and its own reference, nothing else
+      onlyRoots &&= Object.keys(rec).sort().join() === 'kind,ref,root,treeSize'
     }
   }
+  // commitments are salted: none equals the plain hash of its record's canonical bytes
+  const salted = all.every((s) => !equalBytes(s.commitment, s.plainHash))
   check(
     'anchored',
-    receiptsVerified === all.length && leavesOnLedger === all.length,
-    `${receiptsVerified} receipts verified against the ledger: ${leavesOnLedger} commitments in ${plural(batchesOnLedger, 'anchored batch', 'anchored batches')} (no PHI on the ledger, only salted commitments)`,
+    receiptsVerified === all.length && leavesOnLedger === all.length && onlyRoots && salted,
+    `${receiptsVerified} receipts verified against the ledger: ${leavesOnLedger} commitments in ${plural(batchesOnLedger, 'anchored batch', 'anchored batches')} (the ledger holds roots only; every commitment is salted)`,
   )
   for (const [i, mine] of sealedBy.entries())
     for (const s of mine)
@@ -423,8 +431,8 @@ export async function runQuickstart(
     logEventsVerified === head.head.treeSize &&
       permitsToDoctor === doctorReads &&
       denials === refusedOutOfScope &&
-      audit.every((a) => a.resourceType === 'AuditEvent'),
-    `patient verified the access log: ${logEventsVerified} events, each proven included in the head anchored on the ledger (${permitsToDoctor} reads by the doctor, ${plural(denials, 'refusal')}), rendered as FHIR AuditEvents`,
+      audit.every((a) => assertValidResource(a).resourceType === 'AuditEvent'),
+    `patient verified the access log: ${logEventsVerified} events, each proven included in the head anchored on the ledger (${permitsToDoctor} reads by the doctor, ${plural(denials, 'refusal')}), rendered as valid FHIR AuditEvents`,
   )
 
   // 7. The patient revokes; the custodian purges; the doctor is refused.

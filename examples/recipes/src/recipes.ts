@@ -4,6 +4,7 @@
  */
 import { run as clinicalTrial } from './clinicalTrial/clinicalTrial.js'
 import { run as drugProvenance } from './drugProvenance/drugProvenance.js'
+import { run as emergencyDepartment } from './emergencyDepartment/emergencyDepartment.js'
 import { run as insuranceClaim } from './insuranceClaim/insuranceClaim.js'
 import { run as researchExport } from './researchExport/researchExport.js'
 import type { RecipeOptions } from './shared/ledger.js'
@@ -14,6 +15,7 @@ export const RECIPES = {
   'clinical-trial': clinicalTrial,
   'insurance-claim': insuranceClaim,
   'research-export': researchExport,
+  'emergency-department': emergencyDepartment,
 } as const satisfies Record<string, (options: RecipeOptions, output: (line: string) => void) => Promise<unknown>>
 
 /** A recipe's name. */

@@ -19,7 +19,6 @@ import {
   type LedgerAdapter,
   type LedgerDomain,
   openCanonical,
-  type Party,
   type Receipt,
   recoverTypedDataAddress,
   seal,

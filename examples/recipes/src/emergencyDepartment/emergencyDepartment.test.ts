@@ -1,0 +1,53 @@
+import { startAnvil } from '@medseal/adapter-evm/node'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type EmergencyDepartmentSummary, run } from './emergencyDepartment.js'
+
+function assertFacts(summary: EmergencyDepartmentSummary, lines: string[]) {
+  expect(summary.minutes).toBe(240)
+  expect(summary.anchoredAtOnce).toBe(true)
+  expect(summary.notified).toEqual(['patient', 'privacy-officer'])
+  expect(summary.read).toEqual(['AllergyIntolerance', 'MedicationRequest', 'Condition', 'Observation'])
+  expect(summary.refused).toEqual({
+    psychiatric: 'CONSENT_EXCLUDED',
+    demographics: 'CONSENT_SCOPE',
+    otherPurpose: 'CONSENT_PURPOSE',
+    noReason: 'BREAK_GLASS_INVALID',
+    unacceptedIssuer: 'BREAK_GLASS_INVALID',
+    afterExpiry: 'CONSENT_EXPIRED',
+  })
+  expect(summary.pendingBeforeReview).toBe(1)
+  expect(summary.pendingAfterReview).toBe(0)
+  expect(summary.emergencyReads).toBe(4)
+  // the break-glass itself, the 4 reads, the 3 refused reads, the read after expiry, the refused break-glass
+  expect(summary.logEvents).toBe(10)
+  expect(summary.auditPurposes).toEqual(['ETREAT', 'ETREAT', 'ETREAT', 'ETREAT', 'ETREAT'])
+  expect(lines.filter((l) => l.startsWith('✓ '))).toHaveLength(8)
+  // no clinical content in what is printed or notified
+  expect(lines.join('\n')).not.toMatch(/warfarin|penicillin|Depressive/i)
+}
+
+describe('recipe: emergency department break-glass', () => {
+  it('opens, logs, anchors, notifies, queues for review and expires on the memory ledger', async () => {
+    const lines: string[] = []
+    const summary = await run({}, (l) => lines.push(l))
+    expect(summary.ledger).toBe('memory')
+    assertFacts(summary, lines)
+  })
+
+  describe('on anvil', () => {
+    let anvil: Awaited<ReturnType<typeof startAnvil>>
+    beforeAll(async () => {
+      anvil = await startAnvil()
+    }, 30_000)
+    afterAll(async () => {
+      await anvil?.stop()
+    })
+    it('verifies the same facts against a MedsealRegistry deployed on the chain', async () => {
+      const lines: string[] = []
+      const summary = await run({ rpc: anvil.rpcUrl }, (l) => lines.push(l))
+      expect(summary.ledger).toBe('evm')
+      expect(summary.ledgerId).toMatch(/^eip155:31337:0x[0-9a-fA-F]{40}$/)
+      assertFacts(summary, lines)
+    }, 120_000)
+  })
+})

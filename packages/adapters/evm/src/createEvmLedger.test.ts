@@ -470,10 +470,13 @@ describe('consents on chain', () => {
     await bed.testClient.setAutomine(false)
     try {
       const settled = Promise.allSettled([a.registerConsent(sa), b.registerConsent(sb)])
-      for (let i = 0; i < 500; i++) {
-        if ((await bed.testClient.getTxpoolStatus()).pending >= 2) break
-        await new Promise((r) => setTimeout(r, 10))
+      // Both transactions must be in the pool before the one block that decides the race. Each write first runs its
+      // off-chain checks and a simulation, which take seconds on a loaded machine: wait for the pool, not a count.
+      const deadline = Date.now() + 45_000
+      while ((await bed.testClient.getTxpoolStatus()).pending < 2 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20))
       }
+      expect((await bed.testClient.getTxpoolStatus()).pending).toBe(2)
       await bed.testClient.mine({ blocks: 1 })
       const results = await settled
       const won = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
@@ -485,9 +488,11 @@ describe('consents on chain', () => {
       expect(getRegistryErrorName(lost[0])).toBe('ConsentReplayed')
       expect(await a.getConsent(first.id)).toEqual(won[0])
     } finally {
+      // Never leave the node with automine off: a stuck pending write would stall every later test.
       await bed.testClient.setAutomine(true)
+      await bed.testClient.mine({ blocks: 1 })
     }
-  })
+  }, 90_000)
 
   it('lists the newest consent even when the client caches the block number (long polling interval)', async () => {
     const { address, ledger } = await fresh()

@@ -28,6 +28,11 @@ describe('assertBytes', () => {
     expect(isBytes(make())).toBe(false)
     expect(codeOf(() => assertBytes(make(), { length: 32 }))).toBe('INVALID_TYPE')
   })
+  it('rejects an object made from Uint8Array.prototype without a buffer (passes instanceof, is no view)', () => {
+    const fake: unknown = Object.create(Uint8Array.prototype)
+    expect(isBytes(fake)).toBe(false)
+    expect(codeOf(() => assertBytes(fake, { length: 32 }))).toBe('INVALID_TYPE')
+  })
   it('checks exact and maximum lengths', () => {
     expect(assertBytes(new Uint8Array(32), { length: 32 })).toHaveLength(32)
     expect(codeOf(() => assertBytes(new Uint8Array(31), { length: 32, name: 'root' }))).toBe('INVALID_LENGTH')

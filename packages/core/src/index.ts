@@ -46,6 +46,7 @@ export { verifyReceipt } from './anchor/verifyReceipt.js'
 export type { VerifyRecordErrorType, VerifyRecordParameters } from './anchor/verifyRecord.js'
 export { verifyRecord } from './anchor/verifyRecord.js'
 // --- break-glass ---
+export type { AccessLogEventInput, AccessLogWriter } from './breakGlass/_accessLog.js'
 export type {
   AuthorizeEmergencyRequest,
   BreakGlass,

@@ -1,7 +1,6 @@
 /**
  * What break-glass, the custodian and erasure need of an access log: append an event, publish the head. Any
- * `createAccessLog(...)` result satisfies it.
- * @internal
+ * `createAccessLog(...)` result satisfies it; an integrator may pass its own log that does the same.
  * @module
  */
 import type { Address, Hex } from '../types.js'

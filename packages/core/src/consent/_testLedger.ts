@@ -4,7 +4,7 @@
  * @internal
  * @module
  */
-// @ts-expect-error -- resolved by the vitest alias to the adapter's sources; typed below.
+// Resolved to the adapter's sources by the vitest alias and the root tsconfig paths; typed below.
 import { createMemoryLedger as createMemoryLedgerUntyped } from '@medseal/adapter-memory'
 import type { LedgerAdapter } from '../ledger/types.js'
 

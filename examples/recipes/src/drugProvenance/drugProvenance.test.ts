@@ -23,6 +23,7 @@ function assertFacts(summary: DrugProvenanceSummary, lines: string[]) {
     unsigned: { hop: 1, reason: 'INVALID_FHIR' },
     reordered: { hop: 1, reason: 'CHAIN_BROKEN' },
     forgedSigner: { hop: 1, reason: 'INVALID_SIGNATURE' },
+    unlicensed: { hop: 1, reason: 'UNKNOWN_SIGNER' },
   })
   expect(lines.filter((l) => l.startsWith('✓ '))).toHaveLength(4)
 }

@@ -242,7 +242,9 @@ export type DrugProvenanceSummary = {
   /** Hops the patient verified after the dispense (the whole chain). */
   readonly patientVerifiedHops: number
   /** How each counterfeit pedigree was refused: `{ hop, reason }`. */
-  readonly counterfeits: Readonly<Record<'unsigned' | 'reordered' | 'forgedSigner', { hop: number; reason: string }>>
+  readonly counterfeits: Readonly<
+    Record<'unsigned' | 'reordered' | 'forgedSigner' | 'unlicensed', { hop: number; reason: string }>
+  >
 }
 
 /**
@@ -378,12 +380,32 @@ export async function run(
     verifier: pharmacy,
     directory,
   })
+  // Counterfeit 4, diverted: an unlicensed wholesaler records and signs its own, honest-looking hop.
+  const diverted = await recordHop(ledger, {
+    signer: counterfeiter,
+    holders: [counterfeiter, pharmacy],
+    record: {
+      resourceType: 'SupplyDelivery',
+      id: 'delivery-to-grey-market',
+      extension: previous(made.commitment),
+      status: 'completed',
+      suppliedItem: { quantity: { value: 1000 }, itemReference: item },
+      supplier: who(manufacturer, 'Acme Pharma'),
+      receiver: [who(counterfeiter, 'Grey Market Wholesale')],
+    },
+  })
+  const unlicensed = await verifyPedigree(ledger, {
+    hops: [hops[0] as Hop, diverted],
+    verifier: pharmacy,
+    directory,
+  })
   const counterfeits = {
     unsigned: unsigned.valid ? { hop: -1, reason: 'accepted' } : { hop: unsigned.hop, reason: unsigned.reason },
     reordered: reordered.valid ? { hop: -1, reason: 'accepted' } : { hop: reordered.hop, reason: reordered.reason },
     forgedSigner: forgedSigner.valid
       ? { hop: -1, reason: 'accepted' }
       : { hop: forgedSigner.hop, reason: forgedSigner.reason },
+    unlicensed: unlicensed.valid ? { hop: -1, reason: 'accepted' } : { hop: unlicensed.hop, reason: unlicensed.reason },
   }
   check(
     counterfeits.unsigned.reason === 'INVALID_FHIR' &&
@@ -391,8 +413,10 @@ export async function run(
       counterfeits.reordered.reason === 'CHAIN_BROKEN' &&
       counterfeits.reordered.hop === 1 &&
       counterfeits.forgedSigner.reason === 'INVALID_SIGNATURE' &&
-      counterfeits.forgedSigner.hop === 1,
-    'counterfeit pedigrees refused: unsigned hop (INVALID_FHIR), re-ordered hops (CHAIN_BROKEN), hop signed by an unlicensed party in a distributor’s name (INVALID_SIGNATURE)',
+      counterfeits.forgedSigner.hop === 1 &&
+      counterfeits.unlicensed.reason === 'UNKNOWN_SIGNER' &&
+      counterfeits.unlicensed.hop === 1,
+    'counterfeit pedigrees refused: unsigned hop (INVALID_FHIR), re-ordered hops (CHAIN_BROKEN), hop signed by an unlicensed party in a distributor’s name (INVALID_SIGNATURE), hop through an unlicensed wholesaler (UNKNOWN_SIGNER)',
   )
 
   // Hop 3: the pharmacy dispenses to the patient and hands the pedigree over with the package.

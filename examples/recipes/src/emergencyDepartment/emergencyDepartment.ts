@@ -335,11 +335,11 @@ export async function run(
     .filter((e) => e.outcome === 'permit')
     .map(
       (e) =>
-        (
-          auditEventFromLogEntry(e, { observer: { display: 'custodian' } } as never) as {
-            purposeOfEvent?: { coding?: { code?: string }[] }[]
-          }
-        ).purposeOfEvent?.[0]?.coding?.[0]?.code ?? '',
+        auditEventFromLogEntry(e, {
+          observer: { display: 'EHR custodian' },
+          logId: log.logId,
+          patient: { reference: 'Patient/ed-1' },
+        }).purposeOfEvent?.[0]?.coding?.[0]?.code ?? '',
     )
   check(
     emergencyReads === 4 && auditPurposes.every((p) => p === 'ETREAT'),

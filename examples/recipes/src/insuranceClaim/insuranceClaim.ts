@@ -296,11 +296,12 @@ export async function run(
   const mine = new Set(all.map((s) => s.hex.toLowerCase()))
   const permits = events.filter((e) => e.outcome === 'permit')
   const denials = events.filter((e) => e.outcome === 'deny')
-  const audit = permits.map(
-    (e) =>
-      auditEventFromLogEntry(e, { observer: { display: 'custodian' } } as never) as {
-        purposeOfEvent?: { coding?: { code?: string }[] }[]
-      },
+  const audit = permits.map((e) =>
+    auditEventFromLogEntry(e, {
+      observer: { display: 'EHR custodian' },
+      logId: log.logId,
+      patient: { reference: 'Patient/p1' },
+    }),
   )
   const auditPurposes = audit.map((a) => a.purposeOfEvent?.[0]?.coding?.[0]?.code ?? '')
   check(

@@ -199,8 +199,19 @@ export async function verifyPedigree(
   return Object.freeze({ valid: true, hops: Object.freeze(verified) })
 }
 
-/** Seals a hop record to `holders`, anchors its commitment at once, and signs its Provenance as `signer`. */
-async function recordHop(
+/**
+ * Records one hop: seals the FHIR record to `holders`, anchors its commitment at once (its own ledger write), and
+ * signs the medseal Provenance of that anchor as `signer`.
+ *
+ * @param ledger - where to anchor
+ * @param params - the hop `record` (valid FHIR R4), its `signer`, the `holders` who may open it
+ * @returns the hop (envelope + Provenance) and its commitment
+ * @example
+ * ```ts
+ * const hop = await recordHop(ledger, { record: medication, signer: manufacturer, holders: [manufacturer] })
+ * ```
+ */
+export async function recordHop(
   ledger: LedgerAdapter,
   params: { record: Json; signer: Party; holders: readonly Party[] },
 ): Promise<Hop & { commitment: Hex }> {
@@ -217,15 +228,29 @@ async function recordHop(
   return { envelope, provenance, commitment: bytesToHex0x(commitment) }
 }
 
-/** Hands a pedigree over: the giver (a recipient of every hop) wraps every hop's data key to the receiver too. */
-async function handOver(hops: readonly Hop[], giver: Party, receiver: Party): Promise<Hop[]> {
+/**
+ * Hands a pedigree over with the goods: the giver (a recipient of every hop) wraps every hop's data key to the
+ * receiver too (`addRecipient`); the records, commitments and Provenances do not change.
+ *
+ * @param hops - the pedigree so far
+ * @param giver - the current holder
+ * @param receiver - the next holder
+ * @returns the same hops, openable by `receiver`
+ * @example
+ * ```ts
+ * const forPharmacy = await handOver(hops, distributor, pharmacy)
+ * ```
+ */
+export async function handOver(hops: readonly Hop[], giver: Party, receiver: Party): Promise<Hop[]> {
   return Promise.all(
     hops.map(async (h) => ({ ...h, envelope: await addRecipient(h.envelope, { opener: giver, recipient: receiver }) })),
   )
 }
 
-const who = (p: Party, display: string) => ({ identifier: { system: URI, value: p.did }, display })
-const previous = (commitment: Hex) => [
+/** A party named by its DID in a FHIR Reference. */
+export const who = (p: Party, display: string) => ({ identifier: { system: URI, value: p.did }, display })
+/** The extension naming the previous hop's commitment. */
+export const previous = (commitment: Hex) => [
   { url: PREVIOUS_HOP_EXTENSION, valueIdentifier: { system: COMMITMENT_SYSTEM, value: commitment } },
 ]
 

@@ -27,7 +27,7 @@ function guideFiles(): string[] {
 }
 
 /** Extracts the ```ts / ```typescript blocks of a markdown file (not ```ts norun). */
-export function extractBlocks(markdown: string): { code: string; line: number }[] {
+function extractBlocks(markdown: string): { code: string; line: number }[] {
   const blocks: { code: string; line: number }[] = []
   const lines = markdown.split('\n')
   for (let i = 0; i < lines.length; i++) {

@@ -1,5 +1,5 @@
-import { startAnvil } from '@medseal/adapter-evm/node'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect } from 'vitest'
+import { describeRecipeRuns } from '../shared/describeRecipeRuns.js'
 import { type ClinicalTrialSummary, run } from './clinicalTrial.js'
 
 function assertFacts(summary: ClinicalTrialSummary, lines: string[]) {
@@ -19,28 +19,10 @@ function assertFacts(summary: ClinicalTrialSummary, lines: string[]) {
 }
 
 describe('recipe: clinical-trial integrity', () => {
-  it('verifies the published dataset and catches tampering on the memory ledger', async () => {
-    const lines: string[] = []
-    const summary = await run({}, (l) => lines.push(l))
-    expect(summary.ledger).toBe('memory')
-    expect(lines[0]).toBe('clinical-trial integrity on memory')
-    assertFacts(summary, lines)
-  })
-
-  describe('on anvil', () => {
-    let anvil: Awaited<ReturnType<typeof startAnvil>>
-    beforeAll(async () => {
-      anvil = await startAnvil()
-    }, 30_000)
-    afterAll(async () => {
-      await anvil?.stop()
-    })
-    it('verifies the same facts against a MedsealRegistry deployed on the chain', async () => {
-      const lines: string[] = []
-      const summary = await run({ rpc: anvil.rpcUrl }, (l) => lines.push(l))
-      expect(summary.ledger).toBe('evm')
-      expect(summary.ledgerId).toMatch(/^eip155:31337:0x[0-9a-fA-F]{40}$/)
-      assertFacts(summary, lines)
-    }, 120_000)
+  describeRecipeRuns({
+    title: 'clinical-trial integrity',
+    memoryTest: 'verifies the published dataset and catches tampering on the memory ledger',
+    run,
+    assertFacts,
   })
 })

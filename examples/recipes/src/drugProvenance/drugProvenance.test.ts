@@ -1,5 +1,5 @@
-import { startAnvil } from '@medseal/adapter-evm/node'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { describeRecipeRuns } from '../shared/describeRecipeRuns.js'
 import { type DrugProvenanceSummary, run } from './drugProvenance.js'
 
 function assertFacts(summary: DrugProvenanceSummary, lines: string[]) {
@@ -29,30 +29,11 @@ function assertFacts(summary: DrugProvenanceSummary, lines: string[]) {
 }
 
 describe('recipe: drug provenance', () => {
-  it('verifies the chain of custody and refuses counterfeit hops on the memory ledger', async () => {
-    const lines: string[] = []
-    const summary = await run({}, (l) => lines.push(l))
-    expect(summary.ledger).toBe('memory')
-    expect(lines[0]).toBe('drug provenance on memory')
-    assertFacts(summary, lines)
-  })
-
-  describe('on anvil', () => {
-    let anvil: Awaited<ReturnType<typeof startAnvil>>
-    beforeAll(async () => {
-      anvil = await startAnvil()
-    }, 30_000)
-    afterAll(async () => {
-      await anvil?.stop()
-    })
-    it('verifies the same facts against a MedsealRegistry deployed on the chain', async () => {
-      const lines: string[] = []
-      const summary = await run({ rpc: anvil.rpcUrl }, (l) => lines.push(l))
-      expect(summary.ledger).toBe('evm')
-      expect(summary.ledgerId).toMatch(/^eip155:31337:0x[0-9a-fA-F]{40}$/)
-      expect(lines.join('\n')).not.toContain(anvil.rpcUrl)
-      assertFacts(summary, lines)
-    }, 120_000)
+  describeRecipeRuns({
+    title: 'drug provenance',
+    memoryTest: 'verifies the chain of custody and refuses counterfeit hops on the memory ledger',
+    run,
+    assertFacts,
   })
 
   it('refuses an rpc that is not an http(s) URL', async () => {

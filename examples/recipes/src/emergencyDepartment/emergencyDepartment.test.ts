@@ -1,5 +1,5 @@
-import { startAnvil } from '@medseal/adapter-evm/node'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect } from 'vitest'
+import { describeRecipeRuns } from '../shared/describeRecipeRuns.js'
 import { type EmergencyDepartmentSummary, run } from './emergencyDepartment.js'
 
 function assertFacts(summary: EmergencyDepartmentSummary, lines: string[]) {
@@ -27,27 +27,10 @@ function assertFacts(summary: EmergencyDepartmentSummary, lines: string[]) {
 }
 
 describe('recipe: emergency department break-glass', () => {
-  it('opens, logs, anchors, notifies, queues for review and expires on the memory ledger', async () => {
-    const lines: string[] = []
-    const summary = await run({}, (l) => lines.push(l))
-    expect(summary.ledger).toBe('memory')
-    assertFacts(summary, lines)
-  })
-
-  describe('on anvil', () => {
-    let anvil: Awaited<ReturnType<typeof startAnvil>>
-    beforeAll(async () => {
-      anvil = await startAnvil()
-    }, 30_000)
-    afterAll(async () => {
-      await anvil?.stop()
-    })
-    it('verifies the same facts against a MedsealRegistry deployed on the chain', async () => {
-      const lines: string[] = []
-      const summary = await run({ rpc: anvil.rpcUrl }, (l) => lines.push(l))
-      expect(summary.ledger).toBe('evm')
-      expect(summary.ledgerId).toMatch(/^eip155:31337:0x[0-9a-fA-F]{40}$/)
-      assertFacts(summary, lines)
-    }, 120_000)
+  describeRecipeRuns({
+    title: 'emergency department break-glass',
+    memoryTest: 'opens, logs, anchors, notifies, queues for review and expires on the memory ledger',
+    run,
+    assertFacts,
   })
 })

@@ -1,5 +1,5 @@
-import { startAnvil } from '@medseal/adapter-evm/node'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect } from 'vitest'
+import { describeRecipeRuns } from '../shared/describeRecipeRuns.js'
 import { consentsToResearch, type ResearchExportSummary, readSyntheaBundles, run } from './researchExport.js'
 
 type Json = Record<string, unknown>
@@ -39,27 +39,11 @@ function assertFacts(summary: ResearchExportSummary, lines: string[]) {
 }
 
 describe('recipe: research export and public-health report', () => {
-  it('exports de-identified, anchored Bundles of consenting patients on the memory ledger', async () => {
-    const lines: string[] = []
-    const summary = await run({}, (l) => lines.push(l))
-    expect(summary.ledger).toBe('memory')
-    assertFacts(summary, lines)
-  }, 60_000)
-
-  describe('on anvil', () => {
-    let anvil: Awaited<ReturnType<typeof startAnvil>>
-    beforeAll(async () => {
-      anvil = await startAnvil()
-    }, 30_000)
-    afterAll(async () => {
-      await anvil?.stop()
-    })
-    it('verifies the same facts against a MedsealRegistry deployed on the chain', async () => {
-      const lines: string[] = []
-      const summary = await run({ rpc: anvil.rpcUrl }, (l) => lines.push(l))
-      expect(summary.ledger).toBe('evm')
-      expect(summary.ledgerId).toMatch(/^eip155:31337:0x[0-9a-fA-F]{40}$/)
-      assertFacts(summary, lines)
-    }, 180_000)
+  describeRecipeRuns({
+    title: 'research export and public-health report',
+    memoryTest: 'exports de-identified, anchored Bundles of consenting patients on the memory ledger',
+    run,
+    assertFacts,
+    timeoutMs: 180_000,
   })
 })

@@ -12,9 +12,24 @@
  * | `exclude` | one nested `provision.provision` of `type` `deny` with the labels in `securityLabel` |
  * | `actions` | `provision.action`: medseal code + the nearest HL7 consentaction code (`access`, `correct`, `disclose`) |
  * | `purposes` | `provision.purpose` (v3-ActReason PurposeOfUse) |
- * | `notBefore`/`expiresAt` | `provision.period.start`/`.end` (UTC instants, seconds; `end` exclusive as in the token) |
+ * | `notBefore`/`expiresAt` | `provision.period.start`/`.end`: UTC instants to the second; FHIR's `end` is inclusive, so `end` = `expiresAt - 1` |
  * | `parent`, `delegationDepth` | extensions (only when not the default) |
  * | signature | extension {@link CONSENT_SIGNATURE_EXTENSION} (`0x` hex) |
+ *
+ * Reading a Consent from elsewhere ({@link fhirToConsent}):
+ * - `provision.period` may have any FHIR dateTime precision (`2016`, `2016-06`, `2016-06-23`, or a time with a zone,
+ *   optionally with a fraction of a second). `notBefore` is the earliest instant of `start` (rounded up to a whole
+ *   second), `expiresAt` the instant just after the end of `end`'s precision (FHIR's `end` is inclusive: `2016` ends
+ *   at `2017-01-01T00:00:00Z`, `…T17:32:33+10:00` at `…T07:32:34Z`). A date without a time has no zone in FHIR: it is
+ *   read as UTC. A `start` before 1970 becomes 0 (no ledger time precedes it, so the grant means the same).
+ * - Without a medseal consent id, the token id is derived: `keccak256(utf8("medseal:fhir-consent-id:v1\n" + key))`
+ *   where `key` is `identifier|<system>|<value>` of the Consent's first business identifier with a system and a value,
+ *   else `Consent/<id>` of its logical id. {@link consentToFhir} then writes that id as the medseal identifier, so
+ *   FHIR → token → FHIR → token is stable. A logical id is the server's: the same Consent on another server derives
+ *   another token id; prefer a business identifier.
+ * - Parties are named by an address identifier, or by a FHIR reference that the caller's
+ *   {@link FhirToConsentOptions.resolveParty} maps to an address. The grantee must be the one actor, in a recipient
+ *   role (`IRCP` or `PRCP`); an actor in another role (author, custodian…) restricts whose data, which a token cannot.
  *
  * @module
  */
@@ -29,16 +44,20 @@ import type {
 } from '@medplum/fhirtypes'
 import {
   type Address,
+  bytesToHex0x,
   type Consent,
   createConsent,
   FhirError,
   type Hex,
+  isAddress,
   isPurposeOfUse,
   isSdkError,
   type LedgerDomain,
   type SignedConsent,
+  utf8ToBytes,
   verifySignedConsent,
 } from '@medseal/core'
+import { keccak_256 } from '@noble/hashes/sha3.js'
 import {
   ADDRESS_SYSTEM,
   COMMITMENT_SYSTEM,
@@ -124,6 +143,12 @@ export type ConsentToFhirErrorType =
 export type FhirToConsentOptions = {
   /** When given and the Consent carries a signature, the signature is checked against this ledger domain. */
   readonly domain?: LedgerDomain
+  /**
+   * Maps a FHIR reference naming a party (`Consent.performer`, `provision.actor.reference`), e.g. `Patient/f001`,
+   * to that party's address, or `undefined` when it does not know it (the Consent is then refused). Only called for
+   * a party not already named by an address identifier. The caller vouches for the mapping.
+   */
+  readonly resolveParty?: (reference: string) => Address | undefined
 }
 
 /** What {@link fhirToConsent} returns: the token's consent, and its signature when the Consent carried one. */
@@ -178,12 +203,12 @@ const toInstant = (seconds: number) => new Date(seconds * 1000).toISOString().re
  */
 export function consentToFhir(signed: SignedConsent, options: ConsentToFhirOptions = {}): FhirConsent {
   const c = checkConsent(signed?.consent)
-  if (c.expiresAt > MAX_FHIR_SECONDS) {
+  if (c.expiresAt - 1 > MAX_FHIR_SECONDS) {
     fail('PERIOD_OUT_OF_RANGE', 'Consent.provision.period.end', 'FHIR dateTimes end at the year 9999.')
   }
   const provision: ConsentProvision = {
     type: 'permit',
-    period: { start: toInstant(c.notBefore), end: toInstant(c.expiresAt) },
+    period: { start: toInstant(c.notBefore), end: toInstant(c.expiresAt - 1) }, // FHIR Period.end is inclusive
     actor: [
       {
         role: { coding: [{ system: HL7.participationType, code: 'IRCP', display: 'information recipient' }] },
@@ -272,14 +297,60 @@ const codings = (cc: unknown): Coding[] =>
 const has = (cc: unknown, system: string, code: string) =>
   codings(cc).some((c) => c.system === system && c.code === code)
 
-/** An instant with seconds and a zone (`2016-06-23T17:02:33+10:00`), to Unix seconds; else undefined. */
-function parseInstant(value: unknown): number | undefined {
+const DATE_TIME = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2}))?)?)?$/
+
+/**
+ * A FHIR dateTime at any precision → Unix seconds: the first whole second at or after its earliest instant
+ * (`edge` `start`), or the whole second at or before the instant just after the end of its precision (`edge`
+ * `end`, FHIR's inclusive end → the token's exclusive one). Dates without a time are UTC. Undefined when it is
+ * not a FHIR dateTime.
+ */
+function parseDateTime(value: unknown, edge: 'start' | 'end'): number | undefined {
   if (typeof value !== 'string') return undefined
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.exec(value)
+  const m = DATE_TIME.exec(value)
   if (!m) return undefined
-  if (m[7] !== undefined && !/^\.0+$/.test(m[7])) return undefined // sub-second instants are not token times
-  const ms = Date.parse(value)
-  return Number.isFinite(ms) && ms >= 0 ? ms / 1000 : undefined
+  const [, y, mo, d, hh, mi, ss, frac, zone] = m
+  const year = Number(y)
+  const month = mo === undefined ? 1 : Number(mo)
+  const day = d === undefined ? 1 : Number(d)
+  const [h, min, sec] = [Number(hh ?? 0), Number(mi ?? 0), Number(ss ?? 0)]
+  if (month < 1 || month > 12 || day < 1 || day > 31 || h > 23 || min > 59 || sec > 59) return undefined
+  const ms = Date.UTC(year, month - 1, day, h, min, sec) // Date.UTC maps years 0–99 to 1900+: FHIR years ≥ 1000 here
+  const check = new Date(ms)
+  if (year < 1000 || check.getUTCDate() !== day || check.getUTCMonth() !== month - 1) return undefined
+  let seconds = ms / 1000
+  if (zone !== undefined && zone !== 'Z') {
+    const sign = zone[0] === '-' ? -1 : 1
+    const [zh, zm] = [Number(zone.slice(1, 3)), Number(zone.slice(4, 6))]
+    if (zh > 14 || zm > 59) return undefined
+    seconds -= sign * (zh * 3600 + zm * 60)
+  }
+  const fraction = frac ?? ''
+  if (edge === 'start') return seconds + (/[1-9]/.test(fraction) ? 1 : 0)
+  // end: the instant just after the end of the stated precision
+  if (hh !== undefined) return seconds + (fraction === '' || /^9+$/.test(fraction) ? 1 : 0)
+  const next =
+    d !== undefined
+      ? Date.UTC(year, month - 1, day + 1)
+      : mo !== undefined
+        ? Date.UTC(year, month, 1)
+        : Date.UTC(year + 1, 0, 1)
+  return next / 1000
+}
+
+/** Version label of the derived token id of a Consent without a medseal consent id. */
+const DERIVED_ID_LABEL = 'medseal:fhir-consent-id:v1\n'
+
+/** The token id derived from a Consent's business identifier or logical id (see the module comment). */
+function deriveConsentId(r: Record<string, unknown>): Hex | undefined {
+  const business = (Array.isArray(r.identifier) ? r.identifier : []).find(
+    (i) => isObj(i) && typeof i.system === 'string' && typeof i.value === 'string' && i.system !== '' && i.value !== '',
+  ) as Record<string, string> | undefined
+  let key: string | undefined
+  if (business) key = `identifier|${business.system}|${business.value}`
+  else if (typeof r.id === 'string' && r.id !== '') key = `Consent/${r.id}`
+  if (key === undefined) return undefined
+  return bytesToHex0x(keccak_256(utf8ToBytes(DERIVED_ID_LABEL + key)))
 }
 
 const KNOWN_CONSENT = new Set([
@@ -370,25 +441,46 @@ export function fhirToConsent(resource: unknown, options: FhirToConsentOptions =
   if (!isObj(period) || period.start === undefined || period.end === undefined) {
     fail('PERIOD_MISSING', 'Consent.provision.period', 'A token needs a validity window with a start and an end.')
   }
-  const notBefore = parseInstant((period as Record<string, unknown>).start)
-  const expiresAt = parseInstant((period as Record<string, unknown>).end)
-  if (notBefore === undefined || expiresAt === undefined) {
-    fail('PERIOD_IMPRECISE', 'Consent.provision.period', 'The period must be instants to the second with a time zone.')
+  const start = parseDateTime((period as Record<string, unknown>).start, 'start')
+  const expiresAt = parseDateTime((period as Record<string, unknown>).end, 'end')
+  if (start === undefined || expiresAt === undefined) {
+    fail('PERIOD_IMPRECISE', 'Consent.provision.period', 'The period start and end must be FHIR dateTimes.')
   }
+  if ((expiresAt as number) <= 0 || (expiresAt as number) > MAX_FHIR_SECONDS + 1) {
+    fail('PERIOD_OUT_OF_RANGE', 'Consent.provision.period.end', 'The period must end after 1970 and before 10000.')
+  }
+  // No ledger time precedes 1970: a start before it grants exactly what a start at 0 grants.
+  const notBefore = Math.max(0, start as number)
   // id
   const ids = Array.isArray(r.identifier) ? r.identifier.filter((i) => isObj(i) && i.system === CONSENT_ID_SYSTEM) : []
-  if (ids.length !== 1) fail('ID_MISSING', 'Consent.identifier', 'The Consent carries no (single) medseal consent id.')
-  const id = (ids[0] as Record<string, unknown>).value
+  if (ids.length > 1) fail('ID_MISSING', 'Consent.identifier', 'The Consent carries more than one medseal consent id.')
+  const id = ids.length === 1 ? (ids[0] as Record<string, unknown>).value : deriveConsentId(r)
+  if (id === undefined) {
+    fail('ID_MISSING', 'Consent.identifier', 'The Consent has no medseal id, business identifier or logical id.')
+  }
+  const resolve = options.resolveParty
   // grantor
-  const grantor = singleAddress(r.performer, 'GRANTOR_MISSING', 'Consent.performer', (x) => x)
+  const grantor = singleAddress(r.performer, 'GRANTOR_MISSING', 'Consent.performer', (x) => x, resolve)
   // grantee
   const actors = Array.isArray(p.actor) ? p.actor : []
   if (actors.length === 0) fail('GRANTEE_MISSING', 'Consent.provision.actor', 'The provision names no grantee.')
   if (actors.length > 1) {
     fail('ACTOR_NOT_EXPRESSIBLE', 'Consent.provision.actor', 'A token has exactly one grantee.')
   }
-  const grantee = singleAddress(actors, 'ACTOR_NOT_EXPRESSIBLE', 'Consent.provision.actor', (a) =>
-    isObj(a) ? a.reference : undefined,
+  const role = isObj(actors[0]) ? actors[0].role : undefined
+  if (!has(role, HL7.participationType, 'IRCP') && !has(role, HL7.participationType, 'PRCP')) {
+    fail(
+      'ACTOR_NOT_EXPRESSIBLE',
+      'Consent.provision.actor.role',
+      'The actor is not a recipient (IRCP/PRCP): it would restrict whose data, which a token cannot.',
+    )
+  }
+  const grantee = singleAddress(
+    actors,
+    'ACTOR_NOT_EXPRESSIBLE',
+    'Consent.provision.actor',
+    (a) => (isObj(a) ? a.reference : undefined),
+    resolve,
   )
   // actions
   const actionList = Array.isArray(p.action) ? p.action : []
@@ -482,7 +574,7 @@ export function fhirToConsent(resource: unknown, options: FhirToConsentOptions =
       exclude,
       actions: actions as Consent['actions'],
       purposes,
-      notBefore: notBefore as number,
+      notBefore,
       expiresAt: expiresAt as number,
       delegationDepth: (depth ?? 0) as number,
     })
@@ -503,14 +595,20 @@ function singleAddress(
   reason: ConsentNotExpressibleReason,
   element: string,
   pick: (x: unknown) => unknown,
+  resolve: FhirToConsentOptions['resolveParty'],
 ): Address {
   const refs = Array.isArray(list) ? list.map(pick) : []
   if (refs.length === 0) return fail(reason, element, 'The party is missing.')
   if (refs.length > 1) return fail(reason, element, 'A token names exactly one party here.')
   const ref = refs[0]
   const ident = isObj(ref) ? ref.identifier : undefined
-  if (!isObj(ident) || ident.system !== ADDRESS_SYSTEM || typeof ident.value !== 'string') {
-    return fail(reason, element, 'The party must be named by an address identifier.')
+  if (isObj(ident) && ident.system === ADDRESS_SYSTEM && typeof ident.value === 'string') return ident.value as Address
+  if (isObj(ref) && typeof ref.reference === 'string' && resolve !== undefined) {
+    const address = resolve(ref.reference)
+    if (address !== undefined) {
+      if (!isAddress(address)) return fail(reason, element, 'resolveParty returned something that is not an address.')
+      return address
+    }
   }
-  return ident.value as Address
+  return fail(reason, element, 'The party must be named by an address identifier (or a reference resolveParty knows).')
 }

@@ -38,6 +38,10 @@ import {
   type TreeHeadRecord,
   utf8ToBytes,
   type VerificationError,
+  verifySignedConsent,
+  verifySignedRevocation,
+  verifySignedTombstone,
+  verifySignedTreeHead,
 } from '@medseal/core'
 import {
   type Account,
@@ -51,7 +55,6 @@ import {
   type WalletClient,
 } from 'viem'
 import { toLedgerError } from './_errors.js'
-import { checkSignedConsent, checkSignedRevocation, checkSignedTombstone, checkSignedTreeHead } from './_verify.js'
 import { createWriter, type Writer } from './_writer.js'
 import {
   medsealRegistryAbi as abi,
@@ -220,7 +223,7 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
       metaMessages: ['Its event log disagrees with the registry storage or its signature does not verify.'],
       ...(cause === undefined ? {} : { cause }),
     })
-  const verifiedRead = async (what: string, check: () => Promise<unknown>): Promise<void> => {
+  const verifiedRead = async (what: string, check: () => unknown): Promise<void> => {
     try {
       await check()
     } catch (cause) {
@@ -308,7 +311,7 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
       signature: log.args.signature,
     }
     if (signed.revocation.grantor !== entry.grantor) throw forgedRead('revocation')
-    await verifiedRead('revocation', () => checkSignedRevocation(domain, signed))
+    await verifiedRead('revocation', () => verifySignedRevocation(domain, signed))
     return { ...signed, ref: ref(log.transactionHash, entry.revokedBlock, entry.revokedTimestamp) }
   }
 
@@ -317,7 +320,7 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
   async function consentRecordFrom(log: RegisteredLog, entry: ConsentEntry): Promise<ConsentRecord> {
     const consent = consentFromChain(log.args.consent)
     if (hashConsent(consent) !== entry.structHash || consent.grantor !== entry.grantor) throw forgedRead('consent')
-    await verifiedRead('consent', () => checkSignedConsent(domain, { consent, signature: log.args.signature }))
+    await verifiedRead('consent', () => verifySignedConsent(domain, { consent, signature: log.args.signature }))
     const record: ConsentRecord = {
       consent,
       signature: log.args.signature,
@@ -350,7 +353,7 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
     const log = await eventAt('TombstoneRecorded', { commitment }, block)
     if (log.args.owner !== owner) throw forgedRead('tombstone')
     await verifiedRead('tombstone', () =>
-      checkSignedTombstone(domain, { tombstone: { commitment, owner }, signature: log.args.signature }),
+      verifySignedTombstone(domain, { tombstone: { commitment, owner }, signature: log.args.signature }),
     )
     return {
       tombstone: { commitment, owner },
@@ -382,7 +385,7 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
       timestamp: toNumber(timestamp, 'head timestamp'),
     }
     if (log.args.root !== root || log.args.timestamp !== timestamp) throw forgedRead('tree head')
-    await verifiedRead('tree head', () => checkSignedTreeHead(domain, { head, signature: log.args.signature }))
+    await verifiedRead('tree head', () => verifySignedTreeHead(domain, { head, signature: log.args.signature }))
     return { head, signature: log.args.signature, ref: ref(log.transactionHash, block, blockTimestamp) }
   }
 
@@ -417,7 +420,7 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
     },
 
     async registerConsent(signed: SignedConsent) {
-      const consent = await checkSignedConsent(domain, signed)
+      const consent = await verifySignedConsent(domain, signed)
       const structHash = hashConsent(consent)
       const existing = await readConsentEntry(consent.id)
       if (existing) {
@@ -433,7 +436,7 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
     },
 
     async revokeConsent(signed: SignedRevocation) {
-      const revocation = await checkSignedRevocation(domain, signed)
+      const revocation = await verifySignedRevocation(domain, signed)
       const consentId = revocation.consentId.toLowerCase() as Hex
       const entry = await readConsentEntry(consentId)
       if (!entry) throw new ConsentError('CONSENT_NOT_FOUND', 'The consent to revoke is not registered.')
@@ -503,7 +506,7 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
     },
 
     async recordTombstone(signed: SignedTombstone) {
-      const tombstone = await checkSignedTombstone(domain, signed)
+      const tombstone = await verifySignedTombstone(domain, signed)
       const commitment = tombstone.commitment.toLowerCase() as Hex
       const owner = getAddress(tombstone.owner)
       const existing = await readTombstone(commitment)
@@ -517,7 +520,7 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
     },
 
     async recordTreeHead(signed: SignedTreeHead) {
-      const h = await checkSignedTreeHead(domain, signed)
+      const h = await verifySignedTreeHead(domain, signed)
       const head = {
         logId: h.logId.toLowerCase() as Hex,
         operator: getAddress(h.operator),

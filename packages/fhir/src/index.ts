@@ -25,12 +25,19 @@ export { FhirValidationError } from './errors.js'
 export type { HashResourceErrorType, HashResourceReturnType } from './hashResource.js'
 export { hashResource } from './hashResource.js'
 // --- mappings: AuditEvent, Provenance ---
-export type { AuditEventFromLogEntryErrorType, AuditEventFromLogEntryOptions } from './mappings/auditEvent.js'
+export type {
+  AuditEventFromLogEntryErrorType,
+  AuditEventFromLogEntryOptions,
+  AuditEventNotConvertibleReason,
+  LogEntryFromAuditEventErrorType,
+} from './mappings/auditEvent.js'
 export {
   ACCESS_ACTION_SYSTEM,
   ACCESS_LOG_ENTRY_SYSTEM,
+  AUDIT_EVENT_NOT_CONVERTIBLE_SYSTEM,
   auditEventFromLogEntry,
   BALP_BASE,
+  logEntryFromAuditEvent,
 } from './mappings/auditEvent.js'
 // --- mappings: Consent ---
 export type {

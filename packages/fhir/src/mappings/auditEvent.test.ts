@@ -1,10 +1,23 @@
 import { fc, test } from '@fast-check/vitest'
 import { createMemoryLedger } from '@medseal/adapter-memory'
-import { createAccessLog, createMemoryAccessLogStore, createParty } from '@medseal/core'
+import {
+  type AccessEvent,
+  createAccessLog,
+  createMemoryAccessLogStore,
+  createParty,
+  normalizeAccessEvent,
+} from '@medseal/core'
 import { describe, expect, it } from 'vitest'
 import { exampleFiles } from '../_testData.js'
+import { FhirValidationError } from '../errors.js'
 import { validateResource } from '../validateResource.js'
-import { ACCESS_LOG_ENTRY_SYSTEM, auditEventFromLogEntry, BALP_BASE } from './auditEvent.js'
+import {
+  ACCESS_LOG_ENTRY_SYSTEM,
+  AUDIT_EVENT_NOT_CONVERTIBLE_SYSTEM,
+  auditEventFromLogEntry,
+  BALP_BASE,
+  logEntryFromAuditEvent,
+} from './auditEvent.js'
 
 const clinician = createParty()
 const commitment = `0x${'cd'.repeat(32)}` as const
@@ -169,5 +182,174 @@ describe('auditEventFromLogEntry', () => {
     expect(() => auditEventFromLogEntry(null as never, { observer })).toThrow(
       expect.objectContaining({ code: 'INVALID_TYPE' }),
     )
+  })
+})
+
+// biome-ignore lint/suspicious/noExplicitAny: the cases write arbitrary (also invalid) FHIR
+type Any = any
+
+const expectRefusal = (f: () => unknown, reason: string) => {
+  try {
+    f()
+  } catch (e) {
+    expect(e).toBeInstanceOf(FhirValidationError)
+    expect((e as FhirValidationError).code).toBe('INVALID_FHIR')
+    expect((e as FhirValidationError).outcome.issue[0]?.details?.coding).toEqual([
+      { system: AUDIT_EVENT_NOT_CONVERTIBLE_SYSTEM, code: reason },
+    ])
+    return
+  }
+  throw new Error(`expected a refusal (${reason})`)
+}
+
+describe('logEntryFromAuditEvent', () => {
+  const event: AccessEvent = {
+    actor: clinician.address,
+    action: 'read',
+    commitment,
+    at: 1_700_000_000,
+    purpose: 'TREAT',
+    consentId,
+    outcome: 'permit',
+  }
+
+  test.prop({
+    action: fc.oneof(
+      fc.constantFrom('read', 'vread', 'search', 'write', 'delegate'),
+      fc.string({ minLength: 1, maxLength: 64 }),
+    ),
+    purpose: fc.oneof(fc.constantFrom('TREAT', 'ETREAT', 'HPAYMT'), fc.string({ minLength: 1, maxLength: 64 })),
+    outcome: fc.constantFrom('permit' as const, 'deny' as const),
+    at: fc.integer({ min: 0, max: 253_402_300_799 }),
+    reason: fc.option(fc.string({ minLength: 1, maxLength: 80 }), { nil: undefined }),
+    policyId: fc.option(fc.string({ minLength: 1, maxLength: 80 }), { nil: undefined }),
+    consent: fc.boolean(),
+    target: fc.boolean(),
+    patient: fc.boolean(),
+  })('event → AuditEvent → event is exact, through JSON text too', (g) => {
+    const e: AccessEvent = {
+      actor: clinician.address,
+      action: g.action,
+      commitment,
+      at: g.at,
+      purpose: g.purpose,
+      outcome: g.outcome,
+      ...(g.consent ? { consentId } : {}),
+      ...(g.reason ? { reason: g.reason } : {}),
+      ...(g.policyId ? { policyId: g.policyId } : {}),
+    }
+    let normalized: AccessEvent
+    try {
+      normalized = normalizeAccessEvent(e)
+    } catch {
+      return // not a well-formed event (e.g. lone surrogates): nothing to map
+    }
+    const audit = auditEventFromLogEntry(e, {
+      observer,
+      ...(g.target ? { target: { reference: 'Observation/1/_history/2' } } : {}),
+      ...(g.patient ? { patient: { reference: 'Patient/p1' } } : {}),
+    })
+    expect(logEntryFromAuditEvent(audit)).toEqual(normalized)
+    expect(logEntryFromAuditEvent(JSON.parse(JSON.stringify(audit)))).toEqual(normalized)
+  })
+
+  it('a log entry read from a real access log round trips (the log-entry entity is not part of the event)', async () => {
+    const ledger = createMemoryLedger({ id: 'audit-back' })
+    const store = createMemoryAccessLogStore()
+    const log = await createAccessLog({ operator: createParty(), ledger, name: 'er', store })
+    const e = { ...event, action: 'vread', purpose: 'ETREAT', policyId: 'er/policy 1', reason: 'break glass' }
+    const { index } = await log.append(e, { publish: true })
+    const entry = await store.get(index)
+    const audit = auditEventFromLogEntry(entry as NonNullable<typeof entry>, { observer, logId: log.logId })
+    expect(audit.outcomeDesc).toBe('break glass') // a permitted access keeps its statement
+    expect(logEntryFromAuditEvent(audit)).toEqual(normalizeAccessEvent(e))
+  })
+
+  it('refuses what an access event cannot hold, with a reason in the OperationOutcome (INVALID_FHIR)', () => {
+    const base = auditEventFromLogEntry({ ...event, policyId: 'p' }, { observer })
+    const cases: [string, (a: Any) => void][] = [
+      ['NOT_AN_ACCESS', (a) => (a.type = { system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110114' })],
+      ['ACTION_NOT_EXPRESSIBLE', (a) => (a.subtype = [])],
+      ['ACTION_NOT_EXPRESSIBLE', (a) => a.subtype.push(a.subtype[0])],
+      [
+        'ACTION_NOT_EXPRESSIBLE',
+        (a) => (a.subtype = [{ system: 'http://hl7.org/fhir/restful-interaction', code: 'delete' }]),
+      ],
+      ['ACTION_NOT_EXPRESSIBLE', (a) => (a.subtype = [{ system: 'urn:x', code: 'read' }])],
+      ['ACTION_NOT_EXPRESSIBLE', (a) => (a.action = 'D')],
+      ['RECORDED_INVALID', (a) => (a.recorded = '2023-11-14')],
+      ['RECORDED_INVALID', (a) => (a.recorded = '1969-12-31T23:59:59Z')],
+      ['OUTCOME_NOT_EXPRESSIBLE', (a) => (a.outcome = '8')],
+      ['OUTCOME_NOT_EXPRESSIBLE', (a) => delete a.outcome],
+      ['REQUESTOR_MISSING', (a) => (a.agent[0].requestor = false)],
+      ['REQUESTOR_MISSING', (a) => a.agent.push(a.agent[0])],
+      ['ACTOR_NOT_ADDRESS', (a) => (a.agent[0].who = { reference: 'Practitioner/1' })],
+      ['ACTOR_NOT_ADDRESS', (a) => (a.agent[0].who.identifier.value = '0x12')],
+      [
+        'PURPOSE_MISSING',
+        (a) => {
+          delete a.agent[0].purposeOfUse
+          delete a.purposeOfEvent
+        },
+      ],
+      ['PURPOSE_NOT_EXPRESSIBLE', (a) => (a.purposeOfEvent[0].coding[0].code = 'HPAYMT')],
+      ['PURPOSE_NOT_EXPRESSIBLE', (a) => (a.agent[0].purposeOfUse[0].coding[0].system = 'urn:x')],
+      ['POLICY_NOT_EXPRESSIBLE', (a) => a.agent[0].policy.push('http://consent.com/yes')],
+      ['POLICY_NOT_EXPRESSIBLE', (a) => a.agent[0].policy.push(a.agent[0].policy[0])],
+      ['POLICY_NOT_EXPRESSIBLE', (a) => (a.agent[0].policy = ['https://medseal.dev/fhir/policy#%E0%A4%A'])],
+      ['RECORD_MISSING', (a) => (a.entity = [])],
+      ['RECORD_MISSING', (a) => a.entity.push(a.entity[0])],
+      ['EVENT_RULES', (a) => (a.agent[0].policy = ['https://medseal.dev/fhir/sid/consent-id#0x12'])],
+    ]
+    expectRefusal(() => logEntryFromAuditEvent({ resourceType: 'Patient' }), 'NOT_AN_AUDIT_EVENT')
+    expectRefusal(() => logEntryFromAuditEvent(null), 'NOT_AN_AUDIT_EVENT')
+    for (const [reason, edit] of cases) {
+      const a = JSON.parse(JSON.stringify(base)) // no shared objects (the purpose coding is one object)
+      edit(a)
+      expectRefusal(() => logEntryFromAuditEvent(a), reason)
+    }
+    expect(logEntryFromAuditEvent({ ...base, recorded: '2023-11-14T23:13:20.75+01:00' }).at).toBe(1_700_000_000)
+  })
+})
+
+describe("HL7's example AuditEvents", () => {
+  const expected: Record<string, string> = {
+    // DICOM event types: a disclosure (export), a login, a logout, an application start, a PIX query: none is a
+    // RESTful access of a record
+    'AuditEvent-example-disclosure.json': 'NOT_AN_ACCESS',
+    'AuditEvent-example-login.json': 'NOT_AN_ACCESS',
+    'AuditEvent-example-logout.json': 'NOT_AN_ACCESS',
+    'AuditEvent-example-pixQuery.json': 'NOT_AN_ACCESS',
+    'AuditEvent-example.json': 'NOT_AN_ACCESS',
+    // a RESTful vread, by a user named "95" in no identifier system: no address
+    'AuditEvent-example-rest.json': 'ACTOR_NOT_ADDRESS',
+  }
+  const files = Object.keys(exampleFiles).filter((f) => f.startsWith('AuditEvent-'))
+  it('every example is listed', () => {
+    expect(files.sort()).toEqual(Object.keys(expected).sort())
+  })
+  for (const file of files) {
+    it(`${file}: ${expected[file]}`, () => {
+      expectRefusal(() => logEntryFromAuditEvent(JSON.parse(exampleFiles[file] as string)), expected[file] as string)
+    })
+  }
+
+  it('example-rest converts once it names its user by address, a purpose and the record by commitment', () => {
+    const rest = JSON.parse(exampleFiles['AuditEvent-example-rest.json'] as string)
+    rest.agent[0].who = { identifier: { system: 'https://medseal.dev/fhir/sid/address', value: clinician.address } }
+    expectRefusal(() => logEntryFromAuditEvent(rest), 'PURPOSE_MISSING')
+    rest.purposeOfEvent = [
+      { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'TREAT' }] },
+    ]
+    expectRefusal(() => logEntryFromAuditEvent(rest), 'RECORD_MISSING') // it names Patient/example only
+    rest.entity[0].what = { identifier: { system: 'https://medseal.dev/fhir/sid/commitment', value: commitment } }
+    expect(logEntryFromAuditEvent(rest)).toEqual({
+      actor: clinician.address.toLowerCase(),
+      action: 'vread',
+      commitment,
+      at: Date.parse('2013-06-20T23:42:24Z') / 1000,
+      purpose: 'TREAT',
+      outcome: 'permit',
+    })
   })
 })

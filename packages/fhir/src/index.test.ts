@@ -36,6 +36,7 @@ it('exports exactly this surface (review additions and removals here)', () => {
       "hashResource",
       "isValidOutcome",
       "logEntryFromAuditEvent",
+      "parseProvenanceSignatures",
       "provenanceForReceipt",
       "sealBundle",
       "validateResource",

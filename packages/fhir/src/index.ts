@@ -50,8 +50,11 @@ export type {
 } from './mappings/consent.js'
 export { ConsentNotExpressibleError, consentToFhir, fhirToConsent } from './mappings/consent.js'
 export type {
+  ForeignSignatureReason,
+  ParseProvenanceSignaturesErrorType,
   ProvenanceForReceiptErrorType,
   ProvenanceForReceiptParameters,
+  ProvenanceSignatureInfo,
   VerifyProvenanceErrorType,
   VerifyProvenanceParameters,
   VerifyProvenanceReturnType,
@@ -60,6 +63,7 @@ export {
   PROVENANCE_ACTIVITY_SYSTEM,
   PROVENANCE_JWS_TYPE,
   PROVENANCE_SIG_FORMAT,
+  parseProvenanceSignatures,
   provenanceForReceipt,
   VERIFICATION_SIGNATURE_TYPE,
   verifyProvenance,

@@ -253,6 +253,16 @@ describe('logEntryFromAuditEvent', () => {
     expect(logEntryFromAuditEvent(JSON.parse(JSON.stringify(audit)))).toEqual(normalized)
   })
 
+  it('actions named like Object.prototype members are medseal actions, not RESTful ones', () => {
+    for (const action of ['valueOf', 'constructor', '__proto__', 'toString']) {
+      const audit = auditEventFromLogEntry({ ...event, action }, { observer })
+      expect(audit.subtype).toEqual([{ system: 'https://medseal.dev/fhir/CodeSystem/access-action', code: action }])
+      expect(logEntryFromAuditEvent(audit).action).toBe(action)
+      const rest = { ...audit, subtype: [{ system: 'http://hl7.org/fhir/restful-interaction', code: action }] }
+      expectRefusal(() => logEntryFromAuditEvent(rest), 'ACTION_NOT_EXPRESSIBLE')
+    }
+  })
+
   it('a log entry read from a real access log round trips (the log-entry entity is not part of the event)', async () => {
     const ledger = createMemoryLedger({ id: 'audit-back' })
     const store = createMemoryAccessLogStore()

@@ -104,7 +104,7 @@ export function auditEventFromLogEntry(
   if (event.at > 253_402_300_799) {
     throw new InvalidArgumentError('OUT_OF_RANGE', 'event.at is past the year 9999, which FHIR instants cannot hold.')
   }
-  const rest = REST[event.action]
+  const rest = Object.hasOwn(REST, event.action) ? REST[event.action] : undefined // not Object.prototype's
   const subtype: Coding = rest
     ? { system: HL7.restfulInteraction, code: rest.code }
     : { system: ACCESS_ACTION_SYSTEM, code: event.action }
@@ -259,12 +259,13 @@ export function logEntryFromAuditEvent(auditEvent: unknown): AccessEvent {
     return refuse('ACTION_NOT_EXPRESSIBLE', 'AuditEvent.subtype', 'An access event has exactly one action.')
   }
   let action: string | undefined
-  if (sub.system === HL7.restfulInteraction) action = FROM_REST[sub.code]
+  if (sub.system === HL7.restfulInteraction)
+    action = Object.hasOwn(FROM_REST, sub.code) ? FROM_REST[sub.code] : undefined
   else if (sub.system === ACCESS_ACTION_SYSTEM) action = sub.code
   if (action === undefined) {
     return refuse('ACTION_NOT_EXPRESSIBLE', 'AuditEvent.subtype', 'The interaction is not a medseal access action.')
   }
-  const expectedAction = REST[action]?.action ?? 'E'
+  const expectedAction = (Object.hasOwn(REST, action) ? REST[action]?.action : undefined) ?? 'E'
   if (a.action !== undefined && a.action !== expectedAction) {
     refuse('ACTION_NOT_EXPRESSIBLE', 'AuditEvent.action', 'The action code contradicts the subtype.')
   }

@@ -241,6 +241,14 @@ describe('consentToFhir / fhirToConsent', () => {
         },
       ],
       [
+        'ACTION_NOT_EXPRESSIBLE',
+        (c) => {
+          c.provision.action = [
+            { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentaction', code: 'toString' }] },
+          ]
+        },
+      ],
+      [
         'PURPOSE_MISSING',
         (c) => {
           c.provision.purpose = []

@@ -493,8 +493,9 @@ export function fhirToConsent(resource: unknown, options: FhirToConsentOptions =
       continue
     }
     const hl7 = codings(cc).filter((c) => c.system === HL7.consentAction)
-    const mapped = hl7.flatMap((c) => FROM_HL7_ACTION[c.code as string] ?? [])
-    if (hl7.length === 0 || mapped.length === 0 || hl7.some((c) => !FROM_HL7_ACTION[c.code as string])) {
+    const known = (c: Coding) => typeof c.code === 'string' && Object.hasOwn(FROM_HL7_ACTION, c.code)
+    const mapped = hl7.flatMap((c) => (known(c) ? (FROM_HL7_ACTION[c.code as string] ?? []) : []))
+    if (hl7.length === 0 || mapped.length === 0 || hl7.some((c) => !known(c))) {
       fail('ACTION_NOT_EXPRESSIBLE', 'Consent.provision.action', 'An action has no medseal equivalent.')
     }
     actions.push(...mapped)

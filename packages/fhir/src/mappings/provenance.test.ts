@@ -14,6 +14,7 @@ import { exampleFiles } from '../_testData.js'
 import { validateResource } from '../validateResource.js'
 import {
   PROVENANCE_SIG_FORMAT,
+  parseProvenanceSignatures,
   provenanceForReceipt,
   VERIFICATION_SIGNATURE_TYPE,
   verifyProvenance,
@@ -149,20 +150,96 @@ describe('provenanceForReceipt / verifyProvenance', () => {
   })
 
   describe("HL7's example Provenances (as input)", () => {
+    // Per file: what parseProvenanceSignatures reports (XML DSig blocks are foreign, never crashes).
+    const expected: Record<string, unknown[]> = {
+      'Provenance-consent-signature.json': [
+        {
+          index: 0,
+          medseal: false,
+          reason: 'SIG_FORMAT',
+          sigFormat: 'application/signature+xml',
+          types: ['1.2.840.10065.1.12.1.1'], // author's signature
+          who: 'Patient/72',
+        },
+      ],
+      'Provenance-example-cwl.json': [],
+      'Provenance-example.json': [],
+      'Provenance-signature.json': [
+        {
+          index: 0,
+          medseal: false,
+          reason: 'SIG_FORMAT',
+          sigFormat: 'application/signature+xml',
+          types: ['1.2.840.10065.1.12.1.5'], // verification signature
+          who: 'Practitioner/xcda-author',
+        },
+      ],
+    }
     const files = Object.keys(exampleFiles).filter((f) => f.startsWith('Provenance-'))
-    it('there are examples', () => expect(files.length).toBeGreaterThanOrEqual(4))
+    it('every example is listed', () => expect(files.sort()).toEqual(Object.keys(expected).sort()))
     for (const file of files) {
-      it(`${file}: validates; its signature blocks parse but are not medseal anchors (INVALID_FHIR)`, async () => {
+      it(`${file}: validates; its signatures are reported (foreign), and verifyProvenance refuses it (INVALID_FHIR)`, async () => {
         const resource = JSON.parse(exampleFiles[file] as string)
         expect(errors(resource)).toEqual([])
-        for (const sig of resource.signature ?? []) {
-          expect(sig.type?.[0]?.system).toBe('urn:iso-astm:E1762-95:2013')
-          expect(sig.sigFormat).not.toBe(PROVENANCE_SIG_FORMAT)
-          expect(() => atob(sig.data)).not.toThrow()
-        }
+        expect(parseProvenanceSignatures(resource)).toEqual(expected[file])
         const { ledger, commitment } = await anchored()
         await expectCode(verifyProvenance(ledger, { provenance: resource, commitment }), 'INVALID_FHIR')
       })
     }
+  })
+
+  describe('parseProvenanceSignatures', () => {
+    it('receipt → Provenance → parse: the medseal signature verifies and carries the receipt, next to foreign ones', async () => {
+      const { ledger, commitment, provenance, receipts } = await anchored()
+      const hl7 = JSON.parse(exampleFiles['Provenance-signature.json'] as string).signature[0]
+      const otherJws = { ...provenance.signature?.[0], data: btoa(`${btoa('{"alg":"ES256","typ":"JWT"}')}.e30.c2ln`) }
+      const mixed = {
+        ...provenance,
+        signature: [hl7, provenance.signature?.[0], otherJws, { type: hl7.type, who: hl7.who }],
+      }
+      const infos = parseProvenanceSignatures(JSON.parse(JSON.stringify(mixed)))
+      expect(infos.map((i) => (i.medseal ? 'medseal' : i.reason))).toEqual([
+        'SIG_FORMAT',
+        'medseal',
+        'NOT_MEDSEAL_JWS',
+        'DATA_MISSING',
+      ])
+      expect(infos[1]).toEqual({
+        index: 1,
+        medseal: true,
+        signer: sealer.did,
+        address: expect.stringMatching(new RegExp(`^${sealer.address}$`, 'i')),
+        receipt: receipts[1],
+        target: ['Observation/obs-1/_history/3'],
+      })
+      // and the full check still passes on the mixed resource
+      expect((await verifyProvenance(ledger, { provenance: mixed, commitment })).receipt).toEqual(receipts[1])
+    })
+
+    it('a medseal signature that does not verify is an error, not a foreign signature (INVALID_SIGNATURE)', async () => {
+      const { provenance } = await anchored()
+      const [h, p] = atob(provenance.signature?.[0]?.data as string).split('.') as [string, string]
+      const forged = bytesToBase64url(new Uint8Array(64).fill(1))
+      const tampered = {
+        ...provenance,
+        signature: [{ ...provenance.signature?.[0], data: btoa(`${h}.${p}.${forged}`) }],
+      }
+      expect(() => parseProvenanceSignatures(tampered)).toThrow(VerificationError)
+      expect(() => parseProvenanceSignatures(tampered)).toThrow(expect.objectContaining({ code: 'INVALID_SIGNATURE' }))
+      const retargeted = { ...provenance, target: [{ reference: 'Observation/other' }] }
+      expect(() => parseProvenanceSignatures(retargeted)).toThrow(
+        expect.objectContaining({ code: 'INVALID_SIGNATURE' }),
+      )
+    })
+
+    it('refuses what is not a Provenance (INVALID_FHIR)', () => {
+      expect(() => parseProvenanceSignatures({ resourceType: 'Patient' })).toThrow(
+        expect.objectContaining({ code: 'INVALID_FHIR' }),
+      )
+      expect(() => parseProvenanceSignatures(null)).toThrow(expect.objectContaining({ code: 'INVALID_FHIR' }))
+      expect(parseProvenanceSignatures({ resourceType: 'Provenance', signature: [null] })).toEqual([
+        { index: 0, medseal: false, reason: 'DATA_MISSING', sigFormat: undefined, types: [], who: undefined },
+      ])
+    })
   })
 })

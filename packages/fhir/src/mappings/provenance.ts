@@ -216,6 +216,124 @@ export async function verifyProvenance(
     ? p.signature.find((s) => s?.sigFormat === PROVENANCE_SIG_FORMAT && typeof s.data === 'string')
     : undefined
   if (sig === undefined) throw invalidFhir('The Provenance has no application/jose signature.')
+  const { signer, address, receipt, target } = verifyAnchorSignature(p, sig, params.signer)
+  const { anchoredAt } = await verifyReceipt(ledger, { receipt, commitment: params.commitment })
+  return Object.freeze({ signer, address, receipt, target, anchoredAt })
+}
+
+type ProvenanceSignatureElement = NonNullable<Provenance['signature']>[number]
+
+/** Why a Provenance signature block is not a medseal anchor signature. */
+export type ForeignSignatureReason =
+  /** The block has no `data` (FHIR allows a signature without it, e.g. a reference to a signature held elsewhere). */
+  | 'DATA_MISSING'
+  /** `sigFormat` is not `application/jose` (e.g. XML DSig `application/signature+xml`). */
+  | 'SIG_FORMAT'
+  /** A JOSE signature, but not a compact JWS of `typ` {@link PROVENANCE_JWS_TYPE}. */
+  | 'NOT_MEDSEAL_JWS'
+
+/** One `Provenance.signature` block as {@link parseProvenanceSignatures} reads it. */
+export type ProvenanceSignatureInfo =
+  | {
+      /** Position in `Provenance.signature`. */
+      readonly index: number
+      /** A medseal anchor signature whose JWS verifies (the ledger is {@link verifyProvenance}'s to check). */
+      readonly medseal: true
+      /** The signer's did:key. */
+      readonly signer: string
+      /** The signer's address. */
+      readonly address: Hex
+      /** The signed anchor receipt. */
+      readonly receipt: Receipt
+      /** The Provenance targets the signature covers. */
+      readonly target: readonly string[]
+    }
+  | {
+      /** Position in `Provenance.signature`. */
+      readonly index: number
+      /** Not a medseal signature: reported, never verified (medseal has no verifier for it). */
+      readonly medseal: false
+      /** Why it is not medseal's. */
+      readonly reason: ForeignSignatureReason
+      /** `signature.sigFormat`, when given. */
+      readonly sigFormat: string | undefined
+      /** The `signature.type` codes (ASTM E1762 OIDs such as `1.2.840.10065.1.12.1.1`, author's signature). */
+      readonly types: readonly string[]
+      /** `signature.who.reference`, when it is a literal reference. */
+      readonly who: string | undefined
+    }
+
+/** Errors {@link parseProvenanceSignatures} can throw. */
+export type ParseProvenanceSignaturesErrorType = FhirError | VerificationError
+
+/**
+ * Reads every signature block of a Provenance: medseal anchor signatures are verified (JWS ES256K by the `kid`
+ * did:key, the signed targets are the Provenance's) and returned with their receipt; any other signature (XML DSig,
+ * another JWS, a block without data) is reported as foreign with the reason, never guessed at. Use
+ * {@link verifyProvenance} to also check the receipt against the ledger and the record's commitment.
+ *
+ * @param provenance - the Provenance (untrusted)
+ * @returns one {@link ProvenanceSignatureInfo} per `signature` element, in order (empty when it has none)
+ * @throws {@link @medseal/core!FhirError} `INVALID_FHIR` when it is not a Provenance
+ * @throws {@link @medseal/core!VerificationError} `INVALID_SIGNATURE` for a medseal signature that does not verify,
+ *   `RECEIPT_MALFORMED` for a signed receipt that is not one
+ * @example
+ * ```ts
+ * import { parseProvenanceSignatures } from '@medseal/fhir'
+ * for (const s of parseProvenanceSignatures(provenance)) console.log(s.medseal ? s.signer : s.reason)
+ * ```
+ */
+export function parseProvenanceSignatures(provenance: unknown): readonly ProvenanceSignatureInfo[] {
+  const p = provenance as Provenance | undefined
+  if (typeof p !== 'object' || p === null || p.resourceType !== 'Provenance') throw invalidFhir('Not a Provenance.')
+  const blocks: unknown[] = Array.isArray(p.signature) ? p.signature : []
+  return Object.freeze(
+    blocks.map((block, index): ProvenanceSignatureInfo => {
+      const sig = (typeof block === 'object' && block !== null ? block : {}) as ProvenanceSignatureElement
+      const foreign = (reason: ForeignSignatureReason): ProvenanceSignatureInfo =>
+        Object.freeze({
+          index,
+          medseal: false as const,
+          reason,
+          sigFormat: typeof sig.sigFormat === 'string' ? sig.sigFormat : undefined,
+          types: Object.freeze(
+            (Array.isArray(sig.type) ? sig.type : []).flatMap((t) => (typeof t?.code === 'string' ? [t.code] : [])),
+          ),
+          who: typeof sig.who?.reference === 'string' ? sig.who.reference : undefined,
+        })
+      if (typeof sig.data !== 'string') return foreign('DATA_MISSING')
+      if (sig.sigFormat !== PROVENANCE_SIG_FORMAT) return foreign('SIG_FORMAT')
+      const parts = jwsText(sig)?.split('.')
+      let typ: unknown
+      try {
+        typ = parts?.length === 3 ? decodeJson(parts[0] as string, 'header').typ : undefined
+      } catch {
+        typ = undefined
+      }
+      if (typ !== PROVENANCE_JWS_TYPE) return foreign('NOT_MEDSEAL_JWS')
+      return Object.freeze({ index, medseal: true as const, ...verifyAnchorSignature(p, sig, undefined) })
+    }),
+  )
+}
+
+/** The JWS text of a signature block, or undefined when `data` is not base64 UTF-8. */
+function jwsText(sig: ProvenanceSignatureElement): string | undefined {
+  try {
+    return bytesToUtf8(fromBase64(sig.data as string))
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Checks a medseal anchor signature block of `p` (JWS ES256K by its `kid`, the expected signer when given, the
+ * signed targets = the Provenance's): everything but the ledger.
+ */
+function verifyAnchorSignature(
+  p: Provenance,
+  sig: ProvenanceSignatureElement,
+  expectedSigner: string | undefined,
+): { signer: string; address: Hex; receipt: Receipt; target: readonly string[] } {
   let jws: string
   try {
     jws = bytesToUtf8(fromBase64(sig.data as string))
@@ -251,9 +369,9 @@ export async function verifyProvenance(
     }
   })
   if (!verifies) throw badSignature('The Provenance signature does not verify.')
-  if (params.signer !== undefined) {
-    const expected = params.signer.startsWith('did:') ? params.signer : undefined
-    const ok = expected ? expected === header.kid : params.signer.toLowerCase() === address.toLowerCase()
+  if (expectedSigner !== undefined) {
+    const expected = expectedSigner.startsWith('did:') ? expectedSigner : undefined
+    const ok = expected ? expected === header.kid : expectedSigner.toLowerCase() === address.toLowerCase()
     if (!ok) throw badSignature('The Provenance is signed by another party.')
   }
   // A `who` naming a did must name the signer (a Device/Practitioner reference is the caller's to check).
@@ -275,6 +393,5 @@ export async function verifyProvenance(
     throw badSignature('The Provenance targets are not the signed ones.')
   }
   const receipt = parseReceipt(payload.receipt)
-  const { anchoredAt } = await verifyReceipt(ledger, { receipt, commitment: params.commitment })
-  return Object.freeze({ signer: header.kid, address, receipt, target: Object.freeze(target as string[]), anchoredAt })
+  return { signer: header.kid, address, receipt, target: Object.freeze(target as string[]) }
 }

@@ -185,7 +185,8 @@ const toInstant = (seconds: number) => new Date(seconds * 1000).toISOString().re
  * Maps a signed consent token to a FHIR R4 `Consent` (scope `patient-privacy`, policyRule `OPTIN`, a `permit`
  * provision). Order inside every list is kept, so the token can be rebuilt byte for byte.
  *
- * @param signed - the signed consent (`{ consent, signature }`, e.g. a `ConsentToken`)
+ * @param signed - the signed consent (`{ consent, signature }`, e.g. a `ConsentToken`), or an unsigned one (e.g. what
+ *   {@link fhirToConsent} read from a Consent without a signature): then no signature extension is written
  * @param options - `patient`, `id`, `dateTime`
  * @returns a new FHIR Consent resource
  * @throws {@link @medseal/core!ConsentError} `CONSENT_MALFORMED` when the consent breaks the token rules
@@ -201,7 +202,10 @@ const toInstant = (seconds: number) => new Date(seconds * 1000).toISOString().re
  *   { patient: { reference: 'Patient/123' } })
  * ```
  */
-export function consentToFhir(signed: SignedConsent, options: ConsentToFhirOptions = {}): FhirConsent {
+export function consentToFhir(
+  signed: SignedConsent | { readonly consent: Consent; readonly signature?: Hex | undefined },
+  options: ConsentToFhirOptions = {},
+): FhirConsent {
   const c = checkConsent(signed?.consent)
   if (c.expiresAt - 1 > MAX_FHIR_SECONDS) {
     fail('PERIOD_OUT_OF_RANGE', 'Consent.provision.period.end', 'FHIR dateTimes end at the year 9999.')

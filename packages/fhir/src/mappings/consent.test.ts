@@ -388,6 +388,8 @@ describe('periods at any FHIR dateTime precision, derived ids, resolved parties'
       at('2016-06-23T17:32:34Z'),
     ])
     expect(window('1964-01-01', '2016-01-01')).toEqual([0, at('2016-01-02T00:00:00Z')]) // no ledger time before 1970
+    expect(window('0050-06', '2016')).toEqual([0, at('2017-01-01T00:00:00Z')]) // a year below 100 stays one
+    expect(() => window('2016', '0099')).toThrow(expect.objectContaining({ reason: 'PERIOD_OUT_OF_RANGE' }))
   })
 
   test.prop({ start: fc.integer({ min: 0, max: 10 ** 10 }), length: fc.integer({ min: 1, max: 10 ** 8 }) })(

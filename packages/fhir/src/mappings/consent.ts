@@ -301,6 +301,14 @@ const codings = (cc: unknown): Coding[] =>
 const has = (cc: unknown, system: string, code: string) =>
   codings(cc).some((c) => c.system === system && c.code === code)
 
+/** Milliseconds of a UTC date-time; unlike `Date.UTC`, years 0–99 are not moved to the 1900s. */
+function utc(year: number, monthIndex: number, day: number, h = 0, min = 0, sec = 0): number {
+  const d = new Date(0)
+  d.setUTCFullYear(year, monthIndex, day)
+  d.setUTCHours(h, min, sec, 0)
+  return d.getTime()
+}
+
 const DATE_TIME = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2}))?)?)?$/
 
 /**
@@ -319,9 +327,9 @@ function parseDateTime(value: unknown, edge: 'start' | 'end'): number | undefine
   const day = d === undefined ? 1 : Number(d)
   const [h, min, sec] = [Number(hh ?? 0), Number(mi ?? 0), Number(ss ?? 0)]
   if (month < 1 || month > 12 || day < 1 || day > 31 || h > 23 || min > 59 || sec > 59) return undefined
-  const ms = Date.UTC(year, month - 1, day, h, min, sec) // Date.UTC maps years 0–99 to 1900+: FHIR years ≥ 1000 here
+  const ms = utc(year, month - 1, day, h, min, sec)
   const check = new Date(ms)
-  if (year < 1000 || check.getUTCDate() !== day || check.getUTCMonth() !== month - 1) return undefined
+  if (year < 1 || check.getUTCDate() !== day || check.getUTCMonth() !== month - 1) return undefined
   let seconds = ms / 1000
   if (zone !== undefined && zone !== 'Z') {
     const sign = zone[0] === '-' ? -1 : 1
@@ -334,11 +342,7 @@ function parseDateTime(value: unknown, edge: 'start' | 'end'): number | undefine
   // end: the instant just after the end of the stated precision
   if (hh !== undefined) return seconds + (fraction === '' || /^9+$/.test(fraction) ? 1 : 0)
   const next =
-    d !== undefined
-      ? Date.UTC(year, month - 1, day + 1)
-      : mo !== undefined
-        ? Date.UTC(year, month, 1)
-        : Date.UTC(year + 1, 0, 1)
+    d !== undefined ? utc(year, month - 1, day + 1) : mo !== undefined ? utc(year, month, 1) : utc(year + 1, 0, 1)
   return next / 1000
 }
 

@@ -4,9 +4,8 @@
  * @internal
  * @module
  */
-import { keccak_256 } from '@noble/hashes/sha3.js'
-import { bytesToHex } from '../bytes/index.js'
 import { ConsentError } from '../errors/base.js'
+import { isAddress, toChecksumAddress } from '../identity/address.js'
 import type { Address, Hex } from '../types.js'
 import { isPurposeOfUse } from './purposeOfUse.js'
 import type { Consent, ConsentAction, LedgerDomain } from './types.js'
@@ -29,7 +28,6 @@ export const CONSENT_LIMITS = Object.freeze({
 
 const MAX_UINT64_SAFE = Number.MAX_SAFE_INTEGER
 const RE_BYTES32 = /^0x[0-9a-fA-F]{64}$/
-const RE_ADDRESS = /^0x[0-9a-fA-F]{40}$/
 /** FHIR R4 resource type names: an upper-case letter, then letters (e.g. `Observation`, `MedicationRequest`). */
 const RE_RESOURCE_TYPE = /^[A-Z][A-Za-z]{0,63}$/
 /** Security label codes (HL7 v3 ActCode / Confidentiality / ObservationValue codes such as `PSY`, `HIV`, `R`). */
@@ -58,23 +56,6 @@ export function malformed(field: string, expected: string, cause?: unknown): Con
   })
 }
 
-/** EIP-55 checksummed form of a 20-byte hex address (any case accepted). */
-export function checksumAddress(address: string): Address {
-  const lower = address.slice(2).toLowerCase()
-  const hash = bytesToHex(keccak_256(new TextEncoder().encode(lower)))
-  let out = '0x'
-  for (let i = 0; i < 40; i++) {
-    const c = lower[i] as string
-    out += Number.parseInt(hash[i] as string, 16) >= 8 ? c.toUpperCase() : c
-  }
-  return out as Address
-}
-
-/** Is `value` a 0x-prefixed 20-byte hex address (any case)? */
-export function isAddress(value: unknown): value is Address {
-  return typeof value === 'string' && RE_ADDRESS.test(value)
-}
-
 /** Is `value` a 0x-prefixed 32-byte hex string (any case)? */
 export function isBytes32(value: unknown): value is Hex {
   return typeof value === 'string' && RE_BYTES32.test(value)
@@ -85,10 +66,14 @@ export function sameAddress(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase()
 }
 
+// One definition of an address for the whole SDK: identity's (a mixed-case address must carry a valid EIP-55
+// checksum), re-exported under the names the consent modules use.
+export { isAddress, toChecksumAddress as checksumAddress }
+
 function address(value: unknown, field: string): Address {
   if (!isAddress(value)) throw malformed(field, 'a 0x-prefixed 20-byte hex address')
   if (/^0x0{40}$/.test(value)) throw malformed(field, 'a non-zero address')
-  return checksumAddress(value)
+  return toChecksumAddress(value)
 }
 
 function bytes32(value: unknown, field: string): Hex {
@@ -206,7 +191,7 @@ export function assertDomain(value: unknown, field = 'domain'): LedgerDomain {
       name: 'medseal',
       version: '1',
       chainId,
-      verifyingContract: checksumAddress(d.verifyingContract),
+      verifyingContract: toChecksumAddress(d.verifyingContract),
     })
   }
   if (keys === 'name,salt,version') {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type ConsentError, InvalidArgumentError } from '../errors/base.js'
+import { ConsentError, InvalidArgumentError } from '../errors/base.js'
 import { type CreateConsentParameters, createConsent } from './createConsent.js'
 import { isPurposeOfUse, PURPOSE_OF_USE_CODES } from './purposeOfUse.js'
 
@@ -78,5 +78,22 @@ describe('createConsent', () => {
     for (const c of ['TREAT', 'ETREAT', 'HPAYMT', 'HRESCH', 'PATRQT', 'BTG']) expect(isPurposeOfUse(c)).toBe(true)
     expect(isPurposeOfUse('treat')).toBe(false)
     expect(isPurposeOfUse(1)).toBe(false)
+  })
+})
+
+describe('addresses', () => {
+  it('rejects a mixed-case address whose EIP-55 checksum is wrong (CONSENT_MALFORMED)', () => {
+    const good = '0xFb338b3965EA92cF3561af0F4767A71dbB9c0552'
+    const bad = `0xfB${good.slice(4)}` as `0x${string}` // same address, two letters' case flipped
+    expect(createConsent({ ...base, grantor: good }).grantor).toBe(good)
+    expect(createConsent({ ...base, grantor: good.toLowerCase() as `0x${string}` }).grantor).toBe(good)
+    let caught: unknown
+    try {
+      createConsent({ ...base, grantor: bad })
+    } catch (e) {
+      caught = e
+    }
+    expect(caught).toBeInstanceOf(ConsentError)
+    expect((caught as ConsentError).code).toBe('CONSENT_MALFORMED')
   })
 })

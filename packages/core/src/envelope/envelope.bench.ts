@@ -224,9 +224,13 @@ defineBench('envelope', async (ctx) => {
   // canonical bytes; these three figures bound what any composition of them can reach on this machine.
   const webcrypto = globalThis.crypto.subtle
   const aesKey = await webcrypto.importKey('raw', new Uint8Array(32).fill(1), 'AES-GCM', false, ['encrypt'])
-  const hmacKey = await webcrypto.importKey('raw', new Uint8Array(32).fill(2), { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'sign',
-  ])
+  const hmacKey = await webcrypto.importKey(
+    'raw',
+    new Uint8Array(32).fill(2),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  )
   const iv = new Uint8Array(12)
   await ctx.throughput('WebCrypto AES-256-GCM encrypt alone, ~1 MiB', big.length, () =>
     webcrypto.encrypt({ name: 'AES-GCM', iv }, aesKey, big),

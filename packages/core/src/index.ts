@@ -89,6 +89,7 @@ export {
   bytesToHex0x,
   bytesToUtf8,
   concatBytes,
+  describeType,
   equalBytes,
   hexToBytes,
   isBytes,

@@ -1,13 +1,5 @@
 /** Internal helpers. @module @internal */
 
-/** A short, content-free description of a value's type, for error messages. @internal */
-export function describeType(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor?.name ?? 'typed array'}`
-  return `a value of type ${typeof value}`
-}
-
 /** Is `value` a plain JSON object (not an array, not null)? @internal */
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)

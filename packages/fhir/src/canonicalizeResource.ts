@@ -40,8 +40,7 @@
  * → `INVALID_JSON`.
  * @module
  */
-import { InvalidArgumentError } from '@medseal/core'
-import { describeType } from './_util.js'
+import { describeType, InvalidArgumentError } from '@medseal/core'
 import { FhirValidationError } from './errors.js'
 
 /** A `meta` element name that can be kept in the canonical form. */

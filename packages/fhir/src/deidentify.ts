@@ -52,11 +52,11 @@
  * @module
  */
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes'
-import { InvalidArgumentError, isBytes } from '@medseal/core'
+import { describeType, InvalidArgumentError, isBytes } from '@medseal/core'
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { R4_COMMON, R4_ELEMENTS } from './_r4.generated.js'
-import { describeType, isObject, restBaseOf } from './_util.js'
+import { isObject, restBaseOf } from './_util.js'
 import { FhirValidationError } from './errors.js'
 
 /**

@@ -14,6 +14,7 @@
  */
 import type { Bundle } from '@medplum/fhirtypes'
 import {
+  describeType,
   type Envelope,
   type EnvelopeRecipientInput,
   InvalidArgumentError,
@@ -23,7 +24,7 @@ import {
   utf8ToBytes,
 } from '@medseal/core'
 import { arrayElements, objectMembers } from './_canonicalJson.js'
-import { describeType, isObject, restBaseOf } from './_util.js'
+import { isObject, restBaseOf } from './_util.js'
 import {
   type CanonicalizeResourceInput,
   type CanonicalizeResourceOptions,

@@ -33,6 +33,7 @@ import {
   ConsentError,
   type ConsentRecord,
   createSaltedDomain,
+  describeType,
   type Hex,
   hexToBytes,
   InvalidArgumentError,
@@ -95,14 +96,6 @@ const CHAINCODE = /^[a-zA-Z0-9]+([-_][a-zA-Z0-9]+)*$/
 const REGISTRY = /^[a-z0-9][a-z0-9_.-]{0,63}$/
 const KINDS: readonly AnchorKind[] = ['records', 'export', 'events']
 const CURSOR_PREFIX = '\u0000medseal~consent~'
-
-/** A content-free description of a value's type, for messages. */
-function describeType(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor?.name ?? 'typed array'}`
-  return `a value of type ${typeof value}`
-}
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false

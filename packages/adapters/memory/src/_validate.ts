@@ -56,25 +56,10 @@ export function sameHex(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase()
 }
 
-/**
- * Asserts a 32-byte root. Checks that `value` is a real view first: an object made with
- * `Object.create(Uint8Array.prototype)` passes `instanceof Uint8Array` but throws a raw `TypeError` on `.length`.
- * @internal
- */
-export function assertRoot(value: unknown, name: string): Uint8Array {
-  if (!ArrayBuffer.isView(value))
-    throw new InvalidArgumentError('INVALID_TYPE', `${name} must be a Uint8Array.`, {
-      metaMessages: [
-        `Received ${value === null ? 'null' : typeof value === 'object' ? 'a non-view object' : `a value of type ${typeof value}`}.`,
-      ],
-    })
-  return assertBytes(value, { name, length: 32 })
-}
-
 /** The `root`, `treeSize` and `kind` of an anchor input, validated and copied. @internal */
 export function copyAnchorInput(input: unknown): AnchorInput & { root: Uint8Array<ArrayBuffer> } {
   const o = assertRecord(input, 'input')
-  const root = assertRoot(o.root, 'input.root')
+  const root = assertBytes(o.root, { name: 'input.root', length: 32 })
   const treeSize = o.treeSize
   if (typeof treeSize !== 'number')
     throw new InvalidArgumentError('INVALID_TYPE', 'input.treeSize must be a number.', {

@@ -7,6 +7,7 @@
 import {
   type AnchorInput,
   type AnchorRecord,
+  assertBytes,
   bytesToHex0x,
   ConsentError,
   type ConsentRecord,
@@ -38,7 +39,6 @@ import { type Entry, encodeEntry, encodeSnapshot, parseSnapshot, type RawEntry }
 import {
   assertHex32,
   assertRecord,
-  assertRoot,
   consentContentKey,
   copyAnchorInput,
   copyConsent,
@@ -383,7 +383,7 @@ export function createMemoryLedger(params: CreateMemoryLedgerParameters = {}): C
     },
 
     async getAnchor(root) {
-      const found = anchors.get(bytesToHex0x(assertRoot(root, 'root')))
+      const found = anchors.get(bytesToHex0x(assertBytes(root, { name: 'root', length: 32 })))
       return found && copyAnchor(found)
     },
 

@@ -54,7 +54,18 @@ export function assertBytes(
   })
 }
 
-/** A short, content-free description of a value's type, for error messages. @internal */
+/**
+ * A short description of a value's type that never includes its content, for error messages (so a key, a record or
+ * PHI passed in the wrong place is never echoed). Adapters and integrations use it for the same reason.
+ *
+ * @param value - any value
+ * @returns e.g. `null`, `an array`, `a Uint16Array`, `a value of type string`
+ * @example
+ * ```ts
+ * import { describeType } from '@medseal/core'
+ * describeType(new Uint16Array(2)) // 'a Uint16Array'
+ * ```
+ */
 export function describeType(value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'

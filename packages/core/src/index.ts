@@ -335,16 +335,20 @@ export type {
   AnchorInput,
   AnchorKind,
   AnchorRecord,
+  ConsentKey,
   ConsentRecord,
   LedgerAdapter,
   LedgerRef,
   ListConsentsParameters,
   ListConsentsReturnType,
+  SkippedConsent,
   RevocationRecord,
   TombstoneRecord,
   TreeHeadRecord,
 } from './ledger/types.js'
 export { anchorKindCodes } from './ledger/types.js'
+export type { ConsentKeyErrorType } from './ledger/consentKey.js'
+export { consentKey } from './ledger/consentKey.js'
 // --- merkle ---
 export type { LeafHashErrorType } from './merkle/hash.js'
 export { emptyRoot, leafHash, MERKLE_HASH_LENGTH, nodeHash } from './merkle/hash.js'

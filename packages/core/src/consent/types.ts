@@ -4,6 +4,7 @@
  * the Fabric chaincode; `docs/spec/consent.md` is their normative description. Changing a field is a new `version`.
  * @module
  */
+import type { ConsentKey } from '../ledger/types.js'
 import type { Address, Hex } from '../types.js'
 
 /** The EIP-712 domain `name` of every medseal structure. */
@@ -47,6 +48,7 @@ export const consentTypes = {
   TreeHead: [
     { name: 'logId', type: 'bytes32' },
     { name: 'operator', type: 'address' },
+    { name: 'nameHash', type: 'bytes32' },
     { name: 'treeSize', type: 'uint64' },
     { name: 'root', type: 'bytes32' },
     { name: 'timestamp', type: 'uint64' },
@@ -70,7 +72,10 @@ export type Consent = {
   readonly grantor: Address
   /** Who is granted. */
   readonly grantee: Address
-  /** `0x00…00` for a grant from the patient; otherwise the id of the grant this one re-grants (delegation). */
+  /**
+   * `0x00…00` for a grant from the patient; otherwise the {@link ConsentKey} `keccak256(abi.encode(parent.grantor,
+   * parent.id))` of the grant this one re-grants (delegation), which names the parent on every ledger.
+   */
   readonly parent: Hex
   /** FHIR R4 resource types in scope (e.g. `Observation`). */
   readonly resourceTypes: readonly string[]
@@ -105,11 +110,15 @@ export type SignedTombstone = { readonly tombstone: Tombstone; readonly signatur
 
 /** An access-log tree head (RFC 9162 §4.10 in spirit) signed by the log's operator. */
 export type TreeHead = {
-  /** Identifies the log. The first head recorded for a `logId` binds it to its `operator`: later heads for the
-   * same `logId` signed by anyone else are rejected (`LEDGER_REJECTED`). */
+  /**
+   * Identifies the log: `keccak256(operator ‖ nameHash)` (see `computeLogId`). Every ledger refuses a head whose
+   * `logId` is not derived from its own `operator` and `nameHash` (`LEDGER_REJECTED`), so nobody else can claim it.
+   */
   readonly logId: Hex
   /** The log operator's address; the signature must recover to it. */
   readonly operator: Address
+  /** `keccak256(utf8(name))` of the log's name. */
+  readonly nameHash: Hex
   readonly treeSize: number
   /** RFC 9162 root of the first `treeSize` events. */
   readonly root: Hex

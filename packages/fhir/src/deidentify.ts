@@ -175,6 +175,47 @@ const FREE_TEXT: ReadonlySet<string> = /* @__PURE__ */ new Set([
 const CODE_KEYS: ReadonlySet<string> = /* @__PURE__ */ new Set(['system', 'code', 'version', 'url', 'profile', 'unit'])
 
 const DATE_LIKE = /^\d{4}-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?$/
+/** A FHIR date, dateTime or instant of any precision, a year alone included. */
+const ANY_DATE = /^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/
+
+const DATA_ABSENT_REASON = 'http://hl7.org/fhir/StructureDefinition/data-absent-reason'
+/** What replaces a removed date of a patient aged 90 or over: FHIR's data-absent-reason `masked`. */
+const MASKED = /* @__PURE__ */ Object.freeze({ url: DATA_ABSENT_REASON, valueCode: 'masked' })
+/** Marks a string value that must be replaced by {@link MASKED} (returned by {@link scrubValue}). */
+const MASK: unique symbol = Symbol('mask')
+
+/**
+ * Extensions whose values are ages: Synthea's DALY + QALY add up to the years lived, so both go for a patient aged
+ * 90 or over.
+ */
+const AGE_EXTENSIONS: ReadonlySet<string> = /* @__PURE__ */ new Set([
+  'http://synthetichealth.github.io/synthea/disability-adjusted-life-years',
+  'http://synthetichealth.github.io/synthea/quality-adjusted-life-years',
+])
+
+/**
+ * Choice elements `[x]` that admit an `Age` in FHIR R4 (Condition.onset/abatement, AllergyIntolerance.onset,
+ * FamilyMemberHistory.age/deceased and condition.onset, Procedure.performed, ServiceRequest-like timing): their
+ * `…Age` and `…Range` forms hold ages.
+ */
+const AGE_CHOICES: readonly string[] = ['onset', 'abatement', 'age', 'deceased', 'performed', 'timing']
+const AGE_KEYS: ReadonlySet<string> = /* @__PURE__ */ new Set(AGE_CHOICES.map((c) => `${c}Age`))
+const AGE_RANGE_KEYS: ReadonlySet<string> = /* @__PURE__ */ new Set(AGE_CHOICES.map((c) => `${c}Range`))
+/** LOINC codes of observations whose value is the patient's age. */
+const AGE_LOINC: ReadonlySet<string> = /* @__PURE__ */ new Set(['30525-0', '21612-7', '29553-5', '21611-9'])
+const UCUM = 'http://unitsofmeasure.org'
+/** Years per UCUM time unit (a missing or unknown unit is read as years: the cautious reading). */
+const YEARS_PER_UNIT: Readonly<Record<string, number>> = {
+  a: 1,
+  mo: 1 / 12,
+  wk: 7 / 365.25,
+  d: 1 / 365.25,
+  h: 1 / 8766,
+  min: 1 / 525_960,
+  s: 1 / 31_557_600,
+}
+/** Safe Harbor (C): the single category for ages over 89, as an R4 `Age` (`>= 90 a`). */
+const NINETY_PLUS = /* @__PURE__ */ Object.freeze({ value: 90, comparator: '>=', unit: 'a', system: UCUM, code: 'a' })
 const EMAIL = /[^\s@]+@[^\s@]+\.[A-Za-z]{2,}/
 const PHONE = /(\+?\d{1,3}[\s.-])?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}/
 const SSN = /\b\d{3}-\d{2}-\d{4}\b/
@@ -199,6 +240,8 @@ type Ctx = {
   /** Source references of entries left out of the export. */
   readonly excluded: Set<string>
   readonly cache: Map<string, string>
+  /** Whether the entry being scrubbed belongs to a patient aged 90 or over (a per-call cursor, set entry by entry). */
+  maskDates: boolean
 }
 
 /** UUID-shaped pseudonym (RFC 9562 version 8, custom) of a source identity. */
@@ -298,31 +341,97 @@ function scrubExtensions(ctx: Ctx, list: unknown, nested: boolean): unknown[] | 
     if (!isObject(ext) || typeof ext.url !== 'string') continue
     // sub-extensions of an allow-listed extension have relative urls ('ombCategory', 'text')
     if (!(ctx.extensions.has(ext.url) || (nested && !ext.url.includes(':')))) continue
+    if (ctx.maskDates && AGE_EXTENSIONS.has(ext.url)) continue
     const cleaned = scrubObject(ctx, ext, 'Extension', true)
     if (cleaned !== undefined) out.push(cleaned)
   }
   return out.length > 0 ? out : undefined
 }
 
-/** Scrubs any value found at element `key` (not a resource). */
+/**
+ * Scrubs any value found at element `key` (not a resource). Returns {@link MASK} for a date of a patient aged 90 or
+ * over (the caller replaces it with `_key` carrying {@link MASKED}); dates inside arrays are simply removed.
+ */
 function scrubValue(ctx: Ctx, value: unknown, key: string, inExtension: boolean): unknown {
   if (Array.isArray(value)) {
     const out: unknown[] = []
     for (const v of value) {
       const c = scrubValue(ctx, v, key, inExtension)
-      if (c !== undefined) out.push(c)
+      if (c !== undefined && c !== MASK) out.push(c)
     }
     return out.length > 0 ? out : undefined
   }
   if (typeof value === 'string') {
     if (CODE_KEYS.has(key)) return value
+    if (ctx.maskDates && ANY_DATE.test(value)) return MASK
     if (DATE_LIKE.test(value)) return value.slice(0, 4)
     if (looksIdentifying(value)) return undefined
     return value
   }
   if (!isObject(value)) return value
   if (typeof value.resourceType === 'string') return scrubResource(ctx, value, false)
+  if (AGE_KEYS.has(key)) return capAge(scrubObject(ctx, value, key, inExtension))
+  if (AGE_RANGE_KEYS.has(key)) return capAgeRange(scrubObject(ctx, value, key, inExtension))
   return scrubObject(ctx, value, key, inExtension)
+}
+
+/**
+ * Sets `out[key]` to a scrubbed value. {@link MASK} becomes the sibling `_key` carrying {@link MASKED}; a `_key`
+ * written after (or before) such a mask keeps both sets of extensions.
+ */
+function put(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (value === undefined) return
+  const target = value === MASK ? `_${key}` : key
+  const next = value === MASK ? { extension: [{ ...MASKED }] } : value
+  const prior = out[target]
+  if (target.startsWith('_') && isObject(prior) && isObject(next)) {
+    const ext = [
+      ...((prior.extension as unknown[] | undefined) ?? []),
+      ...((next.extension as unknown[] | undefined) ?? []),
+    ]
+    out[target] = { ...prior, ...next, extension: ext }
+  } else out[target] = next
+}
+
+/** An age in years, or undefined when `q` is no quantity; a unit that is not a UCUM time unit counts as years. */
+function yearsOf(q: unknown): number | undefined {
+  if (!isObject(q) || typeof q.value !== 'number') return undefined
+  const unit = typeof q.code === 'string' ? q.code : typeof q.unit === 'string' ? q.unit : 'a'
+  return q.value * (YEARS_PER_UNIT[unit] ?? 1)
+}
+
+/** Safe Harbor (C): an `Age` of 90 years or more becomes the single category `>= 90 a`. */
+function capAge(age: unknown): unknown {
+  const years = yearsOf(age)
+  return years !== undefined && years >= 90 ? { ...NINETY_PLUS } : age
+}
+
+/**
+ * Safe Harbor (C) for an age `Range`: a `low` of 90 years or more becomes 90 years, and a `high` of 90 years or more
+ * is removed (the range then reads "90 or older", or "at least `low`").
+ */
+function capAgeRange(range: unknown): unknown {
+  if (!isObject(range)) return range
+  const low = yearsOf(range.low)
+  const high = yearsOf(range.high)
+  if ((low === undefined || low < 90) && (high === undefined || high < 90)) return range
+  const { low: sourceLow, high: _high, ...out } = range
+  if (low !== undefined && low >= 90) out.low = { value: 90, unit: 'a', system: UCUM, code: 'a' }
+  else if (sourceLow !== undefined) out.low = sourceLow
+  return Object.keys(out).length > 0 ? out : undefined
+}
+
+/** An Observation (or component) whose code is a LOINC "age" code: its value is capped like an `Age`. */
+function capAgeObservation(source: Record<string, unknown>, out: Record<string, unknown>): void {
+  const coding = isObject(source.code) && Array.isArray(source.code.coding) ? source.code.coding : []
+  const isAge = coding.some((c) => isObject(c) && c.system === 'http://loinc.org' && AGE_LOINC.has(c.code as string))
+  if (!isAge) return
+  if (out.valueQuantity !== undefined) out.valueQuantity = capAge(out.valueQuantity)
+  if (out.valueRange !== undefined) {
+    const r = capAgeRange(out.valueRange)
+    if (r === undefined) delete out.valueRange
+    else out.valueRange = r
+  }
 }
 
 function scrubObject(
@@ -358,9 +467,9 @@ function scrubObject(
     }
     if (k === 'data' && 'contentType' in obj) continue // attachment content
     if (k === 'url' && key !== 'Extension' && !inExtension) continue // attachment, endpoint and other URLs
-    const c = scrubValue(ctx, v, k, inExtension)
-    if (c !== undefined) out[k] = c
+    put(out, k, scrubValue(ctx, v, k, inExtension))
   }
+  if (key === 'component') capAgeObservation(obj, out)
   // a Reference left without a target is dropped
   if (isReference && out.reference === undefined && typeof obj.reference === 'string') return undefined
   return Object.keys(out).length > 0 ? out : undefined
@@ -416,21 +525,84 @@ function scrubResource(ctx: Ctx, resource: Record<string, unknown>, topLevel: bo
       if (scrubbed.length > 0) out.contained = scrubbed
       continue
     }
-    const c = scrubValue(ctx, v, k, false)
-    if (c !== undefined) out[k] = c
+    put(out, k, scrubValue(ctx, v, k, false))
   }
-  if (type === 'Patient') {
-    const birthDate = resource.birthDate
-    const deceased = typeof resource.deceasedDateTime === 'string' ? new Date(resource.deceasedDateTime) : undefined
-    const at = deceased && !Number.isNaN(deceased.getTime()) && deceased < ctx.asOf ? deceased : ctx.asOf
-    const age = typeof birthDate === 'string' ? ageAt(birthDate, at) : undefined
-    if (age !== undefined && age >= 90) {
-      delete out.birthDate
-      delete out._birthDate
-      const ext = (out.extension as unknown[] | undefined) ?? []
-      out.extension = [...ext, { url: DEID_AGE_EXTENSION_URL, valueString: '90+' }]
+  if (type === 'Observation') capAgeObservation(resource, out)
+  if (type === 'Patient' && isNinetyPlus(ctx, resource)) {
+    delete out.birthDate // already masked when the patient's dates are (see deidentify)
+    const ext = (out.extension as unknown[] | undefined) ?? []
+    out.extension = [...ext, { url: DEID_AGE_EXTENSION_URL, valueString: '90+' }]
+  }
+  return out
+}
+
+/**
+ * Is the patient 90 or older (Safe Harbor (C))? Age at `asOf`, or at death for a patient who died before it.
+ * Decided from `birthDate`: a patient without one is not known to be 90 or older.
+ */
+function isNinetyPlus(ctx: Ctx, patient: Record<string, unknown>): boolean {
+  const birthDate = patient.birthDate
+  const deceased = typeof patient.deceasedDateTime === 'string' ? new Date(patient.deceasedDateTime) : undefined
+  const at = deceased && !Number.isNaN(deceased.getTime()) && deceased < ctx.asOf ? deceased : ctx.asOf
+  const age = typeof birthDate === 'string' ? ageAt(birthDate, at) : undefined
+  return age !== undefined && age >= 90
+}
+
+/**
+ * The entries (by new `fullUrl`) whose dates are masked, Safe Harbor (C): every Patient aged 90 or over, every entry
+ * that references one of them or (transitively) such an entry, and, when the Bundle holds any patient aged 90 or
+ * over, every entry not linked to a patient at all (it cannot be shown to be someone else's).
+ */
+function entriesOfNinetyPlus(
+  ctx: Ctx,
+  kept: readonly { entry: Record<string, unknown>; resource: Record<string, unknown>; fullUrl: string }[],
+): ReadonlySet<string> {
+  const masked = new Set<string>()
+  const linked = new Set<string>() // entries linked to some patient
+  const targets = new Map<string, string[]>()
+  for (const { entry, resource, fullUrl } of kept) {
+    if (resource.resourceType === 'Patient') {
+      linked.add(fullUrl)
+      if (isNinetyPlus(ctx, resource)) masked.add(fullUrl)
+    }
+    ctx.base = restBaseOf(typeof entry.fullUrl === 'string' ? entry.fullUrl : undefined)
+    const refs: string[] = []
+    for (const ref of referencesIn(resource)) {
+      const r = rewriteReference(ctx, ref)
+      if (r === undefined) continue
+      refs.push(r)
+      if (r.startsWith('Patient/')) linked.add(fullUrl) // a patient outside the Bundle
+    }
+    targets.set(fullUrl, refs)
+  }
+  ctx.base = undefined
+  if (masked.size === 0) return masked
+  for (let changed = true; changed; ) {
+    changed = false
+    for (const { fullUrl } of kept) {
+      const refs = targets.get(fullUrl) ?? []
+      if (!masked.has(fullUrl) && refs.some((r) => masked.has(r))) {
+        masked.add(fullUrl)
+        changed = true
+      }
+      if (!linked.has(fullUrl) && refs.some((r) => linked.has(r))) {
+        linked.add(fullUrl)
+        changed = true
+      }
     }
   }
+  for (const { fullUrl } of kept) if (!linked.has(fullUrl)) masked.add(fullUrl)
+  return masked
+}
+
+/** Every literal `reference` string anywhere in `value`. */
+function referencesIn(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) for (const v of value) referencesIn(v, out)
+  else if (isObject(value))
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'reference' && typeof v === 'string') out.push(v)
+      else referencesIn(v, out)
+    }
   return out
 }
 
@@ -471,6 +643,7 @@ function readParams(params: DeidentifyParameters): Ctx {
     base: undefined,
     excluded: new Set(),
     cache: new Map(),
+    maskDates: false,
   }
 }
 
@@ -520,10 +693,12 @@ export function deidentify(bundle: Bundle | Record<string, unknown>, params: Dei
     if (typeId && !ctx.byTypeId.has(typeId)) ctx.byTypeId.set(typeId, fullUrl)
     kept.push({ entry, resource, fullUrl })
   }
+  const masked = entriesOfNinetyPlus(ctx, kept)
   // pass 2: scrub
   const outEntries: BundleEntry[] = []
   for (const { entry, resource, fullUrl } of kept) {
     ctx.base = restBaseOf(typeof entry.fullUrl === 'string' ? entry.fullUrl : undefined)
+    ctx.maskDates = masked.has(fullUrl)
     const scrubbed = scrubResource(ctx, resource, true)
     // the resource id and the fullUrl carry the same pseudonym
     if (scrubbed.id !== undefined || resource.id === undefined) scrubbed.id = fullUrl.slice('urn:uuid:'.length)

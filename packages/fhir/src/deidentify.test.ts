@@ -431,6 +431,14 @@ describe('deidentify: patients aged 90 or over (Safe Harbor (C))', () => {
           effectiveDateTime: '2001-04-05',
         },
         { resourceType: 'Organization', id: 'org', extension: [{ url: 'http://x/opened', valueDate: '1931-01-01' }] },
+        {
+          resourceType: 'CarePlan',
+          id: 'cp',
+          status: 'active',
+          intent: 'plan',
+          subject: { reference: 'Patient/old' },
+          activity: [{ detail: { status: 'scheduled', scheduledString: 'every spring since 1995' } }],
+        },
       ].map((resource) => ({
         fullUrl: `http://ehr.example.org/fhir/${resource.resourceType}/${resource.id}`,
         resource,
@@ -443,6 +451,8 @@ describe('deidentify: patients aged 90 or over (Safe Harbor (C))', () => {
     expect(res(out, 3).effectivePeriod).toEqual({ _start: MASKED, _end: MASKED })
     expect(res(out, 4).effectiveDateTime).toBe('2001')
     expect(res(out, 5).extension).toEqual([{ url: 'http://x/opened', _valueDate: MASKED }])
+    // a string holding a possible year, in a 90+ patient's resource, goes
+    expect(res(out, 6).activity).toEqual([{ detail: { status: 'scheduled' } }])
     expect(yearsIn(out, 1931, 2026).sort()).toEqual(['birthDate: 1980', 'effectiveDateTime: 2001'])
     // without a 90+ patient, nothing is masked
     const noOld = { ...bundle, entry: bundle.entry.slice(1) }
@@ -484,6 +494,7 @@ describe('deidentify: patients aged 90 or over (Safe Harbor (C))', () => {
           code: { coding: [{ system: 'http://loinc.org', code: '30525-0' }] },
           valueQuantity: years(96),
         },
+        { resourceType: 'Condition', id: 'c5', subject: { reference: 'Patient/p' }, onsetString: 'at 92' },
       ].map((resource) => ({
         fullUrl: `http://ehr.example.org/fhir/${resource.resourceType}/${resource.id}`,
         resource,
@@ -498,6 +509,8 @@ describe('deidentify: patients aged 90 or over (Safe Harbor (C))', () => {
     expect(res(out, 5).deceasedRange).toEqual({ low: years(80) })
     expect((res(out, 5).condition as Json[])[0]?.onsetAge).toEqual(ninetyPlus)
     expect(res(out, 6).valueQuantity).toEqual(ninetyPlus)
+    // onset[x], age[x] … as free text may state an age: removed
+    expect(res(out, 7)).not.toHaveProperty('onsetString')
     expect(isValidOutcome(validateResource(out))).toBe(true)
   })
 })

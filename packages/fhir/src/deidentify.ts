@@ -201,6 +201,10 @@ const AGE_EXTENSIONS: ReadonlySet<string> = /* @__PURE__ */ new Set([
 const AGE_CHOICES: readonly string[] = ['onset', 'abatement', 'age', 'deceased', 'performed', 'timing']
 const AGE_KEYS: ReadonlySet<string> = /* @__PURE__ */ new Set(AGE_CHOICES.map((c) => `${c}Age`))
 const AGE_RANGE_KEYS: ReadonlySet<string> = /* @__PURE__ */ new Set(AGE_CHOICES.map((c) => `${c}Range`))
+/** Their `…String` forms are free text that may state an age or a date ("at 92", "winter 1950"): removed. */
+const AGE_STRING_KEYS: ReadonlySet<string> = /* @__PURE__ */ new Set(AGE_CHOICES.map((c) => `${c}String`))
+/** A 4-digit number inside a longer string: a possible year. */
+const YEAR_IN_TEXT = /(?<!\d)\d{4}(?!\d)/
 /** LOINC codes of observations whose value is the patient's age. */
 const AGE_LOINC: ReadonlySet<string> = /* @__PURE__ */ new Set(['30525-0', '21612-7', '29553-5', '21611-9'])
 const UCUM = 'http://unitsofmeasure.org'
@@ -363,7 +367,10 @@ function scrubValue(ctx: Ctx, value: unknown, key: string, inExtension: boolean)
   }
   if (typeof value === 'string') {
     if (CODE_KEYS.has(key)) return value
+    if (AGE_STRING_KEYS.has(key)) return undefined
     if (ctx.maskDates && ANY_DATE.test(value)) return MASK
+    // a patient aged 90 or over: any other string holding a possible year goes too (terminology displays stay)
+    if (ctx.maskDates && key !== 'display' && YEAR_IN_TEXT.test(value)) return undefined
     if (DATE_LIKE.test(value)) return value.slice(0, 4)
     if (looksIdentifying(value)) return undefined
     return value
@@ -561,10 +568,12 @@ function entriesOfNinetyPlus(
   const linked = new Set<string>() // entries linked to some patient
   const targets = new Map<string, string[]>()
   for (const { entry, resource, fullUrl } of kept) {
-    if (resource.resourceType === 'Patient') {
-      linked.add(fullUrl)
-      if (isNinetyPlus(ctx, resource)) masked.add(fullUrl)
-    }
+    const contained = Array.isArray(resource.contained) ? resource.contained.filter(isObject) : []
+    for (const r of [resource, ...contained])
+      if (r.resourceType === 'Patient') {
+        linked.add(fullUrl)
+        if (isNinetyPlus(ctx, r)) masked.add(fullUrl)
+      }
     ctx.base = restBaseOf(typeof entry.fullUrl === 'string' ? entry.fullUrl : undefined)
     const refs: string[] = []
     for (const ref of referencesIn(resource)) {

@@ -14,9 +14,17 @@
  *   {@link SAFE_HARBOR_RESTRICTED_ZIP3}; pass `restrictedZip3` to use a newer census); a non-US or non-numeric
  *   postal code is removed. Geolocation extensions go with all non-allow-listed extensions.
  * - (C) dates: every date, dateTime and Period boundary keeps its year only (`2019-03-04T10:00:00Z` → `2019`);
- *   `instant` elements (which cannot be year-only) are removed. Ages over 89: when the patient is 90 or older at
- *   `asOf` (default: now) or at death, `birthDate` is removed and the Patient gets the extension
- *   {@link DEID_AGE_EXTENSION_URL} with `valueString: '90+'`.
+ *   `instant` elements (which cannot be year-only) are removed. Ages over 89 ("all elements of dates (including
+ *   year) indicative of such age"): when a patient is 90 or older at `asOf` (default: now), or was at death, the
+ *   Patient gets the extension {@link DEID_AGE_EXTENSION_URL} with `valueString: '90+'` and no date keeps even its
+ *   year in the patient's resources: the Patient, every entry referencing it directly or through such an entry,
+ *   and (when the Bundle holds a patient aged 90 or over) every entry linked to no patient. There each date,
+ *   dateTime and Period boundary, extensions included, becomes the FHIR `data-absent-reason` extension
+ *   `masked` on its `_element` (`birthDate` → `_birthDate`), dates in repeating elements are removed, other
+ *   strings holding a 4-digit number are removed, and Synthea's DALY/QALY extensions (they add up to the years
+ *   lived) are removed. For everyone, an age of 90 years or more becomes `>= 90 a`: `Age` values (`onsetAge`,
+ *   `ageAge`, …), age `Range`s (`low` capped at 90, a `high` of 90 or more removed) and Observations with a LOINC
+ *   age code; `onset[x]`/`age[x]`/`deceased[x]`/`performed[x]` strings are removed (free text).
  * - (D–F) telephone, fax, email: every `telecom` element is removed.
  * - (G–K) SSN, MRN, health plan beneficiary, account, certificate/licence numbers: every `identifier` element is
  *   removed (Identifier is how FHIR carries them), as are `subscriberId`, `accountId` and `policyNumber`.
@@ -46,7 +54,9 @@
  * inside the Bundle points at that `urn:uuid:`; others become relative `Type/<p>`.
  *
  * Not covered (document your own handling): identifiers hidden inside coded values or free-text strings in
- * elements not listed above, ages written as Observation values, and quasi-identifiers (rare diagnoses, small
+ * elements not listed above, ages written as Observation values under codes other than the LOINC age codes, the
+ * dates of a patient aged 90 or over whose Patient resource is not in the same Bundle (export each patient's
+ * Patient resource with their data, as `Patient/$everything` does), and quasi-identifiers (rare diagnoses, small
  * cohorts): Safe Harbor also requires that the covered entity has no actual knowledge that the rest could identify
  * the person.
  * @module
@@ -60,7 +70,8 @@ import { isObject, restBaseOf } from './_util.js'
 import { FhirValidationError } from './errors.js'
 
 /**
- * URL of the extension marking a patient aged 90 or over whose birth date was removed.
+ * URL of the extension marking a patient aged 90 or over (Safe Harbor's single category "90 or older"), whose
+ * birth date and every other date were masked.
  * @example
  * ```ts
  * import { DEID_AGE_EXTENSION_URL } from '@medseal/fhir'

@@ -459,6 +459,84 @@ describe('deidentify: patients aged 90 or over (Safe Harbor (C))', () => {
     expect(JSON.stringify(deidentify(noOld, { key: KEY_A, asOf: AS_OF }))).not.toContain('masked')
   })
 
+  it('review #11: relatives aged 90 or over (RelatedPerson, FamilyMemberHistory) keep no year either', () => {
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [
+        { resourceType: 'Patient', id: 'p', birthDate: '1980-01-01' },
+        { resourceType: 'RelatedPerson', id: 'mother', patient: { reference: 'Patient/p' }, birthDate: '1930-03-04' },
+        {
+          resourceType: 'FamilyMemberHistory',
+          id: 'grandfather',
+          status: 'completed',
+          patient: { reference: 'Patient/p' },
+          relationship: {},
+          bornDate: '1901-05-06',
+          deceasedDate: '1999-01-01',
+          date: '2020-01-01',
+        },
+        {
+          resourceType: 'FamilyMemberHistory',
+          id: 'aunt',
+          status: 'completed',
+          patient: { reference: 'Patient/p' },
+          relationship: {},
+          bornString: 'spring 1931',
+          date: '2020-01-01',
+        },
+        {
+          resourceType: 'Observation',
+          id: 'o',
+          status: 'final',
+          code: {},
+          subject: { reference: 'Patient/p' },
+          effectiveDateTime: '2020-01-01',
+        },
+      ].map((resource) => ({
+        fullUrl: `http://ehr.example.org/fhir/${resource.resourceType}/${resource.id}`,
+        resource,
+      })),
+    }
+    const out = deidentify(bundle, { key: KEY_A, asOf: AS_OF })
+    expect(res(out, 0).birthDate).toBe('1980')
+    expect(res(out, 1)).toMatchObject({ _birthDate: MASKED, extension: [{ url: DEID_AGE_EXTENSION_URL }] })
+    expect(res(out, 2)).toMatchObject({ _bornDate: MASKED, _deceasedDate: MASKED, _date: MASKED })
+    expect(res(out, 3)).not.toHaveProperty('bornString') // free text: removed for everyone
+    expect(res(out, 3).date).toBe('2020')
+    expect(res(out, 4).effectiveDateTime).toBe('2020')
+    expect(yearsIn(out, 1901, 1979)).toEqual([])
+  })
+
+  it('review #11: a 90+ patient left out of the export (unknown modifier) still masks the dates that stay', () => {
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [
+        {
+          resourceType: 'Patient',
+          id: 'p',
+          birthDate: '1931-01-01',
+          modifierExtension: [{ url: 'http://x/unknown', valueBoolean: true }],
+        },
+        {
+          resourceType: 'Encounter',
+          id: 'e',
+          status: 'finished',
+          class: {},
+          subject: { reference: 'Patient/p' },
+          period: { start: '1931-01-01' },
+        },
+      ].map((resource) => ({
+        fullUrl: `http://ehr.example.org/fhir/${resource.resourceType}/${resource.id}`,
+        resource,
+      })),
+    }
+    const out = deidentify(bundle, { key: KEY_A, asOf: AS_OF })
+    expect(out.entry).toHaveLength(1)
+    expect(res(out, 0).period).toEqual({ _start: MASKED })
+  })
+
   it('review #11: ages of 90 years or more become the single category ">= 90 a", for anyone', () => {
     const ninetyPlus = { value: 90, comparator: '>=', unit: 'a', system: 'http://unitsofmeasure.org', code: 'a' }
     const years = (value: number, code = 'a') => ({ value, unit: code, system: 'http://unitsofmeasure.org', code })
@@ -495,12 +573,18 @@ describe('deidentify: patients aged 90 or over (Safe Harbor (C))', () => {
           valueQuantity: years(96),
         },
         { resourceType: 'Condition', id: 'c5', subject: { reference: 'Patient/p' }, onsetString: 'at 92' },
+        {
+          resourceType: 'Condition',
+          id: 'c6',
+          subject: { reference: 'Patient/p' },
+          extension: [{ url: 'http://x/age-at-diagnosis', valueAge: years(91) }],
+        },
       ].map((resource) => ({
         fullUrl: `http://ehr.example.org/fhir/${resource.resourceType}/${resource.id}`,
         resource,
       })),
     }
-    const out = deidentify(bundle, { key: KEY_A, asOf: AS_OF })
+    const out = deidentify(bundle, { key: KEY_A, asOf: AS_OF, keepExtensions: ['http://x/age-at-diagnosis'] })
     expect(res(out, 1).onsetAge).toEqual(ninetyPlus)
     expect(res(out, 2).abatementAge).toEqual(ninetyPlus)
     expect(res(out, 3).onsetAge).toEqual(years(45))
@@ -511,6 +595,7 @@ describe('deidentify: patients aged 90 or over (Safe Harbor (C))', () => {
     expect(res(out, 6).valueQuantity).toEqual(ninetyPlus)
     // onset[x], age[x] … as free text may state an age: removed
     expect(res(out, 7)).not.toHaveProperty('onsetString')
+    expect(res(out, 8).extension).toEqual([{ url: 'http://x/age-at-diagnosis', valueAge: ninetyPlus }])
     expect(isValidOutcome(validateResource(out))).toBe(true)
   })
 })

@@ -22,9 +22,12 @@
  *   dateTime and Period boundary, extensions included, becomes the FHIR `data-absent-reason` extension
  *   `masked` on its `_element` (`birthDate` → `_birthDate`), dates in repeating elements are removed, other
  *   strings holding a 4-digit number are removed, and Synthea's DALY/QALY extensions (they add up to the years
- *   lived) are removed. For everyone, an age of 90 years or more becomes `>= 90 a`: `Age` values (`onsetAge`,
- *   `ageAge`, …), age `Range`s (`low` capped at 90, a `high` of 90 or more removed) and Observations with a LOINC
- *   age code; `onset[x]`/`age[x]`/`deceased[x]`/`performed[x]` strings are removed (free text).
+ *   lived) are removed. A relative aged 90 or over (a RelatedPerson's `birthDate`, a FamilyMemberHistory's
+ *   `born[x]`, at death or at `asOf`) gets the same for that entry alone. A Patient aged 90 or over left out of the
+ *   export (see (R)) masks every entry. For everyone, an age of 90 years or more becomes `>= 90 a`: `Age` values
+ *   (`onsetAge`, `ageAge`, an extension's `valueAge`, …), age `Range`s (`low` capped at 90, a `high` of 90 or more
+ *   removed) and Observations with a LOINC age code; `onset[x]`/`age[x]`/`deceased[x]`/`performed[x]`/`born[x]`
+ *   strings are removed (free text).
  * - (D–F) telephone, fax, email: every `telecom` element is removed.
  * - (G–K) SSN, MRN, health plan beneficiary, account, certificate/licence numbers: every `identifier` element is
  *   removed (Identifier is how FHIR carries them), as are `subscriberId`, `accountId` and `policyNumber`.
@@ -209,8 +212,9 @@ const AGE_EXTENSIONS: ReadonlySet<string> = /* @__PURE__ */ new Set([
  * FamilyMemberHistory.age/deceased and condition.onset, Procedure.performed, ServiceRequest-like timing): their
  * `…Age` and `…Range` forms hold ages.
  */
-const AGE_CHOICES: readonly string[] = ['onset', 'abatement', 'age', 'deceased', 'performed', 'timing']
-const AGE_KEYS: ReadonlySet<string> = /* @__PURE__ */ new Set(AGE_CHOICES.map((c) => `${c}Age`))
+const AGE_CHOICES: readonly string[] = ['onset', 'abatement', 'age', 'deceased', 'performed', 'timing', 'born']
+/** `…Age` elements, and `valueAge` (an extension's or a parameter's value is an `Age` under that name only). */
+const AGE_KEYS: ReadonlySet<string> = /* @__PURE__ */ new Set([...AGE_CHOICES.map((c) => `${c}Age`), 'valueAge'])
 const AGE_RANGE_KEYS: ReadonlySet<string> = /* @__PURE__ */ new Set(AGE_CHOICES.map((c) => `${c}Range`))
 /** Their `…String` forms are free text that may state an age or a date ("at 92", "winter 1950"): removed. */
 const AGE_STRING_KEYS: ReadonlySet<string> = /* @__PURE__ */ new Set(AGE_CHOICES.map((c) => `${c}String`))
@@ -546,8 +550,8 @@ function scrubResource(ctx: Ctx, resource: Record<string, unknown>, topLevel: bo
     put(out, k, scrubValue(ctx, v, k, false))
   }
   if (type === 'Observation') capAgeObservation(resource, out)
-  if (type === 'Patient' && isNinetyPlus(ctx, resource)) {
-    delete out.birthDate // already masked when the patient's dates are (see deidentify)
+  if (isNinetyPlus(ctx, resource)) {
+    delete out.birthDate // already masked: the entry's dates are (see entriesOfNinetyPlus)
     const ext = (out.extension as unknown[] | undefined) ?? []
     out.extension = [...ext, { url: DEID_AGE_EXTENSION_URL, valueString: '90+' }]
   }
@@ -555,36 +559,48 @@ function scrubResource(ctx: Ctx, resource: Record<string, unknown>, topLevel: bo
 }
 
 /**
- * Is the patient 90 or older (Safe Harbor (C))? Age at `asOf`, or at death for a patient who died before it.
- * Decided from `birthDate`: a patient without one is not known to be 90 or older.
+ * Is the person a resource describes 90 or older (Safe Harbor (C))? Age at `asOf`, or at death for someone who
+ * died before it. Decided from `birthDate` (Patient, RelatedPerson, Person, Practitioner) or, for a relative in a
+ * FamilyMemberHistory, `bornDate` / the latest day of `bornPeriod`; without one, nobody is known to be 90 or older.
  */
-function isNinetyPlus(ctx: Ctx, patient: Record<string, unknown>): boolean {
-  const birthDate = patient.birthDate
-  const deceased = typeof patient.deceasedDateTime === 'string' ? new Date(patient.deceasedDateTime) : undefined
+function isNinetyPlus(ctx: Ctx, r: Record<string, unknown>): boolean {
+  const period = isObject(r.bornPeriod) ? r.bornPeriod : undefined
+  const birth = [r.birthDate, r.bornDate, period?.end, period?.start].find((d) => typeof d === 'string')
+  if (typeof birth !== 'string') return false
+  const death = [r.deceasedDateTime, r.deceasedDate].find((d) => typeof d === 'string')
+  const deceased = typeof death === 'string' ? new Date(death) : undefined
   const at = deceased && !Number.isNaN(deceased.getTime()) && deceased < ctx.asOf ? deceased : ctx.asOf
-  const age = typeof birthDate === 'string' ? ageAt(birthDate, at) : undefined
+  const age = ageAt(birth, at)
   return age !== undefined && age >= 90
 }
 
 /**
  * The entries (by new `fullUrl`) whose dates are masked, Safe Harbor (C): every Patient aged 90 or over, every entry
  * that references one of them or (transitively) such an entry, and, when the Bundle holds any patient aged 90 or
- * over, every entry not linked to a patient at all (it cannot be shown to be someone else's).
+ * over, every entry not linked to a patient at all (it cannot be shown to be someone else's); also any other entry
+ * describing someone aged 90 or over (a relative's RelatedPerson or FamilyMemberHistory), for itself only. When a
+ * Patient aged 90 or over was left out of the export (an unknown modifier extension), every entry is masked: which
+ * ones were that patient's can no longer be told.
  */
 function entriesOfNinetyPlus(
   ctx: Ctx,
   kept: readonly { entry: Record<string, unknown>; resource: Record<string, unknown>; fullUrl: string }[],
+  excludedNinetyPlus: boolean,
 ): ReadonlySet<string> {
+  if (excludedNinetyPlus) return new Set(kept.map((k) => k.fullUrl))
   const masked = new Set<string>()
+  const own = new Set<string>() // someone else aged 90 or over: the entry only
   const linked = new Set<string>() // entries linked to some patient
   const targets = new Map<string, string[]>()
   for (const { entry, resource, fullUrl } of kept) {
     const contained = Array.isArray(resource.contained) ? resource.contained.filter(isObject) : []
-    for (const r of [resource, ...contained])
+    for (const r of [resource, ...contained]) {
+      const old = isNinetyPlus(ctx, r)
       if (r.resourceType === 'Patient') {
         linked.add(fullUrl)
-        if (isNinetyPlus(ctx, r)) masked.add(fullUrl)
-      }
+        if (old) masked.add(fullUrl)
+      } else if (old) own.add(fullUrl)
+    }
     ctx.base = restBaseOf(typeof entry.fullUrl === 'string' ? entry.fullUrl : undefined)
     const refs: string[] = []
     for (const ref of referencesIn(resource)) {
@@ -596,7 +612,7 @@ function entriesOfNinetyPlus(
     targets.set(fullUrl, refs)
   }
   ctx.base = undefined
-  if (masked.size === 0) return masked
+  if (masked.size === 0) return own
   for (let changed = true; changed; ) {
     changed = false
     for (const { fullUrl } of kept) {
@@ -612,6 +628,7 @@ function entriesOfNinetyPlus(
     }
   }
   for (const { fullUrl } of kept) if (!linked.has(fullUrl)) masked.add(fullUrl)
+  for (const fullUrl of own) masked.add(fullUrl)
   return masked
 }
 
@@ -695,6 +712,7 @@ export function deidentify(bundle: Bundle | Record<string, unknown>, params: Dei
   const entries = Array.isArray(bundle.entry) ? (bundle.entry as unknown[]) : []
   // pass 1: every form by which an entry can be referenced → its new urn:uuid
   const kept: { entry: Record<string, unknown>; resource: Record<string, unknown>; fullUrl: string }[] = []
+  let excludedNinetyPlus = false
   for (const entry of entries) {
     if (!isObject(entry) || !isObject(entry.resource) || typeof entry.resource.resourceType !== 'string') continue
     const resource = entry.resource
@@ -703,6 +721,7 @@ export function deidentify(bundle: Bundle | Record<string, unknown>, params: Dei
     const sourceUrl = typeof entry.fullUrl === 'string' ? entry.fullUrl : undefined
     const typeId = id ? `${type}/${id}` : undefined
     if (hasUnknownModifier(ctx, resource)) {
+      if (type === 'Patient' && isNinetyPlus(ctx, resource)) excludedNinetyPlus = true
       if (sourceUrl) ctx.excluded.add(sourceUrl)
       if (typeId) ctx.excluded.add(typeId)
       continue
@@ -713,7 +732,7 @@ export function deidentify(bundle: Bundle | Record<string, unknown>, params: Dei
     if (typeId && !ctx.byTypeId.has(typeId)) ctx.byTypeId.set(typeId, fullUrl)
     kept.push({ entry, resource, fullUrl })
   }
-  const masked = entriesOfNinetyPlus(ctx, kept)
+  const masked = entriesOfNinetyPlus(ctx, kept, excludedNinetyPlus)
   // pass 2: scrub
   const outEntries: BundleEntry[] = []
   for (const { entry, resource, fullUrl } of kept) {

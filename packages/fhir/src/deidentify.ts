@@ -588,13 +588,16 @@ function entriesOfNinetyPlus(
   excludedNinetyPlus: boolean,
 ): ReadonlySet<string> {
   if (excludedNinetyPlus) return new Set(kept.map((k) => k.fullUrl))
+  const containedOf = (r: Record<string, unknown>) => (Array.isArray(r.contained) ? r.contained.filter(isObject) : [])
+  // the common case, nobody aged 90 or over: no reference walk
+  if (!kept.some(({ resource }) => [resource, ...containedOf(resource)].some((r) => isNinetyPlus(ctx, r))))
+    return new Set()
   const masked = new Set<string>()
   const own = new Set<string>() // someone else aged 90 or over: the entry only
   const linked = new Set<string>() // entries linked to some patient
   const targets = new Map<string, string[]>()
   for (const { entry, resource, fullUrl } of kept) {
-    const contained = Array.isArray(resource.contained) ? resource.contained.filter(isObject) : []
-    for (const r of [resource, ...contained]) {
+    for (const r of [resource, ...containedOf(resource)]) {
       const old = isNinetyPlus(ctx, r)
       if (r.resourceType === 'Patient') {
         linked.add(fullUrl)

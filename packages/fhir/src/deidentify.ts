@@ -73,8 +73,8 @@ import { isObject, restBaseOf } from './_util.js'
 import { FhirValidationError } from './errors.js'
 
 /**
- * URL of the extension marking a patient aged 90 or over (Safe Harbor's single category "90 or older"), whose
- * birth date and every other date were masked.
+ * URL of the extension marking a person aged 90 or over (Safe Harbor's single category "90 or older"): a Patient,
+ * or a relative's RelatedPerson or FamilyMemberHistory, whose birth date and every other date were masked.
  * @example
  * ```ts
  * import { DEID_AGE_EXTENSION_URL } from '@medseal/fhir'

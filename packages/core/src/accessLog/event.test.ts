@@ -47,5 +47,8 @@ describe('decodeAccessEvent: size cap', () => {
   it('INVALID_TYPE for something that is not bytes; deep nesting under the cap is INVALID_ENCODING', () => {
     expect(codeOf(() => decodeAccessEvent('{}' as never))).toBe('INVALID_TYPE')
     expect(codeOf(() => decodeAccessEvent(new TextEncoder().encode('['.repeat(16_000))))).toBe('INVALID_ENCODING')
+    // well-formed nesting as deep as the cap allows: parsed without recursion trouble, then refused as no event
+    const nested = new TextEncoder().encode(`${'['.repeat(8_000)}${']'.repeat(8_000)}`)
+    expect(codeOf(() => decodeAccessEvent(nested))).toBe('INVALID_ENCODING')
   })
 })

@@ -241,7 +241,8 @@ export function createBreakGlass(params: CreateBreakGlassParameters): BreakGlass
     return Math.floor(ms / 1000)
   }
   /** Has the grantor of `id` (a policy's patient, a credential's issuer) withdrawn it on the ledger? */
-  const withdrawn = async (grantor: Address, id: Hex) => (await ledger.getRevocation(consentKey(grantor, id))) !== undefined
+  const withdrawn = async (grantor: Address, id: Hex) =>
+    (await ledger.getRevocation(consentKey(grantor, id))) !== undefined
   const domain = assertDomain(ledger.domain)
   const grants = new Map<string, EmergencyGrant>()
   const reviews = new Map<string, BreakGlassReview>()

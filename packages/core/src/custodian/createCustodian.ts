@@ -179,7 +179,8 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
   let lastTime = 0
   const ledgerTime = async () => {
     const t = await ledger.getTime()
-    if (!Number.isSafeInteger(t) || t < 0) throw new LedgerError('LEDGER_MISMATCH', 'The ledger returned no valid time.')
+    if (!Number.isSafeInteger(t) || t < 0)
+      throw new LedgerError('LEDGER_MISMATCH', 'The ledger returned no valid time.')
     lastTime = Math.max(lastTime, t)
     return lastTime
   }
@@ -190,8 +191,11 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
   }
 
   /** Checks a deposit (statement, this custodian, the opened record, the proof); returns the entry and the data key. */
-  const index = async (d: Deposit): Promise<{ entry: CustodianEntry; statement: DepositStatement; key: Uint8Array }> => {
-    if (typeof d !== 'object' || d === null) throw new InvalidArgumentError('INVALID_TYPE', 'deposit must be an object.')
+  const index = async (
+    d: Deposit,
+  ): Promise<{ entry: CustodianEntry; statement: DepositStatement; key: Uint8Array }> => {
+    if (typeof d !== 'object' || d === null)
+      throw new InvalidArgumentError('INVALID_TYPE', 'deposit must be an object.')
     const statement = verifyDepositStatement(ledger.domain, d.statement)
     if (!sameAddress(statement.custodian, party.address))
       throw statementInvalid('The deposit statement names another custodian.')

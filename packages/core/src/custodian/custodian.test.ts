@@ -9,14 +9,18 @@ import { bytesToHex0x } from '../bytes/index.js'
 import { clockedLedger } from '../consent/_testLedger.js'
 import { grantConsent } from '../consent/grantConsent.js'
 import { revokeConsent } from '../consent/revokeConsent.js'
+import type { ConsentAction } from '../consent/types.js'
 import { open } from '../envelope/open.js'
 import { seal } from '../envelope/seal.js'
+import type { Envelope } from '../envelope/types.js'
 import { ConsentError } from '../errors/base.js'
 import { createParty } from '../identity/createParty.js'
 import type { Party } from '../identity/types.js'
-import type { Hex } from '../types.js'
+import { consentKey } from '../ledger/consentKey.js'
+import type { Address, Hex } from '../types.js'
 import { createCustodian } from './createCustodian.js'
 import { createMemoryCustodianStore } from './custodianStore.js'
+import { createDeposit } from './depositStatement.js'
 import { createKeyRequest, verifyKeyRequest } from './keyRequest.js'
 import { shareRecords } from './shareRecords.js'
 
@@ -58,7 +62,12 @@ async function setup() {
   const sealed = await Promise.all(
     [bp, condition, psychNote, allergy].map((r) => seal(r, { recipients: [patient, custodian.identity] })),
   )
-  for (const s of sealed) await custodian.deposit({ envelope: s.envelope, commitment: s.commitment, owner: patient })
+  const depositFor = (
+    owner: Party,
+    envelope: Envelope,
+    over: { previous?: Hex | Uint8Array; depositor?: Party } = {},
+  ) => createDeposit({ owner, envelope, custodian: custodian.identity, domain: ledger.domain, ...over })
+  for (const s of sealed) await custodian.deposit(await depositFor(patient, s.envelope))
   const [obs, cond, psy] = sealed.map((s) => ({ ...s, id: bytesToHex0x(s.commitment) })) as [
     (typeof sealed)[0] & { id: Hex },
     (typeof sealed)[0] & { id: Hex },
@@ -76,16 +85,35 @@ async function setup() {
   const ask = async (
     who: Party,
     commitment: Hex,
-    over: { purpose?: string; consentId?: Hex; issuedAt?: number } = {},
+    over: { purpose?: string; consentId?: Hex; issuedAt?: number; action?: ConsentAction; grantor?: Address } = {},
   ) =>
     createKeyRequest(who, ledger.domain, {
       consentId: over.consentId ?? token.consent.id,
+      grantor: over.grantor ?? token.consent.grantor,
       commitment,
-      action: 'read',
+      action: over.action ?? 'read',
       purpose: over.purpose ?? 'TREAT',
       issuedAt: over.issuedAt ?? (await ledger.getTime()),
     })
-  return { ledger, clock, patient, doctor, nurse, vendor, log, logStore, store, custodian, obs, cond, psy, token, ask }
+  return {
+    key: consentKey(patient.address, token.consent.id),
+    ledger,
+    clock,
+    patient,
+    doctor,
+    nurse,
+    vendor,
+    log,
+    logStore,
+    store,
+    custodian,
+    obs,
+    cond,
+    psy,
+    token,
+    ask,
+    depositFor,
+  }
 }
 
 describe('custodian', () => {
@@ -97,13 +125,19 @@ describe('custodian', () => {
       owner: s.patient.address,
     })
     expect((await s.custodian.getEntry(s.psy.id))?.labels).toEqual(['PSY'])
-    await expect(
-      s.custodian.deposit({ envelope: s.obs.envelope, commitment: s.cond.id, owner: s.patient }),
-    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+    // a statement for another record than the envelope holds
+    const forCond = await s.depositFor(s.patient, s.cond.envelope)
+    await expect(s.custodian.deposit({ ...forCond, envelope: s.obs.envelope })).rejects.toMatchObject({
+      code: 'DEPOSIT_STATEMENT_INVALID',
+    })
     const notMine = await seal(bp, { recipients: [s.patient] })
-    await expect(
-      s.custodian.deposit({ envelope: notMine.envelope, commitment: notMine.commitment, owner: s.patient }),
-    ).rejects.toMatchObject({ code: 'NOT_A_RECIPIENT' })
+    await expect(s.custodian.deposit(await s.depositFor(s.patient, notMine.envelope))).rejects.toMatchObject({
+      code: 'NOT_A_RECIPIENT',
+    })
+    // the same owner's re-deposit is idempotent
+    expect(await s.custodian.deposit(await s.depositFor(s.patient, s.obs.envelope))).toBe(
+      await s.custodian.getEntry(s.obs.id),
+    )
   })
 
   it('releases a wrap only after authorize said yes and the permit is logged', async () => {
@@ -122,7 +156,7 @@ describe('custodian', () => {
       consentId: s.token.consent.id,
       outcome: 'permit',
     })
-    expect(await s.store.listReleases(s.token.consent.id)).toHaveLength(1)
+    expect(await s.store.listReleases(consentKey(s.patient.address, s.token.consent.id))).toHaveLength(1)
   })
 
   it('logs denials too, and throws the decision’s code', async () => {
@@ -138,11 +172,16 @@ describe('custodian', () => {
         'ACCESS_DENIED',
       ],
       [async () => s.custodian.releaseKey(await s.ask(s.doctor, `0x${'42'.repeat(32)}`)), 'ACCESS_DENIED'],
+      // the request names another grantor than the consent's: no such grant
+      [
+        async () => s.custodian.releaseKey(await s.ask(s.doctor, s.obs.id, { grantor: s.nurse.address })),
+        'CONSENT_NOT_FOUND',
+      ],
     ]
     for (const [run, code] of cases) await expect(run()).rejects.toMatchObject({ name: 'ConsentError', code })
     const events = await Promise.all(Array.from({ length: s.log.size }, (_, i) => s.log.getEvent(i)))
     expect(events.map((e) => [e.outcome, e.reason])).toEqual(cases.map(([, code]) => ['deny', code]))
-    expect(await s.store.listReleases(s.token.consent.id)).toHaveLength(0)
+    expect(await s.store.listReleases(s.key)).toHaveLength(0)
   })
 
   it('releases nothing when the access log cannot be written (LOG_APPEND_FAILED)', async () => {
@@ -152,7 +191,7 @@ describe('custodian', () => {
       code: 'LOG_APPEND_FAILED',
     })
     expect(s.log.size).toBe(0)
-    expect(await s.store.listReleases(s.token.consent.id)).toHaveLength(0)
+    expect(await s.store.listReleases(s.key)).toHaveLength(0)
     s.logStore.state.failing = false
     await expect(s.custodian.releaseKey(await s.ask(s.doctor, s.obs.id))).resolves.toBeDefined()
   })
@@ -174,8 +213,10 @@ describe('custodian', () => {
     await s.custodian.releaseKey(await s.ask(s.doctor, s.obs.id))
     await expect(s.custodian.purgeConsent(s.token.consent.id)).rejects.toMatchObject({ code: 'ACCESS_DENIED' })
     await revokeConsent(s.ledger, { party: s.patient, consentId: s.token.consent.id })
-    expect(await s.custodian.purgeConsent(s.token.consent.id)).toEqual({ releases: 1 })
-    expect(await s.store.listReleases(s.token.consent.id)).toHaveLength(0)
+    expect(await s.custodian.purgeConsent({ grantor: s.patient, consentId: s.token.consent.id })).toEqual({
+      releases: 1,
+    })
+    expect(await s.store.listReleases(s.key)).toHaveLength(0)
     await expect(s.custodian.releaseKey(await s.ask(s.doctor, s.obs.id))).rejects.toMatchObject({
       code: 'CONSENT_REVOKED',
     })
@@ -188,33 +229,27 @@ describe('custodian', () => {
     await expect(s.custodian.releaseKey(await s.ask(s.doctor, s.obs.id))).rejects.toMatchObject({
       code: 'CONSENT_REVOKED',
     })
-    expect(await s.store.listReleases(s.token.consent.id)).toHaveLength(0)
+    expect(await s.store.listReleases(s.key)).toHaveLength(0)
   })
 
   it('a new version must come with a fresh data key', async () => {
     const s = await setup()
     const fixed = (n: number) => new Uint8Array(n).fill(9)
     const v1 = await seal(bp, { recipients: [s.patient, s.custodian.identity], randomBytes: fixed })
-    await s.custodian.deposit({ envelope: v1.envelope, commitment: v1.commitment, owner: s.patient })
+    await s.custodian.deposit(await s.depositFor(s.patient, v1.envelope))
     const sameKey = await seal(
       { ...bp, status: 'amended' },
       { recipients: [s.patient, s.custodian.identity], randomBytes: fixed },
     )
     await expect(
-      s.custodian.updateRecord({
-        previous: v1.commitment,
-        envelope: sameKey.envelope,
-        commitment: sameKey.commitment,
-        owner: s.patient,
-      }),
+      s.custodian.updateRecord(await s.depositFor(s.patient, sameKey.envelope, { previous: v1.commitment })),
     ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
     const v2 = await seal({ ...bp, status: 'amended' }, { recipients: [s.patient, s.custodian.identity] })
-    await s.custodian.updateRecord({
-      previous: v1.commitment,
-      envelope: v2.envelope,
-      commitment: v2.commitment,
-      owner: s.patient,
+    // a plain deposit statement does not replace anything
+    await expect(s.custodian.updateRecord(await s.depositFor(s.patient, v2.envelope))).rejects.toMatchObject({
+      code: 'DEPOSIT_STATEMENT_INVALID',
     })
+    await s.custodian.updateRecord(await s.depositFor(s.patient, v2.envelope, { previous: v1.commitment }))
     expect((await s.custodian.getEntry(v1.commitment))?.supersededBy).toBe(bytesToHex0x(v2.commitment))
     await expect(s.custodian.releaseKey(await s.ask(s.doctor, bytesToHex0x(v1.commitment)))).rejects.toMatchObject({
       code: 'ACCESS_DENIED',

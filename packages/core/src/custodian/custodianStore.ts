@@ -69,7 +69,11 @@ export type CustodianStore = {
    * atomic step (instances sharing a store must agree). Forgets every digest whose `until` is below `now`: a request
    * is only accepted while its `issuedAt` is in the custodian's window, so a forgotten digest can no longer be replayed.
    */
-  rememberRequest(params: { readonly digest: Hex; readonly until: number; readonly now: number }): Promise<RememberRequestResult>
+  rememberRequest(params: {
+    readonly digest: Hex
+    readonly until: number
+    readonly now: number
+  }): Promise<RememberRequestResult>
 }
 
 /** Parameters of {@link createMemoryCustodianStore}. */

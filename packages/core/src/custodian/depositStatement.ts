@@ -15,8 +15,8 @@ import { hashTypedData } from '../eip712/hashTypedData.js'
 import { recoverTypedDataAddress, signTypedData } from '../eip712/signTypedData.js'
 import type { EnvelopeInput, EnvelopeOpener } from '../envelope/_open.js'
 import { openWithDataKey } from '../envelope/openWithDataKey.js'
-import { unwrapDataKey } from '../envelope/unwrapDataKey.js'
 import type { Envelope } from '../envelope/types.js'
+import { unwrapDataKey } from '../envelope/unwrapDataKey.js'
 import { ConsentError, type EnvelopeError, InvalidArgumentError } from '../errors/base.js'
 import type { Party, PublicIdentity } from '../identity/types.js'
 import type { Address, Hex } from '../types.js'
@@ -162,7 +162,8 @@ export function signDepositStatement(
 ): SignedDepositStatement {
   const s = assertDepositStatement(statement)
   if (typeof owner?.signDigest !== 'function') throw new InvalidArgumentError('INVALID_TYPE', 'owner must be a Party.')
-  if (!sameAddress(owner.address, s.owner)) throw statementInvalid('Only the record’s owner signs its deposit statement.')
+  if (!sameAddress(owner.address, s.owner))
+    throw statementInvalid('Only the record’s owner signs its deposit statement.')
   return Object.freeze({ statement: s, signature: signTypedData(owner, typedData(assertDomain(domain), s)) })
 }
 

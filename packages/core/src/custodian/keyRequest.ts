@@ -142,7 +142,8 @@ export function createKeyRequest(
   const commitment = isBytes(params.commitment)
     ? bytesToHex0x(assertBytes(params.commitment, { length: 32, name: 'commitment' }))
     : params.commitment
-  const grantor = typeof params.grantor === 'object' && params.grantor !== null ? params.grantor.address : params.grantor
+  const grantor =
+    typeof params.grantor === 'object' && params.grantor !== null ? params.grantor.address : params.grantor
   const request = assertKeyRequest({
     consentId: params.consentId,
     grantor,
@@ -169,10 +170,7 @@ export function createKeyRequest(
  * const { requester } = verifyKeyRequest(ledger.domain, signedRequest)
  * ```
  */
-export function verifyKeyRequest(
-  domain: LedgerDomain,
-  signed: SignedKeyRequest,
-): VerifyKeyRequestReturnType {
+export function verifyKeyRequest(domain: LedgerDomain, signed: SignedKeyRequest): VerifyKeyRequestReturnType {
   if (typeof signed !== 'object' || signed === null) throw bad('signed request must be an object.')
   const request = assertKeyRequest(signed.request)
   if (typeof signed.signature !== 'string' || !/^0x[0-9a-fA-F]{130}$/.test(signed.signature))

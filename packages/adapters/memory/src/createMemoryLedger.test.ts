@@ -27,6 +27,9 @@ describeLedgerConformance('memory ledger', {
       advanceTime: async (seconds: number) => {
         t += seconds
       },
+      rewindTime: async (seconds: number) => {
+        t -= seconds
+      },
     }
   },
 })
@@ -46,6 +49,9 @@ describeLedgerConformance('memory ledger with a store', {
       ledger,
       advanceTime: async (seconds: number) => {
         t += seconds
+      },
+      rewindTime: async (seconds: number) => {
+        t -= seconds
       },
       // every state the suite leaves behind must load again
       cleanup: async () => {

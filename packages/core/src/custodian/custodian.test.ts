@@ -58,7 +58,7 @@ async function setup() {
   const logStore = switchableStore()
   const log = await createAccessLog({ operator: vendor, ledger, name: 'access', store: logStore.store })
   const store = createMemoryCustodianStore()
-  const custodian = createCustodian({ party: vendor, ledger, log, store })
+  const custodian = createCustodian({ party: vendor, ledger, log, store, now: () => clock.now * 1000 })
   const sealed = await Promise.all(
     [bp, condition, psychNote, allergy].map((r) => seal(r, { recipients: [patient, custodian.identity] })),
   )
@@ -211,7 +211,9 @@ describe('custodian', () => {
   it('after revocation: purges the grantee’s releases and refuses with CONSENT_REVOKED', async () => {
     const s = await setup()
     await s.custodian.releaseKey(await s.ask(s.doctor, s.obs.id))
-    await expect(s.custodian.purgeConsent(s.token.consent.id)).rejects.toMatchObject({ code: 'ACCESS_DENIED' })
+    await expect(s.custodian.purgeConsent({ grantor: s.patient, consentId: s.token.consent.id })).rejects.toMatchObject(
+      { code: 'ACCESS_DENIED' },
+    )
     await revokeConsent(s.ledger, { party: s.patient, consentId: s.token.consent.id })
     expect(await s.custodian.purgeConsent({ grantor: s.patient, consentId: s.token.consent.id })).toEqual({
       releases: 1,
@@ -266,6 +268,7 @@ describe('custodian', () => {
       { envelope: s.psy.envelope, commitment: s.psy.commitment, resourceType: 'Observation', labels: ['PSY'] },
     ]
     const { shared, skipped } = await shareRecords(s.ledger, {
+      now: () => s.clock.now * 1000,
       party: s.patient,
       consentId: s.token.consent.id,
       grantee: s.doctor.toPublic(),
@@ -276,11 +279,18 @@ describe('custodian', () => {
     expect((await open(shared[0]!.envelope, s.doctor)).value).toEqual(bp)
     expect(skipped.map((x) => x.reason)).toEqual(['CONSENT_SCOPE', 'CONSENT_EXCLUDED'])
     await expect(
-      shareRecords(s.ledger, { party: s.patient, consentId: s.token.consent.id, grantee: s.nurse.toPublic(), records }),
+      shareRecords(s.ledger, {
+        now: () => s.clock.now * 1000,
+        party: s.patient,
+        consentId: s.token.consent.id,
+        grantee: s.nurse.toPublic(),
+        records,
+      }),
     ).rejects.toMatchObject({ code: 'CONSENT_GRANTEE' })
     await revokeConsent(s.ledger, { party: s.patient, consentId: s.token.consent.id })
     await expect(
       shareRecords(s.ledger, {
+        now: () => s.clock.now * 1000,
         party: s.patient,
         consentId: s.token.consent.id,
         grantee: s.doctor.toPublic(),

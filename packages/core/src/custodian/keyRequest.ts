@@ -4,7 +4,14 @@
  * address (docs/spec/consent.md §9).
  * @module
  */
-import { assertBytes, bytesToHex0x, hexToBytes, isBytes } from '../bytes/index.js'
+import {
+  assertBytes,
+  bytesToHex0x,
+  randomBytes as defaultRandomBytes,
+  hexToBytes,
+  isBytes,
+  type RandomBytes,
+} from '../bytes/index.js'
 import { assertDomain, CONSENT_ACTIONS, checksumAddress, isAddress, isBytes32 } from '../consent/_validate.js'
 import type { ConsentAction, LedgerDomain } from '../consent/types.js'
 import { hashTypedData } from '../eip712/hashTypedData.js'
@@ -23,6 +30,7 @@ export const keyRequestTypes = {
     { name: 'purpose', type: 'string' },
     { name: 'encryptionKey', type: 'bytes32' },
     { name: 'issuedAt', type: 'uint64' },
+    { name: 'nonce', type: 'bytes32' },
   ],
 } as const
 
@@ -50,6 +58,8 @@ export type KeyRequest = {
    * few seconds in the future, and a request they have already seen (`REQUEST_REPLAYED`): sign a new one per access.
    */
   readonly issuedAt: number
+  /** 32 random bytes: two requests are never the same, so a custodian can refuse a replayed one outright. */
+  readonly nonce: Hex
 }
 
 /** A key request with the requester's EIP-712 signature. */
@@ -80,6 +90,8 @@ export type CreateKeyRequestParameters = {
   readonly purpose: string
   /** Ledger time of the request (`await ledger.getTime()`). */
   readonly issuedAt: number
+  /** Randomness for the nonce (default: the platform's CSPRNG). */
+  readonly randomBytes?: RandomBytes
 }
 
 const bad = (m: string) => new InvalidArgumentError('INVALID_ARGUMENT', m)
@@ -98,6 +110,7 @@ export function assertKeyRequest(value: unknown): KeyRequest {
   if (!isBytes32(v.encryptionKey)) throw bad('request.encryptionKey must be 32 bytes hex.')
   if (typeof v.issuedAt !== 'number' || !Number.isSafeInteger(v.issuedAt) || v.issuedAt < 0)
     throw bad('request.issuedAt must be Unix seconds.')
+  if (!isBytes32(v.nonce)) throw bad('request.nonce must be 32 bytes hex.')
   return Object.freeze({
     consentId: v.consentId.toLowerCase() as Hex,
     grantor: checksumAddress(v.grantor),
@@ -106,6 +119,7 @@ export function assertKeyRequest(value: unknown): KeyRequest {
     purpose: v.purpose,
     encryptionKey: v.encryptionKey.toLowerCase() as Hex,
     issuedAt: v.issuedAt,
+    nonce: v.nonce.toLowerCase() as Hex,
   })
 }
 
@@ -121,7 +135,7 @@ const typedData = (domain: LedgerDomain, request: KeyRequest) => ({
  *
  * @param party - the grantee
  * @param domain - `ledger.domain`
- * @param params - consent id and its grantor, record commitment, action, purpose, issuedAt
+ * @param params - consent id and its grantor, record commitment, action, purpose, issuedAt (a random nonce is added)
  * @returns the signed request to send to the custodian
  * @throws {@link InvalidArgumentError} for malformed parameters
  * @example
@@ -152,6 +166,7 @@ export function createKeyRequest(
     purpose: params.purpose,
     encryptionKey: bytesToHex0x(assertBytes(party.encryptionPublicKey, { length: 32, name: 'encryptionPublicKey' })),
     issuedAt: params.issuedAt,
+    nonce: bytesToHex0x((params.randomBytes ?? defaultRandomBytes)(32)),
   })
   return Object.freeze({ request, signature: signTypedData(party, typedData(assertDomain(domain), request)) })
 }

@@ -32,6 +32,8 @@ export type ShareRecordsParameters = {
   readonly grantee: PublicIdentity
   /** The records to consider; only those the consent covers are shared. */
   readonly records: readonly ShareableRecord[]
+  /** The host clock in Unix milliseconds (default `Date.now`), passed to `authorize` with the ledger's time. */
+  readonly now?: () => number
 }
 
 /** What {@link shareRecords} returns. */
@@ -100,6 +102,7 @@ export async function shareRecords(
         },
       },
       ledger,
+      params.now ? { now: params.now } : {},
     )
     if (decision.allowed) {
       shared.push({ commitment, envelope: await addRecipient(r.envelope, { opener: party, recipient: grantee }) })

@@ -388,7 +388,7 @@ describe('review #7: the window holds by the ledger time AND the host clock', ()
     expect((await authorizeWith(req(token.consent, doctor), ledger)).reason).toBe('CONSENT_EXPIRED')
   })
 
-  it('review #7: a host clock set back does not keep a consent valid once the ledger time is past expiry', async () => {
+  it('a host clock set back does not keep a consent valid once the ledger time is past expiry', async () => {
     const { ledger, patient, doctor, clock } = setup()
     const { token } = await grantRead(ledger, patient, doctor)
     const start = clock.now

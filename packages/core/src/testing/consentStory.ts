@@ -35,11 +35,18 @@ import type { Party } from '../identity/types.js'
 import type { LedgerAdapter } from '../ledger/types.js'
 import type { Hex } from '../types.js'
 
-/** A fresh ledger for the story, with a way to move its clock. */
+/**
+ * A fresh ledger for the story, with a way to move its clock. `authorize` decides with both the ledger's time and the
+ * host clock (`Date.now`), so the host clock must agree with the ledger's during the story: in vitest, set it with
+ * `vi.setSystemTime` (to the ledger's time at the start, and forward in `advanceTime`).
+ */
 export type ConsentStoryHarness = {
   /** A ledger with no writes yet. */
   readonly ledger: LedgerAdapter
-  /** Moves the ledger's clock forward by `seconds` (bump an injected clock, `evm_increaseTime` and mine, …). */
+  /**
+   * Moves the ledger's clock AND the host clock forward by `seconds` (bump an injected clock, `evm_increaseTime` and
+   * mine, …; `vi.setSystemTime(Date.now() + seconds * 1000)`).
+   */
   readonly advanceTime: (seconds: number) => Promise<void>
   /** Releases what the harness made. Runs at the end, even after a failure. */
   readonly cleanup?: () => Promise<void>
@@ -95,10 +102,16 @@ const RECORDS = [
  * ```ts
  * import { createMemoryLedger } from '@medseal/adapter-memory'
  * import { runConsentStory } from '@medseal/core/testing'
+ * import { vi } from 'vitest'
  * it('consent story', () =>
  *   runConsentStory(async () => {
  *     let t = 1_700_000_000
- *     return { ledger: createMemoryLedger({ id: 'story', now: () => t }), advanceTime: async (s) => { t += s } }
+ *     vi.setSystemTime(t * 1000) // the host clock agrees with the ledger's
+ *     return {
+ *       ledger: createMemoryLedger({ id: 'story', now: () => t }),
+ *       advanceTime: async (s) => { t += s; vi.setSystemTime(t * 1000) },
+ *       cleanup: async () => { vi.useRealTimers() },
+ *     }
  *   }))
  * ```
  */
@@ -202,7 +215,7 @@ async function story({ ledger, advanceTime }: ConsentStoryHarness): Promise<Cons
     name: 'ConsentError',
     code: 'CONSENT_REVOKED',
   })
-  const record = { commitment: sys, resourceType: 'Observation', labels: [] }
+  const record = { commitment: sys, resourceType: 'Observation', labels: [], owner: patient.address }
   await expect(
     assertAuthorized({ token: compact, grantee: doctor, action: 'read', purpose: 'TREAT', record }, ledger),
   ).rejects.toMatchObject({ code: 'CONSENT_REVOKED' })
@@ -289,7 +302,9 @@ async function story({ ledger, advanceTime }: ConsentStoryHarness): Promise<Cons
     { owner: patient, commitment: dia, envelopes: [patientCopy] },
   )
   expect(tombstone.tombstone).toMatchObject({ commitment: dia, owner: patient.address })
-  expect(await ledger.getTombstone(dia)).toBeDefined()
+  expect(await ledger.getTombstone(dia, patient.address)).toBeDefined()
+  // nobody else's tombstone stands for the owner's
+  expect(await ledger.getTombstone(dia, stranger.address)).toBeUndefined()
   await expect(
     openUnlessShredded(ledger, { envelope: patientCopy, commitment: dia, party: patient, owner: patient.address }),
   ).rejects.toMatchObject({ code: 'RECORD_SHREDDED' })
@@ -316,7 +331,12 @@ async function badTokens(
   doctor: Party,
   stranger: Party,
 ): Promise<void> {
-  const record = { commitment: `0x${'0b'.repeat(32)}` as Hex, resourceType: 'Observation', labels: [] }
+  const record = {
+    commitment: `0x${'0b'.repeat(32)}` as Hex,
+    resourceType: 'Observation',
+    labels: [],
+    owner: patient.address,
+  }
   const ask = (token: ConsentToken, grantee: Party = doctor) =>
     authorize({ token, grantee, action: 'read', purpose: 'TREAT', record }, ledger)
   const base = {
@@ -363,7 +383,7 @@ async function badTokens(
   const { token: widened } = await grantConsent(ledger, {
     party: doctor,
     grantee: stranger,
-    parent: token.consent.id,
+    parent: token.consent,
     resourceTypes: ['Observation', 'Condition'],
     actions: ['read'],
     purposes: ['TREAT'],
@@ -373,7 +393,7 @@ async function badTokens(
   const { token: narrow } = await grantConsent(ledger, {
     party: doctor,
     grantee: stranger,
-    parent: token.consent.id,
+    parent: token.consent,
     resourceTypes: ['Observation'],
     actions: ['read'],
     purposes: ['TREAT'],

@@ -14,6 +14,7 @@ import {
   createAccessLog,
   createAnchorer,
   createCustodian,
+  createDeposit,
   createKeyRequest,
   createParty,
   grantConsent,
@@ -199,7 +200,14 @@ export async function run(
   let anchored = 0
   for (const [i, s] of all.entries()) {
     await verifyReceipt(ledger, { receipt: receipts[i] as (typeof receipts)[number], commitment: s.commitment })
-    await custodian.deposit({ envelope: s.envelope, commitment: s.commitment, owner: patient })
+    await custodian.deposit(
+      await createDeposit({
+        owner: patient,
+        envelope: s.envelope,
+        custodian: custodian.identity,
+        domain: ledger.domain,
+      }),
+    )
     anchored++
   }
   check(
@@ -232,6 +240,7 @@ export async function run(
   const request = async (who: Party, commitment: Hex, purpose: string) =>
     createKeyRequest(who, ledger.domain, {
       consentId: token.consent.id,
+      grantor: token.consent.grantor,
       commitment,
       action: 'read',
       purpose,

@@ -180,7 +180,14 @@ export type BreakGlassErrorType = ConsentError | InvalidArgumentError | LedgerEr
 const EMERGENCY_ACTIONS: readonly ConsentAction[] = ['read', 'search', 'vread']
 const MAX_REASON = 1024
 
-/** The domain-separation prefix of emergency grant ids. */
+/**
+ * The domain-separation prefix of emergency grant ids (see {@link computeEmergencyGrantId}).
+ * @example
+ * ```ts
+ * import { EMERGENCY_GRANT_ID_PREFIX } from '@medseal/core'
+ * EMERGENCY_GRANT_ID_PREFIX // 'medseal/break-glass-grant/v1'
+ * ```
+ */
 export const EMERGENCY_GRANT_ID_PREFIX = 'medseal/break-glass-grant/v1'
 
 function accessTypedData(domain: LedgerDomain, access: EmergencyAccess) {

@@ -111,7 +111,15 @@ export type Custodian = {
 /** Errors of the custodian. */
 export type CustodianErrorType = ConsentError | EnvelopeError | InvalidArgumentError | LedgerError
 
-/** The actions a key is released for: reading. A write or a delegation never needs a record's data key. */
+/**
+ * The actions a key is released for: reading. A write or a delegation never needs a record's data key, so a key
+ * request for them is refused with `ACTION_NOT_RELEASABLE` (security review, issue 12, finding 3).
+ * @example
+ * ```ts
+ * import { RELEASABLE_ACTIONS } from '@medseal/core'
+ * RELEASABLE_ACTIONS.includes('write') // false
+ * ```
+ */
 export const RELEASABLE_ACTIONS: readonly ConsentAction[] = Object.freeze(['read', 'search', 'vread'])
 
 const toHex32 = (v: Hex | Uint8Array, name: string): Hex => {

@@ -753,7 +753,8 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
         ])
       })
 
-      it('review #6: a validly signed but SDK-invalid consent written around the adapter is skipped and reported, never fails the page', async () => {
+      // finding 6: a regression test only where the harness can write around the adapter (writeUnchecked)
+      it('a validly signed but SDK-invalid consent written around the adapter is skipped and reported, never fails the page', async () => {
         if (!harness?.writeUnchecked) {
           // nothing can reach the storage around the adapter: every listed item passed the rules
           await registered(patient, clinician)
@@ -1210,7 +1211,8 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
         expect(again.ref).toEqual(a.ref)
       })
 
-      it('review #7: getTime() never decreases across calls and writes', async () => {
+      // finding 7, for every ledger; the regression test proper (it fails on the old memory ledger) is the next one
+      it('getTime() never decreases across calls and writes', async () => {
         const seen: number[] = []
         const tick = async () => {
           seen.push(await ledger.getTime())

@@ -118,8 +118,10 @@ export {
 // --- consent tokens, authorize, delegation ---
 export type {
   AssertAuthorizedErrorType,
+  AuthorizeConsentReference,
   AuthorizeDenyReason,
   AuthorizeErrorType,
+  AuthorizeOptions,
   AuthorizeReason,
   AuthorizeRecord,
   AuthorizeRequest,

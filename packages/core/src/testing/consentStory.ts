@@ -24,6 +24,7 @@ import { grantConsent } from '../consent/grantConsent.js'
 import { revokeConsent } from '../consent/revokeConsent.js'
 import { createConsentToken } from '../consent/verifyConsent.js'
 import { createCustodian } from '../custodian/createCustodian.js'
+import { createDeposit } from '../custodian/depositStatement.js'
 import { createKeyRequest } from '../custodian/keyRequest.js'
 import { createEvmDomain } from '../eip712/structures.js'
 import { open } from '../envelope/open.js'
@@ -146,7 +147,14 @@ async function story({ ledger, advanceTime }: ConsentStoryHarness): Promise<Cons
   await anchorer.close()
   for (const [i, s] of sealed.entries()) {
     await verifyRecord(ledger, { receipt: receipts[i] as never, envelope: s.envelope, party: patient })
-    await custodian.deposit({ envelope: s.envelope, commitment: s.commitment, owner: patient })
+    await custodian.deposit(
+      await createDeposit({
+        owner: patient,
+        envelope: s.envelope,
+        custodian: custodian.identity,
+        domain: ledger.domain,
+      }),
+    )
   }
   const [sys, dia, cond, allergy] = sealed.map((s) => bytesToHex0x(s.commitment)) as [Hex, Hex, Hex, Hex]
 
@@ -164,6 +172,7 @@ async function story({ ledger, advanceTime }: ConsentStoryHarness): Promise<Cons
   const request = async (who: Party, commitment: Hex, consentId: Hex = token.consent.id, purpose = 'TREAT') =>
     createKeyRequest(who, ledger.domain, {
       consentId,
+      grantor: patient, // every grant here (consents and the emergency grant) is the patient's
       commitment,
       action: 'read',
       purpose,
@@ -201,7 +210,7 @@ async function story({ ledger, advanceTime }: ConsentStoryHarness): Promise<Cons
 
   // 5. The patient revokes; the custodian purges; the doctor is refused with CONSENT_REVOKED.
   await revokeConsent(ledger, { party: patient, consentId: token.consent.id })
-  expect(await custodian.purgeConsent(token.consent.id)).toEqual({ releases: 2 })
+  expect(await custodian.purgeConsent({ grantor: patient, consentId: token.consent.id })).toEqual({ releases: 2 })
   await expect(custodian.releaseKey(await request(doctor, sys))).rejects.toMatchObject({
     name: 'ConsentError',
     code: 'CONSENT_REVOKED',

@@ -107,9 +107,6 @@ const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000'
 const CURSOR_PREFIX = 'evm-consents:'
 /** Reads in flight at once while building a page of consents. */
 const READ_CONCURRENCY = 8
-const kindByCode: Readonly<Record<number, AnchorKind>> = Object.fromEntries(
-  Object.entries(anchorKindCodes).map(([k, v]) => [v, k as AnchorKind]),
-)
 
 /**
  * Attaches to a deployed MedsealRegistry and returns a {@link @medseal/core!LedgerAdapter} over it.

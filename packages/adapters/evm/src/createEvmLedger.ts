@@ -6,10 +6,12 @@
 import {
   type Address,
   type AnchorInput,
-  type AnchorKind,
   type AnchorRecord,
+  anchorKey,
   anchorKindCodes,
-  assertBytes,
+  assertAnchorInput,
+  assertHex32,
+  assertSameTreeHead,
   base64urlToBytes,
   bytesToBase64url,
   bytesToHex0x,
@@ -19,12 +21,14 @@ import {
   ConsentError,
   type ConsentKey,
   type ConsentRecord,
+  checkListedConsent,
   consentKey,
   consentTypes,
   type ErrorCode,
   type Hex,
   hexToBytes,
   InvalidArgumentError,
+  isLogIdOf,
   isSdkError,
   type LedgerAdapter,
   type LedgerDomain,
@@ -41,22 +45,22 @@ import {
   type TreeHeadRecord,
   utf8ToBytes,
   type VerificationError,
-  verifySignedConsent,
+  verifyConsentWrite,
+  verifyRevocationWrite,
   verifySignedRevocation,
   verifySignedTombstone,
   verifySignedTreeHead,
+  verifyTombstoneWrite,
+  verifyTreeHeadWrite,
 } from '@medseal/core'
 import {
   type Account,
   type Chain,
   type ContractEventName,
-  encodeAbiParameters,
-  encodePacked,
   type GetContractEventsReturnType,
   getAddress,
   hashStruct,
   isAddress,
-  keccak256,
   type PublicClient,
   type TransactionReceipt,
   type Transport,
@@ -102,7 +106,6 @@ export type CreateEvmLedgerErrorType = InvalidArgumentError | ConsentError | Ver
 
 const DEFAULT_LIMIT = 100
 const MAX_LIMIT = 1000
-const BYTES32 = /^0x[0-9a-fA-F]{64}$/
 const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000'
 const CURSOR_PREFIX = 'evm-consents:'
 /** Reads in flight at once while building a page of consents. */
@@ -278,7 +281,7 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
       }),
     )
     if (blockNumber === 0n) return undefined
-    const log = await eventAt('Anchored', { key: anchorKey(root, size, kind) }, blockNumber)
+    const log = await eventAt('Anchored', { key: anchorKey(input) }, blockNumber)
     if (log.args.root !== root || log.args.treeSize !== size || log.args.kind !== kind) throw forgedRead('anchor')
     return {
       root: hexToBytes(root),
@@ -328,10 +331,15 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
   type RegisteredLog = EventLog<'ConsentRegistered'> & { transactionHash: Hex }
 
   /**
-   * The verified record of a ConsentRegistered log: it must match the registry's storage under its key, pass core's
-   * consent validation (the registry enforces only the cheap part of it) and carry the grantor's signature.
+   * The verified record of a ConsentRegistered log, or why it fails: it must match the registry's storage under its
+   * key (`LEDGER_MISMATCH`), and pass core's consent checks (`CONSENT_MALFORMED`, `CONSENT_SIGNATURE_INVALID`: the
+   * registry enforces only the cheap part of them, so a validly signed but SDK-invalid consent can be on chain).
    */
-  async function consentRecordFrom(log: RegisteredLog, key: Hex, entry: ConsentEntry): Promise<ConsentRecord> {
+  async function checkConsentLog(
+    log: RegisteredLog,
+    key: Hex,
+    entry: ConsentEntry,
+  ): Promise<{ ok: true; record: ConsentRecord } | { ok: false; code: ErrorCode }> {
     const consent = consentFromChain(log.args.consent)
     if (
       entry.block === 0n ||
@@ -339,15 +347,27 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
       hashConsent(consent) !== entry.structHash ||
       consent.grantor !== entry.grantor
     )
-      throw forgedRead('consent')
-    await verifiedRead('consent', () => verifySignedConsent(domain, { consent, signature: log.args.signature }))
+      return { ok: false, code: 'LEDGER_MISMATCH' }
+    const checked = checkListedConsent(domain, { consent, signature: log.args.signature }, key)
+    if (!checked.ok) return checked
     const record: ConsentRecord = {
       consent,
       signature: log.args.signature,
       ref: ref(log.transactionHash, entry.block, entry.timestamp),
     }
     const revocation = await readRevocation(key, entry)
-    return revocation ? { ...record, revocation } : record
+    return { ok: true, record: revocation ? { ...record, revocation } : record }
+  }
+
+  async function consentRecordFrom(log: RegisteredLog, key: Hex, entry: ConsentEntry): Promise<ConsentRecord> {
+    const checked = await checkConsentLog(log, key, entry)
+    if (checked.ok) return checked.record
+    throw new LedgerError('LEDGER_MISMATCH', 'The registry holds a consent under this key that medseal refuses.', {
+      metaMessages: [
+        `Reason: ${checked.code}.`,
+        'It was written to the registry without the SDK, or the node altered it; listConsents skips it.',
+      ],
+    })
   }
 
   async function readConsent(key: Hex, at?: bigint): Promise<ConsentRecord | undefined> {
@@ -409,8 +429,7 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
       root,
       timestamp: toNumber(timestamp, 'head timestamp'),
     }
-    if (log.args.root !== root || log.args.timestamp !== timestamp || !logIdBelongsTo(head))
-      throw forgedRead('tree head')
+    if (log.args.root !== root || log.args.timestamp !== timestamp || !isLogIdOf(head)) throw forgedRead('tree head')
     await verifiedRead('tree head', () => verifySignedTreeHead(domain, { head, signature: log.args.signature }))
     return { head, signature: log.args.signature, ref: ref(log.transactionHash, block, blockTimestamp) }
   }
@@ -437,7 +456,7 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
     },
 
     async anchorRoot(input: AnchorInput) {
-      const checked = checkAnchorInput(input)
+      const checked = assertAnchorInput(input)
       const existing = await readAnchor(checked)
       if (existing) return existing
       const root = bytesToHex0x(checked.root) as Hex
@@ -446,32 +465,29 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
     },
 
     async getAnchor(key: AnchorInput) {
-      return readAnchor(checkAnchorInput(key, 'key'))
+      return readAnchor(assertAnchorInput(key))
     },
 
     async registerConsent(signed: SignedConsent) {
-      const consent = await verifySignedConsent(domain, signed)
+      const { signed: value, key } = verifyConsentWrite(domain, signed)
+      const consent = value.consent
       const structHash = hashConsent(consent)
-      const key = consentKey(consent.grantor, consent.id)
       const existing = await readConsentEntry(key)
       if (existing.block !== 0n) {
         if (existing.structHash !== structHash) throw replayed()
         return written(await readConsent(key))
       }
-      const receipt = await send('consent', 'registerConsent', [consentToChain(consent), signed.signature])
+      const receipt = await send('consent', 'registerConsent', [consentToChain(consent), value.signature])
       const record = written(await readConsent(key, receipt.blockNumber))
       if (hashConsent(record.consent) !== structHash) throw replayed()
       return record
     },
 
     async revokeConsent(signed: SignedRevocation) {
-      const revocation = await verifySignedRevocation(domain, signed)
-      const consentId = revocation.consentId.toLowerCase() as Hex
-      const grantor = getAddress(revocation.grantor)
-      const key = consentKey(grantor, consentId)
+      const { signed: value, key } = verifyRevocationWrite(domain, signed)
       const existing = await readRevocation(key, await readConsentEntry(key))
       if (existing) return existing
-      const receipt = await send('revocation', 'revoke', [{ consentId, grantor }, signed.signature])
+      const receipt = await send('revocation', 'revoke', [{ ...value.revocation }, value.signature])
       return written(await readRevocation(key, await readConsentEntry(key, receipt.blockNumber)))
     },
 
@@ -528,14 +544,19 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
       const results = await mapLimit(page.slice(0, limit), READ_CONCURRENCY, async (log) => {
         const key = consentKey(log.args.grantor, log.args.id)
         const entry = await readConsentEntry(key)
+        let code: ErrorCode
         try {
-          return { record: await consentRecordFrom(log, key, entry) }
+          const checked = await checkConsentLog(log, key, entry)
+          if (checked.ok) return { record: checked.record }
+          code = checked.code
         } catch (err) {
-          const code = skipCode(err)
-          if (code === undefined) throw err
-          const timestamp = entry.block === log.blockNumber ? entry.timestamp : await blockTime(log.blockNumber!)
-          return { skipped: { ref: ref(log.transactionHash, log.blockNumber!, timestamp), code } }
+          // a revocation the node altered: leave the grant out rather than list it as unrevoked
+          const c = skipCode(err)
+          if (c === undefined) throw err
+          code = c
         }
+        const timestamp = entry.block === log.blockNumber ? entry.timestamp : await blockTime(log.blockNumber!)
+        return { skipped: { ref: ref(log.transactionHash, log.blockNumber!, timestamp), code } }
       })
       const items = results.flatMap((r) => (r.record ? [r.record] : []))
       const skipped = results.flatMap((r) => (r.skipped ? [r.skipped] : []))
@@ -546,12 +567,12 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
     },
 
     async recordTombstone(signed: SignedTombstone) {
-      const tombstone = await verifySignedTombstone(domain, signed)
-      const commitment = tombstone.commitment.toLowerCase() as Hex
-      const owner = getAddress(tombstone.owner)
+      const { signed: value } = verifyTombstoneWrite(domain, signed)
+      const commitment = value.tombstone.commitment.toLowerCase() as Hex
+      const owner = getAddress(value.tombstone.owner)
       const existing = await readTombstone(commitment, owner)
       if (existing) return existing
-      const receipt = await send('tombstone', 'recordTombstone', [{ commitment, owner }, signed.signature])
+      const receipt = await send('tombstone', 'recordTombstone', [{ commitment, owner }, value.signature])
       return written(await readTombstone(commitment, owner, receipt.blockNumber))
     },
 
@@ -560,7 +581,7 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
     },
 
     async recordTreeHead(signed: SignedTreeHead) {
-      const h = await verifySignedTreeHead(domain, signed)
+      const { head: h, signature } = verifyTreeHeadWrite(domain, signed)
       const head = {
         logId: h.logId.toLowerCase() as Hex,
         operator: getAddress(h.operator),
@@ -569,17 +590,15 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
         root: h.root.toLowerCase() as Hex,
         timestamp: h.timestamp,
       }
-      if (!logIdBelongsTo(head))
-        throw new LedgerError('LEDGER_REJECTED', 'This log id does not belong to the head’s operator.', {
-          metaMessages: ['A head’s logId must be keccak256(operator ‖ nameHash) (see computeLogId).'],
-        })
       const existing = await readTreeHead(head.logId, head.treeSize)
-      if (existing) return sameTreeHead(existing, head)
+      if (existing && assertSameTreeHead(existing.head, head)) return existing
       const receipt = await send('treeHead', 'recordTreeHead', [
         { ...head, treeSize: BigInt(head.treeSize), timestamp: BigInt(head.timestamp) },
-        signed.signature,
+        signature,
       ])
-      return sameTreeHead(written(await readTreeHead(head.logId, head.treeSize, receipt.blockNumber)), head)
+      const record = written(await readTreeHead(head.logId, head.treeSize, receipt.blockNumber))
+      assertSameTreeHead(record.head, head)
+      return record
     },
 
     async getTreeHead(logId: Hex, treeSize?: number) {
@@ -652,45 +671,10 @@ function compareBig(a: bigint | null, b: bigint | null): number {
   return x < y ? -1 : x > y ? 1 : 0
 }
 
-function assertHex32(value: unknown, name: string): Hex {
-  if (typeof value === 'string' && BYTES32.test(value)) return value.toLowerCase() as Hex
-  if (typeof value !== 'string')
-    throw new InvalidArgumentError('INVALID_TYPE', `${name} must be a 0x-prefixed 32-byte hex string.`)
-  throw new InvalidArgumentError('INVALID_ARGUMENT', `${name} must be a 0x-prefixed 32-byte hex string.`)
-}
-
 function assertAddress(value: unknown, name: string): Address {
   if (typeof value === 'string' && isAddress(value, { strict: false })) return getAddress(value)
   if (typeof value !== 'string') throw new InvalidArgumentError('INVALID_TYPE', `${name} must be an address string.`)
   throw new InvalidArgumentError('INVALID_ARGUMENT', `${name} must be a 0x-prefixed 20-byte address.`)
-}
-
-function checkAnchorInput(input: unknown, name = 'input'): AnchorInput {
-  if (typeof input !== 'object' || input === null || Array.isArray(input))
-    throw new InvalidArgumentError('INVALID_TYPE', `${name} must be an object.`)
-  const o = input as Record<string, unknown>
-  const root = assertBytes(o.root, { name: `${name}.root`, length: 32 })
-  const treeSize = o.treeSize
-  if (typeof treeSize !== 'number') throw new InvalidArgumentError('INVALID_TYPE', `${name}.treeSize must be a number.`)
-  if (!Number.isSafeInteger(treeSize) || treeSize < 1)
-    throw new InvalidArgumentError('OUT_OF_RANGE', `${name}.treeSize must be an integer from 1 to 2^53 - 1.`)
-  const kind = o.kind
-  if (typeof kind !== 'string' || !Object.hasOwn(anchorKindCodes, kind))
-    throw new InvalidArgumentError('INVALID_ARGUMENT', `${name}.kind must be one of: records, export, events.`)
-  return { root: new Uint8Array(root), treeSize, kind: kind as AnchorKind }
-}
-
-function sameTreeHead(existing: TreeHeadRecord, head: SignedTreeHead['head']): TreeHeadRecord {
-  const e = existing.head
-  if (
-    e.operator === head.operator &&
-    e.nameHash === head.nameHash &&
-    e.root === head.root &&
-    e.timestamp === head.timestamp &&
-    e.treeSize === head.treeSize
-  )
-    return existing
-  throw new LedgerError('LEDGER_CONFLICT', 'This log already has a different head of this size.')
 }
 
 function consentToChain(c: Consent) {
@@ -741,18 +725,6 @@ function consentFromChain(c: ChainConsent): Consent {
   }
 }
 
-/** The registry's anchor key: `keccak256(abi.encode(root, treeSize, kind))`. */
-function anchorKey(root: Hex, treeSize: bigint, kind: number): Hex {
-  return keccak256(
-    encodeAbiParameters([{ type: 'bytes32' }, { type: 'uint64' }, { type: 'uint8' }], [root, treeSize, kind]),
-  )
-}
-
-/** Is the head's `logId` its own operator's: `keccak256(operator ‖ nameHash)` (core `computeLogId`)? */
-function logIdBelongsTo(head: { logId: Hex; operator: Address; nameHash: Hex }): boolean {
-  return keccak256(encodePacked(['address', 'bytes32'], [head.operator, head.nameHash])) === head.logId.toLowerCase()
-}
-
 /**
  * The code a listing reports for an item it leaves out: the verification failure behind it (e.g.
  * `CONSENT_MALFORMED`, `CONSENT_SIGNATURE_INVALID`, `LEDGER_MISMATCH`); `undefined` when the node itself failed
@@ -761,8 +733,7 @@ function logIdBelongsTo(head: { logId: Hex; operator: Address; nameHash: Hex }):
 function skipCode(err: unknown): ErrorCode | undefined {
   if (!isSdkError(err)) return undefined
   if (err.code === 'LEDGER_UNAVAILABLE' || err.code === 'LEDGER_TIMEOUT') return undefined
-  const cause = (err as { cause?: unknown }).cause
-  return isSdkError(cause) ? cause.code : err.code
+  return err.code
 }
 
 const replayed = () =>

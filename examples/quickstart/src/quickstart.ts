@@ -16,6 +16,7 @@ import {
   createBreakGlass,
   createClinicianCredential,
   createCustodian,
+  createDeposit,
   createEmergencyPolicy,
   createKeyRequest,
   createParty,
@@ -327,9 +328,17 @@ export async function runQuickstart(
     receiptsVerified === all.length && leavesOnLedger === all.length && onlyRoots && salted,
     `${receiptsVerified} receipts verified against the ledger: ${leavesOnLedger} commitments in ${plural(batchesOnLedger, 'anchored batch', 'anchored batches')} (the ledger holds roots only; every commitment is salted)`,
   )
+  // each patient signs the deposit statement of their own record; the custodian opens and checks it
   for (const [i, mine] of sealedBy.entries())
     for (const s of mine)
-      await custodian.deposit({ envelope: s.envelope, commitment: s.commitment, owner: patients[i] as Party })
+      await custodian.deposit(
+        await createDeposit({
+          owner: patients[i] as Party,
+          envelope: s.envelope,
+          custodian: custodian.identity,
+          domain: ledger.domain,
+        }),
+      )
   const deposited = (await Promise.all(all.map((s) => custodian.getEntry(s.hex)))).filter(Boolean).length
   check('deposited', deposited === all.length, `${deposited} sealed records held by the custodian`)
 
@@ -365,6 +374,7 @@ export async function runQuickstart(
   const request = async (who: Party, commitment: Hex, consentId: Hex, purpose = 'TREAT') =>
     createKeyRequest(who, ledger.domain, {
       consentId,
+      grantor: patient, // the consent's and the emergency grant's grantor
       commitment,
       action: 'read',
       purpose,
@@ -439,7 +449,7 @@ export async function runQuickstart(
   // 7. The patient revokes; the custodian purges; the doctor is refused.
   const firstRead = records.find(inScope) as Sealed
   await revokeConsent(ledger, { party: patient, consentId: token.consent.id })
-  const { releases: releasesPurged } = await custodian.purgeConsent(token.consent.id)
+  const { releases: releasesPurged } = await custodian.purgeConsent({ grantor: patient, consentId: token.consent.id })
   const revokedOnLedger =
     (await ledger.getConsent(consentKey(token.consent.grantor, token.consent.id)))?.revocation !== undefined
   const refusedRevoked = await refusedWith('CONSENT_REVOKED', async () =>

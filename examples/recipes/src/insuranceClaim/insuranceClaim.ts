@@ -15,6 +15,7 @@ import {
   createAccessLog,
   createAnchorer,
   createCustodian,
+  createDeposit,
   createKeyRequest,
   createParty,
   grantConsent,
@@ -200,7 +201,14 @@ export async function run(
   let anchored = 0
   for (const [i, s] of all.entries()) {
     await verifyReceipt(ledger, { receipt: receipts[i] as (typeof receipts)[number], commitment: s.commitment })
-    await custodian.deposit({ envelope: s.envelope, commitment: s.commitment, owner: patient })
+    await custodian.deposit(
+      await createDeposit({
+        owner: patient,
+        envelope: s.envelope,
+        custodian: custodian.identity,
+        domain: ledger.domain,
+      }),
+    )
     anchored++
   }
   check(
@@ -233,6 +241,7 @@ export async function run(
   const request = async (who: Party, commitment: Hex, purpose: string) =>
     createKeyRequest(who, ledger.domain, {
       consentId: token.consent.id,
+      grantor: token.consent.grantor,
       commitment,
       action: 'read',
       purpose,

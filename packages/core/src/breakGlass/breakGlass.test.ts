@@ -246,6 +246,8 @@ describe('break-glass', () => {
   })
 })
 
+const withoutId = <T extends { id: unknown }>({ id: _, ...rest }: T) => rest
+
 describe('break-glass: security review (issue 12)', () => {
   const use = (s: Awaited<ReturnType<typeof setup>>, grant: EmergencyGrant) =>
     s.emergency.authorizeEmergency({
@@ -355,7 +357,7 @@ describe('break-glass: security review (issue 12)', () => {
     const shortPolicy = signEmergencyPolicy(
       s.patient,
       s.ledger.domain,
-      createEmergencyPolicy({ ...s.policy.policy, expiresAt: s.clock.now + 120, id: undefined }),
+      createEmergencyPolicy({ ...withoutId(s.policy.policy), expiresAt: s.clock.now + 120 }),
     )
     const capped = await s.emergency.breakGlass({
       clinician: s.clinician,

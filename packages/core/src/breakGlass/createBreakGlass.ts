@@ -380,12 +380,13 @@ export function createBreakGlass(params: CreateBreakGlassParameters): BreakGlass
       if (typeof record !== 'object' || record === null)
         throw new InvalidArgumentError('INVALID_ARGUMENT', 'record must be an object.')
       const at = await ledger.getTime()
+      const hostAt = hostSeconds()
       const deny = (reason: AuthorizeReturnType['reason']): AuthorizeReturnType =>
-        Object.freeze({ allowed: false, reason, at })
+        Object.freeze({ allowed: false, reason, at, hostAt })
       const grant = isBytes32(request.grantId) ? grants.get(request.grantId.toLowerCase()) : undefined
       if (!grant) return deny('CONSENT_NOT_FOUND')
       if (at < grant.startsAt) return deny('CONSENT_NOT_YET_VALID')
-      if (Math.max(at, hostSeconds()) >= grant.expiresAt) return deny('CONSENT_EXPIRED')
+      if (Math.max(at, hostAt) >= grant.expiresAt) return deny('CONSENT_EXPIRED')
       // Withdrawals are checked at every use, not only at acceptance.
       if ((await withdrawn(grant.patient, grant.policyId)) || (await withdrawn(grant.issuer, grant.credentialId)))
         return deny('CONSENT_REVOKED')
@@ -395,7 +396,7 @@ export function createBreakGlass(params: CreateBreakGlassParameters): BreakGlass
       if (!grant.resourceTypes.includes(record.resourceType)) return deny('CONSENT_SCOPE')
       if (record.owner !== undefined && !sameAddress(record.owner, grant.patient)) return deny('CONSENT_SCOPE')
       if ((record.labels ?? []).some((l) => grant.exclude.includes(l))) return deny('CONSENT_EXCLUDED')
-      return Object.freeze({ allowed: true, reason: 'PERMITTED', at })
+      return Object.freeze({ allowed: true, reason: 'PERMITTED', at, hostAt })
     },
     getGrant(id) {
       return typeof id === 'string' ? grants.get(id.toLowerCase()) : undefined

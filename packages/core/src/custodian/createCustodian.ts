@@ -199,6 +199,8 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
     const statement = verifyDepositStatement(ledger.domain, d.statement)
     if (!sameAddress(statement.custodian, party.address))
       throw statementInvalid('The deposit statement names another custodian.')
+    // Whatever the store says (it may be empty, or restored from a backup): the owner erased it, it stays erased.
+    await refuseIfErased(statement.commitment, statement.owner)
     const key = await unwrapDataKey(d.envelope, party)
     try {
       const opened = await openWithDataKey(d.envelope, key)
@@ -272,7 +274,6 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
       wipe(key)
       if (statement.previous !== ZERO_BYTES32)
         throw statementInvalid('This statement is for a new version: use updateRecord.')
-      await refuseIfErased(entry.commitment, entry.owner)
       return insert(entry)
     },
 
@@ -390,7 +391,6 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
           throw new ConsentError('RECORD_OWNER_CONFLICT', 'A new version must have the same owner.')
         if (old.shredded || !old.envelope) throw shredded()
         await refuseIfErased(old.commitment, old.owner)
-        await refuseIfErased(entry.commitment, entry.owner)
         const oldKey = await unwrapDataKey(old.envelope, party)
         try {
           if (equalBytes(oldKey, key))

@@ -41,7 +41,13 @@ describe('deposit statements', () => {
     })
     // the proof, recomputed with an independent HMAC
     const dataKey = await unwrapDataKey(envelope, custodian)
-    const key = await crypto.subtle.importKey('raw', dataKey, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+    const key = await crypto.subtle.importKey(
+      'raw',
+      new Uint8Array(dataKey),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    )
     const digest = hashDepositStatement(domain, statement)
     const message = new Uint8Array([...utf8ToBytes(DEPOSIT_PROOF_PREFIX), ...digest])
     const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, message))

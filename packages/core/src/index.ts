@@ -125,8 +125,10 @@ export {
 // --- consent tokens, authorize, delegation ---
 export type {
   AssertAuthorizedErrorType,
+  AuthorizeConsentReference,
   AuthorizeDenyReason,
   AuthorizeErrorType,
+  AuthorizeOptions,
   AuthorizeReason,
   AuthorizeRecord,
   AuthorizeRequest,

@@ -39,6 +39,11 @@ export type CreateConsentParameters = {
    * `consentKey(parent.grantor, parent.id)`. Omit for a grant from the patient.
    */
   readonly parent?: Pick<Consent, 'grantor' | 'id'>
+  /**
+   * The parent's ledger key as it is stored in a consent (`Consent.parent`), instead of `parent`: for imports of a
+   * consent that already names its parent (e.g. from a FHIR `Consent`). Give at most one of `parent` and `parentKey`.
+   */
+  readonly parentKey?: Hex
   /** How many further re-grants the grantee may make (default 0). */
   readonly delegationDepth?: number
   /** Explicit id (tests, imports); by default 32 random bytes. */
@@ -57,8 +62,12 @@ function addressOf(value: Address | Pick<PublicIdentity, 'address'>): unknown {
   return typeof value === 'object' && value !== null ? value.address : value
 }
 
-function parentKey(parent: unknown): Hex {
-  const p = parent as { grantor?: unknown; id?: unknown } | null
+function parentOf(params: CreateConsentParameters): unknown {
+  if (params.parent !== undefined && params.parentKey !== undefined)
+    throw new InvalidArgument('INVALID_ARGUMENT', 'Give at most one of parent and parentKey.')
+  if (params.parentKey !== undefined) return params.parentKey
+  if (params.parent === undefined) return ZERO_BYTES32
+  const p = params.parent as { grantor?: unknown; id?: unknown } | null
   if (typeof p !== 'object' || p === null)
     throw new InvalidArgument('INVALID_TYPE', 'parent must be the parent consent ({ grantor, id }).')
   return consentKey(p.grantor as Address, p.id as Hex)
@@ -72,7 +81,7 @@ function parentKey(parent: unknown): Hex {
  * @returns the consent, frozen, with checksummed addresses
  * @throws {@link ConsentError} `CONSENT_MALFORMED` for unknown actions or purposes, an empty scope, a bad window
  * @throws {@link InvalidArgumentError} `INVALID_ARGUMENT` when both or neither of `expiresAt`/`durationSeconds` are given,
- *   or `parent` is not a consent's `{ grantor, id }`
+ *   when `parent` is not a consent's `{ grantor, id }`, or when both `parent` and `parentKey` are given
  * @example
  * ```ts
  * import { createConsent, createParty } from '@medseal/core'
@@ -110,7 +119,7 @@ export function createConsent(params: CreateConsentParameters): CreateConsentRet
     id: params.id ?? bytesToHex0x(random(32)),
     grantor: addressOf(params.grantor),
     grantee: addressOf(params.grantee),
-    parent: params.parent === undefined ? ZERO_BYTES32 : parentKey(params.parent),
+    parent: parentOf(params),
     resourceTypes: dedupe(params.resourceTypes ?? []),
     commitments,
     exclude: dedupe(params.exclude ?? []),

@@ -13,6 +13,7 @@ import {
   createAccessLog,
   createAnchorer,
   createCustodian,
+  createDeposit,
   createKeyRequest,
   decodeConsentToken,
   encodeConsentToken,
@@ -109,7 +110,14 @@ export async function createPortal(
   const records: PortalRecord[] = []
   for (const [i, s] of sealed.entries()) {
     const receipt = await (receipts[i] as Promise<Receipt>)
-    await custodian.deposit({ envelope: s.envelope, commitment: s.commitment, owner: patient })
+    await custodian.deposit(
+      await createDeposit({
+        owner: patient,
+        envelope: s.envelope,
+        custodian: custodian.identity,
+        domain: ledger.domain,
+      }),
+    )
     const base = {
       resourceType: String(s.r.resourceType),
       label: labelOf(s.r),
@@ -157,7 +165,7 @@ export async function createPortal(
     async revokeAccess() {
       if (!token) return
       await revokeConsent(ledger, { party: patient, consentId: token.consent.id })
-      await custodian.purgeConsent(token.consent.id)
+      await custodian.purgeConsent({ grantor: patient, consentId: token.consent.id })
       revoked = true
     },
     async doctorRead(commitment, compact) {
@@ -165,6 +173,7 @@ export async function createPortal(
         const consent = decodeConsentToken(compact).consent
         const request = createKeyRequest(doctor, ledger.domain, {
           consentId: consent.id,
+          grantor: consent.grantor,
           commitment,
           action: 'read',
           purpose: 'TREAT',

@@ -10,11 +10,13 @@ import {
   type AccessEvent,
   bytesToHex0x,
   canonicalize,
+  consentKey,
   createAccessLog,
   createAnchorer,
   createBreakGlass,
   createClinicianCredential,
   createCustodian,
+  createDeposit,
   createEmergencyPolicy,
   createKeyRequest,
   createParty,
@@ -297,21 +299,21 @@ export async function runQuickstart(
   const pending = all.map((s) => anchorer.add(s.commitment))
   await anchorer.close()
   const receipts = await Promise.all(pending)
-  const roots = new Set<string>()
+  const roots = new Map<string, number>()
   let receiptsVerified = 0
   for (const [i, s] of all.entries()) {
     const receipt = receipts[i] as Receipt
     s.receipt = receipt
     const out = await verifyReceipt(ledger, { receipt, commitment: s.commitment })
     if (out.commitment.toLowerCase() === s.hex.toLowerCase()) receiptsVerified++
-    roots.add(out.root.toLowerCase())
+    roots.set(out.root.toLowerCase(), out.treeSize)
     progress('verifying receipts', i + 1, all.length)
   }
   let batchesOnLedger = 0
   let leavesOnLedger = 0
   let onlyRoots = true
-  for (const root of roots) {
-    const rec = await ledger.getAnchor(hexToBytes(root))
+  for (const [root, treeSize] of roots) {
+    const rec = await ledger.getAnchor({ root: hexToBytes(root), treeSize, kind: 'records' })
     if (rec) {
       batchesOnLedger++
       leavesOnLedger += rec.treeSize
@@ -326,9 +328,17 @@ export async function runQuickstart(
     receiptsVerified === all.length && leavesOnLedger === all.length && onlyRoots && salted,
     `${receiptsVerified} receipts verified against the ledger: ${leavesOnLedger} commitments in ${plural(batchesOnLedger, 'anchored batch', 'anchored batches')} (the ledger holds roots only; every commitment is salted)`,
   )
+  // each patient signs the deposit statement of their own record; the custodian opens and checks it
   for (const [i, mine] of sealedBy.entries())
     for (const s of mine)
-      await custodian.deposit({ envelope: s.envelope, commitment: s.commitment, owner: patients[i] as Party })
+      await custodian.deposit(
+        await createDeposit({
+          owner: patients[i] as Party,
+          envelope: s.envelope,
+          custodian: custodian.identity,
+          domain: ledger.domain,
+        }),
+      )
   const deposited = (await Promise.all(all.map((s) => custodian.getEntry(s.hex)))).filter(Boolean).length
   check('deposited', deposited === all.length, `${deposited} sealed records held by the custodian`)
 
@@ -351,7 +361,7 @@ export async function runQuickstart(
     durationSeconds: 3600,
   })
   const compact = encodeConsentToken(token)
-  const onLedger = await ledger.getConsent(token.consent.id)
+  const onLedger = await ledger.getConsent(consentKey(token.consent.grantor, token.consent.id))
   check(
     'grant',
     onLedger !== undefined &&
@@ -364,6 +374,7 @@ export async function runQuickstart(
   const request = async (who: Party, commitment: Hex, consentId: Hex, purpose = 'TREAT') =>
     createKeyRequest(who, ledger.domain, {
       consentId,
+      grantor: patient, // the consent's and the emergency grant's grantor
       commitment,
       action: 'read',
       purpose,
@@ -438,8 +449,9 @@ export async function runQuickstart(
   // 7. The patient revokes; the custodian purges; the doctor is refused.
   const firstRead = records.find(inScope) as Sealed
   await revokeConsent(ledger, { party: patient, consentId: token.consent.id })
-  const { releases: releasesPurged } = await custodian.purgeConsent(token.consent.id)
-  const revokedOnLedger = (await ledger.getConsent(token.consent.id))?.revocation !== undefined
+  const { releases: releasesPurged } = await custodian.purgeConsent({ grantor: patient, consentId: token.consent.id })
+  const revokedOnLedger =
+    (await ledger.getConsent(consentKey(token.consent.grantor, token.consent.id)))?.revocation !== undefined
   const refusedRevoked = await refusedWith('CONSENT_REVOKED', async () =>
     custodian.releaseKey(await request(doctor, firstRead.hex, token.consent.id)),
   )
@@ -512,7 +524,7 @@ export async function runQuickstart(
     { ledger, custodian },
     { owner: patient, commitment: victim.hex, envelopes: [victim.envelope] },
   )
-  const onChain = await ledger.getTombstone(victim.hex)
+  const onChain = await ledger.getTombstone(victim.hex, patient.address)
   const tombstoneOk =
     onChain !== undefined &&
     verifySignedTombstone(ledger.domain, { tombstone: onChain.tombstone, signature: onChain.signature }).owner ===

@@ -14,8 +14,8 @@ export type {
 export { createAccessLog } from './accessLog/createAccessLog.js'
 export type { AccessEvent, AccessEventErrorType } from './accessLog/event.js'
 export { decodeAccessEvent, encodeAccessEvent, normalizeAccessEvent } from './accessLog/event.js'
-export type { ComputeLogIdErrorType } from './accessLog/logId.js'
-export { computeLogId } from './accessLog/logId.js'
+export type { ComputeLogIdErrorType, ComputeLogNameHashErrorType } from './accessLog/logId.js'
+export { computeLogId, computeLogNameHash } from './accessLog/logId.js'
 export type { AccessLogEntry, AccessLogStore } from './accessLog/store.js'
 export { createMemoryAccessLogStore } from './accessLog/store.js'
 export type {
@@ -59,7 +59,12 @@ export type {
   EmergencyGrant,
   SignedEmergencyAccess,
 } from './breakGlass/createBreakGlass.js'
-export { createBreakGlass, emergencyAccessTypes } from './breakGlass/createBreakGlass.js'
+export {
+  computeEmergencyGrantId,
+  createBreakGlass,
+  EMERGENCY_GRANT_ID_PREFIX,
+  emergencyAccessTypes,
+} from './breakGlass/createBreakGlass.js'
 export type {
   ClinicianCredential,
   CreateClinicianCredentialParameters,
@@ -79,6 +84,8 @@ export {
   verifyClinicianCredential,
   verifyEmergencyPolicy,
 } from './breakGlass/emergencyPolicy.js'
+export type { WithdrawErrorType } from './breakGlass/withdraw.js'
+export { withdrawClinicianCredential, withdrawEmergencyPolicy } from './breakGlass/withdraw.js'
 // --- bytes ---
 export type { RandomBytes } from './bytes/index.js'
 export {
@@ -118,8 +125,10 @@ export {
 // --- consent tokens, authorize, delegation ---
 export type {
   AssertAuthorizedErrorType,
+  AuthorizeConsentReference,
   AuthorizeDenyReason,
   AuthorizeErrorType,
+  AuthorizeOptions,
   AuthorizeReason,
   AuthorizeRecord,
   AuthorizeRequest,
@@ -169,17 +178,40 @@ export type {
   CreateCustodianParameters,
   Custodian,
   CustodianErrorType,
-  DepositParameters,
+  PurgeConsentParameters,
   ReleaseKeyReturnType,
 } from './custodian/createCustodian.js'
-export { createCustodian } from './custodian/createCustodian.js'
-export type { CustodianEntry, CustodianRelease, CustodianStore } from './custodian/custodianStore.js'
+export { createCustodian, RELEASABLE_ACTIONS } from './custodian/createCustodian.js'
+export type {
+  CreateMemoryCustodianStoreParameters,
+  CustodianEntry,
+  CustodianRelease,
+  CustodianStore,
+  RememberRequestResult,
+} from './custodian/custodianStore.js'
 export { createMemoryCustodianStore } from './custodian/custodianStore.js'
+export type {
+  CreateDepositParameters,
+  Deposit,
+  DepositStatement,
+  DepositStatementErrorType,
+  SignedDepositStatement,
+} from './custodian/depositStatement.js'
+export {
+  computeDepositProof,
+  createDeposit,
+  DEPOSIT_PROOF_PREFIX,
+  depositStatementTypes,
+  hashDepositStatement,
+  signDepositStatement,
+  verifyDepositStatement,
+} from './custodian/depositStatement.js'
 export type {
   CreateKeyRequestParameters,
   KeyRequest,
   KeyRequestErrorType,
   SignedKeyRequest,
+  VerifyKeyRequestReturnType,
 } from './custodian/keyRequest.js'
 export { createKeyRequest, keyRequestTypes, verifyKeyRequest } from './custodian/keyRequest.js'
 export type {
@@ -330,6 +362,32 @@ export { exportIdentity, importIdentity } from './identity/identityJson.js'
 export type { SignatureErrorType, SignatureInput } from './identity/signature.js'
 export { recoverAddress, recoverPublicKey, signDigest, verifyDigest } from './identity/signature.js'
 export type { Party, PartyRole, PublicIdentity } from './identity/types.js'
+export type { ConsentKeyErrorType } from './ledger/consentKey.js'
+export { consentKey } from './ledger/consentKey.js'
+export type {
+  CheckListedConsentReturnType,
+  LedgerRulesErrorType,
+  VerifyConsentWriteReturnType,
+  VerifyRevocationWriteReturnType,
+  VerifyTombstoneWriteReturnType,
+} from './ledger/rules.js'
+export {
+  anchorKey,
+  assertAnchorInput,
+  assertHex32,
+  assertLogIdOf,
+  assertSameConsent,
+  assertSameTreeHead,
+  checkListedConsent,
+  consentContentKey,
+  isLogIdOf,
+  sameTreeHead,
+  tombstoneKey,
+  verifyConsentWrite,
+  verifyRevocationWrite,
+  verifyTombstoneWrite,
+  verifyTreeHeadWrite,
+} from './ledger/rules.js'
 // --- ledger interface ---
 export type {
   AnchorInput,
@@ -341,14 +399,12 @@ export type {
   LedgerRef,
   ListConsentsParameters,
   ListConsentsReturnType,
-  SkippedConsent,
   RevocationRecord,
+  SkippedConsent,
   TombstoneRecord,
   TreeHeadRecord,
 } from './ledger/types.js'
 export { anchorKindCodes } from './ledger/types.js'
-export type { ConsentKeyErrorType } from './ledger/consentKey.js'
-export { consentKey } from './ledger/consentKey.js'
 // --- merkle ---
 export type { LeafHashErrorType } from './merkle/hash.js'
 export { emptyRoot, leafHash, MERKLE_HASH_LENGTH, nodeHash } from './merkle/hash.js'

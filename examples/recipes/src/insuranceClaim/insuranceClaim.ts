@@ -11,9 +11,11 @@ import {
   type AccessEvent,
   bytesToHex0x,
   canonicalize,
+  consentKey,
   createAccessLog,
   createAnchorer,
   createCustodian,
+  createDeposit,
   createKeyRequest,
   createParty,
   grantConsent,
@@ -199,7 +201,14 @@ export async function run(
   let anchored = 0
   for (const [i, s] of all.entries()) {
     await verifyReceipt(ledger, { receipt: receipts[i] as (typeof receipts)[number], commitment: s.commitment })
-    await custodian.deposit({ envelope: s.envelope, commitment: s.commitment, owner: patient })
+    await custodian.deposit(
+      await createDeposit({
+        owner: patient,
+        envelope: s.envelope,
+        custodian: custodian.identity,
+        domain: ledger.domain,
+      }),
+    )
     anchored++
   }
   check(
@@ -214,7 +223,7 @@ export async function run(
     insurer,
     claimedSealed.map((s) => s.hex),
   )
-  const onLedger = await ledger.getConsent(token.consent.id)
+  const onLedger = await ledger.getConsent(consentKey(token.consent.grantor, token.consent.id))
   const days = onLedger ? (onLedger.consent.expiresAt - onLedger.consent.notBefore) / 86_400 : 0
   const fhirConsent = consentToFhir(token, { patient: { reference: 'Patient/p1' } }) as {
     provision?: { purpose?: { code?: string }[] }
@@ -232,6 +241,7 @@ export async function run(
   const request = async (who: Party, commitment: Hex, purpose: string) =>
     createKeyRequest(who, ledger.domain, {
       consentId: token.consent.id,
+      grantor: token.consent.grantor,
       commitment,
       action: 'read',
       purpose,

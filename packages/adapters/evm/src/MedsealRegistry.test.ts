@@ -13,7 +13,7 @@ import {
   signTombstone,
   signTreeHead,
 } from '@medseal/core'
-import { hashStruct, hexToBytes, toHex } from 'viem'
+import { encodePacked, hashStruct, hexToBytes, keccak256, toHex } from 'viem'
 import { afterAll, beforeAll, describe, expect } from 'vitest'
 import { getRegistryErrorName } from './_errors.js'
 import { type Chainbed, startChainbed } from './_testSetup.js'
@@ -133,9 +133,11 @@ describe('MedsealRegistry signature checks', () => {
         args: [{ ...t.tombstone }, t.signature],
         account: bed.wallet(0).account,
       })
+      const nameHash = h
       const head = signTreeHead(patient, domain, {
-        logId: h,
+        logId: keccak256(encodePacked(['address', 'bytes32'], [patient.address, nameHash])),
         operator: patient.address,
+        nameHash,
         treeSize: size,
         root: h,
         timestamp: size,

@@ -14,18 +14,14 @@ import { medsealRegistryAbi } from './artifacts/MedsealRegistry.js'
 describe('registry errors → medseal codes', () => {
   const cases: [string, Operation, string][] = [
     ['InvalidAnchor', 'anchor', 'LEDGER_REJECTED'],
-    ['AnchorConflict', 'anchor', 'LEDGER_CONFLICT'],
     ['InvalidSignature', 'consent', 'CONSENT_SIGNATURE_INVALID'],
     ['InvalidSignature', 'revocation', 'CONSENT_SIGNATURE_INVALID'],
     ['InvalidSignature', 'tombstone', 'INVALID_SIGNATURE'],
     ['InvalidSignature', 'treeHead', 'INVALID_SIGNATURE'],
     ['ConsentMalformed', 'consent', 'CONSENT_MALFORMED'],
     ['ConsentReplayed', 'consent', 'CONSENT_REPLAYED'],
-    ['ConsentNotFound', 'revocation', 'CONSENT_NOT_FOUND'],
-    ['NotGrantor', 'revocation', 'CONSENT_SIGNATURE_INVALID'],
-    ['TombstoneConflict', 'tombstone', 'LEDGER_CONFLICT'],
     ['TreeHeadConflict', 'treeHead', 'LEDGER_CONFLICT'],
-    ['LogOperatorMismatch', 'treeHead', 'LEDGER_REJECTED'],
+    ['LogIdMismatch', 'treeHead', 'LEDGER_REJECTED'],
   ]
 
   it('every custom error of the ABI has a mapping under test', () => {
@@ -43,15 +39,15 @@ describe('registry errors → medseal codes', () => {
   it('decodes a viem revert into the registry error name and code', () => {
     const revert = new ContractFunctionRevertedError({
       abi: medsealRegistryAbi,
-      functionName: 'anchor',
-      data: '0x586186bd0000000000000000000000000000000000000000000000000000000000000001',
+      functionName: 'registerConsent',
+      data: '0xdc6306170000000000000000000000000000000000000000000000000000000000000001',
     })
     const wrapped = new BaseError('simulation failed', { cause: revert })
-    expect(getRegistryErrorName(wrapped)).toBe('AnchorConflict')
-    const e = toLedgerError(wrapped, 'anchor') as LedgerError
-    expect(e.code).toBe('LEDGER_CONFLICT')
+    expect(getRegistryErrorName(wrapped)).toBe('ConsentReplayed')
+    const e = toLedgerError(wrapped, 'consent') as LedgerError
+    expect(e.code).toBe('CONSENT_REPLAYED')
     expect(e.cause).toBe(wrapped)
-    expect(getRegistryErrorName(e)).toBe('AnchorConflict')
+    expect(getRegistryErrorName(e)).toBe('ConsentReplayed')
   })
 
   it('maps transport failures, time-outs and refusals; medseal errors pass through', () => {

@@ -13,14 +13,10 @@ export type Operation = 'anchor' | 'consent' | 'revocation' | 'tombstone' | 'tre
 /** Custom errors of MedsealRegistry and the codes they map to. @internal */
 const revertCodes: Readonly<Record<string, ErrorCode>> = {
   InvalidAnchor: 'LEDGER_REJECTED',
-  AnchorConflict: 'LEDGER_CONFLICT',
   ConsentMalformed: 'CONSENT_MALFORMED',
   ConsentReplayed: 'CONSENT_REPLAYED',
-  ConsentNotFound: 'CONSENT_NOT_FOUND',
-  NotGrantor: 'CONSENT_SIGNATURE_INVALID',
-  TombstoneConflict: 'LEDGER_CONFLICT',
   TreeHeadConflict: 'LEDGER_CONFLICT',
-  LogOperatorMismatch: 'LEDGER_REJECTED',
+  LogIdMismatch: 'LEDGER_REJECTED',
 }
 
 /** Errors raised when the node cannot be reached or does not answer. */

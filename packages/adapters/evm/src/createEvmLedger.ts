@@ -6,10 +6,12 @@
 import {
   type Address,
   type AnchorInput,
-  type AnchorKind,
   type AnchorRecord,
+  anchorKey,
   anchorKindCodes,
-  assertBytes,
+  assertAnchorInput,
+  assertHex32,
+  assertSameTreeHead,
   base64urlToBytes,
   bytesToBase64url,
   bytesToHex0x,
@@ -17,11 +19,16 @@ import {
   type Consent,
   type ConsentAction,
   ConsentError,
+  type ConsentKey,
   type ConsentRecord,
+  checkListedConsent,
+  consentKey,
   consentTypes,
+  type ErrorCode,
   type Hex,
   hexToBytes,
   InvalidArgumentError,
+  isLogIdOf,
   isSdkError,
   type LedgerAdapter,
   type LedgerDomain,
@@ -38,14 +45,19 @@ import {
   type TreeHeadRecord,
   utf8ToBytes,
   type VerificationError,
-  verifySignedConsent,
+  verifyConsentWrite,
+  verifyRevocationWrite,
   verifySignedRevocation,
   verifySignedTombstone,
   verifySignedTreeHead,
+  verifyTombstoneWrite,
+  verifyTreeHeadWrite,
 } from '@medseal/core'
 import {
   type Account,
   type Chain,
+  type ContractEventName,
+  type GetContractEventsReturnType,
   getAddress,
   hashStruct,
   isAddress,
@@ -94,14 +106,10 @@ export type CreateEvmLedgerErrorType = InvalidArgumentError | ConsentError | Ver
 
 const DEFAULT_LIMIT = 100
 const MAX_LIMIT = 1000
-const BYTES32 = /^0x[0-9a-fA-F]{64}$/
 const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000'
 const CURSOR_PREFIX = 'evm-consents:'
 /** Reads in flight at once while building a page of consents. */
 const READ_CONCURRENCY = 8
-const kindByCode: Readonly<Record<number, AnchorKind>> = Object.fromEntries(
-  Object.entries(anchorKindCodes).map(([k, v]) => [v, k as AnchorKind]),
-)
 
 /**
  * Attaches to a deployed MedsealRegistry and returns a {@link @medseal/core!LedgerAdapter} over it.
@@ -231,11 +239,14 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
     }
   }
 
-  /** The registry's one log of `eventName` matching `args` in block `block` (where its storage says it is). */
+  /**
+   * The registry's log of `eventName` matching `args` in block `block` (where its storage says it is) for which
+   * `pick` holds (several writes of one block can match the indexed arguments).
+   */
   async function eventAt<
     E extends 'Anchored' | 'ConsentRegistered' | 'ConsentRevoked' | 'TombstoneRecorded' | 'TreeHeadRecorded',
-  >(eventName: E, args: Record<string, unknown>, block: bigint) {
-    const logs = await read(() =>
+  >(eventName: E, args: Record<string, unknown>, block: bigint, pick?: (log: EventLog<E>) => boolean) {
+    const logs = (await read(() =>
       publicClient.getContractEvents({
         address: registry,
         abi,
@@ -245,41 +256,44 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
         toBlock: block,
         strict: true,
       }),
-    )
-    const log = logs[0]
+    )) as EventLog<E>[]
+    const log = pick ? logs.find(pick) : logs[0]
     if (!log || log.transactionHash === null)
       throw new LedgerError('LEDGER_MISMATCH', `The node has no ${eventName} log where the registry says it is.`, {
         metaMessages: [`block ${block}`, 'The node may have pruned its logs: use an archive or full node.'],
       })
-    return log
+    return log as EventLog<E> & { transactionHash: Hex }
   }
 
   // --- anchors ---
 
-  async function readAnchor(root: Hex, at?: bigint): Promise<AnchorRecord | undefined> {
-    const [treeSize, kindCode, blockNumber, timestamp] = await read(() =>
+  async function readAnchor(input: AnchorInput, at?: bigint): Promise<AnchorRecord | undefined> {
+    const root = bytesToHex0x(input.root) as Hex
+    const size = BigInt(input.treeSize)
+    const kind = anchorKindCodes[input.kind]
+    const [blockNumber, timestamp] = await read(() =>
       publicClient.readContract({
         address: registry,
         abi,
         functionName: 'getAnchor',
-        args: [root],
+        args: [root, size, kind],
         ...(at === undefined ? {} : { blockNumber: at }),
       }),
     )
-    if (treeSize === 0n) return undefined
-    const kind = kindByCode[kindCode]
-    if (kind === undefined) throw new LedgerError('LEDGER_MISMATCH', 'The registry holds an unknown anchor kind.')
-    const log = await eventAt('Anchored', { root }, blockNumber)
+    if (blockNumber === 0n) return undefined
+    const log = await eventAt('Anchored', { key: anchorKey(input) }, blockNumber)
+    if (log.args.root !== root || log.args.treeSize !== size || log.args.kind !== kind) throw forgedRead('anchor')
     return {
       root: hexToBytes(root),
-      treeSize: toNumber(treeSize, 'treeSize'),
-      kind,
+      treeSize: input.treeSize,
+      kind: input.kind,
       ref: ref(log.transactionHash, blockNumber, timestamp),
     }
   }
 
   // --- consents ---
 
+  /** What the registry holds under a consent key: the consent (block 0: none) and the revocation (block 0: none). */
   type ConsentEntry = {
     structHash: Hex
     grantor: Address
@@ -289,69 +303,99 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
     revokedTimestamp: bigint
   }
 
-  async function readConsentEntry(id: Hex, at?: bigint): Promise<ConsentEntry | undefined> {
+  async function readConsentEntry(key: Hex, at?: bigint): Promise<ConsentEntry> {
     const [structHash, grantor, block, timestamp, revokedBlock, revokedTimestamp] = await read(() =>
       publicClient.readContract({
         address: registry,
         abi,
         functionName: 'getConsent',
-        args: [id],
+        args: [key],
         ...(at === undefined ? {} : { blockNumber: at }),
       }),
     )
-    if (block === 0n) return undefined
     return { structHash, grantor, block, timestamp, revokedBlock, revokedTimestamp }
   }
 
-  async function readRevocation(id: Hex, entry: ConsentEntry): Promise<RevocationRecord | undefined> {
+  async function readRevocation(key: Hex, entry: ConsentEntry): Promise<RevocationRecord | undefined> {
     if (entry.revokedBlock === 0n) return undefined
-    const log = await eventAt('ConsentRevoked', { consentId: id }, entry.revokedBlock)
+    const log = await eventAt('ConsentRevoked', { key }, entry.revokedBlock)
     const signed = {
       revocation: { consentId: log.args.consentId, grantor: log.args.grantor },
       signature: log.args.signature,
     }
-    if (signed.revocation.grantor !== entry.grantor) throw forgedRead('revocation')
+    if (consentKey(signed.revocation.grantor, signed.revocation.consentId) !== key) throw forgedRead('revocation')
     await verifiedRead('revocation', () => verifySignedRevocation(domain, signed))
     return { ...signed, ref: ref(log.transactionHash, entry.revokedBlock, entry.revokedTimestamp) }
   }
 
-  type RegisteredLog = Awaited<ReturnType<typeof eventAt<'ConsentRegistered'>>>
+  type RegisteredLog = EventLog<'ConsentRegistered'> & { transactionHash: Hex }
 
-  async function consentRecordFrom(log: RegisteredLog, entry: ConsentEntry): Promise<ConsentRecord> {
+  /**
+   * The verified record of a ConsentRegistered log, or why it fails: it must match the registry's storage under its
+   * key (`LEDGER_MISMATCH`), and pass core's consent checks (`CONSENT_MALFORMED`, `CONSENT_SIGNATURE_INVALID`: the
+   * registry enforces only the cheap part of them, so a validly signed but SDK-invalid consent can be on chain).
+   */
+  async function checkConsentLog(
+    log: RegisteredLog,
+    key: Hex,
+    entry: ConsentEntry,
+  ): Promise<{ ok: true; record: ConsentRecord } | { ok: false; code: ErrorCode }> {
     const consent = consentFromChain(log.args.consent)
-    if (hashConsent(consent) !== entry.structHash || consent.grantor !== entry.grantor) throw forgedRead('consent')
-    await verifiedRead('consent', () => verifySignedConsent(domain, { consent, signature: log.args.signature }))
+    if (
+      entry.block === 0n ||
+      consentKey(consent.grantor, consent.id) !== key ||
+      hashConsent(consent) !== entry.structHash ||
+      consent.grantor !== entry.grantor
+    )
+      return { ok: false, code: 'LEDGER_MISMATCH' }
+    const checked = checkListedConsent(domain, { consent, signature: log.args.signature }, key)
+    if (!checked.ok) return checked
     const record: ConsentRecord = {
       consent,
       signature: log.args.signature,
-      ref: ref(log.transactionHash as Hex, entry.block, entry.timestamp),
+      ref: ref(log.transactionHash, entry.block, entry.timestamp),
     }
-    const revocation = await readRevocation(consent.id, entry)
-    return revocation ? { ...record, revocation } : record
+    const revocation = await readRevocation(key, entry)
+    return { ok: true, record: revocation ? { ...record, revocation } : record }
   }
 
-  async function readConsent(id: Hex, at?: bigint): Promise<ConsentRecord | undefined> {
-    const entry = await readConsentEntry(id, at)
-    if (!entry) return undefined
-    const log = await eventAt('ConsentRegistered', { id }, entry.block)
-    return consentRecordFrom(log, entry)
+  async function consentRecordFrom(log: RegisteredLog, key: Hex, entry: ConsentEntry): Promise<ConsentRecord> {
+    const checked = await checkConsentLog(log, key, entry)
+    if (checked.ok) return checked.record
+    throw new LedgerError('LEDGER_MISMATCH', 'The registry holds a consent under this key that medseal refuses.', {
+      metaMessages: [
+        `Reason: ${checked.code}.`,
+        'It was written to the registry without the SDK, or the node altered it; listConsents skips it.',
+      ],
+    })
+  }
+
+  async function readConsent(key: Hex, at?: bigint): Promise<ConsentRecord | undefined> {
+    const entry = await readConsentEntry(key, at)
+    if (entry.block === 0n) return undefined
+    const log = await eventAt(
+      'ConsentRegistered',
+      { grantor: entry.grantor },
+      entry.block,
+      (l) => consentKey(l.args.grantor, l.args.id) === key,
+    )
+    return consentRecordFrom(log, key, entry)
   }
 
   // --- tombstones ---
 
-  async function readTombstone(commitment: Hex, at?: bigint): Promise<TombstoneRecord | undefined> {
-    const [owner, block, timestamp] = await read(() =>
+  async function readTombstone(commitment: Hex, owner: Address, at?: bigint): Promise<TombstoneRecord | undefined> {
+    const [block, timestamp] = await read(() =>
       publicClient.readContract({
         address: registry,
         abi,
         functionName: 'getTombstone',
-        args: [commitment],
+        args: [commitment, owner],
         ...(at === undefined ? {} : { blockNumber: at }),
       }),
     )
     if (block === 0n) return undefined
-    const log = await eventAt('TombstoneRecorded', { commitment }, block)
-    if (log.args.owner !== owner) throw forgedRead('tombstone')
+    const log = await eventAt('TombstoneRecorded', { commitment, owner }, block)
     await verifiedRead('tombstone', () =>
       verifySignedTombstone(domain, { tombstone: { commitment, owner }, signature: log.args.signature }),
     )
@@ -380,11 +424,12 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
     const head = {
       logId,
       operator: log.args.operator,
+      nameHash: log.args.nameHash,
       treeSize,
       root,
       timestamp: toNumber(timestamp, 'head timestamp'),
     }
-    if (log.args.root !== root || log.args.timestamp !== timestamp) throw forgedRead('tree head')
+    if (log.args.root !== root || log.args.timestamp !== timestamp || !isLogIdOf(head)) throw forgedRead('tree head')
     await verifiedRead('tree head', () => verifySignedTreeHead(domain, { head, signature: log.args.signature }))
     return { head, signature: log.args.signature, ref: ref(log.transactionHash, block, blockTimestamp) }
   }
@@ -396,6 +441,9 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
     return record
   }
 
+  /** The largest block timestamp seen: `getTime()` never goes backwards (a reorg, a lagging node behind a pool). */
+  let latestTime = 0
+
   const ledger: LedgerAdapter = {
     name: 'evm',
     ledgerId,
@@ -403,57 +451,53 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
 
     async getTime() {
       const block = await read(() => publicClient.getBlock({ blockTag: 'latest' }))
-      return toNumber(block.timestamp, 'block timestamp')
+      latestTime = Math.max(latestTime, toNumber(block.timestamp, 'block timestamp'))
+      return latestTime
     },
 
     async anchorRoot(input: AnchorInput) {
-      const checked = checkAnchorInput(input)
+      const checked = assertAnchorInput(input)
+      const existing = await readAnchor(checked)
+      if (existing) return existing
       const root = bytesToHex0x(checked.root) as Hex
-      const existing = await readAnchor(root)
-      if (existing) return sameAnchor(existing, checked)
       const receipt = await send('anchor', 'anchor', [root, BigInt(checked.treeSize), anchorKindCodes[checked.kind]])
-      return sameAnchor(written(await readAnchor(root, receipt.blockNumber)), checked)
+      return written(await readAnchor(checked, receipt.blockNumber))
     },
 
-    async getAnchor(root: Uint8Array) {
-      return readAnchor(bytesToHex0x(assertBytes(root, { name: 'root', length: 32 })) as Hex)
+    async getAnchor(key: AnchorInput) {
+      return readAnchor(assertAnchorInput(key))
     },
 
     async registerConsent(signed: SignedConsent) {
-      const consent = await verifySignedConsent(domain, signed)
+      const { signed: value, key } = verifyConsentWrite(domain, signed)
+      const consent = value.consent
       const structHash = hashConsent(consent)
-      const existing = await readConsentEntry(consent.id)
-      if (existing) {
-        if (existing.structHash !== structHash)
-          throw new ConsentError('CONSENT_REPLAYED', 'A different consent is already registered under this id.')
-        return written(await readConsent(consent.id))
+      const existing = await readConsentEntry(key)
+      if (existing.block !== 0n) {
+        if (existing.structHash !== structHash) throw replayed()
+        return written(await readConsent(key))
       }
-      const receipt = await send('consent', 'registerConsent', [consentToChain(consent), signed.signature])
-      const record = written(await readConsent(consent.id, receipt.blockNumber))
-      if (hashConsent(record.consent) !== structHash)
-        throw new ConsentError('CONSENT_REPLAYED', 'A different consent is already registered under this id.')
+      const receipt = await send('consent', 'registerConsent', [consentToChain(consent), value.signature])
+      const record = written(await readConsent(key, receipt.blockNumber))
+      if (hashConsent(record.consent) !== structHash) throw replayed()
       return record
     },
 
     async revokeConsent(signed: SignedRevocation) {
-      const revocation = await verifySignedRevocation(domain, signed)
-      const consentId = revocation.consentId.toLowerCase() as Hex
-      const entry = await readConsentEntry(consentId)
-      if (!entry) throw new ConsentError('CONSENT_NOT_FOUND', 'The consent to revoke is not registered.')
-      if (entry.grantor.toLowerCase() !== revocation.grantor.toLowerCase())
-        throw new ConsentError('CONSENT_SIGNATURE_INVALID', 'A revocation must be signed by the consent grantor.')
-      const existing = await readRevocation(consentId, entry)
+      const { signed: value, key } = verifyRevocationWrite(domain, signed)
+      const existing = await readRevocation(key, await readConsentEntry(key))
       if (existing) return existing
-      const receipt = await send('revocation', 'revoke', [
-        { consentId, grantor: getAddress(revocation.grantor) },
-        signed.signature,
-      ])
-      const after = written(await readConsentEntry(consentId, receipt.blockNumber))
-      return written(await readRevocation(consentId, after))
+      const receipt = await send('revocation', 'revoke', [{ ...value.revocation }, value.signature])
+      return written(await readRevocation(key, await readConsentEntry(key, receipt.blockNumber)))
     },
 
-    async getConsent(id: Hex) {
-      return readConsent(assertHex32(id, 'id'))
+    async getConsent(key: ConsentKey) {
+      return readConsent(assertHex32(key, 'key'))
+    },
+
+    async getRevocation(key: ConsentKey) {
+      const k = assertHex32(key, 'key')
+      return readRevocation(k, await readConsentEntry(k))
     },
 
     async listConsents(params: ListConsentsParameters = {}): Promise<ListConsentsReturnType> {
@@ -491,57 +535,70 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
             (log.blockNumber < after.block || (log.blockNumber === after.block && log.logIndex <= after.logIndex))
           )
             continue
-          page.push(log)
+          page.push(log as RegisteredLog)
         }
         start = end + 1n
       }
-      const items = await mapLimit(page.slice(0, limit), READ_CONCURRENCY, async (log) => {
-        const entry = await readConsentEntry(log.args.id)
-        if (!entry) throw new LedgerError('LEDGER_MISMATCH', 'A consent log has no registry entry.')
-        return consentRecordFrom(log, entry)
+      // One bad item never fails the page (security review, issue 12, finding 6): a consent the registry accepted
+      // but core's validation refuses (or that a node altered) is left out and reported in `skipped`.
+      const results = await mapLimit(page.slice(0, limit), READ_CONCURRENCY, async (log) => {
+        const key = consentKey(log.args.grantor, log.args.id)
+        const entry = await readConsentEntry(key)
+        let code: ErrorCode
+        try {
+          const checked = await checkConsentLog(log, key, entry)
+          if (checked.ok) return { record: checked.record }
+          code = checked.code
+        } catch (err) {
+          // a revocation the node altered: leave the grant out rather than list it as unrevoked
+          const c = skipCode(err)
+          if (c === undefined) throw err
+          code = c
+        }
+        const timestamp = entry.block === log.blockNumber ? entry.timestamp : await blockTime(log.blockNumber!)
+        return { skipped: { ref: ref(log.transactionHash, log.blockNumber!, timestamp), code } }
       })
-      if (page.length <= limit) return { items }
+      const items = results.flatMap((r) => (r.record ? [r.record] : []))
+      const skipped = results.flatMap((r) => (r.skipped ? [r.skipped] : []))
+      const out = { items, ...(skipped.length > 0 ? { skipped } : {}) }
+      if (page.length <= limit) return out
       const last = page[limit - 1]!
-      return { items, cursor: encodeCursor(last.blockNumber!, last.logIndex!) }
+      return { ...out, cursor: encodeCursor(last.blockNumber!, last.logIndex!) }
     },
 
     async recordTombstone(signed: SignedTombstone) {
-      const tombstone = await verifySignedTombstone(domain, signed)
-      const commitment = tombstone.commitment.toLowerCase() as Hex
-      const owner = getAddress(tombstone.owner)
-      const existing = await readTombstone(commitment)
-      if (existing) return sameTombstone(existing, owner)
-      const receipt = await send('tombstone', 'recordTombstone', [{ commitment, owner }, signed.signature])
-      return sameTombstone(written(await readTombstone(commitment, receipt.blockNumber)), owner)
+      const { signed: value } = verifyTombstoneWrite(domain, signed)
+      const commitment = value.tombstone.commitment.toLowerCase() as Hex
+      const owner = getAddress(value.tombstone.owner)
+      const existing = await readTombstone(commitment, owner)
+      if (existing) return existing
+      const receipt = await send('tombstone', 'recordTombstone', [{ commitment, owner }, value.signature])
+      return written(await readTombstone(commitment, owner, receipt.blockNumber))
     },
 
-    async getTombstone(commitment: Hex) {
-      return readTombstone(assertHex32(commitment, 'commitment'))
+    async getTombstone(commitment: Hex, owner: Address) {
+      return readTombstone(assertHex32(commitment, 'commitment'), assertAddress(owner, 'owner'))
     },
 
     async recordTreeHead(signed: SignedTreeHead) {
-      const h = await verifySignedTreeHead(domain, signed)
+      const { head: h, signature } = verifyTreeHeadWrite(domain, signed)
       const head = {
         logId: h.logId.toLowerCase() as Hex,
         operator: getAddress(h.operator),
+        nameHash: h.nameHash.toLowerCase() as Hex,
         treeSize: h.treeSize,
         root: h.root.toLowerCase() as Hex,
         timestamp: h.timestamp,
       }
-      const [operator] = await read(() =>
-        publicClient.readContract({ address: registry, abi, functionName: 'getLog', args: [head.logId] }),
-      )
-      if (operator !== ZERO_ADDRESS && operator !== head.operator)
-        throw new LedgerError('LEDGER_REJECTED', 'This log id belongs to another operator.', {
-          metaMessages: ['The first tree head recorded for a logId binds it to its operator.'],
-        })
       const existing = await readTreeHead(head.logId, head.treeSize)
-      if (existing) return sameTreeHead(existing, head)
+      if (existing && assertSameTreeHead(existing.head, head)) return existing
       const receipt = await send('treeHead', 'recordTreeHead', [
         { ...head, treeSize: BigInt(head.treeSize), timestamp: BigInt(head.timestamp) },
-        signed.signature,
+        signature,
       ])
-      return sameTreeHead(written(await readTreeHead(head.logId, head.treeSize, receipt.blockNumber)), head)
+      const record = written(await readTreeHead(head.logId, head.treeSize, receipt.blockNumber))
+      assertSameTreeHead(record.head, head)
+      return record
     },
 
     async getTreeHead(logId: Hex, treeSize?: number) {
@@ -559,6 +616,11 @@ export async function createEvmLedger(params: CreateEvmLedgerParameters): Promis
       return readTreeHead(id, size)
     },
   }
+
+  async function blockTime(blockNumber: bigint): Promise<bigint> {
+    return (await read(() => publicClient.getBlock({ blockNumber }))).timestamp
+  }
+
   return Object.freeze(ledger)
 }
 
@@ -609,56 +671,10 @@ function compareBig(a: bigint | null, b: bigint | null): number {
   return x < y ? -1 : x > y ? 1 : 0
 }
 
-function assertHex32(value: unknown, name: string): Hex {
-  if (typeof value === 'string' && BYTES32.test(value)) return value.toLowerCase() as Hex
-  if (typeof value !== 'string')
-    throw new InvalidArgumentError('INVALID_TYPE', `${name} must be a 0x-prefixed 32-byte hex string.`)
-  throw new InvalidArgumentError('INVALID_ARGUMENT', `${name} must be a 0x-prefixed 32-byte hex string.`)
-}
-
 function assertAddress(value: unknown, name: string): Address {
   if (typeof value === 'string' && isAddress(value, { strict: false })) return getAddress(value)
   if (typeof value !== 'string') throw new InvalidArgumentError('INVALID_TYPE', `${name} must be an address string.`)
   throw new InvalidArgumentError('INVALID_ARGUMENT', `${name} must be a 0x-prefixed 20-byte address.`)
-}
-
-function checkAnchorInput(input: unknown): AnchorInput {
-  if (typeof input !== 'object' || input === null || Array.isArray(input))
-    throw new InvalidArgumentError('INVALID_TYPE', 'input must be an object.')
-  const o = input as Record<string, unknown>
-  const root = assertBytes(o.root, { name: 'input.root', length: 32 })
-  const treeSize = o.treeSize
-  if (typeof treeSize !== 'number') throw new InvalidArgumentError('INVALID_TYPE', 'input.treeSize must be a number.')
-  if (!Number.isSafeInteger(treeSize) || treeSize < 1)
-    throw new InvalidArgumentError('OUT_OF_RANGE', 'input.treeSize must be an integer from 1 to 2^53 - 1.')
-  const kind = o.kind
-  if (typeof kind !== 'string' || !Object.hasOwn(anchorKindCodes, kind))
-    throw new InvalidArgumentError('INVALID_ARGUMENT', 'input.kind must be one of: records, export, events.')
-  return { root: new Uint8Array(root), treeSize, kind: kind as AnchorKind }
-}
-
-function sameAnchor(existing: AnchorRecord, input: AnchorInput): AnchorRecord {
-  if (existing.treeSize === input.treeSize && existing.kind === input.kind) return existing
-  throw new LedgerError('LEDGER_CONFLICT', 'This root is already anchored with other metadata.', {
-    metaMessages: ['A root is anchored once, with one treeSize and kind.'],
-  })
-}
-
-function sameTombstone(existing: TombstoneRecord, owner: Address): TombstoneRecord {
-  if (existing.tombstone.owner === owner) return existing
-  throw new LedgerError('LEDGER_CONFLICT', 'This commitment already has a tombstone by another owner.')
-}
-
-function sameTreeHead(existing: TreeHeadRecord, head: SignedTreeHead['head']): TreeHeadRecord {
-  const e = existing.head
-  if (
-    e.operator === head.operator &&
-    e.root === head.root &&
-    e.timestamp === head.timestamp &&
-    e.treeSize === head.treeSize
-  )
-    return existing
-  throw new LedgerError('LEDGER_CONFLICT', 'This log already has a different head of this size.')
 }
 
 function consentToChain(c: Consent) {
@@ -673,6 +689,9 @@ function consentToChain(c: Consent) {
     expiresAt: BigInt(c.expiresAt),
   }
 }
+
+/** A decoded registry event log. */
+type EventLog<E extends ContractEventName<typeof abi>> = GetContractEventsReturnType<typeof abi, E, true>[number]
 
 type ChainConsent = {
   id: Hex
@@ -705,6 +724,20 @@ function consentFromChain(c: ChainConsent): Consent {
     delegationDepth: c.delegationDepth,
   }
 }
+
+/**
+ * The code a listing reports for an item it leaves out: the verification failure behind it (e.g.
+ * `CONSENT_MALFORMED`, `CONSENT_SIGNATURE_INVALID`, `LEDGER_MISMATCH`); `undefined` when the node itself failed
+ * (unreachable, timed out): that fails the page, since nothing was checked.
+ */
+function skipCode(err: unknown): ErrorCode | undefined {
+  if (!isSdkError(err)) return undefined
+  if (err.code === 'LEDGER_UNAVAILABLE' || err.code === 'LEDGER_TIMEOUT') return undefined
+  return err.code
+}
+
+const replayed = () =>
+  new ConsentError('CONSENT_REPLAYED', 'The grantor already registered a different consent under this id.')
 
 /** EIP-712 hashStruct of a consent, as the registry stores it. */
 function hashConsent(c: Consent): Hex {

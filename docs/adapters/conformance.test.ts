@@ -10,6 +10,9 @@ describeLedgerConformance('memory ledger (docs example)', {
       advanceTime: async (seconds: number) => {
         now += seconds
       },
+      rewindTime: async (seconds: number) => {
+        now -= seconds
+      },
     }
   },
 })

@@ -12,9 +12,6 @@ describeLedgerConformance('memory ledger behind withWriteLog', {
       advanceTime: async (seconds: number) => {
         now += seconds
       },
-      rewindTime: async (seconds: number) => {
-        now -= seconds
-      },
     }
   },
 })
@@ -25,14 +22,11 @@ it('reports each landed write once per call, and nothing for failed writes', asy
   const root = new Uint8Array(32).fill(1)
   const first = await ledger.anchorRoot({ root, treeSize: 2, kind: 'records' })
   await ledger.anchorRoot({ root, treeSize: 2, kind: 'records' })
-  // the same root with another treeSize is another anchor: another write
-  const second = await ledger.anchorRoot({ root, treeSize: 3, kind: 'records' })
   await expect(ledger.anchorRoot({ root, treeSize: 0, kind: 'records' })).rejects.toMatchObject({
     code: 'OUT_OF_RANGE',
   })
   expect(events).toEqual([
     { method: 'anchorRoot', ref: first.ref },
     { method: 'anchorRoot', ref: first.ref },
-    { method: 'anchorRoot', ref: second.ref },
   ])
 })

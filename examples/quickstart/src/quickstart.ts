@@ -10,6 +10,7 @@ import {
   type AccessEvent,
   bytesToHex0x,
   canonicalize,
+  consentKey,
   createAccessLog,
   createAnchorer,
   createBreakGlass,
@@ -297,21 +298,21 @@ export async function runQuickstart(
   const pending = all.map((s) => anchorer.add(s.commitment))
   await anchorer.close()
   const receipts = await Promise.all(pending)
-  const roots = new Set<string>()
+  const roots = new Map<string, number>()
   let receiptsVerified = 0
   for (const [i, s] of all.entries()) {
     const receipt = receipts[i] as Receipt
     s.receipt = receipt
     const out = await verifyReceipt(ledger, { receipt, commitment: s.commitment })
     if (out.commitment.toLowerCase() === s.hex.toLowerCase()) receiptsVerified++
-    roots.add(out.root.toLowerCase())
+    roots.set(out.root.toLowerCase(), out.treeSize)
     progress('verifying receipts', i + 1, all.length)
   }
   let batchesOnLedger = 0
   let leavesOnLedger = 0
   let onlyRoots = true
-  for (const root of roots) {
-    const rec = await ledger.getAnchor(hexToBytes(root))
+  for (const [root, treeSize] of roots) {
+    const rec = await ledger.getAnchor({ root: hexToBytes(root), treeSize, kind: 'records' })
     if (rec) {
       batchesOnLedger++
       leavesOnLedger += rec.treeSize
@@ -351,7 +352,7 @@ export async function runQuickstart(
     durationSeconds: 3600,
   })
   const compact = encodeConsentToken(token)
-  const onLedger = await ledger.getConsent(token.consent.id)
+  const onLedger = await ledger.getConsent(consentKey(token.consent.grantor, token.consent.id))
   check(
     'grant',
     onLedger !== undefined &&
@@ -439,7 +440,8 @@ export async function runQuickstart(
   const firstRead = records.find(inScope) as Sealed
   await revokeConsent(ledger, { party: patient, consentId: token.consent.id })
   const { releases: releasesPurged } = await custodian.purgeConsent(token.consent.id)
-  const revokedOnLedger = (await ledger.getConsent(token.consent.id))?.revocation !== undefined
+  const revokedOnLedger =
+    (await ledger.getConsent(consentKey(token.consent.grantor, token.consent.id)))?.revocation !== undefined
   const refusedRevoked = await refusedWith('CONSENT_REVOKED', async () =>
     custodian.releaseKey(await request(doctor, firstRead.hex, token.consent.id)),
   )
@@ -512,7 +514,7 @@ export async function runQuickstart(
     { ledger, custodian },
     { owner: patient, commitment: victim.hex, envelopes: [victim.envelope] },
   )
-  const onChain = await ledger.getTombstone(victim.hex)
+  const onChain = await ledger.getTombstone(victim.hex, patient.address)
   const tombstoneOk =
     onChain !== undefined &&
     verifySignedTombstone(ledger.domain, { tombstone: onChain.tombstone, signature: onChain.signature }).owner ===

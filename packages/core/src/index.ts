@@ -59,7 +59,12 @@ export type {
   EmergencyGrant,
   SignedEmergencyAccess,
 } from './breakGlass/createBreakGlass.js'
-export { createBreakGlass, emergencyAccessTypes } from './breakGlass/createBreakGlass.js'
+export {
+  computeEmergencyGrantId,
+  createBreakGlass,
+  EMERGENCY_GRANT_ID_PREFIX,
+  emergencyAccessTypes,
+} from './breakGlass/createBreakGlass.js'
 export type {
   ClinicianCredential,
   CreateClinicianCredentialParameters,
@@ -79,6 +84,8 @@ export {
   verifyClinicianCredential,
   verifyEmergencyPolicy,
 } from './breakGlass/emergencyPolicy.js'
+export type { WithdrawErrorType } from './breakGlass/withdraw.js'
+export { withdrawClinicianCredential, withdrawEmergencyPolicy } from './breakGlass/withdraw.js'
 // --- bytes ---
 export type { RandomBytes } from './bytes/index.js'
 export {
@@ -118,8 +125,10 @@ export {
 // --- consent tokens, authorize, delegation ---
 export type {
   AssertAuthorizedErrorType,
+  AuthorizeConsentReference,
   AuthorizeDenyReason,
   AuthorizeErrorType,
+  AuthorizeOptions,
   AuthorizeReason,
   AuthorizeRecord,
   AuthorizeRequest,
@@ -169,17 +178,40 @@ export type {
   CreateCustodianParameters,
   Custodian,
   CustodianErrorType,
-  DepositParameters,
+  PurgeConsentParameters,
   ReleaseKeyReturnType,
 } from './custodian/createCustodian.js'
-export { createCustodian } from './custodian/createCustodian.js'
-export type { CustodianEntry, CustodianRelease, CustodianStore } from './custodian/custodianStore.js'
+export { createCustodian, RELEASABLE_ACTIONS } from './custodian/createCustodian.js'
+export type {
+  CreateMemoryCustodianStoreParameters,
+  CustodianEntry,
+  CustodianRelease,
+  CustodianStore,
+  RememberRequestResult,
+} from './custodian/custodianStore.js'
 export { createMemoryCustodianStore } from './custodian/custodianStore.js'
+export type {
+  CreateDepositParameters,
+  Deposit,
+  DepositStatement,
+  DepositStatementErrorType,
+  SignedDepositStatement,
+} from './custodian/depositStatement.js'
+export {
+  computeDepositProof,
+  createDeposit,
+  DEPOSIT_PROOF_PREFIX,
+  depositStatementTypes,
+  hashDepositStatement,
+  signDepositStatement,
+  verifyDepositStatement,
+} from './custodian/depositStatement.js'
 export type {
   CreateKeyRequestParameters,
   KeyRequest,
   KeyRequestErrorType,
   SignedKeyRequest,
+  VerifyKeyRequestReturnType,
 } from './custodian/keyRequest.js'
 export { createKeyRequest, keyRequestTypes, verifyKeyRequest } from './custodian/keyRequest.js'
 export type {

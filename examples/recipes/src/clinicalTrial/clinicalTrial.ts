@@ -135,11 +135,24 @@ export async function verifyTrialDataset(
   })
   if (lockCode) return fail(lockCode)
 
-  // 2. Walk the chain back from the lock's final root; each batch's leaf 0 names the previous root.
+  // 2. Walk the chain back from the lock's final root; each batch's leaf 0 names the previous root. Ledgers key anchors
+  //    by (root, treeSize, kind): a batch's size is the one its published receipts state (all the same, or the
+  //    publication is inconsistent), and the ledger must hold the root at exactly that size.
+  const sizes = new Map<string, number>()
+  for (const r of [...dataset.links, ...dataset.records.map((x) => x.receipt)]) {
+    if (!r) continue
+    const known = sizes.get(r.root.toLowerCase())
+    if (known !== undefined && known !== r.treeSize) return fail('INCOMPLETE')
+    sizes.set(r.root.toLowerCase(), r.treeSize)
+  }
   const leavesByRoot = new Map<string, number>()
   let root = dataset.lock.finalRoot.toLowerCase()
   for (let n = dataset.lock.batches - 1; n >= 0; n--) {
-    const anchor = await ledger.getAnchor(hexToBytes(root as Hex))
+    const treeSize = sizes.get(root)
+    const anchor =
+      treeSize === undefined
+        ? undefined
+        : await ledger.getAnchor({ root: hexToBytes(root as Hex), treeSize, kind: 'records' })
     if (anchor === undefined) return fail('ANCHOR_NOT_FOUND')
     leavesByRoot.set(root, anchor.treeSize)
     if (n === 0) break

@@ -14,14 +14,15 @@ function assertFacts(summary: EmergencyDepartmentSummary, lines: string[]) {
     noReason: 'BREAK_GLASS_INVALID',
     unacceptedIssuer: 'BREAK_GLASS_INVALID',
     afterExpiry: 'CONSENT_EXPIRED',
+    withdrawnCredential: 'CONSENT_REVOKED',
   })
   expect(summary.pendingBeforeReview).toBe(1)
   expect(summary.pendingAfterReview).toBe(0)
   expect(summary.emergencyReads).toBe(4)
-  // the break-glass itself, the 4 reads, the 3 refused reads, the read after expiry, the refused break-glass
-  expect(summary.logEvents).toBe(10)
+  // the break-glass itself, the 4 reads, the 3 refused reads, the read after expiry, the 2 refused break-glasses
+  expect(summary.logEvents).toBe(11)
   expect(summary.auditPurposes).toEqual(['ETREAT', 'ETREAT', 'ETREAT', 'ETREAT', 'ETREAT'])
-  expect(lines.filter((l) => l.startsWith('✓ '))).toHaveLength(8)
+  expect(lines.filter((l) => l.startsWith('✓ '))).toHaveLength(9)
   // no clinical content in what is printed or notified
   expect(lines.join('\n')).not.toMatch(/warfarin|penicillin|Depressive/i)
 }

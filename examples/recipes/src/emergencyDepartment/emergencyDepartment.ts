@@ -5,7 +5,8 @@
  * reason; the access is logged as `ETREAT` and the log head anchored at once; the integrator's hook notifies the
  * patient and the privacy officer, whose review queue holds the access until reviewed. The physician reads through the
  * custodian; what the policy does not open is refused; a clinician without an accepted credential, or without a
- * reason, cannot break the glass; and 4 hours later (ledger time) the access has ended by itself.
+ * reason, cannot break the glass; 4 hours later (ledger time) the access has ended by itself; and once the hospital
+ * withdraws the physician's credential on the ledger, it opens nothing any more.
  * @module
  */
 import {
@@ -17,6 +18,7 @@ import {
   createBreakGlass,
   createClinicianCredential,
   createCustodian,
+  createDeposit,
   createEmergencyPolicy,
   createKeyRequest,
   createParty,
@@ -30,6 +32,7 @@ import {
   verifyEventInclusion,
   verifyLogAgainstLedger,
   verifyReceipt,
+  withdrawClinicianCredential,
 } from '@medseal/core'
 import { assertValidResource, auditEventFromLogEntry } from '@medseal/fhir'
 import { codeOf, connectLedger, type RecipeOptions } from '../shared/ledger.js'
@@ -106,7 +109,16 @@ export type EmergencyDepartmentSummary = {
   readonly read: readonly string[]
   /** How each out-of-policy request was refused. */
   readonly refused: Readonly<
-    Record<'psychiatric' | 'demographics' | 'otherPurpose' | 'noReason' | 'unacceptedIssuer' | 'afterExpiry', string>
+    Record<
+      | 'psychiatric'
+      | 'demographics'
+      | 'otherPurpose'
+      | 'noReason'
+      | 'unacceptedIssuer'
+      | 'afterExpiry'
+      | 'withdrawnCredential',
+      string
+    >
   >
   /** The privacy officer's queue: pending before and after review. */
   readonly pendingBeforeReview: number
@@ -177,7 +189,15 @@ export async function run(
   const receipts = await Promise.all(pending)
   for (const [i, s] of chart.entries()) {
     await verifyReceipt(ledger, { receipt: receipts[i] as (typeof receipts)[number], commitment: s.commitment })
-    await custodian.deposit({ envelope: s.envelope, commitment: s.commitment, owner: patient })
+    // the patient signs the deposit statement; the custodian opens the record and checks it before indexing it
+    await custodian.deposit(
+      await createDeposit({
+        owner: patient,
+        envelope: s.envelope,
+        custodian: custodian.identity,
+        domain: ledger.domain,
+      }),
+    )
   }
 
   // 2. Months earlier: the patient's emergency policy; the hospital credentials its ED physicians (and another
@@ -254,7 +274,8 @@ export async function run(
   // 4. The ED physician reads what the policy opens, through the custodian.
   const request = async (commitment: Hex, purpose = 'ETREAT') =>
     createKeyRequest(edPhysician, ledger.domain, {
-      consentId: grant.id,
+      consentId: grant.id, // derived from the signed break-glass request: it can never be someone's consent id
+      grantor: grant.patient,
       commitment,
       action: 'read',
       purpose,
@@ -307,7 +328,24 @@ export async function run(
     'the access waited in the privacy officer’s review queue until reviewed; the patient sees the review',
   )
 
-  // 7. The patient (awake) verifies the log against the head anchored on the ledger.
+  // 7. The physician leaves the hospital: the hospital withdraws the credential on the ledger (a signed revocation of
+  //    its id). From then on it opens nothing: checked when the glass is broken and at every read.
+  await withdrawClinicianCredential(ledger, { party: hospital, credentialId: edCredential.credential.id })
+  const withdrawnCredential =
+    (await codeOf(() =>
+      emergency.breakGlass({
+        clinician: edPhysician,
+        policy,
+        credential: edCredential,
+        reason: 'Readmitted: allergy status needed',
+      }),
+    )) ?? 'accepted'
+  check(
+    withdrawnCredential === 'CONSENT_REVOKED',
+    'the hospital withdrew the physician’s credential on the ledger: it opens no emergency access any more (CONSENT_REVOKED)',
+  )
+
+  // 8. The patient (awake) verifies the log against the head anchored on the ledger.
   await log.publishHead()
   const head = await log.signedHead()
   await verifyLogAgainstLedger(ledger, { head, operator: vendor.address })
@@ -359,6 +397,7 @@ export async function run(
       noReason: noReason ?? 'accepted',
       unacceptedIssuer: unacceptedIssuer ?? 'accepted',
       afterExpiry,
+      withdrawnCredential,
     }),
     pendingBeforeReview,
     pendingAfterReview,

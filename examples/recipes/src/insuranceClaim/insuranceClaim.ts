@@ -11,6 +11,7 @@ import {
   type AccessEvent,
   bytesToHex0x,
   canonicalize,
+  consentKey,
   createAccessLog,
   createAnchorer,
   createCustodian,
@@ -214,7 +215,7 @@ export async function run(
     insurer,
     claimedSealed.map((s) => s.hex),
   )
-  const onLedger = await ledger.getConsent(token.consent.id)
+  const onLedger = await ledger.getConsent(consentKey(token.consent.grantor, token.consent.id))
   const days = onLedger ? (onLedger.consent.expiresAt - onLedger.consent.notBefore) / 86_400 : 0
   const fhirConsent = consentToFhir(token, { patient: { reference: 'Patient/p1' } }) as {
     provision?: { purpose?: { code?: string }[] }

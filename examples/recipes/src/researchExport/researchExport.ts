@@ -174,6 +174,7 @@ export async function run(
         : await authorize(
             {
               consentId,
+              grantor: patients[i] as Party,
               grantee: studyTeam,
               action: 'read',
               purpose: 'HRESCH',

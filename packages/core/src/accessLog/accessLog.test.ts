@@ -3,6 +3,7 @@
 import { createMemoryLedger as createMemoryLedgerUntyped } from '@medseal/adapter-memory'
 import { encodePacked, keccak256 } from 'viem'
 import { describe, expect, it, vi } from 'vitest'
+import spec from '../../../../docs/spec/access-log.md?raw'
 import { bytesToHex0x, utf8ToBytes } from '../bytes/index.js'
 import type { SignedTreeHead } from '../consent/types.js'
 import { createSaltedDomain, signTreeHead } from '../eip712/structures.js'
@@ -460,6 +461,14 @@ describe('docs/spec/access-log.md examples', () => {
     expect(operator.address).toBe('0xFb338b3965EA92cF3561af0F4767A71dbB9c0552')
     expect(computeLogId(operator.address, 'hospital-a/access')).toBe(
       '0x00eadc4c76f05baa33284b6dc7a419e79758e89d8e52b46b30cbe593b60e25ad',
+    )
+    expect(computeLogNameHash('hospital-a/access')).toBe(
+      '0xbbc252397c56c4446d5cf45c7d43296055cfe724299bdf1fe3f68370d89dbfe0',
+    )
+    expect(spec).toContain('0xbbc252397c56c4446d5cf45c7d43296055cfe724299bdf1fe3f68370d89dbfe0')
+    expect(spec).toContain('0x00eadc4c76f05baa33284b6dc7a419e79758e89d8e52b46b30cbe593b60e25ad')
+    expect(spec).toContain(
+      'TreeHead(bytes32 logId,address operator,bytes32 nameHash,uint64 treeSize,bytes32 root,uint64 timestamp)',
     )
     const bytes = encodeAccessEvent({
       actor: clinician.address,

@@ -69,7 +69,7 @@ describe('createAnchorer', () => {
     })
     for (const [i, receipt] of receipts.entries()) {
       const out = await verifyReceipt(ledger, { receipt, commitment: cs[i] as Uint8Array })
-      const anchor = await ledger.getAnchor(hexToBytes(receipt.root))
+      const anchor = await ledger.getAnchor({ root: hexToBytes(receipt.root), treeSize: 5, kind: 'records' })
       expect(out.anchoredAt).toEqual(anchor?.ref)
       expect(out.anchoredAt.timestamp).toBe(T0)
       // The encoded form verifies the same way.
@@ -140,7 +140,7 @@ describe('createAnchorer', () => {
     }
     expect(failures).toEqual([{ code: 'LEDGER_WRITE_FAILED', commitments: cs.map(bytesToHex0x), attempts: 3 }])
     const { root } = buildMerkleBatch(cs.map(leafHash))
-    expect(await ledger.getAnchor(root)).toBeUndefined()
+    expect(await ledger.getAnchor({ root, treeSize: 3, kind: 'records' })).toBeUndefined()
     expect(anchorer.pending).toBe(0)
 
     // The ledger recovers: the same commitments, resubmitted, anchor with the same root.
@@ -152,15 +152,97 @@ describe('createAnchorer', () => {
     await verifyReceipt(ledger, { receipt: receipts[1]!, commitment: cs[1]! })
   })
 
-  it('does not retry a write the ledger refused (LEDGER_CONFLICT)', async () => {
+  it('the same root anchored first with other metadata does not block the batch (anchors keyed by root, size, kind)', async () => {
     const ledger = newLedger()
     const c = commitments(1)[0] as Uint8Array
-    // Anchor the same single-leaf root first with another kind: the anchorer's write now conflicts.
+    // Someone anchors the batch's single-leaf root first with another kind and size (a front-run).
     await ledger.anchorRoot({ root: leafHash(c), treeSize: 1, kind: 'export' })
-    const anchorer = createAnchorer(ledger, { retries: 5, retryDelayMs: 60_000, maxDelayMs: 3_600_000 })
+    await ledger.anchorRoot({ root: leafHash(c), treeSize: 2, kind: 'records' })
+    const anchorer = createAnchorer(ledger, { maxDelayMs: 3_600_000 })
     const p = anchorer.add(c)
     await anchorer.flush()
+    const receipt = await p
+    expect(receipt).toMatchObject({ root: bytesToHex0x(leafHash(c)), treeSize: 1 })
+    await verifyReceipt(ledger, { receipt, commitment: c })
+  })
+
+  it('review #8: a batch whose write conflicts once is re-batched with a salt leaf under another root', async () => {
+    const real = newLedger()
+    const writes: { root: string; treeSize: number }[] = []
+    let conflicts = 1
+    const conflicting: LedgerAdapter = Object.freeze({
+      ...real,
+      anchorRoot: async (input: Parameters<LedgerAdapter['anchorRoot']>[0]) => {
+        writes.push({ root: bytesToHex0x(input.root), treeSize: input.treeSize })
+        if (conflicts-- > 0) throw new LedgerError('LEDGER_CONFLICT', 'This root is already anchored.')
+        return real.anchorRoot(input)
+      },
+    })
+    const salt = new Uint8Array(32).fill(0x5a)
+    const anchorer = createAnchorer(conflicting, {
+      retries: 0,
+      retryDelayMs: 60_000,
+      maxDelayMs: 3_600_000,
+      randomBytes: (n) => salt.slice(0, n),
+    })
+    const cs = commitments(3)
+    const all = Promise.all(cs.map((c) => anchorer.add(c)))
+    await anchorer.flush()
+    const receipts = await all
+    const plain = buildMerkleBatch(cs.map(leafHash)).root
+    const salted = buildMerkleBatch([...cs, salt].map(leafHash)).root
+    expect(writes).toEqual([
+      { root: bytesToHex0x(plain), treeSize: 3 },
+      { root: bytesToHex0x(salted), treeSize: 4 },
+    ])
+    for (const [i, r] of receipts.entries()) {
+      expect(r).toMatchObject({ root: bytesToHex0x(salted), treeSize: 4, leafIndex: i })
+      await verifyReceipt(real, { receipt: r, commitment: cs[i]! })
+      await verifyReceipt(real, { receipt: encodeReceipt(r), commitment: cs[i]! })
+    }
+  })
+
+  it("review #8: a ledger keyed by root alone that answers with the first writer's metadata gets a salted batch", async () => {
+    const real = newLedger()
+    const c = commitments(1)[0] as Uint8Array
+    // The front-runner's anchor of this root (treeSize 2), which an old root-keyed ledger returns for any write of it.
+    const front = await real.anchorRoot({ root: leafHash(c), treeSize: 2, kind: 'records' })
+    const rootKeyed: LedgerAdapter = Object.freeze({
+      ...real,
+      anchorRoot: async (input: Parameters<LedgerAdapter['anchorRoot']>[0]) =>
+        bytesToHex0x(input.root) === bytesToHex0x(front.root) ? front : real.anchorRoot(input),
+    })
+    const anchorer = createAnchorer(rootKeyed, { maxDelayMs: 3_600_000 })
+    const p = anchorer.add(c)
+    await anchorer.flush()
+    const receipt = await p
+    expect(receipt.treeSize).toBe(2)
+    expect(receipt.root).not.toBe(bytesToHex0x(front.root))
+    await verifyReceipt(real, { receipt, commitment: c })
+  })
+
+  it('gives up with LEDGER_CONFLICT when every re-batch conflicts', async () => {
+    const real = newLedger()
+    let writes = 0
+    const always: LedgerAdapter = Object.freeze({
+      ...real,
+      anchorRoot: async () => {
+        writes++
+        throw new LedgerError('LEDGER_CONFLICT', 'This root is already anchored.')
+      },
+    })
+    const failures: { code: string; attempts: number; treeSize: number }[] = []
+    const anchorer = createAnchorer(always, {
+      retries: 5,
+      retryDelayMs: 60_000,
+      maxDelayMs: 3_600_000,
+      onError: (e, b) => failures.push({ code: e.code, attempts: b.attempts, treeSize: b.treeSize }),
+    })
+    const p = anchorer.add(commitments(1)[0] as Uint8Array)
+    await anchorer.flush()
     await expectCode(p, LedgerError, 'LEDGER_CONFLICT')
+    expect(writes).toBe(4)
+    expect(failures).toEqual([{ code: 'LEDGER_CONFLICT', attempts: 4, treeSize: 2 }])
   })
 
   it('refuses receipts when the ledger answers with another record (a lying or broken adapter)', async () => {
@@ -169,7 +251,7 @@ describe('createAnchorer', () => {
       ...real,
       anchorRoot: async (input: Parameters<LedgerAdapter['anchorRoot']>[0]) => {
         const record = await real.anchorRoot(input)
-        return { ...record, treeSize: record.treeSize + 1 }
+        return { ...record, root: randomBytes(32) }
       },
     })
     const failures: string[] = []
@@ -224,7 +306,7 @@ describe('verifyReceipt: every way a receipt can be bad', () => {
     await expectCode(verifyReceipt(ledger, { receipt: wrong, commitment: cs[0]! }), VerificationError, 'PROOF_INVALID')
   })
 
-  it('wrong size: PROOF_INVALID, or ANCHOR_MISMATCH when the proof has the same shape', async () => {
+  it('wrong size: PROOF_INVALID, or ANCHOR_NOT_FOUND when the proof has the same shape', async () => {
     const { ledger, cs, receipts } = await setup()
     const r0 = receipts[0] as Receipt
     const r2 = receipts[2] as Receipt
@@ -234,11 +316,12 @@ describe('verifyReceipt: every way a receipt can be bad', () => {
       VerificationError,
       'PROOF_INVALID',
     )
-    // Leaf 0 has the same path shape in trees of 3 and 4: RFC 9162 roots do not commit to the size, the ledger does.
+    // Leaf 0 has the same path shape in trees of 3 and 4: RFC 9162 roots do not commit to the size, the ledger's
+    // anchor key (root, treeSize, kind) does.
     await expectCode(
       verifyReceipt(ledger, { receipt: edit(r0, { treeSize: 4 }), commitment: cs[0]! }),
       VerificationError,
-      'ANCHOR_MISMATCH',
+      'ANCHOR_NOT_FOUND',
     )
   })
 
@@ -261,7 +344,7 @@ describe('verifyReceipt: every way a receipt can be bad', () => {
     )
   })
 
-  it('another ledger: LEDGER_MISMATCH; another reference on this ledger: ANCHOR_MISMATCH', async () => {
+  it('another ledger: LEDGER_MISMATCH; another reference on this ledger: ANCHOR_MISMATCH; another kind: not found', async () => {
     const { ledger, cs, receipts } = await setup()
     const r = receipts[1] as Receipt
     await expectCode(
@@ -284,7 +367,7 @@ describe('verifyReceipt: every way a receipt can be bad', () => {
     await expectCode(
       verifyReceipt(ledger, { receipt: r, commitment: cs[1]!, kind: 'export' }),
       VerificationError,
-      'ANCHOR_MISMATCH',
+      'ANCHOR_NOT_FOUND',
     )
   })
 

@@ -4,7 +4,14 @@
  * gets its own {@link Receipt}.
  * @module
  */
-import { bytesToHex0x, describeType, hexToBytes, isBytes } from '../bytes/index.js'
+import {
+  bytesToHex0x,
+  randomBytes as defaultRandomBytes,
+  describeType,
+  hexToBytes,
+  isBytes,
+  type RandomBytes,
+} from '../bytes/index.js'
 import { InvalidArgumentError, isSdkError, LedgerError } from '../errors/base.js'
 import type { AnchorKind, AnchorRecord, LedgerAdapter } from '../ledger/types.js'
 import { _leafHash } from '../merkle/hash.js'
@@ -16,9 +23,11 @@ import { parseReceipt, type Receipt } from './receipt.js'
 export type AnchorBatchFailure = {
   /** The batch's commitments, in leaf order: resubmit them with `add` to anchor them again. */
   readonly commitments: readonly Hex[]
+  /** Root of the last attempt (after a conflict, the batch's leaves plus a salt leaf). */
   readonly root: Hex
+  /** Tree size of the last attempt. */
   readonly treeSize: number
-  /** Write attempts made (1 + retries). */
+  /** Write attempts made (1 + retries + re-batches after conflicts). */
   readonly attempts: number
 }
 
@@ -36,6 +45,8 @@ export type CreateAnchorerParameters = {
   readonly kind?: AnchorKind
   /** Called once per batch that failed for good (after its receipts' promises were rejected). */
   readonly onError?: (error: LedgerError, batch: AnchorBatchFailure) => void
+  /** Randomness for the salt leaf of a re-batch after a conflict (deterministic tests). */
+  readonly randomBytes?: RandomBytes
 }
 
 /** A running batcher made by {@link createAnchorer}. */
@@ -57,7 +68,20 @@ export type Anchorer = {
 export type CreateAnchorerErrorType = InvalidArgumentError | LedgerError
 
 /** Failures a retry cannot fix: the ledger refused this exact write, or the input is wrong. */
-const PERMANENT = new Set(['LEDGER_REJECTED', 'LEDGER_CONFLICT', 'INVALID_TYPE', 'INVALID_LENGTH', 'INVALID_ARGUMENT'])
+const PERMANENT = new Set(['LEDGER_REJECTED', 'INVALID_TYPE', 'INVALID_LENGTH', 'INVALID_ARGUMENT'])
+
+/**
+ * Re-batches after a conflict, each with a fresh salt leaf (security review, issue 12, finding 8). A conflict means
+ * someone else holds this root on the ledger (a front-run); retrying the same root can only meet it again.
+ */
+const MAX_REBATCHES = 3
+
+/** The batch's leaves, RFC 9162 §2.1.1 leaf hashes, plus a salt leaf when `salt` is given. */
+function batchLeaves(batch: readonly Pending[], salt: Uint8Array | undefined): Uint8Array[] {
+  const leaves = batch.map((p) => _leafHash(p.commitment))
+  if (salt !== undefined) leaves.push(_leafHash(salt))
+  return leaves
+}
 
 function option(value: unknown, name: string, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback
@@ -104,6 +128,12 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * with the same {@link LedgerError} and `onError` is told: a batch is anchored whole or not at all, and can be
  * resubmitted.
  *
+ * A write that fails with `LEDGER_CONFLICT`, or that the ledger answers with an anchor of other metadata than asked
+ * for (a ledger still keyed by root alone, where someone anchored this root first), is not retried as is: the batch
+ * is re-built with one extra leaf of 32 fresh random bytes, which gives it a root nobody can have anchored before
+ * (up to 3 times). Every receipt stays an RFC 9162 inclusion proof of its own commitment; the salt leaf has no
+ * receipt.
+ *
  * @param ledger - the ledger to anchor on
  * @param params - see {@link CreateAnchorerParameters}
  * @returns a frozen {@link Anchorer}
@@ -138,6 +168,8 @@ export function createAnchorer(ledger: LedgerAdapter, params: CreateAnchorerPara
   if (onError !== undefined && typeof onError !== 'function') {
     throw new InvalidArgumentError('INVALID_TYPE', 'onError must be a function.')
   }
+  const random = params.randomBytes ?? defaultRandomBytes
+  if (typeof random !== 'function') throw new InvalidArgumentError('INVALID_TYPE', 'randomBytes must be a function.')
 
   let open: Pending[] = []
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -147,34 +179,62 @@ export function createAnchorer(ledger: LedgerAdapter, params: CreateAnchorerPara
   let chain: Promise<void> = Promise.resolve()
 
   const write = async (batch: Pending[]): Promise<void> => {
-    const { root, treeSize, proofs } = _buildMerkleBatchHex(batch.map((p) => _leafHash(p.commitment)))
+    let built = _buildMerkleBatchHex(batchLeaves(batch, undefined))
     let attempts = 0
+    let retried = 0
+    let rebatches = 0
     let failure: LedgerError | undefined
-    let record: AnchorRecord | undefined
+    /** After a conflict: a fresh salt leaf, so the new batch has a root nobody holds. */
+    const rebatch = (error: LedgerError): boolean => {
+      if (rebatches >= MAX_REBATCHES) {
+        failure = error
+        return false
+      }
+      rebatches++
+      const salt = random(32)
+      if (!isBytes(salt) || salt.length !== 32) {
+        failure = new LedgerError('LEDGER_WRITE_FAILED', 'randomBytes did not return 32 bytes for the salt leaf.')
+        return false
+      }
+      built = _buildMerkleBatchHex(batchLeaves(batch, salt))
+      return true
+    }
     for (;;) {
+      const { root, treeSize, proofs } = built
+      let record: AnchorRecord | undefined
       attempts++
       try {
         record = await ledger.anchorRoot({ root, treeSize, kind })
-        break
       } catch (error) {
+        if (isSdkError(error, 'LEDGER_CONFLICT')) {
+          if (rebatch(error as LedgerError)) continue
+          break
+        }
         const permanent = isSdkError(error) && PERMANENT.has(error.code)
-        if (permanent || attempts > retries) {
+        if (permanent || retried >= retries) {
           failure =
             error instanceof LedgerError
               ? error
               : new LedgerError('LEDGER_WRITE_FAILED', 'The batch root could not be anchored.', { cause: error })
           break
         }
-        await sleep(retryDelayMs * 2 ** (attempts - 1))
+        await sleep(retryDelayMs * 2 ** retried)
+        retried++
+        continue
       }
-    }
-    if (record !== undefined) {
-      const ref = record.ref
+      const ref = record?.ref
       const rootHex = bytesToHex0x(root)
+      const sameRoot =
+        typeof record === 'object' && record !== null && isBytes(record.root) && bytesToHex0x(record.root) === rootHex
+      if (sameRoot && (record.treeSize !== treeSize || record.kind !== kind)) {
+        // The ledger holds this root with other metadata (a ledger keyed by root alone, front-run): a conflict,
+        // answered as if it were our write.
+        if (rebatch(new LedgerError('LEDGER_CONFLICT', 'The ledger holds this batch root with other metadata.')))
+          continue
+        break
+      }
       try {
-        if (record.treeSize !== treeSize || !isBytes(record.root) || bytesToHex0x(record.root) !== rootHex) {
-          throw new Error('the anchored record is not the batch root')
-        }
+        if (!sameRoot) throw new Error('the anchored record is not the batch root')
         if (ref?.ledger !== ledger.ledgerId) throw new Error('the reference names another ledger')
         // Check the reference (and our own output) once, in full; the other receipts share everything but the leaf.
         const first = parseReceipt({
@@ -210,6 +270,7 @@ export function createAnchorer(ledger: LedgerAdapter, params: CreateAnchorerPara
             cause,
           },
         )
+        break
       }
     }
     const error = failure as LedgerError
@@ -218,8 +279,8 @@ export function createAnchorer(ledger: LedgerAdapter, params: CreateAnchorerPara
       try {
         onError(error, {
           commitments: batch.map((p) => bytesToHex0x(p.commitment)),
-          root: bytesToHex0x(root),
-          treeSize,
+          root: bytesToHex0x(built.root),
+          treeSize: built.treeSize,
           attempts,
         })
       } catch {

@@ -89,6 +89,22 @@ describe('receipt encoding', () => {
     expectMalformed(() => encodeReceipt({ ...receipt, leafIndex: 9 }))
   })
 
+  it('review receipts: duplicate members are RECEIPT_MALFORMED (docs/spec/receipt.md §2)', () => {
+    const text = encodeReceipt(receipt)
+    // A second `commitment` that JSON.parse would silently keep (the last one wins): two readers, two receipts.
+    const dupTop = text.replace('{"commitment":', `{"commitment":"${h(9)}","commitment":`)
+    expect(JSON.parse(dupTop).commitment).toBe(receipt.commitment)
+    expectMalformed(() => decodeReceipt(dupTop))
+    // the same name written two ways is the same name
+    expectMalformed(() => decodeReceipt(text.replace('"v":1', '"v":1,"\\u0076":1')))
+    // a duplicate inside the ledger reference, with whitespace around it
+    expectMalformed(() => decodeReceipt(text.replace('"tx":"memory:7"', '"tx" : "memory:6" , "tx":"memory:7"')))
+    // equal names in different objects, and strings that merely look like names, are fine
+    const nested = JSON.stringify({ ...receipt, ledger: { ...receipt.ledger, ledger: 'tx' } })
+    expect(decodeReceipt(nested).ledger.ledger).toBe('tx')
+    expect(decodeReceipt(` ${text} `)).toEqual(receipt)
+  })
+
   it('rejects a newer version with UNSUPPORTED_VERSION', () => {
     expect(() => parseReceipt({ ...receipt, v: 2 })).toThrow(
       expect.objectContaining({ name: 'VerificationError', code: 'UNSUPPORTED_VERSION' }),

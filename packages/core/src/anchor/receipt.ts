@@ -8,6 +8,7 @@ import { canonicalize } from '../canonical/canonicalize.js'
 import { VerificationError } from '../errors/base.js'
 import type { LedgerRef } from '../ledger/types.js'
 import type { Hex } from '../types.js'
+import { findDuplicateJsonKey } from './_jsonDuplicateKey.js'
 
 /** The receipt format version this SDK writes and reads. */
 export const RECEIPT_VERSION = 1
@@ -145,13 +146,14 @@ export function encodeReceipt(receipt: Receipt): string {
 }
 
 /**
- * Decodes receipt JSON text strictly: exactly the version-1 fields, lower-case `0x` hex, integers in range,
- * nothing else.
+ * Decodes receipt JSON text strictly: exactly the version-1 fields, each once (a member name twice in one object is
+ * refused: `JSON.parse` would keep the last one silently, and another reader might keep the first), lower-case `0x`
+ * hex, integers in range, nothing else.
  *
  * @param text - receipt JSON (as written by {@link encodeReceipt}, or any equivalent JSON)
  * @returns the receipt, frozen
  * @throws {@link VerificationError} `RECEIPT_MALFORMED` for text that is not a well-formed receipt (also invalid
- *   JSON or more than 16,384 characters); `UNSUPPORTED_VERSION` for a newer version
+ *   JSON, a duplicate member name, or more than 16,384 characters); `UNSUPPORTED_VERSION` for a newer version
  * @example
  * ```ts
  * import { decodeReceipt } from '@medseal/core'
@@ -168,5 +170,7 @@ export function decodeReceipt(text: string): Receipt {
   } catch (cause) {
     throw new VerificationError('RECEIPT_MALFORMED', 'Receipt text is not valid JSON.', { cause })
   }
+  // docs/spec/receipt.md §2: no member name twice in one object (RFC 7493 §2.3).
+  if (findDuplicateJsonKey(text) !== undefined) throw malformed('Receipt JSON has a duplicate member name.')
   return parseReceipt(value)
 }

@@ -51,8 +51,9 @@ const sameRef = (a: LedgerRef, b: LedgerRef) =>
  * 3. it names this ledger (`LEDGER_MISMATCH`);
  * 4. its proof proves the leaf `leafHash(commitment)` at `leafIndex` in a tree of `treeSize` leaves with its root
  *    (RFC 9162 §2.1.3.2; `PROOF_INVALID`);
- * 5. the ledger holds that root (`ANCHOR_NOT_FOUND`) with the same tree size, kind (default `records`) and the reference the
- *    receipt names (`ANCHOR_MISMATCH`). Tree sizes are compared because RFC 9162 roots do not commit to them.
+ * 5. the ledger holds the anchor `(root, treeSize, kind)` (kind default `records`; `ANCHOR_NOT_FOUND`), looked up by
+ *    that exact key, and its reference is the one the receipt names (`ANCHOR_MISMATCH`). Tree sizes are part of the
+ *    key because RFC 9162 roots do not commit to them.
  *
  * @param ledger - the ledger the record was anchored on
  * @param params - `receipt` and the `commitment` you computed from the record
@@ -94,7 +95,10 @@ export async function verifyReceipt(
   if (!verifyInclusion(_leafHash(commitment), receipt.leafIndex, receipt.treeSize, proof, root)) {
     throw new VerificationError('PROOF_INVALID', 'The receipt proof does not prove the record under its root.')
   }
-  const anchor: AnchorRecord | undefined = await ledger.getAnchor(root)
+  const kind = params.kind ?? 'records'
+  // Anchors are keyed by (root, treeSize, kind): look up exactly the anchor the receipt claims, so that someone else's
+  // anchor of the same root with other metadata neither hides nor replaces it.
+  const anchor: AnchorRecord | undefined = await ledger.getAnchor({ root, treeSize: receipt.treeSize, kind })
   if (anchor === undefined || anchor === null) {
     throw new VerificationError('ANCHOR_NOT_FOUND', 'The ledger has no anchor for the receipt root.', {
       metaMessages: [`Root: ${receipt.root}`],
@@ -106,7 +110,7 @@ export async function verifyReceipt(
     !isBytes(anchorRoot) ||
     !equalBytes(anchorRoot, root) ||
     anchor.treeSize !== receipt.treeSize ||
-    anchor.kind !== (params.kind ?? 'records') ||
+    anchor.kind !== kind ||
     typeof ref !== 'object' ||
     ref === null ||
     !sameRef(ref, receipt.ledger)

@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { createAccessLog } from '../accessLog/createAccessLog.js'
 import { clockedLedger } from '../consent/_testLedger.js'
+import { signTypedData } from '../eip712/signTypedData.js'
 import { createParty } from '../identity/createParty.js'
-import { type BreakGlassReview, createBreakGlass, type EmergencyGrant } from './createBreakGlass.js'
+import { consentKey } from '../ledger/consentKey.js'
+import {
+  type BreakGlassReview,
+  computeEmergencyGrantId,
+  createBreakGlass,
+  type EmergencyGrant,
+  emergencyAccessTypes,
+} from './createBreakGlass.js'
 import {
   createClinicianCredential,
   createEmergencyPolicy,
@@ -11,6 +19,7 @@ import {
   verifyClinicianCredential,
   verifyEmergencyPolicy,
 } from './emergencyPolicy.js'
+import { withdrawClinicianCredential, withdrawEmergencyPolicy } from './withdraw.js'
 
 async function setup(id = 'break-glass') {
   const { ledger, clock } = clockedLedger(id)
@@ -44,7 +53,7 @@ async function setup(id = 'break-glass') {
     }),
   )
   const notified: { grant: EmergencyGrant; review: BreakGlassReview }[] = []
-  const emergency = createBreakGlass({ ledger, log, notify: (e) => void notified.push(e) })
+  const emergency = createBreakGlass({ ledger, log, now: () => clock.now * 1000, notify: (e) => void notified.push(e) })
   return {
     ledger,
     clock,
@@ -203,6 +212,7 @@ describe('break-glass', () => {
     const emergency = createBreakGlass({
       ledger: s.ledger,
       log: s.log,
+      now: () => s.clock.now * 1000,
       notify: () => {
         throw new Error('pager down')
       },
@@ -233,5 +243,157 @@ describe('break-glass', () => {
     expect(() =>
       createEmergencyPolicy({ ...s.policy.policy, patient: s.patient, issuers: [s.hospital], maxDuration: 0 }),
     ).toThrowError(expect.objectContaining({ code: 'BREAK_GLASS_INVALID' }))
+  })
+})
+
+describe('break-glass: security review (issue 12)', () => {
+  const use = (s: Awaited<ReturnType<typeof setup>>, grant: EmergencyGrant) =>
+    s.emergency.authorizeEmergency({
+      grantId: grant.id,
+      grantee: s.clinician,
+      action: 'read',
+      purpose: 'ETREAT',
+      record: { ...allergy, owner: s.patient.address },
+    })
+
+  it('review #5: grant ids are derived from the signed request, never the request’s own id', async () => {
+    const s = await setup()
+    const chosen = `0x${'77'.repeat(32)}` as const
+    const access = {
+      id: chosen,
+      policyId: s.policy.policy.id,
+      credentialId: s.credential.credential.id,
+      clinician: s.clinician.address,
+      resourceTypes: ['AllergyIntolerance'],
+      duration: 600,
+      reason: 'Unconscious on arrival',
+      issuedAt: s.clock.now,
+    }
+    const signature = signTypedData(s.clinician, {
+      domain: s.ledger.domain,
+      types: emergencyAccessTypes,
+      primaryType: 'EmergencyAccess',
+      message: access,
+    })
+    const grant = await s.emergency.accept({
+      access: { access, signature },
+      policy: s.policy,
+      credential: s.credential,
+    })
+    expect(grant.id).not.toBe(chosen)
+    expect(grant.accessId).toBe(chosen)
+    expect(grant.id).toBe(computeEmergencyGrantId(s.ledger.domain, access))
+    expect(s.emergency.getGrant(chosen)).toBeUndefined()
+    expect((await use(s, grant)).allowed).toBe(true)
+    // the same signed request is accepted once
+    await expect(
+      s.emergency.accept({ access: { access, signature }, policy: s.policy, credential: s.credential }),
+    ).rejects.toMatchObject({ code: 'BREAK_GLASS_INVALID' })
+  })
+
+  it('review #10: a withdrawn emergency policy opens nothing, at accept and at every use', async () => {
+    const s = await setup()
+    const grant = await s.emergency.breakGlass({
+      clinician: s.clinician,
+      policy: s.policy,
+      credential: s.credential,
+      reason: 'Trauma',
+    })
+    expect((await use(s, grant)).allowed).toBe(true)
+    // a stranger's revocation of the same id is another key: it withdraws nothing
+    await withdrawEmergencyPolicy(s.ledger, { party: s.hospital, policyId: s.policy.policy.id })
+    expect((await use(s, grant)).allowed).toBe(true)
+    await withdrawEmergencyPolicy(s.ledger, { party: s.patient, policyId: s.policy.policy.id })
+    expect(await s.ledger.getRevocation(consentKey(s.patient.address, s.policy.policy.id))).toBeDefined()
+    expect((await use(s, grant)).reason).toBe('CONSENT_REVOKED')
+    await expect(
+      s.emergency.breakGlass({ clinician: s.clinician, policy: s.policy, credential: s.credential, reason: 'Again' }),
+    ).rejects.toMatchObject({ code: 'CONSENT_REVOKED' })
+    // idempotent
+    await expect(
+      withdrawEmergencyPolicy(s.ledger, { party: s.patient, policyId: s.policy.policy.id }),
+    ).resolves.toBeDefined()
+  })
+
+  it('review #10: a withdrawn clinician credential opens nothing, at accept and at every use', async () => {
+    const s = await setup()
+    const grant = await s.emergency.breakGlass({
+      clinician: s.clinician,
+      policy: s.policy,
+      credential: s.credential,
+      reason: 'Trauma',
+    })
+    await withdrawClinicianCredential(s.ledger, { party: s.hospital, credentialId: s.credential.credential.id })
+    expect((await use(s, grant)).reason).toBe('CONSENT_REVOKED')
+    await expect(
+      s.emergency.breakGlass({ clinician: s.clinician, policy: s.policy, credential: s.credential, reason: 'Again' }),
+    ).rejects.toMatchObject({ code: 'CONSENT_REVOKED' })
+    const denial = await s.log.getEvent(s.log.size - 1)
+    expect(denial).toMatchObject({ outcome: 'deny', reason: 'CONSENT_REVOKED' })
+  })
+
+  it('review #10: a grant never outlives its credential or its policy', async () => {
+    const s = await setup()
+    const shortCredential = signClinicianCredential(
+      s.hospital,
+      s.ledger.domain,
+      createClinicianCredential({
+        issuer: s.hospital,
+        subject: s.clinician,
+        role: 'emergency-physician',
+        notBefore: s.clock.now - 10,
+        expiresAt: s.clock.now + 600,
+      }),
+    )
+    const grant = await s.emergency.breakGlass({
+      clinician: s.clinician,
+      policy: s.policy,
+      credential: shortCredential,
+      reason: 'Trauma',
+    })
+    expect(grant.expiresAt).toBe(s.clock.now + 600)
+    const shortPolicy = signEmergencyPolicy(
+      s.patient,
+      s.ledger.domain,
+      createEmergencyPolicy({ ...s.policy.policy, expiresAt: s.clock.now + 120, id: undefined }),
+    )
+    const capped = await s.emergency.breakGlass({
+      clinician: s.clinician,
+      policy: shortPolicy,
+      credential: s.credential,
+      reason: 'Trauma',
+    })
+    expect(capped.expiresAt).toBe(s.clock.now + 120)
+    s.clock.now += 600
+    expect((await use(s, grant)).reason).toBe('CONSENT_EXPIRED')
+  })
+
+  it('review #7: a stalled ledger clock does not extend a grant past the host clock', async () => {
+    const s = await setup()
+    const host = { ms: s.clock.now * 1000 }
+    const emergency = createBreakGlass({ ledger: s.ledger, log: s.log, now: () => host.ms })
+    const grant = await emergency.breakGlass({
+      clinician: s.clinician,
+      policy: s.policy,
+      credential: s.credential,
+      reason: 'Trauma',
+    })
+    const decide = () =>
+      emergency.authorizeEmergency({
+        grantId: grant.id,
+        grantee: s.clinician,
+        action: 'read',
+        purpose: 'ETREAT',
+        record: { ...allergy, owner: s.patient.address },
+      })
+    expect((await decide()).allowed).toBe(true)
+    // the ledger's clock stands still; the host's moves past the grant's end
+    host.ms = grant.expiresAt * 1000
+    expect((await decide()).reason).toBe('CONSENT_EXPIRED')
+    // and a credential the host clock sees expired is refused at accept
+    host.ms = (s.clock.now + 2 * 86_400) * 1000
+    await expect(
+      emergency.breakGlass({ clinician: s.clinician, policy: s.policy, credential: s.credential, reason: 'Again' }),
+    ).rejects.toMatchObject({ code: 'BREAK_GLASS_INVALID' })
   })
 })

@@ -4,13 +4,22 @@
  * anchored at once, the integrator is notified, and the access waits in a review queue (docs/spec/consent.md §8).
  * @module
  */
-import { bytesToHex0x, randomBytes as defaultRandomBytes, type RandomBytes } from '../bytes/index.js'
+import { keccak_256 } from '@noble/hashes/sha3.js'
+import {
+  bytesToHex0x,
+  concatBytes,
+  randomBytes as defaultRandomBytes,
+  type RandomBytes,
+  utf8ToBytes,
+} from '../bytes/index.js'
 import { assertDomain, isAddress, isBytes32, sameAddress, ZERO_BYTES32 } from '../consent/_validate.js'
 import type { AuthorizeRecord, AuthorizeReturnType } from '../consent/authorize.js'
 import type { ConsentAction, LedgerDomain } from '../consent/types.js'
+import { hashTypedData } from '../eip712/hashTypedData.js'
 import { recoverTypedDataAddress, signTypedData } from '../eip712/signTypedData.js'
-import { type ConsentError, InvalidArgumentError, type LedgerError } from '../errors/base.js'
+import { ConsentError, InvalidArgumentError, type LedgerError } from '../errors/base.js'
 import type { Party, PublicIdentity } from '../identity/types.js'
+import { consentKey } from '../ledger/consentKey.js'
 import type { LedgerAdapter } from '../ledger/types.js'
 import type { Address, Hex } from '../types.js'
 import type { AccessLogWriter } from './_accessLog.js'
@@ -38,7 +47,10 @@ export const emergencyAccessTypes = {
 
 /** The clinician's break-glass request. */
 export type EmergencyAccess = {
-  /** Id of the emergency grant this request opens (random). */
+  /**
+   * The request's own id (random: makes each request unique). It is NOT the grant's id: the grant id is derived from
+   * the whole signed request ({@link computeEmergencyGrantId}), so nobody can choose it.
+   */
   readonly id: Hex
   readonly policyId: Hex
   readonly credentialId: Hex
@@ -58,17 +70,23 @@ export type SignedEmergencyAccess = { readonly access: EmergencyAccess; readonly
 
 /** An accepted emergency access: ends by itself at `expiresAt` (ledger time). */
 export type EmergencyGrant = {
+  /** {@link computeEmergencyGrantId} of the accepted request: name it in key requests, with `patient` as grantor. */
   readonly id: Hex
+  /** The clinician's request id (`access.id`). */
+  readonly accessId: Hex
   readonly policyId: Hex
   readonly patient: Address
   readonly clinician: Address
+  /** The credential the clinician presented. */
+  readonly credentialId: Hex
   readonly issuer: Address
   readonly resourceTypes: readonly string[]
   readonly exclude: readonly string[]
   readonly reason: string
   /** Ledger time of acceptance. */
   readonly startsAt: number
-  /** Ledger time the grant ends (exclusive). */
+  /** Ledger time the grant ends (exclusive): at most `maxDuration` after `startsAt`, and never after the policy's or
+   * the credential's `expiresAt`. */
   readonly expiresAt: number
 }
 
@@ -98,8 +116,13 @@ export type CreateBreakGlassParameters = {
   readonly notify?: BreakGlassNotify
   /** Largest accepted gap between a request's `issuedAt` and ledger time, seconds (default 300). */
   readonly maxSkewSeconds?: number
-  /** Randomness for grant ids. */
+  /** Randomness for request ids. */
   readonly randomBytes?: RandomBytes
+  /**
+   * The host clock in Unix milliseconds (default `Date.now`). A policy, credential or grant is outside its window when
+   * either the ledger's time or this clock says so (a stalled ledger clock never extends an emergency access).
+   */
+  readonly now?: () => number
 }
 
 /** Parameters of {@link BreakGlass.breakGlass}. */
@@ -135,7 +158,10 @@ export type BreakGlass = {
     readonly policy: SignedEmergencyPolicy
     readonly credential: SignedClinicianCredential
   }): Promise<EmergencyGrant>
-  /** Decides a use of an emergency grant (ledger time; read-only actions; purpose ETREAT). */
+  /**
+   * Decides a use of an emergency grant (ledger time and host clock; read-only actions; purpose ETREAT), and checks
+   * on the ledger, every time, that neither the policy nor the credential was withdrawn (`CONSENT_REVOKED`).
+   */
   authorizeEmergency(request: AuthorizeEmergencyRequest): Promise<AuthorizeReturnType>
   /** An accepted grant by id. */
   getGrant(id: Hex): EmergencyGrant | undefined
@@ -154,8 +180,31 @@ export type BreakGlassErrorType = ConsentError | InvalidArgumentError | LedgerEr
 const EMERGENCY_ACTIONS: readonly ConsentAction[] = ['read', 'search', 'vread']
 const MAX_REASON = 1024
 
+/** The domain-separation prefix of emergency grant ids. */
+export const EMERGENCY_GRANT_ID_PREFIX = 'medseal/break-glass-grant/v1'
+
 function accessTypedData(domain: LedgerDomain, access: EmergencyAccess) {
   return { domain, types: emergencyAccessTypes, primaryType: 'EmergencyAccess', message: access }
+}
+
+/**
+ * The id of the emergency grant a signed break-glass request opens: `keccak256(utf8("medseal/break-glass-grant/v1") ‖
+ * digest)` where `digest` is the request's EIP-712 digest under the ledger's domain. Derived, never chosen: a request
+ * cannot pick an id that names someone's consent (security review, issue 12, finding 5).
+ *
+ * @param domain - `ledger.domain`
+ * @param access - the clinician's request
+ * @returns the grant id, 32 bytes as lower-case `0x` hex
+ * @throws {@link ConsentError} `BREAK_GLASS_INVALID` for a malformed request
+ * @example
+ * ```ts
+ * import { computeEmergencyGrantId } from '@medseal/core'
+ * const grantId = computeEmergencyGrantId(ledger.domain, signedAccess.access)
+ * ```
+ */
+export function computeEmergencyGrantId(domain: LedgerDomain, access: EmergencyAccess): Hex {
+  const digest = hashTypedData(accessTypedData(assertDomain(domain), assertAccess(access)))
+  return bytesToHex0x(keccak_256(concatBytes(utf8ToBytes(EMERGENCY_GRANT_ID_PREFIX), digest)))
 }
 
 /**
@@ -183,11 +232,22 @@ export function createBreakGlass(params: CreateBreakGlassParameters): BreakGlass
     throw new InvalidArgumentError('INVALID_TYPE', 'notify must be a function.')
   const maxSkew = params.maxSkewSeconds ?? 300
   const random = params.randomBytes ?? defaultRandomBytes
+  const now = params.now ?? Date.now
+  if (typeof now !== 'function') throw new InvalidArgumentError('INVALID_TYPE', 'now must be a function.')
+  const hostSeconds = (): number => {
+    const ms = now()
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0)
+      throw new InvalidArgumentError('OUT_OF_RANGE', 'The host clock (now) returned no valid time.')
+    return Math.floor(ms / 1000)
+  }
+  /** Has the grantor of `id` (a policy's patient, a credential's issuer) withdrawn it on the ledger? */
+  const withdrawn = async (grantor: Address, id: Hex) =>
+    (await ledger.getRevocation(consentKey(grantor, id))) !== undefined
   const domain = assertDomain(ledger.domain)
   const grants = new Map<string, EmergencyGrant>()
   const reviews = new Map<string, BreakGlassReview>()
 
-  const logDenied = async (access: EmergencyAccess, at: number, code: string) => {
+  const logDenied = async (access: EmergencyAccess, grantId: Hex, at: number, code: string) => {
     try {
       await log.append({
         actor: access.clinician,
@@ -195,7 +255,7 @@ export function createBreakGlass(params: CreateBreakGlassParameters): BreakGlass
         commitment: ZERO_BYTES32,
         at,
         purpose: 'ETREAT',
-        consentId: access.id,
+        consentId: grantId,
         outcome: 'deny',
         reason: code,
         policyId: access.policyId,
@@ -217,27 +277,38 @@ export function createBreakGlass(params: CreateBreakGlassParameters): BreakGlass
     if (!signer || !sameAddress(signer, access.clinician))
       throw invalid('The break-glass request is not signed by the clinician.')
     const at = await ledger.getTime()
+    const host = hostSeconds()
+    // outside a window when either clock says so
+    const [early, late] = [Math.min(at, host), Math.max(at, host)]
+    const grantId = computeEmergencyGrantId(domain, access)
     let grant: EmergencyGrant
     try {
       const p = verifyEmergencyPolicy(domain, policy)
       const c = verifyClinicianCredential(domain, credential)
       if (p.id !== access.policyId) throw invalid('The request names another policy.')
       if (c.id !== access.credentialId) throw invalid('The request names another credential.')
-      if (at < p.notBefore || at >= p.expiresAt) throw invalid('The emergency policy is not valid at ledger time.')
-      if (at < c.notBefore || at >= c.expiresAt) throw invalid('The credential is not valid at ledger time.')
+      if (early < p.notBefore || late >= p.expiresAt) throw invalid('The emergency policy is not valid now.')
+      if (early < c.notBefore || late >= c.expiresAt) throw invalid('The credential is not valid now.')
       if (!p.issuers.some((i) => sameAddress(i, c.issuer))) throw invalid('The policy does not accept this issuer.')
       if (c.role !== p.role) throw invalid('The credential does not attest the role the policy requires.')
       if (!sameAddress(c.subject, access.clinician)) throw invalid('The credential is for another clinician.')
       if (Math.abs(at - access.issuedAt) > maxSkew) throw invalid('The break-glass request is stale.')
       if (!access.resourceTypes.every((t) => p.resourceTypes.includes(t)))
         throw invalid('The request asks for resource types the policy does not open.')
-      if (grants.has(access.id)) throw invalid('This break-glass request was already used.')
-      const duration = Math.min(access.duration, p.maxDuration, p.expiresAt - at)
+      if (grants.has(grantId)) throw invalid('This break-glass request was already used.')
+      if (await withdrawn(p.patient, p.id))
+        throw new ConsentError('CONSENT_REVOKED', 'The patient withdrew this emergency policy.')
+      if (await withdrawn(c.issuer, c.id))
+        throw new ConsentError('CONSENT_REVOKED', 'The issuer withdrew this clinician credential.')
+      // A grant never outlives its policy or its credential.
+      const duration = Math.min(access.duration, p.maxDuration, p.expiresAt - at, c.expiresAt - at)
       grant = Object.freeze({
-        id: access.id,
+        id: grantId,
+        accessId: access.id,
         policyId: p.id,
         patient: p.patient,
         clinician: access.clinician,
+        credentialId: c.id,
         issuer: c.issuer,
         resourceTypes: access.resourceTypes,
         exclude: p.exclude,
@@ -246,7 +317,7 @@ export function createBreakGlass(params: CreateBreakGlassParameters): BreakGlass
         expiresAt: at + duration,
       })
     } catch (err) {
-      await logDenied(access, at, (err as ConsentError).code ?? 'BREAK_GLASS_INVALID')
+      await logDenied(access, grantId, at, (err as ConsentError).code ?? 'BREAK_GLASS_INVALID')
       throw err
     }
     // No access without a log entry: append, then publish the head at once (not left for the next batch).
@@ -314,7 +385,10 @@ export function createBreakGlass(params: CreateBreakGlassParameters): BreakGlass
       const grant = isBytes32(request.grantId) ? grants.get(request.grantId.toLowerCase()) : undefined
       if (!grant) return deny('CONSENT_NOT_FOUND')
       if (at < grant.startsAt) return deny('CONSENT_NOT_YET_VALID')
-      if (at >= grant.expiresAt) return deny('CONSENT_EXPIRED')
+      if (Math.max(at, hostSeconds()) >= grant.expiresAt) return deny('CONSENT_EXPIRED')
+      // Withdrawals are checked at every use, not only at acceptance.
+      if ((await withdrawn(grant.patient, grant.policyId)) || (await withdrawn(grant.issuer, grant.credentialId)))
+        return deny('CONSENT_REVOKED')
       if (!sameAddress(grantee, grant.clinician)) return deny('CONSENT_GRANTEE')
       if (!EMERGENCY_ACTIONS.includes(request.action)) return deny('CONSENT_ACTION')
       if (request.purpose !== 'ETREAT') return deny('CONSENT_PURPOSE')

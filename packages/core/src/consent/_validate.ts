@@ -6,6 +6,7 @@
  */
 import { ConsentError } from '../errors/base.js'
 import { isAddress, toChecksumAddress } from '../identity/address.js'
+import { consentKey } from '../ledger/consentKey.js'
 import type { Address, Hex } from '../types.js'
 import { isPurposeOfUse } from './purposeOfUse.js'
 import type { Consent, ConsentAction, LedgerDomain } from './types.js'
@@ -126,7 +127,8 @@ export function assertConsent(value: unknown): Consent {
   const grantee = address(v.grantee, 'grantee')
   if (grantor === grantee) throw malformed('grantee', 'a party other than the grantor')
   const parent = bytes32(v.parent, 'parent')
-  if (parent === id) throw malformed('parent', 'the id of another consent')
+  // `parent` is the parent's ConsentKey: never this consent's own id or key.
+  if (parent === id || parent === consentKey(grantor, id)) throw malformed('parent', 'the key of another consent')
   const resourceTypes = list(
     v.resourceTypes,
     'resourceTypes',

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { ConsentError } from '../errors/base.js'
 import { createParty } from '../identity/createParty.js'
+import { consentKey } from '../ledger/consentKey.js'
 import type { LedgerAdapter } from '../ledger/types.js'
 import type { Hex } from '../types.js'
 import { clockedLedger } from './_testLedger.js'
-import { type AuthorizeRequest, assertAuthorized, authorize } from './authorize.js'
+import {
+  type AuthorizeRequest,
+  assertAuthorized as assertAuthorizedWith,
+  authorize as authorizeWith,
+} from './authorize.js'
 import { encodeConsentToken } from './consentToken.js'
 import { createConsent } from './createConsent.js'
 import { grantConsent } from './grantConsent.js'
@@ -12,13 +17,25 @@ import { revokeConsent } from './revokeConsent.js'
 import { createConsentToken } from './verifyConsent.js'
 
 const OBS = `0x${'0b'.repeat(32)}` as Hex
-const obsRecord = { commitment: OBS, resourceType: 'Observation', labels: [] as string[] }
+/** The record under test; its owner is every test's `patient` (set in setup). */
+const obsRecord = { commitment: OBS, resourceType: 'Observation', labels: [] as string[], owner: '0x' as Hex }
+
+/** The host clock every test decides with, in Unix ms: the memory ledger's clock, unless a test moves it apart. */
+let hostClock: { now: number } | undefined
+const now = () => (hostClock as { now: number }).now * 1000
+
+/** `authorize` and `assertAuthorized` with the test's host clock. */
+const authorize = (request: AuthorizeRequest, ledger: LedgerAdapter) => authorizeWith(request, ledger, { now })
+const assertAuthorized = (request: AuthorizeRequest, ledger: LedgerAdapter) =>
+  assertAuthorizedWith(request, ledger, { now })
 
 function setup(id = 'authz') {
   const { ledger, clock } = clockedLedger(id)
   const patient = createParty()
   const doctor = createParty()
   const nurse = createParty()
+  hostClock = clock
+  obsRecord.owner = patient.address
   return { ledger, clock, patient, doctor, nurse }
 }
 
@@ -35,20 +52,26 @@ async function grantRead(ledger: LedgerAdapter, patient: ReturnType<typeof creat
   })
 }
 
-const req = (consentId: Hex, grantee: { address: Hex }, over: Partial<AuthorizeRequest> = {}): AuthorizeRequest => ({
-  consentId,
-  grantee: grantee.address,
-  action: 'read',
-  purpose: 'TREAT',
-  record: obsRecord,
-  ...over,
-})
+const req = (
+  consent: { grantor: Hex; id: Hex },
+  grantee: { address: Hex },
+  over: Partial<AuthorizeRequest> = {},
+): AuthorizeRequest =>
+  ({
+    consentId: consent.id,
+    grantor: consent.grantor,
+    grantee: grantee.address,
+    action: 'read',
+    purpose: 'TREAT',
+    record: obsRecord,
+    ...over,
+  }) as AuthorizeRequest
 
 describe('authorize', () => {
   it('permits what the consent grants, at ledger time, by id or by token', async () => {
     const { ledger, patient, doctor, clock } = setup()
     const { token } = await grantRead(ledger, patient, doctor)
-    const byId = await authorize(req(token.consent.id, doctor), ledger)
+    const byId = await authorize(req(token.consent, doctor), ledger)
     expect(byId).toMatchObject({ allowed: true, reason: 'PERMITTED', at: clock.now })
     expect(byId.consent?.id).toBe(token.consent.id)
     const byToken = await authorize(
@@ -57,7 +80,7 @@ describe('authorize', () => {
     )
     expect(byToken.allowed).toBe(true)
     const asserted = await assertAuthorized(
-      req(token.consent.id, doctor, { record: { ...obsRecord, owner: patient.address } }),
+      req(token.consent, doctor, { record: { ...obsRecord, owner: patient.address } }),
       ledger,
     )
     expect(asserted.allowed).toBe(true)
@@ -66,9 +89,10 @@ describe('authorize', () => {
   it('denies each mismatch with its own reason', async () => {
     const { ledger, patient, doctor, nurse } = setup()
     const { token } = await grantRead(ledger, patient, doctor)
-    const id = token.consent.id
+    const id = token.consent
     const cases: [AuthorizeRequest, string][] = [
-      [req(`0x${'99'.repeat(32)}`, doctor), 'CONSENT_NOT_FOUND'],
+      [req({ grantor: patient.address, id: `0x${'99'.repeat(32)}` }, doctor), 'CONSENT_NOT_FOUND'],
+      [req({ grantor: nurse.address, id: id.id }, doctor), 'CONSENT_NOT_FOUND'],
       [req(id, nurse), 'CONSENT_GRANTEE'],
       [req(id, doctor, { action: 'write' }), 'CONSENT_ACTION'],
       [req(id, doctor, { purpose: 'HPAYMT' }), 'CONSENT_PURPOSE'],
@@ -94,21 +118,21 @@ describe('authorize', () => {
       durationSeconds: 60,
     })
     const ok = await authorize(
-      req(token.consent.id, doctor, { record: { ...obsRecord, resourceType: 'Condition' } }),
+      req(token.consent, doctor, { record: { ...obsRecord, resourceType: 'Condition' } }),
       ledger,
     )
     expect(ok.allowed).toBe(true)
     const other = await authorize(
-      req(token.consent.id, doctor, { record: { ...obsRecord, commitment: `0x${'0c'.repeat(32)}` } }),
+      req(token.consent, doctor, { record: { ...obsRecord, commitment: `0x${'0c'.repeat(32)}` } }),
       ledger,
     )
     expect(other.reason).toBe('CONSENT_SCOPE')
   })
 
   it('rejects malformed requests with InvalidArgumentError (not a decision)', async () => {
-    const { ledger, doctor } = setup()
-    const id = `0x${'01'.repeat(32)}` as Hex
-    await expect(authorize({ ...req(id, doctor), token: 'msc1.x' }, ledger)).rejects.toMatchObject({
+    const { ledger, doctor, patient } = setup()
+    const id = { grantor: patient.address, id: `0x${'01'.repeat(32)}` as Hex }
+    await expect(authorize({ ...req(id, doctor), token: 'msc1.x' } as never, ledger)).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
     })
     await expect(authorize(req(id, { address: '0x12' as Hex }), ledger)).rejects.toMatchObject({
@@ -121,12 +145,14 @@ describe('authorize', () => {
   })
 
   it('propagates ledger failures instead of deciding', async () => {
-    const { ledger, doctor } = setup()
+    const { ledger, doctor, patient } = setup()
     const down: LedgerAdapter = {
       ...ledger,
       getTime: () => Promise.reject(new ConsentError('LEDGER_UNAVAILABLE', 'x')),
     }
-    await expect(authorize(req(`0x${'01'.repeat(32)}`, doctor), down)).rejects.toMatchObject({
+    await expect(
+      authorize(req({ grantor: patient.address, id: `0x${'01'.repeat(32)}` }, doctor), down),
+    ).rejects.toMatchObject({
       code: 'LEDGER_UNAVAILABLE',
     })
   })
@@ -188,9 +214,9 @@ describe('every way a token can be bad', () => {
     const { ledger, patient, doctor, clock } = setup()
     const { token } = await grantRead(ledger, patient, doctor)
     clock.now = token.consent.expiresAt - 1
-    expect((await authorize(req(token.consent.id, doctor), ledger)).allowed).toBe(true)
+    expect((await authorize(req(token.consent, doctor), ledger)).allowed).toBe(true)
     clock.now = token.consent.expiresAt
-    expect((await authorize(req(token.consent.id, doctor), ledger)).reason).toBe('CONSENT_EXPIRED')
+    expect((await authorize(req(token.consent, doctor), ledger)).reason).toBe('CONSENT_EXPIRED')
   })
 
   it('not yet valid: CONSENT_NOT_YET_VALID', async () => {
@@ -204,24 +230,43 @@ describe('every way a token can be bad', () => {
       notBefore: clock.now + 600,
       durationSeconds: 60,
     })
-    expect((await authorize(req(token.consent.id, doctor), ledger)).reason).toBe('CONSENT_NOT_YET_VALID')
+    expect((await authorize(req(token.consent, doctor), ledger)).reason).toBe('CONSENT_NOT_YET_VALID')
     clock.now += 600
-    expect((await authorize(req(token.consent.id, doctor), ledger)).allowed).toBe(true)
+    expect((await authorize(req(token.consent, doctor), ledger)).allowed).toBe(true)
   })
 
   it('revoked: CONSENT_REVOKED; only the grantor can revoke', async () => {
     const { ledger, patient, doctor } = setup()
     const { token } = await grantRead(ledger, patient, doctor)
-    await expect(revokeConsent(ledger, { party: doctor, consentId: token.consent.id })).rejects.toMatchObject({
-      code: 'ACCESS_DENIED',
-    })
-    await expect(revokeConsent(ledger, { party: patient, consentId: `0x${'98'.repeat(32)}` })).rejects.toMatchObject({
-      code: 'CONSENT_NOT_FOUND',
+    // the doctor's revocation of the same id is keyed by the doctor: it touches nothing of the patient's
+    const own = await revokeConsent(ledger, { party: doctor, consentId: token.consent.id })
+    expect(own.revocation).toEqual({ consentId: token.consent.id, grantor: doctor.address })
+    expect((await authorize(req(token.consent, doctor), ledger)).allowed).toBe(true)
+    await expect(revokeConsent(ledger, { party: patient, consentId: '0x1' as Hex })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
     })
     const revocation = await revokeConsent(ledger, { party: patient, consentId: token.consent.id })
     expect(revocation.revocation.consentId).toBe(token.consent.id)
     expect(await revokeConsent(ledger, { party: patient, consentId: token.consent.id })).toEqual(revocation)
-    expect((await authorize(req(token.consent.id, doctor), ledger)).reason).toBe('CONSENT_REVOKED')
+    expect((await authorize(req(token.consent, doctor), ledger)).reason).toBe('CONSENT_REVOKED')
+  })
+
+  it('a grantor can withdraw an id before anyone registers it', async () => {
+    const { ledger, patient, doctor } = setup()
+    const consent = createConsent({
+      grantor: patient,
+      grantee: doctor,
+      resourceTypes: ['Observation'],
+      actions: ['read'],
+      purposes: ['TREAT'],
+      notBefore: await ledger.getTime(),
+      durationSeconds: 600,
+    })
+    const token = createConsentToken(patient, ledger.domain, consent)
+    await revokeConsent(ledger, { party: patient, consentId: consent.id })
+    await ledger.registerConsent({ consent, signature: token.signature })
+    const d = await authorize({ token, grantee: doctor, action: 'read', purpose: 'TREAT', record: obsRecord }, ledger)
+    expect(d.reason).toBe('CONSENT_REVOKED')
   })
 
   it('replayed id: CONSENT_REPLAYED at the ledger and at authorize', async () => {
@@ -244,7 +289,7 @@ describe('every way a token can be bad', () => {
     const base = {
       party: doctor,
       grantee: nurse,
-      parent: parent.consent.id,
+      parent: parent.consent,
       resourceTypes: ['Observation'],
       exclude: ['PSY'],
       actions: ['read'] as const,
@@ -252,7 +297,7 @@ describe('every way a token can be bad', () => {
       durationSeconds: 600,
     }
     const ok = await grantConsent(ledger, base)
-    const okDecision = await authorize(req(ok.token.consent.id, nurse), ledger)
+    const okDecision = await authorize(req(ok.token.consent, nurse), ledger)
     expect(okDecision.allowed).toBe(true)
     expect(okDecision.chain?.map((c) => c.id)).toEqual([parent.consent.id, ok.token.consent.id])
 
@@ -266,14 +311,14 @@ describe('every way a token can be bad', () => {
     ]
     for (const w of widened) {
       const { token } = await grantConsent(ledger, { ...base, ...w } as typeof base)
-      expect((await authorize(req(token.consent.id, nurse), ledger)).reason).toBe('DELEGATION_INVALID')
+      expect((await authorize(req(token.consent, nurse), ledger)).reason).toBe('DELEGATION_INVALID')
     }
     // a re-grant by someone who is not the parent's grantee
     const { token: stranger } = await grantConsent(ledger, { ...base, party: nurse, grantee: doctor })
-    expect((await authorize(req(stranger.consent.id, doctor), ledger)).reason).toBe('DELEGATION_INVALID')
+    expect((await authorize(req(stranger.consent, doctor), ledger)).reason).toBe('DELEGATION_INVALID')
     // revoking the parent ends the child
     await revokeConsent(ledger, { party: patient, consentId: parent.consent.id })
-    expect((await authorize(req(ok.token.consent.id, nurse), ledger)).reason).toBe('DELEGATION_INVALID')
+    expect((await authorize(req(ok.token.consent, nurse), ledger)).reason).toBe('DELEGATION_INVALID')
   })
 
   it('a parent without delegate cannot be re-granted', async () => {
@@ -290,13 +335,13 @@ describe('every way a token can be bad', () => {
     const { token } = await grantConsent(ledger, {
       party: doctor,
       grantee: nurse,
-      parent: parent.consent.id,
+      parent: parent.consent,
       resourceTypes: ['Observation'],
       actions: ['read'],
       purposes: ['TREAT'],
       durationSeconds: 60,
     })
-    expect((await authorize(req(token.consent.id, nurse), ledger)).reason).toBe('DELEGATION_INVALID')
+    expect((await authorize(req(token.consent, nurse), ledger)).reason).toBe('DELEGATION_INVALID')
   })
 
   it('never trusts the ledger: a consent altered in the ledger fails the signature check', async () => {
@@ -309,7 +354,7 @@ describe('every way a token can be bad', () => {
         return r && { ...r, consent: { ...r.consent, purposes: ['TREAT', 'HPAYMT'] } }
       },
     }
-    expect((await authorize(req(token.consent.id, doctor, { purpose: 'HPAYMT' }), lying)).reason).toBe(
+    expect((await authorize(req(token.consent, doctor, { purpose: 'HPAYMT' }), lying)).reason).toBe(
       'CONSENT_SIGNATURE_INVALID',
     )
     const hiding: LedgerAdapter = {
@@ -319,6 +364,188 @@ describe('every way a token can be bad', () => {
         return r && { ...r, consent: { ...r.consent, purposes: ['nope'] } }
       },
     }
-    expect((await authorize(req(token.consent.id, doctor), hiding)).reason).toBe('CONSENT_MALFORMED')
+    expect((await authorize(req(token.consent, doctor), hiding)).reason).toBe('CONSENT_MALFORMED')
+  })
+})
+
+describe('review #7: the window holds by the ledger time AND the host clock', () => {
+  it('review #7: a stalled ledger clock does not keep an expired consent valid (host clock past expiry)', async () => {
+    const { ledger, patient, doctor, clock } = setup()
+    const { token } = await grantRead(ledger, patient, doctor)
+    // the ledger's clock stalls (no new block / transaction) while real time passes the expiry
+    const frozen = clock.now
+    const host = { now: token.consent.expiresAt - 1 }
+    const at = () => host.now * 1000
+    expect((await authorizeWith(req(token.consent, doctor), ledger, { now: at })).allowed).toBe(true)
+    host.now = token.consent.expiresAt
+    const decision = await authorizeWith(req(token.consent, doctor), ledger, { now: at })
+    expect(decision).toMatchObject({ allowed: false, reason: 'CONSENT_EXPIRED', at: frozen, hostAt: host.now })
+    await expect(assertAuthorizedWith(req(token.consent, doctor), ledger, { now: at })).rejects.toMatchObject({
+      name: 'ConsentError',
+      code: 'CONSENT_EXPIRED',
+    })
+    // the default host clock is the real one (Date.now): far past this 2023 ledger clock's grant
+    expect((await authorizeWith(req(token.consent, doctor), ledger)).reason).toBe('CONSENT_EXPIRED')
+  })
+
+  it('a host clock set back does not keep a consent valid once the ledger time is past expiry', async () => {
+    const { ledger, patient, doctor, clock } = setup()
+    const { token } = await grantRead(ledger, patient, doctor)
+    const start = clock.now
+    clock.now = token.consent.expiresAt
+    const decision = await authorizeWith(req(token.consent, doctor), ledger, { now: () => start * 1000 })
+    expect(decision.reason).toBe('CONSENT_EXPIRED')
+  })
+
+  it('review #7: not yet valid when either clock is before notBefore', async () => {
+    const { ledger, patient, doctor, clock } = setup()
+    const { token } = await grantConsent(ledger, {
+      party: patient,
+      grantee: doctor,
+      resourceTypes: ['Observation'],
+      actions: ['read'],
+      purposes: ['TREAT'],
+      notBefore: clock.now + 600,
+      durationSeconds: 3600,
+    })
+    // a ledger clock running ahead (e.g. a proposer's timestamp) does not open it early
+    clock.now += 600
+    const early = await authorizeWith(req(token.consent, doctor), ledger, { now: () => (clock.now - 600) * 1000 })
+    expect(early.reason).toBe('CONSENT_NOT_YET_VALID')
+    expect((await authorize(req(token.consent, doctor), ledger)).allowed).toBe(true)
+  })
+
+  it('rejects a host clock that is not a clock', async () => {
+    const { ledger, patient, doctor } = setup()
+    const { token } = await grantRead(ledger, patient, doctor)
+    for (const bad of [() => Number.NaN, () => -1, () => 'soon' as unknown as number]) {
+      await expect(authorizeWith(req(token.consent, doctor), ledger, { now: bad })).rejects.toMatchObject({
+        code: 'OUT_OF_RANGE',
+      })
+    }
+    await expect(
+      authorizeWith(req(token.consent, doctor), ledger, { now: 5 as unknown as () => number }),
+    ).rejects.toMatchObject({ code: 'INVALID_TYPE' })
+    await expect(authorizeWith(req(token.consent, doctor), ledger, null as never)).rejects.toMatchObject({
+      code: 'INVALID_TYPE',
+    })
+  })
+
+  it('grantConsent starts a grant at the earlier of the two clocks, so it is in force at once', async () => {
+    const { ledger, patient, doctor, clock } = setup()
+    // the ledger runs 5 s ahead of the host (EVM blocks mined in a burst)
+    const host = () => (clock.now - 5) * 1000
+    const { token } = await grantConsent(ledger, {
+      party: patient,
+      grantee: doctor,
+      resourceTypes: ['Observation'],
+      actions: ['read'],
+      purposes: ['TREAT'],
+      durationSeconds: 60,
+      now: host,
+    })
+    expect(token.consent.notBefore).toBe(clock.now - 5)
+    expect((await authorizeWith(req(token.consent, doctor), ledger, { now: host })).allowed).toBe(true)
+  })
+})
+
+describe('review #9: consents are named by (grantor, id)', () => {
+  it("review #9: a stranger's consent under the patient's id neither blocks nor answers for the patient's", async () => {
+    const { ledger, patient, doctor, nurse: stranger } = setup()
+    const base = {
+      grantee: doctor.address,
+      resourceTypes: ['Observation'],
+      actions: ['read'] as const,
+      purposes: ['TREAT'],
+      notBefore: await ledger.getTime(),
+      durationSeconds: 600,
+    }
+    const mine = createConsent({ ...base, grantor: patient })
+    // the stranger saw the id (e.g. in the mempool) and registers a grant of their own under it first
+    const squat = createConsentToken(
+      stranger,
+      ledger.domain,
+      createConsent({ ...base, grantor: stranger, id: mine.id }),
+    )
+    await ledger.registerConsent({ consent: squat.consent, signature: squat.signature })
+    const token = createConsentToken(patient, ledger.domain, mine)
+    await ledger.registerConsent({ consent: token.consent, signature: token.signature })
+
+    const d = await authorize(req(mine, doctor), ledger)
+    expect(d).toMatchObject({ allowed: true, consent: { grantor: patient.address, id: mine.id } })
+    // the stranger's grant is found under its own key, and does not open the patient's record
+    expect((await authorize(req(squat.consent, doctor), ledger)).reason).toBe('CONSENT_SCOPE')
+    // nor does revoking it touch the patient's
+    await revokeConsent(ledger, { party: stranger, consentId: mine.id })
+    expect((await authorize(req(mine, doctor), ledger)).allowed).toBe(true)
+  })
+
+  it("review #9: a delegation names its parent by key: a look-alike parent under the same id is not the patient's", async () => {
+    const { ledger, patient, doctor, nurse } = setup()
+    const stranger = createParty()
+    const { token: parent } = await grantRead(ledger, patient, doctor)
+    // the stranger registers a delegable grant to the doctor under the same id
+    const { parent: _, ...fields } = parent.consent
+    const lookAlike = createConsentToken(stranger, ledger.domain, createConsent({ ...fields, grantor: stranger }))
+    await ledger.registerConsent({ consent: lookAlike.consent, signature: lookAlike.signature })
+    const child = {
+      party: doctor,
+      grantee: nurse,
+      resourceTypes: ['Observation'],
+      exclude: ['PSY'],
+      actions: ['read'] as const,
+      purposes: ['TREAT'],
+      durationSeconds: 600,
+    }
+    const { token: real } = await grantConsent(ledger, { ...child, parent: parent.consent })
+    expect(real.consent.parent).toBe(consentKey(patient.address, parent.consent.id))
+    const ok = await authorize(req(real.consent, nurse), ledger)
+    expect(ok.chain?.map((c) => c.grantor)).toEqual([patient.address, doctor.address])
+    // a re-grant of the look-alike is a chain that starts at the stranger, not at the record's owner
+    const { token: fake } = await grantConsent(ledger, { ...child, parent: lookAlike.consent })
+    expect((await authorize(req(fake.consent, nurse), ledger)).reason).toBe('CONSENT_SCOPE')
+    // a ledger that answers a parent key with another consent is not believed
+    const lying: LedgerAdapter = {
+      ...ledger,
+      getConsent: async (key) =>
+        ledger.getConsent(
+          key === real.consent.parent ? consentKey(lookAlike.consent.grantor, lookAlike.consent.id) : key,
+        ),
+    }
+    expect((await authorize(req(real.consent, nurse), lying)).reason).toBe('DELEGATION_INVALID')
+    const lyingTop: LedgerAdapter = {
+      ...ledger,
+      getConsent: async (key) =>
+        ledger.getConsent(
+          key === consentKey(patient.address, parent.consent.id)
+            ? consentKey(stranger.address, parent.consent.id)
+            : key,
+        ),
+    }
+    expect((await authorize(req(parent.consent, doctor), lyingTop)).reason).toBe('CONSENT_NOT_FOUND')
+  })
+})
+
+describe('the record owner is mandatory', () => {
+  it('a request without the record owner is refused; a grant from anyone but the owner opens nothing', async () => {
+    const { ledger, patient, doctor, nurse } = setup()
+    const { token } = await grantRead(ledger, patient, doctor)
+    const { owner: _, ...noOwner } = obsRecord
+    await expect(authorize(req(token.consent, doctor, { record: noOwner as never }), ledger)).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    })
+    // another party grants the doctor "their" Observations: not this patient's record
+    const { token: other } = await grantRead(ledger, nurse, doctor)
+    expect((await authorize(req(other.consent, doctor), ledger)).reason).toBe('CONSENT_SCOPE')
+    // consentId without its grantor names nothing
+    await expect(
+      authorize({ ...req(token.consent, doctor), grantor: undefined } as never, ledger),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+    // a token with a grantor that is not the token's
+    const d = await authorize(
+      { token, grantor: nurse.address, grantee: doctor, action: 'read', purpose: 'TREAT', record: obsRecord },
+      ledger,
+    )
+    expect(d.reason).toBe('CONSENT_NOT_FOUND')
   })
 })

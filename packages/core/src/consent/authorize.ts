@@ -1,13 +1,14 @@
 /**
- * The access decision: may this grantee do this action, for this purpose, on this record, now (ledger time)?
- * The decision procedure is normative and written down in docs/spec/consent.md §6.
+ * The access decision: may this grantee do this action, for this purpose, on this record, now (by the ledger's time
+ * AND the deciding host's clock)? The decision procedure is normative and written down in docs/spec/consent.md §6.
  * @module
  */
 import { assertBytes, bytesToHex0x, isBytes } from '../bytes/index.js'
 import { ConsentError, InvalidArgumentError, isSdkError, type LedgerError } from '../errors/base.js'
 import type { ErrorCode } from '../errors/codes.js'
 import type { PublicIdentity } from '../identity/types.js'
-import type { ConsentRecord, LedgerAdapter } from '../ledger/types.js'
+import { consentKey } from '../ledger/consentKey.js'
+import type { ConsentKey, ConsentRecord, LedgerAdapter } from '../ledger/types.js'
 import type { Address, Hex } from '../types.js'
 import { CONSENT_ACTIONS, isAddress, isBytes32, sameAddress, sameDomain, ZERO_BYTES32 } from './_validate.js'
 import { assertConsentToken, type ConsentToken, decodeConsentToken } from './consentToken.js'
@@ -44,16 +45,35 @@ export type AuthorizeRecord = {
   readonly resourceType: string
   /** Its security labels (`meta.security` codes, e.g. `PSY`, `HIV`); default none. */
   readonly labels?: readonly string[]
-  /** The record's owner (the patient). When given, the root grantor of the consent chain must be this address. */
-  readonly owner?: Address
+  /**
+   * The record's owner (the patient). Required: the delegation chain must start at the owner's own grant, so that a
+   * consent from anyone else (another patient, a stranger) never opens this record.
+   */
+  readonly owner: Address
 }
 
-/** A request to authorize. Give `consentId` (looked up on the ledger) or the grantee's `token`. */
-export type AuthorizeRequest = {
-  /** Id of a consent registered on the ledger. */
-  readonly consentId?: Hex
-  /** The grantee's token (object or compact string); it must also be registered on the ledger. */
-  readonly token?: ConsentToken | string
+/** Which consent a request is made under: the ledger's `(grantor, id)`, or the grantee's token. */
+export type AuthorizeConsentReference =
+  | {
+      /** Id of a consent registered on the ledger. */
+      readonly consentId: Hex
+      /** Its grantor: consents are keyed by `(grantor, id)` (`consentKey`), so the id alone names nothing. */
+      readonly grantor: Address | Pick<PublicIdentity, 'address'>
+      readonly token?: undefined
+    }
+  | {
+      /** The grantee's token (object or compact string); it must also be registered on the ledger. */
+      readonly token: ConsentToken | string
+      /** Optional: when given, the token's grantor must be this address (else `CONSENT_NOT_FOUND`). */
+      readonly grantor?: Address | Pick<PublicIdentity, 'address'>
+      readonly consentId?: undefined
+    }
+
+/**
+ * A request to authorize. Give `consentId` with its `grantor` (looked up on the ledger under
+ * `consentKey(grantor, consentId)`), or the grantee's `token`.
+ */
+export type AuthorizeRequest = AuthorizeConsentReference & {
   /** Who asks (their address must be the consent's grantee). */
   readonly grantee: Address | Pick<PublicIdentity, 'address'>
   /** What they want to do. */
@@ -76,6 +96,18 @@ export type AuthorizeReturnType = {
   readonly chain?: readonly Consent[]
   /** Ledger time (Unix seconds) the decision was made at. */
   readonly at: number
+  /** The deciding host's clock (Unix seconds) the decision was made at; the window held by both clocks. */
+  readonly hostAt: number
+}
+
+/** Options of {@link authorize}. */
+export type AuthorizeOptions = {
+  /**
+   * The deciding host's clock in Unix milliseconds (default `Date.now`). A consent is outside its window when EITHER
+   * this clock or the ledger's time says so (security review, issue 12, finding 7: a ledger's time can stall, e.g. an
+   * EVM chain that mines on demand). Inject it in tests whose ledger clock is not the real time.
+   */
+  readonly now?: () => number
 }
 
 /** Errors {@link authorize} throws (a denial is a result, not an error). */
@@ -97,31 +129,42 @@ class Deny extends Error {
 }
 
 /**
- * Decides a request against the ledger. Every check runs on every call: the ledger's time (never the client's clock)
- * for the validity window, the ledger's revocation record, a fresh signature check, grantee, action, purpose, scope,
- * exclusions and the whole delegation chain. There is no option to skip any of them.
+ * Decides a request against the ledger. Every check runs on every call: the validity window by the ledger's time AND
+ * the deciding host's clock (expired when either is at or past `expiresAt`, not yet valid when either is before
+ * `notBefore`), the ledger's revocation record, a fresh signature check, grantee, action, purpose, scope, exclusions,
+ * the owner and the whole delegation chain. There is no option to skip any of them.
  *
- * @param request - who asks what, on which record, under which consent
+ * @param request - who asks what, on which record (with its owner), under which consent (`(grantor, consentId)` or
+ *   a token)
  * @param ledger - the ledger the consent is registered on
- * @returns `{ allowed, reason, consent?, chain?, at }`; a denial is a result (`allowed: false`), not a throw
- * @throws {@link InvalidArgumentError} for a malformed request (no consent reference, bad grantee, …)
+ * @param options - `now`: the host clock in Unix milliseconds (default `Date.now`)
+ * @returns `{ allowed, reason, consent?, chain?, at, hostAt }`; a denial is a result (`allowed: false`), not a throw
+ * @throws {@link InvalidArgumentError} for a malformed request (no consent reference, bad grantee, no owner, …) or a
+ *   host clock that returns no time
  * @throws {@link LedgerError} when the ledger cannot answer (the caller must treat this as a denial)
  * @example
  * ```ts
  * import { authorize } from '@medseal/core'
  * const decision = await authorize({
- *   consentId, grantee: doctor.address, action: 'read', purpose: 'TREAT',
- *   record: { commitment, resourceType: 'Observation', labels: [] },
+ *   consentId, grantor: patient.address, grantee: doctor.address, action: 'read', purpose: 'TREAT',
+ *   record: { commitment, resourceType: 'Observation', labels: [], owner: patient.address },
  * }, ledger)
  * if (!decision.allowed) console.log(decision.reason) // e.g. 'CONSENT_REVOKED'
  * ```
  */
-export async function authorize(request: AuthorizeRequest, ledger: LedgerAdapter): Promise<AuthorizeReturnType> {
+export async function authorize(
+  request: AuthorizeRequest,
+  ledger: LedgerAdapter,
+  options: AuthorizeOptions = {},
+): Promise<AuthorizeReturnType> {
   const req = checkRequest(request)
+  const now = checkOptions(options)
   const at = await ledger.getTime()
   if (!Number.isSafeInteger(at) || at < 0) throw new InvalidArgumentError('OUT_OF_RANGE', 'Ledger time is invalid.')
+  const hostAt = hostSeconds(now)
+  const clocks: Clocks = { earliest: Math.min(at, hostAt), latest: Math.max(at, hostAt) }
   try {
-    const chain = await decide(req, ledger, at)
+    const chain = await decide(req, ledger, clocks)
     const consent = chain[chain.length - 1] as Consent
     return Object.freeze({
       allowed: true,
@@ -129,10 +172,17 @@ export async function authorize(request: AuthorizeRequest, ledger: LedgerAdapter
       consent,
       ...(chain.length > 1 ? { chain: Object.freeze(chain) } : {}),
       at,
+      hostAt,
     })
   } catch (err) {
     if (err instanceof Deny)
-      return Object.freeze({ allowed: false, reason: err.reason, ...(err.consent ? { consent: err.consent } : {}), at })
+      return Object.freeze({
+        allowed: false,
+        reason: err.reason,
+        ...(err.consent ? { consent: err.consent } : {}),
+        at,
+        hostAt,
+      })
     throw err
   }
 }
@@ -142,27 +192,48 @@ export async function authorize(request: AuthorizeRequest, ledger: LedgerAdapter
  *
  * @param request - as for {@link authorize}
  * @param ledger - the ledger
+ * @param options - as for {@link authorize}
  * @returns the permitting decision
  * @throws {@link ConsentError} with the reason code (`CONSENT_REVOKED`, `CONSENT_EXPIRED`, `DELEGATION_INVALID`, …)
  * @example
  * ```ts
  * import { assertAuthorized } from '@medseal/core'
- * await assertAuthorized({ consentId, grantee, action: 'read', purpose: 'TREAT', record }, ledger)
+ * await assertAuthorized({ consentId, grantor, grantee, action: 'read', purpose: 'TREAT', record }, ledger)
  * ```
  */
 export async function assertAuthorized(
   request: AuthorizeRequest,
   ledger: LedgerAdapter,
+  options: AuthorizeOptions = {},
 ): Promise<AuthorizeReturnType & { allowed: true }> {
-  const decision = await authorize(request, ledger)
+  const decision = await authorize(request, ledger, options)
   if (decision.allowed) return decision as AuthorizeReturnType & { allowed: true }
   throw new ConsentError(decision.reason as ErrorCode, `Access denied: ${decision.reason}.`, {
-    metaMessages: [`Ledger time: ${decision.at}`],
+    metaMessages: [`Ledger time: ${decision.at}`, `Host time: ${decision.hostAt}`],
   })
+}
+
+/** The decision's two clocks, combined: a window must hold at both. */
+type Clocks = { readonly earliest: number; readonly latest: number }
+
+function checkOptions(options: AuthorizeOptions): () => number {
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw new InvalidArgumentError('INVALID_TYPE', 'authorize options must be an object.')
+  const now = options.now ?? Date.now
+  if (typeof now !== 'function') throw new InvalidArgumentError('INVALID_TYPE', 'options.now must be a function.')
+  return now
+}
+
+function hostSeconds(now: () => number): number {
+  const ms = now()
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0)
+    throw new InvalidArgumentError('OUT_OF_RANGE', 'The host clock (options.now) returned no valid time.')
+  return Math.floor(ms / 1000)
 }
 
 type CheckedRequest = {
   consentId?: Hex
+  grantor?: Address
   token?: ConsentToken | string
   grantee: Address
   action: ConsentAction
@@ -170,7 +241,7 @@ type CheckedRequest = {
   commitment: Hex
   resourceType: string
   labels: readonly string[]
-  owner?: Address
+  owner: Address
 }
 
 function bad(message: string): InvalidArgumentError {
@@ -182,8 +253,11 @@ function checkRequest(request: AuthorizeRequest): CheckedRequest {
   const { consentId, token, action, purpose, record } = request
   if ((consentId === undefined) === (token === undefined)) throw bad('Give exactly one of consentId and token.')
   if (consentId !== undefined && !isBytes32(consentId)) throw bad('consentId must be 32 bytes as 0x-hex.')
-  const grantee =
-    typeof request.grantee === 'object' && request.grantee !== null ? request.grantee.address : request.grantee
+  const grantor = addressOf(request.grantor)
+  if (consentId !== undefined && grantor === undefined)
+    throw bad('grantor is required with consentId (consents are keyed by grantor and id).')
+  if (grantor !== undefined && !isAddress(grantor)) throw bad('grantor must be an address or a party.')
+  const grantee = addressOf(request.grantee)
   if (!isAddress(grantee)) throw bad('grantee must be an address or a party.')
   if (!(CONSENT_ACTIONS as readonly unknown[]).includes(action)) throw bad(`action must be one of ${CONSENT_ACTIONS}.`)
   if (typeof purpose !== 'string' || purpose.length === 0) throw bad('purpose must be a PurposeOfUse code.')
@@ -196,9 +270,10 @@ function checkRequest(request: AuthorizeRequest): CheckedRequest {
   const labels = record.labels ?? []
   if (!Array.isArray(labels) || labels.some((l) => typeof l !== 'string'))
     throw bad('record.labels must be an array of strings.')
-  if (record.owner !== undefined && !isAddress(record.owner)) throw bad('record.owner must be an address.')
+  if (!isAddress(record.owner)) throw bad('record.owner must be the address of the record owner.')
   return {
     ...(consentId === undefined ? {} : { consentId: consentId.toLowerCase() as Hex }),
+    ...(grantor === undefined ? {} : { grantor }),
     ...(token === undefined ? {} : { token }),
     grantee,
     action,
@@ -206,13 +281,20 @@ function checkRequest(request: AuthorizeRequest): CheckedRequest {
     commitment: commitment.toLowerCase() as Hex,
     resourceType: record.resourceType,
     labels,
-    ...(record.owner === undefined ? {} : { owner: record.owner }),
+    owner: record.owner,
   }
 }
 
-/** The ledger's copy of a consent, re-verified (the ledger is not trusted to have checked it). */
-async function loadVerified(ledger: LedgerAdapter, id: Hex): Promise<ConsentRecord> {
-  const record = await ledger.getConsent(id)
+function addressOf(value: unknown): unknown {
+  return typeof value === 'object' && value !== null ? (value as { address?: unknown }).address : value
+}
+
+/**
+ * The ledger's copy of the consent under `key`, re-verified (the ledger is not trusted to have checked it): its
+ * signature, and that it is the consent the key names (`consentKey(grantor, id)` of the record itself).
+ */
+async function loadVerified(ledger: LedgerAdapter, key: ConsentKey): Promise<ConsentRecord> {
+  const record = await ledger.getConsent(key)
   if (!record) throw new Deny('CONSENT_NOT_FOUND')
   let consent: Consent
   try {
@@ -221,13 +303,17 @@ async function loadVerified(ledger: LedgerAdapter, id: Hex): Promise<ConsentReco
     throw new Deny(isSdkError(err, 'CONSENT_MALFORMED') ? 'CONSENT_MALFORMED' : 'CONSENT_SIGNATURE_INVALID')
   }
   // A ledger answering with another consent than the one asked for is as good as not finding it.
-  if (consent.id !== id.toLowerCase()) throw new Deny('CONSENT_NOT_FOUND')
+  if (consentKey(consent.grantor, consent.id) !== key.toLowerCase()) throw new Deny('CONSENT_NOT_FOUND')
   return { ...record, consent }
 }
 
-function inWindow(c: Consent, at: number): 'ok' | 'CONSENT_NOT_YET_VALID' | 'CONSENT_EXPIRED' {
-  if (at < c.notBefore) return 'CONSENT_NOT_YET_VALID'
-  if (at >= c.expiresAt) return 'CONSENT_EXPIRED'
+/**
+ * The window check by both clocks (review #7): expired when the later clock is at or past `expiresAt`, not yet valid
+ * when the earlier clock is before `notBefore`. A stalled ledger clock or a host clock set back cannot stretch it.
+ */
+function inWindow(c: Consent, clocks: Clocks): 'ok' | 'CONSENT_NOT_YET_VALID' | 'CONSENT_EXPIRED' {
+  if (clocks.latest >= c.expiresAt) return 'CONSENT_EXPIRED'
+  if (clocks.earliest < c.notBefore) return 'CONSENT_NOT_YET_VALID'
   return 'ok'
 }
 
@@ -241,7 +327,7 @@ function excludes(c: Consent, req: CheckedRequest): boolean {
 
 const subset = (a: readonly string[], b: readonly string[]) => a.every((x) => b.includes(x))
 
-async function decide(req: CheckedRequest, ledger: LedgerAdapter, at: number): Promise<Consent[]> {
+async function decide(req: CheckedRequest, ledger: LedgerAdapter, clocks: Clocks): Promise<Consent[]> {
   // 1. Resolve the consent: a presented token must be for this ledger and be exactly what the ledger registered.
   let record: ConsentRecord
   if (req.token !== undefined) {
@@ -257,18 +343,20 @@ async function decide(req: CheckedRequest, ledger: LedgerAdapter, at: number): P
     } catch (err) {
       throw new Deny(isSdkError(err, 'CONSENT_MALFORMED') ? 'CONSENT_MALFORMED' : 'CONSENT_SIGNATURE_INVALID')
     }
-    record = await loadVerified(ledger, token.consent.id)
+    if (req.grantor !== undefined && !sameAddress(req.grantor, token.consent.grantor))
+      throw new Deny('CONSENT_NOT_FOUND', token.consent)
+    record = await loadVerified(ledger, consentKey(token.consent.grantor, token.consent.id))
     // Both signatures verified for the same grantor: what must match is the consent itself (a second valid signature
     // over the same consent, e.g. from another wallet's nonce choice, is the same grant).
     if (JSON.stringify(record.consent) !== JSON.stringify(token.consent))
       throw new Deny('CONSENT_REPLAYED', token.consent)
   } else {
-    record = await loadVerified(ledger, req.consentId as Hex)
+    record = await loadVerified(ledger, consentKey(req.grantor as Address, req.consentId as Hex))
   }
   const consent = record.consent
 
-  // 2. Time (ledger time) and revocation: never optional.
-  const window = inWindow(consent, at)
+  // 2. Time (ledger time and host clock) and revocation: never optional.
+  const window = inWindow(consent, clocks)
   if (window !== 'ok') throw new Deny(window, consent)
   if (record.revocation) throw new Deny('CONSENT_REVOKED', consent)
 
@@ -279,7 +367,8 @@ async function decide(req: CheckedRequest, ledger: LedgerAdapter, at: number): P
   if (!covers(consent, req)) throw new Deny('CONSENT_SCOPE', consent)
   if (excludes(consent, req)) throw new Deny('CONSENT_EXCLUDED', consent)
 
-  // 4. The delegation chain, up to the patient's own grant.
+  // 4. The delegation chain, up to the patient's own grant. `parent` is the parent's ConsentKey, and loadVerified
+  //    checks that the record found is the consent that key names.
   const chain: Consent[] = [consent]
   let child = consent
   while (child.parent !== ZERO_BYTES32) {
@@ -294,7 +383,7 @@ async function decide(req: CheckedRequest, ledger: LedgerAdapter, at: number): P
     const parent = parentRecord.consent
     const ok =
       !parentRecord.revocation &&
-      inWindow(parent, at) === 'ok' &&
+      inWindow(parent, clocks) === 'ok' &&
       sameAddress(child.grantor, parent.grantee) &&
       parent.actions.includes('delegate') &&
       child.delegationDepth < parent.delegationDepth &&
@@ -307,13 +396,13 @@ async function decide(req: CheckedRequest, ledger: LedgerAdapter, at: number): P
       child.expiresAt <= parent.expiresAt &&
       covers(parent, req) &&
       !excludes(parent, req) &&
-      !chain.some((c) => c.id === parent.id)
+      !chain.some((c) => c.id === parent.id && sameAddress(c.grantor, parent.grantor))
     if (!ok) throw new Deny('DELEGATION_INVALID', consent)
     chain.push(parent)
     child = parent
   }
 
-  // 5. The chain must start at the record's owner, when the caller knows it.
-  if (req.owner !== undefined && !sameAddress(child.grantor, req.owner)) throw new Deny('CONSENT_SCOPE', consent)
+  // 5. The chain must start at the record's owner: nobody else's grant opens the owner's record.
+  if (!sameAddress(child.grantor, req.owner)) throw new Deny('CONSENT_SCOPE', consent)
   return chain.reverse()
 }

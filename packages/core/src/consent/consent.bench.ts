@@ -101,26 +101,41 @@ defineBench('consent authorize', async (ctx) => {
     unit: 'grants/s',
   })
   now = T0 + 60
+  // the host clock agrees with the ledger's (authorize decides by both)
+  const host = { now: () => now * 1000 }
   let i = 0
-  const record = { commitment: bytesToHex0x(new Uint8Array(32).fill(7)), resourceType: 'Observation', labels: [] }
+  const commitment = bytesToHex0x(new Uint8Array(32).fill(7))
+  const record = (owner: Hex) => ({ commitment, resourceType: 'Observation', labels: [], owner })
   await ctx.ops(`consent: authorize, permit (${grants} grants stored)`, async () => {
     const n = (i++ * 7919) % grants
+    const p = patients[n % patients.length]!
     const d = await authorize(
       {
         consentId: ids[n]!,
+        grantor: p,
         grantee: doctors[(n >> 4) % doctors.length]!,
         action: 'read',
         purpose: 'TREAT',
-        record,
+        record: record(p.address),
       },
       ledger,
+      host,
     )
     if (!d.allowed) throw new Error(`unexpected denial ${d.reason}`)
   })
+  const p0 = patients[0]!
   await ctx.ops(`consent: authorize, deny CONSENT_NOT_FOUND (${grants} grants stored)`, async () => {
     const d = await authorize(
-      { consentId: `0x${'ee'.repeat(32)}`, grantee: doctors[0]!, action: 'read', purpose: 'TREAT', record },
+      {
+        consentId: `0x${'ee'.repeat(32)}`,
+        grantor: p0,
+        grantee: doctors[0]!,
+        action: 'read',
+        purpose: 'TREAT',
+        record: record(p0.address),
+      },
       ledger,
+      host,
     )
     if (d.allowed) throw new Error('unexpected permit')
   })

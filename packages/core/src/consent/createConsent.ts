@@ -6,6 +6,7 @@ import { bytesToHex0x, randomBytes as defaultRandomBytes, isBytes, type RandomBy
 import type { ConsentError, InvalidArgumentError } from '../errors/base.js'
 import { InvalidArgumentError as InvalidArgument } from '../errors/base.js'
 import type { PublicIdentity } from '../identity/types.js'
+import { consentKey } from '../ledger/consentKey.js'
 import type { Address, Hex } from '../types.js'
 import { assertConsent, ZERO_BYTES32 } from './_validate.js'
 import type { Consent, ConsentAction } from './types.js'
@@ -32,8 +33,17 @@ export type CreateConsentParameters = {
   readonly expiresAt?: number
   /** Validity in seconds from `notBefore` (instead of `expiresAt`). */
   readonly durationSeconds?: number
-  /** Id of the grant this one re-grants (delegation); omit for a grant from the patient. */
-  readonly parent?: Hex
+  /**
+   * The grant this one re-grants (delegation): the parent consent itself (e.g. `token.consent`), of which its
+   * `grantor` and `id` are used. The new consent's `parent` field is the parent's ledger key,
+   * `consentKey(parent.grantor, parent.id)`. Omit for a grant from the patient.
+   */
+  readonly parent?: Pick<Consent, 'grantor' | 'id'>
+  /**
+   * The parent's ledger key as it is stored in a consent (`Consent.parent`), instead of `parent`: for imports of a
+   * consent that already names its parent (e.g. from a FHIR `Consent`). Give at most one of `parent` and `parentKey`.
+   */
+  readonly parentKey?: Hex
   /** How many further re-grants the grantee may make (default 0). */
   readonly delegationDepth?: number
   /** Explicit id (tests, imports); by default 32 random bytes. */
@@ -52,6 +62,17 @@ function addressOf(value: Address | Pick<PublicIdentity, 'address'>): unknown {
   return typeof value === 'object' && value !== null ? value.address : value
 }
 
+function parentOf(params: CreateConsentParameters): unknown {
+  if (params.parent !== undefined && params.parentKey !== undefined)
+    throw new InvalidArgument('INVALID_ARGUMENT', 'Give at most one of parent and parentKey.')
+  if (params.parentKey !== undefined) return params.parentKey
+  if (params.parent === undefined) return ZERO_BYTES32
+  const p = params.parent as { grantor?: unknown; id?: unknown } | null
+  if (typeof p !== 'object' || p === null)
+    throw new InvalidArgument('INVALID_TYPE', 'parent must be the parent consent ({ grantor, id }).')
+  return consentKey(p.grantor as Address, p.id as Hex)
+}
+
 /**
  * Creates a consent grant (unsigned): a fresh random 32-byte id, deduplicated lists, and the validity window checked.
  * Sign it with {@link createConsentToken} (or `signConsent`) and register it with `ledger.registerConsent`.
@@ -59,7 +80,8 @@ function addressOf(value: Address | Pick<PublicIdentity, 'address'>): unknown {
  * @param params - grantor, grantee, scope, actions, purposes and window
  * @returns the consent, frozen, with checksummed addresses
  * @throws {@link ConsentError} `CONSENT_MALFORMED` for unknown actions or purposes, an empty scope, a bad window
- * @throws {@link InvalidArgumentError} `INVALID_ARGUMENT` when both or neither of `expiresAt`/`durationSeconds` are given
+ * @throws {@link InvalidArgumentError} `INVALID_ARGUMENT` when both or neither of `expiresAt`/`durationSeconds` are given,
+ *   when `parent` is not a consent's `{ grantor, id }`, or when both `parent` and `parentKey` are given
  * @example
  * ```ts
  * import { createConsent, createParty } from '@medseal/core'
@@ -97,7 +119,7 @@ export function createConsent(params: CreateConsentParameters): CreateConsentRet
     id: params.id ?? bytesToHex0x(random(32)),
     grantor: addressOf(params.grantor),
     grantee: addressOf(params.grantee),
-    parent: params.parent ?? ZERO_BYTES32,
+    parent: parentOf(params),
     resourceTypes: dedupe(params.resourceTypes ?? []),
     commitments,
     exclude: dedupe(params.exclude ?? []),

@@ -4,17 +4,18 @@
  * @module
  */
 import { signRevocation } from '../eip712/structures.js'
-import { ConsentError, InvalidArgumentError, type LedgerError } from '../errors/base.js'
+import { type ConsentError, InvalidArgumentError, type LedgerError } from '../errors/base.js'
 import type { Party } from '../identity/types.js'
+import { consentKey } from '../ledger/consentKey.js'
 import type { LedgerAdapter, RevocationRecord } from '../ledger/types.js'
 import type { Hex } from '../types.js'
-import { isBytes32, sameAddress } from './_validate.js'
+import { isBytes32 } from './_validate.js'
 
 /** Parameters of {@link revokeConsent}. */
 export type RevokeConsentParameters = {
-  /** The grantor of the consent (only they can revoke it). */
+  /** Who signed what is revoked (a consent's grantor, an emergency policy's patient, a credential's issuer). */
   readonly party: Party
-  /** Id of the consent to revoke. */
+  /** Id of the consent (or policy, or credential) to revoke. */
   readonly consentId: Hex
 }
 
@@ -22,14 +23,19 @@ export type RevokeConsentParameters = {
 export type RevokeConsentErrorType = ConsentError | InvalidArgumentError | LedgerError
 
 /**
- * Revokes a consent: signs a `Revocation { consentId, grantor }` with the grantor's key and records it on the ledger.
- * Idempotent (revoking twice returns the first revocation). Grants delegated from it stop working too, because
- * `authorize` walks the whole chain.
+ * Revokes a consent: signs a `Revocation { consentId, grantor: party.address }` with the party's key and records it
+ * on the ledger under `consentKey(party.address, consentId)`. Idempotent (revoking twice returns the first
+ * revocation). Grants delegated from it stop working too, because `authorize` walks the whole chain.
  *
- * @param ledger - the ledger the consent is registered on
+ * Ledgers key consents by `(grantor, id)`, so a party can only ever revoke its own grants: the revocation names the
+ * signer's own id, whether or not a consent is registered under it yet (a grantor can withdraw a token it signed
+ * before anyone registered it, or an emergency policy or clinician credential, which are never registered). A
+ * revocation signed by someone else for the same id lands under their own key and touches nothing of the grantor's.
+ *
+ * @param ledger - the ledger the consent is (or would be) registered on
  * @param params - `party` (the grantor) and `consentId`
  * @returns the revocation as the ledger holds it (with its ledger reference)
- * @throws {@link ConsentError} `CONSENT_NOT_FOUND` (not registered), `ACCESS_DENIED` (`party` is not the grantor)
+ * @throws {@link InvalidArgumentError} for a malformed id or a party without a signing key
  * @throws {@link LedgerError} when the ledger fails
  * @example
  * ```ts
@@ -44,14 +50,8 @@ export async function revokeConsent(ledger: LedgerAdapter, params: RevokeConsent
   if (!isBytes32(consentId)) throw new InvalidArgumentError('INVALID_ARGUMENT', 'consentId must be 32 bytes as 0x-hex.')
   if (typeof party !== 'object' || party === null || typeof party.signDigest !== 'function')
     throw new InvalidArgumentError('INVALID_TYPE', 'party must be a Party (with its signing key).')
-  const record = await ledger.getConsent(consentId)
-  if (!record) throw new ConsentError('CONSENT_NOT_FOUND', 'No consent with this id is registered on the ledger.')
-  if (!sameAddress(record.consent.grantor, party.address))
-    throw new ConsentError('ACCESS_DENIED', 'Only the grantor of a consent can revoke it.')
-  if (record.revocation) return record.revocation
-  const signed = signRevocation(party, ledger.domain, {
-    consentId: record.consent.id,
-    grantor: record.consent.grantor,
-  })
-  return ledger.revokeConsent(signed)
+  const id = consentId.toLowerCase() as Hex
+  const existing = await ledger.getRevocation(consentKey(party.address, id))
+  if (existing) return existing
+  return ledger.revokeConsent(signRevocation(party, ledger.domain, { consentId: id, grantor: party.address }))
 }

@@ -11,6 +11,7 @@ import { open } from '../envelope/open.js'
 import { seal } from '../envelope/seal.js'
 import { createParty } from '../identity/createParty.js'
 import { createCustodian } from './createCustodian.js'
+import { createDeposit } from './depositStatement.js'
 import { createKeyRequest } from './keyRequest.js'
 
 const scope = globalThis as unknown as {
@@ -20,13 +21,16 @@ const scope = globalThis as unknown as {
 
 scope.onmessage = async () => {
   try {
-    const ledger = createMemoryLedger({ id: 'worker', now: () => 1_700_000_000 })
+    const now = 1_700_000_000
+    const ledger = createMemoryLedger({ id: 'worker', now: () => now })
     const [patient, doctor, vendor] = [createParty(), createParty(), createParty()]
     const log = await createAccessLog({ operator: vendor, ledger, name: 'access' })
-    const custodian = createCustodian({ party: vendor, ledger, log })
+    const custodian = createCustodian({ party: vendor, ledger, log, now: () => now * 1000 })
     const record = { resourceType: 'Observation', status: 'final', code: { text: 'Heart rate' } }
     const { envelope, commitment } = await seal(record, { recipients: [patient, custodian.identity] })
-    await custodian.deposit({ envelope, commitment, owner: patient })
+    await custodian.deposit(
+      await createDeposit({ owner: patient, envelope, custodian: custodian.identity, domain: ledger.domain }),
+    )
     const { token } = await grantConsent(ledger, {
       party: patient,
       grantee: doctor,
@@ -38,6 +42,7 @@ scope.onmessage = async () => {
     const released = await custodian.releaseKey(
       createKeyRequest(doctor, ledger.domain, {
         consentId: token.consent.id,
+        grantor: token.consent.grantor,
         commitment,
         action: 'read',
         purpose: 'TREAT',

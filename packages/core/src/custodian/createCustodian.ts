@@ -6,11 +6,13 @@
  */
 
 import type { AccessLogWriter } from '../breakGlass/_accessLog.js'
-import type { BreakGlass } from '../breakGlass/createBreakGlass.js'
+import type { BreakGlass, EmergencyGrant } from '../breakGlass/createBreakGlass.js'
 import { bytesToHex0x, equalBytes, hexToBytes, wipe } from '../bytes/index.js'
-import { isAddress, isBytes32, sameAddress } from '../consent/_validate.js'
+import { isAddress, isBytes32, sameAddress, ZERO_BYTES32 } from '../consent/_validate.js'
 import { type AuthorizeReturnType, authorize } from '../consent/authorize.js'
-import { decodeEnvelope, encodeEnvelope, open, removeRecipient, unwrapDataKey, wrapDataKey } from '../envelope/index.js'
+import type { ConsentAction } from '../consent/types.js'
+import { decodeEnvelope, encodeEnvelope, removeRecipient, unwrapDataKey, wrapDataKey } from '../envelope/index.js'
+import { openWithDataKey } from '../envelope/openWithDataKey.js'
 import type { Envelope } from '../envelope/types.js'
 import {
   type BaseError,
@@ -22,9 +24,19 @@ import {
 } from '../errors/base.js'
 import type { ErrorCode } from '../errors/codes.js'
 import type { Party, PublicIdentity } from '../identity/types.js'
-import type { LedgerAdapter } from '../ledger/types.js'
+import { consentKey } from '../ledger/consentKey.js'
+import type { ConsentKey, LedgerAdapter } from '../ledger/types.js'
 import type { Address, Hex } from '../types.js'
 import { type CustodianEntry, type CustodianStore, createMemoryCustodianStore } from './custodianStore.js'
+import {
+  computeDepositProof,
+  type Deposit,
+  type DepositStatement,
+  hashDepositStatement,
+  proofMatches,
+  statementInvalid,
+  verifyDepositStatement,
+} from './depositStatement.js'
 import { type SignedKeyRequest, verifyKeyRequest } from './keyRequest.js'
 
 /** Parameters of {@link createCustodian}. */
@@ -39,18 +51,21 @@ export type CreateCustodianParameters = {
   readonly store?: CustodianStore
   /** Break-glass service whose emergency grants the custodian honours (optional). */
   readonly breakGlass?: BreakGlass
-  /** Largest accepted gap between a key request's `issuedAt` and ledger time, seconds (default 300). */
+  /** How far a key request's `issuedAt` may lie behind ledger time, seconds (default 300). */
   readonly maxSkewSeconds?: number
+  /** How far a key request's `issuedAt` may lie ahead of ledger time, seconds (default 30). */
+  readonly maxFutureSkewSeconds?: number
+  /**
+   * The host clock in Unix milliseconds (default `Date.now`), passed to `authorize`: a consent is outside its window
+   * when either the ledger's time or this clock says so.
+   */
+  readonly now?: () => number
 }
 
-/** Parameters of {@link Custodian.deposit}. */
-export type DepositParameters = {
-  /** The sealed record; the custodian must be one of its recipients. */
-  readonly envelope: Envelope
-  /** Its commitment (checked against the sealed content). */
-  readonly commitment: Hex | Uint8Array
-  /** The patient who owns it. */
-  readonly owner: Address | Pick<PublicIdentity, 'address'>
+/** Parameters of {@link Custodian.purgeConsent}: the grant is named by its grantor and id. */
+export type PurgeConsentParameters = {
+  readonly grantor: Address | Pick<PublicIdentity, 'address'>
+  readonly consentId: Hex
 }
 
 /** What a successful key release returns. */
@@ -63,20 +78,31 @@ export type ReleaseKeyReturnType = {
 
 /** The custodian service. */
 export type Custodian = {
-  /** The custodian's public identity (seal records to it). */
+  /** The custodian's public identity (seal records to it; deposit statements name its address). */
   readonly identity: PublicIdentity
-  /** Indexes a sealed record (resource type and security labels read from the content). */
-  deposit(params: DepositParameters): Promise<CustodianEntry>
-  /** Decides, logs, and only then releases a wrap of the record's data key to the requester. */
+  /**
+   * Indexes a sealed record for the owner who signed the deposit statement, after opening it and checking the
+   * statement (commitment, content id, this custodian) and the depositor's proof. An entry's owner never changes
+   * (`RECORD_OWNER_CONFLICT`); the same owner's re-deposit returns the existing entry; a record whose owner recorded a
+   * tombstone on the ledger is refused (`RECORD_SHREDDED`).
+   */
+  deposit(deposit: Deposit): Promise<CustodianEntry>
+  /** Decides, logs, and only then releases a wrap of the record's data key to the requester (read actions only). */
   releaseKey(request: SignedKeyRequest): Promise<ReleaseKeyReturnType>
-  /** Replaces a record by a new version that MUST have a fresh data key; the old one stops being released. */
-  updateRecord(params: { readonly previous: Hex | Uint8Array } & DepositParameters): Promise<CustodianEntry>
+  /**
+   * Replaces a record by a new version that MUST have a fresh data key; the old one stops being released. The deposit
+   * statement names the replaced version in `previous` and is signed by the owner of both.
+   */
+  updateRecord(deposit: Deposit): Promise<CustodianEntry>
   /**
    * After the grantor revoked a consent on the ledger: deletes every wrap released under it (and the grantee's wraps
    * inside stored envelopes). Refuses while the ledger does not show the revocation.
    */
-  purgeConsent(consentId: Hex): Promise<{ readonly releases: number }>
-  /** Destroys the record's key material held here (erasure); further requests get `RECORD_SHREDDED`. */
+  purgeConsent(params: PurgeConsentParameters): Promise<{ readonly releases: number }>
+  /**
+   * Destroys the record's key material held here (erasure); further requests get `RECORD_SHREDDED`. Refuses
+   * (`ACCESS_DENIED`) while the ledger holds no tombstone signed by the record's owner: `shredRecord` records it first.
+   */
   shred(commitment: Hex | Uint8Array): Promise<void>
   /** The index entry of a record. */
   getEntry(commitment: Hex | Uint8Array): Promise<CustodianEntry | undefined>
@@ -85,11 +111,16 @@ export type Custodian = {
 /** Errors of the custodian. */
 export type CustodianErrorType = ConsentError | EnvelopeError | InvalidArgumentError | LedgerError
 
+/** The actions a key is released for: reading. A write or a delegation never needs a record's data key. */
+export const RELEASABLE_ACTIONS: readonly ConsentAction[] = Object.freeze(['read', 'search', 'vread'])
+
 const toHex32 = (v: Hex | Uint8Array, name: string): Hex => {
   const h = v instanceof Uint8Array ? bytesToHex0x(v) : v
   if (!isBytes32(h)) throw new InvalidArgumentError('INVALID_ARGUMENT', `${name} must be 32 bytes.`)
   return h.toLowerCase() as Hex
 }
+
+const shredded = () => new EnvelopeError('RECORD_SHREDDED', 'This record was erased.')
 
 /** Reads the index fields from a sealed FHIR resource. */
 function indexFields(value: unknown): { resourceType: string; labels: string[] } {
@@ -103,20 +134,27 @@ function indexFields(value: unknown): { resourceType: string; labels: string[] }
   return { resourceType: v.resourceType, labels: [...new Set(labels)] }
 }
 
+const seconds = (v: unknown, name: string, fallback: number): number => {
+  if (v === undefined) return fallback
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+    throw new InvalidArgumentError('INVALID_ARGUMENT', `${name} must be a non-negative whole number of seconds.`)
+  return v
+}
+
 /**
  * Creates a custodian. Runs wherever WebCrypto does (Node, browsers, workers): no Node built-ins.
  *
- * @param params - `party`, `ledger`, `log`, optional `store` and `breakGlass`
+ * @param params - `party`, `ledger`, `log`, optional `store`, `breakGlass`, skews and host clock
  * @returns the frozen {@link Custodian}
  * @throws {@link InvalidArgumentError} for bad parameters
  * @example
  * ```ts
- * import { createCustodian, createKeyRequest, open } from '@medseal/core'
+ * import { createCustodian, createDeposit, createKeyRequest, open } from '@medseal/core'
  * const custodian = createCustodian({ party: vendor, ledger, log })
- * await custodian.deposit({ envelope, commitment, owner: patient })
+ * await custodian.deposit(await createDeposit({ owner: patient, envelope, custodian: custodian.identity, domain: ledger.domain }))
  * const { envelope: forDoctor } = await custodian.releaseKey(
- *   createKeyRequest(doctor, ledger.domain, { consentId, commitment, action: 'read', purpose: 'TREAT',
- *     issuedAt: await ledger.getTime() }),
+ *   createKeyRequest(doctor, ledger.domain, { consentId: token.consent.id, grantor: patient, commitment,
+ *     action: 'read', purpose: 'TREAT', issuedAt: await ledger.getTime() }),
  * )
  * const { value } = await open(forDoctor, doctor)
  * ```
@@ -128,33 +166,77 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
   if (typeof party?.signDigest !== 'function') throw new InvalidArgumentError('INVALID_TYPE', 'party must be a Party.')
   if (typeof ledger?.getTime !== 'function') throw new InvalidArgumentError('INVALID_TYPE', 'ledger is required.')
   if (typeof log?.append !== 'function') throw new InvalidArgumentError('INVALID_TYPE', 'log must have append().')
+  if (params.now !== undefined && typeof params.now !== 'function')
+    throw new InvalidArgumentError('INVALID_TYPE', 'now must be a function.')
   const store = params.store ?? createMemoryCustodianStore()
+  if (typeof store.rememberRequest !== 'function')
+    throw new InvalidArgumentError('INVALID_TYPE', 'store must implement CustodianStore (with rememberRequest).')
   const breakGlass = params.breakGlass
-  const maxSkew = params.maxSkewSeconds ?? 300
+  const maxPast = seconds(params.maxSkewSeconds, 'maxSkewSeconds', 300)
+  const maxFuture = seconds(params.maxFutureSkewSeconds, 'maxFutureSkewSeconds', 30)
+  const authorizeOptions = params.now ? { now: params.now } : {}
+  // Ledger time as this custodian has seen it: never goes backwards, even if an adapter's does.
+  let lastTime = 0
+  const ledgerTime = async () => {
+    const t = await ledger.getTime()
+    if (!Number.isSafeInteger(t) || t < 0)
+      throw new LedgerError('LEDGER_MISMATCH', 'The ledger returned no valid time.')
+    lastTime = Math.max(lastTime, t)
+    return lastTime
+  }
 
-  const index = async (p: DepositParameters): Promise<{ entry: CustodianEntry; dataKey: Uint8Array }> => {
-    if (typeof p !== 'object' || p === null) throw new InvalidArgumentError('INVALID_TYPE', 'params must be an object.')
-    const commitment = toHex32(p.commitment, 'commitment')
-    const owner = typeof p.owner === 'object' && p.owner !== null ? p.owner.address : p.owner
-    if (!isAddress(owner)) throw new InvalidArgumentError('INVALID_ARGUMENT', 'owner must be an address.')
-    const opened = await open(p.envelope, party)
+  /** Refuses a commitment whose owner recorded a tombstone on the ledger (whatever the store says). */
+  const refuseIfErased = async (commitment: Hex, owner: Address) => {
+    if (await ledger.getTombstone(commitment, owner)) throw shredded()
+  }
+
+  /** Checks a deposit (statement, this custodian, the opened record, the proof); returns the entry and the data key. */
+  const index = async (
+    d: Deposit,
+  ): Promise<{ entry: CustodianEntry; statement: DepositStatement; key: Uint8Array }> => {
+    if (typeof d !== 'object' || d === null)
+      throw new InvalidArgumentError('INVALID_TYPE', 'deposit must be an object.')
+    const statement = verifyDepositStatement(ledger.domain, d.statement)
+    if (!sameAddress(statement.custodian, party.address))
+      throw statementInvalid('The deposit statement names another custodian.')
+    const key = await unwrapDataKey(d.envelope, party)
     try {
-      if (bytesToHex0x(opened.commitment) !== commitment)
-        throw new InvalidArgumentError('INVALID_ARGUMENT', 'The commitment does not match the sealed record.')
-      const { resourceType, labels } = indexFields(opened.value)
-      const dataKey = await unwrapDataKey(p.envelope, party)
-      const entry: CustodianEntry = Object.freeze({
-        commitment,
-        owner,
-        resourceType,
-        labels: Object.freeze(labels),
-        // the store owns its copy (erasure wipes it; the caller's object is never touched)
-        envelope: decodeEnvelope(encodeEnvelope(p.envelope)),
-      })
-      return { entry, dataKey }
-    } finally {
-      wipe(opened.salt, opened.canonical)
+      const opened = await openWithDataKey(d.envelope, key)
+      try {
+        if (bytesToHex0x(opened.commitment) !== statement.commitment)
+          throw statementInvalid('The statement’s commitment does not match the sealed record.')
+        if (opened.contentId.toString() !== statement.contentId)
+          throw statementInvalid('The statement’s content id does not match the sealed record.')
+        // Checked after opening: only someone who could open the envelope has the data key the proof is made with.
+        if (!proofMatches(d.proof, computeDepositProof(key, hashDepositStatement(ledger.domain, statement))))
+          throw new ConsentError('DEPOSIT_PROOF_INVALID', 'The deposit proof does not verify.')
+        const { resourceType, labels } = indexFields(opened.value)
+        const entry: CustodianEntry = Object.freeze({
+          commitment: statement.commitment,
+          owner: statement.owner,
+          resourceType,
+          labels: Object.freeze(labels),
+          // the store owns its copy (erasure wipes it; the caller's object is never touched)
+          envelope: decodeEnvelope(encodeEnvelope(d.envelope)),
+        })
+        return { entry, statement, key }
+      } finally {
+        wipe(opened.salt, opened.canonical)
+      }
+    } catch (err) {
+      wipe(key)
+      throw err
     }
+  }
+
+  /** Stores a new entry unless one exists; an existing entry keeps its owner. */
+  const insert = async (entry: CustodianEntry): Promise<CustodianEntry> => {
+    const existing = await store.insertEntry(entry)
+    if (!existing) return entry
+    if (!sameAddress(existing.owner, entry.owner))
+      throw new ConsentError('RECORD_OWNER_CONFLICT', 'The custodian holds this record for another owner.')
+    if (existing.shredded) throw shredded()
+    return existing
   }
 
   const appendOrFail = async (event: Parameters<AccessLogWriter['append']>[0], publish = false) => {
@@ -166,9 +248,9 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
     }
   }
 
-  /** Deletes every release under a consent, and the grantee's wraps inside stored envelopes. */
-  const purge = async (id: Hex): Promise<number> => {
-    const releases = await store.listReleases(id)
+  /** Deletes every release under a grant, and the grantee's wraps inside stored envelopes. */
+  const purge = async (key: ConsentKey): Promise<number> => {
+    const releases = await store.listReleases(key)
     for (const r of releases) {
       const entry = await store.getEntry(r.commitment)
       if (!entry?.envelope) continue
@@ -179,24 +261,24 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
         if (!isSdkError(err, 'NOT_A_RECIPIENT')) throw err
       }
     }
-    return store.deleteReleases(id)
+    return store.deleteReleases(key)
   }
 
   const custodian: Custodian = {
     identity: party.toPublic(),
 
-    async deposit(p) {
-      const { entry, dataKey } = await index(p)
-      wipe(dataKey)
-      const existing = await store.getEntry(entry.commitment)
-      if (existing?.shredded) throw new EnvelopeError('RECORD_SHREDDED', 'This record was erased.')
-      await store.putEntry(entry)
-      return entry
+    async deposit(d) {
+      const { entry, statement, key } = await index(d)
+      wipe(key)
+      if (statement.previous !== ZERO_BYTES32)
+        throw statementInvalid('This statement is for a new version: use updateRecord.')
+      await refuseIfErased(entry.commitment, entry.owner)
+      return insert(entry)
     },
 
     async releaseKey(signed) {
-      const { request, requester, encryptionKey } = verifyKeyRequest(ledger.domain, signed)
-      const at = await ledger.getTime()
+      const { request, requester, encryptionKey, digest } = verifyKeyRequest(ledger.domain, signed)
+      const at = await ledgerTime()
       const base = {
         actor: requester,
         action: request.action,
@@ -209,15 +291,28 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
         await appendOrFail({ ...base, outcome: 'deny', reason: code })
         throw error
       }
-      if (Math.abs(at - request.issuedAt) > maxSkew)
+      if (at - request.issuedAt > maxPast)
         return refuse('ACCESS_DENIED', new ConsentError('ACCESS_DENIED', 'The key request is stale.'))
+      if (request.issuedAt - at > maxFuture)
+        return refuse('ACCESS_DENIED', new ConsentError('ACCESS_DENIED', 'The key request is dated in the future.'))
+      // Remembered until it leaves the window (ledger time never goes backwards here), so it can never come back.
+      const seen = await store.rememberRequest({ digest, until: request.issuedAt + maxPast, now: at })
+      if (seen === 'replayed')
+        return refuse('REQUEST_REPLAYED', new ConsentError('REQUEST_REPLAYED', 'This key request was already used.'))
+      if (seen !== 'fresh')
+        return refuse('ACCESS_DENIED', new ConsentError('ACCESS_DENIED', 'Too many key requests: retry later.'))
+      if (!RELEASABLE_ACTIONS.includes(request.action))
+        return refuse(
+          'ACTION_NOT_RELEASABLE',
+          new ConsentError('ACTION_NOT_RELEASABLE', 'Data keys are released for read, search and vread only.'),
+        )
       const entry = await store.getEntry(request.commitment)
-      const tombstone = await ledger.getTombstone(request.commitment)
-      // Only the owner's tombstone erases a record (anyone can sign one for a commitment they know).
-      const erased = tombstone !== undefined && (!entry || sameAddress(tombstone.tombstone.owner, entry.owner))
-      if (entry?.shredded || erased)
-        return refuse('RECORD_SHREDDED', new EnvelopeError('RECORD_SHREDDED', 'This record was erased.'))
-      if (!entry?.envelope)
+      if (!entry)
+        return refuse('ACCESS_DENIED', new ConsentError('ACCESS_DENIED', 'The custodian holds no such record.'))
+      // Only the owner's tombstone erases a record (a stranger's is never returned for the owner).
+      if (entry.shredded || (await ledger.getTombstone(entry.commitment, entry.owner)))
+        return refuse('RECORD_SHREDDED', shredded())
+      if (!entry.envelope)
         return refuse('ACCESS_DENIED', new ConsentError('ACCESS_DENIED', 'The custodian holds no such record.'))
       if (entry.supersededBy)
         return refuse('ACCESS_DENIED', new ConsentError('ACCESS_DENIED', 'This version was superseded.'))
@@ -227,7 +322,10 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
         labels: entry.labels,
         owner: entry.owner,
       }
-      const emergency = breakGlass?.getGrant(request.consentId)
+      // Emergency grant ids are derived by the break-glass service (never chosen by a requester) and must name the
+      // patient as the grantor: a grant id cannot stand in for a consent.
+      const grant: EmergencyGrant | undefined = breakGlass?.getGrant(request.consentId)
+      const emergency = grant && sameAddress(grant.patient, request.grantor) ? grant : undefined
       const decision = emergency
         ? await (breakGlass as BreakGlass).authorizeEmergency({
             grantId: request.consentId,
@@ -239,15 +337,18 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
         : await authorize(
             {
               consentId: request.consentId,
+              grantor: request.grantor,
               grantee: requester,
               action: request.action,
               purpose: request.purpose,
               record,
             },
             ledger,
+            authorizeOptions,
           )
+      const key = consentKey(request.grantor, request.consentId)
       // A revoked consent found on the way: drop what was released under it (as purgeConsent does).
-      if (!decision.allowed && decision.reason === 'CONSENT_REVOKED') await purge(request.consentId)
+      if (!decision.allowed && decision.reason === 'CONSENT_REVOKED') await purge(key)
       if (!decision.allowed)
         return refuse(
           decision.reason as ErrorCode,
@@ -264,7 +365,9 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
         // Only the requester's wrap: who else can read the record is none of the requester's business.
         const envelope = decodeEnvelope(encodeEnvelope({ ...entry.envelope, recipients: [wrap] }))
         await store.addRelease({
+          consentKey: key,
           consentId: request.consentId,
+          grantor: request.grantor,
           commitment: entry.commitment,
           grantee: requester,
           encryptionKey: request.encryptionKey,
@@ -276,41 +379,56 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
       }
     },
 
-    async updateRecord(p) {
-      const previous = toHex32(p.previous, 'previous')
-      const old = await store.getEntry(previous)
-      if (!old?.envelope) throw new InvalidArgumentError('INVALID_ARGUMENT', 'The custodian holds no such record.')
-      if (!sameAddress(old.owner, typeof p.owner === 'object' ? p.owner.address : p.owner))
-        throw new InvalidArgumentError('INVALID_ARGUMENT', 'A new version must have the same owner.')
-      const { entry, dataKey } = await index(p)
-      const oldKey = await unwrapDataKey(old.envelope, party)
+    async updateRecord(d) {
+      const { entry, statement, key } = await index(d)
       try {
-        if (equalBytes(oldKey, dataKey))
-          throw new InvalidArgumentError(
-            'INVALID_ARGUMENT',
-            'A new version must be sealed under a fresh data key (reusing it would let revoked grantees read it).',
-          )
+        if (statement.previous === ZERO_BYTES32)
+          throw statementInvalid('The statement does not name the version it replaces (previous).')
+        const old = await store.getEntry(statement.previous)
+        if (!old) throw new InvalidArgumentError('INVALID_ARGUMENT', 'The custodian holds no such record.')
+        if (!sameAddress(old.owner, statement.owner))
+          throw new ConsentError('RECORD_OWNER_CONFLICT', 'A new version must have the same owner.')
+        if (old.shredded || !old.envelope) throw shredded()
+        await refuseIfErased(old.commitment, old.owner)
+        await refuseIfErased(entry.commitment, entry.owner)
+        const oldKey = await unwrapDataKey(old.envelope, party)
+        try {
+          if (equalBytes(oldKey, key))
+            throw new InvalidArgumentError(
+              'INVALID_ARGUMENT',
+              'A new version must be sealed under a fresh data key (reusing it would let revoked grantees read it).',
+            )
+        } finally {
+          wipe(oldKey)
+        }
+        const stored = await insert(entry)
+        await store.putEntry(Object.freeze({ ...old, supersededBy: stored.commitment }))
+        return stored
       } finally {
-        wipe(oldKey, dataKey)
+        wipe(key)
       }
-      await store.putEntry(entry)
-      await store.putEntry(Object.freeze({ ...old, supersededBy: entry.commitment }))
-      return entry
     },
 
-    async purgeConsent(consentId) {
-      const id = toHex32(consentId, 'consentId')
-      const record = await ledger.getConsent(id)
-      if (!record) throw new ConsentError('CONSENT_NOT_FOUND', 'No consent with this id is registered on the ledger.')
-      if (!record.revocation)
-        throw new ConsentError('ACCESS_DENIED', 'The ledger does not show this consent as revoked.')
-      return Object.freeze({ releases: await purge(id) })
+    async purgeConsent(p) {
+      if (typeof p !== 'object' || p === null)
+        throw new InvalidArgumentError('INVALID_TYPE', 'purgeConsent parameters must be { grantor, consentId }.')
+      const grantor = typeof p.grantor === 'object' && p.grantor !== null ? p.grantor.address : p.grantor
+      if (!isAddress(grantor)) throw new InvalidArgumentError('INVALID_ARGUMENT', 'grantor must be an address.')
+      const key = consentKey(grantor, toHex32(p.consentId, 'consentId'))
+      if (!(await ledger.getRevocation(key)))
+        throw new ConsentError('ACCESS_DENIED', 'The ledger does not show this grant as revoked.')
+      return Object.freeze({ releases: await purge(key) })
     },
 
     async shred(commitment) {
       const c = toHex32(commitment, 'commitment')
       const entry = await store.getEntry(c)
       if (!entry) return
+      if (!(await ledger.getTombstone(c, entry.owner)))
+        throw new ConsentError(
+          'ACCESS_DENIED',
+          'The ledger holds no tombstone signed by the record’s owner: record it first (shredRecord does).',
+        )
       // Overwrite the key material this store owns: every wrap of the data key, and the ciphertext (which holds the
       // salt). Best effort: JavaScript cannot promise that no other copy of a buffer exists.
       if (entry.envelope) {

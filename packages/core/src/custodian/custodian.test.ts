@@ -7,16 +7,32 @@ import type { AccessLogStore } from '../accessLog/store.js'
 import { createMemoryAccessLogStore } from '../accessLog/store.js'
 import { bytesToHex0x } from '../bytes/index.js'
 import { clockedLedger } from '../consent/_testLedger.js'
+import { ZERO_BYTES32 } from '../consent/_validate.js'
 import { grantConsent } from '../consent/grantConsent.js'
 import { revokeConsent } from '../consent/revokeConsent.js'
+import type { ConsentAction } from '../consent/types.js'
+import { signTypedData } from '../eip712/signTypedData.js'
+import { decodeEnvelope } from '../envelope/decodeEnvelope.js'
+import { encodeEnvelope } from '../envelope/encodeEnvelope.js'
 import { open } from '../envelope/open.js'
 import { seal } from '../envelope/seal.js'
+import type { Envelope } from '../envelope/types.js'
+import { unwrapDataKey } from '../envelope/unwrapDataKey.js'
+import { shredRecord } from '../erasure/shredRecord.js'
 import { ConsentError } from '../errors/base.js'
 import { createParty } from '../identity/createParty.js'
 import type { Party } from '../identity/types.js'
-import type { Hex } from '../types.js'
+import { consentKey } from '../ledger/consentKey.js'
+import type { Address, Hex } from '../types.js'
 import { createCustodian } from './createCustodian.js'
 import { createMemoryCustodianStore } from './custodianStore.js'
+import {
+  computeDepositProof,
+  createDeposit,
+  depositStatementTypes,
+  hashDepositStatement,
+  signDepositStatement,
+} from './depositStatement.js'
 import { createKeyRequest, verifyKeyRequest } from './keyRequest.js'
 import { shareRecords } from './shareRecords.js'
 
@@ -54,11 +70,16 @@ async function setup() {
   const logStore = switchableStore()
   const log = await createAccessLog({ operator: vendor, ledger, name: 'access', store: logStore.store })
   const store = createMemoryCustodianStore()
-  const custodian = createCustodian({ party: vendor, ledger, log, store })
+  const custodian = createCustodian({ party: vendor, ledger, log, store, now: () => clock.now * 1000 })
   const sealed = await Promise.all(
     [bp, condition, psychNote, allergy].map((r) => seal(r, { recipients: [patient, custodian.identity] })),
   )
-  for (const s of sealed) await custodian.deposit({ envelope: s.envelope, commitment: s.commitment, owner: patient })
+  const depositFor = (
+    owner: Party,
+    envelope: Envelope,
+    over: { previous?: Hex | Uint8Array; depositor?: Party } = {},
+  ) => createDeposit({ owner, envelope, custodian: custodian.identity, domain: ledger.domain, ...over })
+  for (const s of sealed) await custodian.deposit(await depositFor(patient, s.envelope))
   const [obs, cond, psy] = sealed.map((s) => ({ ...s, id: bytesToHex0x(s.commitment) })) as [
     (typeof sealed)[0] & { id: Hex },
     (typeof sealed)[0] & { id: Hex },
@@ -76,16 +97,35 @@ async function setup() {
   const ask = async (
     who: Party,
     commitment: Hex,
-    over: { purpose?: string; consentId?: Hex; issuedAt?: number } = {},
+    over: { purpose?: string; consentId?: Hex; issuedAt?: number; action?: ConsentAction; grantor?: Address } = {},
   ) =>
     createKeyRequest(who, ledger.domain, {
       consentId: over.consentId ?? token.consent.id,
+      grantor: over.grantor ?? token.consent.grantor,
       commitment,
-      action: 'read',
+      action: over.action ?? 'read',
       purpose: over.purpose ?? 'TREAT',
       issuedAt: over.issuedAt ?? (await ledger.getTime()),
     })
-  return { ledger, clock, patient, doctor, nurse, vendor, log, logStore, store, custodian, obs, cond, psy, token, ask }
+  return {
+    key: consentKey(patient.address, token.consent.id),
+    ledger,
+    clock,
+    patient,
+    doctor,
+    nurse,
+    vendor,
+    log,
+    logStore,
+    store,
+    custodian,
+    obs,
+    cond,
+    psy,
+    token,
+    ask,
+    depositFor,
+  }
 }
 
 describe('custodian', () => {
@@ -97,13 +137,19 @@ describe('custodian', () => {
       owner: s.patient.address,
     })
     expect((await s.custodian.getEntry(s.psy.id))?.labels).toEqual(['PSY'])
-    await expect(
-      s.custodian.deposit({ envelope: s.obs.envelope, commitment: s.cond.id, owner: s.patient }),
-    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+    // a statement for another record than the envelope holds
+    const forCond = await s.depositFor(s.patient, s.cond.envelope)
+    await expect(s.custodian.deposit({ ...forCond, envelope: s.obs.envelope })).rejects.toMatchObject({
+      code: 'DEPOSIT_STATEMENT_INVALID',
+    })
     const notMine = await seal(bp, { recipients: [s.patient] })
-    await expect(
-      s.custodian.deposit({ envelope: notMine.envelope, commitment: notMine.commitment, owner: s.patient }),
-    ).rejects.toMatchObject({ code: 'NOT_A_RECIPIENT' })
+    await expect(s.custodian.deposit(await s.depositFor(s.patient, notMine.envelope))).rejects.toMatchObject({
+      code: 'NOT_A_RECIPIENT',
+    })
+    // the same owner's re-deposit is idempotent
+    expect(await s.custodian.deposit(await s.depositFor(s.patient, s.obs.envelope))).toBe(
+      await s.custodian.getEntry(s.obs.id),
+    )
   })
 
   it('releases a wrap only after authorize said yes and the permit is logged', async () => {
@@ -122,7 +168,7 @@ describe('custodian', () => {
       consentId: s.token.consent.id,
       outcome: 'permit',
     })
-    expect(await s.store.listReleases(s.token.consent.id)).toHaveLength(1)
+    expect(await s.store.listReleases(consentKey(s.patient.address, s.token.consent.id))).toHaveLength(1)
   })
 
   it('logs denials too, and throws the decision’s code', async () => {
@@ -138,11 +184,16 @@ describe('custodian', () => {
         'ACCESS_DENIED',
       ],
       [async () => s.custodian.releaseKey(await s.ask(s.doctor, `0x${'42'.repeat(32)}`)), 'ACCESS_DENIED'],
+      // the request names another grantor than the consent's: no such grant
+      [
+        async () => s.custodian.releaseKey(await s.ask(s.doctor, s.obs.id, { grantor: s.nurse.address })),
+        'CONSENT_NOT_FOUND',
+      ],
     ]
     for (const [run, code] of cases) await expect(run()).rejects.toMatchObject({ name: 'ConsentError', code })
     const events = await Promise.all(Array.from({ length: s.log.size }, (_, i) => s.log.getEvent(i)))
     expect(events.map((e) => [e.outcome, e.reason])).toEqual(cases.map(([, code]) => ['deny', code]))
-    expect(await s.store.listReleases(s.token.consent.id)).toHaveLength(0)
+    expect(await s.store.listReleases(s.key)).toHaveLength(0)
   })
 
   it('releases nothing when the access log cannot be written (LOG_APPEND_FAILED)', async () => {
@@ -152,7 +203,7 @@ describe('custodian', () => {
       code: 'LOG_APPEND_FAILED',
     })
     expect(s.log.size).toBe(0)
-    expect(await s.store.listReleases(s.token.consent.id)).toHaveLength(0)
+    expect(await s.store.listReleases(s.key)).toHaveLength(0)
     s.logStore.state.failing = false
     await expect(s.custodian.releaseKey(await s.ask(s.doctor, s.obs.id))).resolves.toBeDefined()
   })
@@ -172,10 +223,14 @@ describe('custodian', () => {
   it('after revocation: purges the grantee’s releases and refuses with CONSENT_REVOKED', async () => {
     const s = await setup()
     await s.custodian.releaseKey(await s.ask(s.doctor, s.obs.id))
-    await expect(s.custodian.purgeConsent(s.token.consent.id)).rejects.toMatchObject({ code: 'ACCESS_DENIED' })
+    await expect(s.custodian.purgeConsent({ grantor: s.patient, consentId: s.token.consent.id })).rejects.toMatchObject(
+      { code: 'ACCESS_DENIED' },
+    )
     await revokeConsent(s.ledger, { party: s.patient, consentId: s.token.consent.id })
-    expect(await s.custodian.purgeConsent(s.token.consent.id)).toEqual({ releases: 1 })
-    expect(await s.store.listReleases(s.token.consent.id)).toHaveLength(0)
+    expect(await s.custodian.purgeConsent({ grantor: s.patient, consentId: s.token.consent.id })).toEqual({
+      releases: 1,
+    })
+    expect(await s.store.listReleases(s.key)).toHaveLength(0)
     await expect(s.custodian.releaseKey(await s.ask(s.doctor, s.obs.id))).rejects.toMatchObject({
       code: 'CONSENT_REVOKED',
     })
@@ -188,33 +243,27 @@ describe('custodian', () => {
     await expect(s.custodian.releaseKey(await s.ask(s.doctor, s.obs.id))).rejects.toMatchObject({
       code: 'CONSENT_REVOKED',
     })
-    expect(await s.store.listReleases(s.token.consent.id)).toHaveLength(0)
+    expect(await s.store.listReleases(s.key)).toHaveLength(0)
   })
 
   it('a new version must come with a fresh data key', async () => {
     const s = await setup()
     const fixed = (n: number) => new Uint8Array(n).fill(9)
     const v1 = await seal(bp, { recipients: [s.patient, s.custodian.identity], randomBytes: fixed })
-    await s.custodian.deposit({ envelope: v1.envelope, commitment: v1.commitment, owner: s.patient })
+    await s.custodian.deposit(await s.depositFor(s.patient, v1.envelope))
     const sameKey = await seal(
       { ...bp, status: 'amended' },
       { recipients: [s.patient, s.custodian.identity], randomBytes: fixed },
     )
     await expect(
-      s.custodian.updateRecord({
-        previous: v1.commitment,
-        envelope: sameKey.envelope,
-        commitment: sameKey.commitment,
-        owner: s.patient,
-      }),
+      s.custodian.updateRecord(await s.depositFor(s.patient, sameKey.envelope, { previous: v1.commitment })),
     ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
     const v2 = await seal({ ...bp, status: 'amended' }, { recipients: [s.patient, s.custodian.identity] })
-    await s.custodian.updateRecord({
-      previous: v1.commitment,
-      envelope: v2.envelope,
-      commitment: v2.commitment,
-      owner: s.patient,
+    // a plain deposit statement does not replace anything
+    await expect(s.custodian.updateRecord(await s.depositFor(s.patient, v2.envelope))).rejects.toMatchObject({
+      code: 'DEPOSIT_STATEMENT_INVALID',
     })
+    await s.custodian.updateRecord(await s.depositFor(s.patient, v2.envelope, { previous: v1.commitment }))
     expect((await s.custodian.getEntry(v1.commitment))?.supersededBy).toBe(bytesToHex0x(v2.commitment))
     await expect(s.custodian.releaseKey(await s.ask(s.doctor, bytesToHex0x(v1.commitment)))).rejects.toMatchObject({
       code: 'ACCESS_DENIED',
@@ -231,6 +280,7 @@ describe('custodian', () => {
       { envelope: s.psy.envelope, commitment: s.psy.commitment, resourceType: 'Observation', labels: ['PSY'] },
     ]
     const { shared, skipped } = await shareRecords(s.ledger, {
+      now: () => s.clock.now * 1000,
       party: s.patient,
       consentId: s.token.consent.id,
       grantee: s.doctor.toPublic(),
@@ -241,16 +291,207 @@ describe('custodian', () => {
     expect((await open(shared[0]!.envelope, s.doctor)).value).toEqual(bp)
     expect(skipped.map((x) => x.reason)).toEqual(['CONSENT_SCOPE', 'CONSENT_EXCLUDED'])
     await expect(
-      shareRecords(s.ledger, { party: s.patient, consentId: s.token.consent.id, grantee: s.nurse.toPublic(), records }),
+      shareRecords(s.ledger, {
+        now: () => s.clock.now * 1000,
+        party: s.patient,
+        consentId: s.token.consent.id,
+        grantee: s.nurse.toPublic(),
+        records,
+      }),
     ).rejects.toMatchObject({ code: 'CONSENT_GRANTEE' })
     await revokeConsent(s.ledger, { party: s.patient, consentId: s.token.consent.id })
     await expect(
       shareRecords(s.ledger, {
+        now: () => s.clock.now * 1000,
         party: s.patient,
         consentId: s.token.consent.id,
         grantee: s.doctor.toPublic(),
         records,
       }),
     ).rejects.toMatchObject({ code: 'CONSENT_REVOKED' })
+  })
+})
+
+describe('custodian: security review (issue 12)', () => {
+  it('review #1: a copied envelope re-deposited as another owner is refused; the entry keeps its owner', async () => {
+    const s = await setup()
+    const mallory = createParty()
+    // a stranger who copied the envelope cannot open it, so cannot make the proof
+    const stolen = signDepositStatement(mallory, s.ledger.domain, {
+      owner: mallory.address,
+      custodian: s.custodian.identity.address,
+      commitment: s.obs.id,
+      contentId: s.obs.contentId.toString(),
+      previous: ZERO_BYTES32,
+    })
+    await expect(
+      s.custodian.deposit({ envelope: s.obs.envelope, statement: stolen, proof: `0x${'00'.repeat(32)}` }),
+    ).rejects.toMatchObject({ code: 'DEPOSIT_PROOF_INVALID' })
+    // a grantee who was released the key CAN make the proof, and is still refused: an owner never changes
+    const { envelope: released } = await s.custodian.releaseKey(await s.ask(s.doctor, s.obs.id))
+    const key = await unwrapDataKey(released, s.doctor)
+    const statement = signDepositStatement(s.doctor, s.ledger.domain, {
+      owner: s.doctor.address,
+      custodian: s.custodian.identity.address,
+      commitment: s.obs.id,
+      contentId: s.obs.contentId.toString(),
+      previous: ZERO_BYTES32,
+    })
+    const asDoctor = {
+      envelope: s.obs.envelope,
+      statement,
+      proof: computeDepositProof(key, hashDepositStatement(s.ledger.domain, statement.statement)),
+    }
+    await expect(s.custodian.deposit(asDoctor)).rejects.toMatchObject({ code: 'RECORD_OWNER_CONFLICT' })
+    expect((await s.custodian.getEntry(s.obs.id))?.owner).toBe(s.patient.address)
+    // the same for a new version: a stranger cannot replace the patient's record
+    const v2 = await seal({ ...bp, status: 'amended' }, { recipients: [mallory, s.custodian.identity] })
+    await expect(
+      s.custodian.updateRecord(await s.depositFor(mallory, v2.envelope, { previous: s.obs.id })),
+    ).rejects.toMatchObject({ code: 'RECORD_OWNER_CONFLICT' })
+    expect((await s.custodian.getEntry(s.obs.id))?.supersededBy).toBeUndefined()
+  })
+
+  it('review #1: a record planted under a patient’s address without their signature is refused', async () => {
+    const s = await setup()
+    const mallory = createParty()
+    const planted = await seal(
+      { resourceType: 'Condition', code: { text: 'Fabricated diagnosis' } },
+      { recipients: [mallory, s.custodian.identity] },
+    )
+    const opened = await open(planted.envelope, mallory)
+    const statement = {
+      owner: s.patient.address,
+      custodian: s.custodian.identity.address,
+      commitment: bytesToHex0x(planted.commitment),
+      contentId: opened.contentId.toString(),
+      previous: ZERO_BYTES32,
+    }
+    // the helper refuses to sign for someone else …
+    expect(() => signDepositStatement(mallory, s.ledger.domain, statement)).toThrowError(
+      expect.objectContaining({ code: 'DEPOSIT_STATEMENT_INVALID' }),
+    )
+    // … and a statement signed by the wrong key does not verify
+    const signature = signTypedData(mallory, {
+      domain: s.ledger.domain,
+      types: depositStatementTypes,
+      primaryType: 'DepositStatement',
+      message: statement,
+    })
+    const key = await unwrapDataKey(planted.envelope, mallory)
+    const proof = computeDepositProof(key, hashDepositStatement(s.ledger.domain, statement))
+    await expect(
+      s.custodian.deposit({ envelope: planted.envelope, statement: { statement, signature }, proof }),
+    ).rejects.toMatchObject({ code: 'DEPOSIT_STATEMENT_INVALID' })
+    expect(await s.custodian.getEntry(planted.commitment)).toBeUndefined()
+    // a statement the patient signed for another custodian is refused too
+    const other = createParty()
+    const forOther = await createDeposit({
+      owner: s.patient,
+      envelope: s.obs.envelope,
+      custodian: other,
+      domain: s.ledger.domain,
+    })
+    await expect(s.custodian.deposit(forOther)).rejects.toMatchObject({ code: 'DEPOSIT_STATEMENT_INVALID' })
+  })
+
+  it('review #1: a shredded record cannot be revived from a restored backup store', async () => {
+    const s = await setup()
+    const backup = createMemoryCustodianStore()
+    const saved = await s.store.getEntry(s.obs.id)
+    if (!saved?.envelope) throw new Error('fixture')
+    await backup.putEntry({ ...saved, envelope: decodeEnvelope(encodeEnvelope(saved.envelope)) })
+    const deposit = await s.depositFor(s.patient, s.obs.envelope)
+    await shredRecord({ ledger: s.ledger, custodian: s.custodian }, { owner: s.patient, commitment: s.obs.id })
+    // the backup still holds the wraps, but the ledger holds the owner's tombstone
+    const restored = createCustodian({
+      party: s.vendor,
+      ledger: s.ledger,
+      log: s.log,
+      store: backup,
+      now: () => s.clock.now * 1000,
+    })
+    await expect(restored.releaseKey(await s.ask(s.doctor, s.obs.id))).rejects.toMatchObject({
+      code: 'RECORD_SHREDDED',
+    })
+    // an empty store: a re-deposit of the erased record is refused
+    const empty = createCustodian({ party: s.vendor, ledger: s.ledger, log: s.log, now: () => s.clock.now * 1000 })
+    await expect(empty.deposit(deposit)).rejects.toMatchObject({ code: 'RECORD_SHREDDED' })
+    expect(await empty.getEntry(s.obs.id)).toBeUndefined()
+  })
+
+  it('review #3: keys are released for read actions only; write and delegate are refused and logged', async () => {
+    const s = await setup()
+    const { token } = await grantConsent(s.ledger, {
+      party: s.patient,
+      grantee: s.doctor,
+      resourceTypes: ['Observation'],
+      actions: ['read', 'search', 'vread', 'write', 'delegate'],
+      purposes: ['TREAT'],
+      durationSeconds: 3600,
+      delegationDepth: 1,
+    })
+    for (const action of ['write', 'delegate'] as const)
+      await expect(
+        s.custodian.releaseKey(await s.ask(s.doctor, s.obs.id, { consentId: token.consent.id, action })),
+      ).rejects.toMatchObject({ name: 'ConsentError', code: 'ACTION_NOT_RELEASABLE' })
+    const events = await Promise.all(Array.from({ length: s.log.size }, (_, i) => s.log.getEvent(i)))
+    expect(events.map((e) => [e.action, e.outcome, e.reason])).toEqual([
+      ['write', 'deny', 'ACTION_NOT_RELEASABLE'],
+      ['delegate', 'deny', 'ACTION_NOT_RELEASABLE'],
+    ])
+    for (const action of ['read', 'search', 'vread'] as const)
+      await expect(
+        s.custodian.releaseKey(await s.ask(s.doctor, s.obs.id, { consentId: token.consent.id, action })),
+      ).resolves.toBeDefined()
+    expect(await s.store.listReleases(consentKey(s.patient.address, token.consent.id))).toHaveLength(3)
+  })
+
+  it('review #12: a signed key request is used once; future-dated requests are refused', async () => {
+    const s = await setup()
+    const request = await s.ask(s.doctor, s.obs.id)
+    await s.custodian.releaseKey(request)
+    await expect(s.custodian.releaseKey(request)).rejects.toMatchObject({ code: 'REQUEST_REPLAYED' })
+    // a re-encoded copy (lower-case hex, another object) is the same request
+    await expect(
+      s.custodian.releaseKey({ request: { ...request.request }, signature: request.signature.toLowerCase() as Hex }),
+    ).rejects.toMatchObject({ code: 'REQUEST_REPLAYED' })
+    expect((await s.log.getEvent(s.log.size - 1)).reason).toBe('REQUEST_REPLAYED')
+    // late in the window, still refused; after it, refused as stale (it was forgotten, it cannot come back)
+    s.clock.now += 299
+    await expect(s.custodian.releaseKey(request)).rejects.toMatchObject({ code: 'REQUEST_REPLAYED' })
+    s.clock.now += 2
+    await expect(s.custodian.releaseKey(request)).rejects.toMatchObject({ code: 'ACCESS_DENIED' })
+    // the future: a few seconds of skew pass, minutes do not
+    await expect(
+      s.custodian.releaseKey(await s.ask(s.doctor, s.obs.id, { issuedAt: s.clock.now + 20 })),
+    ).resolves.toBeDefined()
+    await expect(
+      s.custodian.releaseKey(await s.ask(s.doctor, s.obs.id, { issuedAt: s.clock.now + 60 })),
+    ).rejects.toMatchObject({ code: 'ACCESS_DENIED' })
+    await expect(
+      s.custodian.releaseKey(await s.ask(s.doctor, s.obs.id, { issuedAt: s.clock.now + 299 })),
+    ).rejects.toMatchObject({ code: 'ACCESS_DENIED' })
+  })
+
+  it('review #12: the memory of seen requests is bounded and pruned by time', async () => {
+    const s = await setup()
+    const store = createMemoryCustodianStore({ maxRememberedRequests: 2 })
+    const custodian = createCustodian({
+      party: s.vendor,
+      ledger: s.ledger,
+      log: s.log,
+      store,
+      now: () => s.clock.now * 1000,
+    })
+    await custodian.deposit(await s.depositFor(s.patient, s.obs.envelope))
+    await custodian.releaseKey(await s.ask(s.doctor, s.obs.id))
+    await custodian.releaseKey(await s.ask(s.doctor, s.obs.id))
+    // full of unexpired requests: refused (never forgetting one early, which would open a replay)
+    await expect(custodian.releaseKey(await s.ask(s.doctor, s.obs.id))).rejects.toMatchObject({
+      code: 'ACCESS_DENIED',
+    })
+    s.clock.now += 301
+    await expect(custodian.releaseKey(await s.ask(s.doctor, s.obs.id))).resolves.toBeDefined()
   })
 })

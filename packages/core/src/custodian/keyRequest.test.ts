@@ -13,7 +13,15 @@ import { shareRecords } from './shareRecords.js'
 
 const domain = createSaltedDomain('memory:key-requests')
 const c32 = `0x${'ab'.repeat(32)}` as Hex
-const params = { consentId: c32, commitment: c32, action: 'read', purpose: 'TREAT', issuedAt: 1_700_000_000 } as const
+const grantor = createParty().address
+const params = {
+  consentId: c32,
+  grantor,
+  commitment: c32,
+  action: 'read',
+  purpose: 'TREAT',
+  issuedAt: 1_700_000_000,
+} as const
 
 describe('key requests', () => {
   it('bind the signer to its X25519 key', () => {
@@ -22,7 +30,11 @@ describe('key requests', () => {
     const { requester, encryptionKey, request } = verifyKeyRequest(domain, signed)
     expect(requester).toBe(doctor.address)
     expect(encryptionKey).toEqual(doctor.encryptionPublicKey)
-    expect(request).toEqual({ ...params, encryptionKey: request.encryptionKey })
+    expect(request).toEqual({ ...params, encryptionKey: request.encryptionKey, nonce: request.nonce })
+    // every request gets its own nonce, so no two requests share a digest
+    const again = createKeyRequest(doctor, domain, params)
+    expect(again.request.nonce).not.toBe(request.nonce)
+    expect(verifyKeyRequest(domain, again).digest).not.toBe(verifyKeyRequest(domain, signed).digest)
     // under another ledger's domain the signature names someone else
     expect(verifyKeyRequest(createSaltedDomain('memory:other'), signed).requester).not.toBe(doctor.address)
   })
@@ -31,6 +43,8 @@ describe('key requests', () => {
     const doctor = createParty()
     for (const bad of [
       { consentId: '0x12' },
+      { grantor: '0x12' },
+      { grantor: undefined },
       { commitment: 'nope' },
       { action: 'erase' },
       { purpose: 'treat' },
@@ -81,12 +95,22 @@ describe('argument checks of the consent services', () => {
       purposes: ['TREAT'],
       durationSeconds: 60,
     })
+    // the doctor has no grant of their own under this id
     await expect(
       shareRecords(ledger, { party: doctor, consentId: token.consent.id, grantee: doctor.toPublic(), records: [] }),
-    ).rejects.toMatchObject({ code: 'ACCESS_DENIED' })
+    ).rejects.toMatchObject({ code: 'CONSENT_NOT_FOUND' })
     await revokeConsent(ledger, { party: patient, consentId: token.consent.id })
     const custodian = createCustodian({ party: vendor, ledger, log })
-    await expect(custodian.purgeConsent(c32)).rejects.toMatchObject({ code: 'CONSENT_NOT_FOUND' })
-    expect(await custodian.purgeConsent(token.consent.id)).toEqual({ releases: 0 })
+    await expect(custodian.purgeConsent({ grantor: patient, consentId: c32 })).rejects.toMatchObject({
+      code: 'ACCESS_DENIED',
+    })
+    await expect(custodian.purgeConsent(c32 as never)).rejects.toMatchObject({ code: 'INVALID_TYPE' })
+    expect(await custodian.purgeConsent({ grantor: patient, consentId: token.consent.id })).toEqual({ releases: 0 })
+    expect(() => createCustodian({ party: vendor, ledger, log, maxFutureSkewSeconds: -1 })).toThrowError(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    )
+    expect(() => createCustodian({ party: vendor, ledger, log, store: {} as never })).toThrowError(
+      expect.objectContaining({ code: 'INVALID_TYPE' }),
+    )
   })
 })

@@ -4,23 +4,33 @@
  * address (docs/spec/consent.md §9).
  * @module
  */
-import { assertBytes, bytesToHex0x, hexToBytes, isBytes } from '../bytes/index.js'
-import { assertDomain, CONSENT_ACTIONS, isBytes32 } from '../consent/_validate.js'
+import {
+  assertBytes,
+  bytesToHex0x,
+  randomBytes as defaultRandomBytes,
+  hexToBytes,
+  isBytes,
+  type RandomBytes,
+} from '../bytes/index.js'
+import { assertDomain, CONSENT_ACTIONS, checksumAddress, isAddress, isBytes32 } from '../consent/_validate.js'
 import type { ConsentAction, LedgerDomain } from '../consent/types.js'
+import { hashTypedData } from '../eip712/hashTypedData.js'
 import { recoverTypedDataAddress, signTypedData } from '../eip712/signTypedData.js'
 import { ConsentError, InvalidArgumentError } from '../errors/base.js'
-import type { Party } from '../identity/types.js'
+import type { Party, PublicIdentity } from '../identity/types.js'
 import type { Address, Hex } from '../types.js'
 
 /** EIP-712 `types` of a key request. */
 export const keyRequestTypes = {
   KeyRequest: [
     { name: 'consentId', type: 'bytes32' },
+    { name: 'grantor', type: 'address' },
     { name: 'commitment', type: 'bytes32' },
     { name: 'action', type: 'string' },
     { name: 'purpose', type: 'string' },
     { name: 'encryptionKey', type: 'bytes32' },
     { name: 'issuedAt', type: 'uint64' },
+    { name: 'nonce', type: 'bytes32' },
   ],
 } as const
 
@@ -31,6 +41,11 @@ export type KeyRequestErrorType = ConsentError | InvalidArgumentError
 export type KeyRequest = {
   /** The consent (or emergency grant) id the request relies on. */
   readonly consentId: Hex
+  /**
+   * Who signed that consent (its `grantor`; for an emergency grant, the patient). The ledger holds consents under
+   * `consentKey(grantor, consentId)`, so the pair names exactly one grant.
+   */
+  readonly grantor: Address
   /** The record. */
   readonly commitment: Hex
   readonly action: ConsentAction
@@ -38,21 +53,45 @@ export type KeyRequest = {
   readonly purpose: string
   /** The requester's X25519 public key the data key is to be wrapped to. */
   readonly encryptionKey: Hex
-  /** When the request was made, Unix seconds (ledger time); custodians refuse stale requests. */
+  /**
+   * When the request was made, Unix seconds (ledger time). Custodians refuse stale requests, requests from more than a
+   * few seconds in the future, and a request they have already seen (`REQUEST_REPLAYED`): sign a new one per access.
+   */
   readonly issuedAt: number
+  /** 32 random bytes: two requests are never the same, so a custodian can refuse a replayed one outright. */
+  readonly nonce: Hex
 }
 
 /** A key request with the requester's EIP-712 signature. */
 export type SignedKeyRequest = { readonly request: KeyRequest; readonly signature: Hex }
 
+/** What {@link verifyKeyRequest} returns. */
+export type VerifyKeyRequestReturnType = {
+  /** The request, normalized. */
+  readonly request: KeyRequest
+  /** The address the signature recovers to: the one the custodian authorizes. */
+  readonly requester: Address
+  /** The X25519 key the data key is to be wrapped to. */
+  readonly encryptionKey: Uint8Array
+  /**
+   * The request's EIP-712 digest (`0x` hex). It does not cover the signature, so a re-encoded signature of the same
+   * request has the same digest: custodians remember digests to refuse replays.
+   */
+  readonly digest: Hex
+}
+
 /** Parameters of {@link createKeyRequest}. */
 export type CreateKeyRequestParameters = {
   readonly consentId: Hex
+  /** The consent's grantor (`token.consent.grantor`; for an emergency grant, `grant.patient`). */
+  readonly grantor: Address | Pick<PublicIdentity, 'address'>
   readonly commitment: Hex | Uint8Array
   readonly action: ConsentAction
   readonly purpose: string
   /** Ledger time of the request (`await ledger.getTime()`). */
   readonly issuedAt: number
+  /** Randomness for the nonce (default: the platform's CSPRNG). */
+  readonly randomBytes?: RandomBytes
 }
 
 const bad = (m: string) => new InvalidArgumentError('INVALID_ARGUMENT', m)
@@ -64,19 +103,23 @@ export function assertKeyRequest(value: unknown): KeyRequest {
   const names = keyRequestTypes.KeyRequest.map((f) => f.name) as readonly string[]
   for (const k of Object.keys(v)) if (!names.includes(k)) throw bad('request has an unknown field.')
   if (!isBytes32(v.consentId)) throw bad('request.consentId must be 32 bytes hex.')
+  if (!isAddress(v.grantor)) throw bad('request.grantor must be an address.')
   if (!isBytes32(v.commitment)) throw bad('request.commitment must be 32 bytes hex.')
   if (!(CONSENT_ACTIONS as readonly unknown[]).includes(v.action)) throw bad('request.action is not an action.')
   if (typeof v.purpose !== 'string' || !/^[A-Z]{2,16}$/.test(v.purpose)) throw bad('request.purpose must be a code.')
   if (!isBytes32(v.encryptionKey)) throw bad('request.encryptionKey must be 32 bytes hex.')
   if (typeof v.issuedAt !== 'number' || !Number.isSafeInteger(v.issuedAt) || v.issuedAt < 0)
     throw bad('request.issuedAt must be Unix seconds.')
+  if (!isBytes32(v.nonce)) throw bad('request.nonce must be 32 bytes hex.')
   return Object.freeze({
     consentId: v.consentId.toLowerCase() as Hex,
+    grantor: checksumAddress(v.grantor),
     commitment: v.commitment.toLowerCase() as Hex,
     action: v.action as ConsentAction,
     purpose: v.purpose,
     encryptionKey: v.encryptionKey.toLowerCase() as Hex,
     issuedAt: v.issuedAt,
+    nonce: v.nonce.toLowerCase() as Hex,
   })
 }
 
@@ -92,14 +135,15 @@ const typedData = (domain: LedgerDomain, request: KeyRequest) => ({
  *
  * @param party - the grantee
  * @param domain - `ledger.domain`
- * @param params - consent id, record commitment, action, purpose, issuedAt
+ * @param params - consent id and its grantor, record commitment, action, purpose, issuedAt (a random nonce is added)
  * @returns the signed request to send to the custodian
  * @throws {@link InvalidArgumentError} for malformed parameters
  * @example
  * ```ts
  * import { createKeyRequest } from '@medseal/core'
  * const request = createKeyRequest(doctor, ledger.domain, {
- *   consentId, commitment, action: 'read', purpose: 'TREAT', issuedAt: await ledger.getTime(),
+ *   consentId: token.consent.id, grantor: token.consent.grantor, commitment, action: 'read', purpose: 'TREAT',
+ *   issuedAt: await ledger.getTime(),
  * })
  * ```
  */
@@ -112,13 +156,17 @@ export function createKeyRequest(
   const commitment = isBytes(params.commitment)
     ? bytesToHex0x(assertBytes(params.commitment, { length: 32, name: 'commitment' }))
     : params.commitment
+  const grantor =
+    typeof params.grantor === 'object' && params.grantor !== null ? params.grantor.address : params.grantor
   const request = assertKeyRequest({
     consentId: params.consentId,
+    grantor,
     commitment,
     action: params.action,
     purpose: params.purpose,
     encryptionKey: bytesToHex0x(assertBytes(party.encryptionPublicKey, { length: 32, name: 'encryptionPublicKey' })),
     issuedAt: params.issuedAt,
+    nonce: bytesToHex0x((params.randomBytes ?? defaultRandomBytes)(32)),
   })
   return Object.freeze({ request, signature: signTypedData(party, typedData(assertDomain(domain), request)) })
 }
@@ -128,7 +176,7 @@ export function createKeyRequest(
  *
  * @param domain - `ledger.domain`
  * @param signed - the signed request
- * @returns `{ request, requester, encryptionKey }`
+ * @returns `{ request, requester, encryptionKey, digest }`
  * @throws {@link ConsentError} `CONSENT_SIGNATURE_INVALID` when no signer can be recovered
  * @throws {@link InvalidArgumentError} for a malformed request
  * @example
@@ -137,10 +185,7 @@ export function createKeyRequest(
  * const { requester } = verifyKeyRequest(ledger.domain, signedRequest)
  * ```
  */
-export function verifyKeyRequest(
-  domain: LedgerDomain,
-  signed: SignedKeyRequest,
-): { request: KeyRequest; requester: Address; encryptionKey: Uint8Array } {
+export function verifyKeyRequest(domain: LedgerDomain, signed: SignedKeyRequest): VerifyKeyRequestReturnType {
   if (typeof signed !== 'object' || signed === null) throw bad('signed request must be an object.')
   const request = assertKeyRequest(signed.request)
   if (typeof signed.signature !== 'string' || !/^0x[0-9a-fA-F]{130}$/.test(signed.signature))
@@ -151,5 +196,6 @@ export function verifyKeyRequest(
   } catch (cause) {
     throw new ConsentError('CONSENT_SIGNATURE_INVALID', 'Key request signature does not verify.', { cause })
   }
-  return { request, requester, encryptionKey: hexToBytes(request.encryptionKey) }
+  const digest = bytesToHex0x(hashTypedData(typedData(assertDomain(domain), request)))
+  return { request, requester, encryptionKey: hexToBytes(request.encryptionKey), digest }
 }

@@ -4,12 +4,13 @@
  * @module
  */
 import { bytesToHex0x, isBytes } from '../bytes/index.js'
-import { isBytes32, sameAddress } from '../consent/_validate.js'
+import { isAddress, isBytes32, sameAddress } from '../consent/_validate.js'
 import { type AuthorizeDenyReason, authorize } from '../consent/authorize.js'
 import { addRecipient } from '../envelope/addRecipient.js'
 import type { Envelope } from '../envelope/types.js'
 import { ConsentError, type EnvelopeError, InvalidArgumentError, type LedgerError } from '../errors/base.js'
 import type { Party, PublicIdentity } from '../identity/types.js'
+import { consentKey } from '../ledger/consentKey.js'
 import type { LedgerAdapter } from '../ledger/types.js'
 import type { Hex } from '../types.js'
 
@@ -31,6 +32,8 @@ export type ShareRecordsParameters = {
   readonly grantee: PublicIdentity
   /** The records to consider; only those the consent covers are shared. */
   readonly records: readonly ShareableRecord[]
+  /** The host clock in Unix milliseconds (default `Date.now`), passed to `authorize` with the ledger's time. */
+  readonly now?: () => number
 }
 
 /** What {@link shareRecords} returns. */
@@ -50,9 +53,9 @@ export type ShareRecordsErrorType = ConsentError | EnvelopeError | InvalidArgume
  * purpose, at ledger time, with the patient as owner); records it refuses are skipped with their reason.
  *
  * @param ledger - the ledger the consent is registered on
- * @param params - `party` (patient), `consentId`, `grantee`, `records`
+ * @param params - `party` (patient, the consent's grantor), `consentId`, `grantee`, `records`
  * @returns `{ shared, skipped }`
- * @throws {@link ConsentError} `CONSENT_NOT_FOUND`, `ACCESS_DENIED` (the party is not the grantor), `CONSENT_GRANTEE`
+ * @throws {@link ConsentError} `CONSENT_NOT_FOUND` (no consent with this id granted by `party`), `CONSENT_GRANTEE`
  *   (the grantee identity is not the consent's), or the consent's reason when it is not in force (e.g. `CONSENT_REVOKED`)
  * @example
  * ```ts
@@ -69,8 +72,12 @@ export async function shareRecords(
   const { party, consentId, grantee, records } = params
   if (!isBytes32(consentId)) throw new InvalidArgumentError('INVALID_ARGUMENT', 'consentId must be 32 bytes hex.')
   if (!Array.isArray(records)) throw new InvalidArgumentError('INVALID_TYPE', 'records must be an array.')
-  const record = await ledger.getConsent(consentId)
-  if (!record) throw new ConsentError('CONSENT_NOT_FOUND', 'No consent with this id is registered on the ledger.')
+  if (typeof party !== 'object' || party === null || !isAddress(party.address))
+    throw new InvalidArgumentError('INVALID_TYPE', 'party must be a Party.')
+  // Consents are keyed by (grantor, id): the patient shares under their own grants only.
+  const record = await ledger.getConsent(consentKey(party.address, consentId))
+  if (!record)
+    throw new ConsentError('CONSENT_NOT_FOUND', 'The ledger holds no consent with this id granted by this party.')
   if (!sameAddress(record.consent.grantor, party.address))
     throw new ConsentError('ACCESS_DENIED', 'Only the grantor shares records under a consent.')
   if (!sameAddress(record.consent.grantee, grantee.address))
@@ -83,6 +90,7 @@ export async function shareRecords(
     const decision = await authorize(
       {
         consentId,
+        grantor: party.address,
         grantee: grantee.address,
         action: 'read',
         purpose,
@@ -94,6 +102,7 @@ export async function shareRecords(
         },
       },
       ledger,
+      params.now ? { now: params.now } : {},
     )
     if (decision.allowed) {
       shared.push({ commitment, envelope: await addRecipient(r.envelope, { opener: party, recipient: grantee }) })

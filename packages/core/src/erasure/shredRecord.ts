@@ -4,13 +4,13 @@
  * @module
  */
 import { bytesToHex0x, isBytes, wipe } from '../bytes/index.js'
-import { isBytes32, sameAddress } from '../consent/_validate.js'
+import { checksumAddress, isAddress, isBytes32, sameAddress } from '../consent/_validate.js'
 import type { Custodian } from '../custodian/createCustodian.js'
 import { signTombstone } from '../eip712/structures.js'
 import { type EnvelopeInput, open } from '../envelope/open.js'
 import type { Envelope, OpenReturnType } from '../envelope/types.js'
-import { EnvelopeError, InvalidArgumentError, type LedgerError } from '../errors/base.js'
-import type { Party } from '../identity/types.js'
+import { EnvelopeError, InvalidArgumentError, isSdkError, LedgerError } from '../errors/base.js'
+import type { Party, PublicIdentity } from '../identity/types.js'
 import type { LedgerAdapter, TombstoneRecord } from '../ledger/types.js'
 import type { Address, Hex } from '../types.js'
 
@@ -47,15 +47,18 @@ export type ShredRecordReturnType = {
 export type ShredRecordErrorType = InvalidArgumentError | LedgerError
 
 /**
- * Erases a record: the custodian destroys its wraps and copy, the given envelopes are wiped in place, and a tombstone
- * signed by the owner is recorded on the ledger (idempotent). Keys are destroyed before the tombstone is written, so
- * a ledger never shows an erasure that did not happen in the SDK.
+ * Erases a record: a tombstone signed by the owner is recorded on the ledger FIRST (keyed by `(commitment, owner)`,
+ * so nobody else's tombstone can stand in the way; idempotent), then the custodian destroys its wraps and copy and the
+ * given envelopes are wiped in place. If the ledger write fails nothing has been destroyed and the call can simply be
+ * retried; once the tombstone is on the ledger every custodian and `openUnlessShredded` refuses the record, and a
+ * retry finishes the destruction. There is never a state with keys destroyed and no shred receipt to show for it.
  *
  * @param deps - `ledger`, optional `custodian`
  * @param params - `owner`, `commitment`, optional `envelopes`
  * @returns the tombstone record and the number of envelopes wiped
  * @throws {@link InvalidArgumentError} for bad parameters
- * @throws {@link LedgerError} when the ledger refuses or cannot be reached (the keys are already gone: retry)
+ * @throws {@link LedgerError} when the ledger refuses or cannot be reached (`LEDGER_UNAVAILABLE`, `LEDGER_REJECTED`,
+ *   `LEDGER_TIMEOUT`, or `LEDGER_WRITE_FAILED` for any other failure): nothing was destroyed, retry
  * @example
  * ```ts
  * import { shredRecord } from '@medseal/core'
@@ -81,31 +84,41 @@ export async function shredRecord(
   if (entry && !sameAddress(entry.owner, owner.address))
     throw new InvalidArgumentError('INVALID_ARGUMENT', 'Only the record’s owner can erase it.')
 
+  const signed = signTombstone(owner, deps.ledger.domain, {
+    commitment: commitment.toLowerCase() as Hex,
+    owner: owner.address,
+  })
+  // 1. The shred receipt first: if this fails, nothing is destroyed yet.
+  let tombstone: TombstoneRecord
+  try {
+    tombstone = await deps.ledger.recordTombstone(signed)
+  } catch (cause) {
+    if (isSdkError(cause)) throw cause
+    throw new LedgerError('LEDGER_WRITE_FAILED', 'The tombstone could not be recorded; nothing was destroyed: retry.', {
+      cause,
+    })
+  }
+  // 2. Then the keys (the custodian checks the ledger for the owner's tombstone before it destroys anything).
   await deps.custodian?.shred(commitment)
   for (const env of envelopes) {
     for (const r of env.recipients) wipe(r.wrappedKey, r.enc)
     wipe(env.ciphertext, env.keyCommitment)
   }
-  const signed = signTombstone(owner, deps.ledger.domain, {
-    commitment: commitment.toLowerCase() as Hex,
-    owner: owner.address,
-  })
-  const tombstone = await deps.ledger.recordTombstone(signed)
   return Object.freeze({ tombstone, wipedEnvelopes: envelopes.length })
 }
 
 /**
- * Opens an envelope unless the ledger holds a tombstone for its commitment.
+ * Opens an envelope unless the ledger holds a tombstone signed by the record's owner for its commitment.
  *
  * @param ledger - the ledger tombstones are recorded on
- * @param params - `envelope`, `commitment` (as anchored), the opening `party`, and the record's `owner` (recommended:
- *   without it, a tombstone signed by anyone who knows the commitment counts)
+ * @param params - `envelope`, `commitment` (as anchored), the opening `party`, and the record's `owner` (required:
+ *   only the owner's tombstone erases a record; a stranger's tombstone for the same commitment is ignored)
  * @returns what `open` returns
  * @throws {@link EnvelopeError} `RECORD_SHREDDED` when the record was erased; otherwise `open`'s errors
  * @example
  * ```ts
  * import { openUnlessShredded } from '@medseal/core'
- * const { value } = await openUnlessShredded(ledger, { envelope, commitment, party: patient })
+ * const { value } = await openUnlessShredded(ledger, { envelope, commitment, party: patient, owner: patient.address })
  * ```
  */
 export async function openUnlessShredded<T = unknown>(
@@ -114,14 +127,20 @@ export async function openUnlessShredded<T = unknown>(
     readonly envelope: EnvelopeInput
     readonly commitment: Hex | Uint8Array
     readonly party: Party
-    /** The record's owner: when given, only a tombstone signed by the owner counts. */
-    readonly owner?: Address
+    /** The record's owner: only a tombstone signed by the owner counts. */
+    readonly owner: Address | Pick<PublicIdentity, 'address'>
   },
 ): Promise<OpenReturnType<T>> {
+  if (typeof params !== 'object' || params === null)
+    throw new InvalidArgumentError('INVALID_TYPE', 'openUnlessShredded parameters must be an object.')
   const commitment = (isBytes(params.commitment) ? bytesToHex0x(params.commitment) : params.commitment) as Hex
   if (!isBytes32(commitment)) throw new InvalidArgumentError('INVALID_ARGUMENT', 'commitment must be 32 bytes.')
-  const tombstone = await ledger.getTombstone(commitment)
-  if (tombstone && (params.owner === undefined || sameAddress(tombstone.tombstone.owner, params.owner)))
+  const owner = typeof params.owner === 'object' && params.owner !== null ? params.owner.address : params.owner
+  if (!isAddress(owner))
+    throw new InvalidArgumentError('INVALID_ARGUMENT', 'owner (the record’s owner address) is required.')
+  const tombstone = await ledger.getTombstone(commitment.toLowerCase() as Hex, checksumAddress(owner))
+  // A ledger answering with someone else's tombstone is not trusted to have checked the key.
+  if (tombstone && sameAddress(tombstone.tombstone.owner, owner))
     throw new EnvelopeError('RECORD_SHREDDED', 'This record was erased.')
   return open<T>(params.envelope, params.party)
 }

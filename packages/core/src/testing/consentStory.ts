@@ -24,6 +24,7 @@ import { grantConsent } from '../consent/grantConsent.js'
 import { revokeConsent } from '../consent/revokeConsent.js'
 import { createConsentToken } from '../consent/verifyConsent.js'
 import { createCustodian } from '../custodian/createCustodian.js'
+import { createDeposit } from '../custodian/depositStatement.js'
 import { createKeyRequest } from '../custodian/keyRequest.js'
 import { createEvmDomain } from '../eip712/structures.js'
 import { open } from '../envelope/open.js'
@@ -34,7 +35,11 @@ import type { Party } from '../identity/types.js'
 import type { LedgerAdapter } from '../ledger/types.js'
 import type { Hex } from '../types.js'
 
-/** A fresh ledger for the story, with a way to move its clock. */
+/**
+ * A fresh ledger for the story, with a way to move its clock. `authorize` decides with both the ledger's time and the
+ * deciding host's clock; the story runs its parties on a host clock of its own that starts at the ledger's time and
+ * moves with `advanceTime` (and with real time), so a harness only moves the ledger.
+ */
 export type ConsentStoryHarness = {
   /** A ledger with no writes yet. */
   readonly ledger: LedgerAdapter
@@ -112,7 +117,29 @@ export async function runConsentStory(
   }
 }
 
-async function story({ ledger, advanceTime }: ConsentStoryHarness): Promise<ConsentStoryReport> {
+/**
+ * The story's host clock (Unix ms): the ledger's time at the start, plus the time the harness advanced, plus the real
+ * time elapsed. `authorize` decides by both clocks, so the parties' clock must move with the ledger's.
+ */
+async function hostClock(
+  ledger: LedgerAdapter,
+  advanceLedger: (seconds: number) => Promise<void>,
+): Promise<{ now: () => number; advanceTime: (seconds: number) => Promise<void> }> {
+  const start = (await ledger.getTime()) * 1000
+  const wall = Date.now()
+  let advanced = 0
+  return {
+    now: () => start + advanced * 1000 + (Date.now() - wall),
+    advanceTime: async (seconds) => {
+      await advanceLedger(seconds)
+      advanced += seconds
+    },
+  }
+}
+
+async function story(harness: ConsentStoryHarness): Promise<ConsentStoryReport> {
+  const { ledger } = harness
+  const { now, advanceTime } = await hostClock(ledger, harness.advanceTime)
   const [patient, doctor, vendor, hospital, erClinician, stranger] = Array.from({ length: 6 }, () => createParty()) as [
     Party,
     Party,
@@ -123,8 +150,8 @@ async function story({ ledger, advanceTime }: ConsentStoryHarness): Promise<Cons
   ]
   const notified: { grant: EmergencyGrant; review: BreakGlassReview }[] = []
   const log = await createAccessLog({ operator: vendor, ledger, name: 'story-access' })
-  const emergency = createBreakGlass({ ledger, log, notify: (e) => void notified.push(e) })
-  const custodian = createCustodian({ party: vendor, ledger, log, breakGlass: emergency })
+  const emergency = createBreakGlass({ ledger, log, notify: (e) => void notified.push(e), now })
+  const custodian = createCustodian({ party: vendor, ledger, log, breakGlass: emergency, now })
 
   // 1. The patient seals several FHIR resources (to themself and the custodian) and anchors their commitments.
   const sealed = await Promise.all(RECORDS.map((r) => seal(r, { recipients: [patient, custodian.identity] })))
@@ -133,12 +160,20 @@ async function story({ ledger, advanceTime }: ConsentStoryHarness): Promise<Cons
   await anchorer.close()
   for (const [i, s] of sealed.entries()) {
     await verifyRecord(ledger, { receipt: receipts[i] as never, envelope: s.envelope, party: patient })
-    await custodian.deposit({ envelope: s.envelope, commitment: s.commitment, owner: patient })
+    await custodian.deposit(
+      await createDeposit({
+        owner: patient,
+        envelope: s.envelope,
+        custodian: custodian.identity,
+        domain: ledger.domain,
+      }),
+    )
   }
   const [sys, dia, cond, allergy] = sealed.map((s) => bytesToHex0x(s.commitment)) as [Hex, Hex, Hex, Hex]
 
   // 2. The patient grants the doctor read of Observations, for treatment, for one hour.
   const { token } = await grantConsent(ledger, {
+    now,
     party: patient,
     grantee: doctor,
     resourceTypes: ['Observation'],
@@ -151,6 +186,7 @@ async function story({ ledger, advanceTime }: ConsentStoryHarness): Promise<Cons
   const request = async (who: Party, commitment: Hex, consentId: Hex = token.consent.id, purpose = 'TREAT') =>
     createKeyRequest(who, ledger.domain, {
       consentId,
+      grantor: patient, // every grant here (consents and the emergency grant) is the patient's
       commitment,
       action: 'read',
       purpose,
@@ -188,18 +224,19 @@ async function story({ ledger, advanceTime }: ConsentStoryHarness): Promise<Cons
 
   // 5. The patient revokes; the custodian purges; the doctor is refused with CONSENT_REVOKED.
   await revokeConsent(ledger, { party: patient, consentId: token.consent.id })
-  expect(await custodian.purgeConsent(token.consent.id)).toEqual({ releases: 2 })
+  expect(await custodian.purgeConsent({ grantor: patient, consentId: token.consent.id })).toEqual({ releases: 2 })
   await expect(custodian.releaseKey(await request(doctor, sys))).rejects.toMatchObject({
     name: 'ConsentError',
     code: 'CONSENT_REVOKED',
   })
-  const record = { commitment: sys, resourceType: 'Observation', labels: [] }
+  const record = { commitment: sys, resourceType: 'Observation', labels: [], owner: patient.address }
   await expect(
-    assertAuthorized({ token: compact, grantee: doctor, action: 'read', purpose: 'TREAT', record }, ledger),
+    assertAuthorized({ token: compact, grantee: doctor, action: 'read', purpose: 'TREAT', record }, ledger, { now }),
   ).rejects.toMatchObject({ code: 'CONSENT_REVOKED' })
 
   // 6. Break-glass: an emergency clinician opens the allergy record under the patient's pre-signed policy.
-  const now = await ledger.getTime()
+  // valid from now by both clocks (the ledger's may run ahead of the host's, e.g. blocks mined in a burst)
+  const from = Math.min(await ledger.getTime(), Math.floor(now() / 1000))
   const policy = signEmergencyPolicy(
     patient,
     ledger.domain,
@@ -209,8 +246,8 @@ async function story({ ledger, advanceTime }: ConsentStoryHarness): Promise<Cons
       issuers: [hospital],
       role: 'emergency-physician',
       maxDuration: 1800,
-      notBefore: now,
-      expiresAt: now + 365 * 86_400,
+      notBefore: from,
+      expiresAt: from + 365 * 86_400,
     }),
   )
   const credential = signClinicianCredential(
@@ -220,8 +257,8 @@ async function story({ ledger, advanceTime }: ConsentStoryHarness): Promise<Cons
       issuer: hospital,
       subject: erClinician,
       role: 'emergency-physician',
-      notBefore: now,
-      expiresAt: now + 30 * 86_400,
+      notBefore: from,
+      expiresAt: from + 30 * 86_400,
     }),
   )
   const grant = await emergency.breakGlass({
@@ -257,6 +294,7 @@ async function story({ ledger, advanceTime }: ConsentStoryHarness): Promise<Cons
 
   // 7. An expired grant is refused with CONSENT_EXPIRED.
   const { token: short } = await grantConsent(ledger, {
+    now,
     party: patient,
     grantee: doctor,
     resourceTypes: ['Condition'],
@@ -280,7 +318,9 @@ async function story({ ledger, advanceTime }: ConsentStoryHarness): Promise<Cons
     { owner: patient, commitment: dia, envelopes: [patientCopy] },
   )
   expect(tombstone.tombstone).toMatchObject({ commitment: dia, owner: patient.address })
-  expect(await ledger.getTombstone(dia)).toBeDefined()
+  expect(await ledger.getTombstone(dia, patient.address)).toBeDefined()
+  // nobody else's tombstone stands for the owner's
+  expect(await ledger.getTombstone(dia, stranger.address)).toBeUndefined()
   await expect(
     openUnlessShredded(ledger, { envelope: patientCopy, commitment: dia, party: patient, owner: patient.address }),
   ).rejects.toMatchObject({ code: 'RECORD_SHREDDED' })
@@ -295,22 +335,28 @@ async function story({ ledger, advanceTime }: ConsentStoryHarness): Promise<Cons
   expect((await custodian.getEntry(dia))?.envelope).toBeUndefined()
 
   // 9. Every way a token can be bad, each with its named reason.
-  await badTokens(ledger, advanceTime, patient, doctor, stranger)
+  await badTokens(ledger, { now, advanceTime }, patient, doctor, stranger)
 
   return Object.freeze({ events: log.size, releases, emergency: grant })
 }
 
 async function badTokens(
   ledger: LedgerAdapter,
-  advanceTime: (seconds: number) => Promise<void>,
+  { now, advanceTime }: { now: () => number; advanceTime: (seconds: number) => Promise<void> },
   patient: Party,
   doctor: Party,
   stranger: Party,
 ): Promise<void> {
-  const record = { commitment: `0x${'0b'.repeat(32)}` as Hex, resourceType: 'Observation', labels: [] }
+  const record = {
+    commitment: `0x${'0b'.repeat(32)}` as Hex,
+    resourceType: 'Observation',
+    labels: [],
+    owner: patient.address,
+  }
   const ask = (token: ConsentToken, grantee: Party = doctor) =>
-    authorize({ token, grantee, action: 'read', purpose: 'TREAT', record }, ledger)
+    authorize({ token, grantee, action: 'read', purpose: 'TREAT', record }, ledger, { now })
   const base = {
+    now,
     party: patient,
     grantee: doctor,
     resourceTypes: ['Observation'],
@@ -336,8 +382,8 @@ async function badTokens(
     (await ask({ ...token, consent: { ...token.consent, resourceTypes: ['Observation', 'Condition'] } })).reason,
   ).toBe('CONSENT_SIGNATURE_INVALID')
   // not yet valid, expired
-  const now = await ledger.getTime()
-  const { token: later } = await grantConsent(ledger, { ...base, notBefore: now + 600 })
+  const t = await ledger.getTime()
+  const { token: later } = await grantConsent(ledger, { ...base, notBefore: t + 600 })
   expect((await ask(later)).reason).toBe('CONSENT_NOT_YET_VALID')
   const { token: brief } = await grantConsent(ledger, { ...base, durationSeconds: 30 })
   // revoked
@@ -352,9 +398,10 @@ async function badTokens(
   expect((await ask(replay, stranger)).reason).toBe('CONSENT_REPLAYED')
   // widened delegation: the doctor re-grants more than they hold
   const { token: widened } = await grantConsent(ledger, {
+    now,
     party: doctor,
     grantee: stranger,
-    parent: token.consent.id,
+    parent: token.consent,
     resourceTypes: ['Observation', 'Condition'],
     actions: ['read'],
     purposes: ['TREAT'],
@@ -362,9 +409,10 @@ async function badTokens(
   })
   expect((await ask(widened, stranger)).reason).toBe('DELEGATION_INVALID')
   const { token: narrow } = await grantConsent(ledger, {
+    now,
     party: doctor,
     grantee: stranger,
-    parent: token.consent.id,
+    parent: token.consent,
     resourceTypes: ['Observation'],
     actions: ['read'],
     purposes: ['TREAT'],
@@ -375,7 +423,7 @@ async function badTokens(
   const unregistered = createConsentToken(
     patient,
     ledger.domain,
-    createConsent({ ...base, grantor: patient, notBefore: now, durationSeconds: 60, actions: ['read'] }),
+    createConsent({ ...base, grantor: patient, notBefore: t, durationSeconds: 60, actions: ['read'] }),
   )
   expect((await ask(unregistered)).reason).toBe('CONSENT_NOT_FOUND')
   // expired (time moves last, so the cases above ran inside their windows)
@@ -383,6 +431,6 @@ async function badTokens(
   await advanceTime(60)
   expect((await ask(brief)).reason).toBe('CONSENT_EXPIRED')
   await expect(
-    assertAuthorized({ token: brief, grantee: doctor, action: 'read', purpose: 'TREAT', record }, ledger),
+    assertAuthorized({ token: brief, grantee: doctor, action: 'read', purpose: 'TREAT', record }, ledger, { now }),
   ).rejects.toMatchObject({ name: 'ConsentError', code: 'CONSENT_EXPIRED' })
 }

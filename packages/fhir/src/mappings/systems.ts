@@ -18,7 +18,7 @@ export const URI_SYSTEM = 'urn:ietf:rfc:3986'
 export const CONSENT_ACTION_SYSTEM = `${MEDSEAL_FHIR_BASE}/CodeSystem/consent-action`
 /** Extension: the grantor's EIP-712 signature over the consent (valueString, `0x` hex, 65 bytes). */
 export const CONSENT_SIGNATURE_EXTENSION = `${MEDSEAL_FHIR_BASE}/StructureDefinition/consent-signature`
-/** Extension: the parent grant's id of a delegated consent (valueString, `0x` hex). */
+/** Extension: the parent grant of a delegated consent, as its ledger key `consentKey(grantor, id)` (valueString, `0x` hex). */
 export const CONSENT_PARENT_EXTENSION = `${MEDSEAL_FHIR_BASE}/StructureDefinition/consent-parent`
 /** Extension: how many further re-grants the grantee may make (valueUnsignedInt). */
 export const CONSENT_DELEGATION_DEPTH_EXTENSION = `${MEDSEAL_FHIR_BASE}/StructureDefinition/consent-delegation-depth`

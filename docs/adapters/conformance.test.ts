@@ -10,9 +10,6 @@ describeLedgerConformance('memory ledger (docs example)', {
       advanceTime: async (seconds: number) => {
         now += seconds
       },
-      rewindTime: async (seconds: number) => {
-        now -= seconds
-      },
     }
   },
 })

@@ -206,6 +206,11 @@ describe('review #6: one validly signed but SDK-invalid consent', () => {
       cursor = p.cursor
     } while (cursor)
     expect(seen).toEqual([first.consent.id, 'skipped:CONSENT_MALFORMED', last.consent.id])
+    // looked up by its key, the same item is refused with a coded error naming why (never returned as a grant)
+    const direct = await rejection(ledger.getConsent(consentKey(patient.address, bad.id)))
+    expect(direct).toBeInstanceOf(LedgerError)
+    expect(direct.code).toBe('LEDGER_MISMATCH')
+    expect(direct.message).toMatch(/refuses/)
     // a clean page reports nothing skipped
     expect((await ledger.listConsents({ grantee: stranger.address })).skipped).toBeUndefined()
   })

@@ -181,6 +181,26 @@ describe('createFabricLedger', () => {
     )
   })
 
+  it('review #7: getTime() never goes backwards, even when the newest transaction carries an earlier time', async () => {
+    // A gateway's ledger time is the newest transaction's timestamp, set by whichever client submitted it: the
+    // next block can be older. The in-process bridge clamps its own clock, so this transport answers as a peer can.
+    const { transport } = setup()
+    const times = [1_800_000_100, 1_800_000_000, 1_799_999_000, 1_800_000_200]
+    const goesBack = { ...transport, getLedgerTime: async () => times.shift() as number }
+    const ledger = createFabricLedger({ transport: goesBack, channel: 'mychannel', chaincode: 'medseal' })
+    expect(await ledger.getTime()).toBe(1_800_000_100)
+    expect(await ledger.getTime()).toBe(1_800_000_100)
+    expect(await ledger.getTime()).toBe(1_800_000_100)
+    expect(await ledger.getTime()).toBe(1_800_000_200)
+  })
+
+  it('review fabric: lists nothing as an empty page on an empty ledger and for a grantee without consents', async () => {
+    const { ledger } = setup()
+    expect(await ledger.listConsents()).toEqual({ items: [] })
+    expect(await ledger.listConsents({ grantee: clinician.address })).toEqual({ items: [] })
+    expect(await ledger.listConsents({ grantor: patient.address, grantee: clinician.address })).toEqual({ items: [] })
+  })
+
   it('reports a closed transport as LEDGER_UNAVAILABLE', async () => {
     const { ledger, transport } = setup({ retries: 1 })
     transport.close()

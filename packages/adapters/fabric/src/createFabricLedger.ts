@@ -13,7 +13,8 @@
  * - Endorsement failures, `MVCC_READ_CONFLICT`s and unreachable peers are retried a bounded number of times (every
  *   write is idempotent, so a retry never writes twice); then a peer that is down is `LEDGER_UNAVAILABLE`, and a
  *   chaincode refusal is the named error it reported (`MEDSEAL:<CODE>:…`).
- * - `getTime()` is the timestamp of the latest block's transactions. On Fabric a transaction timestamp is set by the
+ * - `getTime()` is the timestamp of the latest block's transactions, clamped so that it never goes backwards (the
+ *   newest transaction of the next block may carry an earlier time). On Fabric a transaction timestamp is set by the
  *   submitting client (endorsers do not check it against their clocks), so this is as good as the clocks of the
  *   channel's clients; see docs/adapters/fabric.md.
  * - Consents are listed in registration order, which on Fabric is the order of their transaction timestamps.
@@ -204,6 +205,8 @@ export function createFabricLedger(params: CreateFabricLedgerParameters): Ledger
   const domain = createSaltedDomain(ledgerId)
   const blocks = new Map<string, number>()
   let info: Promise<void> | undefined
+  /** The largest ledger time seen: {@link LedgerAdapter.getTime} never answers less. */
+  let latestTime = 0
 
   const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
   const backoff = (attempt: number) => {
@@ -337,7 +340,10 @@ export function createFabricLedger(params: CreateFabricLedgerParameters): Ledger
     async getTime() {
       const t = await withRetries(() => transport.getLedgerTime())
       if (!Number.isSafeInteger(t) || t < 0) throw unexpected('the ledger time')
-      return t
+      // The newest transaction's timestamp is set by whichever client submitted it, so it can go back (security
+      // review, issue 12, finding 7): never answer less than the largest time this ledger has reported.
+      if (t > latestTime) latestTime = t
+      return latestTime
     },
 
     async anchorRoot(input: AnchorInput): Promise<AnchorRecord> {

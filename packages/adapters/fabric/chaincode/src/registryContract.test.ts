@@ -205,6 +205,24 @@ describe('consents', () => {
     expect(read.revocation).toEqual(first.json.record)
   })
 
+  it('review fabric: an empty listing is an empty page, not LEDGER_REJECTED (fabric-shim gives no metadata)', async () => {
+    const list = (grantor: string, grantee: string) => invoke('ListConsents', [grantor, grantee, '10', ''])
+    for (const [grantor, grantee] of [
+      ['', ''],
+      [patient.address, ''],
+      ['', clinician.address],
+      [patient.address, clinician.address],
+    ] as const) {
+      const r = await list(grantor, grantee)
+      expect(r.response.status, r.message).toBe(200)
+      expect(JSON.parse(r.payload)).toEqual({ items: [], bookmark: '' })
+    }
+    await submit('RegisterConsent', [JSON.stringify(signConsent(patient, domain, consent()))])
+    // still empty for another grantee, and the last page of a non-empty listing ends with ''
+    expect(JSON.parse((await list('', operator.address)).payload)).toEqual({ items: [], bookmark: '' })
+    expect(JSON.parse((await list(patient.address, '')).payload).bookmark).toBe('')
+  })
+
   it('lists by grantor, grantee and both in transaction time order, paged with bookmarks of that index only', async () => {
     const ids: string[] = []
     for (let i = 0; i < 5; i++) {

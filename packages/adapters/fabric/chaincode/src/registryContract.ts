@@ -441,7 +441,7 @@ export class MedsealRegistryContract extends Contract {
     } finally {
       await iterator.close()
     }
-    return result({ items, bookmark: metadata.bookmark ?? '' })
+    return result({ items, bookmark: bookmarkOf(metadata) })
   }
 
   // ------------------------------------------------------------------ tombstones
@@ -521,6 +521,16 @@ export class MedsealRegistryContract extends Contract {
     const key = ctx.stub.createCompositeKey(k.treeHead, [id, treeSizeKey(size)])
     return result((await readJson<StoredTreeHead>(ctx, key)) ?? null)
   }
+}
+
+/**
+ * The bookmark of a paginated query's page. fabric-shim-api types `metadata` as always present, but fabric-shim sets
+ * it only when the peer's `QueryResponseMetadata` is non-empty: on an empty page (no records, no next key) it is
+ * `undefined`, and reading `metadata.bookmark` made every empty listing fail on a real network.
+ */
+function bookmarkOf(metadata: { bookmark?: unknown } | undefined): string {
+  const bookmark = metadata?.bookmark
+  return typeof bookmark === 'string' ? bookmark : ''
 }
 
 /** Tree sizes as 16 zero-padded digits, so that keys sort by size. */

@@ -14,8 +14,8 @@ export type {
 export { createAccessLog } from './accessLog/createAccessLog.js'
 export type { AccessEvent, AccessEventErrorType } from './accessLog/event.js'
 export { decodeAccessEvent, encodeAccessEvent, normalizeAccessEvent } from './accessLog/event.js'
-export type { ComputeLogIdErrorType } from './accessLog/logId.js'
-export { computeLogId } from './accessLog/logId.js'
+export type { ComputeLogIdErrorType, ComputeLogNameHashErrorType } from './accessLog/logId.js'
+export { computeLogId, computeLogNameHash } from './accessLog/logId.js'
 export type { AccessLogEntry, AccessLogStore } from './accessLog/store.js'
 export { createMemoryAccessLogStore } from './accessLog/store.js'
 export type {
@@ -330,6 +330,32 @@ export { exportIdentity, importIdentity } from './identity/identityJson.js'
 export type { SignatureErrorType, SignatureInput } from './identity/signature.js'
 export { recoverAddress, recoverPublicKey, signDigest, verifyDigest } from './identity/signature.js'
 export type { Party, PartyRole, PublicIdentity } from './identity/types.js'
+export type { ConsentKeyErrorType } from './ledger/consentKey.js'
+export { consentKey } from './ledger/consentKey.js'
+export type {
+  CheckListedConsentReturnType,
+  LedgerRulesErrorType,
+  VerifyConsentWriteReturnType,
+  VerifyRevocationWriteReturnType,
+  VerifyTombstoneWriteReturnType,
+} from './ledger/rules.js'
+export {
+  anchorKey,
+  assertAnchorInput,
+  assertHex32,
+  assertLogIdOf,
+  assertSameConsent,
+  assertSameTreeHead,
+  checkListedConsent,
+  consentContentKey,
+  isLogIdOf,
+  sameTreeHead,
+  tombstoneKey,
+  verifyConsentWrite,
+  verifyRevocationWrite,
+  verifyTombstoneWrite,
+  verifyTreeHeadWrite,
+} from './ledger/rules.js'
 // --- ledger interface ---
 export type {
   AnchorInput,
@@ -341,14 +367,12 @@ export type {
   LedgerRef,
   ListConsentsParameters,
   ListConsentsReturnType,
-  SkippedConsent,
   RevocationRecord,
+  SkippedConsent,
   TombstoneRecord,
   TreeHeadRecord,
 } from './ledger/types.js'
 export { anchorKindCodes } from './ledger/types.js'
-export type { ConsentKeyErrorType } from './ledger/consentKey.js'
-export { consentKey } from './ledger/consentKey.js'
 // --- merkle ---
 export type { LeafHashErrorType } from './merkle/hash.js'
 export { emptyRoot, leafHash, MERKLE_HASH_LENGTH, nodeHash } from './merkle/hash.js'

@@ -2,7 +2,7 @@
  * The memory ledger's snapshot format: a JSON document holding every write in order, with its ledger reference.
  *
  * ```json
- * { "format": "medseal-memory-ledger", "version": 1, "ledgerId": "memory:demo",
+ * { "format": "medseal-memory-ledger", "version": 2, "ledgerId": "memory:demo",
  *   "entries": [ { "type": "anchor", "root": "0x…", "treeSize": 3, "kind": "records", "ref": { … } },
  *                { "type": "consent", "signed": { "consent": { … }, "signature": "0x…" }, "ref": { … } }, … ] }
  * ```
@@ -13,6 +13,7 @@
  */
 import {
   type AnchorRecord,
+  assertHex32,
   bytesToHex0x,
   type ConsentRecord,
   hexToBytes,
@@ -22,12 +23,19 @@ import {
   type TombstoneRecord,
   type TreeHeadRecord,
 } from '@medseal/core'
-import { assertHex32, assertRecord, isRecord } from './_validate.js'
+import { assertRecord, isRecord } from './_validate.js'
 
 /** The `format` field of a snapshot. @internal */
 export const SNAPSHOT_FORMAT = 'medseal-memory-ledger'
-/** The `version` of the snapshot format written by this code. @internal */
-export const SNAPSHOT_VERSION = 1
+/**
+ * The `version` of the snapshot format written and read by this code. Version 2 (security review, issue 12): tree
+ * heads carry `nameHash`, revocations may precede (or lack) their consent, a consent's `parent` is a consent key, and
+ * anchors, consents and tombstones are keyed by everything a stranger could squat on. Version 1 snapshots are refused
+ * (`UNSUPPORTED_VERSION`): their heads were signed without `nameHash` and their parents name ids, so they cannot be
+ * replayed under the new rules.
+ * @internal
+ */
+export const SNAPSHOT_VERSION = 2
 
 /** One write as the ledger holds it. @internal */
 export type Entry =

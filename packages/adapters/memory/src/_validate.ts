@@ -1,18 +1,13 @@
 /**
- * Input checks and copies shared by the memory ledger's write path and its snapshot loader. Every value that enters
- * the ledger's state is copied field by field (unknown fields dropped), so callers cannot reach the state through
- * objects they passed in or got back.
+ * Argument checks and copies of the memory ledger (the ledger rules themselves are `@medseal/core`'s
+ * `ledger/rules`). Every value that leaves the ledger's state is copied field by field (unknown fields dropped), so
+ * callers cannot reach the state through objects they got back.
  * @internal
  * @module
  */
 import {
-  type AnchorInput,
-  type AnchorKind,
-  anchorKindCodes,
-  assertBytes,
   type Consent,
   type ConsentAction,
-  type Hex,
   InvalidArgumentError,
   type LedgerRef,
   type Revocation,
@@ -23,8 +18,6 @@ import {
   type Tombstone,
   type TreeHead,
 } from '@medseal/core'
-
-const HEX32 = /^0x[0-9a-fA-F]{64}$/
 
 /** `typeof value === 'object'`, not null, not an array. @internal */
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -37,40 +30,6 @@ export function assertRecord(value: unknown, name: string): Record<string, unkno
   throw new InvalidArgumentError('INVALID_TYPE', `${name} must be an object.`, {
     metaMessages: [`Received ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}.`],
   })
-}
-
-/** Asserts a `0x`-prefixed 32-byte hex string; returns it lower-cased (the ledger's key form). @internal */
-export function assertHex32(value: unknown, name: string): Hex {
-  if (typeof value === 'string' && HEX32.test(value)) return value.toLowerCase() as Hex
-  if (typeof value !== 'string')
-    throw new InvalidArgumentError('INVALID_TYPE', `${name} must be a 0x-prefixed 32-byte hex string.`, {
-      metaMessages: [`Received a value of type ${value === null ? 'null' : typeof value}.`],
-    })
-  throw new InvalidArgumentError('INVALID_ARGUMENT', `${name} must be a 0x-prefixed 32-byte hex string.`, {
-    metaMessages: [`Received a string of ${value.length} characters.`],
-  })
-}
-
-/** Case-insensitive equality of two hex strings. @internal */
-export function sameHex(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase()
-}
-
-/** The `root`, `treeSize` and `kind` of an anchor input, validated and copied. @internal */
-export function copyAnchorInput(input: unknown): AnchorInput & { root: Uint8Array<ArrayBuffer> } {
-  const o = assertRecord(input, 'input')
-  const root = assertBytes(o.root, { name: 'input.root', length: 32 })
-  const treeSize = o.treeSize
-  if (typeof treeSize !== 'number')
-    throw new InvalidArgumentError('INVALID_TYPE', 'input.treeSize must be a number.', {
-      metaMessages: [`Received a value of type ${treeSize === null ? 'null' : typeof treeSize}.`],
-    })
-  if (!Number.isSafeInteger(treeSize) || treeSize < 1)
-    throw new InvalidArgumentError('OUT_OF_RANGE', 'input.treeSize must be an integer from 1 to 2^53 - 1.')
-  const kind = o.kind
-  if (typeof kind !== 'string' || !Object.hasOwn(anchorKindCodes, kind))
-    throw new InvalidArgumentError('INVALID_ARGUMENT', 'input.kind must be one of: records, export, events.')
-  return { root: new Uint8Array(root), treeSize, kind: kind as AnchorKind }
 }
 
 /** A deep copy of a consent's known fields (call after the consent was verified). @internal */
@@ -114,6 +73,7 @@ export function copySignedTreeHead(s: SignedTreeHead): SignedTreeHead {
   const head: TreeHead = {
     logId: h.logId,
     operator: h.operator,
+    nameHash: h.nameHash,
     treeSize: h.treeSize,
     root: h.root,
     timestamp: h.timestamp,
@@ -124,38 +84,4 @@ export function copySignedTreeHead(s: SignedTreeHead): SignedTreeHead {
 /** A copy of a ledger reference. @internal */
 export function copyRef(r: LedgerRef): LedgerRef {
   return { ledger: r.ledger, tx: r.tx, block: r.block, timestamp: r.timestamp }
-}
-
-/**
- * A string that is equal for two consents exactly when they grant the same thing (hex compared case-insensitively,
- * arrays in order). Used for idempotency: the same content under the same id is the same grant.
- * @internal
- */
-export function consentContentKey(c: Consent): string {
-  const lower = (xs: readonly string[]) => xs.map((x) => x.toLowerCase())
-  return JSON.stringify([
-    c.id.toLowerCase(),
-    c.grantor.toLowerCase(),
-    c.grantee.toLowerCase(),
-    c.parent.toLowerCase(),
-    c.resourceTypes,
-    lower(c.commitments),
-    c.exclude,
-    c.actions,
-    c.purposes,
-    c.notBefore,
-    c.expiresAt,
-    c.delegationDepth,
-  ])
-}
-
-/** Equality of two tree heads' content (hex case-insensitive). @internal */
-export function sameTreeHead(a: TreeHead, b: TreeHead): boolean {
-  return (
-    sameHex(a.logId, b.logId) &&
-    sameHex(a.operator, b.operator) &&
-    a.treeSize === b.treeSize &&
-    sameHex(a.root, b.root) &&
-    a.timestamp === b.timestamp
-  )
 }

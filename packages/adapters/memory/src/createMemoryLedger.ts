@@ -7,12 +7,17 @@
 import {
   type AnchorInput,
   type AnchorRecord,
-  assertBytes,
-  bytesToHex0x,
-  ConsentError,
+  anchorKey,
+  assertAnchorInput,
+  assertHex32,
+  assertSameConsent,
+  assertSameTreeHead,
+  type ConsentError,
+  type ConsentKey,
   type ConsentRecord,
+  consentContentKey,
+  consentKey,
   createSaltedDomain,
-  type Hex,
   InvalidArgumentError,
   isSdkError,
   type LedgerAdapter,
@@ -28,26 +33,22 @@ import {
   type SignedTreeHead,
   type TombstoneRecord,
   type TreeHeadRecord,
+  tombstoneKey,
   type VerificationError,
-  verifySignedConsent,
-  verifySignedRevocation,
-  verifySignedTombstone,
-  verifySignedTreeHead,
+  verifyConsentWrite,
+  verifyRevocationWrite,
+  verifyTombstoneWrite,
+  verifyTreeHeadWrite,
 } from '@medseal/core'
 import { decodeCursor, encodeCursor } from './_cursor.js'
-import { type Entry, encodeEntry, encodeSnapshot, parseSnapshot, type RawEntry } from './_snapshot.js'
+import { type Entry, encodeEntry, encodeSnapshot, parseSnapshot, type RawEntry, SNAPSHOT_VERSION } from './_snapshot.js'
 import {
-  assertHex32,
   assertRecord,
-  consentContentKey,
-  copyAnchorInput,
-  copyConsent,
   copyRef,
   copySignedConsent,
   copySignedRevocation,
   copySignedTombstone,
   copySignedTreeHead,
-  sameTreeHead,
 } from './_validate.js'
 
 /**
@@ -83,10 +84,10 @@ const DEFAULT_LIMIT = 100
 const MAX_LIMIT = 1000
 const systemClock = () => Math.floor(Date.now() / 1000)
 
-type StoredConsent = { signed: SignedConsent; contentKey: string; ref: LedgerRef; revocation?: RevocationRecord }
+type StoredConsent = { signed: SignedConsent; contentKey: string; ref: LedgerRef }
 /** A checked write: the normalized value to store, and the record already there when it is a repeat. */
 type Checked<V, R> = { value: V; existing?: R }
-type StoredLog = { operator: string; bySize: Map<number, TreeHeadRecord>; latest: TreeHeadRecord }
+type StoredLog = { bySize: Map<number, TreeHeadRecord>; latest: TreeHeadRecord }
 
 /**
  * Creates an in-process ledger: synchronous inside, deterministic with an injected clock, optionally persisted.
@@ -96,16 +97,21 @@ type StoredLog = { operator: string; bySize: Map<number, TreeHeadRecord>; latest
  * the first record and consume no sequence number. Signatures are verified against
  * `domain = createSaltedDomain('memory:<id>')` before anything is written. Returned objects are copies.
  *
+ * Keys follow `@medseal/core`'s ledger rules (`ledger/rules`): anchors by `(root, treeSize, kind)`, consents and
+ * revocations by `consentKey(grantor, id)` (a revocation may come before its consent, and is attached to it either
+ * way), tombstones by `(commitment, owner)`, tree heads by `(logId, treeSize)` with `logId` derived from the head's
+ * own operator and name hash. `getTime()` never goes backwards (a clock that steps back is clamped to the largest
+ * time seen).
+ *
  * What the methods throw (the conformance suite in `@medseal/core/testing` checks all of it):
  * - bad arguments: {@link @medseal/core!InvalidArgumentError} `INVALID_TYPE`, `INVALID_LENGTH` (a root that is not 32 bytes),
  *   `OUT_OF_RANGE` (`treeSize`, `limit`), `INVALID_ARGUMENT` (`kind`, ids, cursors, malformed revocations, tombstones
  *   and heads);
  * - consents: {@link @medseal/core!ConsentError} `CONSENT_MALFORMED`, `CONSENT_SIGNATURE_INVALID` (not the grantor's signature for
- *   this ledger, or a revocation not by the grantor), `CONSENT_REPLAYED`, `CONSENT_NOT_FOUND` (revoking an unknown
- *   consent);
+ *   this ledger, or a revocation not signed by the grantor it names), `CONSENT_REPLAYED` (other content under an
+ *   existing `(grantor, id)`);
  * - tombstones and tree heads: `VerificationError` `INVALID_SIGNATURE`; {@link @medseal/core!LedgerError} `LEDGER_CONFLICT`
- *   (another root's metadata, another tombstone owner, another head of the same size), `LEDGER_REJECTED` (a head for a
- *   log id bound to another operator);
+ *   (another head of the same size), `LEDGER_REJECTED` (a head whose log id is not its operator's);
  * - the ledger itself: {@link @medseal/core!LedgerError} `LEDGER_UNAVAILABLE` (a broken clock, a closed store),
  *   `LEDGER_WRITE_FAILED` (the store failed to persist; nothing was written).
  *
@@ -138,7 +144,10 @@ export function createMemoryLedger(params: CreateMemoryLedgerParameters = {}): C
 
   // --- state ---
   const anchors = new Map<string, AnchorRecord>()
+  /** By consent key. */
   const consents = new Map<string, StoredConsent>()
+  /** Revocations by the consent key of what they revoke, whether or not that consent is registered. */
+  const revocations = new Map<string, RevocationRecord>()
   const consentOrder: string[] = []
   /** Positions in `consentOrder` (ascending) by lower-case grantor / grantee address, for filtered listing. */
   const byGrantor = new Map<string, number[]>()
@@ -173,11 +182,11 @@ export function createMemoryLedger(params: CreateMemoryLedgerParameters = {}): C
   const apply = (entry: Entry): void => {
     switch (entry.type) {
       case 'anchor':
-        anchors.set(bytesToHex0x(entry.record.root), entry.record)
+        anchors.set(anchorKey(entry.record), entry.record)
         break
       case 'consent': {
-        const key = entry.record.consent.id.toLowerCase()
         const { ref, ...signed } = entry.record
+        const key = consentKeyOf(signed)
         consents.set(key, { signed, contentKey: consentContentKey(signed.consent), ref })
         indexPosition(byGrantor, signed.consent.grantor, consentOrder.length)
         indexPosition(byGrantee, signed.consent.grantee, consentOrder.length)
@@ -185,12 +194,12 @@ export function createMemoryLedger(params: CreateMemoryLedgerParameters = {}): C
         break
       }
       case 'revocation': {
-        const stored = consents.get(entry.record.revocation.consentId.toLowerCase())
-        if (stored) stored.revocation = entry.record
+        const r = entry.record.revocation
+        revocations.set(consentKey(r.grantor, r.consentId), entry.record)
         break
       }
       case 'tombstone':
-        tombstones.set(entry.record.tombstone.commitment.toLowerCase(), entry.record)
+        tombstones.set(tombstoneKey(entry.record.tombstone.commitment, entry.record.tombstone.owner), entry.record)
         break
       case 'treeHead': {
         const head = entry.record.head
@@ -198,7 +207,6 @@ export function createMemoryLedger(params: CreateMemoryLedgerParameters = {}): C
         const log = logs.get(key)
         if (!log) {
           logs.set(key, {
-            operator: head.operator,
             bySize: new Map([[head.treeSize, entry.record]]),
             latest: entry.record,
           })
@@ -231,59 +239,42 @@ export function createMemoryLedger(params: CreateMemoryLedgerParameters = {}): C
 
   // --- checks shared by writes and snapshot replay; each returns the existing record for an idempotent repeat ---
 
-  const checkAnchor = (input: AnchorInput): AnchorRecord | undefined => {
-    const existing = anchors.get(bytesToHex0x(input.root))
-    if (!existing) return undefined
-    if (existing.treeSize === input.treeSize && existing.kind === input.kind) return existing
-    throw new LedgerError('LEDGER_CONFLICT', 'This root is already anchored with other metadata.', {
-      metaMessages: ['A root is anchored once, with one treeSize and kind.'],
-    })
+  // Keys and checks are core's ledger rules (the same code the Fabric chaincode and the EVM adapter run). The
+  // verifiers check the shape strictly and return plain, normalized copies (checksummed addresses, lower-case hex):
+  // the ledger stores those, never the caller's objects.
+
+  const checkAnchor = (input: AnchorInput): Checked<AnchorInput, AnchorRecord> => {
+    const value = assertAnchorInput(input)
+    const existing = anchors.get(anchorKey(value))
+    return existing ? { value, existing } : { value }
   }
 
-  // The core verifiers check the shape strictly and return frozen, normalized copies (checksummed addresses,
-  // lower-case hex): the ledger stores those, never the caller's objects.
-
   const checkConsent = (signed: SignedConsent): Checked<SignedConsent, ConsentRecord> => {
-    const consent = verifySignedConsent(domain, signed)
-    const value = { consent: copyConsent(consent), signature: signed.signature.toLowerCase() as Hex }
-    const stored = consents.get(consent.id)
+    const { signed: value, key } = verifyConsentWrite(domain, signed)
+    const stored = consents.get(key)
     if (!stored) return { value }
-    if (stored.contentKey === consentContentKey(consent)) return { value, existing: toConsentRecord(stored) }
-    throw new ConsentError('CONSENT_REPLAYED', 'A different consent is already registered under this id.')
+    assertSameConsent(stored.signed.consent, value.consent)
+    return { value, existing: toConsentRecord(key, stored) }
   }
 
   const checkRevocation = (signed: SignedRevocation): Checked<SignedRevocation, RevocationRecord> => {
-    const revocation = verifySignedRevocation(domain, signed)
-    const value = { revocation: { ...revocation }, signature: signed.signature.toLowerCase() as Hex }
-    const stored = consents.get(revocation.consentId)
-    if (!stored) throw new ConsentError('CONSENT_NOT_FOUND', 'The consent to revoke is not registered.')
-    if (stored.signed.consent.grantor !== revocation.grantor)
-      throw new ConsentError('CONSENT_SIGNATURE_INVALID', 'A revocation must be signed by the consent grantor.')
-    return stored.revocation ? { value, existing: stored.revocation } : { value }
+    const { signed: value, key } = verifyRevocationWrite(domain, signed)
+    const existing = revocations.get(key)
+    return existing ? { value, existing } : { value }
   }
 
   const checkTombstone = (signed: SignedTombstone): Checked<SignedTombstone, TombstoneRecord> => {
-    const tombstone = verifySignedTombstone(domain, signed)
-    const value = { tombstone: { ...tombstone }, signature: signed.signature.toLowerCase() as Hex }
-    const existing = tombstones.get(tombstone.commitment)
-    if (!existing) return { value }
-    if (existing.tombstone.owner === tombstone.owner) return { value, existing }
-    throw new LedgerError('LEDGER_CONFLICT', 'This commitment already has a tombstone by another owner.')
+    const { signed: value, key } = verifyTombstoneWrite(domain, signed)
+    const existing = tombstones.get(key)
+    return existing ? { value, existing } : { value }
   }
 
   const checkTreeHead = (signed: SignedTreeHead): Checked<SignedTreeHead, TreeHeadRecord> => {
-    const head = verifySignedTreeHead(domain, signed)
-    const value = { head: { ...head }, signature: signed.signature.toLowerCase() as Hex }
-    const log = logs.get(head.logId)
-    if (!log) return { value }
-    if (log.operator !== head.operator)
-      throw new LedgerError('LEDGER_REJECTED', 'This log id belongs to another operator.', {
-        metaMessages: ['The first tree head recorded for a logId binds it to its operator.'],
-      })
-    const existing = log.bySize.get(head.treeSize)
+    const value = verifyTreeHeadWrite(domain, signed)
+    const existing = logs.get(value.head.logId)?.bySize.get(value.head.treeSize)
     if (!existing) return { value }
-    if (sameTreeHead(existing.head, head)) return { value, existing }
-    throw new LedgerError('LEDGER_CONFLICT', 'This log already has a different head of this size.')
+    assertSameTreeHead(existing.head, value.head)
+    return { value, existing }
   }
 
   // --- outputs are copies ---
@@ -298,9 +289,10 @@ export function createMemoryLedger(params: CreateMemoryLedgerParameters = {}): C
     ...copySignedRevocation(r),
     ref: copyRef(r.ref),
   })
-  function toConsentRecord(s: StoredConsent): ConsentRecord {
+  function toConsentRecord(key: string, s: StoredConsent): ConsentRecord {
     const record = { ...copySignedConsent(s.signed), ref: copyRef(s.ref) }
-    return s.revocation ? { ...record, revocation: copyRevocation(s.revocation) } : record
+    const revocation = revocations.get(key)
+    return revocation ? { ...record, revocation: copyRevocation(revocation) } : record
   }
   const copyTombstone = (r: TombstoneRecord): TombstoneRecord => ({ ...copySignedTombstone(r), ref: copyRef(r.ref) })
   const copyTreeHead = (r: TreeHeadRecord): TreeHeadRecord => ({ ...copySignedTreeHead(r), ref: copyRef(r.ref) })
@@ -323,6 +315,14 @@ export function createMemoryLedger(params: CreateMemoryLedgerParameters = {}): C
           apply(entry)
         }
       } catch (cause) {
+        if (isSdkError(cause, 'UNSUPPORTED_VERSION'))
+          throw new LedgerError('LEDGER_UNAVAILABLE', 'The memory ledger stored state has an unsupported version.', {
+            cause,
+            details: 'First problem: UNSUPPORTED_VERSION.',
+            metaMessages: [
+              `This code reads snapshot version ${SNAPSHOT_VERSION} only; older snapshots cannot be replayed.`,
+            ],
+          })
         throw new LedgerError('LEDGER_UNAVAILABLE', 'The memory ledger stored state is corrupt.', {
           cause,
           details: isSdkError(cause) ? `First problem: ${cause.code}.` : 'The snapshot could not be read.',
@@ -337,9 +337,9 @@ export function createMemoryLedger(params: CreateMemoryLedgerParameters = {}): C
     const { ref, value } = raw
     switch (raw.type) {
       case 'anchor': {
-        const input = copyAnchorInput(value)
-        if (checkAnchor(input)) throw duplicate()
-        return { type: 'anchor', record: { ...input, ref } }
+        const checked = checkAnchor(value as unknown as AnchorInput)
+        if (checked.existing) throw duplicate()
+        return { type: 'anchor', record: { ...checked.value, ref } }
       }
       case 'consent': {
         const checked = checkConsent(value as SignedConsent)
@@ -374,16 +374,15 @@ export function createMemoryLedger(params: CreateMemoryLedgerParameters = {}): C
     },
 
     async anchorRoot(input) {
-      const checked = copyAnchorInput(input)
-      const existing = checkAnchor(checked)
+      const { value, existing } = checkAnchor(input)
       if (existing) return copyAnchor(existing)
-      const record: AnchorRecord = { ...checked, ref: nextRef() }
+      const record: AnchorRecord = { ...value, ref: nextRef() }
       commit({ type: 'anchor', record })
       return copyAnchor(record)
     },
 
-    async getAnchor(root) {
-      const found = anchors.get(bytesToHex0x(assertBytes(root, { name: 'root', length: 32 })))
+    async getAnchor(key) {
+      const found = anchors.get(anchorKey(assertAnchorInput(key)))
       return found && copyAnchor(found)
     },
 
@@ -391,7 +390,8 @@ export function createMemoryLedger(params: CreateMemoryLedgerParameters = {}): C
       const { value, existing } = checkConsent(signed)
       if (existing) return existing
       commit({ type: 'consent', record: { ...value, ref: nextRef() } })
-      return toConsentRecord(consents.get(value.consent.id)!)
+      const key = consentKeyOf(value)
+      return toConsentRecord(key, consents.get(key)!)
     },
 
     async revokeConsent(signed) {
@@ -402,9 +402,15 @@ export function createMemoryLedger(params: CreateMemoryLedgerParameters = {}): C
       return copyRevocation(record)
     },
 
-    async getConsent(id) {
-      const stored = consents.get(assertHex32(id, 'id'))
-      return stored && toConsentRecord(stored)
+    async getConsent(key) {
+      const k = assertHex32(key, 'key')
+      const stored = consents.get(k)
+      return stored && toConsentRecord(k, stored)
+    },
+
+    async getRevocation(key) {
+      const found = revocations.get(assertHex32(key, 'key'))
+      return found && copyRevocation(found)
     },
 
     async listConsents(params = {}) {
@@ -439,7 +445,8 @@ export function createMemoryLedger(params: CreateMemoryLedgerParameters = {}): C
           next = position
           return false
         }
-        items.push(toConsentRecord(consents.get(consentOrder[position]!)!))
+        const key = consentOrder[position]!
+        items.push(toConsentRecord(key, consents.get(key)!))
         return true
       }
       if (candidates === undefined) {
@@ -460,8 +467,8 @@ export function createMemoryLedger(params: CreateMemoryLedgerParameters = {}): C
       return copyTombstone(record)
     },
 
-    async getTombstone(commitment) {
-      const found = tombstones.get(assertHex32(commitment, 'commitment'))
+    async getTombstone(commitment, owner) {
+      const found = tombstones.get(tombstoneKey(commitment, owner))
       return found && copyTombstone(found)
     },
 
@@ -483,6 +490,11 @@ export function createMemoryLedger(params: CreateMemoryLedgerParameters = {}): C
     },
   }
   return Object.freeze(ledger)
+}
+
+/** The ledger key of a (verified) signed consent. */
+function consentKeyOf(signed: SignedConsent): ConsentKey {
+  return consentKey(signed.consent.grantor, signed.consent.id)
 }
 
 function assertAddress(value: unknown, name: string): string {

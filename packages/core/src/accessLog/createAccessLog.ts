@@ -14,7 +14,7 @@ import { _leafHash, MERKLE_HASH_LENGTH } from '../merkle/hash.js'
 import { createMerkleLog } from '../merkle/merkleLog.js'
 import type { Address, Hex } from '../types.js'
 import { type AccessEvent, decodeAccessEvent, encodeAccessEvent } from './event.js'
-import { computeLogId } from './logId.js'
+import { computeLogId, computeLogNameHash } from './logId.js'
 import { type AccessLogStore, createMemoryAccessLogStore } from './store.js'
 
 /** Options of {@link createAccessLog}. */
@@ -120,6 +120,7 @@ export async function createAccessLog(params: CreateAccessLogParameters): Promis
     throw new InvalidArgumentError('INVALID_TYPE', 'ledger must be a LedgerAdapter.')
   }
   const logId = computeLogId(operator.address, name)
+  const nameHash = computeLogNameHash(name)
   const store = params.store ?? createMemoryAccessLogStore()
   for (const fn of ['size', 'get', 'append'] as const) {
     if (typeof store[fn] !== 'function')
@@ -176,6 +177,7 @@ export async function createAccessLog(params: CreateAccessLogParameters): Promis
       return signTreeHead(operator, ledger.domain, {
         logId,
         operator: operator.address,
+        nameHash,
         treeSize: at.treeSize,
         root: at.root,
         timestamp,

@@ -8,6 +8,7 @@ import type { LedgerDomain, SignedTreeHead, TreeHead } from '../consent/types.js
 import { verifySignedTreeHead } from '../eip712/structures.js'
 import { InvalidArgumentError, isSdkError, type LedgerError, VerificationError } from '../errors/base.js'
 import { normalizeAddress } from '../identity/address.js'
+import { isLogIdOf } from '../ledger/rules.js'
 import type { LedgerAdapter, TreeHeadRecord } from '../ledger/types.js'
 import { _EMPTY_ROOT, _leafHash } from '../merkle/hash.js'
 import { verifyConsistency, verifyInclusion } from '../merkle/verify.js'
@@ -35,7 +36,9 @@ function proofBytes(proof: unknown): Uint8Array[] {
 }
 
 /**
- * Verifies a signed head's signature under `domain` and, when given, its operator and log name.
+ * Verifies a signed head's signature under `domain`, that its `logId` is its operator's (`keccak256(operator ‖
+ * nameHash)`: a head for someone else's log id is never accepted, security review issue 12 finding 2) and, when
+ * given, its operator and log name.
  * @returns the verified head
  * @throws {@link VerificationError} `TREE_HEAD_INVALID`
  */
@@ -49,6 +52,9 @@ function checkHead(domain: LedgerDomain, signed: SignedTreeHead, operator?: Addr
       'The tree head is malformed or not signed by its operator for this ledger.',
       { cause },
     )
+  }
+  if (!isLogIdOf(head)) {
+    throw new VerificationError('TREE_HEAD_INVALID', 'The tree head’s log id does not belong to its operator.')
   }
   if (operator !== undefined && normalizeAddress(head.operator) !== normalizeAddress(operator, 'operator')) {
     throw new VerificationError('TREE_HEAD_INVALID', 'The tree head is signed by another operator.')
@@ -166,7 +172,7 @@ export function verifyHeadConsistency(params: VerifyHeadConsistencyParameters): 
 export type VerifyLogAgainstLedgerParameters = {
   /** A head the log gave you. */
   readonly head: SignedTreeHead
-  /** Who must have signed it (default: whoever the head names; the ledger binds a log id to its first operator). */
+  /** Who must have signed it (default: whoever the head names; a log id is derived from its operator). */
   readonly operator?: Address
   /**
    * When the ledger has no head of exactly this size: a consistency proof between the ledger's latest head for the
@@ -214,6 +220,7 @@ export async function verifyLogAgainstLedger(
   const head = checkHead(ledger.domain, params.head, params.operator)
   const same = (a: TreeHead, b: TreeHead) =>
     a.logId.toLowerCase() === b.logId.toLowerCase() &&
+    a.nameHash.toLowerCase() === b.nameHash.toLowerCase() &&
     a.treeSize === b.treeSize &&
     a.root.toLowerCase() === b.root.toLowerCase() &&
     normalizeAddress(a.operator) === normalizeAddress(b.operator)

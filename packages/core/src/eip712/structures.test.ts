@@ -71,6 +71,7 @@ const tombstone: Tombstone = { commitment: hex32(99), owner: patient.address }
 const head: TreeHead = {
   logId: hex32(5),
   operator: operator.address,
+  nameHash: hex32(4),
   treeSize: 8,
   root: hex32(6),
   timestamp: 1_700_000_123,
@@ -360,6 +361,12 @@ describe('tree head', () => {
       'INVALID_TYPE',
     )
     expectError(() => verifySignedTreeHead(domain, { head } as never), InvalidArgumentError, 'INVALID_ARGUMENT')
+    const { nameHash: _, ...withoutNameHash } = head
+    expectError(
+      () => verifySignedTreeHead(domain, { ...good, head: withoutNameHash } as never),
+      InvalidArgumentError,
+      'INVALID_ARGUMENT',
+    )
   })
 })
 

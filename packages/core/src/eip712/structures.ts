@@ -205,10 +205,11 @@ function tombstoneArg(v: unknown): Tombstone {
 
 function treeHeadArg(v: unknown): TreeHead {
   const h = objectArg(v, 'head')
-  exactKeys(h, ['logId', 'operator', 'treeSize', 'root', 'timestamp'], 'head')
+  exactKeys(h, ['logId', 'operator', 'nameHash', 'treeSize', 'root', 'timestamp'], 'head')
   return Object.freeze({
     logId: bytes32Arg(h.logId, 'logId'),
     operator: addressArg(h.operator, 'operator'),
+    nameHash: bytes32Arg(h.nameHash, 'nameHash'),
     treeSize: uint64Arg(h.treeSize, 'treeSize'),
     root: bytes32Arg(h.root, 'root'),
     timestamp: uint64Arg(h.timestamp, 'timestamp'),
@@ -297,7 +298,7 @@ export function tombstoneTypedData(
  * @example
  * ```ts
  * import { treeHeadTypedData } from '@medseal/core'
- * treeHeadTypedData(ledger.domain, { logId, operator: operator.address, treeSize: 8, root, timestamp: 1_700_000_000 })
+ * treeHeadTypedData(ledger.domain, { logId, operator: operator.address, nameHash, treeSize: 8, root, timestamp: 1_700_000_000 })
  * ```
  */
 export function treeHeadTypedData(domain: LedgerDomain, head: TreeHead): MedsealTypedData<'TreeHead', TreeHead> {
@@ -368,7 +369,7 @@ export function signTombstone(
  * @example
  * ```ts
  * import { signTreeHead } from '@medseal/core'
- * const signed = signTreeHead(operator, ledger.domain, { logId, operator: operator.address, treeSize, root, timestamp })
+ * const signed = signTreeHead(operator, ledger.domain, { logId, operator: operator.address, nameHash, treeSize, root, timestamp })
  * ```
  */
 export function signTreeHead(party: Pick<Party, 'signDigest'>, domain: LedgerDomain, head: TreeHead): SignedTreeHead {

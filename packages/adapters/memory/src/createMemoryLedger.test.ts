@@ -3,6 +3,9 @@ import {
   bytesToBase64url,
   bytesToHex0x,
   type Consent,
+  computeLogId,
+  computeLogNameHash,
+  consentKey,
   createParty,
   createSaltedDomain,
   type Hex,
@@ -27,6 +30,9 @@ describeLedgerConformance('memory ledger', {
       advanceTime: async (seconds: number) => {
         t += seconds
       },
+      rewindTime: async (seconds: number) => {
+        t -= seconds
+      },
     }
   },
 })
@@ -46,6 +52,9 @@ describeLedgerConformance('memory ledger with a store', {
       ledger,
       advanceTime: async (seconds: number) => {
         t += seconds
+      },
+      rewindTime: async (seconds: number) => {
+        t -= seconds
       },
       // every state the suite leaves behind must load again
       cleanup: async () => {
@@ -155,6 +164,18 @@ describe('createMemoryLedger', () => {
     expect(await ledger.getTime()).toBe(T0)
   })
 
+  it('review #7: getTime() never goes backwards between writes either (a clock stepping back is clamped)', async () => {
+    let t = T0 + 500
+    const ledger = createMemoryLedger({ now: () => t })
+    expect(await ledger.getTime()).toBe(T0 + 500)
+    t = T0
+    expect(await ledger.getTime()).toBe(T0 + 500)
+    const a = await ledger.anchorRoot({ root: rootOf(1), treeSize: 1, kind: 'records' })
+    expect(a.ref.timestamp).toBe(T0 + 500)
+    t = T0 + 501
+    expect(await ledger.getTime()).toBe(T0 + 501)
+  })
+
   it('rejects bad options', () => {
     for (const id of ['', 'a b', 'x'.repeat(129), 'ümlaut', 42])
       expectThrowCode(() => createMemoryLedger({ id: id as string }), 'InvalidArgumentError', 'INVALID_ARGUMENT')
@@ -195,7 +216,7 @@ describe('createMemoryLedger', () => {
     value = -5
     await expectCode(ledger.getTime(), 'LedgerError', 'LEDGER_UNAVAILABLE')
     value = T0
-    expect(await ledger.getAnchor(rootOf(1))).toBeUndefined()
+    expect(await ledger.getAnchor({ root: rootOf(1), treeSize: 1, kind: 'records' })).toBeUndefined()
     expect((await ledger.anchorRoot({ root: rootOf(1), treeSize: 1, kind: 'records' })).ref.block).toBe(1)
   })
 
@@ -206,7 +227,7 @@ describe('createMemoryLedger', () => {
     const s = signConsent(patient, a.domain, consentOf(7))
     await a.registerConsent(s)
     await expectCode(b.registerConsent(s), 'ConsentError', 'CONSENT_SIGNATURE_INVALID')
-    expect(await b.getConsent(s.consent.id)).toBeUndefined()
+    expect(await b.getConsent(consentKey(s.consent.grantor, s.consent.id))).toBeUndefined()
   })
 
   it('rejects a cursor that was not made by the ledger', async () => {
@@ -232,7 +253,11 @@ describe('createMemoryLedger', () => {
       'InvalidArgumentError',
       'INVALID_TYPE',
     )
-    await expectCode(ledger.getAnchor(forged), 'InvalidArgumentError', 'INVALID_TYPE')
+    await expectCode(
+      ledger.getAnchor({ root: forged, treeSize: 1, kind: 'records' }),
+      'InvalidArgumentError',
+      'INVALID_TYPE',
+    )
   })
 
   it('a cursor past the end gives an empty page', async () => {
@@ -253,28 +278,25 @@ describe('createMemoryLedger', () => {
       ),
     ],
     { numRuns: 50 },
-  )('anchors behave like a map of first writes (idempotent, conflicts rejected)', async (ops) => {
+  )('review #8: anchors behave like a map of first writes keyed by (root, treeSize, kind)', async (ops) => {
     const ledger = createMemoryLedger({ now: () => T0 })
-    const model = new Map<number, { treeSize: number; kind: string; block: number }>()
+    const model = new Map<string, number>()
+    const keyOf = (op: { root: number; treeSize: number; kind: string }) => `${op.root}/${op.treeSize}/${op.kind}`
     let block = 0
     for (const op of ops) {
-      const known = model.get(op.root)
-      const input = { root: rootOf(op.root), treeSize: op.treeSize, kind: op.kind }
-      if (!known) {
-        const r = await ledger.anchorRoot(input)
-        model.set(op.root, { treeSize: op.treeSize, kind: op.kind, block: ++block })
+      const known = model.get(keyOf(op))
+      const r = await ledger.anchorRoot({ root: rootOf(op.root), treeSize: op.treeSize, kind: op.kind })
+      if (known === undefined) {
+        model.set(keyOf(op), ++block)
         expect(r.ref.block).toBe(block)
-      } else if (known.treeSize === op.treeSize && known.kind === op.kind) {
-        expect((await ledger.anchorRoot(input)).ref.block).toBe(known.block)
-      } else {
-        await expectCode(ledger.anchorRoot(input), 'LedgerError', 'LEDGER_CONFLICT')
-      }
+      } else expect(r.ref.block).toBe(known)
     }
-    for (let n = 0; n <= 5; n++) {
-      const found = await ledger.getAnchor(rootOf(n))
-      const known = model.get(n)
-      expect(found && { treeSize: found.treeSize, kind: found.kind, block: found.ref.block }).toEqual(known)
-    }
+    for (let n = 0; n <= 5; n++)
+      for (const treeSize of [1, 2, 3])
+        for (const kind of ['records', 'export', 'events'] as const) {
+          const found = await ledger.getAnchor({ root: rootOf(n), treeSize, kind })
+          expect(found?.ref.block).toBe(model.get(keyOf({ root: n, treeSize, kind })))
+        }
   })
 })
 
@@ -323,6 +345,10 @@ describe('createMemoryLedger listing', () => {
 })
 
 describe('createMemoryLedger with a store', () => {
+  const LOG_NAME = 'p/access'
+  const LOG_ID = computeLogId(operator.address, LOG_NAME)
+  const anchor1 = { root: rootOf(1), treeSize: 3, kind: 'records' } as const
+  const key = (n: number) => consentKey(patient.address, id32(n))
   async function populate(ledger: LedgerAdapter) {
     await ledger.anchorRoot({ root: rootOf(1), treeSize: 3, kind: 'records' })
     await ledger.registerConsent(signConsent(patient, ledger.domain, consentOf(10)))
@@ -336,8 +362,9 @@ describe('createMemoryLedger with a store', () => {
     for (const treeSize of [4, 9, 6])
       await ledger.recordTreeHead(
         signTreeHead(operator, ledger.domain, {
-          logId: id32(30),
+          logId: LOG_ID,
           operator: operator.address,
+          nameHash: computeLogNameHash(LOG_NAME),
           treeSize,
           root: id32(100 + treeSize),
           timestamp: T0 + treeSize,
@@ -353,13 +380,15 @@ describe('createMemoryLedger with a store', () => {
     await populate(first)
     expect(box.writes).toBe(8)
     const second = createMemoryLedger({ id: 'p', now: () => T0 + 1000, store })
-    expect(await second.getAnchor(rootOf(1))).toEqual(await first.getAnchor(rootOf(1)))
-    expect(await second.getConsent(id32(10))).toEqual(await first.getConsent(id32(10)))
-    expect((await second.getConsent(id32(10)))?.revocation).toBeDefined()
+    expect(await second.getAnchor(anchor1)).toEqual(await first.getAnchor(anchor1))
+    expect(await second.getConsent(key(10))).toEqual(await first.getConsent(key(10)))
+    expect((await second.getConsent(key(10)))?.revocation).toBeDefined()
     expect(await second.listConsents()).toEqual(await first.listConsents())
-    expect(await second.getTombstone(id32(20))).toEqual(await first.getTombstone(id32(20)))
-    expect((await second.getTreeHead(id32(30)))?.head.treeSize).toBe(9)
-    expect(await second.getTreeHead(id32(30), 6)).toEqual(await first.getTreeHead(id32(30), 6))
+    expect(await second.getTombstone(id32(20), patient.address)).toEqual(
+      await first.getTombstone(id32(20), patient.address),
+    )
+    expect((await second.getTreeHead(LOG_ID))?.head.treeSize).toBe(9)
+    expect(await second.getTreeHead(LOG_ID, 6)).toEqual(await first.getTreeHead(LOG_ID, 6))
     // the sequence continues
     const next = await second.anchorRoot({ root: rootOf(2), treeSize: 1, kind: 'events' })
     expect(next.ref.block).toBe(9)
@@ -393,12 +422,12 @@ describe('createMemoryLedger with a store', () => {
       'LedgerError',
       'LEDGER_WRITE_FAILED',
     )
-    expect(await ledger.getAnchor(rootOf(2))).toBeUndefined()
-    expect(await ledger.getConsent(id32(1))).toBeUndefined()
+    expect(await ledger.getAnchor({ root: rootOf(2), treeSize: 1, kind: 'records' })).toBeUndefined()
+    expect(await ledger.getConsent(key(1))).toBeUndefined()
     fail = false
     expect((await ledger.anchorRoot({ root: rootOf(2), treeSize: 1, kind: 'records' })).ref.block).toBe(2)
     const reloaded = createMemoryLedger({ now: () => T0, store })
-    expect((await reloaded.getAnchor(rootOf(2)))?.ref.block).toBe(2)
+    expect((await reloaded.getAnchor({ root: rootOf(2), treeSize: 1, kind: 'records' }))?.ref.block).toBe(2)
   })
 
   it('a store that cannot be read is LEDGER_UNAVAILABLE', () => {
@@ -432,7 +461,11 @@ describe('createMemoryLedger with a store', () => {
     expect(causeCode(open('{'))).toBe('INVALID_JSON')
     expect(causeCode(open(good.slice(0, good.length / 2)))).toBe('INVALID_JSON')
     expect(causeCode(open('[]'))).toBe('INVALID_TYPE')
-    expect(causeCode(open(good.replace('"version":1', '"version":2')))).toBe('UNSUPPORTED_VERSION')
+    // version 1 (before issue 12's keys and nameHash) and unknown versions are refused by name
+    const v1 = open(good.replace('"version":2', '"version":1'))
+    expect(causeCode(v1)).toBe('UNSUPPORTED_VERSION')
+    expect(v1.message).toMatch(/unsupported version/)
+    expect(causeCode(open(good.replace('"version":2', '"version":3')))).toBe('UNSUPPORTED_VERSION')
     expect(causeCode(open(good, 'q'))).toBe('INVALID_ARGUMENT')
     // a widened consent no longer matches its signature
     expect(
@@ -454,9 +487,29 @@ describe('createMemoryLedger with a store', () => {
     expect(createMemoryLedger({ id: 'p', store: { read: () => good, write: () => {} } }).ledgerId).toBe('memory:p')
   })
 
+  it('reloads the entries issue 12 allows: squatted keys beside the real ones, a revocation before its consent', async () => {
+    const { store } = memoryStore()
+    const first = createMemoryLedger({ id: 'r', now: () => T0, store })
+    const c = consentOf(40)
+    // a stranger's consent under the same id, a standalone revocation, then the consent; two owners' tombstones
+    await first.registerConsent(signConsent(clinician, first.domain, consentOf(40, { grantor: clinician.address, grantee: operator.address })))
+    await first.revokeConsent(signRevocation(patient, first.domain, { consentId: c.id, grantor: patient.address }))
+    await first.registerConsent(signConsent(patient, first.domain, c))
+    for (const owner of [clinician, patient])
+      await first.recordTombstone(signTombstone(owner, first.domain, { commitment: id32(41), owner: owner.address }))
+    for (const treeSize of [1, 2]) await first.anchorRoot({ root: rootOf(42), treeSize, kind: 'events' })
+    const second = createMemoryLedger({ id: 'r', now: () => T0, store })
+    expect((await second.getConsent(key(40)))?.revocation?.ref.block).toBe(2)
+    expect((await second.getConsent(consentKey(clinician.address, c.id)))?.revocation).toBeUndefined()
+    expect((await second.getTombstone(id32(41), patient.address))?.ref.block).toBe(5)
+    expect((await second.getTombstone(id32(41), clinician.address))?.ref.block).toBe(4)
+    expect((await second.getAnchor({ root: rootOf(42), treeSize: 2, kind: 'events' }))?.ref.block).toBe(7)
+    expect(await second.listConsents()).toEqual(await first.listConsents())
+  })
+
   it('an empty snapshot (no writes yet) loads', async () => {
     const { box, store } = memoryStore()
-    box.text = '{"format":"medseal-memory-ledger","version":1,"ledgerId":"memory:e","entries":[]}\n'
+    box.text = '{"format":"medseal-memory-ledger","version":2,"ledgerId":"memory:e","entries":[]}\n'
     const ledger = createMemoryLedger({ id: 'e', store })
     expect((await ledger.listConsents()).items).toEqual([])
   })

@@ -158,6 +158,8 @@ export function createMemoryLedger(params: CreateMemoryLedgerParameters = {}): C
   const journal: string[] = []
   let seq = 0
   let lastTimestamp = 0
+  /** The largest time `getTime()` (or a write) has returned. */
+  let maxTime = 0
 
   const readClock = (): number => {
     let t: unknown
@@ -170,7 +172,9 @@ export function createMemoryLedger(params: CreateMemoryLedgerParameters = {}): C
       throw new LedgerError('LEDGER_UNAVAILABLE', 'The ledger clock returned an invalid time.', {
         metaMessages: ['now() must return Unix seconds (a finite, non-negative number).'],
       })
-    return Math.max(Math.floor(t), lastTimestamp)
+    // never backwards (security review, issue 12, finding 7): a clock that steps back reads as the largest time seen
+    maxTime = Math.max(Math.floor(t), lastTimestamp, maxTime)
+    return maxTime
   }
 
   const nextRef = (): LedgerRef => {

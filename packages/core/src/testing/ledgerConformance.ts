@@ -13,16 +13,22 @@
  *   `INVALID_ARGUMENT`; the suite lists which codes it accepts per case); a malformed consent is `CONSENT_MALFORMED`.
  * - `getTreeHead(logId)` without a size returns the head with the largest `treeSize`, whatever the recording order.
  * - Idempotency compares content, not signature bytes: the same structure again returns the first record.
+ * - Keys include everything a stranger could squat on (security review, issue 12; tests titled `review #N:`):
+ *   anchors `(root, treeSize, kind)` (#8), consents and revocations `(grantor, id)` (#9), tombstones
+ *   `(commitment, owner)` (#4), and a head's `logId` must be its operator's (#2). `getTime()` never goes backwards
+ *   (#7). A revocation needs no registered consent: it is the grantor's withdrawal of an id it signed.
  * @module
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { computeLogId, computeLogNameHash } from '../accessLog/logId.js'
 import { bytesToHex0x, hexToBytes, randomBytes } from '../bytes/index.js'
 import type { Consent, LedgerDomain, Revocation, SignedConsent, Tombstone, TreeHead } from '../consent/types.js'
 import { createSaltedDomain, signConsent, signRevocation, signTombstone, signTreeHead } from '../eip712/structures.js'
 import type { ErrorCode } from '../errors/codes.js'
 import { createParty } from '../identity/createParty.js'
 import type { Party } from '../identity/types.js'
-import type { AnchorKind, LedgerAdapter, LedgerRef } from '../ledger/types.js'
+import { consentKey } from '../ledger/consentKey.js'
+import type { AnchorInput, AnchorKind, LedgerAdapter, LedgerRef } from '../ledger/types.js'
 import type { Hex } from '../types.js'
 import { badBytesInputs } from './badInputs.js'
 
@@ -32,6 +38,12 @@ export type LedgerConformanceHarness = {
   readonly ledger: LedgerAdapter
   /** Moves the ledger's clock forward by `seconds` (mine an empty block, bump an injected clock). Optional. */
   readonly advanceTime?: (seconds: number) => Promise<void>
+  /**
+   * Moves the clock under the ledger BACK by `seconds` (an injected clock stepping back, a gateway answering from an
+   * older peer), to check that `getTime()` still never goes backwards (security review, issue 12, finding 7).
+   * Optional: only harnesses that control such a clock provide it.
+   */
+  readonly rewindTime?: (seconds: number) => Promise<void>
   /** Releases what `create` made (stops processes, closes files). Runs after each test, even a failed one. */
   readonly cleanup?: () => Promise<void>
 }
@@ -55,6 +67,8 @@ function testSeed(n: number): Uint8Array {
 }
 
 const randomHex32 = (): Hex => bytesToHex0x(randomBytes(32))
+/** A fresh access-log name. */
+const randomLogName = (): string => `log/${bytesToHex0x(randomBytes(8)).slice(2)}`
 
 /** Awaits `promise` and returns what it threw (fails when it does not throw). */
 async function caught(promise: Promise<unknown>): Promise<unknown> {
@@ -182,13 +196,25 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
       signRevocation(party, ledger.domain, { consentId, grantor: grantor.address } satisfies Revocation)
     const tombstone = (party: Party, commitment: Hex, owner: Party = party) =>
       signTombstone(party, ledger.domain, { commitment, owner: owner.address } satisfies Tombstone)
-    const head = (party: Party, h: Partial<TreeHead> & { logId: Hex; treeSize: number }) =>
-      signTreeHead(party, ledger.domain, {
+    /** A head of `party`'s log `name` (its own log id and name hash), signed by `party`; `h` overrides fields. */
+    const head = (party: Party, h: Partial<TreeHead> & { name: string; treeSize: number }) => {
+      const { name: logName, ...over } = h
+      return signTreeHead(party, ledger.domain, {
+        logId: computeLogId(party.address, logName),
         operator: party.address,
+        nameHash: computeLogNameHash(logName),
         root: randomHex32(),
         timestamp: 1_700_000_000 + h.treeSize,
-        ...h,
+        ...over,
       } satisfies TreeHead)
+    }
+    /** The ledger key of a consent. */
+    const keyOf = (c: { consent: Consent } | Consent): Hex => {
+      const consent = 'consent' in c ? c.consent : c
+      return consentKey(consent.grantor, consent.id)
+    }
+    /** An anchor lookup key. */
+    const at = (r: Uint8Array, treeSize: number, kind: AnchorKind): AnchorInput => ({ root: r, treeSize, kind })
 
     // ------------------------------------------------------------------ the adapter object
 
@@ -217,7 +243,7 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
     // ------------------------------------------------------------------ anchors
 
     describe('anchors', () => {
-      it('anchors a root of every kind and looks it up', async () => {
+      it('anchors a root of every kind and looks it up by (root, treeSize, kind)', async () => {
         for (const [i, kind] of (['records', 'export', 'events'] as AnchorKind[]).entries()) {
           const r = root()
           const record = await ledger.anchorRoot({ root: r, treeSize: 1000 + i, kind })
@@ -226,7 +252,7 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
           expect(record.treeSize).toBe(1000 + i)
           expect(record.kind).toBe(kind)
           expectRefShape(ledger, record.ref)
-          const found = await ledger.getAnchor(r)
+          const found = await ledger.getAnchor(at(r, 1000 + i, kind))
           expect(found).toBeDefined()
           expect(bytesToHex0x(found!.root)).toBe(bytesToHex0x(r))
           expect(found!.treeSize).toBe(1000 + i)
@@ -240,14 +266,18 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
         expect(a.treeSize).toBe(1)
         const big = 2 ** 40
         const b = await ledger.anchorRoot({ root: root(), treeSize: big, kind: 'events' })
-        expect((await ledger.getAnchor(b.root))?.treeSize).toBe(big)
+        expect((await ledger.getAnchor(at(b.root, big, 'events')))?.treeSize).toBe(big)
       })
 
-      it('returns undefined for a root it does not have', async () => {
-        expect(await ledger.getAnchor(root())).toBeUndefined()
-        await ledger.anchorRoot({ root: root(), treeSize: 2, kind: 'records' })
-        expect(await ledger.getAnchor(root())).toBeUndefined()
-        expect(await ledger.getAnchor(new Uint8Array(32))).toBeUndefined()
+      it('returns undefined for an anchor it does not have', async () => {
+        expect(await ledger.getAnchor(at(root(), 1, 'records'))).toBeUndefined()
+        const r = root()
+        await ledger.anchorRoot({ root: r, treeSize: 2, kind: 'records' })
+        expect(await ledger.getAnchor(at(root(), 2, 'records'))).toBeUndefined()
+        expect(await ledger.getAnchor(at(new Uint8Array(32), 2, 'records'))).toBeUndefined()
+        // the same root under other metadata is not that anchor
+        expect(await ledger.getAnchor(at(r, 3, 'records'))).toBeUndefined()
+        expect(await ledger.getAnchor(at(r, 2, 'events'))).toBeUndefined()
       })
 
       it('re-anchoring the same root and metadata returns the first record', async () => {
@@ -255,22 +285,25 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
         const first = await ledger.anchorRoot({ root: r, treeSize: 5, kind: 'records' })
         const again = await ledger.anchorRoot({ root: new Uint8Array(r), treeSize: 5, kind: 'records' })
         expectSameRef(first.ref, again.ref)
-        expect((await ledger.getAnchor(r))?.ref).toEqual(first.ref)
+        expect((await ledger.getAnchor(at(r, 5, 'records')))?.ref).toEqual(first.ref)
       })
 
-      it('anchoring a known root with other metadata is LEDGER_CONFLICT and changes nothing', async () => {
+      it('review #8: the same root with another treeSize or kind is another anchor; the first is unaffected', async () => {
         const r = root()
-        const first = await ledger.anchorRoot({ root: r, treeSize: 5, kind: 'records' })
-        await expectError(ledger.anchorRoot({ root: r, treeSize: 6, kind: 'records' }), 'LedgerError', [
-          'LEDGER_CONFLICT',
-        ])
-        await expectError(ledger.anchorRoot({ root: r, treeSize: 5, kind: 'export' }), 'LedgerError', [
-          'LEDGER_CONFLICT',
-        ])
-        const found = await ledger.getAnchor(r)
+        // a stranger front-runs with other metadata: it blocks nothing
+        const squat = await ledger.anchorRoot({ root: r, treeSize: 6, kind: 'records' })
+        const real = await ledger.anchorRoot({ root: r, treeSize: 5, kind: 'records' })
+        const otherKind = await ledger.anchorRoot({ root: r, treeSize: 5, kind: 'export' })
+        expect(new Set([squat.ref.tx, real.ref.tx, otherKind.ref.tx]).size).toBe(3)
+        const found = await ledger.getAnchor(at(r, 5, 'records'))
         expect(found?.treeSize).toBe(5)
         expect(found?.kind).toBe('records')
-        expect(found?.ref).toEqual(first.ref)
+        expect(found?.ref).toEqual(real.ref)
+        expect((await ledger.getAnchor(at(r, 6, 'records')))?.ref).toEqual(squat.ref)
+        expect((await ledger.getAnchor(at(r, 5, 'export')))?.ref).toEqual(otherKind.ref)
+        // each is still idempotent under its own key
+        expectSameRef(real.ref, (await ledger.anchorRoot({ root: r, treeSize: 5, kind: 'records' })).ref)
+        expectSameRef(squat.ref, (await ledger.anchorRoot({ root: r, treeSize: 6, kind: 'records' })).ref)
       })
 
       it('rejects a root of the wrong length and writes nothing', async () => {
@@ -280,7 +313,7 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
             'InvalidArgumentError',
             ['INVALID_LENGTH', 'INVALID_ARGUMENT'],
           )
-          await expectError(ledger.getAnchor(new Uint8Array(len)), 'InvalidArgumentError', [
+          await expectError(ledger.getAnchor(at(new Uint8Array(len), 1, 'records')), 'InvalidArgumentError', [
             'INVALID_LENGTH',
             'INVALID_ARGUMENT',
           ])
@@ -293,7 +326,7 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
           'InvalidArgumentError',
           ['INVALID_TYPE', 'INVALID_ARGUMENT'],
         )
-        await expectError(ledger.getAnchor(make() as Uint8Array), 'InvalidArgumentError', [
+        await expectError(ledger.getAnchor(at(make() as Uint8Array, 1, 'records')), 'InvalidArgumentError', [
           'INVALID_TYPE',
           'INVALID_ARGUMENT',
         ])
@@ -306,6 +339,10 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
             'OUT_OF_RANGE',
             'INVALID_ARGUMENT',
           ])
+          await expectError(ledger.getAnchor(at(r, treeSize, 'records')), 'InvalidArgumentError', [
+            'OUT_OF_RANGE',
+            'INVALID_ARGUMENT',
+          ])
         }
         for (const treeSize of ['1', null, undefined, 1n]) {
           await expectError(
@@ -314,7 +351,7 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
             ['INVALID_TYPE', 'OUT_OF_RANGE', 'INVALID_ARGUMENT'],
           )
         }
-        expect(await ledger.getAnchor(r)).toBeUndefined()
+        expect(await ledger.getAnchor(at(r, 1, 'records'))).toBeUndefined()
         // the root is still free: nothing was half-written
         const ok = await ledger.anchorRoot({ root: r, treeSize: 1, kind: 'records' })
         expect(ok.treeSize).toBe(1)
@@ -322,19 +359,30 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
 
       it('rejects an unknown kind and a non-object input', async () => {
         const r = root()
-        for (const kind of ['record', 'RECORDS', '', 'toString', '__proto__', 1, null])
+        for (const kind of ['record', 'RECORDS', '', 'toString', '__proto__', 1, null]) {
           await expectError(
             ledger.anchorRoot({ root: r, treeSize: 1, kind: kind as AnchorKind }),
             'InvalidArgumentError',
             ['INVALID_ARGUMENT', 'INVALID_TYPE'],
           )
-        for (const input of [null, undefined, 'root', 42])
+          await expectError(ledger.getAnchor(at(r, 1, kind as AnchorKind)), 'InvalidArgumentError', [
+            'INVALID_ARGUMENT',
+            'INVALID_TYPE',
+          ])
+        }
+        for (const input of [null, undefined, 'root', 42]) {
           await expectError(
             ledger.anchorRoot(input as unknown as Parameters<LedgerAdapter['anchorRoot']>[0]),
             'InvalidArgumentError',
             ['INVALID_TYPE', 'INVALID_ARGUMENT'],
           )
-        expect(await ledger.getAnchor(r)).toBeUndefined()
+          await expectError(ledger.getAnchor(input as unknown as AnchorInput), 'InvalidArgumentError', [
+            'INVALID_TYPE',
+            'INVALID_ARGUMENT',
+          ])
+        }
+        for (const kind of ['records', 'export', 'events'] as AnchorKind[])
+          expect(await ledger.getAnchor(at(r, 1, kind))).toBeUndefined()
       })
 
       it('is not affected by callers mutating inputs or results', async () => {
@@ -343,17 +391,17 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
         const record = await ledger.anchorRoot({ root: r, treeSize: 3, kind: 'records' })
         r.fill(0)
         record.root.fill(0xff)
-        const found = await ledger.getAnchor(hexToBytes(original))
+        const found = await ledger.getAnchor(at(hexToBytes(original), 3, 'records'))
         expect(found && bytesToHex0x(found.root)).toBe(original)
         found!.root.fill(1)
-        expect(bytesToHex0x((await ledger.getAnchor(hexToBytes(original)))!.root)).toBe(original)
+        expect(bytesToHex0x((await ledger.getAnchor(at(hexToBytes(original), 3, 'records')))!.root)).toBe(original)
       })
     })
 
     // ------------------------------------------------------------------ consents
 
     describe('consents', () => {
-      it('registers a consent and looks it up by id (any hex case)', async () => {
+      it('registers a consent and looks it up by its key consentKey(grantor, id) (any hex case)', async () => {
         const c = await makeConsent(patient, clinician)
         const s = signed(patient, c)
         const record = await ledger.registerConsent(s)
@@ -369,17 +417,19 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
         expect(record.consent.expiresAt).toBe(c.expiresAt)
         expect(record.signature.toLowerCase()).toBe(s.signature.toLowerCase())
         expect(record.revocation).toBeUndefined()
-        const found = await ledger.getConsent(c.id)
+        const found = await ledger.getConsent(keyOf(c))
         expect(found?.ref).toEqual(record.ref)
         expect(found?.consent.id.toLowerCase()).toBe(c.id.toLowerCase())
-        expect((await ledger.getConsent(c.id.toUpperCase().replace('0X', '0x') as Hex))?.ref).toEqual(record.ref)
+        expect((await ledger.getConsent(keyOf(c).toUpperCase().replace('0X', '0x') as Hex))?.ref).toEqual(record.ref)
+        // a consent is found by its key, never by its bare id
+        expect(await ledger.getConsent(c.id)).toBeUndefined()
       })
 
-      it('keeps every scope field: commitments, delegation parent and depth', async () => {
+      it('keeps every scope field: commitments, delegation parent (a consent key) and depth', async () => {
         const parent = await registered(patient, clinician, { delegationDepth: 2, actions: ['read', 'delegate'] })
         const commitments = [randomHex32(), randomHex32()]
         const c = await makeConsent(clinician, researcher, {
-          parent: parent.consent.id,
+          parent: keyOf(parent),
           resourceTypes: [],
           commitments,
           exclude: [],
@@ -387,9 +437,9 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
           delegationDepth: 1,
         })
         const record = await ledger.registerConsent(signed(clinician, c))
-        const found = await ledger.getConsent(c.id)
+        const found = await ledger.getConsent(keyOf(c))
         for (const r of [record, found!]) {
-          expect(r.consent.parent.toLowerCase()).toBe(parent.consent.id.toLowerCase())
+          expect(r.consent.parent.toLowerCase()).toBe(keyOf(parent).toLowerCase())
           expect(r.consent.commitments.map((x) => x.toLowerCase())).toEqual(commitments.map((x) => x.toLowerCase()))
           expect(r.consent.resourceTypes).toEqual([])
           expect(r.consent.purposes).toEqual(['HRESCH'])
@@ -414,7 +464,7 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
         const rev = await ledger.revokeConsent(
           signRevocation(patient, ledger.domain, { consentId: c.id.toLowerCase() as Hex, grantor: lower.grantor }),
         )
-        expect((await ledger.getConsent(c.id))?.revocation?.ref).toEqual(rev.ref)
+        expect((await ledger.getConsent(keyOf(c)))?.revocation?.ref).toEqual(rev.ref)
       })
 
       it('returns undefined for an unknown consent id', async () => {
@@ -437,23 +487,46 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
         expect(items).toHaveLength(1)
       })
 
-      it('a different consent under a registered id is CONSENT_REPLAYED', async () => {
+      it('a different consent under a registered (grantor, id) is CONSENT_REPLAYED', async () => {
         const c = await makeConsent(patient, clinician)
         const first = await ledger.registerConsent(signed(patient, c))
         const other = { ...c, actions: ['read', 'search', 'write'] } satisfies Consent
         await expectError(ledger.registerConsent(signed(patient, other)), 'ConsentError', ['CONSENT_REPLAYED'])
-        const byOther = await makeConsent(researcher, clinician, { id: c.id })
-        await expectError(ledger.registerConsent(signed(researcher, byOther)), 'ConsentError', ['CONSENT_REPLAYED'])
-        const found = await ledger.getConsent(c.id)
+        const otherGrantee = { ...c, grantee: researcher.address } satisfies Consent
+        await expectError(ledger.registerConsent(signed(patient, otherGrantee)), 'ConsentError', ['CONSENT_REPLAYED'])
+        const found = await ledger.getConsent(keyOf(c))
         expect(found?.ref).toEqual(first.ref)
         expect(found?.consent.actions).toEqual(c.actions)
+        expect((await ledger.listConsents()).items).toHaveLength(1)
+      })
+
+      it("review #9: a stranger registering a consent under the victim's id does not block the victim", async () => {
+        const victims = await makeConsent(patient, clinician)
+        // the stranger saw the id (a pending transaction, a shared link) and registers its own grant under it first
+        const squat = await ledger.registerConsent(
+          signed(intruder, await makeConsent(intruder, clinician, { id: victims.id, actions: ['read'] })),
+        )
+        const real = await ledger.registerConsent(signed(patient, victims))
+        expect(real.ref.tx).not.toBe(squat.ref.tx)
+        expect(real.consent.grantor.toLowerCase()).toBe(patient.address.toLowerCase())
+        const found = await ledger.getConsent(consentKey(patient.address, victims.id))
+        expect(found?.ref).toEqual(real.ref)
+        expect(found?.consent.actions).toEqual(victims.actions)
+        const theirs = await ledger.getConsent(consentKey(intruder.address, victims.id))
+        expect(theirs?.ref).toEqual(squat.ref)
+        expect(theirs?.consent.grantor.toLowerCase()).toBe(intruder.address.toLowerCase())
+        expect((await ledger.listConsents({ grantor: patient.address })).items.map((r) => r.ref)).toEqual([real.ref])
+        // a revocation by the stranger of "its" id does not touch the victim's grant
+        await ledger.revokeConsent(revocation(intruder, victims.id))
+        expect((await ledger.getConsent(keyOf(victims)))?.revocation).toBeUndefined()
+        expect((await ledger.getConsent(consentKey(intruder.address, victims.id)))?.revocation).toBeDefined()
       })
 
       it('a signature by anyone but the grantor is CONSENT_SIGNATURE_INVALID and writes nothing', async () => {
         const c = await makeConsent(patient, clinician)
         await expectError(ledger.registerConsent(signed(intruder, c)), 'ConsentError', ['CONSENT_SIGNATURE_INVALID'])
         await expectError(ledger.registerConsent(signed(clinician, c)), 'ConsentError', ['CONSENT_SIGNATURE_INVALID'])
-        expect(await ledger.getConsent(c.id)).toBeUndefined()
+        expect(await ledger.getConsent(keyOf(c))).toBeUndefined()
         // the grantor's own signature still registers it
         expect((await ledger.registerConsent(signed(patient, c))).consent.id.toLowerCase()).toBe(c.id.toLowerCase())
       })
@@ -471,7 +544,7 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
         await expectError(ledger.registerConsent({ ...s, signature: flipped as Hex }), 'ConsentError', [
           'CONSENT_SIGNATURE_INVALID',
         ])
-        expect(await ledger.getConsent(c.id)).toBeUndefined()
+        expect(await ledger.getConsent(keyOf(c))).toBeUndefined()
       })
 
       it('a consent signed for another ledger (domain) is CONSENT_SIGNATURE_INVALID', async () => {
@@ -489,7 +562,7 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
         await expectError(ledger.registerConsent(signed(patient, c, otherEvm)), 'ConsentError', [
           'CONSENT_SIGNATURE_INVALID',
         ])
-        expect(await ledger.getConsent(c.id)).toBeUndefined()
+        expect(await ledger.getConsent(keyOf(c))).toBeUndefined()
       })
 
       it('a malformed consent is CONSENT_MALFORMED and writes nothing', async () => {
@@ -524,7 +597,7 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
             ['ConsentError', 'InvalidArgumentError'],
             ['CONSENT_MALFORMED', 'INVALID_TYPE'],
           )
-        expect(await ledger.getConsent(c.id)).toBeUndefined()
+        expect(await ledger.getConsent(keyOf(c))).toBeUndefined()
         expect((await ledger.listConsents()).items).toHaveLength(0)
       })
 
@@ -535,7 +608,7 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
         ;(s.consent.resourceTypes as string[]).push('Patient')
         ;(record.consent.actions as string[]).push('write')
         ;(record.ref as { block: number }).block = -1
-        const found = await ledger.getConsent(c.id)
+        const found = await ledger.getConsent(keyOf(c))
         expect(found?.consent.resourceTypes).toEqual(c.resourceTypes)
         expect(found?.consent.actions).toEqual(c.actions)
         expect(found?.ref.block).not.toBe(-1)
@@ -549,6 +622,11 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
         const page = await ledger.listConsents()
         expect(page.items).toEqual([])
         expect(page.cursor).toBeUndefined()
+        expect(page.skipped ?? []).toEqual([])
+        // filtered listings with no result (Fabric: an empty page has no pagination metadata)
+        expect((await ledger.listConsents({ grantor: patient.address })).items).toEqual([])
+        expect((await ledger.listConsents({ grantee: clinician.address, limit: 1 })).items).toEqual([])
+        expect((await ledger.listConsents({ grantor: patient.address, grantee: clinician.address })).items).toEqual([])
         expect((await ledger.listConsents({})).items).toEqual([])
       })
 
@@ -677,7 +755,7 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
         expect(rev.revocation.consentId.toLowerCase()).toBe(record.consent.id.toLowerCase())
         expect(rev.revocation.grantor.toLowerCase()).toBe(patient.address.toLowerCase())
         expect(rev.ref.timestamp).toBeGreaterThanOrEqual(record.ref.timestamp)
-        const found = await ledger.getConsent(record.consent.id)
+        const found = await ledger.getConsent(keyOf(record))
         expect(found?.ref).toEqual(record.ref)
         expect(found?.revocation?.ref).toEqual(rev.ref)
         expect(found?.revocation?.revocation.consentId.toLowerCase()).toBe(record.consent.id.toLowerCase())
@@ -689,19 +767,17 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
         const first = await ledger.revokeConsent(revocation(patient, record.consent.id))
         const again = await ledger.revokeConsent(revocation(patient, record.consent.id))
         expectSameRef(first.ref, again.ref)
-        expect((await ledger.getConsent(record.consent.id))?.revocation?.ref).toEqual(first.ref)
+        expect((await ledger.getConsent(keyOf(record)))?.revocation?.ref).toEqual(first.ref)
       })
 
-      it('a revocation not signed by the grantor is CONSENT_SIGNATURE_INVALID and writes nothing', async () => {
+      it('a stranger cannot revoke someone else’s key: a revocation naming the grantor must be signed by them', async () => {
         const record = await registered(patient, clinician)
         const id = record.consent.id
-        // the grantee (or anyone) revoking in their own name
-        await expectError(ledger.revokeConsent(revocation(clinician, id)), 'ConsentError', [
-          'CONSENT_SIGNATURE_INVALID',
-        ])
-        await expectError(ledger.revokeConsent(revocation(intruder, id)), 'ConsentError', ['CONSENT_SIGNATURE_INVALID'])
         // naming the grantor, signed by someone else
         await expectError(ledger.revokeConsent(revocation(intruder, id, patient)), 'ConsentError', [
+          'CONSENT_SIGNATURE_INVALID',
+        ])
+        await expectError(ledger.revokeConsent(revocation(clinician, id, patient)), 'ConsentError', [
           'CONSENT_SIGNATURE_INVALID',
         ])
         // a tampered signature
@@ -710,13 +786,52 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
         await expectError(ledger.revokeConsent({ ...good, signature: flipped as Hex }), 'ConsentError', [
           'CONSENT_SIGNATURE_INVALID',
         ])
-        expect((await ledger.getConsent(id))?.revocation).toBeUndefined()
+        expect((await ledger.getConsent(keyOf(record)))?.revocation).toBeUndefined()
+        expect(await ledger.getRevocation(keyOf(record))).toBeUndefined()
+        // the grantee (or anyone) revoking the same id in their own name withdraws only their own key
+        await ledger.revokeConsent(revocation(clinician, id))
+        await ledger.revokeConsent(revocation(intruder, id))
+        expect((await ledger.getConsent(keyOf(record)))?.revocation).toBeUndefined()
+        expect(await ledger.getRevocation(keyOf(record))).toBeUndefined()
+        expect((await ledger.getRevocation(consentKey(clinician.address, id)))?.revocation.grantor.toLowerCase()).toBe(
+          clinician.address.toLowerCase(),
+        )
       })
 
-      it('revoking an unknown consent is CONSENT_NOT_FOUND', async () => {
-        await expectError(ledger.revokeConsent(revocation(patient, randomHex32())), 'ConsentError', [
-          'CONSENT_NOT_FOUND',
-        ])
+      it('a grantor revokes an id before the consent is registered; registering it afterwards yields a revoked consent', async () => {
+        const c = await makeConsent(patient, clinician)
+        const rev = await ledger.revokeConsent(revocation(patient, c.id))
+        expectRefShape(ledger, rev.ref)
+        expect(await ledger.getConsent(keyOf(c))).toBeUndefined()
+        const standalone = await ledger.getRevocation(keyOf(c))
+        expect(standalone?.ref).toEqual(rev.ref)
+        expect(standalone?.revocation.consentId.toLowerCase()).toBe(c.id.toLowerCase())
+        expect(standalone?.revocation.grantor.toLowerCase()).toBe(patient.address.toLowerCase())
+        expect(standalone?.signature.toLowerCase()).toBe(rev.signature.toLowerCase())
+        // idempotent before registration too
+        expectSameRef(rev.ref, (await ledger.revokeConsent(revocation(patient, c.id))).ref)
+        const record = await ledger.registerConsent(signed(patient, c))
+        expect(record.revocation?.ref).toEqual(rev.ref)
+        expect((await ledger.getConsent(keyOf(c)))?.revocation?.ref).toEqual(rev.ref)
+        const listed = (await ledger.listConsents({ grantor: patient.address })).items
+        expect(listed.map((r) => r.revocation?.ref)).toEqual([rev.ref])
+        // withdrawing an id that is never registered (an emergency policy, a credential) is recorded as well
+        const policyId = randomHex32()
+        const policyRev = await ledger.revokeConsent(revocation(operator, policyId))
+        expect((await ledger.getRevocation(consentKey(operator.address, policyId)))?.ref).toEqual(policyRev.ref)
+      })
+
+      it('getRevocation finds a revocation after registration too, and nothing for an unknown key', async () => {
+        const record = await registered(patient, clinician)
+        expect(await ledger.getRevocation(keyOf(record))).toBeUndefined()
+        const rev = await ledger.revokeConsent(revocation(patient, record.consent.id))
+        expect((await ledger.getRevocation(keyOf(record)))?.ref).toEqual(rev.ref)
+        expect(await ledger.getRevocation(randomHex32())).toBeUndefined()
+        for (const key of ['0x1234', null, 42])
+          await expectError(ledger.getRevocation(key as Hex), 'InvalidArgumentError', [
+            'INVALID_TYPE',
+            'INVALID_ARGUMENT',
+          ])
       })
 
       it('a malformed revocation is rejected', async () => {
@@ -734,14 +849,14 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
             ['ConsentError', 'InvalidArgumentError'],
             ['CONSENT_MALFORMED', 'INVALID_TYPE', 'INVALID_ARGUMENT', 'INVALID_SIGNATURE', 'CONSENT_SIGNATURE_INVALID'],
           )
-        expect((await ledger.getConsent(record.consent.id))?.revocation).toBeUndefined()
+        expect((await ledger.getConsent(keyOf(record)))?.revocation).toBeUndefined()
       })
     })
 
     // ------------------------------------------------------------------ tombstones
 
     describe('tombstones', () => {
-      it('records a tombstone and looks it up by commitment', async () => {
+      it('records a tombstone and looks it up by (commitment, owner)', async () => {
         const commitment = randomHex32()
         const s = tombstone(patient, commitment)
         const record = await ledger.recordTombstone(s)
@@ -749,10 +864,19 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
         expect(record.tombstone.commitment.toLowerCase()).toBe(commitment.toLowerCase())
         expect(record.tombstone.owner.toLowerCase()).toBe(patient.address.toLowerCase())
         expect(record.signature.toLowerCase()).toBe(s.signature.toLowerCase())
-        const found = await ledger.getTombstone(commitment)
+        const found = await ledger.getTombstone(commitment, patient.address)
         expect(found?.ref).toEqual(record.ref)
         expect(found?.tombstone.owner.toLowerCase()).toBe(patient.address.toLowerCase())
-        expect(await ledger.getTombstone(randomHex32())).toBeUndefined()
+        expect(
+          (
+            await ledger.getTombstone(
+              commitment.toUpperCase().replace('0X', '0x') as Hex,
+              patient.address.toLowerCase() as Hex,
+            )
+          )?.ref,
+        ).toEqual(record.ref)
+        expect(await ledger.getTombstone(randomHex32(), patient.address)).toBeUndefined()
+        expect(await ledger.getTombstone(commitment, researcher.address)).toBeUndefined()
       })
 
       it('recording the same tombstone again returns the first record', async () => {
@@ -762,13 +886,22 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
         expectSameRef(first.ref, again.ref)
       })
 
-      it('one tombstone per commitment: another owner is LEDGER_CONFLICT', async () => {
+      it("review #4: a stranger's tombstone for a commitment does not block the owner's, nor is it returned for the owner", async () => {
         const commitment = randomHex32()
-        const first = await ledger.recordTombstone(tombstone(patient, commitment))
-        await expectError(ledger.recordTombstone(tombstone(researcher, commitment)), 'LedgerError', ['LEDGER_CONFLICT'])
-        const found = await ledger.getTombstone(commitment)
-        expect(found?.ref).toEqual(first.ref)
+        // the stranger shreds "its" copy of the commitment first
+        const squat = await ledger.recordTombstone(tombstone(intruder, commitment))
+        expect(await ledger.getTombstone(commitment, patient.address)).toBeUndefined()
+        const real = await ledger.recordTombstone(tombstone(patient, commitment))
+        expect(real.ref.tx).not.toBe(squat.ref.tx)
+        expect(real.tombstone.owner.toLowerCase()).toBe(patient.address.toLowerCase())
+        const found = await ledger.getTombstone(commitment, patient.address)
+        expect(found?.ref).toEqual(real.ref)
         expect(found?.tombstone.owner.toLowerCase()).toBe(patient.address.toLowerCase())
+        const theirs = await ledger.getTombstone(commitment, intruder.address)
+        expect(theirs?.ref).toEqual(squat.ref)
+        expect(theirs?.tombstone.owner.toLowerCase()).toBe(intruder.address.toLowerCase())
+        // each stays idempotent under its own key
+        expectSameRef(real.ref, (await ledger.recordTombstone(tombstone(patient, commitment))).ref)
       })
 
       it('a tombstone not signed by its owner is INVALID_SIGNATURE and writes nothing', async () => {
@@ -787,7 +920,8 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
           ['VerificationError', 'InvalidArgumentError', 'ConsentError'],
           ['INVALID_SIGNATURE'],
         )
-        expect(await ledger.getTombstone(commitment)).toBeUndefined()
+        expect(await ledger.getTombstone(commitment, patient.address)).toBeUndefined()
+        expect(await ledger.getTombstone(commitment, intruder.address)).toBeUndefined()
       })
 
       it('rejects malformed tombstones and commitments', async () => {
@@ -804,11 +938,16 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
             ['INVALID_TYPE', 'INVALID_ARGUMENT', 'INVALID_SIGNATURE', 'CONSENT_MALFORMED'],
           )
         for (const commitment of ['0x12', null, `0x${'gg'.repeat(32)}`])
-          await expectError(ledger.getTombstone(commitment as Hex), 'InvalidArgumentError', [
+          await expectError(ledger.getTombstone(commitment as Hex, patient.address), 'InvalidArgumentError', [
             'INVALID_TYPE',
             'INVALID_ARGUMENT',
           ])
-        expect(await ledger.getTombstone(good.tombstone.commitment)).toBeUndefined()
+        for (const owner of ['me', null, '0x1234'])
+          await expectError(ledger.getTombstone(good.tombstone.commitment, owner as Hex), 'InvalidArgumentError', [
+            'INVALID_TYPE',
+            'INVALID_ARGUMENT',
+          ])
+        expect(await ledger.getTombstone(good.tombstone.commitment, patient.address)).toBeUndefined()
       })
     })
 
@@ -816,20 +955,23 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
 
     describe('tree heads', () => {
       it('records heads and looks them up by size and latest (largest size)', async () => {
-        const logId = randomHex32()
-        const h2 = await ledger.recordTreeHead(head(operator, { logId, treeSize: 2 }))
+        const name = randomLogName()
+        const logId = computeLogId(operator.address, name)
+        const h2 = await ledger.recordTreeHead(head(operator, { name, treeSize: 2 }))
         expectRefShape(ledger, h2.ref)
         expect(h2.head.treeSize).toBe(2)
         expect(h2.head.operator.toLowerCase()).toBe(operator.address.toLowerCase())
-        const h10 = await ledger.recordTreeHead(head(operator, { logId, treeSize: 10 }))
+        expect(h2.head.nameHash.toLowerCase()).toBe(computeLogNameHash(name))
+        const h10 = await ledger.recordTreeHead(head(operator, { name, treeSize: 10 }))
         // recorded out of order: a smaller head later does not become "latest"
-        const h5 = await ledger.recordTreeHead(head(operator, { logId, treeSize: 5 }))
+        const h5 = await ledger.recordTreeHead(head(operator, { name, treeSize: 5 }))
         expect((await ledger.getTreeHead(logId))?.ref).toEqual(h10.ref)
         expect((await ledger.getTreeHead(logId, 2))?.ref).toEqual(h2.ref)
         expect((await ledger.getTreeHead(logId, 5))?.ref).toEqual(h5.ref)
         const found = await ledger.getTreeHead(logId, 10)
         expect(found?.head.root.toLowerCase()).toBe(h10.head.root.toLowerCase())
         expect(found?.head.timestamp).toBe(h10.head.timestamp)
+        expect(found?.head.nameHash.toLowerCase()).toBe(computeLogNameHash(name))
         expect(found?.signature.toLowerCase()).toBe(h10.signature.toLowerCase())
         expect(await ledger.getTreeHead(logId, 3)).toBeUndefined()
         expect(await ledger.getTreeHead(randomHex32())).toBeUndefined()
@@ -837,22 +979,22 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
       })
 
       it('recording the same head again returns the first record', async () => {
-        const logId = randomHex32()
-        const s = head(operator, { logId, treeSize: 4 })
+        const s = head(operator, { name: randomLogName(), treeSize: 4 })
         const first = await ledger.recordTreeHead(s)
         const again = await ledger.recordTreeHead(structuredClone(s))
         expectSameRef(first.ref, again.ref)
       })
 
       it('a different head of a recorded size is LEDGER_CONFLICT', async () => {
-        const logId = randomHex32()
-        const first = await ledger.recordTreeHead(head(operator, { logId, treeSize: 4 }))
-        await expectError(ledger.recordTreeHead(head(operator, { logId, treeSize: 4 })), 'LedgerError', [
+        const name = randomLogName()
+        const logId = computeLogId(operator.address, name)
+        const first = await ledger.recordTreeHead(head(operator, { name, treeSize: 4 }))
+        await expectError(ledger.recordTreeHead(head(operator, { name, treeSize: 4 })), 'LedgerError', [
           'LEDGER_CONFLICT',
         ])
         await expectError(
           ledger.recordTreeHead(
-            head(operator, { logId, treeSize: 4, root: first.head.root, timestamp: first.head.timestamp + 1 }),
+            head(operator, { name, treeSize: 4, root: first.head.root, timestamp: first.head.timestamp + 1 }),
           ),
           'LedgerError',
           ['LEDGER_CONFLICT'],
@@ -860,28 +1002,56 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
         expect((await ledger.getTreeHead(logId, 4))?.ref).toEqual(first.ref)
       })
 
-      it('a log id belongs to the operator of its first head: others are LEDGER_REJECTED', async () => {
-        const logId = randomHex32()
-        const first = await ledger.recordTreeHead(head(operator, { logId, treeSize: 1 }))
-        await expectError(ledger.recordTreeHead(head(intruder, { logId, treeSize: 2 })), 'LedgerError', [
+      it("review #2: a stranger's self-signed head for someone else's log id is refused; the operator's head still records", async () => {
+        const name = randomLogName()
+        const logId = computeLogId(operator.address, name)
+        const nameHash = computeLogNameHash(name)
+        // the stranger claims the operator's log id first, with a head it validly signs itself
+        await expectError(ledger.recordTreeHead(head(intruder, { name, treeSize: 1, logId })), 'LedgerError', [
           'LEDGER_REJECTED',
         ])
-        await expectError(ledger.recordTreeHead(head(intruder, { logId, treeSize: 1 })), 'LedgerError', [
+        await expectError(
+          ledger.recordTreeHead(head(intruder, { name, treeSize: 1, logId, nameHash: randomHex32() })),
+          'LedgerError',
+          ['LEDGER_REJECTED'],
+        )
+        // a head of the operator's own log id that does not match its name hash
+        await expectError(
+          ledger.recordTreeHead(head(operator, { name, treeSize: 1, nameHash: computeLogNameHash(`${name}x`) })),
+          'LedgerError',
+          ['LEDGER_REJECTED'],
+        )
+        // any 32 bytes as a log id (the old rule: the first head binds it) are refused too
+        await expectError(
+          ledger.recordTreeHead(head(operator, { name, treeSize: 1, logId: randomHex32() })),
+          'LedgerError',
+          ['LEDGER_REJECTED'],
+        )
+        expect(await ledger.getTreeHead(logId)).toBeUndefined()
+        // the operator's own head still records afterwards, and later heads too
+        const first = await ledger.recordTreeHead(head(operator, { name, treeSize: 1 }))
+        expect(first.head.logId.toLowerCase()).toBe(logId)
+        expect(first.head.nameHash.toLowerCase()).toBe(nameHash)
+        await expectError(ledger.recordTreeHead(head(intruder, { name, treeSize: 2, logId })), 'LedgerError', [
           'LEDGER_REJECTED',
-          'LEDGER_CONFLICT',
         ])
-        expect((await ledger.getTreeHead(logId))?.ref).toEqual(first.ref)
-        expect(await ledger.getTreeHead(logId, 2)).toBeUndefined()
-        // the intruder can run its own log
-        const own = await ledger.recordTreeHead(head(intruder, { logId: randomHex32(), treeSize: 2 }))
+        const second = await ledger.recordTreeHead(head(operator, { name, treeSize: 2 }))
+        expect((await ledger.getTreeHead(logId))?.ref).toEqual(second.ref)
+        expect((await ledger.getTreeHead(logId, 1))?.ref).toEqual(first.ref)
+        // the stranger can run its own log of the same name: another log id
+        const own = await ledger.recordTreeHead(head(intruder, { name, treeSize: 2 }))
         expect(own.head.operator.toLowerCase()).toBe(intruder.address.toLowerCase())
+        expect(own.head.logId.toLowerCase()).toBe(computeLogId(intruder.address, name))
+        expect((await ledger.getTreeHead(logId))?.ref).toEqual(second.ref)
       })
 
       it('a head not signed by its operator is INVALID_SIGNATURE and writes nothing', async () => {
-        const logId = randomHex32()
+        const name = randomLogName()
+        const logId = computeLogId(operator.address, name)
         const forged = signTreeHead(intruder, ledger.domain, {
           logId,
           operator: operator.address,
+          nameHash: computeLogNameHash(name),
           treeSize: 3,
           root: randomHex32(),
           timestamp: 1_700_000_000,
@@ -892,15 +1062,18 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
           ['INVALID_SIGNATURE'],
         )
         expect(await ledger.getTreeHead(logId)).toBeUndefined()
-        // and the forgery did not bind the log id: the real operator can still claim it
-        expect((await ledger.recordTreeHead(head(operator, { logId, treeSize: 3 }))).head.treeSize).toBe(3)
+        // and the forgery did not block the log: the real operator can still record it
+        expect((await ledger.recordTreeHead(head(operator, { name, treeSize: 3 }))).head.treeSize).toBe(3)
       })
 
       it('rejects malformed heads and lookups', async () => {
-        const good = head(operator, { logId: randomHex32(), treeSize: 3 })
+        const good = head(operator, { name: randomLogName(), treeSize: 3 })
+        const { nameHash: _omit, ...withoutNameHash } = good.head
         for (const bad of [
           { ...good, head: { ...good.head, logId: '0x01' } },
           { ...good, head: { ...good.head, root: 'root' } },
+          { ...good, head: { ...good.head, nameHash: '0x12' } },
+          { ...good, head: withoutNameHash },
           { ...good, head: { ...good.head, treeSize: -1 } },
           { ...good, head: { ...good.head, treeSize: 1.5 } },
           { head: good.head },
@@ -908,8 +1081,15 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
         ])
           await expectError(
             ledger.recordTreeHead(bad as unknown as Parameters<LedgerAdapter['recordTreeHead']>[0]),
-            ['VerificationError', 'InvalidArgumentError', 'ConsentError'],
-            ['INVALID_TYPE', 'INVALID_ARGUMENT', 'OUT_OF_RANGE', 'INVALID_SIGNATURE', 'TREE_HEAD_INVALID'],
+            ['VerificationError', 'InvalidArgumentError', 'ConsentError', 'LedgerError'],
+            [
+              'INVALID_TYPE',
+              'INVALID_ARGUMENT',
+              'OUT_OF_RANGE',
+              'INVALID_SIGNATURE',
+              'TREE_HEAD_INVALID',
+              'LEDGER_REJECTED',
+            ],
           )
         for (const logId of ['0x01', null, 7])
           await expectError(ledger.getTreeHead(logId as Hex), 'InvalidArgumentError', [
@@ -934,7 +1114,7 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
         const consent = await registered(patient, clinician)
         refs.push(consent.ref)
         refs.push((await ledger.recordTombstone(tombstone(patient, randomHex32()))).ref)
-        refs.push((await ledger.recordTreeHead(head(operator, { logId: randomHex32(), treeSize: 1 }))).ref)
+        refs.push((await ledger.recordTreeHead(head(operator, { name: randomLogName(), treeSize: 1 }))).ref)
         refs.push((await ledger.revokeConsent(revocation(patient, consent.consent.id))).ref)
         refs.push((await ledger.anchorRoot({ root: root(), treeSize: 2, kind: 'events' })).ref)
         for (const ref of refs) expectRefShape(ledger, ref)
@@ -961,6 +1141,43 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
         const again = await ledger.anchorRoot({ root: a.root, treeSize: 1, kind: 'records' })
         expect(again.ref).toEqual(a.ref)
       })
+
+      it('review #7: getTime() never decreases across calls and writes', async () => {
+        const seen: number[] = []
+        const tick = async () => {
+          seen.push(await ledger.getTime())
+        }
+        await tick()
+        await tick()
+        const a = await ledger.anchorRoot({ root: root(), treeSize: 1, kind: 'records' })
+        await tick()
+        expect(seen.at(-1)).toBeGreaterThanOrEqual(a.ref.timestamp)
+        if (harness?.advanceTime) await harness.advanceTime(60)
+        await tick()
+        const c = await registered(patient, clinician)
+        await tick()
+        expect(seen.at(-1)).toBeGreaterThanOrEqual(c.ref.timestamp)
+        const times = await Promise.all(Array.from({ length: 5 }, () => ledger.getTime()))
+        for (const t of times) expect(Number.isSafeInteger(t)).toBe(true)
+        seen.push(Math.max(...times))
+        await tick()
+        for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThanOrEqual(seen[i - 1]!)
+      })
+
+      it('review #7: getTime() does not go backwards when the clock under the ledger does', async () => {
+        if (!harness?.rewindTime) return
+        if (harness.advanceTime) await harness.advanceTime(3600)
+        const before = await ledger.getTime()
+        await harness.rewindTime(1800)
+        // without a write in between (a read-only node answering from an older block, a clock stepping back)
+        expect(await ledger.getTime()).toBeGreaterThanOrEqual(before)
+        const a = await ledger.anchorRoot({ root: root(), treeSize: 1, kind: 'records' })
+        expect(a.ref.timestamp).toBeGreaterThanOrEqual(before)
+        await harness.rewindTime(1800)
+        expect(await ledger.getTime()).toBeGreaterThanOrEqual(a.ref.timestamp)
+        const b = await ledger.anchorRoot({ root: root(), treeSize: 2, kind: 'records' })
+        expect(b.ref.timestamp).toBeGreaterThanOrEqual(a.ref.timestamp)
+      })
     })
 
     describe('concurrency and ordering', () => {
@@ -972,7 +1189,7 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
           Promise.all(consents.map((c) => ledger.registerConsent(signed(patient, c)))),
         ])
         for (const [i, r] of roots.entries()) {
-          const found = await ledger.getAnchor(r)
+          const found = await ledger.getAnchor(at(r, i + 1, 'records'))
           expect(found?.treeSize).toBe(i + 1)
           expect(found?.ref).toEqual(anchored[i]!.ref)
         }
@@ -990,13 +1207,15 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
 
       it('parallel tombstones and tree heads of many logs all land, each exactly once', async () => {
         const commitments = Array.from({ length: concurrency }, randomHex32)
-        const logIds = Array.from({ length: concurrency }, randomHex32)
+        const names = Array.from({ length: concurrency }, randomLogName)
         const [stones, heads] = await Promise.all([
           Promise.all(commitments.map((c) => ledger.recordTombstone(tombstone(patient, c)))),
-          Promise.all(logIds.map((logId, i) => ledger.recordTreeHead(head(operator, { logId, treeSize: i + 1 })))),
+          Promise.all(names.map((name, i) => ledger.recordTreeHead(head(operator, { name, treeSize: i + 1 })))),
         ])
-        for (const [i, c] of commitments.entries()) expect((await ledger.getTombstone(c))?.ref).toEqual(stones[i]!.ref)
-        for (const [i, logId] of logIds.entries()) expect((await ledger.getTreeHead(logId))?.ref).toEqual(heads[i]!.ref)
+        for (const [i, c] of commitments.entries())
+          expect((await ledger.getTombstone(c, patient.address))?.ref).toEqual(stones[i]!.ref)
+        for (const [i, name] of names.entries())
+          expect((await ledger.getTreeHead(computeLogId(operator.address, name)))?.ref).toEqual(heads[i]!.ref)
         const txs = [...stones, ...heads].map((x) => x.ref.tx)
         expect(new Set(txs).size).toBe(txs.length)
       })
@@ -1015,17 +1234,28 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
         expect((await ledger.listConsents()).items).toHaveLength(1)
       })
 
-      it('parallel conflicting writes: exactly one wins, the others are LEDGER_CONFLICT', async () => {
+      it('review #8: parallel anchors of one root with different metadata all land, each under its own key', async () => {
         const r = root()
+        const sizes = [1, 2, 3, 4]
+        const records = await Promise.all(
+          sizes.map((treeSize) => ledger.anchorRoot({ root: r, treeSize, kind: 'records' })),
+        )
+        expect(new Set(records.map((x) => x.ref.tx)).size).toBe(sizes.length)
+        for (const [i, treeSize] of sizes.entries())
+          expect((await ledger.getAnchor(at(r, treeSize, 'records')))?.ref).toEqual(records[i]!.ref)
+      })
+
+      it('parallel conflicting heads of one size: exactly one wins, the others are LEDGER_CONFLICT', async () => {
+        const name = randomLogName()
         const settled = await Promise.allSettled(
-          [1, 2, 3, 4].map((treeSize) => ledger.anchorRoot({ root: r, treeSize, kind: 'records' })),
+          [1, 2, 3, 4].map(() => ledger.recordTreeHead(head(operator, { name, treeSize: 7 }))),
         )
         const won = settled.filter((s) => s.status === 'fulfilled')
         expect(won).toHaveLength(1)
         for (const s of settled)
           if (s.status === 'rejected') expect((s.reason as { code?: unknown }).code).toBe('LEDGER_CONFLICT')
-        const winner = (won[0] as PromiseFulfilledResult<{ treeSize: number }>).value
-        expect((await ledger.getAnchor(r))?.treeSize).toBe(winner.treeSize)
+        const winner = (won[0] as PromiseFulfilledResult<{ ref: LedgerRef }>).value
+        expect((await ledger.getTreeHead(computeLogId(operator.address, name), 7))?.ref).toEqual(winner.ref)
       })
 
       it('lists consents in the order they were registered', async () => {

@@ -12,12 +12,24 @@ describeLedgerConformance('fabric (in-process bridge, not a Fabric network)', {
   create: async () => {
     let now = Date.now()
     const transport = createInProcessFabricTransport({ channel: 'mychannel', chaincode: 'medseal', now: () => now })
-    const ledger = createFabricLedger({ transport, channel: 'mychannel', chaincode: 'medseal', retryDelayMs: 5 })
+    // A gateway evaluates on one peer, and a peer that lags behind answers with an older newest block: `lag` makes
+    // the bridge's ledger time answer that way (the bridge itself never goes back), for review #7's rewindTime.
+    let lag = 0
+    const lagging = { ...transport, getLedgerTime: async () => (await transport.getLedgerTime()) - lag }
+    const ledger = createFabricLedger({
+      transport: lagging,
+      channel: 'mychannel',
+      chaincode: 'medseal',
+      retryDelayMs: 5,
+    })
     return {
       ledger,
       advanceTime: async (seconds) => {
         now += seconds * 1000
         await transport.cutEmptyBlock()
+      },
+      rewindTime: async (seconds) => {
+        lag += seconds
       },
       cleanup: async () => transport.close(),
     }

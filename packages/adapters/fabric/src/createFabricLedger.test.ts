@@ -79,11 +79,12 @@ describe('createFabricLedger', () => {
       },
     }
     const reader = createFabricLedger({ transport: counting, channel: 'mychannel', chaincode: 'medseal' })
-    const [a, b] = await Promise.all([reader.getAnchor(root), reader.getAnchor(root)])
+    const key = { root, treeSize: 9, kind: 'events' } as const
+    const [a, b] = await Promise.all([reader.getAnchor(key), reader.getAnchor(key)])
     expect(a?.ref).toEqual(anchored.ref)
     expect(b?.ref).toEqual(anchored.ref)
     expect(lookups).toBe(1)
-    expect((await reader.getAnchor(root))?.ref).toEqual(anchored.ref)
+    expect((await reader.getAnchor(key))?.ref).toEqual(anchored.ref)
     expect(lookups).toBe(1)
   })
 
@@ -160,10 +161,10 @@ describe('createFabricLedger', () => {
     const { ledger } = setup({ impl: tampering })
     const root = randomBytes(32)
     await ledger.anchorRoot({ root, treeSize: 1, kind: 'records' })
-    const e = await caught(ledger.getAnchor(root))
+    const e = await caught(ledger.getAnchor({ root, treeSize: 1, kind: 'records' }))
     expect(e).toBeInstanceOf(LedgerError)
     expect(e.code).toBe('LEDGER_REJECTED')
-    const bad = await caught(ledger.getTombstone(bytesToHex0x(randomBytes(32)) as Hex))
+    const bad = await caught(ledger.getTombstone(bytesToHex0x(randomBytes(32)) as Hex, patient.address))
     expect(bad.code).toBe('LEDGER_REJECTED')
   })
 

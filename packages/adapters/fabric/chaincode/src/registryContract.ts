@@ -336,15 +336,21 @@ export class MedsealRegistryContract extends Contract {
 
   // ------------------------------------------------------------------ consents
 
-  /** Registers a signed consent under `consentKey(grantor, id)` after verifying it: `{ created, record }`. */
+  /**
+   * Registers a signed consent under `consentKey(grantor, id)` after verifying it: `{ created, record }`, the record
+   * with its revocation when the grantor revoked the id first.
+   */
   async RegisterConsent(ctx: Context, registry: string, signedConsent: string): Promise<string> {
     const k = keysOf(registry)
     const input = parseObject(signedConsent, 'signedConsent', 'CONSENT_MALFORMED') as SignedConsent
     const { signed, key } = verifyConsentWrite(this._domain(ctx, registry), input)
     const stateKey = ctx.stub.createCompositeKey(k.consent, [key])
     const existing = await readJson<StoredConsent>(ctx, stateKey)
+    // a revocation may be recorded before the consent (either order): the answer carries it, the stored record not
+    const revocation = await readJson<StoredRevocation>(ctx, ctx.stub.createCompositeKey(k.revocation, [key]))
+    const withRevocation = (r: StoredConsent): StoredConsent => (revocation ? { ...r, revocation } : r)
     if (existing && assertSameConsent(existing.consent, signed.consent))
-      return result({ created: false, record: existing })
+      return result({ created: false, record: withRevocation(existing) })
     const ref = txRef(ctx)
     const record: StoredConsent = { ...signed, ...ref }
     await writeJson(ctx, stateKey, record)
@@ -359,7 +365,7 @@ export class MedsealRegistryContract extends Contract {
     await index(k.consentsByGrantee, [grantee, order])
     await index(k.consentsByPair, [grantor, grantee, order])
     emit(ctx, REGISTRY_EVENTS.consent, record)
-    return result({ created: true, record })
+    return result({ created: true, record: withRevocation(record) })
   }
 
   /**

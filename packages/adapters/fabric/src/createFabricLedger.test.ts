@@ -168,6 +168,61 @@ describe('createFabricLedger', () => {
     expect(bad.code).toBe('LEDGER_REJECTED')
   })
 
+  it('review #6: a listed item that fails verification is skipped and reported, the page still answers', async () => {
+    const real = createRegistryChaincode()
+    const enc = new TextEncoder()
+    // a peer (or a damaged record) hands back one consent whose content no longer matches its signature
+    const tampering: RegistryChaincode = {
+      Init: (stub) => real.Init(stub),
+      async Invoke(stub) {
+        const response = await real.Invoke(stub)
+        const [fn] = (stub as { getStringArgs(): string[] }).getStringArgs()
+        if (fn !== 'ListConsents') return response
+        const page = JSON.parse(new TextDecoder().decode(response.payload))
+        page.items[0].consent.actions = ['read', 'write']
+        return { ...response, payload: enc.encode(JSON.stringify(page)) }
+      },
+    }
+    const { ledger } = setup({ impl: tampering })
+    const grant = (): Consent => ({
+      id: bytesToHex0x(randomBytes(32)) as Hex,
+      grantor: patient.address,
+      grantee: clinician.address,
+      parent: `0x${'00'.repeat(32)}` as Hex,
+      resourceTypes: ['Observation'],
+      commitments: [],
+      exclude: [],
+      actions: ['read'],
+      purposes: ['TREAT'],
+      notBefore: 1_700_000_000,
+      expiresAt: 1_900_000_000,
+      delegationDepth: 0,
+    })
+    const first = await ledger.registerConsent(signConsent(patient, ledger.domain, grant()))
+    const second = await ledger.registerConsent(signConsent(patient, ledger.domain, grant()))
+    const page = await ledger.listConsents({ grantee: clinician.address })
+    expect(page.items.map((i) => i.consent.id)).toEqual([second.consent.id])
+    expect(page.skipped).toEqual([{ ref: first.ref, code: 'CONSENT_SIGNATURE_INVALID' }])
+  })
+
+  it('refuses a chaincode of another state format (LEDGER_MISMATCH)', async () => {
+    const real = createRegistryChaincode()
+    const older: RegistryChaincode = {
+      Init: (stub) => real.Init(stub),
+      async Invoke(stub) {
+        const response = await real.Invoke(stub)
+        const [fn] = (stub as { getStringArgs(): string[] }).getStringArgs()
+        if (fn !== 'GetLedgerInfo') return response
+        const info = JSON.parse(new TextDecoder().decode(response.payload))
+        return { ...response, payload: new TextEncoder().encode(JSON.stringify({ ...info, format: 1 })) }
+      },
+    }
+    const { ledger } = setup({ impl: older })
+    const e = await caught(ledger.getTime().then(() => ledger.listConsents()))
+    expect(e).toBeInstanceOf(LedgerError)
+    expect(e.code).toBe('LEDGER_MISMATCH')
+  })
+
   it('validates options', () => {
     const transport = createInProcessFabricTransport()
     for (const bad of [

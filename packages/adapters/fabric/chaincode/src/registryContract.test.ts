@@ -308,24 +308,29 @@ describe('consents', () => {
 })
 
 describe('listing items that fail the rules', () => {
-  it('review #6: a stored consent that fails the rules is skipped and reported, the page still answers', async () => {
+  it('review #6: a stored consent that is not what its index promises is skipped and reported, the page answers', async () => {
     const good = consent()
     await submit('RegisterConsent', [JSON.stringify(signConsent(patient, domain, good))])
-    // a consent record that does not verify (an older rule set, a damaged value), with its index entries
-    const bad = consent()
-    const key = consentKey(bad.grantor, bad.id)
-    const signed = signConsent(patient, domain, bad)
-    const record = { ...signed, consent: { ...signed.consent, actions: ['read', 'write'] }, tx: 'ab'.repeat(32) }
+    // two damaged records with their index entries: one unreadable, one stored under another consent's key
     const seedStub = world.newStub({ args: ['seed'] })
-    const at = { ...record, timestamp: 1_900_000_000 }
-    await seedStub.putState(seedStub.createCompositeKey(REGISTRY_KEYS.consent, [key]), JSON.stringify(at))
-    const entry = JSON.stringify({ key, tx: at.tx, timestamp: at.timestamp })
-    const order = `001900000000.000000000.${key}`
     const g = patient.address.toLowerCase()
     const c = clinician.address.toLowerCase()
-    await seedStub.putState(seedStub.createCompositeKey(REGISTRY_KEYS.consentsAll, [order]), entry)
-    await seedStub.putState(seedStub.createCompositeKey(REGISTRY_KEYS.consentsByGrantee, [c, order]), entry)
-    await seedStub.putState(seedStub.createCompositeKey(REGISTRY_KEYS.consentsByPair, [g, c, order]), entry)
+    const damaged = async (n: number, value: string) => {
+      const key = hex32()
+      const at = { key, tx: `${n}`.repeat(64), timestamp: 1_900_000_000 + n }
+      await seedStub.putState(seedStub.createCompositeKey(REGISTRY_KEYS.consent, [key]), value)
+      const entry = JSON.stringify(at)
+      const order = `00${at.timestamp}.000000000.${key}`
+      await seedStub.putState(seedStub.createCompositeKey(REGISTRY_KEYS.consentsAll, [order]), entry)
+      await seedStub.putState(seedStub.createCompositeKey(REGISTRY_KEYS.consentsByGrantee, [c, order]), entry)
+      await seedStub.putState(seedStub.createCompositeKey(REGISTRY_KEYS.consentsByPair, [g, c, order]), entry)
+      return at
+    }
+    const unreadable = await damaged(1, '{"consent":')
+    const elsewhere = await damaged(
+      2,
+      JSON.stringify({ ...signConsent(patient, domain, consent()), tx: 'x', timestamp: 1 }),
+    )
     expect(world.commit(seedStub)[0]?.code).toBe('VALID')
     for (const args of [
       ['', ''],
@@ -336,7 +341,10 @@ describe('listing items that fail the rules', () => {
       expect(r.response.status, r.message).toBe(200)
       const page = JSON.parse(r.payload)
       expect(page.items.map((i: { consent: Consent }) => i.consent.id)).toEqual([good.id])
-      expect(page.skipped).toEqual([{ tx: at.tx, timestamp: at.timestamp, code: 'CONSENT_SIGNATURE_INVALID' }])
+      expect(page.skipped).toEqual([
+        { tx: unreadable.tx, timestamp: unreadable.timestamp, code: 'CONSENT_MALFORMED' },
+        { tx: elsewhere.tx, timestamp: elsewhere.timestamp, code: 'LEDGER_MISMATCH' },
+      ])
     }
   })
 })

@@ -9,8 +9,9 @@
  * - **Consents** keyed by `consentKey(grantor, id)`, registered only after the grantor's EIP-712 signature verifies
  *   under this ledger's domain (`{ name: 'medseal', version: '1', salt: keccak256("medseal-ledger:fabric:<channel>:
  *   <chaincode>") }`); other content under an existing key is `CONSENT_REPLAYED`. Indexed by grantor, grantee and both
- *   (composite keys), listed in registration order with Fabric bookmarks; an item that fails the rules is skipped and
- *   reported in `skipped`, never a reason to fail the page.
+ *   (composite keys), listed in registration order with Fabric bookmarks; an item that is not what its index entry
+ *   promises is skipped and reported in `skipped`, never a reason to fail the page (clients verify every listed
+ *   signature again and skip and report what fails).
  * - **Revocations** keyed by the same `consentKey(grantor, consentId)`, signed by that grantor; the consent need not be
  *   registered (a grantor can withdraw any id it signed: a consent, an emergency policy, a clinician credential).
  * - **Tombstones** keyed by `tombstoneKey(commitment, owner)`, signed by the owner: a stranger's tombstone never
@@ -35,14 +36,16 @@
  * @module
  */
 import {
+  type Address,
   type AnchorKind,
   anchorKey,
   assertAnchorInput,
   assertHex32,
   assertSameConsent,
   assertSameTreeHead,
+  type Consent,
   canonicalize,
-  checkListedConsent,
+  consentKey,
   createSaltedDomain,
   type ErrorCode,
   type Hex,
@@ -408,9 +411,9 @@ export class MedsealRegistryContract extends Contract {
 
   /**
    * One page of consents in registration order (transaction timestamp order), filtered by grantor and/or grantee
-   * (`''` for no filter): `{ items, skipped, bookmark }`. An item that fails the ledger rules today (a record of an
-   * older rule set, a damaged value) is left out and reported in `skipped` with where it was written; it never fails
-   * the page. Read-only: Fabric serves paginated queries to queries only.
+   * (`''` for no filter): `{ items, skipped, bookmark }`. An item that is not what its index entry promises (a
+   * damaged value, a consent under another key) is left out and reported in `skipped` with where it was written; it
+   * never fails the page. Signatures are checked at registration and again by every client, not here. Read-only: Fabric serves paginated queries to queries only.
    */
   async ListConsents(
     ctx: Context,
@@ -444,12 +447,11 @@ export class MedsealRegistryContract extends Contract {
       size,
       bookmark,
     )
-    const domain = this._domain(ctx, registry)
     const items: StoredConsent[] = []
     const skipped: SkippedStoredConsent[] = []
     try {
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-        const listed = await this._listed(ctx, k, domain, next.value.value, { from, to })
+        const listed = await this._listed(ctx, k, next.value.value, { from, to })
         if ('code' in listed) skipped.push(listed)
         else items.push(listed)
       }
@@ -459,11 +461,16 @@ export class MedsealRegistryContract extends Contract {
     return result({ items, skipped, bookmark: bookmarkOf(metadata) })
   }
 
-  /** One listed consent, checked by the ledger rules: the record, or why it is skipped and where it was written. */
+  /**
+   * One listed consent: the record, or why it is skipped and where it was written. The signature was verified when
+   * the consent was registered, and every client verifies each listed item again; a listing is a query bounded by
+   * the gateway's deadline (a signature check costs milliseconds, a page holds up to 1000), so here it checks what
+   * the index promises: a readable consent stored under `consentKey(grantor, id)` of its own grantor and id, matching
+   * the filter. @internal
+   */
   async _listed(
     ctx: Context,
     k: RegistryKeys,
-    domain: LedgerDomain,
     indexValue: Uint8Array,
     filter: { from: string | undefined; to: string | undefined },
   ): Promise<StoredConsent | SkippedStoredConsent> {
@@ -484,15 +491,19 @@ export class MedsealRegistryContract extends Contract {
       return skip('CONSENT_MALFORMED')
     }
     if (!stored) return skip('LEDGER_MISMATCH')
-    const checked = checkListedConsent(domain, { consent: stored.consent, signature: stored.signature }, entry.key)
-    if (!checked.ok) return skip(checked.code)
-    const c = checked.signed.consent
-    if (
-      (filter.from && c.grantor.toLowerCase() !== filter.from) ||
-      (filter.to && c.grantee.toLowerCase() !== filter.to)
-    )
-      return skip('LEDGER_MISMATCH')
-    return stored
+    const c = (typeof stored.consent === 'object' && stored.consent !== null ? stored.consent : {}) as Partial<Consent>
+    let key: string
+    try {
+      key = consentKey(c.grantor as Address, c.id as Hex)
+    } catch {
+      return skip('CONSENT_MALFORMED')
+    }
+    if (typeof c.grantee !== 'string' || typeof stored.signature !== 'string') return skip('CONSENT_MALFORMED')
+    if (key !== entry.key.toLowerCase()) return skip('LEDGER_MISMATCH')
+    const outside =
+      (filter.from !== undefined && (c.grantor as string).toLowerCase() !== filter.from) ||
+      (filter.to !== undefined && c.grantee.toLowerCase() !== filter.to)
+    return outside ? skip('LEDGER_MISMATCH') : stored
   }
 
   // ------------------------------------------------------------------ tombstones

@@ -45,8 +45,10 @@ describeLedgerConformance('fabric (in-process bridge, not a Fabric network)', {
   describeLedgerConformance('fabric named registries in one chaincode (in-process bridge, not a Fabric network)', {
     create: async () => {
       const registry = `conformance-${++n}`
+      let lag = 0 // a lagging peer, as in the harness above
+      const lagging = { ...shared, getLedgerTime: async () => (await shared.getLedgerTime()) - lag }
       const ledger = createFabricLedger({
-        transport: shared,
+        transport: lagging,
         channel: 'mychannel',
         chaincode: 'medseal',
         registry,
@@ -57,6 +59,9 @@ describeLedgerConformance('fabric (in-process bridge, not a Fabric network)', {
         advanceTime: async (seconds) => {
           now += seconds * 1000
           await shared.cutEmptyBlock()
+        },
+        rewindTime: async (seconds) => {
+          lag += seconds
         },
       }
     },

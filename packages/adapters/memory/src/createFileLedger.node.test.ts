@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createParty, isSdkError, signConsent } from '@medseal/core'
+import { consentKey, createParty, isSdkError, signConsent } from '@medseal/core'
 import { describeLedgerConformance } from '@medseal/core/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createFileLedger, createFileStore } from './node.js'
@@ -36,6 +36,9 @@ describeLedgerConformance('memory ledger persisted to a file', {
       ledger,
       advanceTime: async (seconds: number) => {
         t += seconds
+      },
+      rewindTime: async (seconds: number) => {
+        t -= seconds
       },
       cleanup: async () => {
         ledger.close()
@@ -87,8 +90,8 @@ describe('createFileLedger', () => {
 
     const reopened = createFileLedger({ path, now: () => T0 + 5 })
     expect(reopened.ledgerId).toBe('memory:demo')
-    expect((await reopened.getAnchor(rootOf(1)))?.ref).toEqual(a.ref)
-    expect(await reopened.getConsent(consent.consent.id)).toEqual(consent)
+    expect((await reopened.getAnchor({ root: rootOf(1), treeSize: 2, kind: 'records' }))?.ref).toEqual(a.ref)
+    expect(await reopened.getConsent(consentKey(consent.consent.grantor, consent.consent.id))).toEqual(consent)
     expect((await reopened.anchorRoot({ root: rootOf(2), treeSize: 1, kind: 'events' })).ref.block).toBe(3)
     reopened.close()
     // nothing but the snapshot is left behind
@@ -105,7 +108,7 @@ describe('createFileLedger', () => {
   })
 
   it('refuses a corrupt file and leaves it untouched', () => {
-    writeFileSync(path, '{"format":"medseal-memory-ledger","version":1,"ledgerId":"memory:x","entries":[{"type":')
+    writeFileSync(path, '{"format":"medseal-memory-ledger","version":2,"ledgerId":"memory:x","entries":[{"type":')
     const e = expectThrowCode(() => createFileLedger({ path, id: 'x' }), 'LedgerError', 'LEDGER_UNAVAILABLE')
     expect((e.cause as { code?: string }).code).toBe('INVALID_JSON')
     expect(readFileSync(path, 'utf8')).toContain('"entries":[{"type":')
@@ -136,7 +139,7 @@ describe('createFileLedger', () => {
       caught = e
     }
     expect(isSdkError(caught, 'LEDGER_UNAVAILABLE')).toBe(true)
-    expect(await ledger.getAnchor(rootOf(2))).toBeUndefined()
+    expect(await ledger.getAnchor({ root: rootOf(2), treeSize: 1, kind: 'records' })).toBeUndefined()
     expect(readFileSync(path, 'utf8')).toBe(before)
   })
 
@@ -149,7 +152,7 @@ describe('createFileLedger', () => {
     writeFileSync(`${path}.tmp`, '{"torn":')
     const reopened = createFileLedger({ path })
     expect(existsSync(`${path}.tmp`)).toBe(false)
-    expect((await reopened.getAnchor(rootOf(1)))?.ref.block).toBe(1)
+    expect((await reopened.getAnchor({ root: rootOf(1), treeSize: 1, kind: 'records' }))?.ref.block).toBe(1)
     reopened.close()
   })
 
@@ -241,10 +244,13 @@ describe('createFileLedger crash safety', () => {
       try {
         expect(ledger.ledgerId).toBe('memory:crash')
         let count = 0
-        while (await ledger.getAnchor(rootOf(count))) count++
+        /** The crash writer's anchor of root `n` (see test/fixtures/crashWriter.ts). */
+        const anchorOf = (n: number) =>
+          ledger.getAnchor({ root: rootOf(n), treeSize: n % 7 === 0 ? 2 ** 40 + n : n + 1, kind: 'records' })
+        while (await anchorOf(count)) count++
         // every acknowledged write survived; nothing after the prefix exists
         expect(count).toBeGreaterThan(lastAck)
-        for (let n = count; n < count + 5; n++) expect(await ledger.getAnchor(rootOf(n))).toBeUndefined()
+        for (let n = count; n < count + 5; n++) expect(await anchorOf(n)).toBeUndefined()
         const doc = JSON.parse(readFileSync(path, 'utf8')) as { entries: { type: string; ref: { block: number } }[] }
         expect(doc.entries.filter((e) => e.type === 'anchor')).toHaveLength(count)
         expect(doc.entries.filter((e) => e.type === 'consent')).toHaveLength(4)

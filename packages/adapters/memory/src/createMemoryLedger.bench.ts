@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { bytesToHex0x, type Consent, createParty, randomBytes, signConsent } from '@medseal/core'
+import { bytesToHex0x, type Consent, consentKey, createParty, randomBytes, signConsent } from '@medseal/core'
 import { defineBench } from '../../../../scripts/bench/harness.js'
 import { createMemoryLedger } from './index.js'
 import { createFileLedger } from './node.js'
@@ -38,7 +38,7 @@ defineBench('adapter-memory', async (ctx) => {
   await ctx.ops('memory ledger: anchorRoot (idempotent repeat)', () =>
     ledger.anchorRoot({ root: known, treeSize: 1, kind: 'records' }),
   )
-  await ctx.ops('memory ledger: getAnchor', () => ledger.getAnchor(known))
+  await ctx.ops('memory ledger: getAnchor', () => ledger.getAnchor({ root: known, treeSize: 1, kind: 'records' }))
 
   const presigned = Array.from({ length: 2000 }, () => signConsent(patient, ledger.domain, consent()))
   let i = 0
@@ -46,8 +46,8 @@ defineBench('adapter-memory', async (ctx) => {
     const s = presigned[i++ % presigned.length]!
     return ledger.registerConsent(s)
   })
-  const someId = presigned[0]!.consent.id
-  await ctx.ops('memory ledger: getConsent', () => ledger.getConsent(someId))
+  const someKey = consentKey(presigned[0]!.consent.grantor, presigned[0]!.consent.id)
+  await ctx.ops('memory ledger: getConsent', () => ledger.getConsent(someKey))
   await ctx.ops('memory ledger: listConsents (page of 100)', () => ledger.listConsents({ limit: 100 }))
 
   const dir = mkdtempSync(join(tmpdir(), 'medseal-bench-'))

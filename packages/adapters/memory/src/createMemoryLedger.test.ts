@@ -492,7 +492,9 @@ describe('createMemoryLedger with a store', () => {
     const first = createMemoryLedger({ id: 'r', now: () => T0, store })
     const c = consentOf(40)
     // a stranger's consent under the same id, a standalone revocation, then the consent; two owners' tombstones
-    await first.registerConsent(signConsent(clinician, first.domain, consentOf(40, { grantor: clinician.address, grantee: operator.address })))
+    await first.registerConsent(
+      signConsent(clinician, first.domain, consentOf(40, { grantor: clinician.address, grantee: operator.address })),
+    )
     await first.revokeConsent(signRevocation(patient, first.domain, { consentId: c.id, grantor: patient.address }))
     await first.registerConsent(signConsent(patient, first.domain, c))
     for (const owner of [clinician, patient])

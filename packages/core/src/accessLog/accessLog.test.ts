@@ -3,9 +3,10 @@
 import { createMemoryLedger as createMemoryLedgerUntyped } from '@medseal/adapter-memory'
 import { encodePacked, keccak256 } from 'viem'
 import { describe, expect, it, vi } from 'vitest'
+import spec from '../../../../docs/spec/access-log.md?raw'
 import { bytesToHex0x, utf8ToBytes } from '../bytes/index.js'
 import type { SignedTreeHead } from '../consent/types.js'
-import { createSaltedDomain } from '../eip712/structures.js'
+import { createSaltedDomain, signTreeHead } from '../eip712/structures.js'
 import { InvalidArgumentError, LedgerError, VerificationError } from '../errors/base.js'
 import { createParty } from '../identity/createParty.js'
 import type { LedgerAdapter } from '../ledger/types.js'
@@ -13,7 +14,7 @@ import { leafHash } from '../merkle/hash.js'
 import type { Hex } from '../types.js'
 import { type AccessLog, createAccessLog } from './createAccessLog.js'
 import { type AccessEvent, decodeAccessEvent, encodeAccessEvent, normalizeAccessEvent } from './event.js'
-import { computeLogId } from './logId.js'
+import { computeLogId, computeLogNameHash } from './logId.js'
 import { type AccessLogStore, createMemoryAccessLogStore } from './store.js'
 import { verifyEventInclusion, verifyHeadConsistency, verifyLogAgainstLedger } from './verify.js'
 
@@ -128,6 +129,29 @@ describe('createAccessLog', () => {
     await expectCode(log.getEvent(7), InvalidArgumentError, 'OUT_OF_RANGE')
     await log.close()
     await expectCode(log.append(event(9)), InvalidArgumentError, 'INVALID_ARGUMENT')
+  })
+
+  it('review #2: heads carry the name hash; a head for a log id that is not its signer’s is refused everywhere', async () => {
+    const ledger = newLedger()
+    const log = await filled(ledger, [event(0), event(1)])
+    const head = await log.signedHead()
+    expect(head.head.nameHash).toBe(computeLogNameHash('hospital/access'))
+    expect(head.head.logId).toBe(computeLogId(operator.address, 'hospital/access'))
+    // a stranger signs a head of its own for the operator's log id, before the operator publishes anything
+    const intruder = createParty({ seed: new Uint8Array(32).fill(9) })
+    const squat = signTreeHead(intruder, ledger.domain, { ...head.head, operator: intruder.address })
+    await expectCode(ledger.recordTreeHead(squat), LedgerError, 'LEDGER_REJECTED')
+    const proof = log.proveInclusion(0)
+    const domain = ledger.domain
+    await expectCode(
+      () => verifyEventInclusion({ event: event(0), index: 0, head: squat, proof, operator: intruder.address, domain }),
+      VerificationError,
+      'TREE_HEAD_INVALID',
+    )
+    await expectCode(verifyLogAgainstLedger(ledger, { head: squat }), VerificationError, 'TREE_HEAD_INVALID')
+    // the operator's own log still publishes
+    const record = await log.publishHead()
+    expect((await verifyLogAgainstLedger(ledger, { head })).anchored.ref).toEqual(record.ref)
   })
 
   it('proves consistency between heads as it grows', async () => {
@@ -437,6 +461,14 @@ describe('docs/spec/access-log.md examples', () => {
     expect(operator.address).toBe('0xFb338b3965EA92cF3561af0F4767A71dbB9c0552')
     expect(computeLogId(operator.address, 'hospital-a/access')).toBe(
       '0x00eadc4c76f05baa33284b6dc7a419e79758e89d8e52b46b30cbe593b60e25ad',
+    )
+    expect(computeLogNameHash('hospital-a/access')).toBe(
+      '0xbbc252397c56c4446d5cf45c7d43296055cfe724299bdf1fe3f68370d89dbfe0',
+    )
+    expect(spec).toContain('0xbbc252397c56c4446d5cf45c7d43296055cfe724299bdf1fe3f68370d89dbfe0')
+    expect(spec).toContain('0x00eadc4c76f05baa33284b6dc7a419e79758e89d8e52b46b30cbe593b60e25ad')
+    expect(spec).toContain(
+      'TreeHead(bytes32 logId,address operator,bytes32 nameHash,uint64 treeSize,bytes32 root,uint64 timestamp)',
     )
     const bytes = encodeAccessEvent({
       actor: clinician.address,

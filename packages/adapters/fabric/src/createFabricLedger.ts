@@ -349,11 +349,21 @@ export function createFabricLedger(params: CreateFabricLedgerParameters): Ledger
     return c.revocation ? { ...record, revocation: await toRevocation(c.revocation) } : record
   }
 
-  /** Checks that what the peer returned for a consent key is a valid consent under that key (a peer is untrusted). */
-  async function checkedConsent(found: WireConsent, key: ConsentKey, what: string): Promise<ConsentRecord> {
+  /**
+   * Checks that what the peer returned for a consent key is a valid consent under that key (a peer is untrusted):
+   * one medseal refuses is `LEDGER_MISMATCH` (as on every ledger; `listConsents` skips and reports it instead).
+   */
+  async function checkedConsent(found: WireConsent, key: ConsentKey): Promise<ConsentRecord> {
     const checked = checkListedConsent(domain, { consent: found.consent, signature: found.signature }, key)
-    if (!checked.ok) throw unexpected(`${what} (${checked.code})`)
-    if (found.revocation && !revokes(found.revocation, key)) throw unexpected(`${what} (revocation)`)
+    if (!checked.ok)
+      throw new LedgerError('LEDGER_MISMATCH', 'The registry holds a consent under this key that medseal refuses.', {
+        metaMessages: [
+          `Reason: ${checked.code}.`,
+          'It was written around the chaincode, or the peer altered it; listConsents skips it.',
+        ],
+        details: `Fabric transaction ${found.tx}.`,
+      })
+    if (found.revocation && !revokes(found.revocation, key)) throw unexpected('the consent (revocation)')
     return toConsent(found)
   }
 
@@ -437,7 +447,7 @@ export function createFabricLedger(params: CreateFabricLedgerParameters): Ledger
       const k = assertHex32(key, 'key')
       const found = wire.maybe(await evaluate('GetConsent', [k]), 'consent', wire.consent)
       if (!found) return undefined
-      return checkedConsent(found, k, 'the consent')
+      return checkedConsent(found, k)
     },
 
     async getRevocation(key: ConsentKey): Promise<RevocationRecord | undefined> {

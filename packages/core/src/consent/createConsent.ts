@@ -80,8 +80,8 @@ function parentOf(params: CreateConsentParameters): unknown {
  * @param params - grantor, grantee, scope, actions, purposes and window
  * @returns the consent, frozen, with checksummed addresses
  * @throws {@link ConsentError} `CONSENT_MALFORMED` for unknown actions or purposes, an empty scope, a bad window
- * @throws {@link InvalidArgumentError} `INVALID_ARGUMENT` when both or neither of `expiresAt`/`durationSeconds` are given,
- *   when `parent` is not a consent's `{ grantor, id }`, or when both `parent` and `parentKey` are given
+ * @throws {@link InvalidArgumentError} `INVALID_ARGUMENT` when both or neither of `expiresAt`/`durationSeconds`
+ *   are given, when `parent` is not a consent's `{ grantor, id }`, or when both `parent` and `parentKey` are given
  * @example
  * ```ts
  * import { createConsent, createParty } from '@medseal/core'

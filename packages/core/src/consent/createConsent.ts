@@ -89,7 +89,14 @@ function parentOf(params: CreateConsentParameters): unknown {
  * const doctor = createParty()
  * const consent = createConsent({
  *   grantor: patient, grantee: doctor, resourceTypes: ['Observation'],
- *   actions: ['read'], purposes: ['TREAT'], notBefore: 1_700_000_000, durationSeconds: 3600,
+ *   actions: ['read', 'delegate'], purposes: ['TREAT'], notBefore: 1_700_000_000, durationSeconds: 3600,
+ *   delegationDepth: 1,
+ * })
+ * // the doctor re-grants part of it to a nurse: `parent` becomes consentKey(patient.address, consent.id)
+ * const nurse = createParty()
+ * const regrant = createConsent({
+ *   grantor: doctor, grantee: nurse, parent: consent, resourceTypes: ['Observation'],
+ *   actions: ['read'], purposes: ['TREAT'], notBefore: 1_700_000_000, durationSeconds: 600,
  * })
  * ```
  */

@@ -37,6 +37,9 @@ describeLedgerConformance('memory ledger persisted to a file', {
       advanceTime: async (seconds: number) => {
         t += seconds
       },
+      rewindTime: async (seconds: number) => {
+        t -= seconds
+      },
       cleanup: async () => {
         ledger.close()
         // whatever the suite wrote loads again

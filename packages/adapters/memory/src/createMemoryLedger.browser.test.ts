@@ -20,6 +20,9 @@ describeLedgerConformance('memory ledger in the browser', {
       advanceTime: async (seconds: number) => {
         t += seconds
       },
+      rewindTime: async (seconds: number) => {
+        t -= seconds
+      },
     }
   },
 })

@@ -22,7 +22,16 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { computeLogId, computeLogNameHash } from '../accessLog/logId.js'
 import { bytesToHex0x, hexToBytes, randomBytes } from '../bytes/index.js'
-import type { Consent, LedgerDomain, Revocation, SignedConsent, Tombstone, TreeHead } from '../consent/types.js'
+import {
+  type Consent,
+  consentTypes,
+  type LedgerDomain,
+  type Revocation,
+  type SignedConsent,
+  type Tombstone,
+  type TreeHead,
+} from '../consent/types.js'
+import { signTypedData } from '../eip712/signTypedData.js'
 import { createSaltedDomain, signConsent, signRevocation, signTombstone, signTreeHead } from '../eip712/structures.js'
 import type { ErrorCode } from '../errors/codes.js'
 import { createParty } from '../identity/createParty.js'
@@ -44,6 +53,13 @@ export type LedgerConformanceHarness = {
    * Optional: only harnesses that control such a clock provide it.
    */
   readonly rewindTime?: (seconds: number) => Promise<void>
+  /**
+   * Writes a signed consent straight to the ledger's storage, around the adapter's checks, as an attacker calling a
+   * contract or chaincode directly would (security review, issue 12, finding 6). It may throw when the ledger itself
+   * refuses the item (checks enforced on chain). Optional: adapters whose storage cannot be reached around them
+   * (memory) leave it out.
+   */
+  readonly writeUnchecked?: (signed: SignedConsent) => Promise<void>
   /** Releases what `create` made (stops processes, closes files). Runs after each test, even a failed one. */
   readonly cleanup?: () => Promise<void>
 }
@@ -114,11 +130,14 @@ function expectRefShape(ledger: LedgerAdapter, ref: LedgerRef) {
  * Registers the LedgerAdapter conformance suite with vitest under `describe(name)`. Each test gets a fresh ledger
  * from `create` and calls its `cleanup` afterwards, so tests are independent and can run against real nodes.
  *
- * Covers every method and rule of `LedgerAdapter`: anchors (round trip, unknown roots, idempotency, conflicts,
- * input validation, copies), consents (register, get, list with filters and cursors, registration order, forged
- * and foreign-domain signatures, replays, malformed input, revocation by the grantor only, unknown consents,
- * idempotent revocation), tombstones, tree heads (by size, latest, operator binding, conflicts), ledger references
- * (shape, ledger id, monotonic timestamps, `getTime()`), concurrent writers and ordering.
+ * Covers every method and rule of `LedgerAdapter`: anchors keyed by `(root, treeSize, kind)` (round trip, unknown
+ * anchors, idempotency, the same root with other metadata as another anchor, input validation, copies), consents
+ * keyed by `(grantor, id)` (register, get by key, list with filters and cursors, registration order, forged and
+ * foreign-domain signatures, replays, a stranger's consent under the same id, malformed input, items written around
+ * the adapter skipped and reported), revocations (by the grantor only, before or after registration, `getRevocation`,
+ * idempotent), tombstones keyed by `(commitment, owner)`, tree heads (by size, latest, log ids owned by their
+ * operator, conflicts), ledger references (shape, ledger id, monotonic timestamps, `getTime()` never decreasing),
+ * concurrent writers and ordering. Tests of the security review's findings are titled `review #N: …`.
  *
  * @param name - the `describe` label, e.g. `'memory ledger'`
  * @param options - `create` (a fresh ledger per test), optional `timeoutMs` and `concurrency`
@@ -734,6 +753,56 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
         ])
       })
 
+      // finding 6: a regression test only where the harness can write around the adapter (writeUnchecked)
+      it('a validly signed but SDK-invalid consent written around the adapter is skipped and reported, never fails the page', async () => {
+        if (!harness?.writeUnchecked) {
+          // nothing can reach the storage around the adapter: every listed item passed the rules
+          await registered(patient, clinician)
+          expect((await ledger.listConsents({ grantee: clinician.address })).skipped ?? []).toEqual([])
+          return
+        }
+        const before = await registered(patient, clinician)
+        // an unknown purpose code: the signature is valid, the consent is not (CONSENT_MALFORMED)
+        const bad = { ...(await makeConsent(intruder, clinician)), purposes: ['NOT_A_PURPOSE'] }
+        const badSigned: SignedConsent = {
+          consent: bad,
+          signature: signTypedData(intruder, {
+            domain: ledger.domain,
+            types: { Consent: consentTypes.Consent },
+            primaryType: 'Consent',
+            message: bad,
+          }),
+        }
+        let landed = true
+        try {
+          await harness.writeUnchecked(badSigned)
+        } catch {
+          landed = false // the ledger itself refused it: also fine
+        }
+        const after = await registered(patient, clinician)
+        const page = await ledger.listConsents({ grantee: clinician.address })
+        expect(page.items.map((r) => r.ref)).toEqual([before.ref, after.ref])
+        if (landed) {
+          expect(page.skipped?.map((s) => s.code)).toEqual(['CONSENT_MALFORMED'])
+          expectRefShape(ledger, page.skipped![0]!.ref)
+        } else expect(page.skipped ?? []).toEqual([])
+        // paging past it works too, one item a page
+        const refs: LedgerRef[] = []
+        let cursor: string | undefined
+        let pages = 0
+        do {
+          const p: Awaited<ReturnType<LedgerAdapter['listConsents']>> = await ledger.listConsents({
+            grantee: clinician.address,
+            limit: 1,
+            ...(cursor === undefined ? {} : { cursor }),
+          })
+          refs.push(...p.items.map((r) => r.ref))
+          cursor = p.cursor
+          expect(++pages).toBeLessThan(10)
+        } while (cursor !== undefined)
+        expect(refs).toEqual([before.ref, after.ref])
+      })
+
       it('shows revocations in listed records', async () => {
         const a = await registered(patient, clinician)
         const b = await registered(patient, clinician)
@@ -1142,7 +1211,8 @@ export function describeLedgerConformance(name: string, options: LedgerConforman
         expect(again.ref).toEqual(a.ref)
       })
 
-      it('review #7: getTime() never decreases across calls and writes', async () => {
+      // finding 7, for every ledger; the regression test proper (it fails on the old memory ledger) is the next one
+      it('getTime() never decreases across calls and writes', async () => {
         const seen: number[] = []
         const tick = async () => {
           seen.push(await ledger.getTime())

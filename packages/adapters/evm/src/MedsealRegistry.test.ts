@@ -5,6 +5,8 @@
  */
 import { fc, test } from '@fast-check/vitest'
 import {
+  anchorKey,
+  consentKey,
   consentTypes,
   createEvmDomain,
   createParty,
@@ -13,7 +15,7 @@ import {
   signTombstone,
   signTreeHead,
 } from '@medseal/core'
-import { encodePacked, hashStruct, hexToBytes, keccak256, toHex } from 'viem'
+import { encodePacked, getAddress, hashStruct, hexToBytes, keccak256, toHex } from 'viem'
 import { afterAll, beforeAll, describe, expect } from 'vitest'
 import { getRegistryErrorName } from './_errors.js'
 import { type Chainbed, startChainbed } from './_testSetup.js'
@@ -55,6 +57,28 @@ describe('MedsealRegistry EIP-712 hashing', () => {
       expect(onChain).toBe(hashStruct({ types: consentTypes, primaryType: 'Consent', data: c }))
     },
   )
+})
+
+describe('MedsealRegistry keys (docs/spec/consent.md §2.3)', () => {
+  test.prop([addr, bytes32, fc.integer({ min: 1, max: 2 ** 53 - 1 }), fc.integer({ min: 1, max: 3 })], {
+    numRuns: 20,
+  })('consentKey and anchorKey on chain equal core consentKey and anchorKey', async (grantor, h, size, code) => {
+    const kind = (['records', 'export', 'events'] as const)[code - 1]!
+    const onChainConsent = await bed.publicClient.readContract({
+      address,
+      abi,
+      functionName: 'consentKey',
+      args: [grantor, h],
+    })
+    expect(onChainConsent).toBe(consentKey(getAddress(grantor), h))
+    const onChainAnchor = await bed.publicClient.readContract({
+      address,
+      abi,
+      functionName: 'anchorKey',
+      args: [h, BigInt(size), code],
+    })
+    expect(onChainAnchor).toBe(anchorKey({ root: hexToBytes(h), treeSize: size, kind }))
+  })
 })
 
 describe('MedsealRegistry signature checks', () => {

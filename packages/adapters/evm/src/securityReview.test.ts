@@ -4,7 +4,15 @@
  * backwards, and mempool front-running (two transactions in one block, the attacker's ordered first). The
  * conformance suite (`conformance.test.ts`) covers the rest of the ledger interface on anvil.
  */
-import { type Consent, consentKey, consentTypes, type Hex, type LedgerAdapter, LedgerError } from '@medseal/core'
+import {
+  authorize,
+  type Consent,
+  consentKey,
+  consentTypes,
+  type Hex,
+  type LedgerAdapter,
+  LedgerError,
+} from '@medseal/core'
 import { encodePacked, keccak256, stringToBytes, toHex } from 'viem'
 import { generatePrivateKey, type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -198,6 +206,11 @@ describe('review #6: one validly signed but SDK-invalid consent', () => {
       cursor = p.cursor
     } while (cursor)
     expect(seen).toEqual([first.consent.id, 'skipped:CONSENT_MALFORMED', last.consent.id])
+    // looked up by its key, the same item is refused with a coded error naming why (never returned as a grant)
+    const direct = await rejection(ledger.getConsent(consentKey(patient.address, bad.id)))
+    expect(direct).toBeInstanceOf(LedgerError)
+    expect(direct.code).toBe('LEDGER_MISMATCH')
+    expect(direct.message).toMatch(/refuses/)
     // a clean page reports nothing skipped
     expect((await ledger.listConsents({ grantee: stranger.address })).skipped).toBeUndefined()
   })
@@ -219,6 +232,34 @@ describe('review #7: the ledger clock', () => {
     await bed.testClient.increaseTime({ seconds: 4 * DAY })
     await bed.testClient.mine({ blocks: 1 })
     expect(await ledger.getTime()).toBeGreaterThan(later)
+  })
+})
+
+describe('review #7: a stalled chain clock (anvil mines only when a transaction comes)', () => {
+  it('review #7: authorize refuses a consent the host clock puts past expiry while no block was mined', async () => {
+    const { ledger } = await fresh()
+    const t = await ledger.getTime()
+    const c = consentFor(t, { notBefore: t - 60, expiresAt: t + 60 })
+    const registered = await ledger.registerConsent({
+      consent: c,
+      signature: await sign(patient, ledger, 'Consent', chainConsent(c)),
+    })
+    const request = {
+      consentId: c.id,
+      grantor: patient.address,
+      grantee: clinician.address,
+      action: 'read' as const,
+      purpose: 'TREAT',
+      record: { commitment: random32(), resourceType: 'Observation', owner: patient.address },
+    }
+    // the host clock inside the window: permitted
+    const inside = await authorize(request, ledger, { now: () => registered.ref.timestamp * 1000 })
+    expect(inside.reason).toBe('PERMITTED')
+    // an hour later by the host clock; no transaction came, so no block was mined and the chain's time stood still
+    const later = await authorize(request, ledger, { now: () => (c.expiresAt + 3600) * 1000 })
+    expect(later.at).toBeLessThan(c.expiresAt)
+    expect(await ledger.getTime()).toBe(later.at)
+    expect(later).toMatchObject({ allowed: false, reason: 'CONSENT_EXPIRED' })
   })
 })
 

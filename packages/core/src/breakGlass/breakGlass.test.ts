@@ -399,3 +399,33 @@ describe('break-glass: security review (issue 12)', () => {
     ).rejects.toMatchObject({ code: 'BREAK_GLASS_INVALID' })
   })
 })
+
+describe('break-glass requests in time (issue 12)', () => {
+  it('review #12: a break-glass request dated minutes ahead of ledger time is refused; one is accepted once', async () => {
+    const s = await setup()
+    const sign = (issuedAt: number) => {
+      const access = {
+        id: `0x${'5a'.repeat(32)}` as const,
+        policyId: s.policy.policy.id,
+        credentialId: s.credential.credential.id,
+        clinician: s.clinician.address,
+        resourceTypes: ['AllergyIntolerance'],
+        duration: 600,
+        reason: 'Trauma',
+        issuedAt,
+      }
+      const signature = signTypedData(s.clinician, {
+        domain: s.ledger.domain,
+        types: emergencyAccessTypes,
+        primaryType: 'EmergencyAccess',
+        message: access,
+      })
+      return { access: { access, signature }, policy: s.policy, credential: s.credential }
+    }
+    await expect(s.emergency.accept(sign(s.clock.now + 120))).rejects.toMatchObject({ code: 'BREAK_GLASS_INVALID' })
+    await expect(s.emergency.accept(sign(s.clock.now - 301))).rejects.toMatchObject({ code: 'BREAK_GLASS_INVALID' })
+    const ok = sign(s.clock.now + 10)
+    await expect(s.emergency.accept(ok)).resolves.toBeDefined()
+    await expect(s.emergency.accept(ok)).rejects.toMatchObject({ code: 'BREAK_GLASS_INVALID' })
+  })
+})

@@ -114,8 +114,10 @@ export type CreateBreakGlassParameters = {
   readonly log: AccessLogWriter
   /** Called after every accepted break-glass access. */
   readonly notify?: BreakGlassNotify
-  /** Largest accepted gap between a request's `issuedAt` and ledger time, seconds (default 300). */
+  /** How far a request's `issuedAt` may lie behind ledger time, seconds (default 300). */
   readonly maxSkewSeconds?: number
+  /** How far a request's `issuedAt` may lie ahead of ledger time, seconds (default 30). */
+  readonly maxFutureSkewSeconds?: number
   /** Randomness for request ids. */
   readonly randomBytes?: RandomBytes
   /**
@@ -180,7 +182,14 @@ export type BreakGlassErrorType = ConsentError | InvalidArgumentError | LedgerEr
 const EMERGENCY_ACTIONS: readonly ConsentAction[] = ['read', 'search', 'vread']
 const MAX_REASON = 1024
 
-/** The domain-separation prefix of emergency grant ids. */
+/**
+ * The domain-separation prefix of emergency grant ids (see {@link computeEmergencyGrantId}).
+ * @example
+ * ```ts
+ * import { EMERGENCY_GRANT_ID_PREFIX } from '@medseal/core'
+ * EMERGENCY_GRANT_ID_PREFIX // 'medseal/break-glass-grant/v1'
+ * ```
+ */
 export const EMERGENCY_GRANT_ID_PREFIX = 'medseal/break-glass-grant/v1'
 
 function accessTypedData(domain: LedgerDomain, access: EmergencyAccess) {
@@ -231,6 +240,7 @@ export function createBreakGlass(params: CreateBreakGlassParameters): BreakGlass
   if (notify !== undefined && typeof notify !== 'function')
     throw new InvalidArgumentError('INVALID_TYPE', 'notify must be a function.')
   const maxSkew = params.maxSkewSeconds ?? 300
+  const maxFuture = params.maxFutureSkewSeconds ?? 30
   const random = params.randomBytes ?? defaultRandomBytes
   const now = params.now ?? Date.now
   if (typeof now !== 'function') throw new InvalidArgumentError('INVALID_TYPE', 'now must be a function.')
@@ -292,7 +302,8 @@ export function createBreakGlass(params: CreateBreakGlassParameters): BreakGlass
       if (!p.issuers.some((i) => sameAddress(i, c.issuer))) throw invalid('The policy does not accept this issuer.')
       if (c.role !== p.role) throw invalid('The credential does not attest the role the policy requires.')
       if (!sameAddress(c.subject, access.clinician)) throw invalid('The credential is for another clinician.')
-      if (Math.abs(at - access.issuedAt) > maxSkew) throw invalid('The break-glass request is stale.')
+      if (at - access.issuedAt > maxSkew) throw invalid('The break-glass request is stale.')
+      if (access.issuedAt - at > maxFuture) throw invalid('The break-glass request is dated in the future.')
       if (!access.resourceTypes.every((t) => p.resourceTypes.includes(t)))
         throw invalid('The request asks for resource types the policy does not open.')
       if (grants.has(grantId)) throw invalid('This break-glass request was already used.')

@@ -111,7 +111,15 @@ export type Custodian = {
 /** Errors of the custodian. */
 export type CustodianErrorType = ConsentError | EnvelopeError | InvalidArgumentError | LedgerError
 
-/** The actions a key is released for: reading. A write or a delegation never needs a record's data key. */
+/**
+ * The actions a key is released for: reading. A write or a delegation never needs a record's data key, so a key
+ * request for them is refused with `ACTION_NOT_RELEASABLE` (security review, issue 12, finding 3).
+ * @example
+ * ```ts
+ * import { RELEASABLE_ACTIONS } from '@medseal/core'
+ * RELEASABLE_ACTIONS.includes('write') // false
+ * ```
+ */
 export const RELEASABLE_ACTIONS: readonly ConsentAction[] = Object.freeze(['read', 'search', 'vread'])
 
 const toHex32 = (v: Hex | Uint8Array, name: string): Hex => {
@@ -296,12 +304,6 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
         return refuse('ACCESS_DENIED', new ConsentError('ACCESS_DENIED', 'The key request is stale.'))
       if (request.issuedAt - at > maxFuture)
         return refuse('ACCESS_DENIED', new ConsentError('ACCESS_DENIED', 'The key request is dated in the future.'))
-      // Remembered until it leaves the window (ledger time never goes backwards here), so it can never come back.
-      const seen = await store.rememberRequest({ digest, until: request.issuedAt + maxPast, now: at })
-      if (seen === 'replayed')
-        return refuse('REQUEST_REPLAYED', new ConsentError('REQUEST_REPLAYED', 'This key request was already used.'))
-      if (seen !== 'fresh')
-        return refuse('ACCESS_DENIED', new ConsentError('ACCESS_DENIED', 'Too many key requests: retry later.'))
       if (!RELEASABLE_ACTIONS.includes(request.action))
         return refuse(
           'ACTION_NOT_RELEASABLE',
@@ -355,6 +357,14 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
           decision.reason as ErrorCode,
           new ConsentError(decision.reason as ErrorCode, `Key release refused: ${decision.reason}.`),
         )
+      // A permitted request is used once. Remembered (atomically, in the store) until it leaves the window: ledger
+      // time never goes backwards here, so a forgotten request is stale for good. Only authorized requests take room,
+      // so strangers cannot fill the memory.
+      const seen = await store.rememberRequest({ digest, until: request.issuedAt + maxPast, now: at })
+      if (seen === 'replayed')
+        return refuse('REQUEST_REPLAYED', new ConsentError('REQUEST_REPLAYED', 'This key request was already used.'))
+      if (seen !== 'fresh')
+        return refuse('ACCESS_DENIED', new ConsentError('ACCESS_DENIED', 'Too many key requests: retry later.'))
       // No access without a log entry: if this append fails, nothing below runs. Emergency reads are anchored at once.
       await appendOrFail(
         { ...base, outcome: 'permit', ...(emergency ? { policyId: emergency.policyId, reason: 'break-glass' } : {}) },

@@ -5,6 +5,14 @@ import { describe, expect, it } from 'vitest'
 import { createAccessLog } from '../accessLog/createAccessLog.js'
 import type { AccessLogStore } from '../accessLog/store.js'
 import { createMemoryAccessLogStore } from '../accessLog/store.js'
+import { createBreakGlass, emergencyAccessTypes } from '../breakGlass/createBreakGlass.js'
+import {
+  createClinicianCredential,
+  createEmergencyPolicy,
+  signClinicianCredential,
+  signEmergencyPolicy,
+} from '../breakGlass/emergencyPolicy.js'
+import { withdrawClinicianCredential, withdrawEmergencyPolicy } from '../breakGlass/withdraw.js'
 import { bytesToHex0x } from '../bytes/index.js'
 import { clockedLedger } from '../consent/_testLedger.js'
 import { ZERO_BYTES32 } from '../consent/_validate.js'
@@ -493,5 +501,111 @@ describe('custodian: security review (issue 12)', () => {
     })
     s.clock.now += 301
     await expect(custodian.releaseKey(await s.ask(s.doctor, s.obs.id))).resolves.toBeDefined()
+  })
+})
+
+describe('custodian: emergency grants (issue 12)', () => {
+  async function withBreakGlass() {
+    const s = await setup()
+    const emergency = createBreakGlass({ ledger: s.ledger, log: s.log, now: () => s.clock.now * 1000 })
+    const custodian = createCustodian({
+      party: s.vendor,
+      ledger: s.ledger,
+      log: s.log,
+      store: s.store,
+      breakGlass: emergency,
+      now: () => s.clock.now * 1000,
+    })
+    return { ...s, emergency, custodian }
+  }
+  const policyAndCredential = (
+    s: Awaited<ReturnType<typeof setup>>,
+    patient: Party,
+    issuer: Party,
+    clinician: Party,
+  ) => ({
+    policy: signEmergencyPolicy(
+      patient,
+      s.ledger.domain,
+      createEmergencyPolicy({
+        patient,
+        resourceTypes: ['Observation'],
+        issuers: [issuer],
+        role: 'emergency-physician',
+        maxDuration: 3600,
+        notBefore: s.clock.now - 10,
+        expiresAt: s.clock.now + 86_400,
+      }),
+    ),
+    credential: signClinicianCredential(
+      issuer,
+      s.ledger.domain,
+      createClinicianCredential({
+        issuer,
+        subject: clinician,
+        role: 'emergency-physician',
+        notBefore: s.clock.now - 10,
+        expiresAt: s.clock.now + 86_400,
+      }),
+    ),
+  })
+
+  it('review #5: a break-glass request that picks a victim’s consent id cannot shadow the consent', async () => {
+    const s = await withBreakGlass()
+    // the attacker makes up a patient, a hospital and a credential of their own …
+    const [fakePatient, fakeHospital, attacker] = [createParty(), createParty(), createParty()]
+    const { policy, credential } = policyAndCredential(s, fakePatient, fakeHospital, attacker)
+    // … and signs a break-glass request whose id is the victim's consent id
+    const access = {
+      id: s.token.consent.id,
+      policyId: policy.policy.id,
+      credentialId: credential.credential.id,
+      clinician: attacker.address,
+      resourceTypes: ['Observation'],
+      duration: 3600,
+      reason: 'Unconscious on arrival',
+      issuedAt: s.clock.now,
+    }
+    const signature = signTypedData(attacker, {
+      domain: s.ledger.domain,
+      types: emergencyAccessTypes,
+      primaryType: 'EmergencyAccess',
+      message: access,
+    })
+    const grant = await s.emergency.accept({ access: { access, signature }, policy, credential })
+    expect(grant.id).not.toBe(s.token.consent.id)
+    // the real grantee is still served under the real consent
+    const { envelope } = await s.custodian.releaseKey(await s.ask(s.doctor, s.obs.id))
+    expect((await open(envelope, s.doctor)).value).toEqual(bp)
+    // and the attacker's grant opens nothing of the victim's (records of its own made-up patient only)
+    await expect(
+      s.custodian.releaseKey(
+        await s.ask(attacker, s.obs.id, { consentId: grant.id, grantor: fakePatient.address, purpose: 'ETREAT' }),
+      ),
+    ).rejects.toMatchObject({ code: 'CONSENT_SCOPE' })
+  })
+
+  it('review #10: a withdrawn credential or policy stops releases under a grant already made', async () => {
+    const s = await withBreakGlass()
+    const [hospital, clinician] = [createParty(), createParty()]
+    const { policy, credential } = policyAndCredential(s, s.patient, hospital, clinician)
+    const grant = await s.emergency.breakGlass({ clinician, policy, credential, reason: 'Trauma' })
+    const askEmergency = () =>
+      s.ask(clinician, s.obs.id, { consentId: grant.id, grantor: grant.patient, purpose: 'ETREAT' })
+    await expect(s.custodian.releaseKey(await askEmergency())).resolves.toBeDefined()
+    await withdrawClinicianCredential(s.ledger, { party: hospital, credentialId: credential.credential.id })
+    await expect(s.custodian.releaseKey(await askEmergency())).rejects.toMatchObject({ code: 'CONSENT_REVOKED' })
+    // the releases made under the grant are purged on the way
+    expect(await s.store.listReleases(consentKey(s.patient.address, grant.id))).toHaveLength(0)
+
+    const second = await withBreakGlass()
+    const again = policyAndCredential(second, second.patient, hospital, clinician)
+    const g2 = await second.emergency.breakGlass({ clinician, ...again, reason: 'Trauma' })
+    await withdrawEmergencyPolicy(second.ledger, { party: second.patient, policyId: again.policy.policy.id })
+    await expect(
+      second.custodian.releaseKey(
+        await second.ask(clinician, second.obs.id, { consentId: g2.id, grantor: g2.patient, purpose: 'ETREAT' }),
+      ),
+    ).rejects.toMatchObject({ code: 'CONSENT_REVOKED' })
   })
 })

@@ -21,7 +21,15 @@ import { ConsentError, type EnvelopeError, InvalidArgumentError } from '../error
 import type { Party, PublicIdentity } from '../identity/types.js'
 import type { Address, Hex } from '../types.js'
 
-/** EIP-712 `types` of a deposit statement. */
+/**
+ * EIP-712 `types` of a deposit statement (docs/spec/consent.md §9).
+ * @example
+ * ```ts
+ * import { depositStatementTypes, encodeType } from '@medseal/core'
+ * encodeType({ types: depositStatementTypes, primaryType: 'DepositStatement' })
+ * // 'DepositStatement(address owner,address custodian,bytes32 commitment,string contentId,bytes32 previous)'
+ * ```
+ */
 export const depositStatementTypes = {
   DepositStatement: [
     { name: 'owner', type: 'address' },
@@ -32,7 +40,14 @@ export const depositStatementTypes = {
   ],
 } as const
 
-/** The prefix of the deposit proof's HMAC input: `HMAC-SHA256(dataKey, utf8(prefix) ‖ statementDigest)`. */
+/**
+ * The prefix of the deposit proof's HMAC input: `HMAC-SHA256(dataKey, utf8(prefix) ‖ statementDigest)`.
+ * @example
+ * ```ts
+ * import { DEPOSIT_PROOF_PREFIX } from '@medseal/core'
+ * DEPOSIT_PROOF_PREFIX // 'medseal/deposit-proof/v1'
+ * ```
+ */
 export const DEPOSIT_PROOF_PREFIX = 'medseal/deposit-proof/v1'
 
 /** The owner's statement that a custodian may hold a record for them. */

@@ -32,6 +32,12 @@ export type WireConsent = WireRef & {
 export type WireTombstone = WireRef & { readonly tombstone: Tombstone; readonly signature: Hex }
 export type WireTreeHead = WireRef & { readonly head: TreeHead; readonly signature: Hex }
 export type WireWrite<T> = { readonly created: boolean; readonly record: T }
+/** An item of a consent page: a record, or where an item the client cannot read was written and why. */
+export type WireListed =
+  | { readonly ok: true; readonly record: WireConsent }
+  | { readonly ok: false; readonly ref: WireRef; readonly code: 'CONSENT_MALFORMED' }
+/** An item the chaincode left out of a page, and why. */
+export type WireSkipped = WireRef & { readonly code: string }
 
 class WireError extends Error {}
 
@@ -130,6 +136,7 @@ function treeHeadRecord(v: unknown): WireTreeHead {
     head: {
       logId: str(h.logId, 'logId', HEX32) as Hex,
       operator: str(h.operator, 'operator', ADDRESS) as Hex,
+      nameHash: str(h.nameHash, 'nameHash', HEX32) as Hex,
       treeSize: int(h.treeSize, 'treeSize'),
       root: str(h.root, 'root', HEX32) as Hex,
       timestamp: int(h.timestamp, 'timestamp'),
@@ -172,19 +179,44 @@ export const wire = {
     const v = parseJson(bytes, what)
     return v === null ? undefined : guard(what, () => parse(v))
   },
-  /** A page of consents. */
-  page(bytes: Uint8Array): { items: WireConsent[]; bookmark: string } {
+  /**
+   * A page of consents. An item that is not a consent record but says where it was written is returned as not `ok`
+   * (the caller skips and reports it); an answer that is not a page at all, or an item without a readable `tx` and
+   * `timestamp`, is not a medseal answer (`LEDGER_REJECTED`).
+   */
+  page(bytes: Uint8Array): { items: WireListed[]; skipped: WireSkipped[]; bookmark: string } {
     const v = parseJson(bytes, 'consent page')
     return guard('consent page', () => {
       const o = obj(v, 'page')
       if (!Array.isArray(o.items)) throw new WireError('items')
-      return { items: o.items.map(consentRecord), bookmark: str(o.bookmark, 'bookmark') }
+      const items = o.items.map((item, i): WireListed => {
+        const where = ref(obj(item, `items[${i}]`))
+        try {
+          return { ok: true, record: consentRecord(item) }
+        } catch (cause) {
+          if (cause instanceof WireError) return { ok: false, ref: where, code: 'CONSENT_MALFORMED' }
+          throw cause
+        }
+      })
+      const raw = o.skipped === undefined ? [] : o.skipped
+      if (!Array.isArray(raw)) throw new WireError('skipped')
+      const skipped = raw.map((x, i) => {
+        const s = obj(x, `skipped[${i}]`)
+        return { ...ref(s), code: str(s.code, `skipped[${i}].code`, /^[A-Z][A-Z0-9_]{1,63}$/) }
+      })
+      return { items, skipped, bookmark: str(o.bookmark, 'bookmark') }
     })
   },
   /** `GetLedgerInfo`. */
-  info(bytes: Uint8Array): { ledgerId: string } {
+  info(bytes: Uint8Array): { ledgerId: string; format: number | undefined } {
     const v = parseJson(bytes, 'ledger info')
-    return guard('ledger info', () => ({ ledgerId: str(obj(v, 'info').ledgerId, 'ledgerId') }))
+    return guard('ledger info', () => {
+      const o = obj(v, 'info')
+      return {
+        ledgerId: str(o.ledgerId, 'ledgerId'),
+        format: o.format === undefined ? undefined : int(o.format, 'format'),
+      }
+    })
   },
   anchor: (v: unknown) => guard('anchor', () => anchor(v)),
   consent: (v: unknown) => guard('consent', () => consentRecord(v)),

@@ -3,7 +3,7 @@
  * ordering or block cutting delay, so these are upper bounds of what the client and chaincode code allow; on a real
  * network a write takes at least one block, about 2 s on fabric-samples test-network).
  */
-import { bytesToHex0x, type Consent, createParty, randomBytes, signConsent } from '@medseal/core'
+import { bytesToHex0x, type Consent, consentKey, createParty, randomBytes, signConsent } from '@medseal/core'
 import { defineBench } from '../../../../scripts/bench/harness.js'
 import { createRegistryChaincode } from '../chaincode/src/index.js'
 import { createInProcessFabricTransport, createMemoryWorldState } from '../chaincode/src/testing/index.js'
@@ -38,15 +38,15 @@ defineBench('adapter-fabric', async (ctx) => {
   await ctx.ops('fabric bridge: anchorRoot (idempotent repeat)', () =>
     ledger.anchorRoot({ root: known, treeSize: 1, kind: 'records' }),
   )
-  await ctx.ops('fabric bridge: getAnchor', () => ledger.getAnchor(known))
+  await ctx.ops('fabric bridge: getAnchor', () => ledger.getAnchor({ root: known, treeSize: 1, kind: 'records' }))
 
   const presigned = Array.from({ length: 2000 }, () => signConsent(patient, ledger.domain, consent()))
   let i = 0
   await ctx.ops('fabric bridge: registerConsent (EIP-712 verify in chaincode + 5 keys)', () =>
     ledger.registerConsent(presigned[i++ % presigned.length]!),
   )
-  const someId = presigned[0]!.consent.id
-  await ctx.ops('fabric bridge: getConsent', () => ledger.getConsent(someId))
+  const someKey = consentKey(presigned[0]!.consent.grantor, presigned[0]!.consent.id)
+  await ctx.ops('fabric bridge: getConsent', () => ledger.getConsent(someKey))
   await ctx.ops('fabric bridge: listConsents (page of 100)', () => ledger.listConsents({ limit: 100 }))
 
   // the chaincode alone: fabric-contract-api dispatch + verification + canonical JSON, one simulated proposal

@@ -1,6 +1,7 @@
 import {
   bytesToHex0x,
   type Consent,
+  consentKey,
   createParty,
   type Hex,
   InvalidArgumentError,
@@ -79,11 +80,12 @@ describe('createFabricLedger', () => {
       },
     }
     const reader = createFabricLedger({ transport: counting, channel: 'mychannel', chaincode: 'medseal' })
-    const [a, b] = await Promise.all([reader.getAnchor(root), reader.getAnchor(root)])
+    const key = { root, treeSize: 9, kind: 'events' } as const
+    const [a, b] = await Promise.all([reader.getAnchor(key), reader.getAnchor(key)])
     expect(a?.ref).toEqual(anchored.ref)
     expect(b?.ref).toEqual(anchored.ref)
     expect(lookups).toBe(1)
-    expect((await reader.getAnchor(root))?.ref).toEqual(anchored.ref)
+    expect((await reader.getAnchor(key))?.ref).toEqual(anchored.ref)
     expect(lookups).toBe(1)
   })
 
@@ -160,11 +162,100 @@ describe('createFabricLedger', () => {
     const { ledger } = setup({ impl: tampering })
     const root = randomBytes(32)
     await ledger.anchorRoot({ root, treeSize: 1, kind: 'records' })
-    const e = await caught(ledger.getAnchor(root))
+    const e = await caught(ledger.getAnchor({ root, treeSize: 1, kind: 'records' }))
     expect(e).toBeInstanceOf(LedgerError)
     expect(e.code).toBe('LEDGER_REJECTED')
-    const bad = await caught(ledger.getTombstone(bytesToHex0x(randomBytes(32)) as Hex))
+    const bad = await caught(ledger.getTombstone(bytesToHex0x(randomBytes(32)) as Hex, patient.address))
     expect(bad.code).toBe('LEDGER_REJECTED')
+  })
+
+  it('review #6: a listed item that fails verification is skipped and reported, the page still answers', async () => {
+    const real = createRegistryChaincode()
+    const enc = new TextEncoder()
+    // a peer (or a damaged record) hands back one consent whose content no longer matches its signature
+    const tampering: RegistryChaincode = {
+      Init: (stub) => real.Init(stub),
+      async Invoke(stub) {
+        const response = await real.Invoke(stub)
+        const [fn] = (stub as { getStringArgs(): string[] }).getStringArgs()
+        if (fn !== 'ListConsents') return response
+        const page = JSON.parse(new TextDecoder().decode(response.payload))
+        page.items[0].consent.actions = ['read', 'write']
+        return { ...response, payload: enc.encode(JSON.stringify(page)) }
+      },
+    }
+    const { ledger } = setup({ impl: tampering })
+    const grant = (): Consent => ({
+      id: bytesToHex0x(randomBytes(32)) as Hex,
+      grantor: patient.address,
+      grantee: clinician.address,
+      parent: `0x${'00'.repeat(32)}` as Hex,
+      resourceTypes: ['Observation'],
+      commitments: [],
+      exclude: [],
+      actions: ['read'],
+      purposes: ['TREAT'],
+      notBefore: 1_700_000_000,
+      expiresAt: 1_900_000_000,
+      delegationDepth: 0,
+    })
+    const first = await ledger.registerConsent(signConsent(patient, ledger.domain, grant()))
+    const second = await ledger.registerConsent(signConsent(patient, ledger.domain, grant()))
+    const page = await ledger.listConsents({ grantee: clinician.address })
+    expect(page.items.map((i) => i.consent.id)).toEqual([second.consent.id])
+    expect(page.skipped).toEqual([{ ref: first.ref, code: 'CONSENT_SIGNATURE_INVALID' }])
+  })
+
+  it('a direct lookup of a consent that fails verification is a coded LEDGER_MISMATCH', async () => {
+    const real = createRegistryChaincode()
+    const tampering: RegistryChaincode = {
+      Init: (stub) => real.Init(stub),
+      async Invoke(stub) {
+        const response = await real.Invoke(stub)
+        const [fn] = (stub as { getStringArgs(): string[] }).getStringArgs()
+        if (fn !== 'GetConsent') return response
+        const record = JSON.parse(new TextDecoder().decode(response.payload))
+        record.consent.expiresAt += 1
+        return { ...response, payload: new TextEncoder().encode(JSON.stringify(record)) }
+      },
+    }
+    const { ledger } = setup({ impl: tampering })
+    const consent: Consent = {
+      id: bytesToHex0x(randomBytes(32)) as Hex,
+      grantor: patient.address,
+      grantee: clinician.address,
+      parent: `0x${'00'.repeat(32)}` as Hex,
+      resourceTypes: ['Observation'],
+      commitments: [],
+      exclude: [],
+      actions: ['read'],
+      purposes: ['TREAT'],
+      notBefore: 1_700_000_000,
+      expiresAt: 1_900_000_000,
+      delegationDepth: 0,
+    }
+    await ledger.registerConsent(signConsent(patient, ledger.domain, consent))
+    const e = await caught(ledger.getConsent(consentKey(patient.address, consent.id)))
+    expect(e).toBeInstanceOf(LedgerError)
+    expect(e.code).toBe('LEDGER_MISMATCH')
+  })
+
+  it('refuses a chaincode of another state format (LEDGER_MISMATCH)', async () => {
+    const real = createRegistryChaincode()
+    const older: RegistryChaincode = {
+      Init: (stub) => real.Init(stub),
+      async Invoke(stub) {
+        const response = await real.Invoke(stub)
+        const [fn] = (stub as { getStringArgs(): string[] }).getStringArgs()
+        if (fn !== 'GetLedgerInfo') return response
+        const info = JSON.parse(new TextDecoder().decode(response.payload))
+        return { ...response, payload: new TextEncoder().encode(JSON.stringify({ ...info, format: 1 })) }
+      },
+    }
+    const { ledger } = setup({ impl: older })
+    const e = await caught(ledger.getTime().then(() => ledger.listConsents()))
+    expect(e).toBeInstanceOf(LedgerError)
+    expect(e.code).toBe('LEDGER_MISMATCH')
   })
 
   it('validates options', () => {
@@ -179,6 +270,26 @@ describe('createFabricLedger', () => {
     expect(() => createFabricLedger({ transport, channel: 'mychannel', chaincode: 'medseal', retries: -1 })).toThrow(
       expect.objectContaining({ code: 'OUT_OF_RANGE' }),
     )
+  })
+
+  it('review #7: getTime() never goes backwards, even when the newest transaction carries an earlier time', async () => {
+    // A gateway's ledger time is the newest transaction's timestamp, set by whichever client submitted it: the
+    // next block can be older. The in-process bridge clamps its own clock, so this transport answers as a peer can.
+    const { transport } = setup()
+    const times = [1_800_000_100, 1_800_000_000, 1_799_999_000, 1_800_000_200]
+    const goesBack = { ...transport, getLedgerTime: async () => times.shift() as number }
+    const ledger = createFabricLedger({ transport: goesBack, channel: 'mychannel', chaincode: 'medseal' })
+    expect(await ledger.getTime()).toBe(1_800_000_100)
+    expect(await ledger.getTime()).toBe(1_800_000_100)
+    expect(await ledger.getTime()).toBe(1_800_000_100)
+    expect(await ledger.getTime()).toBe(1_800_000_200)
+  })
+
+  it('review fabric: lists nothing as an empty page on an empty ledger and for a grantee without consents', async () => {
+    const { ledger } = setup()
+    expect(await ledger.listConsents()).toEqual({ items: [] })
+    expect(await ledger.listConsents({ grantee: clinician.address })).toEqual({ items: [] })
+    expect(await ledger.listConsents({ grantor: patient.address, grantee: clinician.address })).toEqual({ items: [] })
   })
 
   it('reports a closed transport as LEDGER_UNAVAILABLE', async () => {

@@ -13,7 +13,8 @@
  * - Endorsement failures, `MVCC_READ_CONFLICT`s and unreachable peers are retried a bounded number of times (every
  *   write is idempotent, so a retry never writes twice); then a peer that is down is `LEDGER_UNAVAILABLE`, and a
  *   chaincode refusal is the named error it reported (`MEDSEAL:<CODE>:…`).
- * - `getTime()` is the timestamp of the latest block's transactions. On Fabric a transaction timestamp is set by the
+ * - `getTime()` is the timestamp of the latest block's transactions, clamped so that it never goes backwards (the
+ *   newest transaction of the next block may carry an earlier time). On Fabric a transaction timestamp is set by the
  *   submitting client (endorsers do not check it against their clocks), so this is as good as the clocks of the
  *   channel's clients; see docs/adapters/fabric.md.
  * - Consents are listed in registration order, which on Fabric is the order of their transaction timestamps.
@@ -22,18 +23,24 @@
 
 import type { Contract, Gateway } from '@hyperledger/fabric-gateway'
 import {
+  type Address,
   type AnchorInput,
-  type AnchorKind,
   type AnchorRecord,
-  assertBytes,
+  assertAnchorInput,
+  assertHex32,
   base64urlToBytes,
   bytesToBase64url,
   bytesToHex0x,
   bytesToUtf8,
-  ConsentError,
+  type ConsentError,
+  type ConsentKey,
   type ConsentRecord,
+  checkListedConsent,
+  consentContentKey,
+  consentKey,
   createSaltedDomain,
   describeType,
+  type ErrorCode,
   type Hex,
   hexToBytes,
   InvalidArgumentError,
@@ -49,12 +56,20 @@ import {
   type SignedRevocation,
   type SignedTombstone,
   type SignedTreeHead,
+  type SkippedConsent,
+  sameTreeHead,
   type TombstoneRecord,
   type TreeHeadRecord,
+  tombstoneKey,
   utf8ToBytes,
+  type VerificationError,
+  verifyConsentWrite,
+  verifyRevocationWrite,
+  verifyTombstoneWrite,
+  verifyTreeHeadWrite,
 } from '@medseal/core'
 import { isRetryable, toLedgerError } from './_errors.js'
-import { unexpected, type WireConsent, type WireRevocation, type WireWrite, wire } from './_wire.js'
+import { unexpected, type WireConsent, type WireRef, type WireRevocation, type WireWrite, wire } from './_wire.js'
 import { createGatewayTransport } from './createGatewayTransport.js'
 import type { FabricSubmitResult, FabricTransport } from './transport.js'
 
@@ -88,28 +103,26 @@ export type CreateFabricLedgerParameters = FabricLedgerConnection & {
 }
 
 /** Everything {@link createFabricLedger} and its methods can throw. */
-export type FabricLedgerErrorType = InvalidArgumentError | ConsentError | LedgerError
+export type FabricLedgerErrorType = InvalidArgumentError | ConsentError | VerificationError | LedgerError
 
-const HEX32 = /^0x[0-9a-fA-F]{64}$/
+/** The chaincode state format this client speaks (`GetLedgerInfo`'s `format`): `@medseal/fabric-chaincode` 2. */
+const CHAINCODE_FORMAT = 2
 const CHANNEL = /^[a-z][a-z0-9.-]{0,248}$/
 const CHAINCODE = /^[a-zA-Z0-9]+([-_][a-zA-Z0-9]+)*$/
 const REGISTRY = /^[a-z0-9][a-z0-9_.-]{0,63}$/
-const KINDS: readonly AnchorKind[] = ['records', 'export', 'events']
-const CURSOR_PREFIX = '\u0000medseal~consent~'
+const CURSOR_PREFIX = '\u0000medseal~v2~consent~'
+/** Codes a peer may give for an item it left out of a page; any other is reported as `LEDGER_MISMATCH`. */
+const SKIP_CODES: ReadonlySet<string> = new Set<ErrorCode>([
+  'CONSENT_MALFORMED',
+  'CONSENT_SIGNATURE_INVALID',
+  'CONSENT_WRONG_DOMAIN',
+  'LEDGER_MISMATCH',
+])
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false
   const proto = Object.getPrototypeOf(v)
   return proto === Object.prototype || proto === null
-}
-
-function hex32(value: unknown, name: string): string {
-  if (typeof value !== 'string')
-    throw new InvalidArgumentError('INVALID_TYPE', `${name} must be a 0x-prefixed hex string.`, {
-      metaMessages: [`Received ${describeType(value)}.`],
-    })
-  if (!HEX32.test(value)) throw new InvalidArgumentError('INVALID_ARGUMENT', `${name} must be 32 bytes as 0x hex.`)
-  return value.toLowerCase()
 }
 
 function address(value: unknown, name: string): string {
@@ -132,13 +145,16 @@ function integer(value: unknown, name: string, min: number, max = Number.MAX_SAF
   return value
 }
 
-/** JSON of a signed structure; what is not JSON (bigint, cycles) is malformed. The chaincode checks the rest. */
-function argument(value: unknown, malformed: () => Error): string {
-  if (!isPlainObject(value)) throw malformed()
+/** Is a returned anchor the one named by `[root, treeSize, kind]`? */
+function sameAnchor(record: { root: string; treeSize: number; kind: string }, args: readonly string[]): boolean {
+  return record.root.toLowerCase() === args[0] && String(record.treeSize) === args[1] && record.kind === args[2]
+}
+
+function tombstoneKeyOf(record: { tombstone: { commitment: Hex; owner: Address } }): Hex | undefined {
   try {
-    return JSON.stringify(value)
+    return tombstoneKey(record.tombstone.commitment, record.tombstone.owner)
   } catch {
-    throw malformed()
+    return undefined
   }
 }
 
@@ -204,6 +220,8 @@ export function createFabricLedger(params: CreateFabricLedgerParameters): Ledger
   const domain = createSaltedDomain(ledgerId)
   const blocks = new Map<string, number>()
   let info: Promise<void> | undefined
+  /** The largest ledger time seen: {@link LedgerAdapter.getTime} never answers less. */
+  let latestTime = 0
 
   const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
   const backoff = (attempt: number) => {
@@ -274,6 +292,11 @@ export function createFabricLedger(params: CreateFabricLedgerParameters): Ledger
         throw new LedgerError('LEDGER_MISMATCH', 'The chaincode serves another ledger id.', {
           details: `Expected ${ledgerId}, the chaincode reports ${answer.ledgerId.slice(0, 200)}.`,
         })
+      if (answer.format !== CHAINCODE_FORMAT)
+        throw new LedgerError('LEDGER_MISMATCH', 'The chaincode speaks another state format.', {
+          details: `This client needs format ${CHAINCODE_FORMAT}; the chaincode reports ${answer.format ?? 'none'}.`,
+          metaMessages: ['Deploy @medseal/fabric-chaincode of the same release as @medseal/adapter-fabric.'],
+        })
     })().catch((error) => {
       info = undefined
       throw error
@@ -326,8 +349,53 @@ export function createFabricLedger(params: CreateFabricLedgerParameters): Ledger
     return c.revocation ? { ...record, revocation: await toRevocation(c.revocation) } : record
   }
 
-  const consentMalformed = () =>
-    new ConsentError('CONSENT_MALFORMED', 'Expected a signed consent { consent, signature }.')
+  /**
+   * Checks that what the peer returned for a consent key is a valid consent under that key (a peer is untrusted):
+   * one medseal refuses is `LEDGER_MISMATCH` (as on every ledger; `listConsents` skips and reports it instead).
+   */
+  async function checkedConsent(found: WireConsent, key: ConsentKey): Promise<ConsentRecord> {
+    const checked = checkListedConsent(domain, { consent: found.consent, signature: found.signature }, key)
+    if (!checked.ok)
+      throw new LedgerError('LEDGER_MISMATCH', 'The registry holds a consent under this key that medseal refuses.', {
+        metaMessages: [
+          `Reason: ${checked.code}.`,
+          'It was written around the chaincode, or the peer altered it; listConsents skips it.',
+        ],
+        details: `Fabric transaction ${found.tx}.`,
+      })
+    if (found.revocation && !revokes(found.revocation, key)) throw unexpected('the consent (revocation)')
+    return toConsent(found)
+  }
+
+  /** Does a revocation name this consent key (its grantor and consent id)? */
+  function revokes(r: WireRevocation, key: ConsentKey): boolean {
+    try {
+      return consentKey(r.revocation.grantor, r.revocation.consentId) === key
+    } catch {
+      return false
+    }
+  }
+
+  /** One listed item: the record, or a skipped item (where it was written and why). */
+  async function listed(
+    found: WireConsent,
+    filter: { grantor: string; grantee: string },
+  ): Promise<ConsentRecord | SkippedConsent> {
+    const checked = checkListedConsent(domain, { consent: found.consent, signature: found.signature })
+    if (!checked.ok) return { ref: await refOf(found), code: checked.code }
+    const c = checked.signed.consent
+    const outside =
+      (filter.grantor !== '' && c.grantor.toLowerCase() !== filter.grantor) ||
+      (filter.grantee !== '' && c.grantee.toLowerCase() !== filter.grantee) ||
+      (found.revocation !== undefined && !revokes(found.revocation, checked.key))
+    if (outside) return { ref: await refOf(found), code: 'LEDGER_MISMATCH' }
+    return toConsent(found)
+  }
+
+  const skippedBy = async (where: WireRef, code: string): Promise<SkippedConsent> => ({
+    ref: await refOf(where),
+    code: (SKIP_CODES.has(code) ? code : 'LEDGER_MISMATCH') as ErrorCode,
+  })
 
   const ledger: LedgerAdapter = {
     name: 'fabric',
@@ -337,49 +405,57 @@ export function createFabricLedger(params: CreateFabricLedgerParameters): Ledger
     async getTime() {
       const t = await withRetries(() => transport.getLedgerTime())
       if (!Number.isSafeInteger(t) || t < 0) throw unexpected('the ledger time')
-      return t
+      // The newest transaction's timestamp is set by whichever client submitted it, so it can go back (security
+      // review, issue 12, finding 7): never answer less than the largest time this ledger has reported.
+      if (t > latestTime) latestTime = t
+      return latestTime
     },
 
     async anchorRoot(input: AnchorInput): Promise<AnchorRecord> {
-      if (!isPlainObject(input))
-        throw new InvalidArgumentError('INVALID_TYPE', 'anchorRoot takes { root, treeSize, kind }.', {
-          metaMessages: [`Received ${describeType(input)}.`],
-        })
-      const root = bytesToHex0x(assertBytes(input.root, { length: 32, name: 'root' }))
-      const treeSize = integer(input.treeSize, 'treeSize', 1)
-      if (typeof input.kind !== 'string' || !KINDS.includes(input.kind))
-        throw new InvalidArgumentError('INVALID_ARGUMENT', `kind must be one of ${KINDS.join(', ')}.`)
-      const { record, ref } = await submit('AnchorRoot', [root, String(treeSize), input.kind], wire.anchor)
-      if (record.root.toLowerCase() !== root) throw unexpected('the anchor (root)')
+      const anchor = assertAnchorInput(input)
+      const args = [bytesToHex0x(anchor.root), String(anchor.treeSize), anchor.kind]
+      const { record, ref } = await submit('AnchorRoot', args, wire.anchor)
+      if (!sameAnchor(record, args)) throw unexpected('the anchor (root, treeSize or kind)')
       return { root: hexToBytes(record.root), treeSize: record.treeSize, kind: record.kind, ref }
     },
 
-    async getAnchor(root: Uint8Array): Promise<AnchorRecord | undefined> {
-      const key = bytesToHex0x(assertBytes(root, { length: 32, name: 'root' }))
-      const found = wire.maybe(await evaluate('GetAnchor', [key]), 'anchor', wire.anchor)
+    async getAnchor(key: AnchorInput): Promise<AnchorRecord | undefined> {
+      const anchor = assertAnchorInput(key)
+      const args = [bytesToHex0x(anchor.root), String(anchor.treeSize), anchor.kind]
+      const found = wire.maybe(await evaluate('GetAnchor', args), 'anchor', wire.anchor)
       if (!found) return undefined
-      if (found.root.toLowerCase() !== key) throw unexpected('the anchor (root)')
+      if (!sameAnchor(found, args)) throw unexpected('the anchor (root, treeSize or kind)')
       return { root: hexToBytes(found.root), treeSize: found.treeSize, kind: found.kind, ref: await refOf(found) }
     },
 
     async registerConsent(signed: SignedConsent): Promise<ConsentRecord> {
-      const arg = argument(signed, consentMalformed)
-      const { record, ref } = await submit('RegisterConsent', [arg], wire.consent)
+      // the ledger rules, off-chain first (the chaincode runs the same on every endorsing peer)
+      const checked = verifyConsentWrite(domain, signed)
+      const { record, ref } = await submit('RegisterConsent', [JSON.stringify(checked.signed)], wire.consent)
+      if (consentContentKey(record.consent) !== checked.contentKey) throw unexpected('the consent (content)')
       return toConsent(record, ref)
     },
 
     async revokeConsent(signed: SignedRevocation): Promise<RevocationRecord> {
-      const arg = argument(signed, consentMalformed)
-      const { record, ref } = await submit('RevokeConsent', [arg], wire.revocation)
+      const checked = verifyRevocationWrite(domain, signed)
+      const { record, ref } = await submit('RevokeConsent', [JSON.stringify(checked.signed)], wire.revocation)
+      if (!revokes(record, checked.key)) throw unexpected('the revocation (grantor or consent id)')
       return toRevocation(record, ref)
     },
 
-    async getConsent(id: Hex): Promise<ConsentRecord | undefined> {
-      const key = hex32(id, 'id')
-      const found = wire.maybe(await evaluate('GetConsent', [key]), 'consent', wire.consent)
+    async getConsent(key: ConsentKey): Promise<ConsentRecord | undefined> {
+      const k = assertHex32(key, 'key')
+      const found = wire.maybe(await evaluate('GetConsent', [k]), 'consent', wire.consent)
       if (!found) return undefined
-      if (found.consent.id.toLowerCase() !== key) throw unexpected('the consent (id)')
-      return toConsent(found)
+      return checkedConsent(found, k)
+    },
+
+    async getRevocation(key: ConsentKey): Promise<RevocationRecord | undefined> {
+      const k = assertHex32(key, 'key')
+      const found = wire.maybe(await evaluate('GetRevocation', [k]), 'revocation', wire.revocation)
+      if (!found) return undefined
+      if (!revokes(found, k)) throw unexpected('the revocation (grantor or consent id)')
+      return toRevocation(found)
     },
 
     async listConsents(p: ListConsentsParameters = {}): Promise<ListConsentsReturnType> {
@@ -389,40 +465,53 @@ export function createFabricLedger(params: CreateFabricLedgerParameters): Ledger
       const limit = p.limit === undefined ? 100 : integer(p.limit, 'limit', 1, 1000)
       const bookmark = p.cursor === undefined ? '' : decodeCursor(p.cursor)
       const page = wire.page(await evaluate('ListConsents', [grantor, grantee, String(limit), bookmark]))
-      if (page.items.length > limit) throw unexpected('the consent page (size)')
-      const items = await Promise.all(page.items.map((c) => toConsent(c)))
+      if (page.items.length + page.skipped.length > limit) throw unexpected('the consent page (size)')
+      // Every item is checked again here (a peer is not trusted); one that fails is skipped and reported, never a
+      // reason to fail the page (security review, issue 12, finding 6).
+      const results = await Promise.all([
+        ...page.items.map((item) =>
+          item.ok ? listed(item.record, { grantor, grantee }) : skippedBy(item.ref, item.code),
+        ),
+        ...page.skipped.map((s) => skippedBy(s, s.code)),
+      ])
+      const items = results.filter((r): r is ConsentRecord => 'consent' in r)
+      const skipped = results.filter((r): r is SkippedConsent => !('consent' in r))
       const cursor = encodeCursor(page.bookmark)
-      return cursor === undefined ? { items } : { items, cursor }
+      return {
+        items,
+        ...(cursor === undefined ? {} : { cursor }),
+        ...(skipped.length === 0 ? {} : { skipped }),
+      }
     },
 
     async recordTombstone(signed: SignedTombstone): Promise<TombstoneRecord> {
-      const arg = argument(
-        signed,
-        () => new InvalidArgumentError('INVALID_TYPE', 'Expected a signed tombstone { tombstone, signature }.'),
-      )
-      const { record, ref } = await submit('RecordTombstone', [arg], wire.tombstone)
+      const checked = verifyTombstoneWrite(domain, signed)
+      const { record, ref } = await submit('RecordTombstone', [JSON.stringify(checked.signed)], wire.tombstone)
+      if (tombstoneKeyOf(record) !== checked.key) throw unexpected('the tombstone (commitment or owner)')
       return { tombstone: record.tombstone, signature: record.signature, ref }
     },
 
-    async getTombstone(commitment: Hex): Promise<TombstoneRecord | undefined> {
-      const key = hex32(commitment, 'commitment')
-      const found = wire.maybe(await evaluate('GetTombstone', [key]), 'tombstone', wire.tombstone)
+    async getTombstone(commitment: Hex, owner: Address): Promise<TombstoneRecord | undefined> {
+      if (owner === undefined)
+        throw new InvalidArgumentError('INVALID_ARGUMENT', 'getTombstone needs the owner: tombstones are per owner.')
+      const key = tombstoneKey(commitment, owner)
+      const args = [assertHex32(commitment, 'commitment'), address(owner, 'owner')]
+      const found = wire.maybe(await evaluate('GetTombstone', args), 'tombstone', wire.tombstone)
       if (!found) return undefined
-      if (found.tombstone.commitment.toLowerCase() !== key) throw unexpected('the tombstone (commitment)')
+      if (tombstoneKeyOf(found) !== key) throw unexpected('the tombstone (commitment or owner)')
       return { tombstone: found.tombstone, signature: found.signature, ref: await refOf(found) }
     },
 
     async recordTreeHead(signed: SignedTreeHead): Promise<TreeHeadRecord> {
-      const arg = argument(
-        signed,
-        () => new InvalidArgumentError('INVALID_TYPE', 'Expected a signed tree head { head, signature }.'),
-      )
-      const { record, ref } = await submit('RecordTreeHead', [arg], wire.treeHead)
+      // includes the log id ownership check (LEDGER_REJECTED), which the chaincode applies again
+      const checked = verifyTreeHeadWrite(domain, signed)
+      const { record, ref } = await submit('RecordTreeHead', [JSON.stringify(checked)], wire.treeHead)
+      if (!sameTreeHead(record.head, checked.head)) throw unexpected('the tree head')
       return { head: record.head, signature: record.signature, ref }
     },
 
     async getTreeHead(logId: Hex, treeSize?: number): Promise<TreeHeadRecord | undefined> {
-      const key = hex32(logId, 'logId')
+      const key = assertHex32(logId, 'logId')
       const size = treeSize === undefined ? '' : String(integer(treeSize, 'treeSize', 0))
       const found = wire.maybe(await evaluate('GetTreeHead', [key, size]), 'tree head', wire.treeHead)
       if (!found) return undefined

@@ -96,7 +96,7 @@ describe('createGatewayTransport against a peer that is down', () => {
       })
       for (const call of [
         () => ledger.getTime(),
-        () => ledger.getAnchor(randomBytes(32)),
+        () => ledger.getAnchor({ root: randomBytes(32), treeSize: 1, kind: 'records' }),
         () => ledger.anchorRoot({ root: randomBytes(32), treeSize: 1, kind: 'records' }),
       ]) {
         const e = (await call().catch((err: unknown) => err)) as { name: string; code: string }

@@ -22,7 +22,8 @@ const MAX_SHORT_MESSAGE = 200
  * @example
  * ```ts
  * import { ChaincodeError } from '@medseal/fabric-chaincode'
- * new ChaincodeError('LEDGER_CONFLICT', 'Root taken.').message // 'MEDSEAL:LEDGER_CONFLICT:Root taken.'
+ * new ChaincodeError('LEDGER_CONFLICT', 'Another head of this size.').message
+ * // 'MEDSEAL:LEDGER_CONFLICT:Another head of this size.'
  * ```
  */
 export class ChaincodeError extends Error {

@@ -106,4 +106,20 @@ describe('ccaas/package.mjs', () => {
       rmSync(dir, { recursive: true, force: true })
     }
   })
+
+  it('review fabric: dials by default the chaincode container the deployment guide starts', () => {
+    // docs/adapters/fabric.md step 5 runs the server as `docker run -d --name <container> --network fabric_test`
+    const guide = readFileSync(new URL('../../../../../docs/adapters/fabric.md', import.meta.url), 'utf8')
+    const container = /docker run -d --name (\S+) --network fabric_test/.exec(guide)?.[1]
+    const port = /CHAINCODE_SERVER_ADDRESS=0\.0\.0\.0:(\d+)/.exec(guide)?.[1]
+    expect(container).toBeDefined()
+    const dir = mkdtempSync(join(tmpdir(), 'medseal-ccaas-test-'))
+    try {
+      const out = join(dir, 'pkg.tar.gz')
+      const built = buildCcaasPackage({ out }) // no --address: ccaas/connection.json's default
+      expect(built.address).toBe(`${container}:${port}`)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
 })

@@ -17,6 +17,7 @@ export type {
 export { createRegistryChaincode } from './createRegistryChaincode.js'
 export type {
   ConsentPage,
+  SkippedStoredConsent,
   StoredAnchor,
   StoredConsent,
   StoredRef,

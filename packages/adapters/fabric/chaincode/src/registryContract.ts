@@ -1,14 +1,23 @@
 /**
- * The medseal registry chaincode: the same registry as the EVM contract, as a fabric-contract-api `Contract`.
+ * The medseal registry chaincode: the same registry as the EVM contract, as a fabric-contract-api `Contract`, on
+ * state layout (format) 2. Every input check and every key comes from `@medseal/core`'s ledger rules
+ * (`packages/core/src/ledger/rules.ts`), the code the memory ledger and the EVM adapter run too, so every ledger
+ * accepts and refuses the same writes (security review, issue 12).
  *
- * - **Anchors**: a Merkle root with its tree size and kind, once; the same again is a no-op that returns the first
- *   record, other metadata is `LEDGER_CONFLICT`.
- * - **Consents**: registered only after the grantor's EIP-712 signature verifies under this ledger's domain
- *   (`{ name: 'medseal', version: '1', salt: keccak256("medseal-ledger:fabric:<channel>:<chaincode>") }`), with the
- *   same `@medseal/core` code as the browser and Node clients, so the bytes are the ones the EVM contract checks.
- *   Indexed by grantor, grantee and both (composite keys), listed in registration order with Fabric bookmarks.
- * - **Revocations** signed by the consent's grantor; **tombstones** (one per commitment, signed by its owner);
- *   **access-log tree heads** (one per log id and size; the first head of a log binds it to its operator).
+ * - **Anchors** keyed by `anchorKey(root, treeSize, kind)`: the same root with other metadata is another anchor, so
+ *   nobody can block a root by anchoring it first with other metadata; the same anchor again returns the first record.
+ * - **Consents** keyed by `consentKey(grantor, id)`, registered only after the grantor's EIP-712 signature verifies
+ *   under this ledger's domain (`{ name: 'medseal', version: '1', salt: keccak256("medseal-ledger:fabric:<channel>:
+ *   <chaincode>") }`); other content under an existing key is `CONSENT_REPLAYED`. Indexed by grantor, grantee and both
+ *   (composite keys), listed in registration order with Fabric bookmarks; an item that is not what its index entry
+ *   promises is skipped and reported in `skipped`, never a reason to fail the page (clients verify every listed
+ *   signature again and skip and report what fails).
+ * - **Revocations** keyed by the same `consentKey(grantor, consentId)`, signed by that grantor; the consent need not be
+ *   registered (a grantor can withdraw any id it signed: a consent, an emergency policy, a clinician credential).
+ * - **Tombstones** keyed by `tombstoneKey(commitment, owner)`, signed by the owner: a stranger's tombstone never
+ *   blocks, or is returned for, the owner's.
+ * - **Access-log tree heads**, one per `(logId, treeSize)`; a head whose `logId` is not `keccak256(operator ‖ nameHash)`
+ *   of the head itself is `LEDGER_REJECTED`, so nobody can claim another operator's log id.
  *
  * Deterministic, as endorsement requires: time is the proposal's `getTxTimestamp()`, never a clock; no randomness;
  * every stored value and event payload is RFC 8785 canonical JSON; iteration only over Fabric's sorted ranges.
@@ -18,33 +27,40 @@
  * **registry**: `''` for the chaincode's registry (ledger id `fabric:<channel>:<chaincode>`), or a name for an
  * independent registry in the same chaincode (ledger id `fabric:<channel>:<chaincode>:<name>`, its own keys and
  * EIP-712 domain), e.g. one per tenant or per test run:
- * `AnchorRoot(registry, root, treeSize, kind)`, `GetAnchor(registry, root)`, `RegisterConsent(registry, json)`,
- * `RevokeConsent(registry, json)`, `GetConsent(registry, id)`,
- * `ListConsents(registry, grantor, grantee, pageSize, bookmark)`, `RecordTombstone(registry, json)`,
- * `GetTombstone(registry, commitment)`, `RecordTreeHead(registry, json)`,
+ * `AnchorRoot(registry, root, treeSize, kind)`, `GetAnchor(registry, root, treeSize, kind)`,
+ * `RegisterConsent(registry, json)`, `RevokeConsent(registry, json)`, `GetConsent(registry, consentKey)`,
+ * `GetRevocation(registry, consentKey)`, `ListConsents(registry, grantor, grantee, pageSize, bookmark)`,
+ * `RecordTombstone(registry, json)`, `GetTombstone(registry, commitment, owner)`, `RecordTreeHead(registry, json)`,
  * `GetTreeHead(registry, logId, treeSize)` (`''` for the latest), `GetLedgerInfo(registry)`.
- * Writes return `{ created, record }`.
+ * Writes return `{ created, record }`. The state layout is described (and versioned) in the package README.
  * @module
  */
 import {
+  type Address,
   type AnchorKind,
+  anchorKey,
+  assertAnchorInput,
+  assertHex32,
+  assertSameConsent,
+  assertSameTreeHead,
   type Consent,
   canonicalize,
+  consentKey,
   createSaltedDomain,
+  type ErrorCode,
   type Hex,
+  hexToBytes,
   isAddress,
   type LedgerDomain,
-  type Revocation,
   type SignedConsent,
   type SignedRevocation,
   type SignedTombstone,
   type SignedTreeHead,
-  type Tombstone,
-  type TreeHead,
-  verifySignedConsent,
-  verifySignedRevocation,
-  verifySignedTombstone,
-  verifySignedTreeHead,
+  tombstoneKey,
+  verifyConsentWrite,
+  verifyRevocationWrite,
+  verifyTombstoneWrite,
+  verifyTreeHeadWrite,
 } from '@medseal/core'
 import { type Context, Contract } from 'fabric-contract-api'
 import { ChaincodeError, toChaincodeError } from './chaincodeError.js'
@@ -53,8 +69,12 @@ import { ChaincodeError, toChaincodeError } from './chaincodeError.js'
 export const REGISTRY_CONTRACT_NAME = 'medseal'
 /** The chaincode name assumed when none is configured. */
 export const DEFAULT_CHAINCODE_NAME = 'medseal'
-/** Version of the on-ledger record format. */
-export const REGISTRY_FORMAT_VERSION = 1
+/**
+ * Version of the on-ledger state layout and record format (reported by `GetLedgerInfo`; clients refuse another).
+ * 1: anchors by root, consents and revocations by id, tombstones by commitment. 2: keys of the security review
+ * (issue 12), under new object types, so no format-1 key is ever read as a format-2 one.
+ */
+export const REGISTRY_FORMAT_VERSION = 2
 
 /** Names of the chaincode events, one per write. The payload is the record as canonical JSON. */
 export const REGISTRY_EVENTS = Object.freeze({
@@ -65,18 +85,21 @@ export const REGISTRY_EVENTS = Object.freeze({
   treeHead: 'medseal.TreeHeadRecorded',
 } as const)
 
-/** Composite key object types: one namespace per record kind and index. */
+/**
+ * Composite key object types of state layout 2: one namespace per record kind and index. (Layout 1 used the same
+ * names without `~v2`; those keys are never read by this version.)
+ */
 export const REGISTRY_KEYS = Object.freeze({
-  anchor: 'medseal~anchor',
-  consent: 'medseal~consent',
-  consentsAll: 'medseal~consent~all',
-  consentsByGrantor: 'medseal~consent~grantor',
-  consentsByGrantee: 'medseal~consent~grantee',
-  consentsByPair: 'medseal~consent~pair',
-  revocation: 'medseal~revocation',
-  tombstone: 'medseal~tombstone',
-  treeHead: 'medseal~treehead',
-  log: 'medseal~log',
+  anchor: 'medseal~v2~anchor',
+  consent: 'medseal~v2~consent',
+  consentsAll: 'medseal~v2~consent~all',
+  consentsByGrantor: 'medseal~v2~consent~grantor',
+  consentsByGrantee: 'medseal~v2~consent~grantee',
+  consentsByPair: 'medseal~v2~consent~pair',
+  revocation: 'medseal~v2~revocation',
+  tombstone: 'medseal~v2~tombstone',
+  treeHead: 'medseal~v2~treehead',
+  log: 'medseal~v2~log',
 } as const)
 
 /** The composite key object types of one registry. */
@@ -114,10 +137,20 @@ export type StoredTombstone = StoredRef & SignedTombstone
 export type StoredTreeHead = StoredRef & SignedTreeHead
 /** What every write returns: the record, and whether this transaction wrote it (`false`: it was already there). */
 export type WriteResult<T> = { readonly created: boolean; readonly record: T }
-/** A page of consents; `bookmark` is Fabric's (the next key), `''` after the last page. */
-export type ConsentPage = { readonly items: readonly StoredConsent[]; readonly bookmark: string }
+/** A listed consent the chaincode left out of a page because it fails the ledger rules, and where it was written. */
+export type SkippedStoredConsent = StoredRef & { readonly code: ErrorCode }
+/**
+ * A page of consents; `bookmark` is Fabric's (the next key), `''` after the last page; `skipped` lists the items of
+ * this page that fail the ledger rules (they are not in `items`).
+ */
+export type ConsentPage = {
+  readonly items: readonly StoredConsent[]
+  readonly skipped: readonly SkippedStoredConsent[]
+  readonly bookmark: string
+}
+/** The value of a consent index entry: the consent's key and where it was registered. */
+type ConsentIndexEntry = StoredRef & { readonly key: Hex }
 
-const HEX32 = /^0x[0-9a-fA-F]{64}$/
 const DECIMAL = /^(0|[1-9][0-9]{0,15})$/
 const ANCHOR_KINDS: readonly AnchorKind[] = ['records', 'export', 'events']
 const MAX_PAGE_SIZE = 1000
@@ -129,12 +162,6 @@ const decoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true })
 
 const reject = (code: ConstructorParameters<typeof ChaincodeError>[0], message: string) =>
   new ChaincodeError(code, message)
-
-function hex32(value: string, name: string): string {
-  if (typeof value !== 'string' || !HEX32.test(value))
-    throw reject('INVALID_ARGUMENT', `${name} must be 32 bytes as 0x-prefixed hex.`)
-  return value.toLowerCase()
-}
 
 function address(value: string, name: string): string {
   if (!isAddress(value))
@@ -165,12 +192,23 @@ function parseObject(text: string, name: string, code: 'CONSENT_MALFORMED' | 'IN
   return value
 }
 
+/** The anchor named by string arguments, checked by the ledger rules, and its key. */
+function anchorArguments(root: string, treeSize: string, kind: string): { anchor: StoredAnchorInput; key: Hex } {
+  const r = assertHex32(root, 'root')
+  const size = decimalInteger(treeSize, 'treeSize', 1)
+  if (!ANCHOR_KINDS.includes(kind as AnchorKind))
+    throw reject('INVALID_ARGUMENT', `kind must be one of ${ANCHOR_KINDS.join(', ')}.`)
+  const input = assertAnchorInput({ root: hexToBytes(r), treeSize: size, kind })
+  return { anchor: { root: r, treeSize: input.treeSize, kind: input.kind }, key: anchorKey(input) }
+}
+type StoredAnchorInput = { readonly root: Hex; readonly treeSize: number; readonly kind: AnchorKind }
+
 /** The 12-digit seconds and 9-digit nanoseconds of the transaction: sorts as the transaction timestamps do. */
-function orderKey(ctx: Context, id: string): string {
+function orderKey(ctx: Context, key: string): string {
   const ts = ctx.stub.getTxTimestamp()
   const seconds = String(Number(ts.seconds)).padStart(12, '0')
   const nanos = String(ts.nanos).padStart(9, '0')
-  return `${seconds}.${nanos}.${id}`
+  return `${seconds}.${nanos}.${key}`
 }
 
 function txRef(ctx: Context): StoredRef {
@@ -187,11 +225,6 @@ async function writeJson(ctx: Context, key: string, value: unknown): Promise<voi
   await ctx.stub.putState(key, encoder.encode(canonicalize(value)))
 }
 
-/** Index entries need a non-empty value: Fabric treats an empty value as a delete. */
-async function writeIndex(ctx: Context, key: string, id: string): Promise<void> {
-  await ctx.stub.putState(key, encoder.encode(id))
-}
-
 function emit(ctx: Context, name: string, record: unknown): void {
   ctx.stub.setEvent(name, encoder.encode(canonicalize(record)))
 }
@@ -200,51 +233,30 @@ function result(value: unknown): string {
   return canonicalize(value)
 }
 
-/** Content of a consent, for idempotency: every field, hex and addresses in lower case. */
-function consentContent(c: Consent): string {
-  return canonicalize({
-    id: c.id.toLowerCase(),
-    grantor: c.grantor.toLowerCase(),
-    grantee: c.grantee.toLowerCase(),
-    parent: c.parent.toLowerCase(),
-    resourceTypes: [...c.resourceTypes],
-    commitments: c.commitments.map((x) => x.toLowerCase()),
-    exclude: [...c.exclude],
-    actions: [...c.actions],
-    purposes: [...c.purposes],
-    notBefore: c.notBefore,
-    expiresAt: c.expiresAt,
-    delegationDepth: c.delegationDepth,
-  })
+/**
+ * The bookmark of a paginated query's page. fabric-shim-api types `metadata` as always present, but fabric-shim sets
+ * it only when the peer's `QueryResponseMetadata` is non-empty: on an empty page (no records, no next key) it is
+ * `undefined`, and reading `metadata.bookmark` made every empty listing fail on a real network.
+ */
+function bookmarkOf(metadata: { bookmark?: unknown } | undefined): string {
+  const bookmark = metadata?.bookmark
+  return typeof bookmark === 'string' ? bookmark : ''
 }
 
-/** Only the EIP-712 fields, in a fixed shape (unknown members never reach the ledger). */
-function pickConsent(c: Consent): Consent {
-  return {
-    id: c.id,
-    grantor: c.grantor,
-    grantee: c.grantee,
-    parent: c.parent,
-    resourceTypes: [...c.resourceTypes],
-    commitments: [...c.commitments],
-    exclude: [...c.exclude],
-    actions: [...c.actions],
-    purposes: [...c.purposes],
-    notBefore: c.notBefore,
-    expiresAt: c.expiresAt,
-    delegationDepth: c.delegationDepth,
-  }
+/** Tree sizes as 16 zero-padded digits, so that keys sort by size. */
+function treeSizeKey(size: number): string {
+  return String(size).padStart(16, '0')
 }
 
-const sameHex = (a: string, b: string) => a.toLowerCase() === b.toLowerCase()
-
-function sameTreeHead(a: TreeHead, b: TreeHead): boolean {
+function isStoredRef(v: unknown): v is StoredRef {
+  const o = v as Partial<StoredRef> | null
   return (
-    sameHex(a.logId, b.logId) &&
-    sameHex(a.operator, b.operator) &&
-    a.treeSize === b.treeSize &&
-    sameHex(a.root, b.root) &&
-    a.timestamp === b.timestamp
+    typeof o === 'object' &&
+    o !== null &&
+    typeof o.tx === 'string' &&
+    o.tx !== '' &&
+    Number.isSafeInteger(o.timestamp) &&
+    (o.timestamp as number) >= 0
   )
 }
 
@@ -292,7 +304,7 @@ export class MedsealRegistryContract extends Contract {
 
   // ------------------------------------------------------------------ info
 
-  /** The ledger id and EIP-712 domain this chaincode verifies signatures under. */
+  /** The ledger id and EIP-712 domain this chaincode verifies signatures under, and its state format. */
   async GetLedgerInfo(ctx: Context, registry: string): Promise<string> {
     keysOf(registry) // validates the name
     return result({
@@ -305,99 +317,103 @@ export class MedsealRegistryContract extends Contract {
 
   // ------------------------------------------------------------------ anchors
 
-  /** Anchors a root: `{ created, record }`; idempotent for the same metadata, `LEDGER_CONFLICT` otherwise. */
+  /** Anchors a root under `(root, treeSize, kind)`: `{ created, record }`; the same anchor again is not written. */
   async AnchorRoot(ctx: Context, registry: string, root: string, treeSize: string, kind: string): Promise<string> {
     const k = keysOf(registry)
-    const r = hex32(root, 'root')
-    const size = decimalInteger(treeSize, 'treeSize', 1)
-    if (!ANCHOR_KINDS.includes(kind as AnchorKind))
-      throw reject('INVALID_ARGUMENT', `kind must be one of ${ANCHOR_KINDS.join(', ')}.`)
-    const key = ctx.stub.createCompositeKey(k.anchor, [r])
-    const existing = await readJson<StoredAnchor>(ctx, key)
-    if (existing) {
-      if (existing.treeSize === size && existing.kind === kind) return result({ created: false, record: existing })
-      throw reject('LEDGER_CONFLICT', 'This root is already anchored with other metadata.')
-    }
-    const record: StoredAnchor = { root: r as Hex, treeSize: size, kind: kind as AnchorKind, ...txRef(ctx) }
-    await writeJson(ctx, key, record)
+    const { anchor, key } = anchorArguments(root, treeSize, kind)
+    const stateKey = ctx.stub.createCompositeKey(k.anchor, [key])
+    const existing = await readJson<StoredAnchor>(ctx, stateKey)
+    if (existing) return result({ created: false, record: existing })
+    const record: StoredAnchor = { ...anchor, ...txRef(ctx) }
+    await writeJson(ctx, stateKey, record)
     emit(ctx, REGISTRY_EVENTS.anchor, record)
     return result({ created: true, record })
   }
 
-  /** The anchor of `root`, or `null`. */
-  async GetAnchor(ctx: Context, registry: string, root: string): Promise<string> {
+  /** The anchor with exactly this `(root, treeSize, kind)`, or `null`. */
+  async GetAnchor(ctx: Context, registry: string, root: string, treeSize: string, kind: string): Promise<string> {
     const k = keysOf(registry)
-    const key = ctx.stub.createCompositeKey(k.anchor, [hex32(root, 'root')])
-    return result((await readJson<StoredAnchor>(ctx, key)) ?? null)
+    const { key } = anchorArguments(root, treeSize, kind)
+    return result((await readJson<StoredAnchor>(ctx, ctx.stub.createCompositeKey(k.anchor, [key]))) ?? null)
   }
 
   // ------------------------------------------------------------------ consents
 
-  /** Registers a signed consent after verifying the grantor's signature: `{ created, record }`. */
+  /**
+   * Registers a signed consent under `consentKey(grantor, id)` after verifying it: `{ created, record }`, the record
+   * with its revocation when the grantor revoked the id first.
+   */
   async RegisterConsent(ctx: Context, registry: string, signedConsent: string): Promise<string> {
     const k = keysOf(registry)
-    const signed = parseObject(signedConsent, 'signedConsent', 'CONSENT_MALFORMED') as SignedConsent
-    verifySignedConsent(this._domain(ctx, registry), signed)
-    const consent = pickConsent(signed.consent)
-    const id = consent.id.toLowerCase()
-    const key = ctx.stub.createCompositeKey(k.consent, [id])
-    const existing = await readJson<StoredConsent>(ctx, key)
-    if (existing) {
-      if (consentContent(existing.consent) === consentContent(consent))
-        return result({ created: false, record: existing })
-      throw reject('CONSENT_REPLAYED', 'A different consent is already registered under this id.')
-    }
-    const record: StoredConsent = { consent, signature: signed.signature, ...txRef(ctx) }
-    await writeJson(ctx, key, record)
-    const order = orderKey(ctx, id)
-    const grantor = consent.grantor.toLowerCase()
-    const grantee = consent.grantee.toLowerCase()
-    const ck = (objectType: string, attributes: string[]) => ctx.stub.createCompositeKey(objectType, attributes)
-    await writeIndex(ctx, ck(k.consentsAll, [order]), id)
-    await writeIndex(ctx, ck(k.consentsByGrantor, [grantor, order]), id)
-    await writeIndex(ctx, ck(k.consentsByGrantee, [grantee, order]), id)
-    await writeIndex(ctx, ck(k.consentsByPair, [grantor, grantee, order]), id)
+    const input = parseObject(signedConsent, 'signedConsent', 'CONSENT_MALFORMED') as SignedConsent
+    const { signed, key } = verifyConsentWrite(this._domain(ctx, registry), input)
+    const stateKey = ctx.stub.createCompositeKey(k.consent, [key])
+    const existing = await readJson<StoredConsent>(ctx, stateKey)
+    // a revocation may be recorded before the consent (either order): the answer carries it, the stored record not
+    const revocation = await readJson<StoredRevocation>(ctx, ctx.stub.createCompositeKey(k.revocation, [key]))
+    const withRevocation = (r: StoredConsent): StoredConsent => (revocation ? { ...r, revocation } : r)
+    if (existing && assertSameConsent(existing.consent, signed.consent))
+      return result({ created: false, record: withRevocation(existing) })
+    const ref = txRef(ctx)
+    const record: StoredConsent = { ...signed, ...ref }
+    await writeJson(ctx, stateKey, record)
+    const order = orderKey(ctx, key)
+    const grantor = signed.consent.grantor.toLowerCase()
+    const grantee = signed.consent.grantee.toLowerCase()
+    const entry: ConsentIndexEntry = { key, ...ref }
+    const index = (objectType: string, attributes: string[]) =>
+      writeJson(ctx, ctx.stub.createCompositeKey(objectType, attributes), entry)
+    await index(k.consentsAll, [order])
+    await index(k.consentsByGrantor, [grantor, order])
+    await index(k.consentsByGrantee, [grantee, order])
+    await index(k.consentsByPair, [grantor, grantee, order])
     emit(ctx, REGISTRY_EVENTS.consent, record)
-    return result({ created: true, record })
+    return result({ created: true, record: withRevocation(record) })
   }
 
-  /** Records a revocation signed by the consent's grantor: `{ created, record }`. */
+  /**
+   * Records a revocation signed by `revocation.grantor`, under `consentKey(grantor, consentId)`: `{ created, record }`.
+   * The consent need not be registered; the same revocation again is not written.
+   */
   async RevokeConsent(ctx: Context, registry: string, signedRevocation: string): Promise<string> {
     const k = keysOf(registry)
-    const signed = parseObject(signedRevocation, 'signedRevocation', 'CONSENT_MALFORMED') as SignedRevocation
-    verifySignedRevocation(this._domain(ctx, registry), signed)
-    const revocation: Revocation = { consentId: signed.revocation.consentId, grantor: signed.revocation.grantor }
-    const id = revocation.consentId.toLowerCase()
-    const consent = await readJson<StoredConsent>(ctx, ctx.stub.createCompositeKey(k.consent, [id]))
-    if (!consent) throw reject('CONSENT_NOT_FOUND', 'The consent to revoke is not registered.')
-    if (!sameHex(consent.consent.grantor, revocation.grantor))
-      throw reject('CONSENT_SIGNATURE_INVALID', 'A revocation must be signed by the consent grantor.')
-    const key = ctx.stub.createCompositeKey(k.revocation, [id])
-    const existing = await readJson<StoredRevocation>(ctx, key)
+    const input = parseObject(signedRevocation, 'signedRevocation', 'CONSENT_MALFORMED') as SignedRevocation
+    const { signed, key } = verifyRevocationWrite(this._domain(ctx, registry), input)
+    const stateKey = ctx.stub.createCompositeKey(k.revocation, [key])
+    const existing = await readJson<StoredRevocation>(ctx, stateKey)
     if (existing) return result({ created: false, record: existing })
-    const record: StoredRevocation = { revocation, signature: signed.signature, ...txRef(ctx) }
-    await writeJson(ctx, key, record)
+    const record: StoredRevocation = { ...signed, ...txRef(ctx) }
+    await writeJson(ctx, stateKey, record)
     emit(ctx, REGISTRY_EVENTS.revocation, record)
     return result({ created: true, record })
   }
 
-  /** The consent with this id (and its revocation), or `null`. */
-  async GetConsent(ctx: Context, registry: string, id: string): Promise<string> {
+  /** The consent under this consent key (with its revocation, if any), or `null`. */
+  async GetConsent(ctx: Context, registry: string, key: string): Promise<string> {
     const k = keysOf(registry)
-    return result((await this._readConsent(ctx, k, hex32(id, 'id'))) ?? null)
+    return result((await this._readConsent(ctx, k, assertHex32(key, 'key'))) ?? null)
+  }
+
+  /** The revocation under this consent key, whether or not a consent is registered there, or `null`. */
+  async GetRevocation(ctx: Context, registry: string, key: string): Promise<string> {
+    const k = keysOf(registry)
+    const stateKey = ctx.stub.createCompositeKey(k.revocation, [assertHex32(key, 'key')])
+    return result((await readJson<StoredRevocation>(ctx, stateKey)) ?? null)
   }
 
   /** @internal */
-  async _readConsent(ctx: Context, k: RegistryKeys, id: string): Promise<StoredConsent | undefined> {
-    const consent = await readJson<StoredConsent>(ctx, ctx.stub.createCompositeKey(k.consent, [id]))
+  async _readConsent(ctx: Context, k: RegistryKeys, key: string): Promise<StoredConsent | undefined> {
+    const consent = await readJson<StoredConsent>(ctx, ctx.stub.createCompositeKey(k.consent, [key]))
     if (!consent) return undefined
-    const revocation = await readJson<StoredRevocation>(ctx, ctx.stub.createCompositeKey(k.revocation, [id]))
+    const revocation = await readJson<StoredRevocation>(ctx, ctx.stub.createCompositeKey(k.revocation, [key]))
     return revocation ? { ...consent, revocation } : consent
   }
 
   /**
    * One page of consents in registration order (transaction timestamp order), filtered by grantor and/or grantee
-   * (`''` for no filter): `{ items, bookmark }`. Read-only: Fabric serves paginated queries to queries only.
+   * (`''` for no filter): `{ items, skipped, bookmark }`. An item that is not what its index entry promises (a
+   * damaged value, a consent under another key) is left out and reported in `skipped` with where it was written; it
+   * never fails the page. Signatures are checked at registration and again by every client, not here. Read-only: Fabric serves paginated queries to queries only.
    */
   async ListConsents(
     ctx: Context,
@@ -432,78 +448,107 @@ export class MedsealRegistryContract extends Contract {
       bookmark,
     )
     const items: StoredConsent[] = []
+    const skipped: SkippedStoredConsent[] = []
     try {
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-        const id = decoder.decode(next.value.value)
-        const consent = await this._readConsent(ctx, k, id)
-        if (consent) items.push(consent)
+        const listed = await this._listed(ctx, k, next.value.value, { from, to })
+        if ('code' in listed) skipped.push(listed)
+        else items.push(listed)
       }
     } finally {
       await iterator.close()
     }
-    return result({ items, bookmark: metadata.bookmark ?? '' })
+    return result({ items, skipped, bookmark: bookmarkOf(metadata) })
+  }
+
+  /**
+   * One listed consent: the record, or why it is skipped and where it was written. The signature was verified when
+   * the consent was registered, and every client verifies each listed item again; a listing is a query bounded by
+   * the gateway's deadline (a signature check costs milliseconds, a page holds up to 1000), so here it checks what
+   * the index promises: a readable consent stored under `consentKey(grantor, id)` of its own grantor and id, matching
+   * the filter. @internal
+   */
+  async _listed(
+    ctx: Context,
+    k: RegistryKeys,
+    indexValue: Uint8Array,
+    filter: { from: string | undefined; to: string | undefined },
+  ): Promise<StoredConsent | SkippedStoredConsent> {
+    let entry: ConsentIndexEntry
+    try {
+      entry = JSON.parse(decoder.decode(indexValue)) as ConsentIndexEntry
+    } catch {
+      // only this chaincode writes index entries: one it cannot read is not a medseal ledger's
+      throw reject('LEDGER_REJECTED', 'A consent index entry is unreadable.')
+    }
+    if (!isStoredRef(entry) || typeof entry.key !== 'string')
+      throw reject('LEDGER_REJECTED', 'A consent index entry is unreadable.')
+    const skip = (code: ErrorCode): SkippedStoredConsent => ({ tx: entry.tx, timestamp: entry.timestamp, code })
+    let stored: StoredConsent | undefined
+    try {
+      stored = await this._readConsent(ctx, k, entry.key.toLowerCase())
+    } catch {
+      return skip('CONSENT_MALFORMED')
+    }
+    if (!stored) return skip('LEDGER_MISMATCH')
+    const c = (typeof stored.consent === 'object' && stored.consent !== null ? stored.consent : {}) as Partial<Consent>
+    let key: string
+    try {
+      key = consentKey(c.grantor as Address, c.id as Hex)
+    } catch {
+      return skip('CONSENT_MALFORMED')
+    }
+    if (typeof c.grantee !== 'string' || typeof stored.signature !== 'string') return skip('CONSENT_MALFORMED')
+    if (key !== entry.key.toLowerCase()) return skip('LEDGER_MISMATCH')
+    const outside =
+      (filter.from !== undefined && (c.grantor as string).toLowerCase() !== filter.from) ||
+      (filter.to !== undefined && c.grantee.toLowerCase() !== filter.to)
+    return outside ? skip('LEDGER_MISMATCH') : stored
   }
 
   // ------------------------------------------------------------------ tombstones
 
-  /** Records a tombstone signed by its owner: `{ created, record }`; one per commitment. */
+  /** Records a tombstone signed by its owner, under `(commitment, owner)`: `{ created, record }`. */
   async RecordTombstone(ctx: Context, registry: string, signedTombstone: string): Promise<string> {
     const k = keysOf(registry)
-    const signed = parseObject(signedTombstone, 'signedTombstone', 'INVALID_ARGUMENT') as SignedTombstone
-    verifySignedTombstone(this._domain(ctx, registry), signed)
-    const tombstone: Tombstone = { commitment: signed.tombstone.commitment, owner: signed.tombstone.owner }
-    const key = ctx.stub.createCompositeKey(k.tombstone, [tombstone.commitment.toLowerCase()])
-    const existing = await readJson<StoredTombstone>(ctx, key)
-    if (existing) {
-      if (sameHex(existing.tombstone.owner, tombstone.owner)) return result({ created: false, record: existing })
-      throw reject('LEDGER_CONFLICT', 'This commitment already has a tombstone by another owner.')
-    }
-    const record: StoredTombstone = { tombstone, signature: signed.signature, ...txRef(ctx) }
-    await writeJson(ctx, key, record)
+    const input = parseObject(signedTombstone, 'signedTombstone', 'INVALID_ARGUMENT') as SignedTombstone
+    const { signed, key } = verifyTombstoneWrite(this._domain(ctx, registry), input)
+    const stateKey = ctx.stub.createCompositeKey(k.tombstone, [key])
+    const existing = await readJson<StoredTombstone>(ctx, stateKey)
+    if (existing) return result({ created: false, record: existing })
+    const record: StoredTombstone = { ...signed, ...txRef(ctx) }
+    await writeJson(ctx, stateKey, record)
     emit(ctx, REGISTRY_EVENTS.tombstone, record)
     return result({ created: true, record })
   }
 
-  /** The tombstone of a commitment, or `null`. */
-  async GetTombstone(ctx: Context, registry: string, commitment: string): Promise<string> {
+  /** The tombstone `owner` signed for `commitment`, or `null` (another owner's is never returned). */
+  async GetTombstone(ctx: Context, registry: string, commitment: string, owner: string): Promise<string> {
     const k = keysOf(registry)
-    const key = ctx.stub.createCompositeKey(k.tombstone, [hex32(commitment, 'commitment')])
-    return result((await readJson<StoredTombstone>(ctx, key)) ?? null)
+    const key = tombstoneKey(assertHex32(commitment, 'commitment'), address(owner, 'owner') as Hex)
+    return result((await readJson<StoredTombstone>(ctx, ctx.stub.createCompositeKey(k.tombstone, [key]))) ?? null)
   }
 
   // ------------------------------------------------------------------ tree heads
 
   /**
-   * Records an access-log tree head signed by its operator: `{ created, record }`. The first head of a log id binds
-   * it to its operator (`LEDGER_REJECTED` for others); one head per size (`LEDGER_CONFLICT` for a different one).
+   * Records an access-log tree head signed by its operator: `{ created, record }`. `LEDGER_REJECTED` when its `logId`
+   * is not `keccak256(operator ‖ nameHash)` of the head itself; one head per size (`LEDGER_CONFLICT` for another).
    */
   async RecordTreeHead(ctx: Context, registry: string, signedTreeHead: string): Promise<string> {
     const k = keysOf(registry)
-    const signed = parseObject(signedTreeHead, 'signedTreeHead', 'INVALID_ARGUMENT') as SignedTreeHead
-    verifySignedTreeHead(this._domain(ctx, registry), signed)
-    const h = signed.head
-    const head: TreeHead = {
-      logId: h.logId,
-      operator: h.operator,
-      treeSize: h.treeSize,
-      root: h.root,
-      timestamp: h.timestamp,
-    }
+    const input = parseObject(signedTreeHead, 'signedTreeHead', 'INVALID_ARGUMENT') as SignedTreeHead
+    const signed = verifyTreeHeadWrite(this._domain(ctx, registry), input)
+    const head = signed.head
     const logId = head.logId.toLowerCase()
     const logKey = ctx.stub.createCompositeKey(k.log, [logId])
-    const log = await readJson<{ operator: string; latest: number }>(ctx, logKey)
-    if (log && !sameHex(log.operator, head.operator))
-      throw reject('LEDGER_REJECTED', 'This log id belongs to another operator.')
-    const key = ctx.stub.createCompositeKey(k.treeHead, [logId, treeSizeKey(head.treeSize)])
-    const existing = await readJson<StoredTreeHead>(ctx, key)
-    if (existing) {
-      if (sameTreeHead(existing.head, head)) return result({ created: false, record: existing })
-      throw reject('LEDGER_CONFLICT', 'This log already has a different head of this size.')
-    }
-    const record: StoredTreeHead = { head, signature: signed.signature, ...txRef(ctx) }
-    await writeJson(ctx, key, record)
-    if (!log || head.treeSize > log.latest)
-      await writeJson(ctx, logKey, { operator: head.operator.toLowerCase(), latest: head.treeSize })
+    const log = await readJson<{ latest: number }>(ctx, logKey)
+    const stateKey = ctx.stub.createCompositeKey(k.treeHead, [logId, treeSizeKey(head.treeSize)])
+    const existing = await readJson<StoredTreeHead>(ctx, stateKey)
+    if (existing && assertSameTreeHead(existing.head, head)) return result({ created: false, record: existing })
+    const record: StoredTreeHead = { ...signed, ...txRef(ctx) }
+    await writeJson(ctx, stateKey, record)
+    if (!log || head.treeSize > log.latest) await writeJson(ctx, logKey, { latest: head.treeSize })
     emit(ctx, REGISTRY_EVENTS.treeHead, record)
     return result({ created: true, record })
   }
@@ -511,21 +556,16 @@ export class MedsealRegistryContract extends Contract {
   /** The head of a log of a given size (`''`: the largest recorded), or `null`. */
   async GetTreeHead(ctx: Context, registry: string, logId: string, treeSize: string): Promise<string> {
     const k = keysOf(registry)
-    const id = hex32(logId, 'logId')
+    const id = assertHex32(logId, 'logId')
     let size: number
     if (treeSize === '') {
-      const log = await readJson<{ operator: string; latest: number }>(ctx, ctx.stub.createCompositeKey(k.log, [id]))
+      const log = await readJson<{ latest: number }>(ctx, ctx.stub.createCompositeKey(k.log, [id]))
       if (!log) return result(null)
       size = log.latest
     } else size = decimalInteger(treeSize, 'treeSize', 0)
     const key = ctx.stub.createCompositeKey(k.treeHead, [id, treeSizeKey(size)])
     return result((await readJson<StoredTreeHead>(ctx, key)) ?? null)
   }
-}
-
-/** Tree sizes as 16 zero-padded digits, so that keys sort by size. */
-function treeSizeKey(size: number): string {
-  return String(size).padStart(16, '0')
 }
 
 /**

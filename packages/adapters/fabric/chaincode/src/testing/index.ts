@@ -17,6 +17,8 @@ export type {
   MemoryChaincodeEvent,
   MemoryCommitResult,
   MemoryCreator,
+  MemoryPaginatedQueryResponse,
+  MemoryQueryResponseMetadata,
   MemoryValidationCode,
   MemoryWorldState,
   NewStubParameters,

@@ -2,7 +2,11 @@ import { fc, test } from '@fast-check/vitest'
 import shim from 'fabric-shim'
 import { describe, expect, it } from 'vitest'
 import { compareKeys } from './_keys.js'
+import { createRealShimStub } from './_realShimPeer.test-helper.js'
 import { createMemoryWorldState, type MemoryChaincodeStub } from './memoryWorldState.js'
+import { setChaincodeLogLevel } from './setChaincodeLogLevel.js'
+
+setChaincodeLogLevel('CRITICAL')
 
 const enc = (s: string) => new TextEncoder().encode(s)
 const dec = (b: Uint8Array) => new TextDecoder().decode(b)
@@ -188,12 +192,50 @@ describe('composite keys and pagination', () => {
       const stub = world.newStub({ args: [] })
       const { iterator, metadata } = await stub.getStateByPartialCompositeKeyWithPagination('item', ['g'], 3, bookmark)
       for (let r = await iterator.next(); !r.done; r = await iterator.next()) seen.push(dec(r.value.value))
-      expect(metadata.fetchedRecordsCount).toBeLessThanOrEqual(3)
-      bookmark = metadata.bookmark
+      expect(metadata?.fetchedRecordsCount).toBeLessThanOrEqual(3)
+      bookmark = metadata?.bookmark ?? ''
       pages++
     } while (bookmark !== '')
     expect(seen).toEqual(['0', '1', '2', '3', '4', '5', '6'])
     expect(pages).toBe(3)
+  })
+
+  it('review fabric: leaves out the pagination metadata on an empty page, exactly as fabric-shim does', async () => {
+    const world = createMemoryWorldState()
+    const seed = world.newStub({ args: [] })
+    for (const i of ['0', '1', '2']) await seed.putState(seed.createCompositeKey('item', ['g', i]), enc(`v${i}`))
+    await seed.putState('plain-a', enc('a'))
+    world.commit(seed)
+    // the fake peer behind the real shim holds the same committed state
+    const keys = ['0', '1', '2'].map((i) => seed.createCompositeKey('item', ['g', i])).concat('plain-a')
+    const state = new Map(keys.map((key) => [key, world.getCommitted(key) as Uint8Array]))
+
+    type Page = { iterator: { next(): Promise<{ value?: unknown; done: boolean }> }; metadata?: unknown }
+    async function drain(page: Page) {
+      const rows: unknown[] = []
+      for (let r = await page.iterator.next(); ; r = await page.iterator.next()) {
+        rows.push(r)
+        if (r.done) break
+      }
+      return { hasMetadata: 'metadata' in page && page.metadata !== undefined, metadata: page.metadata, rows }
+    }
+    const cases: [string, (stub: MemoryChaincodeStub | ReturnType<typeof createRealShimStub>) => Promise<Page>][] = [
+      ['empty composite page', (st) => st.getStateByPartialCompositeKeyWithPagination('item', ['nobody'], 5, '')],
+      ['full composite page', (st) => st.getStateByPartialCompositeKeyWithPagination('item', ['g'], 5, '')],
+      ['composite page with more', (st) => st.getStateByPartialCompositeKeyWithPagination('item', ['g'], 2, '')],
+      ['empty range page', (st) => st.getStateByRangeWithPagination('plain-b', 'plain-c', 5, '')],
+      ['range page', (st) => st.getStateByRangeWithPagination('plain-a', 'plain-z', 5, '')],
+    ]
+    for (const [name, run] of cases) {
+      const real = await drain(await run(createRealShimStub(state)))
+      const mine = await drain(await run(world.newStub({ args: [] })))
+      expect({ name, ...mine }, name).toStrictEqual({ name, ...real })
+    }
+    // the empty page really has no metadata on either side
+    const empty = await world.newStub({ args: [] }).getStateByPartialCompositeKeyWithPagination('item', ['x'], 5, '')
+    expect(empty.metadata).toBeUndefined()
+    // rich queries need CouchDB: refused outright (stricter than a LevelDB peer, which refuses them too)
+    expect(() => world.newStub({ args: [] }).getQueryResultWithPagination()).toThrow(/not supported/)
   })
 
   it('refuses paginated queries in a writing transaction, and writes after them', async () => {

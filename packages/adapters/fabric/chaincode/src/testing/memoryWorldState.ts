@@ -11,7 +11,12 @@
  * - **Keys.** Composite keys use Fabric's `\u0000` encoding; ranges are ordered by UTF-8 bytes; an empty value
  *   written is a delete (Fabric: `IsDelete = len(value) == 0`).
  * - **Paginated queries** (`...WithPagination`) return Fabric's bookmark (the next key, `''` at the end) and are
- *   refused in a transaction that wrote, and writes are refused after them, as the peer's simulator does.
+ *   refused in a transaction that wrote, and writes are refused after them, as the peer's simulator does. Like
+ *   fabric-shim 2.5, the result has **no `metadata` at all when the page is empty** (the peer's
+ *   `QueryResponseMetadata{fetchedRecordsCount: 0, bookmark: ''}` marshals to zero bytes, and the shim only sets
+ *   `metadata` when those bytes are non-empty); chaincode must read `metadata?.bookmark`.
+ * - **Query results** are `{ key, value }` with a `Buffer` value (no `namespace`, whatever fabric-shim-api's types
+ *   say), and an exhausted iterator answers `{ done: true }`, as fabric-shim's `StateQueryIterator` does.
  * - **Events**: one chaincode event per transaction, the last `setEvent` wins.
  * - **History**: `getHistoryForKey` lists committed modifications newest first (Fabric 2.x order).
  *
@@ -329,7 +334,18 @@ type StateReader = {
   history(key: string): readonly HistoryEntry[]
 }
 
-type KV = { namespace: string; key: string; value: Uint8Array }
+/** A query result as fabric-shim's `StateQueryIterator` gives it (its types declare a `namespace` it never sets). */
+type KV = { key: string; value: Uint8Array }
+/**
+ * Fabric's pagination metadata. fabric-shim-api types it as always present; fabric-shim leaves it out when the page
+ * is empty, and so does this stub.
+ */
+export type MemoryQueryResponseMetadata = { readonly bookmark: string; readonly fetchedRecordsCount: number }
+/** What a paginated query resolves to: `metadata` is `undefined` for an empty page, as on a peer. */
+export type MemoryPaginatedQueryResponse = {
+  readonly iterator: QueryIterator<KV> & AsyncIterable<KV>
+  readonly metadata?: MemoryQueryResponseMetadata
+}
 type QueryIterator<T> = {
   next(): Promise<{ value: T; done: boolean }>
   close(): Promise<void>
@@ -343,7 +359,8 @@ function makeIterator<T>(items: readonly T[], onNext?: (item: T) => void, onDone
     async next() {
       if (closed || i >= items.length) {
         if (!closed) onDone?.()
-        return { value: undefined as unknown as T, done: true }
+        // fabric-shim's iterators answer exactly `{ done: true }`
+        return { done: true } as { value: T; done: boolean }
       }
       const item = items[i++] as T
       onNext?.(item)
@@ -516,8 +533,7 @@ export class MemoryChaincodeStub {
     endKey: string,
     pageSize: number,
     bookmark?: string,
-  ): Promise<{ iterator: QueryIterator<KV>; metadata: { fetchedRecordsCount: number; bookmark: string } }> &
-    AsyncIterable<KV> {
+  ): Promise<MemoryPaginatedQueryResponse> & AsyncIterable<KV> {
     return iterablePromise(
       (async () => {
         const start = startKey || EMPTY_KEY_SUBSTITUTE
@@ -546,8 +562,7 @@ export class MemoryChaincodeStub {
     attributes: string[],
     pageSize: number,
     bookmark?: string,
-  ): Promise<{ iterator: QueryIterator<KV>; metadata: { fetchedRecordsCount: number; bookmark: string } }> &
-    AsyncIterable<KV> {
+  ): Promise<MemoryPaginatedQueryResponse> & AsyncIterable<KV> {
     return iterablePromise(
       (async () => {
         const prefix = createCompositeKey(objectType, attributes)
@@ -696,11 +711,8 @@ export class MemoryChaincodeStub {
     const mapped: QueryIterator<KV> & AsyncIterable<KV> = {
       next: async () => {
         const r = await iterator.next()
-        if (r.done) return { value: undefined as unknown as KV, done: true }
-        return {
-          value: { namespace: this.#init.namespace, key: r.value.key, value: r.value.entry.value.slice() },
-          done: false,
-        }
+        if (r.done) return { done: true } as { value: KV; done: boolean }
+        return { value: { key: r.value.key, value: Buffer.from(r.value.entry.value) }, done: false }
       },
       close: () => iterator.close(),
       [Symbol.asyncIterator]() {
@@ -719,12 +731,7 @@ export class MemoryChaincodeStub {
     return mapped
   }
 
-  #page(
-    startKey: string,
-    endKey: string,
-    pageSize: number,
-    bookmark: string,
-  ): { iterator: QueryIterator<KV> & AsyncIterable<KV>; metadata: { fetchedRecordsCount: number; bookmark: string } } {
+  #page(startKey: string, endKey: string, pageSize: number, bookmark: string): MemoryPaginatedQueryResponse {
     if (this.#writePerformed) {
       throw new Error(
         `txid [${this.#init.txId}]: unsuppored transaction. Paginated queries are supported only in a read-only transaction`,
@@ -744,11 +751,10 @@ export class MemoryChaincodeStub {
       results: page.map((key) => ({ key, version: (this.#init.reader.get(key) as Entry).version })),
     }
     this.#ranges.push(record)
-    const items = page.map((key) => ({
-      namespace: this.#init.namespace,
-      key,
-      value: (this.#init.reader.get(key) as Entry).value.slice(),
-    }))
-    return { iterator: makeIterator(items), metadata: { fetchedRecordsCount: items.length, bookmark: next } }
+    const items: KV[] = page.map((key) => ({ key, value: Buffer.from((this.#init.reader.get(key) as Entry).value) }))
+    // The peer sends QueryResponseMetadata{fetchedRecordsCount, bookmark}; proto3 omits default fields, so an empty
+    // last page marshals to zero bytes, and fabric-shim sets `metadata` only when the bytes are non-empty.
+    if (items.length === 0 && next === '') return { iterator: makeIterator(items) }
+    return { iterator: makeIterator(items), metadata: { bookmark: next, fetchedRecordsCount: items.length } }
   }
 }

@@ -314,6 +314,292 @@ describe('deidentify: rules', () => {
   })
 })
 
+/** Keys whose strings are codes or terminology text (a LOINC code `1988-5`, a display "2003 revision"), not dates. */
+const TERMINOLOGY = new Set(['code', 'system', 'version', 'url', 'profile', 'unit'])
+const PSEUDONYM = /[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|2\.25\.\d+/g
+
+/**
+ * Every 4-digit number in [from, to] inside any string of `v` (pseudonyms and terminology left aside): the years
+ * from which a patient's age could be worked out. Numbers are not searched (a decimal 1950 is no year).
+ */
+function yearsIn(v: unknown, from: number, to: number, key = '', codingLike = false, out: string[] = []): string[] {
+  if (Array.isArray(v)) for (const x of v) yearsIn(x, from, to, key, codingLike, out)
+  else if (typeof v === 'string') {
+    if (TERMINOLOGY.has(key) || (key === 'display' && codingLike)) return out
+    for (const m of v.replace(PSEUDONYM, '').matchAll(/(?<!\d)\d{4}(?!\d)/g))
+      if (Number(m[0]) >= from && Number(m[0]) <= to) out.push(`${key}: ${v}`)
+  } else if (typeof v === 'object' && v !== null) {
+    const o = v as Json
+    for (const [k, x] of Object.entries(o)) yearsIn(x, from, to, k, 'code' in o, out)
+  }
+  return out
+}
+
+/** A copy of `v` with every date (any precision, at any element) moved `years` years back. */
+function shiftDates(v: unknown, years: number, key = ''): unknown {
+  if (Array.isArray(v)) return v.map((x) => shiftDates(x, years, key))
+  if (typeof v === 'string') {
+    if (TERMINOLOGY.has(key) || !/^\d{4}(-\d{2}(-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2})?)?)?)?$/.test(v)) return v
+    return String(Number(v.slice(0, 4)) - years).padStart(4, '0') + v.slice(4)
+  }
+  if (typeof v === 'object' && v !== null)
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shiftDates(x, years, k)]))
+  return v
+}
+
+const syntheaPatient = (prefix: string): Json => {
+  const name = Object.keys(syntheaFiles).find((n) => n.startsWith(prefix)) as string
+  return JSON.parse(syntheaFiles[name] as string) as Json
+}
+const patientOf = (b: Json | Bundle): Json =>
+  ((b.entry as { resource: Json }[]).find((e) => e.resource.resourceType === 'Patient') as { resource: Json }).resource
+const MASKED = {
+  extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'masked' }],
+}
+
+describe('deidentify: patients aged 90 or over (Safe Harbor (C))', () => {
+  it('review #11: a living 90+ Synthea patient (its record shifted 36 years back) keeps no year from birth on', () => {
+    // Hassan Jacobi, born 1964, alive: every date 36 years earlier makes him 98 at AS_OF, born 1928, with a record
+    // that starts at birth (as Synthea records do), so any surviving year would bound the birth year
+    const input = shiftDates(syntheaPatient('Hassan_Jacobi'), 36) as Json
+    const birthYear = Number(String(patientOf(input).birthDate).slice(0, 4))
+    expect(birthYear).toBe(1928)
+    // the check finds the years in the input (so it can fail): hundreds of them
+    expect(yearsIn(input, birthYear, AS_OF.getUTCFullYear()).length).toBeGreaterThan(200)
+    const out = deidentify(input, { key: KEY_A, asOf: AS_OF })
+    expect(yearsIn(out, birthYear, AS_OF.getUTCFullYear())).toEqual([])
+    const p = patientOf(out)
+    expect(p.birthDate).toBeUndefined()
+    expect(p._birthDate).toEqual(MASKED)
+    expect(p.extension).toContainEqual({ url: DEID_AGE_EXTENSION_URL, valueString: '90+' })
+    // DALY + QALY add up to the years lived: they go too
+    expect(JSON.stringify(p.extension)).not.toContain('adjusted-life-years')
+    // a masked date keeps its place (required dates such as Immunization.occurrence[x] and Claim.created stay
+    // present, as data-absent-reason `masked`), and the output is still valid FHIR
+    const imm = out.entry?.find((e) => e.resource?.resourceType === 'Immunization')?.resource as unknown as Json
+    expect(imm._occurrenceDateTime).toEqual(MASKED)
+    const claim = out.entry?.find((e) => e.resource?.resourceType === 'Claim')?.resource as unknown as Json
+    expect(claim._created).toEqual(MASKED)
+    expect(claim.billablePeriod).toEqual({ _start: MASKED, _end: MASKED })
+    expect(isValidOutcome(validateResource(out))).toBe(true)
+    // the same record unshifted (age 62) keeps its years
+    const young = deidentify(syntheaPatient('Hassan_Jacobi'), { key: KEY_A, asOf: AS_OF })
+    expect(patientOf(young).birthDate).toBe('1964')
+    expect(yearsIn(young, 1964, 2026).length).toBeGreaterThan(200)
+  })
+
+  it('review #11: a patient who died aged 90 or over (age at death) keeps no year from birth to death', () => {
+    // Tony Beer died 1989-01-08; born 1898 instead of 1946 he died aged 90, and his record (1946-1989) stays
+    const input = syntheaPatient('Tony_Beer')
+    const patient = patientOf(input)
+    patient.birthDate = '1898-10-19'
+    expect(String(patient.deceasedDateTime).slice(0, 4)).toBe('1989')
+    expect(yearsIn(input, 1898, 1989).length).toBeGreaterThan(200)
+    const out = deidentify(input, { key: KEY_A, asOf: AS_OF })
+    expect(yearsIn(out, 1898, AS_OF.getUTCFullYear())).toEqual([])
+    expect(patientOf(out)._deceasedDateTime).toEqual(MASKED)
+    expect(patientOf(out).extension).toContainEqual({ url: DEID_AGE_EXTENSION_URL, valueString: '90+' })
+    // born 1940 he died aged 48 and would be 86 now: under 90 either way, years stay
+    patient.birthDate = '1940-10-19'
+    expect(patientOf(deidentify(input, { key: KEY_A, asOf: AS_OF })).birthDate).toBe('1940')
+  })
+
+  it("review #11: in a Bundle of several patients, only the 90+ patient's resources (and unlinked ones) lose dates", () => {
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [
+        { resourceType: 'Patient', id: 'old', birthDate: '1931', deceasedBoolean: false },
+        { resourceType: 'Patient', id: 'young', birthDate: '1980-02-03' },
+        { resourceType: 'Encounter', id: 'e1', status: 'finished', class: {}, subject: { reference: 'Patient/old' } },
+        // linked through the encounter only
+        {
+          resourceType: 'Observation',
+          id: 'o1',
+          status: 'final',
+          code: {},
+          encounter: { reference: 'Encounter/e1' },
+          effectivePeriod: { start: '1990-05-06', end: '1990-05-07T10:00:00Z' },
+          _effectivePeriod: { id: 'x' },
+        },
+        {
+          resourceType: 'Observation',
+          id: 'o2',
+          status: 'final',
+          code: {},
+          subject: { reference: 'Patient/young' },
+          effectiveDateTime: '2001-04-05',
+        },
+        { resourceType: 'Organization', id: 'org', extension: [{ url: 'http://x/opened', valueDate: '1931-01-01' }] },
+        {
+          resourceType: 'CarePlan',
+          id: 'cp',
+          status: 'active',
+          intent: 'plan',
+          subject: { reference: 'Patient/old' },
+          activity: [{ detail: { status: 'scheduled', scheduledString: 'every spring since 1995' } }],
+        },
+      ].map((resource) => ({
+        fullUrl: `http://ehr.example.org/fhir/${resource.resourceType}/${resource.id}`,
+        resource,
+      })),
+    }
+    const out = deidentify(bundle, { key: KEY_A, asOf: AS_OF, keepExtensions: ['http://x/opened'] })
+    expect(res(out, 0)).toMatchObject({ _birthDate: MASKED })
+    expect(res(out, 0).birthDate).toBeUndefined()
+    expect(res(out, 1).birthDate).toBe('1980')
+    expect(res(out, 3).effectivePeriod).toEqual({ _start: MASKED, _end: MASKED })
+    expect(res(out, 4).effectiveDateTime).toBe('2001')
+    expect(res(out, 5).extension).toEqual([{ url: 'http://x/opened', _valueDate: MASKED }])
+    // a string holding a possible year, in a 90+ patient's resource, goes
+    expect(res(out, 6).activity).toEqual([{ detail: { status: 'scheduled' } }])
+    expect(yearsIn(out, 1931, 2026).sort()).toEqual(['birthDate: 1980', 'effectiveDateTime: 2001'])
+    // without a 90+ patient, nothing is masked
+    const noOld = { ...bundle, entry: bundle.entry.slice(1) }
+    expect(JSON.stringify(deidentify(noOld, { key: KEY_A, asOf: AS_OF }))).not.toContain('masked')
+  })
+
+  it('review #11: relatives aged 90 or over (RelatedPerson, FamilyMemberHistory) keep no year either', () => {
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [
+        { resourceType: 'Patient', id: 'p', birthDate: '1980-01-01' },
+        { resourceType: 'RelatedPerson', id: 'mother', patient: { reference: 'Patient/p' }, birthDate: '1930-03-04' },
+        {
+          resourceType: 'FamilyMemberHistory',
+          id: 'grandfather',
+          status: 'completed',
+          patient: { reference: 'Patient/p' },
+          relationship: {},
+          bornDate: '1901-05-06',
+          deceasedDate: '1999-01-01',
+          date: '2020-01-01',
+        },
+        {
+          resourceType: 'FamilyMemberHistory',
+          id: 'aunt',
+          status: 'completed',
+          patient: { reference: 'Patient/p' },
+          relationship: {},
+          bornString: 'spring 1931',
+          date: '2020-01-01',
+        },
+        {
+          resourceType: 'Observation',
+          id: 'o',
+          status: 'final',
+          code: {},
+          subject: { reference: 'Patient/p' },
+          effectiveDateTime: '2020-01-01',
+        },
+      ].map((resource) => ({
+        fullUrl: `http://ehr.example.org/fhir/${resource.resourceType}/${resource.id}`,
+        resource,
+      })),
+    }
+    const out = deidentify(bundle, { key: KEY_A, asOf: AS_OF })
+    expect(res(out, 0).birthDate).toBe('1980')
+    expect(res(out, 1)).toMatchObject({ _birthDate: MASKED, extension: [{ url: DEID_AGE_EXTENSION_URL }] })
+    expect(res(out, 2)).toMatchObject({ _bornDate: MASKED, _deceasedDate: MASKED, _date: MASKED })
+    expect(res(out, 3)).not.toHaveProperty('bornString') // free text: removed for everyone
+    expect(res(out, 3).date).toBe('2020')
+    expect(res(out, 4).effectiveDateTime).toBe('2020')
+    expect(yearsIn(out, 1901, 1979)).toEqual([])
+  })
+
+  it('review #11: a 90+ patient left out of the export (unknown modifier) still masks the dates that stay', () => {
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [
+        {
+          resourceType: 'Patient',
+          id: 'p',
+          birthDate: '1931-01-01',
+          modifierExtension: [{ url: 'http://x/unknown', valueBoolean: true }],
+        },
+        {
+          resourceType: 'Encounter',
+          id: 'e',
+          status: 'finished',
+          class: {},
+          subject: { reference: 'Patient/p' },
+          period: { start: '1931-01-01' },
+        },
+      ].map((resource) => ({
+        fullUrl: `http://ehr.example.org/fhir/${resource.resourceType}/${resource.id}`,
+        resource,
+      })),
+    }
+    const out = deidentify(bundle, { key: KEY_A, asOf: AS_OF })
+    expect(out.entry).toHaveLength(1)
+    expect(res(out, 0).period).toEqual({ _start: MASKED })
+  })
+
+  it('review #11: ages of 90 years or more become the single category ">= 90 a", for anyone', () => {
+    const ninetyPlus = { value: 90, comparator: '>=', unit: 'a', system: 'http://unitsofmeasure.org', code: 'a' }
+    const years = (value: number, code = 'a') => ({ value, unit: code, system: 'http://unitsofmeasure.org', code })
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [
+        { resourceType: 'Patient', id: 'p', birthDate: '1980-01-01' },
+        { resourceType: 'Condition', id: 'c1', subject: { reference: 'Patient/p' }, onsetAge: years(95) },
+        { resourceType: 'Condition', id: 'c2', subject: { reference: 'Patient/p' }, abatementAge: years(1100, 'mo') },
+        { resourceType: 'Condition', id: 'c3', subject: { reference: 'Patient/p' }, onsetAge: years(45) },
+        {
+          resourceType: 'Condition',
+          id: 'c4',
+          subject: { reference: 'Patient/p' },
+          onsetRange: { low: years(92), high: years(97) },
+        },
+        {
+          resourceType: 'FamilyMemberHistory',
+          id: 'f',
+          status: 'completed',
+          patient: { reference: 'Patient/p' },
+          relationship: {},
+          ageAge: years(93),
+          deceasedRange: { low: years(80), high: years(99) },
+          condition: [{ code: {}, onsetAge: years(91) }],
+        },
+        {
+          resourceType: 'Observation',
+          id: 'o',
+          status: 'final',
+          subject: { reference: 'Patient/p' },
+          code: { coding: [{ system: 'http://loinc.org', code: '30525-0' }] },
+          valueQuantity: years(96),
+        },
+        { resourceType: 'Condition', id: 'c5', subject: { reference: 'Patient/p' }, onsetString: 'at 92' },
+        {
+          resourceType: 'Condition',
+          id: 'c6',
+          subject: { reference: 'Patient/p' },
+          extension: [{ url: 'http://x/age-at-diagnosis', valueAge: years(91) }],
+        },
+      ].map((resource) => ({
+        fullUrl: `http://ehr.example.org/fhir/${resource.resourceType}/${resource.id}`,
+        resource,
+      })),
+    }
+    const out = deidentify(bundle, { key: KEY_A, asOf: AS_OF, keepExtensions: ['http://x/age-at-diagnosis'] })
+    expect(res(out, 1).onsetAge).toEqual(ninetyPlus)
+    expect(res(out, 2).abatementAge).toEqual(ninetyPlus)
+    expect(res(out, 3).onsetAge).toEqual(years(45))
+    expect(res(out, 4).onsetRange).toEqual({ low: years(90) })
+    expect(res(out, 5).ageAge).toEqual(ninetyPlus)
+    expect(res(out, 5).deceasedRange).toEqual({ low: years(80) })
+    expect((res(out, 5).condition as Json[])[0]?.onsetAge).toEqual(ninetyPlus)
+    expect(res(out, 6).valueQuantity).toEqual(ninetyPlus)
+    // onset[x], age[x] … as free text may state an age: removed
+    expect(res(out, 7)).not.toHaveProperty('onsetString')
+    expect(res(out, 8).extension).toEqual([{ url: 'http://x/age-at-diagnosis', valueAge: ninetyPlus }])
+    expect(isValidOutcome(validateResource(out))).toBe(true)
+  })
+})
+
 describe('deidentify: property test on generated patients', () => {
   const word = fc.stringMatching(/^[A-Z][a-z]{3,10}$/).map((s) => `Zq${s}`)
   const digits = (n: number) =>

@@ -14,9 +14,20 @@
  *   {@link SAFE_HARBOR_RESTRICTED_ZIP3}; pass `restrictedZip3` to use a newer census); a non-US or non-numeric
  *   postal code is removed. Geolocation extensions go with all non-allow-listed extensions.
  * - (C) dates: every date, dateTime and Period boundary keeps its year only (`2019-03-04T10:00:00Z` → `2019`);
- *   `instant` elements (which cannot be year-only) are removed. Ages over 89: when the patient is 90 or older at
- *   `asOf` (default: now) or at death, `birthDate` is removed and the Patient gets the extension
- *   {@link DEID_AGE_EXTENSION_URL} with `valueString: '90+'`.
+ *   `instant` elements (which cannot be year-only) are removed. Ages over 89 ("all elements of dates (including
+ *   year) indicative of such age"): when a patient is 90 or older at `asOf` (default: now), or was at death, the
+ *   Patient gets the extension {@link DEID_AGE_EXTENSION_URL} with `valueString: '90+'` and no date keeps even its
+ *   year in the patient's resources: the Patient, every entry referencing it directly or through such an entry,
+ *   and (when the Bundle holds a patient aged 90 or over) every entry linked to no patient. There each date,
+ *   dateTime and Period boundary, extensions included, becomes the FHIR `data-absent-reason` extension
+ *   `masked` on its `_element` (`birthDate` → `_birthDate`), dates in repeating elements are removed, other
+ *   strings holding a 4-digit number are removed, and Synthea's DALY/QALY extensions (they add up to the years
+ *   lived) are removed. A relative aged 90 or over (a RelatedPerson's `birthDate`, a FamilyMemberHistory's
+ *   `born[x]`, at death or at `asOf`) gets the same for that entry alone. A Patient aged 90 or over left out of the
+ *   export (see (R)) masks every entry. For everyone, an age of 90 years or more becomes `>= 90 a`: `Age` values
+ *   (`onsetAge`, `ageAge`, an extension's `valueAge`, …), age `Range`s (`low` capped at 90, a `high` of 90 or more
+ *   removed) and Observations with a LOINC age code; `onset[x]`/`age[x]`/`deceased[x]`/`performed[x]`/`born[x]`
+ *   strings are removed (free text).
  * - (D–F) telephone, fax, email: every `telecom` element is removed.
  * - (G–K) SSN, MRN, health plan beneficiary, account, certificate/licence numbers: every `identifier` element is
  *   removed (Identifier is how FHIR carries them), as are `subscriberId`, `accountId` and `policyNumber`.
@@ -46,7 +57,9 @@
  * inside the Bundle points at that `urn:uuid:`; others become relative `Type/<p>`.
  *
  * Not covered (document your own handling): identifiers hidden inside coded values or free-text strings in
- * elements not listed above, ages written as Observation values, and quasi-identifiers (rare diagnoses, small
+ * elements not listed above, ages written as Observation values under codes other than the LOINC age codes, the
+ * dates of a patient aged 90 or over whose Patient resource is not in the same Bundle (export each patient's
+ * Patient resource with their data, as `Patient/$everything` does), and quasi-identifiers (rare diagnoses, small
  * cohorts): Safe Harbor also requires that the covered entity has no actual knowledge that the rest could identify
  * the person.
  * @module
@@ -60,7 +73,8 @@ import { isObject, restBaseOf } from './_util.js'
 import { FhirValidationError } from './errors.js'
 
 /**
- * URL of the extension marking a patient aged 90 or over whose birth date was removed.
+ * URL of the extension marking a person aged 90 or over (Safe Harbor's single category "90 or older"): a Patient,
+ * or a relative's RelatedPerson or FamilyMemberHistory, whose birth date and every other date were masked.
  * @example
  * ```ts
  * import { DEID_AGE_EXTENSION_URL } from '@medseal/fhir'
@@ -175,6 +189,52 @@ const FREE_TEXT: ReadonlySet<string> = /* @__PURE__ */ new Set([
 const CODE_KEYS: ReadonlySet<string> = /* @__PURE__ */ new Set(['system', 'code', 'version', 'url', 'profile', 'unit'])
 
 const DATE_LIKE = /^\d{4}-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?$/
+/** A FHIR date, dateTime or instant of any precision, a year alone included. */
+const ANY_DATE = /^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/
+
+const DATA_ABSENT_REASON = 'http://hl7.org/fhir/StructureDefinition/data-absent-reason'
+/** What replaces a removed date of a patient aged 90 or over: FHIR's data-absent-reason `masked`. */
+const MASKED = /* @__PURE__ */ Object.freeze({ url: DATA_ABSENT_REASON, valueCode: 'masked' })
+/** Marks a string value that must be replaced by {@link MASKED} (returned by {@link scrubValue}). */
+const MASK: unique symbol = Symbol('mask')
+
+/**
+ * Extensions whose values are ages: Synthea's DALY + QALY add up to the years lived, so both go for a patient aged
+ * 90 or over.
+ */
+const AGE_EXTENSIONS: ReadonlySet<string> = /* @__PURE__ */ new Set([
+  'http://synthetichealth.github.io/synthea/disability-adjusted-life-years',
+  'http://synthetichealth.github.io/synthea/quality-adjusted-life-years',
+])
+
+/**
+ * Choice elements `[x]` that admit an `Age` in FHIR R4 (Condition.onset/abatement, AllergyIntolerance.onset,
+ * FamilyMemberHistory.age/deceased and condition.onset, Procedure.performed, ServiceRequest-like timing): their
+ * `…Age` and `…Range` forms hold ages.
+ */
+const AGE_CHOICES: readonly string[] = ['onset', 'abatement', 'age', 'deceased', 'performed', 'timing', 'born']
+/** `…Age` elements, and `valueAge` (an extension's or a parameter's value is an `Age` under that name only). */
+const AGE_KEYS: ReadonlySet<string> = /* @__PURE__ */ new Set([...AGE_CHOICES.map((c) => `${c}Age`), 'valueAge'])
+const AGE_RANGE_KEYS: ReadonlySet<string> = /* @__PURE__ */ new Set(AGE_CHOICES.map((c) => `${c}Range`))
+/** Their `…String` forms are free text that may state an age or a date ("at 92", "winter 1950"): removed. */
+const AGE_STRING_KEYS: ReadonlySet<string> = /* @__PURE__ */ new Set(AGE_CHOICES.map((c) => `${c}String`))
+/** A 4-digit number inside a longer string: a possible year. */
+const YEAR_IN_TEXT = /(?<!\d)\d{4}(?!\d)/
+/** LOINC codes of observations whose value is the patient's age. */
+const AGE_LOINC: ReadonlySet<string> = /* @__PURE__ */ new Set(['30525-0', '21612-7', '29553-5', '21611-9'])
+const UCUM = 'http://unitsofmeasure.org'
+/** Years per UCUM time unit (a missing or unknown unit is read as years: the cautious reading). */
+const YEARS_PER_UNIT: Readonly<Record<string, number>> = {
+  a: 1,
+  mo: 1 / 12,
+  wk: 7 / 365.25,
+  d: 1 / 365.25,
+  h: 1 / 8766,
+  min: 1 / 525_960,
+  s: 1 / 31_557_600,
+}
+/** Safe Harbor (C): the single category for ages over 89, as an R4 `Age` (`>= 90 a`). */
+const NINETY_PLUS = /* @__PURE__ */ Object.freeze({ value: 90, comparator: '>=', unit: 'a', system: UCUM, code: 'a' })
 const EMAIL = /[^\s@]+@[^\s@]+\.[A-Za-z]{2,}/
 const PHONE = /(\+?\d{1,3}[\s.-])?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}/
 const SSN = /\b\d{3}-\d{2}-\d{4}\b/
@@ -199,6 +259,8 @@ type Ctx = {
   /** Source references of entries left out of the export. */
   readonly excluded: Set<string>
   readonly cache: Map<string, string>
+  /** Whether the entry being scrubbed belongs to a patient aged 90 or over (a per-call cursor, set entry by entry). */
+  maskDates: boolean
 }
 
 /** UUID-shaped pseudonym (RFC 9562 version 8, custom) of a source identity. */
@@ -298,31 +360,100 @@ function scrubExtensions(ctx: Ctx, list: unknown, nested: boolean): unknown[] | 
     if (!isObject(ext) || typeof ext.url !== 'string') continue
     // sub-extensions of an allow-listed extension have relative urls ('ombCategory', 'text')
     if (!(ctx.extensions.has(ext.url) || (nested && !ext.url.includes(':')))) continue
+    if (ctx.maskDates && AGE_EXTENSIONS.has(ext.url)) continue
     const cleaned = scrubObject(ctx, ext, 'Extension', true)
     if (cleaned !== undefined) out.push(cleaned)
   }
   return out.length > 0 ? out : undefined
 }
 
-/** Scrubs any value found at element `key` (not a resource). */
+/**
+ * Scrubs any value found at element `key` (not a resource). Returns {@link MASK} for a date of a patient aged 90 or
+ * over (the caller replaces it with `_key` carrying {@link MASKED}); dates inside arrays are simply removed.
+ */
 function scrubValue(ctx: Ctx, value: unknown, key: string, inExtension: boolean): unknown {
   if (Array.isArray(value)) {
     const out: unknown[] = []
     for (const v of value) {
       const c = scrubValue(ctx, v, key, inExtension)
-      if (c !== undefined) out.push(c)
+      if (c !== undefined && c !== MASK) out.push(c)
     }
     return out.length > 0 ? out : undefined
   }
   if (typeof value === 'string') {
     if (CODE_KEYS.has(key)) return value
+    if (AGE_STRING_KEYS.has(key)) return undefined
+    if (ctx.maskDates && ANY_DATE.test(value)) return MASK
+    // a patient aged 90 or over: any other string holding a possible year goes too (terminology displays stay)
+    if (ctx.maskDates && key !== 'display' && YEAR_IN_TEXT.test(value)) return undefined
     if (DATE_LIKE.test(value)) return value.slice(0, 4)
     if (looksIdentifying(value)) return undefined
     return value
   }
   if (!isObject(value)) return value
   if (typeof value.resourceType === 'string') return scrubResource(ctx, value, false)
+  if (AGE_KEYS.has(key)) return capAge(scrubObject(ctx, value, key, inExtension))
+  if (AGE_RANGE_KEYS.has(key)) return capAgeRange(scrubObject(ctx, value, key, inExtension))
   return scrubObject(ctx, value, key, inExtension)
+}
+
+/**
+ * Sets `out[key]` to a scrubbed value. {@link MASK} becomes the sibling `_key` carrying {@link MASKED}; a `_key`
+ * written after (or before) such a mask keeps both sets of extensions.
+ */
+function put(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (value === undefined) return
+  const target = value === MASK ? `_${key}` : key
+  const next = value === MASK ? { extension: [{ ...MASKED }] } : value
+  const prior = out[target]
+  if (target.startsWith('_') && isObject(prior) && isObject(next)) {
+    const ext = [
+      ...((prior.extension as unknown[] | undefined) ?? []),
+      ...((next.extension as unknown[] | undefined) ?? []),
+    ]
+    out[target] = { ...prior, ...next, extension: ext }
+  } else out[target] = next
+}
+
+/** An age in years, or undefined when `q` is no quantity; a unit that is not a UCUM time unit counts as years. */
+function yearsOf(q: unknown): number | undefined {
+  if (!isObject(q) || typeof q.value !== 'number') return undefined
+  const unit = typeof q.code === 'string' ? q.code : typeof q.unit === 'string' ? q.unit : 'a'
+  return q.value * (YEARS_PER_UNIT[unit] ?? 1)
+}
+
+/** Safe Harbor (C): an `Age` of 90 years or more becomes the single category `>= 90 a`. */
+function capAge(age: unknown): unknown {
+  const years = yearsOf(age)
+  return years !== undefined && years >= 90 ? { ...NINETY_PLUS } : age
+}
+
+/**
+ * Safe Harbor (C) for an age `Range`: a `low` of 90 years or more becomes 90 years, and a `high` of 90 years or more
+ * is removed (the range then reads "90 or older", or "at least `low`").
+ */
+function capAgeRange(range: unknown): unknown {
+  if (!isObject(range)) return range
+  const low = yearsOf(range.low)
+  const high = yearsOf(range.high)
+  if ((low === undefined || low < 90) && (high === undefined || high < 90)) return range
+  const { low: sourceLow, high: _high, ...out } = range
+  if (low !== undefined && low >= 90) out.low = { value: 90, unit: 'a', system: UCUM, code: 'a' }
+  else if (sourceLow !== undefined) out.low = sourceLow
+  return Object.keys(out).length > 0 ? out : undefined
+}
+
+/** An Observation (or component) whose code is a LOINC "age" code: its value is capped like an `Age`. */
+function capAgeObservation(source: Record<string, unknown>, out: Record<string, unknown>): void {
+  const coding = isObject(source.code) && Array.isArray(source.code.coding) ? source.code.coding : []
+  const isAge = coding.some((c) => isObject(c) && c.system === 'http://loinc.org' && AGE_LOINC.has(c.code as string))
+  if (!isAge) return
+  if (out.valueQuantity !== undefined) out.valueQuantity = capAge(out.valueQuantity)
+  if (out.valueRange !== undefined) {
+    const r = capAgeRange(out.valueRange)
+    if (r === undefined) delete out.valueRange
+    else out.valueRange = r
+  }
 }
 
 function scrubObject(
@@ -358,9 +489,9 @@ function scrubObject(
     }
     if (k === 'data' && 'contentType' in obj) continue // attachment content
     if (k === 'url' && key !== 'Extension' && !inExtension) continue // attachment, endpoint and other URLs
-    const c = scrubValue(ctx, v, k, inExtension)
-    if (c !== undefined) out[k] = c
+    put(out, k, scrubValue(ctx, v, k, inExtension))
   }
+  if (key === 'component') capAgeObservation(obj, out)
   // a Reference left without a target is dropped
   if (isReference && out.reference === undefined && typeof obj.reference === 'string') return undefined
   return Object.keys(out).length > 0 ? out : undefined
@@ -416,21 +547,102 @@ function scrubResource(ctx: Ctx, resource: Record<string, unknown>, topLevel: bo
       if (scrubbed.length > 0) out.contained = scrubbed
       continue
     }
-    const c = scrubValue(ctx, v, k, false)
-    if (c !== undefined) out[k] = c
+    put(out, k, scrubValue(ctx, v, k, false))
   }
-  if (type === 'Patient') {
-    const birthDate = resource.birthDate
-    const deceased = typeof resource.deceasedDateTime === 'string' ? new Date(resource.deceasedDateTime) : undefined
-    const at = deceased && !Number.isNaN(deceased.getTime()) && deceased < ctx.asOf ? deceased : ctx.asOf
-    const age = typeof birthDate === 'string' ? ageAt(birthDate, at) : undefined
-    if (age !== undefined && age >= 90) {
-      delete out.birthDate
-      delete out._birthDate
-      const ext = (out.extension as unknown[] | undefined) ?? []
-      out.extension = [...ext, { url: DEID_AGE_EXTENSION_URL, valueString: '90+' }]
+  if (type === 'Observation') capAgeObservation(resource, out)
+  if (isNinetyPlus(ctx, resource)) {
+    delete out.birthDate // already masked: the entry's dates are (see entriesOfNinetyPlus)
+    const ext = (out.extension as unknown[] | undefined) ?? []
+    out.extension = [...ext, { url: DEID_AGE_EXTENSION_URL, valueString: '90+' }]
+  }
+  return out
+}
+
+/**
+ * Is the person a resource describes 90 or older (Safe Harbor (C))? Age at `asOf`, or at death for someone who
+ * died before it. Decided from `birthDate` (Patient, RelatedPerson, Person, Practitioner) or, for a relative in a
+ * FamilyMemberHistory, `bornDate` / the latest day of `bornPeriod`; without one, nobody is known to be 90 or older.
+ */
+function isNinetyPlus(ctx: Ctx, r: Record<string, unknown>): boolean {
+  const period = isObject(r.bornPeriod) ? r.bornPeriod : undefined
+  const birth = [r.birthDate, r.bornDate, period?.end, period?.start].find((d) => typeof d === 'string')
+  if (typeof birth !== 'string') return false
+  const death = [r.deceasedDateTime, r.deceasedDate].find((d) => typeof d === 'string')
+  const deceased = typeof death === 'string' ? new Date(death) : undefined
+  const at = deceased && !Number.isNaN(deceased.getTime()) && deceased < ctx.asOf ? deceased : ctx.asOf
+  const age = ageAt(birth, at)
+  return age !== undefined && age >= 90
+}
+
+/**
+ * The entries (by new `fullUrl`) whose dates are masked, Safe Harbor (C): every Patient aged 90 or over, every entry
+ * that references one of them or (transitively) such an entry, and, when the Bundle holds any patient aged 90 or
+ * over, every entry not linked to a patient at all (it cannot be shown to be someone else's); also any other entry
+ * describing someone aged 90 or over (a relative's RelatedPerson or FamilyMemberHistory), for itself only. When a
+ * Patient aged 90 or over was left out of the export (an unknown modifier extension), every entry is masked: which
+ * ones were that patient's can no longer be told.
+ */
+function entriesOfNinetyPlus(
+  ctx: Ctx,
+  kept: readonly { entry: Record<string, unknown>; resource: Record<string, unknown>; fullUrl: string }[],
+  excludedNinetyPlus: boolean,
+): ReadonlySet<string> {
+  if (excludedNinetyPlus) return new Set(kept.map((k) => k.fullUrl))
+  const containedOf = (r: Record<string, unknown>) => (Array.isArray(r.contained) ? r.contained.filter(isObject) : [])
+  // the common case, nobody aged 90 or over: no reference walk
+  if (!kept.some(({ resource }) => [resource, ...containedOf(resource)].some((r) => isNinetyPlus(ctx, r))))
+    return new Set()
+  const masked = new Set<string>()
+  const own = new Set<string>() // someone else aged 90 or over: the entry only
+  const linked = new Set<string>() // entries linked to some patient
+  const targets = new Map<string, string[]>()
+  for (const { entry, resource, fullUrl } of kept) {
+    for (const r of [resource, ...containedOf(resource)]) {
+      const old = isNinetyPlus(ctx, r)
+      if (r.resourceType === 'Patient') {
+        linked.add(fullUrl)
+        if (old) masked.add(fullUrl)
+      } else if (old) own.add(fullUrl)
+    }
+    ctx.base = restBaseOf(typeof entry.fullUrl === 'string' ? entry.fullUrl : undefined)
+    const refs: string[] = []
+    for (const ref of referencesIn(resource)) {
+      const r = rewriteReference(ctx, ref)
+      if (r === undefined) continue
+      refs.push(r)
+      if (r.startsWith('Patient/')) linked.add(fullUrl) // a patient outside the Bundle
+    }
+    targets.set(fullUrl, refs)
+  }
+  ctx.base = undefined
+  if (masked.size === 0) return own
+  for (let changed = true; changed; ) {
+    changed = false
+    for (const { fullUrl } of kept) {
+      const refs = targets.get(fullUrl) ?? []
+      if (!masked.has(fullUrl) && refs.some((r) => masked.has(r))) {
+        masked.add(fullUrl)
+        changed = true
+      }
+      if (!linked.has(fullUrl) && refs.some((r) => linked.has(r))) {
+        linked.add(fullUrl)
+        changed = true
+      }
     }
   }
+  for (const { fullUrl } of kept) if (!linked.has(fullUrl)) masked.add(fullUrl)
+  for (const fullUrl of own) masked.add(fullUrl)
+  return masked
+}
+
+/** Every literal `reference` string anywhere in `value`. */
+function referencesIn(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) for (const v of value) referencesIn(v, out)
+  else if (isObject(value))
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'reference' && typeof v === 'string') out.push(v)
+      else referencesIn(v, out)
+    }
   return out
 }
 
@@ -471,6 +683,7 @@ function readParams(params: DeidentifyParameters): Ctx {
     base: undefined,
     excluded: new Set(),
     cache: new Map(),
+    maskDates: false,
   }
 }
 
@@ -502,6 +715,7 @@ export function deidentify(bundle: Bundle | Record<string, unknown>, params: Dei
   const entries = Array.isArray(bundle.entry) ? (bundle.entry as unknown[]) : []
   // pass 1: every form by which an entry can be referenced → its new urn:uuid
   const kept: { entry: Record<string, unknown>; resource: Record<string, unknown>; fullUrl: string }[] = []
+  let excludedNinetyPlus = false
   for (const entry of entries) {
     if (!isObject(entry) || !isObject(entry.resource) || typeof entry.resource.resourceType !== 'string') continue
     const resource = entry.resource
@@ -510,6 +724,7 @@ export function deidentify(bundle: Bundle | Record<string, unknown>, params: Dei
     const sourceUrl = typeof entry.fullUrl === 'string' ? entry.fullUrl : undefined
     const typeId = id ? `${type}/${id}` : undefined
     if (hasUnknownModifier(ctx, resource)) {
+      if (type === 'Patient' && isNinetyPlus(ctx, resource)) excludedNinetyPlus = true
       if (sourceUrl) ctx.excluded.add(sourceUrl)
       if (typeId) ctx.excluded.add(typeId)
       continue
@@ -520,10 +735,12 @@ export function deidentify(bundle: Bundle | Record<string, unknown>, params: Dei
     if (typeId && !ctx.byTypeId.has(typeId)) ctx.byTypeId.set(typeId, fullUrl)
     kept.push({ entry, resource, fullUrl })
   }
+  const masked = entriesOfNinetyPlus(ctx, kept, excludedNinetyPlus)
   // pass 2: scrub
   const outEntries: BundleEntry[] = []
   for (const { entry, resource, fullUrl } of kept) {
     ctx.base = restBaseOf(typeof entry.fullUrl === 'string' ? entry.fullUrl : undefined)
+    ctx.maskDates = masked.has(fullUrl)
     const scrubbed = scrubResource(ctx, resource, true)
     // the resource id and the fullUrl carry the same pseudonym
     if (scrubbed.id !== undefined || resource.id === undefined) scrubbed.id = fullUrl.slice('urn:uuid:'.length)

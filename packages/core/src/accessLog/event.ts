@@ -5,7 +5,7 @@
  * when absent, addresses and 32-byte ids as `0x` + lower-case hex. Anyone holding an event can recompute its leaf.
  * @module
  */
-import { bytesToUtf8, describeType } from '../bytes/index.js'
+import { bytesToUtf8, describeType, isBytes } from '../bytes/index.js'
 import { canonicalizeToBytes } from '../canonical/canonicalize.js'
 import { InvalidArgumentError } from '../errors/base.js'
 import { isAddress } from '../identity/address.js'
@@ -40,6 +40,13 @@ const REQUIRED = ['action', 'actor', 'at', 'commitment', 'outcome', 'purpose'] a
 const OPTIONAL = ['consentId', 'policyId', 'reason'] as const
 const KNOWN = new Set<string>([...REQUIRED, ...OPTIONAL])
 const HEX32 = /^0x[0-9a-fA-F]{64}$/
+
+/**
+ * The largest canonical event: the text fields hold at most 64 + 64 + 1024 + 256 UTF-16 code units, each at most 6
+ * bytes once canonical (RFC 8785 writes a control character as `\u00XX`), plus under 500 bytes of names, hex and
+ * numbers, so 9 KB; 16 KiB leaves room. Checked before any decoding: a flat object needs no depth bound after it.
+ */
+const MAX_EVENT_BYTES = 16 * 1024
 
 const bad = (message: string) => new InvalidArgumentError('INVALID_ARGUMENT', message)
 
@@ -124,7 +131,9 @@ export function encodeAccessEvent(event: AccessEvent): Uint8Array {
  *
  * @param bytes - the event's canonical bytes
  * @returns the event
- * @throws {@link InvalidArgumentError} `INVALID_ENCODING` for bytes that are not the canonical form of an event
+ * @throws {@link InvalidArgumentError} `INVALID_TYPE` when `bytes` is not a Uint8Array, `INPUT_TOO_LARGE` for more
+ *   than 16 KiB (no canonical event is that long; checked before decoding, so an oversized or deeply nested input
+ *   costs nothing to refuse), `INVALID_ENCODING` for bytes that are not the canonical form of an event
  * @example
  * ```ts
  * import { decodeAccessEvent, encodeAccessEvent } from '@medseal/core'
@@ -132,6 +141,16 @@ export function encodeAccessEvent(event: AccessEvent): Uint8Array {
  * ```
  */
 export function decodeAccessEvent(bytes: Uint8Array): AccessEvent {
+  if (!isBytes(bytes)) {
+    throw new InvalidArgumentError('INVALID_TYPE', 'bytes must be a Uint8Array.', {
+      metaMessages: [`Received ${describeType(bytes)}.`],
+    })
+  }
+  if (bytes.length > MAX_EVENT_BYTES) {
+    throw new InvalidArgumentError('INPUT_TOO_LARGE', `An access event is at most ${MAX_EVENT_BYTES} bytes.`, {
+      metaMessages: [`Received ${bytes.length} bytes.`],
+    })
+  }
   const textForm = bytesToUtf8(bytes)
   let event: AccessEvent
   try {

@@ -9,7 +9,12 @@
  * - {@link @medseal/core!LedgerRef}: `{ ledger, tx: <Fabric tx id>, block: <block number>, timestamp: <tx timestamp, s> }`. The
  *   chaincode stores the transaction id and timestamp with each record; the block number comes from the commit
  *   status for new writes and from the ledger (`qscc`) for records read back, cached per transaction.
- * - Signatures are verified by the chaincode, on every endorsing peer, with `@medseal/core`.
+ * - Keys and checks are `@medseal/core`'s ledger rules: anchors by `(root, treeSize, kind)`, consents and revocations
+ *   by `consentKey(grantor, id)`, tombstones by `(commitment, owner)`, tree heads only for the signer's own log id.
+ *   The client applies them before every write, and the chaincode again on every endorsing peer.
+ * - A peer is not trusted: every answer is checked against the key it was asked for, and every consent read back is
+ *   verified again (a listing skips and reports what fails, in `skipped`; a direct lookup is `LEDGER_MISMATCH`).
+ * - The chaincode must speak state format 2 (`GetLedgerInfo`), else `LEDGER_MISMATCH`.
  * - Endorsement failures, `MVCC_READ_CONFLICT`s and unreachable peers are retried a bounded number of times (every
  *   write is idempotent, so a retry never writes twice); then a peer that is down is `LEDGER_UNAVAILABLE`, and a
  *   chaincode refusal is the named error it reported (`MEDSEAL:<CODE>:…`).

@@ -15,7 +15,6 @@ import {
   type ConsentError,
   type ConsentKey,
   type ConsentRecord,
-  consentContentKey,
   consentKey,
   createSaltedDomain,
   InvalidArgumentError,
@@ -84,7 +83,7 @@ const DEFAULT_LIMIT = 100
 const MAX_LIMIT = 1000
 const systemClock = () => Math.floor(Date.now() / 1000)
 
-type StoredConsent = { signed: SignedConsent; contentKey: string; ref: LedgerRef }
+type StoredConsent = { signed: SignedConsent; ref: LedgerRef }
 /** A checked write: the normalized value to store, and the record already there when it is a repeat. */
 type Checked<V, R> = { value: V; existing?: R }
 type StoredLog = { bySize: Map<number, TreeHeadRecord>; latest: TreeHeadRecord }
@@ -191,7 +190,7 @@ export function createMemoryLedger(params: CreateMemoryLedgerParameters = {}): C
       case 'consent': {
         const { ref, ...signed } = entry.record
         const key = consentKeyOf(signed)
-        consents.set(key, { signed, contentKey: consentContentKey(signed.consent), ref })
+        consents.set(key, { signed, ref })
         indexPosition(byGrantor, signed.consent.grantor, consentOrder.length)
         indexPosition(byGrantee, signed.consent.grantee, consentOrder.length)
         consentOrder.push(key)

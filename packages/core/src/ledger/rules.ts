@@ -165,9 +165,10 @@ export function tombstoneKey(commitment: Hex, owner: Address): Hex {
  * @returns whether the log id belongs to the head's operator
  * @example
  * ```ts
- * import { computeLogId, computeLogNameHash, isLogIdOf } from '@medseal/core'
- * const head = { logId: computeLogId(op, 'a'), operator: op, nameHash: computeLogNameHash('a') }
- * isLogIdOf(head) // true
+ * import { computeLogId, computeLogNameHash, createParty, isLogIdOf } from '@medseal/core'
+ * const op = createParty().address
+ * isLogIdOf({ logId: computeLogId(op, 'a/log'), operator: op, nameHash: computeLogNameHash('a/log') }) // true
+ * isLogIdOf({ logId: computeLogId(op, 'a/log'), operator: createParty().address, nameHash: computeLogNameHash('a/log') }) // false
  * ```
  */
 export function isLogIdOf(head: Pick<TreeHead, 'logId' | 'operator' | 'nameHash'>): boolean {

@@ -1,6 +1,7 @@
 import {
   bytesToHex0x,
   type Consent,
+  consentKey,
   createParty,
   type Hex,
   InvalidArgumentError,
@@ -203,6 +204,80 @@ describe('createFabricLedger', () => {
     const page = await ledger.listConsents({ grantee: clinician.address })
     expect(page.items.map((i) => i.consent.id)).toEqual([second.consent.id])
     expect(page.skipped).toEqual([{ ref: first.ref, code: 'CONSENT_SIGNATURE_INVALID' }])
+  })
+
+  it('remembers only exactly what it verified: the same signature over altered content is checked again', async () => {
+    const real = createRegistryChaincode()
+    let tamper = false
+    const sometimes: RegistryChaincode = {
+      Init: (stub) => real.Init(stub),
+      async Invoke(stub) {
+        const response = await real.Invoke(stub)
+        const [fn] = (stub as { getStringArgs(): string[] }).getStringArgs()
+        if (fn !== 'ListConsents' || !tamper) return response
+        const page = JSON.parse(new TextDecoder().decode(response.payload))
+        page.items[0].consent.grantor = page.items[0].consent.grantor.toLowerCase() // same bytes signed, other text
+        page.items[1].consent.purposes = ['HRESCH']
+        return { ...response, payload: new TextEncoder().encode(JSON.stringify(page)) }
+      },
+    }
+    const { ledger } = setup({ impl: sometimes })
+    const grant = (): Consent => ({
+      id: bytesToHex0x(randomBytes(32)) as Hex,
+      grantor: patient.address,
+      grantee: clinician.address,
+      parent: `0x${'00'.repeat(32)}` as Hex,
+      resourceTypes: ['Observation'],
+      commitments: [],
+      exclude: [],
+      actions: ['read'],
+      purposes: ['TREAT'],
+      notBefore: 1_700_000_000,
+      expiresAt: 1_900_000_000,
+      delegationDepth: 0,
+    })
+    const a = await ledger.registerConsent(signConsent(patient, ledger.domain, grant()))
+    const b = await ledger.registerConsent(signConsent(patient, ledger.domain, grant()))
+    expect((await ledger.listConsents()).items.map((i) => i.ref)).toEqual([a.ref, b.ref])
+    tamper = true
+    const page = await ledger.listConsents()
+    // a lower-case grantor is the same EIP-712 message: it verifies (again); altered purposes do not
+    expect(page.items.map((i) => i.ref)).toEqual([a.ref])
+    expect(page.skipped).toEqual([{ ref: b.ref, code: 'CONSENT_SIGNATURE_INVALID' }])
+  })
+
+  it('a direct lookup of a consent that fails verification is a coded LEDGER_MISMATCH', async () => {
+    const real = createRegistryChaincode()
+    const tampering: RegistryChaincode = {
+      Init: (stub) => real.Init(stub),
+      async Invoke(stub) {
+        const response = await real.Invoke(stub)
+        const [fn] = (stub as { getStringArgs(): string[] }).getStringArgs()
+        if (fn !== 'GetConsent') return response
+        const record = JSON.parse(new TextDecoder().decode(response.payload))
+        record.consent.expiresAt += 1
+        return { ...response, payload: new TextEncoder().encode(JSON.stringify(record)) }
+      },
+    }
+    const { ledger } = setup({ impl: tampering })
+    const consent: Consent = {
+      id: bytesToHex0x(randomBytes(32)) as Hex,
+      grantor: patient.address,
+      grantee: clinician.address,
+      parent: `0x${'00'.repeat(32)}` as Hex,
+      resourceTypes: ['Observation'],
+      commitments: [],
+      exclude: [],
+      actions: ['read'],
+      purposes: ['TREAT'],
+      notBefore: 1_700_000_000,
+      expiresAt: 1_900_000_000,
+      delegationDepth: 0,
+    }
+    await ledger.registerConsent(signConsent(patient, ledger.domain, consent))
+    const e = await caught(ledger.getConsent(consentKey(patient.address, consent.id)))
+    expect(e).toBeInstanceOf(LedgerError)
+    expect(e.code).toBe('LEDGER_MISMATCH')
   })
 
   it('refuses a chaincode of another state format (LEDGER_MISMATCH)', async () => {

@@ -9,7 +9,12 @@
  * - {@link @medseal/core!LedgerRef}: `{ ledger, tx: <Fabric tx id>, block: <block number>, timestamp: <tx timestamp, s> }`. The
  *   chaincode stores the transaction id and timestamp with each record; the block number comes from the commit
  *   status for new writes and from the ledger (`qscc`) for records read back, cached per transaction.
- * - Signatures are verified by the chaincode, on every endorsing peer, with `@medseal/core`.
+ * - Keys and checks are `@medseal/core`'s ledger rules: anchors by `(root, treeSize, kind)`, consents and revocations
+ *   by `consentKey(grantor, id)`, tombstones by `(commitment, owner)`, tree heads only for the signer's own log id.
+ *   The client applies them before every write, and the chaincode again on every endorsing peer.
+ * - A peer is not trusted: every answer is checked against the key it was asked for, and every consent read back is
+ *   verified again (a listing skips and reports what fails, in `skipped`; a direct lookup is `LEDGER_MISMATCH`).
+ * - The chaincode must speak state format 2 (`GetLedgerInfo`), else `LEDGER_MISMATCH`.
  * - Endorsement failures, `MVCC_READ_CONFLICT`s and unreachable peers are retried a bounded number of times (every
  *   write is idempotent, so a retry never writes twice); then a peer that is down is `LEDGER_UNAVAILABLE`, and a
  *   chaincode refusal is the named error it reported (`MEDSEAL:<CODE>:…`).
@@ -98,7 +103,9 @@ export type CreateFabricLedgerParameters = FabricLedgerConnection & {
   readonly retries?: number
   /** Base delay before a retry, doubled each time, plus up to as much random jitter (default 100 ms). */
   readonly retryDelayMs?: number
-  /** How many transaction → block numbers to remember (default 10 000). */
+  /**
+   * How many transaction → block numbers to remember, and as many verified consents (default 10 000 each; 0: none).
+   */
   readonly blockCacheSize?: number
 }
 
@@ -241,6 +248,25 @@ export function createFabricLedger(params: CreateFabricLedgerParameters): Ledger
     }
   }
 
+  /**
+   * Consents this client has verified, by their exact wire form (signature and every field as the peer sent them):
+   * the same bytes verify the same way under this ledger's domain, so a listing shown again does not recover every
+   * signature again (one recovery costs milliseconds). Only successes are kept; bounded like the block cache.
+   */
+  const verified = new Map<string, ConsentKey>()
+
+  function checkConsent(found: WireConsent): ReturnType<typeof checkListedConsent> {
+    const exact = `${found.signature}|${JSON.stringify(found.consent)}`
+    const key = verified.get(exact)
+    if (key !== undefined) return { ok: true, signed: { consent: found.consent, signature: found.signature }, key }
+    const checked = checkListedConsent(domain, { consent: found.consent, signature: found.signature })
+    if (checked.ok && cacheSize > 0) {
+      if (verified.size >= cacheSize) verified.delete(verified.keys().next().value as string)
+      verified.set(exact, checked.key)
+    }
+    return checked
+  }
+
   function remember(tx: string, block: number) {
     if (cacheSize === 0) return
     if (blocks.size >= cacheSize) blocks.delete(blocks.keys().next().value as string)
@@ -349,11 +375,23 @@ export function createFabricLedger(params: CreateFabricLedgerParameters): Ledger
     return c.revocation ? { ...record, revocation: await toRevocation(c.revocation) } : record
   }
 
-  /** Checks that what the peer returned for a consent key is a valid consent under that key (a peer is untrusted). */
-  async function checkedConsent(found: WireConsent, key: ConsentKey, what: string): Promise<ConsentRecord> {
-    const checked = checkListedConsent(domain, { consent: found.consent, signature: found.signature }, key)
-    if (!checked.ok) throw unexpected(`${what} (${checked.code})`)
-    if (found.revocation && !revokes(found.revocation, key)) throw unexpected(`${what} (revocation)`)
+  /**
+   * Checks that what the peer returned for a consent key is a valid consent under that key (a peer is untrusted):
+   * one medseal refuses is `LEDGER_MISMATCH` (as on every ledger; `listConsents` skips and reports it instead).
+   */
+  async function checkedConsent(found: WireConsent, key: ConsentKey): Promise<ConsentRecord> {
+    const verifiedAs = checkConsent(found)
+    const checked: ReturnType<typeof checkListedConsent> =
+      verifiedAs.ok && verifiedAs.key !== key ? { ok: false, code: 'LEDGER_MISMATCH' } : verifiedAs
+    if (!checked.ok)
+      throw new LedgerError('LEDGER_MISMATCH', 'The registry holds a consent under this key that medseal refuses.', {
+        metaMessages: [
+          `Reason: ${checked.code}.`,
+          'It was written around the chaincode, or the peer altered it; listConsents skips it.',
+        ],
+        details: `Fabric transaction ${found.tx}.`,
+      })
+    if (found.revocation && !revokes(found.revocation, key)) throw unexpected('the consent (revocation)')
     return toConsent(found)
   }
 
@@ -371,7 +409,7 @@ export function createFabricLedger(params: CreateFabricLedgerParameters): Ledger
     found: WireConsent,
     filter: { grantor: string; grantee: string },
   ): Promise<ConsentRecord | SkippedConsent> {
-    const checked = checkListedConsent(domain, { consent: found.consent, signature: found.signature })
+    const checked = checkConsent(found)
     if (!checked.ok) return { ref: await refOf(found), code: checked.code }
     const c = checked.signed.consent
     const outside =
@@ -437,7 +475,7 @@ export function createFabricLedger(params: CreateFabricLedgerParameters): Ledger
       const k = assertHex32(key, 'key')
       const found = wire.maybe(await evaluate('GetConsent', [k]), 'consent', wire.consent)
       if (!found) return undefined
-      return checkedConsent(found, k, 'the consent')
+      return checkedConsent(found, k)
     },
 
     async getRevocation(key: ConsentKey): Promise<RevocationRecord | undefined> {

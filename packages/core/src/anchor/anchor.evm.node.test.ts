@@ -8,6 +8,8 @@ import { verifyLogAgainstLedger } from '../accessLog/verify.js'
 import { bytesToHex0x, randomBytes } from '../bytes/index.js'
 import { createParty } from '../identity/createParty.js'
 import type { LedgerAdapter } from '../ledger/types.js'
+import { leafHash } from '../merkle/hash.js'
+import { buildMerkleBatch } from '../merkle/tree.js'
 import { createAnchorer } from './createAnchorer.js'
 import { decodeReceipt, encodeReceipt } from './receipt.js'
 import { verifyReceipt } from './verifyReceipt.js'
@@ -66,6 +68,29 @@ describe('anchoring on an EVM ledger (MedsealRegistry on anvil)', () => {
       name: 'VerificationError',
       code: 'LEDGER_MISMATCH',
     })
+  })
+
+  it('review #8: a stranger anchoring the batch root first with other metadata (another wallet) does not block it', async () => {
+    const address = await bed.deploy()
+    const ledger = await evm.createEvmLedger({ publicClient: bed.publicClient, walletClient: bed.wallet(0), address })
+    const stranger = await evm.createEvmLedger({ publicClient: bed.publicClient, walletClient: bed.wallet(1), address })
+    const commitments = Array.from({ length: 3 }, () => randomBytes(32))
+    const root = buildMerkleBatch(commitments.map(leafHash)).root
+    // the root seen in the mempool, written first under other sizes and kinds
+    await stranger.anchorRoot({ root, treeSize: 4, kind: 'records' })
+    await stranger.anchorRoot({ root, treeSize: 3, kind: 'export' })
+    const anchorer = createAnchorer(ledger, { maxBatchSize: 3, maxDelayMs: 3_600_000 })
+    const receipts = await Promise.all(commitments.map((c) => anchorer.add(c)))
+    await anchorer.close()
+    for (const [i, receipt] of receipts.entries()) {
+      expect(receipt).toMatchObject({ root: bytesToHex0x(root), treeSize: 3 })
+      await verifyReceipt(ledger, { receipt, commitment: commitments[i]! })
+    }
+    // the stranger's anchors are other anchors: a receipt that claims the stranger's size (leaf 0 has the same path
+    // in trees of 3 and 4) finds the stranger's anchor, written by another transaction, and does not verify
+    await expect(
+      verifyReceipt(ledger, { receipt: { ...receipts[0]!, treeSize: 4 }, commitment: commitments[0]! }),
+    ).rejects.toMatchObject({ code: 'ANCHOR_MISMATCH' })
   })
 
   it('access-log heads anchor on chain and verify against it', async () => {

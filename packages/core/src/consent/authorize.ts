@@ -96,7 +96,7 @@ export type AuthorizeReturnType = {
   readonly chain?: readonly Consent[]
   /** Ledger time (Unix seconds) the decision was made at. */
   readonly at: number
-  /** The deciding host's clock (Unix seconds) the decision was made at; the window held by both clocks. */
+  /** The deciding host's clock (Unix seconds) at the decision: a consent is in force only while both clocks are. */
   readonly hostAt: number
 }
 

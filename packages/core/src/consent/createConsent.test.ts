@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ConsentError, InvalidArgumentError } from '../errors/base.js'
+import { consentKey } from '../ledger/consentKey.js'
 import { type CreateConsentParameters, createConsent } from './createConsent.js'
 import { isPurposeOfUse, PURPOSE_OF_USE_CODES } from './purposeOfUse.js'
 
@@ -95,5 +96,29 @@ describe('addresses', () => {
     }
     expect(caught).toBeInstanceOf(ConsentError)
     expect((caught as ConsentError).code).toBe('CONSENT_MALFORMED')
+  })
+})
+
+describe('parent (delegation)', () => {
+  const parent = createConsent({ ...base, grantor: B, grantee: A })
+  it('names the parent by its ledger key consentKey(parent.grantor, parent.id)', () => {
+    const child = mk({ parent })
+    expect(child.parent).toBe(consentKey(B, parent.id))
+    expect(child.parent).not.toBe(parent.id)
+    // the same id from another grantor is another parent
+    expect(mk({ parent: { grantor: A, id: parent.id } }).parent).toBe(consentKey(A, parent.id))
+    // an import that already holds the key keeps it
+    expect(mk({ parentKey: child.parent }).parent).toBe(child.parent)
+  })
+
+  it('refuses a bare id, both forms at once, and a consent that is its own parent', () => {
+    expect(code(() => mk({ parent: parent.id }))).toBe('InvalidArgumentError:INVALID_TYPE')
+    expect(code(() => mk({ parent: { grantor: 'nope', id: parent.id } }))).toBe('InvalidArgumentError:INVALID_ARGUMENT')
+    expect(code(() => mk({ parent, parentKey: consentKey(B, parent.id) }))).toBe(
+      'InvalidArgumentError:INVALID_ARGUMENT',
+    )
+    const id = `0x${'42'.repeat(32)}` as const
+    expect(code(() => mk({ id, parentKey: consentKey(A, id) }))).toBe('ConsentError:CONSENT_MALFORMED')
+    expect(code(() => mk({ id, parentKey: id }))).toBe('ConsentError:CONSENT_MALFORMED')
   })
 })

@@ -80,8 +80,8 @@ function parentOf(params: CreateConsentParameters): unknown {
  * @param params - grantor, grantee, scope, actions, purposes and window
  * @returns the consent, frozen, with checksummed addresses
  * @throws {@link ConsentError} `CONSENT_MALFORMED` for unknown actions or purposes, an empty scope, a bad window
- * @throws {@link InvalidArgumentError} `INVALID_ARGUMENT` when both or neither of `expiresAt`/`durationSeconds` are given,
- *   when `parent` is not a consent's `{ grantor, id }`, or when both `parent` and `parentKey` are given
+ * @throws {@link InvalidArgumentError} `INVALID_ARGUMENT` when both or neither of `expiresAt`/`durationSeconds`
+ *   are given, when `parent` is not a consent's `{ grantor, id }`, or when both `parent` and `parentKey` are given
  * @example
  * ```ts
  * import { createConsent, createParty } from '@medseal/core'
@@ -89,7 +89,14 @@ function parentOf(params: CreateConsentParameters): unknown {
  * const doctor = createParty()
  * const consent = createConsent({
  *   grantor: patient, grantee: doctor, resourceTypes: ['Observation'],
- *   actions: ['read'], purposes: ['TREAT'], notBefore: 1_700_000_000, durationSeconds: 3600,
+ *   actions: ['read', 'delegate'], purposes: ['TREAT'], notBefore: 1_700_000_000, durationSeconds: 3600,
+ *   delegationDepth: 1,
+ * })
+ * // the doctor re-grants part of it to a nurse: `parent` becomes consentKey(patient.address, consent.id)
+ * const nurse = createParty()
+ * const regrant = createConsent({
+ *   grantor: doctor, grantee: nurse, parent: consent, resourceTypes: ['Observation'],
+ *   actions: ['read'], purposes: ['TREAT'], notBefore: 1_700_000_000, durationSeconds: 600,
  * })
  * ```
  */

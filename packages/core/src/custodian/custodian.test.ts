@@ -422,6 +422,19 @@ describe('custodian: security review (issue 12)', () => {
     await expect(restored.releaseKey(await s.ask(s.doctor, s.obs.id))).rejects.toMatchObject({
       code: 'RECORD_SHREDDED',
     })
+    // nor can a new version replace the erased one there
+    const v2 = await seal({ ...bp, status: 'amended' }, { recipients: [s.patient, s.custodian.identity] })
+    await expect(
+      restored.updateRecord(
+        await createDeposit({
+          owner: s.patient,
+          envelope: v2.envelope,
+          custodian: s.custodian.identity,
+          domain: s.ledger.domain,
+          previous: s.obs.id,
+        }),
+      ),
+    ).rejects.toMatchObject({ code: 'RECORD_SHREDDED' })
     // an empty store: a re-deposit of the erased record is refused
     const empty = createCustodian({ party: s.vendor, ledger: s.ledger, log: s.log, now: () => s.clock.now * 1000 })
     await expect(empty.deposit(deposit)).rejects.toMatchObject({ code: 'RECORD_SHREDDED' })

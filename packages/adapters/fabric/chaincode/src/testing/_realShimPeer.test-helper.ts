@@ -36,6 +36,8 @@ const RealStub = shimRequire('./lib/stub.js') as new (
 
 /** The part of fabric-shim's `ChaincodeStub` these tests drive. */
 export type RealStub = {
+  getStateByRange(startKey: string, endKey: string): Promise<RealIterator>
+  getStateByPartialCompositeKey(objectType: string, attributes: string[]): Promise<RealIterator>
   getStateByRangeWithPagination(
     startKey: string,
     endKey: string,
@@ -82,9 +84,11 @@ export function createRealShimStub(state: ReadonlyMap<string, Uint8Array>, chann
       const q = (peer.GetStateByRange as PbClass).deserializeBinary(msg.getPayload_asU8?.() as Uint8Array)
       const start = q.getStartkey?.() as string
       const end = q.getEndkey?.() as string
-      const meta = (peer.QueryMetadata as PbClass).deserializeBinary(q.getMetadata_asU8?.() as Uint8Array)
-      const pageSize = meta.getPagesize?.() as number
-      const bookmark = meta.getBookmark?.() as string
+      const metaBytes = q.getMetadata_asU8?.() as Uint8Array
+      const paginated = metaBytes.length > 0
+      const meta = (peer.QueryMetadata as PbClass).deserializeBinary(metaBytes)
+      const pageSize = paginated ? (meta.getPagesize?.() as number) : Number.MAX_SAFE_INTEGER
+      const bookmark = paginated ? (meta.getBookmark?.() as string) : ''
       // the peer: from the bookmark (inclusive) or the start key, up to pageSize results, the next key as bookmark
       const from = bookmark === '' ? start : bookmark
       const inRange = keys.filter((k) => compareKeys(k, from) >= 0 && (end === '' || compareKeys(k, end) < 0))
@@ -100,10 +104,12 @@ export function createRealShimStub(state: ReadonlyMap<string, Uint8Array>, chann
       }
       response.setHasMore?.(false as never)
       response.setId?.('iter-1' as never)
-      const rm = new (peer.QueryResponseMetadata as PbClass)()
-      rm.setFetchedRecordsCount?.(page.length as never)
-      rm.setBookmark?.((inRange[pageSize] ?? '') as never)
-      response.setMetadata?.(rm.serializeBinary() as never)
+      if (paginated) {
+        const rm = new (peer.QueryResponseMetadata as PbClass)()
+        rm.setFetchedRecordsCount?.(page.length as never)
+        rm.setBookmark?.((inRange[pageSize] ?? '') as never)
+        response.setMetadata?.(rm.serializeBinary() as never)
+      }
       reply(T.RESPONSE as number, txid, response.serializeBinary())
       return
     }

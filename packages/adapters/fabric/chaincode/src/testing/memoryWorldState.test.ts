@@ -231,6 +231,19 @@ describe('composite keys and pagination', () => {
       const mine = await drain(await run(world.newStub({ args: [] })))
       expect({ name, ...mine }, name).toStrictEqual({ name, ...real })
     }
+    // unpaginated queries resolve to the iterator itself, with the same results
+    type Iter = { next(): Promise<{ value?: unknown; done: boolean }> }
+    const unpaged: [string, (stub: MemoryChaincodeStub | ReturnType<typeof createRealShimStub>) => Promise<Iter>][] = [
+      ['range', (st) => st.getStateByRange('plain-a', 'plain-z')],
+      ['empty range', (st) => st.getStateByRange('plain-b', 'plain-c')],
+      ['composite', (st) => st.getStateByPartialCompositeKey('item', ['g'])],
+      ['empty composite', (st) => st.getStateByPartialCompositeKey('item', ['nobody'])],
+    ]
+    for (const [name, run] of unpaged) {
+      const real = await drain({ iterator: await run(createRealShimStub(state)) })
+      const mine = await drain({ iterator: await run(world.newStub({ args: [] })) })
+      expect({ name, ...mine }, name).toStrictEqual({ name, ...real })
+    }
     // the empty page really has no metadata on either side
     const empty = await world.newStub({ args: [] }).getStateByPartialCompositeKeyWithPagination('item', ['x'], 5, '')
     expect(empty.metadata).toBeUndefined()

@@ -144,7 +144,8 @@ export function encodeVerifierKey(params: {
 }
 
 /**
- * Decodes and checks a verifier key. Strict: exactly three `+`-separated parts, a lower-case 8-digit hex key ID that
+ * Decodes and checks a verifier key. Strict: name, `+`, key ID, `+`, key (split at the first two `+`: base64 may
+ * hold `+`), a lower-case 8-digit hex key ID that
  * must equal the one computed from the name and key, canonical base64, a known signature type (`0x01` or `0x04`) and
  * a 32-byte key.
  *
@@ -166,9 +167,13 @@ export function decodeVerifierKey(vkey: string): NoteVerifier {
     })
   const bad = (why: string) => new VerificationError('NOTE_KEY_MALFORMED', `Verifier key is malformed: ${why}.`)
   if (vkey.length > 1024) throw bad('too long')
-  const parts = vkey.split('+')
-  if (parts.length !== 3) throw bad('expected name+keyid+key')
-  const [name, idHex, keyB64] = parts as [string, string, string]
+  // Split at the first two plus signs only: the base64 key may itself contain `+`.
+  const p1 = vkey.indexOf('+')
+  const p2 = p1 < 0 ? -1 : vkey.indexOf('+', p1 + 1)
+  if (p2 < 0) throw bad('expected name+keyid+key')
+  const name = vkey.slice(0, p1)
+  const idHex = vkey.slice(p1 + 1, p2)
+  const keyB64 = vkey.slice(p2 + 1)
   if (!_isKeyName(name)) throw bad('invalid key name')
   if (!/^[0-9a-f]{8}$/.test(idHex)) throw bad('key ID must be 8 lower-case hex digits')
   const material = _base64ToBytes(keyB64)

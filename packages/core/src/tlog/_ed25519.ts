@@ -6,9 +6,24 @@
  * @internal
  */
 import { ed25519 } from '@noble/curves/ed25519.js'
-import { toArrayBufferBacked } from '../bytes/index.js'
+import { bytesToHex, toArrayBufferBacked } from '../bytes/index.js'
 
 let webCrypto: Promise<boolean> | undefined
+/** Imported WebCrypto keys by public key (hex): a log's or a witness's key is used again and again. Bounded. */
+const keys = new Map<string, Promise<CryptoKey>>()
+const MAX_KEYS = 256
+
+function importKey(publicKey: Uint8Array): Promise<CryptoKey> {
+  const id = bytesToHex(publicKey)
+  let key = keys.get(id)
+  if (key === undefined) {
+    if (keys.size >= MAX_KEYS) keys.clear()
+    key = crypto.subtle.importKey('raw', toArrayBufferBacked(publicKey), { name: 'Ed25519' }, false, ['verify'])
+    keys.set(id, key)
+    key.catch(() => keys.delete(id))
+  }
+  return key
+}
 
 /** Does this runtime's WebCrypto verify Ed25519? Probed once (importing a fixed public key). */
 function hasWebCryptoEd25519(): Promise<boolean> {
@@ -46,10 +61,13 @@ export async function _verifyEd25519(
   const backend = options.backend ?? (await _ed25519Backend())
   if (backend === 'webcrypto') {
     try {
-      const key = await crypto.subtle.importKey('raw', toArrayBufferBacked(publicKey), { name: 'Ed25519' }, false, [
-        'verify',
-      ])
-      return await crypto.subtle.verify({ name: 'Ed25519' }, key, toArrayBufferBacked(signature), toArrayBufferBacked(message))
+      const key = await importKey(publicKey)
+      return await crypto.subtle.verify(
+        { name: 'Ed25519' },
+        key,
+        toArrayBufferBacked(signature),
+        toArrayBufferBacked(message),
+      )
     } catch {
       return false
     }

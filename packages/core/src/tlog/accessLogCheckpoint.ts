@@ -158,7 +158,13 @@ export function createRecordTlogProof(params: {
   readonly origin: string
 }): string {
   const r = params?.receipt
-  if (typeof r !== 'object' || r === null || typeof r.root !== 'string' || !HEX32.test(r.root) || !Array.isArray(r.proof))
+  if (
+    typeof r !== 'object' ||
+    r === null ||
+    typeof r.root !== 'string' ||
+    !HEX32.test(r.root) ||
+    !Array.isArray(r.proof)
+  )
     throw new InvalidArgumentError('INVALID_ARGUMENT', 'receipt is not an anchor receipt.')
   recordLeafHash(r.commitment)
   const checkpoint = createCheckpoint({
@@ -171,7 +177,8 @@ export function createRecordTlogProof(params: {
   return encodeTlogProof({
     index: r.leafIndex,
     inclusionProof: r.proof.map((h) => {
-      if (typeof h !== 'string' || !HEX32.test(h)) throw new InvalidArgumentError('INVALID_ARGUMENT', 'receipt proof hash is not 32-byte hex.')
+      if (typeof h !== 'string' || !HEX32.test(h))
+        throw new InvalidArgumentError('INVALID_ARGUMENT', 'receipt proof hash is not 32-byte hex.')
       return hexToBytes(h)
     }),
     checkpoint,

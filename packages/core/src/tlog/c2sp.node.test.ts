@@ -1,5 +1,6 @@
 // Independent checks, written from the C2SP texts (/work/shared/vectors/c2sp) and docs/spec/identity.md alone, over
 // node:crypto — not medseal's parsers or crypto. medseal only produces the artifacts here.
+import { Buffer } from 'node:buffer'
 import {
   createECDH,
   createHash,
@@ -19,13 +20,15 @@ import { bytesToHex, bytesToHex0x } from '../bytes/index.js'
 import { createParty } from '../identity/createParty.js'
 import type { LedgerAdapter } from '../ledger/types.js'
 import { leafHash } from '../merkle/hash.js'
-import { buildTlogTiles } from './tiles.js'
 import { createAccessLogCheckpoint, createAccessLogProof } from './accessLogCheckpoint.js'
+import { buildTlogTiles } from './tiles.js'
 import { encodeVerifierKey } from './verifierKey.js'
 
 // ---- the independent verifier (c2sp.org/signed-note, tlog-checkpoint, tlog-proof; RFC 6962 §2.1.1) ----
 const sha256 = (...parts: (Buffer | string | Uint8Array)[]) =>
-  createHash('sha256').update(Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))))).digest()
+  createHash('sha256')
+    .update(Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p)))))
+    .digest()
 const ED25519_SPKI = Buffer.from('302a300506032b6570032100', 'hex')
 type Vkey = { name: string; id: number; pub: Buffer }
 function parseVkey(vkey: string): Vkey {
@@ -90,7 +93,12 @@ function verifyProofFile(file: string, vkey: string, origin: string, leaf: Buffe
   if (!m) throw new Error('index')
   const cp = parseCheckpoint(openNote(file.slice(blank + 2), parseVkey(vkey)))
   if (cp.origin !== origin) throw new Error('origin')
-  const root = rootFromPath(leaf, BigInt(m[1]!), cp.size, head.map((h) => Buffer.from(h, 'base64')))
+  const root = rootFromPath(
+    leaf,
+    BigInt(m[1]!),
+    cp.size,
+    head.map((h) => Buffer.from(h, 'base64')),
+  )
   if (!root.equals(cp.rootHash)) throw new Error('inclusion')
   return BigInt(m[1]!)
 }
@@ -167,7 +175,9 @@ describe('docs/spec/identity.md worked example', () => {
     const uncompressed = ecdh.getPublicKey()
     const address = getAddress(`0x${keccak256(uncompressed.subarray(1)).slice(-40)}`)
     expect(address).toBe(row('address'))
-    expect(`did:key:z${base58(Buffer.concat([Buffer.of(0xe7, 0x01), Buffer.from(compressed, 'hex')]))}`).toBe(row('did:key'))
+    expect(`did:key:z${base58(Buffer.concat([Buffer.of(0xe7, 0x01), Buffer.from(compressed, 'hex')]))}`).toBe(
+      row('did:key'),
+    )
     const xs = hkdf('medseal/v1/x25519', 32)
     expect(xs.toString('hex')).toBe(row('X25519 secret key'))
     const xPub = rawPublic(xs, '302e020100300506032b656e04220420')
@@ -190,13 +200,21 @@ describe('docs/spec/identity.md worked example', () => {
     expect(encodeVerifierKey({ name, publicKey: party.notePublicKey })).toBe(vkey)
     // The party's note signature is the RFC 8032 signature node:crypto makes with the derived secret key.
     const text = Buffer.from('medseal.example/log\n0\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n')
-    const priv = createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), es]), format: 'der', type: 'pkcs8' })
+    const priv = createPrivateKey({
+      key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), es]),
+      format: 'der',
+      type: 'pkcs8',
+    })
     expect(Buffer.from(party.signNote(text)).equals(nodeSign(null, text, priv))).toBe(true)
   })
 })
 
 function rawPublic(secret: Buffer, pkcs8Prefix: string): string {
-  const priv = createPrivateKey({ key: Buffer.concat([Buffer.from(pkcs8Prefix, 'hex'), secret]), format: 'der', type: 'pkcs8' })
+  const priv = createPrivateKey({
+    key: Buffer.concat([Buffer.from(pkcs8Prefix, 'hex'), secret]),
+    format: 'der',
+    type: 'pkcs8',
+  })
   const jwk = createPublicKey(priv).export({ format: 'jwk' }) as { x: string }
   return Buffer.from(jwk.x, 'base64url').toString('hex')
 }

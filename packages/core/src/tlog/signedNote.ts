@@ -156,7 +156,12 @@ export function encodeNote(note: Note): string {
     throw new InvalidArgumentError('INVALID_TYPE', 'note must be { text, signatures }.')
   let out = `${note.text}\n`
   for (const sig of note.signatures) {
-    if (!Number.isInteger(sig.keyId) || sig.keyId < 0 || sig.keyId > 0xffffffff || !(sig.signature instanceof Uint8Array))
+    if (
+      !Number.isInteger(sig.keyId) ||
+      sig.keyId < 0 ||
+      sig.keyId > 0xffffffff ||
+      !(sig.signature instanceof Uint8Array)
+    )
       throw malformed('a signature needs a uint32 keyId and signature bytes')
     const raw = new Uint8Array(4 + sig.signature.length)
     new DataView(raw.buffer).setUint32(0, sig.keyId)
@@ -306,7 +311,10 @@ export function _checkMinimum(value: unknown, fallback: number, what: string, ma
  * const { text } = await verifyNote(note, { verifiers: ['example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k'] })
  * ```
  */
-export async function verifyNote(note: string | Uint8Array | Note, params: VerifyNoteParameters): Promise<VerifiedNote> {
+export async function verifyNote(
+  note: string | Uint8Array | Note,
+  params: VerifyNoteParameters,
+): Promise<VerifiedNote> {
   if (typeof params !== 'object' || params === null)
     throw new InvalidArgumentError('INVALID_TYPE', 'params must be an object.')
   const verifiers = _checkVerifiers(params.verifiers, 'verifiers')

@@ -15,7 +15,12 @@ import { assertBytes, describeType, equalBytes, utf8ToBytes } from '../bytes/ind
 import { InvalidArgumentError, VerificationError } from '../errors/base.js'
 import { _leafHash, _nodeHash } from '../merkle/hash.js'
 import { _rootFromInclusionProof } from '../merkle/verify.js'
-import { decodeCheckpoint, type VerifiedCheckpoint, type VerifyCheckpointParameters, verifyCheckpoint } from './checkpoint.js'
+import {
+  decodeCheckpoint,
+  type VerifiedCheckpoint,
+  type VerifyCheckpointParameters,
+  verifyCheckpoint,
+} from './checkpoint.js'
 import { decodeNote } from './signedNote.js'
 
 /** Hashes in a full tile. */
@@ -267,7 +272,11 @@ export function createTlogTileClient(params: CreateTlogTileClientParameters): Tl
     })
 
   /** The body of tile (level, n) as the tree of `size` leaves has it: `width` entries (or hashes). */
-  const fetchTile = async (level: number | 'entries', n: number, size: number): Promise<{ body: Uint8Array; width: number }> => {
+  const fetchTile = async (
+    level: number | 'entries',
+    n: number,
+    size: number,
+  ): Promise<{ body: Uint8Array; width: number }> => {
     const count = Math.floor(size / TILE_WIDTH ** (level === 'entries' ? 0 : level))
     const width = Math.min(TILE_WIDTH, count - n * TILE_WIDTH)
     const path = tilePath({ level, index: n, ...(width < TILE_WIDTH ? { width } : {}) })

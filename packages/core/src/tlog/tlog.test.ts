@@ -117,8 +117,14 @@ describe('C2SP signed notes', () => {
     await expectCode(verifyNote(note, { verifiers: [a, impostor], minimum: 2 }), VerificationError, 'NOTE_UNTRUSTED')
     // A known key (same name and ID) whose signature fails rejects the whole note.
     const { text, signatures } = decodeNote(note)
-    const broken = signatures.map((s, i) => (i === 1 ? { ...s, signature: s.signature.map((x, j) => (j === 0 ? x ^ 1 : x)) } : s))
-    await expectCode(verifyNote(encodeNote({ text, signatures: broken }), { verifiers: [a, b] }), VerificationError, 'NOTE_SIGNATURE_INVALID')
+    const broken = signatures.map((s, i) =>
+      i === 1 ? { ...s, signature: s.signature.map((x, j) => (j === 0 ? x ^ 1 : x)) } : s,
+    )
+    await expectCode(
+      verifyNote(encodeNote({ text, signatures: broken }), { verifiers: [a, b] }),
+      VerificationError,
+      'NOTE_SIGNATURE_INVALID',
+    )
     await expectCode(verifyNote(note, { verifiers: [a, a] }), InvalidArgumentError, 'INVALID_ARGUMENT')
     await expectCode(verifyNote(note, { verifiers: [a], minimum: 2 }), InvalidArgumentError, 'OUT_OF_RANGE')
     await expectCode(() => decodeNote(42 as unknown as string), InvalidArgumentError, 'INVALID_TYPE')
@@ -152,7 +158,11 @@ describe('C2SP signed notes', () => {
     ]
     for (const bad of bads) await expectCode(() => decodeNote(bad), VerificationError, 'NOTE_MALFORMED')
     await expectCode(() => decodeNote(Uint8Array.of(0xff, 0x0a, 0x0a)), VerificationError, 'NOTE_MALFORMED')
-    await expectCode(() => signNote({ text: 'no newline', signers: [{ name: 'k', signer: log }] }), VerificationError, 'NOTE_MALFORMED')
+    await expectCode(
+      () => signNote({ text: 'no newline', signers: [{ name: 'k', signer: log }] }),
+      VerificationError,
+      'NOTE_MALFORMED',
+    )
   })
 
   it('refuses malformed verifier keys with NOTE_KEY_MALFORMED', async () => {
@@ -168,7 +178,11 @@ describe('C2SP signed notes', () => {
     ]
     for (const bad of bads) await expectCode(() => decodeVerifierKey(bad), VerificationError, 'NOTE_KEY_MALFORMED')
     await expectCode(() => decodeVerifierKey(1 as unknown as string), InvalidArgumentError, 'INVALID_TYPE')
-    await expectCode(() => computeNoteKeyId({ name: '', publicKey: new Uint8Array(32) }), InvalidArgumentError, 'INVALID_ARGUMENT')
+    await expectCode(
+      () => computeNoteKeyId({ name: '', publicKey: new Uint8Array(32) }),
+      InvalidArgumentError,
+      'INVALID_ARGUMENT',
+    )
   })
 
   it('base64 is strict and round-trips', () => {
@@ -186,15 +200,34 @@ describe('C2SP checkpoints', () => {
   it('encode, decode and verify; origin and extension lines', async () => {
     const data = entries(5)
     const text = encodeCheckpoint({ origin: ORIGIN, treeSize: 5, rootHash: merkleRoot(data), extensions: ['ext one'] })
-    expect(decodeCheckpoint(text)).toEqual({ origin: ORIGIN, treeSize: 5, rootHash: merkleRoot(data), extensions: ['ext one'] })
-    const note = createCheckpoint({ origin: ORIGIN, treeSize: 5, rootHash: merkleRoot(data), extensions: [], signer: log })
+    expect(decodeCheckpoint(text)).toEqual({
+      origin: ORIGIN,
+      treeSize: 5,
+      rootHash: merkleRoot(data),
+      extensions: ['ext one'],
+    })
+    const note = createCheckpoint({
+      origin: ORIGIN,
+      treeSize: 5,
+      rootHash: merkleRoot(data),
+      extensions: [],
+      signer: log,
+    })
     const cp = await verifyCheckpoint(note, { origin: ORIGIN, logKeys: [logKey] })
     expect(cp.treeSize).toBe(5)
     expect(cp.rootHash).toEqual(merkleRoot(data))
     expect(cp.note).toBe(note)
-    await expectCode(verifyCheckpoint(note, { origin: 'other.example/log', logKeys: [logKey] }), VerificationError, 'CHECKPOINT_ORIGIN_MISMATCH')
+    await expectCode(
+      verifyCheckpoint(note, { origin: 'other.example/log', logKeys: [logKey] }),
+      VerificationError,
+      'CHECKPOINT_ORIGIN_MISMATCH',
+    )
     const stranger = encodeVerifierKey({ name: ORIGIN, publicKey: createParty().notePublicKey })
-    await expectCode(verifyCheckpoint(note, { origin: ORIGIN, logKeys: [stranger] }), VerificationError, 'NOTE_UNTRUSTED')
+    await expectCode(
+      verifyCheckpoint(note, { origin: ORIGIN, logKeys: [stranger] }),
+      VerificationError,
+      'NOTE_UNTRUSTED',
+    )
   })
 
   it('refuses malformed checkpoints with CHECKPOINT_MALFORMED', async () => {
@@ -211,7 +244,11 @@ describe('C2SP checkpoints', () => {
     ]
     for (const bad of bads) await expectCode(() => decodeCheckpoint(bad), VerificationError, 'CHECKPOINT_MALFORMED')
     const note = signNote({ text: 'o\n01\nAA==\n', signers: [{ name: ORIGIN, signer: log }] })
-    await expectCode(verifyCheckpoint(note, { origin: 'o', logKeys: [logKey] }), VerificationError, 'CHECKPOINT_MALFORMED')
+    await expectCode(
+      verifyCheckpoint(note, { origin: 'o', logKeys: [logKey] }),
+      VerificationError,
+      'CHECKPOINT_MALFORMED',
+    )
   })
 
   it('applies the witness policy: known cosignatures counted, unknown ignored, failing rejected', async () => {
@@ -228,12 +265,22 @@ describe('C2SP checkpoints', () => {
     await expectCode(verifyCheckpoint(note, { ...params, witnessMinimum: 3 }), VerificationError, 'NOTE_UNTRUSTED')
     // A cosignature whose timestamp was changed no longer verifies.
     const { text, signatures } = decodeNote(note)
-    const moved = signatures.map((s) => (s.name === 'w1.example' ? { ...s, signature: s.signature.map((x, i) => (i === 7 ? x ^ 1 : x)) } : s))
-    await expectCode(verifyCheckpoint(encodeNote({ text, signatures: moved }), params), VerificationError, 'NOTE_SIGNATURE_INVALID')
+    const moved = signatures.map((s) =>
+      s.name === 'w1.example' ? { ...s, signature: s.signature.map((x, i) => (i === 7 ? x ^ 1 : x)) } : s,
+    )
+    await expectCode(
+      verifyCheckpoint(encodeNote({ text, signatures: moved }), params),
+      VerificationError,
+      'NOTE_SIGNATURE_INVALID',
+    )
     // The log's own signature is still required.
     const onlyWitnesses = encodeNote({ text, signatures: signatures.filter((s) => s.name !== ORIGIN) })
     await expectCode(verifyCheckpoint(onlyWitnesses, params), VerificationError, 'NOTE_UNTRUSTED')
-    await expectCode(verifyCheckpoint(note, { ...params, witnesses: [logKey] }), InvalidArgumentError, 'INVALID_ARGUMENT')
+    await expectCode(
+      verifyCheckpoint(note, { ...params, witnesses: [logKey] }),
+      InvalidArgumentError,
+      'INVALID_ARGUMENT',
+    )
   })
 })
 
@@ -244,12 +291,20 @@ describe('tlog-proof@v1', () => {
       fc.asyncProperty(fc.integer({ min: 1, max: 41 }), fc.nat(), async (size, i) => {
         const data = all.slice(0, size)
         const index = i % size
-        const file = createTlogProof({ index, inclusionProof: inclusionProof(data, index), checkpoint: checkpointOf(data) })
+        const file = createTlogProof({
+          index,
+          inclusionProof: inclusionProof(data, index),
+          checkpoint: checkpointOf(data),
+        })
         const ok = await verifyTlogProof(file, { leafHash: leafHash(data[index]!), origin: ORIGIN, logKeys: [logKey] })
         expect(ok.index).toBe(index)
         expect(ok.checkpoint.treeSize).toBe(size)
         const other = leafHash(utf8ToBytes('not logged'))
-        await expectCode(verifyTlogProof(file, { leafHash: other, origin: ORIGIN, logKeys: [logKey] }), VerificationError, 'TLOG_PROOF_INVALID')
+        await expectCode(
+          verifyTlogProof(file, { leafHash: other, origin: ORIGIN, logKeys: [logKey] }),
+          VerificationError,
+          'TLOG_PROOF_INVALID',
+        )
       }),
       { numRuns: 25 },
     )
@@ -257,9 +312,18 @@ describe('tlog-proof@v1', () => {
 
   it('keeps extra data and round-trips exactly', () => {
     const data = entries(3)
-    const proof = { extra: utf8ToBytes('context'), index: 2, inclusionProof: inclusionProof(data, 2), checkpoint: checkpointOf(data) }
+    const proof = {
+      extra: utf8ToBytes('context'),
+      index: 2,
+      inclusionProof: inclusionProof(data, 2),
+      checkpoint: checkpointOf(data),
+    }
     const file = encodeTlogProof(proof)
-    expect(file.split('\n').slice(0, 3)).toEqual(['c2sp.org/tlog-proof@v1', `extra ${_bytesToBase64(utf8ToBytes('context'))}`, 'index 2'])
+    expect(file.split('\n').slice(0, 3)).toEqual([
+      'c2sp.org/tlog-proof@v1',
+      `extra ${_bytesToBase64(utf8ToBytes('context'))}`,
+      'index 2',
+    ])
     expect(decodeTlogProof(file)).toEqual(proof)
     expect(decodeTlogProof(utf8ToBytes(file))).toEqual(proof)
   })
@@ -310,10 +374,22 @@ describe('access logs and anchored records in C2SP formats', () => {
     expect(cp.treeSize).toBe(head.head.treeSize)
     expect(bytesToHex0x(cp.rootHash)).toBe(head.head.root)
     const file = createAccessLogProof({ log: accessLog, index: 4, checkpoint })
-    const ok = await verifyTlogProof(file, { leafHash: leafHash(encodeAccessEvent(events[4]!)), origin, logKeys: [key] })
+    const ok = await verifyTlogProof(file, {
+      leafHash: leafHash(encodeAccessEvent(events[4]!)),
+      origin,
+      logKeys: [key],
+    })
     expect(ok.index).toBe(4)
-    await expectCode(createAccessLogCheckpoint({ head, operator: log, origin }), InvalidArgumentError, 'INVALID_ARGUMENT')
-    await expectCode(() => createAccessLogProof({ log: accessLog, index: 6, checkpoint }), InvalidArgumentError, 'OUT_OF_RANGE')
+    await expectCode(
+      createAccessLogCheckpoint({ head, operator: log, origin }),
+      InvalidArgumentError,
+      'INVALID_ARGUMENT',
+    )
+    await expectCode(
+      () => createAccessLogProof({ log: accessLog, index: 6, checkpoint }),
+      InvalidArgumentError,
+      'OUT_OF_RANGE',
+    )
   })
 
   it('a tlog-proof for a record of an anchored batch', async () => {
@@ -357,7 +433,14 @@ describe('tlog-tiles', () => {
     expect(tilePath({ level: 'entries', index: 1000 })).toBe('tile/entries/x001/000')
     expect(parseTilePath('tile/0/x001/x234/067')).toEqual({ level: 0, index: 1234067 })
     expect(parseTilePath('tile/entries/000.p/3')).toEqual({ level: 'entries', index: 0, width: 3 })
-    for (const bad of ['tile/0/1', 'tile/64/000', 'tile/0/x000/001', 'tile/0/000.p/256', 'tile/0/000.p/0', 'tile/00/000'])
+    for (const bad of [
+      'tile/0/1',
+      'tile/64/000',
+      'tile/0/x000/001',
+      'tile/0/000.p/256',
+      'tile/0/000.p/0',
+      'tile/00/000',
+    ])
       expect(() => parseTilePath(bad), bad).toThrow(VerificationError)
     expect(() => tilePath({ level: 64, index: 0 })).toThrow(InvalidArgumentError)
   })
@@ -391,7 +474,10 @@ describe('tlog-tiles', () => {
     const data = entries(512)
     const prefix = 'https://log.example'
     const old = data.slice(0, 300)
-    const files = new Map([...buildTlogTiles({ checkpoint: checkpointOf(old), entries: old }), ...buildTlogTiles({ checkpoint: checkpointOf(data), entries: data })])
+    const files = new Map([
+      ...buildTlogTiles({ checkpoint: checkpointOf(old), entries: old }),
+      ...buildTlogTiles({ checkpoint: checkpointOf(data), entries: data }),
+    ])
     files.set('checkpoint', utf8ToBytes(checkpointOf(old)))
     files.delete('tile/0/001.p/44')
     files.delete('tile/entries/001.p/44')
@@ -408,15 +494,30 @@ describe('tlog-tiles', () => {
     await expectCode(bad.inclusionProof(3, cp), VerificationError, 'TLOG_PROOF_INVALID')
     const short = new Map(files)
     short.set('tile/0/000', files.get('tile/0/000')!.slice(1))
-    const shortClient = createTlogTileClient({ prefix, fetch: mapFetch(short, prefix), origin: ORIGIN, logKeys: [logKey] })
+    const shortClient = createTlogTileClient({
+      prefix,
+      fetch: mapFetch(short, prefix),
+      origin: ORIGIN,
+      logKeys: [logKey],
+    })
     await expectCode(shortClient.inclusionProof(3, cp), VerificationError, 'TILE_MALFORMED')
     const badBundle = new Map(files)
     badBundle.set('tile/entries/000', Uint8Array.of(0, 5, 1))
-    const bundleClient = createTlogTileClient({ prefix, fetch: mapFetch(badBundle, prefix), origin: ORIGIN, logKeys: [logKey] })
+    const bundleClient = createTlogTileClient({
+      prefix,
+      fetch: mapFetch(badBundle, prefix),
+      origin: ORIGIN,
+      logKeys: [logKey],
+    })
     await expectCode(bundleClient.entry(0, cp), VerificationError, 'TILE_MALFORMED')
     const gone = new Map(files)
     gone.delete('tile/0/000')
-    const goneClient = createTlogTileClient({ prefix, fetch: mapFetch(gone, prefix), origin: ORIGIN, logKeys: [logKey] })
+    const goneClient = createTlogTileClient({
+      prefix,
+      fetch: mapFetch(gone, prefix),
+      origin: ORIGIN,
+      logKeys: [logKey],
+    })
     await expectCode(goneClient.inclusionProof(3, cp), VerificationError, 'TILE_FETCH_FAILED')
     const failing = createTlogTileClient({
       prefix,
@@ -427,7 +528,11 @@ describe('tlog-tiles', () => {
       logKeys: [logKey],
     })
     await expectCode(failing.checkpoint(), VerificationError, 'TILE_FETCH_FAILED')
-    await expectCode(() => buildTlogTiles({ checkpoint: checkpointOf(old), entries: data }), InvalidArgumentError, 'INVALID_ARGUMENT')
+    await expectCode(
+      () => buildTlogTiles({ checkpoint: checkpointOf(old), entries: data }),
+      InvalidArgumentError,
+      'INVALID_ARGUMENT',
+    )
     await expectCode(
       () => buildTlogTiles({ checkpoint: checkpointOf([new Uint8Array(70_000)]), entries: [new Uint8Array(70_000)] }),
       InvalidArgumentError,

@@ -17,7 +17,12 @@ import { assertBytes, describeType, equalBytes } from '../bytes/index.js'
 import { InvalidArgumentError, VerificationError } from '../errors/base.js'
 import { _rootFromInclusionProof } from '../merkle/verify.js'
 import { _base64ToBytes, _bytesToBase64 } from './_base64.js'
-import { decodeCheckpoint, type VerifiedCheckpoint, type VerifyCheckpointParameters, verifyCheckpoint } from './checkpoint.js'
+import {
+  decodeCheckpoint,
+  type VerifiedCheckpoint,
+  type VerifyCheckpointParameters,
+  verifyCheckpoint,
+} from './checkpoint.js'
 import { decodeNote } from './signedNote.js'
 
 /** The first line of every tlog-proof@v1 file. */
@@ -75,7 +80,10 @@ export function encodeTlogProof(proof: TlogProof): string {
   if (typeof index !== 'number' || !Number.isSafeInteger(index) || index < 0)
     throw new InvalidArgumentError('OUT_OF_RANGE', 'index must be a non-negative safe integer.')
   if (!Array.isArray(inclusionProof) || inclusionProof.length > MAX_PROOF_HASHES)
-    throw new InvalidArgumentError('INVALID_ARGUMENT', `inclusionProof must be an array of at most ${MAX_PROOF_HASHES} hashes.`)
+    throw new InvalidArgumentError(
+      'INVALID_ARGUMENT',
+      `inclusionProof must be an array of at most ${MAX_PROOF_HASHES} hashes.`,
+    )
   if (typeof checkpoint !== 'string') throw new InvalidArgumentError('INVALID_TYPE', 'checkpoint must be a string.')
   const lines = [TLOG_PROOF_HEADER]
   if (extra !== undefined) {
@@ -147,7 +155,12 @@ export function decodeTlogProof(file: string | Uint8Array): TlogProof {
       cause,
     })
   }
-  return Object.freeze({ ...(extra === undefined ? {} : { extra }), index, inclusionProof: Object.freeze(inclusionProof), checkpoint })
+  return Object.freeze({
+    ...(extra === undefined ? {} : { extra }),
+    index,
+    inclusionProof: Object.freeze(inclusionProof),
+    checkpoint,
+  })
 }
 
 /** Parameters of {@link verifyTlogProof}: the leaf hash of the entry (step 1 is the application's) and the policy. */
@@ -180,7 +193,10 @@ export async function verifyTlogProof(
   file: string | Uint8Array | TlogProof,
   params: VerifyTlogProofParameters,
 ): Promise<VerifiedTlogProof> {
-  const proof = typeof file === 'string' || file instanceof Uint8Array ? decodeTlogProof(file) : decodeTlogProof(encodeTlogProof(file))
+  const proof =
+    typeof file === 'string' || file instanceof Uint8Array
+      ? decodeTlogProof(file)
+      : decodeTlogProof(encodeTlogProof(file))
   if (typeof params !== 'object' || params === null)
     throw new InvalidArgumentError('INVALID_TYPE', 'params must be an object.')
   const leaf = assertBytes(params.leafHash, { name: 'leafHash', length: 32 })

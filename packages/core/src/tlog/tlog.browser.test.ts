@@ -11,7 +11,7 @@ import { encodeVerifierKey } from './verifierKey.js'
 
 describe('C2SP formats in Chromium', () => {
   it('verifies with WebCrypto Ed25519', async () => {
-    expect(typeof (globalThis as { process?: unknown }).process?.versions).not.toBe('object')
+    expect(typeof (globalThis as { process?: { versions?: unknown } }).process?.versions).not.toBe('object')
     expect(await _ed25519Backend()).toBe('webcrypto')
     const vkey = 'example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k'
     expect((await verifyNote(vectorNote, { verifiers: [vkey] })).verifiedBy).toHaveLength(1)

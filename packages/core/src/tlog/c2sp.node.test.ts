@@ -153,10 +153,11 @@ describe('medseal checkpoints and tlog-proofs verify with a verifier written fro
 
 describe('docs/spec/identity.md worked example', () => {
   const row = (label: string) => {
-    const line = identitySpec.split('\n').find((l) => l.startsWith(`| ${label} |`))
-    const m = line ? /\| `([^`]+)` \|$/.exec(line) : null
-    if (!m) throw new Error(`row ${label} missing`)
-    return m[1]!
+    for (const line of identitySpec.split('\n')) {
+      const m = /^\|\s*(.+?)\s*\|\s*`([^`]+)`\s*\|$/.exec(line)
+      if (m && m[1] === label) return m[2]!
+    }
+    throw new Error(`row ${label} missing`)
   }
 
   it('every key recomputes from the seed with node:crypto and matches createParty', () => {

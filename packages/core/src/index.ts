@@ -414,6 +414,70 @@ export type { MerkleBatch, MerkleTreeErrorType } from './merkle/tree.js'
 export { buildMerkleBatch, consistencyProof, inclusionProof, merkleRoot } from './merkle/tree.js'
 export type { VerifyMerkleProofErrorType } from './merkle/verify.js'
 export { verifyConsistency, verifyInclusion } from './merkle/verify.js'
+// --- transparency-log formats (C2SP signed notes, checkpoints, tlog-proof, tlog-tiles) ---
+export type {
+  AccessLogCheckpointErrorType,
+  CheckpointOperator,
+  HeadSource,
+  ReceiptBatchFields,
+} from './tlog/accessLogCheckpoint.js'
+export {
+  createAccessLogCheckpoint,
+  createAccessLogProof,
+  createRecordTlogProof,
+  recordLeafHash,
+} from './tlog/accessLogCheckpoint.js'
+export type {
+  Checkpoint,
+  CheckpointErrorType,
+  CreateCheckpointParameters,
+  VerifiedCheckpoint,
+  VerifyCheckpointParameters,
+} from './tlog/checkpoint.js'
+export { createCheckpoint, decodeCheckpoint, encodeCheckpoint, verifyCheckpoint } from './tlog/checkpoint.js'
+export type {
+  Note,
+  NoteSignature,
+  NoteSigner,
+  SignedNoteErrorType,
+  VerifiedNote,
+  VerifyNoteParameters,
+} from './tlog/signedNote.js'
+export { decodeNote, encodeNote, MAX_NOTE_BYTES, MAX_NOTE_SIGNATURES, signNote, verifyNote } from './tlog/signedNote.js'
+export type {
+  BuildTlogTilesParameters,
+  CreateTlogTileClientParameters,
+  TileCoordinates,
+  TileFetch,
+  TlogTileClient,
+  TlogTilesErrorType,
+} from './tlog/tiles.js'
+export {
+  buildTlogTiles,
+  createTlogTileClient,
+  MAX_TILE_ENTRY_BYTES,
+  parseTilePath,
+  TILE_WIDTH,
+  tilePath,
+} from './tlog/tiles.js'
+export type { TlogProof, TlogProofErrorType, VerifiedTlogProof, VerifyTlogProofParameters } from './tlog/tlogProof.js'
+export {
+  createTlogProof,
+  decodeTlogProof,
+  encodeTlogProof,
+  TLOG_PROOF_EXTENSION,
+  TLOG_PROOF_HEADER,
+  verifyTlogProof,
+} from './tlog/tlogProof.js'
+export type { NoteSignatureType, NoteVerifier, VerifierKeyErrorType } from './tlog/verifierKey.js'
+export {
+  computeNoteKeyId,
+  createNoteVerifier,
+  decodeVerifierKey,
+  encodeVerifierKey,
+  NOTE_SIGNATURE_COSIGNATURE_V1,
+  NOTE_SIGNATURE_ED25519,
+} from './tlog/verifierKey.js'
 // --- shared types ---
 export type { Address, Hex } from './types.js'
 export { version } from './version.js'

@@ -39,6 +39,17 @@ export type ErrorCode =
   | 'LEDGER_MISMATCH'
   | 'LOG_INCONSISTENT'
   | 'TREE_HEAD_INVALID'
+  // transparency-log formats (C2SP signed notes, checkpoints, tlog-proof, tiles)
+  | 'NOTE_MALFORMED'
+  | 'NOTE_KEY_MALFORMED'
+  | 'NOTE_SIGNATURE_INVALID'
+  | 'NOTE_UNTRUSTED'
+  | 'CHECKPOINT_MALFORMED'
+  | 'CHECKPOINT_ORIGIN_MISMATCH'
+  | 'TLOG_PROOF_MALFORMED'
+  | 'TLOG_PROOF_INVALID'
+  | 'TILE_MALFORMED'
+  | 'TILE_FETCH_FAILED'
   // consent
   | 'CONSENT_MALFORMED'
   | 'CONSENT_SIGNATURE_INVALID'

@@ -28,6 +28,16 @@ export type PublicIdentity = {
  * `toString`, errors, logs or ledger writes.
  */
 export type Party = PublicIdentity & {
+  /**
+   * Ed25519 public key (RFC 8032, 32 bytes) of the party's note key: it signs C2SP signed notes and checkpoints.
+   * Not part of the identity JSON (version 1): publish it as a C2SP verifier key (`encodeVerifierKey`).
+   */
+  readonly notePublicKey: Uint8Array
+  /**
+   * Signs a C2SP signed note's text (the UTF-8 bytes, final newline included) with the note key: a 64-byte RFC 8032
+   * Ed25519 signature (see `signNote` / `createCheckpoint` for the signature line).
+   */
+  signNote(text: Uint8Array): Uint8Array
   /** Signs a 32-byte digest: 65 bytes `r || s || v`, low-s, `v` in {27, 28} (Ethereum's form). */
   signDigest(digest: Uint8Array): Uint8Array
   /** The X25519 secret key, for HPKE decapsulation inside the SDK. @internal */

@@ -425,7 +425,7 @@ export async function runQuickstart(
       event,
       index: i,
       head,
-      proof: log.proveInclusion(i, head.head.treeSize),
+      proof: await log.proveInclusion(i, head.head.treeSize),
       operator: vendor.address,
       domain: ledger.domain,
     })
@@ -560,7 +560,7 @@ export async function runQuickstart(
     verifyHeadConsistency({
       oldHead: head,
       newHead: finalHead,
-      proof: log.proveConsistency(head.head.treeSize, finalHead.head.treeSize),
+      proof: await log.proveConsistency(head.head.treeSize, finalHead.head.treeSize),
       domain: ledger.domain,
       operator: vendor.address,
     }) === true

@@ -504,9 +504,9 @@ export async function runQuickstart(
   const emergencyScoped = await refusedWith('CONSENT_SCOPE', async () =>
     custodian.releaseKey(await request(erClinician, patientRecord.hex, grant.id, 'ETREAT')),
   )
-  const pendingBefore = emergency.listPendingReviews({ patient: patient.address }).map((r) => r.id)
+  const pendingBefore = (await emergency.listPendingReviews({ patient: patient.address })).map((r) => r.id)
   await emergency.markReviewed(grant.id, patient, 'Reviewed with the emergency department: justified.')
-  const pendingAfter = emergency.listPendingReviews({ patient: patient.address })
+  const pendingAfter = await emergency.listPendingReviews({ patient: patient.address })
   check(
     'breakGlass',
     anchoredAtOnce &&

@@ -345,7 +345,7 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
       }
       // Emergency grant ids are derived by the break-glass service (never chosen by a requester) and must name the
       // patient as the grantor: a grant id cannot stand in for a consent.
-      const grant: EmergencyGrant | undefined = breakGlass?.getGrant(request.consentId)
+      const grant: EmergencyGrant | undefined = await breakGlass?.getGrant(request.consentId)
       const emergency = grant && sameAddress(grant.patient, request.grantor) ? grant : undefined
       const decision = emergency
         ? await (breakGlass as BreakGlass).authorizeEmergency({

@@ -281,6 +281,26 @@ describe('createAnchorer', () => {
   })
 })
 
+describe('createAnchorer: bounded pending', () => {
+  it('refuses adds beyond maxPending with ANCHOR_QUEUE_FULL, and accepts again once a batch settled', async () => {
+    const anchorer = createAnchorer(newLedger(), { maxPending: 2, maxDelayMs: 3_600_000 })
+    const [a, b, c] = commitments(3) as [Uint8Array, Uint8Array, Uint8Array]
+    const pa = anchorer.add(a)
+    const pb = anchorer.add(b)
+    await expectCode(anchorer.add(c), LedgerError, 'ANCHOR_QUEUE_FULL')
+    await anchorer.flush()
+    await Promise.all([pa, pb])
+    const pc = anchorer.add(c)
+    await anchorer.close()
+    expect((await pc).treeSize).toBe(1)
+    expect(await anchorer.getReceipt(c)).toBeUndefined() // no store: nothing kept
+    expect(await anchorer.ready).toBe(0)
+    expect(() => createAnchorer(newLedger(), { maxPending: 0 })).toThrow(
+      expect.objectContaining({ code: 'OUT_OF_RANGE' }),
+    )
+  })
+})
+
 describe('verifyReceipt: every way a receipt can be bad', () => {
   async function setup() {
     const ledger = newLedger()

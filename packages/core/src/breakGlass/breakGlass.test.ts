@@ -450,7 +450,7 @@ describe('break-glass over a store', () => {
       grantee: s.clinician,
       action: 'read',
       purpose: 'ETREAT',
-      record: allergy,
+      record: { ...allergy, owner: s.patient.address },
     })
     expect(decision.allowed).toBe(true)
     await restarted.markReviewed(grant.id, s.hospital, 'justified')

@@ -557,6 +557,18 @@ describe('access log over stored tree nodes', () => {
     for (const o of out) expect(leafHash(encodeAccessEvent(await b.getEvent(o.index)))).toEqual(o.leafHash)
   })
 
+  it('two instances publishing the same size at once (different clocks) end with one head, the same for both', async () => {
+    const ledger = newLedger()
+    const store = createMemoryAccessLogStore()
+    const a = await createAccessLog({ operator, ledger, name: 'race', store, clock: () => T0 })
+    const b = await createAccessLog({ operator, ledger, name: 'race', store, clock: () => T0 + 1 })
+    await a.appendBatch([event(0), event(1), event(2)])
+    const [ha, hb] = await Promise.all([a.publishHead(), b.publishHead()])
+    expect(ha.head.treeSize).toBe(3)
+    expect(hb).toEqual(ha)
+    expect(await ledger.getTreeHead(a.logId, 3)).toEqual(ha)
+  })
+
   it('a store behind the ledger’s latest head is STORE_CORRUPT (a lost or rolled-back store)', async () => {
     const ledger = newLedger()
     const log = await filled(ledger, [event(0), event(1)])

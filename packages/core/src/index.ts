@@ -429,6 +429,9 @@ export type { MerkleBatch, MerkleTreeErrorType } from './merkle/tree.js'
 export { buildMerkleBatch, consistencyProof, inclusionProof, merkleRoot } from './merkle/tree.js'
 export type { VerifyMerkleProofErrorType } from './merkle/verify.js'
 export { verifyConsistency, verifyInclusion } from './merkle/verify.js'
+// --- sync checkpoints ---
+export type { SyncCheckpoint, SyncCheckpointStore } from './sync/checkpointStore.js'
+export { createMemorySyncCheckpointStore } from './sync/checkpointStore.js'
 // --- transparency-log formats (C2SP signed notes, checkpoints, tlog-proof, tlog-tiles) ---
 export type {
   AccessLogCheckpointErrorType,
@@ -493,9 +496,6 @@ export {
   NOTE_SIGNATURE_COSIGNATURE_V1,
   NOTE_SIGNATURE_ED25519,
 } from './tlog/verifierKey.js'
-// --- sync checkpoints ---
-export type { SyncCheckpoint, SyncCheckpointStore } from './sync/checkpointStore.js'
-export { createMemorySyncCheckpointStore } from './sync/checkpointStore.js'
 // --- shared types ---
 export type { Address, Hex } from './types.js'
 export { version } from './version.js'

@@ -88,21 +88,21 @@ export async function createAccessLogCheckpoint(params: {
  * ```ts
  * import { createAccessLogCheckpoint, createAccessLogProof } from '@medseal/core'
  * const checkpoint = await createAccessLogCheckpoint({ head: log, operator, origin: 'clinic.example/access-log' })
- * const file = createAccessLogProof({ log, index: 0, checkpoint })
+ * const file = await createAccessLogProof({ log, index: 0, checkpoint })
  * ```
  */
-export function createAccessLogProof(params: {
-  readonly log: { proveInclusion(index: number, treeSize?: number): Uint8Array[] }
+export async function createAccessLogProof(params: {
+  readonly log: { proveInclusion(index: number, treeSize?: number): Promise<readonly Uint8Array[]> }
   readonly index: number
   readonly checkpoint: string
   readonly extra?: Uint8Array
-}): string {
+}): Promise<string> {
   const { treeSize } = decodeCheckpoint(decodeNote(params.checkpoint).text)
   if (!Number.isSafeInteger(params.index) || params.index < 0 || params.index >= treeSize)
     throw new InvalidArgumentError('OUT_OF_RANGE', 'index must be below the checkpoint tree size.')
   return encodeTlogProof({
     index: params.index,
-    inclusionProof: params.log.proveInclusion(params.index, treeSize),
+    inclusionProof: await params.log.proveInclusion(params.index, treeSize),
     checkpoint: params.checkpoint,
     ...(params.extra === undefined ? {} : { extra: params.extra }),
   })

@@ -128,7 +128,7 @@ describe('medseal checkpoints and tlog-proofs verify with a verifier written fro
     const cp = parseCheckpoint(openNote(checkpoint, parseVkey(vkey)))
     expect(cp).toEqual({ origin, size: 13n, rootHash: Buffer.from(head.head.root.slice(2), 'hex') })
     for (let i = 0; i < events.length; i++) {
-      const file = createAccessLogProof({ log, index: i, checkpoint })
+      const file = await createAccessLogProof({ log, index: i, checkpoint })
       const leaf = sha256(Buffer.of(0), encodeAccessEvent(events[i]!))
       expect(verifyProofFile(file, vkey, origin, leaf)).toBe(BigInt(i))
       expect(() => verifyProofFile(file, vkey, origin, sha256('other'))).toThrow('inclusion')

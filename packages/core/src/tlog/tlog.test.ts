@@ -373,7 +373,7 @@ describe('access logs and anchored records in C2SP formats', () => {
     const cp = await verifyCheckpoint(checkpoint, { origin, logKeys: [key] })
     expect(cp.treeSize).toBe(head.head.treeSize)
     expect(bytesToHex0x(cp.rootHash)).toBe(head.head.root)
-    const file = createAccessLogProof({ log: accessLog, index: 4, checkpoint })
+    const file = await createAccessLogProof({ log: accessLog, index: 4, checkpoint })
     const ok = await verifyTlogProof(file, {
       leafHash: leafHash(encodeAccessEvent(events[4]!)),
       origin,

@@ -161,9 +161,11 @@ export { revokeConsent } from './consent/revokeConsent.js'
 export type {
   Consent,
   ConsentAction,
+  ConsentMessage,
   LedgerDomain,
   Revocation,
   SignedConsent,
+  SignedConsentMessage,
   SignedRevocation,
   SignedTombstone,
   SignedTreeHead,

@@ -238,7 +238,8 @@ export function createAnchorer(ledger: LedgerAdapter, params: CreateAnchorerPara
         if (ref?.ledger !== ledger.ledgerId) throw new Error('the reference names another ledger')
         // Check the reference (and our own output) once, in full; the other receipts share everything but the leaf.
         const first = parseReceipt({
-          v: 1,
+          v: 2,
+          kind,
           commitment: bytesToHex0x((batch[0] as Pending).commitment),
           leafIndex: 0,
           treeSize,
@@ -251,7 +252,8 @@ export function createAnchorer(ledger: LedgerAdapter, params: CreateAnchorerPara
           const p = batch[i] as Pending
           p.resolve(
             Object.freeze({
-              v: 1,
+              v: 2,
+              kind,
               commitment: bytesToHex0x(p.commitment),
               leafIndex: i,
               treeSize,

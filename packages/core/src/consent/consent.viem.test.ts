@@ -9,6 +9,7 @@ import { createEvmDomain, createSaltedDomain } from '../eip712/structures.js'
 import { createParty } from '../identity/createParty.js'
 import type { Hex } from '../types.js'
 import { encodeConsentToken } from './consentToken.js'
+import type { ConsentMessage } from './types.js'
 import { createConsentToken, verifyConsent } from './verifyConsent.js'
 
 /** docs/spec/consent.md §3's `types`, written out by hand (not imported from medseal). */
@@ -31,20 +32,20 @@ const types = {
 
 const account = privateKeyToAccount(generatePrivateKey())
 const grantee = createParty()
-/** A message typed exactly as viem types it: bigint for every uint field. */
-const message = {
+/** A message typed as viem types it: bigint for uint64 (viem types uint8 as number; medseal takes either). */
+const message: ConsentMessage = {
   id: `0x${'5a'.repeat(32)}` as ViemHex,
   grantor: account.address,
   grantee: grantee.address,
   parent: `0x${'00'.repeat(32)}` as ViemHex,
   resourceTypes: ['Observation'],
-  commitments: [] as ViemHex[],
+  commitments: [],
   exclude: ['PSY'],
   actions: ['read'],
   purposes: ['TREAT'],
   notBefore: 1_700_000_000n,
   expiresAt: 1_700_086_400n,
-  delegationDepth: 1n,
+  delegationDepth: 1,
 }
 const verifyingContract = '0x5FbDB2315678afecb367f032d93F642f64180aa3'
 
@@ -62,9 +63,9 @@ describe('consent.md §3: viem typed data with bigint fields', () => {
         domain: viemDomain,
         types,
         primaryType: 'Consent',
-        message,
+        message: message as never,
       })) as Hex
-      const consent = verifyConsent(domain, { consent: message, signature })
+      const consent = verifyConsent(domain, { consent: { ...message, delegationDepth: 1n }, signature })
       expect(consent.notBefore).toBe(1_700_000_000)
       expect(consent.expiresAt).toBe(1_700_086_400)
       expect(consent.delegationDepth).toBe(1)
@@ -124,7 +125,7 @@ describe('consent.md §3: viem typed data with bigint fields', () => {
       { delegationDepth: -1n },
       { expiresAt: 1.5 },
     ]) {
-      expect(() => verifyConsent(domain, { consent: { ...message, ...change }, signature })).toThrowError(
+      expect(() => verifyConsent(domain, { consent: { ...message, ...change } as never, signature })).toThrowError(
         expect.objectContaining({ name: 'ConsentError', code: 'CONSENT_MALFORMED' }),
       )
     }

@@ -390,3 +390,38 @@ describe('COSE receipts of consistency (RFC 9942)', () => {
     expect(make2({ party: null })).toBe('InvalidArgumentError:INVALID_TYPE')
   })
 })
+
+describe('docs/spec/cose-receipt.md worked example', () => {
+  it('is the COSE receipt of receipt.md §5 by the party with seed 0x01…01, and verifies', async () => {
+    const spec = (await import('../../../../docs/spec/cose-receipt.md?raw')).default
+    const receiptSpec = (await import('../../../../docs/spec/receipt.md?raw')).default
+    const { decodeReceipt } = await import('../anchor/receipt.js')
+    const { bytesToHex } = await import('../bytes/index.js')
+    const party = createParty({ seed: new Uint8Array(32).fill(1) })
+    const json = [...receiptSpec.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => decodeReceipt(m[1] as string))
+    const receipt = json.find((r) => r.v === 2) as Receipt
+    const cose = createCoseReceipt({ party, receipt })
+    const printed = spec.match(/The receipt, (\d+) bytes:\n\n```\n([0-9a-f]+)\n```/)
+    expect(printed?.[2]).toBe(bytesToHex(cose))
+    expect(Number(printed?.[1])).toBe(cose.length)
+    expect(spec).toContain(party.did)
+    expect(spec).toContain(bytesToHex(party.signingPublicKey))
+    const signature = (decodeWithCborX(cose) as { value: Uint8Array[] }).value[3] as Uint8Array
+    expect(spec).toContain(`h'${bytesToHex(signature)}'`)
+    const out = verifyCoseReceipt({
+      receipt: hexToBytes(`0x${printed?.[2]}`),
+      commitment: cs[2] as Uint8Array,
+      signer: party,
+    })
+    expect(out.receipt).toEqual(receipt)
+    independentVerify(cose, cs[2] as Uint8Array, party.signingPublicKey)
+    for (const code of [
+      'COSE_MALFORMED',
+      'COSE_UNSUPPORTED',
+      'PROOF_INVALID',
+      'COSE_SIGNATURE_INVALID',
+      'COSE_ISSUER_MISMATCH',
+    ])
+      expect(spec).toContain(`\`${code}\``)
+  })
+})

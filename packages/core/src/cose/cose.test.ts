@@ -11,8 +11,13 @@ import type { LedgerAdapter } from '../ledger/types.js'
 import { leafHash } from '../merkle/hash.js'
 import { buildMerkleBatch, consistencyProof, merkleRoot } from '../merkle/tree.js'
 import { cborEncode, Tagged } from './_cbor.js'
-import { decodeWithCborX, independentVerify, independentVerifySignature, rfc9162Root } from './_independentVerifier.js'
 import { signSign1 } from './_sign1.js'
+import {
+  decodeWithCborX,
+  independentVerify,
+  independentVerifySignature,
+  rfc9162Root,
+} from './_testIndependentVerifier.js'
 import { COSE_RECEIPT as C } from './coseReceiptHeaders.js'
 import { createCoseConsistencyReceipt } from './createCoseConsistencyReceipt.js'
 import { createCoseReceipt } from './createCoseReceipt.js'

@@ -46,7 +46,7 @@ export type {
   CreateAnchorerParameters,
 } from './anchor/createAnchorer.js'
 export { createAnchorer } from './anchor/createAnchorer.js'
-export type { DecodeReceiptErrorType, Receipt } from './anchor/receipt.js'
+export type { DecodeReceiptErrorType, Receipt, ReceiptV1, ReceiptV2 } from './anchor/receipt.js'
 export { decodeReceipt, encodeReceipt, parseReceipt, RECEIPT_VERSION } from './anchor/receipt.js'
 export type {
   VerifyReceiptErrorType,
@@ -174,9 +174,11 @@ export { revokeConsent } from './consent/revokeConsent.js'
 export type {
   Consent,
   ConsentAction,
+  ConsentMessage,
   LedgerDomain,
   Revocation,
   SignedConsent,
+  SignedConsentMessage,
   SignedRevocation,
   SignedTombstone,
   SignedTreeHead,
@@ -186,6 +188,27 @@ export type {
 export { consentTypes, EIP712_DOMAIN_NAME, EIP712_DOMAIN_VERSION } from './consent/types.js'
 export type { VerifyConsentErrorType } from './consent/verifyConsent.js'
 export { createConsentToken, verifyConsent } from './consent/verifyConsent.js'
+// --- RFC 9942 COSE receipts ---
+export { COSE_RECEIPT } from './cose/coseReceiptHeaders.js'
+export type {
+  CreateCoseConsistencyReceiptErrorType,
+  CreateCoseConsistencyReceiptParameters,
+} from './cose/createCoseConsistencyReceipt.js'
+export { createCoseConsistencyReceipt } from './cose/createCoseConsistencyReceipt.js'
+export type { CreateCoseReceiptErrorType, CreateCoseReceiptParameters } from './cose/createCoseReceipt.js'
+export { createCoseReceipt } from './cose/createCoseReceipt.js'
+export type {
+  VerifyCoseConsistencyReceiptErrorType,
+  VerifyCoseConsistencyReceiptParameters,
+  VerifyCoseConsistencyReceiptReturnType,
+} from './cose/verifyCoseConsistencyReceipt.js'
+export { verifyCoseConsistencyReceipt } from './cose/verifyCoseConsistencyReceipt.js'
+export type {
+  VerifyCoseReceiptErrorType,
+  VerifyCoseReceiptParameters,
+  VerifyCoseReceiptReturnType,
+} from './cose/verifyCoseReceipt.js'
+export { verifyCoseReceipt } from './cose/verifyCoseReceipt.js'
 // --- custodian and key release ---
 export type {
   CreateCustodianParameters,

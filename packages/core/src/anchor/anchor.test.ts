@@ -13,7 +13,7 @@ import { leafHash } from '../merkle/hash.js'
 import { buildMerkleBatch } from '../merkle/tree.js'
 import { type AnchorStore, createMemoryAnchorStore } from './anchorStore.js'
 import { createAnchorer } from './createAnchorer.js'
-import { decodeReceipt, encodeReceipt, type Receipt } from './receipt.js'
+import { decodeReceipt, encodeReceipt, type Receipt, type ReceiptV1, type ReceiptV2 } from './receipt.js'
 import { verifyReceipt } from './verifyReceipt.js'
 import { verifyRecord } from './verifyRecord.js'
 
@@ -63,7 +63,8 @@ describe('createAnchorer', () => {
     const receipts = await Promise.all(cs.map((c) => anchorer.add(c)))
     expect(new Set(receipts.map((r) => r.root)).size).toBe(2)
     receipts.forEach((r, i) => {
-      expect(r.v).toBe(1)
+      expect(r.v).toBe(2)
+      expect(r.v === 2 && r.kind).toBe('records')
       expect(r.leafIndex).toBe(i % 5)
       expect(r.treeSize).toBe(5)
       expect(r.commitment).toBe(bytesToHex0x(cs[i] as Uint8Array))
@@ -347,7 +348,7 @@ describe('verifyReceipt: every way a receipt can be bad', () => {
     const receipts = await Promise.all(cs.map((c) => anchorer.add(c)))
     return { ledger, cs, receipts }
   }
-  const edit = (r: Receipt, patch: Partial<Receipt>): Receipt => ({ ...r, ...patch })
+  const edit = (r: Receipt, patch: Partial<Receipt>): Receipt => ({ ...r, ...patch }) as Receipt
 
   it('forged proof: PROOF_INVALID', async () => {
     const { ledger, cs, receipts } = await setup()
@@ -402,7 +403,7 @@ describe('verifyReceipt: every way a receipt can be bad', () => {
     )
   })
 
-  it('another ledger: LEDGER_MISMATCH; another reference on this ledger: ANCHOR_MISMATCH; another kind: not found', async () => {
+  it('another ledger: LEDGER_MISMATCH; another reference on this ledger: ANCHOR_MISMATCH; another kind: mismatch or not found', async () => {
     const { ledger, cs, receipts } = await setup()
     const r = receipts[1] as Receipt
     await expectCode(
@@ -422,11 +423,52 @@ describe('verifyReceipt: every way a receipt can be bad', () => {
       VerificationError,
       'ANCHOR_MISMATCH',
     )
+    // a version-2 receipt names its kind: expecting another one is a mismatch, before any ledger read
     await expectCode(
       verifyReceipt(ledger, { receipt: r, commitment: cs[1]!, kind: 'export' }),
       VerificationError,
+      'ANCHOR_MISMATCH',
+    )
+    // a receipt that claims another kind than the anchor's finds no such anchor
+    await expectCode(
+      verifyReceipt(ledger, { receipt: edit(r, { kind: 'export' }), commitment: cs[1]! }),
+      VerificationError,
       'ANCHOR_NOT_FOUND',
     )
+    // a version-1 receipt (no kind) is looked up under the caller's kind
+    const { kind: _kind, ...body } = r as ReceiptV2
+    const v1: ReceiptV1 = { ...body, v: 1 }
+    await expectCode(
+      verifyReceipt(ledger, { receipt: v1, commitment: cs[1]!, kind: 'export' }),
+      VerificationError,
+      'ANCHOR_NOT_FOUND',
+    )
+  })
+
+  it('receipt.md gap 2: receipts of export and events batches verify by their own kind; version 1 still verifies', async () => {
+    for (const kind of ['export', 'events'] as const) {
+      const ledger = newLedger()
+      const anchorer = createAnchorer(ledger, { kind, maxBatchSize: 2, maxDelayMs: 3_600_000 })
+      const cs = commitments(2)
+      const receipts = await Promise.all(cs.map((c) => anchorer.add(c)))
+      for (const [i, r] of receipts.entries()) {
+        expect(r.v === 2 && r.kind).toBe(kind)
+        // no `kind` needed: the receipt says it (also as JSON text)
+        const ok = await verifyReceipt(ledger, { receipt: encodeReceipt(r), commitment: cs[i]! })
+        expect(ok.leafIndex).toBe(i)
+        await verifyReceipt(ledger, { receipt: r, commitment: cs[i]!, kind })
+        // the same receipt as version 1 verifies only with the kind given by the caller
+        const { kind: _k, ...body } = r as ReceiptV2
+        const v1: ReceiptV1 = { ...body, v: 1 }
+        await verifyReceipt(ledger, { receipt: v1, commitment: cs[i]!, kind })
+        await expectCode(
+          verifyReceipt(ledger, { receipt: v1, commitment: cs[i]! }),
+          VerificationError,
+          'ANCHOR_NOT_FOUND',
+        )
+      }
+      await anchorer.close()
+    }
   })
 
   it('changed record or tampered commitment: RECORD_MISMATCH (or PROOF_INVALID if both are swapped)', async () => {

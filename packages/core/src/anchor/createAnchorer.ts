@@ -310,7 +310,8 @@ export function createAnchorer(ledger: LedgerAdapter, params: CreateAnchorerPara
         if (ref?.ledger !== ledger.ledgerId) throw new Error('the reference names another ledger')
         // Check the reference (and our own output) once, in full; the other receipts share everything but the leaf.
         const first = parseReceipt({
-          v: 1,
+          v: 2,
+          kind,
           commitment: (batch[0] as Pending).hex,
           leafIndex: 0,
           treeSize,
@@ -323,7 +324,8 @@ export function createAnchorer(ledger: LedgerAdapter, params: CreateAnchorerPara
           const p = batch[i] as Pending
           receipts.push(
             Object.freeze({
-              v: 1,
+              v: 2,
+              kind,
               commitment: p.hex,
               leafIndex: i,
               treeSize,

@@ -1,11 +1,14 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
+import spec from '../../../../docs/spec/receipt.md?raw'
 import { VerificationError } from '../errors/base.js'
-import { decodeReceipt, encodeReceipt, parseReceipt, type Receipt } from './receipt.js'
+import type { LedgerAdapter } from '../ledger/types.js'
+import { decodeReceipt, encodeReceipt, parseReceipt, type Receipt, type ReceiptV1, type ReceiptV2 } from './receipt.js'
 
 const h = (byte: number) => `0x${byte.toString(16).padStart(2, '0').repeat(32)}` as const
 const receipt: Receipt = {
-  v: 1,
+  v: 2,
+  kind: 'records',
   commitment: h(1),
   leafIndex: 2,
   treeSize: 5,
@@ -58,6 +61,10 @@ describe('receipt encoding', () => {
       [],
       'x',
       { ...receipt, v: 0 },
+      { ...receipt, kind: 'other' },
+      { ...receipt, kind: undefined },
+      { ...receipt, v: 1 }, // a version-1 receipt has no kind
+      { ...receipt, v: 2.5 },
       { ...receipt, v: '1' },
       { ...receipt, extra: 1 },
       { ...receipt, commitment: undefined },
@@ -96,7 +103,7 @@ describe('receipt encoding', () => {
     expect(JSON.parse(dupTop).commitment).toBe(receipt.commitment)
     expectMalformed(() => decodeReceipt(dupTop))
     // the same name written two ways is the same name
-    expectMalformed(() => decodeReceipt(text.replace('"v":1', '"v":1,"\\u0076":1')))
+    expectMalformed(() => decodeReceipt(text.replace('"v":2', '"v":2,"\\u0076":2')))
     // a duplicate inside the ledger reference, with whitespace around it
     expectMalformed(() => decodeReceipt(text.replace('"tx":"memory:7"', '"tx" : "memory:6" , "tx":"memory:7"')))
     // equal names in different objects, and strings that merely look like names, are fine
@@ -106,9 +113,28 @@ describe('receipt encoding', () => {
   })
 
   it('rejects a newer version with UNSUPPORTED_VERSION', () => {
-    expect(() => parseReceipt({ ...receipt, v: 2 })).toThrow(
+    expect(() => parseReceipt({ ...receipt, v: 3 })).toThrow(
       expect.objectContaining({ name: 'VerificationError', code: 'UNSUPPORTED_VERSION' }),
     )
+  })
+})
+
+describe('receipt versions (docs/spec/receipt.md §2)', () => {
+  it('reads version 1 (no kind) as version 1, and encodes it unchanged', () => {
+    const { kind: _kind, ...body } = receipt as ReceiptV2
+    const v1: ReceiptV1 = { ...body, v: 1 }
+    const parsed = parseReceipt(v1)
+    expect(parsed).toEqual(v1)
+    expect('kind' in parsed).toBe(false)
+    expect(decodeReceipt(encodeReceipt(v1))).toEqual(v1)
+    expect(encodeReceipt(v1)).not.toContain('kind')
+    expectMalformed(() => parseReceipt({ ...v1, kind: 'records' }))
+  })
+
+  it('reads every kind of version 2', () => {
+    for (const kind of ['records', 'export', 'events'] as const) {
+      expect(decodeReceipt(encodeReceipt({ ...(receipt as ReceiptV2), kind }))).toMatchObject({ v: 2, kind })
+    }
   })
 })
 
@@ -124,7 +150,8 @@ describe('docs/spec/receipt.md worked example', () => {
       '0xcc15b132263fd4fd2748c0e7cb9e1c4ad0afe70fcf9382ee644c4da8af0286a5',
     ])
     const example: Receipt = {
-      v: 1,
+      v: 2,
+      kind: 'records',
       commitment: bytesToHex0x(cs[2] as Uint8Array),
       leafIndex: 2,
       treeSize: 3,
@@ -132,8 +159,27 @@ describe('docs/spec/receipt.md worked example', () => {
       proof: (batch.proofs[2] as Uint8Array[]).map(bytesToHex0x),
       ledger: { ledger: 'memory:demo', tx: 'memory:1', block: 1, timestamp: 1_700_000_000 },
     }
-    expect(encodeReceipt(example)).toBe(
-      '{"commitment":"0x3333333333333333333333333333333333333333333333333333333333333333","leafIndex":2,"ledger":{"block":1,"ledger":"memory:demo","timestamp":1700000000,"tx":"memory:1"},"proof":["0xcc15b132263fd4fd2748c0e7cb9e1c4ad0afe70fcf9382ee644c4da8af0286a5"],"root":"0x9bee4401962e94b921336a7910a5a9718836ffcbc545dde0a3f34d858beb5752","treeSize":3,"v":1}',
-    )
+    const text =
+      '{"commitment":"0x3333333333333333333333333333333333333333333333333333333333333333","kind":"records","leafIndex":2,"ledger":{"block":1,"ledger":"memory:demo","timestamp":1700000000,"tx":"memory:1"},"proof":["0xcc15b132263fd4fd2748c0e7cb9e1c4ad0afe70fcf9382ee644c4da8af0286a5"],"root":"0x9bee4401962e94b921336a7910a5a9718836ffcbc545dde0a3f34d858beb5752","treeSize":3,"v":2}'
+    expect(encodeReceipt(example)).toBe(text)
+    // the receipt printed in the spec is this one
+    const blocks = [...spec.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1] as string)
+    const printed = blocks.map((b) => decodeReceipt(b)).sort((a, b) => b.v - a.v)
+    expect(printed).toHaveLength(2)
+    expect(printed[0]).toEqual(example)
+    // the version-1 form printed in §2.1 is the same receipt without its kind
+    const { kind: _kind, ...body } = example
+    expect(printed[1]).toEqual({ ...body, v: 1 })
+    // and it is what the anchorer writes for the third record on that ledger, and verifies there
+    const { createMemoryLedger } = await import('@medseal/adapter-memory')
+    const { createAnchorer } = await import('./createAnchorer.js')
+    const { verifyReceipt } = await import('./verifyReceipt.js')
+    const ledger = createMemoryLedger({ id: 'demo', now: () => 1_700_000_000 }) as unknown as LedgerAdapter
+    const anchorer = createAnchorer(ledger, { maxBatchSize: 3 })
+    const receipts = await Promise.all(cs.map((c) => anchorer.add(c)))
+    expect(encodeReceipt(receipts[2] as Receipt)).toBe(text)
+    await verifyReceipt(ledger, { receipt: printed[0] as Receipt, commitment: cs[2] as Uint8Array })
+    await verifyReceipt(ledger, { receipt: printed[1] as Receipt, commitment: cs[2] as Uint8Array })
+    await anchorer.close()
   })
 })

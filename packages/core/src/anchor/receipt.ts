@@ -6,25 +6,15 @@
  */
 import { canonicalize } from '../canonical/canonicalize.js'
 import { VerificationError } from '../errors/base.js'
-import type { LedgerRef } from '../ledger/types.js'
+import type { AnchorKind, LedgerRef } from '../ledger/types.js'
 import type { Hex } from '../types.js'
 import { findDuplicateJsonKey } from './_jsonDuplicateKey.js'
 
-/** The receipt format version this SDK writes and reads. */
-export const RECEIPT_VERSION = 1
+/** The receipt format version this SDK writes. It reads this one and version 1 (docs/spec/receipt.md §2). */
+export const RECEIPT_VERSION = 2
 
-/**
- * A record's anchor receipt (version 1). JSON-safe: every byte string is `0x` + lower-case hex.
- *
- * @example
- * ```json
- * { "v": 1, "commitment": "0x…", "leafIndex": 3, "treeSize": 10, "root": "0x…", "proof": ["0x…"],
- *   "ledger": { "ledger": "memory:demo", "tx": "memory:1", "block": 1, "timestamp": 1700000000 } }
- * ```
- */
-export type Receipt = {
-  /** Format version, `1`. */
-  readonly v: 1
+/** The members both receipt versions share. */
+type ReceiptBody = {
   /** The record's commitment (32 bytes): the leaf data of the batch tree. */
   readonly commitment: Hex
   /** The record's 0-based leaf index in the batch. */
@@ -39,6 +29,51 @@ export type Receipt = {
   readonly ledger: LedgerRef
 }
 
+/**
+ * A version-2 receipt: self-describing, it names the kind of batch it was anchored as (what its leaves are).
+ *
+ * @example
+ * ```json
+ * { "v": 2, "kind": "records", "commitment": "0x…", "leafIndex": 3, "treeSize": 10, "root": "0x…",
+ *   "proof": ["0x…"], "ledger": { "ledger": "memory:demo", "tx": "memory:1", "block": 1, "timestamp": 1700000000 } }
+ * ```
+ */
+export type ReceiptV2 = ReceiptBody & {
+  /** Format version, `2`. */
+  readonly v: 2
+  /** The anchor kind of the batch: `records`, `export` or `events` (the anchorer's `kind`). */
+  readonly kind: AnchorKind
+}
+
+/**
+ * A version-1 receipt (SDK 0.1 before issue 16): no `kind`; verifiers take the kind from the caller (default
+ * `records`). Still read, never written.
+ *
+ * @example
+ * ```json
+ * { "v": 1, "commitment": "0x…", "leafIndex": 3, "treeSize": 10, "root": "0x…", "proof": ["0x…"],
+ *   "ledger": { "ledger": "memory:demo", "tx": "memory:1", "block": 1, "timestamp": 1700000000 } }
+ * ```
+ */
+export type ReceiptV1 = ReceiptBody & {
+  /** Format version, `1`. */
+  readonly v: 1
+}
+
+/**
+ * A record's anchor receipt: JSON-safe, every byte string `0x` + lower-case hex. The anchorer writes
+ * {@link ReceiptV2}; {@link ReceiptV1} is still accepted everywhere and kept as it is (never rewritten, so anything
+ * signed over a version-1 receipt still verifies).
+ *
+ * @example
+ * ```ts
+ * import { decodeReceipt } from '@medseal/core'
+ * const receipt = decodeReceipt(text)
+ * const kind = receipt.v === 2 ? receipt.kind : 'records'
+ * ```
+ */
+export type Receipt = ReceiptV2 | ReceiptV1
+
 /** Everything {@link decodeReceipt} can throw. */
 export type DecodeReceiptErrorType = VerificationError
 
@@ -47,7 +82,9 @@ const MAX_RECEIPT_CHARS = 16 * 1024
 const MAX_PROOF = 64
 const MAX_REF_STRING = 256
 const HEX32 = /^0x[0-9a-f]{64}$/
-const RECEIPT_KEYS = ['commitment', 'leafIndex', 'ledger', 'proof', 'root', 'treeSize', 'v']
+const RECEIPT_KEYS_V1 = ['commitment', 'leafIndex', 'ledger', 'proof', 'root', 'treeSize', 'v']
+const RECEIPT_KEYS_V2 = ['commitment', 'kind', 'leafIndex', 'ledger', 'proof', 'root', 'treeSize', 'v']
+const KINDS: readonly AnchorKind[] = ['records', 'export', 'events']
 const REF_KEYS = ['block', 'ledger', 'timestamp', 'tx']
 
 const malformed = (shortMessage: string) => new VerificationError('RECEIPT_MALFORMED', shortMessage)
@@ -83,7 +120,8 @@ function refString(value: unknown, what: string): string {
 }
 
 /**
- * Checks that `value` is a well-formed version-1 receipt and returns a fresh, frozen copy of it.
+ * Checks that `value` is a well-formed receipt (version 2, or version 1) and returns a fresh, frozen copy of it, in
+ * its own version.
  *
  * @param value - a receipt object (e.g. from `JSON.parse`)
  * @returns the receipt
@@ -97,15 +135,23 @@ function refString(value: unknown, what: string): string {
  */
 export function parseReceipt(value: unknown): Receipt {
   if (!isPlainObject(value)) throw malformed('A receipt must be a JSON object.')
-  if (value.v !== RECEIPT_VERSION) {
+  if (value.v !== 2 && value.v !== 1) {
     if (typeof value.v === 'number' && Number.isSafeInteger(value.v) && value.v > RECEIPT_VERSION) {
       throw new VerificationError('UNSUPPORTED_VERSION', `Receipt version ${value.v} is not supported.`, {
-        metaMessages: [`This SDK reads receipt version ${RECEIPT_VERSION}.`],
+        metaMessages: [`This SDK reads receipt versions 1 and ${RECEIPT_VERSION}.`],
       })
     }
-    throw malformed('receipt.v must be 1.')
+    throw malformed('receipt.v must be 2 (or 1).')
   }
-  exactKeys(value, RECEIPT_KEYS, 'A receipt')
+  const v = value.v
+  exactKeys(value, v === 2 ? RECEIPT_KEYS_V2 : RECEIPT_KEYS_V1, `A version-${v} receipt`)
+  let kind: AnchorKind | undefined
+  if (v === 2) {
+    if (!(KINDS as readonly unknown[]).includes(value.kind)) {
+      throw malformed(`receipt.kind must be one of ${KINDS.join(', ')}.`)
+    }
+    kind = value.kind as AnchorKind
+  }
   const commitment = hex32(value.commitment, 'receipt.commitment')
   const root = hex32(value.root, 'receipt.root')
   const treeSize = count(value.treeSize, 'receipt.treeSize', 1)
@@ -124,7 +170,8 @@ export function parseReceipt(value: unknown): Receipt {
     block: count(ref.block, 'receipt.ledger.block', 0),
     timestamp: count(ref.timestamp, 'receipt.ledger.timestamp', 0),
   })
-  return Object.freeze({ v: RECEIPT_VERSION, commitment, leafIndex, treeSize, root, proof, ledger })
+  const body = { commitment, leafIndex, treeSize, root, proof, ledger }
+  return Object.freeze(kind === undefined ? { v: 1 as const, ...body } : { v: 2 as const, kind, ...body })
 }
 
 /**
@@ -146,7 +193,7 @@ export function encodeReceipt(receipt: Receipt): string {
 }
 
 /**
- * Decodes receipt JSON text strictly: exactly the version-1 fields, each once (a member name twice in one object is
+ * Decodes receipt JSON text strictly: exactly the fields of its version (2, or 1), each once (a member name twice in one object is
  * refused: `JSON.parse` would keep the last one silently, and another reader might keep the first), lower-case `0x`
  * hex, integers in range, nothing else.
  *

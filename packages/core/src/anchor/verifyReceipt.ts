@@ -16,7 +16,11 @@ export type VerifyReceiptParameters = {
   readonly receipt: Receipt | string
   /** The record's commitment as you computed it (32 bytes or `0x` hex), never taken from the receipt. */
   readonly commitment: Uint8Array | Hex
-  /** What the anchored leaves must be (the anchorer's `kind`). Default `records`. */
+  /**
+   * What the anchored leaves must be (the anchorer's `kind`). A version-2 receipt names its own kind: when given,
+   * `kind` must equal it (`ANCHOR_MISMATCH` otherwise). For a version-1 receipt this is the kind looked up; default
+   * `records`.
+   */
   readonly kind?: AnchorKind
 }
 
@@ -46,12 +50,13 @@ const sameRef = (a: LedgerRef, b: LedgerRef) =>
 
 /**
  * Verifies a record's receipt against the ledger, in this order (each failure a distinct code):
- * 1. the receipt is well formed (`RECEIPT_MALFORMED`);
+ * 1. the receipt is well formed (`RECEIPT_MALFORMED`); its kind is the receipt's own (version 2) or `kind`
+ *    (version 1, default `records`), and a `kind` given must match a version-2 receipt's (`ANCHOR_MISMATCH`);
  * 2. its commitment is the record's (`RECORD_MISMATCH`);
  * 3. it names this ledger (`LEDGER_MISMATCH`);
  * 4. its proof proves the leaf `leafHash(commitment)` at `leafIndex` in a tree of `treeSize` leaves with its root
  *    (RFC 9162 §2.1.3.2; `PROOF_INVALID`);
- * 5. the ledger holds the anchor `(root, treeSize, kind)` (kind default `records`; `ANCHOR_NOT_FOUND`), looked up by
+ * 5. the ledger holds the anchor `(root, treeSize, kind)` (`ANCHOR_NOT_FOUND`), looked up by
  *    that exact key, and its reference is the one the receipt names (`ANCHOR_MISMATCH`). Tree sizes are part of the
  *    key because RFC 9162 roots do not commit to them.
  *
@@ -81,6 +86,13 @@ export async function verifyReceipt(
   }
   const commitment = commitmentBytes(params.commitment)
   const receipt = typeof params.receipt === 'string' ? decodeReceipt(params.receipt) : parseReceipt(params.receipt)
+  // docs/spec/receipt.md §3 step 1: a version-2 receipt says which kind of anchor it is part of.
+  const kind: AnchorKind = receipt.v === 2 ? receipt.kind : (params.kind ?? 'records')
+  if (params.kind !== undefined && params.kind !== kind) {
+    throw new VerificationError('ANCHOR_MISMATCH', 'The receipt is for an anchor of another kind than expected.', {
+      metaMessages: [`Receipt kind: ${kind}`, `Expected: ${params.kind}`],
+    })
+  }
 
   if (!equalBytes(hexToBytes(receipt.commitment), commitment)) {
     throw new VerificationError('RECORD_MISMATCH', 'The receipt is for another record (commitments differ).')
@@ -95,7 +107,6 @@ export async function verifyReceipt(
   if (!verifyInclusion(_leafHash(commitment), receipt.leafIndex, receipt.treeSize, proof, root)) {
     throw new VerificationError('PROOF_INVALID', 'The receipt proof does not prove the record under its root.')
   }
-  const kind = params.kind ?? 'records'
   // Anchors are keyed by (root, treeSize, kind): look up exactly the anchor the receipt claims, so that someone else's
   // anchor of the same root with other metadata neither hides nor replaces it.
   const anchor: AnchorRecord | undefined = await ledger.getAnchor({ root, treeSize: receipt.treeSize, kind })

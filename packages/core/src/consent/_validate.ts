@@ -103,10 +103,21 @@ function matching(re: RegExp, what: string) {
   }
 }
 
+/**
+ * An unsigned integer field given as a JS number or, as viem's EIP-712 types write uint64/uint8, a bigint; in
+ * `0..max` either way, returned as a number (docs/spec/consent.md §2.1, §3).
+ */
+export function uintField(value: unknown, max: number): number | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 && value <= max ? value : undefined
+  if (typeof value === 'bigint') return value >= 0n && value <= BigInt(max) ? Number(value) : undefined
+  return undefined
+}
+
 function timestamp(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > MAX_UINT64_SAFE)
-    throw malformed(field, 'a Unix time in seconds (a non-negative safe integer)')
-  return value
+  const n = uintField(value, MAX_UINT64_SAFE)
+  if (n === undefined)
+    throw malformed(field, 'a Unix time in seconds (a non-negative integer below 2^53, number or bigint)')
+  return n
 }
 
 /**
@@ -152,9 +163,8 @@ export function assertConsent(value: unknown): Consent {
   const notBefore = timestamp(v.notBefore, 'notBefore')
   const expiresAt = timestamp(v.expiresAt, 'expiresAt')
   if (expiresAt <= notBefore) throw malformed('expiresAt', 'a time after notBefore')
-  const depth = v.delegationDepth
-  if (typeof depth !== 'number' || !Number.isInteger(depth) || depth < 0 || depth > 255)
-    throw malformed('delegationDepth', 'an integer 0..255')
+  const depth = uintField(v.delegationDepth, 255)
+  if (depth === undefined) throw malformed('delegationDepth', 'an integer 0..255 (number or bigint)')
 
   return Object.freeze({
     id,
@@ -185,9 +195,9 @@ export function assertDomain(value: unknown, field = 'domain'): LedgerDomain {
   if (d.name !== 'medseal' || d.version !== '1') throw malformed(field, "name 'medseal' and version '1'")
   const keys = Object.keys(d).sort().join(',')
   if (keys === 'chainId,name,verifyingContract,version') {
-    const chainId = d.chainId
-    if (typeof chainId !== 'number' || !Number.isSafeInteger(chainId) || chainId <= 0)
-      throw malformed(`${field}.chainId`, 'a positive safe integer')
+    const chainId = uintField(d.chainId, Number.MAX_SAFE_INTEGER)
+    if (chainId === undefined || chainId === 0)
+      throw malformed(`${field}.chainId`, 'a positive integer below 2^53 (number or bigint)')
     if (!isAddress(d.verifyingContract)) throw malformed(`${field}.verifyingContract`, 'an address')
     return Object.freeze({
       name: 'medseal',

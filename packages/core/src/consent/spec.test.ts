@@ -40,3 +40,21 @@ describe('docs/spec/consent.md', () => {
       expect(spec).toContain(`\`${code}\``)
   })
 })
+
+/** Gap 3 of issue 16: a `|` inside a table cell must be escaped, or the row splits into extra columns. */
+describe('docs/spec/consent.md tables', () => {
+  it('every table row has as many cells as its header', () => {
+    const cells = (line: string) => line.replace(/\\\|/g, '').split('|').length
+    const lines = spec.split('\n')
+    let columns = 0
+    for (const line of lines) {
+      if (!line.startsWith('|')) {
+        columns = 0
+        continue
+      }
+      if (columns === 0) columns = cells(line)
+      else expect(cells(line), line).toBe(columns)
+    }
+    expect(spec).toContain('`r \\|\\| s \\|\\| v`')
+  })
+})

@@ -98,6 +98,26 @@ export type Consent = {
 /** A consent grant with the grantor's 65-byte EIP-712 signature (`r || s || v`, low-s). */
 export type SignedConsent = { readonly consent: Consent; readonly signature: Hex }
 
+/**
+ * A consent as EIP-712 libraries write the message: viem types `uint64` and `uint8` as `bigint`. `verifyConsent`
+ * accepts these fields as numbers or bigints (bounded to 2^53 - 1, and 255 for `delegationDepth`) and returns a
+ * {@link Consent} with numbers (docs/spec/consent.md §3).
+ *
+ * @example
+ * ```ts
+ * import type { ConsentMessage } from '@medseal/core'
+ * const message: ConsentMessage = { ...consent, notBefore: 1700000000n, expiresAt: 1700003600n, delegationDepth: 0n }
+ * ```
+ */
+export type ConsentMessage = Omit<Consent, 'notBefore' | 'expiresAt' | 'delegationDepth'> & {
+  readonly notBefore: number | bigint
+  readonly expiresAt: number | bigint
+  readonly delegationDepth: number | bigint
+}
+
+/** A {@link ConsentMessage} with the grantor's signature, e.g. from viem's `signTypedData`. */
+export type SignedConsentMessage = { readonly consent: ConsentMessage; readonly signature: Hex }
+
 /** A revocation of grant `consentId`, which only that grant's grantor can sign. */
 export type Revocation = { readonly consentId: Hex; readonly grantor: Address }
 /** A revocation with the grantor's EIP-712 signature. */

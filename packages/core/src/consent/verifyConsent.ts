@@ -7,7 +7,7 @@ import { ConsentError, isSdkError } from '../errors/base.js'
 import type { Party } from '../identity/types.js'
 import { assertConsent, assertDomain, assertSignatureHex, malformed, sameAddress, sameDomain } from './_validate.js'
 import { assertConsentToken, type ConsentToken, decodeConsentToken } from './consentToken.js'
-import type { Consent, LedgerDomain, SignedConsent } from './types.js'
+import type { Consent, LedgerDomain, SignedConsent, SignedConsentMessage } from './types.js'
 
 /** Errors {@link verifyConsent} can throw. */
 export type VerifyConsentErrorType = ConsentError
@@ -18,7 +18,11 @@ export type VerifyConsentErrorType = ConsentError
  * {@link authorize}'s job.
  *
  * @param domain - the ledger's EIP-712 domain (`ledger.domain`)
- * @param signed - a {@link ConsentToken}, its compact string, or a bare {@link SignedConsent}
+ * Integer fields (`notBefore`, `expiresAt`, `delegationDepth`, and an EVM domain's `chainId`) may be numbers or, as
+ * viem writes them, bigints ({@link SignedConsentMessage}); out of range (above 2^53 - 1, or 255 for
+ * `delegationDepth`) is `CONSENT_MALFORMED`. The consent returned has numbers.
+ *
+ * @param signed - a {@link ConsentToken}, its compact string, or a bare {@link SignedConsent} / {@link SignedConsentMessage}
  * @returns the verified consent (normalized, frozen)
  * @throws {@link ConsentError} `CONSENT_MALFORMED`, `CONSENT_WRONG_DOMAIN` (a token signed for another ledger),
  *   `CONSENT_SIGNATURE_INVALID` (not signed by the grantor under `domain`)
@@ -28,7 +32,10 @@ export type VerifyConsentErrorType = ConsentError
  * const consent = verifyConsent(ledger.domain, 'msc1.Av…')
  * ```
  */
-export function verifyConsent(domain: LedgerDomain, signed: SignedConsent | ConsentToken | string): Consent {
+export function verifyConsent(
+  domain: LedgerDomain,
+  signed: SignedConsent | SignedConsentMessage | ConsentToken | string,
+): Consent {
   const d = assertDomain(domain)
   let consent: Consent
   let signature: SignedConsent['signature']
@@ -46,8 +53,8 @@ export function verifyConsent(domain: LedgerDomain, signed: SignedConsent | Cons
     if (typeof signed !== 'object' || signed === null) throw malformed('signed', 'an object { consent, signature }')
     for (const key of Object.keys(signed))
       if (key !== 'consent' && key !== 'signature') throw malformed(key, 'no unknown fields')
-    consent = assertConsent((signed as SignedConsent).consent)
-    signature = assertSignatureHex((signed as SignedConsent).signature)
+    consent = assertConsent((signed as SignedConsentMessage).consent)
+    signature = assertSignatureHex((signed as SignedConsentMessage).signature)
   }
   try {
     verifySignedConsent(d, { consent, signature })

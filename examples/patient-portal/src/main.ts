@@ -16,7 +16,6 @@ import {
 } from '@medseal/core'
 import {
   createIndexedDbAccessLogStore,
-  createIndexedDbAnchorStore,
   createIndexedDbCustodianStore,
   createIndexedDbSyncCheckpointStore,
   openIndexedDb,
@@ -237,7 +236,6 @@ async function main() {
     stores: {
       accessLog: createIndexedDbAccessLogStore({ db, log: 'patient-portal-access' }),
       custodian: createIndexedDbCustodianStore({ db }),
-      anchor: createIndexedDbAnchorStore({ db }),
       records: createIndexedDbSyncCheckpointStore({ db, scope: 'patient-records' }),
       grants: openGrantStore(portalDb, ledger.ledgerId),
       persisted,

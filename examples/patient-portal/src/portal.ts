@@ -8,7 +8,6 @@ import {
   type AccessEvent,
   type AccessLog,
   type AccessLogStore,
-  type AnchorStore,
   bytesToHex0x,
   type ConsentToken,
   type Custodian,
@@ -96,8 +95,6 @@ export type PortalStores = {
   readonly accessLog?: AccessLogStore
   /** The custodian's records, releases and replay memory (of the same database as `accessLog`). */
   readonly custodian?: CustodianStore
-  /** The anchorer's pending commitments and receipts. */
-  readonly anchor?: AnchorStore
   /** The patient's records: one checkpoint per demo resource, written sealed, then again with its receipt. */
   readonly records?: SyncCheckpointStore
   /** The patient's current grant. */
@@ -130,8 +127,18 @@ export async function createPortal(
   const { patient, doctor, operator } = params
   const stores = params.stores ?? {}
   const persisted = stores.persisted ?? (async () => undefined)
-  const log = await createAccessLog({ operator, ledger, name: 'patient-portal-access', store: stores.accessLog })
-  const custodian = createCustodian({ party: operator, ledger, log, store: stores.custodian })
+  const log = await createAccessLog({
+    operator,
+    ledger,
+    name: 'patient-portal-access',
+    ...(stores.accessLog ? { store: stores.accessLog } : {}),
+  })
+  const custodian = createCustodian({
+    party: operator,
+    ledger,
+    log,
+    ...(stores.custodian ? { store: stores.custodian } : {}),
+  })
   const checkpoints = stores.records ?? createMemorySyncCheckpointStore()
 
   // 1. every demo resource sealed once, its checkpoint written before its commitment goes to the anchorer
@@ -157,7 +164,7 @@ export async function createPortal(
   // 2. what has no receipt yet is anchored (one batch); the receipt is kept once the ledger write is durable
   const missing = sealed.filter((cp) => !cp.receipt)
   if (missing.length > 0) {
-    const anchorer = createAnchorer(ledger, stores.anchor ? { store: stores.anchor } : {})
+    const anchorer = createAnchorer(ledger)
     const receipts = missing.map((cp) => anchorer.add(cp.commitment))
     await anchorer.close()
     const got = await Promise.all(receipts)
@@ -273,7 +280,7 @@ export async function createPortal(
             event,
             index,
             head,
-            proof: log.proveInclusion(index, treeSize),
+            proof: await log.proveInclusion(index, treeSize),
             operator: operator.address,
             domain: ledger.domain,
           })

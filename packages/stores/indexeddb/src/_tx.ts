@@ -9,14 +9,15 @@ import { isSdkError, StoreError } from '@medseal/core'
 import type { IDBPTransaction } from 'idb'
 import type { IndexedDb } from './openIndexedDb.js'
 
-/** A transaction over any of the package's stores. */
-export type Tx = IDBPTransaction<unknown, string[], IDBTransactionMode>
+/** A transaction over any of the package's stores (typed `readwrite`; a `readonly` one is only ever read). */
+export type Tx = IDBPTransaction<unknown, string[], 'readwrite'>
 
 const unavailable = (cause: unknown) =>
   new StoreError('STORE_UNAVAILABLE', 'The IndexedDB database failed.', {
     cause,
-    details:
-      (cause as { name?: unknown } | null)?.name === 'QuotaExceededError' ? 'The storage quota is full.' : undefined,
+    ...((cause as { name?: unknown } | null)?.name === 'QuotaExceededError'
+      ? { details: 'The storage quota is full.' }
+      : {}),
   })
 
 /**

@@ -16,6 +16,7 @@ import {
 } from '@medseal/core'
 import {
   createIndexedDbAccessLogStore,
+  createIndexedDbAnchorStore,
   createIndexedDbCustodianStore,
   createIndexedDbSyncCheckpointStore,
   openIndexedDb,
@@ -236,6 +237,7 @@ async function main() {
     stores: {
       accessLog: createIndexedDbAccessLogStore({ db, log: 'patient-portal-access' }),
       custodian: createIndexedDbCustodianStore({ db }),
+      anchor: createIndexedDbAnchorStore({ db }),
       records: createIndexedDbSyncCheckpointStore({ db, scope: 'patient-records' }),
       grants: openGrantStore(portalDb, ledger.ledgerId),
       persisted,

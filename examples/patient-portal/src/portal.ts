@@ -8,6 +8,7 @@ import {
   type AccessEvent,
   type AccessLog,
   type AccessLogStore,
+  type AnchorStore,
   bytesToHex0x,
   type ConsentToken,
   type Custodian,
@@ -95,6 +96,8 @@ export type PortalStores = {
   readonly accessLog?: AccessLogStore
   /** The custodian's records, releases and replay memory (of the same database as `accessLog`). */
   readonly custodian?: CustodianStore
+  /** The anchorer's accepted commitments and their receipts (what was pending at a reload is anchored then). */
+  readonly anchor?: AnchorStore
   /** The patient's records: one checkpoint per demo resource, written sealed, then again with its receipt. */
   readonly records?: SyncCheckpointStore
   /** The patient's current grant. */
@@ -164,7 +167,8 @@ export async function createPortal(
   // 2. what has no receipt yet is anchored (one batch); the receipt is kept once the ledger write is durable
   const missing = sealed.filter((cp) => !cp.receipt)
   if (missing.length > 0) {
-    const anchorer = createAnchorer(ledger)
+    const anchorer = createAnchorer(ledger, stores.anchor ? { store: stores.anchor } : {})
+    await anchorer.ready
     const receipts = missing.map((cp) => anchorer.add(cp.commitment))
     await anchorer.close()
     const got = await Promise.all(receipts)

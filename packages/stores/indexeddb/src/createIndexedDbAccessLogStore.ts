@@ -108,14 +108,14 @@ export function _checkLogName(log: unknown): string {
 }
 
 /**
- * An {@link AccessLogStore} over IndexedDB. An append is one `readwrite` transaction that reads the size and the tree's
+ * An {@link @medseal/core!AccessLogStore} over IndexedDB. An append is one `readwrite` transaction that reads the size and the tree's
  * border and writes the entries, the tree nodes they complete and the new size: tabs and workers appending to one
  * log get one tree (the browser serializes the transactions), and a tab closed or killed mid-append leaves all of it
  * or none of it. Opening a log reads only its size and O(log n) nodes, never every entry.
  *
  * @param params - `db` and `log` (see {@link CreateIndexedDbAccessLogStoreParameters})
  * @returns a frozen store for `createAccessLog({ store })`
- * @throws {@link InvalidArgumentError} `INVALID_ARGUMENT` for a bad log name
+ * @throws {@link @medseal/core!InvalidArgumentError} `INVALID_ARGUMENT` for a bad log name
  * @example
  * ```ts
  * import { createAccessLog } from '@medseal/core'

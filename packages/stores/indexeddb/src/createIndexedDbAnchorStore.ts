@@ -43,14 +43,14 @@ const readReceipt = (row: QueueRow, key: string): Receipt => {
 }
 
 /**
- * An {@link AnchorStore} over IndexedDB. `addPending` checks the bound and stores the new commitments in one
+ * An {@link @medseal/core!AnchorStore} over IndexedDB. `addPending` checks the bound and stores the new commitments in one
  * `readwrite` transaction (all of them or none); `completeBatch` stores the receipts and clears the commitments from
  * the pending set in one transaction. Receipts are kept in their text form (`encodeReceipt`) and decoded on read: a
  * row that does not decode, or whose commitment is not its key, is `STORE_CORRUPT`.
  *
  * @param params - `db` and `scope` (see {@link CreateIndexedDbAnchorStoreParameters})
  * @returns a frozen store for `createAnchorer(ledger, { store })`
- * @throws {@link InvalidArgumentError} for bad parameters
+ * @throws {@link @medseal/core!InvalidArgumentError} for bad parameters
  * @example
  * ```ts
  * import { createAnchorer } from '@medseal/core'

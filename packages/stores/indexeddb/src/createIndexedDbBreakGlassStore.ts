@@ -75,14 +75,14 @@ const reviewRow = (scope: string, seq: number, review: BreakGlassReview): Review
 })
 
 /**
- * A {@link BreakGlassStore} over IndexedDB. `insertGrant` stores the grant and its pending review in one `readwrite`
+ * A {@link @medseal/core!BreakGlassStore} over IndexedDB. `insertGrant` stores the grant and its pending review in one `readwrite`
  * transaction, unless the id exists (decided inside the transaction, so tabs and workers sharing the database accept
  * a request once). Reviews are listed oldest first (the order they were inserted). Rows are checked on read: a
  * malformed one is `STORE_CORRUPT`.
  *
  * @param params - `db` and `scope` (see {@link CreateIndexedDbBreakGlassStoreParameters})
  * @returns a frozen store for `createBreakGlass({ store })`
- * @throws {@link InvalidArgumentError} for bad parameters
+ * @throws {@link @medseal/core!InvalidArgumentError} for bad parameters
  * @example
  * ```ts
  * import { createBreakGlass } from '@medseal/core'

@@ -131,15 +131,15 @@ function fromReleaseRow(value: unknown): CustodianRelease {
 }
 
 /**
- * A {@link CustodianStore} over IndexedDB. Every write is one `readwrite` transaction: insert-if-absent, the replay
- * memory's check-and-remember, and {@link CustodianStore.commitRelease} (the release row, the log entry and its tree
+ * A {@link @medseal/core!CustodianStore} over IndexedDB. Every write is one `readwrite` transaction: insert-if-absent, the replay
+ * memory's check-and-remember, and {@link @medseal/core!CustodianStore.commitRelease} (the release row, the log entry and its tree
  * nodes together) are decided by the database, so tabs and workers sharing it agree. Envelopes are stored in their
  * binary form (`encodeEnvelope`) and decoded on read; a row that does not decode is `STORE_CORRUPT`, and the
  * custodian opens every envelope before a key leaves (a tampered wrapped key does not open).
  *
  * @param params - `db`, `scope`, `maxRememberedRequests` (see {@link CreateIndexedDbCustodianStoreParameters})
  * @returns a frozen store for `createCustodian({ store })`
- * @throws {@link InvalidArgumentError} for bad parameters
+ * @throws {@link @medseal/core!InvalidArgumentError} for bad parameters
  * @example
  * ```ts
  * import { createAccessLog, createCustodian } from '@medseal/core'

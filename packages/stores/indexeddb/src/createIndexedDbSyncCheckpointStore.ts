@@ -76,13 +76,13 @@ function fromRow(value: unknown): SyncCheckpoint {
 }
 
 /**
- * A {@link SyncCheckpointStore} over IndexedDB. `put` is one `readwrite` transaction (the old checkpoint or the new
+ * A {@link @medseal/core!SyncCheckpointStore} over IndexedDB. `put` is one `readwrite` transaction (the old checkpoint or the new
  * one, whole, after a tab is killed); `list` returns checkpoints in the order of their first `put`. Receipts are
  * kept in their text form and decoded on read: a malformed row is `STORE_CORRUPT`.
  *
  * @param params - `db` and `scope` (see {@link CreateIndexedDbSyncCheckpointStoreParameters})
  * @returns a frozen store for `syncPatient({ checkpoint })`
- * @throws {@link InvalidArgumentError} for bad parameters
+ * @throws {@link @medseal/core!InvalidArgumentError} for bad parameters
  * @example
  * ```ts
  * import { createIndexedDbSyncCheckpointStore, openIndexedDb } from '@medseal/store-indexeddb'

@@ -42,9 +42,9 @@ export type OpenIndexedDbErrorType = InvalidArgumentError | StoreError
  *
  * @param params - `name`, `durability` (see {@link OpenIndexedDbParameters})
  * @returns the open database
- * @throws {@link StoreError} `STORE_VERSION` when the database was written by a newer schema than this code's
- * @throws {@link StoreError} `STORE_UNAVAILABLE` when IndexedDB is missing or refuses to open (private mode, quota)
- * @throws {@link InvalidArgumentError} `INVALID_ARGUMENT` for a bad name or durability
+ * @throws {@link @medseal/core!StoreError} `STORE_VERSION` when the database was written by a newer schema than this code's
+ * @throws {@link @medseal/core!StoreError} `STORE_UNAVAILABLE` when IndexedDB is missing or refuses to open (private mode, quota)
+ * @throws {@link @medseal/core!InvalidArgumentError} `INVALID_ARGUMENT` for a bad name or durability
  * @example
  * ```ts
  * import { openIndexedDb, createIndexedDbAccessLogStore } from '@medseal/store-indexeddb'

@@ -4,18 +4,19 @@ import { createMemoryLedger as createMemoryLedgerUntyped } from '@medseal/adapte
 import { encodePacked, keccak256 } from 'viem'
 import { describe, expect, it, vi } from 'vitest'
 import spec from '../../../../docs/spec/access-log.md?raw'
-import { bytesToHex0x, utf8ToBytes } from '../bytes/index.js'
+import { bytesToHex0x, hexToBytes, utf8ToBytes } from '../bytes/index.js'
 import type { SignedTreeHead } from '../consent/types.js'
 import { createSaltedDomain, signTreeHead } from '../eip712/structures.js'
 import { InvalidArgumentError, LedgerError, StoreError, VerificationError } from '../errors/base.js'
 import { createParty } from '../identity/createParty.js'
 import type { LedgerAdapter } from '../ledger/types.js'
 import { leafHash } from '../merkle/hash.js'
+import { createMerkleTree } from '../merkle/merkleLog.js'
 import type { Hex } from '../types.js'
 import { type AccessLog, createAccessLog } from './createAccessLog.js'
 import { type AccessEvent, decodeAccessEvent, encodeAccessEvent, normalizeAccessEvent } from './event.js'
 import { computeLogId, computeLogNameHash } from './logId.js'
-import { type AccessLogStore, createMemoryAccessLogStore } from './store.js'
+import { type AccessLogStore, accessLogBorderKeys, createMemoryAccessLogStore, planAccessLogAppend } from './store.js'
 import { verifyEventInclusion, verifyHeadConsistency, verifyLogAgainstLedger } from './verify.js'
 
 const T0 = 1_700_000_000
@@ -492,5 +493,99 @@ describe('docs/spec/access-log.md examples', () => {
       '{"action":"read","actor":"0xf88fe503382fd1dce0471a1dceac9c529ac53d00","at":1700000000,"commitment":"0x3333333333333333333333333333333333333333333333333333333333333333","consentId":"0xabababababababababababababababababababababababababababababababab","outcome":"permit","purpose":"TREAT"}',
     )
     expect(bytesToHex0x(leafHash(bytes))).toBe('0x8c908459d677912795c5a42fc9c27c4a79705ba4ccd6e753f2d8f001a490fa1f')
+  })
+})
+
+describe('access log over stored tree nodes', () => {
+  it('planAccessLogAppend builds the RFC 9162 tree whatever the batch split (property)', async () => {
+    const fc = await import('fast-check')
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 12 }), async (splits) => {
+        const store = createMemoryAccessLogStore()
+        const data: Uint8Array[] = []
+        for (const n of splits) {
+          const batch = Array.from({ length: n }, () => {
+            const leafData = Uint8Array.of(data.length & 0xff, data.length >> 8)
+            data.push(leafData)
+            return { leafData, leafHash: leafHash(leafData) }
+          })
+          await store.append(batch)
+        }
+        const log = await createAccessLog({ operator, ledger: newLedger(), name: 'split', store })
+        const tree = createMerkleTree(data.map((d) => leafHash(d)))
+        for (let size = 1; size <= data.length; size++) expect(await log.root(size)).toEqual(tree.root(size))
+        const last = data.length - 1
+        expect(await log.proveInclusion(last)).toEqual(tree.inclusionProof(last))
+        expect(await log.proveConsistency(1)).toEqual(tree.consistencyProof(1))
+      }),
+      { numRuns: 40 },
+    )
+  })
+
+  it('planAccessLogAppend and accessLogBorderKeys refuse what does not fit', () => {
+    expect(accessLogBorderKeys(6)).toEqual([
+      { level: 2, index: 0 },
+      { level: 1, index: 2 },
+    ])
+    expect(() => accessLogBorderKeys(-1)).toThrow(expect.objectContaining({ code: 'OUT_OF_RANGE' }))
+    expect(() => planAccessLogAppend({ size: 1, border: [], leafHashes: [new Uint8Array(32)] })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    )
+    expect(() => planAccessLogAppend({ size: 0, border: [], leafHashes: [] })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    )
+  })
+
+  it('two log instances over one store (two processes) append to one tree and publish consistent heads', async () => {
+    const ledger = newLedger()
+    const store = createMemoryAccessLogStore()
+    const a = await createAccessLog({ operator, ledger, name: 'shared', store })
+    const b = await createAccessLog({ operator, ledger, name: 'shared', store })
+    const out = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).append(event(i))))
+    expect(out.map((o) => o.index).sort((x, y) => x - y)).toEqual(Array.from({ length: 30 }, (_, i) => i))
+    const h1 = await a.publishHead()
+    await b.append(event(30))
+    const h2 = await b.publishHead()
+    expect(h1.head.treeSize).toBe(30)
+    expect(h2.head.treeSize).toBe(31)
+    // b publishes the size a already anchored: the same root, the same record
+    expect(await b.root(30)).toEqual(hexToBytes(h1.head.root))
+    const domain = ledger.domain
+    const proof = await a.proveConsistency(30, 31)
+    const signed = (h: typeof h1) => ({ head: h.head, signature: h.signature })
+    expect(verifyHeadConsistency({ oldHead: signed(h1), newHead: signed(h2), proof, domain })).toBe(true)
+    for (const o of out) expect(leafHash(encodeAccessEvent(await b.getEvent(o.index)))).toEqual(o.leafHash)
+  })
+
+  it('two instances publishing the same size at once (different clocks) end with one head, the same for both', async () => {
+    const ledger = newLedger()
+    const store = createMemoryAccessLogStore()
+    const a = await createAccessLog({ operator, ledger, name: 'race', store, clock: () => T0 })
+    const b = await createAccessLog({ operator, ledger, name: 'race', store, clock: () => T0 + 1 })
+    await a.appendBatch([event(0), event(1), event(2)])
+    const [ha, hb] = await Promise.all([a.publishHead(), b.publishHead()])
+    expect(ha.head.treeSize).toBe(3)
+    expect(hb).toEqual(ha)
+    expect(await ledger.getTreeHead(a.logId, 3)).toEqual(ha)
+  })
+
+  it('a store behind the ledger’s latest head is STORE_CORRUPT (a lost or rolled-back store)', async () => {
+    const ledger = newLedger()
+    const log = await filled(ledger, [event(0), event(1)])
+    await log.publishHead()
+    await expectCode(createAccessLog({ operator, ledger, name: 'hospital/access' }), StoreError, 'STORE_CORRUPT')
+  })
+
+  it('appendBatch writes all events in one transaction, or none', async () => {
+    const ledger = newLedger()
+    const log = await createAccessLog({ operator, ledger, name: 'batch' })
+    expect(await log.appendBatch([event(0), event(1), event(2)])).toEqual([0, 1, 2])
+    await expectCode(
+      log.appendBatch([event(3), { ...event(4), actor: 'nobody' } as never]),
+      InvalidArgumentError,
+      'INVALID_ARGUMENT',
+    )
+    expect(await log.store.size()).toBe(3)
+    await expectCode(log.appendBatch([]), InvalidArgumentError, 'INVALID_ARGUMENT')
   })
 })

@@ -239,6 +239,11 @@ export function createAnchorer(ledger: LedgerAdapter, params: CreateAnchorerPara
   let open: Pending[] = []
   /** With a store: the commitments queued or being written, so a commitment is one leaf however often it is added. */
   const queued = new Map<Hex, Pending>()
+  /** Adds between their call and their queueing (awaiting the store). */
+  const accepting = new Set<Promise<unknown>>()
+  const settleAccepting = async () => {
+    while (accepting.size > 0) await Promise.all([...accepting])
+  }
   let timer: ReturnType<typeof setTimeout> | undefined
   let closed = false
   let inFlight = 0
@@ -445,25 +450,32 @@ export function createAnchorer(ledger: LedgerAdapter, params: CreateAnchorerPara
         return Promise.reject(error)
       }
       if (store === undefined) return enqueue(bytes)
-      return (async () => {
-        const hex = bytesToHex0x(bytes)
-        if (!queued.has(hex)) {
-          const stored = await store.getReceipt(hex)
-          if (stored !== undefined) return checkedReceipt(stored, hex)
-          // Durable before it is queued: from here on, a crash does not lose it (ANCHOR_QUEUE_FULL when full).
-          await store.addPending({ commitments: [hex], maxPending })
-        }
-        return enqueue(bytes)
+      const hex = bytesToHex0x(bytes)
+      // flush() and close() wait for this step, so nothing is queued after they cut the batch.
+      const accepted = (async (): Promise<Receipt | undefined> => {
+        if (queued.has(hex)) return undefined
+        const stored = await store.getReceipt(hex)
+        if (stored !== undefined) return checkedReceipt(stored, hex)
+        // Durable before it is queued: from here on, a crash does not lose it (ANCHOR_QUEUE_FULL when full).
+        await store.addPending({ commitments: [hex], maxPending })
+        return undefined
       })()
+      const step = accepted.then((receipt) => (receipt !== undefined ? receipt : enqueue(bytes)))
+      const tracked = accepted.catch(() => undefined)
+      accepting.add(tracked)
+      void tracked.then(() => accepting.delete(tracked))
+      return step
     },
     async flush() {
       await ready.catch(() => undefined)
+      await settleAccepting()
       cut()
       await chain
     },
     async close() {
       closed = true
       await ready.catch(() => undefined)
+      await settleAccepting()
       cut()
       await chain
     },

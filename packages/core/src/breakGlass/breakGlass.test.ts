@@ -4,6 +4,7 @@ import { clockedLedger } from '../consent/_testLedger.js'
 import { signTypedData } from '../eip712/signTypedData.js'
 import { createParty } from '../identity/createParty.js'
 import { consentKey } from '../ledger/consentKey.js'
+import { createMemoryBreakGlassStore } from './breakGlassStore.js'
 import {
   type BreakGlassReview,
   computeEmergencyGrantId,
@@ -427,5 +428,36 @@ describe('break-glass requests in time (issue 12)', () => {
     const ok = sign(s.clock.now + 10)
     await expect(s.emergency.accept(ok)).resolves.toBeDefined()
     await expect(s.emergency.accept(ok)).rejects.toMatchObject({ code: 'BREAK_GLASS_INVALID' })
+  })
+})
+
+describe('break-glass over a store', () => {
+  it('a restarted service (same store) still honours the grant and keeps the review queue', async () => {
+    const s = await setup('break-glass-store')
+    const store = createMemoryBreakGlassStore()
+    const first = createBreakGlass({ ledger: s.ledger, log: s.log, store, now: () => s.clock.now * 1000 })
+    const grant = await first.breakGlass({
+      clinician: s.clinician,
+      policy: s.policy,
+      credential: s.credential,
+      reason: 'Unconscious on arrival',
+    })
+    const restarted = createBreakGlass({ ledger: s.ledger, log: s.log, store, now: () => s.clock.now * 1000 })
+    expect(await restarted.getGrant(grant.id)).toEqual(grant)
+    expect((await restarted.listPendingReviews()).map((r) => r.id)).toEqual([grant.id])
+    const decision = await restarted.authorizeEmergency({
+      grantId: grant.id,
+      grantee: s.clinician,
+      action: 'read',
+      purpose: 'ETREAT',
+      record: { ...allergy, owner: s.patient.address },
+    })
+    expect(decision.allowed).toBe(true)
+    await restarted.markReviewed(grant.id, s.hospital, 'justified')
+    expect(await first.listPendingReviews()).toEqual([])
+    expect((await first.listReviews())[0]).toMatchObject({ status: 'reviewed', note: 'justified' })
+    expect(() => createBreakGlass({ ledger: s.ledger, log: s.log, store: {} as never })).toThrow(
+      expect.objectContaining({ code: 'INVALID_TYPE' }),
+    )
   })
 })

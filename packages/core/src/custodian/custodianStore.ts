@@ -78,7 +78,8 @@ export type CustodianStore = {
    * Records a key release AND appends its access-log entry (with the tree nodes, as
    * {@link AccessLogStore.append} does) in ONE transaction: both are stored or neither is. The custodian hands the key
    * out only after this resolves, so every key a client received has its log entry, even after a kill -9.
-   * `log.store` must be an access log store of the same database (`INVALID_ARGUMENT` otherwise).
+   * `log.store` must be an access log store of the same database: a durable store refuses another
+   * (`INVALID_ARGUMENT`, storing nothing). The memory store accepts any: its own write cannot fail after the append.
    */
   commitRelease(params: CommitReleaseParameters): Promise<AccessLogAppendResult>
   /** The releases made under the grant with this {@link ConsentKey}. */

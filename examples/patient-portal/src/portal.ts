@@ -13,6 +13,7 @@ import {
   type ConsentToken,
   type Custodian,
   type CustodianStore,
+  consentKey,
   contentIdOf,
   createAccessLog,
   createAnchorer,
@@ -201,6 +202,15 @@ export async function createPortal(
   const stored = await stores.grants?.get()
   let token: ConsentToken | undefined = stored ? decodeConsentToken(stored.token) : undefined
   let revoked = stored?.revoked ?? false
+  // A revocation registered on the ledger whose tab closed before the purge and the local note: finish it now.
+  if (token && !revoked) {
+    const onLedger = await ledger.getConsent(consentKey(patient.address, token.consent.id))
+    if (onLedger?.revocation) {
+      await custodian.purgeConsent({ grantor: patient, consentId: token.consent.id })
+      await stores.grants?.put({ token: encodeConsentToken(token), revoked: true })
+      revoked = true
+    }
+  }
   let published = 0
 
   const portal: Portal = {

@@ -39,6 +39,7 @@ export default defineConfig({
         replacement: src('./packages/adapters/fabric/chaincode/src/testing/index.ts'),
       },
       { find: /^@medseal\/fabric-chaincode$/, replacement: src('./packages/adapters/fabric/chaincode/src/index.ts') },
+      { find: /^@medseal\/store-indexeddb$/, replacement: src('./packages/stores/indexeddb/src/index.ts') },
       { find: /^@vectors\//, replacement: `${vectors}/` },
     ],
   },

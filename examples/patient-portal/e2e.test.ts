@@ -153,8 +153,66 @@ async function story(page: Page, name: string, ledgerKind: 'memory' | 'evm') {
   expect(pageErrors).toEqual([])
 }
 
+/** The commitments of the records the page lists, in order. */
+const commitmentsOf = (page: Page) =>
+  page.locator('[data-testid^="doctor-read-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-commitment')))
+
+/**
+ * After the story: reload, and find the patient's records (the same ones: nothing sealed again, every receipt
+ * verified), the revoked grant and the access log again; then grant anew, reload, and the doctor still gets a key from
+ * the custodian (its records, releases and log live in IndexedDB too), with the log now holding three verified rows.
+ */
+async function afterReload(page: Page) {
+  const commitments = await commitmentsOf(page)
+  expect(commitments).toHaveLength(5)
+  const revokedToken = await page.textContent(byId('grant-token'))
+  await page.reload()
+  await ready(page)
+  const rows = page.locator(byId('record-row'))
+  expect(await rows.count()).toBe(5)
+  for (let i = 0; i < 5; i++) expect(await rows.nth(i).getAttribute('data-status')).toBe('verified')
+  expect(await commitmentsOf(page)).toEqual(commitments)
+  expect(await page.getAttribute(byId('grant-status'), 'data-state')).toBe('revoked')
+  expect(await page.textContent(byId('grant-token'))).toBe(revokedToken)
+  await page.click(byId('verify-log'))
+  await ready(page)
+  const log = page.locator(byId('log-row'))
+  expect(await log.count()).toBe(2)
+  expect(await log.nth(0).getAttribute('data-outcome')).toBe('permit')
+  expect(await log.nth(1).getAttribute('data-reason')).toBe('CONSENT_REVOKED')
+  for (let i = 0; i < 2; i++) expect(await log.nth(i).getAttribute('data-status')).toBe('verified')
+  await page.screenshot({ path: join(shots, 'memory-5-after-reload.png'), fullPage: true })
+
+  // a new grant survives a reload, and the custodian of the reloaded page releases the key under it
+  await page.click(byId('grant'))
+  await page.waitForSelector(`${byId('grant-status')}[data-state="granted"]`)
+  await ready(page)
+  const token = await page.textContent(byId('grant-token'))
+  expect(token).toMatch(/^msc1\./)
+  expect(token).not.toBe(revokedToken)
+  await page.reload()
+  await ready(page)
+  expect(await page.getAttribute(byId('grant-status'), 'data-state')).toBe('granted')
+  expect(await page.textContent(byId('grant-token'))).toBe(token)
+  expect(await page.inputValue(byId('doctor-token'))).toBe(token)
+  await page.click(byId('tab-doctor'))
+  await page.click(byId('doctor-read-1'))
+  await page.waitForSelector(`${byId('doctor-result')}[data-outcome="permit"]`)
+  await ready(page)
+  const resource = JSON.parse((await page.textContent(byId('doctor-resource'))) ?? '{}')
+  expect(resource).toMatchObject({ resourceType: 'Observation', valueQuantity: { value: 72 } })
+  await page.click(byId('tab-patient'))
+  await page.click(byId('verify-log'))
+  await ready(page)
+  expect(await log.count()).toBe(3)
+  for (let i = 0; i < 3; i++) expect(await log.nth(i).getAttribute('data-status')).toBe('verified')
+  expect(await log.nth(2).getAttribute('data-outcome')).toBe('permit')
+  await page.reload()
+  await ready(page)
+}
+
 describe('patient portal in Chromium', () => {
-  it('memory ledger: grant, read, revoke, refused, verified log; keys survive a reload; bad ledger params and a tampered key are refused by code', async () => {
+  it('memory ledger: grant, read, revoke, refused, verified log; records, grants, custodian, log and keys survive reloads; bad ledger params and a tampered key are refused by code', async () => {
     const context = await (browser as Browser).newContext({ viewport: { width: 1280, height: 900 } })
     try {
       const page = await context.newPage()
@@ -163,8 +221,7 @@ describe('patient portal in Chromium', () => {
       // the patient's keys come back from IndexedDB (unwrapped by the stored non-extractable key)
       const address = await page.textContent(byId('patient-address'))
       expect(address).toMatch(/^0x[0-9a-fA-F]{40}$/)
-      await page.reload()
-      await ready(page)
+      await afterReload(page)
       expect(await page.textContent(byId('patient-address'))).toBe(address)
       expect(await page.textContent(byId('key-notice'))).toMatch(/Keys loaded/)
       // what IndexedDB holds: a CryptoKey the browser refuses to export, and the seed only as AES-GCM ciphertext

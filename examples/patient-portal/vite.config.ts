@@ -11,6 +11,7 @@ export const medsealAliases = [
   { find: /^@medseal\/core$/, replacement: src('../../packages/core/src/index.ts') },
   { find: /^@medseal\/adapter-memory$/, replacement: src('../../packages/adapters/memory/src/index.ts') },
   { find: /^@medseal\/adapter-evm$/, replacement: src('../../packages/adapters/evm/src/index.ts') },
+  { find: /^@medseal\/store-indexeddb$/, replacement: src('../../packages/stores/indexeddb/src/index.ts') },
 ]
 
 export default defineConfig({

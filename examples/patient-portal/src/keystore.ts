@@ -18,7 +18,8 @@ import {
   wipe,
 } from '@medseal/core'
 
-const DB_NAME = 'medseal-patient-portal'
+import { openPortalDb, request } from './portalDb.js'
+
 const STORE = 'keys'
 const WRAPPING_KEY_ID = 'wrapping-key'
 
@@ -42,20 +43,6 @@ export type KeyStore = {
   close(): void
 }
 
-const request = <T>(req: IDBRequest<T>): Promise<T> =>
-  new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result)
-    req.onerror = () => reject(req.error)
-  })
-
-function openDb(): Promise<IDBDatabase> {
-  const req = indexedDB.open(DB_NAME, 1)
-  req.onupgradeneeded = () => {
-    req.result.createObjectStore(STORE)
-  }
-  return request(req)
-}
-
 /**
  * Opens the portal's key store in IndexedDB (creating the non-extractable wrapping key on first use).
  *
@@ -68,7 +55,7 @@ function openDb(): Promise<IDBDatabase> {
  * ```
  */
 export async function openKeyStore(): Promise<KeyStore> {
-  const db = await openDb()
+  const db = await openPortalDb()
   const get = async <T>(key: string): Promise<T | undefined> =>
     request(db.transaction(STORE, 'readonly').objectStore(STORE).get(key)) as Promise<T | undefined>
   const put = async (key: string, value: unknown): Promise<void> => {

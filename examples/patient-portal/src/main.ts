@@ -7,15 +7,25 @@
 import { createMemoryLedger } from '@medseal/adapter-memory'
 import {
   type Address,
-  createParty,
+  decodeConsentToken,
   InvalidArgumentError,
   isAddress,
   isSdkError,
   type LedgerAdapter,
   type LedgerRef,
 } from '@medseal/core'
+import {
+  createIndexedDbAccessLogStore,
+  createIndexedDbAnchorStore,
+  createIndexedDbCustodianStore,
+  createIndexedDbSyncCheckpointStore,
+  openIndexedDb,
+} from '@medseal/store-indexeddb'
+import { openGrantStore } from './grantStore.js'
 import { openKeyStore } from './keystore.js'
+import { type LedgerSnapshotStore, openLedgerSnapshotStore } from './ledgerSnapshotStore.js'
 import { createPortal, type Portal, type PortalLogRow, type ReadOutcome } from './portal.js'
+import { openPortalDb } from './portalDb.js'
 
 type Attrs = Record<string, string | undefined>
 
@@ -49,13 +59,19 @@ function setStatus(text: string, ready?: boolean) {
   if (ready !== undefined) el.dataset.ready = String(ready)
 }
 
-async function chooseLedger(): Promise<{ ledger: LedgerAdapter; kind: 'memory' | 'evm' }> {
+async function chooseLedger(
+  portalDb: IDBDatabase,
+): Promise<{ ledger: LedgerAdapter; kind: 'memory' | 'evm'; snapshot?: LedgerSnapshotStore }> {
   const q = new URLSearchParams(location.search)
   const rpc = q.get('rpc')?.trim()
   const registry = q.get('registry')?.trim()
   ;($('rpc-input') as HTMLInputElement).value = rpc ?? ''
   ;($('registry-input') as HTMLInputElement).value = registry ?? ''
-  if (!rpc) return { ledger: createMemoryLedger({ id: 'patient-portal' }), kind: 'memory' }
+  if (!rpc) {
+    // the in-tab ledger keeps its state in IndexedDB too, so that receipts and consents still verify after a reload
+    const snapshot = await openLedgerSnapshotStore(portalDb, 'patient-portal')
+    return { ledger: createMemoryLedger({ id: 'patient-portal', store: snapshot }), kind: 'memory', snapshot }
+  }
   const url = new URL(rpc)
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new InvalidArgumentError('INVALID_ARGUMENT', 'The RPC URL must be http(s).')
@@ -186,9 +202,10 @@ async function main() {
   showView(location.hash === '#doctor' ? 'doctor' : 'patient')
 
   const keys = await openKeyStore()
-  const [{ party: patient, created }, { party: doctor }] = [
+  const [{ party: patient, created }, { party: doctor }, { party: operator }] = [
     await keys.loadParty('patient'),
     await keys.loadParty('doctor'),
+    await keys.loadParty('custodian'),
   ]
   const info = await keys.describe()
   $('key-notice').textContent =
@@ -201,20 +218,41 @@ async function main() {
   $('doctor-address').textContent = doctor.address
 
   setStatus('Connecting to the ledger…')
-  const { ledger, kind } = await chooseLedger()
+  const portalDb = await openPortalDb()
+  const { ledger, kind, snapshot } = await chooseLedger(portalDb)
   $('ledger-id').textContent = `${kind === 'memory' ? 'memory ledger (in this tab)' : 'EVM'} · ${ledger.ledgerId}`
   $('ledger-id').dataset.kind = kind
 
-  setStatus('Sealing and anchoring the demo records…')
-  // The custodian's party (a hospital or vendor service in a real deployment) lives only for this page.
-  const portal = await createPortal(ledger, { patient, doctor, operator: createParty() })
+  setStatus('Opening the records…')
+  // The custodian (a hospital or vendor service in a real deployment) runs in this tab too: its party is in the key
+  // store, its records, key releases and access log in an IndexedDB database of this ledger.
+  const db = await openIndexedDb({ name: `medseal-patient-portal:${ledger.ledgerId}` })
+  const persisted = async () => {
+    await snapshot?.flush()
+  }
+  const portal = await createPortal(ledger, {
+    patient,
+    doctor,
+    operator,
+    stores: {
+      accessLog: createIndexedDbAccessLogStore({ db, log: 'patient-portal-access' }),
+      custodian: createIndexedDbCustodianStore({ db }),
+      anchor: createIndexedDbAnchorStore({ db }),
+      records: createIndexedDbSyncCheckpointStore({ db, scope: 'patient-records' }),
+      grants: openGrantStore(portalDb, ledger.ledgerId),
+      persisted,
+    },
+  })
   renderRecords(portal)
-  renderGrant(portal)
+  const stored = portal.grant ? decodeConsentToken(portal.grant) : undefined
+  renderGrant(portal, stored?.consent.expiresAt)
+  if (portal.grant && !portal.revoked) ($('doctor-token') as HTMLTextAreaElement).value = portal.grant
 
   const busy = async (label: string, fn: () => Promise<void>) => {
     setStatus(label, false)
     try {
       await fn()
+      await persisted() // "Ready." only once what the page shows is on disk
       setStatus('Ready.', true)
     } catch (err) {
       setStatus(failure(err), true)

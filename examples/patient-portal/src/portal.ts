@@ -7,18 +7,27 @@
 import {
   type AccessEvent,
   type AccessLog,
+  type AccessLogStore,
+  type AnchorStore,
   bytesToHex0x,
   type ConsentToken,
   type Custodian,
+  type CustodianStore,
+  consentKey,
+  contentIdOf,
   createAccessLog,
   createAnchorer,
   createCustodian,
   createDeposit,
   createKeyRequest,
+  createMemorySyncCheckpointStore,
   decodeConsentToken,
+  decodeEnvelope,
   encodeConsentToken,
+  encodeEnvelope,
   grantConsent,
   type Hex,
+  hexToBytes,
   isSdkError,
   type LedgerAdapter,
   type LedgerRef,
@@ -26,12 +35,15 @@ import {
   type Party,
   type Receipt,
   revokeConsent,
+  type SyncCheckpoint,
+  type SyncCheckpointStore,
   seal,
   verifyEventInclusion,
   verifyLogAgainstLedger,
   verifyReceipt,
 } from '@medseal/core'
 import { demoResources } from './demoData.js'
+import type { GrantStore } from './grantStore.js'
 
 /** One sealed record as the patient's list shows it. */
 export type PortalRecord = {
@@ -79,15 +91,34 @@ export type Portal = {
 
 const errorCode = (err: unknown) => (isSdkError(err) ? err.code : 'UNKNOWN')
 
+/** Where the portal keeps its state. Everything defaults to memory (gone on reload). */
+export type PortalStores = {
+  /** The access log's entries and tree. */
+  readonly accessLog?: AccessLogStore
+  /** The custodian's records, releases and replay memory (of the same database as `accessLog`). */
+  readonly custodian?: CustodianStore
+  /** The anchorer's accepted commitments and their receipts (what was pending at a reload is anchored then). */
+  readonly anchor?: AnchorStore
+  /** The patient's records: one checkpoint per demo resource, written sealed, then again with its receipt. */
+  readonly records?: SyncCheckpointStore
+  /** The patient's current grant. */
+  readonly grants?: GrantStore
+  /** Resolves once every ledger write made so far is durable (the memory ledger's snapshot); default: at once. */
+  readonly persisted?: () => Promise<void>
+}
+
 /**
- * Seals the demo resources to the patient and the custodian, anchors their commitments in one batch, verifies
- * every receipt against the ledger and deposits the envelopes with the custodian.
+ * Opens the portal: the patient's records are read back from `stores.records` (sealing and anchoring only what is not
+ * there yet, so a reload or an interrupted first visit seals nothing twice), each receipt is verified against the
+ * ledger, each envelope is opened with the patient's key (the label the list shows) and deposited with the custodian
+ * (a repeat deposit is a no-op). The current grant is read back from `stores.grants`.
  *
  * @param ledger - the ledger to anchor, register consents and publish log heads on
- * @param params - the patient, the doctor and the custodian's party (also the access log's operator)
+ * @param params - the patient, the doctor, the custodian's party (also the access log's operator) and the stores
  * @returns the portal
  * @throws {@link LedgerError} when the ledger refuses or cannot be reached while seeding (receipt failures are shown
  *   per record instead)
+ * @throws {@link StoreError} when a store cannot be read, or holds a row that fails its checks (`STORE_CORRUPT`)
  * @example
  * ```ts
  * const portal = await createPortal(ledger, { patient, doctor, operator: createParty() })
@@ -95,45 +126,91 @@ const errorCode = (err: unknown) => (isSdkError(err) ? err.code : 'UNKNOWN')
  */
 export async function createPortal(
   ledger: LedgerAdapter,
-  params: { patient: Party; doctor: Party; operator: Party },
+  params: { patient: Party; doctor: Party; operator: Party; stores?: PortalStores },
 ): Promise<Portal> {
   const { patient, doctor, operator } = params
-  const log = await createAccessLog({ operator, ledger, name: 'patient-portal-access' })
-  const custodian = createCustodian({ party: operator, ledger, log })
+  const stores = params.stores ?? {}
+  const persisted = stores.persisted ?? (async () => undefined)
+  const log = await createAccessLog({
+    operator,
+    ledger,
+    name: 'patient-portal-access',
+    ...(stores.accessLog ? { store: stores.accessLog } : {}),
+  })
+  const custodian = createCustodian({
+    party: operator,
+    ledger,
+    log,
+    ...(stores.custodian ? { store: stores.custodian } : {}),
+  })
+  const checkpoints = stores.records ?? createMemorySyncCheckpointStore()
 
-  const sealed = await Promise.all(
-    demoResources.map((r) => seal(r, { recipients: [patient, custodian.identity] }).then((s) => ({ ...s, r }))),
-  )
-  const anchorer = createAnchorer(ledger)
-  const receipts = sealed.map((s) => anchorer.add(s.commitment))
-  await anchorer.close()
-  const records: PortalRecord[] = []
-  for (const [i, s] of sealed.entries()) {
-    const receipt = await (receipts[i] as Promise<Receipt>)
-    await custodian.deposit(
-      await createDeposit({
-        owner: patient,
-        envelope: s.envelope,
-        custodian: custodian.identity,
-        domain: ledger.domain,
-      }),
-    )
-    const base = {
-      resourceType: String(s.r.resourceType),
-      label: labelOf(s.r),
-      commitment: bytesToHex0x(s.commitment),
-      receipt,
+  // 1. every demo resource sealed once, its checkpoint written before its commitment goes to the anchorer
+  const sealed: SyncCheckpoint[] = []
+  for (const r of demoResources) {
+    const key = `${String(r.resourceType)}/${String(r.id)}`
+    let cp = await checkpoints.get(key)
+    if (!cp) {
+      const s = await seal(r, { recipients: [patient, custodian.identity] })
+      cp = {
+        key,
+        resourceType: String(r.resourceType),
+        id: String(r.id),
+        versionId: undefined,
+        contentId: contentIdOf(r).toString(),
+        commitment: bytesToHex0x(s.commitment),
+        envelope: encodeEnvelope(s.envelope),
+      }
+      await checkpoints.put(cp)
     }
+    sealed.push(cp)
+  }
+  // 2. what has no receipt yet is anchored (one batch); the receipt is kept once the ledger write is durable
+  const missing = sealed.filter((cp) => !cp.receipt)
+  if (missing.length > 0) {
+    const anchorer = createAnchorer(ledger, stores.anchor ? { store: stores.anchor } : {})
+    await anchorer.ready
+    const receipts = missing.map((cp) => anchorer.add(cp.commitment))
+    await anchorer.close()
+    const got = await Promise.all(receipts)
+    await persisted()
+    for (const [i, cp] of missing.entries()) {
+      const withReceipt = { ...cp, receipt: got[i] as Receipt }
+      await checkpoints.put(withReceipt)
+      sealed[sealed.indexOf(cp)] = withReceipt
+    }
+  }
+  // 3. deposited with the custodian (idempotent), opened by the patient, verified against the ledger
+  const records: PortalRecord[] = []
+  for (const cp of sealed) {
+    const envelope = decodeEnvelope(cp.envelope)
+    await custodian.deposit(
+      await createDeposit({ owner: patient, envelope, custodian: custodian.identity, domain: ledger.domain }),
+    )
+    const { value } = await open<Record<string, unknown>>(envelope, patient)
+    const receipt = cp.receipt as Receipt
+    const base = { resourceType: cp.resourceType, label: labelOf(value), commitment: cp.commitment, receipt }
     try {
-      const v = await verifyReceipt(ledger, { receipt, commitment: s.commitment })
+      const v = await verifyReceipt(ledger, { receipt, commitment: hexToBytes(cp.commitment) })
       records.push({ ...base, verified: { root: v.root, anchoredAt: v.anchoredAt, treeSize: v.treeSize } })
     } catch (err) {
       records.push({ ...base, error: errorCode(err) })
     }
   }
+  await persisted()
 
-  let token: ConsentToken | undefined
-  let revoked = false
+  const stored = await stores.grants?.get()
+  let token: ConsentToken | undefined = stored ? decodeConsentToken(stored.token) : undefined
+  let revoked = stored?.revoked ?? false
+  // A revocation registered on the ledger whose tab closed before the purge and the local note: finish it now.
+  if (token && !revoked) {
+    const onLedger = await ledger.getConsent(consentKey(patient.address, token.consent.id))
+    if (onLedger?.revocation) {
+      await custodian.purgeConsent({ grantor: patient, consentId: token.consent.id })
+      await stores.grants?.put({ token: encodeConsentToken(token), revoked: true })
+      revoked = true
+    }
+  }
   let published = 0
 
   const portal: Portal = {
@@ -158,6 +235,8 @@ export async function createPortal(
         purposes: ['TREAT'],
         durationSeconds,
       })
+      await persisted()
+      await stores.grants?.put({ token: encodeConsentToken(granted.token), revoked: false })
       token = granted.token
       revoked = false
       return granted.token
@@ -166,6 +245,8 @@ export async function createPortal(
       if (!token) return
       await revokeConsent(ledger, { party: patient, consentId: token.consent.id })
       await custodian.purgeConsent({ grantor: patient, consentId: token.consent.id })
+      await persisted()
+      await stores.grants?.put({ token: encodeConsentToken(token), revoked: true })
       revoked = true
     },
     async doctorRead(commitment, compact) {

@@ -162,7 +162,7 @@ const seconds = (v: unknown, name: string, fallback: number): number => {
  * await custodian.deposit(await createDeposit({ owner: patient, envelope, custodian: custodian.identity, domain: ledger.domain }))
  * const { envelope: forDoctor } = await custodian.releaseKey(
  *   createKeyRequest(doctor, ledger.domain, { consentId: token.consent.id, grantor: patient, commitment,
- *     action: 'read', purpose: 'TREAT', issuedAt: await ledger.getTime() }),
+ *     action: 'read', purpose: 'TREAT', issuedAt: await ledger.getTime(), custodian: custodian.identity }),
  * )
  * const { value } = await open(forDoctor, doctor)
  * ```
@@ -287,6 +287,10 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
 
     async releaseKey(signed) {
       const { request, requester, encryptionKey, digest } = verifyKeyRequest(ledger.domain, signed)
+      // A request addressed to another custodian was never meant for this one: refused before anything is logged, so
+      // replaying it here neither releases a key nor writes an access in the requester's name.
+      if (!sameAddress(request.custodian, party.address))
+        throw new ConsentError('ACCESS_DENIED', 'The key request is addressed to another custodian.')
       const at = await ledgerTime()
       const base = {
         actor: requester,

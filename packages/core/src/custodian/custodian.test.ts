@@ -114,6 +114,7 @@ async function setup() {
       action: over.action ?? 'read',
       purpose: over.purpose ?? 'TREAT',
       issuedAt: over.issuedAt ?? (await ledger.getTime()),
+      custodian: custodian.identity,
     })
   return {
     key: consentKey(patient.address, token.consent.id),
@@ -493,6 +494,52 @@ describe('custodian: security review (issue 12)', () => {
     await expect(
       s.custodian.releaseKey(await s.ask(s.doctor, s.obs.id, { issuedAt: s.clock.now + 299 })),
     ).rejects.toMatchObject({ code: 'ACCESS_DENIED' })
+  })
+
+  it('review #12: a key request made for one custodian is refused by another holding the same record', async () => {
+    const s = await setup()
+    // a second custodian on the same ledger, holding the same record for the same patient
+    const other = createParty()
+    const otherLog = await createAccessLog({ operator: other, ledger: s.ledger, name: 'access' })
+    const second = createCustodian({
+      party: other,
+      ledger: s.ledger,
+      log: otherLog,
+      store: createMemoryCustodianStore(),
+      now: () => s.clock.now * 1000,
+    })
+    const copy = await seal(bp, { recipients: [s.patient, s.custodian.identity, second.identity] })
+    await second.deposit(
+      await createDeposit({
+        owner: s.patient,
+        envelope: copy.envelope,
+        custodian: second.identity,
+        domain: s.ledger.domain,
+      }),
+    )
+    const commitment = bytesToHex0x(copy.commitment)
+    await s.custodian.deposit(await s.depositFor(s.patient, copy.envelope))
+    // the doctor asks the first custodian; whoever sees the request replays it to the second
+    const request = await s.ask(s.doctor, commitment)
+    await s.custodian.releaseKey(request)
+    const before = otherLog.size
+    await expect(second.releaseKey(request)).rejects.toMatchObject({ code: 'ACCESS_DENIED' })
+    // nothing is logged in the doctor's name at the second custodian (a request never addressed to it)
+    expect(otherLog.size).toBe(before)
+    // a request made for the second custodian works there
+    await expect(
+      second.releaseKey(
+        createKeyRequest(s.doctor, s.ledger.domain, {
+          consentId: s.token.consent.id,
+          grantor: s.patient,
+          commitment,
+          action: 'read',
+          purpose: 'TREAT',
+          issuedAt: await s.ledger.getTime(),
+          custodian: second.identity,
+        }),
+      ),
+    ).resolves.toBeDefined()
   })
 
   it('review #12: the memory of seen requests is bounded and pruned by time', async () => {

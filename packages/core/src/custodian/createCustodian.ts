@@ -192,6 +192,14 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
     lastTime = Math.max(lastTime, t)
     return lastTime
   }
+  // The ledger time this custodian started at. A store may lose its memory of seen requests on a restart (an
+  // in-memory one always does), so a request issued before the start is refused: whatever was used before cannot be
+  // replayed after. Read at once; if the ledger cannot be reached now, the first request reads it (still no earlier
+  // than the start).
+  let startedAt: Promise<number> | undefined = ledgerTime()
+  startedAt.catch(() => {
+    startedAt = undefined
+  })
 
   /** Refuses a commitment whose owner recorded a tombstone on the ledger (whatever the store says). */
   const refuseIfErased = async (commitment: Hex, owner: Address) => {
@@ -306,6 +314,11 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
       }
       if (at - request.issuedAt > maxPast)
         return refuse('ACCESS_DENIED', new ConsentError('ACCESS_DENIED', 'The key request is stale.'))
+      if (request.issuedAt < (await (startedAt ??= ledgerTime())))
+        return refuse(
+          'ACCESS_DENIED',
+          new ConsentError('ACCESS_DENIED', 'The key request predates this custodian’s start: sign a new one.'),
+        )
       if (request.issuedAt - at > maxFuture)
         return refuse('ACCESS_DENIED', new ConsentError('ACCESS_DENIED', 'The key request is dated in the future.'))
       if (!RELEASABLE_ACTIONS.includes(request.action))

@@ -542,6 +542,25 @@ describe('custodian: security review (issue 12)', () => {
     ).resolves.toBeDefined()
   })
 
+  it('review #12: a request used before a restart cannot be replayed to the restarted custodian', async () => {
+    const s = await setup()
+    const request = await s.ask(s.doctor, s.obs.id)
+    await s.custodian.releaseKey(request)
+    // a restart: the records survive (a durable index) but the memory of seen requests does not
+    s.clock.now += 5
+    const fresh = createMemoryCustodianStore()
+    const restarted = createCustodian({
+      party: s.vendor,
+      ledger: s.ledger,
+      log: s.log,
+      store: { ...s.store, rememberRequest: fresh.rememberRequest },
+      now: () => s.clock.now * 1000,
+    })
+    await expect(restarted.releaseKey(request)).rejects.toMatchObject({ code: 'ACCESS_DENIED' })
+    // a request made after the restart is served
+    await expect(restarted.releaseKey(await s.ask(s.doctor, s.obs.id))).resolves.toBeDefined()
+  })
+
   it('review #12: the memory of seen requests is bounded and pruned by time', async () => {
     const s = await setup()
     const store = createMemoryCustodianStore({ maxRememberedRequests: 2 })

@@ -418,6 +418,13 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
           throw new ConsentError('RECORD_OWNER_CONFLICT', 'A new version must have the same owner.')
         if (old.shredded || !old.envelope) throw shredded()
         await refuseIfErased(old.commitment, old.owner)
+        // One live version per chain: a replaced version is not replaced again (a fork would keep two live versions,
+        // the second fresh only against the first's key); the same update again is a repeat.
+        if (old.supersededBy !== undefined) {
+          const current = old.supersededBy === entry.commitment ? await store.getEntry(entry.commitment) : undefined
+          if (current && sameAddress(current.owner, entry.owner)) return current
+          throw new InvalidArgumentError('INVALID_ARGUMENT', 'This version was already replaced: update the latest.')
+        }
         const oldKey = await unwrapDataKey(old.envelope, party)
         try {
           if (equalBytes(oldKey, key))
@@ -429,6 +436,9 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
           wipe(oldKey)
         }
         const stored = await insert(entry)
+        // a loop (an already replaced version named as the new one) would leave no live version
+        if (stored.supersededBy !== undefined)
+          throw new InvalidArgumentError('INVALID_ARGUMENT', 'The new version was itself replaced: it cannot be live.')
         await store.putEntry(Object.freeze({ ...old, supersededBy: stored.commitment }))
         return stored
       } finally {

@@ -281,6 +281,37 @@ describe('custodian', () => {
     expect((await open(envelope, s.doctor)).value).toMatchObject({ status: 'amended' })
   })
 
+  it('review #1: a version chain cannot fork or loop (a replaced version is not replaced again)', async () => {
+    const s = await setup()
+    const v1 = await seal(bp, { recipients: [s.patient, s.custodian.identity] })
+    await s.custodian.deposit(await s.depositFor(s.patient, v1.envelope))
+    const fixed = (n: number) => new Uint8Array(n).fill(7)
+    const v2 = await seal(
+      { ...bp, status: 'amended' },
+      { recipients: [s.patient, s.custodian.identity], randomBytes: fixed },
+    )
+    await s.custodian.updateRecord(await s.depositFor(s.patient, v2.envelope, { previous: v1.commitment }))
+    // a second "new version" of v1 under v2's data key: it would be live beside v2 and readable by whoever kept v2's wrap
+    const v3 = await seal(
+      { ...bp, status: 'entered-in-error' },
+      { recipients: [s.patient, s.custodian.identity], randomBytes: fixed },
+    )
+    await expect(
+      s.custodian.updateRecord(await s.depositFor(s.patient, v3.envelope, { previous: v1.commitment })),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+    expect(await s.custodian.getEntry(v3.commitment)).toBeUndefined()
+    // a loop: v1 (already replaced) as the new version of v2 would leave no live version
+    await expect(
+      s.custodian.updateRecord(await s.depositFor(s.patient, v1.envelope, { previous: v2.commitment })),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+    expect((await s.custodian.getEntry(v2.commitment))?.supersededBy).toBeUndefined()
+    // the same update again is a repeat, not an error
+    const again = await s.custodian.updateRecord(
+      await s.depositFor(s.patient, v2.envelope, { previous: v1.commitment }),
+    )
+    expect(again.commitment).toBe(bytesToHex0x(v2.commitment))
+  })
+
   it('patient-side sharing re-wraps only the records in scope', async () => {
     const s = await setup()
     const records = [

@@ -314,7 +314,8 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
       }
       if (at - request.issuedAt > maxPast)
         return refuse('ACCESS_DENIED', new ConsentError('ACCESS_DENIED', 'The key request is stale.'))
-      if (request.issuedAt < (await (startedAt ??= ledgerTime())))
+      if (startedAt === undefined) startedAt = ledgerTime()
+      if (request.issuedAt < (await startedAt))
         return refuse(
           'ACCESS_DENIED',
           new ConsentError('ACCESS_DENIED', 'The key request predates this custodian’s start: sign a new one.'),

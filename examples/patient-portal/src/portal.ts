@@ -259,6 +259,7 @@ export async function createPortal(
           action: 'read',
           purpose: 'TREAT',
           issuedAt: await ledger.getTime(),
+          custodian: custodian.identity,
         })
         const { envelope } = await custodian.releaseKey(request)
         const { value } = await open<Record<string, unknown>>(envelope, doctor)

@@ -379,6 +379,7 @@ export async function runQuickstart(
       action: 'read',
       purpose,
       issuedAt: await ledger.getTime(),
+      custodian: custodian.identity,
     })
   let doctorReads = 0
   let refusedScope = 0

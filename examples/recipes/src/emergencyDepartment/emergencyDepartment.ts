@@ -280,6 +280,7 @@ export async function run(
       action: 'read',
       purpose,
       issuedAt: await ledger.getTime(),
+      custodian: custodian.identity,
     })
   const read: string[] = []
   const opened = chart.filter(

@@ -246,6 +246,7 @@ export async function run(
       action: 'read',
       purpose,
       issuedAt: await ledger.getTime(),
+      custodian: custodian.identity,
     })
   const insurerRead: string[] = []
   for (const s of claimedSealed) {

@@ -47,6 +47,7 @@ scope.onmessage = async () => {
         action: 'read',
         purpose: 'TREAT',
         issuedAt: await ledger.getTime(),
+        custodian: custodian.identity,
       }),
     )
     const { value } = await open(released.envelope, doctor)

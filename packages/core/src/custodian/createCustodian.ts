@@ -168,7 +168,7 @@ const seconds = (v: unknown, name: string, fallback: number): number => {
  * await custodian.deposit(await createDeposit({ owner: patient, envelope, custodian: custodian.identity, domain: ledger.domain }))
  * const { envelope: forDoctor } = await custodian.releaseKey(
  *   createKeyRequest(doctor, ledger.domain, { consentId: token.consent.id, grantor: patient, commitment,
- *     action: 'read', purpose: 'TREAT', issuedAt: await ledger.getTime() }),
+ *     action: 'read', purpose: 'TREAT', issuedAt: await ledger.getTime(), custodian: custodian.identity }),
  * )
  * const { value } = await open(forDoctor, doctor)
  * ```
@@ -198,6 +198,14 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
     lastTime = Math.max(lastTime, t)
     return lastTime
   }
+  // The ledger time this custodian started at. A store may lose its memory of seen requests on a restart (an
+  // in-memory one always does), so a request issued before the start is refused: whatever was used before cannot be
+  // replayed after. Read at once; if the ledger cannot be reached now, the first request reads it (still no earlier
+  // than the start).
+  let startedAt: Promise<number> | undefined = ledgerTime()
+  startedAt.catch(() => {
+    startedAt = undefined
+  })
 
   /** Refuses a commitment whose owner recorded a tombstone on the ledger (whatever the store says). */
   const refuseIfErased = async (commitment: Hex, owner: Address) => {
@@ -305,6 +313,10 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
 
     async releaseKey(signed) {
       const { request, requester, encryptionKey, digest } = verifyKeyRequest(ledger.domain, signed)
+      // A request addressed to another custodian was never meant for this one: refused before anything is logged, so
+      // replaying it here neither releases a key nor writes an access in the requester's name.
+      if (!sameAddress(request.custodian, party.address))
+        throw new ConsentError('ACCESS_DENIED', 'The key request is addressed to another custodian.')
       const at = await ledgerTime()
       const base = {
         actor: requester,
@@ -320,6 +332,12 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
       }
       if (at - request.issuedAt > maxPast)
         return refuse('ACCESS_DENIED', new ConsentError('ACCESS_DENIED', 'The key request is stale.'))
+      if (startedAt === undefined) startedAt = ledgerTime()
+      if (request.issuedAt < (await startedAt))
+        return refuse(
+          'ACCESS_DENIED',
+          new ConsentError('ACCESS_DENIED', 'The key request predates this custodian’s start: sign a new one.'),
+        )
       if (request.issuedAt - at > maxFuture)
         return refuse('ACCESS_DENIED', new ConsentError('ACCESS_DENIED', 'The key request is dated in the future.'))
       if (!RELEASABLE_ACTIONS.includes(request.action))
@@ -437,6 +455,13 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
           throw new ConsentError('RECORD_OWNER_CONFLICT', 'A new version must have the same owner.')
         if (old.shredded || !old.envelope) throw shredded()
         await refuseIfErased(old.commitment, old.owner)
+        // One live version per chain: a replaced version is not replaced again (a fork would keep two live versions,
+        // the second fresh only against the first's key); the same update again is a repeat.
+        if (old.supersededBy !== undefined) {
+          const current = old.supersededBy === entry.commitment ? await store.getEntry(entry.commitment) : undefined
+          if (current && sameAddress(current.owner, entry.owner)) return current
+          throw new InvalidArgumentError('INVALID_ARGUMENT', 'This version was already replaced: update the latest.')
+        }
         const oldKey = await unwrapDataKey(old.envelope, party)
         try {
           if (equalBytes(oldKey, key))
@@ -448,6 +473,9 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
           wipe(oldKey)
         }
         const stored = await insert(entry)
+        // a loop (an already replaced version named as the new one) would leave no live version
+        if (stored.supersededBy !== undefined)
+          throw new InvalidArgumentError('INVALID_ARGUMENT', 'The new version was itself replaced: it cannot be live.')
         await store.putEntry(Object.freeze({ ...old, supersededBy: stored.commitment }))
         return stored
       } finally {

@@ -108,6 +108,7 @@ for (const [name, make] of ledgers) {
               action: 'read',
               purpose: 'TREAT',
               issuedAt: await ledger.getTime(),
+              custodian: who.identity,
             }),
           )
         // a stranger's tombstone for the patient's commitment blocks nothing

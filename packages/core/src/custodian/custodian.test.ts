@@ -115,6 +115,7 @@ async function setup() {
       action: over.action ?? 'read',
       purpose: over.purpose ?? 'TREAT',
       issuedAt: over.issuedAt ?? (await ledger.getTime()),
+      custodian: custodian.identity,
     })
   return {
     key: consentKey(patient.address, token.consent.id),
@@ -279,6 +280,37 @@ describe('custodian', () => {
     })
     const { envelope } = await s.custodian.releaseKey(await s.ask(s.doctor, bytesToHex0x(v2.commitment)))
     expect((await open(envelope, s.doctor)).value).toMatchObject({ status: 'amended' })
+  })
+
+  it('review #1: a version chain cannot fork or loop (a replaced version is not replaced again)', async () => {
+    const s = await setup()
+    const v1 = await seal(bp, { recipients: [s.patient, s.custodian.identity] })
+    await s.custodian.deposit(await s.depositFor(s.patient, v1.envelope))
+    const fixed = (n: number) => new Uint8Array(n).fill(7)
+    const v2 = await seal(
+      { ...bp, status: 'amended' },
+      { recipients: [s.patient, s.custodian.identity], randomBytes: fixed },
+    )
+    await s.custodian.updateRecord(await s.depositFor(s.patient, v2.envelope, { previous: v1.commitment }))
+    // a second "new version" of v1 under v2's data key: it would be live beside v2 and readable by whoever kept v2's wrap
+    const v3 = await seal(
+      { ...bp, status: 'entered-in-error' },
+      { recipients: [s.patient, s.custodian.identity], randomBytes: fixed },
+    )
+    await expect(
+      s.custodian.updateRecord(await s.depositFor(s.patient, v3.envelope, { previous: v1.commitment })),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+    expect(await s.custodian.getEntry(v3.commitment)).toBeUndefined()
+    // a loop: v1 (already replaced) as the new version of v2 would leave no live version
+    await expect(
+      s.custodian.updateRecord(await s.depositFor(s.patient, v1.envelope, { previous: v2.commitment })),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+    expect((await s.custodian.getEntry(v2.commitment))?.supersededBy).toBeUndefined()
+    // the same update again is a repeat, not an error
+    const again = await s.custodian.updateRecord(
+      await s.depositFor(s.patient, v2.envelope, { previous: v1.commitment }),
+    )
+    expect(again.commitment).toBe(bytesToHex0x(v2.commitment))
   })
 
   it('patient-side sharing re-wraps only the records in scope', async () => {
@@ -494,6 +526,71 @@ describe('custodian: security review (issue 12)', () => {
     await expect(
       s.custodian.releaseKey(await s.ask(s.doctor, s.obs.id, { issuedAt: s.clock.now + 299 })),
     ).rejects.toMatchObject({ code: 'ACCESS_DENIED' })
+  })
+
+  it('review #12: a key request made for one custodian is refused by another holding the same record', async () => {
+    const s = await setup()
+    // a second custodian on the same ledger, holding the same record for the same patient
+    const other = createParty()
+    const otherLog = await createAccessLog({ operator: other, ledger: s.ledger, name: 'access' })
+    const second = createCustodian({
+      party: other,
+      ledger: s.ledger,
+      log: otherLog,
+      store: createMemoryCustodianStore(),
+      now: () => s.clock.now * 1000,
+    })
+    const copy = await seal(bp, { recipients: [s.patient, s.custodian.identity, second.identity] })
+    await second.deposit(
+      await createDeposit({
+        owner: s.patient,
+        envelope: copy.envelope,
+        custodian: second.identity,
+        domain: s.ledger.domain,
+      }),
+    )
+    const commitment = bytesToHex0x(copy.commitment)
+    await s.custodian.deposit(await s.depositFor(s.patient, copy.envelope))
+    // the doctor asks the first custodian; whoever sees the request replays it to the second
+    const request = await s.ask(s.doctor, commitment)
+    await s.custodian.releaseKey(request)
+    const before = otherLog.size
+    await expect(second.releaseKey(request)).rejects.toMatchObject({ code: 'ACCESS_DENIED' })
+    // nothing is logged in the doctor's name at the second custodian (a request never addressed to it)
+    expect(otherLog.size).toBe(before)
+    // a request made for the second custodian works there
+    await expect(
+      second.releaseKey(
+        createKeyRequest(s.doctor, s.ledger.domain, {
+          consentId: s.token.consent.id,
+          grantor: s.patient,
+          commitment,
+          action: 'read',
+          purpose: 'TREAT',
+          issuedAt: await s.ledger.getTime(),
+          custodian: second.identity,
+        }),
+      ),
+    ).resolves.toBeDefined()
+  })
+
+  it('review #12: a request used before a restart cannot be replayed to the restarted custodian', async () => {
+    const s = await setup()
+    const request = await s.ask(s.doctor, s.obs.id)
+    await s.custodian.releaseKey(request)
+    // a restart: the records survive (a durable index) but the memory of seen requests does not
+    s.clock.now += 5
+    const fresh = createMemoryCustodianStore()
+    const restarted = createCustodian({
+      party: s.vendor,
+      ledger: s.ledger,
+      log: s.log,
+      store: { ...s.store, rememberRequest: fresh.rememberRequest },
+      now: () => s.clock.now * 1000,
+    })
+    await expect(restarted.releaseKey(request)).rejects.toMatchObject({ code: 'ACCESS_DENIED' })
+    // a request made after the restart is served
+    await expect(restarted.releaseKey(await s.ask(s.doctor, s.obs.id))).resolves.toBeDefined()
   })
 
   it('review #12: the memory of seen requests is bounded and pruned by time', async () => {

@@ -21,6 +21,7 @@ const params = {
   action: 'read',
   purpose: 'TREAT',
   issuedAt: 1_700_000_000,
+  custodian: createParty().address,
 } as const
 
 describe('key requests', () => {
@@ -49,6 +50,8 @@ describe('key requests', () => {
       { action: 'erase' },
       { purpose: 'treat' },
       { issuedAt: -1 },
+      { custodian: undefined },
+      { custodian: '0x12' },
     ])
       expect(() => createKeyRequest(doctor, domain, { ...params, ...bad } as never)).toThrowError(
         expect.objectContaining({ name: 'InvalidArgumentError', code: 'INVALID_ARGUMENT' }),

@@ -31,6 +31,7 @@ export const keyRequestTypes = {
     { name: 'encryptionKey', type: 'bytes32' },
     { name: 'issuedAt', type: 'uint64' },
     { name: 'nonce', type: 'bytes32' },
+    { name: 'custodian', type: 'address' },
   ],
 } as const
 
@@ -60,6 +61,11 @@ export type KeyRequest = {
   readonly issuedAt: number
   /** 32 random bytes: two requests are never the same, so a custodian can refuse a replayed one outright. */
   readonly nonce: Hex
+  /**
+   * The custodian the request is addressed to. Another custodian refuses it, so a request seen in transit cannot be
+   * replayed to a second custodian holding the same record (security review, issue 12, finding 12).
+   */
+  readonly custodian: Address
 }
 
 /** A key request with the requester's EIP-712 signature. */
@@ -90,6 +96,8 @@ export type CreateKeyRequestParameters = {
   readonly purpose: string
   /** Ledger time of the request (`await ledger.getTime()`). */
   readonly issuedAt: number
+  /** The custodian the request is for (`custodian.identity` or its address); no other custodian accepts it. */
+  readonly custodian: Address | Pick<PublicIdentity, 'address'>
   /** Randomness for the nonce (default: the platform's CSPRNG). */
   readonly randomBytes?: RandomBytes
 }
@@ -111,6 +119,7 @@ export function assertKeyRequest(value: unknown): KeyRequest {
   if (typeof v.issuedAt !== 'number' || !Number.isSafeInteger(v.issuedAt) || v.issuedAt < 0)
     throw bad('request.issuedAt must be Unix seconds.')
   if (!isBytes32(v.nonce)) throw bad('request.nonce must be 32 bytes hex.')
+  if (!isAddress(v.custodian)) throw bad('request.custodian must be an address.')
   return Object.freeze({
     consentId: v.consentId.toLowerCase() as Hex,
     grantor: checksumAddress(v.grantor),
@@ -120,6 +129,7 @@ export function assertKeyRequest(value: unknown): KeyRequest {
     encryptionKey: v.encryptionKey.toLowerCase() as Hex,
     issuedAt: v.issuedAt,
     nonce: v.nonce.toLowerCase() as Hex,
+    custodian: checksumAddress(v.custodian),
   })
 }
 
@@ -143,7 +153,7 @@ const typedData = (domain: LedgerDomain, request: KeyRequest) => ({
  * import { createKeyRequest } from '@medseal/core'
  * const request = createKeyRequest(doctor, ledger.domain, {
  *   consentId: token.consent.id, grantor: token.consent.grantor, commitment, action: 'read', purpose: 'TREAT',
- *   issuedAt: await ledger.getTime(),
+ *   issuedAt: await ledger.getTime(), custodian: custodian.identity,
  * })
  * ```
  */
@@ -167,6 +177,8 @@ export function createKeyRequest(
     encryptionKey: bytesToHex0x(assertBytes(party.encryptionPublicKey, { length: 32, name: 'encryptionPublicKey' })),
     issuedAt: params.issuedAt,
     nonce: bytesToHex0x((params.randomBytes ?? defaultRandomBytes)(32)),
+    custodian:
+      typeof params.custodian === 'object' && params.custodian !== null ? params.custodian.address : params.custodian,
   })
   return Object.freeze({ request, signature: signTypedData(party, typedData(assertDomain(domain), request)) })
 }

@@ -191,6 +191,7 @@ async function story(harness: ConsentStoryHarness): Promise<ConsentStoryReport> 
       action: 'read',
       purpose,
       issuedAt: await ledger.getTime(),
+      custodian: custodian.identity,
     })
 
   // 3. The doctor gets the keys through the custodian and reads.

@@ -116,6 +116,7 @@ export async function benchStores(ctx: BenchContext, params: BenchStoresParamete
         custodian.releaseKey(
           createKeyRequest(doctor, ledger.domain, {
             consentId: token.consent.id,
+            custodian: custodian.identity,
             grantor: patient.address,
             commitment,
             action: 'read',

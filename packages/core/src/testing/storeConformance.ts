@@ -477,6 +477,7 @@ export function describeStoreConformance(name: string, options: StoreConformance
         const ask = async () =>
           createKeyRequest(doctor, ledger.domain, {
             consentId: token.consent.id,
+            custodian: custodian.identity,
             grantor: patient.address,
             commitment,
             action: 'read',

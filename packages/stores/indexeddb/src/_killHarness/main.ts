@@ -98,6 +98,7 @@ async function work(run: number): Promise<never> {
     await custodian.releaseKey(
       createKeyRequest(doctor, ledger.domain, {
         consentId: token.consent.id,
+        custodian: custodian.identity,
         grantor: patient.address,
         commitment: bytesToHex0x(sealed.commitment),
         action: 'read',

@@ -5,19 +5,29 @@
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createParty, type Hex } from '@medseal/core'
+import { createFileLedger } from '@medseal/adapter-memory/node'
+import { createEvmLedger } from '@medseal/adapter-evm'
+import { createParty, type Hex, type LedgerAdapter } from '@medseal/core'
+import { createPublicClient, createWalletClient, http } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
+import { foundry } from 'viem/chains'
 
 /** Where the stores live: a PGlite directory or a PostgreSQL connection string. */
 export type FaultBackend =
   | { readonly kind: 'pglite'; readonly dir: string }
   | { readonly kind: 'postgres'; readonly url: string }
 
+/** Which ledger a worker opens. */
+export type FaultLedger =
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'evm'; readonly rpcUrl: string; readonly address: Hex; readonly privateKey: Hex }
+
 /** The config a worker reads from `MEDSEAL_FAULT_CONFIG`. */
 export type FaultConfig = {
   readonly kind: 'release' | 'append' | 'anchor' | 'sync'
   readonly backend: FaultBackend
-  /** The file ledger (shared by every run of one test). */
-  readonly ledgerPath: string
+  /** The ledger: a file ledger shared by the runs of one test, or a registry on anvil shared by several workers. */
+  readonly ledger: FaultLedger
   /** A directory for the setup file. */
   readonly dir: string
   /** Stop after this many operations (default 10,000: the kill comes first). */
@@ -53,4 +63,19 @@ export function writeSetup(dir: string, setup: FaultSetup): void {
   const tmp = join(dir, 'setup.json.tmp')
   writeFileSync(tmp, JSON.stringify(setup))
   renameSync(tmp, join(dir, 'setup.json'))
+}
+
+/** Opens the ledger a fault test names; `close()` releases it (the file ledger's lock). */
+export async function openFaultLedger(
+  config: FaultLedger,
+): Promise<{ readonly ledger: LedgerAdapter; readonly close: () => void }> {
+  if (config.kind === 'file') {
+    const ledger = createFileLedger({ path: config.path, id: 'faults' })
+    return { ledger, close: () => ledger.close() }
+  }
+  const transport = http(config.rpcUrl)
+  const publicClient = createPublicClient({ chain: foundry, transport, pollingInterval: 20 })
+  const walletClient = createWalletClient({ account: privateKeyToAccount(config.privateKey), chain: foundry, transport })
+  const ledger = await createEvmLedger({ publicClient, walletClient, address: config.address })
+  return { ledger, close: () => undefined }
 }

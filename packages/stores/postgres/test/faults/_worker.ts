@@ -7,7 +7,6 @@
  * `anchor` (anchorer adds, several in flight), `sync` (syncPatient against a FHIR server, resumed from checkpoints).
  * @module
  */
-import { createFileLedger } from '@medseal/adapter-memory/node'
 import {
   bytesToHex0x,
   createAccessLog,
@@ -21,14 +20,14 @@ import {
   seal,
 } from '@medseal/core'
 import { syncPatient } from '@medseal/fhir/sync'
-import { FAULT_LOG_NAME, type FaultConfig, faultParties, readSetup, writeSetup } from './_shared.js'
+import { FAULT_LOG_NAME, type FaultConfig, faultParties, openFaultLedger, readSetup, writeSetup } from './_shared.js'
 import { openFaultStores } from './_stores.js'
 
 const config = JSON.parse(process.env.MEDSEAL_FAULT_CONFIG ?? '{}') as FaultConfig
 const ack = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`)
 
 const { patient, doctor, vendor } = faultParties()
-const ledger = createFileLedger({ path: config.ledgerPath, id: 'faults' })
+const { ledger, close: closeLedger } = await openFaultLedger(config.ledger)
 const stores = await openFaultStores(config.backend)
 const max = config.maxOps ?? 10_000
 
@@ -111,6 +110,7 @@ if (config.kind === 'append' || config.kind === 'release') {
   await anchorer.close()
 } else if (config.kind === 'sync') {
   const anchorer = createAnchorer(ledger, { store: stores.anchorer, maxBatchSize: 4, maxDelayMs: 10 })
+  const progress: Promise<void>[] = []
   const result = await syncPatient({
     baseUrl: config.fhirBaseUrl as string,
     patientId: config.patientId as string,
@@ -121,10 +121,17 @@ if (config.kind === 'append' || config.kind === 'release') {
     checkpoint: stores.syncCheckpoints,
     chunkSize: 4,
     writeMode: 'create',
-    onProgress: (p) => ack({ op: 'synced', key: p.key, phase: p.phase }),
+    onProgress: (p) => {
+      // reported after the checkpoint holds the receipt; the commitment shows whether a resumed run sealed again
+      const read = stores.syncCheckpoints.get(p.key).then((cp) => {
+        ack({ op: 'synced', key: p.key, phase: p.phase, commitment: cp?.commitment })
+      })
+      progress.push(read)
+    },
   })
   await anchorer.close()
+  await Promise.all(progress)
   ack({ op: 'done', entries: result.entries.length })
 }
 await stores.close()
-ledger.close()
+closeLedger()

@@ -16,8 +16,16 @@ export type { AccessEvent, AccessEventErrorType } from './accessLog/event.js'
 export { decodeAccessEvent, encodeAccessEvent, normalizeAccessEvent } from './accessLog/event.js'
 export type { ComputeLogIdErrorType, ComputeLogNameHashErrorType } from './accessLog/logId.js'
 export { computeLogId, computeLogNameHash } from './accessLog/logId.js'
-export type { AccessLogEntry, AccessLogStore } from './accessLog/store.js'
-export { createMemoryAccessLogStore } from './accessLog/store.js'
+export type {
+  AccessLogAppendResult,
+  AccessLogEntry,
+  AccessLogLeaf,
+  AccessLogNode,
+  AccessLogNodeKey,
+  AccessLogStore,
+  PlanAccessLogAppendParameters,
+} from './accessLog/store.js'
+export { accessLogBorderKeys, createMemoryAccessLogStore, planAccessLogAppend } from './accessLog/store.js'
 export type {
   LogProof,
   VerifyAccessLogErrorType,
@@ -27,6 +35,8 @@ export type {
   VerifyLogAgainstLedgerReturnType,
 } from './accessLog/verify.js'
 export { verifyEventInclusion, verifyHeadConsistency, verifyLogAgainstLedger } from './accessLog/verify.js'
+export type { AnchorStore } from './anchor/anchorStore.js'
+export { createMemoryAnchorStore } from './anchor/anchorStore.js'
 // --- anchoring and receipts ---
 export type {
   AnchorBatchFailure,
@@ -47,6 +57,8 @@ export type { VerifyRecordErrorType, VerifyRecordParameters } from './anchor/ver
 export { verifyRecord } from './anchor/verifyRecord.js'
 // --- break-glass ---
 export type { AccessLogEventInput, AccessLogWriter } from './breakGlass/_accessLog.js'
+export type { BreakGlassReviewFilter, BreakGlassStore } from './breakGlass/breakGlassStore.js'
+export { createMemoryBreakGlassStore } from './breakGlass/breakGlassStore.js'
 export type {
   AuthorizeEmergencyRequest,
   BreakGlass,
@@ -183,6 +195,7 @@ export type {
 } from './custodian/createCustodian.js'
 export { createCustodian, RELEASABLE_ACTIONS } from './custodian/createCustodian.js'
 export type {
+  CommitReleaseParameters,
   CreateMemoryCustodianStoreParameters,
   CustodianEntry,
   CustodianRelease,
@@ -315,6 +328,7 @@ export {
   InvalidArgumentError,
   isSdkError,
   LedgerError,
+  StoreError,
   VerificationError,
 } from './errors/index.js'
 // --- hpke ---
@@ -414,6 +428,9 @@ export type { MerkleBatch, MerkleTreeErrorType } from './merkle/tree.js'
 export { buildMerkleBatch, consistencyProof, inclusionProof, merkleRoot } from './merkle/tree.js'
 export type { VerifyMerkleProofErrorType } from './merkle/verify.js'
 export { verifyConsistency, verifyInclusion } from './merkle/verify.js'
+// --- sync checkpoints ---
+export type { SyncCheckpoint, SyncCheckpointStore } from './sync/checkpointStore.js'
+export { createMemorySyncCheckpointStore } from './sync/checkpointStore.js'
 // --- shared types ---
 export type { Address, Hex } from './types.js'
 export { version } from './version.js'

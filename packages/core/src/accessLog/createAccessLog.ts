@@ -7,15 +7,21 @@
 import { bytesToHex0x, describeType, equalBytes } from '../bytes/index.js'
 import type { SignedTreeHead } from '../consent/types.js'
 import { signTreeHead } from '../eip712/structures.js'
-import { InvalidArgumentError, LedgerError, VerificationError } from '../errors/base.js'
+import { InvalidArgumentError, isSdkError, LedgerError, StoreError, VerificationError } from '../errors/base.js'
 import type { Party } from '../identity/types.js'
 import type { LedgerAdapter, TreeHeadRecord } from '../ledger/types.js'
-import { _leafHash, MERKLE_HASH_LENGTH } from '../merkle/hash.js'
-import { createMerkleLog } from '../merkle/merkleLog.js'
+import { _EMPTY_ROOT, _leafHash, _nodeHash, _splitPoint, MERKLE_HASH_LENGTH } from '../merkle/hash.js'
+import { _rootFromInclusionProof } from '../merkle/verify.js'
 import type { Address, Hex } from '../types.js'
 import { type AccessEvent, decodeAccessEvent, encodeAccessEvent } from './event.js'
 import { computeLogId, computeLogNameHash } from './logId.js'
-import { type AccessLogStore, createMemoryAccessLogStore } from './store.js'
+import {
+  _perfectKeys,
+  type AccessLogAppendResult,
+  type AccessLogLeaf,
+  type AccessLogStore,
+  createMemoryAccessLogStore,
+} from './store.js'
 
 /** Options of {@link createAccessLog}. */
 export type CreateAccessLogParameters = {
@@ -25,8 +31,14 @@ export type CreateAccessLogParameters = {
   readonly ledger: LedgerAdapter
   /** The log's name (1 to 256 characters); with the operator it makes the log id. */
   readonly name: string
-  /** Where entries live. Default: {@link createMemoryAccessLogStore}. */
+  /**
+   * Where entries and tree nodes live. Default: {@link createMemoryAccessLogStore}. The log reads its size and nodes
+   * from the store on every operation (never trusting a cache another process could outdate), so several processes
+   * may append to one log over one database.
+   */
   readonly store?: AccessLogStore
+  /** Most events written in one store transaction when appends queue up (group commit). 1..100,000, default 1,000. */
+  readonly maxBatch?: number
   /**
    * Publish a head on its own "from time to time": after this many unpublished `events`, and/or `ms` after the first
    * unpublished event. Default: only on `publishHead()`, `flush()` or `append(event, { publish: true })`.
@@ -46,34 +58,61 @@ export type AppendAccessEventReturnType = {
   readonly head?: TreeHeadRecord
 }
 
+/**
+ * Appends an event's leaf together with another write, in one transaction of the log's store (see
+ * {@link AccessLog.appendWith}); resolves with what `AccessLogStore.append` would.
+ */
+export type AccessLogAtomicCommit = (unit: {
+  readonly store: AccessLogStore
+  readonly leaf: AccessLogLeaf
+}) => Promise<AccessLogAppendResult>
+
 /** An open access log. */
 export type AccessLog = {
   readonly logId: Hex
   readonly name: string
   /** The operator's address (checksummed). */
   readonly operator: Address
-  /** Number of events in the log. */
+  /** The log's store. */
+  readonly store: AccessLogStore
+  /**
+   * Number of events as last seen by this instance (after its open, its appends, its reads). Another process may have
+   * appended since: the methods below read the store.
+   */
   readonly size: number
   /**
-   * Appends one event (O(log n) hashes). With `publish: true` (break-glass: "anchor at once") the head covering it
-   * is also published before this resolves. Appends never wait for a ledger write in progress.
-   * @throws {@link LedgerError} `LOG_APPEND_FAILED` when the store write fails (the log is then unchanged)
+   * Appends one event (O(log n) hashes, in the store's transaction). Appends that queue up while a store write is in
+   * progress are written together in one transaction (group commit). With `publish: true` (break-glass: "anchor at
+   * once") the head covering it is also published before this resolves. Appends never wait for a ledger write.
+   * @throws {@link LedgerError} `LOG_APPEND_FAILED` when the store write fails (nothing of it was stored)
    * @throws the ledger's error when `publish: true` and the head could not be anchored: the event IS in the log
    *   (the next publish covers it), but treat the access as not anchored (fail closed)
    */
   append(event: AccessEvent, options?: { readonly publish?: boolean }): Promise<AppendAccessEventReturnType>
-  /** The event at `index`, read from the store (its leaf hash is checked). */
+  /** Appends many events in one store transaction (all or none); returns the index of each. */
+  appendBatch(events: readonly AccessEvent[]): Promise<readonly number[]>
+  /**
+   * Appends one event through `commit`, which must store the leaf with `store` in the same transaction as its own
+   * write (a custodian's `commitRelease`): both are stored or neither is.
+   * @throws {@link LedgerError} `LOG_APPEND_FAILED` when `commit` fails
+   */
+  appendWith(
+    event: AccessEvent,
+    commit: AccessLogAtomicCommit,
+    options?: { readonly publish?: boolean },
+  ): Promise<AppendAccessEventReturnType>
+  /** The event at `index`, read from the store; its leaf is checked against the stored tree (`STORE_CORRUPT`). */
   getEvent(index: number): Promise<AccessEvent>
-  /** The RFC 9162 root of the first `treeSize` events (default: all). */
-  root(treeSize?: number): Uint8Array
+  /** The RFC 9162 root of the first `treeSize` events (default: all), from O(log n) stored nodes. */
+  root(treeSize?: number): Promise<Uint8Array>
   /** A head of the current size signed by the operator (the same one until the log grows). */
   signedHead(): Promise<SignedTreeHead>
   /** Signs the current head and records it on the ledger. */
   publishHead(): Promise<TreeHeadRecord>
   /** Inclusion proof of event `index` in the log of `treeSize` events (default: all). */
-  proveInclusion(index: number, treeSize?: number): Uint8Array[]
+  proveInclusion(index: number, treeSize?: number): Promise<Uint8Array[]>
   /** Consistency proof between the log at `oldSize` (>= 1) and at `newSize` events (default: all). */
-  proveConsistency(oldSize: number, newSize?: number): Uint8Array[]
+  proveConsistency(oldSize: number, newSize?: number): Promise<Uint8Array[]>
   /** Publishes a head if events are unpublished, and waits for publishing in progress. */
   flush(): Promise<TreeHeadRecord | undefined>
   /** Stops automatic publishing (after a last {@link AccessLog.flush}) and refuses later appends. */
@@ -81,23 +120,28 @@ export type AccessLog = {
 }
 
 /** Everything {@link createAccessLog} and the log's methods can throw. */
-export type CreateAccessLogErrorType = InvalidArgumentError | LedgerError | VerificationError
+export type CreateAccessLogErrorType = InvalidArgumentError | LedgerError | StoreError | VerificationError
 
-function positive(value: unknown, name: string): number | undefined {
+function positive(value: unknown, name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new InvalidArgumentError('INVALID_ARGUMENT', `${name} must be a positive integer.`)
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > max) {
+    throw new InvalidArgumentError('INVALID_ARGUMENT', `${name} must be a positive integer (at most ${max}).`)
   }
   return value
 }
 
+const corrupt = (message: string) => new StoreError('STORE_CORRUPT', message)
+
 /**
- * Opens (or creates) an access log over `store`. Existing entries are read back and their leaf hashes checked.
+ * Opens (or creates) an access log over `store`. Opening reads the store's size and O(log n) tree nodes, never every
+ * entry: a log of millions of entries opens at once. When the ledger holds a head of this log, the stored tree is
+ * checked against it (a tree that does not give the published root, or a store behind a published head, is
+ * `STORE_CORRUPT`).
  *
  * @param params - see {@link CreateAccessLogParameters}
  * @returns the open {@link AccessLog}
  * @throws {@link InvalidArgumentError} for bad parameters
- * @throws {@link VerificationError} `LOG_INCONSISTENT` when a stored entry does not match its leaf hash
+ * @throws {@link StoreError} `STORE_CORRUPT` when the stored tree does not match the ledger's latest head
  * @example
  * ```ts
  * import { createAccessLog } from '@medseal/core'
@@ -122,51 +166,122 @@ export async function createAccessLog(params: CreateAccessLogParameters): Promis
   const logId = computeLogId(operator.address, name)
   const nameHash = computeLogNameHash(name)
   const store = params.store ?? createMemoryAccessLogStore()
-  for (const fn of ['size', 'get', 'append'] as const) {
+  for (const fn of ['size', 'get', 'getNodes', 'append'] as const) {
     if (typeof store[fn] !== 'function')
       throw new InvalidArgumentError('INVALID_TYPE', `store.${fn} must be a function.`)
   }
   const everyEvents = positive(params.headEvery?.events, 'headEvery.events')
   const everyMs = positive(params.headEvery?.ms, 'headEvery.ms')
+  const maxBatch = positive(params.maxBatch, 'maxBatch', 100_000) ?? 1000
   const onError = params.onError
   const clock = params.clock ?? (() => ledger.getTime())
 
-  // Load what the store holds, checking every entry.
-  const tree = createMerkleLog()
-  const stored = await store.size()
-  if (!Number.isSafeInteger(stored) || stored < 0) {
-    throw new VerificationError('LOG_INCONSISTENT', 'The access log store reported an impossible size.')
+  /** Size as last seen; only grows. */
+  let knownSize = 0
+  const see = (size: number) => {
+    knownSize = Math.max(knownSize, size)
   }
-  for (let i = 0; i < stored; i++) {
-    const entry = await store.get(i)
-    if (
-      entry === undefined ||
-      entry.index !== i ||
-      entry.leafHash?.length !== MERKLE_HASH_LENGTH ||
-      !equalBytes(_leafHash(entry.leafData), entry.leafHash)
-    ) {
-      throw new VerificationError('LOG_INCONSISTENT', `Stored access log entry ${i} is missing or altered.`)
-    }
-    tree.append(entry.leafHash)
+  const storeSize = async (): Promise<number> => {
+    const n = await store.size()
+    if (!Number.isSafeInteger(n) || n < 0 || n < knownSize)
+      throw corrupt('The access log store reported an impossible size.')
+    see(n)
+    return n
   }
 
-  let closed = false
-  /** Appends (and the snapshots heads are made of) are serialized on this chain; it never waits for the ledger. */
-  let chain: Promise<unknown> = Promise.resolve()
-  const serialize = <T>(fn: () => Promise<T> | T): Promise<T> => {
-    const run = chain.then(fn)
-    chain = run.catch(() => undefined)
-    return run
+  /** Roots of `[start, end)` ranges (RFC 9162 subtrees), from the stored complete subtrees, in ONE store read. */
+  const subtreeRoots = async (ranges: readonly (readonly [number, number])[]): Promise<Uint8Array[]> => {
+    const keyLists = ranges.map(([a, b]) => _perfectKeys(a, b))
+    const hashes = await store.getNodes(keyLists.flat())
+    let k = 0
+    return keyLists.map((keys) => {
+      const hs = keys.map(() => hashes[k++])
+      if (hs.some((h) => h?.length !== MERKLE_HASH_LENGTH))
+        throw corrupt('A tree node is missing from the access log store.')
+      let r = hs[hs.length - 1] as Uint8Array
+      for (let i = hs.length - 2; i >= 0; i--) r = _nodeHash(hs[i] as Uint8Array, r)
+      return r
+    })
   }
-  /** Head signing and ledger writes are serialized on this one, in snapshot order (sizes never decrease). */
+  const rootAt = async (size: number): Promise<Uint8Array> =>
+    size === 0 ? _EMPTY_ROOT.slice() : ((await subtreeRoots([[0, size]]))[0] as Uint8Array)
+
+  /** The RFC 9162 §2.1.3.1 audit path's ranges, bottom-up. */
+  const inclusionRanges = (index: number, treeSize: number): [number, number][] => {
+    const ranges: [number, number][] = []
+    let start = 0
+    let end = treeSize
+    while (end - start > 1) {
+      const k = _splitPoint(end - start)
+      if (index < start + k) {
+        ranges.push([start + k, end])
+        end = start + k
+      } else {
+        ranges.push([start, start + k])
+        start += k
+      }
+    }
+    return ranges.reverse()
+  }
+  /** The RFC 9162 §2.1.4.1 consistency proof's ranges. */
+  const consistencyRanges = (oldSize: number, newSize: number): [number, number][] => {
+    const siblings: [number, number][] = []
+    let start = 0
+    let end = newSize
+    let m = oldSize
+    let b = true
+    let innermost: [number, number] | undefined
+    for (;;) {
+      const n = end - start
+      if (m === n) {
+        if (!b) innermost = [start, end]
+        break
+      }
+      const k = _splitPoint(n)
+      if (m <= k) {
+        siblings.push([start + k, end])
+        end = start + k
+      } else {
+        siblings.push([start, start + k])
+        start += k
+        m -= k
+        b = false
+      }
+    }
+    siblings.reverse()
+    return innermost === undefined ? siblings : [innermost, ...siblings]
+  }
+
+  /** The largest size whose stored root was checked against a head on the ledger, and that root. */
+  let verified: { readonly treeSize: number; readonly root: Uint8Array } | undefined
+  const checkAgainst = async (head: TreeHeadRecord | undefined, size: number) => {
+    if (head === undefined) return
+    const treeSize = head.head.treeSize
+    if (treeSize > size) throw corrupt('The access log store holds fewer entries than a head published on the ledger.')
+    const root = await rootAt(treeSize)
+    if (bytesToHex0x(root) !== head.head.root.toLowerCase())
+      throw corrupt('The stored access log tree does not give the root of the head published on the ledger.')
+    if (verified === undefined || verified.treeSize < treeSize) verified = { treeSize, root }
+  }
+
+  // Open: the size and the border nodes, checked against the latest published head when there is one.
+  const openedSize = await storeSize()
+  await checkAgainst(await ledger.getTreeHead(logId), openedSize)
+  if (openedSize > 0 && (verified === undefined || verified.treeSize !== openedSize)) await rootAt(openedSize)
+
+  let closed = false
+  /** Head signing and ledger writes are serialized on this chain, in snapshot order (sizes never decrease). */
   let publishChain: Promise<unknown> = Promise.resolve()
-  /** Largest size anchored, and largest size handed to the publish chain. */
-  let publishedSize = 0
-  let requestedSize = 0
+  /** Largest size anchored by this instance, and largest size handed to the publish chain. */
+  let publishedSize = verified?.treeSize ?? 0
+  let requestedSize = publishedSize
   let timer: ReturnType<typeof setTimeout> | undefined
 
   type Snapshot = { readonly treeSize: number; readonly root: Hex }
-  const snapshot = (): Snapshot => ({ treeSize: tree.size, root: bytesToHex0x(tree.root()) })
+  const snapshotAt = async (treeSize: number): Promise<Snapshot> => ({
+    treeSize,
+    root: bytesToHex0x(await rootAt(treeSize)),
+  })
 
   /** The newest head signed (or being signed): one signature per size, so every copy of a head is the same. */
   let signing: { readonly treeSize: number; readonly signed: Promise<SignedTreeHead> } | undefined
@@ -200,6 +315,19 @@ export async function createAccessLog(params: CreateAccessLogParameters): Promis
     return run
   }
 
+  /** A head of this size on the ledger must be ours, with our root (another process of this log may have put it). */
+  const existingHead = async (at: Snapshot): Promise<TreeHeadRecord | undefined> => {
+    const existing = await ledger.getTreeHead(logId, at.treeSize)
+    if (existing === undefined) return undefined
+    if (existing.head.root.toLowerCase() !== at.root) {
+      throw new VerificationError(
+        'LOG_INCONSISTENT',
+        'The ledger holds another head of this size for this log: the log diverged.',
+      )
+    }
+    return existing
+  }
+
   /** Signs and anchors the head of a snapshot (on the publish chain). */
   const publishSnapshot = (at: Snapshot): Promise<TreeHeadRecord> => {
     if (at.treeSize === 0) {
@@ -211,19 +339,17 @@ export async function createAccessLog(params: CreateAccessLogParameters): Promis
     }
     requestedSize = Math.max(requestedSize, at.treeSize)
     return onPublishChain(async () => {
-      // A head of this size may already be anchored (an earlier run, a retry): it must be ours, with our root.
-      const existing = await ledger.getTreeHead(logId, at.treeSize)
-      if (existing !== undefined) {
-        if (existing.head.root.toLowerCase() !== at.root) {
-          throw new VerificationError(
-            'LOG_INCONSISTENT',
-            'The ledger holds another head of this size for this log: the log diverged.',
-          )
+      let record = await existingHead(at)
+      if (record === undefined) {
+        try {
+          record = await ledger.recordTreeHead(await signSnapshot(at))
+        } catch (error) {
+          // Another process of this log published this size first: the same tree gives the same root.
+          if (!isSdkError(error, 'LEDGER_CONFLICT')) throw error
+          record = await existingHead(at)
+          if (record === undefined) throw error
         }
-        publishedSize = Math.max(publishedSize, at.treeSize)
-        return existing
       }
-      const record = await ledger.recordTreeHead(await signSnapshot(at))
       publishedSize = Math.max(publishedSize, at.treeSize)
       return record
     })
@@ -237,20 +363,21 @@ export async function createAccessLog(params: CreateAccessLogParameters): Promis
     }
   }
 
-  /** Schedules automatic publishing after an append (called on the append chain). */
-  const afterAppend = () => {
-    const unpublished = tree.size - Math.max(publishedSize, requestedSize)
+  /** Schedules automatic publishing after an append. */
+  const afterAppend = (size: number) => {
+    const unpublished = size - Math.max(publishedSize, requestedSize)
     if (unpublished <= 0) return
     if (everyEvents !== undefined && unpublished >= everyEvents) {
-      publishSnapshot(snapshot()).catch(report)
+      requestedSize = Math.max(requestedSize, size)
+      snapshotAt(size).then(publishSnapshot).catch(report)
       return
     }
     if (everyMs !== undefined && timer === undefined) {
       timer = setTimeout(() => {
         timer = undefined
-        serialize(() => {
-          if (tree.size > Math.max(publishedSize, requestedSize)) publishSnapshot(snapshot()).catch(report)
-        })
+        storeSize()
+          .then((n) => (n > Math.max(publishedSize, requestedSize) ? snapshotAt(n).then(publishSnapshot) : undefined))
+          .catch(report)
       }, everyMs)
     }
   }
@@ -261,72 +388,157 @@ export async function createAccessLog(params: CreateAccessLogParameters): Promis
     }
     return value
   }
+  const checkRange = (value: number, name: string, min: number, max: number) => {
+    if (value < min || value > max)
+      throw new InvalidArgumentError('OUT_OF_RANGE', `${name} must be between ${min} and ${max}.`)
+  }
+
+  const toLeaf = (event: AccessEvent): AccessLogLeaf => {
+    if (closed) throw new InvalidArgumentError('INVALID_ARGUMENT', 'The access log is closed.')
+    const leafData = encodeAccessEvent(event)
+    return { leafData, leafHash: _leafHash(leafData) }
+  }
+  const appendFailed = (cause: unknown) =>
+    new LedgerError('LOG_APPEND_FAILED', 'The access event could not be stored; the log is unchanged.', { cause })
+
+  // Group commit: appends that arrive while a store write is in progress go together in the next transaction.
+  type Queued = { leaf: AccessLogLeaf; resolve: (index: number) => void; reject: (e: unknown) => void }
+  let queue: Queued[] = []
+  let writing: Promise<void> | undefined
+  const drain = async () => {
+    try {
+      while (queue.length > 0) {
+        const batch = queue.slice(0, maxBatch)
+        queue = queue.slice(batch.length)
+        try {
+          const r = await store.append(batch.map((q) => q.leaf))
+          see(r.size)
+          batch.forEach((q, i) => {
+            q.resolve(r.firstIndex + i)
+          })
+          afterAppend(r.size)
+        } catch (cause) {
+          const error = appendFailed(cause)
+          for (const q of batch) q.reject(error)
+        }
+      }
+    } finally {
+      writing = undefined
+    }
+  }
+  const enqueue = (leaf: AccessLogLeaf): Promise<number> =>
+    new Promise<number>((resolve, reject) => {
+      queue.push({ leaf, resolve, reject })
+      if (writing === undefined) writing = drain()
+    })
+
+  const finish = async (
+    index: number,
+    leaf: AccessLogLeaf,
+    publish: boolean | undefined,
+  ): Promise<AppendAccessEventReturnType> => {
+    if (publish !== true) return { index, leafHash: leaf.leafHash.slice() }
+    const head = await publishSnapshot(await snapshotAt(Math.max(index + 1, knownSize)))
+    return { index, leafHash: leaf.leafHash.slice(), head }
+  }
 
   const log: AccessLog = {
     logId,
     name,
     operator: operator.address,
+    store,
     get size() {
-      return tree.size
+      return knownSize
     },
-    append(event, options = {}) {
-      let leafData: Uint8Array
+    async append(event, options = {}) {
+      const leaf = toLeaf(event)
+      const index = await enqueue(leaf)
+      return finish(index, leaf, options.publish)
+    },
+    async appendBatch(events) {
+      if (!Array.isArray(events) || events.length === 0)
+        throw new InvalidArgumentError('INVALID_ARGUMENT', 'events must be a non-empty array.')
+      const leaves = events.map(toLeaf)
+      let r: AccessLogAppendResult
       try {
-        if (closed) throw new InvalidArgumentError('INVALID_ARGUMENT', 'The access log is closed.')
-        leafData = encodeAccessEvent(event)
-      } catch (error) {
-        return Promise.reject(error)
+        r = await store.append(leaves)
+      } catch (cause) {
+        throw appendFailed(cause)
       }
-      const leafHash = _leafHash(leafData)
-      const appended = serialize(async () => {
-        const index = tree.size
-        try {
-          await store.append({ index, leafData, leafHash })
-        } catch (cause) {
-          throw new LedgerError('LOG_APPEND_FAILED', 'The access event could not be stored; the log is unchanged.', {
-            cause,
-          })
-        }
-        tree.append(leafHash)
-        if (options.publish === true) return { index, at: snapshot() }
-        afterAppend()
-        return { index, at: undefined }
-      })
-      return appended.then(async ({ index, at }) => {
-        if (at === undefined) return { index, leafHash: leafHash.slice() }
-        const head = await publishSnapshot(at)
-        return { index, leafHash: leafHash.slice(), head }
-      })
+      see(r.size)
+      afterAppend(r.size)
+      return Object.freeze(leaves.map((_, i) => r.firstIndex + i))
+    },
+    async appendWith(event, commit, options = {}) {
+      const leaf = toLeaf(event)
+      if (typeof commit !== 'function') throw new InvalidArgumentError('INVALID_TYPE', 'commit must be a function.')
+      let r: AccessLogAppendResult
+      try {
+        r = await commit({ store, leaf })
+      } catch (cause) {
+        if (isSdkError(cause, 'LOG_APPEND_FAILED')) throw cause
+        throw appendFailed(cause)
+      }
+      see(r.size)
+      afterAppend(r.size)
+      return finish(r.firstIndex, leaf, options.publish)
     },
     async getEvent(index) {
       checkIndex(index, 'index')
-      if (index < 0 || index >= tree.size) {
-        throw new InvalidArgumentError('OUT_OF_RANGE', `index must be below the log size ${tree.size}.`)
+      const size = await storeSize()
+      if (index < 0 || index >= size) {
+        throw new InvalidArgumentError('OUT_OF_RANGE', `index must be below the log size ${size}.`)
       }
       const entry = await store.get(index)
-      if (entry === undefined || !equalBytes(_leafHash(entry.leafData), tree.leafHash(index))) {
-        throw new VerificationError('LOG_INCONSISTENT', `Stored access log entry ${index} is missing or altered.`)
+      if (
+        entry === undefined ||
+        entry.index !== index ||
+        entry.leafHash?.length !== MERKLE_HASH_LENGTH ||
+        !equalBytes(_leafHash(entry.leafData), entry.leafHash)
+      ) {
+        throw corrupt(`Stored access log entry ${index} is missing or altered.`)
       }
+      // The leaf must lead, through the stored siblings, to the root of the stored tree (and to a root checked
+      // against the ledger when this one covers it).
+      const treeSize = verified !== undefined && verified.treeSize > index ? verified.treeSize : size
+      const ranges = inclusionRanges(index, treeSize)
+      const [top, ...path] = await subtreeRoots([[0, treeSize], ...ranges])
+      const fromLeaf = _rootFromInclusionProof(entry.leafHash, BigInt(index), BigInt(treeSize), path)
+      const expected = verified?.treeSize === treeSize ? verified.root : (top as Uint8Array)
+      if (fromLeaf === undefined || !equalBytes(fromLeaf, expected) || !equalBytes(top as Uint8Array, expected))
+        throw corrupt(`Stored access log entry ${index} does not match the stored tree.`)
       return decodeAccessEvent(entry.leafData)
     },
-    root(treeSize) {
-      return tree.root(treeSize)
+    async root(treeSize) {
+      const size = await storeSize()
+      const n = treeSize === undefined ? size : checkIndex(treeSize, 'treeSize')
+      checkRange(n, 'treeSize', 0, size)
+      return rootAt(n)
     },
     async signedHead() {
-      return signSnapshot(await serialize(snapshot))
+      return signSnapshot(await snapshotAt(await storeSize()))
     },
     async publishHead() {
-      return publishSnapshot(await serialize(snapshot))
+      return publishSnapshot(await snapshotAt(await storeSize()))
     },
-    proveInclusion(index, treeSize) {
-      return tree.inclusionProof(checkIndex(index, 'index'), treeSize)
+    async proveInclusion(index, treeSize) {
+      const size = await storeSize()
+      const n = treeSize === undefined ? size : checkIndex(treeSize, 'treeSize')
+      checkRange(n, 'treeSize', 1, size)
+      checkRange(checkIndex(index, 'index'), 'index', 0, n - 1)
+      return subtreeRoots(inclusionRanges(index, n))
     },
-    proveConsistency(oldSize, newSize) {
-      return tree.consistencyProof(checkIndex(oldSize, 'oldSize'), newSize)
+    async proveConsistency(oldSize, newSize) {
+      const size = await storeSize()
+      const n = newSize === undefined ? size : checkIndex(newSize, 'newSize')
+      checkRange(n, 'newSize', 1, size)
+      checkRange(checkIndex(oldSize, 'oldSize'), 'oldSize', 1, n)
+      return subtreeRoots(consistencyRanges(oldSize, n))
     },
     async flush() {
-      const at = await serialize(snapshot)
-      const result = at.treeSize > publishedSize ? await publishSnapshot(at) : undefined
+      while (writing !== undefined) await writing
+      const size = await storeSize()
+      const result = size > publishedSize ? await publishSnapshot(await snapshotAt(size)) : undefined
       await publishChain
       return result
     },

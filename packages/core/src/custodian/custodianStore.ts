@@ -3,6 +3,12 @@
  * integrators persist with their own (a database, IndexedDB in a browser worker) by implementing this interface.
  * @module
  */
+import {
+  _memoryLogAppend,
+  type AccessLogAppendResult,
+  type AccessLogLeaf,
+  type AccessLogStore,
+} from '../accessLog/store.js'
 import type { Envelope } from '../envelope/types.js'
 import { InvalidArgumentError } from '../errors/base.js'
 import type { ConsentKey } from '../ledger/types.js'
@@ -49,8 +55,20 @@ export type RememberRequestResult =
   /** Not seen, but the store holds as many unexpired requests as it may: refuse for now. */
   | 'full'
 
-/** Storage of a custodian. Every method may be async; every write must be atomic per call. */
+/** Parameters of {@link CustodianStore.commitRelease}. */
+export type CommitReleaseParameters = {
+  readonly release: CustodianRelease
+  /** The access log entry of the release, and the log's store (of the same database as this custodian store). */
+  readonly log: { readonly store: AccessLogStore; readonly leaf: AccessLogLeaf }
+}
+
+/**
+ * Storage of a custodian. Every write is atomic per call and durable when it resolves; a rejected write stored
+ * nothing. Instances over one database (several processes) must agree: insert-if-absent and the replay memory are
+ * decided by the database (a unique key, a row lock), never by an in-process cache.
+ */
 export type CustodianStore = {
+  /** The entry of a commitment. A durable store keeps the envelope as stored; the custodian opens it before use. */
   getEntry(commitment: Hex): Promise<CustodianEntry | undefined>
   /** Replaces the entry of `entry.commitment` (the custodian only calls it for an entry it read, keeping its owner). */
   putEntry(entry: CustodianEntry): Promise<void>
@@ -59,7 +77,15 @@ export type CustodianStore = {
    * `undefined` when `entry` was stored. This is what keeps an entry's owner from ever changing.
    */
   insertEntry(entry: CustodianEntry): Promise<CustodianEntry | undefined>
+  /** Records a release (without a log entry: for logs that cannot share this store's transactions). */
   addRelease(release: CustodianRelease): Promise<void>
+  /**
+   * Records a key release AND appends its access-log entry (with the tree nodes, as
+   * {@link AccessLogStore.append} does) in ONE transaction: both are stored or neither is. The custodian hands the key
+   * out only after this resolves, so every key a client received has its log entry, even after a kill -9.
+   * `log.store` must be an access log store of the same database (`INVALID_ARGUMENT` otherwise).
+   */
+  commitRelease(params: CommitReleaseParameters): Promise<AccessLogAppendResult>
   /** The releases made under the grant with this {@link ConsentKey}. */
   listReleases(key: ConsentKey): Promise<readonly CustodianRelease[]>
   /** Deletes the releases made under the grant with this key; returns how many there were. */
@@ -75,6 +101,9 @@ export type CustodianStore = {
     readonly now: number
   }): Promise<RememberRequestResult>
 }
+
+/** What a conformance harness may corrupt in a memory custodian store: one byte of an entry's wrapped key. @internal */
+export const _memoryCustodianTamper: WeakMap<CustodianStore, (commitment: Hex) => void> = new WeakMap()
 
 /** Parameters of {@link createMemoryCustodianStore}. */
 export type CreateMemoryCustodianStoreParameters = {
@@ -102,7 +131,7 @@ export function createMemoryCustodianStore(params: CreateMemoryCustodianStorePar
   // digest -> until; insertion order is not expiry order, so pruning scans (amortized: at most once per second)
   const seen = new Map<string, number>()
   let prunedAt = Number.NEGATIVE_INFINITY
-  return Object.freeze({
+  const store: CustodianStore = Object.freeze({
     async getEntry(commitment: Hex) {
       return entries.get(commitment.toLowerCase())
     },
@@ -118,6 +147,19 @@ export function createMemoryCustodianStore(params: CreateMemoryCustodianStorePar
     async addRelease(release: CustodianRelease) {
       const key = release.consentKey.toLowerCase()
       releases.set(key, [...(releases.get(key) ?? []), release])
+    },
+    async commitRelease({ release, log }: CommitReleaseParameters) {
+      const append = _memoryLogAppend.get(log?.store)
+      if (!append)
+        throw new InvalidArgumentError(
+          'INVALID_ARGUMENT',
+          'A memory custodian store commits releases with a memory access log store only.',
+        )
+      // One synchronous step: the entry and the release are stored together or not at all.
+      const result = append([log.leaf])
+      const key = release.consentKey.toLowerCase()
+      releases.set(key, [...(releases.get(key) ?? []), release])
+      return result
     },
     async listReleases(key: ConsentKey) {
       return Object.freeze([...(releases.get(key.toLowerCase()) ?? [])])
@@ -140,4 +182,16 @@ export function createMemoryCustodianStore(params: CreateMemoryCustodianStorePar
       return 'fresh' as const
     },
   })
+  _memoryCustodianTamper.set(store, (commitment: Hex) => {
+    const e = entries.get(commitment.toLowerCase())
+    if (!e?.envelope) throw new InvalidArgumentError('INVALID_ARGUMENT', 'No stored envelope to tamper with.')
+    // every wrapped key, so whichever recipient the custodian is, its wrap is altered
+    const recipients = e.envelope.recipients.map((r) => {
+      const wrappedKey = r.wrappedKey.slice()
+      wrappedKey[0] = (wrappedKey[0] as number) ^ 1
+      return { ...r, wrappedKey }
+    })
+    entries.set(commitment.toLowerCase(), { ...e, envelope: { ...e.envelope, recipients } })
+  })
+  return store
 }

@@ -92,6 +92,14 @@ export class ConsentError extends BaseError {
 export class LedgerError extends BaseError {
   override name = 'LedgerError'
 }
+/**
+ * A store (database) could not be used or cannot be trusted: `STORE_CORRUPT` (a stored row, tree node or envelope
+ * fails its check: never served), `STORE_VERSION` (written by a newer schema), `STORE_LOCKED` (already opened by
+ * another process), `STORE_UNAVAILABLE` (the database failed).
+ */
+export class StoreError extends BaseError {
+  override name = 'StoreError'
+}
 /** A FHIR resource is invalid, or a FHIR server failed. */
 export class FhirError extends BaseError {
   override name = 'FhirError'

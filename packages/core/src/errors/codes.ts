@@ -65,6 +65,12 @@ export type ErrorCode =
   | 'LEDGER_WRITE_FAILED'
   | 'LEDGER_TIMEOUT'
   | 'LOG_APPEND_FAILED'
+  | 'ANCHOR_QUEUE_FULL'
+  // stores
+  | 'STORE_CORRUPT'
+  | 'STORE_VERSION'
+  | 'STORE_LOCKED'
+  | 'STORE_UNAVAILABLE'
   // fhir
   | 'INVALID_FHIR'
   | 'FHIR_SERVER_ERROR'

@@ -8,6 +8,7 @@ export {
   InvalidArgumentError,
   isSdkError,
   LedgerError,
+  StoreError,
   VerificationError,
 } from './base.js'
 export type { ErrorCode } from './codes.js'

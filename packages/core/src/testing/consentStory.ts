@@ -214,7 +214,7 @@ async function story(harness: ConsentStoryHarness): Promise<ConsentStoryReport> 
       event,
       index: i,
       head,
-      proof: log.proveInclusion(i, head.head.treeSize),
+      proof: await log.proveInclusion(i, head.head.treeSize),
       operator: vendor.address,
       domain: ledger.domain,
     })

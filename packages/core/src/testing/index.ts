@@ -9,3 +9,10 @@ export type { ConsentStoryHarness, ConsentStoryReport } from './consentStory.js'
 export { runConsentStory } from './consentStory.js'
 export type { LedgerConformanceHarness, LedgerConformanceOptions } from './ledgerConformance.js'
 export { describeLedgerConformance } from './ledgerConformance.js'
+export type {
+  StoreConformanceHarness,
+  StoreConformanceOptions,
+  StoreConformanceSet,
+  StoreTamperTarget,
+} from './storeConformance.js'
+export { describeStoreConformance } from './storeConformance.js'

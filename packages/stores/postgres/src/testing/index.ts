@@ -1,0 +1,10 @@
+/**
+ * `@medseal/store-postgres/testing`: a throwaway PostgreSQL server for tests (Node only).
+ * @module
+ */
+export type {
+  PostgresServer,
+  StartPostgresErrorType,
+  StartPostgresParameters,
+} from './startPostgres.js'
+export { startPostgres } from './startPostgres.js'

@@ -14,6 +14,7 @@ import { createMemoryLedger } from '@medseal/adapter-memory'
 import {
   type AccessLogStore,
   bytesToHex0x,
+  type CustodianStore,
   createAccessLog,
   createCustodian,
   createDeposit,
@@ -21,12 +22,11 @@ import {
   createMemoryAccessLogStore,
   createMemoryCustodianStore,
   createParty,
-  type CustodianStore,
   encodeAccessEvent,
   grantConsent,
   leafHash,
-  seal,
   type SignedKeyRequest,
+  seal,
 } from '@medseal/core'
 import { createPostgresStores, type SqlDatabase } from '@medseal/store-postgres'
 import { createPgDatabase, openPgliteDirectory } from '@medseal/store-postgres/node'
@@ -89,7 +89,12 @@ async function releases(ctx: BenchContext, backend: Backend, peer: number | unde
     const custodian = createCustodian({ party: vendor, ledger, log, store: stores.custodian })
     const sealed = await seal({ resourceType: 'Observation', status: 'final' }, { recipients: [patient, vendor] })
     await custodian.deposit(
-      await createDeposit({ owner: patient, envelope: sealed.envelope, custodian: custodian.identity, domain: ledger.domain }),
+      await createDeposit({
+        owner: patient,
+        envelope: sealed.envelope,
+        custodian: custodian.identity,
+        domain: ledger.domain,
+      }),
     )
     const { token } = await grantConsent(ledger, {
       party: patient,
@@ -141,7 +146,8 @@ async function appends(ctx: BenchContext, backend: Backend, peer?: { one: number
       }),
     )
     const batched = (await rate(batches, 1, (leaves) => store.append(leaves))) * BATCH
-    const p = (v: number | undefined) => (v ? { peer: `memory stores: ${Math.round(v).toLocaleString('en-US')}/s` } : {})
+    const p = (v: number | undefined) =>
+      v ? { peer: `memory stores: ${Math.round(v).toLocaleString('en-US')}/s` } : {}
     ctx.record({ name: `log appends one at a time, ${backend.name}`, value: one, unit: 'appends/s', ...p(peer?.one) })
     ctx.record({
       name: `log appends batched (${BATCH} per transaction), ${backend.name}`,
@@ -177,7 +183,11 @@ async function bigLog(ctx: BenchContext, backend: Backend, peer?: number) {
       unit: 'ms',
       ...(peer !== undefined ? { peer: `memory stores: ${peer.toFixed(1)} ms` } : {}),
     })
-    ctx.record({ name: `  (built in batches of ${BIG_BATCH}), ${backend.name}`, value: BIG / buildS, unit: 'appends/s' })
+    ctx.record({
+      name: `  (built in batches of ${BIG_BATCH}), ${backend.name}`,
+      value: BIG / buildS,
+      unit: 'appends/s',
+    })
     return openMs
   } finally {
     await stores.close()
@@ -194,7 +204,11 @@ defineBench('stores', async (ctx) => {
   }
   const sql = (db: SqlDatabase) => async () => {
     const stores = await createPostgresStores({ db })
-    return { custodian: stores.custodian, accessLog: stores.accessLog, close: () => db.close() }
+    return {
+      custodian: stores.custodian,
+      accessLog: (name: string) => stores.accessLog({ name }),
+      close: () => db.close(),
+    }
   }
   let databases = 0
   const backends: Backend[] = [
@@ -205,7 +219,8 @@ defineBench('stores', async (ctx) => {
         const logs = new Map<string, AccessLogStore>()
         return {
           custodian: createMemoryCustodianStore(),
-          accessLog: (name) => logs.get(name) ?? (logs.set(name, createMemoryAccessLogStore()).get(name) as AccessLogStore),
+          accessLog: (name) =>
+            logs.get(name) ?? (logs.set(name, createMemoryAccessLogStore()).get(name) as AccessLogStore),
           close: async () => {},
         }
       },

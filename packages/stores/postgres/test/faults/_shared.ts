@@ -5,8 +5,8 @@
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createFileLedger } from '@medseal/adapter-memory/node'
 import { createEvmLedger } from '@medseal/adapter-evm'
+import { createFileLedger } from '@medseal/adapter-memory/node'
 import { createParty, type Hex, type LedgerAdapter } from '@medseal/core'
 import { createPublicClient, createWalletClient, http } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
@@ -75,7 +75,11 @@ export async function openFaultLedger(
   }
   const transport = http(config.rpcUrl)
   const publicClient = createPublicClient({ chain: foundry, transport, pollingInterval: 20 })
-  const walletClient = createWalletClient({ account: privateKeyToAccount(config.privateKey), chain: foundry, transport })
+  const walletClient = createWalletClient({
+    account: privateKeyToAccount(config.privateKey),
+    chain: foundry,
+    transport,
+  })
   const ledger = await createEvmLedger({ publicClient, walletClient, address: config.address })
   return { ledger, close: () => undefined }
 }

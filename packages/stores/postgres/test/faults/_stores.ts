@@ -28,9 +28,9 @@ export async function openFaultStores(backend: FaultBackend): Promise<FaultStore
   return {
     db,
     custodian: stores.custodian,
-    accessLog: stores.accessLog(FAULT_LOG_NAME),
-    anchorer: stores.anchor,
-    syncCheckpoints: stores.syncCheckpoints,
+    accessLog: stores.accessLog({ name: FAULT_LOG_NAME }),
+    anchorer: stores.anchor(),
+    syncCheckpoints: stores.syncCheckpoints(),
     close: () => db.close(),
   }
 }

@@ -11,9 +11,9 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { checkAnchors, checkReleases, checkSync } from './_checks.js'
 import { type Ack, createRandom, startWorker } from './_processes.js'
+import { type FaultServer, startFaultServer } from './_server.js'
 import { type FaultBackend, type FaultConfig, openFaultLedger, readSetup } from './_shared.js'
 import { openFaultStores } from './_stores.js'
-import { type FaultServer, startFaultServer } from './_server.js'
 
 /** Kills per workload and backend (the issue asks for at least 5). */
 const ROUNDS = 5
@@ -104,7 +104,8 @@ describe.each(backends)('kill -9 on $name', ({ name, make }) => {
       backend,
       dir,
       salt: 1,
-      check: (acks) => withState(backend, dir, (s) => checkReleases(s.ledger, s.stores, acks, readSetup(dir))).then(() => {}),
+      check: (acks) =>
+        withState(backend, dir, (s) => checkReleases(s.ledger, s.stores, acks, readSetup(dir))).then(() => {}),
     })
     expect(acks.filter((a) => a.op === 'release').length).toBeGreaterThanOrEqual(ROUNDS)
   }, 240_000)
@@ -118,7 +119,8 @@ describe.each(backends)('kill -9 on $name', ({ name, make }) => {
       backend,
       dir,
       salt: 2,
-      check: (acks) => withState(backend, dir, (s) => checkReleases(s.ledger, s.stores, acks, undefined)).then(() => {}),
+      check: (acks) =>
+        withState(backend, dir, (s) => checkReleases(s.ledger, s.stores, acks, undefined)).then(() => {}),
     })
     expect(acks.filter((a) => a.op === 'append').length).toBeGreaterThanOrEqual(ROUNDS)
   }, 240_000)
@@ -152,7 +154,13 @@ describe.each(backends)('kill -9 on $name', ({ name, make }) => {
       check: (acks) => withState(backend, dir, (s) => checkSync(s.ledger, s.stores, acks)).then(() => {}),
     })
     // then a run to the end: every resource done once, with one commitment across every run
-    const last = startWorker({ kind: 'sync', backend, ledger: { kind: 'file', path: join(dir, 'ledger.json') }, dir, ...extra })
+    const last = startWorker({
+      kind: 'sync',
+      backend,
+      ledger: { kind: 'file', path: join(dir, 'ledger.json') },
+      dir,
+      ...extra,
+    })
     await last.waitForAcks(1, 'done')
     await last.exited
     acks.push(...last.acks)

@@ -49,10 +49,22 @@ it('two custodian processes on one database: one tree, consistent heads, no entr
   const transport = http(rpcUrl)
   const address = await deployRegistry({
     publicClient: createPublicClient({ chain: foundry, transport }),
-    walletClient: createWalletClient({ account: privateKeyToAccount(anvilPrivateKeys[0] as Hex), chain: foundry, transport }),
+    walletClient: createWalletClient({
+      account: privateKeyToAccount(anvilPrivateKeys[0] as Hex),
+      chain: foundry,
+      transport,
+    }),
   })
-  const ledgerOf = (i: number): FaultLedger => ({ kind: 'evm', rpcUrl, address, privateKey: anvilPrivateKeys[i] as Hex })
-  const backend = { kind: 'postgres', url: await (postgres as PostgresServer).createDatabase('two_custodians') } as const
+  const ledgerOf = (i: number): FaultLedger => ({
+    kind: 'evm',
+    rpcUrl,
+    address,
+    privateKey: anvilPrivateKeys[i] as Hex,
+  })
+  const backend = {
+    kind: 'postgres',
+    url: await (postgres as PostgresServer).createDatabase('two_custodians'),
+  } as const
 
   // setup in this process: the record deposited in the shared store, the grant on the shared ledger
   const { patient, doctor, vendor } = faultParties()
@@ -66,7 +78,12 @@ it('two custodian processes on one database: one tree, consistent heads, no entr
       { recipients: [patient, custodian.identity] },
     )
     await custodian.deposit(
-      await createDeposit({ owner: patient, envelope: sealed.envelope, custodian: custodian.identity, domain: ledger.domain }),
+      await createDeposit({
+        owner: patient,
+        envelope: sealed.envelope,
+        custodian: custodian.identity,
+        domain: ledger.domain,
+      }),
     )
     const { token } = await grantConsent(ledger, {
       party: patient,

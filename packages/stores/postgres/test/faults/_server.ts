@@ -3,8 +3,9 @@
  * server of examples/fhir-server, both on 127.0.0.1 and free ports, both stopped by the test file that started them.
  * @module
  */
-import { startFhirServer } from '@medseal/example-fhir-server'
+
 import { type PostgresServer, startPostgres } from '@medseal/store-postgres/testing'
+import { startFhirServer } from '../../../../../examples/fhir-server/src/index.js'
 import { waitForPidGone } from './_processes.js'
 
 /** What the fault tests use of the servers. */

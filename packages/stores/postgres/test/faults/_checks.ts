@@ -34,7 +34,12 @@ export async function checkLog(ledger: LedgerAdapter, stores: FaultStores, acks:
   const heads = acks.filter((a) => a.op === 'head')
   if (size > 0) {
     const current = await log.signedHead()
-    await verifyLogAgainstLedger(ledger, { head: current, operator: vendor.address })
+    const latest = await ledger.getTreeHead(log.logId)
+    if (latest !== undefined) {
+      // the log as reopened is consistent with the newest head on the ledger (whoever published it)
+      const proof = latest.head.treeSize < size ? await log.proveConsistency(latest.head.treeSize, size) : undefined
+      await verifyLogAgainstLedger(ledger, { head: current, operator: vendor.address, ...(proof ? { proof } : {}) })
+    }
     for (const h of heads) {
       const treeSize = h.treeSize as number
       expect(treeSize).toBeLessThanOrEqual(size)

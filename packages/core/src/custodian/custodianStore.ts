@@ -3,12 +3,7 @@
  * integrators persist with their own (a database, IndexedDB in a browser worker) by implementing this interface.
  * @module
  */
-import {
-  _memoryLogAppend,
-  type AccessLogAppendResult,
-  type AccessLogLeaf,
-  type AccessLogStore,
-} from '../accessLog/store.js'
+import type { AccessLogAppendResult, AccessLogLeaf, AccessLogStore } from '../accessLog/store.js'
 import type { Envelope } from '../envelope/types.js'
 import { InvalidArgumentError } from '../errors/base.js'
 import type { ConsentKey } from '../ledger/types.js'
@@ -149,14 +144,11 @@ export function createMemoryCustodianStore(params: CreateMemoryCustodianStorePar
       releases.set(key, [...(releases.get(key) ?? []), release])
     },
     async commitRelease({ release, log }: CommitReleaseParameters) {
-      const append = _memoryLogAppend.get(log?.store)
-      if (!append)
-        throw new InvalidArgumentError(
-          'INVALID_ARGUMENT',
-          'A memory custodian store commits releases with a memory access log store only.',
-        )
-      // One synchronous step: the entry and the release are stored together or not at all.
-      const result = append([log.leaf])
+      if (typeof log?.store?.append !== 'function')
+        throw new InvalidArgumentError('INVALID_TYPE', 'log.store must be an AccessLogStore.')
+      // In memory the release cannot fail once the entry is appended: both are stored or neither (a durable store
+      // does both in one database transaction instead).
+      const result = await log.store.append([log.leaf])
       const key = release.consentKey.toLowerCase()
       releases.set(key, [...(releases.get(key) ?? []), release])
       return result

@@ -87,7 +87,10 @@ function memo<T>(make: (name: string) => T): (params?: PostgresStoreName) => T {
 export async function createPostgresStores(params: CreatePostgresStoresParameters): Promise<PostgresStores> {
   const db = params?.db
   if (typeof db?.transaction !== 'function' || typeof db.query !== 'function')
-    throw new InvalidArgumentError('INVALID_ARGUMENT', 'db must be a SqlDatabase (createPgliteDatabase, createPgDatabase).')
+    throw new InvalidArgumentError(
+      'INVALID_ARGUMENT',
+      'db must be a SqlDatabase (createPgliteDatabase, createPgDatabase).',
+    )
   const max = params.maxRememberedRequests ?? 1_000_000
   if (!Number.isSafeInteger(max) || max < 1)
     throw new InvalidArgumentError('INVALID_ARGUMENT', 'maxRememberedRequests must be a positive integer.')

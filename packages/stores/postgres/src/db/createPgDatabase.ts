@@ -3,7 +3,7 @@
  * @module
  */
 import { InvalidArgumentError, type StoreError } from '@medseal/core'
-import { _MAX_ATTEMPTS, _normalizeRows, _RETRY_SQLSTATES, _sqlState, _wrapDbError, type _Field } from './_normalize.js'
+import { type _Field, _MAX_ATTEMPTS, _normalizeRows, _RETRY_SQLSTATES, _sqlState, _wrapDbError } from './_normalize.js'
 import type { SqlDatabase, SqlQueryable, SqlValue } from './types.js'
 
 type PgResult = { readonly rows: Record<string, unknown>[]; readonly fields: readonly _Field[] }
@@ -103,7 +103,9 @@ export function createPgDatabase(params: CreatePgDatabaseParameters): SqlDatabas
       }
     },
     close() {
-      closing ??= endPoolOnClose ? pool.end().catch((e) => Promise.reject(_wrapDbError(e, 'to close'))) : Promise.resolve()
+      closing ??= endPoolOnClose
+        ? pool.end().catch((e) => Promise.reject(_wrapDbError(e, 'to close')))
+        : Promise.resolve()
       return closing
     },
   })

@@ -20,8 +20,7 @@ import { _insertMany } from './_shared.js'
 const KEYS_PER_QUERY = 2000
 
 /** Which database and log an access log store of this package writes: what `commitRelease` checks. @internal */
-export const _sqlLogStores: WeakMap<AccessLogStore, { readonly db: SqlDatabase; readonly name: string }> =
-  new WeakMap()
+export const _sqlLogStores: WeakMap<AccessLogStore, { readonly db: SqlDatabase; readonly name: string }> = new WeakMap()
 
 function checkLeaves(leaves: readonly AccessLogLeaf[]): void {
   if (!Array.isArray(leaves) || leaves.length === 0)
@@ -45,7 +44,13 @@ export async function _readNodes(
     const leafIdx: string[] = []
     const nodePairs: string[] = []
     for (const k of chunk) {
-      if (!Number.isSafeInteger(k?.level) || !Number.isSafeInteger(k.index) || k.level < 0 || k.index < 0 || k.level > 63)
+      if (
+        !Number.isSafeInteger(k?.level) ||
+        !Number.isSafeInteger(k.index) ||
+        k.level < 0 ||
+        k.index < 0 ||
+        k.level > 63
+      )
         throw new InvalidArgumentError('INVALID_ARGUMENT', 'A node key is { level, index }, non-negative integers.')
       if (k.level === 0) {
         params.push(k.index)
@@ -131,7 +136,7 @@ export function _createAccessLogStore(db: SqlDatabase, name: string): AccessLogS
       if (!Array.isArray(keys)) throw new InvalidArgumentError('INVALID_TYPE', 'keys must be an array.')
       return Object.freeze(await _readNodes(db, name, keys))
     },
-    append(leaves: readonly AccessLogLeaf[]) {
+    async append(leaves: readonly AccessLogLeaf[]) {
       checkLeaves(leaves)
       return db.transaction((tx) => _appendInTx(tx, name, leaves))
     },

@@ -67,8 +67,7 @@ export function _createBreakGlassStore(db: SqlDatabase): BreakGlassStore {
         'UPDATE medseal_break_glass SET status = $2, review_json = $3 WHERE id = $1 RETURNING id',
         [id, review.status, JSON.stringify(review)],
       )
-      if (rows.length === 0)
-        throw new InvalidArgumentError('INVALID_ARGUMENT', 'No break-glass access with this id.')
+      if (rows.length === 0) throw new InvalidArgumentError('INVALID_ARGUMENT', 'No break-glass access with this id.')
     },
     async listReviews(filter: BreakGlassReviewFilter = {}) {
       const where: string[] = []

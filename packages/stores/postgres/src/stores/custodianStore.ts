@@ -79,7 +79,9 @@ export function _createCustodianStore(db: SqlDatabase, maxRememberedRequests: nu
         row,
       )
       if (inserted.length === 1) return undefined
-      const rows = await db.query('SELECT body, envelope FROM medseal_custodian_entries WHERE commitment = $1', [row[0]])
+      const rows = await db.query('SELECT body, envelope FROM medseal_custodian_entries WHERE commitment = $1', [
+        row[0],
+      ])
       const existing = entryOf(rows[0])
       if (!existing) throw new StoreError('STORE_CORRUPT', 'An entry that conflicted on insert cannot be read.')
       return existing
@@ -118,25 +120,25 @@ export function _createCustodianStore(db: SqlDatabase, maxRememberedRequests: nu
       if (!Number.isSafeInteger(until) || !Number.isSafeInteger(now))
         throw new InvalidArgumentError('INVALID_ARGUMENT', 'until and now must be integers.')
       return db.transaction(async (tx) => {
-          // the count row serializes every process's requests: forget, look up, count and remember as one step
-          const counter = await tx.query(
-            `SELECT value FROM medseal_counters WHERE name = 'custodian_requests' FOR UPDATE`,
-          )
-          let count = counter[0]?.value as number
-          const forgotten = await tx.query('DELETE FROM medseal_custodian_requests WHERE until < $1 RETURNING 1', [now])
-          count -= forgotten.length
-          const known = await tx.query('SELECT 1 FROM medseal_custodian_requests WHERE digest = $1', [d])
-          let result: RememberRequestResult
-          if (known.length > 0) result = 'replayed'
-          else if (count >= maxRememberedRequests) result = 'full'
-          else {
-            await tx.query('INSERT INTO medseal_custodian_requests (digest, until) VALUES ($1, $2)', [d, until])
-            count += 1
-            result = 'fresh'
-          }
-          if (count !== counter[0]?.value)
-            await tx.query(`UPDATE medseal_counters SET value = $1 WHERE name = 'custodian_requests'`, [count])
-          return result
+        // the count row serializes every process's requests: forget, look up, count and remember as one step
+        const counter = await tx.query(
+          `SELECT value FROM medseal_counters WHERE name = 'custodian_requests' FOR UPDATE`,
+        )
+        let count = counter[0]?.value as number
+        const forgotten = await tx.query('DELETE FROM medseal_custodian_requests WHERE until < $1 RETURNING 1', [now])
+        count -= forgotten.length
+        const known = await tx.query('SELECT 1 FROM medseal_custodian_requests WHERE digest = $1', [d])
+        let result: RememberRequestResult
+        if (known.length > 0) result = 'replayed'
+        else if (count >= maxRememberedRequests) result = 'full'
+        else {
+          await tx.query('INSERT INTO medseal_custodian_requests (digest, until) VALUES ($1, $2)', [d, until])
+          count += 1
+          result = 'fresh'
+        }
+        if (count !== counter[0]?.value)
+          await tx.query(`UPDATE medseal_counters SET value = $1 WHERE name = 'custodian_requests'`, [count])
+        return result
       })
     },
   })

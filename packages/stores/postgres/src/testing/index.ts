@@ -8,3 +8,5 @@ export type {
   StartPostgresParameters,
 } from './startPostgres.js'
 export { startPostgres } from './startPostgres.js'
+export type { TamperPostgresStoresParameters } from './tamperPostgresStores.js'
+export { tamperPostgresStores } from './tamperPostgresStores.js'

@@ -167,7 +167,12 @@ export async function startPostgres(params: StartPostgresParameters = {}): Promi
     for (let attempt = 0; attempt < 20; attempt++) {
       const args = ['-D', dataDir, '-h', '127.0.0.1', '-p', String(port), '-k', root]
       for (const [k, v] of Object.entries(settings)) args.push('-c', `${k}=${v}`)
-      const proc = spawn(join(bin, 'postgres'), args, { ...asUser, env, cwd: root, stdio: ['ignore', 'ignore', 'pipe'] })
+      const proc = spawn(join(bin, 'postgres'), args, {
+        ...asUser,
+        env,
+        cwd: root,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      })
       let stderr = ''
       proc.stderr?.on('data', (d: Uint8Array) => {
         if (stderr.length < 8192) stderr += String(d)

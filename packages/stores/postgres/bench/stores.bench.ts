@@ -35,11 +35,11 @@ import pg from 'pg'
 import { type BenchContext, defineBench } from '../../../../scripts/bench/harness.js'
 
 /** Key releases measured per backend (pre-signed requests: signing is the client's cost, not the custodian's). */
-const RELEASES = Number(process.env.BENCH_STORE_RELEASES ?? 1_500)
+const RELEASES = Number(process.env.BENCH_STORE_RELEASES ?? 400)
 /** Single appends measured per backend. */
-const APPENDS = Number(process.env.BENCH_STORE_APPENDS ?? 2_000)
+const APPENDS = Number(process.env.BENCH_STORE_APPENDS ?? 1_000)
 /** Leaves appended in batches, and the batch size. */
-const BATCHED = 50_000
+const BATCHED = 20_000
 const BATCH = 500
 /** The big log: 10^6 entries, appended in batches of 10,000. */
 const BIG = Number(process.env.BENCH_STORE_BIG ?? 1_000_000)
@@ -47,6 +47,8 @@ const BIG_BATCH = 10_000
 
 type Backend = {
   readonly name: string
+  /** For ledger ids. */
+  readonly id: string
   /** Releases in flight at once. */
   readonly concurrency: number
   open(label: string): Promise<{
@@ -82,7 +84,7 @@ async function rate<T>(items: readonly T[], concurrency: number, fn: (item: T) =
 }
 
 async function releases(ctx: BenchContext, backend: Backend, peer: number | undefined): Promise<number> {
-  const ledger = createMemoryLedger({ id: `bench-stores-${backend.name}` })
+  const ledger = createMemoryLedger({ id: `bench-releases-${backend.id}` })
   const stores = await backend.open('releases')
   try {
     const log = await createAccessLog({ operator: vendor, ledger, name: 'bench', store: stores.accessLog('bench') })
@@ -129,7 +131,7 @@ async function releases(ctx: BenchContext, backend: Backend, peer: number | unde
 }
 
 async function appends(ctx: BenchContext, backend: Backend, peer?: { one: number; batched: number }) {
-  const ledger = createMemoryLedger({ id: `bench-appends-${backend.name}` })
+  const ledger = createMemoryLedger({ id: `bench-appends-${backend.id}` })
   const stores = await backend.open('appends')
   try {
     const log = await createAccessLog({ operator: vendor, ledger, name: 'appends', store: stores.accessLog('appends') })
@@ -162,7 +164,7 @@ async function appends(ctx: BenchContext, backend: Backend, peer?: { one: number
 }
 
 async function bigLog(ctx: BenchContext, backend: Backend, peer?: number) {
-  const ledger = createMemoryLedger({ id: `bench-big-${backend.name}` })
+  const ledger = createMemoryLedger({ id: `bench-big-${backend.id}` })
   const stores = await backend.open('big')
   try {
     const store = stores.accessLog('big')
@@ -214,6 +216,7 @@ defineBench('stores', async (ctx) => {
   const backends: Backend[] = [
     {
       name: 'memory',
+      id: 'memory',
       concurrency: 1,
       async open() {
         const logs = new Map<string, AccessLogStore>()
@@ -227,6 +230,7 @@ defineBench('stores', async (ctx) => {
     },
     {
       name: 'PGlite (directory)',
+      id: 'pglite',
       concurrency: 1,
       async open(label) {
         const dir = mkdtempSync(join(tmpdir(), `medseal-bench-${label}-`))
@@ -238,6 +242,7 @@ defineBench('stores', async (ctx) => {
       ? [
           {
             name: 'PostgreSQL',
+            id: 'postgres',
             concurrency: 8,
             async open() {
               const url = await (server as PostgresServer).createDatabase(`bench_${++databases}`)

@@ -48,7 +48,7 @@ export async function checkLog(ledger: LedgerAdapter, stores: FaultStores, acks:
       expect(lower(anchored?.head.root)).toBe(lower(h.root))
       if (treeSize < size) {
         verifyHeadConsistency({
-          oldHead: anchored as NonNullable<typeof anchored>,
+          oldHead: { head: (anchored as NonNullable<typeof anchored>).head, signature: anchored?.signature as Hex },
           newHead: current,
           proof: await log.proveConsistency(treeSize, size),
           domain: ledger.domain,

@@ -108,7 +108,7 @@ describe.each(backends)('kill -9 on $name', ({ name, make }) => {
         withState(backend, dir, (s) => checkReleases(s.ledger, s.stores, acks, readSetup(dir))).then(() => {}),
     })
     expect(acks.filter((a) => a.op === 'release').length).toBeGreaterThanOrEqual(ROUNDS)
-  }, 240_000)
+  }, 600_000)
 
   it('access-log appends: every append seen is there, the log verifies, every published head is consistent', async () => {
     const dir = tempDir(`append-${name}`)
@@ -123,7 +123,7 @@ describe.each(backends)('kill -9 on $name', ({ name, make }) => {
         withState(backend, dir, (s) => checkReleases(s.ledger, s.stores, acks, undefined)).then(() => {}),
     })
     expect(acks.filter((a) => a.op === 'append').length).toBeGreaterThanOrEqual(ROUNDS)
-  }, 240_000)
+  }, 600_000)
 
   it('anchoring: every add() that resolved has its receipt; pending commitments are anchored on restart', async () => {
     const dir = tempDir(`anchor-${name}`)
@@ -137,7 +137,7 @@ describe.each(backends)('kill -9 on $name', ({ name, make }) => {
       check: (acks) => withState(backend, dir, (s) => checkAnchors(s.ledger, s.stores, acks)).then(() => {}),
     })
     expect(acks.filter((a) => a.op === 'anchored').length).toBeGreaterThanOrEqual(ROUNDS)
-  }, 240_000)
+  }, 600_000)
 
   it('sync: a resumed sync seals nothing twice and loses no receipt', async () => {
     const dir = tempDir(`sync-${name}`)
@@ -166,7 +166,7 @@ describe.each(backends)('kill -9 on $name', ({ name, make }) => {
     acks.push(...last.acks)
     const { keys } = await withState(backend, dir, (s) => checkSync(s.ledger, s.stores, acks))
     expect(keys).toBe(41)
-  }, 300_000)
+  }, 900_000)
 })
 
 describe('kill -9 of the PostgreSQL server', () => {
@@ -191,5 +191,5 @@ describe('kill -9 of the PostgreSQL server', () => {
       await withState(backend, dir, (s) => checkReleases(s.ledger, s.stores, acks, readSetup(dir)))
     }
     expect(acks.filter((a) => a.op === 'release').length).toBeGreaterThanOrEqual(ROUNDS)
-  }, 240_000)
+  }, 600_000)
 })

@@ -5,6 +5,7 @@
  *   PostgreSQL server (several releases in flight: a deployment serves many clients);
  * - access-log appends/s, one at a time and batched (one transaction per batch of leaves);
  * - open of a 10^6-entry log (built in the bench, in batches): the log reads O(log n) stored nodes, no replay.
+ * `BENCH_STORE_BIG` sets the big log's size, `BENCH_STORE_ONLY=releases|appends|open` runs one part.
  * The PostgreSQL rows need Debian's postgresql (`node scripts/ensure-postgres.mjs`); without it they are skipped.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -254,12 +255,20 @@ defineBench('stores', async (ctx) => {
   ]
   try {
     const [memory, ...durable] = backends as [Backend, ...Backend[]]
-    const memReleases = await releases(ctx, memory, undefined)
-    for (const b of durable) await releases(ctx, b, memReleases)
-    const memAppends = await appends(ctx, memory)
-    for (const b of durable) await appends(ctx, b, memAppends)
-    const memOpen = await bigLog(ctx, memory)
-    for (const b of durable) await bigLog(ctx, b, memOpen)
+    // BENCH_STORE_ONLY=releases|appends|open runs one part
+    const only = process.env.BENCH_STORE_ONLY
+    if (!only || only === 'releases') {
+      const memReleases = await releases(ctx, memory, undefined)
+      for (const b of durable) await releases(ctx, b, memReleases)
+    }
+    if (!only || only === 'appends') {
+      const memAppends = await appends(ctx, memory)
+      for (const b of durable) await appends(ctx, b, memAppends)
+    }
+    if (!only || only === 'open') {
+      const memOpen = await bigLog(ctx, memory)
+      for (const b of durable) await bigLog(ctx, b, memOpen)
+    }
   } finally {
     await server?.stop()
     for (const d of dirs) rmSync(d, { recursive: true, force: true })

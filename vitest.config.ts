@@ -40,6 +40,12 @@ export default defineConfig({
       },
       { find: /^@medseal\/fabric-chaincode$/, replacement: src('./packages/adapters/fabric/chaincode/src/index.ts') },
       { find: /^@medseal\/store-indexeddb$/, replacement: src('./packages/stores/indexeddb/src/index.ts') },
+      { find: /^@medseal\/store-postgres$/, replacement: src('./packages/stores/postgres/src/index.ts') },
+      { find: /^@medseal\/store-postgres\/node$/, replacement: src('./packages/stores/postgres/src/node.ts') },
+      {
+        find: /^@medseal\/store-postgres\/testing$/,
+        replacement: src('./packages/stores/postgres/src/testing/index.ts'),
+      },
       { find: /^@vectors\//, replacement: `${vectors}/` },
     ],
   },

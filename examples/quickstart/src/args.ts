@@ -1,5 +1,6 @@
 /**
- * The quickstart's command line: `--patients`, `--resources`, `--adapter`, `--batch-size`, `--help`.
+ * The quickstart's command line: `--patients`, `--resources`, `--adapter`, `--batch-size`, `--data`, `--no-data`,
+ * `--help`.
  * @module
  */
 import type { QuickstartOptions } from './quickstart.js'
@@ -16,6 +17,10 @@ Options:
                             (e.g. http://127.0.0.1:8545 from \`anvil\`): a MedsealRegistry is deployed
                             there with MEDSEAL_PRIVATE_KEY, or anvil's first test account if unset
   --batch-size N            commitments per ledger write (default 16)
+  --data DIR                where the state is kept between runs: PGlite (PostgreSQL in the process)
+                            for the custodian, access log, break-glass and anchor queue, and the memory
+                            ledger's file (default: medseal-quickstart under the OS temp dir, printed)
+  --no-data                 keep everything in memory (nothing survives the run)
   --help                    show this help
 
 Every ✓ line is printed only after the check it describes has passed.`
@@ -57,6 +62,15 @@ export function parseArgs(
         out.adapter = v
         break
       }
+      case '--data': {
+        const v = value()
+        if (!v) throw new RangeError('--data needs a directory.')
+        out.dataDir = v
+        break
+      }
+      case '--no-data':
+        out.dataDir = ''
+        break
       case '--':
         break
       default:

@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs'
 import { type AddressInfo, createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { startAnvil } from '@medseal/adapter-evm/node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HELP, parseArgs } from './args.js'
@@ -116,6 +119,34 @@ describe('runQuickstart', () => {
     }, 120_000)
   })
 
+  it('keeps its state in PGlite in a directory: a second run finds the first run’s log, and the log stays consistent', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medseal-quickstart-test-'))
+    try {
+      const first = await run({ patients: 1, resources: 3, dataDir: dir })
+      expect(first.lines[0]).toBe('medseal quickstart on memory (file-backed)')
+      expect(first.lines).toContain(
+        `state in ${dir} (PGlite): new; run the demo again and this run's log, records and anchors are still there`,
+      )
+      const second = await run({ patients: 1, resources: 3, dataDir: dir })
+      expect(second.lines).toContain(
+        `state in ${dir} (PGlite): kept from an earlier run, the access log already holds ${first.summary.logEvents} events`,
+      )
+      expect(Object.values(second.summary.checks).every((v) => v === true)).toBe(true)
+      // the same log (same operator key, same ledger file) grew: this run's events were appended to the first run's
+      expect(second.summary.logEvents).toBe(2 * first.summary.logEvents)
+      // a second opener of the directory is refused while it is open (PGlite does not lock it itself)
+      const { openQuickstartState } = await import('./state.js')
+      const open = await openQuickstartState({ dir, memoryLedger: false })
+      try {
+        await expect(openQuickstartState({ dir, memoryLedger: false })).rejects.toMatchObject({ code: 'STORE_LOCKED' })
+      } finally {
+        await open.close()
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 300_000)
+
   it('rejects bad options before touching a ledger', async () => {
     await expect(runQuickstart({ patients: 0 })).rejects.toThrow(RangeError)
     await expect(runQuickstart({ resources: 1 })).rejects.toThrow(RangeError)
@@ -146,6 +177,8 @@ describe('parseArgs', () => {
       batchSize: 8,
     })
     expect(parseArgs([])).toEqual({})
+    expect(parseArgs(['--data', '/tmp/x'])).toEqual({ dataDir: '/tmp/x' })
+    expect(parseArgs(['--no-data'])).toEqual({ dataDir: '' })
     expect(parseArgs(['--help'])).toBe('help')
     expect(HELP).toContain('--adapter memory|<URL>')
   })
@@ -158,5 +191,6 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['--patients', 'many'])).toThrow(/positive integer/)
     expect(() => parseArgs(['--patients'])).toThrow(RangeError)
     expect(() => parseArgs(['--frobnicate'])).toThrow(/Unknown option/)
+    expect(() => parseArgs(['--data'])).toThrow(/directory/)
   })
 })

@@ -4,6 +4,7 @@
  */
 import { HELP, parseArgs } from './args.js'
 import { type QuickstartOptions, type QuickstartSummary, runQuickstart } from './quickstart.js'
+import { DEFAULT_DATA_DIR } from './state.js'
 
 function printSummary(s: QuickstartSummary, seconds: number): void {
   const passed = Object.values(s.checks).filter(Boolean).length
@@ -50,7 +51,10 @@ async function main(): Promise<number> {
   }
   const started = performance.now()
   try {
-    const summary = await runQuickstart(options, {
+    // the demo keeps its state in a directory under the OS temp dir (printed) unless told otherwise
+    const dataDir = options.dataDir === undefined ? DEFAULT_DATA_DIR : options.dataDir || undefined
+    const { dataDir: _, ...rest } = options
+    const summary = await runQuickstart(dataDir === undefined ? rest : { ...rest, dataDir }, {
       line: (text) => {
         clear()
         console.log(text)

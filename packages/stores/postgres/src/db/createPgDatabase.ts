@@ -1,0 +1,112 @@
+/**
+ * A {@link SqlDatabase} over a PostgreSQL server, through a node-postgres (`pg`) pool. Node only.
+ * @module
+ */
+import { InvalidArgumentError, type StoreError } from '@medseal/core'
+import { type _Field, _MAX_ATTEMPTS, _normalizeRows, _RETRY_SQLSTATES, _sqlState, _wrapDbError } from './_normalize.js'
+import type { SqlDatabase, SqlQueryable, SqlValue } from './types.js'
+
+type PgResult = { readonly rows: Record<string, unknown>[]; readonly fields: readonly _Field[] }
+type PgClientLike = {
+  query(sql: string, params?: unknown[]): Promise<PgResult>
+  release(err?: Error | boolean): void
+}
+
+/** The part of `pg`'s `Pool` these stores use. */
+export type PgPoolLike = {
+  query(sql: string, params?: unknown[]): Promise<PgResult>
+  connect(): Promise<PgClientLike>
+  end(): Promise<void>
+}
+
+/** Parameters of {@link createPgDatabase}. */
+export type CreatePgDatabaseParameters = {
+  /** A `pg` Pool (`new Pool({ connectionString })`). Every process of a deployment may have its own. */
+  readonly pool: PgPoolLike
+  /** End the pool when the database closes (default true). */
+  readonly endPoolOnClose?: boolean
+}
+
+/** What {@link createPgDatabase} throws. */
+export type CreatePgDatabaseErrorType = InvalidArgumentError | StoreError
+
+// pg binds Buffers as bytea; a plain Uint8Array is turned into one without copying
+const toPg = (params: readonly SqlValue[]): unknown[] =>
+  params.map((v) => (v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v))
+
+const wrap = (q: { query(sql: string, params?: unknown[]): Promise<PgResult> }): SqlQueryable =>
+  Object.freeze({
+    async query(sql: string, params: readonly SqlValue[] = []) {
+      const r = await q.query(sql, toPg(params))
+      return _normalizeRows(r.rows, r.fields)
+    },
+  })
+
+/**
+ * Wraps a `pg` pool as a {@link SqlDatabase}. Each transaction runs on one pooled connection; the stores take row and
+ * advisory locks in PostgreSQL, so any number of processes may share one database.
+ *
+ * @param params - `pool`, optional `endPoolOnClose`
+ * @returns a frozen database
+ * @throws {@link InvalidArgumentError} `INVALID_ARGUMENT` when `pool` is not a pg pool
+ * @example
+ * ```ts
+ * import pg from 'pg'
+ * import { createPostgresStores } from '@medseal/store-postgres'
+ * import { createPgDatabase } from '@medseal/store-postgres/node'
+ * const db = createPgDatabase({ pool: new pg.Pool({ connectionString: process.env.DATABASE_URL }) })
+ * const stores = await createPostgresStores({ db })
+ * ```
+ */
+export function createPgDatabase(params: CreatePgDatabaseParameters): SqlDatabase {
+  const { pool, endPoolOnClose = true } = params ?? {}
+  if (typeof pool?.query !== 'function' || typeof pool.connect !== 'function')
+    throw new InvalidArgumentError('INVALID_ARGUMENT', 'pool must be a pg Pool.')
+  let closing: Promise<void> | undefined
+  const top = wrap(pool)
+  return Object.freeze({
+    dialect: 'postgres' as const,
+    async query(sql: string, values?: readonly SqlValue[]) {
+      try {
+        return await top.query(sql, values)
+      } catch (e) {
+        throw _wrapDbError(e, 'a query')
+      }
+    },
+    async transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> {
+      for (let attempt = 1; ; attempt++) {
+        let client: PgClientLike
+        try {
+          client = await pool.connect()
+        } catch (e) {
+          throw _wrapDbError(e, 'to connect')
+        }
+        let broken: Error | undefined
+        try {
+          await client.query('BEGIN')
+          const result = await fn(wrap(client))
+          await client.query('COMMIT')
+          return result
+        } catch (e) {
+          try {
+            await client.query('ROLLBACK')
+          } catch (rollbackError) {
+            // the connection is gone: do not return it to the pool
+            broken = rollbackError instanceof Error ? rollbackError : new Error('ROLLBACK failed')
+          }
+          const state = _sqlState(e)
+          if (state && _RETRY_SQLSTATES.has(state) && attempt < _MAX_ATTEMPTS) continue
+          throw _wrapDbError(e, 'a transaction')
+        } finally {
+          client.release(broken)
+        }
+      }
+    },
+    close() {
+      closing ??= endPoolOnClose
+        ? pool.end().catch((e) => Promise.reject(_wrapDbError(e, 'to close')))
+        : Promise.resolve()
+      return closing
+    },
+  })
+}

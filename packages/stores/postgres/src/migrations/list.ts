@@ -1,0 +1,9 @@
+/**
+ * Every migration, in order. Append only: a released migration is never changed (databases already ran it).
+ * @module
+ */
+import { m0001Initial } from './m0001Initial.js'
+import type { Migration } from './types.js'
+
+/** The migrations; `MIGRATIONS[n - 1].version === n`. */
+export const MIGRATIONS: readonly Migration[] = Object.freeze([m0001Initial])

@@ -1,0 +1,65 @@
+/**
+ * Opens PGlite on a directory, locked to this instance. Node only.
+ * @module
+ */
+import { mkdirSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { InvalidArgumentError, StoreError } from '@medseal/core'
+import { createPgliteDatabase, type PgliteLike } from '../db/createPgliteDatabase.js'
+import type { SqlDatabase } from '../db/types.js'
+import { _lockDirectory } from './_dirLock.js'
+
+/** Parameters of {@link openPgliteDirectory}. */
+export type OpenPgliteDirectoryParameters = {
+  /** The data directory (created when missing; the first open of a new one initializes it, which takes seconds). */
+  readonly dataDir: string
+}
+
+/** What {@link openPgliteDirectory} throws. */
+export type OpenPgliteDirectoryErrorType = InvalidArgumentError | StoreError
+
+/**
+ * Opens (or creates) a PGlite database in `dataDir` and returns it as a {@link SqlDatabase}, holding an exclusive lock
+ * on the directory until `close()`. PGlite does not lock its directory itself, and two processes that open one
+ * directory corrupt it without an error; so a second opener, in this process or another, is refused with
+ * `STORE_LOCKED`. A lock left by a process that was killed is taken over.
+ *
+ * PGlite runs with `fsync=off`: what a transaction committed survives kill -9 of the process (it is in the OS page
+ * cache), but not a crash of the operating system or a power loss. Use a PostgreSQL server where that matters.
+ *
+ * @param params - `dataDir`
+ * @returns the open database; `close()` closes PGlite and releases the lock
+ * @throws {@link StoreError} `STORE_LOCKED` when another PGlite instance has the directory open;
+ *   `STORE_UNAVAILABLE` when PGlite cannot open it
+ * @example
+ * ```ts
+ * import { createPostgresStores } from '@medseal/store-postgres'
+ * import { openPgliteDirectory } from '@medseal/store-postgres/node'
+ * const db = await openPgliteDirectory({ dataDir: './medseal-data' })
+ * const stores = await createPostgresStores({ db })
+ * // … later
+ * await db.close()
+ * ```
+ */
+export async function openPgliteDirectory(params: OpenPgliteDirectoryParameters): Promise<SqlDatabase> {
+  const dataDir = params?.dataDir
+  if (typeof dataDir !== 'string' || dataDir.length === 0)
+    throw new InvalidArgumentError('INVALID_ARGUMENT', 'dataDir must be a directory path.')
+  const dir = resolve(dataDir)
+  try {
+    mkdirSync(dir, { recursive: true })
+  } catch (e) {
+    throw new StoreError('STORE_UNAVAILABLE', 'The PGlite directory could not be created.', { cause: e })
+  }
+  const unlock = _lockDirectory(dir)
+  let pglite: PgliteLike
+  try {
+    const { PGlite } = await import('@electric-sql/pglite')
+    pglite = (await PGlite.create(dir)) as unknown as PgliteLike
+  } catch (e) {
+    unlock()
+    if (e instanceof StoreError) throw e
+    throw new StoreError('STORE_UNAVAILABLE', 'PGlite could not open the directory.', { cause: e })
+  }
+  return createPgliteDatabase({ pglite, onClose: unlock })
+}

@@ -1,0 +1,146 @@
+/**
+ * The access log store over SQL: entries, complete-subtree nodes and the size of each named log.
+ * @module
+ */
+import {
+  type AccessLogAppendResult,
+  type AccessLogEntry,
+  type AccessLogLeaf,
+  type AccessLogNodeKey,
+  type AccessLogStore,
+  accessLogBorderKeys,
+  InvalidArgumentError,
+  planAccessLogAppend,
+  StoreError,
+} from '@medseal/core'
+import type { SqlDatabase, SqlQueryable, SqlValue } from '../db/types.js'
+import { _insertMany } from './_shared.js'
+
+/** Keys answered per query by `getNodes` (a proof needs O(log n); a batch read may ask for more). */
+const KEYS_PER_QUERY = 2000
+
+/** Which database and log an access log store of this package writes: what `commitRelease` checks. @internal */
+export const _sqlLogStores: WeakMap<AccessLogStore, { readonly db: SqlDatabase; readonly name: string }> = new WeakMap()
+
+function checkLeaves(leaves: readonly AccessLogLeaf[]): void {
+  if (!Array.isArray(leaves) || leaves.length === 0)
+    throw new InvalidArgumentError('INVALID_ARGUMENT', 'An append needs at least one leaf.')
+  for (const l of leaves) {
+    if (!(l?.leafData instanceof Uint8Array) || !(l.leafHash instanceof Uint8Array) || l.leafHash.length !== 32)
+      throw new InvalidArgumentError('INVALID_TYPE', 'A leaf is { leafData, leafHash (32 bytes) }.')
+  }
+}
+
+/** Reads node hashes (level 0 = leaf hashes) for `keys`, in order; `undefined` where absent. @internal */
+export async function _readNodes(
+  q: SqlQueryable,
+  name: string,
+  keys: readonly AccessLogNodeKey[],
+): Promise<(Uint8Array | undefined)[]> {
+  const out: (Uint8Array | undefined)[] = []
+  for (let at = 0; at < keys.length; at += KEYS_PER_QUERY) {
+    const chunk = keys.slice(at, at + KEYS_PER_QUERY)
+    const params: SqlValue[] = [name]
+    const leafIdx: string[] = []
+    const nodePairs: string[] = []
+    for (const k of chunk) {
+      if (
+        !Number.isSafeInteger(k?.level) ||
+        !Number.isSafeInteger(k.index) ||
+        k.level < 0 ||
+        k.index < 0 ||
+        k.level > 63
+      )
+        throw new InvalidArgumentError('INVALID_ARGUMENT', 'A node key is { level, index }, non-negative integers.')
+      if (k.level === 0) {
+        params.push(k.index)
+        leafIdx.push(`$${params.length}::int8`)
+      } else {
+        params.push(k.level, k.index)
+        nodePairs.push(`($${params.length - 1}::int2, $${params.length}::int8)`)
+      }
+    }
+    const rows = await q.query(
+      `SELECT 0::int2 AS level, idx, leaf_hash AS hash FROM medseal_log_entries
+         WHERE log = $1 AND idx IN (${leafIdx.length ? leafIdx.join(', ') : 'NULL'})
+       UNION ALL
+       SELECT level, idx, hash FROM medseal_log_nodes
+         WHERE log = $1 AND (level, idx) IN (${nodePairs.length ? nodePairs.join(', ') : '(NULL, NULL)'})`,
+      params,
+    )
+    const found = new Map<string, Uint8Array>()
+    for (const r of rows) found.set(`${r.level}:${r.idx}`, r.hash as Uint8Array)
+    for (const k of chunk) out.push(found.get(`${k.level}:${k.index}`))
+  }
+  return out
+}
+
+/**
+ * Appends `leaves` to log `name` inside transaction `tx`: locks the log's row, reads its size and border, stores the
+ * entries, the nodes they complete and the new size. The caller's transaction makes it atomic. @internal
+ */
+export async function _appendInTx(
+  tx: SqlQueryable,
+  name: string,
+  leaves: readonly AccessLogLeaf[],
+): Promise<AccessLogAppendResult> {
+  checkLeaves(leaves)
+  let rows = await tx.query('SELECT size FROM medseal_logs WHERE name = $1 FOR UPDATE', [name])
+  if (rows.length === 0) {
+    await tx.query('INSERT INTO medseal_logs (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [name])
+    rows = await tx.query('SELECT size FROM medseal_logs WHERE name = $1 FOR UPDATE', [name])
+  }
+  const size = rows[0]?.size
+  if (typeof size !== 'number') throw new StoreError('STORE_CORRUPT', 'The log row has no size.')
+  const border = await _readNodes(tx, name, accessLogBorderKeys(size))
+  if (border.some((h) => h?.length !== 32))
+    throw new StoreError('STORE_CORRUPT', 'A tree node the append needs is missing or malformed.')
+  const plan = planAccessLogAppend({ size, border: border as Uint8Array[], leafHashes: leaves.map((l) => l.leafHash) })
+  await _insertMany(
+    tx,
+    'INSERT INTO medseal_log_entries (log, idx, leaf_data, leaf_hash)',
+    leaves.map((l, i) => [name, size + i, l.leafData, l.leafHash]),
+  )
+  await _insertMany(
+    tx,
+    'INSERT INTO medseal_log_nodes (log, level, idx, hash)',
+    plan.nodes.map((n) => [name, n.level, n.index, n.hash]),
+  )
+  await tx.query('UPDATE medseal_logs SET size = $2 WHERE name = $1', [name, plan.size])
+  return Object.freeze({ firstIndex: size, size: plan.size })
+}
+
+/**
+ * The {@link AccessLogStore} of log `name` in `db` (internal: reached through `createPostgresStores`). Appends lock
+ * the log's row (`SELECT … FOR UPDATE`), so appends from several processes to one PostgreSQL database form one tree.
+ * @internal
+ */
+export function _createAccessLogStore(db: SqlDatabase, name: string): AccessLogStore {
+  const store: AccessLogStore = Object.freeze({
+    async size() {
+      const rows = await db.query('SELECT size FROM medseal_logs WHERE name = $1', [name])
+      return (rows[0]?.size as number | undefined) ?? 0
+    },
+    async get(index: number): Promise<AccessLogEntry | undefined> {
+      if (!Number.isSafeInteger(index) || index < 0)
+        throw new InvalidArgumentError('OUT_OF_RANGE', 'index must be a non-negative integer.')
+      const rows = await db.query(
+        'SELECT leaf_data, leaf_hash FROM medseal_log_entries WHERE log = $1 AND idx = $2::int8',
+        [name, index],
+      )
+      const r = rows[0]
+      if (!r) return undefined
+      return Object.freeze({ index, leafData: r.leaf_data as Uint8Array, leafHash: r.leaf_hash as Uint8Array })
+    },
+    async getNodes(keys: readonly AccessLogNodeKey[]) {
+      if (!Array.isArray(keys)) throw new InvalidArgumentError('INVALID_TYPE', 'keys must be an array.')
+      return Object.freeze(await _readNodes(db, name, keys))
+    },
+    async append(leaves: readonly AccessLogLeaf[]) {
+      checkLeaves(leaves)
+      return db.transaction((tx) => _appendInTx(tx, name, leaves))
+    },
+  })
+  _sqlLogStores.set(store, { db, name })
+  return store
+}

@@ -1,0 +1,19 @@
+// The store conformance suite on PGlite in memory: one PGlite for the file (creating one takes seconds), emptied
+// before every test.
+import type { SqlDatabase } from '@medseal/store-postgres'
+import { afterAll, beforeAll } from 'vitest'
+import { describePostgresConformance, resetSchema } from './_conformance.js'
+import { memoryPglite } from './_servers.js'
+
+let db: SqlDatabase
+beforeAll(async () => {
+  db = await memoryPglite()
+}, 120_000)
+afterAll(async () => {
+  await db?.close()
+})
+
+describePostgresConformance('PGlite in memory', async () => {
+  await resetSchema(db)
+  return { db, cleanup: async () => {} }
+})

@@ -1,0 +1,132 @@
+import { isSdkError, StoreError } from '@medseal/core'
+import { migrate, SCHEMA_VERSION, type SqlDatabase } from '@medseal/store-postgres'
+import { createPgDatabase } from '@medseal/store-postgres/node'
+import type { PostgresServer } from '@medseal/store-postgres/testing'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { memoryPglite, serverDatabases, startPostgres } from './_servers.js'
+
+let server: PostgresServer
+beforeAll(async () => {
+  server = await startPostgres()
+})
+afterAll(async () => {
+  await server?.stop()
+})
+
+const engines: [string, () => Promise<SqlDatabase>][] = [
+  ['PGlite', memoryPglite],
+  ['PostgreSQL', async () => (await serverDatabases(server))[0] as SqlDatabase],
+]
+
+describe.each(engines)('the SQL surface on %s', (_name, open) => {
+  let db: SqlDatabase
+  beforeAll(async () => {
+    db = await open()
+  })
+  afterAll(async () => {
+    await db?.close()
+  })
+
+  it('returns int8 as a safe-integer number and bytea as a fresh Uint8Array, both ways', async () => {
+    const bytes = new Uint8Array([0, 1, 254, 255])
+    const [row] = await db.query('SELECT $1::int8 AS n, $2::bytea AS b, 2::int4 AS i, $3::text AS t', [
+      2 ** 53 - 1,
+      bytes,
+      'x',
+    ])
+    expect(row).toEqual({ n: 2 ** 53 - 1, b: bytes, i: 2, t: 'x' })
+    expect(Object.getPrototypeOf(row?.b)).toBe(Uint8Array.prototype)
+  })
+
+  it('refuses an int8 beyond the safe integers with STORE_CORRUPT', async () => {
+    const err = await db.query(`SELECT '9007199254740993'::int8 AS n`).catch((e: unknown) => e)
+    expect(isSdkError(err, 'STORE_CORRUPT')).toBe(true)
+  })
+
+  it('rolls a transaction back when its function throws, and reports SQL failures as STORE_UNAVAILABLE', async () => {
+    await db.query('CREATE TABLE t_rollback (v int)')
+    const boom = new Error('boom')
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('INSERT INTO t_rollback VALUES (1)')
+        throw boom
+      }),
+    ).rejects.toBeInstanceOf(StoreError)
+    expect(await db.query('SELECT count(*)::int4 AS n FROM t_rollback')).toEqual([{ n: 0 }])
+    const err = await db.query('SELECT * FROM no_such_table').catch((e: unknown) => e)
+    expect(isSdkError(err, 'STORE_UNAVAILABLE')).toBe(true)
+    expect((err as StoreError).details).toBe('SQLSTATE 42P01')
+  })
+
+  it('migrates a fresh database once, then finds it current', async () => {
+    expect(await migrate(db)).toEqual({ from: 0, to: SCHEMA_VERSION })
+    expect(await migrate(db)).toEqual({ from: SCHEMA_VERSION, to: SCHEMA_VERSION })
+  })
+
+  it('refuses a database written by a newer schema with STORE_VERSION, changing nothing', async () => {
+    await db.query('UPDATE medseal_schema SET version = $1', [SCHEMA_VERSION + 1])
+    const err = await migrate(db).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(StoreError)
+    expect(isSdkError(err, 'STORE_VERSION')).toBe(true)
+    expect((err as StoreError).shortMessage).toMatchInlineSnapshot(
+      `"The database was written by a newer version of @medseal/store-postgres."`,
+    )
+    expect(await db.query('SELECT version FROM medseal_schema')).toEqual([{ version: SCHEMA_VERSION + 1 }])
+    await db.query('UPDATE medseal_schema SET version = $1', [SCHEMA_VERSION])
+  })
+})
+
+describe('migrations on a PostgreSQL server', () => {
+  it('two processes migrating one fresh database at once both succeed, and the schema is created once', async () => {
+    const [a, b] = (await serverDatabases(server, 2)) as [SqlDatabase, SqlDatabase]
+    try {
+      const results = await Promise.all([migrate(a), migrate(b)])
+      expect(results.map((r) => r.from).sort()).toEqual([0, SCHEMA_VERSION])
+      expect(await a.query('SELECT version FROM medseal_schema')).toEqual([{ version: SCHEMA_VERSION }])
+    } finally {
+      await Promise.all([a.close(), b.close()])
+    }
+  })
+
+  it('a database that cannot be reached is STORE_UNAVAILABLE', async () => {
+    const db = createPgDatabase({
+      pool: new pg.Pool({ connectionString: 'postgres://medseal@127.0.0.1:1/none', connectionTimeoutMillis: 2000 }),
+    })
+    const err = await migrate(db).catch((e: unknown) => e)
+    expect(isSdkError(err, 'STORE_UNAVAILABLE')).toBe(true)
+    await db.close()
+  })
+})
+
+describe('startPostgres', () => {
+  it('serves on 127.0.0.1, survives kill -9 of the postmaster with committed rows, and removes its directory', {
+    timeout: 120_000,
+  }, async () => {
+    const own = await startPostgres()
+    let stopped = false
+    try {
+      expect(own.host).toBe('127.0.0.1')
+      const url = await own.createDatabase('crash')
+      const pool = new pg.Pool({ connectionString: url })
+      await pool.query('CREATE TABLE t (v int)')
+      await pool.query('INSERT INTO t VALUES (42)')
+      await pool.end()
+      const before = own.pid()
+      await own.kill()
+      await own.restart()
+      expect(own.pid()).not.toBe(before)
+      const again = new pg.Pool({ connectionString: url })
+      expect((await again.query('SELECT v FROM t')).rows).toEqual([{ v: 42 }])
+      await again.end()
+      await own.stop()
+      stopped = true
+      const err = await new pg.Pool({ connectionString: url, connectionTimeoutMillis: 2000 })
+        .query('SELECT 1')
+        .catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(Error)
+    } finally {
+      if (!stopped) await own.stop()
+    }
+  })
+})

@@ -111,6 +111,7 @@ async function releases(ctx: BenchContext, backend: Backend, peer: number | unde
     const requests: SignedKeyRequest[] = Array.from({ length: RELEASES }, () =>
       createKeyRequest(doctor, ledger.domain, {
         consentId: token.consent.id,
+        custodian: custodian.identity,
         grantor: patient,
         commitment: sealed.commitment,
         action: 'read',

@@ -70,6 +70,7 @@ if (config.kind === 'append' || config.kind === 'release') {
       await custodian.releaseKey(
         createKeyRequest(doctor, ledger.domain, {
           consentId: setup.consentId,
+          custodian: custodian.identity,
           grantor: patient,
           commitment: setup.commitment,
           action: 'read',

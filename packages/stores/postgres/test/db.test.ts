@@ -100,7 +100,7 @@ describe('migrations on a PostgreSQL server', () => {
 })
 
 describe('startPostgres', () => {
-  it('serves on 127.0.0.1, survives kill -9 of the postmaster with committed rows, and removes its directory', {
+  it('serves on 127.0.0.1, survives kill -9 of the postmaster with committed rows (clients reconnect), and removes its directory', {
     timeout: 120_000,
   }, async () => {
     const own = await startPostgres()
@@ -112,9 +112,15 @@ describe('startPostgres', () => {
       await pool.query('CREATE TABLE t (v int)')
       await pool.query('INSERT INTO t VALUES (42)')
       await pool.end()
+      // a database whose idle connection dies with the server reports STORE_UNAVAILABLE, then works after restart
+      const db = createPgDatabase({ pool: new pg.Pool({ connectionString: url, connectionTimeoutMillis: 2000 }) })
+      expect(await db.query('SELECT v FROM t')).toEqual([{ v: 42 }])
       const before = own.pid()
       await own.kill()
+      expect(isSdkError(await db.query('SELECT 1').catch((e: unknown) => e), 'STORE_UNAVAILABLE')).toBe(true)
       await own.restart()
+      expect(await db.query('SELECT v FROM t')).toEqual([{ v: 42 }])
+      await db.close()
       expect(own.pid()).not.toBe(before)
       const again = new pg.Pool({ connectionString: url })
       expect((await again.query('SELECT v FROM t')).rows).toEqual([{ v: 42 }])

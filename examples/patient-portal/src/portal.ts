@@ -213,7 +213,7 @@ export async function createPortal(
             event,
             index,
             head,
-            proof: log.proveInclusion(index, treeSize),
+            proof: await log.proveInclusion(index, treeSize),
             operator: operator.address,
             domain: ledger.domain,
           })

@@ -425,7 +425,7 @@ export async function runQuickstart(
       event,
       index: i,
       head,
-      proof: log.proveInclusion(i, head.head.treeSize),
+      proof: await log.proveInclusion(i, head.head.treeSize),
       operator: vendor.address,
       domain: ledger.domain,
     })
@@ -504,9 +504,9 @@ export async function runQuickstart(
   const emergencyScoped = await refusedWith('CONSENT_SCOPE', async () =>
     custodian.releaseKey(await request(erClinician, patientRecord.hex, grant.id, 'ETREAT')),
   )
-  const pendingBefore = emergency.listPendingReviews({ patient: patient.address }).map((r) => r.id)
+  const pendingBefore = (await emergency.listPendingReviews({ patient: patient.address })).map((r) => r.id)
   await emergency.markReviewed(grant.id, patient, 'Reviewed with the emergency department: justified.')
-  const pendingAfter = emergency.listPendingReviews({ patient: patient.address })
+  const pendingAfter = await emergency.listPendingReviews({ patient: patient.address })
   check(
     'breakGlass',
     anchoredAtOnce &&
@@ -560,7 +560,7 @@ export async function runQuickstart(
     verifyHeadConsistency({
       oldHead: head,
       newHead: finalHead,
-      proof: log.proveConsistency(head.head.treeSize, finalHead.head.treeSize),
+      proof: await log.proveConsistency(head.head.treeSize, finalHead.head.treeSize),
       domain: ledger.domain,
       operator: vendor.address,
     }) === true

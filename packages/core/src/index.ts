@@ -7,6 +7,7 @@
 // --- access log ---
 export type {
   AccessLog,
+  AccessLogAtomicCommit,
   AppendAccessEventReturnType,
   CreateAccessLogErrorType,
   CreateAccessLogParameters,

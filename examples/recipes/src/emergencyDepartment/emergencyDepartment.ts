@@ -316,10 +316,10 @@ export async function run(
   } else output('- expiry not shown: this ledger’s clock cannot be moved ahead (a real chain)')
 
   // 6. The privacy officer reviews the queued access.
-  const pendingBeforeReview = emergency.listPendingReviews({ patient: patient.address }).length
+  const pendingBeforeReview = (await emergency.listPendingReviews({ patient: patient.address })).length
   await emergency.markReviewed(grant.id, privacyOfficer, 'Reviewed with the ED lead: clinically justified.')
-  const pendingAfterReview = emergency.listPendingReviews({ patient: patient.address }).length
-  const reviewed = emergency.listReviews({ patient: patient.address })
+  const pendingAfterReview = (await emergency.listPendingReviews({ patient: patient.address })).length
+  const reviewed = await emergency.listReviews({ patient: patient.address })
   check(
     pendingBeforeReview === 1 &&
       pendingAfterReview === 0 &&
@@ -356,7 +356,7 @@ export async function run(
       event,
       index: i,
       head,
-      proof: log.proveInclusion(i, head.head.treeSize),
+      proof: await log.proveInclusion(i, head.head.treeSize),
       operator: vendor.address,
       domain: ledger.domain,
     })

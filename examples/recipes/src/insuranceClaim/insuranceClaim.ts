@@ -297,7 +297,7 @@ export async function run(
       event,
       index: i,
       head,
-      proof: log.proveInclusion(i, head.head.treeSize),
+      proof: await log.proveInclusion(i, head.head.treeSize),
       operator: vendor.address,
       domain: ledger.domain,
     })

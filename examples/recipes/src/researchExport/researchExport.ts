@@ -275,7 +275,7 @@ export async function run(
       event,
       index: 0,
       head,
-      proof: log.proveInclusion(0, head.head.treeSize),
+      proof: await log.proveInclusion(0, head.head.treeSize),
       operator: vendor.address,
       domain: ledger.domain,
     })

@@ -4,18 +4,19 @@ import { createMemoryLedger as createMemoryLedgerUntyped } from '@medseal/adapte
 import { encodePacked, keccak256 } from 'viem'
 import { describe, expect, it, vi } from 'vitest'
 import spec from '../../../../docs/spec/access-log.md?raw'
-import { bytesToHex0x, utf8ToBytes } from '../bytes/index.js'
+import { bytesToHex0x, hexToBytes, utf8ToBytes } from '../bytes/index.js'
 import type { SignedTreeHead } from '../consent/types.js'
 import { createSaltedDomain, signTreeHead } from '../eip712/structures.js'
-import { InvalidArgumentError, LedgerError, VerificationError } from '../errors/base.js'
+import { InvalidArgumentError, LedgerError, StoreError, VerificationError } from '../errors/base.js'
 import { createParty } from '../identity/createParty.js'
 import type { LedgerAdapter } from '../ledger/types.js'
 import { leafHash } from '../merkle/hash.js'
+import { createMerkleTree } from '../merkle/merkleLog.js'
 import type { Hex } from '../types.js'
 import { type AccessLog, createAccessLog } from './createAccessLog.js'
 import { type AccessEvent, decodeAccessEvent, encodeAccessEvent, normalizeAccessEvent } from './event.js'
 import { computeLogId, computeLogNameHash } from './logId.js'
-import { type AccessLogStore, createMemoryAccessLogStore } from './store.js'
+import { type AccessLogStore, accessLogBorderKeys, createMemoryAccessLogStore, planAccessLogAppend } from './store.js'
 import { verifyEventInclusion, verifyHeadConsistency, verifyLogAgainstLedger } from './verify.js'
 
 const T0 = 1_700_000_000
@@ -116,7 +117,7 @@ describe('createAccessLog', () => {
     expect(head.head.timestamp).toBe(T0)
     expect(await log.signedHead()).toBe(head) // same size, same head
     for (const [i, e] of events.entries()) {
-      const proof = log.proveInclusion(i).map(bytesToHex0x)
+      const proof = (await log.proveInclusion(i)).map(bytesToHex0x)
       verifyEventInclusion({ event: e, index: i, head, proof, operator: operator.address, domain: ledger.domain })
     }
     const record = await log.publishHead()
@@ -141,7 +142,7 @@ describe('createAccessLog', () => {
     const intruder = createParty({ seed: new Uint8Array(32).fill(9) })
     const squat = signTreeHead(intruder, ledger.domain, { ...head.head, operator: intruder.address })
     await expectCode(ledger.recordTreeHead(squat), LedgerError, 'LEDGER_REJECTED')
-    const proof = log.proveInclusion(0)
+    const proof = await log.proveInclusion(0)
     const domain = ledger.domain
     await expectCode(
       () => verifyEventInclusion({ event: event(0), index: 0, head: squat, proof, operator: intruder.address, domain }),
@@ -161,10 +162,13 @@ describe('createAccessLog', () => {
     for (let i = 3; i < 10; i++) await log.append(event(i))
     const h10 = await log.signedHead()
     const domain = ledger.domain
-    expect(verifyHeadConsistency({ oldHead: h3, newHead: h10, proof: log.proveConsistency(3, 10), domain })).toBe(true)
+    expect(verifyHeadConsistency({ oldHead: h3, newHead: h10, proof: await log.proveConsistency(3, 10), domain })).toBe(
+      true,
+    )
     expect(verifyHeadConsistency({ oldHead: h10, newHead: h10, proof: [], domain })).toBe(true)
+    const wrongProof = await log.proveConsistency(4, 10)
     await expectCode(
-      () => verifyHeadConsistency({ oldHead: h3, newHead: h10, proof: log.proveConsistency(4, 10), domain }),
+      () => verifyHeadConsistency({ oldHead: h3, newHead: h10, proof: wrongProof, domain }),
       VerificationError,
       'LOG_INCONSISTENT',
     )
@@ -186,7 +190,12 @@ describe('createAccessLog', () => {
     const oldHead: SignedTreeHead = { head: anchored.head, signature: anchored.signature }
     for (const e of events.slice(4)) await honest.append(e)
     const domain = ledger.domain
-    verifyHeadConsistency({ oldHead, newHead: await honest.signedHead(), proof: honest.proveConsistency(4, 6), domain })
+    verifyHeadConsistency({
+      oldHead,
+      newHead: await honest.signedHead(),
+      proof: await honest.proveConsistency(4, 6),
+      domain,
+    })
 
     const rewrites: Record<string, AccessEvent[]> = {
       removed: [events[0], events[2], events[3], events[4], events[5]] as AccessEvent[],
@@ -201,11 +210,14 @@ describe('createAccessLog', () => {
       reordered: [events[0], events[2], events[1], events[3], events[4], events[5]] as AccessEvent[],
     }
     for (const [what, rewritten] of Object.entries(rewrites)) {
-      const forged = await filled(ledger, rewritten) // the same operator and name: the same log id
+      // the same operator and name: the same log id (kept on a ledger of its own: this one refuses to open it)
+      const forged = await filled(newLedger(), rewritten)
       const newHead = await forged.signedHead()
+      const consistency = await forged.proveConsistency(4, forged.size)
+      const inclusion = await forged.proveInclusion(1)
       // Consistency with the head the patient holds fails.
       await expectCode(
-        () => verifyHeadConsistency({ oldHead, newHead, proof: forged.proveConsistency(4, forged.size), domain }),
+        () => verifyHeadConsistency({ oldHead, newHead, proof: consistency, domain }),
         VerificationError,
         'LOG_INCONSISTENT',
       )
@@ -216,7 +228,7 @@ describe('createAccessLog', () => {
             event: events[1] as AccessEvent,
             index: 1,
             head: newHead,
-            proof: forged.proveInclusion(1),
+            proof: inclusion,
             operator: operator.address,
             domain,
           }),
@@ -224,14 +236,10 @@ describe('createAccessLog', () => {
         'PROOF_INVALID',
       )
       // A head of the anchored size from the rewritten log is a fork of what the ledger holds.
-      const forkHead = await (await filled(ledger, rewritten.slice(0, 4))).signedHead()
+      const forkHead = await (await filled(newLedger(), rewritten.slice(0, 4))).signedHead()
       await expectCode(verifyLogAgainstLedger(ledger, { head: forkHead }), VerificationError, 'LOG_INCONSISTENT')
-      // And the rewritten log cannot anchor over the honest head.
-      await expectCode(
-        (await filled(ledger, rewritten.slice(0, 4))).publishHead(),
-        VerificationError,
-        'LOG_INCONSISTENT',
-      )
+      // And a store holding the rewritten log does not open against the honest head.
+      await expectCode(filled(ledger, rewritten.slice(0, 4)), StoreError, 'STORE_CORRUPT')
       expect(what).toBeTypeOf('string')
     }
   })
@@ -240,7 +248,7 @@ describe('createAccessLog', () => {
     const ledger = newLedger()
     const log = await filled(ledger, [event(0), event(1)])
     const head = await log.signedHead()
-    const proof = log.proveInclusion(0)
+    const proof = await log.proveInclusion(0)
     const base = { event: event(0), index: 0, proof, operator: operator.address, domain: ledger.domain }
     const tampered = { ...head, head: { ...head.head, treeSize: 3 } }
     await expectCode(() => verifyEventInclusion({ ...base, head: tampered }), VerificationError, 'TREE_HEAD_INVALID')
@@ -295,11 +303,11 @@ describe('createAccessLog', () => {
     for (let i = 5; i < 8; i++) await log.append(event(i))
     const h8 = await log.signedHead()
     await expectCode(verifyLogAgainstLedger(ledger, { head: h8 }), VerificationError, 'ANCHOR_NOT_FOUND')
-    const out = await verifyLogAgainstLedger(ledger, { head: h8, proof: log.proveConsistency(5, 8) })
+    const out = await verifyLogAgainstLedger(ledger, { head: h8, proof: await log.proveConsistency(5, 8) })
     expect(out.exact).toBe(false)
     expect(out.anchored.head.treeSize).toBe(5)
     await expectCode(
-      verifyLogAgainstLedger(ledger, { head: h8, proof: log.proveConsistency(4, 8) }),
+      verifyLogAgainstLedger(ledger, { head: h8, proof: await log.proveConsistency(4, 8) }),
       VerificationError,
       'LOG_INCONSISTENT',
     )
@@ -396,18 +404,19 @@ describe('createAccessLog', () => {
     const store: AccessLogStore = {
       size: inner.size,
       get: inner.get,
-      append: async (entry) => {
+      getNodes: inner.getNodes,
+      append: async (leaves) => {
         if (fail) throw new Error('database unavailable')
-        await inner.append(entry)
+        return inner.append(leaves)
       },
     }
     const log = await createAccessLog({ operator, ledger, name: 'custodian', store })
     await log.append(event(0))
-    const root = log.root()
+    const root = await log.root()
     fail = true
     await expectCode(log.append(event(1)), LedgerError, 'LOG_APPEND_FAILED')
     expect(log.size).toBe(1)
-    expect(log.root()).toEqual(root)
+    expect(await log.root()).toEqual(root)
     expect(await inner.size()).toBe(1)
     fail = false
     expect((await log.append(event(1))).index).toBe(1)
@@ -422,21 +431,22 @@ describe('createAccessLog', () => {
     for (let i = 0; i < 5; i++) await log.append(event(i))
     const again = await createAccessLog({ operator, ledger, name: 'persisted', store })
     expect(again.size).toBe(5)
-    expect(again.root()).toEqual(log.root())
+    expect(await again.root()).toEqual(await log.root())
     expect(await again.getEvent(4)).toEqual(normalizeAccessEvent(event(4)))
 
+    // an entry rewritten with a matching leaf hash: its stored ancestors give it away
     const altered: AccessLogStore = {
       ...store,
       get: async (i) => {
         const e = await store.get(i)
-        return e && i === 2 ? { ...e, leafData: encodeAccessEvent(event(2, { outcome: 'deny' })) } : e
+        if (!e || i !== 2) return e
+        const leafData = encodeAccessEvent(event(2, { outcome: 'deny' }))
+        return { ...e, leafData, leafHash: leafHash(leafData) }
       },
     }
-    await expectCode(
-      createAccessLog({ operator, ledger, name: 'persisted', store: altered }),
-      VerificationError,
-      'LOG_INCONSISTENT',
-    )
+    const opened = await createAccessLog({ operator, ledger, name: 'persisted', store: altered })
+    await expectCode(opened.getEvent(2), StoreError, 'STORE_CORRUPT')
+    expect((await opened.getEvent(1)).at).toBe(event(1).at)
   })
 
   it('many concurrent appends get distinct, ordered indexes', async () => {
@@ -449,7 +459,7 @@ describe('createAccessLog', () => {
       event: event(37),
       index: 37,
       head,
-      proof: log.proveInclusion(37),
+      proof: await log.proveInclusion(37),
       operator: operator.address,
       domain: ledger.domain,
     })
@@ -483,5 +493,99 @@ describe('docs/spec/access-log.md examples', () => {
       '{"action":"read","actor":"0xf88fe503382fd1dce0471a1dceac9c529ac53d00","at":1700000000,"commitment":"0x3333333333333333333333333333333333333333333333333333333333333333","consentId":"0xabababababababababababababababababababababababababababababababab","outcome":"permit","purpose":"TREAT"}',
     )
     expect(bytesToHex0x(leafHash(bytes))).toBe('0x8c908459d677912795c5a42fc9c27c4a79705ba4ccd6e753f2d8f001a490fa1f')
+  })
+})
+
+describe('access log over stored tree nodes', () => {
+  it('planAccessLogAppend builds the RFC 9162 tree whatever the batch split (property)', async () => {
+    const fc = await import('fast-check')
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 12 }), async (splits) => {
+        const store = createMemoryAccessLogStore()
+        const data: Uint8Array[] = []
+        for (const n of splits) {
+          const batch = Array.from({ length: n }, () => {
+            const leafData = Uint8Array.of(data.length & 0xff, data.length >> 8)
+            data.push(leafData)
+            return { leafData, leafHash: leafHash(leafData) }
+          })
+          await store.append(batch)
+        }
+        const log = await createAccessLog({ operator, ledger: newLedger(), name: 'split', store })
+        const tree = createMerkleTree(data.map((d) => leafHash(d)))
+        for (let size = 1; size <= data.length; size++) expect(await log.root(size)).toEqual(tree.root(size))
+        const last = data.length - 1
+        expect(await log.proveInclusion(last)).toEqual(tree.inclusionProof(last))
+        expect(await log.proveConsistency(1)).toEqual(tree.consistencyProof(1))
+      }),
+      { numRuns: 40 },
+    )
+  })
+
+  it('planAccessLogAppend and accessLogBorderKeys refuse what does not fit', () => {
+    expect(accessLogBorderKeys(6)).toEqual([
+      { level: 2, index: 0 },
+      { level: 1, index: 2 },
+    ])
+    expect(() => accessLogBorderKeys(-1)).toThrow(expect.objectContaining({ code: 'OUT_OF_RANGE' }))
+    expect(() => planAccessLogAppend({ size: 1, border: [], leafHashes: [new Uint8Array(32)] })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    )
+    expect(() => planAccessLogAppend({ size: 0, border: [], leafHashes: [] })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    )
+  })
+
+  it('two log instances over one store (two processes) append to one tree and publish consistent heads', async () => {
+    const ledger = newLedger()
+    const store = createMemoryAccessLogStore()
+    const a = await createAccessLog({ operator, ledger, name: 'shared', store })
+    const b = await createAccessLog({ operator, ledger, name: 'shared', store })
+    const out = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).append(event(i))))
+    expect(out.map((o) => o.index).sort((x, y) => x - y)).toEqual(Array.from({ length: 30 }, (_, i) => i))
+    const h1 = await a.publishHead()
+    await b.append(event(30))
+    const h2 = await b.publishHead()
+    expect(h1.head.treeSize).toBe(30)
+    expect(h2.head.treeSize).toBe(31)
+    // b publishes the size a already anchored: the same root, the same record
+    expect(await b.root(30)).toEqual(hexToBytes(h1.head.root))
+    const domain = ledger.domain
+    const proof = await a.proveConsistency(30, 31)
+    const signed = (h: typeof h1) => ({ head: h.head, signature: h.signature })
+    expect(verifyHeadConsistency({ oldHead: signed(h1), newHead: signed(h2), proof, domain })).toBe(true)
+    for (const o of out) expect(leafHash(encodeAccessEvent(await b.getEvent(o.index)))).toEqual(o.leafHash)
+  })
+
+  it('two instances publishing the same size at once (different clocks) end with one head, the same for both', async () => {
+    const ledger = newLedger()
+    const store = createMemoryAccessLogStore()
+    const a = await createAccessLog({ operator, ledger, name: 'race', store, clock: () => T0 })
+    const b = await createAccessLog({ operator, ledger, name: 'race', store, clock: () => T0 + 1 })
+    await a.appendBatch([event(0), event(1), event(2)])
+    const [ha, hb] = await Promise.all([a.publishHead(), b.publishHead()])
+    expect(ha.head.treeSize).toBe(3)
+    expect(hb).toEqual(ha)
+    expect(await ledger.getTreeHead(a.logId, 3)).toEqual(ha)
+  })
+
+  it('a store behind the ledger’s latest head is STORE_CORRUPT (a lost or rolled-back store)', async () => {
+    const ledger = newLedger()
+    const log = await filled(ledger, [event(0), event(1)])
+    await log.publishHead()
+    await expectCode(createAccessLog({ operator, ledger, name: 'hospital/access' }), StoreError, 'STORE_CORRUPT')
+  })
+
+  it('appendBatch writes all events in one transaction, or none', async () => {
+    const ledger = newLedger()
+    const log = await createAccessLog({ operator, ledger, name: 'batch' })
+    expect(await log.appendBatch([event(0), event(1), event(2)])).toEqual([0, 1, 2])
+    await expectCode(
+      log.appendBatch([event(3), { ...event(4), actor: 'nobody' } as never]),
+      InvalidArgumentError,
+      'INVALID_ARGUMENT',
+    )
+    expect(await log.store.size()).toBe(3)
+    await expectCode(log.appendBatch([]), InvalidArgumentError, 'INVALID_ARGUMENT')
   })
 })

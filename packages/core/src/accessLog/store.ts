@@ -149,10 +149,6 @@ export function planAccessLogAppend(params: PlanAccessLogAppendParameters): {
   return { nodes, size: index }
 }
 
-/** The synchronous step a memory custodian store runs to append in the same step as its own write. @internal */
-export const _memoryLogAppend: WeakMap<AccessLogStore, (leaves: readonly AccessLogLeaf[]) => AccessLogAppendResult> =
-  new WeakMap()
-
 /** What a conformance harness may corrupt in a memory store. @internal */
 export const _memoryLogTamper: WeakMap<
   AccessLogStore,
@@ -207,7 +203,6 @@ export function createMemoryAccessLogStore(): AccessLogStore {
       return appendNow(leaves)
     },
   })
-  _memoryLogAppend.set(store, appendNow)
   _memoryLogTamper.set(store, ({ kind, level = 0, index }) => {
     if (kind === 'entry') {
       const e = entries[index]

@@ -118,7 +118,7 @@ describe('anchoring on an EVM ledger (MedsealRegistry on anvil)', () => {
     for (let i = 5; i < 9; i++) await log.append(event(i))
     const later = await verifyLogAgainstLedger(ledger, {
       head: await log.signedHead(),
-      proof: log.proveConsistency(5, 9),
+      proof: await log.proveConsistency(5, 9),
     })
     expect(later.exact).toBe(false)
   })

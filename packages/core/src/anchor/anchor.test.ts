@@ -11,6 +11,7 @@ import { createParty } from '../identity/createParty.js'
 import type { LedgerAdapter } from '../ledger/types.js'
 import { leafHash } from '../merkle/hash.js'
 import { buildMerkleBatch } from '../merkle/tree.js'
+import { type AnchorStore, createMemoryAnchorStore } from './anchorStore.js'
 import { createAnchorer } from './createAnchorer.js'
 import { decodeReceipt, encodeReceipt, type Receipt } from './receipt.js'
 import { verifyReceipt } from './verifyReceipt.js'
@@ -278,6 +279,63 @@ describe('createAnchorer', () => {
     await expectCode(anchorer.add(null as never), InvalidArgumentError, 'INVALID_TYPE')
     expect(anchorer.pending).toBe(0)
     await anchorer.close()
+  })
+})
+
+describe('createAnchorer: bounded pending', () => {
+  it('refuses adds beyond maxPending with ANCHOR_QUEUE_FULL, and accepts again once a batch settled', async () => {
+    const anchorer = createAnchorer(newLedger(), { maxPending: 2, maxDelayMs: 3_600_000 })
+    const [a, b, c] = commitments(3) as [Uint8Array, Uint8Array, Uint8Array]
+    const pa = anchorer.add(a)
+    const pb = anchorer.add(b)
+    await expectCode(anchorer.add(c), LedgerError, 'ANCHOR_QUEUE_FULL')
+    await anchorer.flush()
+    await Promise.all([pa, pb])
+    const pc = anchorer.add(c)
+    await anchorer.close()
+    expect((await pc).treeSize).toBe(1)
+    expect(await anchorer.getReceipt(c)).toBeUndefined() // no store: nothing kept
+    expect(await anchorer.ready).toBe(0)
+    expect(() => createAnchorer(newLedger(), { maxPending: 0 })).toThrow(
+      expect.objectContaining({ code: 'OUT_OF_RANGE' }),
+    )
+  })
+})
+
+describe('createAnchorer over a store', () => {
+  it('an anchored batch whose receipts cannot be stored rejects with STORE_UNAVAILABLE and stays pending', async () => {
+    const inner = createMemoryAnchorStore()
+    const store: AnchorStore = {
+      ...inner,
+      completeBatch: async () => {
+        throw new Error('disk full')
+      },
+    }
+    const anchorer = createAnchorer(newLedger(), { store, maxDelayMs: 0 })
+    const [c] = commitments(1) as [Uint8Array]
+    const p = anchorer.add(c)
+    await expect(p).rejects.toMatchObject({ name: 'StoreError', code: 'STORE_UNAVAILABLE' })
+    await anchorer.close()
+    // still pending: the next anchorer over the store anchors it
+    expect(await inner.listPending()).toEqual([bytesToHex0x(c)])
+    const next = createAnchorer(newLedger(), { store: inner, maxDelayMs: 0 })
+    expect(await next.ready).toBe(1)
+    await next.close()
+    expect((await next.getReceipt(c))?.commitment).toBe(bytesToHex0x(c))
+  })
+
+  it('the same commitment added twice is one leaf and one stored receipt', async () => {
+    const store = createMemoryAnchorStore()
+    const anchorer = createAnchorer(newLedger(), { store, maxDelayMs: 3_600_000 })
+    const [c] = commitments(1) as [Uint8Array]
+    const both = Promise.all([anchorer.add(c), anchorer.add(bytesToHex0x(c))])
+    await anchorer.close() // waits for the adds being accepted
+    const [r1, r2] = await both
+    expect(r1).toEqual(r2)
+    expect(r1.treeSize).toBe(1)
+    expect(() => createAnchorer(newLedger(), { store: {} as never })).toThrow(
+      expect.objectContaining({ code: 'INVALID_TYPE' }),
+    )
   })
 })
 

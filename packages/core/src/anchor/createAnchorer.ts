@@ -12,11 +12,13 @@ import {
   isBytes,
   type RandomBytes,
 } from '../bytes/index.js'
-import { InvalidArgumentError, isSdkError, LedgerError } from '../errors/base.js'
+import { type BaseError, InvalidArgumentError, isSdkError, LedgerError, StoreError } from '../errors/base.js'
 import type { AnchorKind, AnchorRecord, LedgerAdapter } from '../ledger/types.js'
 import { _leafHash } from '../merkle/hash.js'
 import { _buildMerkleBatchHex } from '../merkle/tree.js'
+import { _rootFromInclusionProof } from '../merkle/verify.js'
 import type { Hex } from '../types.js'
+import type { AnchorStore } from './anchorStore.js'
 import { parseReceipt, type Receipt } from './receipt.js'
 
 /** What {@link CreateAnchorerParameters.onError} learns about a batch that could not be anchored. */
@@ -47,6 +49,14 @@ export type CreateAnchorerParameters = {
   readonly onError?: (error: LedgerError, batch: AnchorBatchFailure) => void
   /** Randomness for the salt leaf of a re-batch after a conflict (deterministic tests). */
   readonly randomBytes?: RandomBytes
+  /**
+   * Where accepted commitments and their receipts are kept (default: nowhere, process memory only). With a store, an
+   * `add()` resolves only once its receipt is stored; commitments pending at a crash are anchored when the next
+   * anchorer over the store starts, and {@link Anchorer.getReceipt} answers for every receipt ever stored.
+   */
+  readonly store?: AnchorStore
+  /** Most commitments waiting to be anchored; beyond it `add` rejects with `ANCHOR_QUEUE_FULL`. Default 100,000. */
+  readonly maxPending?: number
 }
 
 /** A running batcher made by {@link createAnchorer}. */
@@ -62,10 +72,20 @@ export type Anchorer = {
   close(): Promise<void>
   /** Commitments queued or being written, not yet settled. */
   readonly pending: number
+  /**
+   * Settles once the commitments the store held as pending at start are queued again (resolves with how many; `0`
+   * without a store). Rejects when the store could not be read.
+   */
+  readonly ready: Promise<number>
+  /**
+   * The stored receipt of a commitment (`undefined` without a store, or when none was stored). The receipt is checked
+   * (its proof must lead from the commitment to its root): a tampered one is `STORE_CORRUPT`, never returned.
+   */
+  getReceipt(commitment: Uint8Array | Hex): Promise<Receipt | undefined>
 }
 
 /** Everything {@link createAnchorer} and {@link Anchorer.add} can throw or reject with. */
-export type CreateAnchorerErrorType = InvalidArgumentError | LedgerError
+export type CreateAnchorerErrorType = InvalidArgumentError | LedgerError | StoreError
 
 /** Failures a retry cannot fix: the ledger refused this exact write, or the input is wrong. */
 const PERMANENT = new Set(['LEDGER_REJECTED', 'INVALID_TYPE', 'INVALID_LENGTH', 'INVALID_ARGUMENT'])
@@ -109,10 +129,47 @@ function toCommitment(value: unknown): Uint8Array {
   throw new InvalidArgumentError('INVALID_LENGTH', 'commitment must be 32 bytes.')
 }
 
+type Waiter = { readonly resolve: (receipt: Receipt) => void; readonly reject: (error: BaseError) => void }
 type Pending = {
   readonly commitment: Uint8Array
-  readonly resolve: (receipt: Receipt) => void
-  readonly reject: (error: LedgerError) => void
+  readonly hex: Hex
+  /** Everyone waiting for this commitment's receipt (one leaf per commitment, however often it was added). */
+  readonly waiters: Waiter[]
+  resolve(receipt: Receipt): void
+  reject(error: BaseError): void
+}
+
+function pendingOf(commitment: Uint8Array): Pending {
+  const waiters: Waiter[] = []
+  return {
+    commitment,
+    hex: bytesToHex0x(commitment),
+    waiters,
+    resolve: (receipt) => {
+      for (const w of waiters) w.resolve(receipt)
+    },
+    reject: (error) => {
+      for (const w of waiters) w.reject(error)
+    },
+  }
+}
+
+/** A stored receipt, checked: well formed, for this commitment, and its proof leads to its root. */
+function checkedReceipt(stored: Receipt, commitment: Hex): Receipt {
+  try {
+    const r = parseReceipt(stored)
+    if (r.commitment !== commitment) throw new Error('another commitment')
+    const root = _rootFromInclusionProof(
+      _leafHash(hexToBytes(r.commitment)),
+      BigInt(r.leafIndex),
+      BigInt(r.treeSize),
+      r.proof.map((h) => hexToBytes(h)),
+    )
+    if (root === undefined || bytesToHex0x(root) !== r.root) throw new Error('proof')
+    return r
+  } catch (cause) {
+    throw new StoreError('STORE_CORRUPT', 'A stored anchor receipt fails its check.', { cause })
+  }
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
@@ -171,7 +228,22 @@ export function createAnchorer(ledger: LedgerAdapter, params: CreateAnchorerPara
   const random = params.randomBytes ?? defaultRandomBytes
   if (typeof random !== 'function') throw new InvalidArgumentError('INVALID_TYPE', 'randomBytes must be a function.')
 
+  const store = params.store
+  if (store !== undefined) {
+    for (const fn of ['addPending', 'listPending', 'completeBatch', 'dropPending', 'getReceipt'] as const)
+      if (typeof store?.[fn] !== 'function')
+        throw new InvalidArgumentError('INVALID_TYPE', `store.${fn} must be a function.`)
+  }
+  const maxPending = option(params.maxPending, 'maxPending', 1, 100_000_000, 100_000)
+
   let open: Pending[] = []
+  /** With a store: the commitments queued or being written, so a commitment is one leaf however often it is added. */
+  const queued = new Map<Hex, Pending>()
+  /** Adds between their call and their queueing (awaiting the store). */
+  const accepting = new Set<Promise<unknown>>()
+  const settleAccepting = async () => {
+    while (accepting.size > 0) await Promise.all([...accepting])
+  }
   let timer: ReturnType<typeof setTimeout> | undefined
   let closed = false
   let inFlight = 0
@@ -239,20 +311,20 @@ export function createAnchorer(ledger: LedgerAdapter, params: CreateAnchorerPara
         // Check the reference (and our own output) once, in full; the other receipts share everything but the leaf.
         const first = parseReceipt({
           v: 1,
-          commitment: bytesToHex0x((batch[0] as Pending).commitment),
+          commitment: (batch[0] as Pending).hex,
           leafIndex: 0,
           treeSize,
           root: rootHex,
           proof: proofs[0],
           ledger: { ledger: ref.ledger, tx: ref.tx, block: ref.block, timestamp: ref.timestamp },
         })
-        ;(batch[0] as Pending).resolve(first)
+        const receipts: Receipt[] = [first]
         for (let i = 1; i < batch.length; i++) {
           const p = batch[i] as Pending
-          p.resolve(
+          receipts.push(
             Object.freeze({
               v: 1,
-              commitment: bytesToHex0x(p.commitment),
+              commitment: p.hex,
               leafIndex: i,
               treeSize,
               root: first.root,
@@ -261,6 +333,23 @@ export function createAnchorer(ledger: LedgerAdapter, params: CreateAnchorerPara
             }),
           )
         }
+        if (store !== undefined) {
+          // The receipts are stored (and the commitments leave the pending set) before any add() resolves.
+          try {
+            await store.completeBatch(receipts)
+          } catch (cause) {
+            const error = new StoreError(
+              'STORE_UNAVAILABLE',
+              'The batch was anchored but its receipts could not be stored; it is anchored again on restart.',
+              { cause },
+            )
+            for (const p of batch) p.reject(error)
+            return
+          }
+        }
+        batch.forEach((p, i) => {
+          p.resolve(receipts[i] as Receipt)
+        })
         return
       } catch (cause) {
         failure = new LedgerError(
@@ -274,6 +363,10 @@ export function createAnchorer(ledger: LedgerAdapter, params: CreateAnchorerPara
       }
     }
     const error = failure as LedgerError
+    if (store !== undefined) {
+      // Failed for good, and the callers are told: no longer pending (a failed drop is anchored again on restart).
+      await store.dropPending(batch.map((p) => p.hex)).catch(() => undefined)
+    }
     for (const p of batch) p.reject(error)
     if (onError) {
       try {
@@ -306,38 +399,95 @@ export function createAnchorer(ledger: LedgerAdapter, params: CreateAnchorerPara
         for (const p of batch) p.reject(error)
       } finally {
         inFlight -= batch.length
+        for (const p of batch) if (queued.get(p.hex) === p) queued.delete(p.hex)
       }
     })
   }
 
+  /** Queues a commitment for the open batch (once, with a store) and returns its receipt's promise. */
+  const enqueue = (bytes: Uint8Array): Promise<Receipt> =>
+    new Promise<Receipt>((resolve, reject) => {
+      const hex = bytesToHex0x(bytes)
+      const existing = store !== undefined ? queued.get(hex) : undefined
+      if (existing !== undefined) {
+        existing.waiters.push({ resolve, reject })
+        return
+      }
+      const p = pendingOf(bytes)
+      p.waiters.push({ resolve, reject })
+      if (store !== undefined) queued.set(hex, p)
+      open.push(p)
+      inFlight++
+      if (open.length >= maxBatchSize) cut()
+      else if (timer === undefined) {
+        timer = setTimeout(cut, maxDelayMs)
+      }
+    })
+
+  // Restart: what the store holds as pending was accepted by an earlier anchorer: anchor it now.
+  const ready: Promise<number> =
+    store === undefined
+      ? Promise.resolve(0)
+      : (async () => {
+          const pending = await store.listPending()
+          for (const hex of pending) {
+            const bytes = toCommitment(hex)
+            if (!queued.has(bytesToHex0x(bytes))) enqueue(bytes).catch(() => undefined)
+          }
+          return pending.length
+        })()
+  ready.catch(() => undefined)
+
   const anchorer: Anchorer = {
     add(commitment) {
+      let bytes: Uint8Array
       try {
         if (closed) throw new InvalidArgumentError('INVALID_ARGUMENT', 'The anchorer is closed.')
-        const bytes = toCommitment(commitment)
-        return new Promise<Receipt>((resolve, reject) => {
-          open.push({ commitment: bytes, resolve, reject })
-          inFlight++
-          if (open.length >= maxBatchSize) cut()
-          else if (timer === undefined) {
-            timer = setTimeout(cut, maxDelayMs)
-          }
-        })
+        bytes = toCommitment(commitment)
+        if (store === undefined && inFlight >= maxPending)
+          throw new LedgerError('ANCHOR_QUEUE_FULL', 'Too many commitments are waiting to be anchored: retry later.')
       } catch (error) {
         return Promise.reject(error)
       }
+      if (store === undefined) return enqueue(bytes)
+      const hex = bytesToHex0x(bytes)
+      // flush() and close() wait for this step, so nothing is queued after they cut the batch.
+      const accepted = (async (): Promise<Receipt | undefined> => {
+        if (queued.has(hex)) return undefined
+        const stored = await store.getReceipt(hex)
+        if (stored !== undefined) return checkedReceipt(stored, hex)
+        // Durable before it is queued: from here on, a crash does not lose it (ANCHOR_QUEUE_FULL when full).
+        await store.addPending({ commitments: [hex], maxPending })
+        return undefined
+      })()
+      const step = accepted.then((receipt) => (receipt !== undefined ? receipt : enqueue(bytes)))
+      const tracked = accepted.catch(() => undefined)
+      accepting.add(tracked)
+      void tracked.then(() => accepting.delete(tracked))
+      return step
     },
     async flush() {
+      await ready.catch(() => undefined)
+      await settleAccepting()
       cut()
       await chain
     },
     async close() {
       closed = true
+      await ready.catch(() => undefined)
+      await settleAccepting()
       cut()
       await chain
     },
     get pending() {
       return inFlight
+    },
+    ready,
+    async getReceipt(commitment) {
+      const hex = bytesToHex0x(toCommitment(commitment))
+      if (store === undefined) return undefined
+      const stored = await store.getReceipt(hex)
+      return stored === undefined ? undefined : checkedReceipt(stored, hex)
     },
   }
   return Object.freeze(anchorer)

@@ -3,6 +3,7 @@
  * `createAccessLog(...)` result satisfies it; an integrator may pass its own log that does the same.
  * @module
  */
+import type { AccessLogAppendResult, AccessLogLeaf, AccessLogStore } from '../accessLog/store.js'
 import type { Address, Hex } from '../types.js'
 
 /** One access event as appended by the consent machinery. */
@@ -22,4 +23,13 @@ export type AccessLogEventInput = {
 export type AccessLogWriter = {
   append(event: AccessLogEventInput, options?: { readonly publish?: boolean }): Promise<unknown>
   publishHead(): Promise<unknown>
+  /**
+   * Appends an event through `commit`, which stores the leaf in the same transaction as its own write (see
+   * `AccessLog.appendWith`). Optional: without it the custodian appends, then records the release separately.
+   */
+  appendWith?(
+    event: AccessLogEventInput,
+    commit: (unit: { readonly store: AccessLogStore; readonly leaf: AccessLogLeaf }) => Promise<AccessLogAppendResult>,
+    options?: { readonly publish?: boolean },
+  ): Promise<unknown>
 }

@@ -4,6 +4,7 @@ import { clockedLedger } from '../consent/_testLedger.js'
 import { signTypedData } from '../eip712/signTypedData.js'
 import { createParty } from '../identity/createParty.js'
 import { consentKey } from '../ledger/consentKey.js'
+import { createMemoryBreakGlassStore } from './breakGlassStore.js'
 import {
   type BreakGlassReview,
   computeEmergencyGrantId,
@@ -104,7 +105,7 @@ describe('break-glass', () => {
     // notified and queued
     expect(s.notified).toHaveLength(1)
     expect(s.notified[0]?.grant.id).toBe(grant.id)
-    expect(s.emergency.listPendingReviews({ patient: s.patient.address }).map((r) => r.id)).toEqual([grant.id])
+    expect((await s.emergency.listPendingReviews({ patient: s.patient.address })).map((r) => r.id)).toEqual([grant.id])
     // the grant works for the policy's types, read-only, ETREAT, and ends by itself
     const use = (over: object = {}) =>
       s.emergency.authorizeEmergency({
@@ -128,8 +129,8 @@ describe('break-glass', () => {
     // review
     const reviewed = await s.emergency.markReviewed(grant.id, s.patient, 'Seen, justified.')
     expect(reviewed).toMatchObject({ status: 'reviewed', reviewer: s.patient.address, note: 'Seen, justified.' })
-    expect(s.emergency.listPendingReviews()).toEqual([])
-    expect(s.emergency.listReviews({ patient: s.patient.address })).toHaveLength(1)
+    expect(await s.emergency.listPendingReviews()).toEqual([])
+    expect(await s.emergency.listReviews({ patient: s.patient.address })).toHaveLength(1)
     await expect(s.emergency.markReviewed(`0x${'12'.repeat(32)}`, s.patient, 'x')).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
     })
@@ -204,7 +205,7 @@ describe('break-glass', () => {
     const denials = await Promise.all(Array.from({ length: s.log.size }, (_, i) => s.log.getEvent(i)))
     expect(denials.length).toBeGreaterThanOrEqual(5)
     expect(denials.every((e) => e.outcome === 'deny' && e.purpose === 'ETREAT')).toBe(true)
-    expect(s.emergency.listPendingReviews()).toEqual([])
+    expect(await s.emergency.listPendingReviews()).toEqual([])
   })
 
   it('a failing notification hook does not undo the logged access', async () => {
@@ -223,7 +224,7 @@ describe('break-glass', () => {
       credential: s.credential,
       reason: 'Trauma',
     })
-    expect(emergency.listPendingReviews()[0]).toMatchObject({ id: grant.id, notifyFailed: true })
+    expect((await emergency.listPendingReviews())[0]).toMatchObject({ id: grant.id, notifyFailed: true })
   })
 
   it('verifies policies and credentials under the ledger domain only', async () => {
@@ -285,7 +286,7 @@ describe('break-glass: security review (issue 12)', () => {
     expect(grant.id).not.toBe(chosen)
     expect(grant.accessId).toBe(chosen)
     expect(grant.id).toBe(computeEmergencyGrantId(s.ledger.domain, access))
-    expect(s.emergency.getGrant(chosen)).toBeUndefined()
+    expect(await s.emergency.getGrant(chosen)).toBeUndefined()
     expect((await use(s, grant)).allowed).toBe(true)
     // the same signed request is accepted once
     await expect(
@@ -427,5 +428,36 @@ describe('break-glass requests in time (issue 12)', () => {
     const ok = sign(s.clock.now + 10)
     await expect(s.emergency.accept(ok)).resolves.toBeDefined()
     await expect(s.emergency.accept(ok)).rejects.toMatchObject({ code: 'BREAK_GLASS_INVALID' })
+  })
+})
+
+describe('break-glass over a store', () => {
+  it('a restarted service (same store) still honours the grant and keeps the review queue', async () => {
+    const s = await setup('break-glass-store')
+    const store = createMemoryBreakGlassStore()
+    const first = createBreakGlass({ ledger: s.ledger, log: s.log, store, now: () => s.clock.now * 1000 })
+    const grant = await first.breakGlass({
+      clinician: s.clinician,
+      policy: s.policy,
+      credential: s.credential,
+      reason: 'Unconscious on arrival',
+    })
+    const restarted = createBreakGlass({ ledger: s.ledger, log: s.log, store, now: () => s.clock.now * 1000 })
+    expect(await restarted.getGrant(grant.id)).toEqual(grant)
+    expect((await restarted.listPendingReviews()).map((r) => r.id)).toEqual([grant.id])
+    const decision = await restarted.authorizeEmergency({
+      grantId: grant.id,
+      grantee: s.clinician,
+      action: 'read',
+      purpose: 'ETREAT',
+      record: { ...allergy, owner: s.patient.address },
+    })
+    expect(decision.allowed).toBe(true)
+    await restarted.markReviewed(grant.id, s.hospital, 'justified')
+    expect(await first.listPendingReviews()).toEqual([])
+    expect((await first.listReviews())[0]).toMatchObject({ status: 'reviewed', note: 'justified' })
+    expect(() => createBreakGlass({ ledger: s.ledger, log: s.log, store: {} as never })).toThrow(
+      expect.objectContaining({ code: 'INVALID_TYPE' }),
+    )
   })
 })

@@ -23,6 +23,7 @@ import { consentKey } from '../ledger/consentKey.js'
 import type { LedgerAdapter } from '../ledger/types.js'
 import type { Address, Hex } from '../types.js'
 import type { AccessLogWriter } from './_accessLog.js'
+import { type BreakGlassStore, createMemoryBreakGlassStore } from './breakGlassStore.js'
 import {
   invalid,
   type SignedClinicianCredential,
@@ -120,6 +121,8 @@ export type CreateBreakGlassParameters = {
   readonly maxFutureSkewSeconds?: number
   /** Randomness for request ids. */
   readonly randomBytes?: RandomBytes
+  /** Where grants and the review queue live (default: in memory; durable stores keep reviews across restarts). */
+  readonly store?: BreakGlassStore
   /**
    * The host clock in Unix milliseconds (default `Date.now`). A policy, credential or grant is outside its window when
    * either the ledger's time or this clock says so (a stalled ledger clock never extends an emergency access).
@@ -165,12 +168,12 @@ export type BreakGlass = {
    * on the ledger, every time, that neither the policy nor the credential was withdrawn (`CONSENT_REVOKED`).
    */
   authorizeEmergency(request: AuthorizeEmergencyRequest): Promise<AuthorizeReturnType>
-  /** An accepted grant by id. */
-  getGrant(id: Hex): EmergencyGrant | undefined
+  /** An accepted grant by id (read from the store). */
+  getGrant(id: Hex): Promise<EmergencyGrant | undefined>
   /** Accesses not yet reviewed, oldest first (optionally of one patient). */
-  listPendingReviews(filter?: { readonly patient?: Address }): readonly BreakGlassReview[]
+  listPendingReviews(filter?: { readonly patient?: Address }): Promise<readonly BreakGlassReview[]>
   /** Every review item, oldest first (optionally of one patient): what the patient sees. */
-  listReviews(filter?: { readonly patient?: Address }): readonly BreakGlassReview[]
+  listReviews(filter?: { readonly patient?: Address }): Promise<readonly BreakGlassReview[]>
   /** Marks an access reviewed. */
   markReviewed(id: Hex, reviewer: Address | Pick<PublicIdentity, 'address'>, note: string): Promise<BreakGlassReview>
 }
@@ -227,7 +230,7 @@ export function computeEmergencyGrantId(domain: LedgerDomain, access: EmergencyA
  * import { createBreakGlass } from '@medseal/core'
  * const emergency = createBreakGlass({ ledger, log, notify: ({ grant }) => pager.send(grant.patient) })
  * const grant = await emergency.breakGlass({ clinician, policy, credential, reason: 'Unconscious on arrival' })
- * emergency.listPendingReviews() // [{ id: grant.id, status: 'pending', … }]
+ * await emergency.listPendingReviews() // [{ id: grant.id, status: 'pending', … }]
  * ```
  */
 export function createBreakGlass(params: CreateBreakGlassParameters): BreakGlass {
@@ -254,8 +257,12 @@ export function createBreakGlass(params: CreateBreakGlassParameters): BreakGlass
   const withdrawn = async (grantor: Address, id: Hex) =>
     (await ledger.getRevocation(consentKey(grantor, id))) !== undefined
   const domain = assertDomain(ledger.domain)
-  const grants = new Map<string, EmergencyGrant>()
-  const reviews = new Map<string, BreakGlassReview>()
+  const store = params.store ?? createMemoryBreakGlassStore()
+  for (const fn of ['insertGrant', 'getGrant', 'getReview', 'putReview', 'listReviews'] as const)
+    if (typeof store?.[fn] !== 'function')
+      throw new InvalidArgumentError('INVALID_TYPE', `store.${fn} must be a function.`)
+  const grantOf = async (id: unknown): Promise<EmergencyGrant | undefined> =>
+    isBytes32(id) ? store.getGrant((id as Hex).toLowerCase() as Hex) : undefined
 
   const logDenied = async (access: EmergencyAccess, grantId: Hex, at: number, code: string) => {
     try {
@@ -306,7 +313,7 @@ export function createBreakGlass(params: CreateBreakGlassParameters): BreakGlass
       if (access.issuedAt - at > maxFuture) throw invalid('The break-glass request is dated in the future.')
       if (!access.resourceTypes.every((t) => p.resourceTypes.includes(t)))
         throw invalid('The request asks for resource types the policy does not open.')
-      if (grants.has(grantId)) throw invalid('This break-glass request was already used.')
+      if ((await store.getGrant(grantId)) !== undefined) throw invalid('This break-glass request was already used.')
       if (await withdrawn(p.patient, p.id))
         throw new ConsentError('CONSENT_REVOKED', 'The patient withdrew this emergency policy.')
       if (await withdrawn(c.issuer, c.id))
@@ -346,15 +353,16 @@ export function createBreakGlass(params: CreateBreakGlassParameters): BreakGlass
       },
       { publish: true },
     )
-    grants.set(grant.id, grant)
-    let review: BreakGlassReview = Object.freeze({ id: grant.id, grant, status: 'pending', notifyFailed: false })
-    reviews.set(grant.id, review)
+    // The grant and its pending review are stored together, after the log entry: a crash in between leaves a logged
+    // attempt and no grant (no access), never an access without a review. One insert wins across processes.
+    const review: BreakGlassReview = Object.freeze({ id: grant.id, grant, status: 'pending', notifyFailed: false })
+    if (!(await store.insertGrant({ grant, review }))) throw invalid('This break-glass request was already used.')
     if (notify) {
       try {
         await notify({ grant, review })
       } catch {
-        review = Object.freeze({ ...review, notifyFailed: true })
-        reviews.set(grant.id, review)
+        const current = await store.getReview(grant.id)
+        if (current !== undefined) await store.putReview(Object.freeze({ ...current, notifyFailed: true }))
       }
     }
     return grant
@@ -394,7 +402,7 @@ export function createBreakGlass(params: CreateBreakGlassParameters): BreakGlass
       const hostAt = hostSeconds()
       const deny = (reason: AuthorizeReturnType['reason']): AuthorizeReturnType =>
         Object.freeze({ allowed: false, reason, at, hostAt })
-      const grant = isBytes32(request.grantId) ? grants.get(request.grantId.toLowerCase()) : undefined
+      const grant = await grantOf(request.grantId)
       if (!grant) return deny('CONSENT_NOT_FOUND')
       if (at < grant.startsAt) return deny('CONSENT_NOT_YET_VALID')
       if (Math.max(at, hostAt) >= grant.expiresAt) return deny('CONSENT_EXPIRED')
@@ -409,27 +417,21 @@ export function createBreakGlass(params: CreateBreakGlassParameters): BreakGlass
       if ((record.labels ?? []).some((l) => grant.exclude.includes(l))) return deny('CONSENT_EXCLUDED')
       return Object.freeze({ allowed: true, reason: 'PERMITTED', at, hostAt })
     },
-    getGrant(id) {
-      return typeof id === 'string' ? grants.get(id.toLowerCase()) : undefined
+    async getGrant(id) {
+      return grantOf(id)
     },
-    listPendingReviews(filter = {}) {
-      return Object.freeze(
-        [...reviews.values()].filter(
-          (r) => r.status === 'pending' && (!filter.patient || sameAddress(filter.patient, r.grant.patient)),
-        ),
-      )
+    async listPendingReviews(filter = {}) {
+      return store.listReviews({ status: 'pending', ...(filter.patient ? { patient: filter.patient } : {}) })
     },
-    listReviews(filter = {}) {
-      return Object.freeze(
-        [...reviews.values()].filter((r) => !filter.patient || sameAddress(filter.patient, r.grant.patient)),
-      )
+    async listReviews(filter = {}) {
+      return store.listReviews(filter.patient ? { patient: filter.patient } : {})
     },
     async markReviewed(id, reviewer, note) {
       const who = typeof reviewer === 'object' && reviewer !== null ? reviewer.address : reviewer
       if (!isAddress(who)) throw new InvalidArgumentError('INVALID_ARGUMENT', 'reviewer must be an address.')
       if (typeof note !== 'string' || note.length > 4096)
         throw new InvalidArgumentError('INVALID_ARGUMENT', 'note must be a string of at most 4096 characters.')
-      const current = typeof id === 'string' ? reviews.get(id.toLowerCase()) : undefined
+      const current = isBytes32(id) ? await store.getReview((id as Hex).toLowerCase() as Hex) : undefined
       if (!current) throw new InvalidArgumentError('INVALID_ARGUMENT', 'No break-glass access with this id.')
       const reviewed: BreakGlassReview = Object.freeze({
         ...current,
@@ -438,7 +440,7 @@ export function createBreakGlass(params: CreateBreakGlassParameters): BreakGlass
         note,
         reviewedAt: await ledger.getTime(),
       })
-      reviews.set(current.id, reviewed)
+      await store.putReview(reviewed)
       return reviewed
     },
   }

@@ -21,13 +21,19 @@ import {
   InvalidArgumentError,
   isSdkError,
   LedgerError,
+  StoreError,
 } from '../errors/base.js'
 import type { ErrorCode } from '../errors/codes.js'
 import type { Party, PublicIdentity } from '../identity/types.js'
 import { consentKey } from '../ledger/consentKey.js'
 import type { ConsentKey, LedgerAdapter } from '../ledger/types.js'
 import type { Address, Hex } from '../types.js'
-import { type CustodianEntry, type CustodianStore, createMemoryCustodianStore } from './custodianStore.js'
+import {
+  type CustodianEntry,
+  type CustodianRelease,
+  type CustodianStore,
+  createMemoryCustodianStore,
+} from './custodianStore.js'
 import {
   computeDepositProof,
   type Deposit,
@@ -109,7 +115,7 @@ export type Custodian = {
 }
 
 /** Errors of the custodian. */
-export type CustodianErrorType = ConsentError | EnvelopeError | InvalidArgumentError | LedgerError
+export type CustodianErrorType = ConsentError | EnvelopeError | InvalidArgumentError | LedgerError | StoreError
 
 /**
  * The actions a key is released for: reading. A write or a delegation never needs a record's data key, so a key
@@ -249,9 +255,21 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
     return existing
   }
 
-  const appendOrFail = async (event: Parameters<AccessLogWriter['append']>[0], publish = false) => {
+  const appendOrFail = async (
+    event: Parameters<AccessLogWriter['append']>[0],
+    publish = false,
+    release?: CustodianRelease,
+  ) => {
     try {
-      await log.append(event, publish ? { publish: true } : undefined)
+      const options = publish ? { publish: true } : undefined
+      if (release === undefined) await log.append(event, options)
+      else if (typeof log.appendWith === 'function')
+        // The release and its log entry in one store transaction (kill -9 safe): see CustodianStore.commitRelease.
+        await log.appendWith(event, (unit) => store.commitRelease({ release, log: unit }), options)
+      else {
+        await log.append(event, options)
+        await store.addRelease(release)
+      }
     } catch (cause) {
       if (isSdkError(cause, 'LOG_APPEND_FAILED')) throw cause
       throw new LedgerError('LOG_APPEND_FAILED', 'The access could not be logged, so no key was released.', { cause })
@@ -327,7 +345,7 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
       }
       // Emergency grant ids are derived by the break-glass service (never chosen by a requester) and must name the
       // patient as the grantor: a grant id cannot stand in for a consent.
-      const grant: EmergencyGrant | undefined = breakGlass?.getGrant(request.consentId)
+      const grant: EmergencyGrant | undefined = await breakGlass?.getGrant(request.consentId)
       const emergency = grant && sameAddress(grant.patient, request.grantor) ? grant : undefined
       const decision = emergency
         ? await (breakGlass as BreakGlass).authorizeEmergency({
@@ -365,25 +383,43 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
         return refuse('REQUEST_REPLAYED', new ConsentError('REQUEST_REPLAYED', 'This key request was already used.'))
       if (seen !== 'fresh')
         return refuse('ACCESS_DENIED', new ConsentError('ACCESS_DENIED', 'Too many key requests: retry later.'))
-      // No access without a log entry: if this append fails, nothing below runs. Emergency reads are anchored at once.
-      await appendOrFail(
-        { ...base, outcome: 'permit', ...(emergency ? { policyId: emergency.policyId, reason: 'break-glass' } : {}) },
-        emergency !== undefined,
-      )
-      const dataKey = await unwrapDataKey(entry.envelope, party)
+      // The stored envelope is opened before anything is logged: a database must not be trusted with it (a tampered
+      // wrap or ciphertext is reported, never served).
+      let dataKey: Uint8Array
       try {
+        dataKey = await unwrapDataKey(entry.envelope, party)
+      } catch (cause) {
+        return refuse('STORE_CORRUPT', new StoreError('STORE_CORRUPT', 'The stored envelope fails to open.', { cause }))
+      }
+      try {
+        try {
+          const opened = await openWithDataKey(entry.envelope, dataKey)
+          wipe(opened.salt, opened.canonical)
+          if (bytesToHex0x(opened.commitment) !== entry.commitment.toLowerCase()) throw new Error('commitment')
+        } catch (cause) {
+          return await refuse(
+            'STORE_CORRUPT',
+            new StoreError('STORE_CORRUPT', 'The stored envelope fails to open.', { cause }),
+          )
+        }
+        // No access without a log entry: the entry and the release are committed together before the key leaves;
+        // if that fails, nothing below runs. Emergency reads are anchored at once.
+        await appendOrFail(
+          { ...base, outcome: 'permit', ...(emergency ? { policyId: emergency.policyId, reason: 'break-glass' } : {}) },
+          emergency !== undefined,
+          {
+            consentKey: key,
+            consentId: request.consentId,
+            grantor: request.grantor,
+            commitment: entry.commitment,
+            grantee: requester,
+            encryptionKey: request.encryptionKey,
+            at,
+          },
+        )
         const wrap = await wrapDataKey(entry.envelope, dataKey, { encryptionPublicKey: encryptionKey })
         // Only the requester's wrap: who else can read the record is none of the requester's business.
         const envelope = decodeEnvelope(encodeEnvelope({ ...entry.envelope, recipients: [wrap] }))
-        await store.addRelease({
-          consentKey: key,
-          consentId: request.consentId,
-          grantor: request.grantor,
-          commitment: entry.commitment,
-          grantee: requester,
-          encryptionKey: request.encryptionKey,
-          at,
-        })
         return Object.freeze({ envelope, decision })
       } finally {
         wipe(dataKey)

@@ -64,9 +64,10 @@ function switchableStore(): { store: AccessLogStore; state: { failing: boolean }
     store: {
       size: inner.size,
       get: inner.get,
-      append: async (entry) => {
+      getNodes: inner.getNodes,
+      append: async (leaves) => {
         if (state.failing) throw new Error('disk full')
-        return inner.append(entry)
+        return inner.append(leaves)
       },
     },
   }

@@ -3,12 +3,7 @@
  * integrators persist with their own (a database, IndexedDB in a browser worker) by implementing this interface.
  * @module
  */
-import {
-  _memoryLogAppend,
-  type AccessLogAppendResult,
-  type AccessLogLeaf,
-  type AccessLogStore,
-} from '../accessLog/store.js'
+import type { AccessLogAppendResult, AccessLogLeaf, AccessLogStore } from '../accessLog/store.js'
 import type { Envelope } from '../envelope/types.js'
 import { InvalidArgumentError } from '../errors/base.js'
 import type { ConsentKey } from '../ledger/types.js'
@@ -83,7 +78,8 @@ export type CustodianStore = {
    * Records a key release AND appends its access-log entry (with the tree nodes, as
    * {@link AccessLogStore.append} does) in ONE transaction: both are stored or neither is. The custodian hands the key
    * out only after this resolves, so every key a client received has its log entry, even after a kill -9.
-   * `log.store` must be an access log store of the same database (`INVALID_ARGUMENT` otherwise).
+   * `log.store` must be an access log store of the same database: a durable store refuses another
+   * (`INVALID_ARGUMENT`, storing nothing). The memory store accepts any: its own write cannot fail after the append.
    */
   commitRelease(params: CommitReleaseParameters): Promise<AccessLogAppendResult>
   /** The releases made under the grant with this {@link ConsentKey}. */
@@ -149,14 +145,11 @@ export function createMemoryCustodianStore(params: CreateMemoryCustodianStorePar
       releases.set(key, [...(releases.get(key) ?? []), release])
     },
     async commitRelease({ release, log }: CommitReleaseParameters) {
-      const append = _memoryLogAppend.get(log?.store)
-      if (!append)
-        throw new InvalidArgumentError(
-          'INVALID_ARGUMENT',
-          'A memory custodian store commits releases with a memory access log store only.',
-        )
-      // One synchronous step: the entry and the release are stored together or not at all.
-      const result = append([log.leaf])
+      if (typeof log?.store?.append !== 'function')
+        throw new InvalidArgumentError('INVALID_TYPE', 'log.store must be an AccessLogStore.')
+      // In memory the release cannot fail once the entry is appended: both are stored or neither (a durable store
+      // does both in one database transaction instead).
+      const result = await log.store.append([log.leaf])
       const key = release.consentKey.toLowerCase()
       releases.set(key, [...(releases.get(key) ?? []), release])
       return result

@@ -279,13 +279,13 @@ async function story(harness: ConsentStoryHarness): Promise<ConsentStoryReport> 
   })
   // the patient sees it: notified, in the review queue, in the log
   expect(notified.map((n) => n.grant.id)).toEqual([grant.id])
-  expect(emergency.listPendingReviews({ patient: patient.address }).map((r) => r.id)).toEqual([grant.id])
+  expect((await emergency.listPendingReviews({ patient: patient.address })).map((r) => r.id)).toEqual([grant.id])
   const events = await Promise.all(Array.from({ length: log.size }, (_, i) => log.getEvent(i)))
   expect(
     events.some((e) => e.action === 'break-glass' && e.policyId === policy.policy.id && e.purpose === 'ETREAT'),
   ).toBe(true)
   await emergency.markReviewed(grant.id, patient, 'Reviewed with the ED: justified.')
-  expect(emergency.listPendingReviews({ patient: patient.address })).toEqual([])
+  expect(await emergency.listPendingReviews({ patient: patient.address })).toEqual([])
   // and it ends by itself
   await advanceTime(grant.expiresAt - (await ledger.getTime()))
   await expect(custodian.releaseKey(await request(erClinician, allergy, grant.id, 'ETREAT'))).rejects.toMatchObject({

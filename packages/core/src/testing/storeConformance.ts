@@ -17,11 +17,19 @@ import { createAccessLog } from '../accessLog/createAccessLog.js'
 import { encodeAccessEvent } from '../accessLog/event.js'
 import { type AccessLogLeaf, type AccessLogStore, accessLogBorderKeys } from '../accessLog/store.js'
 import type { AnchorStore } from '../anchor/anchorStore.js'
+import { createAnchorer } from '../anchor/createAnchorer.js'
 import type { Receipt } from '../anchor/receipt.js'
+import { verifyReceipt } from '../anchor/verifyReceipt.js'
 import type { BreakGlassStore } from '../breakGlass/breakGlassStore.js'
 import type { BreakGlassReview, EmergencyGrant } from '../breakGlass/createBreakGlass.js'
 import { bytesToHex0x, randomBytes } from '../bytes/index.js'
+import { grantConsent } from '../consent/grantConsent.js'
+import { createCustodian } from '../custodian/createCustodian.js'
 import type { CustodianEntry, CustodianRelease, CustodianStore } from '../custodian/custodianStore.js'
+import { createDeposit } from '../custodian/depositStatement.js'
+import { createKeyRequest } from '../custodian/keyRequest.js'
+import { open as openEnvelope } from '../envelope/open.js'
+import { seal } from '../envelope/seal.js'
 import type { ErrorCode } from '../errors/codes.js'
 import { createParty } from '../identity/createParty.js'
 import type { Party } from '../identity/types.js'
@@ -440,6 +448,54 @@ export function describeStoreConformance(name: string, options: StoreConformance
         )
       })
 
+      it('a custodian over the stores releases keys with their log entries, and refuses a tampered envelope', async () => {
+        const ledger = options.createLedger()
+        const [patient, doctor, vendor] = [31, 32, 33].map((n) =>
+          createParty({ seed: Uint8Array.from({ length: 32 }, (_, i) => (n * 7 + i) & 0xff) }),
+        ) as [Party, Party, Party]
+        const log = await createAccessLog({ operator: vendor, ledger, name: 'custodian', store: s.accessLog })
+        const custodian = createCustodian({ party: vendor, ledger, log, store: s.custodian })
+        const record = { resourceType: 'Observation', status: 'final', code: { text: 'Body temperature' } }
+        const sealed = await seal(record, { recipients: [patient, custodian.identity] })
+        await custodian.deposit(
+          await createDeposit({
+            owner: patient,
+            envelope: sealed.envelope,
+            custodian: custodian.identity,
+            domain: ledger.domain,
+          }),
+        )
+        const { token } = await grantConsent(ledger, {
+          party: patient,
+          grantee: doctor,
+          resourceTypes: ['Observation'],
+          actions: ['read'],
+          purposes: ['TREAT'],
+          durationSeconds: 3600,
+        })
+        const commitment = bytesToHex0x(sealed.commitment)
+        const ask = async () =>
+          createKeyRequest(doctor, ledger.domain, {
+            consentId: token.consent.id,
+            grantor: patient.address,
+            commitment,
+            action: 'read',
+            purpose: 'TREAT',
+            issuedAt: await ledger.getTime(),
+          })
+        const { envelope } = await custodian.releaseKey(await ask())
+        expect((await openEnvelope(envelope, doctor)).value).toEqual(record)
+        expect(await s.accessLog.size()).toBe(1)
+        expect((await log.getEvent(0)).outcome).toBe('permit')
+        expect(await s.custodian.listReleases(consentKey(patient.address, token.consent.id))).toHaveLength(1)
+        const t = tamper()
+        if (!t) return
+        await t({ kind: 'custodianEnvelope', commitment })
+        await expectCode(custodian.releaseKey(await ask()), ['STORE_CORRUPT'])
+        expect((await log.getEvent(1)).outcome).toBe('deny')
+        expect(await s.custodian.listReleases(consentKey(patient.address, token.consent.id))).toHaveLength(1)
+      })
+
       it('remembers a request until it expires; instances agree on a replay', async () => {
         const digest = hex32()
         expect(await s.custodian.rememberRequest({ digest, until: 100, now: 10 })).toBe('fresh')
@@ -590,6 +646,52 @@ export function describeStoreConformance(name: string, options: StoreConformance
         expect(await s.anchor.countPending()).toBe(1)
         await s.anchor.dropPending([cs[2] as Hex])
         expect(await s.anchor.countPending()).toBe(0)
+      })
+
+      it('an anchorer over the store anchors what was pending at its start and answers for it after a restart', async () => {
+        const ledger = options.createLedger()
+        // what an anchorer killed before its batch was written left behind
+        const cs = [hex32(), hex32(), hex32()]
+        await s.anchor.addPending({ commitments: cs, maxPending: 10 })
+        const anchorer = createAnchorer(ledger, { store: s.anchor, maxDelayMs: 0 })
+        expect(await anchorer.ready).toBe(3)
+        await anchorer.flush()
+        expect(await s.anchor.countPending()).toBe(0)
+        const fresh = hex32()
+        const r = await anchorer.add(fresh)
+        await anchorer.close()
+        // a new anchorer (a restarted process) finds every receipt; adding an anchored commitment returns it
+        const again = createAnchorer(ledger, { store: s.anchor })
+        expect(await again.ready).toBe(0)
+        for (const c of [...cs, fresh]) {
+          const receipt = await again.getReceipt(c)
+          expect(receipt?.commitment).toBe(c.toLowerCase())
+          await verifyReceipt(ledger, { receipt: receipt as Receipt, commitment: hexBytes(c) })
+        }
+        expect(await again.add(fresh)).toEqual(r)
+        expect(await again.getReceipt(hex32())).toBeUndefined()
+        await again.close()
+      })
+
+      it('an anchorer refuses commitments beyond its bound with ANCHOR_QUEUE_FULL', async () => {
+        await s.anchor.addPending({ commitments: [hex32(), hex32()], maxPending: 10 })
+        const ledger = options.createLedger()
+        const anchorer = createAnchorer(ledger, { store: s.anchor, maxPending: 2, maxDelayMs: 3_600_000 })
+        await anchorer.ready
+        await expectCode(anchorer.add(hex32()), ['ANCHOR_QUEUE_FULL'])
+        await anchorer.close()
+        expect(await s.anchor.countPending()).toBe(0)
+      })
+
+      it('a tampered receipt is STORE_CORRUPT, never returned', async (ctx) => {
+        const t = tamper()
+        if (!t) return ctx.skip()
+        const anchorer = createAnchorer(options.createLedger(), { store: s.anchor, maxDelayMs: 0 })
+        const c = hex32()
+        await anchorer.add(c)
+        await anchorer.close()
+        await t({ kind: 'receipt', commitment: c })
+        await expectCode(anchorer.getReceipt(c), ['STORE_CORRUPT'])
       })
     })
 

@@ -100,7 +100,7 @@ describe('migrations on a PostgreSQL server', () => {
 })
 
 describe('startPostgres', () => {
-  it('serves on 127.0.0.1, survives kill -9 of the postmaster with committed rows, and removes its directory', {
+  it('serves on 127.0.0.1, survives kill -9 of the postmaster with committed rows (clients reconnect), and removes its directory', {
     timeout: 120_000,
   }, async () => {
     const own = await startPostgres()
@@ -108,17 +108,31 @@ describe('startPostgres', () => {
     try {
       expect(own.host).toBe('127.0.0.1')
       const url = await own.createDatabase('crash')
-      const pool = new pg.Pool({ connectionString: url })
-      await pool.query('CREATE TABLE t (v int)')
-      await pool.query('INSERT INTO t VALUES (42)')
-      await pool.end()
+      const setup = createPgDatabase({ pool: new pg.Pool({ connectionString: url }) })
+      await setup.query('CREATE TABLE t (v int)')
+      await setup.query('INSERT INTO t VALUES (42)')
+      await setup.close()
+      // a database whose connection dies with the server works again after the restart: a query on a connection
+      // of the old server fails with STORE_UNAVAILABLE (the pool drops it), and the next one reconnects
+      const db = createPgDatabase({ pool: new pg.Pool({ connectionString: url, connectionTimeoutMillis: 2000 }) })
+      expect(await db.query('SELECT v FROM t')).toEqual([{ v: 42 }])
       const before = own.pid()
       await own.kill()
       await own.restart()
+      let rows: unknown
+      for (let attempt = 0; attempt < 3 && rows === undefined; attempt++) {
+        try {
+          rows = await db.query('SELECT v FROM t')
+        } catch (e) {
+          expect(isSdkError(e, 'STORE_UNAVAILABLE')).toBe(true)
+        }
+      }
+      expect(rows).toEqual([{ v: 42 }])
+      await db.close()
       expect(own.pid()).not.toBe(before)
-      const again = new pg.Pool({ connectionString: url })
-      expect((await again.query('SELECT v FROM t')).rows).toEqual([{ v: 42 }])
-      await again.end()
+      const again = createPgDatabase({ pool: new pg.Pool({ connectionString: url }) })
+      expect(await again.query('SELECT v FROM t')).toEqual([{ v: 42 }])
+      await again.close()
       await own.stop()
       stopped = true
       const err = await new pg.Pool({ connectionString: url, connectionTimeoutMillis: 2000 })

@@ -17,6 +17,7 @@ export type PgPoolLike = {
   query(sql: string, params?: unknown[]): Promise<PgResult>
   connect(): Promise<PgClientLike>
   end(): Promise<void>
+  on?(event: 'error' | 'connect', listener: (arg: never) => void): unknown
 }
 
 /** Parameters of {@link createPgDatabase}. */
@@ -63,6 +64,14 @@ export function createPgDatabase(params: CreatePgDatabaseParameters): SqlDatabas
   if (typeof pool?.query !== 'function' || typeof pool.connect !== 'function')
     throw new InvalidArgumentError('INVALID_ARGUMENT', 'pool must be a pg Pool.')
   let closing: Promise<void> | undefined
+  // An idle pooled connection whose server went away (a restart, a crash) makes the pool emit 'error'; without a
+  // listener that would end the process. The pool drops that connection itself; the next query reconnects.
+  pool.on?.('error', () => {})
+  // A connection the server ends while no query runs on it (a shutdown racing close()) emits 'error' on the client;
+  // errors of a running query still reject that query.
+  pool.on?.('connect', (client: { on?: (event: 'error', listener: () => void) => unknown }) => {
+    client.on?.('error', () => {})
+  })
   const top = wrap(pool)
   return Object.freeze({
     dialect: 'postgres' as const,

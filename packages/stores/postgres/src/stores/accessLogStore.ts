@@ -20,7 +20,10 @@ import { _insertMany } from './_shared.js'
 const KEYS_PER_QUERY = 2000
 
 /** Which database and log an access log store of this package writes: what `commitRelease` checks. @internal */
-export const _sqlLogStores: WeakMap<AccessLogStore, { readonly db: SqlDatabase; readonly name: string }> = new WeakMap()
+export const _sqlLogStores: WeakMap<
+  AccessLogStore,
+  { readonly db: SqlDatabase; readonly name: string; border: _BorderCache }
+> = new WeakMap()
 
 function checkLeaves(leaves: readonly AccessLogLeaf[]): void {
   if (!Array.isArray(leaves) || leaves.length === 0)
@@ -76,14 +79,27 @@ export async function _readNodes(
 }
 
 /**
- * Appends `leaves` to log `name` inside transaction `tx`: locks the log's row, reads its size and border, stores the
- * entries, the nodes they complete and the new size. The caller's transaction makes it atomic. @internal
+ * The border of a log at a size, as this process last committed it. A log is append-only, so the border of a given
+ * size never changes: when the size read under the lock equals the cached size, nobody appended since (in any process)
+ * and the cached hashes are the stored ones. Set only after a commit.
+ */
+export type _BorderCache = { size: number; hashes: readonly Uint8Array[] } | undefined
+
+/** Parameters per statement below which an append is one combined statement (PostgreSQL allows 65,535). */
+const ONE_STATEMENT_PARAMS = 30_000
+
+/**
+ * Appends `leaves` to log `name` inside transaction `tx`: locks the log's row, reads its size and border (from
+ * `cached` when the size matches), stores the entries, the nodes they complete and the new size. The caller's
+ * transaction makes it atomic; it returns the new border for the caller to cache once the transaction committed.
+ * @internal
  */
 export async function _appendInTx(
   tx: SqlQueryable,
   name: string,
   leaves: readonly AccessLogLeaf[],
-): Promise<AccessLogAppendResult> {
+  cached?: _BorderCache,
+): Promise<{ readonly result: AccessLogAppendResult; readonly border: NonNullable<_BorderCache> }> {
   checkLeaves(leaves)
   let rows = await tx.query('SELECT size FROM medseal_logs WHERE name = $1 FOR UPDATE', [name])
   if (rows.length === 0) {
@@ -92,22 +108,57 @@ export async function _appendInTx(
   }
   const size = rows[0]?.size
   if (typeof size !== 'number') throw new StoreError('STORE_CORRUPT', 'The log row has no size.')
-  const border = await _readNodes(tx, name, accessLogBorderKeys(size))
+  const borderKeys = accessLogBorderKeys(size)
+  const border = cached?.size === size ? [...cached.hashes] : await _readNodes(tx, name, borderKeys)
   if (border.some((h) => h?.length !== 32))
     throw new StoreError('STORE_CORRUPT', 'A tree node the append needs is missing or malformed.')
   const plan = planAccessLogAppend({ size, border: border as Uint8Array[], leafHashes: leaves.map((l) => l.leafHash) })
-  await _insertMany(
-    tx,
-    'INSERT INTO medseal_log_entries (log, idx, leaf_data, leaf_hash)',
-    leaves.map((l, i) => [name, size + i, l.leafData, l.leafHash]),
-  )
-  await _insertMany(
-    tx,
-    'INSERT INTO medseal_log_nodes (log, level, idx, hash)',
-    plan.nodes.map((n) => [name, n.level, n.index, n.hash]),
-  )
-  await tx.query('UPDATE medseal_logs SET size = $2 WHERE name = $1', [name, plan.size])
-  return Object.freeze({ firstIndex: size, size: plan.size })
+  if (3 * (leaves.length + plan.nodes.length) + 2 <= ONE_STATEMENT_PARAMS) {
+    // one statement: the entries, the nodes and the new size (data-modifying CTEs always run to completion)
+    const params: SqlValue[] = [name, plan.size]
+    const entryRows = leaves.map((l, i) => {
+      params.push(size + i, l.leafData, l.leafHash)
+      const at = params.length
+      return `($1, $${at - 2}::int8, $${at - 1}::bytea, $${at}::bytea)`
+    })
+    const nodeRows = plan.nodes.map((n) => {
+      params.push(n.level, n.index, n.hash)
+      const at = params.length
+      return `($1, $${at - 2}::int2, $${at - 1}::int8, $${at}::bytea)`
+    })
+    await tx.query(
+      `WITH e AS (INSERT INTO medseal_log_entries (log, idx, leaf_data, leaf_hash) VALUES ${entryRows.join(', ')})
+       ${nodeRows.length ? `, n AS (INSERT INTO medseal_log_nodes (log, level, idx, hash) VALUES ${nodeRows.join(', ')})` : ''}
+       UPDATE medseal_logs SET size = $2::int8 WHERE name = $1`,
+      params,
+    )
+  } else {
+    await _insertMany(
+      tx,
+      'INSERT INTO medseal_log_entries (log, idx, leaf_data, leaf_hash)',
+      leaves.map((l, i) => [name, size + i, l.leafData, l.leafHash]),
+    )
+    await _insertMany(
+      tx,
+      'INSERT INTO medseal_log_nodes (log, level, idx, hash)',
+      plan.nodes.map((n) => [name, n.level, n.index, n.hash]),
+    )
+    await tx.query('UPDATE medseal_logs SET size = $2 WHERE name = $1', [name, plan.size])
+  }
+  // the new border: each of its nodes is an old border node, a node the append made, or a new leaf
+  const known = new Map<string, Uint8Array>()
+  borderKeys.forEach((k, i) => {
+    known.set(`${k.level}:${k.index}`, border[i] as Uint8Array)
+  })
+  for (const n of plan.nodes) known.set(`${n.level}:${n.index}`, n.hash)
+  leaves.forEach((l, i) => {
+    known.set(`0:${size + i}`, l.leafHash)
+  })
+  const hashes = accessLogBorderKeys(plan.size).map((k) => known.get(`${k.level}:${k.index}`) as Uint8Array)
+  return Object.freeze({
+    result: Object.freeze({ firstIndex: size, size: plan.size }),
+    border: { size: plan.size, hashes: hashes.map((h) => h.slice()) },
+  })
 }
 
 /**
@@ -116,6 +167,11 @@ export async function _appendInTx(
  * @internal
  */
 export function _createAccessLogStore(db: SqlDatabase, name: string): AccessLogStore {
+  const state: { readonly db: SqlDatabase; readonly name: string; border: _BorderCache } = {
+    db,
+    name,
+    border: undefined,
+  }
   const store: AccessLogStore = Object.freeze({
     async size() {
       const rows = await db.query('SELECT size FROM medseal_logs WHERE name = $1', [name])
@@ -138,9 +194,11 @@ export function _createAccessLogStore(db: SqlDatabase, name: string): AccessLogS
     },
     async append(leaves: readonly AccessLogLeaf[]) {
       checkLeaves(leaves)
-      return db.transaction((tx) => _appendInTx(tx, name, leaves))
+      const { result, border } = await db.transaction((tx) => _appendInTx(tx, name, leaves, state.border))
+      state.border = border // committed
+      return result
     },
   })
-  _sqlLogStores.set(store, { db, name })
+  _sqlLogStores.set(store, state)
   return store
 }

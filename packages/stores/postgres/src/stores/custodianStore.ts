@@ -56,6 +56,8 @@ async function insertRelease(q: SqlQueryable, release: CustodianRelease): Promis
  * The {@link CustodianStore} of `db` (internal: reached through `createPostgresStores`). @internal
  */
 export function _createCustodianStore(db: SqlDatabase, maxRememberedRequests: number): CustodianStore {
+  // the ledger time this instance last forgot expired digests at (a hint only: any instance may forget them)
+  let prunedAt = Number.NEGATIVE_INFINITY
   return Object.freeze({
     async getEntry(commitment) {
       const rows = await db.query('SELECT body, envelope FROM medseal_custodian_entries WHERE commitment = $1', [
@@ -97,11 +99,13 @@ export function _createCustodianStore(db: SqlDatabase, maxRememberedRequests: nu
           'commitRelease needs an access log store from the same createPostgresStores database.',
         )
       releaseRow(release)
-      return db.transaction(async (tx) => {
-        const result = await _appendInTx(tx, target.name, [log.leaf])
+      const { result, border } = await db.transaction(async (tx) => {
+        const appended = await _appendInTx(tx, target.name, [log.leaf], target.border)
         await insertRelease(tx, release)
-        return result
+        return appended
       })
+      target.border = border // committed
+      return result
     },
     async listReleases(key) {
       const rows = await db.query('SELECT body FROM medseal_custodian_releases WHERE consent_key = $1 ORDER BY seq', [
@@ -119,27 +123,44 @@ export function _createCustodianStore(db: SqlDatabase, maxRememberedRequests: nu
       const d = _hex32(digest, 'digest')
       if (!Number.isSafeInteger(until) || !Number.isSafeInteger(now))
         throw new InvalidArgumentError('INVALID_ARGUMENT', 'until and now must be integers.')
-      return db.transaction(async (tx) => {
+      const pruneNow = now > prunedAt
+      const result = await db.transaction(async (tx) => {
         // the count row serializes every process's requests: forget, look up, count and remember as one step
         const counter = await tx.query(
           `SELECT value FROM medseal_counters WHERE name = 'custodian_requests' FOR UPDATE`,
         )
-        let count = counter[0]?.value as number
-        const forgotten = await tx.query('DELETE FROM medseal_custodian_requests WHERE until < $1 RETURNING 1', [now])
-        count -= forgotten.length
-        const known = await tx.query('SELECT 1 FROM medseal_custodian_requests WHERE digest = $1', [d])
-        let result: RememberRequestResult
-        if (known.length > 0) result = 'replayed'
-        else if (count >= maxRememberedRequests) result = 'full'
-        else {
-          await tx.query('INSERT INTO medseal_custodian_requests (digest, until) VALUES ($1, $2)', [d, until])
-          count += 1
-          result = 'fresh'
+        const stored = counter[0]?.value
+        if (typeof stored !== 'number') throw new StoreError('STORE_CORRUPT', 'The request counter is missing.')
+        let count = stored
+        // forget expired digests once per ledger second per instance, and whenever the memory looks full
+        if (pruneNow || count >= maxRememberedRequests) {
+          const forgotten = await tx.query('DELETE FROM medseal_custodian_requests WHERE until < $1 RETURNING 1', [now])
+          count -= forgotten.length
         }
-        if (count !== counter[0]?.value)
+        // insert a new digest, or renew one that expired (not yet forgotten); a live one is a replay (no row back)
+        const upserted = await tx.query(
+          `INSERT INTO medseal_custodian_requests (digest, until) VALUES ($1, $2::int8)
+           ON CONFLICT (digest) DO UPDATE SET until = excluded.until WHERE medseal_custodian_requests.until < $3::int8
+           RETURNING (xmax = 0) AS inserted`,
+          [d, until, now],
+        )
+        let answer: RememberRequestResult
+        if (upserted.length === 0) answer = 'replayed'
+        else if (upserted[0]?.inserted !== true)
+          answer = 'fresh' // an expired digest renewed: the count stays
+        else if (count >= maxRememberedRequests) {
+          await tx.query('DELETE FROM medseal_custodian_requests WHERE digest = $1', [d])
+          answer = 'full'
+        } else {
+          count += 1
+          answer = 'fresh'
+        }
+        if (count !== stored)
           await tx.query(`UPDATE medseal_counters SET value = $1 WHERE name = 'custodian_requests'`, [count])
-        return result
+        return answer
       })
+      if (pruneNow) prunedAt = Math.max(prunedAt, now)
+      return result
     },
   })
 }

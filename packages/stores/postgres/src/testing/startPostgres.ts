@@ -36,7 +36,10 @@ export type PostgresServer = {
   readonly createDatabase: (name: string) => Promise<string>
   /** The postmaster's PID (changes on restart). */
   readonly pid: () => number
-  /** Kills the postmaster with SIGKILL (a crash), and waits until it is gone. */
+  /**
+   * Kills the postmaster with SIGKILL (a crash), and waits until it is gone. Its backends may still answer on open
+   * connections for a moment before they notice.
+   */
   readonly kill: () => Promise<void>
   /** Starts the server again on the same port and data after {@link PostgresServer.kill} or a crash. */
   readonly restart: () => Promise<void>

@@ -17,7 +17,7 @@ export type PgPoolLike = {
   query(sql: string, params?: unknown[]): Promise<PgResult>
   connect(): Promise<PgClientLike>
   end(): Promise<void>
-  on?(event: 'error' | 'connect', listener: (arg: never) => void): unknown
+  on?(event: 'error' | 'connect', listener: (...args: never[]) => void): unknown
 }
 
 /** Parameters of {@link createPgDatabase}. */

@@ -4,8 +4,9 @@
  *   1. one page per error code of packages/core/src/errors/codes.ts into docs/errors/ (generated, not committed), from
  *      the description table docs/.vitepress/errorDescriptions.mjs and the places in the sources that throw the code;
  *      the build fails when a code has no description;
- *   2. the typedoc API reference of every package entry point (incl. `@medseal/core/testing`, `@medseal/fhir/sync`,
- *      the adapters' `/node`) into docs/public/api/ (skipped with --no-api);
+ *   2. the typedoc API reference of every package's main entry point into docs/public/api/ (typedoc.json), and of the
+ *      subpath modules `@medseal/core/testing`, `@medseal/fhir/sync`, the adapters' `/node` into
+ *      docs/public/api-subpaths/ (typedoc.subpaths.json) (both skipped with --no-api);
  *   3. `vitepress build docs` (fails on dead links between markdown pages);
  *   4. an offline link check of the built HTML: every internal href (pages, assets, anchors) must resolve.
  * Quiet when green: one line per step. `node scripts/docs-site.mjs --check-only` runs step 4 on an existing build.

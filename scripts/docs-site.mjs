@@ -228,8 +228,12 @@ try {
     let n = 0
     await generateErrorPages().then((c) => (n = c))
     console.log(`docs: ${n} error-code pages generated`)
-    if (!args.has('--no-api'))
-      step('typedoc API reference', () => run('pnpm', ['exec', 'typedoc', '--logLevel', 'Warn']))
+    if (!args.has('--no-api')) {
+      step('typedoc API reference (package entry points)', () => run('pnpm', ['exec', 'typedoc', '--logLevel', 'Warn']))
+      step('typedoc API reference (subpath modules)', () =>
+        run('pnpm', ['exec', 'typedoc', '--options', 'typedoc.subpaths.json', '--logLevel', 'Warn']),
+      )
+    }
     step('vitepress build', () => run('pnpm', ['exec', 'vitepress', 'build', 'docs']))
   }
   let links = 0

@@ -1,12 +1,13 @@
 /**
- * Every ```ts code block in the guides (docs/*.md, docs/guides/*.md, docs/adapters/*.md) is extracted and run here,
+ * Every ```ts code block in the README and the guides (docs/*.md, docs/guides/*.md, docs/adapters/*.md,
+ * docs/recipes/*.md) is extracted and run here,
  * so the docs cannot rot. A block opening with ```ts norun is shown but not run (used only for snippets that need
  * a real external network, e.g. a Fabric peer); every other block must run and finish without throwing.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 
 const docsDir = fileURLToPath(new URL('.', import.meta.url))
 const outDir = fileURLToPath(new URL('../test-output/doc-blocks/', import.meta.url))
@@ -23,7 +24,7 @@ function guideFiles(): string[] {
     }
     for (const f of entries) if (f.endsWith('.md')) out.push(join(dir, f))
   }
-  return out.sort()
+  return [join(docsDir, '..', 'README.md'), ...out.sort()]
 }
 
 /** Extracts the ```ts / ```typescript blocks of a markdown file (not ```ts norun). */
@@ -54,13 +55,26 @@ mkdirSync(outDir, { recursive: true })
 for (const file of guideFiles()) {
   const blocks = extractBlocks(readFileSync(file, 'utf8'))
   if (blocks.length === 0) continue
-  const name = relative(docsDir, file)
-  describe(`docs/${name}`, () => {
+  const name = relative(docsDir, file).replace(/^\.\.\//, 'root__')
+  describe(name.startsWith('root__') ? name.slice(6) : `docs/${name}`, () => {
     blocks.forEach((block, n) => {
       it(`code block ${n + 1} (line ${block.line}) runs`, async () => {
         const path = join(outDir, `${name.replaceAll('/', '__').replace(/\.md$/, '')}__${n + 1}.ts`)
         writeFileSync(path, `${block.code}\nexport {}\n`)
-        await import(/* @vite-ignore */ pathToFileURL(path).href)
+        // The blocks' console output is captured (a green run stays quiet) and shown only when the block fails.
+        const printed: string[] = []
+        const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+          printed.push(args.map(String).join(' '))
+        })
+        try {
+          await import(/* @vite-ignore */ pathToFileURL(path).href)
+        } catch (err) {
+          spy.mockRestore()
+          if (printed.length) console.error(`${name} block ${n + 1} printed before failing:\n${printed.join('\n')}`)
+          throw err
+        } finally {
+          spy.mockRestore()
+        }
       })
     })
   })

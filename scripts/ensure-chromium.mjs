@@ -10,8 +10,18 @@ if (!existsSync(path)) {
     )
     process.exit(1)
   }
-  console.log("Installing Debian's chromium for the browser tests…")
+  console.log("Installing Debian's chromium for the browser tests (apt-get)…")
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
-  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env })
-  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], { stdio: 'inherit', env })
+  // apt's output is kept out of a green run (hundreds of lines) and shown in full only when a step fails.
+  const apt = (args) => {
+    try {
+      execFileSync('apt-get', args, { stdio: ['ignore', 'pipe', 'pipe'], env, encoding: 'utf8' })
+    } catch (err) {
+      process.stderr.write(`${err.stdout ?? ''}${err.stderr ?? ''}`)
+      throw err
+    }
+  }
+  apt(['update', '-qq'])
+  apt(['install', '-y', '-qq', '--no-install-recommends', 'chromium'])
+  console.log(`chromium installed at ${path}`)
 }

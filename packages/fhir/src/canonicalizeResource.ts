@@ -217,23 +217,17 @@ function filterResource(
 function invalidJson(message: string, offset: number): InvalidArgumentError {
   return new InvalidArgumentError('INVALID_JSON', message, {
     metaMessages: [`At offset ${offset} of the JSON text.`],
-    docsPath: 'canonicalize-resource#invalid-json',
   })
 }
 
 function tooDeep(cfg: Config): InvalidArgumentError {
-  return new InvalidArgumentError('INPUT_TOO_DEEP', `Nesting deeper than maxDepth (${cfg.maxDepth}).`, {
-    docsPath: 'canonicalize-resource#input-too-deep',
-  })
+  return new InvalidArgumentError('INPUT_TOO_DEEP', `Nesting deeper than maxDepth (${cfg.maxDepth}).`)
 }
 
 function tooLarge(cfg: Config): InvalidArgumentError {
   return new InvalidArgumentError(
     'INPUT_TOO_LARGE',
     `Input or canonical output larger than maxBytes (${cfg.maxBytes}).`,
-    {
-      docsPath: 'canonicalize-resource#input-too-large',
-    },
   )
 }
 

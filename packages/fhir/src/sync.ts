@@ -1,7 +1,7 @@
 /**
  * `@medseal/fhir/sync`: sync a patient's record from a FHIR server (fhir-kit-client): read, seal, anchor, write
  * `Provenance` back; resumable through a checkpoint store.
- * @module
+ * @module @medseal/fhir/sync
  */
 export type { SyncCheckpoint, SyncCheckpointStore } from './sync/checkpoint.js'
 export { createMemorySyncCheckpointStore } from './sync/checkpoint.js'

@@ -1,7 +1,7 @@
 /**
  * `@medseal/adapter-evm/node`: Node-only helpers. {@link startAnvil} runs a throw-away local EVM node (Foundry's
  * anvil) on 127.0.0.1 for tests, benchmarks and examples. Nothing here is needed in a browser.
- * @module
+ * @module @medseal/adapter-evm/node
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'

@@ -13,7 +13,7 @@ export type CreateFileStoreParameters = {
   readonly path: string
 }
 
-/** A {@link MemoryLedgerStore} backed by a file, holding an exclusive lock on it until {@link FileStore.close}. */
+/** A {@link MemoryLedgerStore} backed by a file, holding an exclusive lock on it until its `close()`. */
 export type FileStore = MemoryLedgerStore & {
   /** The absolute path of the snapshot file. */
   readonly path: string

@@ -1,6 +1,6 @@
 /**
  * `@medseal/adapter-memory/node`: the memory ledger persisted to a file, crash-safe. Node only.
- * @module
+ * @module @medseal/adapter-memory/node
  */
 export type {
   CreateFileLedgerErrorType,

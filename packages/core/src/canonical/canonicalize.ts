@@ -119,7 +119,6 @@ function invalid(
 ): InvalidArgumentError {
   return new InvalidArgumentError(code, message, {
     metaMessages: [...meta, `At: ${location(state.path, depth)}`],
-    docsPath: `canonicalize#${code.toLowerCase().replaceAll('_', '-')}`,
   })
 }
 

@@ -37,7 +37,6 @@ const MAX_DEPTH = 64
 function fail(code: ErrorCode, message: string, at?: string): InvalidArgumentError {
   return new InvalidArgumentError(code, message, {
     ...(at ? { metaMessages: [`At: ${at}`] } : {}),
-    docsPath: 'eip712',
   })
 }
 

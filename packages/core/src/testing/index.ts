@@ -1,7 +1,7 @@
 /**
  * `@medseal/core/testing`: test helpers for integrators, above all the LedgerAdapter conformance suite.
  * Depends on vitest (an optional peer dependency): import it only from test files.
- * @module
+ * @module @medseal/core/testing
  */
 export type { BadBytesInput } from './badInputs.js'
 export { badBytesInputs } from './badInputs.js'

@@ -21,7 +21,9 @@ try {
   for (const pkg of publishedPackages(dir)) {
     const changelog = readFileSync(join(pkg.dir, 'CHANGELOG.md'), 'utf8')
     const next = changelog.split(/^## /m)[1] ?? ''
-    console.log(`\n${pkg.name}@${JSON.parse(readFileSync(join(pkg.dir, 'package.json'), 'utf8')).version}\n## ${next.trim()}`)
+    console.log(
+      `\n${pkg.name}@${JSON.parse(readFileSync(join(pkg.dir, 'package.json'), 'utf8')).version}\n## ${next.trim()}`,
+    )
   }
   run('pnpm', ['build'], dir, true)
   const filters = publishedPackages(dir).flatMap((p) => ['--filter', p.name])

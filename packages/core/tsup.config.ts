@@ -1,11 +1,21 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'tsup'
+import { dualConfig } from '../../scripts/tsupDual'
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-  external: ['vitest'],
-})
+/** The CommonJS build gets `_vitest.cjs.ts` (require on first use) for `_vitest.ts` (top-level await import). */
+const vitestCjs = fileURLToPath(new URL('./src/testing/_vitest.cjs.ts', import.meta.url))
+
+export default defineConfig(
+  dualConfig({
+    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
+    external: ['vitest'],
+    cjsPlugins: [
+      {
+        name: 'medseal-vitest-cjs',
+        setup(build) {
+          build.onResolve({ filter: /\/_vitest\.js$/ }, () => ({ path: vitestCjs }))
+        },
+      },
+    ],
+  }),
+)

@@ -16,6 +16,11 @@ export function dualConfig(opts: {
   external?: string[]
   /** esbuild plugins for the CommonJS build only (e.g. core swaps a module that uses top-level await). */
   cjsPlugins?: NonNullable<Options['esbuildPlugins']>
+  /**
+   * Emit the ESM build file by file (no bundling) from these globs, so a consumer's bundler drops whole modules the
+   * app does not use (`sideEffects: false`); one bundled file keeps every top-level expression it cannot prove pure.
+   */
+  esmModules?: string[]
 }): Options[] {
   const common: Options = {
     entry: opts.entry,
@@ -25,7 +30,9 @@ export function dualConfig(opts: {
     ...(opts.external ? { external: opts.external } : {}),
   }
   return [
-    { ...common, format: ['esm'], dts: true },
+    opts.esmModules
+      ? { ...common, entry: opts.esmModules, bundle: false, format: ['esm'], dts: { entry: opts.entry } }
+      : { ...common, format: ['esm'], dts: true },
     {
       ...common,
       format: ['cjs'],

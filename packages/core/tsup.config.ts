@@ -9,6 +9,17 @@ export default defineConfig(
   dualConfig({
     entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
     external: ['vitest'],
+    esmModules: [
+      'src/**/*.ts',
+      '!src/**/*.test.ts',
+      '!src/**/*.bench.ts',
+      '!src/**/_test*.ts',
+      '!src/**/_spec*.ts',
+      '!src/**/_*Worker.ts',
+      '!src/e2e/**',
+      '!src/**/*.d.ts',
+      '!src/testing/_vitest.cjs.ts',
+    ],
     cjsPlugins: [
       {
         name: 'medseal-vitest-cjs',

@@ -3,6 +3,7 @@
 // Extra arguments go to vitest (e.g. file paths to run a part).
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { stripVTControlCharacters } from 'node:util'
 import { ensureNode, envWithNode, NODE_VERSIONS } from './lib/node.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -17,7 +18,7 @@ for (const version of Object.values(NODE_VERSIONS)) {
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
   })
-  const out = `${res.stdout}\n${res.stderr}`.replace(/\x1b\[[0-9;]*m/g, '')
+  const out = stripVTControlCharacters(`${res.stdout}\n${res.stderr}`)
   const summary = out.match(/Tests\s+([^\n]*)/)?.[1]?.trim() ?? 'no summary'
   if (res.status !== 0) {
     failed = true

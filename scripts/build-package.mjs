@@ -6,7 +6,9 @@ import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-const ESM_ONLY = /^(@noble\/|multiformats(\/|$))/
+// ESM-only packages, and viem, whose declarations are ESM (its _types/package.json says "type": "module") although
+// its JavaScript has a CommonJS build
+const ESM_ONLY = /^(@noble\/|multiformats(\/|$)|viem(\/|$))/
 
 rmSync('dist', { recursive: true, force: true })
 execFileSync('tsup', [], { stdio: 'inherit' })

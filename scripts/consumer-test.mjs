@@ -7,7 +7,7 @@
 //   @medseal/adapter-fabric builds (no MISSING_EXPORT) and fails at load saying Fabric is Node-only;
 // - TypeScript with skipLibCheck: false, moduleResolution node16 (.mts and .cts) and bundler: every subpath.
 // Quiet when green (one line); on failure, the failing step's output. The scratch project is removed afterwards.
-import { execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { createRequire } from 'node:module'

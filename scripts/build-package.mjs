@@ -11,7 +11,8 @@ import { join } from 'node:path'
 const ESM_ONLY = /^(@noble\/|multiformats(\/|$)|viem(\/|$))/
 
 rmSync('dist', { recursive: true, force: true })
-execFileSync('tsup', [], { stdio: 'inherit' })
+// --silent: errors only (pnpm test builds every package; its green output has to fit a screen)
+execFileSync('tsup', ['--silent'], { stdio: 'inherit' })
 
 const importDecl = /^import (type )?(\{[^}]*\}|\* as \w+|\w+) from '([^']+)';$/gm
 for (const entry of readdirSync('dist', { recursive: true, withFileTypes: true })) {

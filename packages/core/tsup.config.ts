@@ -1,11 +1,32 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'tsup'
+import { dualConfig } from '../../scripts/tsupDual'
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-  external: ['vitest'],
-})
+/** The CommonJS build gets `_vitest.cjs.ts` (require on first use) for `_vitest.ts` (top-level await import). */
+const vitestCjs = fileURLToPath(new URL('./src/testing/_vitest.cjs.ts', import.meta.url))
+
+export default defineConfig(
+  dualConfig({
+    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
+    external: ['vitest'],
+    esmModules: [
+      'src/**/*.ts',
+      '!src/**/*.test.ts',
+      '!src/**/*.bench.ts',
+      '!src/**/_test*.ts',
+      '!src/**/_spec*.ts',
+      '!src/**/_*Worker.ts',
+      '!src/e2e/**',
+      '!src/**/*.d.ts',
+      '!src/testing/_vitest.cjs.ts',
+    ],
+    cjsPlugins: [
+      {
+        name: 'medseal-vitest-cjs',
+        setup(build) {
+          build.onResolve({ filter: /\/_vitest\.js$/ }, () => ({ path: vitestCjs }))
+        },
+      },
+    ],
+  }),
+)

@@ -4,7 +4,7 @@
  * in `packages/core/src/e2e/story.test.ts`; the EVM adapter runs the same story on anvil.
  * @module
  */
-import { expect } from 'vitest'
+
 import { createAccessLog } from '../accessLog/createAccessLog.js'
 import { verifyEventInclusion, verifyLogAgainstLedger } from '../accessLog/verify.js'
 import { createAnchorer } from '../anchor/createAnchorer.js'
@@ -34,6 +34,7 @@ import { createParty } from '../identity/createParty.js'
 import type { Party } from '../identity/types.js'
 import type { LedgerAdapter } from '../ledger/types.js'
 import type { Hex } from '../types.js'
+import { expect } from './_vitest.js'
 
 /**
  * A fresh ledger for the story, with a way to move its clock. `authorize` decides with both the ledger's time and the

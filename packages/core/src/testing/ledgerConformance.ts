@@ -19,7 +19,7 @@
  *   (#7). A revocation needs no registered consent: it is the grantor's withdrawal of an id it signed.
  * @module
  */
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+
 import { computeLogId, computeLogNameHash } from '../accessLog/logId.js'
 import { bytesToHex0x, hexToBytes, randomBytes } from '../bytes/index.js'
 import {
@@ -39,6 +39,7 @@ import type { Party } from '../identity/types.js'
 import { consentKey } from '../ledger/consentKey.js'
 import type { AnchorInput, AnchorKind, LedgerAdapter, LedgerRef } from '../ledger/types.js'
 import type { Hex } from '../types.js'
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from './_vitest.js'
 import { badBytesInputs } from './badInputs.js'
 
 /** What `create` returns for each test: a fresh ledger and, optionally, a clock control and a cleanup. */

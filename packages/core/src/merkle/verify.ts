@@ -6,6 +6,7 @@
  */
 import { describeType, equalBytes, isBytes } from '../bytes/index.js'
 import { InvalidArgumentError } from '../errors/base.js'
+import { _newRootFromConsistency } from './_consistency.js'
 import { _nodeHash, MERKLE_HASH_LENGTH } from './hash.js'
 
 /** Everything {@link verifyInclusion} and {@link verifyConsistency} can throw. */
@@ -159,31 +160,7 @@ export function verifyConsistency(
   if (path.length === 0 || oldRoot.length !== MERKLE_HASH_LENGTH || newRoot.length !== MERKLE_HASH_LENGTH) {
     return false
   }
-  // §2.1.4.2 step 2: when oldSize is a power of two, the old root is the first node of the path.
-  const c = (m & (m - 1n)) === 0n ? [oldRoot, ...path] : path
-  let fn = m - 1n
-  let sn = n - 1n
-  while (odd(fn)) {
-    fn >>= 1n
-    sn >>= 1n
-  }
-  let fr = c[0] as Uint8Array
-  let sr = fr
-  for (let i = 1; i < c.length; i++) {
-    const node = c[i] as Uint8Array
-    if (sn === 0n) return false
-    if (odd(fn) || fn === sn) {
-      fr = _nodeHash(node, fr)
-      sr = _nodeHash(node, sr)
-      while (!odd(fn) && fn !== 0n) {
-        fn >>= 1n
-        sn >>= 1n
-      }
-    } else {
-      sr = _nodeHash(sr, node)
-    }
-    fn >>= 1n
-    sn >>= 1n
-  }
-  return sn === 0n && equalBytes(fr, oldRoot) && equalBytes(sr, newRoot)
+  // §2.1.4.2, run forward to the new root (shared with the COSE consistency receipts, whose new root is detached).
+  const computed = _newRootFromConsistency(m, n, oldRoot, path)
+  return computed !== undefined && equalBytes(computed, newRoot)
 }

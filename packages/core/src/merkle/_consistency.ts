@@ -1,11 +1,11 @@
 /**
  * RFC 9162 §2.1.4.2 run forward: from the old root and a consistency proof to the new root, for receipts whose
- * payload (the new root) is detached.
+ * payload (the new root) is detached, and for {@link verifyConsistency}.
  * @internal
  * @module
  */
 import { equalBytes } from '../bytes/index.js'
-import { _nodeHash } from '../merkle/hash.js'
+import { _nodeHash } from './hash.js'
 
 const odd = (n: bigint) => (n & 1n) === 1n
 

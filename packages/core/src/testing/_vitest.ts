@@ -5,6 +5,7 @@
  * @module
  */
 import type * as Vitest from 'vitest'
+import { forwardVitest } from './_vitestForward.js'
 
 const NO_VITEST =
   '@medseal/core/testing: this suite runs on vitest (an optional peer dependency, >= 4) and vitest could not be ' +
@@ -21,20 +22,4 @@ export function vitestApi(): typeof Vitest {
   return loaded
 }
 
-function forward<K extends 'describe' | 'it' | 'expect' | 'beforeAll' | 'beforeEach' | 'afterAll' | 'afterEach'>(
-  name: K,
-): (typeof Vitest)[K] {
-  // a function target so `apply` works; every property read (expect.soft, describe.skip, …) goes to vitest's own
-  return new Proxy(function vitestForward() {}, {
-    apply: (_t, self, args) => Reflect.apply(vitestApi()[name] as (...a: unknown[]) => unknown, self, args),
-    get: (_t, prop) => Reflect.get(vitestApi()[name] as object, prop),
-  }) as unknown as (typeof Vitest)[K]
-}
-
-export const describe = forward('describe')
-export const it = forward('it')
-export const expect = forward('expect')
-export const beforeAll = forward('beforeAll')
-export const beforeEach = forward('beforeEach')
-export const afterAll = forward('afterAll')
-export const afterEach = forward('afterEach')
+export const { describe, it, expect, beforeAll, beforeEach, afterAll, afterEach } = forwardVitest(vitestApi)

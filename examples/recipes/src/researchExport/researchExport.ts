@@ -172,6 +172,7 @@ export async function run(
       consentId === undefined
         ? undefined
         : await authorize(
+            ledger,
             {
               consentId,
               grantor: patients[i] as Party,
@@ -180,7 +181,6 @@ export async function run(
               purpose: 'HRESCH',
               record: { commitment, resourceType: 'Bundle', owner: (patients[i] as Party).address },
             },
-            ledger,
           )
     if (decision?.allowed !== true) {
       declined.push(i)

@@ -253,10 +253,10 @@ describe('review #7: a stalled chain clock (anvil mines only when a transaction 
       record: { commitment: random32(), resourceType: 'Observation', owner: patient.address },
     }
     // the host clock inside the window: permitted
-    const inside = await authorize(request, ledger, { now: () => registered.ref.timestamp * 1000 })
+    const inside = await authorize(ledger, request, { now: () => registered.ref.timestamp * 1000 })
     expect(inside.reason).toBe('PERMITTED')
     // an hour later by the host clock; no transaction came, so no block was mined and the chain's time stood still
-    const later = await authorize(request, ledger, { now: () => (c.expiresAt + 3600) * 1000 })
+    const later = await authorize(ledger, request, { now: () => (c.expiresAt + 3600) * 1000 })
     expect(later.at).toBeLessThan(c.expiresAt)
     expect(await ledger.getTime()).toBe(later.at)
     expect(later).toMatchObject({ allowed: false, reason: 'CONSENT_EXPIRED' })

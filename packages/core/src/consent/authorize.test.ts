@@ -25,9 +25,9 @@ let hostClock: { now: number } | undefined
 const now = () => (hostClock as { now: number }).now * 1000
 
 /** `authorize` and `assertAuthorized` with the test's host clock. */
-const authorize = (request: AuthorizeRequest, ledger: LedgerAdapter) => authorizeWith(request, ledger, { now })
-const assertAuthorized = (request: AuthorizeRequest, ledger: LedgerAdapter) =>
-  assertAuthorizedWith(request, ledger, { now })
+const authorize = (ledger: LedgerAdapter, request: AuthorizeRequest) => authorizeWith(ledger, request, { now })
+const assertAuthorized = (ledger: LedgerAdapter, request: AuthorizeRequest) =>
+  assertAuthorizedWith(ledger, request, { now })
 
 function setup(id = 'authz') {
   const { ledger, clock } = clockedLedger(id)
@@ -71,17 +71,17 @@ describe('authorize', () => {
   it('permits what the consent grants, at ledger time, by id or by token', async () => {
     const { ledger, patient, doctor, clock } = setup()
     const { token } = await grantRead(ledger, patient, doctor)
-    const byId = await authorize(req(token.consent, doctor), ledger)
+    const byId = await authorize(ledger, req(token.consent, doctor))
     expect(byId).toMatchObject({ allowed: true, reason: 'PERMITTED', at: clock.now })
     expect(byId.consent?.id).toBe(token.consent.id)
     const byToken = await authorize(
-      { token: encodeConsentToken(token), grantee: doctor, action: 'read', purpose: 'TREAT', record: obsRecord },
       ledger,
+      { token: encodeConsentToken(token), grantee: doctor, action: 'read', purpose: 'TREAT', record: obsRecord },
     )
     expect(byToken.allowed).toBe(true)
     const asserted = await assertAuthorized(
-      req(token.consent, doctor, { record: { ...obsRecord, owner: patient.address } }),
       ledger,
+      req(token.consent, doctor, { record: { ...obsRecord, owner: patient.address } }),
     )
     expect(asserted.allowed).toBe(true)
   })
@@ -101,9 +101,9 @@ describe('authorize', () => {
       [req(id, doctor, { record: { ...obsRecord, owner: nurse.address } }), 'CONSENT_SCOPE'],
     ]
     for (const [request, reason] of cases) {
-      const decision = await authorize(request, ledger)
+      const decision = await authorize(ledger, request)
       expect({ allowed: decision.allowed, reason: decision.reason }).toEqual({ allowed: false, reason })
-      await expect(assertAuthorized(request, ledger)).rejects.toMatchObject({ name: 'ConsentError', code: reason })
+      await expect(assertAuthorized(ledger, request)).rejects.toMatchObject({ name: 'ConsentError', code: reason })
     }
   })
 
@@ -118,13 +118,13 @@ describe('authorize', () => {
       durationSeconds: 60,
     })
     const ok = await authorize(
-      req(token.consent, doctor, { record: { ...obsRecord, resourceType: 'Condition' } }),
       ledger,
+      req(token.consent, doctor, { record: { ...obsRecord, resourceType: 'Condition' } }),
     )
     expect(ok.allowed).toBe(true)
     const other = await authorize(
-      req(token.consent, doctor, { record: { ...obsRecord, commitment: `0x${'0c'.repeat(32)}` } }),
       ledger,
+      req(token.consent, doctor, { record: { ...obsRecord, commitment: `0x${'0c'.repeat(32)}` } }),
     )
     expect(other.reason).toBe('CONSENT_SCOPE')
   })
@@ -132,16 +132,16 @@ describe('authorize', () => {
   it('rejects malformed requests with InvalidArgumentError (not a decision)', async () => {
     const { ledger, doctor, patient } = setup()
     const id = { grantor: patient.address, id: `0x${'01'.repeat(32)}` as Hex }
-    await expect(authorize({ ...req(id, doctor), token: 'msc1.x' } as never, ledger)).rejects.toMatchObject({
+    await expect(authorize(ledger, { ...req(id, doctor), token: 'msc1.x' } as never)).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
     })
-    await expect(authorize(req(id, { address: '0x12' as Hex }), ledger)).rejects.toMatchObject({
+    await expect(authorize(ledger, req(id, { address: '0x12' as Hex }))).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
     })
-    await expect(authorize(req(id, doctor, { action: 'erase' as 'read' }), ledger)).rejects.toMatchObject({
+    await expect(authorize(ledger, req(id, doctor, { action: 'erase' as 'read' }))).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
     })
-    await expect(authorize(null as never, ledger)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+    await expect(authorize(ledger, null as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
   })
 
   it('propagates ledger failures instead of deciding', async () => {
@@ -151,7 +151,7 @@ describe('authorize', () => {
       getTime: () => Promise.reject(new ConsentError('LEDGER_UNAVAILABLE', 'x')),
     }
     await expect(
-      authorize(req({ grantor: patient.address, id: `0x${'01'.repeat(32)}` }, doctor), down),
+      authorize(down, req({ grantor: patient.address, id: `0x${'01'.repeat(32)}` }, doctor)),
     ).rejects.toMatchObject({
       code: 'LEDGER_UNAVAILABLE',
     })
@@ -175,8 +175,8 @@ describe('every way a token can be bad', () => {
       code: 'CONSENT_SIGNATURE_INVALID',
     })
     const d = await authorize(
-      { token: forged, grantee: doctor, action: 'read', purpose: 'TREAT', record: obsRecord },
       ledger,
+      { token: forged, grantee: doctor, action: 'read', purpose: 'TREAT', record: obsRecord },
     )
     expect(d.reason).toBe('CONSENT_SIGNATURE_INVALID')
   })
@@ -186,12 +186,12 @@ describe('every way a token can be bad', () => {
     const { ledger: other } = clockedLedger('ledger-b')
     const { token } = await grantRead(a.ledger, a.patient, a.doctor)
     const d = await authorize(
-      { token: encodeConsentToken(token), grantee: a.doctor, action: 'read', purpose: 'TREAT', record: obsRecord },
       other,
+      { token: encodeConsentToken(token), grantee: a.doctor, action: 'read', purpose: 'TREAT', record: obsRecord },
     )
     expect(d.reason).toBe('CONSENT_WRONG_DOMAIN')
     await expect(
-      assertAuthorized({ token, grantee: a.doctor, action: 'read', purpose: 'TREAT', record: obsRecord }, other),
+      assertAuthorized(other, { token, grantee: a.doctor, action: 'read', purpose: 'TREAT', record: obsRecord }),
     ).rejects.toMatchObject({ name: 'ConsentError', code: 'CONSENT_WRONG_DOMAIN' })
     // the other ledger does not accept the signature either
     await expect(other.registerConsent({ consent: token.consent, signature: token.signature })).rejects.toBeInstanceOf(
@@ -204,8 +204,8 @@ describe('every way a token can be bad', () => {
     const { token } = await grantRead(ledger, patient, doctor)
     const tampered = { ...token, consent: { ...token.consent, expiresAt: token.consent.expiresAt + 86_400 } }
     const d = await authorize(
-      { token: tampered, grantee: doctor, action: 'read', purpose: 'TREAT', record: obsRecord },
       ledger,
+      { token: tampered, grantee: doctor, action: 'read', purpose: 'TREAT', record: obsRecord },
     )
     expect(d.reason).toBe('CONSENT_SIGNATURE_INVALID')
   })
@@ -214,9 +214,9 @@ describe('every way a token can be bad', () => {
     const { ledger, patient, doctor, clock } = setup()
     const { token } = await grantRead(ledger, patient, doctor)
     clock.now = token.consent.expiresAt - 1
-    expect((await authorize(req(token.consent, doctor), ledger)).allowed).toBe(true)
+    expect((await authorize(ledger, req(token.consent, doctor))).allowed).toBe(true)
     clock.now = token.consent.expiresAt
-    expect((await authorize(req(token.consent, doctor), ledger)).reason).toBe('CONSENT_EXPIRED')
+    expect((await authorize(ledger, req(token.consent, doctor))).reason).toBe('CONSENT_EXPIRED')
   })
 
   it('not yet valid: CONSENT_NOT_YET_VALID', async () => {
@@ -230,9 +230,9 @@ describe('every way a token can be bad', () => {
       notBefore: clock.now + 600,
       durationSeconds: 60,
     })
-    expect((await authorize(req(token.consent, doctor), ledger)).reason).toBe('CONSENT_NOT_YET_VALID')
+    expect((await authorize(ledger, req(token.consent, doctor))).reason).toBe('CONSENT_NOT_YET_VALID')
     clock.now += 600
-    expect((await authorize(req(token.consent, doctor), ledger)).allowed).toBe(true)
+    expect((await authorize(ledger, req(token.consent, doctor))).allowed).toBe(true)
   })
 
   it('revoked: CONSENT_REVOKED; only the grantor can revoke', async () => {
@@ -241,14 +241,14 @@ describe('every way a token can be bad', () => {
     // the doctor's revocation of the same id is keyed by the doctor: it touches nothing of the patient's
     const own = await revokeConsent(ledger, { party: doctor, consentId: token.consent.id })
     expect(own.revocation).toEqual({ consentId: token.consent.id, grantor: doctor.address })
-    expect((await authorize(req(token.consent, doctor), ledger)).allowed).toBe(true)
+    expect((await authorize(ledger, req(token.consent, doctor))).allowed).toBe(true)
     await expect(revokeConsent(ledger, { party: patient, consentId: '0x1' as Hex })).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
     })
     const revocation = await revokeConsent(ledger, { party: patient, consentId: token.consent.id })
     expect(revocation.revocation.consentId).toBe(token.consent.id)
     expect(await revokeConsent(ledger, { party: patient, consentId: token.consent.id })).toEqual(revocation)
-    expect((await authorize(req(token.consent, doctor), ledger)).reason).toBe('CONSENT_REVOKED')
+    expect((await authorize(ledger, req(token.consent, doctor))).reason).toBe('CONSENT_REVOKED')
   })
 
   it('a grantor can withdraw an id before anyone registers it', async () => {
@@ -265,7 +265,7 @@ describe('every way a token can be bad', () => {
     const token = createConsentToken(patient, ledger.domain, consent)
     await revokeConsent(ledger, { party: patient, consentId: consent.id })
     await ledger.registerConsent({ consent, signature: token.signature })
-    const d = await authorize({ token, grantee: doctor, action: 'read', purpose: 'TREAT', record: obsRecord }, ledger)
+    const d = await authorize(ledger, { token, grantee: doctor, action: 'read', purpose: 'TREAT', record: obsRecord })
     expect(d.reason).toBe('CONSENT_REVOKED')
   })
 
@@ -277,8 +277,8 @@ describe('every way a token can be bad', () => {
       ledger.registerConsent({ consent: replay.consent, signature: replay.signature }),
     ).rejects.toMatchObject({ code: 'CONSENT_REPLAYED' })
     const d = await authorize(
-      { token: replay, grantee: nurse, action: 'read', purpose: 'TREAT', record: obsRecord },
       ledger,
+      { token: replay, grantee: nurse, action: 'read', purpose: 'TREAT', record: obsRecord },
     )
     expect(d.reason).toBe('CONSENT_REPLAYED')
   })
@@ -297,7 +297,7 @@ describe('every way a token can be bad', () => {
       durationSeconds: 600,
     }
     const ok = await grantConsent(ledger, base)
-    const okDecision = await authorize(req(ok.token.consent, nurse), ledger)
+    const okDecision = await authorize(ledger, req(ok.token.consent, nurse))
     expect(okDecision.allowed).toBe(true)
     expect(okDecision.chain?.map((c) => c.id)).toEqual([parent.consent.id, ok.token.consent.id])
 
@@ -311,14 +311,14 @@ describe('every way a token can be bad', () => {
     ]
     for (const w of widened) {
       const { token } = await grantConsent(ledger, { ...base, ...w } as typeof base)
-      expect((await authorize(req(token.consent, nurse), ledger)).reason).toBe('DELEGATION_INVALID')
+      expect((await authorize(ledger, req(token.consent, nurse))).reason).toBe('DELEGATION_INVALID')
     }
     // a re-grant by someone who is not the parent's grantee
     const { token: stranger } = await grantConsent(ledger, { ...base, party: nurse, grantee: doctor })
-    expect((await authorize(req(stranger.consent, doctor), ledger)).reason).toBe('DELEGATION_INVALID')
+    expect((await authorize(ledger, req(stranger.consent, doctor))).reason).toBe('DELEGATION_INVALID')
     // revoking the parent ends the child
     await revokeConsent(ledger, { party: patient, consentId: parent.consent.id })
-    expect((await authorize(req(ok.token.consent, nurse), ledger)).reason).toBe('DELEGATION_INVALID')
+    expect((await authorize(ledger, req(ok.token.consent, nurse))).reason).toBe('DELEGATION_INVALID')
   })
 
   it('a parent without delegate cannot be re-granted', async () => {
@@ -341,7 +341,7 @@ describe('every way a token can be bad', () => {
       purposes: ['TREAT'],
       durationSeconds: 60,
     })
-    expect((await authorize(req(token.consent, nurse), ledger)).reason).toBe('DELEGATION_INVALID')
+    expect((await authorize(ledger, req(token.consent, nurse))).reason).toBe('DELEGATION_INVALID')
   })
 
   it('never trusts the ledger: a consent altered in the ledger fails the signature check', async () => {
@@ -354,7 +354,7 @@ describe('every way a token can be bad', () => {
         return r && { ...r, consent: { ...r.consent, purposes: ['TREAT', 'HPAYMT'] } }
       },
     }
-    expect((await authorize(req(token.consent, doctor, { purpose: 'HPAYMT' }), lying)).reason).toBe(
+    expect((await authorize(lying, req(token.consent, doctor, { purpose: 'HPAYMT' }))).reason).toBe(
       'CONSENT_SIGNATURE_INVALID',
     )
     const hiding: LedgerAdapter = {
@@ -364,7 +364,7 @@ describe('every way a token can be bad', () => {
         return r && { ...r, consent: { ...r.consent, purposes: ['nope'] } }
       },
     }
-    expect((await authorize(req(token.consent, doctor), hiding)).reason).toBe('CONSENT_MALFORMED')
+    expect((await authorize(hiding, req(token.consent, doctor))).reason).toBe('CONSENT_MALFORMED')
   })
 })
 
@@ -376,16 +376,16 @@ describe('review #7: the window holds by the ledger time AND the host clock', ()
     const frozen = clock.now
     const host = { now: token.consent.expiresAt - 1 }
     const at = () => host.now * 1000
-    expect((await authorizeWith(req(token.consent, doctor), ledger, { now: at })).allowed).toBe(true)
+    expect((await authorizeWith(ledger, req(token.consent, doctor), { now: at })).allowed).toBe(true)
     host.now = token.consent.expiresAt
-    const decision = await authorizeWith(req(token.consent, doctor), ledger, { now: at })
+    const decision = await authorizeWith(ledger, req(token.consent, doctor), { now: at })
     expect(decision).toMatchObject({ allowed: false, reason: 'CONSENT_EXPIRED', at: frozen, hostAt: host.now })
-    await expect(assertAuthorizedWith(req(token.consent, doctor), ledger, { now: at })).rejects.toMatchObject({
+    await expect(assertAuthorizedWith(ledger, req(token.consent, doctor), { now: at })).rejects.toMatchObject({
       name: 'ConsentError',
       code: 'CONSENT_EXPIRED',
     })
     // the default host clock is the real one (Date.now): far past this 2023 ledger clock's grant
-    expect((await authorizeWith(req(token.consent, doctor), ledger)).reason).toBe('CONSENT_EXPIRED')
+    expect((await authorizeWith(ledger, req(token.consent, doctor))).reason).toBe('CONSENT_EXPIRED')
   })
 
   it('a host clock set back does not keep a consent valid once the ledger time is past expiry', async () => {
@@ -393,7 +393,7 @@ describe('review #7: the window holds by the ledger time AND the host clock', ()
     const { token } = await grantRead(ledger, patient, doctor)
     const start = clock.now
     clock.now = token.consent.expiresAt
-    const decision = await authorizeWith(req(token.consent, doctor), ledger, { now: () => start * 1000 })
+    const decision = await authorizeWith(ledger, req(token.consent, doctor), { now: () => start * 1000 })
     expect(decision.reason).toBe('CONSENT_EXPIRED')
   })
 
@@ -410,23 +410,23 @@ describe('review #7: the window holds by the ledger time AND the host clock', ()
     })
     // a ledger clock running ahead (e.g. a proposer's timestamp) does not open it early
     clock.now += 600
-    const early = await authorizeWith(req(token.consent, doctor), ledger, { now: () => (clock.now - 600) * 1000 })
+    const early = await authorizeWith(ledger, req(token.consent, doctor), { now: () => (clock.now - 600) * 1000 })
     expect(early.reason).toBe('CONSENT_NOT_YET_VALID')
-    expect((await authorize(req(token.consent, doctor), ledger)).allowed).toBe(true)
+    expect((await authorize(ledger, req(token.consent, doctor))).allowed).toBe(true)
   })
 
   it('rejects a host clock that is not a clock', async () => {
     const { ledger, patient, doctor } = setup()
     const { token } = await grantRead(ledger, patient, doctor)
     for (const bad of [() => Number.NaN, () => -1, () => 'soon' as unknown as number]) {
-      await expect(authorizeWith(req(token.consent, doctor), ledger, { now: bad })).rejects.toMatchObject({
+      await expect(authorizeWith(ledger, req(token.consent, doctor), { now: bad })).rejects.toMatchObject({
         code: 'OUT_OF_RANGE',
       })
     }
     await expect(
-      authorizeWith(req(token.consent, doctor), ledger, { now: 5 as unknown as () => number }),
+      authorizeWith(ledger, req(token.consent, doctor), { now: 5 as unknown as () => number }),
     ).rejects.toMatchObject({ code: 'INVALID_TYPE' })
-    await expect(authorizeWith(req(token.consent, doctor), ledger, null as never)).rejects.toMatchObject({
+    await expect(authorizeWith(ledger, req(token.consent, doctor), null as never)).rejects.toMatchObject({
       code: 'INVALID_TYPE',
     })
   })
@@ -445,7 +445,7 @@ describe('review #7: the window holds by the ledger time AND the host clock', ()
       now: host,
     })
     expect(token.consent.notBefore).toBe(clock.now - 5)
-    expect((await authorizeWith(req(token.consent, doctor), ledger, { now: host })).allowed).toBe(true)
+    expect((await authorizeWith(ledger, req(token.consent, doctor), { now: host })).allowed).toBe(true)
   })
 })
 
@@ -471,13 +471,13 @@ describe('review #9: consents are named by (grantor, id)', () => {
     const token = createConsentToken(patient, ledger.domain, mine)
     await ledger.registerConsent({ consent: token.consent, signature: token.signature })
 
-    const d = await authorize(req(mine, doctor), ledger)
+    const d = await authorize(ledger, req(mine, doctor))
     expect(d).toMatchObject({ allowed: true, consent: { grantor: patient.address, id: mine.id } })
     // the stranger's grant is found under its own key, and does not open the patient's record
-    expect((await authorize(req(squat.consent, doctor), ledger)).reason).toBe('CONSENT_SCOPE')
+    expect((await authorize(ledger, req(squat.consent, doctor))).reason).toBe('CONSENT_SCOPE')
     // nor does revoking it touch the patient's
     await revokeConsent(ledger, { party: stranger, consentId: mine.id })
-    expect((await authorize(req(mine, doctor), ledger)).allowed).toBe(true)
+    expect((await authorize(ledger, req(mine, doctor))).allowed).toBe(true)
   })
 
   it("review #9: a delegation names its parent by key: a look-alike parent under the same id is not the patient's", async () => {
@@ -499,11 +499,11 @@ describe('review #9: consents are named by (grantor, id)', () => {
     }
     const { token: real } = await grantConsent(ledger, { ...child, parent: parent.consent })
     expect(real.consent.parent).toBe(consentKey(patient.address, parent.consent.id))
-    const ok = await authorize(req(real.consent, nurse), ledger)
+    const ok = await authorize(ledger, req(real.consent, nurse))
     expect(ok.chain?.map((c) => c.grantor)).toEqual([patient.address, doctor.address])
     // a re-grant of the look-alike is a chain that starts at the stranger, not at the record's owner
     const { token: fake } = await grantConsent(ledger, { ...child, parent: lookAlike.consent })
-    expect((await authorize(req(fake.consent, nurse), ledger)).reason).toBe('CONSENT_SCOPE')
+    expect((await authorize(ledger, req(fake.consent, nurse))).reason).toBe('CONSENT_SCOPE')
     // a ledger that answers a parent key with another consent is not believed
     const lying: LedgerAdapter = {
       ...ledger,
@@ -512,7 +512,7 @@ describe('review #9: consents are named by (grantor, id)', () => {
           key === real.consent.parent ? consentKey(lookAlike.consent.grantor, lookAlike.consent.id) : key,
         ),
     }
-    expect((await authorize(req(real.consent, nurse), lying)).reason).toBe('DELEGATION_INVALID')
+    expect((await authorize(lying, req(real.consent, nurse))).reason).toBe('DELEGATION_INVALID')
     const lyingTop: LedgerAdapter = {
       ...ledger,
       getConsent: async (key) =>
@@ -522,7 +522,7 @@ describe('review #9: consents are named by (grantor, id)', () => {
             : key,
         ),
     }
-    expect((await authorize(req(parent.consent, doctor), lyingTop)).reason).toBe('CONSENT_NOT_FOUND')
+    expect((await authorize(lyingTop, req(parent.consent, doctor))).reason).toBe('CONSENT_NOT_FOUND')
   })
 })
 
@@ -531,20 +531,20 @@ describe('the record owner is mandatory', () => {
     const { ledger, patient, doctor, nurse } = setup()
     const { token } = await grantRead(ledger, patient, doctor)
     const { owner: _, ...noOwner } = obsRecord
-    await expect(authorize(req(token.consent, doctor, { record: noOwner as never }), ledger)).rejects.toMatchObject({
+    await expect(authorize(ledger, req(token.consent, doctor, { record: noOwner as never }))).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
     })
     // another party grants the doctor "their" Observations: not this patient's record
     const { token: other } = await grantRead(ledger, nurse, doctor)
-    expect((await authorize(req(other.consent, doctor), ledger)).reason).toBe('CONSENT_SCOPE')
+    expect((await authorize(ledger, req(other.consent, doctor))).reason).toBe('CONSENT_SCOPE')
     // consentId without its grantor names nothing
     await expect(
-      authorize({ ...req(token.consent, doctor), grantor: undefined } as never, ledger),
+      authorize(ledger, { ...req(token.consent, doctor), grantor: undefined } as never),
     ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
     // a token with a grantor that is not the token's
     const d = await authorize(
-      { token, grantor: nurse.address, grantee: doctor, action: 'read', purpose: 'TREAT', record: obsRecord },
       ledger,
+      { token, grantor: nurse.address, grantee: doctor, action: 'read', purpose: 'TREAT', record: obsRecord },
     )
     expect(d.reason).toBe('CONSENT_NOT_FOUND')
   })

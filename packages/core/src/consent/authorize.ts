@@ -134,9 +134,9 @@ class Deny extends Error {
  * `notBefore`), the ledger's revocation record, a fresh signature check, grantee, action, purpose, scope, exclusions,
  * the owner and the whole delegation chain. There is no option to skip any of them.
  *
+ * @param ledger - the ledger the consent is registered on
  * @param request - who asks what, on which record (with its owner), under which consent (`(grantor, consentId)` or
  *   a token)
- * @param ledger - the ledger the consent is registered on
  * @param options - `now`: the host clock in Unix milliseconds (default `Date.now`)
  * @returns `{ allowed, reason, consent?, chain?, at, hostAt }`; a denial is a result (`allowed: false`), not a throw
  * @throws {@link InvalidArgumentError} for a malformed request (no consent reference, bad grantee, no owner, …) or a
@@ -145,16 +145,16 @@ class Deny extends Error {
  * @example
  * ```ts
  * import { authorize } from '@medseal/core'
- * const decision = await authorize({
+ * const decision = await authorize(ledger, {
  *   consentId, grantor: patient.address, grantee: doctor.address, action: 'read', purpose: 'TREAT',
  *   record: { commitment, resourceType: 'Observation', labels: [], owner: patient.address },
- * }, ledger)
+ * })
  * if (!decision.allowed) console.log(decision.reason) // e.g. 'CONSENT_REVOKED'
  * ```
  */
 export async function authorize(
-  request: AuthorizeRequest,
   ledger: LedgerAdapter,
+  request: AuthorizeRequest,
   options: AuthorizeOptions = {},
 ): Promise<AuthorizeReturnType> {
   const req = checkRequest(request)
@@ -190,23 +190,23 @@ export async function authorize(
 /**
  * Like {@link authorize}, but throws a {@link ConsentError} carrying the denial's code.
  *
- * @param request - as for {@link authorize}
  * @param ledger - the ledger
+ * @param request - as for {@link authorize}
  * @param options - as for {@link authorize}
  * @returns the permitting decision
  * @throws {@link ConsentError} with the reason code (`CONSENT_REVOKED`, `CONSENT_EXPIRED`, `DELEGATION_INVALID`, …)
  * @example
  * ```ts
  * import { assertAuthorized } from '@medseal/core'
- * await assertAuthorized({ consentId, grantor, grantee, action: 'read', purpose: 'TREAT', record }, ledger)
+ * await assertAuthorized(ledger, { consentId, grantor, grantee, action: 'read', purpose: 'TREAT', record })
  * ```
  */
 export async function assertAuthorized(
-  request: AuthorizeRequest,
   ledger: LedgerAdapter,
+  request: AuthorizeRequest,
   options: AuthorizeOptions = {},
 ): Promise<AuthorizeReturnType & { allowed: true }> {
-  const decision = await authorize(request, ledger, options)
+  const decision = await authorize(ledger, request, options)
   if (decision.allowed) return decision as AuthorizeReturnType & { allowed: true }
   throw new ConsentError(decision.reason as ErrorCode, `Access denied: ${decision.reason}.`, {
     metaMessages: [`Ledger time: ${decision.at}`, `Host time: ${decision.hostAt}`],

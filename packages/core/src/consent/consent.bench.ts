@@ -110,6 +110,7 @@ defineBench('consent authorize', async (ctx) => {
     const n = (i++ * 7919) % grants
     const p = patients[n % patients.length]!
     const d = await authorize(
+      ledger,
       {
         consentId: ids[n]!,
         grantor: p,
@@ -118,7 +119,6 @@ defineBench('consent authorize', async (ctx) => {
         purpose: 'TREAT',
         record: record(p.address),
       },
-      ledger,
       host,
     )
     if (!d.allowed) throw new Error(`unexpected denial ${d.reason}`)
@@ -126,6 +126,7 @@ defineBench('consent authorize', async (ctx) => {
   const p0 = patients[0]!
   await ctx.ops(`consent: authorize, deny CONSENT_NOT_FOUND (${grants} grants stored)`, async () => {
     const d = await authorize(
+      ledger,
       {
         consentId: `0x${'ee'.repeat(32)}`,
         grantor: p0,
@@ -134,7 +135,6 @@ defineBench('consent authorize', async (ctx) => {
         purpose: 'TREAT',
         record: record(p0.address),
       },
-      ledger,
       host,
     )
     if (d.allowed) throw new Error('unexpected permit')

@@ -374,6 +374,7 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
             record,
           })
         : await authorize(
+            ledger,
             {
               consentId: request.consentId,
               grantor: request.grantor,
@@ -382,7 +383,6 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
               purpose: request.purpose,
               record,
             },
-            ledger,
             authorizeOptions,
           )
       const key = consentKey(request.grantor, request.consentId)

@@ -88,6 +88,7 @@ export async function shareRecords(
   for (const r of records) {
     const commitment = (isBytes(r.commitment) ? bytesToHex0x(r.commitment) : r.commitment).toLowerCase() as Hex
     const decision = await authorize(
+      ledger,
       {
         consentId,
         grantor: party.address,
@@ -101,7 +102,6 @@ export async function shareRecords(
           owner: party.address,
         },
       },
-      ledger,
       params.now ? { now: params.now } : {},
     )
     if (decision.allowed) {

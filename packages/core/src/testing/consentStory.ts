@@ -233,7 +233,7 @@ async function story(harness: ConsentStoryHarness): Promise<ConsentStoryReport> 
   })
   const record = { commitment: sys, resourceType: 'Observation', labels: [], owner: patient.address }
   await expect(
-    assertAuthorized({ token: compact, grantee: doctor, action: 'read', purpose: 'TREAT', record }, ledger, { now }),
+    assertAuthorized(ledger, { token: compact, grantee: doctor, action: 'read', purpose: 'TREAT', record }, { now }),
   ).rejects.toMatchObject({ code: 'CONSENT_REVOKED' })
 
   // 6. Break-glass: an emergency clinician opens the allergy record under the patient's pre-signed policy.
@@ -356,7 +356,7 @@ async function badTokens(
     owner: patient.address,
   }
   const ask = (token: ConsentToken, grantee: Party = doctor) =>
-    authorize({ token, grantee, action: 'read', purpose: 'TREAT', record }, ledger, { now })
+    authorize(ledger, { token, grantee, action: 'read', purpose: 'TREAT', record }, { now })
   const base = {
     now,
     party: patient,
@@ -433,6 +433,6 @@ async function badTokens(
   await advanceTime(60)
   expect((await ask(brief)).reason).toBe('CONSENT_EXPIRED')
   await expect(
-    assertAuthorized({ token: brief, grantee: doctor, action: 'read', purpose: 'TREAT', record }, ledger, { now }),
+    assertAuthorized(ledger, { token: brief, grantee: doctor, action: 'read', purpose: 'TREAT', record }, { now }),
   ).rejects.toMatchObject({ name: 'ConsentError', code: 'CONSENT_EXPIRED' })
 }

@@ -62,7 +62,7 @@ const whole = (v: string | null, name: string): number | undefined => {
 const anchorInput = (root: unknown, treeSize: unknown, kind: unknown) => {
   if (typeof root !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(root)) throw bad('root must be 32-byte 0x hex.')
   if (typeof treeSize !== 'number' || !Number.isSafeInteger(treeSize)) throw bad('treeSize must be a whole number.')
-  if (typeof kind !== 'string' || !(kind in anchorKindCodes)) throw bad('kind must be an anchor kind.')
+  if (typeof kind !== 'string' || !Object.hasOwn(anchorKindCodes, kind)) throw bad('kind must be an anchor kind.')
   return { root: hexToBytes(root), treeSize, kind: kind as AnchorKind }
 }
 

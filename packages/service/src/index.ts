@@ -22,6 +22,8 @@ export type {
   ServiceLogEvent,
 } from './createCustodianHandler.js'
 export { createCustodianHandler } from './createCustodianHandler.js'
+export type { CreateRemoteLedgerErrorType, CreateRemoteLedgerParameters } from './createRemoteLedger.js'
+export { createRemoteLedger } from './createRemoteLedger.js'
 export type { OpenApiDocument } from './openApiDocument.js'
 export { openApiDocument } from './openApiDocument.js'
 export { ServiceError } from './serviceError.js'

@@ -1,6 +1,6 @@
 /**
  * `pnpm bench bundle`: what @medseal/core adds to a browser bundle (Vite production build, minified, gzip -9), and
- * the whole patient-portal bundle. Figures in KB = 1,000 bytes.
+ * the patient and clinician apps' bundles. Figures in KB = 1,000 bytes.
  */
 import { fileURLToPath } from 'node:url'
 import { defineBench } from '../../scripts/bench/harness.js'
@@ -25,15 +25,12 @@ defineBench('bundle size (browser, Vite build, gzip -9)', async (ctx) => {
     if (pkg === '(app)') continue
     ctx.record({ name: `  seal/open/consent/verify: ${pkg}`, value: kb(bytes), unit: 'KB rendered, pre-minify' })
   }
-  const portal = await measureBundle(here('./index.html'))
-  ctx.record({
-    name: 'patient portal, initial JS (memory ledger)',
-    value: kb(sum(initialChunks(portal.chunks))),
-    unit: 'KB gzip',
-  })
-  ctx.record({
-    name: 'patient portal, all JS (with the lazy EVM chunk)',
-    value: kb(sum(portal.chunks)),
-    unit: 'KB gzip',
-  })
+  for (const app of ['patient', 'clinician'] as const) {
+    const built = await measureBundle(here(`./${app}.html`))
+    ctx.record({
+      name: `${app} app, JS loaded at start (core + service client + page)`,
+      value: kb(sum(initialChunks(built.chunks))),
+      unit: 'KB gzip',
+    })
+  }
 })

@@ -1,26 +1,34 @@
 /**
- * End to end: the portal built by Vite, served on 127.0.0.1, driven in real headless Chromium (Debian's, never a
- * downloaded one): grant → the doctor reads → revoke → the doctor is refused → the patient's log shows the read and
- * the refusal, each verified. Once on the memory ledger, once on a real anvil node.
+ * End to end: the patient app and the clinician app, built by Vite and served on 127.0.0.1, driven in real headless
+ * Chromium (Debian's, never a downloaded one) in two browser contexts — two profiles, each with its own keys — against
+ * the real records service (examples/custodian-server) spawned on 127.0.0.1:<free port> and stopped after:
+ * the patient adds the clinician and grants → the clinician opens the link and reads → the patient revokes → the
+ * clinician is refused, in words → the patient checks the access log, each row verified against the ledger. Once on
+ * PGlite and the service's memory ledger (plus reloads, an unreachable service, axe-core at 390 px and desktop width),
+ * once on PostgreSQL with anvil as the ledger. Screenshots of each step under test-output/apps/.
  */
 import { mkdirSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
+import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { deployRegistry } from '@medseal/adapter-evm'
 import { anvilPrivateKeys, type StartAnvilReturnType, startAnvil } from '@medseal/adapter-evm/node'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import { type PostgresServer, startPostgres } from '@medseal/store-postgres/testing'
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core'
 import { createPublicClient, createWalletClient, http } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { foundry } from 'viem/chains'
 import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freePort, type RunningService, startService } from './e2e/startService.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
-const outDir = fileURLToPath(new URL('../../test-output/patient-portal/dist', import.meta.url))
-const shots = fileURLToPath(new URL('../../test-output/patient-portal', import.meta.url))
+const outDir = fileURLToPath(new URL('../../test-output/apps/dist', import.meta.url))
+const shots = fileURLToPath(new URL('../../test-output/apps', import.meta.url))
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -29,7 +37,7 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 }
 
-/** Serves the built app from `root` on 127.0.0.1 (a free port). */
+/** Serves the built apps from `root` on 127.0.0.1 (a free port). */
 function serveStatic(root: string): Promise<{ server: Server; url: string }> {
   const server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname
@@ -53,19 +61,15 @@ function serveStatic(root: string): Promise<{ server: Server; url: string }> {
 }
 
 let browser: Browser | undefined
-let server: Server | undefined
-let baseUrl = ''
+let web: Server | undefined
+let appsUrl = ''
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true })
-  await build({
-    configFile: join(here, 'vite.config.ts'),
-    logLevel: 'warn',
-    build: { outDir, emptyOutDir: true },
-  })
+  await build({ configFile: join(here, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } })
   const served = await serveStatic(outDir)
-  server = served.server
-  baseUrl = served.url
+  web = served.server
+  appsUrl = served.url
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -83,239 +87,257 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close()
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+  await new Promise<void>((resolve) => (web ? web.close(() => resolve()) : resolve()))
 })
 
 const byId = (id: string) => `[data-testid="${id}"]`
+const PHONE = { width: 390, height: 844 }
+const DESKTOP = { width: 1280, height: 900 }
 
 async function ready(page: Page) {
   await page.waitForSelector(`${byId('app-status')}[data-ready="true"]`, { timeout: 60_000 })
-  const status = await page.textContent(byId('app-status'))
-  expect(status).toBe('Ready.')
 }
 
-/** The whole story on one page; `name` prefixes the screenshots. */
-async function story(page: Page, name: string, ledgerKind: 'memory' | 'evm') {
-  const pageErrors: string[] = []
-  page.on('pageerror', (e) => pageErrors.push(e.message))
+/** Waits until the page is idle and says "Ready." (no error shown). */
+async function readyOk(page: Page) {
   await ready(page)
-  expect(await page.getAttribute(byId('ledger-id'), 'data-kind')).toBe(ledgerKind)
-  // keys: wrapped by a non-extractable WebCrypto key
-  expect(await page.getAttribute(byId('key-notice'), 'data-extractable')).toBe('false')
-  // every demo record anchored, its receipt verified against the ledger
-  const rows = page.locator(byId('record-row'))
-  expect(await rows.count()).toBe(5)
-  for (let i = 0; i < 5; i++) expect(await rows.nth(i).getAttribute('data-status')).toBe('verified')
-  await page.screenshot({ path: join(shots, `${name}-1-records.png`), fullPage: true })
-
-  // the patient grants
-  await page.click(byId('grant'))
-  await page.waitForSelector(`${byId('grant-status')}[data-state="granted"]`)
-  await ready(page)
-  expect(await page.textContent(byId('grant-token'))).toMatch(/^msc1\./)
-
-  // the doctor reads the heart-rate Observation through the custodian
-  await page.click(byId('tab-doctor'))
-  await page.click(byId('doctor-read-1'))
-  await page.waitForSelector(`${byId('doctor-result')}[data-outcome="permit"]`)
-  await ready(page)
-  const resource = JSON.parse((await page.textContent(byId('doctor-resource'))) ?? '{}')
-  expect(resource).toMatchObject({ resourceType: 'Observation', valueQuantity: { value: 72 } })
-  await page.screenshot({ path: join(shots, `${name}-2-doctor-reads.png`), fullPage: true })
-
-  // the patient revokes
-  await page.click(byId('tab-patient'))
-  await page.click(byId('revoke'))
-  await page.waitForSelector(`${byId('grant-status')}[data-state="revoked"]`)
-  await ready(page)
-
-  // the doctor is refused, with the reason code
-  await page.click(byId('tab-doctor'))
-  await page.click(byId('doctor-read-1'))
-  await page.waitForSelector(`${byId('doctor-result')}[data-outcome="deny"]`)
-  await ready(page)
-  expect(await page.textContent(byId('doctor-error-code'))).toBe('CONSENT_REVOKED')
-  await page.screenshot({ path: join(shots, `${name}-3-doctor-refused.png`), fullPage: true })
-
-  // the patient's log: the read and the refused attempt, each verified against the signed, anchored head
-  await page.click(byId('tab-patient'))
-  await page.click(byId('verify-log'))
-  await ready(page)
-  const log = page.locator(byId('log-row'))
-  expect(await log.count()).toBe(2)
-  expect(await log.nth(0).getAttribute('data-outcome')).toBe('permit')
-  expect(await log.nth(0).getAttribute('data-status')).toBe('verified')
-  expect(await log.nth(1).getAttribute('data-outcome')).toBe('deny')
-  expect(await log.nth(1).getAttribute('data-reason')).toBe('CONSENT_REVOKED')
-  expect(await log.nth(1).getAttribute('data-status')).toBe('verified')
-  expect(await page.textContent(byId('log-head'))).toMatch(/Signed head of 2 events/)
-  await page.screenshot({ path: join(shots, `${name}-4-access-log.png`), fullPage: true })
-  expect(pageErrors).toEqual([])
+  const errors = await page.locator(`${byId('errors')} [role="alert"]`).allTextContents()
+  expect(errors).toEqual([])
+  expect(await page.textContent(byId('app-status'))).toBe('Ready.')
 }
 
-/** The commitments of the records the page lists, in order. */
-const commitmentsOf = (page: Page) =>
-  page.locator('[data-testid^="doctor-read-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-commitment')))
-
-/**
- * After the story: reload, and find the patient's records (the same ones: nothing sealed again, every receipt
- * verified), the revoked grant and the access log again; then grant anew, reload, and the doctor still gets a key from
- * the custodian (its records, releases and log live in IndexedDB too), with the log now holding three verified rows.
- */
-async function afterReload(page: Page) {
-  const commitments = await commitmentsOf(page)
-  expect(commitments).toHaveLength(5)
-  const revokedToken = await page.textContent(byId('grant-token'))
-  await page.reload()
-  await ready(page)
-  const rows = page.locator(byId('record-row'))
-  expect(await rows.count()).toBe(5)
-  for (let i = 0; i < 5; i++) expect(await rows.nth(i).getAttribute('data-status')).toBe('verified')
-  expect(await commitmentsOf(page)).toEqual(commitments)
-  expect(await page.getAttribute(byId('grant-status'), 'data-state')).toBe('revoked')
-  expect(await page.textContent(byId('grant-token'))).toBe(revokedToken)
-  await page.click(byId('verify-log'))
-  await ready(page)
-  const log = page.locator(byId('log-row'))
-  expect(await log.count()).toBe(2)
-  expect(await log.nth(0).getAttribute('data-outcome')).toBe('permit')
-  expect(await log.nth(1).getAttribute('data-reason')).toBe('CONSENT_REVOKED')
-  for (let i = 0; i < 2; i++) expect(await log.nth(i).getAttribute('data-status')).toBe('verified')
-  await page.screenshot({ path: join(shots, 'memory-5-after-reload.png'), fullPage: true })
-
-  // a new grant survives a reload, and the custodian of the reloaded page releases the key under it
-  await page.click(byId('grant'))
-  await page.waitForSelector(`${byId('grant-status')}[data-state="granted"]`)
-  await ready(page)
-  const token = await page.textContent(byId('grant-token'))
-  expect(token).toMatch(/^msc1\./)
-  expect(token).not.toBe(revokedToken)
-  await page.reload()
-  await ready(page)
-  expect(await page.getAttribute(byId('grant-status'), 'data-state')).toBe('granted')
-  expect(await page.textContent(byId('grant-token'))).toBe(token)
-  expect(await page.inputValue(byId('doctor-token'))).toBe(token)
-  await page.click(byId('tab-doctor'))
-  await page.click(byId('doctor-read-1'))
-  await page.waitForSelector(`${byId('doctor-result')}[data-outcome="permit"]`)
-  await ready(page)
-  const resource = JSON.parse((await page.textContent(byId('doctor-resource'))) ?? '{}')
-  expect(resource).toMatchObject({ resourceType: 'Observation', valueQuantity: { value: 72 } })
-  await page.click(byId('tab-patient'))
-  await page.click(byId('verify-log'))
-  await ready(page)
-  expect(await log.count()).toBe(3)
-  for (let i = 0; i < 3; i++) expect(await log.nth(i).getAttribute('data-status')).toBe('verified')
-  expect(await log.nth(2).getAttribute('data-outcome')).toBe('permit')
-  await page.reload()
-  await ready(page)
-}
-
-describe('patient portal in Chromium', () => {
-  it('memory ledger: grant, read, revoke, refused, verified log; records, grants, custodian, log and keys survive reloads; bad ledger params and a tampered key are refused by code', async () => {
-    const context = await (browser as Browser).newContext({ viewport: { width: 1280, height: 900 } })
-    try {
-      const page = await context.newPage()
-      await page.goto(`${baseUrl}/`)
-      await story(page, 'memory', 'memory')
-      // the patient's keys come back from IndexedDB (unwrapped by the stored non-extractable key)
-      const address = await page.textContent(byId('patient-address'))
-      expect(address).toMatch(/^0x[0-9a-fA-F]{40}$/)
-      await afterReload(page)
-      expect(await page.textContent(byId('patient-address'))).toBe(address)
-      expect(await page.textContent(byId('key-notice'))).toMatch(/Keys loaded/)
-      // what IndexedDB holds: a CryptoKey the browser refuses to export, and the seed only as AES-GCM ciphertext
-      const stored = await page.evaluate(async () => {
-        const db = await new Promise<IDBDatabase>((resolve, reject) => {
-          const req = indexedDB.open('medseal-patient-portal')
-          req.onsuccess = () => resolve(req.result)
-          req.onerror = () => reject(req.error)
-        })
-        const get = (key: string) =>
-          new Promise<unknown>((resolve, reject) => {
-            const req = db.transaction('keys').objectStore('keys').get(key)
-            req.onsuccess = () => resolve(req.result)
-            req.onerror = () => reject(req.error)
-          })
-        const key = (await get('wrapping-key')) as CryptoKey
-        const wrapped = (await get('party:patient')) as { iv: Uint8Array; ciphertext: Uint8Array }
-        const exported = await crypto.subtle.exportKey('raw', key).then(
-          () => 'exported',
-          (e: DOMException) => e.name,
-        )
-        db.close()
-        return {
-          isCryptoKey: key instanceof CryptoKey,
-          extractable: key.extractable,
-          exported,
-          ivLength: wrapped.iv.length,
-          ciphertextLength: wrapped.ciphertext.length,
-          keys: Object.keys(wrapped).sort(),
-        }
-      })
-      expect(stored).toEqual({
-        isCryptoKey: true,
-        extractable: false,
-        exported: 'InvalidAccessError',
-        ivLength: 12,
-        ciphertextLength: 48, // 32-byte seed + 16-byte tag
-        keys: ['ciphertext', 'iv', 'v'],
-      })
-
-      // bad ledger parameters are refused with their code
-      const status = () => page.textContent(byId('app-status'))
-      await page.goto(`${baseUrl}/?rpc=${encodeURIComponent('ftp://127.0.0.1/')}`)
-      await page.waitForSelector(`${byId('app-status')}[data-ready="true"]`)
-      expect(await status()).toBe('Failed: INVALID_ARGUMENT: The RPC URL must be http(s).')
-      await page.goto(`${baseUrl}/?rpc=${encodeURIComponent('http://127.0.0.1:9/')}&registry=0x1234`)
-      await page.waitForSelector(`${byId('app-status')}[data-ready="true"]`)
-      expect(await status()).toBe('Failed: INVALID_ARGUMENT: Give the MedsealRegistry address as ?registry=0x….')
-
-      // a tampered wrapped seed does not unwrap (DECRYPT_FAILED); a malformed one is refused (INVALID_ENCODING)
-      const tamper = (mode: 'flip' | 'truncate') =>
-        page.evaluate(async (mode) => {
-          const db = await new Promise<IDBDatabase>((resolve, reject) => {
-            const req = indexedDB.open('medseal-patient-portal')
-            req.onsuccess = () => resolve(req.result)
-            req.onerror = () => reject(req.error)
-          })
-          const store = () => db.transaction('keys', 'readwrite').objectStore('keys')
-          const wrapped = await new Promise<{ iv: Uint8Array; ciphertext: Uint8Array }>((resolve, reject) => {
-            const req = store().get('party:patient')
-            req.onsuccess = () => resolve(req.result)
-            req.onerror = () => reject(req.error)
-          })
-          if (mode === 'flip') wrapped.ciphertext[0] = (wrapped.ciphertext[0] as number) ^ 1
-          else wrapped.iv = wrapped.iv.slice(0, 8)
-          await new Promise((resolve, reject) => {
-            const req = store().put(wrapped, 'party:patient')
-            req.onsuccess = () => resolve(undefined)
-            req.onerror = () => reject(req.error)
-          })
-          db.close()
-        }, mode)
-      await tamper('flip')
-      await page.goto(`${baseUrl}/`)
-      await page.waitForSelector(`${byId('app-status')}[data-ready="true"]`)
-      expect(await status()).toBe('Failed: DECRYPT_FAILED: The stored key of "patient" could not be unwrapped.')
-      expect(await page.textContent(byId('patient-address'))).toBe('')
-      await tamper('truncate')
-      await page.goto(`${baseUrl}/`)
-      await page.waitForSelector(`${byId('app-status')}[data-ready="true"]`)
-      expect(await status()).toBe('Failed: INVALID_ENCODING: The stored key of "patient" is malformed.')
-      expect(await page.textContent(byId('patient-address'))).toBe('')
-    } finally {
-      await context.close()
+/** axe-core (injected into the page): 0 serious or critical violations; and no sideways scrolling at the width. */
+async function accessible(page: Page, label: string) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: axePath })
+  const violations = await page.evaluate(async () => {
+    const w = window as unknown as {
+      axe: {
+        run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }>
+      }
     }
+    const r = await w.axe.run(document, { resultTypes: ['violations'] })
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }))
   })
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  expect(serious, `${label}: ${JSON.stringify(violations)}`).toEqual([])
+  const { scroll, client } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }))
+  expect(scroll, `${label}: no sideways scrolling`).toBeLessThanOrEqual(client)
+}
 
-  describe('on anvil', () => {
+/** The axe run at a phone's width and at a desktop's, for the page as it is now. */
+async function accessibleAtBothWidths(page: Page, label: string) {
+  const before = page.viewportSize()
+  await page.setViewportSize(PHONE)
+  await accessible(page, `${label} at 390 px`)
+  await page.setViewportSize(DESKTOP)
+  await accessible(page, `${label} at 1280 px`)
+  if (before) await page.setViewportSize(before)
+}
+
+/** The text a person sees (closed "Details" controls hide theirs), as opposed to `textContent`. */
+// biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text, on purpose
+const visibleText = (locator: Locator) => locator.innerText()
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true })
+
+/** Clicks "Check the access log" until every row is verified against the ledger (the service anchors its head). */
+async function verifiedLog(page: Page, rows: number) {
+  const log = page.locator(byId('log-row'))
+  for (let attempt = 0; attempt < 60; attempt++) {
+    await page.click(byId('verify-log'))
+    await readyOk(page)
+    const statuses = await log.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))
+    expect(statuses).not.toContain('failed')
+    if (statuses.length === rows && statuses.every((s) => s === 'verified')) return log
+    await page.waitForTimeout(500)
+  }
+  throw new Error('the access log was not anchored on the ledger in time')
+}
+
+/** The whole story between two profiles; `name` prefixes the screenshots. */
+async function story(service: RunningService, name: string, opts: { reloads: boolean }) {
+  const b = browser as Browser
+  const patientCtx: BrowserContext = await b.newContext({ viewport: PHONE })
+  const clinicianCtx: BrowserContext = await b.newContext({ viewport: DESKTOP })
+  const pageErrors: string[] = []
+  try {
+    const patient = await patientCtx.newPage()
+    const clinician = await clinicianCtx.newPage()
+    for (const p of [patient, clinician]) p.on('pageerror', (e) => pageErrors.push(e.message))
+
+    // the clinician's app: their own keys, their ID to give to the patient
+    await clinician.goto(`${appsUrl}/clinician.html`)
+    await readyOk(clinician).catch(async () => {
+      // with no link, the status line says what to do
+      expect(await clinician.textContent(byId('app-status'))).toBe('Ready. Open a link a patient sent you.')
+    })
+    const clinicianId = (await clinician.textContent(byId('clinician-id'))) ?? ''
+    expect(clinicianId).toMatch(/^0x[0-9a-fA-F]{40}$/)
+
+    // the patient's app: records by plain names, each verified on the ledger, identifiers behind "Details"
+    await patient.goto(`${appsUrl}/patient.html?service=${encodeURIComponent(service.url)}`)
+    await readyOk(patient)
+    const records = patient.locator(byId('record-row'))
+    expect(await records.count()).toBe(6)
+    expect(await records.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))).toEqual(
+      Array(6).fill('verified'),
+    )
+    const visible = await visibleText(patient.locator(byId('records')))
+    expect(visible).toContain('Hemoglobin A1c — 2 Mar 2024')
+    expect(visible).not.toMatch(/0x[0-9a-f]{8}/i) // no hex on the screen until "Details" is opened
+    await shot(patient, `${name}-1-patient-records`)
+    await accessibleAtBothWidths(patient, `${name} patient records`)
+
+    // the patient adds the clinician, chooses the record types and a duration, grants
+    await patient.fill(byId('clinician-name'), 'Dr Grace Hopper')
+    await patient.fill(byId('clinician-id'), clinicianId)
+    await patient.click(`${byId('add-clinician')} button[type="submit"]`)
+    await readyOk(patient)
+    expect(await patient.inputValue(byId('grant-clinician'))).toBe(clinicianId)
+    await patient.check('input[name="rtype"][value="Patient"]')
+    await patient.uncheck('input[name="rtype"][value="Condition"]')
+    await patient.selectOption(byId('grant-hours'), '24')
+    await patient.click(byId('grant'))
+    await readyOk(patient)
+    expect(await patient.getAttribute(byId('grant-row'), 'data-state')).toBe('granted')
+    const link = await patient.inputValue(byId('share-link'))
+    expect(link.startsWith(`${appsUrl}/clinician.html#`)).toBe(true)
+    expect(await patient.locator(`${byId('share-qr')} svg[role="img"]`).count()).toBe(1)
+    await shot(patient, `${name}-2-patient-grants`)
+    await accessibleAtBothWidths(patient, `${name} patient grant and share`)
+
+    if (opts.reloads) {
+      // records and grants survive a reload (IndexedDB): nothing sealed again, the grant still there
+      const commitments = await records.evaluateAll((els) => els.map((e) => e.getAttribute('data-commitment')))
+      await patient.reload()
+      await readyOk(patient)
+      expect(await records.evaluateAll((els) => els.map((e) => e.getAttribute('data-commitment')))).toEqual(commitments)
+      expect(await patient.getAttribute(byId('grant-row'), 'data-state')).toBe('granted')
+      expect(await visibleText(patient.locator(byId('grant-row')))).toContain('Dr Grace Hopper')
+    }
+
+    // the clinician opens the link and reads readable summaries (no raw JSON)
+    await clinician.goto(link)
+    await readyOk(clinician)
+    expect(await clinician.textContent(byId('share-summary'))).toMatch(/shared 5 records with you/)
+    await clinician.click(byId('open-records'))
+    await readyOk(clinician)
+    const shared = clinician.locator(byId('shared-record'))
+    expect(await shared.count()).toBe(5)
+    expect(await shared.evaluateAll((els) => els.map((e) => e.getAttribute('data-outcome')))).toEqual(
+      Array(5).fill('permit'),
+    )
+    const read = await visibleText(clinician.locator(byId('records')))
+    expect(read).toContain('Heart rate')
+    expect(read).toContain('72 /min')
+    expect(read).toContain('Hemoglobin A1c')
+    expect(read).toContain('Ada Lovelace')
+    expect(read).not.toContain('"resourceType"')
+    expect(read).not.toContain('Asthma') // Conditions were not shared
+    await shot(clinician, `${name}-3-clinician-reads`)
+    await accessibleAtBothWidths(clinician, `${name} clinician reads`)
+
+    // the patient revokes
+    await patient.click(`${byId('grant-row')} ${byId('revoke')}`)
+    await readyOk(patient)
+    expect(await patient.getAttribute(byId('grant-row'), 'data-state')).toBe('revoked')
+
+    // the clinician is refused, each refusal in words with what to do
+    await clinician.click(byId('open-records'))
+    await ready(clinician)
+    expect(await shared.evaluateAll((els) => els.map((e) => e.getAttribute('data-code')))).toEqual(
+      Array(5).fill('CONSENT_REVOKED'),
+    )
+    for (const refusal of await clinician.locator(byId('refusal')).allInnerTexts()) {
+      expect(refusal).toContain('The patient has withdrawn this access.')
+      expect(refusal).toContain('What you can do: Ask the patient to share the records with you again')
+    }
+    expect(await visibleText(clinician.locator(byId('refusal-summary')))).toContain(
+      'The patient has withdrawn this access.',
+    )
+    expect(await visibleText(clinician.locator(byId('records')))).not.toMatch(/^CONSENT_REVOKED$/m)
+    await shot(clinician, `${name}-4-clinician-refused`)
+    await accessibleAtBothWidths(clinician, `${name} clinician refused`)
+
+    // the patient's log: five reads and five refusals, in words, each verified against the ledger
+    const log = await verifiedLog(patient, 10)
+    const outcomes = await log.evaluateAll((els) => els.map((e) => e.getAttribute('data-outcome')))
+    expect(outcomes).toEqual([...Array(5).fill('permit'), ...Array(5).fill('deny')])
+    const rows = await log.allInnerTexts()
+    expect(rows[0]).toContain('Dr Grace Hopper opened')
+    expect(rows[0]).toContain('for treatment')
+    expect(rows[0]).toContain('✔ Verified against the ledger')
+    expect(rows[9]).toContain('Dr Grace Hopper tried to open')
+    expect(rows[9]).toContain('you had revoked the access')
+    await shot(patient, `${name}-5-patient-log`)
+    await patient.locator(byId('log-row')).nth(9).scrollIntoViewIfNeeded()
+    await patient.screenshot({ path: join(shots, `${name}-5b-patient-log-refusal-row.png`) })
+    await accessibleAtBothWidths(patient, `${name} patient access log`)
+    expect(pageErrors).toEqual([])
+    return { patient, clinician, patientCtx, clinicianCtx }
+  } catch (err) {
+    await patientCtx.close()
+    await clinicianCtx.close()
+    throw err
+  }
+}
+
+describe('patient and clinician apps in Chromium, against the records service', () => {
+  it('PGlite + memory ledger: grant, read, revoke, refused, verified log; reloads; an unreachable service', async () => {
+    const service = await startService({ corsOrigin: appsUrl })
+    try {
+      const { patient, patientCtx, clinicianCtx } = await story(service, 'pglite', { reloads: true })
+      try {
+        // the service goes away: the next action says so in words, and the controls that need it are disabled
+        await service.stop()
+        await patient.click(byId('verify-log'))
+        await ready(patient)
+        const alert = patient.locator(`${byId('errors')} [role="alert"]`)
+        expect(await alert.getAttribute('data-code')).toBe('SERVICE_UNAVAILABLE')
+        expect(await visibleText(alert)).toContain('The records service cannot be reached right now.')
+        expect(await patient.isDisabled(byId('verify-log'))).toBe(true)
+        expect(await patient.isDisabled(byId('grant'))).toBe(true)
+        expect(await patient.isVisible(byId('retry'))).toBe(true)
+        await patient.evaluate(() => window.scrollTo(0, 0))
+        await patient.screenshot({ path: join(shots, 'pglite-6-service-unreachable.png') })
+        await accessibleAtBothWidths(patient, 'patient, service unreachable')
+
+        // opened while the service is down: the same words, no live-looking buttons
+        const fresh = await patientCtx.newPage()
+        await fresh.goto(
+          `${appsUrl}/patient.html?service=${encodeURIComponent(`http://127.0.0.1:${await freePort()}`)}`,
+        )
+        await ready(fresh)
+        expect(await visibleText(fresh.locator(`${byId('errors')} [role="alert"]`))).toContain(
+          'The records service cannot be reached right now.',
+        )
+        expect(await fresh.isDisabled(byId('grant'))).toBe(true)
+        expect(await fresh.isDisabled(byId('verify-log'))).toBe(true)
+        await fresh.screenshot({ path: join(shots, 'pglite-7-opened-offline.png') })
+      } finally {
+        await patientCtx.close()
+        await clinicianCtx.close()
+      }
+    } finally {
+      await service.stop()
+    }
+  }, 300_000)
+
+  describe('on PostgreSQL with anvil', () => {
     let anvil: StartAnvilReturnType | undefined
+    let postgres: PostgresServer | undefined
+    let service: RunningService | undefined
     afterAll(async () => {
+      await service?.stop()
       await anvil?.stop()
+      await postgres?.stop()
     })
 
-    it('the same story against a MedsealRegistry on a real anvil node', async () => {
+    it('the same story with the service on PostgreSQL and a MedsealRegistry on anvil', async () => {
+      postgres = await startPostgres()
       anvil = await startAnvil()
       const transport = http(anvil.rpcUrl)
       const registry = await deployRegistry({
@@ -326,16 +348,15 @@ describe('patient portal in Chromium', () => {
           account: privateKeyToAccount(anvilPrivateKeys[0]),
         }),
       })
-      const context = await (browser as Browser).newContext({ viewport: { width: 1280, height: 900 } })
-      try {
-        const page = await context.newPage()
-        const q = new URLSearchParams({ rpc: anvil.rpcUrl, registry })
-        await page.goto(`${baseUrl}/?${q}`)
-        await story(page, 'anvil', 'evm')
-        expect(await page.textContent(byId('ledger-id'))).toBe(`EVM · eip155:31337:${registry}`)
-      } finally {
-        await context.close()
-      }
-    })
+      service = await startService({
+        databaseUrl: await postgres.createDatabase('apps_e2e'),
+        rpcUrl: anvil.rpcUrl,
+        registry,
+        corsOrigin: appsUrl,
+      })
+      const { patientCtx, clinicianCtx } = await story(service, 'postgres-anvil', { reloads: false })
+      await patientCtx.close()
+      await clinicianCtx.close()
+    }, 300_000)
   })
 })

@@ -5,18 +5,25 @@ const src = (p: string) => fileURLToPath(new URL(p, import.meta.url))
 
 /**
  * Workspace packages resolve to their TypeScript sources (their `exports` point at dist/), exactly as in the root
- * vitest.config.ts, so the portal runs and bundles the SDK as it is in the checkout.
+ * vitest.config.ts, so the apps run and bundle the SDK as it is in the checkout.
  */
 export const medsealAliases = [
   { find: /^@medseal\/core$/, replacement: src('../../packages/core/src/index.ts') },
-  { find: /^@medseal\/adapter-memory$/, replacement: src('../../packages/adapters/memory/src/index.ts') },
-  { find: /^@medseal\/adapter-evm$/, replacement: src('../../packages/adapters/evm/src/index.ts') },
+  { find: /^@medseal\/service$/, replacement: src('../../packages/service/src/index.ts') },
   { find: /^@medseal\/store-indexeddb$/, replacement: src('../../packages/stores/indexeddb/src/index.ts') },
 ]
 
+/** Three pages: a chooser, the patient app and the clinician app. */
 export default defineConfig({
   root: src('.'),
   resolve: { alias: medsealAliases },
   server: { host: '127.0.0.1', fs: { allow: [src('../..')] } },
-  build: { target: 'es2022', outDir: 'dist', emptyOutDir: true },
+  build: {
+    target: 'es2022',
+    outDir: 'dist',
+    emptyOutDir: true,
+    rolldownOptions: {
+      input: { index: src('index.html'), patient: src('patient.html'), clinician: src('clinician.html') },
+    },
+  },
 })

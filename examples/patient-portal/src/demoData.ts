@@ -55,6 +55,7 @@ export const demoResources: readonly Record<string, unknown>[] = [
     status: 'active',
     intent: 'order',
     medicationCodeableConcept: {
+      text: 'Albuterol inhaler',
       coding: [
         {
           system: 'http://www.nlm.nih.gov/research/umls/rxnorm',
@@ -65,5 +66,18 @@ export const demoResources: readonly Record<string, unknown>[] = [
     },
     subject,
     authoredOn: '2025-03-01T09:45:00Z',
+    dosageInstruction: [{ text: '2 puffs every 4 to 6 hours when needed for wheezing' }],
+  },
+  {
+    resourceType: 'Observation',
+    id: 'demo-ada-hba1c',
+    status: 'final',
+    category: [
+      { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] },
+    ],
+    code: { coding: [{ system: 'http://loinc.org', code: '4548-4', display: 'Hemoglobin A1c' }] },
+    subject,
+    effectiveDateTime: '2024-03-02T08:15:00Z',
+    valueQuantity: { value: 5.4, unit: '%', system: 'http://unitsofmeasure.org', code: '%' },
   },
 ]

@@ -1,48 +1,107 @@
 /**
- * The patient's current grant, kept in the portal's IndexedDB database (one per ledger) so that it is still shown,
- * and still revocable, after a reload.
+ * The patient's grants and the clinicians they know, kept in the app's IndexedDB database so that both are still
+ * shown, and grants still revocable, after a reload.
  * @module
  */
+import type { Address } from '@medseal/core'
 import { committed, request } from './portalDb.js'
 
-const STORE = 'grants'
+/** A grant as kept: the compact consent token, whom it is for, and whether it was revoked. */
+export type StoredGrant = {
+  readonly v: 1
+  /** The consent id (the key). */
+  readonly id: string
+  readonly token: string
+  readonly clinician: string
+  readonly revoked: boolean
+  /** When it was made (Unix ms), for ordering. */
+  readonly createdAt: number
+}
 
-/** What is kept of a grant: the compact consent token and whether it was revoked. */
-export type StoredGrant = { readonly v: 1; readonly token: string; readonly revoked: boolean }
+/** A clinician the patient added: a name they chose and the clinician's ID (address). */
+export type StoredClinician = { readonly v: 1; readonly address: Address; readonly name: string }
 
-/** The patient's grant store. */
-export type GrantStore = {
-  /** The stored grant, or `undefined` (none yet, or a malformed record). */
-  get(): Promise<StoredGrant | undefined>
-  /** Replaces the stored grant; resolves once committed. */
-  put(grant: Omit<StoredGrant, 'v'>): Promise<void>
+/** A keyed list in one object store. */
+export type ListStore<T> = {
+  /** Every well-formed record, in insertion order of `createdAt` (grants) or name (clinicians). */
+  list(): Promise<T[]>
+  /** Adds or replaces a record; resolves once committed. */
+  put(value: T): Promise<void>
+}
+
+function listStore<T extends { v: 1 }>(
+  db: IDBDatabase,
+  store: string,
+  keyOf: (v: T) => string,
+  valid: (v: Partial<T>) => boolean,
+  order: (a: T, b: T) => number,
+): ListStore<T> {
+  return Object.freeze({
+    async list() {
+      const all = (await request(db.transaction(store, 'readonly').objectStore(store).getAll())) as Partial<T>[]
+      return (all.filter((v) => v?.v === 1 && valid(v)) as T[]).sort(order)
+    },
+    async put(value: T) {
+      const tx = db.transaction(store, 'readwrite', { durability: 'strict' })
+      tx.objectStore(store).put(value, keyOf(value))
+      await committed(tx)
+    },
+  })
 }
 
 /**
- * The grant store of one ledger.
+ * The patient's grants.
  *
- * @param db - the portal's database (see `openPortalDb`)
- * @param ledgerId - the ledger the grant is registered on
- * @returns a frozen {@link GrantStore}
+ * @param db - the app's database (see `openPortalDb`)
+ * @returns the grant list
  * @example
  * ```ts
- * const grants = openGrantStore(await openPortalDb(), ledger.ledgerId)
- * await grants.put({ token: encodeConsentToken(token), revoked: false })
+ * const grants = openGrantStore(await openPortalDb())
+ * await grants.put({ v: 1, id, token, clinician: '0x…', revoked: false, createdAt: Date.now() })
  * ```
  */
-export function openGrantStore(db: IDBDatabase, ledgerId: string): GrantStore {
+export function openGrantStore(db: IDBDatabase): ListStore<StoredGrant> {
+  return listStore<StoredGrant>(
+    db,
+    'grants',
+    (g) => g.id,
+    (g) =>
+      typeof g.id === 'string' &&
+      typeof g.token === 'string' &&
+      typeof g.clinician === 'string' &&
+      typeof g.revoked === 'boolean' &&
+      typeof g.createdAt === 'number',
+    (a, b) => a.createdAt - b.createdAt,
+  )
+}
+
+/**
+ * The clinicians the patient added.
+ *
+ * @param db - the app's database (see `openPortalDb`)
+ * @returns the clinician list
+ * @example
+ * ```ts
+ * await openClinicianStore(await openPortalDb()).put({ v: 1, address, name: 'Dr Grace Hopper' })
+ * ```
+ */
+export function openClinicianStore(db: IDBDatabase): ListStore<StoredClinician> {
+  return listStore<StoredClinician>(
+    db,
+    'clinicians',
+    (c) => c.address.toLowerCase(),
+    (c) => typeof c.address === 'string' && typeof c.name === 'string',
+    (a, b) => a.name.localeCompare(b.name),
+  )
+}
+
+/** Memory list stores (the model's tests). */
+export function memoryListStore<T>(keyOf: (v: T) => string): ListStore<T> {
+  const m = new Map<string, T>()
   return Object.freeze({
-    async get() {
-      const v = (await request(db.transaction(STORE, 'readonly').objectStore(STORE).get(ledgerId))) as
-        | Partial<StoredGrant>
-        | undefined
-      if (v?.v !== 1 || typeof v.token !== 'string' || typeof v.revoked !== 'boolean') return undefined
-      return { v: 1 as const, token: v.token, revoked: v.revoked }
-    },
-    async put({ token, revoked }: { token: string; revoked: boolean }) {
-      const tx = db.transaction(STORE, 'readwrite', { durability: 'strict' })
-      tx.objectStore(STORE).put({ v: 1, token, revoked } satisfies StoredGrant, ledgerId)
-      await committed(tx)
+    list: async () => [...m.values()],
+    put: async (v: T) => {
+      m.set(keyOf(v), v)
     },
   })
 }

@@ -1,15 +1,20 @@
 /**
- * The portal's own IndexedDB database: the key store (`keys`), the patient's grants (`grants`) and, on the memory
- * ledger, the ledger's snapshot (`ledger`). The custodian's, the access log's and the records' state live in the
- * `@medseal/store-indexeddb` database of the ledger (see `main.ts`).
+ * The apps' own IndexedDB database: the key store (`keys`), and for the patient app the grants (`grants`) and the
+ * clinicians they know (`clinicians`). The patient's sealed records and the anchorer's queue live in the
+ * `@medseal/store-indexeddb` database of the ledger (see `patient.ts`). Each app runs in its own browser profile
+ * (its own origin storage), so the patient's and the clinician's keys never share a database in practice.
  * @module
  */
 
 /** The database's name (per origin). */
 export const PORTAL_DB_NAME = 'medseal-patient-portal'
 
-/** Its schema version: 1 had `keys` only; 2 added `grants` and `ledger`. */
-const PORTAL_DB_VERSION = 2
+/**
+ * Its schema version: 1 had `keys` only; 2 added `grants` (one per ledger) and `ledger` (the in-tab ledger's
+ * snapshot); 3 (the service-backed apps) keeps `keys`, replaces `grants` by a list keyed by consent id and adds
+ * `clinicians`.
+ */
+const PORTAL_DB_VERSION = 3
 
 /** Resolves with a request's result, rejects with its error. */
 export const request = <T>(req: IDBRequest<T>): Promise<T> =>
@@ -41,9 +46,13 @@ export function openPortalDb(): Promise<IDBDatabase> {
   req.onupgradeneeded = (e) => {
     const db = req.result
     if (e.oldVersion < 1) db.createObjectStore('keys')
-    if (e.oldVersion < 2) {
+    if (e.oldVersion >= 2 && e.oldVersion < 3) {
+      db.deleteObjectStore('grants')
+      db.deleteObjectStore('ledger')
+    }
+    if (e.oldVersion < 3) {
       db.createObjectStore('grants')
-      db.createObjectStore('ledger')
+      db.createObjectStore('clinicians')
     }
   }
   return request(req)

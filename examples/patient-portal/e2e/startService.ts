@@ -1,0 +1,107 @@
+/**
+ * Test helper (Node only): spawns the records service (examples/custodian-server) as its own process on
+ * 127.0.0.1:<a free port>, waits until it answers its health route, and stops it (SIGTERM, then SIGKILL) when asked.
+ * @module
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const repo = fileURLToPath(new URL('../../..', import.meta.url))
+
+/** A running service. */
+export type RunningService = {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string
+  /** What it printed (for a failing test's message). */
+  output(): string
+  /** Stops it and waits for the process to exit (idempotent); removes its data directory. */
+  stop(): Promise<void>
+}
+
+/** A port free on 127.0.0.1 right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number }
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+/**
+ * Starts the service.
+ *
+ * @param params - `databaseUrl` (PostgreSQL; default PGlite in a fresh directory), `rpcUrl` and `registry` (a
+ *   MedsealRegistry on an EVM node; default the file-backed memory ledger), `corsOrigin` (the apps' origin)
+ * @returns the running service
+ */
+export async function startService(params: {
+  databaseUrl?: string
+  rpcUrl?: string
+  registry?: string
+  corsOrigin: string
+}): Promise<RunningService> {
+  const port = await freePort()
+  const dataDir = mkdtempSync(join(tmpdir(), 'medseal-apps-service-'))
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    CORS_ORIGINS: params.corsOrigin,
+    ...(params.databaseUrl ? { DATABASE_URL: params.databaseUrl } : {}),
+    ...(params.rpcUrl ? { RPC_URL: params.rpcUrl, REGISTRY: params.registry ?? '' } : {}),
+  }
+  const child: ChildProcess = spawn(
+    join(repo, 'node_modules/.bin/tsx'),
+    ['--tsconfig', join(repo, 'tsconfig.json'), join(repo, SERVICE_ENTRY)],
+    { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  let out = ''
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString()
+  })
+  child.stderr?.on('data', (d: Buffer) => {
+    out += d.toString()
+  })
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  let stopped = false
+  const stop = async () => {
+    if (!stopped) {
+      stopped = true
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM')
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+        await exited
+        clearTimeout(timer)
+      }
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  }
+  const url = `http://127.0.0.1:${port}`
+  try {
+    for (let attempt = 0; ; attempt++) {
+      if (child.exitCode !== null) throw new Error(`the service exited:\n${out}`)
+      const ok = await fetch(`${url}/v1/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+      if (ok) break
+      if (attempt > 600) throw new Error(`the service did not answer in time:\n${out}`)
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  } catch (err) {
+    await stop()
+    throw err
+  }
+  return { url, output: () => out, stop }
+}
+
+/** The service's entry (relative to the repository root). */
+const SERVICE_ENTRY = 'examples/patient-portal/e2e/service.ts'

@@ -41,3 +41,27 @@ export async function conform(response: Response, method: string, template: stri
     throw new Error(`${method} ${template} ${status}: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(body)}`)
   return body
 }
+
+const templates = Object.keys(openApiDocument.paths).map((t) => ({
+  template: t,
+  re: new RegExp(`^${t.replace(/\{path\}/g, '.+').replace(/\{[^}]+\}/g, '[^/]+')}$`),
+}))
+
+/** The OpenAPI path template of a request path (`/v1/entries/0xab…` → `/v1/entries/{commitment}`). */
+export function templateOf(path: string): string | undefined {
+  return templates.find((t) => t.re.test(path))?.template
+}
+
+/** What {@link checkedFetch} found wrong; tests assert it stays empty. */
+export const violations: string[] = []
+
+/** A fetch that checks every answer against the OpenAPI document (for clients under test). */
+export const checkedFetch: typeof fetch = async (input, init) => {
+  const response = await fetch(input, init)
+  const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url)
+  const template = templateOf(url.pathname)
+  const method = init?.method ?? 'GET'
+  if (!template) violations.push(`${method} ${url.pathname}: no template`)
+  else await conform(response.clone(), method, template).catch((e: Error) => violations.push(e.message))
+  return response
+}

@@ -16,6 +16,7 @@ import {
   type Hex,
   InvalidArgumentError,
   importIdentity,
+  type LedgerDomain,
   type PurgeConsentParameters,
   type ReleaseKeyReturnType,
   type SignedKeyRequest,
@@ -60,8 +61,8 @@ export type CustodianClient = Custodian & {
   /** The service's base URL. */
   readonly url: string
   readonly accessLog: RemoteAccessLog
-  /** `{ status: 'ok', ledger, logSize }` when the service and its log answer. */
-  health(): Promise<{ status: string; ledger: string; logSize: number }>
+  /** `{ status: 'ok', ledger, ledgerId, domain, logSize }` when the service and its log answer. */
+  health(): Promise<{ status: string; ledger: string; ledgerId: string; domain: LedgerDomain; logSize: number }>
   /** Hands a clinician's signed break-glass access (`createEmergencyAccess`) to the service's break-glass. */
   acceptBreakGlass(params: Parameters<BreakGlass['accept']>[0]): Promise<EmergencyGrant>
   /** Lists break-glass reviews with a signed `pending` or `list` request (`createReviewRequest`). */

@@ -298,6 +298,8 @@ describe('createCustodianHandler: HTTP behaviour', () => {
     expect((await call(s.handler, 'GET', '/v1/health', '/v1/health')).json).toEqual({
       status: 'ok',
       ledger: 'memory',
+      ledgerId: s.ledger.ledgerId,
+      domain: s.ledger.domain,
       logSize: 0,
     })
     const id = await call(s.handler, 'GET', '/v1/identity', '/v1/identity')

@@ -218,7 +218,13 @@ export function createCustodianHandler(params: CreateCustodianHandlerParameters)
 
   route('GET', '/v1/health', async () => {
     const head = await accessLog.signedHead()
-    return json({ status: 'ok', ledger: ledger.name, logSize: head.head.treeSize })
+    return json({
+      status: 'ok',
+      ledger: ledger.name,
+      ledgerId: ledger.ledgerId,
+      domain: ledger.domain,
+      logSize: head.head.treeSize,
+    })
   })
   route('GET', '/v1/identity', async () => json(exportIdentity(custodian.identity)))
   route('GET', '/v1/openapi.json', async () => json(openApiDocument))

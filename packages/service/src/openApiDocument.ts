@@ -362,8 +362,15 @@ export const openApiDocument = /* @__PURE__ */ Object.freeze({
       },
       Health: {
         type: 'object',
-        required: ['status', 'ledger', 'logSize'],
-        properties: { status: { const: 'ok' }, ledger: { type: 'string' }, logSize: whole },
+        description: 'Alive; names the ledger and its EIP-712 domain (what clients sign deposits and requests under).',
+        required: ['status', 'ledger', 'ledgerId', 'domain', 'logSize'],
+        properties: {
+          status: { const: 'ok' },
+          ledger: { type: 'string' },
+          ledgerId: { type: 'string' },
+          domain: { type: 'object', required: ['name', 'version'] },
+          logSize: whole,
+        },
       },
       Identity: {
         type: 'object',

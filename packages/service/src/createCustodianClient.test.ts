@@ -1,5 +1,6 @@
 import { open } from '@medseal/core'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { checkedFetch, violations } from './_openApiCheck.js'
 import { createTestService, observation } from './_testService.js'
 import { createCustodianClient } from './createCustodianClient.js'
 import { serve } from './serve.js'
@@ -15,7 +16,7 @@ describe('createCustodianClient over a real server on 127.0.0.1', () => {
     const server = await serve({ handler: s.handler })
     servers.push(server)
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
-    const client = await createCustodianClient({ url: server.url })
+    const client = await createCustodianClient({ url: server.url, fetch: checkedFetch })
     expect(client.identity.address).toBe(s.custodian.identity.address)
     expect(await client.health()).toMatchObject({ status: 'ok' })
 
@@ -51,4 +52,8 @@ describe('createCustodianClient over a real server on 127.0.0.1', () => {
       code: 'SERVICE_UNAVAILABLE',
     })
   })
+})
+
+afterAll(() => {
+  expect(violations).toEqual([])
 })

@@ -7,6 +7,7 @@
 import {
   type AccessEvent,
   type BreakGlass,
+  type BreakGlassReview,
   bytesToHex0x,
   type Custodian,
   type CustodianEntry,
@@ -15,6 +16,7 @@ import {
   type Hex,
   InvalidArgumentError,
   importIdentity,
+  type LedgerDomain,
   type PurgeConsentParameters,
   type ReleaseKeyReturnType,
   type SignedKeyRequest,
@@ -22,6 +24,7 @@ import {
 } from '@medseal/core'
 import { errorFromResponse, unavailable } from './_errors.js'
 import { depositToJson, entryFromJson, envelopeFromJson, hashesFromJson, isObject } from './_wire.js'
+import type { SignedReviewRequest } from './reviewRequest.js'
 import { ServiceError } from './serviceError.js'
 
 /** Parameters of {@link createCustodianClient}. */
@@ -58,10 +61,14 @@ export type CustodianClient = Custodian & {
   /** The service's base URL. */
   readonly url: string
   readonly accessLog: RemoteAccessLog
-  /** `{ status: 'ok', ledger, logSize }` when the service and its log answer. */
-  health(): Promise<{ status: string; ledger: string; logSize: number }>
-  /** Hands a clinician's signed break-glass access to the service's break-glass (`accept`). */
+  /** `{ status: 'ok', ledger, ledgerId, domain, logSize }` when the service and its log answer. */
+  health(): Promise<{ status: string; ledger: string; ledgerId: string; domain: LedgerDomain; logSize: number }>
+  /** Hands a clinician's signed break-glass access (`createEmergencyAccess`) to the service's break-glass. */
   acceptBreakGlass(params: Parameters<BreakGlass['accept']>[0]): Promise<EmergencyGrant>
+  /** Lists break-glass reviews with a signed `pending` or `list` request (`createReviewRequest`). */
+  listBreakGlassReviews(signed: SignedReviewRequest): Promise<readonly BreakGlassReview[]>
+  /** Marks a break-glass access reviewed with a privacy officer's signed `mark` request. */
+  markBreakGlassReviewed(signed: SignedReviewRequest): Promise<BreakGlassReview>
 }
 
 /** Errors of the client's methods. */
@@ -215,6 +222,14 @@ export async function createCustodianClient(params: CreateCustodianClientParamet
     },
     async acceptBreakGlass(p) {
       return (await getJson('POST', '/v1/break-glass', p)).grant as EmergencyGrant
+    },
+    async listBreakGlassReviews(signed) {
+      const v = await getJson('POST', '/v1/break-glass/reviews', signed)
+      if (!Array.isArray(v.reviews)) throw unavailable('The custodian service answered an unexpected value.')
+      return v.reviews as BreakGlassReview[]
+    },
+    async markBreakGlassReviewed(signed) {
+      return (await getJson('POST', '/v1/break-glass/reviews/mark', signed)).review as BreakGlassReview
     },
   }
   return Object.freeze(client)

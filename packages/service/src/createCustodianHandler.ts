@@ -29,6 +29,7 @@ import { readJson } from './_body.js'
 import { problemResponse, toProblem } from './_problem.js'
 import { createRateLimiter, type RateLimitOptions } from './_rateLimit.js'
 import { handleLedgerRelay, LEDGER_RELAY_ROUTES } from './_relay.js'
+import { answerReviewRequest } from './_reviews.js'
 import { depositFromJson, entryToJson, envelopeToJson, hashesToJson, isObject } from './_wire.js'
 import { openApiDocument } from './openApiDocument.js'
 import { ServiceError } from './serviceError.js'
@@ -154,7 +155,7 @@ const bytes32 = (v: string | undefined, name: string): string => {
  * Routes (all under `/v1`): `GET health`, `GET identity`, `GET openapi.json`, `POST deposits`, `POST updates`,
  * `POST key-requests`, `GET entries/{commitment}`, `POST purges`, `POST erasures`, `GET log`, `GET log/head`,
  * `GET log/entries`, `GET log/proofs/inclusion`, `GET log/proofs/consistency`, `GET log/checkpoint`,
- * `GET log/tile/...`, `POST break-glass`, and with `ledgerRelay` the `ledger/...` routes. See the OpenAPI document.
+ * `GET log/tile/...`, `POST break-glass`, `POST break-glass/reviews`, `POST break-glass/reviews/mark`, and with `ledgerRelay` the `ledger/...` routes. See the OpenAPI document.
  *
  * @param params - {@link CreateCustodianHandlerParameters}
  * @returns `(request: Request) => Promise<Response>`; every error is an RFC 9457 `application/problem+json` with the
@@ -217,7 +218,13 @@ export function createCustodianHandler(params: CreateCustodianHandlerParameters)
 
   route('GET', '/v1/health', async () => {
     const head = await accessLog.signedHead()
-    return json({ status: 'ok', ledger: ledger.name, logSize: head.head.treeSize })
+    return json({
+      status: 'ok',
+      ledger: ledger.name,
+      ledgerId: ledger.ledgerId,
+      domain: ledger.domain,
+      logSize: head.head.treeSize,
+    })
   })
   route('GET', '/v1/identity', async () => json(exportIdentity(custodian.identity)))
   route('GET', '/v1/openapi.json', async () => json(openApiDocument))
@@ -321,6 +328,21 @@ export function createCustodianHandler(params: CreateCustodianHandlerParameters)
       })
       return json({ grant }, 201)
     })
+    const reviewers = new Set((params.reviewers ?? []).map((a) => a.toLowerCase()))
+    const review = (mark: boolean) => async (ctx: RouteContext) =>
+      json(
+        await answerReviewRequest({
+          body: await ctx.json(),
+          ledger,
+          breakGlass,
+          reviewers,
+          custodian: custodian.identity.address,
+          limit: ctx.limit,
+          mark,
+        }),
+      )
+    route('POST', '/v1/break-glass/reviews', review(false))
+    route('POST', '/v1/break-glass/reviews/mark', review(true))
   }
   if (params.ledgerRelay) {
     for (const r of LEDGER_RELAY_ROUTES) route(r.method, r.template, (ctx) => handleLedgerRelay(ledger, r.op, ctx))

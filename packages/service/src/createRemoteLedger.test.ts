@@ -1,7 +1,8 @@
 import { createMemoryLedger } from '@medseal/adapter-memory'
 import { createAccessLog, createCustodian, createParty } from '@medseal/core'
 import { describeLedgerConformance } from '@medseal/core/testing'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
+import { checkedFetch, seen, violations } from './_openApiCheck.js'
 import { createCustodianHandler } from './createCustodianHandler.js'
 import { createRemoteLedger } from './createRemoteLedger.js'
 import { serve } from './serve.js'
@@ -36,7 +37,7 @@ describeLedgerConformance('remote ledger over the service relay (memory ledger b
   create: async () => {
     const r = await relayed()
     return {
-      ledger: await createRemoteLedger({ url: r.server.url }),
+      ledger: await createRemoteLedger({ url: r.server.url, fetch: checkedFetch }),
       advanceTime: r.advanceTime,
       rewindTime: r.rewindTime,
       cleanup: () => r.server.close(),
@@ -73,4 +74,11 @@ describe('createRemoteLedger', () => {
     for (const url of ['ftp://x', 'not a url', 'http://user:pw@127.0.0.1:1'])
       await expect(createRemoteLedger({ url })).rejects.toMatchObject({ name: 'InvalidArgumentError' })
   })
+})
+
+afterAll(() => {
+  // every relay answer of the conformance suite matched the OpenAPI document, and every relay route was used
+  expect(violations).toEqual([])
+  for (const k of [...seen.keys()].filter((k) => k.includes('/v1/ledger'))) expect(seen.get(k)?.size).toBeGreaterThan(0)
+  expect([...seen.keys()].filter((k) => k.includes('/v1/ledger')).length).toBe(13)
 })

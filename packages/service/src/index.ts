@@ -22,8 +22,20 @@ export type {
   ServiceLogEvent,
 } from './createCustodianHandler.js'
 export { createCustodianHandler } from './createCustodianHandler.js'
+export type {
+  CreateEmergencyAccessErrorType,
+  CreateEmergencyAccessParameters,
+} from './createEmergencyAccess.js'
+export { createEmergencyAccess } from './createEmergencyAccess.js'
 export type { CreateRemoteLedgerErrorType, CreateRemoteLedgerParameters } from './createRemoteLedger.js'
 export { createRemoteLedger } from './createRemoteLedger.js'
 export type { OpenApiDocument } from './openApiDocument.js'
 export { openApiDocument } from './openApiDocument.js'
+export type {
+  CreateReviewRequestParameters,
+  ReviewRequest,
+  ReviewRequestErrorType,
+  SignedReviewRequest,
+} from './reviewRequest.js'
+export { createReviewRequest, reviewRequestTypes, verifyReviewRequest } from './reviewRequest.js'
 export { ServiceError } from './serviceError.js'

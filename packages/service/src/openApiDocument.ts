@@ -23,7 +23,7 @@ const problems = (...statuses: string[]) =>
 const nullable = (schema: object) => ({ oneOf: [schema, { type: 'null' }] })
 const q = (name: string, required: boolean, schema: object = whole) => ({ name, in: 'query', required, schema })
 const p = (name: string, schema: object = hex32) => ({ name, in: 'path', required: true, schema })
-const common = problems('400', '404', '429', '500', '503')
+const common = problems('400', '404', '429', '500', '502', '503', '504')
 
 /** The OpenAPI 3.1 document. */
 export type OpenApiDocument = typeof openApiDocument
@@ -205,6 +205,38 @@ export const openApiDocument = /* @__PURE__ */ Object.freeze({
         },
       },
     },
+    '/v1/break-glass/reviews': {
+      post: {
+        operationId: 'listBreakGlassReviews',
+        description: 'A signed review request (pending or list): a privacy officer, or the patient for their own.',
+        requestBody: jsonBody(ref('SignedReviewRequest')),
+        responses: {
+          ...ok('The reviews', {
+            type: 'object',
+            required: ['reviews'],
+            properties: { reviews: { type: 'array', items: ref('BreakGlassReview') } },
+          }),
+          ...common,
+          ...problems('403'),
+        },
+      },
+    },
+    '/v1/break-glass/reviews/mark': {
+      post: {
+        operationId: 'markBreakGlassReviewed',
+        description: 'A signed mark request by a privacy officer.',
+        requestBody: jsonBody(ref('SignedReviewRequest')),
+        responses: {
+          ...ok('The review', {
+            type: 'object',
+            required: ['review'],
+            properties: { review: ref('BreakGlassReview') },
+          }),
+          ...common,
+          ...problems('403'),
+        },
+      },
+    },
     '/v1/ledger': {
       get: {
         operationId: 'ledgerInfo',
@@ -231,7 +263,7 @@ export const openApiDocument = /* @__PURE__ */ Object.freeze({
       post: {
         operationId: 'ledgerAnchorRoot',
         requestBody: jsonBody(ref('AnchorInput')),
-        responses: { ...ok('Anchored', ref('AnchorRecord'), '201'), ...common, ...problems('409', '422', '502') },
+        responses: { ...ok('Anchored', ref('AnchorRecord'), '201'), ...common, ...problems('403', '409', '422') },
       },
       get: {
         operationId: 'ledgerGetAnchor',
@@ -243,7 +275,7 @@ export const openApiDocument = /* @__PURE__ */ Object.freeze({
       post: {
         operationId: 'ledgerRegisterConsent',
         requestBody: jsonBody({ type: 'object' }),
-        responses: { ...ok('Registered', ref('LedgerItem'), '201'), ...common, ...problems('409', '422', '502') },
+        responses: { ...ok('Registered', ref('LedgerItem'), '201'), ...common, ...problems('403', '409', '422') },
       },
       get: {
         operationId: 'ledgerListConsents',
@@ -274,7 +306,7 @@ export const openApiDocument = /* @__PURE__ */ Object.freeze({
       post: {
         operationId: 'ledgerRevokeConsent',
         requestBody: jsonBody({ type: 'object' }),
-        responses: { ...ok('Revoked', ref('LedgerItem'), '201'), ...common, ...problems('409', '422', '502') },
+        responses: { ...ok('Revoked', ref('LedgerItem'), '201'), ...common, ...problems('403', '409', '422') },
       },
     },
     '/v1/ledger/revocations/{key}': {
@@ -288,7 +320,7 @@ export const openApiDocument = /* @__PURE__ */ Object.freeze({
       post: {
         operationId: 'ledgerRecordTombstone',
         requestBody: jsonBody({ type: 'object' }),
-        responses: { ...ok('Recorded', ref('LedgerItem'), '201'), ...common, ...problems('409', '422', '502') },
+        responses: { ...ok('Recorded', ref('LedgerItem'), '201'), ...common, ...problems('403', '409', '422') },
       },
     },
     '/v1/ledger/tombstones/{commitment}/{owner}': {
@@ -302,7 +334,7 @@ export const openApiDocument = /* @__PURE__ */ Object.freeze({
       post: {
         operationId: 'ledgerRecordTreeHead',
         requestBody: jsonBody({ type: 'object' }),
-        responses: { ...ok('Recorded', ref('LedgerItem'), '201'), ...common, ...problems('409', '422', '502') },
+        responses: { ...ok('Recorded', ref('LedgerItem'), '201'), ...common, ...problems('403', '409', '422') },
       },
     },
     '/v1/ledger/tree-heads/{logId}': {
@@ -330,8 +362,15 @@ export const openApiDocument = /* @__PURE__ */ Object.freeze({
       },
       Health: {
         type: 'object',
-        required: ['status', 'ledger', 'logSize'],
-        properties: { status: { const: 'ok' }, ledger: { type: 'string' }, logSize: whole },
+        description: 'Alive; names the ledger and its EIP-712 domain (what clients sign deposits and requests under).',
+        required: ['status', 'ledger', 'ledgerId', 'domain', 'logSize'],
+        properties: {
+          status: { const: 'ok' },
+          ledger: { type: 'string' },
+          ledgerId: { type: 'string' },
+          domain: { type: 'object', required: ['name', 'version'] },
+          logSize: whole,
+        },
       },
       Identity: {
         type: 'object',
@@ -427,6 +466,38 @@ export const openApiDocument = /* @__PURE__ */ Object.freeze({
             required: ['allowed', 'reason', 'at', 'hostAt'],
             properties: { allowed: { const: true }, reason: { type: 'string' }, at: whole, hostAt: whole },
           },
+        },
+      },
+      SignedReviewRequest: {
+        type: 'object',
+        required: ['request', 'signature'],
+        properties: {
+          request: {
+            type: 'object',
+            required: ['action', 'reviewId', 'patient', 'note', 'issuedAt', 'custodian'],
+            properties: {
+              action: { enum: ['pending', 'list', 'mark'] },
+              reviewId: hex32,
+              patient: address,
+              note: { type: 'string' },
+              issuedAt: whole,
+              custodian: address,
+            },
+          },
+          signature,
+        },
+      },
+      BreakGlassReview: {
+        type: 'object',
+        required: ['id', 'grant', 'status', 'notifyFailed'],
+        properties: {
+          id: hex32,
+          grant: { type: 'object', required: ['id', 'patient', 'clinician'] },
+          status: { enum: ['pending', 'reviewed'] },
+          reviewer: address,
+          note: { type: 'string' },
+          reviewedAt: whole,
+          notifyFailed: { type: 'boolean' },
         },
       },
       LogInfo: {

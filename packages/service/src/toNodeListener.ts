@@ -21,6 +21,18 @@ export type NodeListener = (req: IncomingMessage, res: ServerResponse) => void
 /** Errors {@link toNodeListener} throws (bad arguments). */
 export type ToNodeListenerErrorType = InvalidArgumentError
 
+/**
+ * After a refused body: the answer goes out with `Connection: close`, then what the client still sends is discarded
+ * for at most a second before the socket is closed (closing at once could reset the connection before the client
+ * reads the answer).
+ */
+const closeAfter = (req: IncomingMessage, res: ServerResponse) => {
+  res.once('finish', () => {
+    req.resume()
+    setTimeout(() => req.socket.destroy(), 1000).unref()
+  })
+}
+
 const capped = (req: IncomingMessage, max: number): ReadableStream<Uint8Array> => {
   let seen = 0
   const source = Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>
@@ -30,7 +42,6 @@ const capped = (req: IncomingMessage, max: number): ReadableStream<Uint8Array> =
         seen += chunk.byteLength
         if (seen > max) {
           controller.error(tooLarge(max))
-          req.destroy()
           return
         }
         controller.enqueue(chunk)
@@ -39,8 +50,13 @@ const capped = (req: IncomingMessage, max: number): ReadableStream<Uint8Array> =
   )
 }
 
-async function send(res: ServerResponse, response: Response, head: boolean): Promise<void> {
-  const headers: Record<string, string> = {}
+async function send(
+  res: ServerResponse,
+  response: Response,
+  head: boolean,
+  extra: Record<string, string> = {},
+): Promise<void> {
+  const headers: Record<string, string> = { ...extra }
   response.headers.forEach((v, k) => {
     headers[k] = v
   })
@@ -88,8 +104,8 @@ export function toNodeListener(
     const run = async () => {
       const declared = Number(req.headers['content-length'] ?? 0)
       if (declared > max) {
+        closeAfter(req, res)
         await send(res, problemResponse(toProblem(tooLarge(max)), { connection: 'close' }), false)
-        req.destroy()
         return
       }
       const headers = new Headers()
@@ -104,11 +120,16 @@ export function toNodeListener(
         signal: abort.signal,
         ...(hasBody ? { body: capped(req, max), duplex: 'half' } : {}),
       } as RequestInit)
-      await send(res, await handler(request), method === 'HEAD')
+      const response = await handler(request)
+      const refused = response.status === 413
+      if (refused) closeAfter(req, res)
+      await send(res, response, method === 'HEAD', refused ? { connection: 'close' } : {})
     }
-    run().catch(() => {
+    run().catch((err: unknown) => {
       if (!res.headersSent) {
-        void send(res, problemResponse(toProblem(undefined)), false).catch(() => res.destroy())
+        // an SDK error (the body cap while the handler streamed the body) keeps its code; anything else says nothing
+        closeAfter(req, res)
+        void send(res, problemResponse(toProblem(err), { connection: 'close' }), false).catch(() => res.destroy())
       } else res.destroy()
     })
   }

@@ -1,0 +1,77 @@
+/**
+ * The custodian server's settings, read from the environment (every name documented in README.md). Nothing here is
+ * printed as given: a database URL or an RPC URL may carry a password or an API key.
+ * @module
+ */
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+/** What the server runs on. */
+export type ServerConfig = {
+  /** Where the custodian key, PGlite (unless `databaseUrl`) and the memory ledger (unless `rpcUrl`) live. */
+  readonly dataDir: string
+  /** A PostgreSQL connection string: the stores live there instead of PGlite. */
+  readonly databaseUrl: string | undefined
+  /** An EVM JSON-RPC URL: the ledger is the registry contract on that chain instead of the memory ledger. */
+  readonly rpcUrl: string | undefined
+  /** The registry contract on that chain (deployed once and remembered in the data directory when not given). */
+  readonly registry: `0x${string}` | undefined
+  /** The key that pays for ledger writes on that chain (default: anvil's first account, on chain 31337 only). */
+  readonly evmPrivateKey: `0x${string}` | undefined
+  readonly host: string
+  readonly port: number
+  /** Browser origins allowed to call the API (none by default). */
+  readonly corsOrigins: readonly string[] | '*'
+  /** Privacy officers' addresses (break-glass reviews). */
+  readonly reviewers: readonly `0x${string}`[]
+  /** The checkpoint origin of the access log (C2SP), default `<host>:<port>/access-log` style name. */
+  readonly checkpointOrigin: string
+}
+
+/** The default data directory: `medseal-custodian` under the OS temp dir. */
+export const DEFAULT_DATA_DIR: string = join(tmpdir(), 'medseal-custodian')
+
+const list = (v: string | undefined) =>
+  (v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+
+/**
+ * Reads the configuration from `env` (default `process.env`).
+ * @throws RangeError naming the variable that is wrong (never its value)
+ */
+export function readConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
+  const port = env.PORT === undefined || env.PORT === '' ? 8787 : Number(env.PORT)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new RangeError('PORT must be a port number (0: any free one).')
+  const hex = (name: string, len: number): `0x${string}` | undefined => {
+    const v = env[name]
+    if (v === undefined || v === '') return undefined
+    if (!new RegExp(`^0x[0-9a-fA-F]{${len}}$`).test(v))
+      throw new RangeError(`${name} must be 0x followed by ${len} hex digits.`)
+    return v as `0x${string}`
+  }
+  const reviewers = list(env.MEDSEAL_REVIEWERS)
+  for (const r of reviewers)
+    if (!/^0x[0-9a-fA-F]{40}$/.test(r)) throw new RangeError('MEDSEAL_REVIEWERS must be comma-separated addresses.')
+  const origins = list(env.MEDSEAL_CORS_ORIGINS)
+  const rpcUrl = env.MEDSEAL_RPC_URL || undefined
+  if (rpcUrl !== undefined && !/^https?:\/\//.test(rpcUrl))
+    throw new RangeError('MEDSEAL_RPC_URL must be an http(s) URL.')
+  const databaseUrl = env.DATABASE_URL || undefined
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl))
+    throw new RangeError('DATABASE_URL must be a postgres:// connection string.')
+  return Object.freeze({
+    dataDir: env.MEDSEAL_DATA_DIR || DEFAULT_DATA_DIR,
+    databaseUrl,
+    rpcUrl,
+    registry: hex('MEDSEAL_REGISTRY', 40),
+    evmPrivateKey: hex('MEDSEAL_EVM_PRIVATE_KEY', 64),
+    host: env.HOST || '127.0.0.1',
+    port,
+    corsOrigins: origins.length === 1 && origins[0] === '*' ? '*' : Object.freeze(origins),
+    reviewers: Object.freeze(reviewers as `0x${string}`[]),
+    checkpointOrigin: env.MEDSEAL_CHECKPOINT_ORIGIN || 'custodian.localhost/access-log',
+  })
+}

@@ -1,0 +1,174 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { startAnvil } from '@medseal/adapter-evm/node'
+import { bytesToHex0x, createDeposit, createKeyRequest, createParty, grantConsent, open, seal } from '@medseal/core'
+import { createCustodianClient, createRemoteLedger } from '@medseal/service'
+import { startPostgres } from '@medseal/store-postgres/testing'
+import { afterAll, describe, expect, it } from 'vitest'
+import { readConfig } from './config.js'
+
+const here = fileURLToPath(new URL('..', import.meta.url))
+const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url))
+const dirs: string[] = []
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+})
+
+type Running = { child: ChildProcess; url: string; out: string[] }
+
+/** Starts `pnpm start`'s command as a real process and waits for the line naming its URL. */
+function start(env: Record<string, string>): Promise<Running> {
+  const child = spawn(tsx, ['--tsconfig', '../../tsconfig.json', 'src/main.ts'], {
+    cwd: here,
+    env: { ...process.env, PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const out: string[] = []
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`no URL printed: ${out.join('')}`))
+    }, 180_000)
+    const onData = (chunk: Buffer) => {
+      out.push(chunk.toString())
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)[\s\S]*stop with/.exec(out.join(''))
+      if (m?.[1]) {
+        clearTimeout(timer)
+        resolve({ child, url: m[1], out })
+      }
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', (c: Buffer) => out.push(c.toString()))
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`exited ${code}: ${out.join('')}`))
+    })
+  })
+}
+
+/** Sends `signal` and resolves with the exit code. */
+function stop(r: Running, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+  return new Promise((resolve) => {
+    r.child.removeAllListeners('exit')
+    r.child.once('exit', (code) => resolve(code))
+    r.child.kill(signal)
+  })
+}
+
+const record = { resourceType: 'Observation', status: 'final', code: { text: 'Heart rate' } }
+
+/** The patient deposits and grants; the doctor reads; returns what to check after a restart. */
+async function story(url: string, ledgerUrl?: string) {
+  const custodian = await createCustodianClient({ url })
+  const ledger = await createRemoteLedger({ url: ledgerUrl ?? url })
+  const [patient, doctor] = [createParty(), createParty()] as const
+  const sealed = await seal(record, { recipients: [patient, custodian.identity] })
+  await custodian.deposit(
+    await createDeposit({
+      owner: patient,
+      envelope: sealed.envelope,
+      custodian: custodian.identity,
+      domain: ledger.domain,
+    }),
+  )
+  const { token } = await grantConsent(ledger, {
+    party: patient,
+    grantee: doctor,
+    resourceTypes: ['Observation'],
+    actions: ['read'],
+    purposes: ['TREAT'],
+    durationSeconds: 3600,
+  })
+  const { envelope } = await custodian.releaseKey(
+    createKeyRequest(doctor, ledger.domain, {
+      consentId: token.consent.id,
+      grantor: patient.address,
+      commitment: sealed.commitment,
+      action: 'read',
+      purpose: 'TREAT',
+      issuedAt: await ledger.getTime(),
+      custodian: custodian.identity,
+    }),
+  )
+  expect((await open(envelope, doctor)).value).toEqual(record)
+  return { custodian, commitment: bytesToHex0x(sealed.commitment) }
+}
+
+describe('examples/custodian-server (a real process on 127.0.0.1)', () => {
+  it('starts on PGlite in a directory and the file-backed memory ledger, prints what it stores, serves the story, stops on SIGTERM and resumes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medseal-custodian-server-'))
+    dirs.push(dir)
+    const first = await start({ MEDSEAL_DATA_DIR: dir })
+    const printed = first.out.join('')
+    expect(printed).toContain(`PGlite in ${join(dir, 'pglite')}`)
+    expect(printed).toContain(`file-backed memory ledger ${join(dir, 'ledger.json')}`)
+    expect(printed).toMatch(/custodian 0x[0-9a-fA-F]{40}/)
+    const { custodian, commitment } = await story(first.url)
+    const before = await custodian.accessLog.signedHead()
+    expect(before.head.treeSize).toBe(1)
+    expect(await stop(first)).toBe(0)
+    expect(first.out.join('')).toContain('stopped')
+
+    const second = await start({ MEDSEAL_DATA_DIR: dir })
+    try {
+      const again = await createCustodianClient({ url: second.url })
+      expect(again.identity.address).toBe(custodian.identity.address)
+      expect(await again.getEntry(commitment)).toMatchObject({ commitment, resourceType: 'Observation' })
+      expect((await again.accessLog.getEvents()).entries.map((e) => e.event.outcome)).toEqual(['permit'])
+      expect(second.out.join('')).toContain('access log (1 events)')
+    } finally {
+      expect(await stop(second, 'SIGINT')).toBe(0)
+    }
+  }, 480_000)
+
+  it('runs on PostgreSQL (DATABASE_URL) and an EVM chain (MEDSEAL_RPC_URL, anvil)', async () => {
+    const pgServer = await startPostgres()
+    const anvil = await startAnvil()
+    const dir = mkdtempSync(join(tmpdir(), 'medseal-custodian-server-'))
+    dirs.push(dir)
+    try {
+      const databaseUrl = await pgServer.createDatabase('custodian')
+      const running = await start({ MEDSEAL_DATA_DIR: dir, DATABASE_URL: databaseUrl, MEDSEAL_RPC_URL: anvil.rpcUrl })
+      try {
+        const printed = running.out.join('')
+        expect(printed).toContain('PostgreSQL (DATABASE_URL)')
+        expect(printed).toMatch(/EVM chain 31337, registry 0x[0-9a-fA-F]{40}/)
+        expect(printed).not.toContain(databaseUrl)
+        expect(printed).not.toContain(anvil.rpcUrl)
+        // no relay on a chain: the browsers read the chain themselves
+        await expect(createRemoteLedger({ url: running.url })).rejects.toMatchObject({ code: 'NOT_FOUND' })
+        // a deposit lands in PostgreSQL (checked against the chain for a tombstone first)
+        const custodian = await createCustodianClient({ url: running.url })
+        const patient = createParty()
+        const sealed = await seal(record, { recipients: [patient, custodian.identity] })
+        const { domain, ledgerId } = await custodian.health()
+        expect(ledgerId).toMatch(/^eip155:31337:0x/)
+        await custodian.deposit(
+          await createDeposit({ owner: patient, envelope: sealed.envelope, custodian: custodian.identity, domain }),
+        )
+        expect(await custodian.getEntry(sealed.commitment)).toMatchObject({ owner: patient.address })
+        expect(await custodian.health()).toMatchObject({ status: 'ok', ledger: 'evm' })
+      } finally {
+        expect(await stop(running)).toBe(0)
+      }
+    } finally {
+      await anvil.stop()
+      await pgServer.stop()
+    }
+  }, 480_000)
+
+  it('reads its settings from the environment and names a wrong variable without its value', () => {
+    expect(readConfig({})).toMatchObject({ host: '127.0.0.1', port: 8787, corsOrigins: [], reviewers: [] })
+    expect(readConfig({ MEDSEAL_CORS_ORIGINS: 'https://a.example, https://b.example' }).corsOrigins).toEqual([
+      'https://a.example',
+      'https://b.example',
+    ])
+    expect(() => readConfig({ PORT: 'eighty' })).toThrow(/PORT/)
+    expect(() => readConfig({ DATABASE_URL: 'mysql://u:secret@h/db' })).toThrow(/^((?!secret).)*$/)
+    expect(() => readConfig({ MEDSEAL_RPC_URL: 'ws://x' })).toThrow(/MEDSEAL_RPC_URL/)
+    expect(() => readConfig({ MEDSEAL_REVIEWERS: 'bob' })).toThrow(/MEDSEAL_REVIEWERS/)
+  })
+})

@@ -1,0 +1,165 @@
+/**
+ * Composes a deployable custodian: durable stores (PGlite in a directory, or PostgreSQL), a ledger (the file-backed
+ * memory ledger, relayed to browsers, or an EVM chain), the access log, break-glass, the custodian, and the HTTP
+ * handler served on Node's http. `stop()` closes everything in order.
+ * @module
+ */
+import { readFileSync, writeFileSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import {
+  bytesToHex,
+  createAccessLog,
+  createBreakGlass,
+  createCustodian,
+  createParty,
+  hexToBytes,
+  type LedgerAdapter,
+  randomBytes,
+} from '@medseal/core'
+import { createCustodianHandler } from '@medseal/service'
+import { serve } from '@medseal/service/node'
+import { createPostgresStores, type SqlDatabase } from '@medseal/store-postgres'
+import type { ServerConfig } from './config.js'
+
+/** Anvil's first account (a public test key): used only on chain 31337 when no key is given. */
+const ANVIL_KEY_0 = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80' as const
+
+/** A running custodian server. */
+export type CustodianServer = {
+  readonly url: string
+  /** What it prints at start: where it listens and what it stores (no secrets). */
+  readonly lines: readonly string[]
+  stop(): Promise<void>
+}
+
+async function openDatabase(config: ServerConfig): Promise<{ db: SqlDatabase; label: string }> {
+  if (config.databaseUrl) {
+    const [{ default: pg }, { createPgDatabase }] = await Promise.all([
+      import('pg'),
+      import('@medseal/store-postgres/node'),
+    ])
+    const db = createPgDatabase({ pool: new pg.Pool({ connectionString: config.databaseUrl, max: 8 }) })
+    // the URL is not printed: it may carry a password
+    return { db, label: 'PostgreSQL (DATABASE_URL)' }
+  }
+  const { openPgliteDirectory } = await import('@medseal/store-postgres/node')
+  const dir = join(config.dataDir, 'pglite')
+  return { db: await openPgliteDirectory({ dataDir: dir }), label: `PGlite in ${dir}` }
+}
+
+async function openLedger(
+  config: ServerConfig,
+): Promise<{ ledger: LedgerAdapter; label: string; relay: boolean; close: () => void }> {
+  if (!config.rpcUrl) {
+    const { createFileLedger } = await import('@medseal/adapter-memory/node')
+    const path = join(config.dataDir, 'ledger.json')
+    const ledger = createFileLedger({ path, id: 'custodian' })
+    return {
+      ledger,
+      label: `file-backed memory ledger ${path} (relayed at /v1/ledger)`,
+      relay: true,
+      close: ledger.close,
+    }
+  }
+  const [
+    { createPublicClient, createWalletClient, http },
+    { privateKeyToAccount },
+    { createEvmLedger, deployRegistry },
+  ] = await Promise.all([import('viem'), import('viem/accounts'), import('@medseal/adapter-evm')])
+  const transport = http(config.rpcUrl)
+  const publicClient = createPublicClient({ transport, pollingInterval: 100 })
+  const chainId = await publicClient.getChainId()
+  const key = config.evmPrivateKey ?? (chainId === 31337 ? ANVIL_KEY_0 : undefined)
+  if (!key) throw new RangeError('MEDSEAL_EVM_PRIVATE_KEY is required on this chain (it pays for ledger writes).')
+  const chain = {
+    id: chainId,
+    name: `chain ${chainId}`,
+    nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+    rpcUrls: { default: { http: [config.rpcUrl] } },
+  }
+  const walletClient = createWalletClient({ chain, transport, account: privateKeyToAccount(key), pollingInterval: 100 })
+  const remembered = join(config.dataDir, `registry-${chainId}.txt`)
+  let address = config.registry
+  if (!address) {
+    try {
+      address = readFileSync(remembered, 'utf8').trim() as `0x${string}`
+    } catch {
+      address = await deployRegistry({ publicClient, walletClient })
+      writeFileSync(remembered, `${address}\n`)
+    }
+  }
+  const ledger = await createEvmLedger({ publicClient, walletClient, address })
+  // the RPC URL is not printed: it may carry an API key
+  return { ledger, label: `EVM chain ${chainId}, registry ${address}`, relay: false, close: () => {} }
+}
+
+/**
+ * Starts the custodian server.
+ * @throws `StoreError` `STORE_LOCKED` when another process has the PGlite directory open; `LedgerError` when the
+ *   chain cannot be reached; RangeError for a missing EVM key
+ */
+export async function startCustodianServer(config: ServerConfig): Promise<CustodianServer> {
+  await mkdir(config.dataDir, { recursive: true })
+  // The custodian's key: the same every start, or the stored envelopes could not be opened. A file (mode 0600) is a
+  // convenience of this example; a production custodian keeps its key in a KMS or an HSM, never beside its data.
+  const seedPath = join(config.dataDir, 'custodian.seed')
+  let seed: Uint8Array
+  try {
+    seed = hexToBytes(readFileSync(seedPath, 'utf8').trim())
+  } catch {
+    seed = randomBytes(32)
+    writeFileSync(seedPath, bytesToHex(seed), { mode: 0o600 })
+  }
+  const vendor = createParty({ seed })
+  const { db, label: dbLabel } = await openDatabase(config)
+  const closers: (() => Promise<void> | void)[] = [() => db.close()]
+  const closeAll = async () => {
+    for (const c of closers.splice(0).reverse()) await c()
+  }
+  try {
+    const stores = await createPostgresStores({ db })
+    const l = await openLedger(config)
+    closers.push(l.close)
+    const accessLog = await createAccessLog({
+      operator: vendor,
+      ledger: l.ledger,
+      name: 'access',
+      store: stores.accessLog({ name: 'access' }),
+    })
+    closers.push(() => accessLog.close())
+    const breakGlass = createBreakGlass({ ledger: l.ledger, log: accessLog, store: stores.breakGlass })
+    const custodian = createCustodian({
+      party: vendor,
+      ledger: l.ledger,
+      log: accessLog,
+      store: stores.custodian,
+      breakGlass,
+    })
+    const handler = createCustodianHandler({
+      custodian,
+      accessLog,
+      ledger: l.ledger,
+      breakGlass,
+      reviewers: config.reviewers,
+      ledgerRelay: l.relay,
+      checkpoint: { operator: vendor, origin: config.checkpointOrigin },
+      ...(config.corsOrigins === '*' || config.corsOrigins.length > 0 ? { cors: { origins: config.corsOrigins } } : {}),
+    })
+    const server = await serve({ handler, host: config.host, port: config.port })
+    closers.push(() => server.close())
+    const size = (await accessLog.signedHead()).head.treeSize
+    const lines = [
+      `medseal custodian service listening on ${server.url}  (API under /v1, OpenAPI at /v1/openapi.json)`,
+      `  custodian ${vendor.address} (key seed in ${seedPath})`,
+      `  stores: ${dbLabel}: the records' index and key wraps, key releases, the access log (${size} events), break-glass`,
+      `  ledger: ${l.label}`,
+      `  CORS: ${config.corsOrigins === '*' ? 'any origin' : config.corsOrigins.length ? config.corsOrigins.join(', ') : 'none'}`,
+      '  stop with Ctrl-C (SIGINT) or SIGTERM',
+    ]
+    return Object.freeze({ url: server.url, lines, stop: closeAll })
+  } catch (err) {
+    await closeAll()
+    throw err
+  }
+}

@@ -26,6 +26,8 @@ export type ServerConfig = {
   readonly reviewers: readonly `0x${string}`[]
   /** The checkpoint origin of the access log (C2SP), default `<host>:<port>/access-log` style name. */
   readonly checkpointOrigin: string
+  /** Anchor the access log's head this long after its first unanchored event, ms (default 5,000). */
+  readonly headEveryMs: number
 }
 
 /** The default data directory: `medseal-custodian` under the OS temp dir. */
@@ -59,6 +61,9 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   const rpcUrl = env.MEDSEAL_RPC_URL || undefined
   if (rpcUrl !== undefined && !/^https?:\/\//.test(rpcUrl))
     throw new RangeError('MEDSEAL_RPC_URL must be an http(s) URL.')
+  const headEveryMs = env.MEDSEAL_HEAD_EVERY_MS ? Number(env.MEDSEAL_HEAD_EVERY_MS) : 5000
+  if (!Number.isSafeInteger(headEveryMs) || headEveryMs < 1)
+    throw new RangeError('MEDSEAL_HEAD_EVERY_MS must be a positive whole number of milliseconds.')
   const databaseUrl = env.DATABASE_URL || undefined
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl))
     throw new RangeError('DATABASE_URL must be a postgres:// connection string.')
@@ -73,5 +78,6 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     corsOrigins: origins.length === 1 && origins[0] === '*' ? '*' : Object.freeze(origins),
     reviewers: Object.freeze(reviewers as `0x${string}`[]),
     checkpointOrigin: env.MEDSEAL_CHECKPOINT_ORIGIN || 'custodian.localhost/access-log',
+    headEveryMs,
   })
 }

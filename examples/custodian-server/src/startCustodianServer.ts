@@ -126,6 +126,8 @@ export async function startCustodianServer(config: ServerConfig): Promise<Custod
       ledger: l.ledger,
       name: 'access',
       store: stores.accessLog({ name: 'access' }),
+      // anchored on its own, so that a patient can verify recent entries against the ledger
+      headEvery: { ms: config.headEveryMs },
     })
     closers.push(() => accessLog.close())
     const breakGlass = createBreakGlass({ ledger: l.ledger, log: accessLog, store: stores.breakGlass })

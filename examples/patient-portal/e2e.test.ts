@@ -14,13 +14,10 @@ import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { deployRegistry } from '@medseal/adapter-evm'
-import { anvilPrivateKeys, type StartAnvilReturnType, startAnvil } from '@medseal/adapter-evm/node'
+import { type StartAnvilReturnType, startAnvil } from '@medseal/adapter-evm/node'
 import { type PostgresServer, startPostgres } from '@medseal/store-postgres/testing'
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core'
-import { createPublicClient, createWalletClient, http } from 'viem'
-import { privateKeyToAccount } from 'viem/accounts'
-import { foundry } from 'viem/chains'
+import { encode } from 'uqr'
 import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort, type RunningService, startService } from './e2e/startService.js'
@@ -158,7 +155,7 @@ async function verifiedLog(page: Page, rows: number) {
 }
 
 /** The whole story between two profiles; `name` prefixes the screenshots. */
-async function story(service: RunningService, name: string, opts: { reloads: boolean }) {
+async function story(service: RunningService, name: string, opts: { reloads: boolean; rpcUrl?: string }) {
   const b = browser as Browser
   const patientCtx: BrowserContext = await b.newContext({ viewport: PHONE })
   const clinicianCtx: BrowserContext = await b.newContext({ viewport: DESKTOP })
@@ -178,7 +175,8 @@ async function story(service: RunningService, name: string, opts: { reloads: boo
     expect(clinicianId).toMatch(/^0x[0-9a-fA-F]{40}$/)
 
     // the patient's app: records by plain names, each verified on the ledger, identifiers behind "Details"
-    await patient.goto(`${appsUrl}/patient.html?service=${encodeURIComponent(service.url)}`)
+    const settings = new URLSearchParams({ service: service.url, ...(opts.rpcUrl ? { rpc: opts.rpcUrl } : {}) })
+    await patient.goto(`${appsUrl}/patient.html?${settings}`)
     await readyOk(patient)
     const records = patient.locator(byId('record-row'))
     expect(await records.count()).toBe(6)
@@ -205,7 +203,10 @@ async function story(service: RunningService, name: string, opts: { reloads: boo
     expect(await patient.getAttribute(byId('grant-row'), 'data-state')).toBe('granted')
     const link = await patient.inputValue(byId('share-link'))
     expect(link.startsWith(`${appsUrl}/clinician.html#`)).toBe(true)
-    expect(await patient.locator(`${byId('share-qr')} svg[role="img"]`).count()).toBe(1)
+    // the QR code holds exactly this link (the same modules as uqr's encoding of it)
+    const drawn = await patient.getAttribute(`${byId('share-qr')} svg[role="img"] path`, 'd')
+    const qr = encode(link, { ecc: 'L', border: 2 })
+    expect(drawn).toBe(qr.data.flatMap((row, y) => row.map((dark, x) => (dark ? `M${x} ${y}h1v1h-1z` : ''))).join(''))
     await shot(patient, `${name}-2-patient-grants`)
     await accessibleAtBothWidths(patient, `${name} patient grant and share`)
 
@@ -317,6 +318,17 @@ describe('patient and clinician apps in Chromium, against the records service', 
         expect(await fresh.isDisabled(byId('grant'))).toBe(true)
         expect(await fresh.isDisabled(byId('verify-log'))).toBe(true)
         await fresh.screenshot({ path: join(shots, 'pglite-7-opened-offline.png') })
+        // a damaged link: what happened and what to do, not CONSENT_MALFORMED
+        const damaged = `${appsUrl}/clinician.html#${new URLSearchParams({ service: service.url, consent: 'msc1.AAAA', records: 'ab'.repeat(32) })}`
+        const clinician = await clinicianCtx.newPage()
+        await clinician.goto(damaged)
+        await ready(clinician)
+        const problem = clinician.locator(`${byId('errors')} [role="alert"]`)
+        expect(await problem.getAttribute('data-code')).toBe('CONSENT_MALFORMED')
+        expect(await visibleText(problem)).toContain('The link or QR code is damaged or incomplete')
+        expect(await visibleText(problem)).toContain('What you can do: Open the link again exactly as you received it')
+        await clinician.screenshot({ path: join(shots, 'pglite-8-clinician-damaged-link.png') })
+        await accessibleAtBothWidths(clinician, 'clinician, damaged link')
       } finally {
         await patientCtx.close()
         await clinicianCtx.close()
@@ -339,24 +351,30 @@ describe('patient and clinician apps in Chromium, against the records service', 
     it('the same story with the service on PostgreSQL and a MedsealRegistry on anvil', async () => {
       postgres = await startPostgres()
       anvil = await startAnvil()
-      const transport = http(anvil.rpcUrl)
-      const registry = await deployRegistry({
-        publicClient: createPublicClient({ chain: foundry, transport }),
-        walletClient: createWalletClient({
-          chain: foundry,
-          transport,
-          account: privateKeyToAccount(anvilPrivateKeys[0]),
-        }),
-      })
       service = await startService({
         databaseUrl: await postgres.createDatabase('apps_e2e'),
         rpcUrl: anvil.rpcUrl,
-        registry,
         corsOrigin: appsUrl,
       })
-      const { patientCtx, clinicianCtx } = await story(service, 'postgres-anvil', { reloads: false })
+      const { patientCtx, clinicianCtx } = await story(service, 'postgres-anvil', {
+        reloads: false,
+        rpcUrl: anvil.rpcUrl,
+      })
       await patientCtx.close()
       await clinicianCtx.close()
+      // a page that was not told the chain's address says so, in words, with what to do
+      const lost = await (browser as Browser).newContext({ viewport: PHONE })
+      try {
+        const page = await lost.newPage()
+        await page.goto(`${appsUrl}/patient.html?service=${encodeURIComponent(service.url)}`)
+        await ready(page)
+        const alert = page.locator(`${byId('errors')} [role="alert"]`)
+        expect(await visibleText(alert)).toContain('keeps its ledger on a blockchain')
+        expect(await visibleText(alert)).toContain('?rpc=')
+        expect(await page.isDisabled(byId('grant'))).toBe(true)
+      } finally {
+        await lost.close()
+      }
     }, 300_000)
   })
 })

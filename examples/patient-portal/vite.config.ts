@@ -9,6 +9,7 @@ const src = (p: string) => fileURLToPath(new URL(p, import.meta.url))
  */
 export const medsealAliases = [
   { find: /^@medseal\/core$/, replacement: src('../../packages/core/src/index.ts') },
+  { find: /^@medseal\/adapter-evm$/, replacement: src('../../packages/adapters/evm/src/index.ts') },
   { find: /^@medseal\/service$/, replacement: src('../../packages/service/src/index.ts') },
   { find: /^@medseal\/store-indexeddb$/, replacement: src('../../packages/stores/indexeddb/src/index.ts') },
 ]

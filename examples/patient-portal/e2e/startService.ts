@@ -1,6 +1,7 @@
 /**
- * Test helper (Node only): spawns the records service (examples/custodian-server) as its own process on
- * 127.0.0.1:<a free port>, waits until it answers its health route, and stops it (SIGTERM, then SIGKILL) when asked.
+ * Test helper (Node only): spawns the records service (`examples/custodian-server`, through tsx as its `start` script
+ * does) as its own process on 127.0.0.1:<a free port>, waits until it answers its health route, and stops it
+ * (SIGTERM, then SIGKILL after 10 s) when asked.
  * @module
  */
 import { type ChildProcess, spawn } from 'node:child_process'
@@ -37,14 +38,13 @@ export function freePort(): Promise<number> {
 /**
  * Starts the service.
  *
- * @param params - `databaseUrl` (PostgreSQL; default PGlite in a fresh directory), `rpcUrl` and `registry` (a
- *   MedsealRegistry on an EVM node; default the file-backed memory ledger), `corsOrigin` (the apps' origin)
+ * @param params - `databaseUrl` (PostgreSQL; default PGlite in a fresh data directory), `rpcUrl` (an EVM node: the
+ *   service deploys its registry there; default the file-backed memory ledger), `corsOrigin` (the apps' origin)
  * @returns the running service
  */
 export async function startService(params: {
   databaseUrl?: string
   rpcUrl?: string
-  registry?: string
   corsOrigin: string
 }): Promise<RunningService> {
   const port = await freePort()
@@ -53,15 +53,16 @@ export async function startService(params: {
     ...process.env,
     HOST: '127.0.0.1',
     PORT: String(port),
-    DATA_DIR: dataDir,
-    CORS_ORIGINS: params.corsOrigin,
+    MEDSEAL_DATA_DIR: dataDir,
+    MEDSEAL_CORS_ORIGINS: params.corsOrigin,
+    MEDSEAL_HEAD_EVERY_MS: '250', // the log's head anchored soon after each access: the patient's check waits less
     ...(params.databaseUrl ? { DATABASE_URL: params.databaseUrl } : {}),
-    ...(params.rpcUrl ? { RPC_URL: params.rpcUrl, REGISTRY: params.registry ?? '' } : {}),
+    ...(params.rpcUrl ? { MEDSEAL_RPC_URL: params.rpcUrl } : {}),
   }
   const child: ChildProcess = spawn(
     join(repo, 'node_modules/.bin/tsx'),
-    ['--tsconfig', join(repo, 'tsconfig.json'), join(repo, SERVICE_ENTRY)],
-    { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    ['--tsconfig', '../../tsconfig.json', 'src/main.ts'],
+    { cwd: join(repo, 'examples/custodian-server'), env, stdio: ['ignore', 'pipe', 'pipe'] },
   )
   let out = ''
   child.stdout?.on('data', (d: Buffer) => {
@@ -102,6 +103,3 @@ export async function startService(params: {
   }
   return { url, output: () => out, stop }
 }
-
-/** The service's entry (relative to the repository root). */
-const SERVICE_ENTRY = 'examples/patient-portal/e2e/service.ts'

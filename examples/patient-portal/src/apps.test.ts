@@ -66,6 +66,16 @@ describe('patient and clinician apps (models)', () => {
     })
     const share = readShare(new URL(link).hash)
     expect(share).toEqual({ service: service.url, consent: grant.token, records: shared })
+    const onChain = shareLink('http://127.0.0.1:2/clinician.html', {
+      service: service.url,
+      consent: grant.token,
+      records: shared,
+      rpc: 'http://127.0.0.1:8545',
+    })
+    expect(readShare(new URL(onChain).hash)?.rpc).toBe('http://127.0.0.1:8545')
+    expect(() => readShare(new URL(onChain.replace('rpc=http', 'rpc=ftp')).hash)).toThrow(
+      expect.objectContaining({ code: 'INVALID_ENCODING' }),
+    )
 
     const read = await readShared(service, { clinician, share: share as never, commitment: shared[0] as never })
     expect(read).toMatchObject({ ok: true, summary: { title: 'Heart rate', date: '1 Mar 2025' } })

@@ -11,7 +11,7 @@ import { ExplainedError } from './explain.js'
 import { openKeyStore } from './keystore.js'
 import { readShare, type Share } from './share.js'
 import { KIND_NAMES, plainTime } from './summaries.js'
-import { $, busy, detailsList, errorPanel, h, serviceUrl, setOffline, setStatus, showError } from './ui.js'
+import { $, busy, detailsList, errorPanel, h, setOffline, setStatus, showError } from './ui.js'
 
 function renderOutcome(o: ReadOutcome): HTMLElement {
   if (o.ok) {
@@ -120,7 +120,7 @@ async function main() {
   )
   $('service-url').textContent = share.service
   setStatus('Connecting to the records service…')
-  const service = await connect({ url: share.service ?? serviceUrl() })
+  const service = await connect({ url: share.service, ...(share.rpc ? { rpcUrl: share.rpc } : {}) })
   setOffline(false)
   $('open-records').addEventListener('click', () =>
     busy('Asking the records service for the keys…', async () => openAll(service, clinician, share)).then(() => {

@@ -49,6 +49,8 @@ export function accessLogView(log: AccessLog): AccessLogView {
 export type ServiceConnection = {
   /** The service's base URL (what a share link names). */
   readonly url: string
+  /** The chain's JSON-RPC URL, when the service's ledger is an EVM chain the page reads itself. */
+  readonly rpcUrl?: string
   readonly custodian: Custodian
   readonly ledger: LedgerAdapter
   readonly log: AccessLogView

@@ -12,7 +12,7 @@ import { createPatientApp, type PatientApp, type PatientGrant, type PatientLogRe
 import { openPortalDb } from './portalDb.js'
 import { qrSvg, shareLink } from './share.js'
 import { KIND_NAMES, kindOf, plainTime } from './summaries.js'
-import { $, busy, detailsList, h, serviceUrl, setOffline, setStatus, showError } from './ui.js'
+import { $, busy, detailsList, h, rpcUrl, serviceUrl, setOffline, setStatus, showError } from './ui.js'
 
 const PURPOSES: Record<string, string> = { TREAT: 'for treatment', ETREAT: 'in an emergency' }
 
@@ -76,6 +76,7 @@ function showShare(app: PatientApp, g: PatientGrant) {
     service: app.service.url,
     consent: g.token,
     records: app.sharedRecords(g),
+    ...(app.service.rpcUrl ? { rpc: app.service.rpcUrl } : {}),
   })
   const input = h('input', { id: 'share-link', 'data-testid': 'share-link', readonly: '', value: link })
   const copy = h('button', { type: 'button', 'data-testid': 'copy-link' }, 'Copy link')
@@ -211,7 +212,8 @@ async function main() {
   const url = serviceUrl()
   $('service-url').textContent = url
   setStatus('Connecting to the records service…')
-  const service = await connect({ url })
+  const rpc = rpcUrl()
+  const service = await connect({ url, ...(rpc ? { rpcUrl: rpc } : {}) })
   setStatus('Opening your records…')
   const portalDb = await openPortalDb()
   const db = await openIndexedDb({ name: `medseal-patient-app:${service.ledger.ledgerId}` })

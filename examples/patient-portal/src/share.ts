@@ -15,6 +15,8 @@ export type Share = {
   readonly consent: string
   /** The shared records, by commitment. */
   readonly records: readonly Hex[]
+  /** The chain's JSON-RPC URL, when the service's ledger is an EVM chain (the clinician's page reads it itself). */
+  readonly rpc?: string
 }
 
 const HEX32 = /^0x[0-9a-f]{64}$/
@@ -36,6 +38,7 @@ export function shareLink(clinicianApp: string, share: Share): string {
     service: share.service,
     consent: share.consent,
     records: share.records.map((c) => c.slice(2)).join('.'),
+    ...(share.rpc ? { rpc: share.rpc } : {}),
   })
   url.hash = q.toString()
   return url.href
@@ -57,19 +60,24 @@ export function readShare(hash: string): Share | undefined {
   const q = new URLSearchParams(hash.replace(/^#/, ''))
   if (!q.has('consent') && !q.has('records') && !q.has('service')) return undefined
   const damaged = (what: string) => new InvalidArgumentError('INVALID_ENCODING', `The share link's ${what} is damaged.`)
-  const service = q.get('service') ?? ''
-  let url: URL
-  try {
-    url = new URL(service)
-  } catch {
-    throw damaged('service address')
+  const httpUrl = (v: string, what: string) => {
+    let url: URL
+    try {
+      url = new URL(v)
+    } catch {
+      throw damaged(what)
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw damaged(what)
+    return url
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw damaged('service address')
+  const url = httpUrl(q.get('service') ?? '', 'service address')
+  const rpc = q.get('rpc')
+  if (rpc !== null) httpUrl(rpc, 'ledger address')
   const consent = q.get('consent') ?? ''
   decodeConsentToken(consent) // throws CONSENT_MALFORMED
   const records = (q.get('records') ?? '').split('.').map((c) => `0x${c.toLowerCase()}` as Hex)
   if (records.length === 0 || !records.every((c) => HEX32.test(c))) throw damaged('record list')
-  return { service: url.href.replace(/\/$/, ''), consent, records }
+  return { service: url.href.replace(/\/$/, ''), consent, records, ...(rpc !== null ? { rpc } : {}) }
 }
 
 /**

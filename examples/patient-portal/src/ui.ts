@@ -100,12 +100,18 @@ export function detailsList(pairs: readonly (readonly [string, string])[], testi
   )
 }
 
-/** Where the records service is: `?service=` (remembered), else the last one used, else the local default. */
-export function serviceUrl(): string {
-  const q = new URLSearchParams(location.search).get('service')?.trim()
+/** A page setting: `?name=` (remembered in this browser), else the last one used, else `fallback`. */
+function setting(name: string, fallback: string | undefined): string | undefined {
+  const q = new URLSearchParams(location.search).get(name)?.trim()
   if (q) {
-    localStorage.setItem('medseal-service-url', q)
+    localStorage.setItem(`medseal-${name}`, q)
     return q
   }
-  return localStorage.getItem('medseal-service-url') ?? 'http://127.0.0.1:8787'
+  return localStorage.getItem(`medseal-${name}`) ?? fallback
 }
+
+/** Where the records service is: `?service=` (remembered), else the last one used, else the local default. */
+export const serviceUrl = (): string => setting('service', 'http://127.0.0.1:8787') as string
+
+/** The chain's JSON-RPC URL when the service's ledger is an EVM chain: `?rpc=` (remembered), else none. */
+export const rpcUrl = (): string | undefined => setting('rpc', undefined)

@@ -32,5 +32,10 @@ defineBench('bundle size (browser, Vite build, gzip -9)', async (ctx) => {
       value: kb(sum(initialChunks(built.chunks))),
       unit: 'KB gzip',
     })
+    ctx.record({
+      name: `${app} app, all JS (with the lazy EVM chunk)`,
+      value: kb(sum(built.chunks)),
+      unit: 'KB gzip',
+    })
   }
 })

@@ -189,8 +189,16 @@ async function story(service: RunningService, name: string, opts: { reloads: boo
     await shot(patient, `${name}-1-patient-records`)
     await accessibleAtBothWidths(patient, `${name} patient records`)
 
-    // the patient adds the clinician, chooses the record types and a duration, grants
+    expect(await patient.getAttribute(byId('key-notice'), 'data-extractable')).toBe('false')
+
+    // the patient adds the clinician (a mistyped ID is explained), chooses the record types and a duration, grants
     await patient.fill(byId('clinician-name'), 'Dr Grace Hopper')
+    await patient.fill(byId('clinician-id'), clinicianId.slice(0, 30))
+    await patient.click(`${byId('add-clinician')} button[type="submit"]`)
+    await ready(patient)
+    expect(await visibleText(patient.locator(`${byId('errors')} [role="alert"]`))).toContain(
+      'That clinician ID is not valid.',
+    )
     await patient.fill(byId('clinician-id'), clinicianId)
     await patient.click(`${byId('add-clinician')} button[type="submit"]`)
     await readyOk(patient)

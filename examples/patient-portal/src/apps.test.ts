@@ -52,7 +52,19 @@ describe('patient and clinician apps (models)', () => {
     expect(app.records.every((r) => r.verified)).toBe(true)
 
     await expect(app.addClinician({ name: 'Dr Grace Hopper', address: '0x1234' })).rejects.toMatchObject({
-      code: 'INVALID_ARGUMENT',
+      explanation: { code: 'INVALID_ARGUMENT', what: 'That clinician ID is not valid.' },
+    })
+    await expect(app.addClinician({ name: ' ', address: clinician.address })).rejects.toMatchObject({
+      explanation: { what: "The clinician's name is missing." },
+    })
+    for (const [params, what] of [
+      [{ clinician: '0x12', resourceTypes: ['Observation'], durationSeconds: 60 }, 'No clinician is chosen.'],
+      [{ clinician: clinician.address, resourceTypes: [], durationSeconds: 60 }, 'No kind of record is chosen.'],
+      [{ clinician: clinician.address, resourceTypes: ['Observation'], durationSeconds: 0 }, 'No duration is chosen.'],
+    ] as const)
+      await expect(app.grant(params as never)).rejects.toMatchObject({ explanation: { what } })
+    await expect(app.revoke(`0x${'00'.repeat(32)}`)).rejects.toMatchObject({
+      explanation: { what: 'This access is not in your list any more.' },
     })
     const dr = await app.addClinician({ name: 'Dr Grace Hopper', address: clinician.address })
     const grant = await app.grant({ clinician: dr.address, resourceTypes: ['Observation'], durationSeconds: 3600 })

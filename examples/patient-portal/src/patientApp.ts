@@ -22,7 +22,6 @@ import {
   grantConsent,
   type Hex,
   hexToBytes,
-  InvalidArgumentError,
   isAddress,
   isSdkError,
   type LedgerRef,
@@ -40,6 +39,7 @@ import {
 } from '@medseal/core'
 import type { ServiceConnection } from './connection.js'
 import { demoResources } from './demoData.js'
+import { ExplainedError } from './explain.js'
 import { type ListStore, memoryListStore, type StoredClinician, type StoredGrant } from './grantStore.js'
 import { recordName } from './summaries.js'
 
@@ -122,6 +122,10 @@ export type PatientApp = {
   /** Reads the access log's entries about the patient's records and verifies each against the ledger. */
   verifyLog(): Promise<PatientLogReport>
 }
+
+/** A form the person filled in wrongly: what is wrong and what to do, in words (code `INVALID_ARGUMENT`). */
+const formError = (what: string, todo: string) =>
+  new ExplainedError({ what, todo, code: 'INVALID_ARGUMENT', offline: false })
 
 const errorCode = (err: unknown) => (isSdkError(err) ? err.code : 'UNKNOWN')
 
@@ -241,9 +245,12 @@ export async function createPatientApp(
     async addClinician({ name, address }) {
       const n = name.trim()
       const a = address.trim()
-      if (!n) throw new InvalidArgumentError('INVALID_ARGUMENT', 'Give the clinician a name.')
+      if (!n) throw formError("The clinician's name is missing.", 'Type the name you know them by.')
       if (!isAddress(a))
-        throw new InvalidArgumentError('INVALID_ARGUMENT', 'The clinician ID must be 0x and 40 hex digits.')
+        throw formError(
+          'That clinician ID is not valid.',
+          "Copy it again from the clinician's app: it is 0x followed by 40 letters and digits.",
+        )
       const c: StoredClinician = { v: 1, address: a as Address, name: n.slice(0, 80) }
       await clinicianStore.put(c)
       return c
@@ -253,9 +260,12 @@ export async function createPatientApp(
       return (await grantStore.list()).map((g) => grantView(g, cs))
     },
     async grant({ clinician, resourceTypes, durationSeconds }) {
-      if (!isAddress(clinician)) throw new InvalidArgumentError('INVALID_ARGUMENT', 'Choose a clinician.')
+      if (!isAddress(clinician))
+        throw formError('No clinician is chosen.', 'Choose a clinician in the list (add one first if it is empty).')
       if (resourceTypes.length === 0)
-        throw new InvalidArgumentError('INVALID_ARGUMENT', 'Choose at least one record type.')
+        throw formError('No kind of record is chosen.', 'Tick at least one kind of record to share.')
+      if (!Number.isSafeInteger(durationSeconds) || durationSeconds <= 0)
+        throw formError('No duration is chosen.', 'Choose for how long they may see the records.')
       const granted = await grantConsent(ledger, {
         party: patient,
         grantee: clinician,
@@ -278,7 +288,7 @@ export async function createPatientApp(
     },
     async revoke(id) {
       const g = (await grantStore.list()).find((x) => x.id.toLowerCase() === id.toLowerCase())
-      if (!g) throw new InvalidArgumentError('INVALID_ARGUMENT', 'There is no such grant.')
+      if (!g) throw formError('This access is not in your list any more.', 'Reload the page to see your current list.')
       if (g.revoked) return
       const onLedger = await ledger.getConsent(consentKey(patient.address, id))
       if (!onLedger?.revocation) await revokeConsent(ledger, { party: patient, consentId: id })
@@ -297,16 +307,18 @@ export async function createPatientApp(
       let headError: string | undefined
       try {
         const latest = await ledger.getTreeHead(head.head.logId)
-        if (!latest) throw new InvalidArgumentError('INVALID_ARGUMENT', 'not anchored yet')
-        const proof = latest.head.treeSize === size ? undefined : await log.proveConsistency(latest.head.treeSize, size)
-        const v = await verifyLogAgainstLedger(ledger, {
-          head,
-          operator: log.operator,
-          ...(proof ? { proof } : {}),
-        })
-        anchored = v.anchored
+        if (latest) {
+          const proof =
+            latest.head.treeSize === size ? undefined : await log.proveConsistency(latest.head.treeSize, size)
+          const v = await verifyLogAgainstLedger(ledger, {
+            head,
+            operator: log.operator,
+            ...(proof ? { proof } : {}),
+          })
+          anchored = v.anchored
+        } // else: nothing anchored yet, every row is pending
       } catch (err) {
-        headError = isSdkError(err, 'INVALID_ARGUMENT') ? undefined : errorCode(err)
+        headError = errorCode(err)
       }
       const cs = await clinicianStore.list()
       const who = (a: string) => {

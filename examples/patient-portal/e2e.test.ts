@@ -286,7 +286,7 @@ async function story(service: RunningService, name: string, opts: { reloads: boo
     await patient.screenshot({ path: join(shots, `${name}-5b-patient-log-refusal-row.png`) })
     await accessibleAtBothWidths(patient, `${name} patient access log`)
     expect(pageErrors).toEqual([])
-    return { patient, clinician, patientCtx, clinicianCtx }
+    return { patient, clinician, patientCtx, clinicianCtx, link }
   } catch (err) {
     await patientCtx.close()
     await clinicianCtx.close()
@@ -298,7 +298,7 @@ describe('patient and clinician apps in Chromium, against the records service', 
   it('PGlite + memory ledger: grant, read, revoke, refused, verified log; reloads; an unreachable service', async () => {
     const service = await startService({ corsOrigin: appsUrl })
     try {
-      const { patient, patientCtx, clinicianCtx } = await story(service, 'pglite', { reloads: true })
+      const { patient, patientCtx, clinicianCtx, link } = await story(service, 'pglite', { reloads: true })
       try {
         // the service goes away: the next action says so in words, and the controls that need it are disabled
         await service.stop()
@@ -335,8 +335,21 @@ describe('patient and clinician apps in Chromium, against the records service', 
         expect(await problem.getAttribute('data-code')).toBe('CONSENT_MALFORMED')
         expect(await visibleText(problem)).toContain('The link or QR code is damaged or incomplete')
         expect(await visibleText(problem)).toContain('What you can do: Open the link again exactly as you received it')
+        expect(await clinician.isVisible(byId('retry'))).toBe(false) // trying again would not help
         await clinician.screenshot({ path: join(shots, 'pglite-8-clinician-damaged-link.png') })
         await accessibleAtBothWidths(clinician, 'clinician, damaged link')
+
+        // the good link pasted into "Open a link": it opens, and says the service is down (it is), with "Try again"
+        await clinician.fill(byId('link-input'), link)
+        await clinician.click(`${byId('open-link')} button[type="submit"]`)
+        await clinician.waitForURL(link)
+        await ready(clinician)
+        const down = clinician.locator(`${byId('errors')} [role="alert"]`)
+        expect(await down.getAttribute('data-code')).toBe('SERVICE_UNAVAILABLE')
+        expect(await visibleText(down)).toContain('The records service cannot be reached right now.')
+        expect(await clinician.isDisabled(byId('open-records'))).toBe(true)
+        expect(await clinician.isVisible(byId('retry'))).toBe(true)
+        await clinician.screenshot({ path: join(shots, 'pglite-9-clinician-service-down.png') })
       } finally {
         await patientCtx.close()
         await clinicianCtx.close()

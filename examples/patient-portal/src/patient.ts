@@ -275,6 +275,7 @@ async function main() {
 }
 
 main().catch((err) => {
-  showError(err)
-  setOffline(true)
+  // nothing on this page can work now: its controls stay disabled; "Try again" only where it can help
+  const e = showError(err)
+  setOffline(true, e.offline)
 })

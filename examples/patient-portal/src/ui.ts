@@ -53,7 +53,7 @@ export function showError(err: unknown): Explanation {
   const e = explain(err)
   $('errors').replaceChildren(errorPanel(e))
   setOffline(e.offline)
-  setStatus(e.offline ? 'Offline: the records service cannot be reached.' : 'Something went wrong (see above).', true)
+  setStatus(e.offline ? 'Offline: the records service cannot be reached.' : 'Something went wrong: see below.', true)
   return e
 }
 
@@ -62,11 +62,14 @@ export function clearError() {
   $('errors').replaceChildren()
 }
 
-/** Disables (or enables again) every control that needs the records service. */
-export function setOffline(offline: boolean) {
+/**
+ * Disables (or enables again) every control that needs the records service; "Try again" is offered when `retry`
+ * (default: when disabled), i.e. when trying again can help.
+ */
+export function setOffline(offline: boolean, retry = offline) {
   document.body.dataset.offline = String(offline)
   for (const fs of document.querySelectorAll<HTMLFieldSetElement>('fieldset.needs-service')) fs.disabled = offline
-  $('retry').hidden = !offline
+  $('retry').hidden = !retry
 }
 
 /**

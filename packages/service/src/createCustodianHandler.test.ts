@@ -301,6 +301,7 @@ describe('createCustodianHandler: HTTP behaviour', () => {
       ledgerId: s.ledger.ledgerId,
       domain: s.ledger.domain,
       logSize: 0,
+      breakGlassService: s.breakGlass.serviceId,
     })
     const id = await call(s.handler, 'GET', '/v1/identity', '/v1/identity')
     expect(id.json.address).toBe(s.custodian.identity.address)

@@ -8,7 +8,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js'
 import { openApiDocument } from './openApiDocument.js'
 
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false })
-ajv.addSchema({ $id: 'openapi.json', ...openApiDocument, $schema: undefined })
+ajv.addSchema({ $id: 'openapi.json', ...openApiDocument } as Record<string, unknown>)
 
 const pointer = (...parts: string[]) => parts.map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')
 

@@ -65,7 +65,9 @@ describe('break-glass over HTTP', () => {
       credential: s.credential,
       reason: 'Unconscious on arrival',
       issuedAt: await s.ledger.getTime(),
+      service: (await s.client.health()).breakGlassService as `0x${string}`,
     })
+    expect((await s.client.health()).breakGlassService).toBe(s.breakGlass.serviceId)
     const accepted = await s.handler(
       req('/v1/break-glass', { body: { access, policy: s.policy, credential: s.credential } }),
     )
@@ -147,10 +149,26 @@ describe('break-glass over HTTP', () => {
       credential: s.credential,
       reason: 'Unconscious on arrival',
       issuedAt: await s.ledger.getTime(),
+      service: s.breakGlass.serviceId,
     })
     await expect(
       s.client.acceptBreakGlass({ access, policy: s.policy, credential: s.credential }),
     ).rejects.toMatchObject({ name: 'ConsentError', code: 'BREAK_GLASS_INVALID' })
+  })
+
+  it('a break-glass request for another service is BREAK_GLASS_INVALID (issue 14: requests name their service)', async () => {
+    const s = await setup()
+    const access = createEmergencyAccess(s.doctor, s.ledger.domain, {
+      policy: s.policy,
+      credential: s.credential,
+      reason: 'Unconscious on arrival',
+      issuedAt: await s.ledger.getTime(),
+      service: `0x${'42'.repeat(32)}`,
+    })
+    await expect(
+      s.client.acceptBreakGlass({ access, policy: s.policy, credential: s.credential }),
+    ).rejects.toMatchObject({ name: 'ConsentError', code: 'BREAK_GLASS_INVALID' })
+    expect((await s.client.accessLog.signedHead()).head.treeSize).toBe(0)
   })
 
   it('without a break-glass service the routes are NOT_FOUND', async () => {

@@ -61,8 +61,16 @@ export type CustodianClient = Custodian & {
   /** The service's base URL. */
   readonly url: string
   readonly accessLog: RemoteAccessLog
-  /** `{ status: 'ok', ledger, ledgerId, domain, logSize }` when the service and its log answer. */
-  health(): Promise<{ status: string; ledger: string; ledgerId: string; domain: LedgerDomain; logSize: number }>
+  /** `{ status: 'ok', ledger, ledgerId, domain, logSize, breakGlassService? }` when the service and its log answer. */
+  health(): Promise<{
+    status: string
+    ledger: string
+    ledgerId: string
+    domain: LedgerDomain
+    logSize: number
+    /** The id a break-glass request names (`createEmergencyAccess`'s `service`), when the service runs break-glass. */
+    breakGlassService?: Hex
+  }>
   /** Hands a clinician's signed break-glass access (`createEmergencyAccess`) to the service's break-glass. */
   acceptBreakGlass(params: Parameters<BreakGlass['accept']>[0]): Promise<EmergencyGrant>
   /** Lists break-glass reviews with a signed `pending` or `list` request (`createReviewRequest`). */

@@ -250,7 +250,9 @@ describe('createCustodianHandler: the access log', () => {
     const page = await call(s.handler, 'GET', '/v1/log/entries', '/v1/log/entries?start=1&limit=5')
     expect(page.json.entries.map((e: Json) => e.index)).toEqual([1, 2])
     const one = await call(s.handler, 'GET', '/v1/log/entries/{index}', '/v1/log/entries/1')
-    expect(one.json.event).toMatchObject({ outcome: 'permit', actor: s.doctor.address.toLowerCase() })
+    expect(one.json.event.outcome).toBe('permit')
+    // checksummed or lower case (issue 15 moves the log to checksummed addresses): the same address
+    expect(one.json.event.actor.toLowerCase()).toBe(s.doctor.address.toLowerCase())
     const past = await call(s.handler, 'GET', '/v1/log/entries/{index}', '/v1/log/entries/3')
     expect([past.status, problemOf(past).code]).toEqual([404, 'NOT_FOUND'])
     const badIndex = await call(s.handler, 'GET', '/v1/log/entries', '/v1/log/entries?start=-1')
@@ -301,6 +303,7 @@ describe('createCustodianHandler: HTTP behaviour', () => {
       ledgerId: s.ledger.ledgerId,
       domain: s.ledger.domain,
       logSize: 0,
+      breakGlassService: s.breakGlass.serviceId,
     })
     const id = await call(s.handler, 'GET', '/v1/identity', '/v1/identity')
     expect(id.json.address).toBe(s.custodian.identity.address)

@@ -224,6 +224,7 @@ export function createCustodianHandler(params: CreateCustodianHandlerParameters)
       ledgerId: ledger.ledgerId,
       domain: ledger.domain,
       logSize: head.head.treeSize,
+      ...(breakGlass ? { breakGlassService: breakGlass.serviceId } : {}),
     })
   })
   route('GET', '/v1/identity', async () => json(exportIdentity(custodian.identity)))

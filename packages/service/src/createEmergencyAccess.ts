@@ -7,6 +7,7 @@ import {
   bytesToHex0x,
   type ConsentError,
   emergencyAccessTypes,
+  type Hex,
   InvalidArgumentError,
   type LedgerDomain,
   type Party,
@@ -29,6 +30,8 @@ export type CreateEmergencyAccessParameters = {
   readonly durationSeconds?: number
   /** Resource types wanted (default: all of the policy's). */
   readonly resourceTypes?: readonly string[]
+  /** The break-glass service it is for: `(await custodian.health()).breakGlassService`. Another service refuses it. */
+  readonly service: Hex
 }
 
 /** Errors {@link createEmergencyAccess} throws; the service checks the rest (`BREAK_GLASS_INVALID`). */
@@ -45,7 +48,7 @@ export type CreateEmergencyAccessErrorType = InvalidArgumentError | ConsentError
  * @example
  * ```ts
  * import { createEmergencyAccess } from '@medseal/service'
- * const access = createEmergencyAccess(clinician, ledger.domain, { policy, credential, reason: 'Unconscious on arrival', issuedAt: await ledger.getTime() })
+ * const access = createEmergencyAccess(clinician, ledger.domain, { policy, credential, reason: 'Unconscious on arrival', issuedAt: await ledger.getTime(), service: (await custodian.health()).breakGlassService })
  * const grant = await custodian.acceptBreakGlass({ access, policy, credential })
  * ```
  */
@@ -70,6 +73,7 @@ export function createEmergencyAccess(
     duration: params.durationSeconds ?? policy.policy.maxDuration,
     reason: params.reason,
     issuedAt: params.issuedAt,
+    service: params.service,
   }
   const signature = signTypedData(clinician, {
     domain,

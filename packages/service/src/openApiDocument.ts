@@ -370,6 +370,7 @@ export const openApiDocument = /* @__PURE__ */ Object.freeze({
           ledgerId: { type: 'string' },
           domain: { type: 'object', required: ['name', 'version'] },
           logSize: whole,
+          breakGlassService: { ...hex32, description: 'what a break-glass request names in `service`' },
         },
       },
       Identity: {

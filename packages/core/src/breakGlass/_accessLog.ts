@@ -21,6 +21,8 @@ export type AccessLogEventInput = {
 
 /** The part of an access log the consent machinery writes to. */
 export type AccessLogWriter = {
+  /** The log's id (`AccessLog.logId`): a break-glass service names itself by it, and requests name the service. */
+  readonly logId?: Hex
   append(event: AccessLogEventInput, options?: { readonly publish?: boolean }): Promise<unknown>
   publishHead(): Promise<unknown>
   /**

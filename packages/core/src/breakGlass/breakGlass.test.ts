@@ -271,6 +271,7 @@ describe('break-glass: security review (issue 12)', () => {
       duration: 600,
       reason: 'Unconscious on arrival',
       issuedAt: s.clock.now,
+      service: s.emergency.serviceId,
     }
     const signature = signTypedData(s.clinician, {
       domain: s.ledger.domain,
@@ -414,6 +415,7 @@ describe('break-glass requests in time (issue 12)', () => {
         duration: 600,
         reason: 'Trauma',
         issuedAt,
+        service: s.emergency.serviceId,
       }
       const signature = signTypedData(s.clinician, {
         domain: s.ledger.domain,
@@ -428,6 +430,52 @@ describe('break-glass requests in time (issue 12)', () => {
     const ok = sign(s.clock.now + 10)
     await expect(s.emergency.accept(ok)).resolves.toBeDefined()
     await expect(s.emergency.accept(ok)).rejects.toMatchObject({ code: 'BREAK_GLASS_INVALID' })
+  })
+
+  it('issue 14: a break-glass request names its service; a copy sent to another service on the same ledger is refused and logs nothing there', async () => {
+    const s = await setup()
+    const otherLog = await createAccessLog({ operator: s.vendor, ledger: s.ledger, name: 'other-service' })
+    const other = createBreakGlass({ ledger: s.ledger, log: otherLog, now: () => s.clock.now * 1000 })
+    expect(other.serviceId).toBe(otherLog.logId.toLowerCase())
+    expect(other.serviceId).not.toBe(s.emergency.serviceId)
+    const access = {
+      id: `0x${'6b'.repeat(32)}` as const,
+      policyId: s.policy.policy.id,
+      credentialId: s.credential.credential.id,
+      clinician: s.clinician.address,
+      resourceTypes: ['AllergyIntolerance'],
+      duration: 600,
+      reason: 'Trauma',
+      issuedAt: s.clock.now,
+      service: s.emergency.serviceId,
+    }
+    const signature = signTypedData(s.clinician, {
+      domain: s.ledger.domain,
+      types: emergencyAccessTypes,
+      primaryType: 'EmergencyAccess',
+      message: access,
+    })
+    const request = { access: { access, signature }, policy: s.policy, credential: s.credential }
+    await expect(other.accept(request)).rejects.toMatchObject({ code: 'BREAK_GLASS_INVALID' })
+    expect(await otherLog.store.size()).toBe(0)
+    expect(await other.listReviews()).toHaveLength(0)
+    // the service it names accepts it
+    await expect(s.emergency.accept(request)).resolves.toMatchObject({ clinician: s.clinician.address })
+    // a request without the field is malformed
+    const { service: _omit, ...old } = access
+    const oldSignature = signTypedData(s.clinician, {
+      domain: s.ledger.domain,
+      types: emergencyAccessTypes,
+      primaryType: 'EmergencyAccess',
+      message: { ...old, service: `0x${'00'.repeat(32)}` },
+    })
+    await expect(
+      s.emergency.accept({ ...request, access: { access: old as never, signature: oldSignature } }),
+    ).rejects.toMatchObject({ code: 'BREAK_GLASS_INVALID' })
+    // a service needs an id: a log without logId and no serviceId is refused
+    expect(() =>
+      createBreakGlass({ ledger: s.ledger, log: { append: async () => 0, publishHead: async () => 0 } }),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_TYPE' }))
   })
 })
 

@@ -43,6 +43,7 @@ export const emergencyAccessTypes = {
     { name: 'duration', type: 'uint64' },
     { name: 'reason', type: 'string' },
     { name: 'issuedAt', type: 'uint64' },
+    { name: 'service', type: 'bytes32' },
   ],
 } as const
 
@@ -64,6 +65,11 @@ export type EmergencyAccess = {
   readonly reason: string
   /** Ledger time the request was made at. */
   readonly issuedAt: number
+  /**
+   * The break-glass service the request is for (its `serviceId`: by default its access log's `logId`). Another
+   * service refuses it before anything is logged, so a copy cannot be replayed to a second service on the same ledger.
+   */
+  readonly service: Hex
 }
 
 /** A break-glass request with the clinician's signature. */
@@ -128,6 +134,8 @@ export type CreateBreakGlassParameters = {
    * either the ledger's time or this clock says so (a stalled ledger clock never extends an emergency access).
    */
   readonly now?: () => number
+  /** This service's id, which requests must name (default: the access log's `logId`). 32 bytes. */
+  readonly serviceId?: Hex
 }
 
 /** Parameters of {@link BreakGlass.breakGlass}. */
@@ -155,6 +163,8 @@ export type AuthorizeEmergencyRequest = {
 
 /** The break-glass service: frozen. */
 export type BreakGlass = {
+  /** The id requests must name in `service` (the access log's `logId` unless given). */
+  readonly serviceId: Hex
   /** Signs the clinician's request and {@link BreakGlass.accept}s it. */
   breakGlass(params: BreakGlassParameters): Promise<EmergencyGrant>
   /** Checks a signed request against the policy and credential at ledger time; logs, publishes, notifies, queues. */
@@ -257,6 +267,13 @@ export function createBreakGlass(params: CreateBreakGlassParameters): BreakGlass
   const withdrawn = async (grantor: Address, id: Hex) =>
     (await ledger.getRevocation(consentKey(grantor, id))) !== undefined
   const domain = assertDomain(ledger.domain)
+  const serviceId = params.serviceId ?? log.logId
+  if (!isBytes32(serviceId))
+    throw new InvalidArgumentError(
+      'INVALID_TYPE',
+      'The break-glass service needs an id: a log with logId, or serviceId.',
+    )
+  const ownId = (serviceId as Hex).toLowerCase() as Hex
   const store = params.store ?? createMemoryBreakGlassStore()
   for (const fn of ['insertGrant', 'getGrant', 'getReview', 'putReview', 'listReviews'] as const)
     if (typeof store?.[fn] !== 'function')
@@ -293,6 +310,8 @@ export function createBreakGlass(params: CreateBreakGlassParameters): BreakGlass
     }
     if (!signer || !sameAddress(signer, access.clinician))
       throw invalid('The break-glass request is not signed by the clinician.')
+    // Before anything is logged: a request meant for another service writes nothing here in the clinician's name.
+    if (access.service !== ownId) throw invalid('The break-glass request is for another break-glass service.')
     const at = await ledger.getTime()
     const host = hostSeconds()
     // outside a window when either clock says so
@@ -369,6 +388,7 @@ export function createBreakGlass(params: CreateBreakGlassParameters): BreakGlass
   }
 
   const service: BreakGlass = {
+    serviceId: ownId,
     async breakGlass(p) {
       if (typeof p !== 'object' || p === null) throw invalid('breakGlass parameters must be an object.')
       const { clinician } = p
@@ -384,6 +404,7 @@ export function createBreakGlass(params: CreateBreakGlassParameters): BreakGlass
         duration: p.durationSeconds ?? p.policy.policy?.maxDuration,
         reason: p.reason,
         issuedAt: await ledger.getTime(),
+        service: ownId,
       })
       const signature = signTypedData(clinician, accessTypedData(domain, access))
       return accept({ access: { access, signature }, policy: p.policy, credential: p.credential })
@@ -471,6 +492,7 @@ function assertAccess(value: unknown): EmergencyAccess {
   if (!v.reason.isWellFormed()) throw invalid('reason must be well-formed text.')
   if (typeof v.issuedAt !== 'number' || !Number.isSafeInteger(v.issuedAt) || v.issuedAt < 0)
     throw invalid('issuedAt must be Unix seconds.')
+  if (!isBytes32(v.service)) throw invalid('service must be 32 bytes hex (the break-glass service it is for).')
   return Object.freeze({
     id: (v.id as string).toLowerCase() as Hex,
     policyId: (v.policyId as string).toLowerCase() as Hex,
@@ -480,5 +502,6 @@ function assertAccess(value: unknown): EmergencyAccess {
     duration: v.duration,
     reason: v.reason,
     issuedAt: v.issuedAt,
+    service: (v.service as string).toLowerCase() as Hex,
   })
 }

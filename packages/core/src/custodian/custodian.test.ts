@@ -676,6 +676,7 @@ describe('custodian: emergency grants (issue 12)', () => {
       duration: 3600,
       reason: 'Unconscious on arrival',
       issuedAt: s.clock.now,
+      service: s.emergency.serviceId,
     }
     const signature = signTypedData(attacker, {
       domain: s.ledger.domain,

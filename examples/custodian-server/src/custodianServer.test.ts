@@ -170,5 +170,8 @@ describe('examples/custodian-server (a real process on 127.0.0.1)', () => {
     expect(() => readConfig({ DATABASE_URL: 'mysql://u:secret@h/db' })).toThrow(/^((?!secret).)*$/)
     expect(() => readConfig({ MEDSEAL_RPC_URL: 'ws://x' })).toThrow(/MEDSEAL_RPC_URL/)
     expect(() => readConfig({ MEDSEAL_REVIEWERS: 'bob' })).toThrow(/MEDSEAL_REVIEWERS/)
+    expect(readConfig({}).headEveryMs).toBe(5000)
+    expect(readConfig({ MEDSEAL_HEAD_EVERY_MS: '250' }).headEveryMs).toBe(250)
+    expect(() => readConfig({ MEDSEAL_HEAD_EVERY_MS: '0' })).toThrow(/MEDSEAL_HEAD_EVERY_MS/)
   })
 })

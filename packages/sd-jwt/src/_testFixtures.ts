@@ -10,6 +10,7 @@ import {
   canonicalizeToBytes,
   createAnchorer,
   createParty,
+  type Envelope,
   type Hex,
   type LedgerAdapter,
   type Receipt,
@@ -52,6 +53,8 @@ export type Fixture = {
   readonly patient: ReturnType<typeof createParty>
   readonly commitment: Hex
   readonly receipt: Receipt
+  /** The sealed Observation (the patient is its recipient). */
+  readonly envelope: Envelope
   readonly issuer: Awaited<ReturnType<typeof generateEs256Key>>
   readonly holder: Awaited<ReturnType<typeof generateEs256Key>>
 }
@@ -60,12 +63,12 @@ export type Fixture = {
 export async function createFixture(): Promise<Fixture> {
   const ledger = createMemoryLedger({ id: 'sd-jwt-test', now: () => T0 }) as LedgerAdapter
   const patient = createParty()
-  const { commitment } = await sealCanonical(canonicalizeToBytes(OBSERVATION), { recipients: [patient] })
+  const { commitment, envelope } = await sealCanonical(canonicalizeToBytes(OBSERVATION), { recipients: [patient] })
   const anchorer = createAnchorer(ledger, { maxBatchSize: 1, maxDelayMs: 1 })
   const receipt = await anchorer.add(commitment)
   await anchorer.close()
   const [issuer, holder] = await Promise.all([generateEs256Key(), generateEs256Key()])
-  return { ledger, patient, commitment: bytesToHex0x(commitment), receipt, issuer, holder }
+  return { ledger, patient, commitment: bytesToHex0x(commitment), receipt, envelope, issuer, holder }
 }
 
 /** Signs an arbitrary issuer JWT with `key`: for tests that need a token medseal would never issue. */

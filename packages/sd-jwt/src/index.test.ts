@@ -9,6 +9,7 @@ it('exports exactly this surface (review additions and removals here)', () => {
       "issueFhirSdJwt",
       "presentSdJwt",
       "signStatusListToken",
+      "verifyDisclosuresInRecord",
       "verifySdJwt",
       "verifyStatusListToken",
     ]

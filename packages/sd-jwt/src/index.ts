@@ -20,6 +20,12 @@ export type { SignStatusListTokenErrorType, SignStatusListTokenParameters } from
 export { signStatusListToken } from './signStatusListToken.js'
 export type { Es256Key, SdJwtRecordBinding, SdJwtStatus } from './types.js'
 export type {
+  VerifyDisclosuresInRecordErrorType,
+  VerifyDisclosuresInRecordParameters,
+  VerifyDisclosuresInRecordReturnType,
+} from './verifyDisclosuresInRecord.js'
+export { verifyDisclosuresInRecord } from './verifyDisclosuresInRecord.js'
+export type {
   DisclosedClaim,
   SdJwtStatusPolicy,
   SdJwtStatusResult,

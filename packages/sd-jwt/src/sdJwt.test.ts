@@ -15,6 +15,7 @@ import { issueFhirSdJwt } from './issueFhirSdJwt.js'
 import { presentSdJwt } from './presentSdJwt.js'
 import { signStatusListToken } from './signStatusListToken.js'
 import type { SdJwtStatus } from './types.js'
+import { verifyDisclosuresInRecord } from './verifyDisclosuresInRecord.js'
 import { type VerifySdJwtParameters, verifySdJwt } from './verifySdJwt.js'
 import { verifyStatusListToken } from './verifyStatusListToken.js'
 
@@ -155,6 +156,39 @@ describe('issue → present → verify', () => {
     expect(await codeOf(verify(q))).toBe('SD_JWT_REVOKED')
     // and without the ledger the status cannot be read: refused
     expect(await codeOf(verify(q, { status: {} }))).toBe('SD_JWT_STATUS_UNAVAILABLE')
+  })
+})
+
+describe('verifyDisclosuresInRecord (a recipient of the sealed record)', () => {
+  it('finds every element of the token in the record, and refuses a value the record does not hold', async () => {
+    const { sdJwt } = await issue()
+    const verified = await verify(await present(sdJwt, ['code', 'value[x]']))
+    const out = await verifyDisclosuresInRecord(fx.ledger, { verified, envelope: fx.envelope, party: fx.patient })
+    expect([...out.elements].sort()).toEqual(['code', 'resourceType', 'status', 'valueQuantity'])
+    expect(out.anchoredAt?.timestamp).toBe(T0)
+
+    // an issuer that signs a value the record does not hold, bound to the real commitment
+    const lie = await issue({
+      resource: { ...OBSERVATION, valueQuantity: { ...OBSERVATION.valueQuantity, value: 5.2 } },
+    })
+    const lied = await verify(await present(lie.sdJwt, ['value[x]']))
+    expect(
+      await codeOf(verifyDisclosuresInRecord(fx.ledger, { verified: lied, envelope: fx.envelope, party: fx.patient })),
+    ).toBe('RECORD_MISMATCH')
+    // another record than the one the token is bound to
+    const other = await createFixture()
+    expect(
+      await codeOf(verifyDisclosuresInRecord(fx.ledger, { verified, envelope: other.envelope, party: other.patient })),
+    ).toBe('RECORD_MISMATCH')
+    expect(
+      await codeOf(
+        verifyDisclosuresInRecord(fx.ledger, {
+          verified: { binding: undefined, fhir: undefined },
+          envelope: fx.envelope,
+          party: fx.patient,
+        }),
+      ),
+    ).toBe('INVALID_ARGUMENT')
   })
 })
 

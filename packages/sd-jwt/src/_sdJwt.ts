@@ -94,8 +94,9 @@ export function decodeDisclosure(encoded: string): Disclosure {
   return { encoded, digest, salt: arr[0], name: arr[1], value: arr[2] }
 }
 
-/** A claim path: object member names and array indices from the payload root. */
-export type ClaimPath = readonly (string | number)[]
+import type { ClaimPath } from './types.js'
+
+export type { ClaimPath }
 
 /** RFC 6901 JSON Pointer of a path. */
 export const toPointer = (path: ClaimPath): string =>

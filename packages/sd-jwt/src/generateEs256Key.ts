@@ -21,7 +21,7 @@ export type GenerateEs256KeyErrorType = InvalidArgumentError
  * Generates a P-256 key pair with WebCrypto (`crypto.subtle.generateKey`); the private key is not extractable.
  *
  * @returns the key pair and the public JWK
- * @throws {@link InvalidArgumentError} `INVALID_ARGUMENT` when WebCrypto is not available
+ * @throws {@link @medseal/core!InvalidArgumentError} `INVALID_ARGUMENT` when WebCrypto is not available
  * @example
  * ```ts
  * import { generateEs256Key } from '@medseal/sd-jwt'

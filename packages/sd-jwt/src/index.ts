@@ -18,7 +18,7 @@ export type { PresentSdJwtErrorType, PresentSdJwtParameters } from './presentSdJ
 export { presentSdJwt } from './presentSdJwt.js'
 export type { SignStatusListTokenErrorType, SignStatusListTokenParameters } from './signStatusListToken.js'
 export { signStatusListToken } from './signStatusListToken.js'
-export type { Es256Key, SdJwtRecordBinding, SdJwtStatus } from './types.js'
+export type { ClaimPath, Es256Key, SdJwtRecordBinding, SdJwtStatus } from './types.js'
 export type {
   VerifyDisclosuresInRecordErrorType,
   VerifyDisclosuresInRecordParameters,

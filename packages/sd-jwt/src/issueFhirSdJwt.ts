@@ -129,9 +129,9 @@ function checkStatus(status: unknown): SdJwtStatus {
  *
  * @param params - see {@link IssueFhirSdJwtParameters}
  * @returns the SD-JWT with all disclosures, and each disclosure's JSON Pointer
- * @throws {@link InvalidArgumentError} `INVALID_ARGUMENT` for a bad resource, element list, time, status or binding;
+ * @throws {@link @medseal/core!InvalidArgumentError} `INVALID_ARGUMENT` for a bad resource, element list, time, status or binding;
  *   `INVALID_KEY` for a key that is not P-256
- * @throws {@link VerificationError} `RECEIPT_MALFORMED` for a malformed `binding.receipt`
+ * @throws {@link @medseal/core!VerificationError} `RECEIPT_MALFORMED` for a malformed `binding.receipt`
  * @example
  * ```ts
  * import { generateEs256Key, issueFhirSdJwt } from '@medseal/sd-jwt'

@@ -49,9 +49,9 @@ function matches(d: PlacedDisclosure, entry: string): boolean {
  *
  * @param params - see {@link PresentSdJwtParameters}
  * @returns the presentation `<jwt>~<d…>~<kb-jwt>`
- * @throws {@link InvalidArgumentError} `INVALID_ARGUMENT` for a reveal entry that matches no disclosure, a bad
+ * @throws {@link @medseal/core!InvalidArgumentError} `INVALID_ARGUMENT` for a reveal entry that matches no disclosure, a bad
  *   `aud`/`nonce`/`iat`, or an SD-JWT that already has a key-binding JWT; `INVALID_KEY`
- * @throws {@link VerificationError} the parsing codes of {@link verifySdJwt} (`SD_JWT_MALFORMED`, …)
+ * @throws {@link @medseal/core!VerificationError} the parsing codes of {@link verifySdJwt} (`SD_JWT_MALFORMED`, …)
  * @example
  * ```ts
  * import { presentSdJwt } from '@medseal/sd-jwt'

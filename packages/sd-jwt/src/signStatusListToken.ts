@@ -37,7 +37,7 @@ export type SignStatusListTokenErrorType = InvalidArgumentError
  *
  * @param params - see {@link SignStatusListTokenParameters}
  * @returns the compact JWT
- * @throws {@link InvalidArgumentError} `INVALID_ARGUMENT` for a status that does not fit `bits`, a bad uri or time;
+ * @throws {@link @medseal/core!InvalidArgumentError} `INVALID_ARGUMENT` for a status that does not fit `bits`, a bad uri or time;
  *   `INVALID_KEY`
  * @example
  * ```ts

@@ -26,3 +26,6 @@ export type SdJwtRecordBinding = {
 
 /** A public or private ES256 key: a WebCrypto `CryptoKey` (ECDSA P-256) or its JWK (with `d` when private). */
 export type Es256Key = CryptoKey | JsonWebKey
+
+/** A claim path: object member names and array indices from the payload root (`['fhir', 'valueQuantity']`). */
+export type ClaimPath = readonly (string | number)[]

@@ -49,8 +49,8 @@ export type VerifyDisclosuresInRecordErrorType = VerificationError | InvalidArgu
  * @param ledger - the ledger the record was anchored on
  * @param params - see {@link VerifyDisclosuresInRecordParameters}
  * @returns the elements checked and, with a receipt, where the record was anchored
- * @throws {@link VerificationError} `RECORD_MISMATCH` (another record, or an element that differs from the
- *   record's), the `verifyReceipt` codes; {@link EnvelopeError} from opening; {@link InvalidArgumentError}
+ * @throws {@link @medseal/core!VerificationError} `RECORD_MISMATCH` (another record, or an element that differs from the
+ *   record's), the `verifyReceipt` codes; {@link @medseal/core!EnvelopeError} from opening; {@link @medseal/core!InvalidArgumentError}
  *   `INVALID_ARGUMENT` for a token without binding or FHIR claims
  * @example
  * ```ts

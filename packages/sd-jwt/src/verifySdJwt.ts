@@ -207,8 +207,8 @@ async function checkStatus(
  *
  * @param params - see {@link VerifySdJwtParameters}
  * @returns the verified claims, the disclosed subset, and how status and binding were established
- * @throws {@link VerificationError} the codes above; {@link InvalidArgumentError} for bad parameters or keys;
- *   {@link LedgerError} when a ledger cannot be read
+ * @throws {@link @medseal/core!VerificationError} the codes above; {@link @medseal/core!InvalidArgumentError} for bad parameters or keys;
+ *   {@link @medseal/core!LedgerError} when a ledger cannot be read
  * @example
  * ```ts
  * import { verifySdJwt } from '@medseal/sd-jwt'

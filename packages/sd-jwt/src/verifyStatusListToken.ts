@@ -47,9 +47,9 @@ const unavailable = (message: string) => new VerificationError('SD_JWT_STATUS_UN
  *
  * @param params - see {@link VerifyStatusListTokenParameters}
  * @returns the status at `idx`
- * @throws {@link VerificationError} `SD_JWT_SIGNATURE_INVALID`, `SD_JWT_STATUS_UNAVAILABLE`, `SD_JWT_EXPIRED`,
+ * @throws {@link @medseal/core!VerificationError} `SD_JWT_SIGNATURE_INVALID`, `SD_JWT_STATUS_UNAVAILABLE`, `SD_JWT_EXPIRED`,
  *   `SD_JWT_MALFORMED`, `SD_JWT_UNSUPPORTED_ALG`
- * @throws {@link InvalidArgumentError} `INVALID_KEY`, `INVALID_ARGUMENT`
+ * @throws {@link @medseal/core!InvalidArgumentError} `INVALID_KEY`, `INVALID_ARGUMENT`
  * @example
  * ```ts
  * import { verifyStatusListToken } from '@medseal/sd-jwt'

@@ -283,7 +283,7 @@ export const errorDescriptions = {
     'Send only the disclosures of this SD-JWT.',
   ],
   SD_JWT_RESERVED_CLAIM: [
-    'A disclosure names a reserved claim (`_sd`, `...`, `_sd_alg`, or a JWT/VC claim that must stay in the clear such as `iss`, `exp`, `cnf`, `status`, `vct`), or an array entry mixes `...` with other keys.',
+    'A disclosure names a reserved claim (`_sd`, `...`, `_sd_alg` anywhere, or at the top level a claim that must stay in the clear such as `iss`, `exp`, `cnf`, `status`, `vct`), or an array entry mixes `...` with other keys.',
     'Keep reserved claims plain; select only FHIR elements to disclose.',
   ],
   SD_JWT_EXPIRY_MISSING: [

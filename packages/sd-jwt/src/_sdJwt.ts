@@ -7,11 +7,14 @@
 import { VerificationError } from '@medseal/core'
 import { decodeJsonPart, digestOf, isPlainObject, MAX_TOKEN_CHARS, type ParsedJws, parseJws } from './_jose.js'
 
-/** Claim names that can never be disclosure names (RFC 9901 §4.2.1) nor selectively disclosable (SD-JWT VC §3.2.2). */
-export const RESERVED_CLAIMS: ReadonlySet<string> = /* @__PURE__ */ new Set([
-  '_sd',
-  '...',
-  '_sd_alg',
+/** Names no disclosure can carry, at any depth (RFC 9901 §4.2.1; `_sd_alg` is the digest algorithm's claim). */
+export const RESERVED_NAMES: ReadonlySet<string> = /* @__PURE__ */ new Set(['_sd', '...', '_sd_alg'])
+
+/**
+ * Top-level claims that must stay in the clear (SD-JWT VC §3.2.2, and medseal's binding): a disclosure of one of
+ * these names at the payload root is refused. Deeper down they are ordinary names (an Observation's `status`).
+ */
+export const PLAIN_TOP_LEVEL: ReadonlySet<string> = /* @__PURE__ */ new Set([
   'iss',
   'nbf',
   'exp',
@@ -87,7 +90,7 @@ export function decodeDisclosure(encoded: string): Disclosure {
   if (arr.length === 2) return { encoded, digest, salt: arr[0], value: arr[1] }
   if (typeof arr[1] !== 'string')
     throw new VerificationError('SD_JWT_DISCLOSURE_INVALID', 'A disclosure claim name must be a string.')
-  if (RESERVED_CLAIMS.has(arr[1]))
+  if (RESERVED_NAMES.has(arr[1]))
     throw new VerificationError('SD_JWT_RESERVED_CLAIM', 'A disclosure names a reserved claim.', {
       metaMessages: [`name: ${arr[1]}`],
     })
@@ -190,6 +193,10 @@ export function processSdJwt(compact: CompactSdJwt): ProcessedSdJwt {
         if (d === undefined) continue
         if (d.name === undefined)
           throw new VerificationError('SD_JWT_DISCLOSURE_INVALID', '`_sd` refers to an array-element disclosure.')
+        if (depth === 0 && PLAIN_TOP_LEVEL.has(d.name))
+          throw new VerificationError('SD_JWT_RESERVED_CLAIM', 'A disclosure names a claim that must stay plain.', {
+            metaMessages: [`name: ${d.name}`],
+          })
         if (Object.hasOwn(out, d.name))
           throw new VerificationError('SD_JWT_DISCLOSURE_INVALID', 'A disclosure overwrites a claim already present.', {
             metaMessages: [`name: ${d.name}`],

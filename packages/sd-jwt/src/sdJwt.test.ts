@@ -328,6 +328,8 @@ describe('refusals (a named code for each)', () => {
         [disclosure(['s', 'n', 'v', 'extra']).encoded],
         'SD_JWT_DISCLOSURE_INVALID',
       ],
+      // a top-level claim that must stay plain (exp), made disclosable
+      [{ _sd: [disclosure(['s', 'exp', 1]).digest] }, [disclosure(['s', 'exp', 1]).encoded], 'SD_JWT_RESERVED_CLAIM'],
       // _sd that is not an array
       [{ _sd: 'x' }, [], 'SD_JWT_MALFORMED'],
     ]
@@ -369,6 +371,13 @@ describe('issue and present inputs', () => {
     expect(await codeOf(issue({ binding: { commitment: `0x${'00'.repeat(32)}`, receipt: fx.receipt } }))).toBe(
       'INVALID_ARGUMENT',
     )
+  })
+
+  it('a FHIR element may carry a name that is reserved only at the top level (Observation.status)', async () => {
+    const { sdJwt } = await issue({ disclose: ['status', 'code'], plain: [] })
+    const out = await verify(await present(sdJwt, ['status']))
+    expect(out.fhir).toEqual({ resourceType: 'Observation', status: 'final' })
+    expect(out.disclosed.map((d) => d.pointer)).toEqual(['/fhir/status'])
   })
 
   it('refuses a reveal entry that matches nothing, and a token that already has a KB-JWT', async () => {

@@ -1,5 +1,13 @@
 // Runs in Node and in real Chromium (vitest browser project): WebCrypto ES256, Compression Streams, no Node built-ins.
-import { bytesToHex0x, consentKey, isSdkError, randomBytes, revokeConsent, signTombstone } from '@medseal/core'
+import {
+  base64urlToBytes,
+  bytesToHex0x,
+  consentKey,
+  isSdkError,
+  randomBytes,
+  revokeConsent,
+  signTombstone,
+} from '@medseal/core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import {
   craftJwt,
@@ -156,6 +164,29 @@ describe('issue → present → verify', () => {
     expect(await codeOf(verify(q))).toBe('SD_JWT_REVOKED')
     // and without the ledger the status cannot be read: refused
     expect(await codeOf(verify(q, { status: {} }))).toBe('SD_JWT_STATUS_UNAVAILABLE')
+  })
+})
+
+describe('the worked example of docs/spec/sd-jwt-fhir.md §3', () => {
+  it('gives the disclosures and digests the spec shows (salts fixed: 16 bytes of 1, 2, 3, …)', async () => {
+    let n = 0
+    const { sdJwt, disclosures } = await issue({
+      disclose: ['code', 'value[x]', 'effective[x]'],
+      decoys: 1,
+      randomBytes: (len: number) => new Uint8Array(len).fill(++n),
+    })
+    expect(disclosures.map((d) => [d.pointer, d.digest])).toEqual([
+      ['/fhir/code', 'DEu1frQ4ZnB6NXw21W_-ph7gHad8qIy93q9JhGtM3F0'],
+      ['/fhir/effectiveDateTime', 'hH8uWCbFzOeZV-9pq_yPgSmUXkqhiVVXwz_7IeVl9Ic'],
+      ['/fhir/valueQuantity', 'IuZ0G6gcw27admDOSCPp8zso1Q0cCTwG8abuFdosgMU'],
+    ])
+    const payload = JSON.parse(new TextDecoder().decode(base64urlToBytes(sdJwt.split('.')[1] as string)))
+    expect(payload.fhir._sd).toEqual([
+      '6CSbjnIWucOcLNHA4qfKFJF11STyUTQ9yQt-HqOTtL8',
+      'DEu1frQ4ZnB6NXw21W_-ph7gHad8qIy93q9JhGtM3F0',
+      'IuZ0G6gcw27admDOSCPp8zso1Q0cCTwG8abuFdosgMU',
+      'hH8uWCbFzOeZV-9pq_yPgSmUXkqhiVVXwz_7IeVl9Ic',
+    ])
   })
 })
 

@@ -48,6 +48,7 @@ export default defineConfig({
       },
       { find: /^@medseal\/service$/, replacement: src('./packages/service/src/index.ts') },
       { find: /^@medseal\/service\/node$/, replacement: src('./packages/service/src/node.ts') },
+      { find: /^@medseal\/sd-jwt$/, replacement: src('./packages/sd-jwt/src/index.ts') },
       { find: /^@vectors\//, replacement: `${vectors}/` },
     ],
   },
@@ -78,6 +79,7 @@ export default defineConfig({
           include: [
             'packages/core/src/**/*.test.ts',
             'packages/fhir/src/**/*.test.ts',
+            'packages/sd-jwt/src/**/*.test.ts',
             'packages/**/src/**/*.browser.test.ts',
           ],
           exclude: ['**/*.node.test.ts', '**/node_modules/**', '**/dist/**'],

@@ -277,4 +277,58 @@ export const errorDescriptions = {
     'The service could not be reached, or answered with something that is not a medseal response.',
     'Check the service URL and that it runs; retry with backoff.',
   ],
+  SD_JWT_MALFORMED: [
+    'An SD-JWT, a disclosure, a key-binding JWT or a status list token is not well formed (compact form, base64url, JSON, header typ, required claims).',
+    'Check the token as issued; a verifier never repairs it.',
+  ],
+  SD_JWT_UNSUPPORTED_ALG: [
+    'An SD-JWT names a signature algorithm other than ES256, or an `_sd_alg` other than sha-256.',
+    'Issue with ES256 (P-256) and sha-256.',
+  ],
+  SD_JWT_SIGNATURE_INVALID: [
+    'The issuer signature of an SD-JWT (or of a status list token) does not verify with the key given.',
+    'Verify with the issuer key that signed it; any changed byte of the issuer-signed JWT gives this code.',
+  ],
+  SD_JWT_DIGEST_DUPLICATE: [
+    'A disclosure digest appears twice in an SD-JWT (in `_sd` arrays or array `...` entries).',
+    'Refuse the token: RFC 9901 §7.1 forbids repeated digests.',
+  ],
+  SD_JWT_DISCLOSURE_INVALID: [
+    'A disclosure is not a [salt, name, value] or [salt, value] array, is used in the wrong place (an array-element disclosure for an object claim or the reverse), or overwrites a claim that is already present.',
+    'Refuse the presentation; it was not made by a conforming holder.',
+  ],
+  SD_JWT_DISCLOSURE_REUSED: ['The same disclosure is sent twice in one presentation.', 'Send each disclosure once.'],
+  SD_JWT_DISCLOSURE_UNREFERENCED: [
+    'A disclosure in the presentation is not referenced by any digest of the issuer-signed JWT (or of a disclosed value).',
+    'Send only the disclosures of this SD-JWT.',
+  ],
+  SD_JWT_RESERVED_CLAIM: [
+    'A disclosure names a reserved claim (`_sd`, `...`, `_sd_alg` anywhere, or at the top level a claim that must stay in the clear such as `iss`, `exp`, `cnf`, `status`, `vct`), or an array entry mixes `...` with other keys.',
+    'Keep reserved claims plain; select only FHIR elements to disclose.',
+  ],
+  SD_JWT_EXPIRY_MISSING: [
+    'An SD-JWT has no `exp` claim. Expiry is never optional in medseal verification.',
+    'Ask the issuer for a token with an expiry.',
+  ],
+  SD_JWT_EXPIRED: ['An SD-JWT (or its status list token) is past its `exp`.', 'Ask the issuer for a new token.'],
+  SD_JWT_NOT_YET_VALID: [
+    'An SD-JWT or key-binding JWT is dated in the future (`nbf` or `iat` after now, beyond the allowed skew).',
+    'Check the clocks of issuer, holder and verifier.',
+  ],
+  SD_JWT_STATUS_MISSING: [
+    'An SD-JWT has no `status` claim and the caller did not pass the named policy that accepts tokens without status.',
+    'Ask for a token with a status list or ledger status, or pass `statusPolicy: "accept-without-status"` knowingly (it shows in the result).',
+  ],
+  SD_JWT_STATUS_UNAVAILABLE: [
+    'The status of an SD-JWT could not be checked: no resolver for its status mechanism, the status list could not be fetched or is malformed, or the index is outside it.',
+    'Give the verifier a status list fetcher (and key) or the ledger the status names; a token whose status cannot be checked is refused.',
+  ],
+  SD_JWT_REVOKED: [
+    'An SD-JWT is revoked or suspended: its status list entry is not 0, the record it is bound to has a tombstone, or the consent it names was revoked.',
+    'Do not rely on the disclosed data.',
+  ],
+  SD_JWT_KB_INVALID: [
+    'The key-binding JWT is missing, not signed by the holder key in `cnf`, or its `typ`, `aud`, `nonce`, `iat` or `sd_hash` is not the expected one.',
+    'The holder must present with its own key, for this verifier and nonce, over exactly the disclosures sent.',
+  ],
 }

@@ -46,6 +46,7 @@ export default defineConfig({
         find: /^@medseal\/store-postgres\/testing$/,
         replacement: src('./packages/stores/postgres/src/testing/index.ts'),
       },
+      { find: /^@medseal\/smart-health$/, replacement: src('./packages/smart-health/src/index.ts') },
       { find: /^@vectors\//, replacement: `${vectors}/` },
     ],
   },
@@ -76,6 +77,7 @@ export default defineConfig({
           include: [
             'packages/core/src/**/*.test.ts',
             'packages/fhir/src/**/*.test.ts',
+            'packages/smart-health/src/**/*.test.ts',
             'packages/**/src/**/*.browser.test.ts',
           ],
           exclude: ['**/*.node.test.ts', '**/node_modules/**', '**/dist/**'],

@@ -128,7 +128,9 @@ describe('issuing and verifying', () => {
   it('minimizes: no id, meta only security, no text, no CodeableConcept.text, no Coding.display, resource:N', () => {
     const input = [patient, immunization('2021-01-01')]
     const copy = structuredClone(input)
-    const bundle = minimizeBundle(input) as unknown as { entry: { fullUrl: string; resource: Record<string, unknown> }[] }
+    const bundle = minimizeBundle(input) as unknown as {
+      entry: { fullUrl: string; resource: Record<string, unknown> }[]
+    }
     expect(input).toEqual(copy) // not mutated
     expect(bundle.entry.map((e) => e.fullUrl)).toEqual(['resource:0', 'resource:1'])
     const imm = bundle.entry[1]!.resource

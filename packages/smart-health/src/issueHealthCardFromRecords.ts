@@ -38,7 +38,7 @@ export type IssueHealthCardFromRecordsParameters = {
   readonly actor?: Address
   /** The purpose written to the log. Default `PATRQT` (at the patient's request). */
   readonly purpose?: string
-  /** The log's clock, Unix seconds. Default: the host clock. */
+  /** The log's clock (and the default `nbf`), Unix seconds. Default: the host clock. */
   readonly now?: () => number
 }
 
@@ -104,7 +104,7 @@ export async function issueHealthCardFromRecords(
   const card = await issueHealthCard(issuer, {
     resources: [patients[0] as FhirResourceJson, ...others],
     ...(params.types ? { types: params.types } : {}),
-    ...(params.nbf === undefined ? {} : { nbf: params.nbf }),
+    ...(params.nbf === undefined ? (params.now ? { nbf: params.now() } : {}) : { nbf: params.nbf }),
     ...(params.exp === undefined ? {} : { exp: params.exp }),
     ...(params.rid === undefined ? {} : { rid: params.rid }),
   })

@@ -19,6 +19,22 @@ export type {
 export { createShcIssuer } from './createShcIssuer.js'
 export type { CreateShcKeyCacheErrorType, CreateShcKeyCacheParameters, ShcKeyCache } from './createShcKeyCache.js'
 export { createShcKeyCache } from './createShcKeyCache.js'
+// --- SMART Health Links ---
+export type {
+  CreateShlRoutesErrorType,
+  CreateShlRoutesParameters,
+  ShlRegistration,
+  ShlRoute,
+} from './createShlRoutes.js'
+export { createShlHandler, createShlRoutes } from './createShlRoutes.js'
+export type {
+  CreateSmartHealthLinkDeps,
+  CreateSmartHealthLinkErrorType,
+  CreateSmartHealthLinkParameters,
+  CreateSmartHealthLinkReturnType,
+  SmartHealthLinkFile,
+} from './createSmartHealthLink.js'
+export { createSmartHealthLink } from './createSmartHealthLink.js'
 export { SmartHealthError } from './errors.js'
 export type { HealthCardFileErrorType } from './healthCardFile.js'
 export { decodeHealthCardFile, encodeHealthCardFile, HEALTH_CARD_FILE_TYPE } from './healthCardFile.js'
@@ -38,10 +54,24 @@ export type {
 export { issueHealthCardFromRecords } from './issueHealthCardFromRecords.js'
 export type { FhirResourceJson, MinimizeBundleErrorType } from './minimizeBundle.js'
 export { minimizeBundle } from './minimizeBundle.js'
+export type {
+  OpenSmartHealthLinkDeps,
+  OpenSmartHealthLinkErrorType,
+  OpenSmartHealthLinkParameters,
+  OpenSmartHealthLinkReturnType,
+  SmartHealthLinkOpenedFile,
+} from './openSmartHealthLink.js'
+export { openSmartHealthLink } from './openSmartHealthLink.js'
 export type { RenderHealthCardQrErrorType, RenderHealthCardQrReturnType } from './renderHealthCardQr.js'
 export { HEALTH_CARD_QR_MAX_VERSION, renderHealthCardQr } from './renderHealthCardQr.js'
 export type { RevocationErrorType, ShcCrl } from './revocation.js'
 export { computeRevocationId, createShcCrl } from './revocation.js'
+export type { ShlFileJweErrorType } from './shlFileJwe.js'
+export { decryptShlFile, encryptShlFile } from './shlFileJwe.js'
+export type { ShlinkErrorType, ShlinkPayload } from './shlink.js'
+export { decodeShlink, encodeShlink } from './shlink.js'
+export type { ShlFileLocation, ShlStore, ShlStoredFile, ShlStoredLink } from './shlStore.js'
+export { createMemoryShlStore } from './shlStore.js'
 export type {
   VerifyHealthCardDeps,
   VerifyHealthCardErrorType,

@@ -47,6 +47,8 @@ export default defineConfig({
         replacement: src('./packages/stores/postgres/src/testing/index.ts'),
       },
       { find: /^@medseal\/smart-health$/, replacement: src('./packages/smart-health/src/index.ts') },
+      { find: /^@medseal\/service$/, replacement: src('./packages/service/src/index.ts') },
+      { find: /^@medseal\/service\/node$/, replacement: src('./packages/service/src/node.ts') },
       { find: /^@vectors\//, replacement: `${vectors}/` },
     ],
   },

@@ -109,3 +109,9 @@ export type ErrorCode =
   | 'SHL_PASSCODE_INVALID'
   | 'SHL_FETCH_FAILED'
   | 'SHL_DECRYPT_FAILED'
+  // http service (@medseal/service)
+  | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'RATE_LIMITED'
+  | 'SERVICE_ERROR'
+  | 'SERVICE_UNAVAILABLE'

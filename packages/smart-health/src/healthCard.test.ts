@@ -144,6 +144,38 @@ describe('issuing and verifying', () => {
     expect(imm.performer).toEqual([{ actor: { display: 'ABC General Hospital' } }]) // Reference.display stays
   })
 
+  it('a document Bundle keeps its type and own elements (an IPS), and verifies', async () => {
+    const doc = {
+      resourceType: 'Bundle',
+      id: 'ips-1',
+      type: 'document',
+      timestamp: '2020-12-11T14:30:00+01:00',
+      entry: [
+        {
+          fullUrl: 'urn:uuid:3b6a0c14-4c5b-4a48-9e3c-6d7c3c9c0a01',
+          resource: {
+            resourceType: 'Composition',
+            status: 'final',
+            type: { coding: [{ system: 'http://loinc.org', code: '60591-5' }] },
+            subject: { reference: 'urn:uuid:3b6a0c14-4c5b-4a48-9e3c-6d7c3c9c0a02' },
+            date: '2020-12-11',
+            author: [{ display: 'Dr. X' }],
+            title: 'Patient Summary',
+          },
+        },
+        { fullUrl: 'urn:uuid:3b6a0c14-4c5b-4a48-9e3c-6d7c3c9c0a02', resource: patient },
+      ],
+    }
+    const min = minimizeBundle(doc as never) as unknown as Record<string, unknown>
+    expect(min).toMatchObject({ type: 'document', timestamp: '2020-12-11T14:30:00+01:00' })
+    expect(min.id).toBeUndefined()
+    const issuer = await createShcIssuer({ iss: 'https://hospital.example/ips' })
+    const { jws } = await issueHealthCard(issuer, { resources: doc as never, nbf: 1_700_000_000 })
+    const card = await verifyHealthCard({ fetch: issuerFetch(issuer).fetch, now: () => NOW }, { card: jws })
+    expect(card.resources.map((r) => r.resourceType)).toEqual(['Composition', 'Patient'])
+    expect((card.resources[0] as unknown as { subject: unknown }).subject).toEqual({ reference: 'resource:1' })
+  })
+
   it('issues a card that verifies, from a QR text and a file, with a kid that is the thumbprint', async () => {
     const issuer = await createShcIssuer({ iss: 'https://hospital.example/shc' })
     expect(issuer.kid).toBe(computeJwkThumbprint(issuer.publicJwk))
@@ -247,9 +279,10 @@ describe('every named error of verifyHealthCard', () => {
 
   it('SHC_REVOKED: rid on the list; rid.timestamp revokes only cards issued before it; a newer crlVersion refetches', async () => {
     const secret = new Uint8Array(32).fill(7)
-    const rid = computeRevocationId({ secret, subject: 'patient-1' })
-    expect(rid).toMatch(/^[A-Za-z0-9_-]{11}$/)
     const issuer = await createShcIssuer({ iss: 'https://hospital.example', crlVersion: 2 })
+    const rid = computeRevocationId({ secret, kid: issuer.kid, subject: 'patient-1' })
+    expect(rid).toMatch(/^[A-Za-z0-9_-]{11}$/)
+    expect(computeRevocationId({ secret, kid: 'other-key', subject: 'patient-1' })).not.toBe(rid)
     const before = (await issueHealthCard(issuer, { resources: [patient], nbf: 1_700_000_000, rid })).jws
     const after = (await issueHealthCard(issuer, { resources: [patient], nbf: 1_700_000_200, rid })).jws
     const now = () => 1_700_001_000_000

@@ -47,7 +47,8 @@ function minimize(value: unknown, refs: ReadonlyMap<string, string>, depth: numb
 }
 
 /**
- * Builds the minimized `collection` Bundle a SMART Health Card carries, from a Bundle or a list of resources.
+ * Builds the minimized Bundle a SMART Health Card carries, from a Bundle (its type kept) or a list of resources (a
+ * `collection`).
  * References to another entry (by its `fullUrl`, or `Type/id`) become `resource:N`. Returns a new object; the input
  * is not changed.
  *
@@ -89,9 +90,12 @@ export function minimizeBundle(input: FhirResourceJson | readonly FhirResourceJs
     if (typeof fullUrl === 'string') refs.set(fullUrl, name)
     if (typeof resource.id === 'string') refs.set(`${resource.resourceType}/${resource.id}`, name)
   }
+  // A Bundle keeps its type and its own elements (an IPS `document` keeps `identifier`, `timestamp`), minimized alike.
+  const { entry: _entries, ...own } = Array.isArray(input) ? { resourceType: 'Bundle', type: 'collection' } : input
   return {
+    ...(minimize(own, refs, 0, '') as Record<string, unknown>),
     resourceType: 'Bundle',
-    type: 'collection',
+    type: typeof own.type === 'string' ? own.type : 'collection',
     entry: entries.map(({ resource }, i) => ({ fullUrl: `resource:${i}`, resource: minimize(resource, refs, 0, '') })),
   }
 }

@@ -4,7 +4,7 @@
  * `crlVersion` in the JWKS. An entry `rid.timestamp` revokes only cards whose `nbf` is before `timestamp`.
  * @module
  */
-import { bytesToBase64url, InvalidArgumentError, utf8ToBytes } from '@medseal/core'
+import { bytesToBase64url, concatBytes, InvalidArgumentError, utf8ToBytes } from '@medseal/core'
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 
@@ -22,26 +22,33 @@ export type ShcCrl = {
 export type RevocationErrorType = InvalidArgumentError
 
 /**
- * A revocation id for a card about `subject` (the issuer's internal patient or record id), unlinkable without the
- * issuer's secret: base64url of the first 64 bits of HMAC-SHA-256(secret, subject), 11 characters, as the
- * specification suggests.
+ * A revocation id for a card about `subject` (the issuer's internal patient id), unlinkable without the issuer's
+ * secret, as the specification recommends (SMART Health Cards §Revocation):
+ * `base64url(HMAC-SHA-256(secret || kid, subject)[first 64 bits])`, 11 characters.
  *
- * @param params - `secret` (the issuer's, at least 16 bytes), `subject`
+ * @param params - `secret` (the issuer's, 32 random bytes recommended, at least 16), `kid` (the signing key's),
+ *   `subject`
  * @returns the `rid`
  * @throws {@link InvalidArgumentError} for a short secret or an empty subject
  * @example
  * ```ts
  * import { computeRevocationId } from '@medseal/smart-health'
- * const rid = computeRevocationId({ secret, subject: 'patient-123' })
+ * const rid = computeRevocationId({ secret, kid: issuer.kid, subject: 'patient-123' })
  * ```
  */
-export function computeRevocationId(params: { readonly secret: Uint8Array; readonly subject: string }): string {
-  const { secret, subject } = params
+export function computeRevocationId(params: {
+  readonly secret: Uint8Array
+  readonly kid: string
+  readonly subject: string
+}): string {
+  const { secret, kid, subject } = params
   if (!(secret instanceof Uint8Array) || secret.length < 16)
     throw new InvalidArgumentError('INVALID_LENGTH', 'secret must be at least 16 bytes.')
+  if (typeof kid !== 'string' || kid.length === 0)
+    throw new InvalidArgumentError('INVALID_ARGUMENT', 'kid is required.')
   if (typeof subject !== 'string' || subject.length === 0)
     throw new InvalidArgumentError('INVALID_ARGUMENT', 'subject must be a non-empty string.')
-  return bytesToBase64url(hmac(sha256, secret, utf8ToBytes(subject)).subarray(0, 8))
+  return bytesToBase64url(hmac(sha256, concatBytes(secret, utf8ToBytes(kid)), utf8ToBytes(subject)).subarray(0, 8))
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { randomBytes, utf8ToBytes } from '@medseal/core'
+import { randomBytes, toArrayBufferBacked, utf8ToBytes } from '@medseal/core'
 import { deflateSync, inflateSync } from 'fflate'
 import { defineBench } from '../../../scripts/bench/harness.js'
 import { deflateRaw, inflateRaw } from './_deflate.js'
@@ -83,8 +83,8 @@ defineBench('smart-health', async (ctx) => {
   const key = randomBytes(32)
   const content = JSON.stringify({ verifiableCredential: [jws] })
   const jwe = await encryptShlFile(key, { contentType: 'application/smart-health-card', content })
-  const aes = await crypto.subtle.importKey('raw', key, 'AES-GCM', false, ['encrypt'])
-  const iv = randomBytes(12)
+  const aes = await crypto.subtle.importKey('raw', toArrayBufferBacked(key), 'AES-GCM', false, ['encrypt'])
+  const iv = toArrayBufferBacked(randomBytes(12))
   const plain = utf8ToBytes(content)
   await ctx.ops('encryptShlFile (JWE dir A256GCM, one card)', () =>
     encryptShlFile(key, { contentType: 'application/smart-health-card', content }),

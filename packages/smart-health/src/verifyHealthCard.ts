@@ -1,8 +1,8 @@
 /**
  * Verifying a SMART Health Card: the compact JWS (from a QR text, chunks or a file), its ES256 signature against the
  * issuer's JWKS (fetched through the caller's `fetch`, kept in the caller's {@link createShcKeyCache}), `nbf` and
- * `exp`, revocation by `rid` against the key's revocation list, and the FHIR Bundle (a valid FHIR R4 `collection`
- * whose entries are `resource:N` and whose references between them resolve).
+ * `exp`, revocation by `rid` against the key's revocation list, and the FHIR Bundle (valid FHIR R4, entries named
+ * `resource:N`, references between them resolving).
  * @module
  */
 import { base64urlToBytes, bytesToUtf8, utf8ToBytes } from '@medseal/core'
@@ -112,15 +112,16 @@ function findKey(jwks: unknown, kid: string): ShcJwk | undefined {
   return undefined
 }
 
-/** The Bundle's own rules (a collection, `resource:N`), then FHIR R4 structure with `resource:N` mapped to urns. */
+/** The Bundle's own rules (entries named `resource:N`), then FHIR R4 structure with `resource:N` mapped to urns. */
 function checkBundle(bundle: unknown): FhirResourceJson[] {
+  // Cards are usually a `collection`; the IG's own examples include a `document` (an IPS), so any type is read.
   if (
     !isObject(bundle) ||
     bundle.resourceType !== 'Bundle' ||
-    bundle.type !== 'collection' ||
+    typeof bundle.type !== 'string' ||
     !Array.isArray(bundle.entry)
   )
-    throw fail('SHC_BUNDLE_INVALID', 'The card does not hold a FHIR Bundle of type collection.')
+    throw fail('SHC_BUNDLE_INVALID', 'The card does not hold a FHIR Bundle with entries.')
   const entries = bundle.entry as unknown[]
   const names = new Map<string, string>()
   const resources: FhirResourceJson[] = []
@@ -252,8 +253,8 @@ export async function verifyHealthCard(
   if (rid !== undefined && key.crlVersion !== undefined) {
     const crlUrl = `${iss}/.well-known/crl/${kid}.json`
     let crl = await fetchDocument(deps, crlUrl, nowMs, false)
-    if (isObject(crl) && typeof crl.ctr === 'number' && crl.ctr < key.crlVersion)
-      crl = await fetchDocument(deps, crlUrl, nowMs, true)
+    // `ctr` is a number in published lists, a string in the specification's template: read both
+    if (isObject(crl) && Number(crl.ctr) < key.crlVersion) crl = await fetchDocument(deps, crlUrl, nowMs, true)
     if (
       !isObject(crl) ||
       crl.kid !== kid ||

@@ -246,6 +246,9 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
       if (!body || recipient === undefined) return respond({ error: 'recipient is required.' }, 400)
       const at = Math.floor(now() / 1000)
       if (link.passcode) {
+        // reserve the attempt first: parallel guesses never get more checks than the attempts left
+        const remainingAttempts = await store.takeAttempt(link.id)
+        if (remainingAttempts < 0) return respond({ error: 'No such link.' }, 404)
         const given = body.passcode
         const ok =
           typeof given === 'string' &&
@@ -254,8 +257,8 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
             await pbkdf2(given, base64urlToBytes(link.passcode.salt), link.passcode.iterations),
             base64urlToBytes(link.passcode.hash),
           )
+        await store.settleAttempt(link.id, ok)
         if (!ok) {
-          const remainingAttempts = await store.failAttempt(link.id)
           await event(link, undefined, 'shl.passcode', 'deny', at, `wrong passcode; recipient: ${recipient}`)
           return respond({ error: 'Invalid passcode.', remainingAttempts }, 401)
         }

@@ -41,8 +41,14 @@ export type ShlStore = {
   /** Adds a link; false when the id is taken. */
   insert(link: ShlStoredLink): Promise<boolean>
   get(id: string): Promise<ShlStoredLink | undefined>
-  /** Atomically counts one wrong passcode; returns the attempts left (0 disables the link). */
-  failAttempt(id: string): Promise<number>
+  /**
+   * Atomically reserves one passcode attempt before the passcode is checked, so that parallel guesses cannot exceed
+   * the limit (SMART Health Links §Manifest Request): returns the attempts left after the reservation, or -1 when
+   * none are left (or the link is disabled).
+   */
+  takeAttempt(id: string): Promise<number>
+  /** Settles a reserved attempt: a right passcode gives it back; a wrong one keeps it, disabling the link at 0. */
+  settleAttempt(id: string, correct: boolean): Promise<void>
   putLocation(token: string, location: ShlFileLocation): Promise<void>
   getLocation(token: string): Promise<ShlFileLocation | undefined>
 }
@@ -72,12 +78,17 @@ export function createMemoryShlStore(params: { readonly maxLocations?: number } 
     async get(id: string) {
       return links.get(id)
     },
-    async failAttempt(id: string) {
+    async takeAttempt(id: string) {
       const link = links.get(id)
-      if (!link) return 0
-      const attemptsLeft = Math.max(0, link.attemptsLeft - 1)
-      links.set(id, Object.freeze({ ...link, attemptsLeft, disabled: link.disabled || attemptsLeft === 0 }))
-      return attemptsLeft
+      if (!link || link.disabled || link.attemptsLeft <= 0) return -1
+      links.set(id, Object.freeze({ ...link, attemptsLeft: link.attemptsLeft - 1 }))
+      return link.attemptsLeft - 1
+    },
+    async settleAttempt(id: string, correct: boolean) {
+      const link = links.get(id)
+      if (!link) return
+      if (correct) links.set(id, Object.freeze({ ...link, attemptsLeft: link.attemptsLeft + 1 }))
+      else if (link.attemptsLeft === 0) links.set(id, Object.freeze({ ...link, disabled: true }))
     },
     async putLocation(token: string, location: ShlFileLocation) {
       locations.set(token, location)

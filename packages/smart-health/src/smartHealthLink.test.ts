@@ -168,6 +168,31 @@ describe('SMART Health Links, patient to clinician through the link server', () 
     )
   })
 
+  it('parallel wrong passcodes get no more checks than the attempts left; a right one gives its attempt back', async () => {
+    const s = await setup()
+    const { shlink } = await createSmartHealthLink(
+      { ledger: s.ledger, fetch: s.fetch },
+      {
+        patient: s.patient,
+        serviceUrl: s.publicUrl,
+        files: s.files.slice(0, 1),
+        durationSeconds: 600,
+        passcode: 'right',
+        maxAttempts: 3,
+        now: s.now,
+      },
+    )
+    const { url } = decodeShlink(shlink)
+    const ask = (passcode: string) =>
+      s.fetch(url, { method: 'POST', body: JSON.stringify({ recipient: 'x', passcode }) })
+    expect((await ask('right')).status).toBe(200) // the reserved attempt is given back
+    const statuses = (await Promise.all(Array.from({ length: 10 }, (_, i) => ask(`wrong-${i}`)))).map((r) => r.status)
+    expect(statuses.filter((c) => c === 401)).toHaveLength(3)
+    expect(statuses.filter((c) => c === 404)).toHaveLength(7)
+    expect((await ask('right')).status).toBe(404) // disabled
+    expect((await s.events()).filter((e) => e.action === 'shl.passcode')).toHaveLength(3)
+  })
+
   it('SHL_EXPIRED on the client; the server refuses an expired consent too', async () => {
     const s = await setup()
     const { shlink } = await createSmartHealthLink(

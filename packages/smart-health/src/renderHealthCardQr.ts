@@ -19,6 +19,8 @@ export type RenderHealthCardQrReturnType = {
   readonly version: number
   /** An SVG document of the code. */
   readonly svg: string
+  /** The code's modules, row by row (`true` is dark), without the quiet zone: for drawing it on a canvas. */
+  readonly modules: readonly (readonly boolean[])[]
 }
 
 /** Everything {@link renderHealthCardQr} can throw. */
@@ -29,7 +31,7 @@ export type RenderHealthCardQrErrorType = InvalidArgumentError
  *
  * @param jws - the card
  * @param options - `margin` in modules (default 4), `width` in pixels
- * @returns `{ text, version, svg }`
+ * @returns `{ text, version, svg, modules }`
  * @throws {@link InvalidArgumentError} `INPUT_TOO_LARGE` when the card needs a QR version above 22 (at most 1,195
  *   JWS characters); {@link SmartHealthError} `SHC_MALFORMED` for a bad JWS
  * @example
@@ -49,8 +51,14 @@ export async function renderHealthCardQr(
     { data: text.slice(5), mode: 'numeric' },
   ]
   let version: number
+  let modules: boolean[][]
   try {
-    version = QRCode.create(segments, { errorCorrectionLevel: 'L' }).version
+    const code = QRCode.create(segments, { errorCorrectionLevel: 'L' })
+    version = code.version
+    const size = code.modules.size
+    modules = Array.from({ length: size }, (_, r) =>
+      Array.from({ length: size }, (_, c) => code.modules.get(r, c) === 1),
+    )
   } catch (cause) {
     throw new InvalidArgumentError('INPUT_TOO_LARGE', 'The card does not fit in a QR code.', { cause })
   }
@@ -66,5 +74,5 @@ export async function renderHealthCardQr(
     margin: options.margin ?? 4,
     ...(options.width === undefined ? {} : { width: options.width }),
   })
-  return Object.freeze({ text, version, svg })
+  return Object.freeze({ text, version, svg, modules })
 }

@@ -257,6 +257,67 @@ export const errorDescriptions = {
     'A COSE receipt was signed by another issuer than the one expected.',
     'Verify against the issuer that anchored the record.',
   ],
+  SHC_MALFORMED: [
+    'A SMART Health Card (compact JWS, `shc:/` QR text, `.smart-health-card` file or its payload) is not well formed.',
+    'Scan or fetch the card again; a card that still fails is not a SMART Health Card.',
+  ],
+  SHC_UNSUPPORTED: [
+    'A SMART Health Card uses a header this release does not accept (an algorithm other than ES256, no DEFLATE).',
+    'Ask the issuer for a card that follows the SMART Health Cards specification.',
+  ],
+  SHC_ISSUER_UNTRUSTED: [
+    "A SMART Health Card's issuer (`iss`) is not one of the issuers the verifier trusts, or is not an https URL.",
+    'Add the issuer to the trusted list only after checking who runs it.',
+  ],
+  SHC_KEY_NOT_FOUND: [
+    "The issuer's JWKS has no ES256 P-256 key with the card's `kid`.",
+    'The card was signed with a key the issuer no longer publishes, or was forged: refuse it.',
+  ],
+  SHC_JWKS_UNAVAILABLE: [
+    "The issuer's JWKS (or its revocation list) could not be fetched or is not a valid document.",
+    'Retry later; the card is not verified until its keys are known.',
+  ],
+  SHC_SIGNATURE_INVALID: [
+    "A SMART Health Card's ES256 signature does not verify with the issuer's key.",
+    'The card was altered or forged: refuse it.',
+  ],
+  SHC_NOT_YET_VALID: [
+    "A SMART Health Card's `nbf` is in the future.",
+    "Check the verifier's clock; otherwise refuse it.",
+  ],
+  SHC_EXPIRED: ["A SMART Health Card's `exp` has passed.", 'Ask the holder for a newly issued card.'],
+  SHC_REVOKED: [
+    "The card's revocation id (`rid`) is on the issuer's revocation list for its key.",
+    'Refuse the card; the holder can ask the issuer for a new one.',
+  ],
+  SHC_BUNDLE_INVALID: [
+    "A card's FHIR Bundle is not a valid FHIR R4 collection (structure, `resource:N` references).",
+    'Refuse the card; the message names the location of the first problems.',
+  ],
+  SHL_MALFORMED: [
+    'A SMART Health Link (`shlink:/` payload), its manifest or a file in it is not well formed.',
+    'Scan or paste the link again; ask the sender for a new link.',
+  ],
+  SHL_EXPIRED: [
+    'A SMART Health Link has expired (its `exp`, or the consent behind it).',
+    'Ask the sender for a new link.',
+  ],
+  SHL_NOT_FOUND: [
+    'The SMART Health Link server does not serve the link: unknown, revoked, expired, or disabled after too many wrong passcodes.',
+    'Ask the sender for a new link.',
+  ],
+  SHL_PASSCODE_INVALID: [
+    'The passcode of a SMART Health Link is missing or wrong; the error tells how many attempts remain.',
+    'Ask the sender for the passcode; the link is disabled when no attempts remain.',
+  ],
+  SHL_FETCH_FAILED: [
+    "A SMART Health Link's manifest or file could not be fetched (network, or an unexpected answer).",
+    'Retry; check the link has not been revoked.',
+  ],
+  SHL_DECRYPT_FAILED: [
+    "A SMART Health Link file does not decrypt with the link's key (JWE `dir` + `A256GCM`).",
+    'The file was altered, or belongs to another link: refuse it.',
+  ],
   NOT_FOUND: [
     'The service has no such route, or no such item (a record entry, a log entry, a tile).',
     'Check the URL and the API version (`/v1`); for an item, check its identifier.',

@@ -95,6 +95,11 @@ export type CreateCustodianHandlerParameters = {
   readonly ledgerRelay?: boolean
   /** A path prefix the handler is mounted under (e.g. `/api/custodian`); routes are matched after it. */
   readonly basePath?: string
+  /**
+   * More routes served beside the custodian's (e.g. SMART Health Links: `createShlRoutes` of `@medseal/smart-health`).
+   * Each answers its own responses; an error it throws becomes a problem response like any route's.
+   */
+  readonly routes?: readonly ExtraRoute[]
 }
 
 /** The handler. */
@@ -102,6 +107,17 @@ export type CustodianHandler = (request: Request) => Promise<Response>
 
 /** Errors {@link createCustodianHandler} throws (bad parameters); requests never throw, they answer problems. */
 export type CreateCustodianHandlerErrorType = InvalidArgumentError
+
+/** A route added with `routes` (`template` segments in braces are parameters, e.g. `/v1/shl/{id}/manifest`). */
+export type ExtraRoute = {
+  readonly method: 'GET' | 'POST'
+  readonly template: string
+  readonly handle: (ctx: {
+    readonly request: Request
+    readonly params: Readonly<Record<string, string>>
+    readonly url: URL
+  }) => Promise<Response>
+}
 
 /** A matched request. @internal */
 export type RouteContext = {
@@ -348,6 +364,7 @@ export function createCustodianHandler(params: CreateCustodianHandlerParameters)
   if (params.ledgerRelay) {
     for (const r of LEDGER_RELAY_ROUTES) route(r.method, r.template, (ctx) => handleLedgerRelay(ledger, r.op, ctx))
   }
+  for (const r of params.routes ?? []) route(r.method, r.template, r.handle)
 
   const corsHeaders = (request: Request): Record<string, string> => {
     const origin = request.headers.get('origin')

@@ -17,6 +17,7 @@ export type {
   CreateCustodianHandlerErrorType,
   CreateCustodianHandlerParameters,
   CustodianHandler,
+  ExtraRoute,
   HandlerAccessLog,
   LimitOptions,
   ServiceLogEvent,

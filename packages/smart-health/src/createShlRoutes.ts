@@ -1,0 +1,367 @@
+/**
+ * The server side of SMART Health Links, on the fetch standard: routes a custodian service mounts (or
+ * {@link createShlHandler} serves alone). A link is registered by the patient with the consent token that backs it
+ * (its grantee is the link's own address); every manifest request, file fetch and wrong passcode is authorized
+ * against the ledger (expiry, revocation) and written to the access log (SMART Health Links §Manifest Request).
+ * @module
+ */
+import {
+  type AccessLogWriter,
+  type Address,
+  authorize,
+  base64urlToBytes,
+  bytesToBase64url,
+  decodeConsentToken,
+  equalBytes,
+  type Hex,
+  InvalidArgumentError,
+  type LedgerAdapter,
+  randomBytes,
+  toArrayBufferBacked,
+  utf8ToBytes,
+} from '@medseal/core'
+import { subtle } from './_webcrypto.js'
+import type { ShlStore, ShlStoredFile, ShlStoredLink } from './shlStore.js'
+
+/** One route: what `@medseal/service`'s router takes (`method`, `template` with `{name}` segments, `handle`). */
+export type ShlRoute = {
+  readonly method: 'GET' | 'POST'
+  readonly template: string
+  readonly handle: (ctx: {
+    readonly request: Request
+    readonly params: Readonly<Record<string, string>>
+  }) => Promise<Response>
+}
+
+/** Parameters of {@link createShlRoutes}. */
+export type CreateShlRoutesParameters = {
+  readonly store: ShlStore
+  /** The ledger consents are registered on. */
+  readonly ledger: LedgerAdapter
+  /** The access log every link access is written to. */
+  readonly log: AccessLogWriter
+  /** The public base URL of the routes (scheme, host, any base path), e.g. `https://custodian.example/api`. */
+  readonly publicUrl: string
+  /** Wrong passcodes allowed per link when the patient sets none. 1..100, default 5. */
+  readonly maxAttempts?: number
+  /** PBKDF2-SHA-256 iterations for stored passcodes. Default 210,000 (OWASP 2023 for PBKDF2-SHA-256). */
+  readonly passcodeIterations?: number
+  /** How long a file location in a manifest stays valid, seconds. Default 3,600 (the specification's upper bound). */
+  readonly locationSeconds?: number
+  /** Host clock, Unix milliseconds (for `authorize` and locations). Default `Date.now`. */
+  readonly now?: () => number
+}
+
+/** Everything {@link createShlRoutes} can throw. */
+export type CreateShlRoutesErrorType = InvalidArgumentError
+
+/** What a link registration (`POST /v1/shl`) carries. */
+export type ShlRegistration = {
+  readonly id: string
+  /** The encoded consent token (`msc1.…`). */
+  readonly token: string
+  readonly files: readonly ShlStoredFile[]
+  readonly passcode?: string
+  readonly maxAttempts?: number
+}
+
+const JSON_HEADERS = {
+  'content-type': 'application/json',
+  'cache-control': 'no-store',
+  'access-control-allow-origin': '*',
+}
+const respond = (value: unknown, status = 200) => new Response(JSON.stringify(value), { status, headers: JSON_HEADERS })
+const ID = /^[A-Za-z0-9_-]{43}$/
+const HEX32 = /^0x[0-9a-fA-F]{64}$/
+const MAX_BODY = 8 * 1024 * 1024
+
+async function readJson(request: Request, max: number): Promise<Record<string, unknown> | undefined> {
+  try {
+    const text = await request.text()
+    if (text.length > max) return undefined
+    const v = JSON.parse(text)
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : undefined
+  } catch {
+    return undefined
+  }
+}
+
+async function pbkdf2(passcode: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
+  const key = await subtle().importKey('raw', utf8ToBytes(passcode), 'PBKDF2', false, ['deriveBits'])
+  return new Uint8Array(
+    await subtle().deriveBits(
+      { name: 'PBKDF2', hash: 'SHA-256', salt: toArrayBufferBacked(salt), iterations },
+      key,
+      256,
+    ),
+  )
+}
+
+/** Free text from a recipient, made safe for the log's `reason` (well-formed, bounded). */
+function recipientText(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.trim().length === 0) return undefined
+  return value.slice(0, 200).toWellFormed()
+}
+
+/**
+ * The link routes: `POST /v1/shl` (register), `POST /v1/shl/{id}/manifest`, `GET /v1/shl/{id}/file/{location}`.
+ * Answers follow SMART Health Links: 404 for a link that is unknown, expired, revoked or disabled; 401 with
+ * `{ remainingAttempts }` for a missing or wrong passcode.
+ *
+ * @param params - the store, ledger, access log, public URL and limits
+ * @returns the routes
+ * @throws {@link InvalidArgumentError} for bad parameters
+ * @example
+ * ```ts
+ * import { createMemoryShlStore, createShlRoutes } from '@medseal/smart-health'
+ * const shlRoutes = createShlRoutes({ store: createMemoryShlStore(), ledger, log, publicUrl: 'https://custodian.example' })
+ * const handler = createCustodianHandler({ custodian, accessLog, ledger, routes: shlRoutes })
+ * ```
+ */
+export function createShlRoutes(params: CreateShlRoutesParameters): readonly ShlRoute[] {
+  const { store, ledger, log } = params
+  if (!store || !ledger || typeof log?.append !== 'function')
+    throw new InvalidArgumentError('INVALID_ARGUMENT', 'store, ledger and log are required.')
+  if (typeof params.publicUrl !== 'string' || !/^https?:\/\/\S+$/.test(params.publicUrl))
+    throw new InvalidArgumentError('INVALID_ARGUMENT', 'publicUrl must be an http(s) URL.')
+  const base = params.publicUrl.replace(/\/+$/, '')
+  const defaultAttempts = params.maxAttempts ?? 5
+  const iterations = params.passcodeIterations ?? 210_000
+  const locationSeconds = params.locationSeconds ?? 3600
+  const now = params.now ?? Date.now
+  if (!Number.isSafeInteger(defaultAttempts) || defaultAttempts < 1 || defaultAttempts > 100)
+    throw new InvalidArgumentError('OUT_OF_RANGE', 'maxAttempts must be 1 to 100.')
+  if (!Number.isSafeInteger(iterations) || iterations < 1)
+    throw new InvalidArgumentError('OUT_OF_RANGE', 'passcodeIterations must be a positive integer.')
+
+  const decide = (link: ShlStoredLink, file: ShlStoredFile) =>
+    authorize(
+      ledger,
+      {
+        token: link.token,
+        grantee: link.grantee,
+        action: 'read',
+        purpose: 'PATRQT',
+        record: { commitment: file.commitment, resourceType: file.resourceType, owner: link.grantor },
+      },
+      { now },
+    )
+
+  const event = async (
+    link: ShlStoredLink,
+    file: ShlStoredFile | undefined,
+    action: string,
+    outcome: 'permit' | 'deny',
+    at: number,
+    reason: string,
+  ) =>
+    log.append({
+      actor: link.grantee,
+      action,
+      commitment: (file ?? (link.files[0] as ShlStoredFile)).commitment,
+      at,
+      purpose: 'PATRQT',
+      consentId: link.consentId,
+      outcome,
+      reason,
+    })
+
+  const register: ShlRoute = {
+    method: 'POST',
+    template: '/v1/shl',
+    handle: async ({ request }) => {
+      const body = await readJson(request, MAX_BODY)
+      if (!body) return respond({ error: 'The body must be a JSON object.' }, 400)
+      const { id, token, files, passcode, maxAttempts } = body as Partial<Record<keyof ShlRegistration, unknown>>
+      if (typeof id !== 'string' || !ID.test(id)) return respond({ error: 'id must be 43 base64url characters.' }, 400)
+      if (typeof token !== 'string') return respond({ error: 'token must be a consent token.' }, 400)
+      if (!Array.isArray(files) || files.length === 0 || files.length > 100)
+        return respond({ error: 'files must list 1 to 100 files.' }, 400)
+      const checked: ShlStoredFile[] = []
+      for (const f of files as Record<string, unknown>[]) {
+        if (
+          typeof f?.contentType !== 'string' ||
+          typeof f.jwe !== 'string' ||
+          typeof f.commitment !== 'string' ||
+          !HEX32.test(f.commitment) ||
+          typeof f.resourceType !== 'string'
+        )
+          return respond({ error: 'Each file needs contentType, jwe, commitment and resourceType.' }, 400)
+        checked.push(
+          Object.freeze({
+            contentType: f.contentType,
+            jwe: f.jwe,
+            commitment: f.commitment as Hex,
+            resourceType: f.resourceType,
+          }),
+        )
+      }
+      if (passcode !== undefined && (typeof passcode !== 'string' || passcode.length < 1 || passcode.length > 256))
+        return respond({ error: 'passcode must be 1 to 256 characters.' }, 400)
+      const attempts = maxAttempts ?? defaultAttempts
+      if (typeof attempts !== 'number' || !Number.isSafeInteger(attempts) || attempts < 1 || attempts > 100)
+        return respond({ error: 'maxAttempts must be 1 to 100.' }, 400)
+      let consent: { id: Hex; grantor: Address; grantee: Address }
+      try {
+        consent = decodeConsentToken(token).consent
+      } catch {
+        return respond({ error: 'token is not a consent token.' }, 400)
+      }
+      const link: ShlStoredLink = {
+        id,
+        token,
+        consentId: consent.id,
+        grantor: consent.grantor,
+        grantee: consent.grantee,
+        files: Object.freeze(checked),
+        attemptsLeft: attempts,
+        disabled: false,
+        ...(passcode === undefined
+          ? {}
+          : await (async () => {
+              const salt = randomBytes(16)
+              const hash = await pbkdf2(passcode, salt, iterations)
+              return { passcode: { salt: bytesToBase64url(salt), hash: bytesToBase64url(hash), iterations } }
+            })()),
+      }
+      // The consent must cover every file now (signature, window, revocation, scope); it is checked again on each access.
+      for (const file of checked) {
+        const decision = await decide(link, file)
+        if (!decision.allowed)
+          return respond({ error: `The consent does not cover the files: ${decision.reason}.` }, 403)
+      }
+      if (!(await store.insert(link))) return respond({ error: 'The id is taken.' }, 409)
+      return respond({ id, url: `${base}/v1/shl/${id}/manifest` }, 201)
+    },
+  }
+
+  const manifest: ShlRoute = {
+    method: 'POST',
+    template: '/v1/shl/{id}/manifest',
+    handle: async ({ request, params: p }) => {
+      const link = await store.get(p.id ?? '')
+      if (!link || link.disabled) return respond({ error: 'No such link.' }, 404)
+      const body = await readJson(request, 16 * 1024)
+      const recipient = recipientText(body?.recipient)
+      if (!body || recipient === undefined) return respond({ error: 'recipient is required.' }, 400)
+      const at = Math.floor(now() / 1000)
+      if (link.passcode) {
+        // reserve the attempt first: parallel guesses never get more checks than the attempts left
+        const remainingAttempts = await store.takeAttempt(link.id)
+        if (remainingAttempts < 0) return respond({ error: 'No such link.' }, 404)
+        const given = body.passcode
+        const ok =
+          typeof given === 'string' &&
+          given.length <= 256 &&
+          equalBytes(
+            await pbkdf2(given, base64urlToBytes(link.passcode.salt), link.passcode.iterations),
+            base64urlToBytes(link.passcode.hash),
+          )
+        await store.settleAttempt(link.id, ok)
+        if (!ok) {
+          await event(link, undefined, 'shl.passcode', 'deny', at, `wrong passcode; recipient: ${recipient}`)
+          return respond({ error: 'Invalid passcode.', remainingAttempts }, 401)
+        }
+      }
+      const decisions = await Promise.all(link.files.map((f) => decide(link, f)))
+      const denied = decisions.find((d) => !d.allowed)
+      if (denied) {
+        await event(link, undefined, 'shl.manifest', 'deny', denied.at, `${denied.reason}; recipient: ${recipient}`)
+        return respond({ error: 'No such link.' }, 404)
+      }
+      const max = typeof body.embeddedLengthMax === 'number' ? body.embeddedLengthMax : -1
+      const out: Record<string, string>[] = []
+      for (const [index, file] of link.files.entries()) {
+        const ledgerAt = decisions[index]?.at ?? at
+        await event(link, file, 'shl.manifest', 'permit', ledgerAt, `recipient: ${recipient}`)
+        if (file.jwe.length <= max) {
+          await event(link, file, 'shl.file', 'permit', ledgerAt, `embedded; recipient: ${recipient}`)
+          out.push({ contentType: file.contentType, embedded: file.jwe })
+        } else {
+          const token = bytesToBase64url(randomBytes(32))
+          await store.putLocation(token, { linkId: link.id, index, expiresAt: now() + locationSeconds * 1000 })
+          out.push({ contentType: file.contentType, location: `${base}/v1/shl/${link.id}/file/${token}` })
+        }
+      }
+      return respond({ files: out })
+    },
+  }
+
+  const file: ShlRoute = {
+    method: 'GET',
+    template: '/v1/shl/{id}/file/{location}',
+    handle: async ({ params: p }) => {
+      const loc = await store.getLocation(p.location ?? '')
+      const link = loc && loc.linkId === p.id && loc.expiresAt > now() ? await store.get(loc.linkId) : undefined
+      const stored = link?.files[loc?.index ?? -1]
+      if (!link || link.disabled || !stored) return respond({ error: 'No such file.' }, 404)
+      const decision = await decide(link, stored)
+      if (!decision.allowed) {
+        await event(link, stored, 'shl.file', 'deny', decision.at, decision.reason)
+        return respond({ error: 'No such file.' }, 404)
+      }
+      await event(link, stored, 'shl.file', 'permit', decision.at, 'location')
+      return new Response(stored.jwe, {
+        headers: {
+          'content-type': 'application/jose',
+          'cache-control': 'no-store',
+          'access-control-allow-origin': '*',
+        },
+      })
+    },
+  }
+
+  return Object.freeze([register, manifest, file])
+}
+
+/**
+ * A fetch-standard handler serving only the link routes (for a server that is not the custodian service, and tests).
+ *
+ * @param routes - from {@link createShlRoutes}
+ * @param options - `basePath` the routes are mounted under
+ * @returns `(request) => Promise<Response>`; unknown paths answer 404, CORS preflights 204
+ * @example
+ * ```ts
+ * import { createMemoryShlStore, createShlHandler, createShlRoutes } from '@medseal/smart-health'
+ * const handler = createShlHandler(createShlRoutes({ store: createMemoryShlStore(), ledger, log, publicUrl }))
+ * ```
+ */
+export function createShlHandler(
+  routes: readonly ShlRoute[],
+  options: { readonly basePath?: string } = {},
+): (request: Request) => Promise<Response> {
+  const basePath = (options.basePath ?? '').replace(/\/+$/, '')
+  const compiled = routes.map((r) => ({ ...r, segments: r.template.split('/').filter(Boolean) }))
+  return async (request: Request) => {
+    const url = new URL(request.url)
+    if (!url.pathname.startsWith(`${basePath}/`)) return respond({ error: 'Not found.' }, 404)
+    const parts = url.pathname.slice(basePath.length).split('/').filter(Boolean)
+    for (const r of compiled) {
+      if (r.segments.length !== parts.length) continue
+      const params: Record<string, string> = {}
+      let ok = true
+      for (const [i, seg] of r.segments.entries()) {
+        const part = parts[i] as string
+        if (seg.startsWith('{')) params[seg.slice(1, -1)] = decodeURIComponent(part)
+        else if (seg !== part) ok = false
+      }
+      if (!ok) continue
+      if (request.method === 'OPTIONS')
+        return new Response(null, {
+          status: 204,
+          headers: {
+            'access-control-allow-origin': '*',
+            'access-control-allow-methods': 'GET, POST, OPTIONS',
+            'access-control-allow-headers': 'content-type',
+          },
+        })
+      if (request.method !== r.method) continue
+      try {
+        return await r.handle({ request, params })
+      } catch {
+        return respond({ error: 'The server failed.' }, 500)
+      }
+    }
+    return respond({ error: 'Not found.' }, 404)
+  }
+}

@@ -1,0 +1,101 @@
+import { createMemoryLedger } from '@medseal/adapter-memory'
+import {
+  createAccessLog,
+  createBreakGlass,
+  createCustodian,
+  createParty,
+  isSdkError,
+  revokeConsent,
+  seal,
+} from '@medseal/core'
+import { createCustodianHandler } from '@medseal/service'
+import { serve } from '@medseal/service/node'
+import { describe, expect, it } from 'vitest'
+import { createShcIssuer } from './createShcIssuer.js'
+import { createShlRoutes } from './createShlRoutes.js'
+import { createSmartHealthLink } from './createSmartHealthLink.js'
+import { encodeHealthCardFile } from './healthCardFile.js'
+import { issueHealthCard } from './issueHealthCard.js'
+import { openSmartHealthLink } from './openSmartHealthLink.js'
+import { createMemoryShlStore } from './shlStore.js'
+import { verifyHealthCard } from './verifyHealthCard.js'
+
+describe('SMART Health Links served by the custodian service over HTTP (127.0.0.1, a free port)', () => {
+  it('the patient registers a passcode link, the clinician opens it, the log shows it; a revoked link is refused', async () => {
+    const ledger = createMemoryLedger({ id: 'shl-service' })
+    const [patient, vendor] = [createParty(), createParty()]
+    const accessLog = await createAccessLog({ operator: vendor, ledger, name: 'access' })
+    const breakGlass = createBreakGlass({ ledger, log: accessLog })
+    const custodian = createCustodian({ party: vendor, ledger, log: accessLog, breakGlass })
+    // the public URL is only known once the port is chosen: the handler reads it through a holder
+    const box: { handler?: (r: Request) => Promise<Response> } = {}
+    const server = await serve({ handler: (request) => (box.handler as (r: Request) => Promise<Response>)(request) })
+    try {
+      box.handler = createCustodianHandler({
+        custodian,
+        accessLog,
+        ledger,
+        routes: createShlRoutes({
+          store: createMemoryShlStore(),
+          ledger,
+          log: accessLog,
+          publicUrl: server.url,
+          passcodeIterations: 1000,
+        }),
+      })
+      const issuer = await createShcIssuer({ iss: 'https://hospital.test' })
+      const patientResource = { resourceType: 'Patient', name: [{ family: 'Anyperson', given: ['Jane'] }] }
+      const vaccine = {
+        resourceType: 'Immunization',
+        status: 'completed',
+        vaccineCode: { coding: [{ system: 'http://hl7.org/fhir/sid/cvx', code: '207' }] },
+        patient: { reference: 'resource:0' },
+        occurrenceDateTime: '2021-01-01',
+      }
+      const { jws } = await issueHealthCard(issuer, { resources: [patientResource, vaccine] })
+      const sealed = await seal(vaccine, { recipients: [patient, custodian.identity] })
+      const { shlink, consent } = await createSmartHealthLink(
+        { ledger, fetch },
+        {
+          patient,
+          serviceUrl: server.url,
+          durationSeconds: 3600,
+          passcode: 'open sesame',
+          files: [
+            {
+              contentType: 'application/smart-health-card',
+              content: encodeHealthCardFile([jws]),
+              commitment: sealed.commitment,
+              resourceType: 'Immunization',
+            },
+          ],
+        },
+      )
+      const opened = await openSmartHealthLink({ fetch }, { shlink, recipient: 'Dr. Lee', passcode: 'open sesame' })
+      const card = await verifyHealthCard(
+        { fetch: async () => new Response(JSON.stringify(issuer.jwks())) },
+        { card: opened.files[0]?.healthCards?.[0] as string },
+      )
+      expect(card.resources.map((r) => r.resourceType)).toEqual(['Patient', 'Immunization'])
+      const wrong = await openSmartHealthLink({ fetch }, { shlink, recipient: 'Dr. Lee', passcode: 'nope' }).catch(
+        (e: unknown) => e,
+      )
+      expect(isSdkError(wrong, 'SHL_PASSCODE_INVALID')).toBe(true)
+      await revokeConsent(ledger, { party: patient, consentId: consent.id })
+      const refused = await openSmartHealthLink(
+        { fetch },
+        { shlink, recipient: 'Dr. Lee', passcode: 'open sesame' },
+      ).catch((e: unknown) => e)
+      expect(isSdkError(refused, 'SHL_NOT_FOUND')).toBe(true)
+      const events = await Promise.all(Array.from({ length: accessLog.size }, (_, i) => accessLog.getEvent(i)))
+      expect(events.map((e) => `${e.action}:${e.outcome}`)).toEqual([
+        'shl.manifest:permit',
+        'shl.file:permit',
+        'shl.passcode:deny',
+        'shl.manifest:deny',
+      ])
+    } finally {
+      await server.close()
+    }
+  })
+})

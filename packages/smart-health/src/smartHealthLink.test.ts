@@ -1,0 +1,302 @@
+import { createMemoryLedger } from '@medseal/adapter-memory'
+import { createAccessLog, createParty, isSdkError, randomBytes, revokeConsent, seal } from '@medseal/core'
+import { describe, expect, it } from 'vitest'
+import { createShcIssuer } from './createShcIssuer.js'
+import { createShlHandler, createShlRoutes } from './createShlRoutes.js'
+import { createSmartHealthLink } from './createSmartHealthLink.js'
+import { encodeHealthCardFile } from './healthCardFile.js'
+import { issueHealthCard } from './issueHealthCard.js'
+import { openSmartHealthLink } from './openSmartHealthLink.js'
+import { decryptShlFile, encryptShlFile } from './shlFileJwe.js'
+import { decodeShlink, encodeShlink } from './shlink.js'
+import { createMemoryShlStore } from './shlStore.js'
+import { verifyHealthCard } from './verifyHealthCard.js'
+
+const patientResource = {
+  resourceType: 'Patient',
+  name: [{ family: 'Anyperson', given: ['Jane'] }],
+  birthDate: '1960-02-03',
+}
+const vaccine = {
+  resourceType: 'Immunization',
+  status: 'completed',
+  vaccineCode: { coding: [{ system: 'http://hl7.org/fhir/sid/cvx', code: '207' }] },
+  patient: { reference: 'resource:0' },
+  occurrenceDateTime: '2021-01-01',
+}
+
+async function expectCode(promise: Promise<unknown>, code: string) {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  expect(isSdkError(err, code as never), `expected ${code}, got ${String(err)}`).toBe(true)
+  return err as Error & { remainingAttempts?: number }
+}
+
+async function setup() {
+  const clock = { t: 1_700_000_000 }
+  const ledger = createMemoryLedger({ id: 'shl', now: () => clock.t })
+  const [patient, operator] = [createParty(), createParty()]
+  const log = await createAccessLog({ operator, ledger, name: 'patient-access' })
+  const now = () => clock.t * 1000
+  const store = createMemoryShlStore()
+  const publicUrl = 'https://custodian.test/api'
+  const handler = createShlHandler(createShlRoutes({ store, ledger, log, publicUrl, passcodeIterations: 1000, now }), {
+    basePath: '/api',
+  })
+  const fetch = async (url: string, init?: RequestInit) => handler(new Request(url, init))
+  const issuer = await createShcIssuer({ iss: 'https://hospital.test' })
+  const { jws } = await issueHealthCard(issuer, { resources: [patientResource, vaccine], nbf: clock.t })
+  const sealed = await seal(vaccine, { recipients: [patient] })
+  const files = [
+    {
+      contentType: 'application/smart-health-card',
+      content: encodeHealthCardFile([jws]),
+      commitment: sealed.commitment,
+      resourceType: 'Immunization',
+    },
+    {
+      contentType: 'application/fhir+json',
+      content: JSON.stringify(vaccine),
+      commitment: sealed.commitment,
+      resourceType: 'Immunization',
+    },
+  ]
+  const events = async () => Promise.all(Array.from({ length: log.size }, (_, i) => log.getEvent(i)))
+  return { clock, ledger, patient, log, now, fetch, issuer, jws, files, events, publicUrl }
+}
+
+describe('SMART Health Links, patient to clinician through the link server', () => {
+  it('a passcode link: wrong passcode counted and logged, right passcode lists and decrypts, cards verify, every access logged', async () => {
+    const s = await setup()
+    const { shlink, payload } = await createSmartHealthLink(
+      { ledger: s.ledger, fetch: s.fetch },
+      {
+        patient: s.patient,
+        serviceUrl: s.publicUrl,
+        files: s.files,
+        durationSeconds: 3600,
+        passcode: '4711',
+        maxAttempts: 3,
+        label: 'Vaccines',
+        now: s.now,
+      },
+    )
+    expect(shlink.startsWith('shlink:/')).toBe(true)
+    expect(payload).toMatchObject({ flag: 'P', label: 'Vaccines', v: 1, exp: s.clock.t + 3600 })
+    expect(payload.url).toMatch(/^https:\/\/custodian\.test\/api\/v1\/shl\/[A-Za-z0-9_-]{43}\/manifest$/)
+    const deps = { fetch: s.fetch, now: s.now }
+
+    const wrong = await expectCode(
+      openSmartHealthLink(deps, { shlink, recipient: 'Dr. Lee', passcode: '0000' }),
+      'SHL_PASSCODE_INVALID',
+    )
+    expect(wrong.remainingAttempts).toBe(2)
+    await expectCode(openSmartHealthLink(deps, { shlink, recipient: 'Dr. Lee' }), 'SHL_PASSCODE_INVALID')
+
+    const opened = await openSmartHealthLink(deps, {
+      shlink: `https://viewer.test/#${shlink}`,
+      recipient: 'Dr. Lee',
+      passcode: '4711',
+    })
+    expect(opened.files.map((f) => f.contentType)).toEqual(['application/smart-health-card', 'application/fhir+json'])
+    expect(JSON.parse(opened.files[1]!.content)).toEqual(vaccine)
+    const card = await verifyHealthCard(
+      { fetch: async () => new Response(JSON.stringify(s.issuer.jwks())), now: s.now },
+      { card: opened.files[0]!.healthCards![0]! },
+    )
+    expect(card.patient.name).toBe('Jane Anyperson')
+
+    const embedded = await openSmartHealthLink(deps, {
+      shlink,
+      recipient: 'Dr. Kim',
+      passcode: '4711',
+      embeddedLengthMax: 1_000_000,
+    })
+    expect(embedded.files).toHaveLength(2)
+
+    const log = await s.events()
+    expect(log.map((e) => `${e.action}:${e.outcome}`)).toEqual([
+      'shl.passcode:deny',
+      'shl.manifest:permit',
+      'shl.manifest:permit',
+      'shl.file:permit',
+      'shl.file:permit',
+      'shl.manifest:permit',
+      'shl.file:permit',
+      'shl.manifest:permit',
+      'shl.file:permit',
+    ])
+    expect(log[0]?.reason).toContain('Dr. Lee')
+    expect(log.every((e) => e.consentId !== undefined)).toBe(true)
+  })
+
+  it('SHL_NOT_FOUND: a revoked link, and a link disabled after its wrong passcodes', async () => {
+    const s = await setup()
+    const deps = { fetch: s.fetch, now: s.now }
+    const make = (passcode?: string) =>
+      createSmartHealthLink(
+        { ledger: s.ledger, fetch: s.fetch },
+        {
+          patient: s.patient,
+          serviceUrl: s.publicUrl,
+          files: s.files.slice(0, 1),
+          durationSeconds: 3600,
+          maxAttempts: 1,
+          now: s.now,
+          ...(passcode ? { passcode } : {}),
+        },
+      )
+    const revoked = await make()
+    await openSmartHealthLink(deps, { shlink: revoked.shlink, recipient: 'Dr. Lee' })
+    await revokeConsent(s.ledger, { party: s.patient, consentId: revoked.consent.id })
+    await expectCode(openSmartHealthLink(deps, { shlink: revoked.shlink, recipient: 'Dr. Lee' }), 'SHL_NOT_FOUND')
+    const denied = (await s.events()).at(-1)
+    expect(denied).toMatchObject({ action: 'shl.manifest', outcome: 'deny' })
+    expect(denied?.reason).toContain('CONSENT_REVOKED')
+
+    const locked = await make('9999')
+    const err = await expectCode(
+      openSmartHealthLink(deps, { shlink: locked.shlink, recipient: 'x', passcode: '1' }),
+      'SHL_PASSCODE_INVALID',
+    )
+    expect(err.remainingAttempts).toBe(0)
+    await expectCode(
+      openSmartHealthLink(deps, { shlink: locked.shlink, recipient: 'x', passcode: '9999' }),
+      'SHL_NOT_FOUND',
+    )
+  })
+
+  it('parallel wrong passcodes get no more checks than the attempts left; a right one gives its attempt back', async () => {
+    const s = await setup()
+    const { shlink } = await createSmartHealthLink(
+      { ledger: s.ledger, fetch: s.fetch },
+      {
+        patient: s.patient,
+        serviceUrl: s.publicUrl,
+        files: s.files.slice(0, 1),
+        durationSeconds: 600,
+        passcode: 'right',
+        maxAttempts: 3,
+        now: s.now,
+      },
+    )
+    const { url } = decodeShlink(shlink)
+    const ask = (passcode: string) =>
+      s.fetch(url, { method: 'POST', body: JSON.stringify({ recipient: 'x', passcode }) })
+    expect((await ask('right')).status).toBe(200) // the reserved attempt is given back
+    const statuses = (await Promise.all(Array.from({ length: 10 }, (_, i) => ask(`wrong-${i}`)))).map((r) => r.status)
+    expect(statuses.filter((c) => c === 401)).toHaveLength(3)
+    expect(statuses.filter((c) => c === 404)).toHaveLength(7)
+    expect((await ask('right')).status).toBe(404) // disabled
+    expect((await s.events()).filter((e) => e.action === 'shl.passcode')).toHaveLength(3)
+  })
+
+  it('SHL_EXPIRED on the client; the server refuses an expired consent too', async () => {
+    const s = await setup()
+    const { shlink } = await createSmartHealthLink(
+      { ledger: s.ledger, fetch: s.fetch },
+      { patient: s.patient, serviceUrl: s.publicUrl, files: s.files.slice(0, 1), durationSeconds: 60, now: s.now },
+    )
+    s.clock.t += 120
+    await expectCode(openSmartHealthLink({ fetch: s.fetch, now: s.now }, { shlink, recipient: 'x' }), 'SHL_EXPIRED')
+    // a client whose clock is behind still meets the server's check (ledger time)
+    await expectCode(openSmartHealthLink({ fetch: s.fetch, now: () => 0 }, { shlink, recipient: 'x' }), 'SHL_NOT_FOUND')
+  })
+
+  it('a file location is refused once the consent is revoked', async () => {
+    const s = await setup()
+    const { shlink, consent } = await createSmartHealthLink(
+      { ledger: s.ledger, fetch: s.fetch },
+      { patient: s.patient, serviceUrl: s.publicUrl, files: s.files.slice(0, 1), durationSeconds: 600, now: s.now },
+    )
+    const { url } = decodeShlink(shlink)
+    const manifest = (await (
+      await s.fetch(url, { method: 'POST', body: JSON.stringify({ recipient: 'x' }) })
+    ).json()) as {
+      files: { location: string }[]
+    }
+    await revokeConsent(s.ledger, { party: s.patient, consentId: consent.id })
+    expect((await s.fetch(manifest.files[0]!.location)).status).toBe(404)
+    expect((await s.events()).at(-1)).toMatchObject({ action: 'shl.file', outcome: 'deny' })
+  })
+
+  it('the server refuses registrations the consent does not cover', async () => {
+    const s = await setup()
+    const other = await seal(
+      { resourceType: 'Observation', status: 'final', code: { text: 'x' } },
+      { recipients: [s.patient] },
+    )
+    const res = await createSmartHealthLink(
+      {
+        ledger: s.ledger,
+        fetch: async (url, init) => {
+          // swap a file's commitment for one outside the consent
+          const body = JSON.parse(String(init?.body))
+          body.files[0].commitment = `0x${Array.from(other.commitment, (b) => b.toString(16).padStart(2, '0')).join('')}`
+          return s.fetch(url, { ...init, body: JSON.stringify(body) })
+        },
+      },
+      { patient: s.patient, serviceUrl: s.publicUrl, files: s.files.slice(0, 1), durationSeconds: 600, now: s.now },
+    ).catch((e: unknown) => e)
+    expect(isSdkError(res, 'SHL_FETCH_FAILED')).toBe(true)
+  })
+})
+
+describe('SHL named errors and formats', () => {
+  it('SHL_MALFORMED: not a link, a bad payload, a bad JWE', async () => {
+    await expectCode(
+      Promise.resolve().then(() => decodeShlink('https://example.test/nothing')),
+      'SHL_MALFORMED',
+    )
+    await expectCode(
+      Promise.resolve().then(() => decodeShlink('shlink:/bm90IGpzb24')),
+      'SHL_MALFORMED',
+    )
+    await expectCode(
+      Promise.resolve().then(() => encodeShlink({ url: 'https://x.test/m', key: 'short' })),
+      'SHL_MALFORMED',
+    )
+    await expectCode(decryptShlFile(randomBytes(32), 'a.b.c'), 'SHL_MALFORMED')
+  })
+
+  it('SHL_DECRYPT_FAILED: another key, or a changed ciphertext', async () => {
+    const key = randomBytes(32)
+    const jwe = await encryptShlFile(key, {
+      contentType: 'application/fhir+json',
+      content: '{"resourceType":"Patient"}',
+    })
+    expect(await decryptShlFile(key, jwe)).toEqual({
+      contentType: 'application/fhir+json',
+      content: '{"resourceType":"Patient"}',
+    })
+    await expectCode(decryptShlFile(randomBytes(32), jwe), 'SHL_DECRYPT_FAILED')
+    const parts = jwe.split('.')
+    parts[3] = parts[3]!.startsWith('A') ? `B${parts[3]!.slice(1)}` : `A${parts[3]!.slice(1)}`
+    await expectCode(decryptShlFile(key, parts.join('.')), 'SHL_DECRYPT_FAILED')
+  })
+
+  it('SHL_FETCH_FAILED: the server cannot be reached', async () => {
+    const shlink = encodeShlink({ url: 'https://down.test/m', key: 'A'.repeat(43) })
+    await expectCode(
+      openSmartHealthLink(
+        { fetch: async () => Promise.reject(new TypeError('fetch failed')) },
+        { shlink, recipient: 'x' },
+      ),
+      'SHL_FETCH_FAILED',
+    )
+  })
+
+  it('shlink payloads round-trip through a viewer URL', () => {
+    const payload = {
+      url: 'https://x.test/m',
+      key: 'A'.repeat(43),
+      exp: 1_700_000_000,
+      flag: 'LP',
+      label: 'Mine',
+      v: 1 as const,
+    }
+    expect(decodeShlink(encodeShlink(payload, { viewer: 'https://viewer.test/' }))).toEqual(payload)
+  })
+})

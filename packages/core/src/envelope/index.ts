@@ -3,6 +3,14 @@ export type { AddRecipientErrorType, AddRecipientParameters } from './addRecipie
 export { addRecipient } from './addRecipient.js'
 export type { ComputeCommitmentErrorType } from './computeCommitment.js'
 export { computeCommitment } from './computeCommitment.js'
+export type {
+  CreateSealPoolErrorType,
+  CreateSealPoolParameters,
+  SealPool,
+  SealPoolBatchParameters,
+  SealPoolWorker,
+} from './createSealPool.js'
+export { createSealPool } from './createSealPool.js'
 export type { CreateVaultKeyErrorType, CreateVaultKeyParameters, VaultKey } from './createVaultKey.js'
 export { createVaultKey } from './createVaultKey.js'
 export type { DecodeEnvelopeErrorType } from './decodeEnvelope.js'
@@ -23,6 +31,8 @@ export type { EnvelopeRecipientInput, SealErrorType, SealParameters } from './se
 export { seal, sealCanonical } from './seal.js'
 export type { SealBatchErrorType, SealBatchParameters } from './sealBatch.js'
 export { sealBatch } from './sealBatch.js'
+export type { SealWorkerPort } from './serveSealWorker.js'
+export { serveSealWorker } from './serveSealWorker.js'
 export type { SharedVaultKey, ShareVaultKeyErrorType } from './shareVaultKey.js'
 export { shareVaultKey } from './shareVaultKey.js'
 export type {

@@ -17,8 +17,34 @@ export type SealBatchParameters = SealParameters & {
 /** Errors {@link sealBatch} can throw. */
 export type SealBatchErrorType = InvalidArgumentError | EnvelopeError
 
-/** Most items one {@link sealBatch} call takes (bounds the memory one call holds). */
-const MAX_BATCH = 65_536
+/** Most items one {@link sealBatch} call takes (bounds the memory one call holds). @internal */
+export const MAX_BATCH = 65_536
+
+/** Checks the item list and returns each item's canonical bytes (before any record is sealed). @internal */
+export function toPayloads(items: readonly unknown[], params: SealBatchParameters): Uint8Array[] {
+  if (!Array.isArray(items) || items.length === 0)
+    throw new InvalidArgumentError('INVALID_ARGUMENT', 'items must be a non-empty array.')
+  if (items.length > MAX_BATCH)
+    throw new InvalidArgumentError('OUT_OF_RANGE', `A batch holds at most ${MAX_BATCH} items.`, {
+      metaMessages: [`Received ${items.length} items.`],
+    })
+  const canonical = params?.canonical === true
+  const opts = {
+    maxBytes: ENVELOPE_MAX_CANONICAL_BYTES,
+    ...(params?.maxDepth === undefined ? {} : { maxDepth: params.maxDepth }),
+  }
+  return items.map((item, i) => {
+    if (!canonical) return canonicalizeToBytes(item, opts)
+    const bytes = assertBytes(item, { name: `items[${i}]` })
+    if (bytes.length === 0 || bytes.length > ENVELOPE_MAX_CANONICAL_BYTES)
+      throw new InvalidArgumentError(
+        bytes.length === 0 ? 'INVALID_LENGTH' : 'INPUT_TOO_LARGE',
+        'Each item must hold 1 byte to 64 MiB of canonical bytes.',
+        { metaMessages: [`items[${i}] has ${bytes.length} bytes.`] },
+      )
+    return bytes
+  })
+}
 
 /**
  * Seals each item to the same recipients: the same output as calling `seal` (or `sealCanonical`) once per item,
@@ -46,30 +72,8 @@ const MAX_BATCH = 65_536
  * ```
  */
 export async function sealBatch(items: readonly unknown[], params: SealBatchParameters): Promise<SealReturnType[]> {
-  if (!Array.isArray(items) || items.length === 0)
-    throw new InvalidArgumentError('INVALID_ARGUMENT', 'items must be a non-empty array.')
-  if (items.length > MAX_BATCH)
-    throw new InvalidArgumentError('OUT_OF_RANGE', `sealBatch takes at most ${MAX_BATCH} items per call.`, {
-      metaMessages: [`Received ${items.length} items.`],
-    })
   const prepared = prepareRecipients(params)
-  const canonical = params.canonical === true
-  const opts = {
-    maxBytes: ENVELOPE_MAX_CANONICAL_BYTES,
-    ...(params.maxDepth === undefined ? {} : { maxDepth: params.maxDepth }),
-  }
-  // canonicalize every item first, so a bad item fails the call before any record is sealed
-  const payloads = items.map((item, i) => {
-    if (!canonical) return canonicalizeToBytes(item, opts)
-    const bytes = assertBytes(item, { name: `items[${i}]` })
-    if (bytes.length === 0 || bytes.length > ENVELOPE_MAX_CANONICAL_BYTES)
-      throw new InvalidArgumentError(
-        bytes.length === 0 ? 'INVALID_LENGTH' : 'INPUT_TOO_LARGE',
-        'Each item must hold 1 byte to 64 MiB of canonical bytes.',
-        { metaMessages: [`items[${i}] has ${bytes.length} bytes.`] },
-      )
-    return bytes
-  })
+  const payloads = toPayloads(items, params)
   const out: SealReturnType[] = new Array(payloads.length)
   for (let i = 0; i < payloads.length; i++)
     out[i] = await sealPrepared(payloads[i] as Uint8Array, prepared, params.randomBytes)

@@ -17,7 +17,7 @@ import type { SealReturnType } from './types.js'
 
 /** A worker as the pool drives it: a Node `Worker` (`worker_threads`) or a browser `Worker`. */
 export type SealPoolWorker = Listenable & {
-  postMessage(message: unknown, transfer?: Transferable[]): void
+  postMessage(message: unknown, transfer: ArrayBuffer[]): void
   terminate(): unknown
 }
 
@@ -128,7 +128,7 @@ export function createSealPool(params: CreateSealPoolParameters): SealPool {
   const request = async (slot: Slot, m: ToWorker): Promise<FromWorker> => {
     if (slot.dead) throw slot.dead
     const answer = new Promise<FromWorker>((resolve, reject) => slot.pending.set(m.id, { resolve, reject }))
-    slot.worker.postMessage(m, [m.data.buffer, m.ends.buffer] as Transferable[])
+    slot.worker.postMessage(m, [m.data.buffer, m.ends.buffer] as ArrayBuffer[])
     return answer
   }
 

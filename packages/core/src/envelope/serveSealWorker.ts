@@ -13,7 +13,7 @@ import { prepareRecipients, type SealParameters, sealPrepared } from './seal.js'
 
 /** A worker's channel to its pool: Node's `parentPort`, or `self` inside a Web Worker. */
 export type SealWorkerPort = Listenable & {
-  postMessage(message: unknown, transfer?: Transferable[]): void
+  postMessage(message: unknown, transfer: ArrayBuffer[]): void
 }
 
 /**
@@ -35,7 +35,7 @@ export function serveSealWorker(port: SealWorkerPort): void {
   const keys = dhkemX25519HkdfSha256.deriveKeyPair(randomBytes(32))
   const me = { encryptionSecretKey: keys.secretKey, encryptionPublicKey: keys.publicKey }
   const vaults = new Map<string, VaultKey>()
-  const post = (m: FromWorker, transfer: Transferable[] = []) => port.postMessage(m, transfer)
+  const post = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer)
   // one request at a time, in arrival order (the pool sends the next only after this one's answer)
   let queue: Promise<void> = Promise.resolve()
   listen(port, 'message', (value) => {
@@ -44,7 +44,7 @@ export function serveSealWorker(port: SealWorkerPort): void {
     queue = queue.then(async () => {
       try {
         const r = await sealRequest(m)
-        post(r, [r.envelopes.buffer, r.ends.buffer, r.commitments.buffer, r.digests.buffer] as Transferable[])
+        post(r, [r.envelopes.buffer, r.ends.buffer, r.commitments.buffer, r.digests.buffer] as ArrayBuffer[])
       } catch (err) {
         post({ t: 'error', id: m.id, code: isSdkError(err) ? err.code : 'WORKER_FAILED' })
       }

@@ -4,12 +4,17 @@
  * canonicalize + AES-256-GCM under a fresh key + HMAC-SHA256 + SHA-256, all WebCrypto, no key wraps at all.
  * Rounds alternate (limit, HPKE seal, vault sealBatch), so load on a shared machine hits all of them alike.
  */
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { availableParallelism, tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { env } from 'node:process'
 import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import { build } from 'tsup'
 import { defineBench } from '../../../../scripts/bench/harness.js'
 import { canonicalizeToBytes } from '../canonical/canonicalize.js'
 import { createParty } from '../identity/createParty.js'
+import { createSealPool } from './createSealPool.js'
 import { createVaultKey } from './createVaultKey.js'
 import { seal } from './seal.js'
 import { sealBatch } from './sealBatch.js'
@@ -48,8 +53,27 @@ defineBench('seal bulk', async (ctx) => {
   const patient = createParty()
   const custodian = createParty()
   const vaults = [createVaultKey({ party: patient }), createVaultKey({ party: custodian })]
-  const times = { limit: 0, hpke: 0, vault: 0 }
+  // the pool's worker module, bundled from source as a package build would
+  const dir = mkdtempSync(join(tmpdir(), 'medseal-bench-worker-'))
+  await build({
+    entry: { 'seal-worker': fileURLToPath(new URL('./_sealNodeWorker.ts', import.meta.url)) },
+    outDir: dir,
+    format: ['esm'],
+    outExtension: () => ({ js: '.mjs' }),
+    platform: 'node',
+    target: 'node20',
+    noExternal: [/.*/],
+    config: false,
+    dts: false,
+    silent: true,
+  })
+  const cores = availableParallelism()
+  const pool = createSealPool({ spawn: () => new Worker(join(dir, 'seal-worker.mjs')), size: cores })
+  const times = { limit: 0, hpke: 0, vault: 0, pool: 0 }
   const run = {
+    pool: async () => {
+      await pool.sealBatch(records, { recipients: vaults })
+    },
     limit: async () => {
       for (const r of records) await limitOne(r)
     },
@@ -60,9 +84,9 @@ defineBench('seal bulk', async (ctx) => {
       await sealBatch(records, { recipients: vaults })
     },
   }
-  for (const k of ['limit', 'hpke', 'vault'] as const) await run[k]() // warm-up
+  for (const k of ['limit', 'hpke', 'vault', 'pool'] as const) await run[k]() // warm-up
   for (let i = 0; i < ROUNDS; i++)
-    for (const k of ['limit', 'hpke', 'vault'] as const) {
+    for (const k of ['limit', 'hpke', 'vault', 'pool'] as const) {
       const t = performance.now()
       await run[k]()
       times[k] += performance.now() - t
@@ -80,6 +104,14 @@ defineBench('seal bulk', async (ctx) => {
     unit: 'records/s',
   })
   ctx.record({ name: 'sealBatch, patient + custodian vault keys', value: rate(times.vault), unit: 'records/s' })
+  ctx.record({
+    name: `createSealPool (${cores} worker_threads), patient + custodian vault keys`,
+    value: rate(times.pool),
+    unit: 'records/s',
+  })
+  await pool.close()
+  rmSync(dir, { recursive: true, force: true })
+  console.log(`  pool at ${((100 * times.limit) / times.pool).toFixed(0)}% of the (one-thread) limit`)
   console.log(
     `  vault sealBatch at ${((100 * times.limit) / times.vault).toFixed(0)}% of the limit; HPKE seal at ${((100 * times.limit) / times.hpke).toFixed(0)}%`,
   )

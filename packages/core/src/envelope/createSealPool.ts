@@ -70,7 +70,9 @@ const workerFailed = (message: string, code?: string) =>
  * Starts a pool of sealing workers so bulk sealing uses every core, in Node (`worker_threads`) and in browsers (Web
  * Workers). Each worker makes an X25519 key pair at start; a vault recipient is handed to each worker once, wrapped
  * to that key (`shareVaultKey`), so no secret crosses a channel in the clear and the asymmetric cost is paid once
- * per worker and vault key, not per record. Output is the same as `sealBatch`.
+ * per worker and vault key, not per record. Output is the same as `sealBatch`. Each worker keeps the vault keys it
+ * was given until the pool is closed: for many distinct vault keys (one per patient), close and restart the pool
+ * now and then to bound that memory.
  *
  * @param params - `spawn` (starts one worker running `serveSealWorker`), optional `size`
  * @returns a frozen {@link SealPool}; `close()` it when done

@@ -85,6 +85,10 @@ export const errorDescriptions = {
     'Create the deposit again from the envelope you seal.',
   ],
   MESSAGE_LIMIT_REACHED: ['An HPKE context reached its message limit.', 'Start a new context (seal again).'],
+  WORKER_FAILED: [
+    'A seal pool worker failed or exited, or the pool was closed; the batch returned nothing.',
+    'Close the pool, start a new one (check that its worker module calls serveSealWorker) and seal the batch again.',
+  ],
   PROOF_INVALID: [
     'A Merkle inclusion or consistency proof does not verify.',
     'Treat the claim as unproven; fetch a fresh proof from the source.',

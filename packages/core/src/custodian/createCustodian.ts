@@ -7,10 +7,11 @@
 
 import type { AccessLogWriter } from '../breakGlass/_accessLog.js'
 import type { BreakGlass, EmergencyGrant } from '../breakGlass/createBreakGlass.js'
-import { bytesToHex0x, equalBytes, hexToBytes, wipe } from '../bytes/index.js'
+import { bytesToHex0x, equalBytes, hexToBytes, isBytes, wipe } from '../bytes/index.js'
 import { isAddress, isBytes32, sameAddress, ZERO_BYTES32 } from '../consent/_validate.js'
 import { type AuthorizeReturnType, authorize } from '../consent/authorize.js'
 import type { ConsentAction } from '../consent/types.js'
+import type { VaultKey } from '../envelope/createVaultKey.js'
 import { decodeEnvelope, encodeEnvelope, removeRecipient, unwrapDataKey, wrapDataKey } from '../envelope/index.js'
 import { openWithDataKey } from '../envelope/openWithDataKey.js'
 import type { Envelope } from '../envelope/types.js'
@@ -66,6 +67,12 @@ export type CreateCustodianParameters = {
    * when either the ledger's time or this clock says so.
    */
   readonly now?: () => number
+  /**
+   * Vault keys shared with this custodian (`receiveVaultKey`), looked up by key id: records whose custodian wrap is
+   * a vault wrap under one of them are unwrapped with it (records sealed to the custodian's own derived vault key,
+   * `createVaultKey({ party })`, need no lookup). Releases still wrap to the grantee with HPKE.
+   */
+  readonly vaultKeys?: (keyId: Uint8Array) => VaultKey | undefined
 }
 
 /** Parameters of {@link Custodian.purgeConsent}: the grant is named by its grantor and id. */
@@ -182,6 +189,23 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
   if (typeof log?.append !== 'function') throw new InvalidArgumentError('INVALID_TYPE', 'log must have append().')
   if (params.now !== undefined && typeof params.now !== 'function')
     throw new InvalidArgumentError('INVALID_TYPE', 'now must be a function.')
+  const vaultKeys = params.vaultKeys
+  if (vaultKeys !== undefined && typeof vaultKeys !== 'function')
+    throw new InvalidArgumentError('INVALID_TYPE', 'vaultKeys must be a function (keyId) => VaultKey | undefined.')
+  /** The data key of a record this custodian holds: its HPKE or own vault wrap, else a shared vault key's wrap. */
+  const unwrapHeld = async (envelope: Envelope): Promise<Uint8Array> => {
+    try {
+      return await unwrapDataKey(envelope, party)
+    } catch (err) {
+      if (!vaultKeys || !isSdkError(err, 'NOT_A_RECIPIENT')) throw err
+      const env = isBytes(envelope) ? decodeEnvelope(envelope) : envelope
+      for (const r of env.recipients) {
+        const vault = r.type === 'vault' ? vaultKeys(r.keyId) : undefined
+        if (vault) return unwrapDataKey(env, vault)
+      }
+      throw err
+    }
+  }
   const store = params.store ?? createMemoryCustodianStore()
   if (typeof store.rememberRequest !== 'function')
     throw new InvalidArgumentError('INVALID_TYPE', 'store must implement CustodianStore (with rememberRequest).')
@@ -223,7 +247,7 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
       throw statementInvalid('The deposit statement names another custodian.')
     // Whatever the store says (it may be empty, or restored from a backup): the owner erased it, it stays erased.
     await refuseIfErased(statement.commitment, statement.owner)
-    const key = await unwrapDataKey(d.envelope, party)
+    const key = await unwrapHeld(d.envelope)
     try {
       const opened = await openWithDataKey(d.envelope, key)
       try {
@@ -405,7 +429,7 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
       // wrap or ciphertext is reported, never served).
       let dataKey: Uint8Array
       try {
-        dataKey = await unwrapDataKey(entry.envelope, party)
+        dataKey = await unwrapHeld(entry.envelope)
       } catch (cause) {
         return refuse('STORE_CORRUPT', new StoreError('STORE_CORRUPT', 'The stored envelope fails to open.', { cause }))
       }
@@ -462,7 +486,7 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
           if (current && sameAddress(current.owner, entry.owner)) return current
           throw new InvalidArgumentError('INVALID_ARGUMENT', 'This version was already replaced: update the latest.')
         }
-        const oldKey = await unwrapDataKey(old.envelope, party)
+        const oldKey = await unwrapHeld(old.envelope)
         try {
           if (equalBytes(oldKey, key))
             throw new InvalidArgumentError(

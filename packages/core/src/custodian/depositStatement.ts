@@ -13,7 +13,7 @@ import { assertDomain, checksumAddress, isAddress, isBytes32, sameAddress, ZERO_
 import type { LedgerDomain } from '../consent/types.js'
 import { hashTypedData } from '../eip712/hashTypedData.js'
 import { recoverTypedDataAddress, signTypedData } from '../eip712/signTypedData.js'
-import type { EnvelopeInput, EnvelopeOpener } from '../envelope/_open.js'
+import type { EnvelopeInput, EnvelopeKeyHolder } from '../envelope/_open.js'
 import { openWithDataKey } from '../envelope/openWithDataKey.js'
 import type { Envelope } from '../envelope/types.js'
 import { unwrapDataKey } from '../envelope/unwrapDataKey.js'
@@ -214,7 +214,7 @@ export type CreateDepositParameters = {
   /** The record's owner: signs the statement. */
   readonly owner: Party
   /** Who opens the envelope to prove the deposit (default: `owner`, who is a recipient of their own records). */
-  readonly depositor?: EnvelopeOpener
+  readonly depositor?: EnvelopeKeyHolder
   /** The sealed record. */
   readonly envelope: Envelope
   /** The custodian it is deposited with. */

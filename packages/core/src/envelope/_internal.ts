@@ -4,11 +4,13 @@
  * @module
  * @internal
  */
+import { gcm } from '@noble/ciphers/aes.js'
+import { expand, extract } from '@noble/hashes/hkdf.js'
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
-import { equalBytes, isBytes } from '../bytes/index.js'
+import { equalBytes, isBytes, type RandomBytes } from '../bytes/index.js'
 import { type ContentId, createContentId, JSON_CODEC, SHA2_256_CODE } from '../canonical/contentId.js'
 import { EnvelopeError } from '../errors/base.js'
 import { bufferSource, getSubtle } from '../hpke/_subtle.js'
@@ -23,6 +25,7 @@ import {
   ENVELOPE_MAX_RECIPIENTS,
   ENVELOPE_SUITE,
   ENVELOPE_VERSION,
+  ENVELOPE_VERSION_VAULT,
   type Envelope,
   type EnvelopeRecipient,
 } from './types.js'
@@ -45,7 +48,14 @@ export const SIZES = {
   tag: 16,
   /** magic 4 + version 1 + suite 6 + id 16 + nonce 12 + key commitment 32 */
   header: 71,
+  /** v1 entry: keyId 32 + enc 32 + wrappedKey 48 */
+  entryV1: 112,
+  /** v2 entry: type 1 + keyId 32 + enc (HPKE) or wrap salt (vault) 32 + wrappedKey 48 */
+  entryV2: 113,
 } as const
+
+/** Recipient type bytes of envelope v2 entries. @internal */
+export const RECIPIENT_TYPE = { hpke: 0x01, vault: 0x02 } as const
 
 /** Smallest and largest payload ciphertext: salt + 1..MAX canonical bytes + tag. @internal */
 export const MIN_CIPHERTEXT = SIZES.salt + 1 + SIZES.tag
@@ -57,7 +67,116 @@ export const LABELS = {
   wrapInfo: /* @__PURE__ */ encoder.encode('medseal/envelope/v1/wrap'),
   keyCommitment: /* @__PURE__ */ encoder.encode('medseal/envelope/v1/key-commitment'),
   keyId: /* @__PURE__ */ encoder.encode('medseal/envelope/v1/key-id'),
+  vault: /* @__PURE__ */ encoder.encode('medseal/envelope/v2/vault'),
+  vaultKeyId: /* @__PURE__ */ encoder.encode('medseal/envelope/v2/vault-key-id'),
+  vaultWrap: /* @__PURE__ */ encoder.encode('medseal/envelope/v2/vault-wrap'),
+  vaultFromX25519: /* @__PURE__ */ encoder.encode('medseal/envelope/v2/vault-from-x25519'),
+  vaultShare: /* @__PURE__ */ encoder.encode('medseal/envelope/v2/vault-share'),
 } as const
+
+/** The 12-byte all-zero AES-GCM nonce of a vault wrap (each wrap key encrypts exactly one message). */
+const ZERO_NONCE = /* @__PURE__ */ new Uint8Array(12)
+
+/**
+ * `vault_prk = HKDF-Extract(salt = "medseal/envelope/v2/vault", IKM = vault_secret)` and
+ * `key_id = HKDF-Expand(vault_prk, "medseal/envelope/v2/vault-key-id", 32)` (RFC 5869). @internal
+ */
+export function deriveVault(secret: Uint8Array): { prk: Uint8Array; keyId: Uint8Array } {
+  const prk = extract(sha256, secret, LABELS.vault)
+  return { prk, keyId: expand(sha256, prk, LABELS.vaultKeyId, 32) }
+}
+
+/** `vault_secret = HKDF-SHA256(IKM = x25519_sk, salt = "medseal/envelope/v2/vault-from-x25519", info = x25519_pk, 32)`. @internal */
+export function vaultSecretFromX25519(secretKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
+  return expand(sha256, extract(sha256, secretKey, LABELS.vaultFromX25519), publicKey, 32)
+}
+
+/**
+ * `wrap_key = HKDF-Expand(vault_prk, "medseal/envelope/v2/vault-wrap" || header[0..27) || key_id || wrap_salt, 32)`:
+ * fresh for every wrap (the 32-byte `wrap_salt` is random), so the wrap may use an all-zero nonce. @internal
+ */
+function vaultWrapKey(prk: Uint8Array, header: Uint8Array, keyId: Uint8Array, wrapSalt: Uint8Array): Uint8Array {
+  const l = LABELS.vaultWrap.length
+  const info = new Uint8Array(l + 27 + 32 + 32)
+  info.set(LABELS.vaultWrap, 0)
+  info.set(header.subarray(0, 27), l)
+  info.set(keyId, l + 27)
+  info.set(wrapSalt, l + 59)
+  return expand(sha256, prk, info, 32)
+}
+
+/** A vault wrap: `AES-256-GCM(wrap_key, 12 × 0x00, aad = header || key_id, data_key)`, 48 bytes. @internal */
+export function vaultWrap(
+  prk: Uint8Array,
+  header: Uint8Array,
+  keyId: Uint8Array,
+  wrapSalt: Uint8Array,
+  dataKey: Uint8Array,
+): Uint8Array {
+  const key = vaultWrapKey(prk, header, keyId, wrapSalt)
+  try {
+    return gcm(key, ZERO_NONCE, wrapAad(header, keyId)).encrypt(dataKey)
+  } finally {
+    key.fill(0)
+  }
+}
+
+/**
+ * HPKE base-mode wrap of a vault secret to `pkR`: `info = "medseal/envelope/v2/vault-share"`,
+ * `aad = vault key_id || key_id(pkR)`. @internal
+ */
+export async function shareVaultSecret(
+  secret: Uint8Array,
+  vaultKeyId: Uint8Array,
+  recipientPublicKey: Uint8Array,
+  randomBytes: RandomBytes | undefined,
+): Promise<{ enc: Uint8Array; wrappedSecret: Uint8Array }> {
+  const aad = new Uint8Array(64)
+  aad.set(vaultKeyId, 0)
+  aad.set(recipientKeyIdOf(recipientPublicKey), 32)
+  const { enc, ciphertext } = await envelopeSuite.seal({
+    recipientPublicKey,
+    info: LABELS.vaultShare,
+    aad,
+    plaintext: secret,
+    randomBytes,
+  })
+  return { enc, wrappedSecret: ciphertext }
+}
+
+/** Opens {@link shareVaultSecret}'s output (throws `DECRYPT_FAILED` / `INVALID_KEY` from HPKE). @internal */
+export async function openSharedVaultSecret(
+  vaultKeyId: Uint8Array,
+  enc: Uint8Array,
+  wrappedSecret: Uint8Array,
+  recipientKey: { secretKey: Uint8Array; publicKey: Uint8Array },
+): Promise<Uint8Array> {
+  const aad = new Uint8Array(64)
+  aad.set(vaultKeyId, 0)
+  aad.set(recipientKeyIdOf(recipientKey.publicKey), 32)
+  return envelopeSuite.open({ enc, recipientKey, info: LABELS.vaultShare, aad, ciphertext: wrappedSecret })
+}
+
+/** `key_id(pkR)` (same as `getRecipientKeyId`, without its argument checks). @internal */
+export function recipientKeyIdOf(publicKey: Uint8Array): Uint8Array {
+  return sha256.create().update(LABELS.keyId).update(Uint8Array.of(0x00, 0x20)).update(publicKey).digest()
+}
+
+/** Opens a vault wrap; throws (any error) when the tag does not verify. @internal */
+export function vaultUnwrap(
+  prk: Uint8Array,
+  header: Uint8Array,
+  keyId: Uint8Array,
+  wrapSalt: Uint8Array,
+  wrappedKey: Uint8Array,
+): Uint8Array {
+  const key = vaultWrapKey(prk, header, keyId, wrapSalt)
+  try {
+    return gcm(key, ZERO_NONCE, wrapAad(header, keyId)).decrypt(wrappedKey)
+  } finally {
+    key.fill(0)
+  }
+}
 
 /** The HPKE suite of envelope v1 (base mode). @internal */
 export const envelopeSuite: HpkeSuite = /* @__PURE__ */ createHpkeSuite({
@@ -181,11 +300,9 @@ const bytesOf = (v: unknown, length: number, what: string): Uint8Array => {
 export function assertEnvelope(value: unknown): Envelope {
   if (typeof value !== 'object' || value === null) throw malformed('not an envelope object')
   const env = value as Partial<Envelope>
-  if (env.version !== ENVELOPE_VERSION) {
+  if (env.version !== ENVELOPE_VERSION && env.version !== ENVELOPE_VERSION_VAULT) {
     if (typeof env.version !== 'number') throw malformed('version missing')
-    throw new EnvelopeError('UNSUPPORTED_VERSION', 'Unsupported envelope version.', {
-      metaMessages: [`This SDK reads version ${ENVELOPE_VERSION}; the envelope says ${env.version}.`],
-    })
+    throw unsupportedVersion(env.version)
   }
   assertSuite(env.suite)
   bytesOf(env.id, SIZES.id, 'id')
@@ -201,6 +318,8 @@ export function assertEnvelope(value: unknown): Envelope {
     const keyId = bytesOf(e.keyId, SIZES.keyId, 'recipient keyId')
     bytesOf(e.enc, SIZES.enc, 'recipient enc')
     bytesOf(e.wrappedKey, SIZES.wrappedKey, 'recipient wrappedKey')
+    if (e.type !== undefined && e.type !== 'hpke' && (e.type !== 'vault' || env.version !== ENVELOPE_VERSION_VAULT))
+      throw malformed('recipient type must be "hpke" (or "vault" in a version 2 envelope)')
     if (prev && compareBytes(prev, keyId) >= 0)
       throw malformed('recipients must be sorted by keyId, without duplicates')
     prev = keyId
@@ -209,6 +328,15 @@ export function assertEnvelope(value: unknown): Envelope {
   if (!isBytes(ct) || ct.length < MIN_CIPHERTEXT || ct.length > MAX_CIPHERTEXT)
     throw malformed('ciphertext size out of bounds')
   return env as Envelope
+}
+
+/** `UNSUPPORTED_VERSION` for a version this SDK does not read. @internal */
+export function unsupportedVersion(version: number): EnvelopeError {
+  return new EnvelopeError('UNSUPPORTED_VERSION', 'Unsupported envelope version.', {
+    metaMessages: [
+      `This SDK reads versions ${ENVELOPE_VERSION} and ${ENVELOPE_VERSION_VAULT}; the envelope says ${version}.`,
+    ],
+  })
 }
 
 /** Throws `UNSUPPORTED_SUITE` unless `suite` is envelope v1's. @internal */
@@ -231,7 +359,13 @@ export function freezeEnvelope(env: Envelope): Envelope {
     nonce: env.nonce,
     keyCommitment: env.keyCommitment,
     recipients: Object.freeze(
-      env.recipients.map((r) => Object.freeze({ keyId: r.keyId, enc: r.enc, wrappedKey: r.wrappedKey })),
+      env.recipients.map((r) =>
+        Object.freeze(
+          r.type === 'vault'
+            ? { type: 'vault' as const, keyId: r.keyId, enc: r.enc, wrappedKey: r.wrappedKey }
+            : { keyId: r.keyId, enc: r.enc, wrappedKey: r.wrappedKey },
+        ),
+      ),
     ),
     ciphertext: env.ciphertext,
   })

@@ -3,7 +3,7 @@
  * @module
  * @internal
  */
-import { assertBytes, bytesToUtf8, describeType, isBytes, wipe } from '../bytes/index.js'
+import { assertBytes, bytesToUtf8, describeType, equalBytes, isBytes, wipe } from '../bytes/index.js'
 import { EnvelopeError, InvalidArgumentError, isSdkError } from '../errors/base.js'
 import { aes256Gcm } from '../hpke/aead.js'
 import type { Party } from '../identity/types.js'
@@ -20,12 +20,16 @@ import {
   wrapAad,
   wrapInfo,
 } from './_internal.js'
+import { createVaultKey, isVaultKey, type VaultKey } from './createVaultKey.js'
 import { decodeEnvelopeInternal } from './decodeEnvelope.js'
 import { getRecipientKeyId } from './getRecipientKeyId.js'
-import type { Envelope, OpenCanonicalReturnType } from './types.js'
+import type { Envelope, EnvelopeRecipient, OpenCanonicalReturnType } from './types.js'
 
 /** The keys an opener needs: a Party, or anything with its X25519 key pair. */
 export type EnvelopeOpener = Pick<Party, 'encryptionSecretKey' | 'encryptionPublicKey'>
+
+/** Who can unwrap a data key: a party (its HPKE wrap, or the vault wrap of its derived vault key) or a vault key. */
+export type EnvelopeKeyHolder = EnvelopeOpener | VaultKey
 
 /** An envelope object, or its encoded bytes. */
 export type EnvelopeInput = Envelope | Uint8Array
@@ -46,7 +50,8 @@ export function decryptFailed(cause?: unknown): EnvelopeError {
 }
 
 /** @internal */
-export function assertOpener(opener: unknown, name = 'party'): EnvelopeOpener {
+export function assertOpener(opener: unknown, name = 'party'): EnvelopeKeyHolder {
+  if (isVaultKey(opener)) return opener
   if (typeof opener !== 'object' || opener === null)
     throw new InvalidArgumentError('INVALID_TYPE', `${name} must be a Party (with its X25519 key pair).`, {
       metaMessages: [`Received ${describeType(opener)}.`],
@@ -57,11 +62,46 @@ export function assertOpener(opener: unknown, name = 'party'): EnvelopeOpener {
   return o as EnvelopeOpener
 }
 
-/** Unwraps the data key for `opener` and checks it against the key commitment. @internal */
-export async function unwrap(env: Envelope, opener: EnvelopeOpener): Promise<Uint8Array> {
+const findEntry = (env: Envelope, keyId: Uint8Array, type: 'hpke' | 'vault') =>
+  env.recipients.find((r) => (r.type ?? 'hpke') === type && equalBytes(r.keyId, keyId))
+
+const notARecipient = () => new EnvelopeError('NOT_A_RECIPIENT', 'This party is not a recipient of the envelope.')
+
+/** Unwraps a vault entry with `vault` and checks the key commitment. @internal */
+function unwrapVault(env: Envelope, vault: VaultKey, entry: EnvelopeRecipient): Uint8Array {
+  let dataKey: Uint8Array
+  try {
+    dataKey = vault.unwrapKey(encodeHeader(env), entry.enc, entry.wrappedKey)
+  } catch (cause) {
+    throw decryptFailed(cause)
+  }
+  if (!checkDataKey(env, dataKey)) {
+    wipe(dataKey)
+    throw decryptFailed()
+  }
+  return dataKey
+}
+
+/**
+ * Unwraps the data key for `opener` and checks it against the key commitment. A party opens its HPKE wrap or,
+ * failing that, the vault wrap of its derived vault key (`createVaultKey({ party })`). @internal
+ */
+export async function unwrap(env: Envelope, opener: EnvelopeKeyHolder): Promise<Uint8Array> {
+  if (isVaultKey(opener)) {
+    const entry = findEntry(env, opener.keyId, 'vault')
+    if (!entry) throw notARecipient()
+    return unwrapVault(env, opener, entry)
+  }
   const keyId = getRecipientKeyId(opener.encryptionPublicKey)
-  const entry = env.recipients.find((r) => r.keyId.every((b, i) => b === keyId[i]))
-  if (!entry) throw new EnvelopeError('NOT_A_RECIPIENT', 'This party is not a recipient of the envelope.')
+  const entry = findEntry(env, keyId, 'hpke')
+  if (!entry) {
+    if (env.recipients.some((r) => r.type === 'vault')) {
+      const vault = createVaultKey({ party: opener })
+      const own = findEntry(env, vault.keyId, 'vault')
+      if (own) return unwrapVault(env, vault, own)
+    }
+    throw notARecipient()
+  }
   const header = encodeHeader(env)
   let dataKey: Uint8Array
   try {

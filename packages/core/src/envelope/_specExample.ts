@@ -5,9 +5,9 @@
  */
 import spec from '../../../../docs/spec/envelope.md?raw'
 
-/** The `name = value` lines of the worked example. @internal */
-export function specExample(): Record<string, string> {
-  const section = spec.split('## 10. Worked example')[1] ?? ''
+/** The `name = value` lines of the worked example (§10, version 1; §13 with `'v2'`). @internal */
+export function specExample(version: 'v1' | 'v2' = 'v1'): Record<string, string> {
+  const section = spec.split(version === 'v1' ? '## 10. Worked example' : '## 13. Worked example, version 2')[1] ?? ''
   const block = section.split('```text\n')[1]?.split('\n```')[0] ?? ''
   const out: Record<string, string> = {}
   for (const line of block.split('\n')) {

@@ -5,7 +5,8 @@
 import { type RandomBytes, wipe } from '../bytes/index.js'
 import { type EnvelopeError, InvalidArgumentError } from '../errors/base.js'
 import { compareBytes, freezeEnvelope } from './_internal.js'
-import { assertOpener, type EnvelopeInput, type EnvelopeOpener, toEnvelope, unwrap } from './_open.js'
+import { assertOpener, type EnvelopeInput, type EnvelopeKeyHolder, toEnvelope, unwrap } from './_open.js'
+import { isVaultKey, type VaultKey } from './createVaultKey.js'
 import { getRecipientKeyId } from './getRecipientKeyId.js'
 import type { EnvelopeRecipientInput } from './seal.js'
 import { ENVELOPE_MAX_RECIPIENTS, type Envelope } from './types.js'
@@ -14,9 +15,9 @@ import { wrapDataKey } from './wrapDataKey.js'
 /** Parameters of {@link addRecipient}. */
 export type AddRecipientParameters = {
   /** A current recipient, who unwraps the data key. */
-  opener: EnvelopeOpener
-  /** The new recipient (a Party, PublicIdentity or `{ encryptionPublicKey }`). */
-  recipient: EnvelopeRecipientInput
+  opener: EnvelopeKeyHolder
+  /** The new recipient: a Party, PublicIdentity or `{ encryptionPublicKey }`, or a `VaultKey` (version 2 envelopes). */
+  recipient: EnvelopeRecipientInput | VaultKey
   /** Tests only. */
   randomBytes?: RandomBytes | undefined
 }
@@ -33,7 +34,8 @@ export type AddRecipientErrorType = EnvelopeError | InvalidArgumentError
  * @param params - `opener`, `recipient`
  * @returns the new {@link Envelope}
  * @throws {@link EnvelopeError} `NOT_A_RECIPIENT` (opener), `DECRYPT_FAILED`, decode errors;
- *   {@link InvalidArgumentError} `OUT_OF_RANGE` beyond 1024 recipients, bad keys
+ *   {@link InvalidArgumentError} `OUT_OF_RANGE` beyond 1024 recipients, bad keys, `INVALID_ARGUMENT` for a vault
+ *   recipient on a version 1 envelope
  * @example
  * ```ts
  * import { addRecipient, createParty, open, seal } from '@medseal/core'
@@ -48,7 +50,7 @@ export async function addRecipient(envelope: EnvelopeInput, params: AddRecipient
   if (typeof params !== 'object' || params === null)
     throw new InvalidArgumentError('INVALID_TYPE', 'addRecipient parameters must be { opener, recipient }.')
   const opener = assertOpener(params.opener, 'opener')
-  const keyId = getRecipientKeyId(params.recipient)
+  const keyId = isVaultKey(params.recipient) ? params.recipient.keyId : getRecipientKeyId(params.recipient)
   if (env.recipients.some((r) => compareBytes(r.keyId, keyId) === 0)) return env
   if (env.recipients.length >= ENVELOPE_MAX_RECIPIENTS)
     throw new InvalidArgumentError('OUT_OF_RANGE', `An envelope holds at most ${ENVELOPE_MAX_RECIPIENTS} recipients.`)

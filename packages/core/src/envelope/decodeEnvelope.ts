@@ -1,9 +1,9 @@
 /**
- * Strict parsing of the envelope wire format, version 1.
+ * Strict parsing of the envelope wire format, versions 1 and 2.
  * @module
  */
 import { assertBytes } from '../bytes/index.js'
-import { EnvelopeError, type InvalidArgumentError } from '../errors/base.js'
+import type { EnvelopeError, InvalidArgumentError } from '../errors/base.js'
 import {
   assertSuite,
   compareBytes,
@@ -12,9 +12,17 @@ import {
   MAX_CIPHERTEXT,
   MIN_CIPHERTEXT,
   malformed,
+  RECIPIENT_TYPE,
   SIZES,
+  unsupportedVersion,
 } from './_internal.js'
-import { ENVELOPE_MAX_RECIPIENTS, ENVELOPE_VERSION, type Envelope, type EnvelopeRecipient } from './types.js'
+import {
+  ENVELOPE_MAX_RECIPIENTS,
+  ENVELOPE_VERSION,
+  ENVELOPE_VERSION_VAULT,
+  type Envelope,
+  type EnvelopeRecipient,
+} from './types.js'
 
 /** Errors {@link decodeEnvelope} can throw. */
 export type DecodeEnvelopeErrorType = EnvelopeError | InvalidArgumentError
@@ -32,8 +40,9 @@ const readUint = (b: Uint8Array, o: number, n: number): number => {
  *
  * @param bytes - from {@link encodeEnvelope}
  * @returns a frozen {@link Envelope} (its byte fields are copies)
- * @throws {@link EnvelopeError} `ENVELOPE_MALFORMED` (wrong magic, truncated, re-ordered, extra bytes, limits),
- *   `UNSUPPORTED_VERSION` (a version other than 1), `UNSUPPORTED_SUITE` (other HPKE suite ids);
+ * @throws {@link EnvelopeError} `ENVELOPE_MALFORMED` (wrong magic, truncated, re-ordered, extra bytes, limits,
+ *   unknown recipient type), `UNSUPPORTED_VERSION` (a version other than 1 or 2), `UNSUPPORTED_SUITE` (other HPKE
+ *   suite ids);
  *   {@link InvalidArgumentError} `INVALID_TYPE` for a non-Uint8Array
  * @example
  * ```ts
@@ -55,10 +64,7 @@ export function decodeEnvelopeInternal(bytes: Uint8Array, copy: boolean): Envelo
   if (b.length < 5) throw malformed('too short')
   for (let i = 0; i < 4; i++) if (b[i] !== MAGIC[i]) throw malformed('not a medseal envelope (magic)')
   const version = b[4] as number
-  if (version !== ENVELOPE_VERSION)
-    throw new EnvelopeError('UNSUPPORTED_VERSION', 'Unsupported envelope version.', {
-      metaMessages: [`This SDK reads version ${ENVELOPE_VERSION}; the envelope says ${version}.`],
-    })
+  if (version !== ENVELOPE_VERSION && version !== ENVELOPE_VERSION_VAULT) throw unsupportedVersion(version)
   if (b.length < SIZES.header + 2) throw malformed('truncated header')
   const suite = { kem: readUint(b, 5, 2), kdf: readUint(b, 7, 2), aead: readUint(b, 9, 2) }
   assertSuite(suite)
@@ -70,19 +76,26 @@ export function decodeEnvelopeInternal(bytes: Uint8Array, copy: boolean): Envelo
   const count = readUint(b, o, 2)
   o += 2
   if (count > ENVELOPE_MAX_RECIPIENTS) throw malformed(`more than ${ENVELOPE_MAX_RECIPIENTS} recipients`)
-  const entry = SIZES.keyId + SIZES.enc + SIZES.wrappedKey
+  const typed = version === ENVELOPE_VERSION_VAULT
+  const entry = typed ? SIZES.entryV2 : SIZES.entryV1
   if (b.length < o + count * entry + 4) throw malformed('truncated recipient list')
   const recipients: EnvelopeRecipient[] = []
   let prev: Uint8Array | undefined
   for (let i = 0; i < count; i++) {
-    const keyId = cut(o, o + SIZES.keyId)
+    let p = o
+    let type: 'hpke' | 'vault' | undefined
+    if (typed) {
+      const t = b[p++]
+      if (t === RECIPIENT_TYPE.hpke) type = 'hpke'
+      else if (t === RECIPIENT_TYPE.vault) type = 'vault'
+      else throw malformed('unknown recipient type')
+    }
+    const keyId = cut(p, p + SIZES.keyId)
     if (prev && compareBytes(prev, keyId) >= 0) throw malformed('recipients not sorted by keyId, or duplicated')
     prev = keyId
-    recipients.push({
-      keyId,
-      enc: cut(o + SIZES.keyId, o + SIZES.keyId + SIZES.enc),
-      wrappedKey: cut(o + SIZES.keyId + SIZES.enc, o + entry),
-    })
+    const enc = cut(p + SIZES.keyId, p + SIZES.keyId + SIZES.enc)
+    const wrappedKey = cut(p + SIZES.keyId + SIZES.enc, o + entry)
+    recipients.push(type === 'vault' ? { type, keyId, enc, wrappedKey } : { keyId, enc, wrappedKey })
     o += entry
   }
   const length = readUint(b, o, 4)

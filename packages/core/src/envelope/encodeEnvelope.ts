@@ -3,15 +3,16 @@
  * @module
  */
 import type { EnvelopeError } from '../errors/base.js'
-import { assertEnvelope, encodeHeader, putUint, SIZES } from './_internal.js'
+import { assertEnvelope, encodeHeader, putUint, RECIPIENT_TYPE, SIZES } from './_internal.js'
 import type { Envelope } from './types.js'
 
 /** Errors {@link encodeEnvelope} can throw. */
 export type EncodeEnvelopeErrorType = EnvelopeError
 
 /**
- * Serializes an envelope: `header (71) || u16 count || count × (keyId 32 || enc 32 || wrappedKey 48) || u32 length ||
- * ciphertext`, all integers big-endian. One envelope has exactly one encoding.
+ * Serializes an envelope: `header (71) || u16 count || count × entry || u32 length || ciphertext`, all integers
+ * big-endian; an entry is `keyId 32 || enc 32 || wrappedKey 48` (version 1) or `type 1 || keyId 32 || enc 32 ||
+ * wrappedKey 48` (version 2). One envelope has exactly one encoding.
  *
  * @param envelope - from `seal`, `addRecipient`, `removeRecipient` or `decodeEnvelope`
  * @returns the bytes (store them, send them, wrap them in a FHIR `Binary`)
@@ -30,16 +31,19 @@ export function encodeEnvelope(envelope: Envelope): Uint8Array<ArrayBuffer> {
   const env = assertEnvelope(envelope)
   const header = encodeHeader(env)
   const n = env.recipients.length
-  const entry = SIZES.keyId + SIZES.enc + SIZES.wrappedKey
+  const typed = env.version !== 1
+  const entry = typed ? SIZES.entryV2 : SIZES.entryV1
   const out = new Uint8Array(header.length + 2 + n * entry + 4 + env.ciphertext.length)
   out.set(header, 0)
   let o = header.length
   putUint(out, o, n, 2)
   o += 2
   for (const r of env.recipients) {
-    out.set(r.keyId, o)
-    out.set(r.enc, o + SIZES.keyId)
-    out.set(r.wrappedKey, o + SIZES.keyId + SIZES.enc)
+    let p = o
+    if (typed) out[p++] = r.type === 'vault' ? RECIPIENT_TYPE.vault : RECIPIENT_TYPE.hpke
+    out.set(r.keyId, p)
+    out.set(r.enc, p + SIZES.keyId)
+    out.set(r.wrappedKey, p + SIZES.keyId + SIZES.enc)
     o += entry
   }
   putUint(out, o, env.ciphertext.length, 4)

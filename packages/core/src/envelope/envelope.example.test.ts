@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest'
+import { envelopeExampleV2 } from '../../../../scripts/envelope-example-v2.js'
 import { bytesToHex, bytesToUtf8, hexToBytes } from '../bytes/index.js'
 import { canonicalize } from '../canonical/canonicalize.js'
 import { dhkemX25519HkdfSha256 } from '../hpke/kem.js'
 import { encodeHeader, wrapAad, wrapInfo } from './_internal.js'
 import { specExample } from './_specExample.js'
 import { computeCommitment } from './computeCommitment.js'
+import { createVaultKey } from './createVaultKey.js'
 import { decodeEnvelope } from './decodeEnvelope.js'
 import { encodeEnvelope } from './encodeEnvelope.js'
 import { getRecipientKeyId } from './getRecipientKeyId.js'
@@ -73,5 +75,35 @@ describe('docs/spec/envelope.md worked example', () => {
     expect(bytesToHex(opened.commitment)).toBe(ex.commitment)
     expect(bytesToHex(computeCommitment(opened.salt, opened.canonical))).toBe(ex.commitment)
     expect(opened.contentId.toString()).toBe(ex.content_id)
+  })
+})
+
+describe('docs/spec/envelope.md worked example, version 2', () => {
+  it('is exactly what scripts/envelope-example-v2.ts prints from the real code', async () => {
+    const printed: Record<string, string> = {}
+    for (const line of (await envelopeExampleV2()).split('\n')) {
+      const m = /^(\w+)\s+= (.*)$/.exec(line)
+      if (m) printed[m[1] as string] = m[2] as string
+    }
+    expect(Object.keys(printed).length).toBeGreaterThan(15)
+    expect(specExample('v2')).toEqual(printed)
+  })
+
+  it('opens from the documented bytes with the vault secret and with the HPKE key pair', async () => {
+    const ex = specExample('v2')
+    const bytes = hexToBytes(ex.envelope as string)
+    const env = decodeEnvelope(bytes)
+    expect(env.version).toBe(2)
+    for (const who of [
+      createVaultKey({ secret: hexToBytes(ex.vault_secret as string) }),
+      {
+        encryptionSecretKey: hexToBytes(ex.recipient_sk as string),
+        encryptionPublicKey: hexToBytes(ex.recipient_pk as string),
+      },
+    ]) {
+      const opened = await open(bytes, who)
+      expect(bytesToUtf8(opened.canonical)).toBe(ex.canonical)
+      expect(bytesToHex(opened.commitment)).toBe(ex.commitment)
+    }
   })
 })

@@ -3,6 +3,8 @@
  * WebCrypto (no medseal code on the opening path; medseal only seals the inputs).
  */
 import { Aes256Gcm, CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from '@hpke/core'
+import { expand, extract } from '@noble/hashes/hkdf.js'
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js'
 import { describe, expect, it } from 'vitest'
 import { specExample } from './_specExample.js'
 
@@ -46,16 +48,61 @@ const base32 = (bytes: Uint8Array) => {
   return out
 }
 
-/** docs/spec/envelope.md §6 and §11, step by step. */
+/** docs/spec/envelope.md §12.3: a vault wrap, opened with HKDF (@noble/hashes) and WebCrypto AES-GCM. */
+async function unwrapVault(header: Uint8Array, entries: Uint8Array[], vaultSecret: Uint8Array): Promise<Uint8Array> {
+  const prk = extract(nobleSha256, vaultSecret, te.encode('medseal/envelope/v2/vault'))
+  const keyId = expand(nobleSha256, prk, te.encode('medseal/envelope/v2/vault-key-id'), 32)
+  const e = entries.find((x) => x[0] === 0x02 && toHex(x.subarray(1, 33)) === toHex(keyId))
+  if (!e) throw new Error('not a recipient')
+  const info = cat(te.encode('medseal/envelope/v2/vault-wrap'), header.subarray(0, 27), keyId, e.subarray(33, 65))
+  const wrapKey = await crypto.subtle.importKey('raw', ab(expand(nobleSha256, prk, info, 32)), 'AES-GCM', false, [
+    'decrypt',
+  ])
+  return new Uint8Array(
+    await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: new ArrayBuffer(12), additionalData: ab(cat(header, keyId)) },
+      wrapKey,
+      ab(e.subarray(65, 113)),
+    ),
+  )
+}
+
+type Opener = { skR: Uint8Array; pkR: Uint8Array } | { vaultSecret: Uint8Array }
+
+/** docs/spec/envelope.md §6, §11 and §12, step by step. */
 async function openEnvelope(env: Uint8Array, skR: Uint8Array, pkR: Uint8Array) {
+  return openWith(env, { skR, pkR })
+}
+
+async function openWith(env: Uint8Array, opener: Opener) {
   const header = env.subarray(0, 71)
-  if (toHex(header.subarray(0, 11)) !== '4d534556010020000100' + '02') throw new Error('not a v1 envelope')
+  const version = header[4]
+  if (toHex(header.subarray(0, 4)) !== '4d534556' || (version !== 1 && version !== 2)) throw new Error('bad magic')
+  if (toHex(header.subarray(5, 11)) !== '002000010002') throw new Error('bad suite')
+  const size = version === 1 ? 112 : 113
   const n = ((env[71] as number) << 8) | (env[72] as number)
+  const entries = Array.from({ length: n }, (_, i) => env.subarray(73 + size * i, 73 + size * (i + 1)))
+  const { dataKey, o } = {
+    dataKey:
+      'vaultSecret' in opener
+        ? await unwrapVault(header, entries, opener.vaultSecret)
+        : await unwrapHpke(header, entries, version, opener),
+    o: 73 + size * n,
+  }
+  return decryptWith(env, header, dataKey, o)
+}
+
+async function unwrapHpke(
+  header: Uint8Array,
+  entries: Uint8Array[],
+  version: number | undefined,
+  { skR, pkR }: { skR: Uint8Array; pkR: Uint8Array },
+) {
   const kid = await sha256(cat(te.encode('medseal/envelope/v1/key-id'), new Uint8Array([0x00, 0x20]), pkR))
   let entry: Uint8Array | undefined
-  for (let i = 0; i < n; i++) {
-    const e = env.subarray(73 + 112 * i, 73 + 112 * (i + 1))
-    if (toHex(e.subarray(0, 32)) === toHex(kid)) entry = e
+  for (const e of entries) {
+    const body = version === 1 ? e : e[0] === 0x01 ? e.subarray(1) : undefined
+    if (body && toHex(body.subarray(0, 32)) === toHex(kid)) entry = body
   }
   if (!entry) throw new Error('not a recipient')
   const suite = new CipherSuite({ kem: new DhkemX25519HkdfSha256(), kdf: new HkdfSha256(), aead: new Aes256Gcm() })
@@ -70,9 +117,12 @@ async function openEnvelope(env: Uint8Array, skR: Uint8Array, pkR: Uint8Array) {
       ab(cat(header, kid)),
     ),
   )
+  return dataKey
+}
+
+async function decryptWith(env: Uint8Array, header: Uint8Array, dataKey: Uint8Array, o: number) {
   const kc = await hmac(dataKey, cat(te.encode('medseal/envelope/v1/key-commitment'), header.subarray(11, 39)))
   if (toHex(kc) !== toHex(header.subarray(39, 71))) throw new Error('key commitment mismatch')
-  const o = 73 + 112 * n
   const len = new DataView(env.buffer, env.byteOffset + o, 4).getUint32(0)
   if (env.length !== o + 4 + len) throw new Error('bad length')
   const plaintext = new Uint8Array(
@@ -110,6 +160,38 @@ describe('independent implementation (@hpke/core + WebCrypto) following docs/spe
       expect(JSON.parse(new TextDecoder().decode(out.canonical))).toEqual(value)
       expect(toHex(out.commitment)).toBe(toHex(commitment))
       expect(out.contentId).toBe(contentId.toString())
+    }
+  })
+})
+
+describe('independent implementation of version 2 (@hpke/core, @noble/hashes HKDF, WebCrypto)', () => {
+  it('opens the version 2 worked example through its vault wrap and through its HPKE wrap', async () => {
+    const ex = specExample('v2')
+    const env = hex(ex.envelope!)
+    for (const opener of [
+      { vaultSecret: hex(ex.vault_secret!) },
+      { skR: hex(ex.recipient_sk!), pkR: hex(ex.recipient_pk!) },
+    ]) {
+      const out = await openWith(env, opener)
+      expect(new TextDecoder().decode(out.canonical)).toBe(ex.canonical)
+      expect(toHex(out.commitment)).toBe(ex.commitment)
+      expect(out.contentId).toBe(ex.content_id)
+    }
+  })
+
+  it('opens fresh vault envelopes sealed by medseal (production randomness)', async () => {
+    const { seal } = await import('./seal.js')
+    const { encodeEnvelope } = await import('./encodeEnvelope.js')
+    const { createVaultKey } = await import('./createVaultKey.js')
+    const secrets = [new Uint8Array(32).fill(1), new Uint8Array(32).fill(2)]
+    const value = { resourceType: 'Observation', id: 'o1', status: 'final' }
+    const { envelope, commitment } = await seal(value, {
+      recipients: secrets.map((secret) => createVaultKey({ secret })),
+    })
+    for (const vaultSecret of secrets) {
+      const out = await openWith(encodeEnvelope(envelope), { vaultSecret })
+      expect(JSON.parse(new TextDecoder().decode(out.canonical))).toEqual(value)
+      expect(toHex(out.commitment)).toBe(toHex(commitment))
     }
   })
 })

@@ -288,10 +288,15 @@ describe('tamper detection', () => {
   it('unknown version → UNSUPPORTED_VERSION, unknown suite → UNSUPPORTED_SUITE', async () => {
     const { envelope } = await seal({ a: 1 }, { recipients: [alice] })
     const bytes = encodeEnvelope(envelope)
-    const v2 = bytes.slice()
-    v2[4] = 2
-    await expectError(() => decodeEnvelope(v2), EnvelopeError, 'UNSUPPORTED_VERSION')
-    await expectError(open({ ...envelope, version: 2 }, alice), EnvelopeError, 'UNSUPPORTED_VERSION')
+    const v3 = bytes.slice()
+    v3[4] = 3
+    await expectError(() => decodeEnvelope(v3), EnvelopeError, 'UNSUPPORTED_VERSION')
+    await expectError(open({ ...envelope, version: 3 }, alice), EnvelopeError, 'UNSUPPORTED_VERSION')
+    // a version 1 body relabelled version 2 no longer parses (v2 entries are 113 bytes) or opens (the header is AAD)
+    const relabelled = bytes.slice()
+    relabelled[4] = 2
+    await expectError(() => decodeEnvelope(relabelled), EnvelopeError, 'ENVELOPE_MALFORMED')
+    await expectError(open({ ...envelope, version: 2 }, alice), EnvelopeError, 'DECRYPT_FAILED')
     for (const offset of [6, 8, 10]) {
       const s = bytes.slice()
       s[offset] = (s[offset] as number) ^ 0x03

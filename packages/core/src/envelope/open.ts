@@ -8,14 +8,14 @@ import {
   assertOpener,
   decryptPayload,
   type EnvelopeInput,
-  type EnvelopeOpener,
+  type EnvelopeKeyHolder,
   parseCanonical,
   toEnvelope,
   unwrap,
 } from './_open.js'
 import type { OpenCanonicalReturnType, OpenReturnType } from './types.js'
 
-export type { EnvelopeInput, EnvelopeOpener } from './_open.js'
+export type { EnvelopeInput, EnvelopeKeyHolder, EnvelopeOpener } from './_open.js'
 
 /** Errors {@link open} / {@link openCanonical} can throw. */
 export type OpenErrorType = EnvelopeError | InvalidArgumentError
@@ -25,7 +25,8 @@ export type OpenErrorType = EnvelopeError | InvalidArgumentError
  * commitment, decrypts the payload, and recomputes the commitment and content id.
  *
  * @param envelope - an {@link Envelope} or its encoded bytes
- * @param party - a recipient (a Party, or `{ encryptionSecretKey, encryptionPublicKey }`)
+ * @param party - a recipient: a Party, `{ encryptionSecretKey, encryptionPublicKey }` (its HPKE wrap, else the
+ *   vault wrap of its derived vault key), or a `VaultKey`
  * @returns `{ value, canonical, contentId, commitment, salt }`; compare `commitment` with the anchored one
  * @throws {@link EnvelopeError} `NOT_A_RECIPIENT`; `DECRYPT_FAILED` (wrong key, or tampered ciphertext, header or
  *   wrap); `ENVELOPE_MALFORMED` / `UNSUPPORTED_VERSION` / `UNSUPPORTED_SUITE` for bad bytes.
@@ -38,7 +39,7 @@ export type OpenErrorType = EnvelopeError | InvalidArgumentError
  * const { value, commitment } = await open(envelope, patient)
  * ```
  */
-export async function open<T = unknown>(envelope: EnvelopeInput, party: EnvelopeOpener): Promise<OpenReturnType<T>> {
+export async function open<T = unknown>(envelope: EnvelopeInput, party: EnvelopeKeyHolder): Promise<OpenReturnType<T>> {
   const opened = await openCanonical(envelope, party)
   return Object.freeze({ ...opened, value: parseCanonical(opened.canonical) as T })
 }
@@ -59,7 +60,10 @@ export async function open<T = unknown>(envelope: EnvelopeInput, party: Envelope
  * bytesToUtf8((await openCanonical(envelope, patient)).canonical) // '{"a":1}'
  * ```
  */
-export async function openCanonical(envelope: EnvelopeInput, party: EnvelopeOpener): Promise<OpenCanonicalReturnType> {
+export async function openCanonical(
+  envelope: EnvelopeInput,
+  party: EnvelopeKeyHolder,
+): Promise<OpenCanonicalReturnType> {
   const env = toEnvelope(envelope)
   const dataKey = await unwrap(env, assertOpener(party))
   try {

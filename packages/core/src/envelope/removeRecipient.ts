@@ -6,6 +6,7 @@ import { isBytes } from '../bytes/index.js'
 import { EnvelopeError, type InvalidArgumentError } from '../errors/base.js'
 import { compareBytes, freezeEnvelope } from './_internal.js'
 import { type EnvelopeInput, toEnvelope } from './_open.js'
+import { isVaultKey, type VaultKey } from './createVaultKey.js'
 import { getRecipientKeyId } from './getRecipientKeyId.js'
 import type { EnvelopeRecipientInput } from './seal.js'
 import type { Envelope } from './types.js'
@@ -19,7 +20,8 @@ export type RemoveRecipientErrorType = EnvelopeError | InvalidArgumentError
  * every wrap leaves an envelope nobody can open (crypto-shredding of this copy).
  *
  * @param envelope - an {@link Envelope} or its encoded bytes
- * @param recipient - the 32-byte recipient key id (`getRecipientKeyId`), or a party / `{ encryptionPublicKey }`
+ * @param recipient - the 32-byte recipient key id (`getRecipientKeyId`, or a vault key's `keyId`), a party /
+ *   `{ encryptionPublicKey }` (its HPKE wrap), or a `VaultKey`
  * @returns the new {@link Envelope}
  * @throws {@link EnvelopeError} `NOT_A_RECIPIENT` when there is no such wrap, decode errors;
  *   {@link InvalidArgumentError} for a malformed key id
@@ -31,9 +33,12 @@ export type RemoveRecipientErrorType = EnvelopeError | InvalidArgumentError
  * const revoked = removeRecipient(envelope, getRecipientKeyId(doctor))
  * ```
  */
-export function removeRecipient(envelope: EnvelopeInput, recipient: Uint8Array | EnvelopeRecipientInput): Envelope {
+export function removeRecipient(
+  envelope: EnvelopeInput,
+  recipient: Uint8Array | EnvelopeRecipientInput | VaultKey,
+): Envelope {
   const env = toEnvelope(envelope, true)
-  const keyId = isBytes(recipient) ? recipient : getRecipientKeyId(recipient)
+  const keyId = isBytes(recipient) ? recipient : isVaultKey(recipient) ? recipient.keyId : getRecipientKeyId(recipient)
   if (keyId.length !== 32) getRecipientKeyId(keyId) // throws INVALID_LENGTH with the usual message
   const recipients = env.recipients.filter((r) => compareBytes(r.keyId, keyId) !== 0)
   if (recipients.length === env.recipients.length)

@@ -20,23 +20,33 @@ import {
   wrapAad,
   wrapInfo,
 } from './_internal.js'
+import { isVaultKey, type VaultKey } from './createVaultKey.js'
 import { getRecipientKeyId } from './getRecipientKeyId.js'
 import {
   ENVELOPE_MAX_CANONICAL_BYTES,
   ENVELOPE_MAX_RECIPIENTS,
   ENVELOPE_SUITE,
   ENVELOPE_VERSION,
+  ENVELOPE_VERSION_VAULT,
   type EnvelopeRecipient,
   type SealReturnType,
 } from './types.js'
 
-/** Anyone an envelope can be sealed to: a Party, a PublicIdentity, or just `{ encryptionPublicKey }`. */
+/** Anyone an envelope can be sealed to with HPKE: a Party, a PublicIdentity, or just `{ encryptionPublicKey }`. */
 export type EnvelopeRecipientInput = Pick<PublicIdentity, 'encryptionPublicKey'>
 
 /** Parameters of {@link seal} and {@link sealCanonical}. */
 export type SealParameters = {
-  /** 1..1024 recipients (duplicates are merged); each gets an HPKE wrap of the data key. */
-  recipients: readonly EnvelopeRecipientInput[]
+  /**
+   * 1..1024 recipients (duplicates are merged): public keys get an HPKE wrap of the data key, {@link VaultKey}s a
+   * vault wrap (envelope version 2).
+   */
+  recipients: readonly (EnvelopeRecipientInput | VaultKey)[]
+  /**
+   * Envelope version to write: 1 (HPKE recipients only) or 2. Default: 2 when a recipient is a vault key, else 1.
+   * Write 2 for an HPKE-only record that may later get a vault recipient (`addRecipient`).
+   */
+  version?: 1 | 2 | undefined
   /** Source of randomness (default: `crypto.getRandomValues`). Inject only for deterministic tests. */
   randomBytes?: RandomBytes | undefined
   /** Maximum nesting depth of the value ({@link seal} only; default 64). */
@@ -46,10 +56,16 @@ export type SealParameters = {
 /** Errors {@link seal} / {@link sealCanonical} can throw. */
 export type SealErrorType = InvalidArgumentError | EnvelopeError
 
-type PreparedRecipient = { keyId: Uint8Array; publicKey: Uint8Array }
+/** A validated recipient: an HPKE public key or a vault key. @internal */
+export type PreparedRecipient =
+  | { keyId: Uint8Array; publicKey: Uint8Array; vault?: undefined }
+  | { keyId: Uint8Array; vault: VaultKey; publicKey?: undefined }
+
+/** Validated, sorted recipients and the envelope version to write. @internal */
+export type PreparedRecipients = { list: PreparedRecipient[]; version: 1 | 2 }
 
 /** Validates and sorts the recipients (before any expensive work). @internal */
-function prepareRecipients(params: SealParameters): PreparedRecipient[] {
+export function prepareRecipients(params: SealParameters): PreparedRecipients {
   if (typeof params !== 'object' || params === null)
     throw new InvalidArgumentError('INVALID_TYPE', 'seal parameters must be an object.', {
       metaMessages: [`Received ${describeType(params)}.`],
@@ -60,22 +76,36 @@ function prepareRecipients(params: SealParameters): PreparedRecipient[] {
   if (list.length > ENVELOPE_MAX_RECIPIENTS)
     throw new InvalidArgumentError('OUT_OF_RANGE', `An envelope holds at most ${ENVELOPE_MAX_RECIPIENTS} recipients.`)
   const byId = new Map<string, PreparedRecipient>()
-  for (const r of list as EnvelopeRecipientInput[]) {
-    const keyId = getRecipientKeyId(r)
-    byId.set(String.fromCharCode(...keyId), { keyId, publicKey: r.encryptionPublicKey })
+  let vaults = 0
+  for (const r of list as unknown[]) {
+    if (isVaultKey(r)) {
+      vaults++
+      byId.set(String.fromCharCode(...r.keyId), { keyId: r.keyId, vault: r })
+    } else {
+      const keyId = getRecipientKeyId(r as EnvelopeRecipientInput)
+      byId.set(String.fromCharCode(...keyId), { keyId, publicKey: (r as EnvelopeRecipientInput).encryptionPublicKey })
+    }
   }
-  return [...byId.values()].sort((a, b) => compareBytes(a.keyId, b.keyId))
+  const v = params.version
+  if (v !== undefined && v !== ENVELOPE_VERSION && v !== ENVELOPE_VERSION_VAULT)
+    throw new InvalidArgumentError('INVALID_ARGUMENT', 'version must be 1 or 2.')
+  if (v === ENVELOPE_VERSION && vaults > 0)
+    throw new InvalidArgumentError('INVALID_ARGUMENT', 'Vault recipients need envelope version 2.')
+  return {
+    list: [...byId.values()].sort((a, b) => compareBytes(a.keyId, b.keyId)),
+    version: v ?? (vaults > 0 ? ENVELOPE_VERSION_VAULT : ENVELOPE_VERSION),
+  }
 }
 
 /** Seals canonical bytes the caller vouches for. @internal */
-async function sealPrepared(
+export async function sealPrepared(
   canonical: Uint8Array,
-  recipients: PreparedRecipient[],
+  prepared: PreparedRecipients,
   injected: RandomBytes | undefined,
 ): Promise<SealReturnType> {
   const rnd = injected ?? defaultRandomBytes
-  // Order of randomness (fixed, so a worked example is reproducible): data key, salt, id, nonce, then one 32-byte
-  // HPKE ephemeral ikm per recipient in keyId order (only when `randomBytes` is injected).
+  // Order of randomness (fixed, so a worked example is reproducible): data key, salt, id, nonce, then per recipient
+  // in keyId order: a 32-byte vault wrap salt, or (only when `randomBytes` is injected) a 32-byte HPKE ephemeral ikm.
   const dataKey = assertBytes(rnd(SIZES.dataKey), { length: SIZES.dataKey, name: 'randomBytes(32)' })
   const salt = assertBytes(rnd(SIZES.salt), { length: SIZES.salt, name: 'randomBytes(32)' })
   const plaintext = new Uint8Array(SIZES.salt + canonical.length)
@@ -83,15 +113,20 @@ async function sealPrepared(
     const id = assertBytes(rnd(SIZES.id), { length: SIZES.id, name: 'randomBytes(16)' }).slice()
     const nonce = assertBytes(rnd(SIZES.nonce), { length: SIZES.nonce, name: 'randomBytes(12)' }).slice()
     const head = {
-      version: ENVELOPE_VERSION,
+      version: prepared.version,
       suite: ENVELOPE_SUITE,
       id,
       nonce,
       keyCommitment: keyCommitment(dataKey, id, nonce),
     }
     const header = encodeHeader(head)
-    const info = wrapInfo(header)
+    let info: Uint8Array | undefined
     const wrapOne = async (r: PreparedRecipient): Promise<EnvelopeRecipient> => {
+      if (r.vault) {
+        const wrapSalt = assertBytes(rnd(SIZES.enc), { length: SIZES.enc, name: 'randomBytes(32)' }).slice()
+        return { type: 'vault', keyId: r.keyId, enc: wrapSalt, wrappedKey: r.vault.wrapKey(header, wrapSalt, dataKey) }
+      }
+      info ??= wrapInfo(header)
       const { enc, ciphertext } = await envelopeSuite.seal({
         recipientPublicKey: r.publicKey,
         info,
@@ -102,11 +137,11 @@ async function sealPrepared(
       return { keyId: r.keyId, enc, wrappedKey: ciphertext }
     }
     let entries: EnvelopeRecipient[]
-    if (injected) {
+    if (injected || prepared.list.every((r) => r.vault)) {
       entries = []
-      for (const r of recipients) entries.push(await wrapOne(r))
+      for (const r of prepared.list) entries.push(await wrapOne(r))
     } else {
-      entries = await settleAll(recipients.map(wrapOne))
+      entries = await settleAll(prepared.list.map(wrapOne))
     }
     plaintext.set(salt, 0)
     plaintext.set(canonical, SIZES.salt)
@@ -129,15 +164,16 @@ async function sealPrepared(
 /**
  * Seals a JSON value to its recipients (DESIGN "Sealed record"): canonical bytes (RFC 8785), a fresh 32-byte data
  * key and 32-byte salt, AES-256-GCM over `salt || canonical` with the header as AAD, one HPKE (RFC 9180 base mode)
- * wrap of the data key per recipient, the commitment `HMAC-SHA256(salt, canonical)` and the content id
+ * wrap of the data key per public-key recipient and one vault wrap per {@link VaultKey}, the commitment `HMAC-SHA256(salt, canonical)` and the content id
  * CIDv1(json, sha2-256). The salt exists only inside the ciphertext. Byte layout: docs/spec/envelope.md.
  *
  * @param value - a JSON value (a FHIR resource); see `canonicalize` for what counts as JSON
- * @param params - `recipients` (1..1024), optional `randomBytes` (tests), `maxDepth`
+ * @param params - `recipients` (1..1024), optional `version`, `randomBytes` (tests), `maxDepth`
  * @returns `{ envelope, commitment, contentId }`: anchor only the commitment
  * @throws {@link InvalidArgumentError} the canonicalize errors for a non-JSON value (`INVALID_TYPE`,
  *   `INVALID_ENCODING`, `INPUT_TOO_DEEP`, `INPUT_TOO_LARGE` above 64 MiB), `INVALID_ARGUMENT` / `OUT_OF_RANGE` for
- *   the recipient list, `INVALID_LENGTH` for a bad public key, `INVALID_KEY` for a small-order one
+ *   the recipient list, `INVALID_LENGTH` for a bad public key, `INVALID_KEY` for a small-order one,
+ *   `INVALID_ARGUMENT` for `version: 1` with a vault recipient
  * @example
  * ```ts
  * import { createParty, open, seal } from '@medseal/core'
@@ -147,12 +183,12 @@ async function sealPrepared(
  * ```
  */
 export async function seal(value: unknown, params: SealParameters): Promise<SealReturnType> {
-  const recipients = prepareRecipients(params)
+  const prepared = prepareRecipients(params)
   const canonical = canonicalizeToBytes(value, {
     maxBytes: ENVELOPE_MAX_CANONICAL_BYTES,
     ...(params.maxDepth === undefined ? {} : { maxDepth: params.maxDepth }),
   })
-  return sealPrepared(canonical, recipients, params.randomBytes)
+  return sealPrepared(canonical, prepared, params.randomBytes)
 }
 
 /**
@@ -180,6 +216,5 @@ export async function sealCanonical(canonicalBytes: Uint8Array, params: SealPara
     throw new InvalidArgumentError('INPUT_TOO_LARGE', 'An envelope holds at most 64 MiB of canonical bytes.', {
       metaMessages: [`Received ${canonicalBytes.length} bytes.`],
     })
-  const recipients = prepareRecipients(params)
-  return sealPrepared(canonicalBytes, recipients, params.randomBytes)
+  return sealPrepared(canonicalBytes, prepareRecipients(params), params.randomBytes)
 }

@@ -5,7 +5,8 @@
 import type { ContentId } from '../canonical/contentId.js'
 
 /**
- * Envelope format version this SDK writes and reads.
+ * Envelope format version 1: HPKE recipients only. `seal` writes it when every recipient is a public key, so those
+ * envelopes stay byte-for-byte what version 1 readers accept.
  * @example
  * ```ts
  * import { ENVELOPE_VERSION } from '@medseal/core'
@@ -13,6 +14,18 @@ import type { ContentId } from '../canonical/contentId.js'
  * ```
  */
 export const ENVELOPE_VERSION = 1
+
+/**
+ * Envelope format version 2: each recipient entry starts with a type byte, HPKE (`0x01`) or vault (`0x02`, a data
+ * key wrapped under a symmetric key its holder keeps for itself: see `createVaultKey`). `seal` writes it when a
+ * recipient is a vault key (or when asked with `version: 2`). This SDK reads both versions.
+ * @example
+ * ```ts
+ * import { ENVELOPE_VERSION_VAULT } from '@medseal/core'
+ * ENVELOPE_VERSION_VAULT // 2
+ * ```
+ */
+export const ENVELOPE_VERSION_VAULT = 2
 
 /**
  * The four ASCII characters every encoded envelope starts with (bytes `4d 53 45 56`).
@@ -64,17 +77,22 @@ export type EnvelopeSuite = {
 
 /** One recipient's wrap of the data key. */
 export type EnvelopeRecipient = {
-  /** 32 bytes: {@link getRecipientKeyId} of the recipient's X25519 public key. */
+  /**
+   * How the data key is wrapped: `'hpke'` (the default when absent; the only type of version 1) or `'vault'`
+   * (version 2 only: AES-256-GCM under a key derived from a secret the recipient keeps for itself).
+   */
+  readonly type?: 'hpke' | 'vault' | undefined
+  /** 32 bytes: {@link getRecipientKeyId} of the recipient's X25519 public key, or a vault key's `keyId`. */
   readonly keyId: Uint8Array
-  /** HPKE `enc` (32 bytes for X25519). */
+  /** HPKE `enc` (32 bytes for X25519); for a vault wrap, its 32-byte random wrap salt. */
   readonly enc: Uint8Array
-  /** HPKE ciphertext of the 32-byte data key: 48 bytes (key + GCM tag). */
+  /** The wrapped 32-byte data key: 48 bytes (key + GCM tag). */
   readonly wrappedKey: Uint8Array
 }
 
 /** A sealed record. Immutable: `addRecipient`/`removeRecipient` return new envelopes. */
 export type Envelope = {
-  /** Format version (1). */
+  /** Format version: 1 (HPKE recipients only) or 2 (typed recipients: HPKE and vault). */
   readonly version: number
   /** HPKE suite of the wraps (and AEAD of the payload). */
   readonly suite: EnvelopeSuite

@@ -3,7 +3,7 @@
  * @module
  */
 import type { EnvelopeError, InvalidArgumentError } from '../errors/base.js'
-import { assertOpener, type EnvelopeInput, type EnvelopeOpener, toEnvelope, unwrap } from './_open.js'
+import { assertOpener, type EnvelopeInput, type EnvelopeKeyHolder, toEnvelope, unwrap } from './_open.js'
 
 /** Errors {@link unwrapDataKey} can throw. */
 export type UnwrapDataKeyErrorType = EnvelopeError | InvalidArgumentError
@@ -14,7 +14,7 @@ export type UnwrapDataKeyErrorType = EnvelopeError | InvalidArgumentError
  * and `wipe()` it afterwards (a custodian unwraps, calls {@link wrapDataKey} for the grantee, then wipes).
  *
  * @param envelope - an {@link Envelope} or its encoded bytes
- * @param party - a recipient
+ * @param party - a recipient: a Party (HPKE or its derived vault wrap) or a `VaultKey`
  * @returns the data key (a new buffer the caller owns)
  * @throws {@link EnvelopeError} `NOT_A_RECIPIENT`, `DECRYPT_FAILED`, the decode errors;
  *   {@link InvalidArgumentError} for a bad party
@@ -27,6 +27,6 @@ export type UnwrapDataKeyErrorType = EnvelopeError | InvalidArgumentError
  * wipe(dataKey)
  * ```
  */
-export async function unwrapDataKey(envelope: EnvelopeInput, party: EnvelopeOpener): Promise<Uint8Array> {
+export async function unwrapDataKey(envelope: EnvelopeInput, party: EnvelopeKeyHolder): Promise<Uint8Array> {
   return unwrap(toEnvelope(envelope), assertOpener(party))
 }

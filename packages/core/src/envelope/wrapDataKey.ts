@@ -2,13 +2,14 @@
  * Advanced: a new recipient wrap from a data key the caller already holds.
  * @module
  */
-import { assertBytes, type RandomBytes, wipe } from '../bytes/index.js'
+import { assertBytes, randomBytes as defaultRandomBytes, type RandomBytes, wipe } from '../bytes/index.js'
 import { type EnvelopeError, InvalidArgumentError } from '../errors/base.js'
-import { checkDataKey, encodeHeader, envelopeSuite, wrapAad, wrapInfo } from './_internal.js'
+import { checkDataKey, encodeHeader, envelopeSuite, SIZES, wrapAad, wrapInfo } from './_internal.js'
 import { type EnvelopeInput, toEnvelope } from './_open.js'
+import { isVaultKey, type VaultKey } from './createVaultKey.js'
 import { getRecipientKeyId } from './getRecipientKeyId.js'
 import type { EnvelopeRecipientInput } from './seal.js'
-import type { EnvelopeRecipient } from './types.js'
+import { ENVELOPE_VERSION_VAULT, type EnvelopeRecipient } from './types.js'
 
 /** Errors {@link wrapDataKey} can throw. */
 export type WrapDataKeyErrorType = InvalidArgumentError | EnvelopeError
@@ -21,11 +22,12 @@ export type WrapDataKeyErrorType = InvalidArgumentError | EnvelopeError
  *
  * @param envelope - an {@link Envelope} or its encoded bytes
  * @param dataKey - the envelope's 32-byte data key (not wiped here)
- * @param recipient - a Party, PublicIdentity or `{ encryptionPublicKey }`
+ * @param recipient - a Party, PublicIdentity or `{ encryptionPublicKey }` (HPKE), or a `VaultKey` (version 2 only)
  * @param options - `randomBytes` (tests only)
  * @returns the recipient entry `{ keyId, enc, wrappedKey }`
  * @throws {@link InvalidArgumentError} `INVALID_KEY` when `dataKey` is not this envelope's; `INVALID_TYPE` /
- *   `INVALID_LENGTH` for a malformed data key or recipient key
+ *   `INVALID_LENGTH` for a malformed data key or recipient key; `INVALID_ARGUMENT` for a vault recipient on a
+ *   version 1 envelope
  * @example
  * ```ts
  * import { createParty, seal, unwrapDataKey, wipe, wrapDataKey } from '@medseal/core'
@@ -39,16 +41,28 @@ export type WrapDataKeyErrorType = InvalidArgumentError | EnvelopeError
 export async function wrapDataKey(
   envelope: EnvelopeInput,
   dataKey: Uint8Array,
-  recipient: EnvelopeRecipientInput,
+  recipient: EnvelopeRecipientInput | VaultKey,
   options: { randomBytes?: RandomBytes | undefined } = {},
 ): Promise<EnvelopeRecipient> {
   const env = toEnvelope(envelope)
   assertBytes(dataKey, { length: 32, name: 'dataKey' })
   if (!checkDataKey(env, dataKey))
     throw new InvalidArgumentError('INVALID_KEY', 'dataKey is not the data key of this envelope.')
-  const keyId = getRecipientKeyId(recipient)
   const header = encodeHeader(env)
   const key = Uint8Array.from(dataKey)
+  if (isVaultKey(recipient)) {
+    if (env.version !== ENVELOPE_VERSION_VAULT)
+      throw new InvalidArgumentError('INVALID_ARGUMENT', 'Vault recipients need envelope version 2.')
+    const rnd = options.randomBytes ?? defaultRandomBytes
+    const wrapSalt = assertBytes(rnd(SIZES.enc), { length: SIZES.enc, name: 'randomBytes(32)' }).slice()
+    try {
+      const wrappedKey = recipient.wrapKey(header, wrapSalt, key)
+      return Object.freeze({ type: 'vault', keyId: recipient.keyId, enc: wrapSalt, wrappedKey })
+    } finally {
+      wipe(key)
+    }
+  }
+  const keyId = getRecipientKeyId(recipient)
   try {
     const { enc, ciphertext } = await envelopeSuite.seal({
       recipientPublicKey: recipient.encryptionPublicKey,

@@ -30,6 +30,7 @@ export type ErrorCode =
   | 'DEPOSIT_STATEMENT_INVALID'
   | 'DEPOSIT_PROOF_INVALID'
   | 'MESSAGE_LIMIT_REACHED'
+  | 'WORKER_FAILED'
   // verification
   | 'PROOF_INVALID'
   | 'RECEIPT_MALFORMED'

@@ -17,6 +17,7 @@ import {
   type Receipt,
   sealCanonical,
   utf8ToBytes,
+  type VaultKey,
 } from '@medseal/core'
 import { type CanonicalizeResourceOptions, canonicalizeResource } from '../canonicalizeResource.js'
 import { PROVENANCE_ACTIVITY_SYSTEM, provenanceForReceipt } from '../mappings/provenance.js'
@@ -91,8 +92,11 @@ export type SyncPatientParameters = {
   readonly patientId: string
   /** Who seals (signs the Provenance). */
   readonly sealer: Party
-  /** Who can open the envelopes (1..1024; include the sealer to keep access). */
-  readonly recipients: readonly EnvelopeRecipientInput[]
+  /**
+   * Who can open the envelopes (1..1024; include the sealer to keep access): public keys (HPKE wraps) or vault keys
+   * (`createVaultKey`: no per-record public-key work, envelope version 2).
+   */
+  readonly recipients: readonly (EnvelopeRecipientInput | VaultKey)[]
   /** Batches commitments onto `ledger` (its `kind` must be `records`). */
   readonly anchorer: Anchorer
   /** The ledger the anchorer writes to (for its id; receipts are checked against it by the caller). */
@@ -509,7 +513,7 @@ export async function _sealAndAnchor(
   chunk: readonly Resource[],
   deps: {
     readonly checkpoint: SyncCheckpointStore
-    readonly recipients: readonly EnvelopeRecipientInput[]
+    readonly recipients: readonly (EnvelopeRecipientInput | VaultKey)[]
     readonly anchorer: Anchorer
     readonly canonical: CanonicalizeResourceOptions | undefined
     readonly signal: AbortSignal | undefined

@@ -1,0 +1,86 @@
+/**
+ * The worker side of `createSealPool`: seals batches of canonical bytes with the recipients the pool names.
+ * @module
+ */
+import { bytesToHex, randomBytes } from '../bytes/index.js'
+import { isSdkError } from '../errors/base.js'
+import { dhkemX25519HkdfSha256 } from '../hpke/kem.js'
+import { type FromWorker, type Listenable, listen, type ToWorker } from './_sealPoolProtocol.js'
+import type { VaultKey } from './createVaultKey.js'
+import { encodeEnvelope } from './encodeEnvelope.js'
+import { receiveVaultKey } from './receiveVaultKey.js'
+import { prepareRecipients, type SealParameters, sealPrepared } from './seal.js'
+
+/** A worker's channel to its pool: Node's `parentPort`, or `self` inside a Web Worker. */
+export type SealWorkerPort = Listenable & {
+  postMessage(message: unknown, transfer: ArrayBuffer[]): void
+}
+
+/**
+ * Serves a `createSealPool` from inside a worker: call it once in the worker's module, with `parentPort` (Node
+ * `worker_threads`) or `self` (a Web Worker). The worker makes its own X25519 key pair, so the pool hands it each
+ * vault key once, HPKE-wrapped (`shareVaultKey`); no secret crosses the channel in the clear.
+ *
+ * @param port - `parentPort` from `node:worker_threads`, or the Web Worker global `self`
+ * @returns nothing; the worker then answers the pool's messages until it is terminated
+ * @example
+ * ```ts norun
+ * // seal-worker.js (Node)
+ * import { parentPort } from 'node:worker_threads'
+ * import { serveSealWorker } from '@medseal/core'
+ * serveSealWorker(parentPort)
+ * ```
+ */
+export function serveSealWorker(port: SealWorkerPort): void {
+  const keys = dhkemX25519HkdfSha256.deriveKeyPair(randomBytes(32))
+  const me = { encryptionSecretKey: keys.secretKey, encryptionPublicKey: keys.publicKey }
+  const vaults = new Map<string, VaultKey>()
+  const post = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer)
+  // one request at a time, in arrival order (the pool sends the next only after this one's answer)
+  let queue: Promise<void> = Promise.resolve()
+  listen(port, 'message', (value) => {
+    const m = value as ToWorker
+    if (m?.t !== 'seal') return
+    queue = queue.then(async () => {
+      try {
+        const r = await sealRequest(m)
+        post(r, [r.envelopes.buffer, r.ends.buffer, r.commitments.buffer, r.digests.buffer] as ArrayBuffer[])
+      } catch (err) {
+        post({ t: 'error', id: m.id, code: isSdkError(err) ? err.code : 'WORKER_FAILED' })
+      }
+    })
+  })
+  post({ t: 'ready', publicKey: keys.publicKey })
+
+  async function sealRequest(m: ToWorker): Promise<Extract<FromWorker, { t: 'done' }>> {
+    for (const share of m.shares) vaults.set(bytesToHex(share.keyId), await receiveVaultKey(share, me))
+    const recipients = m.recipients.map((r) => {
+      if ('publicKey' in r) return { encryptionPublicKey: r.publicKey }
+      const vault = vaults.get(bytesToHex(r.vault))
+      if (!vault) throw new Error('unknown vault key')
+      return vault
+    })
+    const prepared = prepareRecipients({ recipients, version: m.version } as SealParameters)
+    const n = m.ends.length
+    const encoded: Uint8Array[] = []
+    const commitments = new Uint8Array(32 * n)
+    const digests = new Uint8Array(32 * n)
+    let start = 0
+    for (let i = 0; i < n; i++) {
+      const end = m.ends[i] as number
+      const canonical = m.data.subarray(start, end)
+      start = end
+      const sealed = await sealPrepared(canonical, prepared, undefined)
+      encoded.push(encodeEnvelope(sealed.envelope))
+      commitments.set(sealed.commitment, 32 * i)
+      digests.set(sealed.contentId.multihash.digest, 32 * i)
+    }
+    const ends = new Uint32Array(n)
+    let total = 0
+    for (let i = 0; i < n; i++) ends[i] = total += (encoded[i] as Uint8Array).length
+    const envelopes = new Uint8Array(total)
+    for (let i = 0, o = 0; i < n; o += (encoded[i] as Uint8Array).length, i++)
+      envelopes.set(encoded[i] as Uint8Array, o)
+    return { t: 'done', id: m.id, envelopes, ends, commitments, digests }
+  }
+}

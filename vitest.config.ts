@@ -46,6 +46,8 @@ export default defineConfig({
         find: /^@medseal\/store-postgres\/testing$/,
         replacement: src('./packages/stores/postgres/src/testing/index.ts'),
       },
+      { find: /^@medseal\/service$/, replacement: src('./packages/service/src/index.ts') },
+      { find: /^@medseal\/service\/node$/, replacement: src('./packages/service/src/node.ts') },
       { find: /^@vectors\//, replacement: `${vectors}/` },
     ],
   },

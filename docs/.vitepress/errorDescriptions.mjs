@@ -257,4 +257,24 @@ export const errorDescriptions = {
     'A COSE receipt was signed by another issuer than the one expected.',
     'Verify against the issuer that anchored the record.',
   ],
+  NOT_FOUND: [
+    'The service has no such route, or no such item (a record entry, a log entry, a tile).',
+    'Check the URL and the API version (`/v1`); for an item, check its identifier.',
+  ],
+  METHOD_NOT_ALLOWED: [
+    'The route exists but not for this HTTP method.',
+    'Use the method the OpenAPI document (`/v1/openapi.json`) gives for the route.',
+  ],
+  RATE_LIMITED: [
+    'Too many requests from one identity (or one client) in a short time; the response says when to retry (`Retry-After`).',
+    'Wait the number of seconds in `Retry-After`, then retry.',
+  ],
+  SERVICE_ERROR: [
+    'The service failed in a way it does not describe (an internal error); nothing about it is sent to the caller.',
+    'Retry later; the operator finds the cause in the service log (by time and route).',
+  ],
+  SERVICE_UNAVAILABLE: [
+    'The service could not be reached, or answered with something that is not a medseal response.',
+    'Check the service URL and that it runs; retry with backoff.',
+  ],
 }

@@ -92,3 +92,9 @@ export type ErrorCode =
   | 'FHIR_SERVER_ERROR'
   | 'FHIR_SERVER_UNAVAILABLE'
   | 'CONSENT_NOT_EXPRESSIBLE'
+  // http service (@medseal/service)
+  | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'RATE_LIMITED'
+  | 'SERVICE_ERROR'
+  | 'SERVICE_UNAVAILABLE'

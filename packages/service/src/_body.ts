@@ -1,0 +1,50 @@
+/**
+ * Reads a request body up to a cap: a `Content-Length` over the cap is refused before reading, and a streamed body is
+ * cut off (and the stream cancelled) as soon as it passes the cap.
+ * @module
+ */
+import { InvalidArgumentError } from '@medseal/core'
+
+/** @internal */
+export const tooLarge = (max: number) =>
+  new InvalidArgumentError('INPUT_TOO_LARGE', `The request body is over ${max} bytes.`)
+
+/** @internal */
+export async function readBody(request: Request, max: number): Promise<Uint8Array> {
+  const declared = request.headers.get('content-length')
+  if (declared !== null && Number(declared) > max) throw tooLarge(max)
+  if (request.body === null) return new Uint8Array(0)
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.byteLength
+    if (total > max) {
+      await reader.cancel().catch(() => {})
+      throw tooLarge(max)
+    }
+    chunks.push(value)
+  }
+  const out = new Uint8Array(total)
+  let at = 0
+  for (const c of chunks) {
+    out.set(c, at)
+    at += c.byteLength
+  }
+  return out
+}
+
+/** Reads and parses a JSON body (`INVALID_JSON` when it is not JSON). @internal */
+export async function readJson(request: Request, max: number): Promise<unknown> {
+  const type = request.headers.get('content-type') ?? ''
+  if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type))
+    throw new InvalidArgumentError('INVALID_ARGUMENT', 'The request body must be application/json.')
+  const bytes = await readBody(request, max)
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
+  } catch {
+    throw new InvalidArgumentError('INVALID_JSON', 'The request body is not valid JSON.')
+  }
+}

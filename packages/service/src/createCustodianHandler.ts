@@ -1,0 +1,437 @@
+/**
+ * The custodian as an HTTP handler on the WHATWG fetch standard, `(request: Request) => Promise<Response>`: it mounts
+ * unchanged in Node (through `@medseal/service/node`), Hono, Next.js route handlers, Deno, Bun and Workers. No Node
+ * built-ins here.
+ *
+ * Authorization is only the signatures the SDK defines: a deposit carries the owner's signed statement, a key request
+ * the requester's EIP-712 signature, a break-glass access the clinician's; updates, purges and erasures are checked
+ * against the ledger by the custodian itself. There are no sessions and no passwords.
+ * @module
+ */
+import {
+  type AccessEvent,
+  type AccessLog,
+  type Address,
+  type BreakGlass,
+  buildTlogTiles,
+  type CheckpointOperator,
+  type Custodian,
+  createAccessLogCheckpoint,
+  encodeAccessEvent,
+  exportIdentity,
+  InvalidArgumentError,
+  type LedgerAdapter,
+  type SignedKeyRequest,
+  verifyDepositStatement,
+  verifyKeyRequest,
+} from '@medseal/core'
+import { readJson } from './_body.js'
+import { problemResponse, toProblem } from './_problem.js'
+import { createRateLimiter, type RateLimitOptions } from './_rateLimit.js'
+import { handleLedgerRelay, LEDGER_RELAY_ROUTES } from './_relay.js'
+import { depositFromJson, entryToJson, envelopeToJson, hashesToJson, isObject } from './_wire.js'
+import { openApiDocument } from './openApiDocument.js'
+import { ServiceError } from './serviceError.js'
+
+/** The access log as the handler reads it (an `AccessLog` from `createAccessLog`). */
+export type HandlerAccessLog = Pick<
+  AccessLog,
+  'logId' | 'name' | 'operator' | 'signedHead' | 'getEvent' | 'proveInclusion' | 'proveConsistency'
+>
+
+/** CORS settings (default: no CORS headers at all, so browsers on other origins are refused). */
+export type CorsOptions = {
+  /** Origins allowed to call the API (`'*'`: any). */
+  readonly origins: readonly string[] | '*'
+  /** How long a browser may cache a preflight answer, seconds (default 600). */
+  readonly maxAgeSeconds?: number
+}
+
+/** Request size limits. */
+export type LimitOptions = {
+  /** Largest deposit or update body, bytes (default 4 MiB). */
+  readonly depositBytes?: number
+  /** Largest body of every other route, bytes (default 64 KiB). */
+  readonly bodyBytes?: number
+  /** Most log entries one read returns (default 256). */
+  readonly logPage?: number
+}
+
+/** One structured event per request: never a body, a key, a signature or any resource text. */
+export type ServiceLogEvent = {
+  /** The route template (`/v1/key-requests`, `/v1/entries/{commitment}`), not the path. */
+  readonly route: string
+  readonly method: string
+  readonly status: number
+  /** The error code, when the answer is a problem. */
+  readonly code?: string
+  readonly durationMs: number
+}
+
+/** Parameters of {@link createCustodianHandler}. */
+export type CreateCustodianHandlerParameters = {
+  readonly custodian: Custodian
+  /** The access log the custodian writes to: served read-only (heads, entries, proofs, checkpoint, tiles). */
+  readonly accessLog: HandlerAccessLog
+  /** The ledger the custodian uses (its domain checks signatures; the relay serves it when enabled). */
+  readonly ledger: LedgerAdapter
+  /** The break-glass service the custodian honours: enables `POST /v1/break-glass` and the review routes. */
+  readonly breakGlass?: BreakGlass
+  /** Addresses of the privacy officers who may list and mark break-glass reviews (signed requests). */
+  readonly reviewers?: readonly Address[]
+  readonly cors?: CorsOptions
+  readonly limits?: LimitOptions
+  /** Per-identity rate limits (default on: burst 60, 20 per second); `false` turns them off. */
+  readonly rateLimit?: RateLimitOptions | false
+  /** Receives one {@link ServiceLogEvent} per request. */
+  readonly logger?: (event: ServiceLogEvent) => void
+  /** Signs C2SP checkpoints of the access log and serves its tiles (`/v1/log/checkpoint`, `/v1/log/tile/...`). */
+  readonly checkpoint?: { readonly operator: CheckpointOperator; readonly origin: string }
+  /**
+   * Serves the ledger's reads and signed writes under `/v1/ledger` (default false), so browsers share a ledger that
+   * lives in this process (the file-backed memory ledger). Reads are trusted to the service.
+   */
+  readonly ledgerRelay?: boolean
+  /** A path prefix the handler is mounted under (e.g. `/api/custodian`); routes are matched after it. */
+  readonly basePath?: string
+}
+
+/** The handler. */
+export type CustodianHandler = (request: Request) => Promise<Response>
+
+/** Errors {@link createCustodianHandler} throws (bad parameters); requests never throw, they answer problems. */
+export type CreateCustodianHandlerErrorType = InvalidArgumentError
+
+/** A matched request. @internal */
+export type RouteContext = {
+  readonly request: Request
+  readonly params: Readonly<Record<string, string>>
+  readonly url: URL
+  /** Takes a token for a signed identity; throws `RATE_LIMITED`. */
+  readonly limit: (identity: string) => void
+  readonly json: (max?: number) => Promise<unknown>
+}
+
+type Route = {
+  readonly method: string
+  readonly template: string
+  readonly segments: readonly string[]
+  readonly handle: (ctx: RouteContext) => Promise<Response>
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' }
+
+/** A JSON response. @internal */
+export const json = (value: unknown, status = 200): Response =>
+  new Response(JSON.stringify(value), { status, headers: JSON_HEADERS })
+
+const notFound = (what = 'No such route.') => new ServiceError('NOT_FOUND', what)
+
+const safeDecode = (part: string): string => {
+  try {
+    return decodeURIComponent(part)
+  } catch {
+    throw notFound()
+  }
+}
+
+const index = (v: string | null, name: string, fallback?: number): number => {
+  if (v === null && fallback !== undefined) return fallback
+  const n = v === null || !/^\d{1,15}$/.test(v) ? Number.NaN : Number(v)
+  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError('INVALID_ARGUMENT', `${name} must be a whole number.`)
+  return n
+}
+
+const bytes32 = (v: string | undefined, name: string): string => {
+  if (v === undefined || !/^0x[0-9a-fA-F]{64}$/.test(v))
+    throw new InvalidArgumentError('INVALID_ARGUMENT', `${name} must be 0x followed by 64 hex digits.`)
+  return v.toLowerCase()
+}
+
+/**
+ * Creates the custodian's HTTP handler.
+ *
+ * Routes (all under `/v1`): `GET health`, `GET identity`, `GET openapi.json`, `POST deposits`, `POST updates`,
+ * `POST key-requests`, `GET entries/{commitment}`, `POST purges`, `POST erasures`, `GET log`, `GET log/head`,
+ * `GET log/entries`, `GET log/proofs/inclusion`, `GET log/proofs/consistency`, `GET log/checkpoint`,
+ * `GET log/tile/...`, `POST break-glass`, and with `ledgerRelay` the `ledger/...` routes. See the OpenAPI document.
+ *
+ * @param params - {@link CreateCustodianHandlerParameters}
+ * @returns `(request: Request) => Promise<Response>`; every error is an RFC 9457 `application/problem+json` with the
+ *   SDK's `code`
+ * @throws {@link InvalidArgumentError} `INVALID_TYPE` for missing parts
+ * @example
+ * ```ts
+ * import { createCustodianHandler } from '@medseal/service'
+ * const handler = createCustodianHandler({ custodian, accessLog: log, ledger })
+ * const res = await handler(new Request('http://localhost/v1/health'))
+ * await res.json() // { status: 'ok', ... }
+ * ```
+ */
+export function createCustodianHandler(params: CreateCustodianHandlerParameters): CustodianHandler {
+  if (!isObject(params)) throw new InvalidArgumentError('INVALID_TYPE', 'handler parameters must be an object.')
+  const { custodian, accessLog, ledger, breakGlass, logger } = params
+  if (typeof custodian?.releaseKey !== 'function')
+    throw new InvalidArgumentError('INVALID_TYPE', 'custodian must be a Custodian.')
+  if (typeof accessLog?.signedHead !== 'function')
+    throw new InvalidArgumentError('INVALID_TYPE', 'accessLog must be an AccessLog.')
+  if (typeof ledger?.getTime !== 'function') throw new InvalidArgumentError('INVALID_TYPE', 'ledger is required.')
+  if (logger !== undefined && typeof logger !== 'function')
+    throw new InvalidArgumentError('INVALID_TYPE', 'logger must be a function.')
+  const depositBytes = params.limits?.depositBytes ?? 4 * 1024 * 1024
+  const bodyBytes = params.limits?.bodyBytes ?? 64 * 1024
+  const logPage = params.limits?.logPage ?? 256
+  const basePath = (params.basePath ?? '').replace(/\/+$/, '')
+  const limiter = params.rateLimit === false ? undefined : createRateLimiter(params.rateLimit ?? {})
+  const clientKey = params.rateLimit === false ? undefined : params.rateLimit?.clientKey
+  const cors = params.cors
+  const domain = ledger.domain
+
+  const take = (key: string) => {
+    const wait = limiter?.take(key) ?? 0
+    if (wait > 0) {
+      const err = new ServiceError('RATE_LIMITED', 'Too many requests: retry later.')
+      ;(err as ServiceError & { retryAfter?: number }).retryAfter = wait
+      throw err
+    }
+  }
+
+  // One cache: the tiles of the last checkpoint served (rebuilt when the log grew).
+  let tiles: { size: number; files: Map<string, Uint8Array> } | undefined
+  const currentTiles = async () => {
+    const cp = params.checkpoint
+    if (!cp) throw notFound('This service publishes no checkpoint.')
+    const head = await accessLog.signedHead()
+    if (tiles?.size !== head.head.treeSize) {
+      const checkpoint = await createAccessLogCheckpoint({ head, operator: cp.operator, origin: cp.origin })
+      const entries: Uint8Array[] = []
+      for (let i = 0; i < head.head.treeSize; i++) entries.push(encodeAccessEvent(await accessLog.getEvent(i)))
+      tiles = { size: head.head.treeSize, files: buildTlogTiles({ checkpoint, entries }) }
+    }
+    return tiles.files
+  }
+
+  const routes: Route[] = []
+  const route = (method: string, template: string, handle: Route['handle']) =>
+    routes.push({ method, template, segments: template.split('/').filter(Boolean), handle })
+
+  route('GET', '/v1/health', async () => {
+    const head = await accessLog.signedHead()
+    return json({ status: 'ok', ledger: ledger.name, logSize: head.head.treeSize })
+  })
+  route('GET', '/v1/identity', async () => json(exportIdentity(custodian.identity)))
+  route('GET', '/v1/openapi.json', async () => json(openApiDocument))
+  route('POST', '/v1/deposits', async (ctx) => {
+    const deposit = depositFromJson(await ctx.json(depositBytes))
+    ctx.limit(verifyDepositStatement(domain, deposit.statement).owner)
+    return json({ entry: entryToJson(await custodian.deposit(deposit)) }, 201)
+  })
+  route('POST', '/v1/updates', async (ctx) => {
+    const deposit = depositFromJson(await ctx.json(depositBytes))
+    ctx.limit(verifyDepositStatement(domain, deposit.statement).owner)
+    return json({ entry: entryToJson(await custodian.updateRecord(deposit)) }, 201)
+  })
+  route('POST', '/v1/key-requests', async (ctx) => {
+    const body = (await ctx.json()) as SignedKeyRequest
+    ctx.limit(verifyKeyRequest(domain, body).requester)
+    const { envelope, decision } = await custodian.releaseKey(body)
+    return json({ envelope: envelopeToJson(envelope), decision })
+  })
+  route('GET', '/v1/entries/{commitment}', async (ctx) => {
+    const entry = await custodian.getEntry(bytes32(ctx.params.commitment, 'commitment') as `0x${string}`)
+    if (!entry) throw notFound('The custodian holds no such record.')
+    return json({ entry: entryToJson(entry) })
+  })
+  route('POST', '/v1/purges', async (ctx) => {
+    const body = await ctx.json()
+    if (!isObject(body)) throw new InvalidArgumentError('INVALID_TYPE', 'The body must be { grantor, consentId }.')
+    const { releases } = await custodian.purgeConsent({
+      grantor: body.grantor as Address,
+      consentId: body.consentId as `0x${string}`,
+    })
+    return json({ releases })
+  })
+  route('POST', '/v1/erasures', async (ctx) => {
+    const body = await ctx.json()
+    if (!isObject(body)) throw new InvalidArgumentError('INVALID_TYPE', 'The body must be { commitment }.')
+    const commitment = bytes32(body.commitment as string | undefined, 'commitment')
+    await custodian.shred(commitment as `0x${string}`)
+    return json({ commitment, shredded: true })
+  })
+  route('GET', '/v1/log', async () => {
+    const head = await accessLog.signedHead()
+    return json({
+      logId: accessLog.logId,
+      name: accessLog.name,
+      operator: accessLog.operator,
+      size: head.head.treeSize,
+    })
+  })
+  route('GET', '/v1/log/head', async () => json(await accessLog.signedHead()))
+  route('GET', '/v1/log/entries', async (ctx) => {
+    const size = (await accessLog.signedHead()).head.treeSize
+    const start = index(ctx.url.searchParams.get('start'), 'start', 0)
+    const limit = Math.min(index(ctx.url.searchParams.get('limit'), 'limit', logPage), logPage)
+    const end = Math.min(size, start + limit)
+    const entries: { index: number; event: AccessEvent }[] = []
+    for (let i = start; i < end; i++) entries.push({ index: i, event: await accessLog.getEvent(i) })
+    return json({ treeSize: size, entries })
+  })
+  route('GET', '/v1/log/entries/{index}', async (ctx) => {
+    const i = index(ctx.params.index ?? null, 'index')
+    const size = (await accessLog.signedHead()).head.treeSize
+    if (i >= size) throw notFound('No such log entry.')
+    return json({ index: i, event: await accessLog.getEvent(i) })
+  })
+  route('GET', '/v1/log/proofs/inclusion', async (ctx) => {
+    const i = index(ctx.url.searchParams.get('index'), 'index')
+    const treeSize = index(ctx.url.searchParams.get('treeSize'), 'treeSize')
+    return json({ index: i, treeSize, proof: hashesToJson(await accessLog.proveInclusion(i, treeSize)) })
+  })
+  route('GET', '/v1/log/proofs/consistency', async (ctx) => {
+    const from = index(ctx.url.searchParams.get('from'), 'from')
+    const to = index(ctx.url.searchParams.get('to'), 'to')
+    return json({ from, to, proof: hashesToJson(await accessLog.proveConsistency(from, to)) })
+  })
+  route('GET', '/v1/log/checkpoint', async () => {
+    const text = (await currentTiles()).get('checkpoint') as Uint8Array
+    return new Response(text as Uint8Array<ArrayBuffer>, {
+      headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+    })
+  })
+  route('GET', '/v1/log/tile/{path}', async (ctx) => {
+    const body = (await currentTiles()).get(`tile/${ctx.params.path}`)
+    if (!body) throw notFound('No such tile.')
+    return new Response(body as Uint8Array<ArrayBuffer>, {
+      headers: { 'content-type': 'application/octet-stream', 'cache-control': 'max-age=60' },
+    })
+  })
+  if (breakGlass) {
+    route('POST', '/v1/break-glass', async (ctx) => {
+      const body = await ctx.json()
+      if (!isObject(body) || !isObject(body.access))
+        throw new InvalidArgumentError('INVALID_TYPE', 'The body must be { access, policy, credential }.')
+      const access = body.access as unknown as Parameters<BreakGlass['accept']>[0]['access']
+      const clinician = (access as { access?: { clinician?: unknown } }).access?.clinician
+      if (typeof clinician === 'string') ctx.limit(clinician)
+      const grant = await breakGlass.accept({
+        access,
+        policy: body.policy as Parameters<BreakGlass['accept']>[0]['policy'],
+        credential: body.credential as Parameters<BreakGlass['accept']>[0]['credential'],
+      })
+      return json({ grant }, 201)
+    })
+  }
+  if (params.ledgerRelay) {
+    for (const r of LEDGER_RELAY_ROUTES) route(r.method, r.template, (ctx) => handleLedgerRelay(ledger, r.op, ctx))
+  }
+
+  const corsHeaders = (request: Request): Record<string, string> => {
+    const origin = request.headers.get('origin')
+    if (!cors || origin === null) return {}
+    if (cors.origins !== '*' && !cors.origins.includes(origin)) return {}
+    return {
+      'access-control-allow-origin': cors.origins === '*' ? '*' : origin,
+      'access-control-expose-headers': 'retry-after',
+      ...(cors.origins === '*' ? {} : { vary: 'origin' }),
+    }
+  }
+
+  const match = (method: string, path: string) => {
+    const parts = path.split('/').filter(Boolean)
+    let allowed: string[] | undefined
+    for (const r of routes) {
+      const ps: Record<string, string> = {}
+      let ok = true
+      for (let i = 0; i < r.segments.length; i++) {
+        const seg = r.segments[i] as string
+        if (seg === '{path}') {
+          ps.path = parts.slice(i).join('/')
+          if (parts.length <= i) ok = false
+          break
+        }
+        const part = parts[i]
+        if (part === undefined) {
+          ok = false
+          break
+        }
+        if (seg.startsWith('{')) ps[seg.slice(1, -1)] = safeDecode(part)
+        else if (seg !== part) {
+          ok = false
+          break
+        }
+        if (i === r.segments.length - 1 && parts.length !== r.segments.length) ok = false
+      }
+      if (!ok) continue
+      if (r.method === method || (method === 'HEAD' && r.method === 'GET')) return { route: r, params: ps }
+      allowed = [...(allowed ?? []), r.method]
+    }
+    return { allowed }
+  }
+
+  const answer = async (request: Request, url: URL, seen: { template: string }): Promise<Response> => {
+    if (basePath && !(url.pathname === basePath || url.pathname.startsWith(`${basePath}/`))) throw notFound()
+    const path = url.pathname.slice(basePath.length)
+    if (request.method === 'OPTIONS' && cors) {
+      const found = match('GET', path).route ?? match('POST', path).route
+      if (!found) throw notFound()
+      const allow = corsHeaders(request)['access-control-allow-origin']
+        ? {
+            'access-control-allow-methods': 'GET, POST, OPTIONS',
+            'access-control-allow-headers': 'content-type',
+            'access-control-max-age': String(cors.maxAgeSeconds ?? 600),
+          }
+        : {}
+      seen.template = found.template
+      return new Response(null, { status: 204, headers: allow })
+    }
+    const found = match(request.method, path)
+    if (!found.route) {
+      if (!found.allowed) throw notFound()
+      const problem = toProblem(new ServiceError('METHOD_NOT_ALLOWED', `This route takes ${found.allowed.join(', ')}.`))
+      return problemResponse(problem, { allow: found.allowed.join(', ') })
+    }
+    seen.template = found.route.template
+    const key = clientKey?.(request)
+    if (key !== undefined) take(`client:${key}`)
+    return found.route.handle({
+      request,
+      url,
+      params: found.params,
+      limit: (identity) => take(`id:${identity.toLowerCase()}`),
+      json: (max = bodyBytes) => readJson(request, max),
+    })
+  }
+
+  return async function custodianHandler(request: Request): Promise<Response> {
+    const started = performance.now()
+    const seen = { template: 'unmatched' }
+    let response: Response
+    try {
+      response = await answer(request, new URL(request.url), seen)
+    } catch (err) {
+      const problem = toProblem(err)
+      const retry = (err as { retryAfter?: number }).retryAfter
+      response = problemResponse(
+        retry === undefined ? problem : { ...problem, retryAfter: retry },
+        retry === undefined ? {} : { 'retry-after': String(retry) },
+      )
+    }
+    for (const [k, v] of Object.entries(corsHeaders(request))) response.headers.set(k, v)
+    if (logger) {
+      const code = response.headers.get('x-medseal-code') ?? undefined
+      try {
+        logger({
+          route: seen.template,
+          method: request.method,
+          status: response.status,
+          ...(code ? { code } : {}),
+          durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+        })
+      } catch {
+        // a failing logger never changes the answer
+      }
+    }
+    return response
+  }
+}

@@ -1,0 +1,8 @@
+/**
+ * `@medseal/service/node`: Node's `http` adapter for the fetch-standard handler.
+ * @module
+ */
+export type { ServeErrorType, ServeParameters, ServeReturnType } from './serve.js'
+export { serve } from './serve.js'
+export type { NodeListener, ToNodeListenerErrorType, ToNodeListenerOptions } from './toNodeListener.js'
+export { toNodeListener } from './toNodeListener.js'

@@ -1,0 +1,97 @@
+import { request as httpRequest } from 'node:http'
+import { describe, expect, it } from 'vitest'
+import { serve } from './serve.js'
+import { toNodeListener } from './toNodeListener.js'
+
+/** A raw request (node:http) so the test controls Content-Length and chunking. */
+function raw(url: string, opts: { method?: string; headers?: Record<string, string>; chunks?: string[] }) {
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+    const r = httpRequest(url, { method: opts.method ?? 'POST', headers: opts.headers ?? {} }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (c) => {
+        body += c
+      })
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
+    })
+    r.on('error', reject)
+    for (const c of opts.chunks ?? []) r.write(c)
+    r.end()
+  })
+}
+
+const echo = async (request: Request) => {
+  const text = request.body ? await new Response(request.body).text() : ''
+  return new Response(
+    JSON.stringify({ method: request.method, path: new URL(request.url).pathname, length: text.length }),
+    {
+      headers: { 'content-type': 'application/json', 'x-test': 'yes' },
+    },
+  )
+}
+
+describe('serve and toNodeListener (node:http on 127.0.0.1)', () => {
+  it('passes method, path, headers and the body to the handler and its answer back', async () => {
+    const server = await serve({ handler: echo })
+    try {
+      expect(server.url).toBe(`http://127.0.0.1:${server.port}`)
+      const res = await fetch(`${server.url}/v1/x?y=1`, { method: 'POST', body: 'hello' })
+      expect(res.headers.get('x-test')).toBe('yes')
+      expect(await res.json()).toEqual({ method: 'POST', path: '/v1/x', length: 5 })
+      const head = await fetch(`${server.url}/v1/x`, { method: 'HEAD' })
+      expect(head.status).toBe(200)
+      expect(await head.text()).toBe('')
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('INPUT_TOO_LARGE: a declared Content-Length over the cap is refused unread; a chunked body is cut off', async () => {
+    const server = await serve({ handler: echo, maxBodyBytes: 100 })
+    try {
+      const declared = await raw(`${server.url}/v1/x`, {
+        headers: { 'content-length': '1000', 'content-type': 'application/json' },
+        chunks: ['x'.repeat(1000)],
+      })
+      expect(declared.status).toBe(413)
+      expect(JSON.parse(declared.body)).toMatchObject({ code: 'INPUT_TOO_LARGE', status: 413 })
+      const chunked = await raw(`${server.url}/v1/x`, {
+        headers: { 'transfer-encoding': 'chunked' },
+        chunks: ['x'.repeat(60), 'x'.repeat(60)],
+      })
+      // the echo handler reads the stream, which errors past the cap with INPUT_TOO_LARGE
+      expect(chunked.status).toBe(413)
+      expect(JSON.parse(chunked.body)).toMatchObject({ code: 'INPUT_TOO_LARGE' })
+      // the server still serves afterwards
+      expect((await fetch(`${server.url}/ok`)).status).toBe(200)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('a handler that throws is a SERVICE_ERROR problem; serve picks a free port per call', async () => {
+    const server = await serve({
+      handler: async () => {
+        throw new Error('boom with a secret')
+      },
+    })
+    const other = await serve({ handler: echo })
+    try {
+      expect(other.port).not.toBe(server.port)
+      const res = await fetch(`${server.url}/v1/health`)
+      expect(res.status).toBe(500)
+      expect(res.headers.get('content-type')).toBe('application/problem+json')
+      const body = await res.text()
+      expect(JSON.parse(body).code).toBe('SERVICE_ERROR')
+      expect(body).not.toContain('secret')
+    } finally {
+      await server.close()
+      await other.close()
+    }
+  })
+
+  it('rejects bad arguments', async () => {
+    expect(() => toNodeListener(null as never)).toThrow(expect.objectContaining({ code: 'INVALID_TYPE' }))
+    await expect(serve({} as never)).rejects.toMatchObject({ code: 'INVALID_TYPE' })
+  })
+})

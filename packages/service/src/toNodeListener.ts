@@ -1,0 +1,136 @@
+/**
+ * Node's `http` adapter: turns a fetch-standard handler into a `(req, res)` listener. The request body is streamed to
+ * the handler and cut off past `maxBodyBytes` (a declared `Content-Length` over it is refused before reading).
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { Readable } from 'node:stream'
+import { InvalidArgumentError } from '@medseal/core'
+import { tooLarge } from './_body.js'
+import { problemResponse, toProblem } from './_problem.js'
+
+/** Options of {@link toNodeListener}. */
+export type ToNodeListenerOptions = {
+  /** The most body bytes read from one request (default 8 MiB; the handler's own limits apply below it). */
+  readonly maxBodyBytes?: number
+}
+
+/** A Node `http` request listener. */
+export type NodeListener = (req: IncomingMessage, res: ServerResponse) => void
+
+/** Errors {@link toNodeListener} throws (bad arguments). */
+export type ToNodeListenerErrorType = InvalidArgumentError
+
+/**
+ * After a refused body: the answer goes out with `Connection: close`, then what the client still sends is discarded
+ * for at most a second before the socket is closed (closing at once could reset the connection before the client
+ * reads the answer).
+ */
+const closeAfter = (req: IncomingMessage, res: ServerResponse) => {
+  res.once('finish', () => {
+    req.resume()
+    setTimeout(() => req.socket.destroy(), 1000).unref()
+  })
+}
+
+const capped = (req: IncomingMessage, max: number): ReadableStream<Uint8Array> => {
+  let seen = 0
+  const source = Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>
+  return source.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength
+        if (seen > max) {
+          controller.error(tooLarge(max))
+          return
+        }
+        controller.enqueue(chunk)
+      },
+    }),
+  )
+}
+
+async function send(
+  res: ServerResponse,
+  response: Response,
+  head: boolean,
+  extra: Record<string, string> = {},
+): Promise<void> {
+  const headers: Record<string, string> = { ...extra }
+  response.headers.forEach((v, k) => {
+    headers[k] = v
+  })
+  res.writeHead(response.status, headers)
+  if (head || response.body === null) {
+    res.end()
+    return
+  }
+  const reader = response.body.getReader()
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      if (!res.write(value)) await new Promise<void>((resolve) => res.once('drain', resolve))
+    }
+  } finally {
+    res.end()
+  }
+}
+
+/**
+ * Adapts a fetch-standard handler (`createCustodianHandler`'s) to Node's `http.createServer`.
+ *
+ * @param handler - `(request: Request) => Promise<Response>`
+ * @param options - optional `maxBodyBytes`
+ * @returns a `(req, res)` listener
+ * @throws {@link InvalidArgumentError} `INVALID_TYPE` when `handler` is not a function
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http'
+ * import { toNodeListener } from '@medseal/service/node'
+ * createServer(toNodeListener(handler)).listen(8787, '127.0.0.1')
+ * ```
+ */
+export function toNodeListener(
+  handler: (request: Request) => Promise<Response>,
+  options: ToNodeListenerOptions = {},
+): NodeListener {
+  if (typeof handler !== 'function') throw new InvalidArgumentError('INVALID_TYPE', 'handler must be a function.')
+  const max = options.maxBodyBytes ?? 8 * 1024 * 1024
+  return (req, res) => {
+    const method = req.method ?? 'GET'
+    const abort = new AbortController()
+    res.on('close', () => abort.abort())
+    const run = async () => {
+      const declared = Number(req.headers['content-length'] ?? 0)
+      if (declared > max) {
+        closeAfter(req, res)
+        await send(res, problemResponse(toProblem(tooLarge(max)), { connection: 'close' }), false)
+        return
+      }
+      const headers = new Headers()
+      for (const [k, v] of Object.entries(req.headers)) {
+        if (v === undefined) continue
+        headers.set(k, Array.isArray(v) ? v.join(', ') : v)
+      }
+      const hasBody = method !== 'GET' && method !== 'HEAD'
+      const request = new Request(new URL(req.url ?? '/', 'http://localhost'), {
+        method,
+        headers,
+        signal: abort.signal,
+        ...(hasBody ? { body: capped(req, max), duplex: 'half' } : {}),
+      } as RequestInit)
+      const response = await handler(request)
+      const refused = response.status === 413
+      if (refused) closeAfter(req, res)
+      await send(res, response, method === 'HEAD', refused ? { connection: 'close' } : {})
+    }
+    run().catch((err: unknown) => {
+      if (!res.headersSent) {
+        // an SDK error (the body cap while the handler streamed the body) keeps its code; anything else says nothing
+        closeAfter(req, res)
+        void send(res, problemResponse(toProblem(err), { connection: 'close' }), false).catch(() => res.destroy())
+      } else res.destroy()
+    })
+  }
+}

@@ -1,0 +1,4 @@
+import { defineConfig } from 'tsup'
+import { dualConfig } from '../../scripts/tsupDual'
+
+export default defineConfig(dualConfig({ entry: { index: 'src/index.ts', node: 'src/node.ts' } }))

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseArgs } from './cli.js'
 import { RECIPES } from './recipes.js'
@@ -12,20 +14,26 @@ describe('recipes CLI', () => {
       'emergency-department',
     ])
   })
-  it('reads the recipe, --rpc and MEDSEAL_PRIVATE_KEY', () => {
-    expect(parseArgs(['drug-provenance'])).toEqual({ recipe: 'drug-provenance' })
-    expect(parseArgs(['clinical-trial', '--rpc', 'http://127.0.0.1:8545'])).toEqual({
+  it('reads the recipe, --rpc, --data, --no-data and MEDSEAL_PRIVATE_KEY; the state defaults to a temp directory', () => {
+    expect(parseArgs(['drug-provenance'])).toEqual({
+      recipe: 'drug-provenance',
+      stateDir: join(tmpdir(), 'medseal-recipes', 'drug-provenance'),
+    })
+    expect(parseArgs(['clinical-trial', '--rpc', 'http://127.0.0.1:8545', '--no-data'])).toEqual({
       recipe: 'clinical-trial',
       rpc: 'http://127.0.0.1:8545',
+      stateDir: '',
     })
-    expect(parseArgs(['insurance-claim', '--', '--rpc=http://127.0.0.1:8545'])).toEqual({
+    expect(parseArgs(['insurance-claim', '--', '--rpc=http://127.0.0.1:8545', '--data=/srv/claims'])).toEqual({
       recipe: 'insurance-claim',
       rpc: 'http://127.0.0.1:8545',
+      stateDir: '/srv/claims',
     })
     const key = `0x${'ab'.repeat(32)}`
-    expect(parseArgs(['research-export'], { MEDSEAL_PRIVATE_KEY: key })).toEqual({
+    expect(parseArgs(['research-export', '--data', 'state'], { MEDSEAL_PRIVATE_KEY: key })).toEqual({
       recipe: 'research-export',
       privateKey: key,
+      stateDir: 'state',
     })
     expect(parseArgs(['emergency-department', '--help'])).toBe('help')
   })
@@ -34,6 +42,7 @@ describe('recipes CLI', () => {
     expect(() => parseArgs(['tax-return'])).toThrow(/Name a recipe/)
     expect(() => parseArgs(['drug-provenance', '--frobnicate'])).toThrow(/Unknown option/)
     expect(() => parseArgs(['drug-provenance', '--rpc'])).toThrow(/needs a URL/)
+    expect(() => parseArgs(['drug-provenance', '--data'])).toThrow(/needs a directory/)
     expect(() => parseArgs(['drug-provenance', 'extra'])).toThrow(/Unexpected argument/)
     expect(() => parseArgs(['drug-provenance'], { MEDSEAL_PRIVATE_KEY: 'nope' })).toThrow(RangeError)
   })

@@ -5,25 +5,34 @@
  */
 import type { Hex } from '@medseal/core'
 import { RECIPES, type RecipeName } from './recipes.js'
+import { defaultDataDir } from './shared/state.js'
 
 const HELP = `medseal recipes: use cases from the field, each verified step printed as it passes.
 
-Usage: pnpm --filter @medseal/example-recipes <recipe> [--rpc URL]
+Usage: pnpm --filter @medseal/example-recipes <recipe> [--rpc URL] [--data DIR | --no-data]
 
 Recipes: ${Object.keys(RECIPES).join(', ')}
 
 Options:
   --rpc URL   run on an EVM node (e.g. http://127.0.0.1:8545 from \`anvil\`): a MedsealRegistry is deployed there
               with MEDSEAL_PRIVATE_KEY, or anvil's first test account if unset. Default: the memory ledger.
+  --data DIR  where the state is kept between runs: PGlite (PostgreSQL in the process) for the custodian, access
+              logs, break-glass and anchor queues, and the memory ledger's file (default: medseal-recipes/<recipe>
+              under the OS temp dir, printed). Run a recipe twice: the second run finds the first run's state.
+  --no-data   keep everything in memory (nothing survives the run)
   --help      show this help`
 
-/** Parses `<recipe> [--rpc URL] [--help]`; throws a RangeError with a readable message. */
+/**
+ * Parses `<recipe> [--rpc URL] [--data DIR | --no-data] [--help]`; throws a RangeError with a readable message. The
+ * state directory defaults to {@link defaultDataDir} of the recipe (`stateDir: ''` for `--no-data`).
+ */
 export function parseArgs(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>> = {},
-): 'help' | { recipe: RecipeName; rpc?: string; privateKey?: Hex } {
+): 'help' | { recipe: RecipeName; rpc?: string; privateKey?: Hex; stateDir: string } {
   let recipe: string | undefined
   let rpc: string | undefined
+  let stateDir: string | undefined
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string
     if (arg === '--') continue
@@ -31,7 +40,11 @@ export function parseArgs(
     if (arg === '--rpc' || arg.startsWith('--rpc=')) {
       rpc = arg.startsWith('--rpc=') ? arg.slice(6) : argv[++i]
       if (!rpc) throw new RangeError('--rpc needs a URL.')
-    } else if (arg.startsWith('-')) throw new RangeError(`Unknown option ${arg}. Try --help.`)
+    } else if (arg === '--data' || arg.startsWith('--data=')) {
+      stateDir = arg.startsWith('--data=') ? arg.slice(7) : argv[++i]
+      if (!stateDir) throw new RangeError('--data needs a directory.')
+    } else if (arg === '--no-data') stateDir = ''
+    else if (arg.startsWith('-')) throw new RangeError(`Unknown option ${arg}. Try --help.`)
     else if (recipe === undefined) recipe = arg
     else throw new RangeError(`Unexpected argument ${arg}. Try --help.`)
   }
@@ -42,6 +55,7 @@ export function parseArgs(
     throw new RangeError('MEDSEAL_PRIVATE_KEY must be 0x followed by 64 hex digits.')
   return {
     recipe: recipe as RecipeName,
+    stateDir: stateDir ?? defaultDataDir(recipe),
     ...(rpc === undefined ? {} : { rpc }),
     ...(key === undefined ? {} : { privateKey: key as Hex }),
   }

@@ -29,7 +29,8 @@ import {
   verifyRecord,
 } from '@medseal/core'
 import { assertValidResource, canonicalizeResource } from '@medseal/fhir'
-import { codeOf, connectLedger, type RecipeOptions } from '../shared/ledger.js'
+import { codeOf, type RecipeOptions } from '../shared/ledger.js'
+import { openRecipeState, type RecipeState } from '../shared/state.js'
 
 /** The EIP-712 type of a trial's database lock. */
 export const trialLockTypes = {
@@ -243,8 +244,18 @@ export async function run(
   options: RecipeOptions = {},
   output: (line: string) => void = () => {},
 ): Promise<ClinicalTrialSummary> {
-  const { ledger, label } = await connectLedger(options, 'clinical-trial')
+  const state = await openRecipeState(options, 'clinical-trial')
+  try {
+    return await story(state, output)
+  } finally {
+    await state.close()
+  }
+}
+
+async function story(state: RecipeState, output: (line: string) => void): Promise<ClinicalTrialSummary> {
+  const { ledger, label, stores } = state
   output(`clinical-trial integrity on ${label}`)
+  if (state.note) output(state.note)
   const check = (ok: boolean, name: string) => {
     if (!ok) throw new Error(`clinical-trial check failed: ${name}`)
     output(`✓ ${name}`)
@@ -264,7 +275,11 @@ export async function run(
   let previousRoot: Hex | undefined
   /** Seals one collection round, anchors it (leaf 0: the previous root), keeps what will be published. */
   const collect = async (resources: Record<string, unknown>[]) => {
-    const anchorer = createAnchorer(ledger, { maxBatchSize: 1_000, maxDelayMs: 3_600_000 })
+    const anchorer = createAnchorer(ledger, {
+      maxBatchSize: 1_000,
+      maxDelayMs: 3_600_000,
+      store: stores.anchor('collection'),
+    })
     const link = previousRoot === undefined ? undefined : anchorer.add(previousRoot)
     const pending: Promise<Receipt>[] = []
     for (const resource of resources) {
@@ -327,7 +342,7 @@ export async function run(
   const lock: TrialLock = { study, finalRoot: previousRoot as Hex, batches: 4, records: receipts.length }
   const typed = lockTypedData(ledger.domain, lock)
   const lockSignature = signTypedData(sponsor, typed)
-  const lockAnchorer = createAnchorer(ledger, { maxBatchSize: 1, maxDelayMs: 0 })
+  const lockAnchorer = createAnchorer(ledger, { maxBatchSize: 1, maxDelayMs: 0, store: stores.anchor('lock') })
   const lockReceipt = await lockAnchorer.add(hashTypedData(typed))
   await lockAnchorer.close()
   const dataset: PublishedDataset = {
@@ -376,7 +391,11 @@ export async function run(
   const fabricate = async (at: number, extraBatchOf?: Hex) => {
     const resource = bp(subjects[0] as (typeof subjects)[number], 'week12-repeat', 129, at)
     const sealed = await seal(resource, { recipients: [sponsor] })
-    const anchorer = createAnchorer(ledger, { maxBatchSize: 1_000, maxDelayMs: 3_600_000 })
+    const anchorer = createAnchorer(ledger, {
+      maxBatchSize: 1_000,
+      maxDelayMs: 3_600_000,
+      store: stores.anchor('fabricated'),
+    })
     const link = extraBatchOf === undefined ? undefined : anchorer.add(extraBatchOf)
     const receipt = anchorer.add(sealed.commitment)
     await anchorer.close()
@@ -405,7 +424,7 @@ export async function run(
     records: published.records.length + 1,
   }
   const typed2 = lockTypedData(ledger.domain, lock2)
-  const lock2Anchorer = createAnchorer(ledger, { maxBatchSize: 1, maxDelayMs: 0 })
+  const lock2Anchorer = createAnchorer(ledger, { maxBatchSize: 1, maxDelayMs: 0, store: stores.anchor('lock') })
   const lock2Receipt = await lock2Anchorer.add(hashTypedData(typed2))
   await lock2Anchorer.close()
   const refreshed: PublishedDataset = {

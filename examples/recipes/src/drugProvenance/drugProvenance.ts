@@ -7,6 +7,7 @@
  * @module
  */
 import {
+  type AnchorStore,
   addRecipient,
   bytesToHex0x,
   createAnchorer,
@@ -20,7 +21,8 @@ import {
   seal,
 } from '@medseal/core'
 import { assertValidResource, COMMITMENT_SYSTEM, provenanceForReceipt, verifyProvenance } from '@medseal/fhir'
-import { codeOf, connectLedger, type RecipeOptions } from '../shared/ledger.js'
+import { codeOf, type RecipeOptions } from '../shared/ledger.js'
+import { openRecipeState, type RecipeState } from '../shared/state.js'
 
 /** Extension on each hop record naming the previous hop by its anchored commitment. */
 export const PREVIOUS_HOP_EXTENSION = 'https://medseal.dev/fhir/StructureDefinition/custody-previous-hop'
@@ -204,7 +206,8 @@ export async function verifyPedigree(
  * signs the medseal Provenance of that anchor as `signer`.
  *
  * @param ledger - where to anchor
- * @param params - the hop `record` (valid FHIR R4), its `signer`, the `holders` who may open it
+ * @param params - the hop `record` (valid FHIR R4), its `signer`, the `holders` who may open it, and optionally the
+ *   anchorer's `store` (durable: the anchor survives a crash between add and receipt)
  * @returns the hop (envelope + Provenance) and its commitment
  * @example
  * ```ts
@@ -213,11 +216,15 @@ export async function verifyPedigree(
  */
 export async function recordHop(
   ledger: LedgerAdapter,
-  params: { record: Json; signer: Party; holders: readonly Party[] },
+  params: { record: Json; signer: Party; holders: readonly Party[]; store?: AnchorStore },
 ): Promise<Hop & { commitment: Hex }> {
   const record = assertValidResource(params.record) as Json
   const { envelope, commitment } = await seal(record, { recipients: params.holders })
-  const anchorer = createAnchorer(ledger, { maxBatchSize: 1, maxDelayMs: 0 })
+  const anchorer = createAnchorer(ledger, {
+    maxBatchSize: 1,
+    maxDelayMs: 0,
+    ...(params.store ? { store: params.store } : {}),
+  })
   const receipt = await anchorer.add(commitment)
   await anchorer.close()
   const provenance = provenanceForReceipt({
@@ -290,8 +297,18 @@ export async function run(
   options: RecipeOptions = {},
   output: (line: string) => void = () => {},
 ): Promise<DrugProvenanceSummary> {
-  const { ledger, label } = await connectLedger(options, 'drug-provenance')
+  const state = await openRecipeState(options, 'drug-provenance')
+  try {
+    return await story(state, output)
+  } finally {
+    await state.close()
+  }
+}
+
+async function story(state: RecipeState, output: (line: string) => void): Promise<DrugProvenanceSummary> {
+  const { ledger, label, stores } = state
   output(`drug provenance on ${label}`)
+  if (state.note) output(state.note)
   const check = (ok: boolean, name: string) => {
     if (!ok) throw new Error(`drug-provenance check failed: ${name}`)
     output(`✓ ${name}`)
@@ -309,6 +326,7 @@ export async function run(
 
   // Hop 0: the manufacturer makes the lot (Medication with batch), anchors it and signs.
   const made = await recordHop(ledger, {
+    store: stores.anchor('hops'),
     signer: manufacturer,
     holders: [manufacturer],
     record: {
@@ -332,6 +350,7 @@ export async function run(
   // Hop 1: the distributor receives the lot from the manufacturer.
   let hops: Hop[] = await handOver([made], manufacturer, distributor)
   const toDistributor = await recordHop(ledger, {
+    store: stores.anchor('hops'),
     signer: distributor,
     holders: [distributor],
     record: {
@@ -349,6 +368,7 @@ export async function run(
   // Hop 2: the pharmacy receives a case from the distributor.
   hops = await handOver(hops, distributor, pharmacy)
   const toPharmacy = await recordHop(ledger, {
+    store: stores.anchor('hops'),
     signer: pharmacy,
     holders: [pharmacy],
     record: {
@@ -388,6 +408,7 @@ export async function run(
   // Counterfeit 3, forged signer: an unlicensed party records "delivery to Northwind" itself, anchored on the real
   // ledger after the manufacturer's hop, and signs it with its own key.
   const forged = await recordHop(ledger, {
+    store: stores.anchor('hops'),
     signer: counterfeiter,
     holders: [counterfeiter, pharmacy],
     record: {
@@ -407,6 +428,7 @@ export async function run(
   })
   // Counterfeit 4, diverted: an unlicensed wholesaler records and signs its own, honest-looking hop.
   const diverted = await recordHop(ledger, {
+    store: stores.anchor('hops'),
     signer: counterfeiter,
     holders: [counterfeiter, pharmacy],
     record: {
@@ -447,6 +469,7 @@ export async function run(
   // Hop 3: the pharmacy dispenses to the patient and hands the pedigree over with the package.
   hops = await handOver(hops, pharmacy, patient)
   const dispensed = await recordHop(ledger, {
+    store: stores.anchor('hops'),
     signer: pharmacy,
     holders: [pharmacy, patient],
     record: {

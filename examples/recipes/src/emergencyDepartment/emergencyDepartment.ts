@@ -35,7 +35,8 @@ import {
   withdrawClinicianCredential,
 } from '@medseal/core'
 import { assertValidResource, auditEventFromLogEntry } from '@medseal/fhir'
-import { codeOf, connectLedger, type RecipeOptions } from '../shared/ledger.js'
+import { codeOf, type RecipeOptions } from '../shared/ledger.js'
+import { openRecipeState, type RecipeState } from '../shared/state.js'
 
 /** The patient's chart in the recipe (synthetic). */
 export function edChart(): Record<string, unknown>[] {
@@ -146,8 +147,18 @@ export async function run(
   options: RecipeOptions = {},
   output: (line: string) => void = () => {},
 ): Promise<EmergencyDepartmentSummary> {
-  const { ledger, label, advanceTime } = await connectLedger(options, 'emergency-department')
+  const state = await openRecipeState(options, 'emergency-department')
+  try {
+    return await story(state, output)
+  } finally {
+    await state.close()
+  }
+}
+
+async function story(state: RecipeState, output: (line: string) => void): Promise<EmergencyDepartmentSummary> {
+  const { ledger, label, advanceTime, stores } = state
   output(`emergency department break-glass on ${label}`)
+  if (state.note) output(state.note)
   const check = (ok: boolean, name: string) => {
     if (!ok) throw new Error(`emergency-department check failed: ${name}`)
     output(`✓ ${name}`)
@@ -157,11 +168,13 @@ export async function run(
     () => createParty(),
   ) as [Party, Party, Party, Party, Party, Party, Party]
 
-  const log = await createAccessLog({ operator: vendor, ledger, name: `patient-access:${patient.address}` })
+  const logName = `patient-access:${patient.address}`
+  const log = await createAccessLog({ operator: vendor, ledger, name: logName, store: stores.accessLog(logName) })
   const notifications: EmergencyNotification[] = []
   const emergency = createBreakGlass({
     ledger,
     log,
+    store: stores.breakGlass,
     notify: ({ grant }: { grant: EmergencyGrant }) => {
       for (const to of ['patient', 'privacy-officer'] as const)
         notifications.push({
@@ -173,7 +186,7 @@ export async function run(
         })
     },
   })
-  const custodian = createCustodian({ party: vendor, ledger, log, breakGlass: emergency })
+  const custodian = createCustodian({ party: vendor, ledger, log, breakGlass: emergency, store: stores.custodian })
 
   // 1. The chart: sealed to the patient and the custodian, anchored, deposited.
   const chart = await Promise.all(
@@ -183,7 +196,7 @@ export async function run(
       return { resource, envelope: s.envelope, commitment: s.commitment, hex: bytesToHex0x(s.commitment) }
     }),
   )
-  const anchorer = createAnchorer(ledger, { maxBatchSize: 1_000, maxDelayMs: 3_600_000 })
+  const anchorer = createAnchorer(ledger, { maxBatchSize: 1_000, maxDelayMs: 3_600_000, store: stores.anchor('chart') })
   const pending = chart.map((s) => anchorer.add(s.commitment))
   await anchorer.close()
   const receipts = await Promise.all(pending)

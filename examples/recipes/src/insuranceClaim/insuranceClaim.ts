@@ -29,7 +29,8 @@ import {
   verifyReceipt,
 } from '@medseal/core'
 import { assertValidResource, auditEventFromLogEntry, consentToFhir } from '@medseal/fhir'
-import { codeOf, connectLedger, type RecipeOptions } from '../shared/ledger.js'
+import { codeOf, type RecipeOptions } from '../shared/ledger.js'
+import { openRecipeState, type RecipeState } from '../shared/state.js'
 
 /** The two encounters of the recipe's patient: an emergency visit (claimed) and a psychiatry visit (not shared). */
 export function claimRecords(): { claimed: Record<string, unknown>[]; other: Record<string, unknown>[] } {
@@ -165,8 +166,18 @@ export async function run(
   options: RecipeOptions = {},
   output: (line: string) => void = () => {},
 ): Promise<InsuranceClaimSummary> {
-  const { ledger, label, advanceTime } = await connectLedger(options, 'insurance-claim')
+  const state = await openRecipeState(options, 'insurance-claim')
+  try {
+    return await story(state, output)
+  } finally {
+    await state.close()
+  }
+}
+
+async function story(state: RecipeState, output: (line: string) => void): Promise<InsuranceClaimSummary> {
+  const { ledger, label, advanceTime, stores } = state
   output(`insurance claim with purpose-bound consent on ${label}`)
+  if (state.note) output(state.note)
   const check = (ok: boolean, name: string) => {
     if (!ok) throw new Error(`insurance-claim check failed: ${name}`)
     output(`✓ ${name}`)
@@ -178,8 +189,9 @@ export async function run(
     Party,
   ]
   // The custodian's log for this patient: every key release or refusal about the patient's records lands here.
-  const log = await createAccessLog({ operator: vendor, ledger, name: `patient-access:${patient.address}` })
-  const custodian = createCustodian({ party: vendor, ledger, log })
+  const logName = `patient-access:${patient.address}`
+  const log = await createAccessLog({ operator: vendor, ledger, name: logName, store: stores.accessLog(logName) })
+  const custodian = createCustodian({ party: vendor, ledger, log, store: stores.custodian })
 
   // 1. The provider seals both encounters' records to the patient and the custodian, anchors and deposits them.
   const { claimed, other } = claimRecords()
@@ -194,7 +206,11 @@ export async function run(
   const claimedSealed = await sealRecords(claimed)
   const otherSealed = await sealRecords(other)
   const all = [...claimedSealed, ...otherSealed]
-  const anchorer = createAnchorer(ledger, { maxBatchSize: 1_000, maxDelayMs: 3_600_000 })
+  const anchorer = createAnchorer(ledger, {
+    maxBatchSize: 1_000,
+    maxDelayMs: 3_600_000,
+    store: stores.anchor('claim-records'),
+  })
   const pending = all.map((s) => anchorer.add(s.commitment))
   await anchorer.close()
   const receipts = await Promise.all(pending)

@@ -32,7 +32,8 @@ import {
   wipe,
 } from '@medseal/core'
 import { deidentify } from '@medseal/fhir'
-import { connectLedger, type RecipeOptions } from '../shared/ledger.js'
+import type { RecipeOptions } from '../shared/ledger.js'
+import { openRecipeState, type RecipeState } from '../shared/state.js'
 
 /** The Synthea patients shipped with the repository's test vectors (`../shared/vectors` from the repository root). */
 export const SYNTHEA_DIR = fileURLToPath(new URL('../../../../../shared/vectors/fhir/synthea/', import.meta.url))
@@ -120,8 +121,22 @@ export async function run(
   options: RecipeOptions & { readonly dataDir?: string } = {},
   output: (line: string) => void = () => {},
 ): Promise<ResearchExportSummary> {
-  const { ledger, label } = await connectLedger(options, 'research-export')
+  const state = await openRecipeState(options, 'research-export')
+  try {
+    return await story(state, options, output)
+  } finally {
+    await state.close()
+  }
+}
+
+async function story(
+  state: RecipeState,
+  options: RecipeOptions & { readonly dataDir?: string },
+  output: (line: string) => void,
+): Promise<ResearchExportSummary> {
+  const { ledger, label, stores } = state
   output(`research export and public-health report on ${label}`)
+  if (state.note) output(state.note)
   const check = (ok: boolean, name: string) => {
     if (!ok) throw new Error(`research-export check failed: ${name}`)
     output(`✓ ${name}`)
@@ -135,7 +150,11 @@ export async function run(
   const sealed = await Promise.all(
     charts.map(async (chart, i) => seal(chart, { recipients: [patients[i] as Party, vendor] })),
   )
-  const anchorer = createAnchorer(ledger, { maxBatchSize: 10_000, maxDelayMs: 3_600_000 })
+  const anchorer = createAnchorer(ledger, {
+    maxBatchSize: 10_000,
+    maxDelayMs: 3_600_000,
+    store: stores.anchor('charts'),
+  })
   const chartReceipts = sealed.map((s) => anchorer.add(s.commitment))
   await anchorer.close()
   const anchoredCharts = (await Promise.all(chartReceipts)).filter((r) => r.treeSize === charts.length).length
@@ -159,8 +178,10 @@ export async function run(
   // 3. The export: for each chart, the ledger must authorize HRESCH; the disclosure is logged first; then the chart
   //    is de-identified with the export's key. The key is wiped afterwards: pseudonyms cannot be reversed.
   const logs: AccessLog[] = []
-  for (const patient of patients)
-    logs.push(await createAccessLog({ operator: vendor, ledger, name: `patient-access:${patient.address}` }))
+  for (const patient of patients) {
+    const logName = `patient-access:${patient.address}`
+    logs.push(await createAccessLog({ operator: vendor, ledger, name: logName, store: stores.accessLog(logName) }))
+  }
   const exportKey = randomBytes(32)
   const exported: Bundle[] = []
   const consenting: number[] = []
@@ -202,7 +223,12 @@ export async function run(
 
   // 4. The export is sealed to the study team and the agency and anchored as an `export`.
   const exportSealed = await Promise.all(exported.map((b) => seal(b, { recipients: [studyTeam, agency] })))
-  const exportAnchorer = createAnchorer(ledger, { maxBatchSize: 10_000, maxDelayMs: 3_600_000, kind: 'export' })
+  const exportAnchorer = createAnchorer(ledger, {
+    maxBatchSize: 10_000,
+    maxDelayMs: 3_600_000,
+    kind: 'export',
+    store: stores.anchor('exports'),
+  })
   const pending = exportSealed.map((s) => exportAnchorer.add(s.commitment))
   await exportAnchorer.close()
   const exportReceipts = await Promise.all(pending)

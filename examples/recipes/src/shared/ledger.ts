@@ -12,6 +12,11 @@ export type RecipeOptions = {
   readonly rpc?: string | undefined
   /** Key that deploys the registry and pays for writes on EVM (default: anvil's first, public, test account). */
   readonly privateKey?: Hex | undefined
+  /**
+   * Directory of the state kept between runs (PGlite stores and the memory ledger's file; see `openRecipeState`).
+   * The CLI defaults to `defaultDataDir(recipe)`; omitted or `''`, the recipe runs on in-memory stores.
+   */
+  readonly stateDir?: string | undefined
 }
 
 /** A connected ledger and a label safe to print (never the RPC URL, which may carry an API key). */

@@ -70,6 +70,12 @@ export type StoreConformanceHarness = {
    * another PGlite client is not allowed: leave it out there). The concurrency tests then write through both.
    */
   readonly openSecond?: () => Promise<StoreConformanceSet>
+  /**
+   * Restarts: closes the stores of `create` (without any orderly shutdown of their state) and opens every store again
+   * over the same data, as a restarted process would. Leave it out where the data lives in one process's memory. The
+   * replay test then checks that a request remembered before the restart is still a replay after it.
+   */
+  readonly reopen?: () => Promise<StoreConformanceSet>
   /** Corrupts one stored item around the store (raw SQL, a raw IndexedDB put). Enables the tamper tests. */
   readonly tamper?: (target: StoreTamperTarget) => Promise<void>
   /** Releases what `create` made (closes connections, drops the database). Runs after each test, even a failed one. */
@@ -172,6 +178,7 @@ export function describeStoreConformance(name: string, options: StoreConformance
     }, timeout)
 
     const second = () => harness?.openSecond
+    const reopen = () => harness?.reopen
     const tamper = () => harness?.tamper
 
     describe('AccessLogStore', () => {
@@ -519,6 +526,47 @@ export function describeStoreConformance(name: string, options: StoreConformance
         )
         expect(answers.filter((a) => a === 'fresh')).toHaveLength(1)
         expect(answers.filter((a) => a === 'replayed')).toHaveLength(concurrency - 1)
+      })
+
+      it('lets concurrent requests with distinct digests through, on one instance and on two, then refuses each again', async () => {
+        const other = (await second()?.()) ?? s
+        const digests = Array.from({ length: concurrency * 2 }, () => hex32())
+        const ask = (d: Hex, i: number) =>
+          (i % 2 === 0 ? s : other).custodian.rememberRequest({ digest: d, until: 1_000, now: 500 })
+        expect(await Promise.all(digests.map(ask))).toEqual(digests.map(() => 'fresh'))
+        // the other instance answers for each: every digest is remembered by the store, not by the instance
+        expect(await Promise.all(digests.map((d, i) => ask(d, i + 1)))).toEqual(digests.map(() => 'replayed'))
+      })
+
+      it('agrees with a model of the replay memory over a random sequence of requests (time moving forward)', async () => {
+        // deterministic: a fixed linear congruential sequence (the suite has no property-test dependency)
+        let x = 0x2545f491
+        const next = (n: number) => {
+          x = (Math.imul(x, 1_103_515_245) + 12_345) >>> 0
+          return x % n
+        }
+        const pool = Array.from({ length: 12 }, () => hex32())
+        const model = new Map<Hex, number>()
+        let now = 1_000
+        for (let step = 0; step < 60; step++) {
+          now += next(4)
+          const digest = pool[next(pool.length)] as Hex
+          const until = now + next(10)
+          const known = model.get(digest)
+          const expected = known !== undefined && known >= now ? 'replayed' : 'fresh'
+          if (expected === 'fresh') model.set(digest, until)
+          expect(await s.custodian.rememberRequest({ digest, until, now }), `step ${step}`).toBe(expected)
+        }
+      })
+
+      it('refuses a replay of a request remembered before a restart', async (ctx) => {
+        const open = reopen()
+        if (!open) return ctx.skip()
+        const digest = hex32()
+        expect(await s.custodian.rememberRequest({ digest, until: 100, now: 10 })).toBe('fresh')
+        const restarted = await open()
+        expect(await restarted.custodian.rememberRequest({ digest, until: 100, now: 20 })).toBe('replayed')
+        expect(await restarted.custodian.rememberRequest({ digest: hex32(), until: 100, now: 20 })).toBe('fresh')
       })
     })
 

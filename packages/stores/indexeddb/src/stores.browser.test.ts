@@ -81,6 +81,7 @@ describeStoreConformance('IndexedDB stores (Chromium)', {
     const name = `medseal-conformance-${Date.now()}-${counter++}`
     const db = await openIndexedDb({ name, durability: 'relaxed' })
     const seconds: IndexedDb[] = []
+    const reopened: IndexedDb[] = []
     return {
       stores: storesOf(db),
       openSecond: async () => {
@@ -88,10 +89,16 @@ describeStoreConformance('IndexedDB stores (Chromium)', {
         seconds.push(second)
         return storesOf(second)
       },
+      reopen: async () => {
+        db.close() // as a closed tab leaves it
+        const again = await openIndexedDb({ name, durability: 'relaxed' })
+        reopened.push(again)
+        return storesOf(again)
+      },
       tamper: tamperWith(db),
       cleanup: async () => {
         db.close()
-        for (const s of seconds) s.close()
+        for (const s of [...seconds, ...reopened]) s.close()
         await deleteDB(name)
       },
     }

@@ -24,7 +24,11 @@ import { _createSyncCheckpointStore } from './stores/syncCheckpointStore.js'
 export type CreatePostgresStoresParameters = {
   /** The database: `createPgliteDatabase`, `openPgliteDirectory` or `createPgDatabase`. */
   readonly db: SqlDatabase
-  /** Most key-request digests the custodian remembers at once (default 1,000,000), as in the memory store. */
+  /**
+   * Most key-request digests the custodian remembers at once (default 1,000,000), as in the memory store. The count
+   * is kept in 64 shards by digest (so that concurrent requests do not wait on one counter), each holding its share:
+   * a shard that is full answers `'full'` though others have room (digests are hashes, so shards fill evenly).
+   */
   readonly maxRememberedRequests?: number
 }
 

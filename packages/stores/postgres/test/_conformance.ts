@@ -29,7 +29,13 @@ export async function resetSchema(db: SqlDatabase): Promise<void> {
  */
 export function describePostgresConformance(
   name: string,
-  fresh: () => Promise<{ db: SqlDatabase; second?: () => SqlDatabase; cleanup: () => Promise<void> }>,
+  fresh: () => Promise<{
+    db: SqlDatabase
+    second?: () => SqlDatabase
+    /** Closes `db` and opens the same database again (a restarted process). */
+    reopen?: () => Promise<SqlDatabase>
+    cleanup: () => Promise<void>
+  }>,
   options: { largeLogEntries?: number } = {},
 ): void {
   describeStoreConformance(name, {
@@ -37,7 +43,7 @@ export function describePostgresConformance(
     timeoutMs: 120_000,
     createLedger: () => createMemoryLedger({ id: 'stores' }),
     create: async () => {
-      const { db, second, cleanup } = await fresh()
+      const { db, second, reopen, cleanup } = await fresh()
       const opened: SqlDatabase[] = []
       const stores = await createPostgresStores({ db })
       return {
@@ -51,6 +57,7 @@ export function describePostgresConformance(
               },
             }
           : {}),
+        ...(reopen ? { reopen: async () => setOf(await createPostgresStores({ db: await reopen() })) } : {}),
         tamper: (target) => tamperPostgresStores({ db, target, logName: LOG, anchorName: ANCHOR }),
         cleanup: async () => {
           await Promise.all(opened.map((d) => d.close()))

@@ -34,8 +34,14 @@ let counter = 0
 
 /** A fresh database on `server` and `n` independent pools on it (as `n` processes would have). */
 export async function serverDatabases(server: PostgresServer, n = 1): Promise<SqlDatabase[]> {
+  const { open } = await serverDatabase(server)
+  return Array.from({ length: n }, open)
+}
+
+/** A fresh database on `server`: its URL and `open()` for one more independent pool on it. */
+export async function serverDatabase(server: PostgresServer): Promise<{ url: string; open: () => SqlDatabase }> {
   const url = await server.createDatabase(`t${process.pid}_${++counter}`)
-  return Array.from({ length: n }, () => createPgDatabase({ pool: new pg.Pool({ connectionString: url, max: 4 }) }))
+  return { url, open: () => createPgDatabase({ pool: new pg.Pool({ connectionString: url, max: 4 }) }) }
 }
 
 export { startPostgres }

@@ -1,6 +1,7 @@
 // The store conformance suite on PGlite on a directory (locked, see openPgliteDirectory): one directory for the
 // file, emptied before every test.
 import type { SqlDatabase } from '@medseal/store-postgres'
+import { openPgliteDirectory } from '@medseal/store-postgres/node'
 import { afterAll, beforeAll } from 'vitest'
 import { describePostgresConformance, resetSchema } from './_conformance.js'
 import { directoryPglite } from './_servers.js'
@@ -12,10 +13,20 @@ beforeAll(async () => {
   db = opened.db
 }, 120_000)
 afterAll(async () => {
+  await db?.close() // the directory's current opener (a restart test reopens it)
   await opened?.cleanup()
 })
 
 describePostgresConformance('PGlite on a directory', async () => {
   await resetSchema(db)
-  return { db, cleanup: async () => {} }
+  return {
+    db,
+    reopen: async () => {
+      await db.close()
+      if (!opened) throw new Error('no directory')
+      db = await openPgliteDirectory({ dataDir: opened.dir })
+      return db
+    },
+    cleanup: async () => {},
+  }
 })

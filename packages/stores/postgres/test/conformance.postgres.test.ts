@@ -1,9 +1,10 @@
 // The store conformance suite on a real PostgreSQL server (started for this file on 127.0.0.1 and a free port,
 // stopped after): a new database per test, and a second pool on it as a second process would have.
+import type { SqlDatabase } from '@medseal/store-postgres'
 import type { PostgresServer } from '@medseal/store-postgres/testing'
 import { afterAll, beforeAll } from 'vitest'
 import { describePostgresConformance } from './_conformance.js'
-import { serverDatabases, startPostgres } from './_servers.js'
+import { serverDatabase, startPostgres } from './_servers.js'
 
 let server: PostgresServer
 beforeAll(async () => {
@@ -14,17 +15,25 @@ afterAll(async () => {
 })
 
 describePostgresConformance('PostgreSQL server', async () => {
-  const [db, other] = await serverDatabases(server, 2)
-  if (!db || !other) throw new Error('no databases')
+  const { open } = await serverDatabase(server)
+  const db = open()
+  const other = open()
   let secondUsed = false
+  let restarted: SqlDatabase | undefined
   return {
     db,
     second: () => {
       secondUsed = true
       return other
     },
+    reopen: async () => {
+      await db.close()
+      restarted = open()
+      return restarted
+    },
     cleanup: async () => {
       await db.close()
+      await restarted?.close()
       if (!secondUsed) await other.close()
     },
   }

@@ -1,9 +1,10 @@
 import { isSdkError, StoreError } from '@medseal/core'
-import { migrate, SCHEMA_VERSION, type SqlDatabase } from '@medseal/store-postgres'
+import { createPostgresStores, migrate, SCHEMA_VERSION, type SqlDatabase } from '@medseal/store-postgres'
 import { createPgDatabase } from '@medseal/store-postgres/node'
 import type { PostgresServer } from '@medseal/store-postgres/testing'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { m0001Initial } from '../src/migrations/m0001Initial.js'
 import { memoryPglite, serverDatabases, startPostgres } from './_servers.js'
 
 let server: PostgresServer
@@ -86,6 +87,38 @@ describe('migrations on a PostgreSQL server', () => {
       expect(await a.query('SELECT version FROM medseal_schema')).toEqual([{ version: SCHEMA_VERSION }])
     } finally {
       await Promise.all([a.close(), b.close()])
+    }
+  })
+
+  it('migrates a schema-1 database: remembered requests keep being replays, each counted in its shard', async () => {
+    const [a] = (await serverDatabases(server, 1)) as [SqlDatabase]
+    try {
+      await a.transaction(async (tx) => {
+        for (const statement of m0001Initial.statements) await tx.query(statement)
+        await tx.query('CREATE TABLE medseal_schema (id boolean PRIMARY KEY DEFAULT true, version integer NOT NULL)')
+        await tx.query('INSERT INTO medseal_schema (version) VALUES (1)')
+        await tx.query(`INSERT INTO medseal_custodian_requests (digest, until) VALUES ('0x${'11'.repeat(32)}', 100)`)
+        await tx.query(`UPDATE medseal_counters SET value = 1 WHERE name = 'custodian_requests'`)
+      })
+      const stores = await createPostgresStores({ db: a })
+      expect(await a.query('SELECT version FROM medseal_schema')).toEqual([{ version: SCHEMA_VERSION }])
+      expect(await a.query('SELECT count FROM medseal_custodian_request_shards WHERE shard = 17')).toEqual([
+        { count: 1 },
+      ])
+      const digest = `0x${'11'.repeat(32)}` as const
+      expect(await stores.custodian.rememberRequest({ digest, until: 100, now: 50 })).toBe('replayed')
+      // forgotten once expired (0x11: shard 17), and taken off its shard's count
+      expect(await stores.custodian.rememberRequest({ digest: `0x${'00'.repeat(31)}11`, until: 300, now: 200 })).toBe(
+        'fresh',
+      )
+      expect(await a.query('SELECT digest FROM medseal_custodian_requests')).toEqual([
+        { digest: `0x${'00'.repeat(31)}11` },
+      ])
+      expect(await a.query('SELECT count FROM medseal_custodian_request_shards WHERE shard = 17')).toEqual([
+        { count: 1 },
+      ])
+    } finally {
+      await a.close()
     }
   })
 

@@ -110,6 +110,66 @@ describe.each(engines)('createPostgresStores on %s', (_engine, open) => {
     expect(await small.custodian.rememberRequest({ digest: hex32(4), until: 30, now: 11 })).toBe('full')
   })
 
+  // the replay memory's count is split over 64 shards by the digest's last byte: a digest ending in byte b is in
+  // shard b % 64
+  const inShard = (shard: number, k: number): Hex =>
+    `0x${k.toString(16).padStart(62, '0')}${shard.toString(16).padStart(2, '0')}` as Hex
+  const shardCounts = async () =>
+    (await db.query('SELECT shard, count FROM medseal_custodian_request_shards ORDER BY shard')).map((r) => [
+      r.shard,
+      r.count,
+    ])
+  const rowCounts = async () => {
+    const rows = await db.query('SELECT shard, count(*)::int8 AS n FROM medseal_custodian_requests GROUP BY shard')
+    return new Map(rows.map((r) => [r.shard, r.n]))
+  }
+
+  it('keeps the replay count in shards: concurrent new digests of one full shard refuse each other, not the others', async () => {
+    const small = await createPostgresStores({ db, maxRememberedRequests: 128 }) // 2 per shard
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, k) =>
+        small.custodian.rememberRequest({ digest: inShard(5, k + 1), until: 100, now: 0 }),
+      ),
+    )
+    expect(answers.filter((a) => a === 'fresh')).toHaveLength(2)
+    expect(answers.filter((a) => a === 'full')).toHaveLength(18)
+    expect(await small.custodian.rememberRequest({ digest: inShard(6, 1), until: 100, now: 0 })).toBe('fresh')
+    // the refused digests were not kept: once the two expire they get in
+    expect(await small.custodian.rememberRequest({ digest: inShard(5, 99), until: 300, now: 101 })).toBe('fresh')
+    const counts = await shardCounts()
+    expect(counts).toHaveLength(64)
+    expect(counts[5]).toEqual([5, 1])
+    expect(counts[6]).toEqual([6, 1])
+  })
+
+  fcTest.prop(
+    [
+      fc.array(fc.record({ k: fc.integer({ min: 0, max: 11 }), dt: fc.integer({ min: 0, max: 3 }), life: fc.nat(8) }), {
+        minLength: 1,
+        maxLength: 40,
+      }),
+      fc.integer({ min: 1, max: 4 }),
+    ],
+    { numRuns: 6 },
+  )('never remembers more live digests than the cap, and each shard row counts its rows exactly', async (ops, max) => {
+    await resetSchema(db)
+    const small = await createPostgresStores({ db, maxRememberedRequests: max })
+    const live = new Map<Hex, number>()
+    let now = 0
+    for (const { k, dt, life } of ops) {
+      now += dt
+      const digest = hex32(k + 1)
+      const answer = await small.custodian.rememberRequest({ digest, until: now + life, now })
+      const known = live.get(digest)
+      if (known !== undefined && known >= now) expect(answer).toBe('replayed')
+      else expect(answer).not.toBe('replayed')
+      if (answer === 'fresh') live.set(digest, now + life)
+      expect([...live.values()].filter((u) => u >= now).length).toBeLessThanOrEqual(max)
+      const rows = await rowCounts()
+      for (const [shard, count] of await shardCounts()) expect(rows.get(shard) ?? 0).toBe(count)
+    }
+  })
+
   it('reports rows that do not parse as STORE_CORRUPT, never serving them', async () => {
     const party = createParty({ seed: new Uint8Array(32).fill(9) })
     const { envelope, commitment: c } = await seal(

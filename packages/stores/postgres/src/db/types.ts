@@ -4,8 +4,11 @@
  * @module
  */
 
-/** A value bound to a `$n` parameter. `Uint8Array` binds as `bytea`; numbers bind as integers where the SQL casts. */
-export type SqlValue = string | number | boolean | null | Uint8Array
+/**
+ * A value bound to a `$n` parameter. `Uint8Array` binds as `bytea`; numbers bind as integers where the SQL casts; an
+ * array of strings binds as a `text[]` (for `unnest`: many rows in one parameter).
+ */
+export type SqlValue = string | number | boolean | null | Uint8Array | readonly string[]
 
 /**
  * A result row, normalized across drivers: `int8` columns are safe-integer numbers (pg returns strings, PGlite numbers

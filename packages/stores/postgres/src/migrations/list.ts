@@ -3,7 +3,8 @@
  * @module
  */
 import { m0001Initial } from './m0001Initial.js'
+import { m0002RequestShards } from './m0002RequestShards.js'
 import type { Migration } from './types.js'
 
 /** The migrations; `MIGRATIONS[n - 1].version === n`. */
-export const MIGRATIONS: readonly Migration[] = Object.freeze([m0001Initial])
+export const MIGRATIONS: readonly Migration[] = Object.freeze([m0001Initial, m0002RequestShards])

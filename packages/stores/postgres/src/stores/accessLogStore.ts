@@ -9,12 +9,12 @@ import {
   type AccessLogNodeKey,
   type AccessLogStore,
   accessLogBorderKeys,
+  bytesToHex,
   InvalidArgumentError,
   planAccessLogAppend,
   StoreError,
 } from '@medseal/core'
 import type { SqlDatabase, SqlQueryable, SqlValue } from '../db/types.js'
-import { _insertMany } from './_shared.js'
 
 /** Keys answered per query by `getNodes` (a proof needs O(log n); a batch read may ask for more). */
 const KEYS_PER_QUERY = 2000
@@ -86,7 +86,6 @@ export async function _readNodes(
 export type _BorderCache = { size: number; hashes: readonly Uint8Array[] } | undefined
 
 /** Parameters per statement below which an append is one combined statement (PostgreSQL allows 65,535). */
-const ONE_STATEMENT_PARAMS = 30_000
 
 /**
  * Appends `leaves` to log `name` inside transaction `tx`: locks the log's row, reads its size and border (from
@@ -113,38 +112,31 @@ export async function _appendInTx(
   if (border.some((h) => h?.length !== 32))
     throw new StoreError('STORE_CORRUPT', 'A tree node the append needs is missing or malformed.')
   const plan = planAccessLogAppend({ size, border: border as Uint8Array[], leafHashes: leaves.map((l) => l.leafHash) })
-  if (3 * (leaves.length + plan.nodes.length) + 2 <= ONE_STATEMENT_PARAMS) {
-    // one statement: the entries, the nodes and the new size (data-modifying CTEs always run to completion)
-    const params: SqlValue[] = [name, plan.size]
-    const entryRows = leaves.map((l, i) => {
-      params.push(size + i, l.leafData, l.leafHash)
-      const at = params.length
-      return `($1, $${at - 2}::int8, $${at - 1}::bytea, $${at}::bytea)`
-    })
-    const nodeRows = plan.nodes.map((n) => {
-      params.push(n.level, n.index, n.hash)
-      const at = params.length
-      return `($1, $${at - 2}::int2, $${at - 1}::int8, $${at}::bytea)`
-    })
-    await tx.query(
-      `WITH e AS (INSERT INTO medseal_log_entries (log, idx, leaf_data, leaf_hash) VALUES ${entryRows.join(', ')})
-       ${nodeRows.length ? `, n AS (INSERT INTO medseal_log_nodes (log, level, idx, hash) VALUES ${nodeRows.join(', ')})` : ''}
-       UPDATE medseal_logs SET size = $2::int8 WHERE name = $1`,
-      params,
-    )
-  } else {
-    await _insertMany(
-      tx,
-      'INSERT INTO medseal_log_entries (log, idx, leaf_data, leaf_hash)',
-      leaves.map((l, i) => [name, size + i, l.leafData, l.leafHash]),
-    )
-    await _insertMany(
-      tx,
-      'INSERT INTO medseal_log_nodes (log, level, idx, hash)',
-      plan.nodes.map((n) => [name, n.level, n.index, n.hash]),
-    )
-    await tx.query('UPDATE medseal_logs SET size = $2 WHERE name = $1', [name, plan.size])
-  }
+  // One statement whatever the batch size: the entries, the nodes and the new size (data-modifying CTEs always run to
+  // completion). Rows travel as a few text arrays (hex for bytes) unnested by the server: binding three parameters per
+  // row made large batches spend their time on parameters (measured 2.5x slower on PGlite).
+  await tx.query(
+    `WITH e AS (
+       INSERT INTO medseal_log_entries (log, idx, leaf_data, leaf_hash)
+       SELECT $1, $3::int8 + t.o - 1, decode(t.d, 'hex'), decode(t.h, 'hex')
+       FROM unnest($4::text[], $5::text[]) WITH ORDINALITY AS t(d, h, o)
+     ), n AS (
+       INSERT INTO medseal_log_nodes (log, level, idx, hash)
+       SELECT $1, t.l::int2, t.i::int8, decode(t.h, 'hex')
+       FROM unnest($6::text[], $7::text[], $8::text[]) AS t(l, i, h)
+     )
+     UPDATE medseal_logs SET size = $2::int8 WHERE name = $1`,
+    [
+      name,
+      plan.size,
+      size,
+      leaves.map((l) => bytesToHex(l.leafData)),
+      leaves.map((l) => bytesToHex(l.leafHash)),
+      plan.nodes.map((n) => String(n.level)),
+      plan.nodes.map((n) => String(n.index)),
+      plan.nodes.map((n) => bytesToHex(n.hash)),
+    ],
+  )
   // the new border: each of its nodes is an old border node, a node the append made, or a new leaf
   const known = new Map<string, Uint8Array>()
   borderKeys.forEach((k, i) => {

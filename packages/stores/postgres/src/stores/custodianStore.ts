@@ -1,6 +1,7 @@
 /**
- * The custodian store over SQL: records (insert-if-absent by primary key), releases, the key-request replay memory,
- * and the release + log entry transaction.
+ * The custodian store over SQL: records (insert-if-absent by primary key), releases, the key-request replay memory
+ * (one row per digest, inserted-if-absent, its count split over shard rows: no lock shared by every request), and the
+ * release + log entry transaction.
  * @module
  */
 import {
@@ -15,6 +16,7 @@ import {
   StoreError,
 } from '@medseal/core'
 import type { SqlDatabase, SqlQueryable, SqlRow } from '../db/types.js'
+import { REQUEST_SHARDS } from '../migrations/m0002RequestShards.js'
 import { _hex, _hex32, _parseBody } from './_shared.js'
 import { _appendInTx, _sqlLogStores } from './accessLogStore.js'
 
@@ -56,8 +58,26 @@ async function insertRelease(q: SqlQueryable, release: CustodianRelease): Promis
  * The {@link CustodianStore} of `db` (internal: reached through `createPostgresStores`). @internal
  */
 export function _createCustodianStore(db: SqlDatabase, maxRememberedRequests: number): CustodianStore {
-  // the ledger time this instance last forgot expired digests at (a hint only: any instance may forget them)
-  let prunedAt = Number.NEGATIVE_INFINITY
+  // The replay memory's count is split over shard rows by the digest's last byte (digests are hashes: uniform), so
+  // concurrent requests contend only within a shard. Each shard may hold its share of maxRememberedRequests.
+  const shards = Math.min(REQUEST_SHARDS, maxRememberedRequests)
+  const capOf = (shard: number): number =>
+    Math.floor(maxRememberedRequests / shards) + (shard < maxRememberedRequests % shards ? 1 : 0)
+  // the ledger time this instance last forgot a shard's expired digests at (a hint only: any instance may forget them)
+  const prunedAt: number[] = Array.from({ length: shards }, () => Number.NEGATIVE_INFINITY)
+  // forgets the expired digests of one shard and takes them off its count, in one statement (it locks the shard's
+  // row only when something expired)
+  const prune = async (shard: number, now: number): Promise<void> => {
+    await db.query(
+      `WITH gone AS (
+         DELETE FROM medseal_custodian_requests WHERE shard = $1 AND until < $2::int8 RETURNING 1
+       )
+       UPDATE medseal_custodian_request_shards SET count = count - (SELECT count(*) FROM gone)
+       WHERE shard = $1 AND EXISTS (SELECT 1 FROM gone)`,
+      [shard, now],
+    )
+    prunedAt[shard] = Math.max(prunedAt[shard] as number, now)
+  }
   return Object.freeze({
     async getEntry(commitment) {
       const rows = await db.query('SELECT body, envelope FROM medseal_custodian_entries WHERE commitment = $1', [
@@ -123,44 +143,40 @@ export function _createCustodianStore(db: SqlDatabase, maxRememberedRequests: nu
       const d = _hex32(digest, 'digest')
       if (!Number.isSafeInteger(until) || !Number.isSafeInteger(now))
         throw new InvalidArgumentError('INVALID_ARGUMENT', 'until and now must be integers.')
-      const pruneNow = now > prunedAt
-      const result = await db.transaction(async (tx) => {
-        // the count row serializes every process's requests: forget, look up, count and remember as one step
-        const counter = await tx.query(
-          `SELECT value FROM medseal_counters WHERE name = 'custodian_requests' FOR UPDATE`,
-        )
-        const stored = counter[0]?.value
-        if (typeof stored !== 'number') throw new StoreError('STORE_CORRUPT', 'The request counter is missing.')
-        let count = stored
-        // forget expired digests once per ledger second per instance, and whenever the memory looks full
-        if (pruneNow || count >= maxRememberedRequests) {
-          const forgotten = await tx.query('DELETE FROM medseal_custodian_requests WHERE until < $1 RETURNING 1', [now])
-          count -= forgotten.length
-        }
-        // insert a new digest, or renew one that expired (not yet forgotten); a live one is a replay (no row back)
-        const upserted = await tx.query(
-          `INSERT INTO medseal_custodian_requests (digest, until) VALUES ($1, $2::int8)
-           ON CONFLICT (digest) DO UPDATE SET until = excluded.until WHERE medseal_custodian_requests.until < $3::int8
-           RETURNING (xmax = 0) AS inserted`,
-          [d, until, now],
-        )
-        let answer: RememberRequestResult
-        if (upserted.length === 0) answer = 'replayed'
-        else if (upserted[0]?.inserted !== true)
-          answer = 'fresh' // an expired digest renewed: the count stays
-        else if (count >= maxRememberedRequests) {
+      const shard = Number.parseInt(d.slice(-2), 16) % shards
+      const cap = capOf(shard)
+      let pruned = false
+      if (now > (prunedAt[shard] as number)) {
+        await prune(shard, now)
+        pruned = true
+      }
+      for (;;) {
+        const answer = await db.transaction(async (tx): Promise<RememberRequestResult> => {
+          // insert a new digest, or renew one that expired (not yet forgotten); a live one is a replay (no row back).
+          // Only this digest's row is locked: requests for other digests do not wait.
+          const upserted = await tx.query(
+            `INSERT INTO medseal_custodian_requests (digest, until, shard) VALUES ($1, $2::int8, $3)
+             ON CONFLICT (digest) DO UPDATE SET until = excluded.until WHERE medseal_custodian_requests.until < $4::int8
+             RETURNING (xmax = 0) AS inserted`,
+            [d, until, shard, now],
+          )
+          if (upserted.length === 0) return 'replayed'
+          if (upserted[0]?.inserted !== true) return 'fresh' // an expired digest renewed: it was counted already
+          // a new digest takes a place in its shard's count, under that shard's row lock until commit
+          const slot = await tx.query(
+            `UPDATE medseal_custodian_request_shards SET count = count + 1
+             WHERE shard = $1 AND count < $2::int8 RETURNING count`,
+            [shard, cap],
+          )
+          if (slot.length === 1) return 'fresh'
           await tx.query('DELETE FROM medseal_custodian_requests WHERE digest = $1', [d])
-          answer = 'full'
-        } else {
-          count += 1
-          answer = 'fresh'
-        }
-        if (count !== stored)
-          await tx.query(`UPDATE medseal_counters SET value = $1 WHERE name = 'custodian_requests'`, [count])
-        return answer
-      })
-      if (pruneNow) prunedAt = Math.max(prunedAt, now)
-      return result
+          return 'full'
+        })
+        if (answer !== 'full' || pruned) return answer
+        // full: forget what expired in this shard (the hint may be stale: another instance may have moved time on)
+        await prune(shard, now)
+        pruned = true
+      }
     },
   })
 }

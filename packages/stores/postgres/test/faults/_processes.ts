@@ -28,13 +28,14 @@ export type Worker = {
 }
 
 /**
- * Starts `_worker.ts` with `config` (passed as JSON in the environment).
+ * Starts `_worker.ts` (or `script`) with `config` (passed as JSON in the environment).
  *
  * @param config - the workload: `kind`, the backend and paths (see `_worker.ts`)
+ * @param script - another worker script (default `_worker.ts`)
  * @returns the running {@link Worker}
  */
-export function startWorker(config: Record<string, unknown>): Worker {
-  const child = spawn(process.execPath, ['--import', 'tsx', workerPath], {
+export function startWorker(config: Record<string, unknown>, script: string = workerPath): Worker {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: repoRoot,
     env: {
       ...process.env,

@@ -11,7 +11,13 @@ import { consentKey } from '../ledger/consentKey.js'
 import type { ConsentKey, ConsentRecord, LedgerAdapter } from '../ledger/types.js'
 import type { Address, Hex } from '../types.js'
 import { CONSENT_ACTIONS, isAddress, isBytes32, sameAddress, sameDomain, ZERO_BYTES32 } from './_validate.js'
-import { _consentKeyCached, _isConsentCache, _verifyConsentCached, type ConsentCache } from './consentCache.js'
+import {
+  _consentKeyCached,
+  _isAddressCached,
+  _isConsentCache,
+  _verifyConsentCached,
+  type ConsentCache,
+} from './consentCache.js'
 import { assertConsentToken, type ConsentToken, decodeConsentToken } from './consentToken.js'
 import type { Consent, ConsentAction, LedgerDomain } from './types.js'
 import { verifyConsent } from './verifyConsent.js'
@@ -167,8 +173,8 @@ export async function authorize(
   request: AuthorizeRequest,
   options: AuthorizeOptions = {},
 ): Promise<AuthorizeReturnType> {
-  const req = checkRequest(request)
   const { now, verifier } = checkOptions(options)
+  const req = checkRequest(request, verifier.isAddress)
   const at = await ledger.getTime()
   if (!Number.isSafeInteger(at) || at < 0) throw new InvalidArgumentError('OUT_OF_RANGE', 'Ledger time is invalid.')
   const hostAt = hostSeconds(now)
@@ -241,7 +247,11 @@ const verifyUncached: Verifier = (domain, consent, signature) => {
   return { consent: verified, key: consentKey(verified.grantor, verified.id) }
 }
 
-type Deps = { readonly verify: Verifier; readonly key: (grantor: Address, id: Hex) => ConsentKey }
+type Deps = {
+  readonly verify: Verifier
+  readonly key: (grantor: Address, id: Hex) => ConsentKey
+  readonly isAddress: (value: unknown) => value is Address
+}
 
 function checkOptions(options: AuthorizeOptions): { now: () => number; verifier: Deps } {
   if (typeof options !== 'object' || options === null || Array.isArray(options))
@@ -249,7 +259,7 @@ function checkOptions(options: AuthorizeOptions): { now: () => number; verifier:
   const now = options.now ?? Date.now
   if (typeof now !== 'function') throw new InvalidArgumentError('INVALID_TYPE', 'options.now must be a function.')
   const cache = options.cache
-  if (cache === undefined) return { now, verifier: { verify: verifyUncached, key: consentKey } }
+  if (cache === undefined) return { now, verifier: { verify: verifyUncached, key: consentKey, isAddress } }
   if (!_isConsentCache(cache))
     throw new InvalidArgumentError('INVALID_TYPE', 'options.cache must be a cache from createConsentCache.')
   return {
@@ -257,6 +267,7 @@ function checkOptions(options: AuthorizeOptions): { now: () => number; verifier:
     verifier: {
       verify: (domain, consent, signature) => _verifyConsentCached(cache, domain, consent, signature),
       key: (grantor, id) => _consentKeyCached(cache, grantor, id),
+      isAddress: (value): value is Address => _isAddressCached(cache, value),
     },
   }
 }
@@ -285,7 +296,7 @@ function bad(message: string): InvalidArgumentError {
   return new InvalidArgumentError('INVALID_ARGUMENT', message)
 }
 
-function checkRequest(request: AuthorizeRequest): CheckedRequest {
+function checkRequest(request: AuthorizeRequest, isAddress: (value: unknown) => value is Address): CheckedRequest {
   if (typeof request !== 'object' || request === null) throw bad('request must be an object.')
   const { consentId, token, action, purpose, record } = request
   if ((consentId === undefined) === (token === undefined)) throw bad('Give exactly one of consentId and token.')

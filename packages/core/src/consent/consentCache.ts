@@ -8,7 +8,7 @@ import { InvalidArgumentError } from '../errors/base.js'
 import { consentKey } from '../ledger/consentKey.js'
 import type { ConsentKey } from '../ledger/types.js'
 import type { Address, Hex } from '../types.js'
-import { assertDomain } from './_validate.js'
+import { assertDomain, isAddress } from './_validate.js'
 import type { Consent, LedgerDomain } from './types.js'
 import { verifyConsent } from './verifyConsent.js'
 
@@ -142,6 +142,7 @@ function lruSet<V>(map: Map<string, V>, key: string, value: V, max: number): voi
 class ConsentCacheImpl implements ConsentCache {
   readonly #verified = new Map<string, Entry>()
   readonly #keys = new Map<string, ConsentKey>()
+  readonly #addresses = new Map<string, true>()
   #lastDomain: unknown
   #lastTag = ''
   readonly maxEntries: number
@@ -158,6 +159,7 @@ class ConsentCacheImpl implements ConsentCache {
   clear(): void {
     this.#verified.clear()
     this.#keys.clear()
+    this.#addresses.clear()
     this.#lastDomain = undefined
     this.#lastTag = ''
   }
@@ -190,6 +192,14 @@ class ConsentCacheImpl implements ConsentCache {
     const entry: Entry = Object.freeze({ consent: verified, key: consentKey(verified.grantor, verified.id) })
     lruSet(cache.#verified, fp, entry, cache.maxEntries)
     return entry
+  }
+
+  static isAddress(cache: ConsentCacheImpl, value: unknown): boolean {
+    if (typeof value !== 'string') return false
+    if (lruGet(cache.#addresses, value)) return true
+    if (!isAddress(value)) return false
+    lruSet(cache.#addresses, value, true, cache.maxEntries)
+    return true
   }
 
   static key(cache: ConsentCacheImpl, grantor: Address, id: Hex): ConsentKey {
@@ -249,6 +259,14 @@ export function _verifyConsentCached(
   signature: unknown,
 ): { readonly consent: Consent; readonly key: ConsentKey } {
   return ConsentCacheImpl.verify(cache as ConsentCacheImpl, domain, consent, signature)
+}
+
+/**
+ * `isAddress(value)` through the cache (a pure function: a mixed-case address costs a keccak checksum check).
+ * @internal
+ */
+export function _isAddressCached(cache: ConsentCache, value: unknown): boolean {
+  return ConsentCacheImpl.isAddress(cache as ConsentCacheImpl, value)
 }
 
 /**

@@ -234,7 +234,7 @@ defineBench('consent authorize scale', async (ctx) => {
     const need = size * BYTES_PER_GRANT
     if (memoryUsage().heapUsed + need > 0.8 * limit) {
       ctx.record({
-        name: `consent scale (${size} stored): skipped, needs ~${need / 2 ** 30} GiB heap`,
+        name: `consent scale (${size} stored): skipped, needs ~${(need / 2 ** 30).toFixed(1)} GiB heap (raise --max-old-space-size)`,
         value: limit / 2 ** 30,
         unit: 'GiB heap limit',
       })

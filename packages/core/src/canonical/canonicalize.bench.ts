@@ -136,6 +136,9 @@ defineBench('canonical interleaved', async (ctx) => {
         () => nodeSha256(JSON.stringify(value)),
         'JSON.stringify+node:crypto',
       ],
+      ['canonical form only', () => canonicalize(value), undefined],
+      ['canonical form only: canonicalize (npm)', () => npmCanonicalize(value), 'canonicalize@5.1.0'],
+      ['JSON.stringify only, not canonical', () => JSON.stringify(value), 'JSON.stringify'],
     ]
     const spent = contenders.map(() => 0)
     const done = contenders.map(() => 0)

@@ -304,11 +304,22 @@ function quoteFast(s: string): string {
 const INSERTION_SORT_MAX = 16
 
 /**
+ * A value with more objects than this goes to the checked path, whose per-call shape cache (sorted keys and quoted
+ * prefixes per key sequence) pays off on large values such as Bundles, which repeat a few shapes thousands of times
+ * (measured, interleaved in one loop: the fast path is ~1.5–2× the checked path on a 2.5 KB Patient of 31
+ * objects, and ~15 % slower on a 100 KB Bundle).
+ */
+const FAST_MAX_OBJECTS = 64
+
+/** The fast path's per-call bounds and object count. */
+type Fast = { readonly maxDepth: number; readonly maxBytes: number; objects: number }
+
+/**
  * The fast path: the same output as `serialize` for every value `serialize` accepts, without the per-call state
  * that only error reports and shared-shape reuse need. Anything unusual throws {@link BAIL} and the call is redone
  * on the checked path, so errors (and their locations) are exactly the checked path's.
  */
-function fast(value: unknown, depth: number, maxDepth: number, maxBytes: number): string {
+function fast(value: unknown, depth: number, ctx: Fast): string {
   switch (typeof value) {
     case 'string':
       return quoteFast(value)
@@ -319,14 +330,15 @@ function fast(value: unknown, depth: number, maxDepth: number, maxBytes: number)
       return value ? 'true' : 'false'
     case 'object': {
       if (value === null) return 'null'
-      if (depth >= maxDepth) throw BAIL
+      if (depth >= ctx.maxDepth || ++ctx.objects > FAST_MAX_OBJECTS) throw BAIL
+      const maxBytes = ctx.maxBytes
       if (isArray(value)) {
         const n = value.length
         if (n === 0) return '[]'
-        let out = `[${fast(value[0], depth + 1, maxDepth, maxBytes)}`
+        let out = `[${fast(value[0], depth + 1, ctx)}`
         for (let i = 1; i < n; i++) {
           if (out.length > maxBytes) throw BAIL
-          out += `,${fast(value[i], depth + 1, maxDepth, maxBytes)}`
+          out += `,${fast(value[i], depth + 1, ctx)}`
         }
         return `${out}]`
       }
@@ -348,11 +360,11 @@ function fast(value: unknown, depth: number, maxDepth: number, maxBytes: number)
         }
       const obj = value as Record<string, unknown>
       const k0 = keys[0] as string
-      let out = `{${quoteFast(k0)}:${fast(obj[k0], depth + 1, maxDepth, maxBytes)}`
+      let out = `{${quoteFast(k0)}:${fast(obj[k0], depth + 1, ctx)}`
       for (let i = 1; i < n; i++) {
         if (out.length > maxBytes) throw BAIL
         const k = keys[i] as string
-        out += `,${quoteFast(k)}:${fast(obj[k], depth + 1, maxDepth, maxBytes)}`
+        out += `,${quoteFast(k)}:${fast(obj[k], depth + 1, ctx)}`
       }
       return `${out}}`
     }
@@ -365,7 +377,7 @@ function run(value: unknown, options: CanonicalizeOptions | undefined): string {
   const { maxDepth, maxBytes } = readOptions(options)
   let out: string | undefined
   try {
-    out = fast(value, 0, maxDepth, maxBytes)
+    out = fast(value, 0, { maxDepth, maxBytes, objects: 0 })
   } catch (err) {
     // BAIL, or a RangeError from a deep value on a small engine stack: the checked path decides and reports.
     if (err !== BAIL && !(err instanceof RangeError)) throw err

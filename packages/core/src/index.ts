@@ -148,6 +148,8 @@ export type {
   AuthorizeReturnType,
 } from './consent/authorize.js'
 export { assertAuthorized, authorize } from './consent/authorize.js'
+export type { ConsentCache, CreateConsentCacheErrorType, CreateConsentCacheParameters } from './consent/consentCache.js'
+export { CONSENT_CACHE_DEFAULT_MAX_ENTRIES, createConsentCache } from './consent/consentCache.js'
 export type { ConsentToken, ConsentTokenErrorType } from './consent/consentToken.js'
 export {
   CONSENT_TOKEN_MAX_LENGTH,

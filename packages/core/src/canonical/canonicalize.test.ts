@@ -194,6 +194,37 @@ describe('properties', () => {
     expect(canonicalize(v)).toBe(jcsCanonicalize(v))
   })
 
+  // Full Unicode (astral characters, controls, quotes, backslashes) in keys and strings, and keys past the
+  // insertion-sort size: the fast path and the checked path must both equal the reference port.
+  const unicodeJson = fc.jsonValue({ stringUnit: 'binary', maxDepth: 4 })
+  test.prop([unicodeJson])('agrees with the canonicalize npm package on full-Unicode JSON', (v) => {
+    const c = canonicalize(v)
+    expect(c).toBe(jcsCanonicalize(v))
+    expect(canonicalize(JSON.parse(c))).toBe(c)
+  })
+
+  test.prop([fc.uniqueArray(fc.string({ unit: 'binary', maxLength: 4 }), { maxLength: 40 }), fc.jsonValue()])(
+    'orders keys by UTF-16 code units (astral characters by their surrogates), for few and many keys',
+    (keys, value) => {
+      const obj = Object.fromEntries(keys.map((k) => [k, value]))
+      const expected = keys
+        .slice()
+        .sort((a, b) => {
+          for (let i = 0; i < Math.min(a.length, b.length); i++)
+            if (a.charCodeAt(i) !== b.charCodeAt(i)) return a.charCodeAt(i) - b.charCodeAt(i)
+          return a.length - b.length
+        })
+        .map((k) => `${JSON.stringify(k)}:${canonicalize(value)}`)
+      expect(canonicalize(obj)).toBe(`{${expected.join(',')}}`)
+      expect(canonicalize(obj)).toBe(jcsCanonicalize(obj))
+    },
+  )
+
+  it('orders integer-like keys as strings, and astral keys by their surrogates (below U+E000)', () => {
+    const obj = { '10': 1, '2': 2, a: 3, '\u{1F600}': 4, '\uFFFD': 5, '\u00e9': 6, '': 7 }
+    expect(canonicalize(obj)).toBe('{"":7,"10":1,"2":2,"a":3,"é":6,"😀":4,"\uFFFD":5}')
+  })
+
   test.prop([fc.double({ noNaN: true, noDefaultInfinity: true })])('serializes numbers as Number#toString', (n) => {
     expect(canonicalize(n)).toBe(Object.is(n, -0) ? '0' : String(n))
   })

@@ -11,8 +11,15 @@ import { consentKey } from '../ledger/consentKey.js'
 import type { ConsentKey, ConsentRecord, LedgerAdapter } from '../ledger/types.js'
 import type { Address, Hex } from '../types.js'
 import { CONSENT_ACTIONS, isAddress, isBytes32, sameAddress, sameDomain, ZERO_BYTES32 } from './_validate.js'
+import {
+  _consentKeyCached,
+  _isAddressCached,
+  _isConsentCache,
+  _verifyConsentCached,
+  type ConsentCache,
+} from './consentCache.js'
 import { assertConsentToken, type ConsentToken, decodeConsentToken } from './consentToken.js'
-import type { Consent, ConsentAction } from './types.js'
+import type { Consent, ConsentAction, LedgerDomain } from './types.js'
 import { verifyConsent } from './verifyConsent.js'
 
 /** Why a request was denied: one stable code per check (docs/spec/consent.md §6). */
@@ -108,6 +115,13 @@ export type AuthorizeOptions = {
    * EVM chain that mines on demand). Inject it in tests whose ledger clock is not the real time.
    */
   readonly now?: () => number
+  /**
+   * A {@link ConsentCache} from {@link createConsentCache}: each consent's signature is then recovered once per
+   * (ledger domain, consent, signature) rather than on every decision. Everything else is still checked on every
+   * call (the ledger's copy of each consent and its revocation, both clocks, the request, every link of the chain);
+   * a decision with a cache is always the decision without one.
+   */
+  readonly cache?: ConsentCache
 }
 
 /** Errors {@link authorize} throws (a denial is a result, not an error). */
@@ -131,13 +145,15 @@ class Deny extends Error {
 /**
  * Decides a request against the ledger. Every check runs on every call: the validity window by the ledger's time AND
  * the deciding host's clock (expired when either is at or past `expiresAt`, not yet valid when either is before
- * `notBefore`), the ledger's revocation record, a fresh signature check, grantee, action, purpose, scope, exclusions,
- * the owner and the whole delegation chain. There is no option to skip any of them.
+ * `notBefore`), the ledger's revocation record, the signature of the ledger's copy of each consent, grantee, action,
+ * purpose, scope, exclusions, the owner and the whole delegation chain. There is no option to skip any of them.
+ * With `options.cache` ({@link createConsentCache}) a signature already verified for exactly this ledger domain,
+ * consent and signature is not recovered again: the decision is the same, only faster (busy custodians).
  *
  * @param ledger - the ledger the consent is registered on
  * @param request - who asks what, on which record (with its owner), under which consent (`(grantor, consentId)` or
  *   a token)
- * @param options - `now`: the host clock in Unix milliseconds (default `Date.now`)
+ * @param options - `now`: the host clock in Unix milliseconds (default `Date.now`); `cache`: a {@link ConsentCache}
  * @returns `{ allowed, reason, consent?, chain?, at, hostAt }`; a denial is a result (`allowed: false`), not a throw
  * @throws {@link InvalidArgumentError} for a malformed request (no consent reference, bad grantee, no owner, …) or a
  *   host clock that returns no time
@@ -157,14 +173,14 @@ export async function authorize(
   request: AuthorizeRequest,
   options: AuthorizeOptions = {},
 ): Promise<AuthorizeReturnType> {
-  const req = checkRequest(request)
-  const now = checkOptions(options)
+  const { now, verifier } = checkOptions(options)
+  const req = checkRequest(request, verifier.isAddress)
   const at = await ledger.getTime()
   if (!Number.isSafeInteger(at) || at < 0) throw new InvalidArgumentError('OUT_OF_RANGE', 'Ledger time is invalid.')
   const hostAt = hostSeconds(now)
   const clocks: Clocks = { earliest: Math.min(at, hostAt), latest: Math.max(at, hostAt) }
   try {
-    const chain = await decide(req, ledger, clocks)
+    const chain = await decide(req, ledger, clocks, verifier)
     const consent = chain[chain.length - 1] as Consent
     return Object.freeze({
       allowed: true,
@@ -216,12 +232,44 @@ export async function assertAuthorized(
 /** The decision's two clocks, combined: a window must hold at both. */
 type Clocks = { readonly earliest: number; readonly latest: number }
 
-function checkOptions(options: AuthorizeOptions): () => number {
+/**
+ * Checks a consent's signature for a ledger domain and names its key: `verifyConsent` + `consentKey`, or the same
+ * through a {@link ConsentCache}. Throws as `verifyConsent` does.
+ */
+type Verifier = (
+  domain: LedgerDomain,
+  consent: unknown,
+  signature: unknown,
+) => { readonly consent: Consent; readonly key: ConsentKey }
+
+const verifyUncached: Verifier = (domain, consent, signature) => {
+  const verified = verifyConsent(domain, { consent: consent as Consent, signature: signature as Hex })
+  return { consent: verified, key: consentKey(verified.grantor, verified.id) }
+}
+
+type Deps = {
+  readonly verify: Verifier
+  readonly key: (grantor: Address, id: Hex) => ConsentKey
+  readonly isAddress: (value: unknown) => value is Address
+}
+
+function checkOptions(options: AuthorizeOptions): { now: () => number; verifier: Deps } {
   if (typeof options !== 'object' || options === null || Array.isArray(options))
     throw new InvalidArgumentError('INVALID_TYPE', 'authorize options must be an object.')
   const now = options.now ?? Date.now
   if (typeof now !== 'function') throw new InvalidArgumentError('INVALID_TYPE', 'options.now must be a function.')
-  return now
+  const cache = options.cache
+  if (cache === undefined) return { now, verifier: { verify: verifyUncached, key: consentKey, isAddress } }
+  if (!_isConsentCache(cache))
+    throw new InvalidArgumentError('INVALID_TYPE', 'options.cache must be a cache from createConsentCache.')
+  return {
+    now,
+    verifier: {
+      verify: (domain, consent, signature) => _verifyConsentCached(cache, domain, consent, signature),
+      key: (grantor, id) => _consentKeyCached(cache, grantor, id),
+      isAddress: (value): value is Address => _isAddressCached(cache, value),
+    },
+  }
 }
 
 function hostSeconds(now: () => number): number {
@@ -248,7 +296,7 @@ function bad(message: string): InvalidArgumentError {
   return new InvalidArgumentError('INVALID_ARGUMENT', message)
 }
 
-function checkRequest(request: AuthorizeRequest): CheckedRequest {
+function checkRequest(request: AuthorizeRequest, isAddress: (value: unknown) => value is Address): CheckedRequest {
   if (typeof request !== 'object' || request === null) throw bad('request must be an object.')
   const { consentId, token, action, purpose, record } = request
   if ((consentId === undefined) === (token === undefined)) throw bad('Give exactly one of consentId and token.')
@@ -293,18 +341,18 @@ function addressOf(value: unknown): unknown {
  * The ledger's copy of the consent under `key`, re-verified (the ledger is not trusted to have checked it): its
  * signature, and that it is the consent the key names (`consentKey(grantor, id)` of the record itself).
  */
-async function loadVerified(ledger: LedgerAdapter, key: ConsentKey): Promise<ConsentRecord> {
+async function loadVerified(ledger: LedgerAdapter, key: ConsentKey, deps: Deps): Promise<ConsentRecord> {
   const record = await ledger.getConsent(key)
   if (!record) throw new Deny('CONSENT_NOT_FOUND')
-  let consent: Consent
+  let verified: { readonly consent: Consent; readonly key: ConsentKey }
   try {
-    consent = verifyConsent(ledger.domain, { consent: record.consent, signature: record.signature })
+    verified = deps.verify(ledger.domain, record.consent, record.signature)
   } catch (err) {
     throw new Deny(isSdkError(err, 'CONSENT_MALFORMED') ? 'CONSENT_MALFORMED' : 'CONSENT_SIGNATURE_INVALID')
   }
   // A ledger answering with another consent than the one asked for is as good as not finding it.
-  if (consentKey(consent.grantor, consent.id) !== key.toLowerCase()) throw new Deny('CONSENT_NOT_FOUND')
-  return { ...record, consent }
+  if (verified.key !== key.toLowerCase()) throw new Deny('CONSENT_NOT_FOUND')
+  return { ...record, consent: verified.consent }
 }
 
 /**
@@ -327,7 +375,7 @@ function excludes(c: Consent, req: CheckedRequest): boolean {
 
 const subset = (a: readonly string[], b: readonly string[]) => a.every((x) => b.includes(x))
 
-async function decide(req: CheckedRequest, ledger: LedgerAdapter, clocks: Clocks): Promise<Consent[]> {
+async function decide(req: CheckedRequest, ledger: LedgerAdapter, clocks: Clocks, deps: Deps): Promise<Consent[]> {
   // 1. Resolve the consent: a presented token must be for this ledger and be exactly what the ledger registered.
   let record: ConsentRecord
   if (req.token !== undefined) {
@@ -339,19 +387,19 @@ async function decide(req: CheckedRequest, ledger: LedgerAdapter, clocks: Clocks
     }
     if (!sameDomain(token.domain, ledger.domain)) throw new Deny('CONSENT_WRONG_DOMAIN', token.consent)
     try {
-      verifyConsent(ledger.domain, token)
+      deps.verify(ledger.domain, token.consent, token.signature)
     } catch (err) {
       throw new Deny(isSdkError(err, 'CONSENT_MALFORMED') ? 'CONSENT_MALFORMED' : 'CONSENT_SIGNATURE_INVALID')
     }
     if (req.grantor !== undefined && !sameAddress(req.grantor, token.consent.grantor))
       throw new Deny('CONSENT_NOT_FOUND', token.consent)
-    record = await loadVerified(ledger, consentKey(token.consent.grantor, token.consent.id))
+    record = await loadVerified(ledger, deps.key(token.consent.grantor, token.consent.id), deps)
     // Both signatures verified for the same grantor: what must match is the consent itself (a second valid signature
     // over the same consent, e.g. from another wallet's nonce choice, is the same grant).
     if (JSON.stringify(record.consent) !== JSON.stringify(token.consent))
       throw new Deny('CONSENT_REPLAYED', token.consent)
   } else {
-    record = await loadVerified(ledger, consentKey(req.grantor as Address, req.consentId as Hex))
+    record = await loadVerified(ledger, deps.key(req.grantor as Address, req.consentId as Hex), deps)
   }
   const consent = record.consent
 
@@ -375,7 +423,7 @@ async function decide(req: CheckedRequest, ledger: LedgerAdapter, clocks: Clocks
     if (chain.length > MAX_CHAIN) throw new Deny('DELEGATION_INVALID', consent)
     let parentRecord: ConsentRecord
     try {
-      parentRecord = await loadVerified(ledger, child.parent)
+      parentRecord = await loadVerified(ledger, child.parent, deps)
     } catch (err) {
       if (err instanceof Deny) throw new Deny('DELEGATION_INVALID', consent)
       throw err

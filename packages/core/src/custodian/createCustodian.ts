@@ -10,6 +10,7 @@ import type { BreakGlass, EmergencyGrant } from '../breakGlass/createBreakGlass.
 import { bytesToHex0x, equalBytes, hexToBytes, isBytes, wipe } from '../bytes/index.js'
 import { isAddress, isBytes32, sameAddress, ZERO_BYTES32 } from '../consent/_validate.js'
 import { type AuthorizeReturnType, authorize } from '../consent/authorize.js'
+import { _consentKeyCached, _isConsentCache, type ConsentCache, createConsentCache } from '../consent/consentCache.js'
 import type { ConsentAction } from '../consent/types.js'
 import type { VaultKey } from '../envelope/createVaultKey.js'
 import { decodeEnvelope, encodeEnvelope, removeRecipient, unwrapDataKey, wrapDataKey } from '../envelope/index.js'
@@ -73,6 +74,12 @@ export type CreateCustodianParameters = {
    * `createVaultKey({ party })`, need no lookup). Releases still wrap to the grantee with HPKE.
    */
   readonly vaultKeys?: (keyId: Uint8Array) => VaultKey | undefined
+  /**
+   * The verified-signature cache this custodian's decisions share (default: a new one for this custodian, of
+   * `CONSENT_CACHE_DEFAULT_MAX_ENTRIES`). Give one of another size with {@link createConsentCache}. It changes no
+   * decision: revocations, tombstones, both clocks and delegation chains are read and checked on every request.
+   */
+  readonly consentCache?: ConsentCache
 }
 
 /** Parameters of {@link Custodian.purgeConsent}: the grant is named by its grantor and id. */
@@ -212,7 +219,10 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
   const breakGlass = params.breakGlass
   const maxPast = seconds(params.maxSkewSeconds, 'maxSkewSeconds', 300)
   const maxFuture = seconds(params.maxFutureSkewSeconds, 'maxFutureSkewSeconds', 30)
-  const authorizeOptions = params.now ? { now: params.now } : {}
+  const consentCache = params.consentCache ?? createConsentCache()
+  if (!_isConsentCache(consentCache))
+    throw new InvalidArgumentError('INVALID_TYPE', 'consentCache must be a cache from createConsentCache.')
+  const authorizeOptions = params.now ? { now: params.now, cache: consentCache } : { cache: consentCache }
   // Ledger time as this custodian has seen it: never goes backwards, even if an adapter's does.
   let lastTime = 0
   const ledgerTime = async () => {
@@ -409,7 +419,7 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
             },
             authorizeOptions,
           )
-      const key = consentKey(request.grantor, request.consentId)
+      const key = _consentKeyCached(consentCache, request.grantor, request.consentId)
       // A revoked consent found on the way: drop what was released under it (as purgeConsent does).
       if (!decision.allowed && decision.reason === 'CONSENT_REVOKED') await purge(key)
       if (!decision.allowed)

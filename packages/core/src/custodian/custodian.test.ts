@@ -16,6 +16,7 @@ import { withdrawClinicianCredential, withdrawEmergencyPolicy } from '../breakGl
 import { bytesToHex0x } from '../bytes/index.js'
 import { clockedLedger } from '../consent/_testLedger.js'
 import { ZERO_BYTES32 } from '../consent/_validate.js'
+import { createConsentCache } from '../consent/consentCache.js'
 import { grantConsent } from '../consent/grantConsent.js'
 import { revokeConsent } from '../consent/revokeConsent.js'
 import type { ConsentAction } from '../consent/types.js'
@@ -472,6 +473,35 @@ describe('custodian: security review (issue 12)', () => {
     const empty = createCustodian({ party: s.vendor, ledger: s.ledger, log: s.log, now: () => s.clock.now * 1000 })
     await expect(empty.deposit(deposit)).rejects.toMatchObject({ code: 'RECORD_SHREDDED' })
     expect(await empty.getEntry(s.obs.id)).toBeUndefined()
+  })
+
+  it('decides through one consent cache per custodian: its own by default, or the one given; a look-alike is refused', async () => {
+    const s = await setup()
+    const cache = createConsentCache({ maxEntries: 8 })
+    const custodian = createCustodian({
+      party: s.vendor,
+      ledger: s.ledger,
+      log: s.log,
+      store: s.store,
+      now: () => s.clock.now * 1000,
+      consentCache: cache,
+    })
+    const { decision } = await custodian.releaseKey(await s.ask(s.doctor, s.obs.id))
+    expect(decision.allowed).toBe(true)
+    expect(cache.size).toBe(1)
+    // revoked: the cache does not keep the grant alive
+    await revokeConsent(s.ledger, { party: s.patient, consentId: s.token.consent.id })
+    await expect(custodian.releaseKey(await s.ask(s.doctor, s.obs.id))).rejects.toMatchObject({
+      code: 'CONSENT_REVOKED',
+    })
+    expect(() =>
+      createCustodian({
+        party: s.vendor,
+        ledger: s.ledger,
+        log: s.log,
+        consentCache: { maxEntries: 1, size: 0, clear() {} } as ReturnType<typeof createConsentCache>,
+      }),
+    ).toThrowError(expect.objectContaining({ name: 'InvalidArgumentError', code: 'INVALID_TYPE' }))
   })
 
   it('review #3: keys are released for read actions only; write and delegate are refused and logged', async () => {

@@ -3,9 +3,11 @@
  * grantee. No content is re-encrypted; the ledger must agree the consent is in force (docs/spec/consent.md §9).
  * @module
  */
+
 import { bytesToHex0x, isBytes } from '../bytes/index.js'
 import { isAddress, isBytes32, sameAddress } from '../consent/_validate.js'
 import { type AuthorizeDenyReason, authorize } from '../consent/authorize.js'
+import { createConsentCache } from '../consent/consentCache.js'
 import { addRecipient } from '../envelope/addRecipient.js'
 import type { Envelope } from '../envelope/types.js'
 import { ConsentError, type EnvelopeError, InvalidArgumentError, type LedgerError } from '../errors/base.js'
@@ -83,6 +85,8 @@ export async function shareRecords(
   if (!sameAddress(record.consent.grantee, grantee.address))
     throw new ConsentError('CONSENT_GRANTEE', 'The grantee identity is not the consent’s grantee.')
   const purpose = record.consent.purposes[0] as string
+  // One signature check for the consent (and each link of its chain) across the whole batch.
+  const cache = createConsentCache({ maxEntries: 300 })
   const shared: { commitment: Hex; envelope: Envelope }[] = []
   const skipped: { commitment: Hex; reason: AuthorizeDenyReason }[] = []
   for (const r of records) {
@@ -102,7 +106,7 @@ export async function shareRecords(
           owner: party.address,
         },
       },
-      params.now ? { now: params.now } : {},
+      params.now ? { now: params.now, cache } : { cache },
     )
     if (decision.allowed) {
       shared.push({ commitment, envelope: await addRecipient(r.envelope, { opener: party, recipient: grantee }) })

@@ -13,6 +13,7 @@ import * as Digest from 'multiformats/hashes/digest'
 import { equalBytes, isBytes, type RandomBytes } from '../bytes/index.js'
 import { type ContentId, createContentId, JSON_CODEC, SHA2_256_CODE } from '../canonical/contentId.js'
 import { EnvelopeError } from '../errors/base.js'
+import { concat } from '../hpke/_labeled.js'
 import { bufferSource, getSubtle } from '../hpke/_subtle.js'
 import { aes256Gcm } from '../hpke/aead.js'
 import type { HpkeSuite } from '../hpke/createHpkeSuite.js'
@@ -67,12 +68,15 @@ export const LABELS = {
   wrapInfo: /* @__PURE__ */ encoder.encode('medseal/envelope/v1/wrap'),
   keyCommitment: /* @__PURE__ */ encoder.encode('medseal/envelope/v1/key-commitment'),
   keyId: /* @__PURE__ */ encoder.encode('medseal/envelope/v1/key-id'),
-  vault: /* @__PURE__ */ encoder.encode('medseal/envelope/v2/vault'),
-  vaultKeyId: /* @__PURE__ */ encoder.encode('medseal/envelope/v2/vault-key-id'),
-  vaultWrap: /* @__PURE__ */ encoder.encode('medseal/envelope/v2/vault-wrap'),
-  vaultFromX25519: /* @__PURE__ */ encoder.encode('medseal/envelope/v2/vault-from-x25519'),
-  vaultShare: /* @__PURE__ */ encoder.encode('medseal/envelope/v2/vault-share'),
 } as const
+
+// The version 2 vault labels are separate constants (not LABELS members) so that a bundle drops the ones it does not
+// use: the seal + open entry needs no share label.
+const VAULT_LABEL = /* @__PURE__ */ encoder.encode('medseal/envelope/v2/vault')
+const VAULT_KEY_ID_LABEL = /* @__PURE__ */ encoder.encode('medseal/envelope/v2/vault-key-id')
+const VAULT_WRAP_LABEL = /* @__PURE__ */ encoder.encode('medseal/envelope/v2/vault-wrap')
+const VAULT_FROM_X25519_LABEL = /* @__PURE__ */ encoder.encode('medseal/envelope/v2/vault-from-x25519')
+const VAULT_SHARE_LABEL = /* @__PURE__ */ encoder.encode('medseal/envelope/v2/vault-share')
 
 /** The 12-byte all-zero AES-GCM nonce of a vault wrap (each wrap key encrypts exactly one message). */
 const ZERO_NONCE = /* @__PURE__ */ new Uint8Array(12)
@@ -82,13 +86,13 @@ const ZERO_NONCE = /* @__PURE__ */ new Uint8Array(12)
  * `key_id = HKDF-Expand(vault_prk, "medseal/envelope/v2/vault-key-id", 32)` (RFC 5869). @internal
  */
 export function deriveVault(secret: Uint8Array): { prk: Uint8Array; keyId: Uint8Array } {
-  const prk = extract(sha256, secret, LABELS.vault)
-  return { prk, keyId: expand(sha256, prk, LABELS.vaultKeyId, 32) }
+  const prk = extract(sha256, secret, VAULT_LABEL)
+  return { prk, keyId: expand(sha256, prk, VAULT_KEY_ID_LABEL, 32) }
 }
 
 /** `vault_secret = HKDF-SHA256(IKM = x25519_sk, salt = "medseal/envelope/v2/vault-from-x25519", info = x25519_pk, 32)`. @internal */
 export function vaultSecretFromX25519(secretKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
-  return expand(sha256, extract(sha256, secretKey, LABELS.vaultFromX25519), publicKey, 32)
+  return expand(sha256, extract(sha256, secretKey, VAULT_FROM_X25519_LABEL), publicKey, 32)
 }
 
 /**
@@ -96,13 +100,7 @@ export function vaultSecretFromX25519(secretKey: Uint8Array, publicKey: Uint8Arr
  * fresh for every wrap (the 32-byte `wrap_salt` is random), so the wrap may use an all-zero nonce. @internal
  */
 function vaultWrapKey(prk: Uint8Array, header: Uint8Array, keyId: Uint8Array, wrapSalt: Uint8Array): Uint8Array {
-  const l = LABELS.vaultWrap.length
-  const info = new Uint8Array(l + 27 + 32 + 32)
-  info.set(LABELS.vaultWrap, 0)
-  info.set(header.subarray(0, 27), l)
-  info.set(keyId, l + 27)
-  info.set(wrapSalt, l + 59)
-  return expand(sha256, prk, info, 32)
+  return expand(sha256, prk, concat(VAULT_WRAP_LABEL, header.subarray(0, 27), keyId, wrapSalt), 32)
 }
 
 /** A vault wrap: `AES-256-GCM(wrap_key, 12 × 0x00, aad = header || key_id, data_key)`, 48 bytes. @internal */
@@ -131,12 +129,10 @@ export async function shareVaultSecret(
   recipientPublicKey: Uint8Array,
   randomBytes: RandomBytes | undefined,
 ): Promise<{ enc: Uint8Array; wrappedSecret: Uint8Array }> {
-  const aad = new Uint8Array(64)
-  aad.set(vaultKeyId, 0)
-  aad.set(recipientKeyIdOf(recipientPublicKey), 32)
+  const aad = concat(vaultKeyId, recipientKeyIdOf(recipientPublicKey))
   const { enc, ciphertext } = await envelopeSuite.seal({
     recipientPublicKey,
-    info: LABELS.vaultShare,
+    info: VAULT_SHARE_LABEL,
     aad,
     plaintext: secret,
     randomBytes,
@@ -151,10 +147,8 @@ export async function openSharedVaultSecret(
   wrappedSecret: Uint8Array,
   recipientKey: { secretKey: Uint8Array; publicKey: Uint8Array },
 ): Promise<Uint8Array> {
-  const aad = new Uint8Array(64)
-  aad.set(vaultKeyId, 0)
-  aad.set(recipientKeyIdOf(recipientKey.publicKey), 32)
-  return envelopeSuite.open({ enc, recipientKey, info: LABELS.vaultShare, aad, ciphertext: wrappedSecret })
+  const aad = concat(vaultKeyId, recipientKeyIdOf(recipientKey.publicKey))
+  return envelopeSuite.open({ enc, recipientKey, info: VAULT_SHARE_LABEL, aad, ciphertext: wrappedSecret })
 }
 
 /** `key_id(pkR)` (same as `getRecipientKeyId`, without its argument checks). @internal */
@@ -209,18 +203,12 @@ export function encodeHeader(env: Pick<Envelope, 'version' | 'suite' | 'id' | 'n
 
 /** HPKE `info` of a wrap: label || header[0..27) (magic, version, suite, id): 51 bytes. @internal */
 export function wrapInfo(header: Uint8Array): Uint8Array {
-  const out = new Uint8Array(LABELS.wrapInfo.length + 27)
-  out.set(LABELS.wrapInfo, 0)
-  out.set(header.subarray(0, 27), LABELS.wrapInfo.length)
-  return out
+  return concat(LABELS.wrapInfo, header.subarray(0, 27))
 }
 
 /** HPKE `aad` of a wrap: header || keyId. @internal */
 export function wrapAad(header: Uint8Array, keyId: Uint8Array): Uint8Array {
-  const out = new Uint8Array(header.length + keyId.length)
-  out.set(header, 0)
-  out.set(keyId, header.length)
-  return out
+  return concat(header, keyId)
 }
 
 /** `HMAC-SHA256(dataKey, label || id || nonce)`: binds the data key to the envelope (key commitment). @internal */

@@ -11,16 +11,19 @@ import {
   assertEnvelope,
   checkDataKey,
   contentIdAsync,
+  deriveVault,
   encodeHeader,
   envelopeSuite,
   hmacSha256Async,
   malformed,
   SIZES,
   settleAll,
+  vaultSecretFromX25519,
+  vaultUnwrap,
   wrapAad,
   wrapInfo,
 } from './_internal.js'
-import { createVaultKey, isVaultKey, type VaultKey } from './createVaultKey.js'
+import { isVaultKey, type VaultKey } from './createVaultKey.js'
 import { decodeEnvelopeInternal } from './decodeEnvelope.js'
 import { getRecipientKeyId } from './getRecipientKeyId.js'
 import type { Envelope, EnvelopeRecipient, OpenCanonicalReturnType } from './types.js'
@@ -67,11 +70,11 @@ const findEntry = (env: Envelope, keyId: Uint8Array, type: 'hpke' | 'vault') =>
 
 const notARecipient = () => new EnvelopeError('NOT_A_RECIPIENT', 'This party is not a recipient of the envelope.')
 
-/** Unwraps a vault entry with `vault` and checks the key commitment. @internal */
-function unwrapVault(env: Envelope, vault: VaultKey, entry: EnvelopeRecipient): Uint8Array {
+/** Unwraps a vault entry with `unwrapKey` (a `VaultKey`'s) and checks the key commitment. @internal */
+function unwrapVault(env: Envelope, unwrapKey: VaultKey['unwrapKey'], entry: EnvelopeRecipient): Uint8Array {
   let dataKey: Uint8Array
   try {
-    dataKey = vault.unwrapKey(encodeHeader(env), entry.enc, entry.wrappedKey)
+    dataKey = unwrapKey(encodeHeader(env), entry.enc, entry.wrappedKey)
   } catch (cause) {
     throw decryptFailed(cause)
   }
@@ -90,15 +93,23 @@ export async function unwrap(env: Envelope, opener: EnvelopeKeyHolder): Promise<
   if (isVaultKey(opener)) {
     const entry = findEntry(env, opener.keyId, 'vault')
     if (!entry) throw notARecipient()
-    return unwrapVault(env, opener, entry)
+    return unwrapVault(env, opener.unwrapKey, entry)
   }
   const keyId = getRecipientKeyId(opener.encryptionPublicKey)
   const entry = findEntry(env, keyId, 'hpke')
   if (!entry) {
     if (env.recipients.some((r) => r.type === 'vault')) {
-      const vault = createVaultKey({ party: opener })
-      const own = findEntry(env, vault.keyId, 'vault')
-      if (own) return unwrapVault(env, vault, own)
+      // the party's own vault key, `createVaultKey({ party })`, derived here without the rest of a VaultKey (keeps
+      // the seal + open bundle small); its secrets are wiped once the entry is opened
+      const secret = vaultSecretFromX25519(opener.encryptionSecretKey, opener.encryptionPublicKey)
+      const vault = deriveVault(secret)
+      try {
+        const own = findEntry(env, vault.keyId, 'vault')
+        if (own) return unwrapVault(env, (h, s, w) => vaultUnwrap(vault.prk, h, vault.keyId, s, w), own)
+      } finally {
+        wipe(secret)
+        wipe(vault.prk)
+      }
     }
     throw notARecipient()
   }

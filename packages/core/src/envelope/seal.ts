@@ -106,12 +106,17 @@ export async function sealPrepared(
   const rnd = injected ?? defaultRandomBytes
   // Order of randomness (fixed, so a worked example is reproducible): data key, salt, id, nonce, then per recipient
   // in keyId order: a 32-byte vault wrap salt, or (only when `randomBytes` is injected) a 32-byte HPKE ephemeral ikm.
-  const dataKey = assertBytes(rnd(SIZES.dataKey), { length: SIZES.dataKey, name: 'randomBytes(32)' })
-  const salt = assertBytes(rnd(SIZES.salt), { length: SIZES.salt, name: 'randomBytes(32)' })
+  // `n` checked bytes from the source; a copy when the envelope keeps them (the source may reuse its buffer)
+  const draw = (n: number, copy?: boolean): Uint8Array => {
+    const b = assertBytes(rnd(n), { length: n, name: `randomBytes(${n})` })
+    return copy ? b.slice() : b
+  }
+  const dataKey = draw(SIZES.dataKey)
+  const salt = draw(SIZES.salt)
   const plaintext = new Uint8Array(SIZES.salt + canonical.length)
   try {
-    const id = assertBytes(rnd(SIZES.id), { length: SIZES.id, name: 'randomBytes(16)' }).slice()
-    const nonce = assertBytes(rnd(SIZES.nonce), { length: SIZES.nonce, name: 'randomBytes(12)' }).slice()
+    const id = draw(SIZES.id, true)
+    const nonce = draw(SIZES.nonce, true)
     const head = {
       version: prepared.version,
       suite: ENVELOPE_SUITE,
@@ -123,7 +128,7 @@ export async function sealPrepared(
     let info: Uint8Array | undefined
     const wrapOne = async (r: PreparedRecipient): Promise<EnvelopeRecipient> => {
       if (r.vault) {
-        const wrapSalt = assertBytes(rnd(SIZES.enc), { length: SIZES.enc, name: 'randomBytes(32)' }).slice()
+        const wrapSalt = draw(SIZES.enc, true)
         return { type: 'vault', keyId: r.keyId, enc: wrapSalt, wrappedKey: r.vault.wrapKey(header, wrapSalt, dataKey) }
       }
       info ??= wrapInfo(header)

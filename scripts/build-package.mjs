@@ -8,7 +8,7 @@ import { join } from 'node:path'
 
 // ESM-only packages, and viem, whose declarations are ESM (its _types/package.json says "type": "module") although
 // its JavaScript has a CommonJS build
-const ESM_ONLY = /^(@noble\/|multiformats(\/|$)|viem(\/|$))/
+const ESM_ONLY = /^(@noble\/|multiformats(\/|$)|cborg(\/|$)|viem(\/|$))/
 
 rmSync('dist', { recursive: true, force: true })
 // --silent: errors only (pnpm test builds every package; its green output has to fit a screen)

@@ -74,10 +74,13 @@ describe('authorize', () => {
     const byId = await authorize(ledger, req(token.consent, doctor))
     expect(byId).toMatchObject({ allowed: true, reason: 'PERMITTED', at: clock.now })
     expect(byId.consent?.id).toBe(token.consent.id)
-    const byToken = await authorize(
-      ledger,
-      { token: encodeConsentToken(token), grantee: doctor, action: 'read', purpose: 'TREAT', record: obsRecord },
-    )
+    const byToken = await authorize(ledger, {
+      token: encodeConsentToken(token),
+      grantee: doctor,
+      action: 'read',
+      purpose: 'TREAT',
+      record: obsRecord,
+    })
     expect(byToken.allowed).toBe(true)
     const asserted = await assertAuthorized(
       ledger,
@@ -174,10 +177,13 @@ describe('every way a token can be bad', () => {
     await expect(ledger.registerConsent({ consent, signature: forged.signature })).rejects.toMatchObject({
       code: 'CONSENT_SIGNATURE_INVALID',
     })
-    const d = await authorize(
-      ledger,
-      { token: forged, grantee: doctor, action: 'read', purpose: 'TREAT', record: obsRecord },
-    )
+    const d = await authorize(ledger, {
+      token: forged,
+      grantee: doctor,
+      action: 'read',
+      purpose: 'TREAT',
+      record: obsRecord,
+    })
     expect(d.reason).toBe('CONSENT_SIGNATURE_INVALID')
   })
 
@@ -185,10 +191,13 @@ describe('every way a token can be bad', () => {
     const a = setup('ledger-a')
     const { ledger: other } = clockedLedger('ledger-b')
     const { token } = await grantRead(a.ledger, a.patient, a.doctor)
-    const d = await authorize(
-      other,
-      { token: encodeConsentToken(token), grantee: a.doctor, action: 'read', purpose: 'TREAT', record: obsRecord },
-    )
+    const d = await authorize(other, {
+      token: encodeConsentToken(token),
+      grantee: a.doctor,
+      action: 'read',
+      purpose: 'TREAT',
+      record: obsRecord,
+    })
     expect(d.reason).toBe('CONSENT_WRONG_DOMAIN')
     await expect(
       assertAuthorized(other, { token, grantee: a.doctor, action: 'read', purpose: 'TREAT', record: obsRecord }),
@@ -203,10 +212,13 @@ describe('every way a token can be bad', () => {
     const { ledger, patient, doctor } = setup()
     const { token } = await grantRead(ledger, patient, doctor)
     const tampered = { ...token, consent: { ...token.consent, expiresAt: token.consent.expiresAt + 86_400 } }
-    const d = await authorize(
-      ledger,
-      { token: tampered, grantee: doctor, action: 'read', purpose: 'TREAT', record: obsRecord },
-    )
+    const d = await authorize(ledger, {
+      token: tampered,
+      grantee: doctor,
+      action: 'read',
+      purpose: 'TREAT',
+      record: obsRecord,
+    })
     expect(d.reason).toBe('CONSENT_SIGNATURE_INVALID')
   })
 
@@ -276,10 +288,13 @@ describe('every way a token can be bad', () => {
     await expect(
       ledger.registerConsent({ consent: replay.consent, signature: replay.signature }),
     ).rejects.toMatchObject({ code: 'CONSENT_REPLAYED' })
-    const d = await authorize(
-      ledger,
-      { token: replay, grantee: nurse, action: 'read', purpose: 'TREAT', record: obsRecord },
-    )
+    const d = await authorize(ledger, {
+      token: replay,
+      grantee: nurse,
+      action: 'read',
+      purpose: 'TREAT',
+      record: obsRecord,
+    })
     expect(d.reason).toBe('CONSENT_REPLAYED')
   })
 
@@ -542,10 +557,14 @@ describe('the record owner is mandatory', () => {
       authorize(ledger, { ...req(token.consent, doctor), grantor: undefined } as never),
     ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
     // a token with a grantor that is not the token's
-    const d = await authorize(
-      ledger,
-      { token, grantor: nurse.address, grantee: doctor, action: 'read', purpose: 'TREAT', record: obsRecord },
-    )
+    const d = await authorize(ledger, {
+      token,
+      grantor: nurse.address,
+      grantee: doctor,
+      action: 'read',
+      purpose: 'TREAT',
+      record: obsRecord,
+    })
     expect(d.reason).toBe('CONSENT_NOT_FOUND')
   })
 })

@@ -171,17 +171,14 @@ export async function run(
     const decision =
       consentId === undefined
         ? undefined
-        : await authorize(
-            ledger,
-            {
-              consentId,
-              grantor: patients[i] as Party,
-              grantee: studyTeam,
-              action: 'read',
-              purpose: 'HRESCH',
-              record: { commitment, resourceType: 'Bundle', owner: (patients[i] as Party).address },
-            },
-          )
+        : await authorize(ledger, {
+            consentId,
+            grantor: patients[i] as Party,
+            grantee: studyTeam,
+            action: 'read',
+            purpose: 'HRESCH',
+            record: { commitment, resourceType: 'Bundle', owner: (patients[i] as Party).address },
+          })
     if (decision?.allowed !== true) {
       declined.push(i)
       continue

@@ -76,7 +76,8 @@ export function decodeEnvelopeInternal(bytes: Uint8Array, copy: boolean): Envelo
   let prev: Uint8Array | undefined
   for (let i = 0; i < count; i++) {
     const keyId = cut(o, o + SIZES.keyId)
-    if (prev && compareBytes(prev, keyId) >= 0) throw malformed('recipients not sorted by keyId, or duplicated')
+    if (prev && compareBytes(prev, keyId) >= 0)
+      throw malformed('the recipients must be sorted by keyId, without duplicates')
     prev = keyId
     recipients.push({
       keyId,
@@ -87,7 +88,8 @@ export function decodeEnvelopeInternal(bytes: Uint8Array, copy: boolean): Envelo
   }
   const length = readUint(b, o, 4)
   o += 4
-  if (length < MIN_CIPHERTEXT || length > MAX_CIPHERTEXT) throw malformed('ciphertext length out of bounds')
+  if (length < MIN_CIPHERTEXT || length > MAX_CIPHERTEXT)
+    throw malformed(`the ciphertext length must be ${MIN_CIPHERTEXT} to ${MAX_CIPHERTEXT} bytes`)
   if (b.length < o + length) throw malformed('truncated ciphertext')
   if (b.length > o + length) throw malformed('trailing bytes after the ciphertext')
   return freezeEnvelope({ version, suite, id, nonce, keyCommitment, recipients, ciphertext: cut(o, o + length) })

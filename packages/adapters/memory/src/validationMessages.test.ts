@@ -9,7 +9,7 @@ import { createMemoryLedger } from './createMemoryLedger.js'
 const SECRET = 'Jane-Doe-1970-01-01'
 const ledger = createMemoryLedger()
 
-const rows = [
+const rows: { name: string; run: () => Promise<unknown>; field: string; reason: string }[] = [
   {
     name: 'listConsents grantor',
     run: () => ledger.listConsents({ grantor: SECRET as `0x${string}` }),

@@ -48,7 +48,6 @@ const request = createKeyRequest(doctor, domain, {
   commitment: hex32('cd'),
   action: 'read',
   purpose: 'TREAT',
-  encryptionKey: hex32('ee'),
   issuedAt: 1_700_000_100,
   custodian: patient.address,
 })

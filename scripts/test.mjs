@@ -69,7 +69,8 @@ const STEPS = [
     what: `vitest, node + browser projects, Node ${process.versions.node}`,
     cmd: node,
     args: [vitest, 'run', '--reporter=dot', '--silent=passed-only'],
-    summary: vitestSummary,
+    summary: (out) =>
+      vitestSummary(out) && `vitest node + browser, Node ${process.versions.node}: ${vitestSummary(out)}`,
   },
   { name: 'gates', what: 'package gates', cmd: node, args: ['scripts/check-packages.mjs'], summary: checkLines },
   { name: 'consumer', what: 'consumer test', cmd: node, args: ['scripts/consumer-test.mjs'], summary: checkLines },
@@ -78,7 +79,7 @@ const STEPS = [
     what: 'docs site and link check',
     cmd: node,
     args: ['scripts/docs-site.mjs'],
-    summary: (out) => lastMatch(out, /^docs: \d+ internal links/).replace(/^docs: /, ''),
+    summary: (out) => lastMatch(out, /^docs: \d+ internal links/).replace(/^docs: /, 'docs site: '),
   },
   {
     name: 'node22',
@@ -160,7 +161,8 @@ for (const step of steps) {
     process.exit(1)
   }
   const summary = step.summary?.(out)
-  console.log(`✓ ${step.name.padEnd(9)} ${secs.toFixed(0).padStart(4)} s  ${step.what}${summary ? `: ${summary}` : ''}`)
+  // a step's own summary line names what it checked; otherwise the step's description
+  console.log(`✓ ${step.name.padEnd(9)} ${secs.toFixed(0).padStart(4)} s  ${summary || step.what}`)
 }
 const total = (Date.now() - started) / 1000
 console.log(`✓ ${steps.length} steps green in ${Math.floor(total / 60)} min ${Math.round(total % 60)} s`)

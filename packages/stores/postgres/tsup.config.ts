@@ -1,11 +1,9 @@
 import { defineConfig } from 'tsup'
+import { dualConfig } from '../../../scripts/tsupDual'
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', node: 'src/node.ts', testing: 'src/testing/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-  external: ['@electric-sql/pglite', 'pg'],
-})
+export default defineConfig(
+  dualConfig({
+    entry: { index: 'src/index.ts', node: 'src/node.ts', testing: 'src/testing/index.ts' },
+    external: ['@electric-sql/pglite', 'pg'],
+  }),
+)

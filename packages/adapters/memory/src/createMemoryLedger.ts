@@ -420,9 +420,9 @@ export function createMemoryLedger(params: CreateMemoryLedgerParameters = {}): C
       const p = assertRecord(params, 'params') as ListConsentsParameters
       const limit = p.limit ?? DEFAULT_LIMIT
       if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
-        throw new InvalidArgumentError('OUT_OF_RANGE', `limit must be an integer from 1 to ${MAX_LIMIT}.`)
-      const grantor = p.grantor === undefined ? undefined : assertAddress(p.grantor, 'grantor')
-      const grantee = p.grantee === undefined ? undefined : assertAddress(p.grantee, 'grantee')
+        throw new InvalidArgumentError('OUT_OF_RANGE', `params.limit must be an integer from 1 to ${MAX_LIMIT}.`)
+      const grantor = p.grantor === undefined ? undefined : assertAddress(p.grantor, 'params.grantor')
+      const grantee = p.grantee === undefined ? undefined : assertAddress(p.grantee, 'params.grantee')
       const from = p.cursor === undefined ? 0 : decodeCursor(p.cursor)
       // candidate positions, ascending: all consents, or the smaller of the matching address indexes
       const grantorPositions = grantor === undefined ? undefined : (byGrantor.get(grantor) ?? [])

@@ -52,3 +52,29 @@ describe('decodeAccessEvent: size cap', () => {
     expect(codeOf(() => decodeAccessEvent(nested))).toBe('INVALID_ENCODING')
   })
 })
+
+describe('access events: one address-casing rule (issue 15)', () => {
+  const commitment = bytesToHex0x(leafHash(Uint8Array.of(3)))
+  const base = { action: 'read', commitment, at: 1_700_000_000, purpose: 'TREAT', outcome: 'permit' } as const
+  const lower = actor.toLowerCase() as AccessEvent['actor']
+
+  it('what the API returns carries the actor EIP-55 checksummed, whichever case it was given in', () => {
+    expect(actor).not.toBe(lower)
+    expect(normalizeAccessEvent({ ...base, actor: lower }).actor).toBe(actor)
+    expect(normalizeAccessEvent({ ...base, actor }).actor).toBe(actor)
+    expect(decodeAccessEvent(encodeAccessEvent({ ...base, actor: lower })).actor).toBe(actor)
+  })
+
+  it('the canonical bytes keep the lower-case wire form (the spec), the same for either input case', () => {
+    const wire = new TextDecoder().decode(encodeAccessEvent({ ...base, actor }))
+    expect(wire).toContain(`"actor":"${lower}"`)
+    expect(wire).not.toContain(actor)
+    expect(encodeAccessEvent({ ...base, actor: lower })).toEqual(encodeAccessEvent({ ...base, actor }))
+  })
+
+  it('bytes carrying a checksummed actor are not canonical (INVALID_ENCODING): one leaf per event', () => {
+    const wire = new TextDecoder().decode(encodeAccessEvent({ ...base, actor }))
+    const mixed = new TextEncoder().encode(wire.replace(lower, actor))
+    expect(codeOf(() => decodeAccessEvent(mixed))).toBe('INVALID_ENCODING')
+  })
+})

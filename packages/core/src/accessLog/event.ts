@@ -2,13 +2,15 @@
  * Access events: one entry of the access log, and its canonical bytes (the log's leaf data).
  *
  * The canonical form is RFC 8785 (JCS) over the normalized event: exactly the fields below, optional fields omitted
- * when absent, addresses and 32-byte ids as `0x` + lower-case hex. Anyone holding an event can recompute its leaf.
+ * when absent, addresses and 32-byte ids as `0x` + lower-case hex (the wire form, fixed by the spec). Anyone holding
+ * an event can recompute its leaf. What the API returns ({@link normalizeAccessEvent}, {@link decodeAccessEvent}, log
+ * listings) carries the actor EIP-55 checksummed, like every address the SDK returns; only the encoding lower-cases it.
  * @module
  */
 import { bytesToUtf8, describeType, isBytes } from '../bytes/index.js'
 import { canonicalizeToBytes } from '../canonical/canonicalize.js'
 import { InvalidArgumentError } from '../errors/base.js'
-import { isAddress } from '../identity/address.js'
+import { isAddress, toChecksumAddress } from '../identity/address.js'
 import type { Address, Hex } from '../types.js'
 
 /** One access to a sealed record, as the access log records it. */
@@ -68,7 +70,8 @@ function hex32(value: unknown, field: string): Hex {
 }
 
 /**
- * Checks an access event and returns its normalized, frozen form (lower-case hex, absent optional fields dropped).
+ * Checks an access event and returns its normalized, frozen form: the actor EIP-55 checksummed (accepted in either
+ * case), 32-byte ids in lower-case hex, absent optional fields dropped.
  *
  * @param event - the event
  * @returns the normalized event
@@ -96,7 +99,7 @@ export function normalizeAccessEvent(event: AccessEvent): AccessEvent {
   }
   if (e.outcome !== 'permit' && e.outcome !== 'deny') throw bad("event.outcome must be 'permit' or 'deny'.")
   const out: { -readonly [K in keyof AccessEvent]: AccessEvent[K] } = {
-    actor: (e.actor as string).toLowerCase() as Address,
+    actor: toChecksumAddress(e.actor as string),
     action: text(e.action, 'action', 64),
     commitment: hex32(e.commitment, 'commitment'),
     at,
@@ -110,7 +113,8 @@ export function normalizeAccessEvent(event: AccessEvent): AccessEvent {
 }
 
 /**
- * The canonical bytes of an access event: RFC 8785 (JCS) of {@link normalizeAccessEvent}, UTF-8. These bytes are
+ * The canonical bytes of an access event: RFC 8785 (JCS) of {@link normalizeAccessEvent} with the actor in lower-case
+ * hex (the wire form; the API returns it checksummed), UTF-8. These bytes are
  * the event's leaf data in the log (its leaf hash is `leafHash(bytes)`).
  *
  * @param event - the event
@@ -123,7 +127,9 @@ export function normalizeAccessEvent(event: AccessEvent): AccessEvent {
  * ```
  */
 export function encodeAccessEvent(event: AccessEvent): Uint8Array {
-  return canonicalizeToBytes(normalizeAccessEvent(event))
+  const normalized = normalizeAccessEvent(event)
+  // the wire form keeps the address in lower-case hex (docs/specs: independent verifiers recompute these bytes)
+  return canonicalizeToBytes({ ...normalized, actor: normalized.actor.toLowerCase() as Address })
 }
 
 /**
@@ -137,7 +143,7 @@ export function encodeAccessEvent(event: AccessEvent): Uint8Array {
  * @example
  * ```ts
  * import { decodeAccessEvent, encodeAccessEvent } from '@medseal/core'
- * decodeAccessEvent(encodeAccessEvent(event)) // the normalized event
+ * decodeAccessEvent(encodeAccessEvent(event)) // the normalized event (actor checksummed)
  * ```
  */
 export function decodeAccessEvent(bytes: Uint8Array): AccessEvent {

@@ -14,7 +14,7 @@ import { findDuplicateJsonKey } from './_jsonDuplicateKey.js'
 export const RECEIPT_VERSION = 2
 
 /** The members both receipt versions share. */
-type ReceiptBody = {
+export type ReceiptBody = {
   /** The record's commitment (32 bytes): the leaf data of the batch tree. */
   readonly commitment: Hex
   /** The record's 0-based leaf index in the batch. */

@@ -12,7 +12,7 @@ import {
   type RandomBytes,
   utf8ToBytes,
 } from '../bytes/index.js'
-import { assertDomain, isAddress, isBytes32, sameAddress, ZERO_BYTES32 } from '../consent/_validate.js'
+import { assertDomain, checksumAddress, isAddress, isBytes32, sameAddress, ZERO_BYTES32 } from '../consent/_validate.js'
 import type { AuthorizeRecord, AuthorizeReturnType } from '../consent/authorize.js'
 import type { ConsentAction, LedgerDomain } from '../consent/types.js'
 import { hashTypedData } from '../eip712/hashTypedData.js'
@@ -469,13 +469,15 @@ export function createBreakGlass(params: CreateBreakGlassParameters): BreakGlass
 }
 
 function assertAccess(value: unknown): EmergencyAccess {
-  if (typeof value !== 'object' || value === null) throw invalid('The break-glass request must be an object.')
+  if (typeof value !== 'object' || value === null) throw invalid('access (the break-glass request) must be an object.')
   const v = value as Record<string, unknown>
   const names = emergencyAccessTypes.EmergencyAccess.map((f) => f.name) as readonly string[]
-  for (const k of Object.keys(v)) if (!names.includes(k)) throw invalid('The break-glass request has an unknown field.')
+  for (const k of Object.keys(v))
+    if (!names.includes(k)) throw invalid(`access must have only the fields ${names.join(', ')} (it has another).`)
   for (const k of ['id', 'policyId', 'credentialId'] as const)
-    if (!isBytes32(v[k])) throw invalid(`${k} must be 32 bytes hex.`)
-  if (!isAddress(v.clinician)) throw invalid('clinician must be an address.')
+    if (!isBytes32(v[k])) throw invalid(`access.${k} must be 0x followed by 64 hex digits (32 bytes).`)
+  if (!isAddress(v.clinician))
+    throw invalid('access.clinician must be a 20-byte hex address (mixed case: a valid EIP-55 checksum).')
   const types = v.resourceTypes
   if (
     !Array.isArray(types) ||
@@ -484,20 +486,21 @@ function assertAccess(value: unknown): EmergencyAccess {
     new Set(types).size !== types.length ||
     !types.every((t) => typeof t === 'string' && /^[A-Z][A-Za-z]{0,63}$/.test(t))
   )
-    throw invalid('resourceTypes must be 1..64 distinct FHIR resource types.')
+    throw invalid('access.resourceTypes must be 1..64 distinct FHIR resource types.')
   if (typeof v.duration !== 'number' || !Number.isSafeInteger(v.duration) || v.duration < 1)
-    throw invalid('duration must be a positive number of seconds.')
+    throw invalid('access.duration must be a positive number of seconds.')
   if (typeof v.reason !== 'string' || v.reason.trim().length === 0 || v.reason.length > MAX_REASON)
-    throw invalid(`A reason is required (1..${MAX_REASON} characters).`)
-  if (!v.reason.isWellFormed()) throw invalid('reason must be well-formed text.')
+    throw invalid(`access.reason must be 1..${MAX_REASON} characters, not blank.`)
+  if (!v.reason.isWellFormed()) throw invalid('access.reason must be well-formed Unicode text.')
   if (typeof v.issuedAt !== 'number' || !Number.isSafeInteger(v.issuedAt) || v.issuedAt < 0)
-    throw invalid('issuedAt must be Unix seconds.')
-  if (!isBytes32(v.service)) throw invalid('service must be 32 bytes hex (the break-glass service it is for).')
+    throw invalid('access.issuedAt must be Unix seconds (a non-negative safe integer).')
+  if (!isBytes32(v.service))
+    throw invalid('access.service must be 0x followed by 64 hex digits: the break-glass service it is for.')
   return Object.freeze({
     id: (v.id as string).toLowerCase() as Hex,
     policyId: (v.policyId as string).toLowerCase() as Hex,
     credentialId: (v.credentialId as string).toLowerCase() as Hex,
-    clinician: v.clinician,
+    clinician: checksumAddress(v.clinician),
     resourceTypes: Object.freeze([...types]),
     duration: v.duration,
     reason: v.reason,

@@ -84,23 +84,26 @@ export function invalid(message: string): ConsentError {
 }
 
 const addr = (v: unknown, name: string): Address => {
-  if (!isAddress(v)) throw invalid(`${name} must be an address.`)
+  if (!isAddress(v)) throw invalid(`${name} must be a 20-byte hex address (mixed case: a valid EIP-55 checksum).`)
   return checksumAddress(v)
 }
 const time = (v: unknown, name: string): number => {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw invalid(`${name} must be Unix seconds.`)
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+    throw invalid(`${name} must be Unix seconds (a non-negative safe integer).`)
   return v
 }
 const strings = (v: unknown, name: string, re: RegExp, nonEmpty: boolean): readonly string[] => {
   if (!Array.isArray(v) || v.length > 64 || (nonEmpty && v.length === 0) || new Set(v).size !== v.length)
     throw invalid(`${name} must be a list of distinct codes${nonEmpty ? ' (not empty)' : ''}.`)
-  for (const s of v) if (typeof s !== 'string' || !re.test(s)) throw invalid(`${name} holds an invalid code.`)
+  for (const [i, s] of v.entries())
+    if (typeof s !== 'string' || !re.test(s)) throw invalid(`${name}[${i}] must be a code of the expected form.`)
   return Object.freeze([...v])
 }
 const exactKeys = (v: Record<string, unknown>, keys: readonly { name: string }[], what: string) => {
   const names = keys.map((k) => k.name)
-  for (const k of Object.keys(v)) if (!names.includes(k)) throw invalid(`${what} has an unknown field.`)
-  for (const k of names) if (!(k in v)) throw invalid(`${what} lacks a field.`)
+  for (const k of Object.keys(v))
+    if (!names.includes(k)) throw invalid(`${what} must have only the fields ${names.join(', ')} (it has another).`)
+  for (const k of names) if (!(k in v)) throw invalid(`${what}.${k} is missing.`)
 }
 
 /** Checks an emergency policy's shape and values; returns a normalized frozen copy. @internal */
@@ -117,7 +120,7 @@ export function assertEmergencyPolicy(value: unknown): EmergencyPolicy {
     throw invalid(`policy.maxDuration must be 1..${MAX_EMERGENCY_DURATION} seconds.`)
   const notBefore = time(v.notBefore, 'policy.notBefore')
   const expiresAt = time(v.expiresAt, 'policy.expiresAt')
-  if (expiresAt <= notBefore) throw invalid('policy.expiresAt must be after notBefore.')
+  if (expiresAt <= notBefore) throw invalid('policy.expiresAt must be after policy.notBefore.')
   if (typeof v.role !== 'string' || !RE_ROLE.test(v.role)) throw invalid('policy.role must be 1..128 printable ASCII.')
   return Object.freeze({
     id: v.id.toLowerCase() as Hex,

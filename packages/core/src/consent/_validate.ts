@@ -49,10 +49,15 @@ const CONSENT_KEYS = [
   'delegationDepth',
 ] as const
 
-/** Throws `CONSENT_MALFORMED` naming the field, never echoing its value. */
+/**
+ * A `CONSENT_MALFORMED` error whose message names the field (a path like `consent.expiresAt`) and the reason, never
+ * the value: `${field} must be ${expected}.`, or `${field} ${expected}.` when `expected` is already a predicate
+ * (starting with `must`, `is` or `has`).
+ */
 export function malformed(field: string, expected: string, cause?: unknown): ConsentError {
-  return new ConsentError('CONSENT_MALFORMED', 'Consent is malformed.', {
-    metaMessages: [`Field: ${field}`, `Expected: ${expected}`],
+  const reason = /^(must|is|has) /.test(expected) ? expected : `must be ${expected}`
+  return new ConsentError('CONSENT_MALFORMED', `${field} ${reason}.`, {
+    metaMessages: [`Field: ${field}`],
     ...(cause === undefined ? {} : { cause }),
   })
 }
@@ -84,12 +89,12 @@ function bytes32(value: unknown, field: string): Hex {
 
 function list<T>(value: unknown, field: string, max: number, item: (v: unknown, f: string) => T): readonly T[] {
   if (!Array.isArray(value)) throw malformed(field, 'an array')
-  if (value.length > max) throw malformed(field, `at most ${max} entries`)
+  if (value.length > max) throw malformed(field, `a list of at most ${max} entries`)
   const out: T[] = []
   const seen = new Set<unknown>()
   for (let i = 0; i < value.length; i++) {
     const v = item(value[i], `${field}[${i}]`)
-    if (seen.has(v)) throw malformed(field, 'no duplicate entries')
+    if (seen.has(v)) throw malformed(field, 'a list without duplicate entries')
     seen.add(v)
     out.push(v)
   }
@@ -129,42 +134,49 @@ export function assertConsent(value: unknown): Consent {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw malformed('consent', 'a plain object')
   const v = value as Record<string, unknown>
   for (const key of Object.keys(v))
-    if (!(CONSENT_KEYS as readonly string[]).includes(key)) throw malformed(key, 'no unknown fields')
-  for (const key of CONSENT_KEYS) if (!(key in v)) throw malformed(key, 'a value (the field is missing)')
+    if (!(CONSENT_KEYS as readonly string[]).includes(key))
+      throw malformed('consent', `must have only the fields ${CONSENT_KEYS.join(', ')} (it has another)`)
+  for (const key of CONSENT_KEYS) if (!(key in v)) throw malformed(`consent.${key}`, 'is missing')
 
-  const id = bytes32(v.id, 'id')
-  if (id === ZERO_BYTES32) throw malformed('id', 'a non-zero 32-byte id')
-  const grantor = address(v.grantor, 'grantor')
-  const grantee = address(v.grantee, 'grantee')
-  if (grantor === grantee) throw malformed('grantee', 'a party other than the grantor')
-  const parent = bytes32(v.parent, 'parent')
+  const id = bytes32(v.id, 'consent.id')
+  if (id === ZERO_BYTES32) throw malformed('consent.id', 'a non-zero 32-byte id')
+  const grantor = address(v.grantor, 'consent.grantor')
+  const grantee = address(v.grantee, 'consent.grantee')
+  if (grantor === grantee) throw malformed('consent.grantee', 'a party other than consent.grantor')
+  const parent = bytes32(v.parent, 'consent.parent')
   // `parent` is the parent's ConsentKey: never this consent's own id or key.
-  if (parent === id || parent === consentKey(grantor, id)) throw malformed('parent', 'the key of another consent')
+  if (parent === id || parent === consentKey(grantor, id))
+    throw malformed('consent.parent', 'the key of another consent (not this one’s id or key)')
   const resourceTypes = list(
     v.resourceTypes,
-    'resourceTypes',
+    'consent.resourceTypes',
     CONSENT_LIMITS.resourceTypes,
-    matching(RE_RESOURCE_TYPE, 'FHIR resource type names'),
+    matching(RE_RESOURCE_TYPE, 'a FHIR resource type name'),
   )
-  const commitments = list(v.commitments, 'commitments', CONSENT_LIMITS.commitments, bytes32)
+  const commitments = list(v.commitments, 'consent.commitments', CONSENT_LIMITS.commitments, bytes32)
   if (resourceTypes.length === 0 && commitments.length === 0)
-    throw malformed('resourceTypes', 'at least one resource type or commitment in scope')
-  const exclude = list(v.exclude, 'exclude', CONSENT_LIMITS.exclude, matching(RE_LABEL, 'security label codes'))
-  const actions = list(v.actions, 'actions', CONSENT_LIMITS.actions, (a, f) => {
+    throw malformed('consent.resourceTypes', 'non-empty when consent.commitments is empty (nothing is in scope)')
+  const exclude = list(
+    v.exclude,
+    'consent.exclude',
+    CONSENT_LIMITS.exclude,
+    matching(RE_LABEL, 'a security label code'),
+  )
+  const actions = list(v.actions, 'consent.actions', CONSENT_LIMITS.actions, (a, f) => {
     if (!(CONSENT_ACTIONS as readonly unknown[]).includes(a)) throw malformed(f, `one of ${CONSENT_ACTIONS.join(', ')}`)
     return a as ConsentAction
   })
-  if (actions.length === 0) throw malformed('actions', 'at least one action')
-  const purposes = list(v.purposes, 'purposes', CONSENT_LIMITS.purposes, (p, f) => {
-    if (!isPurposeOfUse(p)) throw malformed(f, 'HL7 v3 PurposeOfUse codes (e.g. TREAT, ETREAT, HPAYMT)')
+  if (actions.length === 0) throw malformed('consent.actions', 'a non-empty list')
+  const purposes = list(v.purposes, 'consent.purposes', CONSENT_LIMITS.purposes, (p, f) => {
+    if (!isPurposeOfUse(p)) throw malformed(f, 'an HL7 v3 PurposeOfUse code (e.g. TREAT, ETREAT, HPAYMT)')
     return p
   })
-  if (purposes.length === 0) throw malformed('purposes', 'at least one purpose of use')
-  const notBefore = timestamp(v.notBefore, 'notBefore')
-  const expiresAt = timestamp(v.expiresAt, 'expiresAt')
-  if (expiresAt <= notBefore) throw malformed('expiresAt', 'a time after notBefore')
+  if (purposes.length === 0) throw malformed('consent.purposes', 'a non-empty list')
+  const notBefore = timestamp(v.notBefore, 'consent.notBefore')
+  const expiresAt = timestamp(v.expiresAt, 'consent.expiresAt')
+  if (expiresAt <= notBefore) throw malformed('consent.expiresAt', 'after consent.notBefore')
   const depth = uintField(v.delegationDepth, 255)
-  if (depth === undefined) throw malformed('delegationDepth', 'an integer 0..255 (number or bigint)')
+  if (depth === undefined) throw malformed('consent.delegationDepth', 'an integer 0..255 (number or bigint)')
 
   return Object.freeze({
     id,
@@ -184,7 +196,8 @@ export function assertConsent(value: unknown): Consent {
 
 /** Checks a signature's form: 65 bytes as 0x-hex. */
 export function assertSignatureHex(value: unknown, field = 'signature'): Hex {
-  if (typeof value !== 'string' || !/^0x[0-9a-fA-F]{130}$/.test(value)) throw malformed(field, '65 bytes as 0x-hex')
+  if (typeof value !== 'string' || !/^0x[0-9a-fA-F]{130}$/.test(value))
+    throw malformed(field, '65 bytes as 0x-hex (r || s || v)')
   return value.toLowerCase() as Hex
 }
 
@@ -192,7 +205,7 @@ export function assertSignatureHex(value: unknown, field = 'signature'): Hex {
 export function assertDomain(value: unknown, field = 'domain'): LedgerDomain {
   if (typeof value !== 'object' || value === null) throw malformed(field, 'an EIP-712 domain object')
   const d = value as Record<string, unknown>
-  if (d.name !== 'medseal' || d.version !== '1') throw malformed(field, "name 'medseal' and version '1'")
+  if (d.name !== 'medseal' || d.version !== '1') throw malformed(field, "a domain with name 'medseal' and version '1'")
   const keys = Object.keys(d).sort().join(',')
   if (keys === 'chainId,name,verifyingContract,version') {
     const chainId = uintField(d.chainId, Number.MAX_SAFE_INTEGER)

@@ -78,7 +78,7 @@ function toBytes(token: ConsentToken): Uint8Array {
 function reader(bytes: Uint8Array) {
   let at = 0
   const take = (n: number, field: string): Uint8Array => {
-    if (at + n > bytes.length) throw malformed(field, 'more bytes (the token is truncated)')
+    if (at + n > bytes.length) throw malformed(`token ${field}`, 'is truncated')
     const out = bytes.subarray(at, at + n)
     at += n
     return out
@@ -92,7 +92,7 @@ function reader(bytes: Uint8Array) {
     },
     u64: (field: string) => {
       const v = new DataView(take(8, field).slice().buffer).getBigUint64(0)
-      if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw malformed(field, 'a value below 2^53')
+      if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw malformed(`token ${field}`, 'a value below 2^53')
       return Number(v)
     },
     hex: (n: number, field: string): Hex => bytesToHex0x(take(n, field)),
@@ -104,7 +104,7 @@ function reader(bytes: Uint8Array) {
         try {
           out.push(bytesToUtf8(take(len, field)))
         } catch (cause) {
-          throw malformed(field, 'UTF-8 text', cause)
+          throw malformed(`token ${field}`, 'UTF-8 text', cause)
         }
       }
       return out
@@ -149,7 +149,7 @@ export function encodeConsentToken(token: ConsentToken): string {
 export function decodeConsentToken(text: string): ConsentToken {
   if (typeof text !== 'string') throw malformed('token', 'a string')
   if (text.length > CONSENT_TOKEN_MAX_LENGTH) throw malformed('token', `at most ${CONSENT_TOKEN_MAX_LENGTH} characters`)
-  if (!text.startsWith(CONSENT_TOKEN_PREFIX)) throw malformed('token', `the prefix ${CONSENT_TOKEN_PREFIX}`)
+  if (!text.startsWith(CONSENT_TOKEN_PREFIX)) throw malformed('token', `text starting with ${CONSENT_TOKEN_PREFIX}`)
   let bytes: Uint8Array
   try {
     bytes = base64urlToBytes(text.slice(CONSENT_TOKEN_PREFIX.length))
@@ -164,7 +164,7 @@ export function decodeConsentToken(text: string): ConsentToken {
     domain = { name: 'medseal', version: '1', chainId, verifyingContract: r.hex(20, 'domain.verifyingContract') }
   } else if (tag === DOMAIN_SALT) {
     domain = { name: 'medseal', version: '1', salt: r.hex(32, 'domain.salt') }
-  } else throw malformed('domain', 'tag 1 (EVM) or 2 (salt)')
+  } else throw malformed('token domain tag', '1 (EVM) or 2 (salt)')
   const id = r.hex(32, 'id')
   const grantor = r.hex(20, 'grantor')
   const grantee = r.hex(20, 'grantee')
@@ -180,7 +180,7 @@ export function decodeConsentToken(text: string): ConsentToken {
   const expiresAt = r.u64('expiresAt')
   const delegationDepth = r.u8('delegationDepth')
   const signature = r.hex(65, 'signature')
-  if (!r.done()) throw malformed('token', 'no bytes after the signature')
+  if (!r.done()) throw malformed('token', 'must end with the signature (it has more bytes)')
   return assertConsentToken({
     domain: domain as LedgerDomain,
     consent: {
@@ -210,7 +210,8 @@ export function assertConsentToken(value: unknown): ConsentToken {
   if (typeof value !== 'object' || value === null) throw malformed('token', 'an object { domain, consent, signature }')
   const v = value as Record<string, unknown>
   for (const key of Object.keys(v))
-    if (key !== 'domain' && key !== 'consent' && key !== 'signature') throw malformed(key, 'no unknown fields')
+    if (key !== 'domain' && key !== 'consent' && key !== 'signature')
+      throw malformed('token', 'must have only domain, consent and signature')
   return Object.freeze({
     domain: assertDomain(v.domain),
     consent: assertConsent(v.consent),

@@ -52,7 +52,7 @@ export function verifyConsent(
   } else {
     if (typeof signed !== 'object' || signed === null) throw malformed('signed', 'an object { consent, signature }')
     for (const key of Object.keys(signed))
-      if (key !== 'consent' && key !== 'signature') throw malformed(key, 'no unknown fields')
+      if (key !== 'consent' && key !== 'signature') throw malformed('signed', 'must have only consent and signature')
     consent = assertConsent((signed as SignedConsentMessage).consent)
     signature = assertSignatureHex((signed as SignedConsentMessage).signature)
   }

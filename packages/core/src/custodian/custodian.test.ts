@@ -172,7 +172,7 @@ describe('custodian', () => {
     expect(value).toEqual(bp)
     expect(s.log.size).toBe(1)
     expect(await s.log.getEvent(0)).toMatchObject({
-      actor: s.doctor.address.toLowerCase(),
+      actor: s.doctor.address, // checksummed, as every address the SDK returns (issue 15)
       action: 'read',
       commitment: s.obs.id,
       purpose: 'TREAT',

@@ -93,13 +93,19 @@ export function assertDepositStatement(value: unknown): DepositStatement {
   if (typeof value !== 'object' || value === null) throw statementInvalid('statement must be an object.')
   const v = value as Record<string, unknown>
   const names = depositStatementTypes.DepositStatement.map((f) => f.name) as readonly string[]
-  for (const k of Object.keys(v)) if (!names.includes(k)) throw statementInvalid('statement has an unknown field.')
-  if (!isAddress(v.owner)) throw statementInvalid('statement.owner must be an address.')
-  if (!isAddress(v.custodian)) throw statementInvalid('statement.custodian must be an address.')
-  if (!isBytes32(v.commitment)) throw statementInvalid('statement.commitment must be 32 bytes hex.')
+  for (const k of Object.keys(v))
+    if (!names.includes(k))
+      throw statementInvalid(`statement must have only the fields ${names.join(', ')} (it has another).`)
+  if (!isAddress(v.owner))
+    throw statementInvalid('statement.owner must be a 20-byte hex address (mixed case: a valid EIP-55 checksum).')
+  if (!isAddress(v.custodian))
+    throw statementInvalid('statement.custodian must be a 20-byte hex address (mixed case: a valid EIP-55 checksum).')
+  if (!isBytes32(v.commitment))
+    throw statementInvalid('statement.commitment must be 0x followed by 64 hex digits (32 bytes).')
   if (typeof v.contentId !== 'string' || !RE_CID.test(v.contentId))
     throw statementInvalid('statement.contentId must be a base32 CIDv1 string.')
-  if (!isBytes32(v.previous)) throw statementInvalid('statement.previous must be 32 bytes hex.')
+  if (!isBytes32(v.previous))
+    throw statementInvalid('statement.previous must be 0x followed by 64 hex digits (32 bytes).')
   return Object.freeze({
     owner: checksumAddress(v.owner),
     custodian: checksumAddress(v.custodian),

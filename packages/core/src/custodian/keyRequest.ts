@@ -109,17 +109,23 @@ export function assertKeyRequest(value: unknown): KeyRequest {
   if (typeof value !== 'object' || value === null) throw bad('request must be an object.')
   const v = value as Record<string, unknown>
   const names = keyRequestTypes.KeyRequest.map((f) => f.name) as readonly string[]
-  for (const k of Object.keys(v)) if (!names.includes(k)) throw bad('request has an unknown field.')
-  if (!isBytes32(v.consentId)) throw bad('request.consentId must be 32 bytes hex.')
-  if (!isAddress(v.grantor)) throw bad('request.grantor must be an address.')
-  if (!isBytes32(v.commitment)) throw bad('request.commitment must be 32 bytes hex.')
-  if (!(CONSENT_ACTIONS as readonly unknown[]).includes(v.action)) throw bad('request.action is not an action.')
-  if (typeof v.purpose !== 'string' || !/^[A-Z]{2,16}$/.test(v.purpose)) throw bad('request.purpose must be a code.')
-  if (!isBytes32(v.encryptionKey)) throw bad('request.encryptionKey must be 32 bytes hex.')
+  for (const k of Object.keys(v))
+    if (!names.includes(k)) throw bad(`request must have only the fields ${names.join(', ')} (it has another).`)
+  if (!isBytes32(v.consentId)) throw bad('request.consentId must be 0x followed by 64 hex digits (32 bytes).')
+  if (!isAddress(v.grantor))
+    throw bad('request.grantor must be a 20-byte hex address (mixed case: a valid EIP-55 checksum).')
+  if (!isBytes32(v.commitment)) throw bad('request.commitment must be 0x followed by 64 hex digits (32 bytes).')
+  if (!(CONSENT_ACTIONS as readonly unknown[]).includes(v.action))
+    throw bad(`request.action must be one of ${CONSENT_ACTIONS.join(', ')}.`)
+  if (typeof v.purpose !== 'string' || !/^[A-Z]{2,16}$/.test(v.purpose))
+    throw bad('request.purpose must be a PurposeOfUse code (2 to 16 capital letters, e.g. TREAT).')
+  if (!isBytes32(v.encryptionKey))
+    throw bad('request.encryptionKey must be 0x followed by 64 hex digits (an X25519 public key).')
   if (typeof v.issuedAt !== 'number' || !Number.isSafeInteger(v.issuedAt) || v.issuedAt < 0)
-    throw bad('request.issuedAt must be Unix seconds.')
-  if (!isBytes32(v.nonce)) throw bad('request.nonce must be 32 bytes hex.')
-  if (!isAddress(v.custodian)) throw bad('request.custodian must be an address.')
+    throw bad('request.issuedAt must be Unix seconds (a non-negative safe integer).')
+  if (!isBytes32(v.nonce)) throw bad('request.nonce must be 0x followed by 64 hex digits (32 bytes).')
+  if (!isAddress(v.custodian))
+    throw bad('request.custodian must be a 20-byte hex address (mixed case: a valid EIP-55 checksum).')
   return Object.freeze({
     consentId: v.consentId.toLowerCase() as Hex,
     grantor: checksumAddress(v.grantor),

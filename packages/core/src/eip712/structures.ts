@@ -75,8 +75,8 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 function exactKeys(v: Record<string, unknown>, keys: readonly string[], what: string): void {
   for (const k of Object.keys(v))
-    if (!keys.includes(k)) throw invalidArg(`${what} has an unknown field.`, `Field: ${k}`)
-  for (const k of keys) if (!Object.hasOwn(v, k)) throw invalidArg(`${what} is missing a field.`, `Field: ${k}`)
+    if (!keys.includes(k)) throw invalidArg(`${what} must have only the fields ${keys.join(', ')} (it has another).`)
+  for (const k of keys) if (!Object.hasOwn(v, k)) throw invalidArg(`${what}.${k} is missing.`)
 }
 
 function objectArg(v: unknown, what: string): Record<string, unknown> {
@@ -106,7 +106,7 @@ function uint64Arg(v: unknown, field: string): number {
 
 function signatureArg(v: unknown): Hex {
   if (typeof v === 'string' && RE_SIG.test(v)) return v.toLowerCase() as Hex
-  throw invalidArg('signature must be 0x followed by 130 hex digits (65 bytes r || s || v).')
+  throw invalidArg('signed.signature must be 0x followed by 130 hex digits (65 bytes r || s || v).')
 }
 
 /**
@@ -128,7 +128,11 @@ export function assertLedgerDomain(domain: unknown): LedgerDomain {
     throw invalidArg(`domain must have name '${EIP712_DOMAIN_NAME}' and version '${EIP712_DOMAIN_VERSION}'.`)
   if (Object.hasOwn(d, 'salt')) {
     exactKeys(d, ['name', 'version', 'salt'], 'domain')
-    return Object.freeze({ name: EIP712_DOMAIN_NAME, version: EIP712_DOMAIN_VERSION, salt: bytes32Arg(d.salt, 'salt') })
+    return Object.freeze({
+      name: EIP712_DOMAIN_NAME,
+      version: EIP712_DOMAIN_VERSION,
+      salt: bytes32Arg(d.salt, 'domain.salt'),
+    })
   }
   exactKeys(d, ['name', 'version', 'chainId', 'verifyingContract'], 'domain')
   if (typeof d.chainId !== 'number' || !Number.isSafeInteger(d.chainId) || d.chainId <= 0)
@@ -194,25 +198,31 @@ export function createSaltedDomain(ledgerId: string): LedgerDomain {
 function revocationArg(v: unknown): Revocation {
   const r = objectArg(v, 'revocation')
   exactKeys(r, ['consentId', 'grantor'], 'revocation')
-  return Object.freeze({ consentId: bytes32Arg(r.consentId, 'consentId'), grantor: addressArg(r.grantor, 'grantor') })
+  return Object.freeze({
+    consentId: bytes32Arg(r.consentId, 'revocation.consentId'),
+    grantor: addressArg(r.grantor, 'revocation.grantor'),
+  })
 }
 
 function tombstoneArg(v: unknown): Tombstone {
   const t = objectArg(v, 'tombstone')
   exactKeys(t, ['commitment', 'owner'], 'tombstone')
-  return Object.freeze({ commitment: bytes32Arg(t.commitment, 'commitment'), owner: addressArg(t.owner, 'owner') })
+  return Object.freeze({
+    commitment: bytes32Arg(t.commitment, 'tombstone.commitment'),
+    owner: addressArg(t.owner, 'tombstone.owner'),
+  })
 }
 
 function treeHeadArg(v: unknown): TreeHead {
   const h = objectArg(v, 'head')
   exactKeys(h, ['logId', 'operator', 'nameHash', 'treeSize', 'root', 'timestamp'], 'head')
   return Object.freeze({
-    logId: bytes32Arg(h.logId, 'logId'),
-    operator: addressArg(h.operator, 'operator'),
-    nameHash: bytes32Arg(h.nameHash, 'nameHash'),
-    treeSize: uint64Arg(h.treeSize, 'treeSize'),
-    root: bytes32Arg(h.root, 'root'),
-    timestamp: uint64Arg(h.timestamp, 'timestamp'),
+    logId: bytes32Arg(h.logId, 'head.logId'),
+    operator: addressArg(h.operator, 'head.operator'),
+    nameHash: bytes32Arg(h.nameHash, 'head.nameHash'),
+    treeSize: uint64Arg(h.treeSize, 'head.treeSize'),
+    root: bytes32Arg(h.root, 'head.root'),
+    timestamp: uint64Arg(h.timestamp, 'head.timestamp'),
   })
 }
 
@@ -388,14 +398,17 @@ function recoverOrUndefined(digest: Uint8Array, signature: Hex): Address | undef
   }
 }
 
-function signedArg(signed: unknown, key: string, onMalformed: (m: string) => Error): Record<string, unknown> {
-  if (!isPlainObject(signed)) throw onMalformed(`signed must be an object { ${key}, signature }.`)
+/** `onMalformed` gets the reason (`must …`), about the field `signed`. */
+function signedArg(signed: unknown, key: string, onMalformed: (reason: string) => Error): Record<string, unknown> {
+  if (!isPlainObject(signed)) throw onMalformed(`must be an object { ${key}, signature }`)
   for (const k of Object.keys(signed))
-    if (k !== key && k !== 'signature') throw onMalformed(`signed must have only ${key} and signature.`)
+    if (k !== key && k !== 'signature') throw onMalformed(`must have only ${key} and signature`)
   if (!Object.hasOwn(signed, key) || !Object.hasOwn(signed, 'signature'))
-    throw onMalformed(`signed must have ${key} and signature.`)
+    throw onMalformed(`must have ${key} and signature`)
   return signed
 }
+
+const signedInvalid = (reason: string) => invalidArg(`signed ${reason}.`)
 
 /**
  * Verifies a signed consent for a ledger: strict shape, then the signature must recover to the consent's
@@ -416,7 +429,7 @@ export function verifySignedConsent(domain: LedgerDomain, signed: SignedConsent)
   const d = assertLedgerDomain(domain)
   const s = signedArg(signed, 'consent', (m) => malformed('signed', m))
   const consent = assertConsent(s.consent)
-  const signature = assertSignatureHex(s.signature)
+  const signature = assertSignatureHex(s.signature, 'signed.signature')
   const signer = recoverOrUndefined(hashTypedData(consentTypedData(d, consent)), signature)
   if (signer === undefined || signer.toLowerCase() !== consent.grantor.toLowerCase())
     throw new ConsentError('CONSENT_SIGNATURE_INVALID', 'Consent signature is not the grantor’s for this ledger.')
@@ -440,7 +453,7 @@ export function verifySignedConsent(domain: LedgerDomain, signed: SignedConsent)
  */
 export function verifySignedRevocation(domain: LedgerDomain, signed: SignedRevocation): Revocation {
   const d = assertLedgerDomain(domain)
-  const s = signedArg(signed, 'revocation', invalidArg)
+  const s = signedArg(signed, 'revocation', signedInvalid)
   const data = revocationTypedData(d, s.revocation as Revocation)
   const signer = recoverOrUndefined(hashTypedData(data), signatureArg(s.signature))
   if (signer === undefined || signer !== data.message.grantor)
@@ -464,7 +477,7 @@ export function verifySignedRevocation(domain: LedgerDomain, signed: SignedRevoc
  */
 export function verifySignedTombstone(domain: LedgerDomain, signed: SignedTombstone): Tombstone {
   const d = assertLedgerDomain(domain)
-  const s = signedArg(signed, 'tombstone', invalidArg)
+  const s = signedArg(signed, 'tombstone', signedInvalid)
   const data = tombstoneTypedData(d, s.tombstone as Tombstone)
   const signer = recoverOrUndefined(hashTypedData(data), signatureArg(s.signature))
   if (signer === undefined || signer !== data.message.owner)
@@ -489,7 +502,7 @@ export function verifySignedTombstone(domain: LedgerDomain, signed: SignedTombst
  */
 export function verifySignedTreeHead(domain: LedgerDomain, signed: SignedTreeHead): TreeHead {
   const d = assertLedgerDomain(domain)
-  const s = signedArg(signed, 'head', invalidArg)
+  const s = signedArg(signed, 'head', signedInvalid)
   const data = treeHeadTypedData(d, s.head as TreeHead)
   const signer = recoverOrUndefined(hashTypedData(data), signatureArg(s.signature))
   if (signer === undefined || signer !== data.message.operator)

@@ -286,35 +286,35 @@ const bytesOf = (v: unknown, length: number, what: string): Uint8Array => {
  * sizes, recipients sorted and unique, size limits. @internal
  */
 export function assertEnvelope(value: unknown): Envelope {
-  if (typeof value !== 'object' || value === null) throw malformed('not an envelope object')
+  if (typeof value !== 'object' || value === null) throw malformed('envelope must be an object')
   const env = value as Partial<Envelope>
   if (env.version !== ENVELOPE_VERSION && env.version !== ENVELOPE_VERSION_VAULT) {
-    if (typeof env.version !== 'number') throw malformed('version missing')
+    if (typeof env.version !== 'number') throw malformed('envelope.version must be a number')
     throw unsupportedVersion(env.version)
   }
   assertSuite(env.suite)
-  bytesOf(env.id, SIZES.id, 'id')
-  bytesOf(env.nonce, SIZES.nonce, 'nonce')
-  bytesOf(env.keyCommitment, SIZES.keyCommitment, 'keyCommitment')
+  bytesOf(env.id, SIZES.id, 'envelope.id')
+  bytesOf(env.nonce, SIZES.nonce, 'envelope.nonce')
+  bytesOf(env.keyCommitment, SIZES.keyCommitment, 'envelope.keyCommitment')
   const recipients = env.recipients
   if (!Array.isArray(recipients) || recipients.length > ENVELOPE_MAX_RECIPIENTS)
-    throw malformed(`recipients must be an array of at most ${ENVELOPE_MAX_RECIPIENTS}`)
+    throw malformed(`envelope.recipients must be an array of at most ${ENVELOPE_MAX_RECIPIENTS}`)
   let prev: Uint8Array | undefined
-  for (const r of recipients as unknown[]) {
-    if (typeof r !== 'object' || r === null) throw malformed('recipient entry is not an object')
+  for (const [i, r] of (recipients as unknown[]).entries()) {
+    if (typeof r !== 'object' || r === null) throw malformed(`envelope.recipients[${i}] must be an object`)
     const e = r as Partial<EnvelopeRecipient>
-    const keyId = bytesOf(e.keyId, SIZES.keyId, 'recipient keyId')
-    bytesOf(e.enc, SIZES.enc, 'recipient enc')
-    bytesOf(e.wrappedKey, SIZES.wrappedKey, 'recipient wrappedKey')
+    const keyId = bytesOf(e.keyId, SIZES.keyId, `envelope.recipients[${i}].keyId`)
+    bytesOf(e.enc, SIZES.enc, `envelope.recipients[${i}].enc`)
+    bytesOf(e.wrappedKey, SIZES.wrappedKey, `envelope.recipients[${i}].wrappedKey`)
     if (e.type !== undefined && e.type !== 'hpke' && (e.type !== 'vault' || env.version !== ENVELOPE_VERSION_VAULT))
-      throw malformed('recipient type must be "hpke" (or "vault" in a version 2 envelope)')
+      throw malformed(`envelope.recipients[${i}].type must be "hpke" (or "vault" in a version 2 envelope)`)
     if (prev && compareBytes(prev, keyId) >= 0)
-      throw malformed('recipients must be sorted by keyId, without duplicates')
+      throw malformed('envelope.recipients must be sorted by keyId, without duplicates')
     prev = keyId
   }
   const ct = env.ciphertext
   if (!isBytes(ct) || ct.length < MIN_CIPHERTEXT || ct.length > MAX_CIPHERTEXT)
-    throw malformed('ciphertext size out of bounds')
+    throw malformed(`envelope.ciphertext must be ${MIN_CIPHERTEXT} to ${MAX_CIPHERTEXT} bytes`)
   return env as Envelope
 }
 

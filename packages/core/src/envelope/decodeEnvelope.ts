@@ -88,10 +88,11 @@ export function decodeEnvelopeInternal(bytes: Uint8Array, copy: boolean): Envelo
       const t = b[p++]
       if (t === RECIPIENT_TYPE.hpke) type = 'hpke'
       else if (t === RECIPIENT_TYPE.vault) type = 'vault'
-      else throw malformed('unknown recipient type')
+      else throw malformed(`recipient ${i}: the type byte must be 1 (hpke) or 2 (vault)`)
     }
     const keyId = cut(p, p + SIZES.keyId)
-    if (prev && compareBytes(prev, keyId) >= 0) throw malformed('recipients not sorted by keyId, or duplicated')
+    if (prev && compareBytes(prev, keyId) >= 0)
+      throw malformed('the recipients must be sorted by keyId, without duplicates')
     prev = keyId
     const enc = cut(p + SIZES.keyId, p + SIZES.keyId + SIZES.enc)
     const wrappedKey = cut(p + SIZES.keyId + SIZES.enc, o + entry)
@@ -100,7 +101,8 @@ export function decodeEnvelopeInternal(bytes: Uint8Array, copy: boolean): Envelo
   }
   const length = readUint(b, o, 4)
   o += 4
-  if (length < MIN_CIPHERTEXT || length > MAX_CIPHERTEXT) throw malformed('ciphertext length out of bounds')
+  if (length < MIN_CIPHERTEXT || length > MAX_CIPHERTEXT)
+    throw malformed(`the ciphertext length must be ${MIN_CIPHERTEXT} to ${MAX_CIPHERTEXT} bytes`)
   if (b.length < o + length) throw malformed('truncated ciphertext')
   if (b.length > o + length) throw malformed('trailing bytes after the ciphertext')
   return freezeEnvelope({ version, suite, id, nonce, keyCommitment, recipients, ciphertext: cut(o, o + length) })

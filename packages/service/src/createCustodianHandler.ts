@@ -176,7 +176,7 @@ const bytes32 = (v: string | undefined, name: string): string => {
  * @param params - {@link CreateCustodianHandlerParameters}
  * @returns `(request: Request) => Promise<Response>`; every error is an RFC 9457 `application/problem+json` with the
  *   SDK's `code`
- * @throws {@link InvalidArgumentError} `INVALID_TYPE` for missing parts
+ * @throws {@link @medseal/core!InvalidArgumentError} `INVALID_TYPE` for missing parts
  * @example
  * ```ts
  * import { createCustodianHandler } from '@medseal/service'

@@ -44,7 +44,7 @@ export type CreateEmergencyAccessErrorType = InvalidArgumentError | ConsentError
  * @param domain - the ledger's EIP-712 domain
  * @param params - {@link CreateEmergencyAccessParameters}
  * @returns the signed request: `{ access, signature }`
- * @throws {@link InvalidArgumentError} `INVALID_TYPE` for a missing policy, credential or party
+ * @throws {@link @medseal/core!InvalidArgumentError} `INVALID_TYPE` for a missing policy, credential or party
  * @example
  * ```ts
  * import { createEmergencyAccess } from '@medseal/service'

@@ -48,7 +48,7 @@ const anchorFromJson = (v: unknown): AnchorRecord => {
  * Connects to a service's ledger relay: reads the ledger's name, id and domain, then returns the frozen adapter.
  *
  * @param params - `url`, optional `fetch`
- * @returns a {@link LedgerAdapter} whose writes the service's ledger checks
+ * @returns a {@link @medseal/core!LedgerAdapter} whose writes the service's ledger checks
  * @throws {@link ServiceError} `SERVICE_UNAVAILABLE`, `NOT_FOUND` (the service runs no relay)
  * @example
  * ```ts

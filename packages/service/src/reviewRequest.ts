@@ -105,7 +105,7 @@ const typed = (domain: LedgerDomain, message: ReviewRequest) => ({
  * @param domain - the ledger's EIP-712 domain
  * @param params - {@link CreateReviewRequestParameters}
  * @returns the signed request
- * @throws {@link InvalidArgumentError} `INVALID_ARGUMENT` for a malformed request
+ * @throws {@link @medseal/core!InvalidArgumentError} `INVALID_ARGUMENT` for a malformed request
  * @example
  * ```ts
  * import { createReviewRequest } from '@medseal/service'
@@ -138,7 +138,7 @@ export function createReviewRequest(
  * @param domain - the ledger's EIP-712 domain
  * @param signed - the signed request
  * @returns the request and its signer
- * @throws {@link InvalidArgumentError} `INVALID_ARGUMENT`, `INVALID_TYPE`, `INVALID_SIGNATURE`
+ * @throws {@link @medseal/core!InvalidArgumentError} `INVALID_ARGUMENT`, `INVALID_TYPE`, `INVALID_SIGNATURE`
  * @example
  * ```ts
  * import { verifyReviewRequest } from '@medseal/service'

@@ -35,7 +35,7 @@ export type ServeErrorType = InvalidArgumentError | Error
  *
  * @param params - {@link ServeParameters}
  * @returns the server's URL, port and `close()`
- * @throws {@link InvalidArgumentError} `INVALID_TYPE`; the listen error (a port in use)
+ * @throws {@link @medseal/core!InvalidArgumentError} `INVALID_TYPE`; the listen error (a port in use)
  * @example
  * ```ts
  * import { serve } from '@medseal/service/node'

@@ -83,7 +83,7 @@ async function send(
  * @param handler - `(request: Request) => Promise<Response>`
  * @param options - optional `maxBodyBytes`
  * @returns a `(req, res)` listener
- * @throws {@link InvalidArgumentError} `INVALID_TYPE` when `handler` is not a function
+ * @throws {@link @medseal/core!InvalidArgumentError} `INVALID_TYPE` when `handler` is not a function
  * @example
  * ```ts
  * import { createServer } from 'node:http'

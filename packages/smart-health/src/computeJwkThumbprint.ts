@@ -16,7 +16,7 @@ const B64URL = /^[A-Za-z0-9_-]+$/
  *
  * @param jwk - the public key (`kty: 'EC'`, `crv: 'P-256'`, base64url `x` and `y`; other members are ignored)
  * @returns the thumbprint, 43 base64url characters
- * @throws {@link InvalidArgumentError} `INVALID_KEY` when the key is not an EC P-256 JWK
+ * @throws {@link @medseal/core!InvalidArgumentError} `INVALID_KEY` when the key is not an EC P-256 JWK
  * @example
  * ```ts
  * import { computeJwkThumbprint } from '@medseal/smart-health'

@@ -8,7 +8,13 @@ import { type EcPublicJwk, signEs256, subtle } from './_webcrypto.js'
 import { computeJwkThumbprint } from './computeJwkThumbprint.js'
 
 /** One key of an issuer's JWKS (SMART Health Cards §Protocol Details: `kty`, `kid`, `use`, `alg`, `crv`, `x`, `y`). */
-export type ShcJwk = EcPublicJwk & {
+export type ShcJwk = {
+  readonly kty: 'EC'
+  readonly crv: 'P-256'
+  /** base64url of the P-256 point's x coordinate. */
+  readonly x: string
+  /** base64url of the P-256 point's y coordinate. */
+  readonly y: string
   readonly kid: string
   readonly use: 'sig'
   readonly alg: 'ES256'
@@ -20,7 +26,7 @@ export type ShcJwk = EcPublicJwk & {
 export type ShcJwks = { readonly keys: readonly ShcJwk[] }
 
 /** A private P-256 JWK (`d` is the secret scalar). */
-export type ShcPrivateJwk = EcPublicJwk & { readonly d: string }
+export type ShcPrivateJwk = Pick<ShcJwk, 'kty' | 'crv' | 'x' | 'y'> & { readonly d: string }
 
 /** Options of {@link createShcIssuer}. */
 export type CreateShcIssuerParameters = {
@@ -68,7 +74,7 @@ export function checkIss(iss: unknown, name = 'iss'): string {
  *
  * @param params - `iss`, optional `privateJwk` (default: a fresh key), optional `crlVersion`
  * @returns the issuer: `iss`, `kid`, `publicJwk`, `jwks()`, `sign()`
- * @throws {@link InvalidArgumentError} `INVALID_ARGUMENT` for a bad `iss`, `INVALID_KEY` for a bad key
+ * @throws {@link @medseal/core!InvalidArgumentError} `INVALID_ARGUMENT` for a bad `iss`, `INVALID_KEY` for a bad key
  * @example
  * ```ts
  * import { createShcIssuer } from '@medseal/smart-health'

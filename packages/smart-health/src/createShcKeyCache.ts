@@ -31,7 +31,7 @@ export type CreateShcKeyCacheErrorType = InvalidArgumentError
  *
  * @param params - `maxEntries` (default 256), `ttlSeconds` (default 3,600)
  * @returns the cache
- * @throws {@link InvalidArgumentError} `OUT_OF_RANGE` for bad bounds
+ * @throws {@link @medseal/core!InvalidArgumentError} `OUT_OF_RANGE` for bad bounds
  * @example
  * ```ts
  * import { createShcKeyCache, verifyHealthCard } from '@medseal/smart-health'

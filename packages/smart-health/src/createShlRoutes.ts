@@ -110,7 +110,7 @@ function recipientText(value: unknown): string | undefined {
  *
  * @param params - the store, ledger, access log, public URL and limits
  * @returns the routes
- * @throws {@link InvalidArgumentError} for bad parameters
+ * @throws {@link @medseal/core!InvalidArgumentError} for bad parameters
  * @example
  * ```ts
  * import { createMemoryShlStore, createShlRoutes } from '@medseal/smart-health'

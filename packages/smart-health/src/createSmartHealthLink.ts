@@ -78,7 +78,7 @@ export type CreateSmartHealthLinkErrorType = InvalidArgumentError | SmartHealthE
  * @param params - the patient, the server, the files, the duration, optional passcode and label
  * @returns the `shlink:/` text, its payload, and the consent (revoke it to revoke the link)
  * @throws {@link SmartHealthError} `SHL_FETCH_FAILED` when the server refuses the registration;
- *   {@link InvalidArgumentError} for bad parameters; the consent's errors
+ *   {@link @medseal/core!InvalidArgumentError} for bad parameters; the consent's errors
  * @example
  * ```ts
  * import { createSmartHealthLink, encodeHealthCardFile } from '@medseal/smart-health'

@@ -57,7 +57,7 @@ const RID = /^[A-Za-z0-9_-]{1,24}$/
  * @param issuer - from {@link createShcIssuer}
  * @param params - the resources, `types`, `nbf`, `exp`, `rid`
  * @returns `{ jws, payload }`
- * @throws {@link InvalidArgumentError} for bad resources, times or `rid`
+ * @throws {@link @medseal/core!InvalidArgumentError} for bad resources, times or `rid`
  * @example
  * ```ts
  * import { createShcIssuer, issueHealthCard } from '@medseal/smart-health'

@@ -59,7 +59,7 @@ function resourcesOf(value: unknown): FhirResourceJson[] {
  * @param issuer - from {@link createShcIssuer}
  * @param params - the envelopes, the holder, the log, the resource types to include, card options
  * @returns `{ jws, payload }` of {@link issueHealthCard}
- * @throws {@link InvalidArgumentError} when no Patient or no resource of `resourceTypes` is in the records;
+ * @throws {@link @medseal/core!InvalidArgumentError} when no Patient or no resource of `resourceTypes` is in the records;
  *   `EnvelopeError` when the holder cannot open a record; the log's error when an event cannot be appended (no card
  *   is returned then)
  * @example

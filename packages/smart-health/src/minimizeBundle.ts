@@ -54,7 +54,7 @@ function minimize(value: unknown, refs: ReadonlyMap<string, string>, depth: numb
  *
  * @param input - a FHIR Bundle (its entries are taken in order) or an array of resources (a Patient first, by custom)
  * @returns the minimized Bundle
- * @throws {@link InvalidArgumentError} `INVALID_ARGUMENT` when the input is neither, or an entry has no resource;
+ * @throws {@link @medseal/core!InvalidArgumentError} `INVALID_ARGUMENT` when the input is neither, or an entry has no resource;
  *   `INPUT_TOO_DEEP` for absurd nesting
  * @example
  * ```ts

@@ -32,7 +32,7 @@ export type RenderHealthCardQrErrorType = InvalidArgumentError
  * @param jws - the card
  * @param options - `margin` in modules (default 4), `width` in pixels
  * @returns `{ text, version, svg, modules }`
- * @throws {@link InvalidArgumentError} `INPUT_TOO_LARGE` when the card needs a QR version above 22 (at most 1,195
+ * @throws {@link @medseal/core!InvalidArgumentError} `INPUT_TOO_LARGE` when the card needs a QR version above 22 (at most 1,195
  *   JWS characters); {@link SmartHealthError} `SHC_MALFORMED` for a bad JWS
  * @example
  * ```ts

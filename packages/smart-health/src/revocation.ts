@@ -29,7 +29,7 @@ export type RevocationErrorType = InvalidArgumentError
  * @param params - `secret` (the issuer's, 32 random bytes recommended, at least 16), `kid` (the signing key's),
  *   `subject`
  * @returns the `rid`
- * @throws {@link InvalidArgumentError} for a short secret or an empty subject
+ * @throws {@link @medseal/core!InvalidArgumentError} for a short secret or an empty subject
  * @example
  * ```ts
  * import { computeRevocationId } from '@medseal/smart-health'
@@ -56,7 +56,7 @@ export function computeRevocationId(params: {
  *
  * @param params - `kid`, `ctr` (the key's `crlVersion`), and the revoked `rids`, each `{ rid, timestamp? }`
  * @returns the document to serve at `<iss>/.well-known/crl/<kid>.json`
- * @throws {@link InvalidArgumentError} for a bad `rid`, `timestamp` or `ctr`
+ * @throws {@link @medseal/core!InvalidArgumentError} for a bad `rid`, `timestamp` or `ctr`
  * @example
  * ```ts
  * import { createShcCrl } from '@medseal/smart-health'

@@ -8,7 +8,7 @@ import { bytesToHex, describeType } from '../bytes/index.js'
 import { type ContentId, JSON_CODEC, SHA2_256_CODE } from '../canonical/contentId.js'
 import { EnvelopeError, InvalidArgumentError } from '../errors/base.js'
 import type { ErrorCode } from '../errors/codes.js'
-import { type FromWorker, type Listenable, listen, type ToWorker, type WireRecipient } from './_sealPoolProtocol.js'
+import { type FromWorker, listen, type ToWorker, type WireRecipient } from './_sealPoolProtocol.js'
 import { decodeEnvelopeInternal } from './decodeEnvelope.js'
 import { prepareRecipients } from './seal.js'
 import { type SealBatchParameters, toPayloads } from './sealBatch.js'
@@ -16,7 +16,11 @@ import { type SharedVaultKey, shareVaultKey } from './shareVaultKey.js'
 import type { SealReturnType } from './types.js'
 
 /** A worker as the pool drives it: a Node `Worker` (`worker_threads`) or a browser `Worker`. */
-export type SealPoolWorker = Listenable & {
+export type SealPoolWorker = {
+  /** Node's `worker_threads` Worker listens with `on`. */
+  on?: (type: string, listener: (value: unknown) => void) => unknown
+  /** A web Worker listens with `addEventListener`. */
+  addEventListener?: (type: string, listener: (event: unknown) => void) => void
   postMessage(message: unknown, transfer: ArrayBuffer[]): void
   terminate(): unknown
 }

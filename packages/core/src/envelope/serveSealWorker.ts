@@ -5,14 +5,18 @@
 import { bytesToHex, randomBytes } from '../bytes/index.js'
 import { isSdkError } from '../errors/base.js'
 import { dhkemX25519HkdfSha256 } from '../hpke/kem.js'
-import { type FromWorker, type Listenable, listen, type ToWorker } from './_sealPoolProtocol.js'
+import { type FromWorker, listen, type ToWorker } from './_sealPoolProtocol.js'
 import type { VaultKey } from './createVaultKey.js'
 import { encodeEnvelope } from './encodeEnvelope.js'
 import { receiveVaultKey } from './receiveVaultKey.js'
 import { prepareRecipients, type SealParameters, sealPrepared } from './seal.js'
 
 /** A worker's channel to its pool: Node's `parentPort`, or `self` inside a Web Worker. */
-export type SealWorkerPort = Listenable & {
+export type SealWorkerPort = {
+  /** Node's `parentPort` listens with `on`. */
+  on?: (type: string, listener: (value: unknown) => void) => unknown
+  /** A web worker's global scope listens with `addEventListener`. */
+  addEventListener?: (type: string, listener: (event: unknown) => void) => void
   postMessage(message: unknown, transfer: ArrayBuffer[]): void
 }
 

@@ -78,7 +78,7 @@ function memo<T>(make: (name: string) => T): (params?: PostgresStoreName) => T {
  *
  * @param params - `db`, optional `maxRememberedRequests`
  * @returns the stores
- * @throws {@link StoreError} `STORE_VERSION` for a database of a newer schema; `STORE_UNAVAILABLE` when it fails
+ * @throws {@link @medseal/core!StoreError} `STORE_VERSION` for a database of a newer schema; `STORE_UNAVAILABLE` when it fails
  * @example
  * ```ts
  * import { PGlite } from '@electric-sql/pglite'

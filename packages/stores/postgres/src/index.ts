@@ -15,6 +15,8 @@ export type {
   CreatePgliteDatabaseErrorType,
   CreatePgliteDatabaseParameters,
   PgliteLike,
+  PgliteQueryable,
+  PgliteResult,
 } from './db/createPgliteDatabase.js'
 export { createPgliteDatabase } from './db/createPgliteDatabase.js'
 export type { SqlDatabase, SqlDialect, SqlQueryable, SqlRow, SqlValue } from './db/types.js'

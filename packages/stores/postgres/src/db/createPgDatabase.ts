@@ -49,7 +49,7 @@ const wrap = (q: { query(sql: string, params?: unknown[]): Promise<PgResult> }):
  *
  * @param params - `pool`, optional `endPoolOnClose`
  * @returns a frozen database
- * @throws {@link InvalidArgumentError} `INVALID_ARGUMENT` when `pool` is not a pg pool
+ * @throws {@link @medseal/core!InvalidArgumentError} `INVALID_ARGUMENT` when `pool` is not a pg pool
  * @example
  * ```ts
  * import pg from 'pg'

@@ -6,8 +6,13 @@ import { InvalidArgumentError, type StoreError } from '@medseal/core'
 import { type _Field, _MAX_ATTEMPTS, _normalizeRows, _RETRY_SQLSTATES, _sqlState, _wrapDbError } from './_normalize.js'
 import type { SqlDatabase, SqlQueryable, SqlValue } from './types.js'
 
-type PgliteResult = { readonly rows: Record<string, unknown>[]; readonly fields: readonly _Field[] }
-type PgliteQueryable = { query(sql: string, params?: unknown[]): Promise<PgliteResult> }
+/** Rows and field descriptions of a PGlite query, as these stores read them. */
+export type PgliteResult = {
+  readonly rows: Record<string, unknown>[]
+  readonly fields: readonly { readonly name: string; readonly dataTypeID: number }[]
+}
+/** The query method of PGlite (and of a PGlite transaction) these stores use. */
+export type PgliteQueryable = { query(sql: string, params?: unknown[]): Promise<PgliteResult> }
 
 /**
  * The part of `@electric-sql/pglite`'s `PGlite` these stores use (0.5.x and 0.6.x), so that the package does not
@@ -45,7 +50,7 @@ const wrap = (q: PgliteQueryable): SqlQueryable =>
  *
  * @param params - `pglite`, optional `onClose`
  * @returns a frozen database
- * @throws {@link InvalidArgumentError} `INVALID_ARGUMENT` when `pglite` is not a PGlite instance
+ * @throws {@link @medseal/core!InvalidArgumentError} `INVALID_ARGUMENT` when `pglite` is not a PGlite instance
  * @example
  * ```ts
  * import { PGlite } from '@electric-sql/pglite'

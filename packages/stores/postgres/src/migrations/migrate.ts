@@ -34,7 +34,7 @@ export type MigrateErrorType = StoreError
  *
  * @param db - the database
  * @returns the versions before and after
- * @throws {@link StoreError} `STORE_VERSION` when the database's schema is newer than this package's;
+ * @throws {@link @medseal/core!StoreError} `STORE_VERSION` when the database's schema is newer than this package's;
  *   `STORE_UNAVAILABLE` when the database fails
  * @example
  * ```ts

@@ -29,7 +29,7 @@ export type OpenPgliteDirectoryErrorType = InvalidArgumentError | StoreError
  *
  * @param params - `dataDir`
  * @returns the open database; `close()` closes PGlite and releases the lock
- * @throws {@link StoreError} `STORE_LOCKED` when another PGlite instance has the directory open;
+ * @throws {@link @medseal/core!StoreError} `STORE_LOCKED` when another PGlite instance has the directory open;
  *   `STORE_UNAVAILABLE` when PGlite cannot open it
  * @example
  * ```ts

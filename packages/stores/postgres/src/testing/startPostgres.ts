@@ -103,7 +103,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
  *
  * @param params - optional `settings`, `binDir`, `startTimeoutMs`
  * @returns the running server
- * @throws {@link StoreError} `STORE_UNAVAILABLE` when PostgreSQL is not installed or does not start
+ * @throws {@link @medseal/core!StoreError} `STORE_UNAVAILABLE` when PostgreSQL is not installed or does not start
  * @example
  * ```ts
  * import { startPostgres } from '@medseal/store-postgres/testing'

@@ -27,7 +27,7 @@ const changed = (rows: readonly unknown[]) => {
  * custodian entry's envelope, or changes a stored receipt's root.
  *
  * @param params - `db`, `target`, optional `logName`, `anchorName`
- * @throws {@link StoreError} `STORE_CORRUPT` when the target does not exist
+ * @throws {@link @medseal/core!StoreError} `STORE_CORRUPT` when the target does not exist
  * @example
  * ```ts
  * import { tamperPostgresStores } from '@medseal/store-postgres/testing'

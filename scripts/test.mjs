@@ -43,13 +43,6 @@ const checkLines = (out) =>
     .join('; ')
 
 const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs')
-/**
- * Left out of the Node 22 and 24 runs (they run under Node 20 in the `vitest` step): the store fault suites, which
- * SIGKILL child processes and database servers over and over. They test the databases' durability and the stores'
- * transactions, not Node's APIs, and they are half of the node project's time (545 s of 1,110 s under Node 22).
- */
-const SAME_ON_EVERY_NODE = ['--exclude=packages/stores/postgres/test/faults/**']
-
 const STEPS = [
   {
     name: 'chromium',
@@ -92,14 +85,14 @@ const STEPS = [
     name: 'node22',
     what: 'vitest node project, Node 22',
     cmd: node,
-    args: ['scripts/test-node-versions.mjs', '--node=22', ...SAME_ON_EVERY_NODE],
+    args: ['scripts/test-node-versions.mjs', '--node=22'],
     summary: checkLines,
   },
   {
     name: 'node24',
     what: 'vitest node project, Node 24',
     cmd: node,
-    args: ['scripts/test-node-versions.mjs', '--node=24', ...SAME_ON_EVERY_NODE],
+    args: ['scripts/test-node-versions.mjs', '--node=24'],
     summary: checkLines,
   },
 ]

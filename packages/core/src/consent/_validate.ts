@@ -34,7 +34,8 @@ const RE_RESOURCE_TYPE = /^[A-Z][A-Za-z]{0,63}$/
 /** Security label codes (HL7 v3 ActCode / Confidentiality / ObservationValue codes such as `PSY`, `HIV`, `R`). */
 const RE_LABEL = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
 
-const CONSENT_KEYS = [
+/** The fields of a `Consent`, in EIP-712 order. @internal */
+export const CONSENT_KEYS = [
   'id',
   'grantor',
   'grantee',

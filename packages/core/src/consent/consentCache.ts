@@ -8,7 +8,7 @@ import { InvalidArgumentError } from '../errors/base.js'
 import { consentKey } from '../ledger/consentKey.js'
 import type { ConsentKey } from '../ledger/types.js'
 import type { Address, Hex } from '../types.js'
-import { assertDomain, isAddress } from './_validate.js'
+import { assertDomain, CONSENT_KEYS, isAddress } from './_validate.js'
 import type { Consent, LedgerDomain } from './types.js'
 import { verifyConsent } from './verifyConsent.js'
 
@@ -54,20 +54,6 @@ export const CONSENT_CACHE_DEFAULT_MAX_ENTRIES = 10_000
 /** A verified consent and its ledger key (`consentKey(grantor, id)`), both pure functions of the cache key. */
 type Entry = { readonly consent: Consent; readonly key: ConsentKey }
 
-const FIELDS = [
-  'id',
-  'grantor',
-  'grantee',
-  'parent',
-  'resourceTypes',
-  'commitments',
-  'exclude',
-  'actions',
-  'purposes',
-  'notBefore',
-  'expiresAt',
-  'delegationDepth',
-] as const
 const STRING_FIELDS = new Set<string>(['id', 'grantor', 'grantee', 'parent'])
 const LIST_FIELDS = new Set<string>(['resourceTypes', 'commitments', 'exclude', 'actions', 'purposes'])
 
@@ -80,7 +66,7 @@ const LIST_FIELDS = new Set<string>(['resourceTypes', 'commitments', 'exclude', 
 function snapshot(value: unknown): Record<string, unknown> | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
   const keys = Object.keys(value)
-  if (keys.length !== FIELDS.length) return undefined
+  if (keys.length !== CONSENT_KEYS.length) return undefined
   const v = value as Record<string, unknown>
   const out: Record<string, unknown> = {}
   for (const k of keys) {
@@ -108,7 +94,7 @@ function snapshot(value: unknown): Record<string, unknown> | undefined {
 /** An injective text form of a snapshot, its signature and the domain tag (JSON escapes every string). */
 function fingerprint(tag: string, s: Record<string, unknown>, signature: string): string {
   const parts: unknown[] = [tag, signature]
-  for (const f of FIELDS) {
+  for (const f of CONSENT_KEYS) {
     const x = s[f]
     parts.push(typeof x === 'bigint' ? `${x}n` : typeof x === 'number' ? `${x}` : x)
   }

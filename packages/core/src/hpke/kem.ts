@@ -3,7 +3,6 @@
  * KEM object) with `@noble/curves` as the fallback, and DHKEM(P-256, HKDF-SHA256) over `@noble/curves`.
  * @module
  */
-import { x25519 } from '@noble/curves/ed25519.js'
 import { p256 } from '@noble/curves/nist.js'
 import {
   assertBytes,
@@ -15,6 +14,7 @@ import {
 import { InvalidArgumentError } from '../errors/base.js'
 import { concat, i2osp, kemSuiteId, label, labeledExpand, labeledExtract } from './_labeled.js'
 import { bufferSource, getSubtle } from './_subtle.js'
+import { x25519 } from './_x25519.js'
 import type { CryptoBackend } from './aead.js'
 import { hkdfSha256 } from './kdf.js'
 import type { HpkeKem, HpkeKeyPair, HpkeRecipientKey } from './types.js'

@@ -91,6 +91,20 @@ describe('seal / open', () => {
     expect(second.contentId.toString()).toBe(contentId.toString())
   })
 
+  it('seals of mixed sizes, one after another and at once, each open to exactly their own bytes (reused buffer)', async () => {
+    const payload = (n: number, fill: number) => utf8ToBytes(`"${String.fromCharCode(fill).repeat(n)}"`)
+    const sizes = [60_000, 900, 60_000, 17_000, 40, 120_000, 5_000] as const
+    const check = async (bytes: Uint8Array) => {
+      const { envelope, commitment, contentId } = await sealCanonical(bytes, { recipients: [alice] })
+      const opened = await openCanonical(envelope, alice)
+      expect(bytesToHex(opened.canonical)).toBe(bytesToHex(bytes))
+      expect(bytesToHex(computeCommitment(opened.salt, bytes))).toBe(bytesToHex(commitment))
+      expect(contentId.toString()).toBe(createContentId(bytes).toString())
+    }
+    for (const [i, n] of sizes.entries()) await check(payload(n, 97 + i))
+    await Promise.all(sizes.map((n, i) => check(payload(n, 65 + i))))
+  })
+
   it('large payloads (native digest path) round-trip and agree with the sync commitment', async () => {
     const big = { resourceType: 'Binary', data: 'x'.repeat(200_000) }
     const { envelope, commitment } = await seal(big, { recipients: [alice] })

@@ -4,6 +4,7 @@
  */
 import { assertBytes, randomBytes as defaultRandomBytes, describeType, type RandomBytes, wipe } from '../bytes/index.js'
 import { canonicalizeToBytes } from '../canonical/canonicalize.js'
+import type { ContentId } from '../canonical/contentId.js'
 import { type EnvelopeError, InvalidArgumentError } from '../errors/base.js'
 import { aes256Gcm } from '../hpke/aead.js'
 import type { PublicIdentity } from '../identity/types.js'
@@ -97,6 +98,31 @@ export function prepareRecipients(params: SealParameters): PreparedRecipients {
   }
 }
 
+/** Largest `salt || canonical` buffer kept for reuse between seals (4 MiB of payload). */
+const SPARE_MAX = 4 * 1024 * 1024 + SIZES.salt
+/**
+ * One zeroed buffer for `salt || canonical`, reused by the next seal that is not running concurrently: a fresh
+ * megabyte per seal costs page faults and garbage collections that showed as a large share of a 1 MiB seal. Every
+ * seal wipes what it wrote before giving the buffer back; a seal that finds it taken allocates its own.
+ */
+let spare: Uint8Array<ArrayBuffer> | undefined
+
+function takePlaintext(length: number): Uint8Array<ArrayBuffer> {
+  const b = spare
+  if (b !== undefined && b.length >= length) {
+    spare = undefined
+    return b.subarray(0, length)
+  }
+  return new Uint8Array(length)
+}
+
+/** Takes back a wiped buffer from {@link takePlaintext} (keeps the larger one, up to `SPARE_MAX`). */
+function giveBackPlaintext(wiped: Uint8Array<ArrayBuffer>): void {
+  const whole = wiped.buffer
+  if (whole.byteLength <= SPARE_MAX && (spare === undefined || spare.length < whole.byteLength))
+    spare = new Uint8Array(whole)
+}
+
 /** Seals canonical bytes the caller vouches for. @internal */
 export async function sealPrepared(
   canonical: Uint8Array,
@@ -113,7 +139,7 @@ export async function sealPrepared(
   }
   const dataKey = draw(SIZES.dataKey)
   const salt = draw(SIZES.salt)
-  const plaintext = new Uint8Array(SIZES.salt + canonical.length)
+  const plaintext = takePlaintext(SIZES.salt + canonical.length)
   try {
     const id = draw(SIZES.id, true)
     const nonce = draw(SIZES.nonce, true)
@@ -141,20 +167,29 @@ export async function sealPrepared(
       })
       return { keyId: r.keyId, enc, wrappedKey: ciphertext }
     }
-    let entries: EnvelopeRecipient[]
-    if (injected || prepared.list.every((r) => r.vault)) {
-      entries = []
-      for (const r of prepared.list) entries.push(await wrapOne(r))
-    } else {
-      entries = await settleAll(prepared.list.map(wrapOne))
+    const wrapAll = async (): Promise<EnvelopeRecipient[]> => {
+      if (injected || prepared.list.every((r) => r.vault)) {
+        const entries: EnvelopeRecipient[] = []
+        for (const r of prepared.list) entries.push(await wrapOne(r))
+        return entries
+      }
+      return settleAll(prepared.list.map(wrapOne))
     }
     plaintext.set(salt, 0)
     plaintext.set(canonical, SIZES.salt)
-    // Three independent passes over the payload; WebCrypto runs large ones off the main thread, so they overlap.
-    const [ciphertext, commitment, contentId] = await settleAll([
+    // The payload passes do not depend on the key wraps, so they all start at once and the wraps' asynchronous
+    // X25519 work overlaps them. WebCrypto runs large passes off the main thread: AES-256-GCM (the longest) on one
+    // thread, the HMAC-SHA256 commitment then the SHA-256 of the content id on another, so that on two cores the AES
+    // pass keeps a core to itself (three passes at once left it two thirds of one). The passes draw no randomness:
+    // the order of draws above is unchanged.
+    const hashes = async (): Promise<[Uint8Array, ContentId]> => {
+      const commitment = await hmacSha256Async(salt, canonical)
+      return [commitment, await contentIdAsync(canonical)]
+    }
+    const [ciphertext, [commitment, contentId], entries] = await settleAll([
       aes256Gcm.seal(dataKey, nonce, header, plaintext),
-      hmacSha256Async(salt, canonical),
-      contentIdAsync(canonical),
+      hashes(),
+      wrapAll(),
     ] as const)
     return Object.freeze({
       envelope: freezeEnvelope({ ...head, recipients: entries, ciphertext }),
@@ -163,6 +198,7 @@ export async function sealPrepared(
     })
   } finally {
     wipe(dataKey, salt, plaintext)
+    giveBackPlaintext(plaintext)
   }
 }
 

@@ -1,0 +1,59 @@
+/**
+ * The 1 MiB seal beside its floor (issue 18: a seal ≥ 80 % of the AES-256-GCM pass): `sealCanonical` of ~1 MiB of
+ * canonical bytes to one HPKE recipient, and WebCrypto AES-256-GCM alone on the same bytes (a key imported once,
+ * no other pass), in rounds that take turns so that load hits both alike. Also each other pass a seal makes (the
+ * HMAC-SHA256 commitment, the SHA-256 of the content id), alone. `pnpm bench "seal 1 MiB"`;
+ * `BENCH_SEAL_1MIB_ROUNDS` (default 60).
+ */
+import { defineBench } from '../../../../scripts/bench/harness.js'
+import { canonicalizeToBytes } from '../canonical/canonicalize.js'
+import { testParty } from './_testParties.js'
+import { bigValue } from './_testPayloads.js'
+import { sealCanonical } from './seal.js'
+
+defineBench('seal 1 MiB', async (ctx) => {
+  const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {}
+  const rounds = Number(env.BENCH_SEAL_1MIB_ROUNDS ?? 60)
+  const subtle = globalThis.crypto.subtle
+  const big = canonicalizeToBytes(bigValue)
+  const one = [testParty()]
+  const iv = new Uint8Array(12)
+  const aesKey = await subtle.importKey('raw', new Uint8Array(32).fill(1), 'AES-GCM', false, ['encrypt'])
+  const hmacKey = await subtle.importKey('raw', new Uint8Array(32).fill(2), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+  ])
+  const contenders: [string, () => Promise<unknown>, string | undefined][] = [
+    [
+      'seal ~1 MiB canonical bytes (sealCanonical, 1 recipient)',
+      () => sealCanonical(big, { recipients: one }),
+      undefined,
+    ],
+    [
+      'WebCrypto AES-256-GCM encrypt alone, ~1 MiB',
+      () => subtle.encrypt({ name: 'AES-GCM', iv }, aesKey, big),
+      'WebCrypto AES-256-GCM (the limit)',
+    ],
+    ['WebCrypto HMAC-SHA256 alone, ~1 MiB', () => subtle.sign('HMAC', hmacKey, big), 'WebCrypto HMAC-SHA256'],
+    ['WebCrypto SHA-256 alone, ~1 MiB', () => subtle.digest('SHA-256', big), 'WebCrypto SHA-256'],
+  ]
+  const spent = contenders.map(() => 0)
+  for (let i = 0; i < rounds + 3; i++)
+    for (let k = 0; k < contenders.length; k++) {
+      const t = performance.now()
+      for (let j = 0; j < 2; j++) await (contenders[k] as (typeof contenders)[number])[1]()
+      if (i >= 3) spent[k] = (spent[k] as number) + performance.now() - t // 3 rounds of warm-up
+    }
+  contenders.forEach(([name, , peer], k) => {
+    ctx.record({
+      name: `${name} (interleaved)`,
+      value: (big.length * rounds * 2) / 1e3 / (spent[k] as number),
+      unit: 'MB/s',
+      ...(peer ? { peer } : {}),
+    })
+  })
+  ctx.record({
+    name: 'seal ~1 MiB: share of the AES-256-GCM pass alone (interleaved)',
+    value: (100 * (spent[1] as number)) / (spent[0] as number),
+    unit: '%',
+  })
+})

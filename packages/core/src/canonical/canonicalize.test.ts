@@ -225,6 +225,41 @@ describe('properties', () => {
     expect(canonicalize(obj)).toBe('{"":7,"10":1,"2":2,"a":3,"é":6,"😀":4,"\uFFFD":5}')
   })
 
+  // Differential: the fast path against the checked path. A value inside an array padded with more than 64
+  // containers is serialized by the checked path alone (the fast path hands over values of more than 64 objects).
+  const PAD = Array.from({ length: 65 }, () => [])
+  const checked = (v: unknown): string => {
+    const c = canonicalize([v, ...PAD])
+    return c.slice(1, c.length - PAD.length * 3 - 1)
+  }
+  const outcome = (fn: () => string): string => {
+    try {
+      return fn()
+    } catch (err) {
+      return `throws ${(err as InvalidArgumentError).code}`
+    }
+  }
+  const tricky = fc.oneof(
+    fc.constantFrom(-0, 0, 1e21, 1e-7, 5e-324, -1.7976931348623157e308, 0.1 + 0.2, Number.NaN, Infinity, undefined),
+    fc.double(),
+    fc.string({ unit: 'binary', maxLength: 6 }),
+    fc.constantFrom('\\ud800', '\ud800', 'a\udc00b', '\ud83d\ude00', '\u2028\u2029', '\u007f', '"\\\\/\\b'),
+  )
+  const trickyJson = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      tricky,
+      fc.array(tie('value'), { maxLength: 5 }),
+      fc.dictionary(fc.string({ unit: 'binary', maxLength: 4 }), tie('value'), { maxKeys: 20 }),
+    ),
+  })).value
+  test.prop([trickyJson], { numRuns: 300 })(
+    'the fast path equals the checked path (numbers, -0, lone surrogates, UTF-16 key order, errors)',
+    (v) => {
+      expect(outcome(() => canonicalize(v))).toBe(outcome(() => checked(v)))
+    },
+  )
+
   test.prop([fc.double({ noNaN: true, noDefaultInfinity: true })])('serializes numbers as Number#toString', (n) => {
     expect(canonicalize(n)).toBe(Object.is(n, -0) ? '0' : String(n))
   })

@@ -274,79 +274,52 @@ function utf8Length(s: string): number {
 }
 
 /**
- * Thrown by the fast path when the value needs the checked path: something to reject (the checked path names the
- * error and where it is), or output past `maxBytes`. A constant, never exposed.
+ * Thrown by the fast path ({@link sortedCopy}) when the value needs the checked path: something to reject (the
+ * checked path names the error and where it is), or output past `maxBytes`. A constant, never exposed.
  */
 const BAIL: object = Object.freeze({})
-
-/** Short strings are scanned by hand, longer ones by the regular expression (measured crossover, ~24 units). */
-const SCAN_BY_HAND = 24
-
-/** Whether a string can be written as `"` + itself + `"` (no character needs escaping, no surrogate at all). */
-function isPlain(s: string): boolean {
-  const n = s.length
-  if (n > SCAN_BY_HAND) return !NEEDS_CARE.test(s)
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i)
-    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return false
-  }
-  return true
-}
-
-/** RFC 8785 §3.2.2.2 string form on the fast path: JSON.stringify's escaping, for well-formed strings only. */
-function quoteFast(s: string): string {
-  if (isPlain(s)) return `"${s}"`
-  if (!s.isWellFormed()) throw BAIL
-  return JSON.stringify(s)
-}
 
 /** Objects up to this many keys are sorted by insertion (few keys, often nearly sorted); more by `Array#sort`. */
 const INSERTION_SORT_MAX = 16
 
-/**
- * A value with more objects than this goes to the checked path, whose per-call shape cache (sorted keys and quoted
- * prefixes per key sequence) pays off on large values such as Bundles, which repeat a few shapes thousands of times
- * (measured, interleaved in one loop: the fast path is ~1.5–2× the checked path on a 2.5 KB Patient of 31
- * objects, and ~15 % slower on a 100 KB Bundle).
- */
-const FAST_MAX_OBJECTS = 64
+/** An array index as a key (`"0"`…): engines enumerate those first, numerically, so a sorted copy would not keep them in order. */
+const INDEX_KEY = /^(?:0|[1-9][0-9]*)$/
 
-/** The fast path's per-call bounds and object count. */
-type Fast = { readonly maxDepth: number; readonly maxBytes: number; objects: number }
+/** The sorted-copy path's bounds and the running lower bound of the output length. */
+type Copy = { readonly maxDepth: number; readonly maxBytes: number; length: number }
 
 /**
- * The fast path: the same output as `serialize` for every value `serialize` accepts, without the per-call state
- * that only error reports and shared-shape reuse need. Anything unusual throws {@link BAIL} and the call is redone
- * on the checked path, so errors (and their locations) are exactly the checked path's.
+ * A copy of `value` whose objects have their members in RFC 8785 order (UTF-16 code units), for `JSON.stringify`
+ * to write: engines keep the insertion order of non-index keys, and `JSON.stringify` writes numbers with
+ * `Number#toString` and escapes strings exactly as RFC 8785 §3.2.2 does. Only fresh arrays and plain objects
+ * holding data properties reach `JSON.stringify` (no getter runs twice, no `toJSON` of the input is seen). Throws
+ * {@link BAIL} for anything the checked path must decide (non-JSON values, index-like or `__proto__` keys, depth,
+ * output past `maxBytes` by a lower bound that also stops shared subtrees from being copied without end).
  */
-function fast(value: unknown, depth: number, ctx: Fast): string {
+function sortedCopy(value: unknown, depth: number, ctx: Copy): unknown {
   switch (typeof value) {
     case 'string':
-      return quoteFast(value)
+      ctx.length += value.length
+      return value
     case 'number':
-      if (Number.isFinite(value)) return `${value}`
+      if (Number.isFinite(value)) return value
       throw BAIL
     case 'boolean':
-      return value ? 'true' : 'false'
+      return value
     case 'object': {
-      if (value === null) return 'null'
-      if (depth >= ctx.maxDepth || ++ctx.objects > FAST_MAX_OBJECTS) throw BAIL
-      const maxBytes = ctx.maxBytes
+      if (value === null) return value
+      if (depth >= ctx.maxDepth || ctx.length > ctx.maxBytes) throw BAIL
       if (isArray(value)) {
         const n = value.length
-        if (n === 0) return '[]'
-        let out = `[${fast(value[0], depth + 1, ctx)}`
-        for (let i = 1; i < n; i++) {
-          if (out.length > maxBytes) throw BAIL
-          out += `,${fast(value[i], depth + 1, ctx)}`
-        }
-        return `${out}]`
+        ctx.length += n + 1
+        const out = new Array(n)
+        for (let i = 0; i < n; i++) out[i] = sortedCopy(value[i], depth + 1, ctx)
+        return out
       }
       const proto = getProto(value)
       if (proto !== objectProto && proto !== null && getProto(proto) !== null) throw BAIL
       const keys = keysOf(value)
       const n = keys.length
-      if (n === 0) return '{}'
       if (n > INSERTION_SORT_MAX) keys.sort(byCodeUnits)
       else
         for (let i = 1; i < n; i++) {
@@ -359,29 +332,40 @@ function fast(value: unknown, depth: number, ctx: Fast): string {
           keys[j + 1] = k
         }
       const obj = value as Record<string, unknown>
-      const k0 = keys[0] as string
-      let out = `{${quoteFast(k0)}:${fast(obj[k0], depth + 1, ctx)}`
-      for (let i = 1; i < n; i++) {
-        if (out.length > maxBytes) throw BAIL
+      const out: Record<string, unknown> = {}
+      for (let i = 0; i < n; i++) {
         const k = keys[i] as string
-        out += `,${quoteFast(k)}:${fast(obj[k], depth + 1, ctx)}`
+        const c = k.charCodeAt(0)
+        if ((c >= 0x30 && c <= 0x39 && INDEX_KEY.test(k)) || k === '__proto__') throw BAIL
+        ctx.length += k.length + 4
+        out[k] = sortedCopy(obj[k], depth + 1, ctx)
       }
-      return `${out}}`
+      return out
     }
     default:
       throw BAIL
   }
 }
 
+/** A lone surrogate comes out of `JSON.stringify` as `\udXXX` (checked again by the checked path if seen). */
+const ESCAPED_SURROGATE = /\\ud[89a-f]/
+
+function viaStringify(value: unknown, maxDepth: number, maxBytes: number): string | undefined {
+  // `toJSON` on these prototypes would be called by JSON.stringify on the copies
+  if ('toJSON' in objectProto || 'toJSON' in Array.prototype) return undefined
+  let out: string
+  try {
+    out = JSON.stringify(sortedCopy(value, 0, { maxDepth, maxBytes, length: 0 }))
+  } catch (err) {
+    if (err !== BAIL && !(err instanceof RangeError)) throw err
+    return undefined
+  }
+  return ESCAPED_SURROGATE.test(out) ? undefined : out
+}
+
 function run(value: unknown, options: CanonicalizeOptions | undefined): string {
   const { maxDepth, maxBytes } = readOptions(options)
-  let out: string | undefined
-  try {
-    out = fast(value, 0, { maxDepth, maxBytes, objects: 0 })
-  } catch (err) {
-    // BAIL, or a RangeError from a deep value on a small engine stack: the checked path decides and reports.
-    if (err !== BAIL && !(err instanceof RangeError)) throw err
-  }
+  let out: string | undefined = viaStringify(value, maxDepth, maxBytes)
   if (out === undefined) out = runChecked(value, maxDepth, maxBytes)
   if (out.length > maxBytes || (out.length * 3 > maxBytes && utf8Length(out) > maxBytes)) {
     throw new InvalidArgumentError('INPUT_TOO_LARGE', `Canonical output is larger than maxBytes (${maxBytes}).`, {

@@ -107,7 +107,14 @@ defineBench('canonical interleaved', async (ctx) => {
   const crypto = (await load('node:crypto')) as NodeCrypto
   const fs = (await load('node:fs')) as NodeFs
   const nodeSha256 = (data: string | Uint8Array) => crypto.createHash('sha256').update(data).digest()
-  const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {}
+  type Usage = { user: number; system: number }
+  const proc = (
+    globalThis as {
+      process?: { env: Record<string, string | undefined>; cpuUsage?: (since?: Usage) => Usage }
+    }
+  ).process
+  const env = proc?.env ?? {}
+  const cpuUsage = proc?.cpuUsage?.bind(proc)
   const totalMs = Number(env.BENCH_TIME_MS ?? 600) * 4
   const inputs: [string, unknown, number][] = [
     [
@@ -141,14 +148,20 @@ defineBench('canonical interleaved', async (ctx) => {
       ['JSON.stringify only, not canonical', () => JSON.stringify(value), 'JSON.stringify'],
     ]
     const spent = contenders.map(() => 0)
+    const cpu = contenders.map(() => 0)
     const done = contenders.map(() => 0)
     for (const [, fn] of contenders) for (let i = 0; i < batch * 4; i++) fn() // warm up
     const end = performance.now() + totalMs
     while (performance.now() < end)
       contenders.forEach(([, fn], k) => {
+        const c = cpuUsage?.()
         const t = performance.now()
         for (let i = 0; i < batch; i++) fn()
         spent[k] = (spent[k] as number) + performance.now() - t
+        if (c) {
+          const d = cpuUsage?.(c) as { user: number; system: number }
+          cpu[k] = (cpu[k] as number) + (d.user + d.system) / 1000
+        }
         done[k] = (done[k] as number) + batch
       })
     contenders.forEach(([name, , peer], k) => {
@@ -159,6 +172,16 @@ defineBench('canonical interleaved', async (ctx) => {
         ...(peer ? { peer } : {}),
       })
     })
+    // The same rounds by the process's CPU time (single-threaded work): what a loaded machine does not distort.
+    if (cpuUsage)
+      contenders.forEach(([name, , peer], k) => {
+        ctx.record({
+          name: `${label}: ${name} (interleaved, per CPU second)`,
+          value: (bytes * (done[k] as number)) / 1e6 / ((cpu[k] as number) / 1000),
+          unit: 'MB/s',
+          ...(peer ? { peer } : {}),
+        })
+      })
   }
 })
 

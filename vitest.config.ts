@@ -47,6 +47,10 @@ export default defineConfig({
         replacement: src('./packages/stores/postgres/src/testing/index.ts'),
       },
       { find: /^@medseal\/smart-health$/, replacement: src('./packages/smart-health/src/index.ts') },
+      {
+        find: /^@medseal\/smart-health\/testing$/,
+        replacement: src('./packages/smart-health/src/testing/index.ts'),
+      },
       { find: /^@medseal\/service$/, replacement: src('./packages/service/src/index.ts') },
       { find: /^@medseal\/service\/node$/, replacement: src('./packages/service/src/node.ts') },
       { find: /^@medseal\/sd-jwt$/, replacement: src('./packages/sd-jwt/src/index.ts') },

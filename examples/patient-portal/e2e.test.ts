@@ -294,12 +294,109 @@ async function story(service: RunningService, name: string, opts: { reloads: boo
   }
 }
 
+/**
+ * SMART Health Links between the two profiles (after the story: its 10 log rows come first): the patient makes a
+ * link with a passcode and health cards, shows a card's QR; the clinician gives a wrong passcode (refused, tries
+ * left shown) then the right one and reads the records and the verified cards; the patient sees the link's fetches
+ * and the wrong passcode in the log, revokes the link; the clinician is refused.
+ */
+async function linkStory(patient: Page, clinicianCtx: BrowserContext) {
+  // the patient creates the link: two records, a day, a passcode, health cards
+  const boxes = patient.locator('input[name="link-record"]')
+  expect(await boxes.count()).toBe(5)
+  await boxes.nth(0).check()
+  await boxes.nth(1).check()
+  await patient.fill(byId('link-label'), 'For Dr Hopper')
+  await patient.fill(byId('link-passcode'), 'tulip-42')
+  await patient.selectOption(byId('link-hours'), '24')
+  await patient.click(byId('create-link'))
+  await readyOk(patient)
+  const shlink = await patient.inputValue(byId('link-text'))
+  expect(shlink.startsWith('shlink:/')).toBe(true)
+  expect(await patient.getAttribute(byId('link-row'), 'data-state')).toBe('active')
+  expect(await visibleText(patient.locator(byId('link-row')))).toContain('with a passcode')
+  const drawn = await patient.getAttribute(`${byId('link-qr')} svg[role="img"] path`, 'd')
+  const qr = encode(shlink, { ecc: 'L', border: 2 })
+  expect(drawn).toBe(qr.data.flatMap((row, y) => row.map((dark, x) => (dark ? `M${x} ${y}h1v1h-1z` : ''))).join(''))
+  await patient.locator(byId('link-shown')).scrollIntoViewIfNeeded()
+  await patient.screenshot({ path: join(shots, 'pglite-10-patient-link.png') })
+  await accessibleAtBothWidths(patient, 'patient SMART Health Link')
+
+  // a record's health card as a QR code (shc:/ numeric)
+  await patient.locator(byId('show-card')).first().click()
+  await readyOk(patient)
+  expect(await patient.inputValue(byId('card-text'))).toMatch(/^shc:\/[0-9]+$/)
+  expect(await patient.locator(`${byId('card-qr')} svg[role="img"]`).count()).toBe(1)
+  await patient.locator(byId('card-shown')).scrollIntoViewIfNeeded()
+  await patient.screenshot({ path: join(shots, 'pglite-11-patient-health-card.png') })
+  await accessibleAtBothWidths(patient, 'patient health card')
+
+  // the clinician opens it (as a viewer URL): a wrong passcode first
+  const clinician = await clinicianCtx.newPage()
+  await clinician.goto(`${appsUrl}/clinician.html#${shlink}`)
+  await readyOk(clinician)
+  expect(await visibleText(clinician.locator(byId('shl-summary')))).toContain('For Dr Hopper')
+  expect(await clinician.isVisible(byId('shl-passcode'))).toBe(true)
+  await clinician.fill(byId('shl-recipient'), 'Dr Grace Hopper, City Clinic')
+  await clinician.fill(byId('shl-passcode'), 'tulip-41')
+  await clinician.click(byId('shl-open'))
+  await readyOk(clinician)
+  const refusal = clinician.locator(byId('shl-error'))
+  expect(await refusal.getAttribute('data-code')).toBe('SHL_PASSCODE_INVALID')
+  expect(await visibleText(refusal)).toContain('The passcode is wrong. 4 tries are left')
+  expect(await visibleText(refusal)).toContain('What you can do: Check the passcode with the patient')
+  await clinician.screenshot({ path: join(shots, 'pglite-12-clinician-wrong-passcode.png'), fullPage: true })
+  await accessibleAtBothWidths(clinician, 'clinician wrong passcode')
+
+  // the right passcode: the records as summaries, the cards verified
+  await clinician.fill(byId('shl-passcode'), 'tulip-42')
+  await clinician.click(byId('shl-open'))
+  await readyOk(clinician)
+  expect(await clinician.locator(byId('shl-error')).count()).toBe(0)
+  expect(await clinician.locator(byId('shl-record')).count()).toBe(2)
+  expect(await clinician.locator(byId('shl-card')).count()).toBe(2)
+  const files = await visibleText(clinician.locator(byId('shl-files')))
+  expect(files).toContain('Heart rate')
+  expect(files).toContain('✔ Health card checked: signed by Demo General Hospital (a test issuer), for Ada Lovelace')
+  expect(files).not.toContain('"resourceType"')
+  await clinician.screenshot({ path: join(shots, 'pglite-13-clinician-reads-link.png'), fullPage: true })
+  await accessibleAtBothWidths(clinician, 'clinician reads a link')
+
+  // the patient's log: the wrong passcode, the manifest (one row per file) and the file fetches, in words
+  const linkRows = (rows: string[]) => rows.slice(10)
+  let rows = await (await verifiedLog(patient, 10 + 1 + 4 + 4)).allInnerTexts()
+  expect(linkRows(rows)[0]).toContain(
+    'Someone who gave the name “Dr Grace Hopper, City Clinic” typed a wrong passcode for your link “For Dr Hopper”',
+  )
+  expect(linkRows(rows).filter((r) => r.includes('opened your link “For Dr Hopper”, which lists'))).toHaveLength(4)
+  expect(linkRows(rows).filter((r) => r.includes('downloaded'))).toHaveLength(4)
+  expect(linkRows(rows).every((r) => r.includes('through a link you shared'))).toBe(true)
+  await patient.locator(byId('log-row')).nth(10).scrollIntoViewIfNeeded()
+  await patient.screenshot({ path: join(shots, 'pglite-14-patient-log-link.png') })
+
+  // the patient revokes the link; the clinician is refused, in words
+  await patient.click(`${byId('link-row')} ${byId('revoke-link')}`)
+  await readyOk(patient)
+  expect(await patient.getAttribute(byId('link-row'), 'data-state')).toBe('revoked')
+  await clinician.click(byId('shl-open'))
+  await readyOk(clinician)
+  expect(await clinician.getAttribute(byId('shl-error'), 'data-code')).toBe('SHL_NOT_FOUND')
+  expect(await visibleText(clinician.locator(byId('shl-error')))).toContain('The patient has revoked this link.')
+  expect(await clinician.locator(byId('shl-record')).count()).toBe(0)
+  await clinician.screenshot({ path: join(shots, 'pglite-15-clinician-link-revoked.png'), fullPage: true })
+  await accessibleAtBothWidths(clinician, 'clinician link revoked')
+  rows = await (await verifiedLog(patient, 10 + 1 + 4 + 4 + 1)).allInnerTexts()
+  expect(rows.at(-1)).toContain('tried to open your link “For Dr Hopper” and was refused: you had revoked the access')
+  await clinician.close()
+}
+
 describe('patient and clinician apps in Chromium, against the records service', () => {
-  it('PGlite + memory ledger: grant, read, revoke, refused, verified log; reloads; an unreachable service', async () => {
+  it('PGlite + memory ledger: grant, read, revoke, refused, verified log; reloads; a SMART Health Link; an unreachable service', async () => {
     const service = await startService({ corsOrigin: appsUrl })
     try {
       const { patient, patientCtx, clinicianCtx, link } = await story(service, 'pglite', { reloads: true })
       try {
+        await linkStory(patient, clinicianCtx)
         // the service goes away: the next action says so in words, and the controls that need it are disabled
         await service.stop()
         await patient.click(byId('verify-log'))
@@ -357,7 +454,7 @@ describe('patient and clinician apps in Chromium, against the records service', 
     } finally {
       await service.stop()
     }
-  }, 300_000)
+  }, 420_000)
 
   describe('on PostgreSQL with anvil', () => {
     let anvil: StartAnvilReturnType | undefined

@@ -12,6 +12,8 @@ export const medsealAliases = [
   { find: /^@medseal\/adapter-evm$/, replacement: src('../../packages/adapters/evm/src/index.ts') },
   { find: /^@medseal\/service$/, replacement: src('../../packages/service/src/index.ts') },
   { find: /^@medseal\/store-indexeddb$/, replacement: src('../../packages/stores/indexeddb/src/index.ts') },
+  { find: /^@medseal\/smart-health$/, replacement: src('../../packages/smart-health/src/index.ts') },
+  { find: /^@medseal\/fhir$/, replacement: src('../../packages/fhir/src/index.ts') },
 ]
 
 /** Three pages: a chooser, the patient app and the clinician app. */

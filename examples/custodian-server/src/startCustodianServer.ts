@@ -19,7 +19,8 @@ import {
 } from '@medseal/core'
 import { createCustodianHandler } from '@medseal/service'
 import { serve } from '@medseal/service/node'
-import { createPostgresStores, type SqlDatabase } from '@medseal/store-postgres'
+import { createShlRoutes } from '@medseal/smart-health'
+import { createPostgresShlStore, createPostgresStores, type SqlDatabase } from '@medseal/store-postgres'
 import type { ServerConfig } from './config.js'
 
 /** Anvil's first account (a public test key): used only on chain 31337 when no key is given. */
@@ -138,7 +139,16 @@ export async function startCustodianServer(config: ServerConfig): Promise<Custod
       store: stores.custodian,
       breakGlass,
     })
-    const handler = createCustodianHandler({
+    // SMART Health Links: the link store on the same database; the routes need the public URL, known once listening
+    const shlStore = await createPostgresShlStore({ db })
+    const box: { handler?: (request: Request) => Promise<Response> } = {}
+    const server = await serve({
+      handler: (request) => (box.handler as (request: Request) => Promise<Response>)(request),
+      host: config.host,
+      port: config.port,
+    })
+    closers.push(() => server.close())
+    box.handler = createCustodianHandler({
       custodian,
       accessLog,
       ledger: l.ledger,
@@ -146,15 +156,14 @@ export async function startCustodianServer(config: ServerConfig): Promise<Custod
       reviewers: config.reviewers,
       ledgerRelay: l.relay,
       checkpoint: { operator: vendor, origin: config.checkpointOrigin },
+      routes: createShlRoutes({ store: shlStore, ledger: l.ledger, log: accessLog, publicUrl: server.url }),
       ...(config.corsOrigins === '*' || config.corsOrigins.length > 0 ? { cors: { origins: config.corsOrigins } } : {}),
     })
-    const server = await serve({ handler, host: config.host, port: config.port })
-    closers.push(() => server.close())
     const size = (await accessLog.signedHead()).head.treeSize
     const lines = [
       `medseal custodian service listening on ${server.url}  (API under /v1, OpenAPI at /v1/openapi.json)`,
       `  custodian ${vendor.address} (key seed in ${seedPath})`,
-      `  stores: ${dbLabel}: the records' index and key wraps, key releases, the access log (${size} events), break-glass`,
+      `  stores: ${dbLabel}: the records' index and key wraps, key releases, the access log (${size} events), break-glass, SMART Health Links`,
       `  ledger: ${l.label}`,
       `  CORS: ${config.corsOrigins === '*' ? 'any origin' : config.corsOrigins.length ? config.corsOrigins.join(', ') : 'none'}`,
       '  stop with Ctrl-C (SIGINT) or SIGTERM',

@@ -8,9 +8,11 @@ import { type ReadOutcome, readShared } from './clinicianApp.js'
 import { connect } from './connect.js'
 import type { ServiceConnection } from './connection.js'
 import { ExplainedError } from './explain.js'
+import { issuerDirectory } from './healthCards.js'
 import { openKeyStore } from './keystore.js'
+import { explainLink, findShlink, linkPayload, type OpenedLinkFile, openLink } from './openLink.js'
 import { readShare, type Share } from './share.js'
-import { KIND_NAMES, plainTime } from './summaries.js'
+import { KIND_NAMES, plainTime, type Summary } from './summaries.js'
 import { $, busy, detailsList, errorPanel, h, setOffline, setStatus, showError } from './ui.js'
 
 function renderOutcome(o: ReadOutcome): HTMLElement {
@@ -71,6 +73,79 @@ async function openAll(service: ServiceConnection, clinician: Party, share: Shar
     refused.length === 0 ? 'read' : refused.length === outcomes.length ? 'refused' : 'partial'
 }
 
+function renderLinkFile(f: OpenedLinkFile): HTMLElement[] {
+  const summaryItem = (s: Summary, testid: string, extra?: HTMLElement) =>
+    h(
+      'li',
+      { 'data-testid': testid },
+      h('span', { class: 'kind' }, s.kind),
+      h('span', { class: 'title' }, s.title),
+      s.date ? h('span', {}, s.date) : undefined,
+      extra,
+      h('dl', {}, ...s.facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+    )
+  if (f.kind === 'fhir') return f.summaries.map((s) => summaryItem(s, 'shl-record'))
+  if (f.kind === 'card')
+    return f.summaries.map((s) =>
+      summaryItem(
+        { ...s, kind: `Health card · ${s.kind}` },
+        'shl-card',
+        h('span', { class: 'ok' }, `✔ Health card checked: signed by ${f.issuer}, for ${f.patient}`),
+      ),
+    )
+  if (f.kind === 'card-refused')
+    return [
+      h(
+        'li',
+        { 'data-testid': 'shl-card-refused', 'data-code': f.error.code },
+        h('span', { class: 'title bad' }, '✘ A health card did not check out'),
+        h('p', {}, f.error.what, ' ', h('strong', {}, 'What you can do: '), f.error.todo),
+      ),
+    ]
+  return [h('li', {}, `A file this app cannot show (${f.contentType}).`)]
+}
+
+async function showLink(shlink: string) {
+  $('shl').hidden = false
+  let payload: ReturnType<typeof linkPayload>
+  try {
+    payload = linkPayload(shlink)
+  } catch (err) {
+    $('shl-form').hidden = true
+    $('shl-refusal').replaceChildren(errorPanel(explainLink(err), 'shl-error'))
+    return
+  }
+  const needsPasscode = payload.flag?.includes('P') === true
+  $('shl-summary').textContent =
+    `“${payload.label ?? 'Health records'}”` +
+    (payload.exp ? `, opens until ${plainTime(payload.exp)}` : '') +
+    (needsPasscode ? '. It needs a passcode from the patient.' : '.')
+  $('shl-passcode-field').hidden = !needsPasscode
+  const issuers = await issuerDirectory()
+  $('shl-form').addEventListener('submit', (e) => {
+    e.preventDefault()
+    void busy('Opening the link…', async () => {
+      $('shl-refusal').replaceChildren()
+      $('shl-files').replaceChildren()
+      try {
+        const files = await openLink({
+          shlink,
+          recipient: $<HTMLInputElement>('shl-recipient').value,
+          ...(needsPasscode ? { passcode: $<HTMLInputElement>('shl-passcode').value } : {}),
+          issuers,
+        })
+        $('shl-files').replaceChildren(...files.flatMap(renderLinkFile))
+        $('shl-files').dataset.state = 'read'
+      } catch (err) {
+        const e = explainLink(err)
+        $('shl-refusal').replaceChildren(errorPanel(e, 'shl-error'))
+        $('shl-files').dataset.state = 'refused'
+        if (e.offline) throw new ExplainedError(e)
+      }
+    })
+  })
+}
+
 async function main() {
   $('retry').addEventListener('click', () => location.reload())
   // another link opened in this tab: start over with it
@@ -78,6 +153,11 @@ async function main() {
   $('open-link').addEventListener('submit', (e) => {
     e.preventDefault()
     const raw = $<HTMLInputElement>('link-input').value.trim()
+    const shlink = findShlink(raw)
+    if (shlink) {
+      location.hash = shlink
+      return
+    }
     try {
       location.hash = new URL(raw).hash
     } catch {
@@ -97,6 +177,14 @@ async function main() {
   $('key-notice').textContent =
     `Your keys are kept in this browser. ${created ? 'New keys were made for you.' : 'Your keys were loaded.'}`
 
+  const shlink = findShlink(decodeURIComponent(location.hash))
+  if (shlink) {
+    $('shared').hidden = true
+    await showLink(shlink)
+    setOffline(false)
+    setStatus('Ready.', true)
+    return
+  }
   const share = readShare(location.hash)
   if (!share) {
     $('shared').hidden = true

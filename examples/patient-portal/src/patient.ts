@@ -3,18 +3,31 @@
  * what the end-to-end test drives.
  * @module
  */
-import type { Address } from '@medseal/core'
+import type { Address, Hex } from '@medseal/core'
 import { createIndexedDbAnchorStore, createIndexedDbSyncCheckpointStore, openIndexedDb } from '@medseal/store-indexeddb'
 import { connect } from './connect.js'
+import type { ListStore } from './grantStore.js'
 import { openClinicianStore, openGrantStore } from './grantStore.js'
+import { healthCardFor } from './healthCards.js'
+import { createLink, openLinkStore, revokeLink, type StoredLink } from './healthLinks.js'
 import { openKeyStore } from './keystore.js'
-import { createPatientApp, type PatientApp, type PatientGrant, type PatientLogReport } from './patientApp.js'
+import {
+  createPatientApp,
+  type PatientApp,
+  type PatientGrant,
+  type PatientLogReport,
+  type PatientLogRow,
+} from './patientApp.js'
 import { openPortalDb } from './portalDb.js'
-import { qrSvg, shareLink } from './share.js'
+import { modulesSvg, qrSvg, shareLink } from './share.js'
 import { KIND_NAMES, kindOf, plainTime } from './summaries.js'
 import { $, busy, detailsList, h, rpcUrl, serviceUrl, setOffline, setStatus, showError } from './ui.js'
 
-const PURPOSES: Record<string, string> = { TREAT: 'for treatment', ETREAT: 'in an emergency' }
+const PURPOSES: Record<string, string> = {
+  TREAT: 'for treatment',
+  ETREAT: 'in an emergency',
+  PATRQT: 'through a link you shared',
+}
 
 const REASONS: Record<string, string> = {
   CONSENT_REVOKED: 'you had revoked the access',
@@ -22,6 +35,22 @@ const REASONS: Record<string, string> = {
   CONSENT_GRANTEE: 'you had not shared with them',
   CONSENT_SCOPE: 'you had not shared this kind of record',
   CONSENT_NOT_FOUND: 'there was no valid access',
+}
+
+/** The name the opener of a link typed (the service logs it as `…recipient: <name>`), or undefined. */
+const recipientOf = (reason: string | undefined) => /recipient: (.+)$/.exec(reason ?? '')?.[1]
+
+/** One log row about a SMART Health Link, in words. */
+function linkSentence(r: PatientLogRow, link: StoredLink): string {
+  const name = `your link “${link.label}”`
+  const who = recipientOf(r.event.reason)
+  const someone = who ? `Someone who gave the name “${who}”` : 'Someone with the link'
+  const code = r.event.reason?.split(';')[0] ?? ''
+  if (r.event.action === 'shl.passcode') return `${someone} typed a wrong passcode for ${name}`
+  if (r.event.outcome === 'deny')
+    return `${someone} tried to open ${name} and was refused: ${REASONS[code] ?? 'the link was not valid'}`
+  if (r.event.action === 'shl.manifest') return `${someone} opened ${name}, which lists ${r.record}`
+  return `${someone} downloaded ${r.record} through ${name}`
 }
 
 const clinicianLink = () => new URL('clinician.html', location.href).href
@@ -41,6 +70,24 @@ function renderRecords(app: PatientApp) {
         r.verified
           ? h('span', { class: 'ok' }, '✔ Recorded on the ledger')
           : h('span', { class: 'bad' }, '✘ Could not be checked against the ledger'),
+        r.resourceType === 'Patient'
+          ? undefined
+          : (() => {
+              const b = h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'secondary',
+                  'data-testid': 'show-card',
+                  'aria-label': `Show health card for ${r.name}`,
+                },
+                'Show health card',
+              )
+              b.addEventListener('click', () =>
+                busy('Making the health card…', async () => showCard(app, r.commitment, r.name)),
+              )
+              return b
+            })(),
         detailsList([
           ['Record ID (commitment)', r.commitment],
           ['Type', r.resourceType],
@@ -145,7 +192,103 @@ async function renderGrants(app: PatientApp) {
   )
 }
 
-function renderLog(report: PatientLogReport) {
+async function showCard(app: PatientApp, commitment: Hex, name: string) {
+  const patient = app.records.find((r) => r.resourceType === 'Patient')
+  const patientResource = patient ? app.resource(patient.commitment) : undefined
+  const record = app.resource(commitment)
+  if (!patientResource || !record) throw new Error('The record is not open in this browser.')
+  const card = await healthCardFor(patientResource, record)
+  const panel = $('card-shown')
+  panel.replaceChildren(
+    h('h3', {}, `Health card: ${name}`),
+    h(
+      'p',
+      {},
+      'A SMART Health Card: any health-card app can scan it and check who signed it. In this demo it is signed by a ' +
+        'made-up hospital with a published test key.',
+    ),
+    h(
+      'div',
+      { class: 'qr', 'data-testid': 'card-qr' },
+      modulesSvg(card.modules, `QR code of the health card for ${name}`, 4),
+    ),
+    h('label', { for: 'card-text' }, 'The card as text (shc:/)'),
+    h('textarea', { id: 'card-text', 'data-testid': 'card-text', readonly: '', rows: '3' }, card.text),
+  )
+  panel.hidden = false
+}
+
+function showLink(link: StoredLink) {
+  const input = h('input', { id: 'link-text', 'data-testid': 'link-text', readonly: '', value: link.shlink })
+  $('link-shown').replaceChildren(
+    h('h3', {}, `Your link “${link.label}”`),
+    h(
+      'p',
+      {},
+      link.passcode
+        ? 'Send the link (or show the QR code) and tell the passcode separately.'
+        : 'Send the link or show the QR code. Anyone who has it can open these records until it ends.',
+    ),
+    h('label', { for: 'link-text' }, 'The link'),
+    h('div', { class: 'row' }, input),
+    h('div', { class: 'qr', 'data-testid': 'link-qr' }, qrSvg(link.shlink, `QR code of your link “${link.label}”`)),
+  )
+  $('link-shown').hidden = false
+}
+
+async function renderLinks(app: PatientApp, store: ListStore<StoredLink>) {
+  const links = await store.list()
+  const names = (l: StoredLink) =>
+    l.records.map((c) => app.records.find((r) => r.commitment.toLowerCase() === c.toLowerCase())?.name ?? c).join(', ')
+  $('links').replaceChildren(
+    ...(links.length === 0
+      ? [h('li', {}, 'You have not made any link yet.')]
+      : links.map((l) => {
+          const expired = l.expiresAt * 1000 < Date.now()
+          const state = l.revoked ? 'revoked' : expired ? 'expired' : 'active'
+          const show = h(
+            'button',
+            { type: 'button', class: 'secondary', 'aria-label': `Show link “${l.label}”` },
+            'Show link',
+          )
+          show.addEventListener('click', () => showLink(l))
+          const revoke = h(
+            'button',
+            { type: 'button', 'data-testid': 'revoke-link', 'aria-label': `Revoke link “${l.label}”` },
+            'Revoke link',
+          )
+          revoke.addEventListener('click', () =>
+            busy(`Revoking the link “${l.label}”…`, async () => {
+              await revokeLink({ ledger: app.service.ledger, store }, { patient: app.patient, link: l })
+              $('link-shown').hidden = true
+              await renderLinks(app, store)
+            }),
+          )
+          return h(
+            'li',
+            { 'data-testid': 'link-row', 'data-state': state, 'data-consent': l.id },
+            h('span', { class: 'title' }, l.label),
+            h('span', {}, names(l)),
+            h(
+              'span',
+              { class: state === 'active' ? 'ok' : 'muted' },
+              state === 'revoked'
+                ? 'Link revoked: it no longer opens'
+                : state === 'expired'
+                  ? `Link ended ${plainTime(l.expiresAt)}`
+                  : `Opens until ${plainTime(l.expiresAt)}${l.passcode ? ', with a passcode' : ''}`,
+            ),
+            state === 'active' ? h('span', { class: 'row' }, show, revoke) : undefined,
+            detailsList([
+              ['Consent ID', l.id],
+              ['Link ID (who in the log)', l.grantee],
+            ]),
+          )
+        })),
+  )
+}
+
+function renderLog(report: PatientLogReport, links: readonly StoredLink[] = []) {
   $('log-head').textContent =
     report.rows.length === 0
       ? 'Nobody has opened or tried to open your records.'
@@ -156,9 +299,12 @@ function renderLog(report: PatientLogReport) {
     ...report.rows.map((r) => {
       const permit = r.event.outcome === 'permit'
       const because = r.event.reason ? (REASONS[r.event.reason] ?? 'access was not allowed') : 'access was not allowed'
-      const sentence = permit
-        ? `${r.who} opened ${r.record}`
-        : `${r.who} tried to open ${r.record} and was refused: ${because}`
+      const link = links.find((l) => l.grantee.toLowerCase() === r.event.actor.toLowerCase())
+      const sentence = link
+        ? linkSentence(r, link)
+        : permit
+          ? `${r.who} opened ${r.record}`
+          : `${r.who} tried to open ${r.record} and was refused: ${because}`
       const purpose = PURPOSES[r.event.purpose] ?? `purpose ${r.event.purpose}`
       return h(
         'li',
@@ -167,6 +313,7 @@ function renderLog(report: PatientLogReport) {
           'data-outcome': r.event.outcome,
           'data-status': r.status,
           'data-reason': r.event.reason,
+          'data-action': r.event.action,
         },
         h('span', { class: 'title' }, sentence),
         h('span', {}, `${plainTime(r.event.at)}, ${purpose}`),
@@ -226,7 +373,55 @@ async function main() {
       clinicians: openClinicianStore(portalDb),
     },
   })
+  const links = openLinkStore(portalDb)
   renderRecords(app)
+  await renderLinks(app, links)
+  $('link-records').replaceChildren(
+    ...app.records
+      .filter((r) => r.resourceType !== 'Patient')
+      .map((r) =>
+        h('label', {}, h('input', { type: 'checkbox', name: 'link-record', value: r.commitment }), ` ${r.name}`),
+      ),
+  )
+  $('link-form').addEventListener('submit', (e) => {
+    e.preventDefault()
+    void busy('Locking the records in a link and registering it…', async () => {
+      const chosen = [...document.querySelectorAll<HTMLInputElement>('input[name="link-record"]:checked')].map(
+        (i) => i.value as Hex,
+      )
+      const withCards = $<HTMLInputElement>('link-cards').checked
+      const patientRecord = app.records.find((r) => r.resourceType === 'Patient')
+      const patientResource = patientRecord ? app.resource(patientRecord.commitment) : undefined
+      const link = await createLink(
+        { ledger: app.service.ledger, serviceUrl: app.service.url, fetch: (u, i) => fetch(u, i), store: links },
+        {
+          patient: app.patient,
+          records: await Promise.all(
+            chosen.map(async (c) => {
+              const r = app.records.find((x) => x.commitment === c)
+              const resource = app.resource(c)
+              const card =
+                withCards && patientResource && resource
+                  ? (await healthCardFor(patientResource, resource)).jws
+                  : undefined
+              return {
+                commitment: c,
+                resourceType: r?.resourceType ?? '',
+                resource,
+                ...(card === undefined ? {} : { card }),
+              }
+            }),
+          ),
+          durationSeconds: Number($<HTMLSelectElement>('link-hours').value) * 3600,
+          passcode: $<HTMLInputElement>('link-passcode').value,
+          label: $<HTMLInputElement>('link-label').value,
+        },
+      )
+      $<HTMLInputElement>('link-passcode').value = ''
+      await renderLinks(app, links)
+      showLink(link)
+    })
+  })
   await renderClinicians(app)
   await renderGrants(app)
   $('grant-types').replaceChildren(
@@ -268,7 +463,9 @@ async function main() {
     })
   })
   $('verify-log').addEventListener('click', () =>
-    busy('Checking the access log against the ledger…', async () => renderLog(await app.verifyLog())),
+    busy('Checking the access log against the ledger…', async () =>
+      renderLog(await app.verifyLog(), await links.list()),
+    ),
   )
   setOffline(false)
   setStatus('Ready.', true)

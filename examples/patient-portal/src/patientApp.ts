@@ -117,6 +117,8 @@ export type PatientApp = {
   }): Promise<PatientGrant>
   /** Revokes on the ledger, then has the custodian purge what it released under it. */
   revoke(id: Hex): Promise<void>
+  /** A record's FHIR resource (opened in this browser), by commitment; `undefined` for another's. */
+  resource(commitment: Hex): Record<string, unknown> | undefined
   /** The commitments a grant covers (what its share link lists). */
   sharedRecords(grant: Pick<PatientGrant, 'resourceTypes'>): Hex[]
   /** Reads the access log's entries about the patient's records and verifies each against the ledger. */
@@ -209,12 +211,14 @@ export async function createPatientApp(
   }
   // 3. deposited with the custodian (idempotent), opened by the patient, verified against the ledger
   const records: PatientRecord[] = []
+  const values = new Map<string, Record<string, unknown>>()
   for (const cp of sealed) {
     const envelope = decodeEnvelope(cp.envelope)
     await custodian.deposit(
       await createDeposit({ owner: patient, envelope, custodian: custodian.identity, domain: ledger.domain }),
     )
     const { value } = await open<Record<string, unknown>>(envelope, patient)
+    values.set(cp.commitment.toLowerCase(), value)
     const receipt = cp.receipt as Receipt
     const base = { name: recordName(value), resourceType: cp.resourceType, commitment: cp.commitment, receipt }
     try {
@@ -295,6 +299,7 @@ export async function createPatientApp(
       await custodian.purgeConsent({ grantor: patient, consentId: id })
       await grantStore.put({ ...g, revoked: true })
     },
+    resource: (commitment) => values.get(commitment.toLowerCase()),
     sharedRecords: ({ resourceTypes }) =>
       records.filter((r) => resourceTypes.includes(r.resourceType)).map((r) => r.commitment),
     async verifyLog() {

@@ -14,7 +14,7 @@ export const PORTAL_DB_NAME = 'medseal-patient-portal'
  * snapshot); 3 (the service-backed apps) keeps `keys`, replaces `grants` by a list keyed by consent id and adds
  * `clinicians`.
  */
-const PORTAL_DB_VERSION = 3
+const PORTAL_DB_VERSION = 4
 
 /** Resolves with a request's result, rejects with its error. */
 export const request = <T>(req: IDBRequest<T>): Promise<T> =>
@@ -54,6 +54,7 @@ export function openPortalDb(): Promise<IDBDatabase> {
       db.createObjectStore('grants')
       db.createObjectStore('clinicians')
     }
+    if (e.oldVersion < 4) db.createObjectStore('links')
   }
   return request(req)
 }

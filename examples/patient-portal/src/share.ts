@@ -93,26 +93,44 @@ export function readShare(hash: string): Share | undefined {
  */
 export function qrSvg(text: string, label: string): SVGSVGElement {
   const qr = encode(text, { ecc: 'L', border: 2 })
+  const svg = modulesSvg(qr.data, label, 0)
+  svg.dataset.version = String(qr.version)
+  return svg
+}
+
+/**
+ * Draws QR modules (rows of dark/light) as an SVG of one path, through the DOM, with a quiet zone of `border`.
+ *
+ * @param rows - the modules, row by row (`true` is dark)
+ * @param label - the accessible name of the image
+ * @param border - quiet-zone modules to add on each side (0 when `rows` already has one)
+ * @returns the `<svg>` element (role `img`)
+ * @example
+ * ```ts
+ * container.append(modulesSvg((await renderHealthCardQr(jws)).modules, 'QR code of the health card', 4))
+ * ```
+ */
+export function modulesSvg(rows: readonly (readonly boolean[])[], label: string, border: number): SVGSVGElement {
+  const size = rows.length + 2 * border
   const ns = 'http://www.w3.org/2000/svg'
   const svg = document.createElementNS(ns, 'svg')
-  svg.setAttribute('viewBox', `0 0 ${qr.size} ${qr.size}`)
+  svg.setAttribute('viewBox', `0 0 ${size} ${size}`)
   svg.setAttribute('role', 'img')
   svg.setAttribute('aria-label', label)
   svg.setAttribute('shape-rendering', 'crispEdges')
   const bg = document.createElementNS(ns, 'rect')
-  bg.setAttribute('width', String(qr.size))
-  bg.setAttribute('height', String(qr.size))
+  bg.setAttribute('width', String(size))
+  bg.setAttribute('height', String(size))
   bg.setAttribute('fill', '#fff')
   let d = ''
-  qr.data.forEach((row, y) => {
+  rows.forEach((row, y) => {
     row.forEach((dark, x) => {
-      if (dark) d += `M${x} ${y}h1v1h-1z`
+      if (dark) d += `M${x + border} ${y + border}h1v1h-1z`
     })
   })
   const path = document.createElementNS(ns, 'path')
   path.setAttribute('d', d)
   path.setAttribute('fill', '#000')
   svg.append(bg, path)
-  svg.dataset.version = String(qr.version)
   return svg
 }

@@ -100,6 +100,8 @@ export {
 export type { WithdrawErrorType } from './breakGlass/withdraw.js'
 export { withdrawClinicianCredential, withdrawEmergencyPolicy } from './breakGlass/withdraw.js'
 // --- bytes ---
+export type { DeflateFormat, InflateBytesErrorType } from './bytes/compression.js'
+export { deflateBytes, inflateBytes } from './bytes/compression.js'
 export type { RandomBytes } from './bytes/index.js'
 export {
   assertBytes,

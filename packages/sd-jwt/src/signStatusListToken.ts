@@ -3,8 +3,7 @@
  * one status per referenced token.
  * @module
  */
-import { bytesToBase64url, describeType, InvalidArgumentError } from '@medseal/core'
-import { deflate } from './_deflate.js'
+import { bytesToBase64url, deflateBytes, describeType, InvalidArgumentError } from '@medseal/core'
 import { type Es256Key, importEs256, signJws } from './_jose.js'
 
 /** Parameters of {@link signStatusListToken}. */
@@ -85,7 +84,7 @@ export async function signStatusListToken(params: SignStatusListTokenParameters)
     const bit = i * bits
     packed[bit >> 3] = (packed[bit >> 3] as number) | (s << (bit & 7))
   }
-  const lst = bytesToBase64url(await deflate(packed))
+  const lst = bytesToBase64url(await deflateBytes({ bytes: packed, format: 'deflate' }))
   const key = await importEs256(params.key, 'sign', 'key')
   return signJws(
     { typ: 'statuslist+jwt', ...(params.kid === undefined ? {} : { kid: params.kid }) },

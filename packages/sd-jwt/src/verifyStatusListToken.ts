@@ -3,8 +3,7 @@
  * status at an index.
  * @module
  */
-import { base64urlToBytes, InvalidArgumentError, VerificationError } from '@medseal/core'
-import { inflate } from './_deflate.js'
+import { base64urlToBytes, InvalidArgumentError, inflateBytes, VerificationError } from '@medseal/core'
 import { type Es256Key, importEs256, isPlainObject, parseJws, verifyJwsSignature } from './_jose.js'
 
 /** Parameters of {@link verifyStatusListToken}. */
@@ -89,7 +88,18 @@ export async function verifyStatusListToken(
   } catch {
     throw unavailable('status_list.lst is not base64url.')
   }
-  const list = await inflate(compressed, MAX_LIST_BYTES)
+  // zlib (draft-ietf-oauth-status-list §4.1: `lst` is ZLIB-compressed), bounded (no zip bombs)
+  const list = await inflateBytes({ bytes: compressed, format: 'deflate', maxBytes: MAX_LIST_BYTES }).catch(
+    (cause: unknown) => {
+      throw new VerificationError(
+        'SD_JWT_STATUS_UNAVAILABLE',
+        'The status list is not zlib data within the size bound.',
+        {
+          cause,
+        },
+      )
+    },
+  )
   const bit = params.idx * bits
   if (bit >> 3 >= list.length) throw unavailable('The status index is outside the status list.')
   const status = ((list[bit >> 3] as number) >> (bit & 7)) & ((1 << bits) - 1)

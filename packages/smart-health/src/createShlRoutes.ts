@@ -71,6 +71,13 @@ const JSON_HEADERS = {
   'access-control-allow-origin': '*',
 }
 const respond = (value: unknown, status = 200) => new Response(JSON.stringify(value), { status, headers: JSON_HEADERS })
+/**
+ * A link that is not served: 404 as SMART Health Links requires, and in the body why (`unknown`, `disabled` after too
+ * many wrong passcodes, `revoked`, `expired`, `unavailable`), so that the recipient's app can say what to do. The
+ * manifest id is 256 bits: the reason tells nothing to someone who does not hold the link.
+ */
+const gone = (reason: 'unknown' | 'disabled' | 'revoked' | 'expired' | 'unavailable') =>
+  respond({ error: 'No such link.', reason }, 404)
 const ID = /^[A-Za-z0-9_-]{43}$/
 const HEX32 = /^0x[0-9a-fA-F]{64}$/
 const MAX_BODY = 8 * 1024 * 1024
@@ -105,8 +112,9 @@ function recipientText(value: unknown): string | undefined {
 
 /**
  * The link routes: `POST /v1/shl` (register), `POST /v1/shl/{id}/manifest`, `GET /v1/shl/{id}/file/{location}`.
- * Answers follow SMART Health Links: 404 for a link that is unknown, expired, revoked or disabled; 401 with
- * `{ remainingAttempts }` for a missing or wrong passcode.
+ * Answers follow SMART Health Links: 404 for a link that is unknown, expired, revoked or disabled (the body's `reason`
+ * says which: `unknown`, `expired`, `revoked`, `disabled`, `unavailable`); 401 with `{ remainingAttempts }` for a
+ * missing or wrong passcode.
  *
  * @param params - the store, ledger, access log, public URL and limits
  * @returns the routes
@@ -240,7 +248,8 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
     template: '/v1/shl/{id}/manifest',
     handle: async ({ request, params: p }) => {
       const link = await store.get(p.id ?? '')
-      if (!link || link.disabled) return respond({ error: 'No such link.' }, 404)
+      if (!link) return gone('unknown')
+      if (link.disabled) return gone('disabled')
       const body = await readJson(request, 16 * 1024)
       const recipient = recipientText(body?.recipient)
       if (!body || recipient === undefined) return respond({ error: 'recipient is required.' }, 400)
@@ -248,7 +257,7 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
       if (link.passcode) {
         // reserve the attempt first: parallel guesses never get more checks than the attempts left
         const remainingAttempts = await store.takeAttempt(link.id)
-        if (remainingAttempts < 0) return respond({ error: 'No such link.' }, 404)
+        if (remainingAttempts < 0) return gone('disabled')
         const given = body.passcode
         const ok =
           typeof given === 'string' &&
@@ -267,7 +276,13 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
       const denied = decisions.find((d) => !d.allowed)
       if (denied) {
         await event(link, undefined, 'shl.manifest', 'deny', denied.at, `${denied.reason}; recipient: ${recipient}`)
-        return respond({ error: 'No such link.' }, 404)
+        return gone(
+          denied.reason === 'CONSENT_REVOKED'
+            ? 'revoked'
+            : denied.reason === 'CONSENT_EXPIRED'
+              ? 'expired'
+              : 'unavailable',
+        )
       }
       const max = typeof body.embeddedLengthMax === 'number' ? body.embeddedLengthMax : -1
       const out: Record<string, string>[] = []

@@ -4,8 +4,7 @@
  * `{"zip":"DEF","alg":"ES256","kid":…}` (SMART Health Cards §Protocol Details).
  * @module
  */
-import { bytesToBase64url, InvalidArgumentError, utf8ToBytes } from '@medseal/core'
-import { deflateRaw } from './_deflate.js'
+import { bytesToBase64url, deflateBytes, InvalidArgumentError, utf8ToBytes } from '@medseal/core'
 import type { ShcIssuer } from './createShcIssuer.js'
 import { type FhirResourceJson, minimizeBundle } from './minimizeBundle.js'
 
@@ -94,7 +93,7 @@ export async function issueHealthCard(
   }
   const header = { zip: 'DEF', alg: 'ES256', kid: issuer.kid }
   const signingInput = `${bytesToBase64url(utf8ToBytes(JSON.stringify(header)))}.${bytesToBase64url(
-    await deflateRaw(utf8ToBytes(JSON.stringify(payload))),
+    await deflateBytes({ bytes: utf8ToBytes(JSON.stringify(payload)), format: 'deflate-raw' }),
   )}`
   const signature = await issuer.sign(utf8ToBytes(signingInput))
   return Object.freeze({ jws: `${signingInput}.${bytesToBase64url(signature)}`, payload })

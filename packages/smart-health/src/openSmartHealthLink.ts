@@ -64,8 +64,16 @@ async function refuse(res: Response): Promise<never> {
       { remainingAttempts: left },
     )
   }
-  if (res.status === 404)
-    throw new SmartHealthError('SHL_NOT_FOUND', 'The link is not served (expired, revoked or disabled).')
+  if (res.status === 404) {
+    const body = (await res.json().catch(() => ({}))) as { reason?: unknown }
+    const reason = typeof body.reason === 'string' && /^[a-z]{1,20}$/.test(body.reason) ? body.reason : undefined
+    throw Object.assign(
+      new SmartHealthError('SHL_NOT_FOUND', 'The link is not served (expired, revoked or disabled).', {
+        ...(reason === undefined ? {} : { metaMessages: [`Reason: ${reason}`] }),
+      }),
+      { reason },
+    )
+  }
   throw new SmartHealthError('SHL_FETCH_FAILED', `The link server answered HTTP ${res.status}.`)
 }
 
@@ -76,7 +84,8 @@ async function refuse(res: Response): Promise<never> {
  * @param params - the link, the recipient's name, the passcode
  * @returns the payload and the decrypted files
  * @throws {@link SmartHealthError} `SHL_MALFORMED`, `SHL_EXPIRED`, `SHL_PASSCODE_INVALID` (with `remainingAttempts`),
- *   `SHL_NOT_FOUND`, `SHL_FETCH_FAILED`, `SHL_DECRYPT_FAILED`
+ *   `SHL_NOT_FOUND` (with `reason` when the server gave one: `unknown`, `expired`, `revoked`, `disabled`,
+ *   `unavailable`), `SHL_FETCH_FAILED`, `SHL_DECRYPT_FAILED`
  * @example
  * ```ts
  * import { openSmartHealthLink, verifyHealthCard } from '@medseal/smart-health'

@@ -8,11 +8,11 @@ import {
   base64urlToBytes,
   bytesToBase64url,
   bytesToUtf8,
+  inflateBytes,
   randomBytes,
   toArrayBufferBacked,
   utf8ToBytes,
 } from '@medseal/core'
-import { inflateRaw } from './_deflate.js'
 import { subtle } from './_webcrypto.js'
 import { SmartHealthError } from './errors.js'
 
@@ -117,7 +117,12 @@ export async function decryptShlFile(
     if (cause instanceof SmartHealthError) throw cause
     throw new SmartHealthError('SHL_DECRYPT_FAILED', 'A link file does not decrypt with the link key.', { cause })
   }
-  if (header.zip === 'DEF') plain = await inflateRaw(plain, MAX_FILE)
+  if (header.zip === 'DEF')
+    plain = await inflateBytes({ bytes: plain, format: 'deflate-raw', maxBytes: MAX_FILE }).catch((cause: unknown) => {
+      throw new SmartHealthError('SHL_DECRYPT_FAILED', 'A link file is not raw DEFLATE data within the size bound.', {
+        cause,
+      })
+    })
   return Object.freeze({
     contentType: typeof header.cty === 'string' ? header.cty : 'application/octet-stream',
     content: bytesToUtf8(plain),

@@ -47,7 +47,10 @@ export type ShlStore = {
    * none are left (or the link is disabled).
    */
   takeAttempt(id: string): Promise<number>
-  /** Settles a reserved attempt: a right passcode gives it back; a wrong one keeps it, disabling the link at 0. */
+  /**
+   * Settles an attempt reserved by {@link ShlStore.takeAttempt} (without one it does nothing): a right passcode gives
+   * it back; a wrong one keeps it, and disables the link when no attempt is left and no other check is in flight.
+   */
   settleAttempt(id: string, correct: boolean): Promise<void>
   putLocation(token: string, location: ShlFileLocation): Promise<void>
   getLocation(token: string): Promise<ShlFileLocation | undefined>
@@ -68,6 +71,7 @@ export type ShlStore = {
 export function createMemoryShlStore(params: { readonly maxLocations?: number } = {}): ShlStore {
   const max = params.maxLocations ?? 100_000
   const links = new Map<string, ShlStoredLink>()
+  const reserved = new Map<string, number>()
   const locations = new Map<string, ShlFileLocation>()
   return Object.freeze({
     async insert(link: ShlStoredLink) {
@@ -82,13 +86,17 @@ export function createMemoryShlStore(params: { readonly maxLocations?: number } 
       const link = links.get(id)
       if (!link || link.disabled || link.attemptsLeft <= 0) return -1
       links.set(id, Object.freeze({ ...link, attemptsLeft: link.attemptsLeft - 1 }))
+      reserved.set(id, (reserved.get(id) ?? 0) + 1)
       return link.attemptsLeft - 1
     },
     async settleAttempt(id: string, correct: boolean) {
       const link = links.get(id)
-      if (!link) return
+      const inFlight = reserved.get(id) ?? 0
+      if (!link || inFlight === 0) return
+      if (inFlight === 1) reserved.delete(id)
+      else reserved.set(id, inFlight - 1)
       if (correct) links.set(id, Object.freeze({ ...link, attemptsLeft: link.attemptsLeft + 1 }))
-      else if (link.attemptsLeft === 0) links.set(id, Object.freeze({ ...link, disabled: true }))
+      else if (link.attemptsLeft === 0 && inFlight === 1) links.set(id, Object.freeze({ ...link, disabled: true }))
     },
     async putLocation(token: string, location: ShlFileLocation) {
       locations.set(token, location)

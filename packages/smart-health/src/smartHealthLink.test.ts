@@ -31,7 +31,7 @@ async function expectCode(promise: Promise<unknown>, code: string) {
     (e: unknown) => e,
   )
   expect(isSdkError(err, code as never), `expected ${code}, got ${String(err)}`).toBe(true)
-  return err as Error & { remainingAttempts?: number }
+  return err as Error & { remainingAttempts?: number; reason?: string }
 }
 
 async function setup() {
@@ -151,7 +151,11 @@ describe('SMART Health Links, patient to clinician through the link server', () 
     const revoked = await make()
     await openSmartHealthLink(deps, { shlink: revoked.shlink, recipient: 'Dr. Lee' })
     await revokeConsent(s.ledger, { party: s.patient, consentId: revoked.consent.id })
-    await expectCode(openSmartHealthLink(deps, { shlink: revoked.shlink, recipient: 'Dr. Lee' }), 'SHL_NOT_FOUND')
+    const gone = await expectCode(
+      openSmartHealthLink(deps, { shlink: revoked.shlink, recipient: 'Dr. Lee' }),
+      'SHL_NOT_FOUND',
+    )
+    expect(gone.reason).toBe('revoked')
     const denied = (await s.events()).at(-1)
     expect(denied).toMatchObject({ action: 'shl.manifest', outcome: 'deny' })
     expect(denied?.reason).toContain('CONSENT_REVOKED')
@@ -162,10 +166,20 @@ describe('SMART Health Links, patient to clinician through the link server', () 
       'SHL_PASSCODE_INVALID',
     )
     expect(err.remainingAttempts).toBe(0)
-    await expectCode(
+    const disabled = await expectCode(
       openSmartHealthLink(deps, { shlink: locked.shlink, recipient: 'x', passcode: '9999' }),
       'SHL_NOT_FOUND',
     )
+    expect(disabled.reason).toBe('disabled')
+    const other = decodeShlink(revoked.shlink)
+    const unknown = await expectCode(
+      openSmartHealthLink(deps, {
+        shlink: encodeShlink({ ...other, url: other.url.replace(/\/shl\/[^/]+\//, `/shl/${'Z'.repeat(43)}/`) }),
+        recipient: 'x',
+      }),
+      'SHL_NOT_FOUND',
+    )
+    expect(unknown.reason).toBe('unknown')
   })
 
   it('parallel wrong passcodes get no more checks than the attempts left; a right one gives its attempt back', async () => {
@@ -202,7 +216,11 @@ describe('SMART Health Links, patient to clinician through the link server', () 
     s.clock.t += 120
     await expectCode(openSmartHealthLink({ fetch: s.fetch, now: s.now }, { shlink, recipient: 'x' }), 'SHL_EXPIRED')
     // a client whose clock is behind still meets the server's check (ledger time)
-    await expectCode(openSmartHealthLink({ fetch: s.fetch, now: () => 0 }, { shlink, recipient: 'x' }), 'SHL_NOT_FOUND')
+    const late = await expectCode(
+      openSmartHealthLink({ fetch: s.fetch, now: () => 0 }, { shlink, recipient: 'x' }),
+      'SHL_NOT_FOUND',
+    )
+    expect(late.reason).toBe('expired')
   })
 
   it('a file location is refused once the consent is revoked', async () => {

@@ -5,9 +5,8 @@
  * `resource:N`, references between them resolving).
  * @module
  */
-import { base64urlToBytes, bytesToUtf8, utf8ToBytes } from '@medseal/core'
+import { base64urlToBytes, bytesToUtf8, inflateBytes, utf8ToBytes } from '@medseal/core'
 import { isValidOutcome, validateResource } from '@medseal/fhir'
-import { inflateRaw } from './_deflate.js'
 import { importEs256Public, verifyEs256 } from './_webcrypto.js'
 import { computeJwkThumbprint } from './computeJwkThumbprint.js'
 import type { ShcJwk } from './createShcIssuer.js'
@@ -211,7 +210,12 @@ export async function verifyHealthCard(
     throw fail('SHC_UNSUPPORTED', 'A health card is signed with ES256 over a DEFLATE payload (alg ES256, zip DEF).')
   const kid = header.kid
 
-  const payload = parseJson(await inflateRaw(payloadBytes, MAX_PAYLOAD), 'payload')
+  const inflated = await inflateBytes({ bytes: payloadBytes, format: 'deflate-raw', maxBytes: MAX_PAYLOAD }).catch(
+    (cause: unknown) => {
+      throw fail('SHC_MALFORMED', 'The payload is not raw DEFLATE data within the size bound.', cause)
+    },
+  )
+  const payload = parseJson(inflated, 'payload')
   if (!isObject(payload) || typeof payload.iss !== 'string' || typeof payload.nbf !== 'number' || !isObject(payload.vc))
     throw fail('SHC_MALFORMED', "The card's payload has no iss, nbf or vc.")
   const iss = payload.iss

@@ -23,3 +23,8 @@ export type { SqlDatabase, SqlDialect, SqlQueryable, SqlRow, SqlValue } from './
 export type { MigrateErrorType, MigrateReturnType } from './migrations/migrate.js'
 export { migrate, SCHEMA_VERSION } from './migrations/migrate.js'
 export type { Migration } from './migrations/types.js'
+export type {
+  CreatePostgresShlStoreErrorType,
+  CreatePostgresShlStoreParameters,
+} from './stores/shlStore.js'
+export { createPostgresShlStore } from './stores/shlStore.js'

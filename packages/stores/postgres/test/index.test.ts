@@ -8,6 +8,7 @@ it('exports exactly these names from each entry point', () => {
     [
       "SCHEMA_VERSION",
       "createPgliteDatabase",
+      "createPostgresShlStore",
       "createPostgresStores",
       "migrate",
     ]

@@ -4,7 +4,8 @@
  */
 import { m0001Initial } from './m0001Initial.js'
 import { m0002RequestShards } from './m0002RequestShards.js'
+import { m0003ShlLinks } from './m0003ShlLinks.js'
 import type { Migration } from './types.js'
 
 /** The migrations; `MIGRATIONS[n - 1].version === n`. */
-export const MIGRATIONS: readonly Migration[] = Object.freeze([m0001Initial, m0002RequestShards])
+export const MIGRATIONS: readonly Migration[] = Object.freeze([m0001Initial, m0002RequestShards, m0003ShlLinks])

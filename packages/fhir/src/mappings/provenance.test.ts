@@ -259,7 +259,14 @@ describe('provenanceForReceipts (version 2: one Provenance, one signature, many 
     const receipts = await Promise.all(pending)
     const targets = commitments.map((_, i) => `Observation/o${i}/_history/1`)
     const anchors = receipts.map((receipt, i) => ({ target: { reference: targets[i] as string }, receipt }))
-    return { ledger, commitments, receipts, targets, anchors, provenance: provenanceForReceipts({ sealer, anchors }) }
+    return {
+      ledger,
+      commitments,
+      receipts,
+      targets,
+      anchors,
+      provenance: await provenanceForReceipts({ sealer, anchors }),
+    }
   }
   const fixture = chunk(5)
 
@@ -344,33 +351,30 @@ describe('provenanceForReceipts (version 2: one Provenance, one signature, many 
 
   it('rejects bad parameters (INVALID_TYPE, INVALID_ARGUMENT, OUT_OF_RANGE, RECEIPT_MALFORMED)', async () => {
     const { anchors } = await fixture
-    const code = (f: () => unknown) => {
-      try {
-        f()
-      } catch (e) {
-        return (e as { code?: string }).code
-      }
-      return undefined
-    }
-    expect(code(() => provenanceForReceipts(null as never))).toBe('INVALID_TYPE')
-    expect(code(() => provenanceForReceipts({ sealer: {} as never, anchors }))).toBe('INVALID_TYPE')
-    expect(code(() => provenanceForReceipts({ sealer, anchors: [] }))).toBe('INVALID_ARGUMENT')
-    expect(code(() => provenanceForReceipts({ sealer, anchors: [null as never] }))).toBe('INVALID_TYPE')
+    const code = (f: () => Promise<unknown>) =>
+      f().then(
+        () => undefined,
+        (e: { code?: string }) => e.code,
+      )
+    expect(await code(() => provenanceForReceipts(null as never))).toBe('INVALID_TYPE')
+    expect(await code(() => provenanceForReceipts({ sealer: {} as never, anchors }))).toBe('INVALID_TYPE')
+    expect(await code(() => provenanceForReceipts({ sealer, anchors: [] }))).toBe('INVALID_ARGUMENT')
+    expect(await code(() => provenanceForReceipts({ sealer, anchors: [null as never] }))).toBe('INVALID_TYPE')
     const a0 = anchors[0] as (typeof anchors)[number]
     const a1 = anchors[1] as (typeof anchors)[number]
-    expect(code(() => provenanceForReceipts({ sealer, anchors: [a0, { ...a1, target: a0.target }] }))).toBe(
+    expect(await code(() => provenanceForReceipts({ sealer, anchors: [a0, { ...a1, target: a0.target }] }))).toBe(
       'INVALID_ARGUMENT',
     )
-    expect(code(() => provenanceForReceipts({ sealer, anchors: [a0, { ...a1, receipt: a0.receipt }] }))).toBe(
+    expect(await code(() => provenanceForReceipts({ sealer, anchors: [a0, { ...a1, receipt: a0.receipt }] }))).toBe(
       'INVALID_ARGUMENT',
     )
-    expect(code(() => provenanceForReceipts({ sealer, anchors: [{ target: {}, receipt: a0.receipt }] }))).toBe(
+    expect(await code(() => provenanceForReceipts({ sealer, anchors: [{ target: {}, receipt: a0.receipt }] }))).toBe(
       'INVALID_ARGUMENT',
     )
-    expect(code(() => provenanceForReceipts({ sealer, anchors: [{ ...a0, receipt: {} as never }] }))).toBe(
+    expect(await code(() => provenanceForReceipts({ sealer, anchors: [{ ...a0, receipt: {} as never }] }))).toBe(
       'RECEIPT_MALFORMED',
     )
     const tooMany = Array.from({ length: PROVENANCE_MAX_ANCHORS + 1 }, () => a0)
-    expect(code(() => provenanceForReceipts({ sealer, anchors: tooMany }))).toBe('OUT_OF_RANGE')
+    expect(await code(() => provenanceForReceipts({ sealer, anchors: tooMany }))).toBe('OUT_OF_RANGE')
   })
 })

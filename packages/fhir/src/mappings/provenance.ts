@@ -135,9 +135,13 @@ const targetKey = (r: Reference): string => {
 
 const toBase64 = (bytes: Uint8Array): string => {
   let s = ''
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000) as unknown as number[])
   return btoa(s)
 }
+/** base64url without padding (RFC 7515 §2), through the platform's `btoa`: fast on a large payload. */
+const toBase64url = (bytes: Uint8Array): string =>
+  toBase64(bytes).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')
 const fromBase64 = (text: string): Uint8Array => {
   const s = atob(text)
   const out = new Uint8Array(s.length)
@@ -220,7 +224,7 @@ export function provenanceForReceipt(params: ProvenanceForReceiptParameters): Pr
  * the record's commitment.
  *
  * @param params - `sealer`, `anchors` (1..{@link PROVENANCE_MAX_ANCHORS}), optional `who`
- * @returns a new Provenance
+ * @returns a new Provenance (a promise: the signing input is hashed with WebCrypto)
  * @throws {@link @medseal/core!VerificationError} `RECEIPT_MALFORMED` for a malformed receipt
  * @throws {@link @medseal/core!InvalidArgumentError} `INVALID_ARGUMENT` for no anchors, a target without reference or
  *   identifier, or a target or commitment given twice; `OUT_OF_RANGE` above {@link PROVENANCE_MAX_ANCHORS}
@@ -228,7 +232,7 @@ export function provenanceForReceipt(params: ProvenanceForReceiptParameters): Pr
  * ```ts
  * import { provenanceForReceipts } from '@medseal/fhir'
  * const [r1, r2] = await Promise.all([anchorer.add(c1), anchorer.add(c2)])
- * const provenance = provenanceForReceipts({
+ * const provenance = await provenanceForReceipts({
  *   sealer,
  *   anchors: [
  *     { target: { reference: 'Observation/1/_history/1' }, receipt: r1 },
@@ -237,7 +241,7 @@ export function provenanceForReceipt(params: ProvenanceForReceiptParameters): Pr
  * })
  * ```
  */
-export function provenanceForReceipts(params: ProvenanceForReceiptsParameters): Provenance {
+export async function provenanceForReceipts(params: ProvenanceForReceiptsParameters): Promise<Provenance> {
   if (typeof params !== 'object' || params === null) {
     throw new InvalidArgumentError('INVALID_TYPE', 'provenanceForReceipts parameters must be an object.')
   }
@@ -276,8 +280,10 @@ export function provenanceForReceipts(params: ProvenanceForReceiptsParameters): 
   const who: ProvenanceAgent['who'] = params.who ?? { identifier: { system: URI_SYSTEM, value: sealer.did } }
   const recorded = instant(latest)
   const header = bytesToBase64url(utf8ToBytes(canonicalize(ES256K_HEADER(sealer.did))))
-  const payload = bytesToBase64url(utf8ToBytes(canonicalize({ v: 2, anchors: signed })))
-  const sig = sealer.signDigest(sha256(utf8ToBytes(`${header}.${payload}`))).subarray(0, 64)
+  const payload = toBase64url(utf8ToBytes(canonicalize({ v: 2, anchors: signed })))
+  // WebCrypto's SHA-256 over the (large) signing input; the signature as in version 1
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', utf8ToBytes(`${header}.${payload}`)))
+  const sig = sealer.signDigest(digest).subarray(0, 64)
   return {
     resourceType: 'Provenance',
     target: targets,
@@ -300,7 +306,7 @@ export function provenanceForReceipts(params: ProvenanceForReceiptsParameters): 
         who,
         targetFormat: 'application/fhir+json',
         sigFormat: PROVENANCE_SIG_FORMAT,
-        data: toBase64(utf8ToBytes(`${header}.${payload}.${bytesToBase64url(sig)}`)),
+        data: btoa(`${header}.${payload}.${bytesToBase64url(sig)}`), // the JWS text is ASCII
       },
     ],
   }

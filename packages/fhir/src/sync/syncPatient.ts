@@ -185,7 +185,8 @@ function positive(value: unknown, name: string, fallback: number, max: number): 
 
 function toBase64(bytes: Uint8Array): string {
   let s = ''
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000) as unknown as number[])
   return btoa(s)
 }
 
@@ -601,10 +602,10 @@ export async function _sealAndAnchor(
 }
 
 /** The version-2 Provenance(s) of a chunk's states: one per {@link PROVENANCE_MAX_ANCHORS} resource versions. @internal */
-export function _chunkProvenances(
+export async function _chunkProvenances(
   states: readonly { entry: SyncCheckpoint }[],
   sealer: Party,
-): { provenance: Provenance; covers: number[] }[] {
+): Promise<{ provenance: Provenance; covers: number[] }[]> {
   const out: { provenance: Provenance; covers: number[] }[] = []
   for (let from = 0; from < states.length; from += PROVENANCE_MAX_ANCHORS) {
     const covers: number[] = []
@@ -614,7 +615,7 @@ export function _chunkProvenances(
       covers.push(i)
       anchors.push({ target: { reference: targetOf(e) }, receipt: e.receipt as Receipt })
     }
-    out.push({ provenance: provenanceForReceipts({ sealer, anchors }), covers })
+    out.push({ provenance: await provenanceForReceipts({ sealer, anchors }), covers })
   }
   return out
 }
@@ -634,7 +635,7 @@ async function writeBack(
   const slots: { states: { entry: SyncCheckpoint }[]; kind: 'provenance' | 'binary' }[] = []
   if (writeProvenance) {
     const needing = states.filter((s) => !s.entry.provenanceId)
-    for (const { provenance, covers } of _chunkProvenances(needing, sealer)) {
+    for (const { provenance, covers } of await _chunkProvenances(needing, sealer)) {
       bundleEntries.push({ resource: provenance, request: { method: 'POST', url: 'Provenance' } })
       slots.push({ states: covers.map((i) => needing[i] as { entry: SyncCheckpoint }), kind: 'provenance' })
     }

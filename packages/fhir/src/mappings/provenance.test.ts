@@ -292,6 +292,14 @@ describe('provenanceForReceipts (version 2: one Provenance, one signature, many 
     expect((await verifyProvenance(ledger, { provenance, commitment: bytes })).resource).toEqual([targets[2]])
     const [info] = parseProvenanceSignatures(provenance)
     expect(info).toMatchObject({ medseal: true, version: 2, receipt: receipts[0], target: targets })
+    // a target outside ASCII (an identifier) is signed as its UTF-8 bytes
+    const named = await provenanceForReceipts({
+      sealer,
+      anchors: [
+        { target: { identifier: { system: 'urn:x', value: 'Zoë’s résumé ✓' } }, receipt: receipts[0] as never },
+      ],
+    })
+    expect(parseProvenanceSignatures(named)[0]).toMatchObject({ medseal: true, target: ['urn:x|Zoë’s résumé ✓'] })
     expect(info?.medseal && info.anchors).toEqual(targets.map((target, i) => ({ target, receipt: receipts[i] })))
   })
 

@@ -139,9 +139,16 @@ const toBase64 = (bytes: Uint8Array): string => {
     s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000) as unknown as number[])
   return btoa(s)
 }
-/** base64url without padding (RFC 7515 §2), through the platform's `btoa`: fast on a large payload. */
-const toBase64url = (bytes: Uint8Array): string =>
-  toBase64(bytes).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')
+/**
+ * base64url without padding (RFC 7515 §2) of a string's UTF-8 bytes, through the platform's `btoa` (fast on a large
+ * payload: an ASCII string, the usual case, is encoded as it is).
+ */
+const utf8ToBase64url = (text: string): string => {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the whole ASCII range, control characters included
+  const b64 = /^[\x00-\x7f]*$/.test(text) ? btoa(text) : toBase64(utf8ToBytes(text))
+  const end = b64.endsWith('==') ? b64.length - 2 : b64.endsWith('=') ? b64.length - 1 : b64.length
+  return b64.slice(0, end).replaceAll('+', '-').replaceAll('/', '_')
+}
 const fromBase64 = (text: string): Uint8Array => {
   const s = atob(text)
   const out = new Uint8Array(s.length)
@@ -280,7 +287,7 @@ export async function provenanceForReceipts(params: ProvenanceForReceiptsParamet
   const who: ProvenanceAgent['who'] = params.who ?? { identifier: { system: URI_SYSTEM, value: sealer.did } }
   const recorded = instant(latest)
   const header = bytesToBase64url(utf8ToBytes(canonicalize(ES256K_HEADER(sealer.did))))
-  const payload = toBase64url(utf8ToBytes(canonicalize({ v: 2, anchors: signed })))
+  const payload = utf8ToBase64url(canonicalize({ v: 2, anchors: signed }))
   // WebCrypto's SHA-256 over the (large) signing input; the signature as in version 1
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', utf8ToBytes(`${header}.${payload}`)))
   const sig = sealer.signDigest(digest).subarray(0, 64)

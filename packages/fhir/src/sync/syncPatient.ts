@@ -536,11 +536,10 @@ export async function _sealAndAnchor(
   const items = chunk.map((resource) => {
     const bytes = utf8ToBytes(canonicalizeResource(resource, deps.canonical))
     const versionId = typeof resource.meta?.versionId === 'string' ? resource.meta.versionId : undefined
-    const contentId = versionId === undefined ? createContentId(bytes).toString() : undefined
-    const key =
-      versionId !== undefined
-        ? `${resource.resourceType}/${resource.id}/_history/${versionId}`
-        : `${resource.resourceType}/${resource.id}@${contentId}`
+    const contentId = versionId ? undefined : createContentId(bytes).toString()
+    const key = versionId
+      ? `${resource.resourceType}/${resource.id}/_history/${versionId}`
+      : `${resource.resourceType}/${resource.id}@${contentId}`
     return { resource, bytes, versionId, key }
   })
   const known = await Promise.all(items.map((item) => deps.checkpoint.get(item.key)))

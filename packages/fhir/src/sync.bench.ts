@@ -7,7 +7,7 @@
  * (2) the whole `syncPatient` against the test FHIR server on 127.0.0.1 (searches with `_offset` paging, and a
  * transaction with the chunk's Provenance).
  *
- * `BENCH_SYNC_ROUNDS` (default 3) rounds, each running the limit and the pipeline once, alternately (so both see the
+ * `BENCH_SYNC_ROUNDS` (default 5) rounds, each running the limit and the pipeline once, alternately (so both see the
  * same machine load); `BENCH_SYNC_COPIES` (default 24) copies of the 110-resource record for the vault-key figures.
  */
 import { readFileSync } from 'node:fs'
@@ -27,7 +27,7 @@ const text = readFileSync(
   fileURLToPath(new URL(`../../../../shared/vectors/fhir/synthea/${file}`, import.meta.url)),
   'utf8',
 )
-const ROUNDS = Number(env.BENCH_SYNC_ROUNDS ?? 3)
+const ROUNDS = Number(env.BENCH_SYNC_ROUNDS ?? 5)
 const COPIES = Number(env.BENCH_SYNC_COPIES ?? 24)
 const CHUNK = 256
 

@@ -52,9 +52,12 @@ export { ConsentNotExpressibleError, consentToFhir, fhirToConsent } from './mapp
 export type {
   ForeignSignatureReason,
   ParseProvenanceSignaturesErrorType,
+  ProvenanceAnchor,
   ProvenanceForReceiptErrorType,
   ProvenanceForReceiptParameters,
+  ProvenanceForReceiptsParameters,
   ProvenanceSignatureInfo,
+  ProvenanceSignedAnchor,
   VerifyProvenanceErrorType,
   VerifyProvenanceParameters,
   VerifyProvenanceReturnType,
@@ -62,9 +65,11 @@ export type {
 export {
   PROVENANCE_ACTIVITY_SYSTEM,
   PROVENANCE_JWS_TYPE,
+  PROVENANCE_MAX_ANCHORS,
   PROVENANCE_SIG_FORMAT,
   parseProvenanceSignatures,
   provenanceForReceipt,
+  provenanceForReceipts,
   VERIFICATION_SIGNATURE_TYPE,
   verifyProvenance,
 } from './mappings/provenance.js'

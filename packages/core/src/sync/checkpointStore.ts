@@ -43,6 +43,11 @@ export type SyncCheckpointStore = {
   readonly get: (key: string) => Promise<SyncCheckpoint | undefined>
   /** Stores (replaces) the checkpoint of `entry.key`, atomically. Must be durable when it resolves. */
   readonly put: (entry: SyncCheckpoint) => Promise<void>
+  /**
+   * Optional: stores (replaces) several checkpoints at once, all or none (one transaction), durable when it resolves.
+   * A sync writes a whole chunk's phase with it; without it, it calls `put` once per entry.
+   */
+  readonly putMany?: (entries: readonly SyncCheckpoint[]) => Promise<void>
   /** Every checkpoint, in insertion order (of first `put`). */
   readonly list: () => Promise<readonly SyncCheckpoint[]>
 }
@@ -61,16 +66,24 @@ export type SyncCheckpointStore = {
 export function createMemorySyncCheckpointStore(): SyncCheckpointStore {
   const entries = new Map<string, SyncCheckpoint>()
   const copy = (e: SyncCheckpoint): SyncCheckpoint => Object.freeze({ ...e, envelope: e.envelope.slice() })
+  const check = (entry: SyncCheckpoint) => {
+    if (typeof entry !== 'object' || entry === null || typeof entry.key !== 'string') {
+      throw new InvalidArgumentError('INVALID_TYPE', 'A checkpoint must be an object with a string key.')
+    }
+  }
   return Object.freeze({
     async get(key: string) {
       const e = entries.get(key)
       return e && copy(e)
     },
     async put(entry: SyncCheckpoint) {
-      if (typeof entry !== 'object' || entry === null || typeof entry.key !== 'string') {
-        throw new InvalidArgumentError('INVALID_TYPE', 'A checkpoint must be an object with a string key.')
-      }
+      check(entry)
       entries.set(entry.key, copy(entry))
+    },
+    async putMany(list: readonly SyncCheckpoint[]) {
+      if (!Array.isArray(list)) throw new InvalidArgumentError('INVALID_TYPE', 'putMany takes an array of checkpoints.')
+      for (const entry of list) check(entry) // all or none: check every entry before storing any
+      for (const entry of list) entries.set(entry.key, copy(entry))
     },
     async list() {
       return [...entries.values()].map(copy)

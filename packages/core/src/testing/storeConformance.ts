@@ -782,6 +782,28 @@ export function describeStoreConformance(name: string, options: StoreConformance
         await s.syncCheckpoints.put(cp)
         expect((await s.syncCheckpoints.get(cp.key))?.receipt).toEqual(receipt)
       })
+
+      it('putMany (when the store has it) stores a whole chunk in order, replaces in place, and a bad entry stores none', async () => {
+        const putMany = s.syncCheckpoints.putMany
+        if (putMany === undefined) return // optional: a sync then calls put per entry (tested above)
+        const a = checkpointOf('Observation/m1/_history/1')
+        const b = checkpointOf('Observation/m2/_history/1')
+        await s.syncCheckpoints.put(a)
+        const c = hex32()
+        const receipt = receiptsOfOne(c)[0] as Receipt
+        const b2 = { ...b, provenanceId: 'p2' }
+        const cc = checkpointOf('Observation/m3/_history/1', { commitment: c, receipt })
+        await putMany([b, { ...a, provenanceId: 'p1' }, b2, cc])
+        expect((await s.syncCheckpoints.list()).map((x) => x.key)).toEqual([a.key, b.key, cc.key])
+        expect((await s.syncCheckpoints.get(a.key))?.provenanceId).toBe('p1')
+        expect((await s.syncCheckpoints.get(b.key))?.provenanceId).toBe('p2')
+        expect((await s.syncCheckpoints.get(b.key))?.envelope).toEqual(b.envelope)
+        expect((await s.syncCheckpoints.get(cc.key))?.receipt).toEqual(receipt)
+        await putMany([])
+        const d = checkpointOf('Observation/m4/_history/1')
+        await expectCode(putMany([d, { key: 7 } as unknown as SyncCheckpoint]), ['INVALID_TYPE'])
+        expect(await s.syncCheckpoints.get(d.key)).toBeUndefined()
+      })
     })
   })
 }

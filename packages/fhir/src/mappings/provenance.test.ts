@@ -13,9 +13,11 @@ import { describe, expect, it } from 'vitest'
 import { exampleFiles } from '../_testData.js'
 import { validateResource } from '../validateResource.js'
 import {
+  PROVENANCE_MAX_ANCHORS,
   PROVENANCE_SIG_FORMAT,
   parseProvenanceSignatures,
   provenanceForReceipt,
+  provenanceForReceipts,
   VERIFICATION_SIGNATURE_TYPE,
   verifyProvenance,
 } from './provenance.js'
@@ -55,6 +57,7 @@ describe('provenanceForReceipt / verifyProvenance', () => {
     expect(result.signer).toBe(sealer.did)
     expect(result.address.toLowerCase()).toBe(sealer.address.toLowerCase())
     expect(result.target).toEqual(['Observation/obs-1/_history/3'])
+    expect(result.resource).toEqual(['Observation/obs-1/_history/3'])
     expect(result.receipt).toEqual(receipts[1])
     // by address too, and through JSON (what a server returns)
     await verifyProvenance(ledger, {
@@ -211,6 +214,8 @@ describe('provenanceForReceipt / verifyProvenance', () => {
         address: expect.stringMatching(new RegExp(`^${sealer.address}$`, 'i')),
         receipt: receipts[1],
         target: ['Observation/obs-1/_history/3'],
+        version: 1,
+        anchors: [{ target: 'Observation/obs-1/_history/3', receipt: receipts[1] }],
       })
       // and the full check still passes on the mixed resource
       expect((await verifyProvenance(ledger, { provenance: mixed, commitment })).receipt).toEqual(receipts[1])
@@ -241,5 +246,143 @@ describe('provenanceForReceipt / verifyProvenance', () => {
         { index: 0, medseal: false, reason: 'DATA_MISSING', sigFormat: undefined, types: [], who: undefined },
       ])
     })
+  })
+})
+
+describe('provenanceForReceipts (version 2: one Provenance, one signature, many anchored resource versions)', () => {
+  async function chunk(n: number) {
+    const ledger = createMemoryLedger({ id: `prov-v2-${n}` })
+    const anchorer = createAnchorer(ledger, { maxDelayMs: 0 })
+    const commitments = Array.from({ length: n }, () => bytesToHex0x(randomBytes(32)))
+    const pending = commitments.map((c) => anchorer.add(c))
+    await anchorer.flush()
+    const receipts = await Promise.all(pending)
+    const targets = commitments.map((_, i) => `Observation/o${i}/_history/1`)
+    const anchors = receipts.map((receipt, i) => ({ target: { reference: targets[i] as string }, receipt }))
+    return {
+      ledger,
+      commitments,
+      receipts,
+      targets,
+      anchors,
+      provenance: await provenanceForReceipts({ sealer, anchors }),
+    }
+  }
+  const fixture = chunk(5)
+
+  it('is a valid Provenance whose one signature verifies for every record it covers, each picking its own target', async () => {
+    const { ledger, commitments, receipts, targets, provenance } = await fixture
+    expect(errors(provenance)).toEqual([])
+    expect(provenance.signature).toHaveLength(1)
+    expect(provenance.target.map((t) => t.reference)).toEqual(targets)
+    expect(provenance.entity?.map((e) => e.what.identifier?.value)).toEqual(receipts.map((r) => r.commitment))
+    const latest = Math.max(...receipts.map((r) => r.ledger.timestamp))
+    expect(provenance.recorded).toBe(new Date(latest * 1000).toISOString().replace('.000Z', 'Z'))
+    for (const [i, commitment] of commitments.entries()) {
+      const through = JSON.parse(JSON.stringify(provenance)) // as a server returns it
+      const result = await verifyProvenance(ledger, { provenance: through, commitment, signer: sealer.did })
+      expect(result.receipt).toEqual(receipts[i])
+      expect(result.resource).toEqual([targets[i]])
+      expect(result.target).toEqual(targets)
+    }
+    // the commitment as bytes picks the same anchor
+    const bytes = Uint8Array.from((commitments[2] as string).slice(2).match(/../g) as string[], (b) =>
+      Number.parseInt(b, 16),
+    )
+    expect((await verifyProvenance(ledger, { provenance, commitment: bytes })).resource).toEqual([targets[2]])
+    const [info] = parseProvenanceSignatures(provenance)
+    expect(info).toMatchObject({ medseal: true, version: 2, receipt: receipts[0], target: targets })
+    // a target outside ASCII (an identifier) is signed as its UTF-8 bytes
+    const named = await provenanceForReceipts({
+      sealer,
+      anchors: [
+        { target: { identifier: { system: 'urn:x', value: 'Zoë’s résumé ✓' } }, receipt: receipts[0] as never },
+      ],
+    })
+    expect(parseProvenanceSignatures(named)[0]).toMatchObject({ medseal: true, target: ['urn:x|Zoë’s résumé ✓'] })
+    expect(info?.medseal && info.anchors).toEqual(targets.map((target, i) => ({ target, receipt: receipts[i] })))
+  })
+
+  it('refuses another record (RECORD_MISMATCH), reordered or changed targets and tampering (INVALID_SIGNATURE)', async () => {
+    const { ledger, commitments, provenance } = await fixture
+    const commitment = commitments[1] as `0x${string}`
+    await expectCode(
+      verifyProvenance(ledger, { provenance, commitment: bytesToHex0x(randomBytes(32)) }),
+      'RECORD_MISMATCH',
+    )
+    const swapped = [provenance.target[1], provenance.target[0], ...provenance.target.slice(2)]
+    await expectCode(
+      verifyProvenance(ledger, { provenance: { ...provenance, target: swapped }, commitment }),
+      'INVALID_SIGNATURE',
+    )
+    await expectCode(
+      verifyProvenance(ledger, { provenance: { ...provenance, target: provenance.target.slice(1) }, commitment }),
+      'INVALID_SIGNATURE',
+    )
+    await expectCode(
+      verifyProvenance(ledger, { provenance, commitment, signer: createParty().did }),
+      'INVALID_SIGNATURE',
+    )
+    // a payload naming one target twice is refused even when signed (a verifier could not tell the records apart)
+    const [h, p] = atob(provenance.signature?.[0]?.data as string).split('.') as [string, string]
+    const payload = JSON.parse(atob(p.replace(/-/g, '+').replace(/_/g, '/')))
+    payload.anchors[1].target = payload.anchors[0].target
+    const body = bytesToBase64url(new TextEncoder().encode(JSON.stringify(payload)))
+    const { sha256 } = await import('@noble/hashes/sha2.js')
+    const sig = sealer.signDigest(sha256(new TextEncoder().encode(`${h}.${body}`))).subarray(0, 64)
+    const twice = {
+      ...provenance,
+      target: [provenance.target[0], provenance.target[0], ...provenance.target.slice(2)],
+      signature: [{ ...provenance.signature?.[0], data: btoa(`${h}.${body}.${bytesToBase64url(sig)}`) }],
+    }
+    await expectCode(verifyProvenance(ledger, { provenance: twice, commitment }), 'INVALID_SIGNATURE')
+    // the anchors of a version-2 payload must be { target, receipt }
+    payload.anchors[1] = 'x'
+    const bad = bytesToBase64url(new TextEncoder().encode(JSON.stringify(payload)))
+    const sig2 = sealer.signDigest(sha256(new TextEncoder().encode(`${h}.${bad}`))).subarray(0, 64)
+    const malformed = {
+      ...provenance,
+      signature: [{ ...provenance.signature?.[0], data: btoa(`${h}.${bad}.${bytesToBase64url(sig2)}`) }],
+    }
+    expect(() => parseProvenanceSignatures(malformed)).toThrow(expect.objectContaining({ code: 'INVALID_SIGNATURE' }))
+  })
+
+  test.prop({ n: fc.integer({ min: 1, max: 12 }), pick: fc.nat() }, { numRuns: 15 })(
+    'any chunk: the Provenance verifies each of its records against the ledger, and only those',
+    async ({ n, pick }) => {
+      const { ledger, commitments, targets, provenance } = await chunk(n)
+      const i = pick % n
+      const result = await verifyProvenance(ledger, { provenance, commitment: commitments[i] as `0x${string}` })
+      expect(result.resource).toEqual([targets[i]])
+    },
+  )
+
+  it('rejects bad parameters (INVALID_TYPE, INVALID_ARGUMENT, OUT_OF_RANGE, RECEIPT_MALFORMED)', async () => {
+    const { anchors } = await fixture
+    const code = (f: () => Promise<unknown>) =>
+      f().then(
+        () => undefined,
+        (e: { code?: string }) => e.code,
+      )
+    expect(await code(() => provenanceForReceipts(null as never))).toBe('INVALID_TYPE')
+    expect(await code(() => provenanceForReceipts({ sealer: {} as never, anchors }))).toBe('INVALID_TYPE')
+    expect(await code(() => provenanceForReceipts({ sealer, anchors: [] }))).toBe('INVALID_ARGUMENT')
+    expect(await code(() => provenanceForReceipts({ sealer, anchors: [null as never] }))).toBe('INVALID_TYPE')
+    const a0 = anchors[0] as (typeof anchors)[number]
+    const a1 = anchors[1] as (typeof anchors)[number]
+    expect(await code(() => provenanceForReceipts({ sealer, anchors: [a0, { ...a1, target: a0.target }] }))).toBe(
+      'INVALID_ARGUMENT',
+    )
+    expect(await code(() => provenanceForReceipts({ sealer, anchors: [a0, { ...a1, receipt: a0.receipt }] }))).toBe(
+      'INVALID_ARGUMENT',
+    )
+    expect(await code(() => provenanceForReceipts({ sealer, anchors: [{ target: {}, receipt: a0.receipt }] }))).toBe(
+      'INVALID_ARGUMENT',
+    )
+    expect(await code(() => provenanceForReceipts({ sealer, anchors: [{ ...a0, receipt: {} as never }] }))).toBe(
+      'RECEIPT_MALFORMED',
+    )
+    const tooMany = Array.from({ length: PROVENANCE_MAX_ANCHORS + 1 }, () => a0)
+    expect(await code(() => provenanceForReceipts({ sealer, anchors: tooMany }))).toBe('OUT_OF_RANGE')
   })
 })

@@ -8,12 +8,18 @@
  * to the Provenance targets. The JWS header names the signer by `kid` = its `did:key`. `Signature.data` holds the
  * JWS text, base64-encoded (FHIR base64Binary).
  *
+ * Version 2 ({@link provenanceForReceipts}, what a sync writes): one Provenance for many anchored resource versions,
+ * one signature: the payload is `{ v: 2, anchors: [{ target, receipt }, …] }`, `Provenance.target` lists the same
+ * references in the same order and `Provenance.entity` one commitment per anchor. Each anchor proves what a version-1
+ * Provenance proves for its own target. Both versions are read (docs/spec/provenance.md).
+ *
  * @module
  */
 import type { Coding, Provenance, ProvenanceAgent, Reference } from '@medplum/fhirtypes'
 import {
   base64urlToBytes,
   bytesToBase64url,
+  bytesToHex0x,
   bytesToUtf8,
   canonicalize,
   concatBytes,
@@ -56,6 +62,27 @@ export type ProvenanceForReceiptParameters = {
   readonly who?: ProvenanceAgent['who']
 }
 
+/** One anchored resource version of a version-2 Provenance ({@link provenanceForReceipts}). */
+export type ProvenanceAnchor = {
+  /** The resource version, e.g. `{ reference: 'Observation/1/_history/2' }`. */
+  readonly target: Reference
+  /** Its anchor receipt (from `anchorer.add(commitment)`). */
+  readonly receipt: Receipt
+}
+
+/** Parameters of {@link provenanceForReceipts}. */
+export type ProvenanceForReceiptsParameters = {
+  /** The party that sealed and anchored the records; signs the one Provenance signature. */
+  readonly sealer: Pick<Party, 'did' | 'signDigest'>
+  /** 1..{@link PROVENANCE_MAX_ANCHORS} anchored resource versions: distinct targets, distinct commitments. */
+  readonly anchors: readonly ProvenanceAnchor[]
+  /** The sealer as a FHIR reference (Device/Practitioner/Organization); default: an identifier with its did. */
+  readonly who?: ProvenanceAgent['who']
+}
+
+/** Most anchors one version-2 Provenance holds ({@link provenanceForReceipts}). */
+export const PROVENANCE_MAX_ANCHORS = 4096
+
 /** Errors {@link provenanceForReceipt} can throw. */
 export type ProvenanceForReceiptErrorType = InvalidArgumentError | VerificationError
 
@@ -69,16 +96,27 @@ export type VerifyProvenanceParameters = {
   readonly signer?: string
 }
 
+/** One signed anchor as a verifier reads it: the target (reference, or `system|value`) and its receipt. */
+export type ProvenanceSignedAnchor = {
+  readonly target: string
+  readonly receipt: Receipt
+}
+
 /** What {@link verifyProvenance} proves. */
 export type VerifyProvenanceReturnType = {
   /** The signer's did:key (from the JWS `kid`, checked against the signature). */
   readonly signer: string
   /** The signer's address. */
   readonly address: Hex
-  /** The signed receipt. */
+  /** The signed receipt of `commitment`. */
   readonly receipt: Receipt
   /** The Provenance targets the signature covers. */
   readonly target: readonly string[]
+  /**
+   * The target(s) `commitment` is the record of: the one target of its anchor in a version-2 Provenance; every
+   * target in a version-1 Provenance (one receipt for them all).
+   */
+  readonly resource: readonly string[]
   /** Where and when the ledger anchored the commitment, as the ledger says now. */
   readonly anchoredAt: LedgerRef
 }
@@ -97,8 +135,19 @@ const targetKey = (r: Reference): string => {
 
 const toBase64 = (bytes: Uint8Array): string => {
   let s = ''
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000) as unknown as number[])
   return btoa(s)
+}
+/**
+ * base64url without padding (RFC 7515 §2) of a string's UTF-8 bytes, through the platform's `btoa` (fast on a large
+ * payload: an ASCII string, the usual case, is encoded as it is).
+ */
+const utf8ToBase64url = (text: string): string => {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the whole ASCII range, control characters included
+  const b64 = /^[\x00-\x7f]*$/.test(text) ? btoa(text) : toBase64(utf8ToBytes(text))
+  const end = b64.endsWith('==') ? b64.length - 2 : b64.endsWith('=') ? b64.length - 1 : b64.length
+  return b64.slice(0, end).replaceAll('+', '-').replaceAll('/', '_')
 }
 const fromBase64 = (text: string): Uint8Array => {
   const s = atob(text)
@@ -174,6 +223,102 @@ export function provenanceForReceipt(params: ProvenanceForReceiptParameters): Pr
   }
 }
 
+/**
+ * Builds one version-2 `Provenance` for many anchored resource versions (what `syncPatient` writes per chunk): one
+ * signature by the sealer over every `{ target, receipt }`, `target` the resource versions in order, `entity` one
+ * commitment each, `recorded` the latest ledger time among the receipts. Each anchor proves what a
+ * {@link provenanceForReceipt} Provenance proves for its own target; {@link verifyProvenance} picks the anchor by
+ * the record's commitment.
+ *
+ * @param params - `sealer`, `anchors` (1..{@link PROVENANCE_MAX_ANCHORS}), optional `who`
+ * @returns a new Provenance (a promise: the signing input is hashed with WebCrypto)
+ * @throws {@link @medseal/core!VerificationError} `RECEIPT_MALFORMED` for a malformed receipt
+ * @throws {@link @medseal/core!InvalidArgumentError} `INVALID_ARGUMENT` for no anchors, a target without reference or
+ *   identifier, or a target or commitment given twice; `OUT_OF_RANGE` above {@link PROVENANCE_MAX_ANCHORS}
+ * @example
+ * ```ts
+ * import { provenanceForReceipts } from '@medseal/fhir'
+ * const [r1, r2] = await Promise.all([anchorer.add(c1), anchorer.add(c2)])
+ * const provenance = await provenanceForReceipts({
+ *   sealer,
+ *   anchors: [
+ *     { target: { reference: 'Observation/1/_history/1' }, receipt: r1 },
+ *     { target: { reference: 'Observation/2/_history/1' }, receipt: r2 },
+ *   ],
+ * })
+ * ```
+ */
+export async function provenanceForReceipts(params: ProvenanceForReceiptsParameters): Promise<Provenance> {
+  if (typeof params !== 'object' || params === null) {
+    throw new InvalidArgumentError('INVALID_TYPE', 'provenanceForReceipts parameters must be an object.')
+  }
+  const { sealer, anchors } = params
+  if (typeof sealer?.signDigest !== 'function' || typeof sealer.did !== 'string') {
+    throw new InvalidArgumentError('INVALID_TYPE', 'sealer must be a Party.')
+  }
+  if (!Array.isArray(anchors) || anchors.length === 0) {
+    throw new InvalidArgumentError('INVALID_ARGUMENT', 'anchors must be a non-empty array.')
+  }
+  if (anchors.length > PROVENANCE_MAX_ANCHORS) {
+    throw new InvalidArgumentError('OUT_OF_RANGE', `anchors holds at most ${PROVENANCE_MAX_ANCHORS} entries.`)
+  }
+  const targets: Reference[] = []
+  const signed: { target: string; receipt: Receipt }[] = []
+  const seenTargets = new Set<string>()
+  const seenCommitments = new Set<string>()
+  let latest = 0
+  for (const [i, anchor] of anchors.entries()) {
+    const target = anchor?.target
+    if (typeof target !== 'object' || target === null) {
+      throw new InvalidArgumentError('INVALID_TYPE', `anchors[${i}].target must be a FHIR Reference.`)
+    }
+    const key = targetKey(target)
+    const receipt = parseReceipt(anchor.receipt)
+    const commitment = receipt.commitment.toLowerCase()
+    if (seenTargets.has(key) || seenCommitments.has(commitment)) {
+      throw new InvalidArgumentError('INVALID_ARGUMENT', `anchors[${i}] repeats a target or a commitment.`)
+    }
+    seenTargets.add(key)
+    seenCommitments.add(commitment)
+    latest = Math.max(latest, receipt.ledger.timestamp)
+    targets.push(target)
+    signed.push({ target: key, receipt })
+  }
+  const who: ProvenanceAgent['who'] = params.who ?? { identifier: { system: URI_SYSTEM, value: sealer.did } }
+  const recorded = instant(latest)
+  const header = bytesToBase64url(utf8ToBytes(canonicalize(ES256K_HEADER(sealer.did))))
+  const payload = utf8ToBase64url(canonicalize({ v: 2, anchors: signed }))
+  // WebCrypto's SHA-256 over the (large) signing input; the signature as in version 1
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', utf8ToBytes(`${header}.${payload}`)))
+  const sig = sealer.signDigest(digest).subarray(0, 64)
+  return {
+    resourceType: 'Provenance',
+    target: targets,
+    recorded,
+    activity: { coding: [{ system: PROVENANCE_ACTIVITY_SYSTEM, code: 'seal-anchor', display: 'sealed and anchored' }] },
+    agent: [
+      {
+        type: { coding: [{ system: HL7.provenanceParticipant, code: 'custodian', display: 'Custodian' }] },
+        who,
+      },
+    ],
+    entity: signed.map((s) => ({
+      role: 'source' as const,
+      what: { identifier: { system: COMMITMENT_SYSTEM, value: s.receipt.commitment } },
+    })),
+    signature: [
+      {
+        type: [{ system: HL7.signatureType, code: VERIFICATION_SIGNATURE_TYPE, display: 'Verification Signature' }],
+        when: recorded,
+        who,
+        targetFormat: 'application/fhir+json',
+        sigFormat: PROVENANCE_SIG_FORMAT,
+        data: btoa(`${header}.${payload}.${bytesToBase64url(sig)}`), // the JWS text is ASCII
+      },
+    ],
+  }
+}
+
 const invalidFhir = (message: string) => new FhirError('INVALID_FHIR', message)
 const badSignature = (message: string) => new VerificationError('INVALID_SIGNATURE', message)
 
@@ -216,9 +361,23 @@ export async function verifyProvenance(
     ? p.signature.find((s) => s?.sigFormat === PROVENANCE_SIG_FORMAT && typeof s.data === 'string')
     : undefined
   if (sig === undefined) throw invalidFhir('The Provenance has no application/jose signature.')
-  const { signer, address, receipt, target } = verifyAnchorSignature(p, sig, params.signer)
+  const { signer, address, version, anchors, target } = verifyAnchorSignature(p, sig, params.signer)
+  let receipt = (anchors[0] as ProvenanceSignedAnchor).receipt
+  let resource = target
+  if (version === 2) {
+    // the commitment picks its anchor; none: the Provenance is for other records
+    const c = params.commitment
+    const wanted = typeof c === 'string' ? c.toLowerCase() : c instanceof Uint8Array ? bytesToHex0x(c) : undefined
+    const mine = anchors.find((a) => a.receipt.commitment.toLowerCase() === wanted)
+    if (mine === undefined && wanted !== undefined)
+      throw new VerificationError('RECORD_MISMATCH', 'The Provenance holds no receipt for this record.')
+    if (mine !== undefined) {
+      receipt = mine.receipt
+      resource = Object.freeze([mine.target])
+    }
+  }
   const { anchoredAt } = await verifyReceipt(ledger, { receipt, commitment: params.commitment })
-  return Object.freeze({ signer, address, receipt, target, anchoredAt })
+  return Object.freeze({ signer, address, receipt, target, resource, anchoredAt })
 }
 
 type ProvenanceSignatureElement = NonNullable<Provenance['signature']>[number]
@@ -243,8 +402,12 @@ export type ProvenanceSignatureInfo =
       readonly signer: string
       /** The signer's address. */
       readonly address: Hex
-      /** The signed anchor receipt. */
+      /** The signed anchor receipt (version 2: the first anchor's; see `anchors`). */
       readonly receipt: Receipt
+      /** The signature's format version: 1 (one receipt) or 2 (one receipt per target). */
+      readonly version: 1 | 2
+      /** Every signed anchor, in target order (version 1: each target with the one receipt). */
+      readonly anchors: readonly ProvenanceSignedAnchor[]
       /** The Provenance targets the signature covers. */
       readonly target: readonly string[]
     }
@@ -311,7 +474,13 @@ export function parseProvenanceSignatures(provenance: unknown): readonly Provena
         typ = undefined
       }
       if (typ !== PROVENANCE_JWS_TYPE) return foreign('NOT_MEDSEAL_JWS')
-      return Object.freeze({ index, medseal: true as const, ...verifyAnchorSignature(p, sig, undefined) })
+      const checked = verifyAnchorSignature(p, sig, undefined)
+      return Object.freeze({
+        index,
+        medseal: true as const,
+        ...checked,
+        receipt: (checked.anchors[0] as ProvenanceSignedAnchor).receipt,
+      })
     }),
   )
 }
@@ -333,7 +502,13 @@ function verifyAnchorSignature(
   p: Provenance,
   sig: ProvenanceSignatureElement,
   expectedSigner: string | undefined,
-): { signer: string; address: Hex; receipt: Receipt; target: readonly string[] } {
+): {
+  signer: string
+  address: Hex
+  version: 1 | 2
+  anchors: readonly ProvenanceSignedAnchor[]
+  target: readonly string[]
+} {
   let jws: string
   try {
     jws = bytesToUtf8(fromBase64(sig.data as string))
@@ -380,8 +555,6 @@ function verifyAnchorSignature(
     .filter((v): v is string => typeof v === 'string' && v.startsWith('did:'))
   if (named.some((did) => did !== header.kid)) throw badSignature('The Provenance names another signer than the JWS.')
   const payload = decodeJson(pl, 'payload')
-  if (payload.v !== 1 || !Array.isArray(payload.target)) throw badSignature('The JWS payload is not a medseal anchor.')
-  const target = payload.target as unknown[]
   const own = (Array.isArray(p.target) ? p.target : []).map((t) => {
     try {
       return targetKey(t)
@@ -389,9 +562,30 @@ function verifyAnchorSignature(
       return undefined
     }
   })
-  if (own.length !== target.length || own.some((t, i) => t !== target[i])) {
-    throw badSignature('The Provenance targets are not the signed ones.')
+  const sameTargets = (signed: readonly unknown[]) => {
+    if (own.length !== signed.length || own.some((t, i) => t !== signed[i])) {
+      throw badSignature('The Provenance targets are not the signed ones.')
+    }
   }
-  const receipt = parseReceipt(payload.receipt)
-  return { signer: header.kid, address, receipt, target: Object.freeze(target as string[]) }
+  if (payload.v === 1 && Array.isArray(payload.target)) {
+    const target = payload.target as unknown[]
+    sameTargets(target)
+    const receipt = parseReceipt(payload.receipt)
+    const anchors = Object.freeze(target.map((t) => Object.freeze({ target: t as string, receipt })))
+    return { signer: header.kid, address, version: 1, anchors, target: Object.freeze(target as string[]) }
+  }
+  if (payload.v === 2 && Array.isArray(payload.anchors) && payload.anchors.length > 0) {
+    const anchors = (payload.anchors as unknown[]).map((a) => {
+      if (typeof a !== 'object' || a === null || typeof (a as { target?: unknown }).target !== 'string') {
+        throw badSignature('A signed anchor is not { target, receipt }.')
+      }
+      const { target, receipt } = a as { target: string; receipt: unknown }
+      return Object.freeze({ target, receipt: parseReceipt(receipt) })
+    })
+    const target = anchors.map((a) => a.target)
+    sameTargets(target)
+    if (new Set(target).size !== target.length) throw badSignature('A signed target is listed twice.')
+    return { signer: header.kid, address, version: 2, anchors: Object.freeze(anchors), target: Object.freeze(target) }
+  }
+  throw badSignature('The JWS payload is not a medseal anchor.')
 }

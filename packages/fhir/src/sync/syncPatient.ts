@@ -15,12 +15,12 @@ import {
   type LedgerError,
   type Party,
   type Receipt,
-  sealCanonical,
+  sealBatch,
   utf8ToBytes,
   type VaultKey,
 } from '@medseal/core'
 import { type CanonicalizeResourceOptions, canonicalizeResource } from '../canonicalizeResource.js'
-import { PROVENANCE_ACTIVITY_SYSTEM, provenanceForReceipt } from '../mappings/provenance.js'
+import { PROVENANCE_ACTIVITY_SYSTEM, PROVENANCE_MAX_ANCHORS, provenanceForReceipts } from '../mappings/provenance.js'
 import { createMemorySyncCheckpointStore, type SyncCheckpoint, type SyncCheckpointStore } from './checkpoint.js'
 import { FhirServerError } from './fhirServerError.js'
 
@@ -103,13 +103,17 @@ export type SyncPatientParameters = {
   readonly ledger: LedgerAdapter
   /** Where progress is kept so a sync can resume (default: a fresh in-memory store). */
   readonly checkpoint?: SyncCheckpointStore
-  /** Write a `Provenance` per resource back to the server (default true). */
+  /**
+   * Write the signed `Provenance` back to the server (default true): one per chunk, covering every resource version of
+   * the chunk that has none yet (format version 2: one signature, one receipt per target; `verifyProvenance` picks a
+   * record's receipt by its commitment).
+   */
   readonly writeProvenance?: boolean
   /** Store each envelope on the server as a `Binary` (default false). */
   readonly storeEnvelopes?: boolean
   /**
    * How resources are written back: one `transaction` per chunk (default; falls back to single creates when the
-   * server answers 404/405/501 or not-supported) or a `create` per resource.
+   * server answers 404/405/501 or not-supported) or a `create` per written resource.
    */
   readonly writeMode?: 'transaction' | 'create'
   /** Called after each resource is done. */
@@ -122,7 +126,7 @@ export type SyncPatientParameters = {
   readonly pageSize?: number
   /** Resource types searched when `$everything` is not available (default {@link SYNC_DEFAULT_RESOURCE_TYPES}). */
   readonly resourceTypes?: readonly string[]
-  /** How many resources are sealed and anchored together (default 256). */
+  /** How many resources are sealed, checkpointed, anchored and covered by one Provenance together (default 256). */
   readonly chunkSize?: number
   /** Canonical form options (default: the package default, which leaves out server-managed meta). */
   readonly canonical?: CanonicalizeResourceOptions
@@ -139,6 +143,7 @@ export type SyncEntry = {
   /** The encoded envelope. */
   readonly envelope: Uint8Array
   readonly receipt: Receipt
+  /** Id of the Provenance written back (one per chunk: shared by the resources it covers). */
   readonly provenanceId: string | undefined
   readonly binaryId: string | undefined
 }
@@ -180,7 +185,8 @@ function positive(value: unknown, name: string, fallback: number, max: number): 
 
 function toBase64(bytes: Uint8Array): string {
   let s = ''
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000) as unknown as number[])
   return btoa(s)
 }
 
@@ -360,16 +366,6 @@ function isOwnWrite(r: Resource): boolean {
   return false
 }
 
-function keyOf(resource: Resource, contentId: string): { key: string; versionId: string | undefined } {
-  const versionId = typeof resource.meta?.versionId === 'string' ? resource.meta.versionId : undefined
-  return {
-    versionId,
-    key: versionId
-      ? `${resource.resourceType}/${resource.id}/_history/${versionId}`
-      : `${resource.resourceType}/${resource.id}@${contentId}`,
-  }
-}
-
 const targetOf = (e: SyncCheckpoint) =>
   e.versionId ? `${e.resourceType}/${e.id}/_history/${e.versionId}` : `${e.resourceType}/${e.id}`
 
@@ -382,12 +378,14 @@ function idFromLocation(location: unknown): string | undefined {
 /**
  * Syncs one patient's record from a FHIR server into medseal: reads it (`Patient/$everything` where the server has
  * it, else paged searches per resource type), seals every resource to `recipients`, anchors every commitment,
- * and writes a signed `Provenance` per resource back (one transaction per chunk), optionally with the envelope as
- * a `Binary` (`contentType` {@link ENVELOPE_MEDIA_TYPE}, `securityContext` → the resource).
+ * and writes one signed `Provenance` per chunk back (covering the chunk's resource versions; one transaction per
+ * chunk), optionally with each envelope as a `Binary` (`contentType` {@link ENVELOPE_MEDIA_TYPE}, `securityContext` →
+ * the resource).
  *
- * Resumable: each resource version is checkpointed when sealed (before anchoring) and again when its anchor is
- * confirmed; a later run with the same `checkpoint` never seals a checkpointed version again (a sealed but
- * unconfirmed one is re-anchored with the same commitment) and writes back what is missing.
+ * Resumable: a chunk's resource versions are checkpointed when sealed (all before any is anchored) and again when
+ * their anchors are confirmed (with the store's `putMany` when it has one: a phase of a chunk is stored all or
+ * none); a later run with the same `checkpoint` never seals a checkpointed version again (a sealed but unconfirmed
+ * one is re-anchored with the same commitment) and writes back what is missing.
  *
  * @param params - see {@link SyncPatientParameters}
  * @returns every resource's commitment, envelope and receipt, and how many were sealed in this run
@@ -503,10 +501,24 @@ export async function syncPatient(params: SyncPatientParameters): Promise<SyncPa
 /** One resource version in the pipeline; `fresh` when sealed in this run. @internal */
 export type _SyncState = { entry: SyncCheckpoint; fresh: boolean }
 
+/** Most records one `sealBatch` call seals here (well under its 65,536 cap; bounds what one call holds). */
+const SEAL_SLICE = 4096
+
+/** Stores one phase of a chunk: in one `putMany` (all or none) when the store has it, else `put` by `put`. */
+async function putAll(checkpoint: SyncCheckpointStore, entries: readonly SyncCheckpoint[]): Promise<void> {
+  if (entries.length === 0) return
+  if (typeof checkpoint.putMany === 'function') {
+    await checkpoint.putMany(entries)
+    return
+  }
+  for (const e of entries) await checkpoint.put(e)
+}
+
 /**
- * Steps 1 and 2 of a sync for a chunk of fetched resources: seal each (or take it from the checkpoint), checkpoint
- * it before anchoring, anchor what has no confirmed receipt, checkpoint each receipt once confirmed. Shared by
- * {@link syncPatient} and its benchmark.
+ * Steps 1 and 2 of a sync for a chunk of fetched resources: take each resource version from the checkpoint or seal
+ * it (the chunk's new ones in one `sealBatch`), checkpoint the sealed ones — all of them, before any is given to the
+ * anchorer — then anchor every commitment without a confirmed receipt (one batch, awaited once) and checkpoint the
+ * confirmed receipts together. Shared by {@link syncPatient} and its benchmarks.
  * @internal
  */
 export async function _sealAndAnchor(
@@ -519,47 +531,92 @@ export async function _sealAndAnchor(
     readonly signal: AbortSignal | undefined
   },
 ): Promise<_SyncState[]> {
-  // 1. seal (or take from the checkpoint), checkpoint before anchoring
-  const states: { entry: SyncCheckpoint; fresh: boolean }[] = []
-  for (const resource of chunk) {
-    deps.signal?.throwIfAborted()
+  deps.signal?.throwIfAborted()
+  // 1. canonical form and key of each (a content id only where the server gives no versionId: the key needs it)
+  const items = chunk.map((resource) => {
     const bytes = utf8ToBytes(canonicalizeResource(resource, deps.canonical))
-    const contentId = createContentId(bytes).toString()
-    const { key, versionId } = keyOf(resource, contentId)
-    const known = await deps.checkpoint.get(key)
-    if (known) {
-      states.push({ entry: known, fresh: false })
-      continue
-    }
-    const result = await sealCanonical(bytes, { recipients: deps.recipients })
-    const entry: SyncCheckpoint = {
-      key,
-      resourceType: resource.resourceType,
-      id: resource.id as string,
-      versionId,
-      contentId,
-      commitment: bytesToHex0x(result.commitment),
-      envelope: encodeEnvelope(result.envelope),
-    }
-    await deps.checkpoint.put(entry)
-    states.push({ entry, fresh: true })
+    const versionId = typeof resource.meta?.versionId === 'string' ? resource.meta.versionId : undefined
+    const contentId = versionId ? undefined : createContentId(bytes).toString()
+    const key = versionId
+      ? `${resource.resourceType}/${resource.id}/_history/${versionId}`
+      : `${resource.resourceType}/${resource.id}@${contentId}`
+    return { resource, bytes, versionId, key }
+  })
+  const known = await Promise.all(items.map((item) => deps.checkpoint.get(item.key)))
+  // 2. seal what the checkpoint does not hold, checkpoint it (one phase), before anchoring anything
+  const states: _SyncState[] = new Array(items.length)
+  const toSeal: number[] = []
+  for (let i = 0; i < items.length; i++) {
+    const k = known[i]
+    if (k) states[i] = { entry: k, fresh: false }
+    else toSeal.push(i)
   }
-  // 2. anchor what has no confirmed receipt; checkpoint receipts as they are confirmed
+  for (let from = 0; from < toSeal.length; from += SEAL_SLICE) {
+    deps.signal?.throwIfAborted()
+    const slice = toSeal.slice(from, from + SEAL_SLICE)
+    const sealed = await sealBatch(
+      slice.map((i) => (items[i] as (typeof items)[number]).bytes),
+      { recipients: deps.recipients, canonical: true },
+    )
+    for (let j = 0; j < slice.length; j++) {
+      const i = slice[j] as number
+      const item = items[i] as (typeof items)[number]
+      const result = sealed[j] as (typeof sealed)[number]
+      states[i] = {
+        entry: {
+          key: item.key,
+          resourceType: item.resource.resourceType,
+          id: item.resource.id as string,
+          versionId: item.versionId,
+          contentId: result.contentId.toString(),
+          commitment: bytesToHex0x(result.commitment),
+          envelope: encodeEnvelope(result.envelope),
+        },
+        fresh: true,
+      }
+    }
+  }
+  await putAll(
+    deps.checkpoint,
+    toSeal.map((i) => (states[i] as _SyncState).entry),
+  )
+  // 3. anchor what has no confirmed receipt (one flush for the chunk); checkpoint the confirmed receipts together
   const pending = states.filter((s) => s.entry.receipt === undefined)
   const anchored = pending.map((s) => deps.anchorer.add(s.entry.commitment))
   await deps.anchorer.flush()
   const settled = await Promise.allSettled(anchored)
   let failure: unknown
+  const confirmed: SyncCheckpoint[] = []
   for (let i = 0; i < pending.length; i++) {
     const outcome = settled[i] as PromiseSettledResult<Receipt>
-    const state = pending[i] as { entry: SyncCheckpoint; fresh: boolean }
+    const state = pending[i] as _SyncState
     if (outcome.status === 'fulfilled') {
       state.entry = { ...state.entry, receipt: outcome.value }
-      await deps.checkpoint.put(state.entry)
+      confirmed.push(state.entry)
     } else failure ??= outcome.reason
   }
+  await putAll(deps.checkpoint, confirmed)
   if (failure !== undefined) throw failure
   return states
+}
+
+/** The version-2 Provenance(s) of a chunk's states: one per {@link PROVENANCE_MAX_ANCHORS} resource versions. @internal */
+export async function _chunkProvenances(
+  states: readonly { entry: SyncCheckpoint }[],
+  sealer: Party,
+): Promise<{ provenance: Provenance; covers: number[] }[]> {
+  const out: { provenance: Provenance; covers: number[] }[] = []
+  for (let from = 0; from < states.length; from += PROVENANCE_MAX_ANCHORS) {
+    const covers: number[] = []
+    const anchors = []
+    for (let i = from; i < Math.min(states.length, from + PROVENANCE_MAX_ANCHORS); i++) {
+      const e = (states[i] as { entry: SyncCheckpoint }).entry
+      covers.push(i)
+      anchors.push({ target: { reference: targetOf(e) }, receipt: e.receipt as Receipt })
+    }
+    out.push({ provenance: await provenanceForReceipts({ sealer, anchors }), covers })
+  }
+  return out
 }
 
 async function writeBack(
@@ -573,33 +630,36 @@ async function writeBack(
 ): Promise<void> {
   let mode = writeMode
   const bundleEntries: BundleEntry[] = []
-  const slots: { state: { entry: SyncCheckpoint }; kind: 'provenance' | 'binary' }[] = []
-  for (const state of states) {
-    const e = state.entry
-    const target = { reference: targetOf(e) }
-    if (writeProvenance && !e.provenanceId) {
-      const provenance: Provenance = provenanceForReceipt({ sealer, target, receipt: e.receipt as Receipt })
+  // each write and the states whose checkpoint learns its id
+  const slots: { states: { entry: SyncCheckpoint }[]; kind: 'provenance' | 'binary' }[] = []
+  if (writeProvenance) {
+    const needing = states.filter((s) => !s.entry.provenanceId)
+    for (const { provenance, covers } of await _chunkProvenances(needing, sealer)) {
       bundleEntries.push({ resource: provenance, request: { method: 'POST', url: 'Provenance' } })
-      slots.push({ state, kind: 'provenance' })
+      slots.push({ states: covers.map((i) => needing[i] as { entry: SyncCheckpoint }), kind: 'provenance' })
     }
-    if (storeEnvelopes && !e.binaryId) {
+  }
+  if (storeEnvelopes) {
+    for (const state of states) {
+      const e = state.entry
+      if (e.binaryId) continue
       bundleEntries.push({
         resource: {
           resourceType: 'Binary',
           contentType: ENVELOPE_MEDIA_TYPE,
-          securityContext: target,
+          securityContext: { reference: targetOf(e) },
           data: toBase64(e.envelope),
         },
         request: { method: 'POST', url: 'Binary' },
       })
-      slots.push({ state, kind: 'binary' })
+      slots.push({ states: [state], kind: 'binary' })
     }
   }
-  const record = async (slot: (typeof slots)[number], id: string) => {
-    slot.state.entry =
-      slot.kind === 'provenance' ? { ...slot.state.entry, provenanceId: id } : { ...slot.state.entry, binaryId: id }
-    await checkpoint.put(slot.state.entry)
-  }
+  const record = (slot: (typeof slots)[number], id: string): SyncCheckpoint[] =>
+    slot.states.map((state) => {
+      state.entry = slot.kind === 'provenance' ? { ...state.entry, provenanceId: id } : { ...state.entry, binaryId: id }
+      return state.entry
+    })
   let failed: FhirServerError | undefined
   if (mode === 'transaction') {
     let answer: unknown
@@ -611,6 +671,7 @@ async function writeBack(
     }
     if (mode === 'transaction') {
       const response = assertBundleResponse(answer, bundleEntries.length)
+      const done: SyncCheckpoint[] = []
       for (let i = 0; i < slots.length; i++) {
         const r = response.entry?.[i]?.response
         const id = /^20[01]/.test(r?.status ?? '') ? idFromLocation(r?.location) : undefined
@@ -621,8 +682,9 @@ async function writeBack(
           })
           continue
         }
-        await record(slots[i] as (typeof slots)[number], id)
+        done.push(...record(slots[i] as (typeof slots)[number], id))
       }
+      await putAll(checkpoint, done)
     }
   }
   if (mode === 'create') {
@@ -633,7 +695,7 @@ async function writeBack(
       if (id === undefined) {
         throw new FhirServerError('FHIR_SERVER_ERROR', 'The FHIR server answered a create without an id.')
       }
-      await record(slots[i] as (typeof slots)[number], id)
+      await putAll(checkpoint, record(slots[i] as (typeof slots)[number], id))
     }
   }
   if (failed) throw failed

@@ -13,7 +13,7 @@ import {
 import { checkDb, checkScope, storedHex32, storedObject, storedString } from './_rows.js'
 import { S } from './_schema.js'
 import { nextSeq } from './_seq.js'
-import { corrupt, isBytes, run } from './_tx.js'
+import { corrupt, isBytes, run, type Tx } from './_tx.js'
 import type { IndexedDb } from './openIndexedDb.js'
 
 /** Parameters of {@link createIndexedDbSyncCheckpointStore}. */
@@ -97,6 +97,35 @@ export function createIndexedDbSyncCheckpointStore(
   const db = checkDb(params?.db)
   const scope = checkScope(params.scope)
   const all = () => IDBKeyRange.bound([scope, -Infinity], [scope, Infinity])
+  const rowOf = (entry: SyncCheckpoint): Omit<Row, 'seq'> => {
+    if (typeof entry !== 'object' || entry === null || typeof entry.key !== 'string')
+      throw new InvalidArgumentError('INVALID_TYPE', 'A checkpoint must be an object with a string key.')
+    if (!isBytes(entry.envelope))
+      throw new InvalidArgumentError('INVALID_TYPE', 'A checkpoint envelope is a Uint8Array.')
+    const row: Omit<Row, 'seq'> = {
+      scope,
+      key: entry.key,
+      resourceType: entry.resourceType,
+      id: entry.id,
+      contentId: entry.contentId,
+      commitment: entry.commitment,
+      envelope: entry.envelope.slice(),
+    }
+    if (entry.versionId !== undefined) row.versionId = entry.versionId
+    if (entry.receipt !== undefined) row.receipt = encodeReceipt(entry.receipt)
+    if (entry.provenanceId !== undefined) row.provenanceId = entry.provenanceId
+    if (entry.binaryId !== undefined) row.binaryId = entry.binaryId
+    return row
+  }
+  const write = async (tx: Tx, row: Omit<Row, 'seq'>) => {
+    const store = tx.objectStore(S.syncCheckpoints)
+    const current = (await store.get([scope, row.key])) as { seq?: unknown } | undefined
+    const seq =
+      current !== undefined && Number.isSafeInteger(current.seq)
+        ? (current.seq as number)
+        : await nextSeq(tx, 'checkpoint', scope)
+    await store.put({ ...row, seq } satisfies Row, [scope, row.key])
+  }
   return Object.freeze({
     async get(key: string) {
       if (typeof key !== 'string') throw new InvalidArgumentError('INVALID_TYPE', 'A checkpoint key is a string.')
@@ -109,31 +138,17 @@ export function createIndexedDbSyncCheckpointStore(
       })
     },
     async put(entry: SyncCheckpoint) {
-      if (typeof entry !== 'object' || entry === null || typeof entry.key !== 'string')
-        throw new InvalidArgumentError('INVALID_TYPE', 'A checkpoint must be an object with a string key.')
-      if (!isBytes(entry.envelope))
-        throw new InvalidArgumentError('INVALID_TYPE', 'A checkpoint envelope is a Uint8Array.')
-      const row: Omit<Row, 'seq'> = {
-        scope,
-        key: entry.key,
-        resourceType: entry.resourceType,
-        id: entry.id,
-        contentId: entry.contentId,
-        commitment: entry.commitment,
-        envelope: entry.envelope.slice(),
-      }
-      if (entry.versionId !== undefined) row.versionId = entry.versionId
-      if (entry.receipt !== undefined) row.receipt = encodeReceipt(entry.receipt)
-      if (entry.provenanceId !== undefined) row.provenanceId = entry.provenanceId
-      if (entry.binaryId !== undefined) row.binaryId = entry.binaryId
+      const row = rowOf(entry)
+      await run(db, [S.syncCheckpoints, S.counters], 'readwrite', (tx) => write(tx, row))
+    },
+    async putMany(entries: readonly SyncCheckpoint[]) {
+      if (!Array.isArray(entries))
+        throw new InvalidArgumentError('INVALID_TYPE', 'putMany takes an array of checkpoints.')
+      const rows = entries.map(rowOf) // every entry checked before any is written
+      if (rows.length === 0) return
+      // one transaction: all or none
       await run(db, [S.syncCheckpoints, S.counters], 'readwrite', async (tx) => {
-        const store = tx.objectStore(S.syncCheckpoints)
-        const current = (await store.get([scope, entry.key])) as { seq?: unknown } | undefined
-        const seq =
-          current !== undefined && Number.isSafeInteger(current.seq)
-            ? (current.seq as number)
-            : await nextSeq(tx, 'checkpoint', scope)
-        await store.put({ ...row, seq } satisfies Row, [scope, entry.key])
+        for (const row of rows) await write(tx, row)
       })
     },
     list: () =>

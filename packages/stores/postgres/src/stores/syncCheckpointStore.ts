@@ -3,6 +3,7 @@
  * @module
  */
 import {
+  bytesToHex,
   decodeReceipt,
   encodeReceipt,
   InvalidArgumentError,
@@ -34,6 +35,15 @@ function checkpointOf(row: SqlRow): SyncCheckpoint {
   })
 }
 
+function rowOf(entry: SyncCheckpoint): { body: string; envelope: Uint8Array } {
+  if (typeof entry !== 'object' || entry === null || typeof entry.key !== 'string')
+    throw new InvalidArgumentError('INVALID_TYPE', 'A checkpoint must be an object with a string key.')
+  if (!(entry.envelope instanceof Uint8Array))
+    throw new InvalidArgumentError('INVALID_TYPE', 'A checkpoint envelope is bytes.')
+  const { envelope, receipt, ...rest } = entry
+  return { body: JSON.stringify({ ...rest, ...(receipt ? { receipt: encodeReceipt(receipt) } : {}) }), envelope }
+}
+
 /** The {@link SyncCheckpointStore} named `name` in `db` (internal: reached through `createPostgresStores`). @internal */
 export function _createSyncCheckpointStore(db: SqlDatabase, name: string): SyncCheckpointStore {
   return Object.freeze({
@@ -46,16 +56,27 @@ export function _createSyncCheckpointStore(db: SqlDatabase, name: string): SyncC
       return rows[0] ? checkpointOf(rows[0]) : undefined
     },
     async put(entry: SyncCheckpoint) {
-      if (typeof entry !== 'object' || entry === null || typeof entry.key !== 'string')
-        throw new InvalidArgumentError('INVALID_TYPE', 'A checkpoint must be an object with a string key.')
-      if (!(entry.envelope instanceof Uint8Array))
-        throw new InvalidArgumentError('INVALID_TYPE', 'A checkpoint envelope is bytes.')
-      const { envelope, receipt, ...rest } = entry
-      const body = JSON.stringify({ ...rest, ...(receipt ? { receipt: encodeReceipt(receipt) } : {}) })
+      const { body, envelope } = rowOf(entry)
       await db.query(
         `INSERT INTO medseal_sync_checkpoints (scope, key, body, envelope) VALUES ($1, $2, $3, $4)
          ON CONFLICT (scope, key) DO UPDATE SET body = excluded.body, envelope = excluded.envelope`,
         [name, entry.key, body, envelope],
+      )
+    },
+    async putMany(entries: readonly SyncCheckpoint[]) {
+      if (!Array.isArray(entries))
+        throw new InvalidArgumentError('INVALID_TYPE', 'putMany takes an array of checkpoints.')
+      // one statement (all or none); a key given twice keeps its first position and its last value
+      const byKey = new Map<string, { body: string; envelope: Uint8Array }>()
+      for (const entry of entries) byKey.set(entry?.key, rowOf(entry))
+      if (byKey.size === 0) return
+      const rows = [...byKey.values()]
+      await db.query(
+        `INSERT INTO medseal_sync_checkpoints (scope, key, body, envelope)
+         SELECT $1, k, b, decode(e, 'hex') FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS t(k, b, e, o)
+         ORDER BY o
+         ON CONFLICT (scope, key) DO UPDATE SET body = excluded.body, envelope = excluded.envelope`,
+        [name, [...byKey.keys()], rows.map((r) => r.body), rows.map((r) => bytesToHex(r.envelope))],
       )
     },
     async list() {

@@ -88,7 +88,7 @@ export type CreateCustodianParameters = {
    * `createNativeSecp256k1Recovery()` from `@medseal/core/node`. The SDK checks every signature's form (low-s, `v`,
    * ranges) before the implementation runs, so the choice changes no decision.
    */
-  readonly secp256k1?: Secp256k1Recovery
+  readonly secp256k1?: Secp256k1Recovery | undefined
 }
 
 /** Parameters of {@link Custodian.purgeConsent}: the grant is named by its grantor and id. */

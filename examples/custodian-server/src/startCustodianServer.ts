@@ -17,6 +17,7 @@ import {
   type LedgerAdapter,
   randomBytes,
 } from '@medseal/core'
+import { createNativeSecp256k1Recovery } from '@medseal/core/node'
 import { createCustodianHandler } from '@medseal/service'
 import { serve } from '@medseal/service/node'
 import { createShlRoutes } from '@medseal/smart-health'
@@ -132,12 +133,15 @@ export async function startCustodianServer(config: ServerConfig): Promise<Custod
     })
     closers.push(() => accessLog.close())
     const breakGlass = createBreakGlass({ ledger: l.ledger, log: accessLog, store: stores.breakGlass })
+    // libsecp256k1 for the signature on every key request (the noble default if its binary is missing: printed below)
+    const secp256k1 = createNativeSecp256k1Recovery()
     const custodian = createCustodian({
       party: vendor,
       ledger: l.ledger,
       log: accessLog,
       store: stores.custodian,
       breakGlass,
+      secp256k1,
     })
     // SMART Health Links: the link store on the same database; the routes need the public URL, known once listening
     const shlStore = await createPostgresShlStore({ db })
@@ -165,6 +169,7 @@ export async function startCustodianServer(config: ServerConfig): Promise<Custod
       `  custodian ${vendor.address} (key seed in ${seedPath})`,
       `  stores: ${dbLabel}: the records' index and key wraps, key releases, the access log (${size} events), break-glass, SMART Health Links`,
       `  ledger: ${l.label}`,
+      `  signature checks: ${secp256k1.name}`,
       `  CORS: ${config.corsOrigins === '*' ? 'any origin' : config.corsOrigins.length ? config.corsOrigins.join(', ') : 'none'}`,
       '  stop with Ctrl-C (SIGINT) or SIGTERM',
     ]

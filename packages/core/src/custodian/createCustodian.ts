@@ -26,10 +26,12 @@ import {
   StoreError,
 } from '../errors/base.js'
 import type { ErrorCode } from '../errors/codes.js'
+import { _isSecp256k1Recovery, type Secp256k1Recovery } from '../identity/secp256k1Recovery.js'
 import type { Party, PublicIdentity } from '../identity/types.js'
 import { consentKey } from '../ledger/consentKey.js'
 import type { ConsentKey, LedgerAdapter } from '../ledger/types.js'
 import type { Address, Hex } from '../types.js'
+import { createCheckedEnvelopes } from './_checkedEnvelopes.js'
 import {
   type CustodianEntry,
   type CustodianRelease,
@@ -80,6 +82,13 @@ export type CreateCustodianParameters = {
    * decision: revocations, tombstones, both clocks and delegation chains are read and checked on every request.
    */
   readonly consentCache?: ConsentCache
+  /**
+   * The secp256k1 recovery the custodian checks key requests and deposit statements with (default `@noble/curves`,
+   * pure JavaScript). Most of a release's CPU is that one recovery: a server gives libsecp256k1 with
+   * `createNativeSecp256k1Recovery()` from `@medseal/core/node`. The SDK checks every signature's form (low-s, `v`,
+   * ranges) before the implementation runs, so the choice changes no decision.
+   */
+  readonly secp256k1?: Secp256k1Recovery | undefined
 }
 
 /** Parameters of {@link Custodian.purgeConsent}: the grant is named by its grantor and id. */
@@ -213,7 +222,15 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
       throw err
     }
   }
+  if (params.secp256k1 !== undefined && !_isSecp256k1Recovery(params.secp256k1))
+    throw new InvalidArgumentError(
+      'INVALID_TYPE',
+      'secp256k1 must be a Secp256k1Recovery ({ name, recoverPublicKey }).',
+    )
+  const recovery = params.secp256k1 ? { secp256k1: params.secp256k1 } : undefined
   const store = params.store ?? createMemoryCustodianStore()
+  // Stored envelopes that passed the full check in this process (digests only, bounded): see _checkedEnvelopes.ts.
+  const checked = createCheckedEnvelopes()
   if (typeof store.rememberRequest !== 'function')
     throw new InvalidArgumentError('INVALID_TYPE', 'store must implement CustodianStore (with rememberRequest).')
   const breakGlass = params.breakGlass
@@ -252,7 +269,7 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
   ): Promise<{ entry: CustodianEntry; statement: DepositStatement; key: Uint8Array }> => {
     if (typeof d !== 'object' || d === null)
       throw new InvalidArgumentError('INVALID_TYPE', 'deposit must be an object.')
-    const statement = verifyDepositStatement(ledger.domain, d.statement)
+    const statement = verifyDepositStatement(ledger.domain, d.statement, recovery)
     if (!sameAddress(statement.custodian, party.address))
       throw statementInvalid('The deposit statement names another custodian.')
     // Whatever the store says (it may be empty, or restored from a backup): the owner erased it, it stays erased.
@@ -346,7 +363,7 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
     },
 
     async releaseKey(signed) {
-      const { request, requester, encryptionKey, digest } = verifyKeyRequest(ledger.domain, signed)
+      const { request, requester, encryptionKey, digest } = verifyKeyRequest(ledger.domain, signed, recovery)
       // A request addressed to another custodian was never meant for this one: refused before anything is logged, so
       // replaying it here neither releases a key nor writes an access in the requester's name.
       if (!sameAddress(request.custodian, party.address))
@@ -444,15 +461,22 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
         return refuse('STORE_CORRUPT', new StoreError('STORE_CORRUPT', 'The stored envelope fails to open.', { cause }))
       }
       try {
-        try {
-          const opened = await openWithDataKey(entry.envelope, dataKey)
-          wipe(opened.salt, opened.canonical)
-          if (bytesToHex0x(opened.commitment) !== entry.commitment.toLowerCase()) throw new Error('commitment')
-        } catch (cause) {
-          return await refuse(
-            'STORE_CORRUPT',
-            new StoreError('STORE_CORRUPT', 'The stored envelope fails to open.', { cause }),
-          )
+        // The wrap was just checked against the key commitment (unwrapHeld). The payload is decrypted and its
+        // commitment recomputed unless these exact stored bytes (commitment, header, ciphertext) already passed that
+        // check in this process: any change to them is checked in full again.
+        const seenKey = await checked.digest(entry.commitment, entry.envelope)
+        if (!checked.has(seenKey)) {
+          try {
+            const opened = await openWithDataKey(entry.envelope, dataKey)
+            wipe(opened.salt, opened.canonical)
+            if (bytesToHex0x(opened.commitment) !== entry.commitment.toLowerCase()) throw new Error('commitment')
+          } catch (cause) {
+            return await refuse(
+              'STORE_CORRUPT',
+              new StoreError('STORE_CORRUPT', 'The stored envelope fails to open.', { cause }),
+            )
+          }
+          checked.add(seenKey)
         }
         // No access without a log entry: the entry and the release are committed together before the key leaves;
         // if that fails, nothing below runs. Emergency reads are anchored at once.

@@ -456,6 +456,67 @@ export function describeStoreConformance(name: string, options: StoreConformance
         )
       })
 
+      it('parallel appends of one and many leaves mixed with releases (two instances when possible): each caller finds its own leaves at the indexes it was given', async () => {
+        // A store may write what waits together (group commit): the indexes each caller learns must still be those of
+        // its own leaves, and a caller whose leaf is bad fails alone.
+        const other = (await second()?.()) ?? s
+        const id = hex32()
+        const calls = Array.from({ length: concurrency }, (_, i) => {
+          const set = i % 2 === 0 ? s : other
+          const base = 1000 * (i + 1)
+          if (i % 3 === 0) {
+            const leaves = [leafOf(base), leafOf(base + 1), leafOf(base + 2)]
+            return { leaves, run: () => set.accessLog.append(leaves) }
+          }
+          const leaf = leafOf(base)
+          if (i % 7 === 5) {
+            const bad = { leafData: leaf.leafData, leafHash: new Uint8Array(31) }
+            return {
+              leaves: [],
+              run: () =>
+                set.custodian.commitRelease({
+                  release: releaseOf(owner, id, hex32(), i),
+                  log: { store: set.accessLog, leaf: bad },
+                }),
+            }
+          }
+          return {
+            leaves: [leaf],
+            run: () =>
+              set.custodian.commitRelease({
+                release: releaseOf(owner, id, hex32(), i),
+                log: { store: set.accessLog, leaf },
+              }),
+          }
+        })
+        const settled = await Promise.allSettled(calls.map((c) => c.run()))
+        let total = 0
+        const taken = new Set<number>()
+        for (const [i, r] of settled.entries()) {
+          const { leaves } = calls[i] as { leaves: AccessLogLeaf[] }
+          if (leaves.length === 0) {
+            expect(r.status).toBe('rejected')
+            continue
+          }
+          expect(r.status).toBe('fulfilled')
+          const { firstIndex } = (r as PromiseFulfilledResult<{ firstIndex: number }>).value
+          for (const [k, leaf] of leaves.entries()) {
+            expect(taken.has(firstIndex + k)).toBe(false)
+            taken.add(firstIndex + k)
+            expect((await s.accessLog.get(firstIndex + k))?.leafData).toEqual(leaf.leafData)
+          }
+          total += leaves.length
+        }
+        expect(await s.accessLog.size()).toBe(total)
+        expect([...taken].sort((a, b) => a - b)).toEqual(Array.from({ length: total }, (_, i) => i))
+        const releases = calls.filter((c, i) => i % 3 !== 0 && c.leaves.length === 1).length
+        expect(await s.custodian.listReleases(consentKey(owner, id))).toHaveLength(releases)
+        const stored = await Promise.all(Array.from({ length: total }, (_, i) => s.accessLog.get(i)))
+        expect(await rootFromNodes(s.accessLog, total)).toEqual(
+          merkleRoot(stored.map((e) => (e as AccessLogLeaf).leafData)),
+        )
+      })
+
       it('a custodian over the stores releases keys with their log entries, and refuses a tampered envelope', async () => {
         const ledger = options.createLedger()
         const [patient, doctor, vendor] = [31, 32, 33].map((n) =>

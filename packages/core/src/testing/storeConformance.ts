@@ -709,6 +709,57 @@ export function describeStoreConformance(name: string, options: StoreConformance
         expect(results.filter(Boolean)).toHaveLength(1)
         expect(await s.breakGlass.listReviews()).toHaveLength(1)
       })
+
+      it('commits a grant, its review and its log entry together; a used id stores and appends nothing', async (ctx) => {
+        if (typeof s.breakGlass.commitGrant !== 'function') return ctx.skip()
+        const g = grantOf(patient)
+        const r = await s.breakGlass.commitGrant({
+          grant: g,
+          review: reviewOf(g),
+          log: { store: s.accessLog, leaf: leafOf(0) },
+        })
+        expect(r).toEqual({ firstIndex: 0, size: 1 })
+        expect((await s.accessLog.get(0))?.leafData).toEqual(leafOf(0).leafData)
+        expect(await s.breakGlass.getGrant(g.id)).toEqual(g)
+        expect(await s.breakGlass.getReview(g.id)).toEqual(reviewOf(g))
+        expect(
+          await s.breakGlass.commitGrant({
+            grant: g,
+            review: reviewOf(g),
+            log: { store: s.accessLog, leaf: leafOf(1) },
+          }),
+        ).toBe(false)
+        expect(await s.breakGlass.insertGrant({ grant: g, review: reviewOf(g) })).toBe(false)
+        expect(await s.accessLog.size()).toBe(1)
+        // a grant whose log entry cannot be stored is not stored either
+        const h = grantOf(patient)
+        const bad = { leafData: leafOf(2).leafData, leafHash: new Uint8Array(31) }
+        await expect(
+          s.breakGlass.commitGrant({ grant: h, review: reviewOf(h), log: { store: s.accessLog, leaf: bad } }),
+        ).rejects.toThrow()
+        expect(await s.breakGlass.getGrant(h.id)).toBeUndefined()
+        expect(await s.breakGlass.getReview(h.id)).toBeUndefined()
+        expect(await s.accessLog.size()).toBe(1)
+      })
+
+      it('parallel commits of one grant (two instances when possible): exactly one wins and one log entry is appended', async (ctx) => {
+        const o = (await second()?.()) ?? s
+        if (typeof s.breakGlass.commitGrant !== 'function') return ctx.skip()
+        const g = grantOf(patient)
+        const results = await Promise.all(
+          Array.from({ length: concurrency }, (_, i) => {
+            const set = i % 2 === 0 ? s : o
+            return set.breakGlass.commitGrant?.({
+              grant: g,
+              review: reviewOf(g),
+              log: { store: set.accessLog, leaf: leafOf(i) },
+            })
+          }),
+        )
+        expect(results.filter((r) => r !== false)).toHaveLength(1)
+        expect(await s.accessLog.size()).toBe(1)
+        expect(await s.breakGlass.listReviews()).toHaveLength(1)
+      })
     })
 
     describe('AnchorStore', () => {

@@ -20,10 +20,31 @@ import type { SqlDatabase, SqlQueryable, SqlValue } from '../db/types.js'
 const KEYS_PER_QUERY = 2000
 
 /** Which database and log an access log store of this package writes: what `commitRelease` checks. @internal */
-export const _sqlLogStores: WeakMap<
-  AccessLogStore,
-  { readonly db: SqlDatabase; readonly name: string; border: _BorderCache }
-> = new WeakMap()
+export const _sqlLogStores: WeakMap<AccessLogStore, _SqlLogState> = new WeakMap()
+
+/** Most leaves one group commit writes in a transaction (an append of more leaves goes alone). */
+export const _MAX_GROUP_LEAVES = 1000
+
+/** Rows of `medseal_custodian_releases` written with a group commit: `[consent_key, body]`. @internal */
+export type _ReleaseRow = readonly [string, string]
+
+/**
+ * The state of one SQL access log store in this process: its border cache and its group commit. Appends and
+ * custodian releases of the log queue here; while one transaction runs, the next ones wait and then go together in ONE
+ * transaction (one row lock, one tree update, one statement), each caller getting the indexes of its own leaves.
+ * Nothing waits on a timer: a lone append starts at once. Across processes the log's row lock still decides.
+ * @internal
+ */
+export type _SqlLogState = {
+  readonly db: SqlDatabase
+  readonly name: string
+  border: _BorderCache
+  /** Appends `leaves` (and stores `releases`, in the same transaction), grouped with what else is waiting. */
+  readonly enqueue: (
+    leaves: readonly AccessLogLeaf[],
+    releases?: readonly _ReleaseRow[],
+  ) => Promise<AccessLogAppendResult>
+}
 
 function checkLeaves(leaves: readonly AccessLogLeaf[]): void {
   if (!Array.isArray(leaves) || leaves.length === 0)
@@ -85,8 +106,6 @@ export async function _readNodes(
  */
 export type _BorderCache = { size: number; hashes: readonly Uint8Array[] } | undefined
 
-/** Parameters per statement below which an append is one combined statement (PostgreSQL allows 65,535). */
-
 /**
  * Appends `leaves` to log `name` inside transaction `tx`: locks the log's row, reads its size and border (from
  * `cached` when the size matches), stores the entries, the nodes they complete and the new size. The caller's
@@ -98,6 +117,7 @@ export async function _appendInTx(
   name: string,
   leaves: readonly AccessLogLeaf[],
   cached?: _BorderCache,
+  releases: readonly _ReleaseRow[] = [],
 ): Promise<{ readonly result: AccessLogAppendResult; readonly border: NonNullable<_BorderCache> }> {
   checkLeaves(leaves)
   let rows = await tx.query('SELECT size FROM medseal_logs WHERE name = $1 FOR UPDATE', [name])
@@ -111,21 +131,47 @@ export async function _appendInTx(
   const border = cached?.size === size ? [...cached.hashes] : await _readNodes(tx, name, borderKeys)
   if (border.some((h) => h?.length !== 32))
     throw new StoreError('STORE_CORRUPT', 'A tree node the append needs is missing or malformed.')
-  const plan = planAccessLogAppend({ size, border: border as Uint8Array[], leafHashes: leaves.map((l) => l.leafHash) })
-  // One statement whatever the batch size: the entries, the nodes and the new size (data-modifying CTEs always run to
-  // completion). Rows travel as a few text arrays (hex for bytes) unnested by the server: binding three parameters per
-  // row made large batches spend their time on parameters (measured 2.5x slower on PGlite).
-  await tx.query(
-    `WITH e AS (
+  const done = await _writeAppend(tx, name, size, border as Uint8Array[], leaves, releases)
+  if (done === undefined) throw new StoreError('STORE_CORRUPT', 'The log row changed under its lock.')
+  return done
+}
+
+/**
+ * The one statement that stores an append (entries, the nodes they complete, `releases`, the new size), guarded by the
+ * log's size: it stores nothing and resolves `undefined` unless the log's size is still `size` (the UPDATE takes the
+ * row's lock and re-checks the size on the newest row version, so a concurrent append from any process fails the
+ * guard). Data-modifying CTEs run to completion and the inserts only run when the guarded UPDATE did: outside a
+ * transaction, the statement is atomic by itself. Returns the result and the new border.
+ */
+async function _writeAppend(
+  q: SqlQueryable,
+  name: string,
+  size: number,
+  border: readonly Uint8Array[],
+  leaves: readonly AccessLogLeaf[],
+  releases: readonly _ReleaseRow[],
+): Promise<{ readonly result: AccessLogAppendResult; readonly border: NonNullable<_BorderCache> } | undefined> {
+  const borderKeys = accessLogBorderKeys(size)
+  const plan = planAccessLogAppend({ size, border, leafHashes: leaves.map((l) => l.leafHash) })
+  // Rows travel as a few text arrays (hex for bytes) unnested by the server: binding three parameters per row made
+  // large batches spend their time on parameters (measured 2.5x slower on PGlite).
+  const rows = await q.query(
+    `WITH u AS (
+       UPDATE medseal_logs SET size = $2::int8 WHERE name = $1 AND size = $3::int8 RETURNING 1
+     ), e AS (
        INSERT INTO medseal_log_entries (log, idx, leaf_data, leaf_hash)
        SELECT $1, $3::int8 + t.o - 1, decode(t.d, 'hex'), decode(t.h, 'hex')
-       FROM unnest($4::text[], $5::text[]) WITH ORDINALITY AS t(d, h, o)
+       FROM unnest($4::text[], $5::text[]) WITH ORDINALITY AS t(d, h, o) WHERE EXISTS (SELECT 1 FROM u)
      ), n AS (
        INSERT INTO medseal_log_nodes (log, level, idx, hash)
        SELECT $1, t.l::int2, t.i::int8, decode(t.h, 'hex')
-       FROM unnest($6::text[], $7::text[], $8::text[]) AS t(l, i, h)
+       FROM unnest($6::text[], $7::text[], $8::text[]) AS t(l, i, h) WHERE EXISTS (SELECT 1 FROM u)
+     ), r AS (
+       INSERT INTO medseal_custodian_releases (consent_key, body)
+       SELECT t.k, t.b FROM unnest($9::text[], $10::text[]) WITH ORDINALITY AS t(k, b, o)
+       WHERE EXISTS (SELECT 1 FROM u) ORDER BY t.o
      )
-     UPDATE medseal_logs SET size = $2::int8 WHERE name = $1`,
+     SELECT count(*)::int4 AS done FROM u`,
     [
       name,
       plan.size,
@@ -135,8 +181,11 @@ export async function _appendInTx(
       plan.nodes.map((n) => String(n.level)),
       plan.nodes.map((n) => String(n.index)),
       plan.nodes.map((n) => bytesToHex(n.hash)),
+      releases.map((r) => r[0]),
+      releases.map((r) => r[1]),
     ],
   )
+  if (rows[0]?.done !== 1) return undefined
   // the new border: each of its nodes is an old border node, a node the append made, or a new leaf
   const known = new Map<string, Uint8Array>()
   borderKeys.forEach((k, i) => {
@@ -159,10 +208,67 @@ export async function _appendInTx(
  * @internal
  */
 export function _createAccessLogStore(db: SqlDatabase, name: string): AccessLogStore {
-  const state: { readonly db: SqlDatabase; readonly name: string; border: _BorderCache } = {
+  type Waiting = {
+    readonly leaves: readonly AccessLogLeaf[]
+    readonly releases: readonly _ReleaseRow[]
+    readonly resolve: (r: AccessLogAppendResult) => void
+    readonly reject: (e: unknown) => void
+  }
+  let queue: Waiting[] = []
+  let writing = false
+  /** Takes what waits, up to {@link _MAX_GROUP_LEAVES} leaves (at least one append, whatever its size). */
+  const take = (): Waiting[] => {
+    let n = 0
+    let leaves = 0
+    while (n < queue.length && (n === 0 || leaves + (queue[n] as Waiting).leaves.length <= _MAX_GROUP_LEAVES))
+      leaves += (queue[n++] as Waiting).leaves.length
+    const group = queue.slice(0, n)
+    queue = queue.slice(n)
+    return group
+  }
+  const drain = async () => {
+    try {
+      while (queue.length > 0) {
+        const group = take()
+        try {
+          const leaves = group.length === 1 ? (group[0] as Waiting).leaves : group.flatMap((w) => w.leaves)
+          const releases = group.flatMap((w) => w.releases)
+          // With the border this process committed last, one guarded statement (one round trip, atomic alone);
+          // when another process appended since (the guard fails) or nothing is cached, a transaction that locks the
+          // log's row and reads its size and border.
+          const cached = state.border
+          const { result, border } =
+            (cached && (await _writeAppend(db, name, cached.size, cached.hashes, leaves, releases))) ??
+            (await db.transaction((tx) => _appendInTx(tx, name, leaves, state.border, releases)))
+          state.border = border // committed
+          let at = result.firstIndex
+          for (const w of group) {
+            w.resolve(Object.freeze({ firstIndex: at, size: result.size }))
+            at += w.leaves.length
+          }
+        } catch (e) {
+          // the transaction rolled back: nothing of any append in it was stored
+          for (const w of group) w.reject(e)
+        }
+      }
+    } finally {
+      writing = false
+    }
+  }
+  const state: _SqlLogState = {
     db,
     name,
     border: undefined,
+    enqueue(leaves, releases = []) {
+      checkLeaves(leaves)
+      return new Promise<AccessLogAppendResult>((resolve, reject) => {
+        queue.push({ leaves, releases, resolve, reject })
+        if (!writing) {
+          writing = true
+          void drain()
+        }
+      })
+    },
   }
   const store: AccessLogStore = Object.freeze({
     async size() {
@@ -185,10 +291,7 @@ export function _createAccessLogStore(db: SqlDatabase, name: string): AccessLogS
       return Object.freeze(await _readNodes(db, name, keys))
     },
     async append(leaves: readonly AccessLogLeaf[]) {
-      checkLeaves(leaves)
-      const { result, border } = await db.transaction((tx) => _appendInTx(tx, name, leaves, state.border))
-      state.border = border // committed
-      return result
+      return state.enqueue(leaves)
     },
   })
   _sqlLogStores.set(store, state)

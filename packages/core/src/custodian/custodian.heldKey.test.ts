@@ -33,7 +33,7 @@ describe('custodian: its X25519 key is imported once, not once per release', () 
     })
     await createDhkemX25519({ backend: 'webcrypto' }).generateKeyPair() // WebCrypto X25519 is here (Node 20, Chromium)
     const importKey = vi.spyOn(globalThis.crypto.subtle, 'importKey')
-    const privateImports = () => importKey.mock.calls.filter(([format]) => format === 'jwk').length
+    const privateImports = () => importKey.mock.calls.filter((call) => (call[0] as string) === 'jwk').length
     await custodian.deposit(await deposit)
     const { token } = await grantConsent(ledger, {
       party: patient,

@@ -25,8 +25,8 @@ describe('holdOpener (a custodian’s X25519 key, imported once)', () => {
       expect((await open(r.envelope, held)).value).toEqual((await open(r.envelope, party)).value)
     }
     // WebCrypto X25519 (Node 20, Chromium): one private import for the held opener, one per call for the party
-    if (importKey.mock.calls.some(([format]) => format === 'jwk'))
-      expect(importKey.mock.calls.filter(([format]) => format === 'jwk').length).toBe(1 + 2 * records.length)
+    if (importKey.mock.calls.some((call) => (call[0] as string) === 'jwk'))
+      expect(importKey.mock.calls.filter((call) => (call[0] as string) === 'jwk').length).toBe(1 + 2 * records.length)
   })
 
   it('is not a recipient of a record sealed to others, and a tampered wrap does not open', async () => {

@@ -12,6 +12,7 @@ import { isAddress, isBytes32, sameAddress, ZERO_BYTES32 } from '../consent/_val
 import { type AuthorizeReturnType, authorize } from '../consent/authorize.js'
 import { _consentKeyCached, _isConsentCache, type ConsentCache, createConsentCache } from '../consent/consentCache.js'
 import type { ConsentAction } from '../consent/types.js'
+import { type EnvelopeOpener, holdOpener } from '../envelope/_open.js'
 import type { VaultKey } from '../envelope/createVaultKey.js'
 import { decodeEnvelope, encodeEnvelope, removeRecipient, unwrapDataKey, wrapDataKey } from '../envelope/index.js'
 import { openWithDataKey } from '../envelope/openWithDataKey.js'
@@ -209,9 +210,12 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
   if (vaultKeys !== undefined && typeof vaultKeys !== 'function')
     throw new InvalidArgumentError('INVALID_TYPE', 'vaultKeys must be a function (keyId) => VaultKey | undefined.')
   /** The data key of a record this custodian holds: its HPKE or own vault wrap, else a shared vault key's wrap. */
+  // the custodian's X25519 key, imported into the platform once (on first use) rather than once per release
+  let opener: EnvelopeOpener | undefined
   const unwrapHeld = async (envelope: Envelope): Promise<Uint8Array> => {
     try {
-      return await unwrapDataKey(envelope, party)
+      opener ??= holdOpener(party)
+      return await unwrapDataKey(envelope, opener)
     } catch (err) {
       if (!vaultKeys || !isSdkError(err, 'NOT_A_RECIPIENT')) throw err
       const env = isBytes(envelope) ? decodeEnvelope(envelope) : envelope

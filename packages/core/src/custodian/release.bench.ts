@@ -13,6 +13,7 @@ import { createMemoryAccessLogStore } from '../accessLog/store.js'
 import { bytesToHex0x } from '../bytes/index.js'
 import { createMemoryLedger } from '../consent/_testLedger.js'
 import { grantConsent } from '../consent/grantConsent.js'
+import { holdOpener } from '../envelope/_open.js'
 import { openWithDataKey } from '../envelope/openWithDataKey.js'
 import { seal } from '../envelope/seal.js'
 import { unwrapDataKey } from '../envelope/unwrapDataKey.js'
@@ -127,4 +128,13 @@ defineBench('custodian releases (issue 13)', async (ctx) => {
       peer: `in full: ${full.toFixed(1)} µs`,
     },
   )
+
+  // the custodian's unwrap of its HPKE wrap: its X25519 key imported per call (a Party) beside held once (holdOpener)
+  const held = holdOpener(vendor)
+  const perCall = await ctx.micros('unwrap the custodian’s wrap, key imported per call', () =>
+    unwrapDataKey(envelope, vendor),
+  )
+  await ctx.micros('unwrap the custodian’s wrap, key held (imported once)', () => unwrapDataKey(envelope, held), {
+    peer: `imported per call: ${perCall.toFixed(1)} µs`,
+  })
 })

@@ -6,6 +6,8 @@
 import { assertBytes, bytesToUtf8, describeType, equalBytes, isBytes, wipe } from '../bytes/index.js'
 import { EnvelopeError, InvalidArgumentError, isSdkError } from '../errors/base.js'
 import { aes256Gcm } from '../hpke/aead.js'
+import { holdRecipientKey } from '../hpke/kem.js'
+import type { HpkeRecipientKey } from '../hpke/types.js'
 import type { Party } from '../identity/types.js'
 import {
   assertEnvelope,
@@ -65,6 +67,29 @@ export function assertOpener(opener: unknown, name = 'party'): EnvelopeKeyHolder
   return o as EnvelopeOpener
 }
 
+/** Openers made by {@link holdOpener}, and their held HPKE recipient keys. */
+const HELD = /* @__PURE__ */ new WeakMap<object, HpkeRecipientKey>()
+
+/**
+ * An opener with `opener`'s X25519 key pair whose secret key is imported into the platform once (a non-extractable
+ * WebCrypto key, kept in a closure) and reused by every unwrap with it: for a long-lived holder such as a custodian.
+ * It reads as an {@link EnvelopeOpener} whose keys are copies taken now. @internal
+ */
+export function holdOpener(opener: EnvelopeOpener): EnvelopeOpener {
+  const o = assertOpener(opener) as EnvelopeOpener
+  const key = holdRecipientKey(envelopeSuite.kem, o.encryptionSecretKey, o.encryptionPublicKey)
+  const held = Object.freeze({
+    get encryptionSecretKey() {
+      return key.secretKey
+    },
+    get encryptionPublicKey() {
+      return key.publicKey as Uint8Array
+    },
+  })
+  HELD.set(held, key)
+  return held
+}
+
 const findEntry = (env: Envelope, keyId: Uint8Array, type: 'hpke' | 'vault') =>
   env.recipients.find((r) => (r.type ?? 'hpke') === type && equalBytes(r.keyId, keyId))
 
@@ -118,7 +143,10 @@ export async function unwrap(env: Envelope, opener: EnvelopeKeyHolder): Promise<
   try {
     dataKey = await envelopeSuite.open({
       enc: entry.enc,
-      recipientKey: { secretKey: opener.encryptionSecretKey, publicKey: opener.encryptionPublicKey },
+      recipientKey: HELD.get(opener) ?? {
+        secretKey: opener.encryptionSecretKey,
+        publicKey: opener.encryptionPublicKey,
+      },
       info: wrapInfo(header),
       aad: wrapAad(header, keyId),
       ciphertext: entry.wrappedKey,

@@ -54,6 +54,11 @@ type DhkemSpec = {
   checkPublicKey(publicKey: Uint8Array, name: string): void
 }
 
+/** Each DHKEM object's group spec, for {@link holdRecipientKey}. */
+const SPECS = /* @__PURE__ */ new WeakMap<HpkeKem, DhkemSpec>()
+/** Recipient keys made by {@link holdRecipientKey}: their spec and their handle, imported on first use. */
+const HELD = /* @__PURE__ */ new WeakMap<object, { spec: DhkemSpec; key: () => Promise<DhKey> }>()
+
 function isZero(bytes: Uint8Array): boolean {
   let acc = 0
   for (let i = 0; i < bytes.length; i++) acc |= bytes[i] as number
@@ -92,7 +97,7 @@ function makeDhkem(spec: DhkemSpec): HpkeKem {
     spec.checkPublicKey(pk, name)
   }
 
-  return Object.freeze({
+  const kem: HpkeKem = Object.freeze({
     id: spec.id,
     name: spec.name,
     sharedSecretLength: 32,
@@ -161,7 +166,9 @@ function makeDhkem(spec: DhkemSpec): HpkeKem {
         pkR = recipientKey.publicKey
         checkPublicKey(pkR, 'recipientKey.publicKey')
       }
-      const recipient = await spec.importSecretKey(skR, pkR)
+      // a held key (same KEM) was imported once; its secret and public key are fixed copies, so it is this key
+      const held = HELD.get(recipientKey)
+      const recipient = await (held?.spec === spec ? held.key() : spec.importSecretKey(skR, pkR))
       const dhE = await recipient.dh(enc)
       const pkS = options.senderPublicKey
       if (pkS === undefined) return extractAndExpand(dhE, concat(enc, pkR))
@@ -173,6 +180,43 @@ function makeDhkem(spec: DhkemSpec): HpkeKem {
       return extractAndExpand(dh, concat(enc, pkR, pkS))
     },
   })
+  SPECS.set(kem, spec)
+  return kem
+}
+
+/**
+ * A recipient key for `kem` whose secret key is imported once (a non-extractable WebCrypto key for X25519) and reused
+ * by every `decap` with it, instead of once per call: for a long-lived holder such as a custodian that opens many
+ * wraps with one key. The returned object's `secretKey` and `publicKey` read as copies of the bytes given (which are
+ * copied here), so the handle can never disagree with them; the handle stays in a closure and is never exported. A
+ * key of another KEM object is used the ordinary way.
+ * @internal
+ */
+export function holdRecipientKey(kem: HpkeKem, secretKey: Uint8Array, publicKey: Uint8Array): HpkeRecipientKey {
+  const sk = Uint8Array.from(assertBytes(secretKey, { length: kem.secretKeyLength, name: 'secretKey' }))
+  const pk = Uint8Array.from(assertBytes(publicKey, { length: kem.publicKeyLength, name: 'publicKey' }))
+  const recipientKey = Object.freeze({
+    get secretKey() {
+      return sk.slice()
+    },
+    get publicKey() {
+      return pk.slice()
+    },
+  })
+  const spec = SPECS.get(kem)
+  if (spec) {
+    let handle: Promise<DhKey> | undefined
+    const key = () => {
+      // a failed import (a key pair that does not match) is not remembered: the next call fails the same way
+      handle ??= spec.importSecretKey(sk, pk).catch((err: unknown) => {
+        handle = undefined
+        throw err
+      })
+      return handle
+    }
+    HELD.set(recipientKey, { spec, key })
+  }
+  return recipientKey
 }
 
 // --- X25519 -----------------------------------------------------------------------------------------------------

@@ -29,7 +29,9 @@ export type ToNodeListenerErrorType = InvalidArgumentError
 const closeAfter = (req: IncomingMessage, res: ServerResponse) => {
   res.once('finish', () => {
     req.resume()
-    setTimeout(() => req.socket.destroy(), 1000).unref()
+    // the socket as it is now: once closed, `req.socket` is null (reading it then threw in a timer: an uncaught error)
+    const socket = req.socket
+    setTimeout(() => socket?.destroy(), 1000).unref()
   })
 }
 
@@ -60,6 +62,8 @@ async function send(
   response.headers.forEach((v, k) => {
     headers[k] = v
   })
+  // a connection about to close promises no keep-alive (a `Keep-Alive` set by `serve` is taken back)
+  if (headers.connection === 'close') res.removeHeader('keep-alive')
   res.writeHead(response.status, headers)
   if (head || response.body === null) {
     res.end()
@@ -79,6 +83,10 @@ async function send(
 
 /**
  * Adapts a fetch-standard handler (`createCustodianHandler`'s) to Node's `http.createServer`.
+ *
+ * Mounted in your own server, hold idle connections longer than clients are told (`serve` says 5 s and holds 65 s):
+ * with Node's default (say 5 s, close at 5 s), a client whose event loop is late reuses a connection the server just
+ * closed and the request is lost (`other side closed`).
  *
  * @param handler - `(request: Request) => Promise<Response>`
  * @param options - optional `maxBodyBytes`

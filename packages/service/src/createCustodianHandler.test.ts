@@ -172,6 +172,51 @@ describe('createCustodianHandler: key requests, purges and erasures', () => {
     expect(purged.json).toEqual({ releases: 0 })
   })
 
+  it('with rate limits off the signer is not recovered twice, and refusals are the same: forged, malformed, another custodian', async () => {
+    const answers: unknown[][] = []
+    for (const rateLimit of [undefined, false] as const) {
+      const s = await createTestService(rateLimit === false ? { rateLimit } : {})
+      const d = depositToJson(await s.deposit())
+      const badStatement = await call(s.handler, 'POST', '/v1/deposits', '/v1/deposits', {
+        ...d,
+        statement: { ...(d.statement as object), signature: `0x${'00'.repeat(65)}` },
+      })
+      expect((await call(s.handler, 'POST', '/v1/deposits', '/v1/deposits', d)).status).toBe(201)
+      const { token } = await s.grant()
+      const signed = await s.ask(token.consent.id)
+      const forged = await call(s.handler, 'POST', '/v1/key-requests', '/v1/key-requests', {
+        ...signed,
+        signature: `0x${'00'.repeat(65)}`,
+      })
+      const malformed = await call(s.handler, 'POST', '/v1/key-requests', '/v1/key-requests', {
+        ...signed,
+        request: { ...signed.request, nonce: 'not hex' },
+      })
+      const elsewhere = await call(
+        s.handler,
+        'POST',
+        '/v1/key-requests',
+        '/v1/key-requests',
+        await s.ask(token.consent.id, s.doctor, { custodian: s.patient.address }),
+      )
+      const ok = await call(s.handler, 'POST', '/v1/key-requests', '/v1/key-requests', signed)
+      answers.push(
+        [badStatement, forged, malformed, elsewhere, ok].map((r) => [
+          r.status,
+          r.status === 200 ? 'ok' : problemOf(r).code,
+        ]),
+      )
+    }
+    expect(answers[0]).toEqual([
+      [400, 'DEPOSIT_STATEMENT_INVALID'],
+      [403, 'CONSENT_SIGNATURE_INVALID'],
+      [400, 'INVALID_ARGUMENT'],
+      [403, 'ACCESS_DENIED'],
+      [200, 'ok'],
+    ])
+    expect(answers[1]).toEqual(answers[0])
+  })
+
   it('erasure: ACCESS_DENIED before the owner’s tombstone, then shredded; key requests are RECORD_SHREDDED (410)', async () => {
     const s = await createTestService()
     await call(s.handler, 'POST', '/v1/deposits', '/v1/deposits', depositToJson(await s.deposit()))

@@ -66,7 +66,10 @@ export async function serve(params: ServeParameters): Promise<ServeReturnType> {
   const host = params.host ?? '127.0.0.1'
   const keepAlive = params.keepAliveSeconds ?? 5
   if (!Number.isSafeInteger(keepAlive) || keepAlive < 1)
-    throw new InvalidArgumentError('INVALID_ARGUMENT', 'keepAliveSeconds must be a whole number of seconds, at least 1.')
+    throw new InvalidArgumentError(
+      'INVALID_ARGUMENT',
+      'keepAliveSeconds must be a whole number of seconds, at least 1.',
+    )
   const listener = toNodeListener(
     params.handler,
     params.maxBodyBytes === undefined ? {} : { maxBodyBytes: params.maxBodyBytes },

@@ -25,6 +25,7 @@ export default defineConfig({
     alias: [
       { find: /^@medseal\/core\/testing$/, replacement: src('./packages/core/src/testing/index.ts') },
       { find: /^@medseal\/core$/, replacement: src('./packages/core/src/index.ts') },
+      { find: /^@medseal\/core\/node$/, replacement: src('./packages/core/src/node.ts') },
       { find: /^@medseal\/fhir\/testing$/, replacement: src('./packages/fhir/src/testing/index.ts') },
       { find: /^@medseal\/fhir$/, replacement: src('./packages/fhir/src/index.ts') },
       { find: /^@medseal\/fhir\/sync$/, replacement: src('./packages/fhir/src/sync.ts') },

@@ -7,7 +7,7 @@ const vitestCjs = fileURLToPath(new URL('./src/testing/_vitest.cjs.ts', import.m
 
 export default defineConfig(
   dualConfig({
-    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
+    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', node: 'src/node.ts' },
     external: ['vitest'],
     esmModules: [
       'src/**/*.ts',

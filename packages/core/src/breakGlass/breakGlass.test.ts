@@ -432,6 +432,57 @@ describe('break-glass requests in time (issue 12)', () => {
     await expect(s.emergency.accept(ok)).rejects.toMatchObject({ code: 'BREAK_GLASS_INVALID' })
   })
 
+  it('issue 13: the grant, its review and its log entry commit together — concurrent accepts of one request log one permit; a grant that cannot be stored logs none', async () => {
+    const s = await setup()
+    const sign = (id: string) => {
+      const access = {
+        id: `0x${id.repeat(32)}` as const,
+        policyId: s.policy.policy.id,
+        credentialId: s.credential.credential.id,
+        clinician: s.clinician.address,
+        resourceTypes: ['AllergyIntolerance'],
+        duration: 600,
+        reason: 'Trauma',
+        issuedAt: s.clock.now,
+        service: s.emergency.serviceId,
+      }
+      const signature = signTypedData(s.clinician, {
+        domain: s.ledger.domain,
+        types: emergencyAccessTypes,
+        primaryType: 'EmergencyAccess',
+        message: access,
+      })
+      return { access: { access, signature }, policy: s.policy, credential: s.credential }
+    }
+    const request = sign('6b')
+    const settled = await Promise.allSettled(Array.from({ length: 4 }, () => s.emergency.accept(request)))
+    expect(settled.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
+    for (const r of settled.filter((r) => r.status === 'rejected'))
+      expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'BREAK_GLASS_INVALID' })
+    const events = await Promise.all(Array.from({ length: s.log.size }, (_, i) => s.log.getEvent(i)))
+    expect(events.filter((e) => e.outcome === 'permit')).toHaveLength(1)
+    expect(await s.emergency.listPendingReviews()).toHaveLength(1)
+
+    // A store whose grant write fails: the access is refused and NO permit is logged (appending first, then storing
+    // the grant, left a logged permit without a grant or review).
+    const broken = createMemoryBreakGlassStore()
+    const failing = Object.freeze({
+      ...broken,
+      insertGrant: async () => {
+        throw new Error('disk full')
+      },
+      commitGrant: async () => {
+        throw new Error('disk full')
+      },
+    })
+    const { ledger, clock, log } = s
+    const service = createBreakGlass({ ledger, log, store: failing, now: () => clock.now * 1000 })
+    const before = log.size
+    await expect(service.accept(sign('7c'))).rejects.toThrow()
+    const after = await Promise.all(Array.from({ length: log.size - before }, (_, i) => log.getEvent(before + i)))
+    expect(after.filter((e) => e.outcome === 'permit')).toEqual([])
+  })
+
   it('issue 14: a break-glass request names its service; a copy sent to another service on the same ledger is refused and logs nothing there', async () => {
     const s = await setup()
     const otherLog = await createAccessLog({ operator: s.vendor, ledger: s.ledger, name: 'other-service' })

@@ -4,6 +4,7 @@
  * for unit tests.
  * @module
  */
+import type { AccessLogAppendResult, AccessLogLeaf, AccessLogStore } from '../accessLog/store.js'
 import { InvalidArgumentError } from '../errors/base.js'
 import type { Address, Hex } from '../types.js'
 import type { BreakGlassReview, EmergencyGrant } from './createBreakGlass.js'
@@ -27,6 +28,23 @@ export type BreakGlassStore = {
    * unique key), so a request is accepted once across processes.
    */
   insertGrant(params: { readonly grant: EmergencyGrant; readonly review: BreakGlassReview }): Promise<boolean>
+  /**
+   * Stores an accepted grant with its pending review AND appends the access's log entry (with its tree nodes, as
+   * `AccessLogStore.append` does) in ONE transaction: all of it is stored or none. Unless a grant with this id exists:
+   * then it stores nothing, appends nothing and returns `false`. The break-glass service hands out the grant only
+   * after this resolves, so after a kill -9 at any moment a grant never exists without its log entry nor a logged
+   * access without its grant and review. `log.store` must be an access log store of the same database: a durable
+   * store refuses another (`INVALID_ARGUMENT`, storing nothing).
+   *
+   * Optional: without it (or with a log that has no `appendWith`) the service appends the entry, then inserts the
+   * grant — a crash between leaves a logged access attempt with no grant (no access, never an access without a log
+   * entry or a review).
+   */
+  commitGrant?(params: {
+    readonly grant: EmergencyGrant
+    readonly review: BreakGlassReview
+    readonly log: { readonly store: AccessLogStore; readonly leaf: AccessLogLeaf }
+  }): Promise<AccessLogAppendResult | false>
   /** A grant by id. */
   getGrant(id: Hex): Promise<EmergencyGrant | undefined>
   /** A review by id (the grant's id). */
@@ -60,15 +78,45 @@ export function createMemoryBreakGlassStore(): BreakGlassStore {
       throw new InvalidArgumentError('INVALID_ARGUMENT', 'A break-glass id is 32 bytes of 0x hex.')
     return id.toLowerCase()
   }
+  // ids being committed with their log entry (taken before the append, so one of two commits of an id wins)
+  const committing = new Set<string>()
+  const checkPair = (grant: EmergencyGrant, review: BreakGlassReview): string => {
+    const id = idOf(grant?.id)
+    if (idOf(review?.id) !== id)
+      throw new InvalidArgumentError('INVALID_ARGUMENT', 'A grant and its review share one id.')
+    return id
+  }
   return Object.freeze({
     async insertGrant({ grant, review }: { grant: EmergencyGrant; review: BreakGlassReview }) {
-      const id = idOf(grant?.id)
-      if (idOf(review?.id) !== id)
-        throw new InvalidArgumentError('INVALID_ARGUMENT', 'A grant and its review share one id.')
-      if (grants.has(id)) return false
+      const id = checkPair(grant, review)
+      if (grants.has(id) || committing.has(id)) return false
       grants.set(id, grant)
       reviews.set(id, review)
       return true
+    },
+    async commitGrant({
+      grant,
+      review,
+      log,
+    }: {
+      grant: EmergencyGrant
+      review: BreakGlassReview
+      log: { store: AccessLogStore; leaf: AccessLogLeaf }
+    }) {
+      const id = checkPair(grant, review)
+      if (typeof log?.store?.append !== 'function')
+        throw new InvalidArgumentError('INVALID_TYPE', 'log.store must be an AccessLogStore.')
+      if (grants.has(id) || committing.has(id)) return false
+      committing.add(id)
+      try {
+        // In memory nothing can fail once the entry is appended: both are stored or neither.
+        const result = await log.store.append([log.leaf])
+        grants.set(id, grant)
+        reviews.set(id, review)
+        return result
+      } finally {
+        committing.delete(id)
+      }
     },
     async getGrant(id: Hex) {
       return grants.get(idOf(id))

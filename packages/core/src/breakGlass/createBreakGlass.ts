@@ -357,25 +357,50 @@ export function createBreakGlass(params: CreateBreakGlassParameters): BreakGlass
       await logDenied(access, grantId, at, (err as ConsentError).code ?? 'BREAK_GLASS_INVALID')
       throw err
     }
-    // No access without a log entry: append, then publish the head at once (not left for the next batch).
-    await log.append(
-      {
-        actor: grant.clinician,
-        action: 'break-glass',
-        commitment: ZERO_BYTES32,
-        at,
-        purpose: 'ETREAT',
-        consentId: grant.id,
-        outcome: 'permit',
-        reason: grant.reason,
-        policyId: grant.policyId,
-      },
-      { publish: true },
-    )
-    // The grant and its pending review are stored together, after the log entry: a crash in between leaves a logged
-    // attempt and no grant (no access), never an access without a review. One insert wins across processes.
+    const event = {
+      actor: grant.clinician,
+      action: 'break-glass',
+      commitment: ZERO_BYTES32,
+      at,
+      purpose: 'ETREAT',
+      consentId: grant.id,
+      outcome: 'permit' as const,
+      reason: grant.reason,
+      policyId: grant.policyId,
+    }
     const review: BreakGlassReview = Object.freeze({ id: grant.id, grant, status: 'pending', notifyFailed: false })
-    if (!(await store.insertGrant({ grant, review }))) throw invalid('This break-glass request was already used.')
+    if (typeof store.commitGrant === 'function' && typeof log.appendWith === 'function') {
+      // No access without a log entry, and no logged access without its grant and review: the grant, its pending
+      // review and the log entry are committed in one store transaction; the head is published at once after it.
+      // One commit of a grant id wins across processes: the other stores and logs nothing. If the head cannot be
+      // anchored, accept fails (the grant is not handed out) though grant and entry are stored: every key released
+      // under a grant publishes a head at once (fail closed), and that head covers this entry.
+      const commitGrant = store.commitGrant.bind(store)
+      const used = invalid('This break-glass request was already used.')
+      try {
+        await log.appendWith(
+          event,
+          async (unit) => {
+            const committed = await commitGrant({ grant, review, log: unit })
+            if (committed === false) throw used
+            return committed
+          },
+          { publish: true },
+        )
+      } catch (err) {
+        if ((err as { cause?: unknown }).cause === used || err === used) {
+          await logDenied(access, grantId, at, 'BREAK_GLASS_INVALID')
+          throw used
+        }
+        throw err
+      }
+    } else {
+      // A store or log without atomic commits: append and publish first, then store the grant and its pending review
+      // together. A crash in between leaves a logged attempt and no grant (no access), never an access without a
+      // review. One insert wins across processes.
+      await log.append(event, { publish: true })
+      if (!(await store.insertGrant({ grant, review }))) throw invalid('This break-glass request was already used.')
+    }
     if (notify) {
       try {
         await notify({ grant, review })

@@ -26,6 +26,7 @@ import {
   StoreError,
 } from '../errors/base.js'
 import type { ErrorCode } from '../errors/codes.js'
+import { _isSecp256k1Recovery, type Secp256k1Recovery } from '../identity/secp256k1Recovery.js'
 import type { Party, PublicIdentity } from '../identity/types.js'
 import { consentKey } from '../ledger/consentKey.js'
 import type { ConsentKey, LedgerAdapter } from '../ledger/types.js'
@@ -80,6 +81,13 @@ export type CreateCustodianParameters = {
    * decision: revocations, tombstones, both clocks and delegation chains are read and checked on every request.
    */
   readonly consentCache?: ConsentCache
+  /**
+   * The secp256k1 recovery the custodian checks key requests and deposit statements with (default `@noble/curves`,
+   * pure JavaScript). Most of a release's CPU is that one recovery: a server gives libsecp256k1 with
+   * `createNativeSecp256k1Recovery()` from `@medseal/core/node`. The SDK checks every signature's form (low-s, `v`,
+   * ranges) before the implementation runs, so the choice changes no decision.
+   */
+  readonly secp256k1?: Secp256k1Recovery
 }
 
 /** Parameters of {@link Custodian.purgeConsent}: the grant is named by its grantor and id. */
@@ -213,6 +221,12 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
       throw err
     }
   }
+  if (params.secp256k1 !== undefined && !_isSecp256k1Recovery(params.secp256k1))
+    throw new InvalidArgumentError(
+      'INVALID_TYPE',
+      'secp256k1 must be a Secp256k1Recovery ({ name, recoverPublicKey }).',
+    )
+  const recovery = params.secp256k1 ? { secp256k1: params.secp256k1 } : undefined
   const store = params.store ?? createMemoryCustodianStore()
   if (typeof store.rememberRequest !== 'function')
     throw new InvalidArgumentError('INVALID_TYPE', 'store must implement CustodianStore (with rememberRequest).')
@@ -252,7 +266,7 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
   ): Promise<{ entry: CustodianEntry; statement: DepositStatement; key: Uint8Array }> => {
     if (typeof d !== 'object' || d === null)
       throw new InvalidArgumentError('INVALID_TYPE', 'deposit must be an object.')
-    const statement = verifyDepositStatement(ledger.domain, d.statement)
+    const statement = verifyDepositStatement(ledger.domain, d.statement, recovery)
     if (!sameAddress(statement.custodian, party.address))
       throw statementInvalid('The deposit statement names another custodian.')
     // Whatever the store says (it may be empty, or restored from a backup): the owner erased it, it stays erased.
@@ -346,7 +360,7 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
     },
 
     async releaseKey(signed) {
-      const { request, requester, encryptionKey, digest } = verifyKeyRequest(ledger.domain, signed)
+      const { request, requester, encryptionKey, digest } = verifyKeyRequest(ledger.domain, signed, recovery)
       // A request addressed to another custodian was never meant for this one: refused before anything is logged, so
       // replaying it here neither releases a key nor writes an access in the requester's name.
       if (!sameAddress(request.custodian, party.address))

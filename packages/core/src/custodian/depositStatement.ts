@@ -18,6 +18,7 @@ import { openWithDataKey } from '../envelope/openWithDataKey.js'
 import type { Envelope } from '../envelope/types.js'
 import { unwrapDataKey } from '../envelope/unwrapDataKey.js'
 import { ConsentError, type EnvelopeError, InvalidArgumentError } from '../errors/base.js'
+import type { Secp256k1RecoveryOptions } from '../identity/secp256k1Recovery.js'
 import type { Party, PublicIdentity } from '../identity/types.js'
 import type { Address, Hex } from '../types.js'
 
@@ -193,6 +194,7 @@ export function signDepositStatement(
  *
  * @param domain - `ledger.domain`
  * @param signed - the signed statement
+ * @param opts - `secp256k1`: the recovery implementation (default `@noble/curves`; a custodian passes its own)
  * @returns the statement (normalized)
  * @throws {@link ConsentError} `DEPOSIT_STATEMENT_INVALID`
  * @example
@@ -201,13 +203,17 @@ export function signDepositStatement(
  * const { owner, commitment } = verifyDepositStatement(ledger.domain, deposit.statement)
  * ```
  */
-export function verifyDepositStatement(domain: LedgerDomain, signed: SignedDepositStatement): DepositStatement {
+export function verifyDepositStatement(
+  domain: LedgerDomain,
+  signed: SignedDepositStatement,
+  opts?: Secp256k1RecoveryOptions,
+): DepositStatement {
   if (typeof signed !== 'object' || signed === null) throw statementInvalid('signed statement must be an object.')
   const s = assertDepositStatement(signed.statement)
   let who: Address | undefined
   try {
     if (typeof signed.signature === 'string' && /^0x[0-9a-fA-F]{130}$/.test(signed.signature))
-      who = recoverTypedDataAddress(typedData(assertDomain(domain), s), signed.signature)
+      who = recoverTypedDataAddress(typedData(assertDomain(domain), s), signed.signature, opts)
   } catch {
     who = undefined
   }

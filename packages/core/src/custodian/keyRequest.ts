@@ -15,8 +15,10 @@ import {
 import { assertDomain, CONSENT_ACTIONS, checksumAddress, isAddress, isBytes32 } from '../consent/_validate.js'
 import type { ConsentAction, LedgerDomain } from '../consent/types.js'
 import { hashTypedData } from '../eip712/hashTypedData.js'
-import { recoverTypedDataAddress, signTypedData } from '../eip712/signTypedData.js'
+import { signTypedData } from '../eip712/signTypedData.js'
 import { ConsentError, InvalidArgumentError } from '../errors/base.js'
+import type { Secp256k1RecoveryOptions } from '../identity/secp256k1Recovery.js'
+import { recoverAddress } from '../identity/signature.js'
 import type { Party, PublicIdentity } from '../identity/types.js'
 import type { Address, Hex } from '../types.js'
 
@@ -194,6 +196,7 @@ export function createKeyRequest(
  *
  * @param domain - `ledger.domain`
  * @param signed - the signed request
+ * @param opts - `secp256k1`: the recovery implementation (default `@noble/curves`; a custodian passes its own)
  * @returns `{ request, requester, encryptionKey, digest }`
  * @throws {@link ConsentError} `CONSENT_SIGNATURE_INVALID` when no signer can be recovered
  * @throws {@link InvalidArgumentError} for a malformed request
@@ -203,17 +206,22 @@ export function createKeyRequest(
  * const { requester } = verifyKeyRequest(ledger.domain, signedRequest)
  * ```
  */
-export function verifyKeyRequest(domain: LedgerDomain, signed: SignedKeyRequest): VerifyKeyRequestReturnType {
+export function verifyKeyRequest(
+  domain: LedgerDomain,
+  signed: SignedKeyRequest,
+  opts?: Secp256k1RecoveryOptions,
+): VerifyKeyRequestReturnType {
   if (typeof signed !== 'object' || signed === null) throw bad('signed request must be an object.')
   const request = assertKeyRequest(signed.request)
   if (typeof signed.signature !== 'string' || !/^0x[0-9a-fA-F]{130}$/.test(signed.signature))
     throw new ConsentError('CONSENT_SIGNATURE_INVALID', 'Key request signature is malformed.')
+  // one EIP-712 hash: the digest the signature is recovered over is the one remembered against replays
+  const digest = hashTypedData(typedData(assertDomain(domain), request))
   let requester: Address
   try {
-    requester = recoverTypedDataAddress(typedData(assertDomain(domain), request), signed.signature)
+    requester = recoverAddress(digest, signed.signature, opts)
   } catch (cause) {
     throw new ConsentError('CONSENT_SIGNATURE_INVALID', 'Key request signature does not verify.', { cause })
   }
-  const digest = bytesToHex0x(hashTypedData(typedData(assertDomain(domain), request)))
-  return { request, requester, encryptionKey: hexToBytes(request.encryptionKey), digest }
+  return { request, requester, encryptionKey: hexToBytes(request.encryptionKey), digest: bytesToHex0x(digest) }
 }

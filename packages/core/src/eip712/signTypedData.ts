@@ -6,6 +6,7 @@
 import { bytesToHex0x, describeType } from '../bytes/index.js'
 import { InvalidArgumentError } from '../errors/base.js'
 import { isAddress } from '../identity/address.js'
+import type { Secp256k1Recovery, Secp256k1RecoveryOptions } from '../identity/secp256k1Recovery.js'
 import { recoverAddress, verifyDigest } from '../identity/signature.js'
 import type { Party } from '../identity/types.js'
 import type { Address, Hex } from '../types.js'
@@ -50,6 +51,7 @@ export function signTypedData(party: Pick<Party, 'signDigest'>, typedData: Typed
  *
  * @param typedData - `{ domain, types, primaryType, message }`
  * @param signature - 65-byte `r || s || v` as `0x` hex
+ * @param opts - `secp256k1`: the recovery implementation (default `@noble/curves`; see {@link Secp256k1Recovery})
  * @returns the signer's EIP-55 checksummed address
  * @throws {@link InvalidArgumentError} for malformed typed data; `INVALID_SIGNATURE` for a malformed signature
  *   (wrong length, high-s, `v` not 27/28, or nothing recovers)
@@ -59,8 +61,12 @@ export function signTypedData(party: Pick<Party, 'signDigest'>, typedData: Typed
  * const signer = recoverTypedDataAddress(typedData, signature)
  * ```
  */
-export function recoverTypedDataAddress(typedData: TypedData, signature: Hex): Address {
-  return recoverAddress(hashTypedData(typedData), signature)
+export function recoverTypedDataAddress(
+  typedData: TypedData,
+  signature: Hex,
+  opts?: Secp256k1RecoveryOptions,
+): Address {
+  return recoverAddress(hashTypedData(typedData), signature, opts)
 }
 
 /**

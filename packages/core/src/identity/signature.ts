@@ -4,10 +4,16 @@
  * @module
  */
 import { secp256k1 } from '@noble/curves/secp256k1.js'
-import { assertBytes, describeType, equalBytes, hexToBytes, isBytes } from '../bytes/index.js'
+import { assertBytes, describeType, hexToBytes, isBytes } from '../bytes/index.js'
 import { InvalidArgumentError } from '../errors/base.js'
 import type { Address, Hex } from '../types.js'
 import { isAddress, publicKeyToAddress } from './address.js'
+import {
+  _isSecp256k1Recovery,
+  _nobleRecovery,
+  type Secp256k1Recovery,
+  type Secp256k1RecoveryOptions,
+} from './secp256k1Recovery.js'
 
 /** A 65-byte `r || s || v` signature, as bytes or `0x` hex. */
 export type SignatureInput = Uint8Array | Hex
@@ -25,7 +31,13 @@ function bytesToBigInt(bytes: Uint8Array): bigint {
 }
 
 /** Parses and checks a 65-byte Ethereum signature. @internal */
-export function parseSignature(signature: SignatureInput): { r: bigint; s: bigint; recovery: 0 | 1 } {
+export function parseSignature(signature: SignatureInput): {
+  r: bigint
+  s: bigint
+  recovery: 0 | 1
+  /** The 64 bytes `r || s` (a view of the input's bytes). */
+  compact: Uint8Array
+} {
   let bytes: Uint8Array
   if (isBytes(signature)) bytes = signature
   else if (typeof signature === 'string') {
@@ -48,7 +60,7 @@ export function parseSignature(signature: SignatureInput): { r: bigint; s: bigin
     throw new InvalidArgumentError('INVALID_SIGNATURE', 'signature r and s must be in [1, n-1].')
   if (s > HALF_N)
     throw new InvalidArgumentError('INVALID_SIGNATURE', 'signature s must be in the lower half of the order (low-s).')
-  return { r, s, recovery: (v - 27) as 0 | 1 }
+  return { r, s, recovery: (v - 27) as 0 | 1, compact: bytes.subarray(0, 64) }
 }
 
 function assertDigest(digest: Uint8Array): Uint8Array {
@@ -72,26 +84,75 @@ export function signDigestWithKey(secretKey: Uint8Array, digest: Uint8Array): Ui
   return out
 }
 
+/** The implementation `opts` names, after checking `opts`. */
+function recoveryOf(opts: Secp256k1RecoveryOptions | undefined) {
+  if (opts === undefined) return _nobleRecovery
+  if (typeof opts !== 'object' || opts === null)
+    throw new InvalidArgumentError('INVALID_TYPE', 'opts must be an object.', {
+      metaMessages: [`Received ${describeType(opts)}.`],
+    })
+  const impl = opts.secp256k1
+  if (impl === undefined) return _nobleRecovery
+  if (!_isSecp256k1Recovery(impl))
+    throw new InvalidArgumentError('INVALID_TYPE', 'opts.secp256k1 must be a Secp256k1Recovery.', {
+      metaMessages: [`Received ${describeType(impl)}.`],
+    })
+  return impl
+}
+
+/**
+ * Recovers the signer's uncompressed public key (65 bytes), or `undefined` when none recovers. The signature's form
+ * is checked here, before any implementation sees it (libsecp256k1's recovery accepts high-s). What the implementation
+ * returns must be a point on the curve (checked by the caller's `publicKeyToAddress` or here).
+ */
+function recoverUncompressed(
+  digest: Uint8Array,
+  signature: SignatureInput,
+  opts: Secp256k1RecoveryOptions | undefined,
+): { key: Uint8Array; cause?: undefined } | { key?: undefined; cause: unknown } {
+  const impl = recoveryOf(opts)
+  assertDigest(digest)
+  const { compact, recovery } = parseSignature(signature)
+  let key: Uint8Array
+  try {
+    key = impl.recoverPublicKey(digest, compact, recovery)
+  } catch (cause) {
+    return { cause }
+  }
+  if (!isBytes(key) || key.length !== 65 || key[0] !== 4)
+    throw new InvalidArgumentError(
+      'INVALID_TYPE',
+      `The secp256k1 recovery "${impl.name}" returned no 65-byte uncompressed public key.`,
+    )
+  return { key }
+}
+
 /**
  * Recovers the compressed public key that signed `digest`.
  *
  * @param digest - 32 bytes
  * @param signature - 65 bytes `r || s || v` (bytes or hex)
+ * @param opts - `secp256k1`: the recovery implementation (default `@noble/curves`; see {@link Secp256k1Recovery})
  * @returns the 33-byte compressed public key
  * @throws {@link InvalidArgumentError} `INVALID_LENGTH` (digest), `INVALID_SIGNATURE` (malformed, high-s, bad `v`,
- *   or no public key recovers)
+ *   or no public key recovers), `INVALID_TYPE` (opts)
  * @example
  * ```ts
  * import { recoverPublicKey } from '@medseal/core'
  * const publicKey = recoverPublicKey(digest, signature)
  * ```
  */
-export function recoverPublicKey(digest: Uint8Array, signature: SignatureInput): Uint8Array<ArrayBuffer> {
-  assertDigest(digest)
-  const { r, s, recovery } = parseSignature(signature)
+export function recoverPublicKey(
+  digest: Uint8Array,
+  signature: SignatureInput,
+  opts?: Secp256k1RecoveryOptions,
+): Uint8Array<ArrayBuffer> {
+  const { key, cause } = recoverUncompressed(digest, signature, opts)
+  if (key === undefined)
+    throw new InvalidArgumentError('INVALID_SIGNATURE', 'No public key recovers from this signature.', { cause })
   try {
-    const sig = new secp256k1.Signature(r, s, recovery)
-    return sig.recoverPublicKey(digest).toBytes(true) as Uint8Array<ArrayBuffer>
+    // fromBytes checks that the point is on the curve
+    return secp256k1.Point.fromBytes(key).toBytes(true) as Uint8Array<ArrayBuffer>
   } catch (cause) {
     throw new InvalidArgumentError('INVALID_SIGNATURE', 'No public key recovers from this signature.', { cause })
   }
@@ -102,8 +163,9 @@ export function recoverPublicKey(digest: Uint8Array, signature: SignatureInput):
  *
  * @param digest - 32 bytes
  * @param signature - 65 bytes `r || s || v` (bytes or hex), low-s, `v` in {27, 28}
+ * @param opts - `secp256k1`: the recovery implementation (default `@noble/curves`; see {@link Secp256k1Recovery})
  * @returns the signer's EIP-55 checksummed address
- * @throws {@link InvalidArgumentError} `INVALID_LENGTH` (digest), `INVALID_SIGNATURE`
+ * @throws {@link InvalidArgumentError} `INVALID_LENGTH` (digest), `INVALID_SIGNATURE`, `INVALID_TYPE` (opts)
  * @example
  * ```ts
  * import { createParty, recoverAddress } from '@medseal/core'
@@ -112,8 +174,19 @@ export function recoverPublicKey(digest: Uint8Array, signature: SignatureInput):
  * recoverAddress(digest, party.signDigest(digest)) === party.address // true
  * ```
  */
-export function recoverAddress(digest: Uint8Array, signature: SignatureInput): Address {
-  return publicKeyToAddress(recoverPublicKey(digest, signature))
+export function recoverAddress(
+  digest: Uint8Array,
+  signature: SignatureInput,
+  opts?: Secp256k1RecoveryOptions,
+): Address {
+  const { key, cause } = recoverUncompressed(digest, signature, opts)
+  if (key === undefined)
+    throw new InvalidArgumentError('INVALID_SIGNATURE', 'No public key recovers from this signature.', { cause })
+  try {
+    return publicKeyToAddress(key)
+  } catch (cause) {
+    throw new InvalidArgumentError('INVALID_SIGNATURE', 'No public key recovers from this signature.', { cause })
+  }
 }
 
 /**
@@ -144,6 +217,7 @@ export function signDigest(party: { signDigest(digest: Uint8Array): Uint8Array }
  * @param signer - the expected signer: an address, or a 33/65-byte secp256k1 public key
  * @param digest - 32 bytes
  * @param signature - 65 bytes `r || s || v` (bytes or hex); high-s or a `v` other than 27/28 is malformed
+ * @param opts - `secp256k1`: the recovery implementation (default `@noble/curves`; see {@link Secp256k1Recovery})
  * @returns whether `signer` signed `digest`
  * @throws {@link InvalidArgumentError} `INVALID_TYPE`, `INVALID_LENGTH`, `INVALID_ARGUMENT` (signer),
  *   `INVALID_KEY` (public key not on the curve), `INVALID_SIGNATURE` (malformed signature)
@@ -153,7 +227,12 @@ export function signDigest(party: { signDigest(digest: Uint8Array): Uint8Array }
  * verifyDigest(party.address, digest, signature) // true or false
  * ```
  */
-export function verifyDigest(signer: Address | Uint8Array, digest: Uint8Array, signature: SignatureInput): boolean {
+export function verifyDigest(
+  signer: Address | Uint8Array,
+  digest: Uint8Array,
+  signature: SignatureInput,
+  opts?: Secp256k1RecoveryOptions,
+): boolean {
   assertDigest(digest)
   let expected: string
   if (isBytes(signer)) expected = publicKeyToAddress(signer).toLowerCase()
@@ -163,13 +242,13 @@ export function verifyDigest(signer: Address | Uint8Array, digest: Uint8Array, s
       typeof signer === 'string' ? 'INVALID_ARGUMENT' : 'INVALID_TYPE',
       'signer must be an address or a secp256k1 public key.',
     )
-  const { r, s, recovery } = parseSignature(signature)
-  let recovered: Uint8Array
+  const { key } = recoverUncompressed(digest, signature, opts)
+  if (key === undefined) return false
+  let recovered: Address
   try {
-    recovered = new secp256k1.Signature(r, s, recovery).recoverPublicKey(digest).toBytes(true)
+    recovered = publicKeyToAddress(key)
   } catch {
     return false
   }
-  if (isBytes(signer) && signer.length === 33) return equalBytes(recovered, signer)
-  return publicKeyToAddress(recovered).toLowerCase() === expected
+  return recovered.toLowerCase() === expected
 }

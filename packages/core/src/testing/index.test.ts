@@ -9,6 +9,7 @@ describe('@medseal/core/testing', () => {
       [
         "badBytesInputs",
         "describeLedgerConformance",
+        "describeSecp256k1RecoveryConformance",
         "describeStoreConformance",
         "runConsentStory",
       ]

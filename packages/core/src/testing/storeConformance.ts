@@ -456,6 +456,67 @@ export function describeStoreConformance(name: string, options: StoreConformance
         )
       })
 
+      it('parallel appends of one and many leaves mixed with releases (two instances when possible): each caller finds its own leaves at the indexes it was given', async () => {
+        // A store may write what waits together (group commit): the indexes each caller learns must still be those of
+        // its own leaves, and a caller whose leaf is bad fails alone.
+        const other = (await second()?.()) ?? s
+        const id = hex32()
+        const calls = Array.from({ length: concurrency }, (_, i) => {
+          const set = i % 2 === 0 ? s : other
+          const base = 1000 * (i + 1)
+          if (i % 3 === 0) {
+            const leaves = [leafOf(base), leafOf(base + 1), leafOf(base + 2)]
+            return { leaves, run: () => set.accessLog.append(leaves) }
+          }
+          const leaf = leafOf(base)
+          if (i % 7 === 5) {
+            const bad = { leafData: leaf.leafData, leafHash: new Uint8Array(31) }
+            return {
+              leaves: [],
+              run: () =>
+                set.custodian.commitRelease({
+                  release: releaseOf(owner, id, hex32(), i),
+                  log: { store: set.accessLog, leaf: bad },
+                }),
+            }
+          }
+          return {
+            leaves: [leaf],
+            run: () =>
+              set.custodian.commitRelease({
+                release: releaseOf(owner, id, hex32(), i),
+                log: { store: set.accessLog, leaf },
+              }),
+          }
+        })
+        const settled = await Promise.allSettled(calls.map((c) => c.run()))
+        let total = 0
+        const taken = new Set<number>()
+        for (const [i, r] of settled.entries()) {
+          const { leaves } = calls[i] as { leaves: AccessLogLeaf[] }
+          if (leaves.length === 0) {
+            expect(r.status).toBe('rejected')
+            continue
+          }
+          expect(r.status).toBe('fulfilled')
+          const { firstIndex } = (r as PromiseFulfilledResult<{ firstIndex: number }>).value
+          for (const [k, leaf] of leaves.entries()) {
+            expect(taken.has(firstIndex + k)).toBe(false)
+            taken.add(firstIndex + k)
+            expect((await s.accessLog.get(firstIndex + k))?.leafData).toEqual(leaf.leafData)
+          }
+          total += leaves.length
+        }
+        expect(await s.accessLog.size()).toBe(total)
+        expect([...taken].sort((a, b) => a - b)).toEqual(Array.from({ length: total }, (_, i) => i))
+        const releases = calls.filter((c, i) => i % 3 !== 0 && c.leaves.length === 1).length
+        expect(await s.custodian.listReleases(consentKey(owner, id))).toHaveLength(releases)
+        const stored = await Promise.all(Array.from({ length: total }, (_, i) => s.accessLog.get(i)))
+        expect(await rootFromNodes(s.accessLog, total)).toEqual(
+          merkleRoot(stored.map((e) => (e as AccessLogLeaf).leafData)),
+        )
+      })
+
       it('a custodian over the stores releases keys with their log entries, and refuses a tampered envelope', async () => {
         const ledger = options.createLedger()
         const [patient, doctor, vendor] = [31, 32, 33].map((n) =>
@@ -646,6 +707,57 @@ export function describeStoreConformance(name: string, options: StoreConformance
           ),
         )
         expect(results.filter(Boolean)).toHaveLength(1)
+        expect(await s.breakGlass.listReviews()).toHaveLength(1)
+      })
+
+      it('commits a grant, its review and its log entry together; a used id stores and appends nothing', async (ctx) => {
+        if (typeof s.breakGlass.commitGrant !== 'function') return ctx.skip()
+        const g = grantOf(patient)
+        const r = await s.breakGlass.commitGrant({
+          grant: g,
+          review: reviewOf(g),
+          log: { store: s.accessLog, leaf: leafOf(0) },
+        })
+        expect(r).toEqual({ firstIndex: 0, size: 1 })
+        expect((await s.accessLog.get(0))?.leafData).toEqual(leafOf(0).leafData)
+        expect(await s.breakGlass.getGrant(g.id)).toEqual(g)
+        expect(await s.breakGlass.getReview(g.id)).toEqual(reviewOf(g))
+        expect(
+          await s.breakGlass.commitGrant({
+            grant: g,
+            review: reviewOf(g),
+            log: { store: s.accessLog, leaf: leafOf(1) },
+          }),
+        ).toBe(false)
+        expect(await s.breakGlass.insertGrant({ grant: g, review: reviewOf(g) })).toBe(false)
+        expect(await s.accessLog.size()).toBe(1)
+        // a grant whose log entry cannot be stored is not stored either
+        const h = grantOf(patient)
+        const bad = { leafData: leafOf(2).leafData, leafHash: new Uint8Array(31) }
+        await expect(
+          s.breakGlass.commitGrant({ grant: h, review: reviewOf(h), log: { store: s.accessLog, leaf: bad } }),
+        ).rejects.toThrow()
+        expect(await s.breakGlass.getGrant(h.id)).toBeUndefined()
+        expect(await s.breakGlass.getReview(h.id)).toBeUndefined()
+        expect(await s.accessLog.size()).toBe(1)
+      })
+
+      it('parallel commits of one grant (two instances when possible): exactly one wins and one log entry is appended', async (ctx) => {
+        const o = (await second()?.()) ?? s
+        if (typeof s.breakGlass.commitGrant !== 'function') return ctx.skip()
+        const g = grantOf(patient)
+        const results = await Promise.all(
+          Array.from({ length: concurrency }, (_, i) => {
+            const set = i % 2 === 0 ? s : o
+            return set.breakGlass.commitGrant?.({
+              grant: g,
+              review: reviewOf(g),
+              log: { store: set.accessLog, leaf: leafOf(i) },
+            })
+          }),
+        )
+        expect(results.filter((r) => r !== false)).toHaveLength(1)
+        expect(await s.accessLog.size()).toBe(1)
         expect(await s.breakGlass.listReviews()).toHaveLength(1)
       })
     })

@@ -3,6 +3,9 @@
  * @module
  */
 import {
+  type AccessLogAppendResult,
+  type AccessLogLeaf,
+  type AccessLogStore,
   type BreakGlassReview,
   type BreakGlassReviewFilter,
   type BreakGlassStore,
@@ -15,7 +18,8 @@ import {
 import { checkDb, checkScope, hex32Key, storedAddress, storedObject, storedUint } from './_rows.js'
 import { S } from './_schema.js'
 import { nextSeq } from './_seq.js'
-import { corrupt, run } from './_tx.js'
+import { corrupt, run, type Tx } from './_tx.js'
+import { _appendInTx, _idbLogs, _logStores } from './createIndexedDbAccessLogStore.js'
 import type { IndexedDb } from './openIndexedDb.js'
 
 /** Parameters of {@link createIndexedDbBreakGlassStore}. */
@@ -94,21 +98,51 @@ const reviewRow = (scope: string, seq: number, review: BreakGlassReview): Review
 export function createIndexedDbBreakGlassStore(params: CreateIndexedDbBreakGlassStoreParameters): BreakGlassStore {
   const db = checkDb(params?.db)
   const scope = checkScope(params.scope)
+  const checkPair = (grant: EmergencyGrant, review: BreakGlassReview): string => {
+    const id = hex32Key(grant?.id, 'A break-glass id')
+    if (hex32Key(review?.id, 'A break-glass id') !== id)
+      throw new InvalidArgumentError('INVALID_ARGUMENT', 'A grant and its review share one id.')
+    if (!isAddress(grant.patient)) throw new InvalidArgumentError('INVALID_ARGUMENT', 'grant.patient is an address.')
+    return id
+  }
+  /** Adds the grant and its review in `tx` unless the id exists (decided inside the transaction). */
+  const add = async (tx: Tx, id: string, grant: EmergencyGrant, review: BreakGlassReview): Promise<boolean> => {
+    const grants = tx.objectStore(S.breakGlassGrants)
+    if ((await grants.getKey([scope, id])) !== undefined) return false
+    const seq = await nextSeq(tx, 'review', scope)
+    await grants.add(structuredClone(grant), [scope, id])
+    await tx.objectStore(S.breakGlassReviews).add(reviewRow(scope, seq, review), [scope, id])
+    return true
+  }
   return Object.freeze({
     async insertGrant({ grant, review }: { grant: EmergencyGrant; review: BreakGlassReview }) {
-      const id = hex32Key(grant?.id, 'A break-glass id')
-      if (hex32Key(review?.id, 'A break-glass id') !== id)
-        throw new InvalidArgumentError('INVALID_ARGUMENT', 'A grant and its review share one id.')
-      if (!isAddress(grant.patient)) throw new InvalidArgumentError('INVALID_ARGUMENT', 'grant.patient is an address.')
-      const g = structuredClone(grant)
-      return run(db, [S.breakGlassGrants, S.breakGlassReviews, S.counters], 'readwrite', async (tx) => {
-        const grants = tx.objectStore(S.breakGlassGrants)
-        if ((await grants.getKey([scope, id])) !== undefined) return false
-        const seq = await nextSeq(tx, 'review', scope)
-        await grants.add(g, [scope, id])
-        await tx.objectStore(S.breakGlassReviews).add(reviewRow(scope, seq, review), [scope, id])
-        return true
-      })
+      const id = checkPair(grant, review)
+      return run(db, [S.breakGlassGrants, S.breakGlassReviews, S.counters], 'readwrite', (tx) =>
+        add(tx, id, grant, review),
+      )
+    },
+    async commitGrant({
+      grant,
+      review,
+      log,
+    }: {
+      grant: EmergencyGrant
+      review: BreakGlassReview
+      log: { store: AccessLogStore; leaf: AccessLogLeaf }
+    }): Promise<AccessLogAppendResult | false> {
+      const id = checkPair(grant, review)
+      const target = _idbLogs.get(log?.store)
+      if (!target || target.db.connection !== db.connection)
+        throw new InvalidArgumentError(
+          'INVALID_ARGUMENT',
+          'commitGrant needs an access log store of the same IndexedDB database.',
+        )
+      // One transaction: the grant and its review (unless the id exists: then nothing), and the log entry with its
+      // tree nodes and the new size.
+      const stores = [...new Set([..._logStores, S.breakGlassGrants, S.breakGlassReviews, S.counters])]
+      return run(db, stores, 'readwrite', async (tx) =>
+        (await add(tx, id, grant, review)) ? _appendInTx(tx, target.log, [log.leaf]) : false,
+      )
     },
     async getGrant(id: Hex) {
       const key = hex32Key(id, 'A break-glass id')

@@ -9,7 +9,9 @@
  *   checked against one computed in JavaScript) and cached under ~/.cache/medseal (PGlite: a copy of the closed
  *   directory; PostgreSQL: a pg_dump), so later runs restore it in seconds. The memory store's log is built by
  *   batched appends.
- * `BENCH_STORE_BIG` sets the big log's size, `BENCH_STORE_ONLY=releases|appends|open` runs one part.
+ * - the store's part of a release alone (no cryptography: entry read, replay memory, release + log entry), 1, 8 and
+ *   32 in flight: what a backend allows once the signature check is cheap.
+ * `BENCH_STORE_BIG` sets the big log's size, `BENCH_STORE_ONLY=releases|storepath|appends|open` runs one part.
  * The PostgreSQL rows need Debian's postgresql (`node scripts/ensure-postgres.mjs`); without it they are skipped.
  */
 import { execFileSync } from 'node:child_process'
@@ -132,6 +134,65 @@ async function releases(ctx: BenchContext, backend: Backend, peer: number | unde
     const perSecond = await rate(requests, backend.concurrency, (r) => custodian.releaseKey(r))
     ctx.record({
       name: `key releases, ${backend.name} (${backend.concurrency} in flight)`,
+      value: perSecond,
+      unit: 'releases/s',
+      ...(peer ? { peer: `memory stores: ${Math.round(peer).toLocaleString('en-US')} releases/s` } : {}),
+    })
+    return perSecond
+  } finally {
+    await stores.close()
+  }
+}
+
+/** Store calls per release measured by {@link storePath}. */
+const STORE_PATH = Number(process.env.BENCH_STORE_PATH ?? 2_000)
+
+/**
+ * The store's part of a key release alone, without its cryptography: what `custodian.releaseKey` asks of its stores
+ * (read the entry, remember the request's digest, commit the release with its log entry through `log.appendWith`),
+ * with `concurrency` releases in flight. Bounds the releases/s a backend allows once the signature check is cheap.
+ */
+async function storePath(ctx: BenchContext, backend: Backend, concurrency: number, peer: number | undefined) {
+  const ledger = createMemoryLedger({ id: `bench-store-path-${backend.id}-${concurrency}` })
+  const stores = await backend.open('storepath')
+  try {
+    const log = await createAccessLog({ operator: vendor, ledger, name: 'path', store: stores.accessLog('path') })
+    const commitment = bytesToHex0x(new Uint8Array(32).fill(7))
+    const sealed = await seal({ resourceType: 'Observation', status: 'final' }, { recipients: [patient, vendor] })
+    await stores.custodian.insertEntry({
+      commitment,
+      owner: patient.address,
+      resourceType: 'Observation',
+      labels: [],
+      envelope: sealed.envelope,
+    })
+    const consentId = bytesToHex0x(new Uint8Array(32).fill(9))
+    const perSecond = await rate(
+      Array.from({ length: STORE_PATH }, (_, i) => i),
+      concurrency,
+      async (i) => {
+        const digest = bytesToHex0x(leafHash(new Uint8Array([i & 0xff, (i >> 8) & 0xff, (i >> 16) & 0xff, 1])))
+        await stores.custodian.getEntry(commitment)
+        if ((await stores.custodian.rememberRequest({ digest, until: 2_000_000_000, now: 1_700_000_000 })) !== 'fresh')
+          throw new Error('replay memory refused a fresh digest')
+        await log.appendWith(event(i), (unit) =>
+          stores.custodian.commitRelease({
+            release: {
+              consentKey: consentId,
+              consentId,
+              grantor: patient.address,
+              commitment,
+              grantee: doctor.address,
+              encryptionKey: consentId,
+              at: i,
+            },
+            log: unit,
+          }),
+        )
+      },
+    )
+    ctx.record({
+      name: `store part of a release (entry, replay memory, release + log entry), ${backend.name}, ${concurrency} in flight`,
       value: perSecond,
       unit: 'releases/s',
       ...(peer ? { peer: `memory stores: ${Math.round(peer).toLocaleString('en-US')} releases/s` } : {}),
@@ -423,8 +484,12 @@ defineBench('stores', async (ctx) => {
   ]
   try {
     const [memory, ...durable] = backends as [Backend, ...Backend[]]
-    // BENCH_STORE_ONLY=releases|appends|open runs one part
+    // BENCH_STORE_ONLY=releases|storepath|appends|open runs one part
     const only = process.env.BENCH_STORE_ONLY
+    if (!only || only === 'storepath') {
+      const memPath = await storePath(ctx, memory, 1, undefined)
+      for (const b of durable) for (const c of [1, 8, 32]) await storePath(ctx, b, c, memPath)
+    }
     if (!only || only === 'releases') {
       const memReleases = await releases(ctx, memory, undefined)
       for (const b of durable) await releases(ctx, b, memReleases)

@@ -3,6 +3,7 @@
 import type { SqlDatabase } from '@medseal/store-postgres'
 import { afterAll, beforeAll } from 'vitest'
 import { describePostgresConformance, resetSchema } from './_conformance.js'
+import { describeGroupCommit } from './_groupCommit.js'
 import { memoryPglite } from './_servers.js'
 
 let db: SqlDatabase
@@ -14,6 +15,11 @@ afterAll(async () => {
 })
 
 describePostgresConformance('PGlite in memory', async () => {
+  await resetSchema(db)
+  return { db, cleanup: async () => {} }
+})
+
+describeGroupCommit('PGlite in memory', async () => {
   await resetSchema(db)
   return { db, cleanup: async () => {} }
 })

@@ -4,6 +4,7 @@ import type { SqlDatabase } from '@medseal/store-postgres'
 import type { PostgresServer } from '@medseal/store-postgres/testing'
 import { afterAll, beforeAll } from 'vitest'
 import { describePostgresConformance } from './_conformance.js'
+import { describeGroupCommit } from './_groupCommit.js'
 import { serverDatabase, startPostgres } from './_servers.js'
 
 let server: PostgresServer
@@ -37,4 +38,10 @@ describePostgresConformance('PostgreSQL server', async () => {
       if (!secondUsed) await other.close()
     },
   }
+})
+
+describeGroupCommit('PostgreSQL server', async () => {
+  const { open } = await serverDatabase(server)
+  const db = open()
+  return { db, cleanup: () => db.close() }
 })

@@ -20,10 +20,31 @@ import type { SqlDatabase, SqlQueryable, SqlValue } from '../db/types.js'
 const KEYS_PER_QUERY = 2000
 
 /** Which database and log an access log store of this package writes: what `commitRelease` checks. @internal */
-export const _sqlLogStores: WeakMap<
-  AccessLogStore,
-  { readonly db: SqlDatabase; readonly name: string; border: _BorderCache }
-> = new WeakMap()
+export const _sqlLogStores: WeakMap<AccessLogStore, _SqlLogState> = new WeakMap()
+
+/** Most leaves one group commit writes in a transaction (an append of more leaves goes alone). */
+export const _MAX_GROUP_LEAVES = 1000
+
+/** Rows of `medseal_custodian_releases` written with a group commit: `[consent_key, body]`. @internal */
+export type _ReleaseRow = readonly [string, string]
+
+/**
+ * The state of one SQL access log store in this process: its border cache and its group commit. Appends and
+ * custodian releases of the log queue here; while one transaction runs, the next ones wait and then go together in ONE
+ * transaction (one row lock, one tree update, one statement), each caller getting the indexes of its own leaves.
+ * Nothing waits on a timer: a lone append starts at once. Across processes the log's row lock still decides.
+ * @internal
+ */
+export type _SqlLogState = {
+  readonly db: SqlDatabase
+  readonly name: string
+  border: _BorderCache
+  /** Appends `leaves` (and stores `releases`, in the same transaction), grouped with what else is waiting. */
+  readonly enqueue: (
+    leaves: readonly AccessLogLeaf[],
+    releases?: readonly _ReleaseRow[],
+  ) => Promise<AccessLogAppendResult>
+}
 
 function checkLeaves(leaves: readonly AccessLogLeaf[]): void {
   if (!Array.isArray(leaves) || leaves.length === 0)
@@ -98,6 +119,7 @@ export async function _appendInTx(
   name: string,
   leaves: readonly AccessLogLeaf[],
   cached?: _BorderCache,
+  releases: readonly _ReleaseRow[] = [],
 ): Promise<{ readonly result: AccessLogAppendResult; readonly border: NonNullable<_BorderCache> }> {
   checkLeaves(leaves)
   let rows = await tx.query('SELECT size FROM medseal_logs WHERE name = $1 FOR UPDATE', [name])
@@ -124,6 +146,9 @@ export async function _appendInTx(
        INSERT INTO medseal_log_nodes (log, level, idx, hash)
        SELECT $1, t.l::int2, t.i::int8, decode(t.h, 'hex')
        FROM unnest($6::text[], $7::text[], $8::text[]) AS t(l, i, h)
+     ), r AS (
+       INSERT INTO medseal_custodian_releases (consent_key, body)
+       SELECT t.k, t.b FROM unnest($9::text[], $10::text[]) WITH ORDINALITY AS t(k, b, o) ORDER BY t.o
      )
      UPDATE medseal_logs SET size = $2::int8 WHERE name = $1`,
     [
@@ -135,6 +160,8 @@ export async function _appendInTx(
       plan.nodes.map((n) => String(n.level)),
       plan.nodes.map((n) => String(n.index)),
       plan.nodes.map((n) => bytesToHex(n.hash)),
+      releases.map((r) => r[0]),
+      releases.map((r) => r[1]),
     ],
   )
   // the new border: each of its nodes is an old border node, a node the append made, or a new leaf
@@ -159,10 +186,61 @@ export async function _appendInTx(
  * @internal
  */
 export function _createAccessLogStore(db: SqlDatabase, name: string): AccessLogStore {
-  const state: { readonly db: SqlDatabase; readonly name: string; border: _BorderCache } = {
+  type Waiting = {
+    readonly leaves: readonly AccessLogLeaf[]
+    readonly releases: readonly _ReleaseRow[]
+    readonly resolve: (r: AccessLogAppendResult) => void
+    readonly reject: (e: unknown) => void
+  }
+  let queue: Waiting[] = []
+  let writing = false
+  /** Takes what waits, up to {@link _MAX_GROUP_LEAVES} leaves (at least one append, whatever its size). */
+  const take = (): Waiting[] => {
+    let n = 0
+    let leaves = 0
+    while (n < queue.length && (n === 0 || leaves + (queue[n] as Waiting).leaves.length <= _MAX_GROUP_LEAVES))
+      leaves += (queue[n++] as Waiting).leaves.length
+    const group = queue.slice(0, n)
+    queue = queue.slice(n)
+    return group
+  }
+  const drain = async () => {
+    try {
+      while (queue.length > 0) {
+        const group = take()
+        try {
+          const leaves = group.length === 1 ? (group[0] as Waiting).leaves : group.flatMap((w) => w.leaves)
+          const releases = group.flatMap((w) => w.releases)
+          const { result, border } = await db.transaction((tx) => _appendInTx(tx, name, leaves, state.border, releases))
+          state.border = border // committed
+          let at = result.firstIndex
+          for (const w of group) {
+            w.resolve(Object.freeze({ firstIndex: at, size: result.size }))
+            at += w.leaves.length
+          }
+        } catch (e) {
+          // the transaction rolled back: nothing of any append in it was stored
+          for (const w of group) w.reject(e)
+        }
+      }
+    } finally {
+      writing = false
+    }
+  }
+  const state: _SqlLogState = {
     db,
     name,
     border: undefined,
+    enqueue(leaves, releases = []) {
+      checkLeaves(leaves)
+      return new Promise<AccessLogAppendResult>((resolve, reject) => {
+        queue.push({ leaves, releases, resolve, reject })
+        if (!writing) {
+          writing = true
+          void drain()
+        }
+      })
+    },
   }
   const store: AccessLogStore = Object.freeze({
     async size() {
@@ -185,10 +263,7 @@ export function _createAccessLogStore(db: SqlDatabase, name: string): AccessLogS
       return Object.freeze(await _readNodes(db, name, keys))
     },
     async append(leaves: readonly AccessLogLeaf[]) {
-      checkLeaves(leaves)
-      const { result, border } = await db.transaction((tx) => _appendInTx(tx, name, leaves, state.border))
-      state.border = border // committed
-      return result
+      return state.enqueue(leaves)
     },
   })
   _sqlLogStores.set(store, state)

@@ -3,6 +3,9 @@
  * @module
  */
 import {
+  type AccessLogAppendResult,
+  type AccessLogLeaf,
+  type AccessLogStore,
   type BreakGlassReview,
   type BreakGlassReviewFilter,
   type BreakGlassStore,
@@ -10,8 +13,9 @@ import {
   InvalidArgumentError,
   StoreError,
 } from '@medseal/core'
-import type { SqlDatabase, SqlRow, SqlValue } from '../db/types.js'
+import type { SqlDatabase, SqlQueryable, SqlRow, SqlValue } from '../db/types.js'
 import { _hex, _hex32, _parseBody } from './_shared.js'
+import { _appendInTx, _sqlLogStores } from './accessLogStore.js'
 
 const STATUSES = new Set(['pending', 'reviewed'])
 
@@ -32,18 +36,49 @@ function checkReview(review: BreakGlassReview): string {
 
 /** The {@link BreakGlassStore} of `db` (internal: reached through `createPostgresStores`). @internal */
 export function _createBreakGlassStore(db: SqlDatabase): BreakGlassStore {
-  return Object.freeze({
-    async insertGrant({ grant, review }: { grant: EmergencyGrant; review: BreakGlassReview }) {
-      const id = _hex32(grant?.id, 'A break-glass id')
-      if (checkReview(review) !== id)
-        throw new InvalidArgumentError('INVALID_ARGUMENT', 'A grant and its review share one id.')
-      // the primary key decides across processes: a request is accepted once
-      const rows = await db.query(
+  const rowOf = (grant: EmergencyGrant, review: BreakGlassReview): SqlValue[] => {
+    const id = _hex32(grant?.id, 'A break-glass id')
+    if (checkReview(review) !== id)
+      throw new InvalidArgumentError('INVALID_ARGUMENT', 'A grant and its review share one id.')
+    return [id, _hex(grant.patient, 'patient'), review.status, JSON.stringify(grant), JSON.stringify(review)]
+  }
+  // the primary key decides across processes: a request is accepted once
+  const insert = async (q: SqlQueryable, row: SqlValue[]): Promise<boolean> =>
+    (
+      await q.query(
         `INSERT INTO medseal_break_glass (id, patient, status, grant_json, review_json) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (id) DO NOTHING RETURNING id`,
-        [id, _hex(grant.patient, 'patient'), review.status, JSON.stringify(grant), JSON.stringify(review)],
+        row,
       )
-      return rows.length === 1
+    ).length === 1
+  return Object.freeze({
+    async insertGrant({ grant, review }: { grant: EmergencyGrant; review: BreakGlassReview }) {
+      return insert(db, rowOf(grant, review))
+    },
+    async commitGrant({
+      grant,
+      review,
+      log,
+    }: {
+      grant: EmergencyGrant
+      review: BreakGlassReview
+      log: { store: AccessLogStore; leaf: AccessLogLeaf }
+    }): Promise<AccessLogAppendResult | false> {
+      const row = rowOf(grant, review)
+      const target = _sqlLogStores.get(log?.store)
+      if (!target || target.db !== db)
+        throw new InvalidArgumentError(
+          'INVALID_ARGUMENT',
+          'commitGrant needs an access log store from the same createPostgresStores database.',
+        )
+      // One transaction: the grant row (the primary key decides first: a used id stores and appends nothing), then the
+      // log entry with its tree nodes. Break-glass is rare: it does not join the log's group commit.
+      const committed = await db.transaction(async (tx) =>
+        (await insert(tx, row)) ? _appendInTx(tx, target.name, [log.leaf], target.border) : undefined,
+      )
+      if (committed === undefined) return false
+      target.border = committed.border // committed (a border is keyed by its size: a stale one is never used)
+      return committed.result
     },
     async getGrant(id: `0x${string}`) {
       const rows = await db.query('SELECT grant_json FROM medseal_break_glass WHERE id = $1', [

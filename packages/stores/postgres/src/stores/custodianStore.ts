@@ -18,7 +18,7 @@ import {
 import type { SqlDatabase, SqlQueryable, SqlRow } from '../db/types.js'
 import { REQUEST_SHARDS } from '../migrations/m0002RequestShards.js'
 import { _hex, _hex32, _parseBody } from './_shared.js'
-import { _appendInTx, _sqlLogStores } from './accessLogStore.js'
+import { _sqlLogStores } from './accessLogStore.js'
 
 function entryRow(entry: CustodianEntry): [string, string, Uint8Array | null] {
   if (typeof entry !== 'object' || entry === null)
@@ -118,14 +118,9 @@ export function _createCustodianStore(db: SqlDatabase, maxRememberedRequests: nu
           'INVALID_ARGUMENT',
           'commitRelease needs an access log store from the same createPostgresStores database.',
         )
-      releaseRow(release)
-      const { result, border } = await db.transaction(async (tx) => {
-        const appended = await _appendInTx(tx, target.name, [log.leaf], target.border)
-        await insertRelease(tx, release)
-        return appended
-      })
-      target.border = border // committed
-      return result
+      // Grouped with the log's other waiting appends and releases: one transaction holds them all (see
+      // _SqlLogState); it resolves only after that transaction committed, and rejects if it rolled back.
+      return target.enqueue([log.leaf], [releaseRow(release)])
     },
     async listReleases(key) {
       const rows = await db.query('SELECT body FROM medseal_custodian_releases WHERE consent_key = $1 ORDER BY seq', [

@@ -1,0 +1,240 @@
+/**
+ * Group commit of one SQL access log (appends and custodian releases that wait go together in one transaction): the
+ * guarantees that batching must keep, on a database from `fresh()` — test helper, not a test file.
+ */
+import { createMemoryLedger } from '@medseal/adapter-memory'
+import {
+  type AccessLogLeaf,
+  bytesToHex0x,
+  type CustodianRelease,
+  consentKey,
+  createAccessLog,
+  createCustodian,
+  createDeposit,
+  createKeyRequest,
+  createParty,
+  encodeAccessEvent,
+  grantConsent,
+  type Hex,
+  isSdkError,
+  leafHash,
+  merkleRoot,
+  randomBytes,
+  seal,
+} from '@medseal/core'
+import { createPostgresStores, type SqlDatabase } from '@medseal/store-postgres'
+import { describe, expect, it } from 'vitest'
+
+/**
+ * A database whose transactions are counted, and whose appending transactions can be refused after their statements
+ * ran (the transaction then rolls back, as a failed commit would leave it).
+ */
+function counted(db: SqlDatabase) {
+  const state = { transactions: 0, refuse: false }
+  const wrapped: SqlDatabase = Object.freeze({
+    dialect: db.dialect,
+    query: (sql, params) => db.query(sql, params),
+    close: () => db.close(),
+    transaction: (fn) => {
+      state.transactions++
+      return db.transaction(async (tx) => {
+        let appends = false
+        const result = await fn({
+          query: (sql, params) => {
+            if (sql.includes('medseal_log_entries')) appends = true
+            return tx.query(sql, params)
+          },
+        })
+        // only transactions that append to a log are refused (the replay memory's keep working)
+        if (state.refuse && appends) throw new Error('commit refused by the test')
+        return result
+      })
+    },
+  })
+  return { db: wrapped, state }
+}
+
+const owner = '0x00000000000000000000000000000000000000b1' as const
+const hex32 = (): Hex => bytesToHex0x(randomBytes(32))
+const leafOf = (i: number): AccessLogLeaf => {
+  const leafData = encodeAccessEvent({
+    actor: '0x00000000000000000000000000000000000000a1',
+    action: 'read',
+    commitment: hex32(),
+    at: 1_700_000_000 + i,
+    purpose: 'TREAT',
+    outcome: 'permit',
+  })
+  return { leafData, leafHash: leafHash(leafData) }
+}
+const releaseOf = (consentId: Hex, at: number): CustodianRelease =>
+  Object.freeze({
+    consentKey: consentKey(owner, consentId),
+    consentId,
+    grantor: owner,
+    commitment: hex32(),
+    grantee: '0x00000000000000000000000000000000000000b2',
+    encryptionKey: hex32(),
+    at,
+  })
+
+/** Registers the group-commit tests. `fresh()` gives an empty database for one test. */
+export function describeGroupCommit(
+  name: string,
+  fresh: () => Promise<{ db: SqlDatabase; cleanup: () => Promise<void> }>,
+): void {
+  describe(`Group commit: ${name}`, { timeout: 120_000 }, () => {
+    const withStores = async (
+      fn: (
+        c: ReturnType<typeof counted> & { stores: Awaited<ReturnType<typeof createPostgresStores>> },
+      ) => Promise<void>,
+    ) => {
+      const { db, cleanup } = await fresh()
+      try {
+        const c = counted(db)
+        const stores = await createPostgresStores({ db: c.db })
+        await fn({ ...c, stores })
+      } finally {
+        await cleanup()
+      }
+    }
+
+    it('releases that wait while a transaction runs commit together in one, each at its own index; groups are bounded', async () => {
+      await withStores(async ({ stores, state }) => {
+        const log = stores.accessLog({ name: 'group' })
+        const id = hex32()
+        const leaves = Array.from({ length: 50 }, (_, i) => leafOf(i))
+        const before = state.transactions
+        const results = await Promise.all(
+          leaves.map((leaf, i) =>
+            stores.custodian.commitRelease({ release: releaseOf(id, i), log: { store: log, leaf } }),
+          ),
+        )
+        // the first went alone (nothing waited: no timer delays a lone release); the 49 that queued behind it, together
+        expect(state.transactions - before).toBe(2)
+        for (const [i, r] of results.entries()) {
+          expect(r.firstIndex).toBe(i)
+          expect((await log.get(i))?.leafData).toEqual(leaves[i]?.leafData)
+        }
+        expect(await log.size()).toBe(50)
+        const releases = await stores.custodian.listReleases(consentKey(owner, id))
+        expect(releases.map((r) => r.at)).toEqual(leaves.map((_, i) => i)) // in commit order
+        const accessLog = await createAccessLog({
+          operator: createParty({ seed: new Uint8Array(32).fill(3) }),
+          ledger: createMemoryLedger({ id: 'group' }),
+          name: 'group',
+          store: log,
+        })
+        expect(await accessLog.root()).toEqual(merkleRoot(leaves.map((l) => l.leafData)))
+
+        // at most 1,000 leaves per transaction: 2,001 single appends at once are 1 + 2 + ... transactions
+        const many = Array.from({ length: 2001 }, (_, i) => leafOf(100 + i))
+        const t0 = state.transactions
+        const got = await Promise.all(many.map((l) => log.append([l])))
+        expect(state.transactions - t0).toBe(3) // 1 alone, then 1,000 and 1,000
+        expect(got.map((r) => r.firstIndex)).toEqual(many.map((_, i) => 50 + i))
+        expect(await accessLog.root()).toEqual(merkleRoot([...leaves, ...many].map((l) => l.leafData)))
+      })
+    })
+
+    it('a group whose transaction fails rejects every caller in it and stores none of it', async () => {
+      await withStores(async ({ stores, state }) => {
+        const log = stores.accessLog({ name: 'group' })
+        await log.append([leafOf(0)])
+        const id = hex32()
+        state.refuse = true
+        const before = state.transactions
+        const settled = await Promise.allSettled(
+          Array.from({ length: 20 }, (_, i) =>
+            i % 4 === 0
+              ? log.append([leafOf(i), leafOf(i + 100)])
+              : stores.custodian.commitRelease({ release: releaseOf(id, i), log: { store: log, leaf: leafOf(i) } }),
+          ),
+        )
+        expect(state.transactions - before).toBe(2) // one alone, 19 together: both rolled back
+        expect(settled.every((r) => r.status === 'rejected')).toBe(true)
+        expect(await log.size()).toBe(1)
+        expect(await stores.custodian.listReleases(consentKey(owner, id))).toEqual([])
+        state.refuse = false
+        // the border cache was not advanced by the failed groups: the next append continues the one tree
+        const next = leafOf(7)
+        expect(await log.append([next])).toEqual({ firstIndex: 1, size: 2 })
+        const first = (await log.get(0)) as AccessLogLeaf
+        expect((await log.getNodes([{ level: 1, index: 0 }]))[0]).toEqual(merkleRoot([first.leafData, next.leafData]))
+      })
+    })
+
+    it('a custodian hands out no key from a group whose commit fails: every caller gets LOG_APPEND_FAILED', async () => {
+      await withStores(async ({ stores, state }) => {
+        const ledger = createMemoryLedger({ id: 'group-custodian' })
+        const [patient, doctor, vendor] = [41, 42, 43].map((n) =>
+          createParty({ seed: new Uint8Array(32).fill(n) }),
+        ) as [ReturnType<typeof createParty>, ReturnType<typeof createParty>, ReturnType<typeof createParty>]
+        const log = await createAccessLog({
+          operator: vendor,
+          ledger,
+          name: 'c',
+          store: stores.accessLog({ name: 'c' }),
+        })
+        const custodian = createCustodian({ party: vendor, ledger, log, store: stores.custodian })
+        const sealed = await seal({ resourceType: 'Observation', status: 'final' }, { recipients: [patient, vendor] })
+        await custodian.deposit(
+          await createDeposit({
+            owner: patient,
+            envelope: sealed.envelope,
+            custodian: custodian.identity,
+            domain: ledger.domain,
+          }),
+        )
+        const { token } = await grantConsent(ledger, {
+          party: patient,
+          grantee: doctor,
+          resourceTypes: ['Observation'],
+          actions: ['read'],
+          purposes: ['TREAT'],
+          durationSeconds: 3600,
+        })
+        const issuedAt = await ledger.getTime()
+        const requests = Array.from({ length: 8 }, () =>
+          createKeyRequest(doctor, ledger.domain, {
+            consentId: token.consent.id,
+            custodian: custodian.identity,
+            grantor: patient.address,
+            commitment: bytesToHex0x(sealed.commitment),
+            action: 'read',
+            purpose: 'TREAT',
+            issuedAt,
+          }),
+        )
+        state.refuse = true
+        const settled = await Promise.allSettled(requests.map((r) => custodian.releaseKey(r)))
+        for (const r of settled) {
+          expect(r.status).toBe('rejected')
+          expect(isSdkError((r as PromiseRejectedResult).reason, 'LOG_APPEND_FAILED')).toBe(true)
+        }
+        expect(await stores.accessLog({ name: 'c' }).size()).toBe(0)
+        expect(await stores.custodian.listReleases(consentKey(patient.address, token.consent.id))).toEqual([])
+        state.refuse = false
+        // the requests were remembered (they are used once), so new ones are signed; they go through
+        const again = await Promise.all(
+          Array.from({ length: 4 }, async () =>
+            custodian.releaseKey(
+              createKeyRequest(doctor, ledger.domain, {
+                consentId: token.consent.id,
+                custodian: custodian.identity,
+                grantor: patient.address,
+                commitment: bytesToHex0x(sealed.commitment),
+                action: 'read',
+                purpose: 'TREAT',
+                issuedAt: await ledger.getTime(),
+              }),
+            ),
+          ),
+        )
+        expect(again).toHaveLength(4)
+        expect(await stores.custodian.listReleases(consentKey(patient.address, token.consent.id))).toHaveLength(4)
+        expect(log.size).toBe(4)
+      })
+    })
+  })
+}

@@ -17,6 +17,7 @@ import {
   type LedgerAdapter,
   randomBytes,
 } from '@medseal/core'
+import { createNativeSecp256k1Recovery } from '@medseal/core/node'
 import { createCustodianHandler } from '@medseal/service'
 import { serve } from '@medseal/service/node'
 import { createPostgresStores, type SqlDatabase } from '@medseal/store-postgres'
@@ -131,7 +132,10 @@ export async function startCustodianServer(config: ServerConfig): Promise<Custod
     })
     closers.push(() => accessLog.close())
     const breakGlass = createBreakGlass({ ledger: l.ledger, log: accessLog, store: stores.breakGlass })
+    // libsecp256k1 for the signature checks of every key request and deposit (@noble/curves when it cannot load)
+    const secp256k1 = createNativeSecp256k1Recovery()
     const custodian = createCustodian({
+      secp256k1,
       party: vendor,
       ledger: l.ledger,
       log: accessLog,
@@ -142,6 +146,7 @@ export async function startCustodianServer(config: ServerConfig): Promise<Custod
       custodian,
       accessLog,
       ledger: l.ledger,
+      secp256k1,
       breakGlass,
       reviewers: config.reviewers,
       ledgerRelay: l.relay,
@@ -156,6 +161,7 @@ export async function startCustodianServer(config: ServerConfig): Promise<Custod
       `  custodian ${vendor.address} (key seed in ${seedPath})`,
       `  stores: ${dbLabel}: the records' index and key wraps, key releases, the access log (${size} events), break-glass`,
       `  ledger: ${l.label}`,
+      `  signature checks: ${secp256k1.name}`,
       `  CORS: ${config.corsOrigins === '*' ? 'any origin' : config.corsOrigins.length ? config.corsOrigins.join(', ') : 'none'}`,
       '  stop with Ctrl-C (SIGINT) or SIGTERM',
     ]

@@ -5,8 +5,9 @@
  * 20 requests in flight. Every request is signed before the clock starts and every key received is opened after it
  * stops (both are the clinicians' cost, on their own devices): the figures are the service's. The handler runs with
  * its rate limiter on (as deployed: every key request's signer is recovered and counted) at a burst no clinician here
- * reaches, and once with no limiter (the handler then leaves the signer's recovery to the custodian). The memory
- * ledger is shared in-process. `BENCH_SERVICE_RELEASES` sets the requests per measurement (default 400).
+ * reaches, and once with no limiter (the handler then leaves the signer's recovery to the custodian). Signatures are
+ * checked with libsecp256k1 as a server does (`BENCH_SERVICE_NOBLE=1`: `@noble/curves`). The memory ledger is shared
+ * in-process. `BENCH_SERVICE_RELEASES` sets the requests per measurement (default 400).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -21,6 +22,7 @@ import {
   open,
   type Party,
 } from '@medseal/core'
+import { createNativeSecp256k1Recovery } from '@medseal/core/node'
 import { createCustodianClient, createCustodianHandler } from '@medseal/service'
 import { serve } from '@medseal/service/node'
 import { createPostgresStores, type SqlDatabase } from '@medseal/store-postgres'
@@ -32,6 +34,10 @@ import { LOAD_RECORD, loadClinicians, percentile, setupLoad, signRequests } from
 import { faultParties } from '../test/faults/_shared.js'
 
 const RELEASES = Number(process.env.BENCH_SERVICE_RELEASES ?? 400)
+/** A server's signature checks: libsecp256k1 (`BENCH_SERVICE_NOBLE=1`: the pure-JavaScript default, as before). */
+const secp256k1 = process.env.BENCH_SERVICE_NOBLE === '1' ? undefined : createNativeSecp256k1Recovery()
+const recoveryName = secp256k1?.name ?? 'noble'
+const withRecovery = secp256k1 ? { secp256k1 } : {}
 const CLINICIANS = 20
 
 /** Runs RELEASES requests, CLINICIANS in flight at a time, against `target`; returns releases/s and latencies. */
@@ -72,17 +78,21 @@ async function bench(ctx: BenchContext, name: string, open: () => Promise<SqlDat
   const results: Record<string, { perSecond: number; p50: number; p99: number }> = {}
   for (const mode of ['in-process', 'HTTP', 'HTTP, rate limits off'] as const) {
     const db = await open()
-    const ledger = createMemoryLedger({ id: `bench-service-${name.replace(/[^A-Za-z0-9]+/g, '-')}-${mode}` })
+    const ledger = createMemoryLedger({
+      id: `bench-service-${name.replace(/[^A-Za-z0-9]+/g, '-')}-${mode.replace(/[^A-Za-z0-9]+/g, '-')}`,
+    })
     const stores = await createPostgresStores({ db })
     const log = await createAccessLog({ operator: vendor, ledger, name: 'access', store: stores.accessLog() })
-    const custodian = createCustodian({ party: vendor, ledger, log, store: stores.custodian })
+    const custodian = createCustodian({ party: vendor, ledger, log, store: stores.custodian, ...withRecovery })
     let server: Awaited<ReturnType<typeof serve>> | undefined
     try {
       let target: Pick<Custodian, 'identity' | 'deposit' | 'releaseKey'> = custodian
       if (mode !== 'in-process') {
         // as deployed (every signer recovered and counted, at a burst no clinician here reaches), or with no limiter
         const rateLimit = mode === 'HTTP' ? { burst: 1_000_000 } : (false as const)
-        server = await serve({ handler: createCustodianHandler({ custodian, accessLog: log, ledger, rateLimit }) })
+        server = await serve({
+          handler: createCustodianHandler({ custodian, accessLog: log, ledger, rateLimit, ...withRecovery }),
+        })
         target = await createCustodianClient({ url: server.url })
       }
       results[mode] = await measure(ledger, target)
@@ -96,7 +106,7 @@ async function bench(ctx: BenchContext, name: string, open: () => Promise<SqlDat
   const noLimits = results['HTTP, rate limits off'] as { perSecond: number; p50: number; p99: number }
   const peer = (v: number, unit: string) => ({ peer: `in-process custodian: ${v.toFixed(v >= 100 ? 0 : 1)} ${unit}` })
   ctx.record({
-    name: `key releases over HTTP, ${name} (${CLINICIANS} in flight)`,
+    name: `key releases over HTTP, ${name} (${CLINICIANS} in flight, ${recoveryName})`,
     value: overHttp.perSecond,
     unit: 'releases/s',
     ...peer(inProcess.perSecond, 'releases/s'),

@@ -6,6 +6,7 @@ import { dualConfig } from '../../scripts/tsupDual'
 const vitestCjs = fileURLToPath(new URL('./src/testing/_vitest.cjs.ts', import.meta.url))
 
 export default defineConfig(
+  // shims: `import.meta.url` in the CommonJS build (the ./node entry resolves its optional peer from this package)
   dualConfig({
     entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', node: 'src/node.ts' },
     external: ['vitest'],
@@ -28,5 +29,5 @@ export default defineConfig(
         },
       },
     ],
-  }),
+  }).map((config) => (config.format?.includes('cjs') ? { ...config, shims: true } : config)),
 )

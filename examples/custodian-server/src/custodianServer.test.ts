@@ -106,6 +106,7 @@ describe('examples/custodian-server (a real process on 127.0.0.1)', () => {
     expect(printed).toContain(`PGlite in ${join(dir, 'pglite')}`)
     expect(printed).toContain(`file-backed memory ledger ${join(dir, 'ledger.json')}`)
     expect(printed).toMatch(/custodian 0x[0-9a-fA-F]{40}/)
+    // key requests are checked with libsecp256k1 (@medseal/core/node), not the pure-JS default
     expect(printed).toContain('signature checks: libsecp256k1')
     const { custodian, commitment } = await story(first.url)
     const before = await custodian.accessLog.signedHead()

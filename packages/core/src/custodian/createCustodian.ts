@@ -31,6 +31,7 @@ import type { Party, PublicIdentity } from '../identity/types.js'
 import { consentKey } from '../ledger/consentKey.js'
 import type { ConsentKey, LedgerAdapter } from '../ledger/types.js'
 import type { Address, Hex } from '../types.js'
+import { createCheckedEnvelopes } from './_checkedEnvelopes.js'
 import {
   type CustodianEntry,
   type CustodianRelease,
@@ -87,7 +88,7 @@ export type CreateCustodianParameters = {
    * `createNativeSecp256k1Recovery()` from `@medseal/core/node`. The SDK checks every signature's form (low-s, `v`,
    * ranges) before the implementation runs, so the choice changes no decision.
    */
-  readonly secp256k1?: Secp256k1Recovery
+  readonly secp256k1?: Secp256k1Recovery | undefined
 }
 
 /** Parameters of {@link Custodian.purgeConsent}: the grant is named by its grantor and id. */
@@ -228,6 +229,8 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
     )
   const recovery = params.secp256k1 ? { secp256k1: params.secp256k1 } : undefined
   const store = params.store ?? createMemoryCustodianStore()
+  // Stored envelopes that passed the full check in this process (digests only, bounded): see _checkedEnvelopes.ts.
+  const checked = createCheckedEnvelopes()
   if (typeof store.rememberRequest !== 'function')
     throw new InvalidArgumentError('INVALID_TYPE', 'store must implement CustodianStore (with rememberRequest).')
   const breakGlass = params.breakGlass
@@ -458,15 +461,22 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
         return refuse('STORE_CORRUPT', new StoreError('STORE_CORRUPT', 'The stored envelope fails to open.', { cause }))
       }
       try {
-        try {
-          const opened = await openWithDataKey(entry.envelope, dataKey)
-          wipe(opened.salt, opened.canonical)
-          if (bytesToHex0x(opened.commitment) !== entry.commitment.toLowerCase()) throw new Error('commitment')
-        } catch (cause) {
-          return await refuse(
-            'STORE_CORRUPT',
-            new StoreError('STORE_CORRUPT', 'The stored envelope fails to open.', { cause }),
-          )
+        // The wrap was just checked against the key commitment (unwrapHeld). The payload is decrypted and its
+        // commitment recomputed unless these exact stored bytes (commitment, header, ciphertext) already passed that
+        // check in this process: any change to them is checked in full again.
+        const seenKey = await checked.digest(entry.commitment, entry.envelope)
+        if (!checked.has(seenKey)) {
+          try {
+            const opened = await openWithDataKey(entry.envelope, dataKey)
+            wipe(opened.salt, opened.canonical)
+            if (bytesToHex0x(opened.commitment) !== entry.commitment.toLowerCase()) throw new Error('commitment')
+          } catch (cause) {
+            return await refuse(
+              'STORE_CORRUPT',
+              new StoreError('STORE_CORRUPT', 'The stored envelope fails to open.', { cause }),
+            )
+          }
+          checked.add(seenKey)
         }
         // No access without a log entry: the entry and the release are committed together before the key leaves;
         // if that fails, nothing below runs. Emergency reads are anchored at once.

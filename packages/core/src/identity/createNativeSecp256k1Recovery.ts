@@ -4,7 +4,6 @@
  * Node only: `@medseal/core/node`.
  * @module
  */
-import { createRequire } from 'node:module'
 import { equalBytes, hexToBytes } from '../bytes/index.js'
 import { _nobleRecovery, type Secp256k1Recovery } from './secp256k1Recovery.js'
 
@@ -30,12 +29,17 @@ const KAT_RECOVERY = 1
 const KAT_PUBLIC_KEY =
   '048857fef40f225f46385326b8b152b8c95e435dfb40bcdc1e8a04450cd20b29e17f4b3f0905fa7d1eb74982c5ce45820a40c759e26ee0d3c3f0f25c4a9f8148ad'
 
+type NodeModuleApi = { createRequire(from: string): (id: string) => unknown }
+
 /** Loads the native binding itself (`secp256k1/bindings`), never the package's root, which falls back to `elliptic`. */
 function loadBindings(): NativeBindings | undefined {
   try {
-    // `require` in the CommonJS build; a require made for this module in the ESM one.
-    const load = typeof require === 'function' ? require : createRequire(import.meta.url)
-    const bindings = load('secp256k1/bindings') as NativeBindings
+    // Node's module API without a static `node:` import (core's build has no Node types); resolved from this file, so
+    // a strict node_modules layout (pnpm) finds the peer next to @medseal/core. The CommonJS build shims the URL.
+    const proc = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process
+    const api = proc?.getBuiltinModule?.('node:module') as NodeModuleApi | undefined
+    if (!api) return undefined
+    const bindings = api.createRequire(import.meta.url)('secp256k1/bindings') as NativeBindings
     return typeof bindings?.ecdsaRecover === 'function' ? bindings : undefined
   } catch {
     return undefined

@@ -2,7 +2,9 @@
  * Durable stores (issue 13), in one process so every figure has its peer: the in-memory stores of `@medseal/core`.
  * - key releases/s through the custodian (verify the signed request, authorize against the memory ledger, commit the
  *   release and its log entry in one transaction, re-wrap the data key), on memory, PGlite (a directory) and a
- *   PostgreSQL server (several releases in flight: a deployment serves many clients);
+ *   PostgreSQL server (several releases in flight: a deployment serves many clients); on memory twice, with the SDK's
+ *   default signature recovery (noble) and with libsecp256k1 (`createNativeSecp256k1Recovery`, `@medseal/core/node`),
+ *   and on the durable stores with libsecp256k1;
  * - access-log appends/s, one at a time and batched (one transaction per batch of leaves);
  * - open of a 10^6-entry log (+ one inclusion proof): the log reads O(log n) stored nodes, no replay. The fixture is
  *   built once in SQL inside the database (PostgreSQL's sha256() for every leaf and complete-subtree node, the root
@@ -35,9 +37,11 @@ import {
   grantConsent,
   leafHash,
   merkleRoot,
+  type Secp256k1Recovery,
   type SignedKeyRequest,
   seal,
 } from '@medseal/core'
+import { createNativeSecp256k1Recovery } from '@medseal/core/node'
 import { createPostgresStores, SCHEMA_VERSION, type SqlDatabase } from '@medseal/store-postgres'
 import { createPgDatabase, openPgliteDirectory } from '@medseal/store-postgres/node'
 import { type PostgresServer, startPostgres } from '@medseal/store-postgres/testing'
@@ -96,12 +100,21 @@ async function rate<T>(items: readonly T[], concurrency: number, fn: (item: T) =
   return items.length / ((performance.now() - t) / 1000)
 }
 
-async function releases(ctx: BenchContext, backend: Backend, peer: number | undefined): Promise<number> {
+/**
+ * Key releases/s on `backend`. `secp256k1`: the custodian's signature recovery (default: the SDK's, `@noble/curves`);
+ * `peer`: the figure printed beside this one, and what it is.
+ */
+async function releases(
+  ctx: BenchContext,
+  backend: Backend,
+  peer: { value: number; label: string } | undefined,
+  secp256k1?: Secp256k1Recovery,
+): Promise<number> {
   const ledger = createMemoryLedger({ id: `bench-releases-${backend.id}` })
   const stores = await backend.open('releases')
   try {
     const log = await createAccessLog({ operator: vendor, ledger, name: 'bench', store: stores.accessLog('bench') })
-    const custodian = createCustodian({ party: vendor, ledger, log, store: stores.custodian })
+    const custodian = createCustodian({ party: vendor, ledger, log, store: stores.custodian, secp256k1 })
     const sealed = await seal({ resourceType: 'Observation', status: 'final' }, { recipients: [patient, vendor] })
     await custodian.deposit(
       await createDeposit({
@@ -133,10 +146,10 @@ async function releases(ctx: BenchContext, backend: Backend, peer: number | unde
     )
     const perSecond = await rate(requests, backend.concurrency, (r) => custodian.releaseKey(r))
     ctx.record({
-      name: `key releases, ${backend.name} (${backend.concurrency} in flight)`,
+      name: `key releases, ${backend.name} (${backend.concurrency} in flight), signatures: ${secp256k1?.name ?? 'noble'}`,
       value: perSecond,
       unit: 'releases/s',
-      ...(peer ? { peer: `memory stores: ${Math.round(peer).toLocaleString('en-US')} releases/s` } : {}),
+      ...(peer ? { peer: `${peer.label}: ${Math.round(peer.value).toLocaleString('en-US')} releases/s` } : {}),
     })
     return perSecond
   } finally {
@@ -491,8 +504,13 @@ defineBench('stores', async (ctx) => {
       for (const b of durable) for (const c of [1, 8, 32]) await storePath(ctx, b, c, memPath)
     }
     if (!only || only === 'releases') {
-      const memReleases = await releases(ctx, memory, undefined)
-      for (const b of durable) await releases(ctx, b, memReleases)
+      // the custodian's signature check: the SDK's default (noble, pure JS) beside libsecp256k1 (@medseal/core/node),
+      // on memory stores; the durable stores with the fast one, beside memory with the same
+      const native = createNativeSecp256k1Recovery()
+      const memNoble = await releases(ctx, memory, undefined)
+      const memNative = await releases(ctx, memory, { value: memNoble, label: 'memory stores, noble' }, native)
+      for (const b of durable)
+        await releases(ctx, b, { value: memNative, label: `memory stores, ${native.name}` }, native)
     }
     if (!only || only === 'appends') {
       const memAppends = await appends(ctx, memory)

@@ -26,30 +26,39 @@ import { createPostgresStores, type SqlDatabase } from '@medseal/store-postgres'
 import { describe, expect, it } from 'vitest'
 
 /**
- * A database whose transactions are counted, and whose appending transactions can be refused after their statements
- * ran (the transaction then rolls back, as a failed commit would leave it).
+ * A database that counts the units of work that append to a log (a transaction, or one statement outside a
+ * transaction: the store appends in one guarded statement when it can) and can refuse them after their statements ran
+ * (the work then rolls back, as a failed commit would leave it). Other work (the replay memory) runs untouched.
  */
 function counted(db: SqlDatabase) {
   const state = { transactions: 0, refuse: false }
+  const appends = (sql: string) => sql.includes('INSERT INTO medseal_log_entries')
+  const refused = () => new Error('commit refused by the test')
   const wrapped: SqlDatabase = Object.freeze({
     dialect: db.dialect,
-    query: (sql, params) => db.query(sql, params),
-    close: () => db.close(),
-    transaction: (fn) => {
+    query: async (sql, params) => {
+      if (!appends(sql)) return db.query(sql, params)
       state.transactions++
+      if (!state.refuse) return db.query(sql, params)
       return db.transaction(async (tx) => {
-        let appends = false
+        await tx.query(sql, params)
+        throw refused()
+      })
+    },
+    close: () => db.close(),
+    transaction: (fn) =>
+      db.transaction(async (tx) => {
+        let appending = false
         const result = await fn({
           query: (sql, params) => {
-            if (sql.includes('medseal_log_entries')) appends = true
+            if (appends(sql)) appending = true
             return tx.query(sql, params)
           },
         })
-        // only transactions that append to a log are refused (the replay memory's keep working)
-        if (state.refuse && appends) throw new Error('commit refused by the test')
+        if (appending) state.transactions++
+        if (state.refuse && appending) throw refused()
         return result
-      })
-    },
+      }),
   })
   return { db: wrapped, state }
 }
@@ -134,6 +143,25 @@ export function describeGroupCommit(
         expect(state.transactions - t0).toBe(3) // 1 alone, then 1,000 and 1,000
         expect(got.map((r) => r.firstIndex)).toEqual(many.map((_, i) => 50 + i))
         expect(await accessLog.root()).toEqual(merkleRoot([...leaves, ...many].map((l) => l.leafData)))
+      })
+    })
+
+    it('an append whose cached border is stale (another instance appended since) stores nothing through its one statement, then appends under the lock', async () => {
+      await withStores(async ({ db, stores }) => {
+        const other = await createPostgresStores({ db }) // a second instance: its own border cache
+        const a = stores.accessLog({ name: 'shared' })
+        const b = other.accessLog({ name: 'shared' })
+        const leaves = Array.from({ length: 9 }, (_, i) => leafOf(i))
+        const order = [a, a, b, a, b, b, a, b, a]
+        for (const [i, leaf] of leaves.entries())
+          expect(await (order[i] as typeof a).append([leaf])).toEqual({ firstIndex: i, size: i + 1 })
+        const accessLog = await createAccessLog({
+          operator: createParty({ seed: new Uint8Array(32).fill(4) }),
+          ledger: createMemoryLedger({ id: 'shared' }),
+          name: 'shared',
+          store: b,
+        })
+        expect(await accessLog.root()).toEqual(merkleRoot(leaves.map((l) => l.leafData)))
       })
     })
 

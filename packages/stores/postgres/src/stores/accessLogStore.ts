@@ -106,8 +106,6 @@ export async function _readNodes(
  */
 export type _BorderCache = { size: number; hashes: readonly Uint8Array[] } | undefined
 
-/** Parameters per statement below which an append is one combined statement (PostgreSQL allows 65,535). */
-
 /**
  * Appends `leaves` to log `name` inside transaction `tx`: locks the log's row, reads its size and border (from
  * `cached` when the size matches), stores the entries, the nodes they complete and the new size. The caller's
@@ -133,24 +131,47 @@ export async function _appendInTx(
   const border = cached?.size === size ? [...cached.hashes] : await _readNodes(tx, name, borderKeys)
   if (border.some((h) => h?.length !== 32))
     throw new StoreError('STORE_CORRUPT', 'A tree node the append needs is missing or malformed.')
-  const plan = planAccessLogAppend({ size, border: border as Uint8Array[], leafHashes: leaves.map((l) => l.leafHash) })
-  // One statement whatever the batch size: the entries, the nodes and the new size (data-modifying CTEs always run to
-  // completion). Rows travel as a few text arrays (hex for bytes) unnested by the server: binding three parameters per
-  // row made large batches spend their time on parameters (measured 2.5x slower on PGlite).
-  await tx.query(
-    `WITH e AS (
+  const done = await _writeAppend(tx, name, size, border as Uint8Array[], leaves, releases)
+  if (done === undefined) throw new StoreError('STORE_CORRUPT', 'The log row changed under its lock.')
+  return done
+}
+
+/**
+ * The one statement that stores an append (entries, the nodes they complete, `releases`, the new size), guarded by the
+ * log's size: it stores nothing and resolves `undefined` unless the log's size is still `size` (the UPDATE takes the
+ * row's lock and re-checks the size on the newest row version, so a concurrent append from any process fails the
+ * guard). Data-modifying CTEs run to completion and the inserts only run when the guarded UPDATE did: outside a
+ * transaction, the statement is atomic by itself. Returns the result and the new border.
+ */
+async function _writeAppend(
+  q: SqlQueryable,
+  name: string,
+  size: number,
+  border: readonly Uint8Array[],
+  leaves: readonly AccessLogLeaf[],
+  releases: readonly _ReleaseRow[],
+): Promise<{ readonly result: AccessLogAppendResult; readonly border: NonNullable<_BorderCache> } | undefined> {
+  const borderKeys = accessLogBorderKeys(size)
+  const plan = planAccessLogAppend({ size, border, leafHashes: leaves.map((l) => l.leafHash) })
+  // Rows travel as a few text arrays (hex for bytes) unnested by the server: binding three parameters per row made
+  // large batches spend their time on parameters (measured 2.5x slower on PGlite).
+  const rows = await q.query(
+    `WITH u AS (
+       UPDATE medseal_logs SET size = $2::int8 WHERE name = $1 AND size = $3::int8 RETURNING 1
+     ), e AS (
        INSERT INTO medseal_log_entries (log, idx, leaf_data, leaf_hash)
        SELECT $1, $3::int8 + t.o - 1, decode(t.d, 'hex'), decode(t.h, 'hex')
-       FROM unnest($4::text[], $5::text[]) WITH ORDINALITY AS t(d, h, o)
+       FROM unnest($4::text[], $5::text[]) WITH ORDINALITY AS t(d, h, o) WHERE EXISTS (SELECT 1 FROM u)
      ), n AS (
        INSERT INTO medseal_log_nodes (log, level, idx, hash)
        SELECT $1, t.l::int2, t.i::int8, decode(t.h, 'hex')
-       FROM unnest($6::text[], $7::text[], $8::text[]) AS t(l, i, h)
+       FROM unnest($6::text[], $7::text[], $8::text[]) AS t(l, i, h) WHERE EXISTS (SELECT 1 FROM u)
      ), r AS (
        INSERT INTO medseal_custodian_releases (consent_key, body)
-       SELECT t.k, t.b FROM unnest($9::text[], $10::text[]) WITH ORDINALITY AS t(k, b, o) ORDER BY t.o
+       SELECT t.k, t.b FROM unnest($9::text[], $10::text[]) WITH ORDINALITY AS t(k, b, o)
+       WHERE EXISTS (SELECT 1 FROM u) ORDER BY t.o
      )
-     UPDATE medseal_logs SET size = $2::int8 WHERE name = $1`,
+     SELECT count(*)::int4 AS done FROM u`,
     [
       name,
       plan.size,
@@ -164,6 +185,7 @@ export async function _appendInTx(
       releases.map((r) => r[1]),
     ],
   )
+  if (rows[0]?.done !== 1) return undefined
   // the new border: each of its nodes is an old border node, a node the append made, or a new leaf
   const known = new Map<string, Uint8Array>()
   borderKeys.forEach((k, i) => {
@@ -211,7 +233,13 @@ export function _createAccessLogStore(db: SqlDatabase, name: string): AccessLogS
         try {
           const leaves = group.length === 1 ? (group[0] as Waiting).leaves : group.flatMap((w) => w.leaves)
           const releases = group.flatMap((w) => w.releases)
-          const { result, border } = await db.transaction((tx) => _appendInTx(tx, name, leaves, state.border, releases))
+          // With the border this process committed last, one guarded statement (one round trip, atomic alone);
+          // when another process appended since (the guard fails) or nothing is cached, a transaction that locks the
+          // log's row and reads its size and border.
+          const cached = state.border
+          const { result, border } =
+            (cached && (await _writeAppend(db, name, cached.size, cached.hashes, leaves, releases))) ??
+            (await db.transaction((tx) => _appendInTx(tx, name, leaves, state.border, releases)))
           state.border = border // committed
           let at = result.firstIndex
           for (const w of group) {

@@ -15,10 +15,14 @@ import {
   type RememberRequestResult,
   StoreError,
 } from '@medseal/core'
+import { _sqlState } from '../db/_normalize.js'
 import type { SqlDatabase, SqlQueryable, SqlRow } from '../db/types.js'
 import { REQUEST_SHARDS } from '../migrations/m0002RequestShards.js'
 import { _hex, _hex32, _parseBody } from './_shared.js'
 import { _sqlLogStores } from './accessLogStore.js'
+
+/** SQLSTATE of a division by zero: how the one-statement replay check says a new digest's shard is full. */
+const DIVISION_BY_ZERO = '22012'
 
 function entryRow(entry: CustodianEntry): [string, string, Uint8Array | null] {
   if (typeof entry !== 'object' || entry === null)
@@ -144,6 +148,29 @@ export function _createCustodianStore(db: SqlDatabase, maxRememberedRequests: nu
       if (now > (prunedAt[shard] as number)) {
         await prune(shard, now)
         pruned = true
+      }
+      // The common case in ONE statement (atomic alone, one round trip): insert (or renew an expired) digest and, for a
+      // new one, take a place in its shard's count under the shard row's lock. A new digest that finds its shard full
+      // must not stay: the statement then divides by zero (a runtime error, not foldable by the planner), which
+      // undoes all of it, and the transaction below answers (it prunes and says 'full').
+      try {
+        const rows = await db.query(
+          `WITH up AS (
+             INSERT INTO medseal_custodian_requests (digest, until, shard) VALUES ($1, $2::int8, $3)
+             ON CONFLICT (digest) DO UPDATE SET until = excluded.until WHERE medseal_custodian_requests.until < $4::int8
+             RETURNING (xmax = 0) AS inserted
+           ), slot AS (
+             UPDATE medseal_custodian_request_shards SET count = count + 1
+             WHERE shard = $3 AND count < $5::int8 AND EXISTS (SELECT 1 FROM up WHERE inserted)
+             RETURNING 1
+           )
+           SELECT (SELECT count(*)::int4 FROM up) AS upserted,
+                  CASE WHEN (SELECT inserted FROM up) THEN 1 / (SELECT count(*)::int4 FROM slot) ELSE 1 END AS placed`,
+          [d, until, shard, now, cap],
+        )
+        return rows[0]?.upserted === 1 ? 'fresh' : 'replayed'
+      } catch (e) {
+        if (_sqlState((e as { cause?: unknown })?.cause) !== DIVISION_BY_ZERO) throw e
       }
       for (;;) {
         const answer = await db.transaction(async (tx): Promise<RememberRequestResult> => {

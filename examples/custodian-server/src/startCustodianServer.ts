@@ -133,15 +133,15 @@ export async function startCustodianServer(config: ServerConfig): Promise<Custod
     })
     closers.push(() => accessLog.close())
     const breakGlass = createBreakGlass({ ledger: l.ledger, log: accessLog, store: stores.breakGlass })
-    // libsecp256k1 for the signature on every key request (the noble default if its binary is missing: printed below)
+    // libsecp256k1 for the signature checks of every key request and deposit (@noble/curves when it cannot load)
     const secp256k1 = createNativeSecp256k1Recovery()
     const custodian = createCustodian({
+      secp256k1,
       party: vendor,
       ledger: l.ledger,
       log: accessLog,
       store: stores.custodian,
       breakGlass,
-      secp256k1,
     })
     // SMART Health Links: the link store on the same database; the routes need the public URL, known once listening
     const shlStore = await createPostgresShlStore({ db })
@@ -156,6 +156,7 @@ export async function startCustodianServer(config: ServerConfig): Promise<Custod
       custodian,
       accessLog,
       ledger: l.ledger,
+      secp256k1,
       breakGlass,
       reviewers: config.reviewers,
       ledgerRelay: l.relay,

@@ -6,6 +6,7 @@
  */
 import { createMemoryLedger } from '@medseal/adapter-memory'
 import {
+  type Address,
   bytesToHex0x,
   createAccessLog,
   createBreakGlass,
@@ -56,7 +57,11 @@ export async function createTestService(over: Partial<CreateCustodianHandlerPara
       purposes: ['TREAT'],
       durationSeconds: 3600,
     })
-  const ask = async (consentId: Hex, who: Party = doctor, extra: { action?: 'read' | 'write' } = {}) =>
+  const ask = async (
+    consentId: Hex,
+    who: Party = doctor,
+    extra: { action?: 'read' | 'write'; custodian?: Address } = {},
+  ) =>
     createKeyRequest(who, ledger.domain, {
       consentId,
       grantor: patient.address,
@@ -64,7 +69,7 @@ export async function createTestService(over: Partial<CreateCustodianHandlerPara
       action: extra.action ?? 'read',
       purpose: 'TREAT',
       issuedAt: await ledger.getTime(),
-      custodian: custodian.identity,
+      custodian: extra.custodian ?? custodian.identity,
     })
   return {
     ledger,

@@ -85,6 +85,11 @@ export type CustodianClientErrorType = InvalidArgumentError | ServiceError | Err
 /**
  * Connects to a custodian service: reads its identity, then returns the frozen client.
  *
+ * The client never re-sends a request by itself. A key request is single-use: when its answer is lost
+ * (`SERVICE_UNAVAILABLE` after the request left), the service may have released the key and logged the read; sending
+ * the same signed request again is refused as `REQUEST_REPLAYED` and logged as a refused read. Sign a new request
+ * instead (`createKeyRequest`): it is served once, and the log shows both attempts as what they were.
+ *
  * @param params - `url`, optional `fetch`
  * @returns the {@link CustodianClient}
  * @throws {@link ServiceError} `SERVICE_UNAVAILABLE` when the service cannot be reached

@@ -16,6 +16,7 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '@medseal/core'
+import { createNativeSecp256k1Recovery } from '@medseal/core/node'
 import { afterAll, describe, expect, it } from 'vitest'
 import { conform, seen } from './_openApiCheck.js'
 import { createTestService, observation, req } from './_testService.js'
@@ -170,6 +171,84 @@ describe('createCustodianHandler: key requests, purges and erasures', () => {
       consentId: token.consent.id,
     })
     expect(purged.json).toEqual({ releases: 0 })
+  })
+
+  it('with rate limits off the signer is not recovered twice, and refusals are the same: forged, malformed, another custodian', async () => {
+    const answers: unknown[][] = []
+    for (const rateLimit of [undefined, false] as const) {
+      const s = await createTestService(rateLimit === false ? { rateLimit } : {})
+      const d = depositToJson(await s.deposit())
+      const badStatement = await call(s.handler, 'POST', '/v1/deposits', '/v1/deposits', {
+        ...d,
+        statement: { ...(d.statement as object), signature: `0x${'00'.repeat(65)}` },
+      })
+      expect((await call(s.handler, 'POST', '/v1/deposits', '/v1/deposits', d)).status).toBe(201)
+      const { token } = await s.grant()
+      const signed = await s.ask(token.consent.id)
+      const forged = await call(s.handler, 'POST', '/v1/key-requests', '/v1/key-requests', {
+        ...signed,
+        signature: `0x${'00'.repeat(65)}`,
+      })
+      const malformed = await call(s.handler, 'POST', '/v1/key-requests', '/v1/key-requests', {
+        ...signed,
+        request: { ...signed.request, nonce: 'not hex' },
+      })
+      const elsewhere = await call(
+        s.handler,
+        'POST',
+        '/v1/key-requests',
+        '/v1/key-requests',
+        await s.ask(token.consent.id, s.doctor, { custodian: s.patient.address }),
+      )
+      const ok = await call(s.handler, 'POST', '/v1/key-requests', '/v1/key-requests', signed)
+      answers.push(
+        [badStatement, forged, malformed, elsewhere, ok].map((r) => [
+          r.status,
+          r.status === 200 ? 'ok' : problemOf(r).code,
+        ]),
+      )
+    }
+    expect(answers[0]).toEqual([
+      [400, 'DEPOSIT_STATEMENT_INVALID'],
+      [403, 'CONSENT_SIGNATURE_INVALID'],
+      [400, 'INVALID_ARGUMENT'],
+      [403, 'ACCESS_DENIED'],
+      [200, 'ok'],
+    ])
+    expect(answers[1]).toEqual(answers[0])
+  })
+
+  it('secp256k1: the handler counts signers with the recovery it is given (one per key request, none with limits off)', async () => {
+    const native = createNativeSecp256k1Recovery()
+    let calls = 0
+    const counting = {
+      name: 'counting',
+      recoverPublicKey(digest: Uint8Array, signature: Uint8Array, recovery: 0 | 1) {
+        calls++
+        return native.recoverPublicKey(digest, signature, recovery)
+      },
+    }
+    for (const rateLimit of [undefined, false] as const) {
+      const s = await createTestService({ secp256k1: counting, ...(rateLimit === false ? { rateLimit } : {}) })
+      calls = 0
+      expect(
+        (await call(s.handler, 'POST', '/v1/deposits', '/v1/deposits', depositToJson(await s.deposit()))).status,
+      ).toBe(201)
+      const { token } = await s.grant()
+      const ok = await call(s.handler, 'POST', '/v1/key-requests', '/v1/key-requests', await s.ask(token.consent.id))
+      expect(ok.status).toBe(200)
+      // the deposit's owner and the request's signer, once each, when the limiter counts them; never otherwise
+      expect(calls).toBe(rateLimit === false ? 0 : 2)
+    }
+    const s = await createTestService()
+    expect(() =>
+      createCustodianHandler({
+        custodian: s.custodian,
+        accessLog: s.accessLog,
+        ledger: s.ledger,
+        secp256k1: { name: 'x' } as never,
+      }),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_TYPE' }))
   })
 
   it('erasure: ACCESS_DENIED before the owner’s tombstone, then shredded; key requests are RECORD_SHREDDED (410)', async () => {

@@ -21,6 +21,7 @@ import {
   exportIdentity,
   InvalidArgumentError,
   type LedgerAdapter,
+  type Secp256k1Recovery,
   type SignedKeyRequest,
   verifyDepositStatement,
   verifyKeyRequest,
@@ -82,8 +83,17 @@ export type CreateCustodianHandlerParameters = {
   readonly reviewers?: readonly Address[]
   readonly cors?: CorsOptions
   readonly limits?: LimitOptions
-  /** Per-identity rate limits (default on: burst 60, 20 per second); `false` turns them off. */
+  /**
+   * Per-identity rate limits (default on: burst 60, 20 per second); `false` turns them off. To count a key request or a
+   * deposit by its signer the handler recovers the signer before the custodian does (one more recovery per request;
+   * give `secp256k1` to make it cheap).
+   */
   readonly rateLimit?: RateLimitOptions | false
+  /**
+   * The secp256k1 recovery the handler counts signers with (default `@noble/curves`): on a server, the custodian's own,
+   * e.g. `createNativeSecp256k1Recovery()` from `@medseal/core/node` (libsecp256k1).
+   */
+  readonly secp256k1?: Secp256k1Recovery
   /** Receives one {@link ServiceLogEvent} per request. */
   readonly logger?: (event: ServiceLogEvent) => void
   /** Signs C2SP checkpoints of the access log and serves its tiles (`/v1/log/checkpoint`, `/v1/log/tile/...`). */
@@ -203,6 +213,12 @@ export function createCustodianHandler(params: CreateCustodianHandlerParameters)
   const clientKey = params.rateLimit === false ? undefined : params.rateLimit?.clientKey
   const cors = params.cors
   const domain = ledger.domain
+  if (params.secp256k1 !== undefined && typeof params.secp256k1?.recoverPublicKey !== 'function')
+    throw new InvalidArgumentError(
+      'INVALID_TYPE',
+      'secp256k1 must be a Secp256k1Recovery ({ name, recoverPublicKey }).',
+    )
+  const recovery = params.secp256k1 ? { secp256k1: params.secp256k1 } : undefined
 
   const take = (key: string) => {
     const wait = limiter?.take(key) ?? 0
@@ -247,17 +263,18 @@ export function createCustodianHandler(params: CreateCustodianHandlerParameters)
   route('GET', '/v1/openapi.json', async () => json(openApiDocument))
   route('POST', '/v1/deposits', async (ctx) => {
     const deposit = depositFromJson(await ctx.json(depositBytes))
-    ctx.limit(verifyDepositStatement(domain, deposit.statement).owner)
+    if (limiter) ctx.limit(verifyDepositStatement(domain, deposit.statement, recovery).owner)
     return json({ entry: entryToJson(await custodian.deposit(deposit)) }, 201)
   })
   route('POST', '/v1/updates', async (ctx) => {
     const deposit = depositFromJson(await ctx.json(depositBytes))
-    ctx.limit(verifyDepositStatement(domain, deposit.statement).owner)
+    if (limiter) ctx.limit(verifyDepositStatement(domain, deposit.statement, recovery).owner)
     return json({ entry: entryToJson(await custodian.updateRecord(deposit)) }, 201)
   })
   route('POST', '/v1/key-requests', async (ctx) => {
     const body = (await ctx.json()) as SignedKeyRequest
-    ctx.limit(verifyKeyRequest(domain, body).requester)
+    // the signer is recovered here only to count it (the custodian recovers it again, and refuses the same way)
+    if (limiter) ctx.limit(verifyKeyRequest(domain, body, recovery).requester)
     const { envelope, decision } = await custodian.releaseKey(body)
     return json({ envelope: envelopeToJson(envelope), decision })
   })

@@ -16,7 +16,20 @@ export type ServeParameters = {
   readonly host?: string
   /** The most body bytes read from one request (default 8 MiB). */
   readonly maxBodyBytes?: number
+  /**
+   * How long clients are told they may keep an idle connection (`Keep-Alive: timeout=N`, seconds; default 5). The
+   * server holds idle connections 60 s longer than it says, so a client that reuses one
+   * late (its timers delayed by a busy event loop) never writes a request into a connection the server just closed.
+   */
+  readonly keepAliveSeconds?: number
 }
+
+/**
+ * How much longer than advertised the server keeps an idle connection open, seconds. Without it, a client whose event
+ * loop was busy past the advertised time reuses a connection the server has closed: the request is lost with
+ * `other side closed` (a key request cannot be blindly re-sent: it is single-use and a replay is logged).
+ */
+const KEEP_ALIVE_GRACE_SECONDS = 60
 
 /** A running server. */
 export type ServeReturnType = {
@@ -35,7 +48,8 @@ export type ServeErrorType = InvalidArgumentError | Error
  *
  * @param params - {@link ServeParameters}
  * @returns the server's URL, port and `close()`
- * @throws {@link @medseal/core!InvalidArgumentError} `INVALID_TYPE`; the listen error (a port in use)
+ * @throws {@link @medseal/core!InvalidArgumentError} `INVALID_TYPE`; `INVALID_ARGUMENT` for a `keepAliveSeconds` that
+ *   is not a whole number ≥ 1; the listen error (a port in use)
  * @example
  * ```ts
  * import { serve } from '@medseal/service/node'
@@ -45,11 +59,28 @@ export type ServeErrorType = InvalidArgumentError | Error
  */
 export async function serve(params: ServeParameters): Promise<ServeReturnType> {
   if (typeof params !== 'object' || params === null || typeof params.handler !== 'function')
-    throw new InvalidArgumentError('INVALID_TYPE', 'serve parameters must be { handler, port?, host? }.')
+    throw new InvalidArgumentError(
+      'INVALID_TYPE',
+      'serve parameters must be { handler, port?, host?, maxBodyBytes?, keepAliveSeconds? }.',
+    )
   const host = params.host ?? '127.0.0.1'
-  const server = createServer(
-    toNodeListener(params.handler, params.maxBodyBytes === undefined ? {} : { maxBodyBytes: params.maxBodyBytes }),
+  const keepAlive = params.keepAliveSeconds ?? 5
+  if (!Number.isSafeInteger(keepAlive) || keepAlive < 1)
+    throw new InvalidArgumentError(
+      'INVALID_ARGUMENT',
+      'keepAliveSeconds must be a whole number of seconds, at least 1.',
+    )
+  const listener = toNodeListener(
+    params.handler,
+    params.maxBodyBytes === undefined ? {} : { maxBodyBytes: params.maxBodyBytes },
   )
+  const hint = `timeout=${keepAlive}`
+  // Node writes `Keep-Alive: timeout=<keepAliveTimeout>` unless the response sets its own: it says less than it holds.
+  const server = createServer((req, res) => {
+    res.setHeader('keep-alive', hint)
+    listener(req, res)
+  })
+  server.keepAliveTimeout = (keepAlive + KEEP_ALIVE_GRACE_SECONDS) * 1000
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(params.port ?? 0, host, () => {

@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http'
+import { Worker } from 'node:worker_threads'
 import { describe, expect, it } from 'vitest'
 import { serve } from './serve.js'
 import { toNodeListener } from './toNodeListener.js'
@@ -93,5 +94,62 @@ describe('serve and toNodeListener (node:http on 127.0.0.1)', () => {
   it('rejects bad arguments', async () => {
     expect(() => toNodeListener(null as never)).toThrow(expect.objectContaining({ code: 'INVALID_TYPE' }))
     await expect(serve({} as never)).rejects.toMatchObject({ code: 'INVALID_TYPE' })
+  })
+})
+
+/**
+ * A client in its own thread: `n` POSTs at once, then its event loop blocked for `stallMs` (as a busy client's is),
+ * then `n` POSTs at once on the connections it kept; returns the failures of each burst.
+ */
+function stalledClient(url: string, n: number, stallMs: number): Promise<{ first: string[]; second: string[] }> {
+  const code = `
+    const { parentPort, workerData: { url, n, stallMs } } = require('node:worker_threads')
+    const fire = () => Promise.all(Array.from({ length: n }, () =>
+      fetch(url, { method: 'POST', body: '{}' }).then((r) => r.text()).then(() => 'ok', (e) => String(e.cause ?? e))))
+    ;(async () => {
+      const first = (await fire()).filter((x) => x !== 'ok')
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, stallMs)
+      const second = (await fire()).filter((x) => x !== 'ok')
+      parentPort.postMessage({ first, second })
+    })()`
+  const worker = new Worker(code, { eval: true, workerData: { url, n, stallMs } })
+  return new Promise((resolve, reject) => {
+    worker.once('message', (m) => {
+      void worker.terminate()
+      resolve(m)
+    })
+    worker.once('error', reject)
+  })
+}
+
+describe('serve: keep-alive', () => {
+  it('a client whose event loop stalls past the advertised keep-alive loses no request on a reused connection', async () => {
+    // the client keeps a connection 1 s (advertised 3 s less undici's 2 s margin) but its timers are 4.5 s late; with
+    // Node's default the server closed every idle connection at 3 s and most of the second burst failed with
+    // "other side closed"
+    const server = await serve({ handler: echo, keepAliveSeconds: 3 })
+    try {
+      const hint = await raw(`${server.url}/v1/x`, { method: 'GET' })
+      expect(hint.headers['keep-alive']).toBe('timeout=3')
+      const { first, second } = await stalledClient(`${server.url}/v1/x`, 100, 4_500)
+      expect(first).toEqual([])
+      expect(second).toEqual([])
+    } finally {
+      await server.close()
+    }
+  }, 30_000)
+
+  it('a refused body answers Connection: close with no keep-alive promise; keepAliveSeconds is checked', async () => {
+    const server = await serve({ handler: echo, maxBodyBytes: 10 })
+    try {
+      const res = await raw(`${server.url}/v1/x`, { headers: { 'content-length': '100' }, chunks: ['x'.repeat(100)] })
+      expect(res.status).toBe(413)
+      expect(res.headers.connection).toBe('close')
+      expect(res.headers['keep-alive']).toBeUndefined()
+    } finally {
+      await server.close()
+    }
+    for (const keepAliveSeconds of [0, 1.5, Number.NaN])
+      await expect(serve({ handler: echo, keepAliveSeconds })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
   })
 })

@@ -36,6 +36,13 @@ export const LOAD_RECORD = Object.freeze({
   valueQuantity: { value: 72, unit: '/min' },
 })
 
+let fixedParties: ReturnType<typeof faultParties> | undefined
+/** The fault tests' fixed parties, derived once (each derivation is several curve multiplications). */
+const parties = () => {
+  fixedParties ??= faultParties()
+  return fixedParties
+}
+
 /** Clinicians with fixed seeds (the same keys in every process). */
 export function loadClinicians(n = 20): Party[] {
   return Array.from({ length: n }, (_, i) => createParty({ seed: new Uint8Array(32).fill(100 + i) }))
@@ -59,7 +66,7 @@ export async function setupLoad(params: {
   readonly clinicians: readonly Party[]
 }): Promise<LoadSetup> {
   const { ledger, client, clinicians } = params
-  const { patient } = faultParties()
+  const { patient } = parties()
   const sealed = await seal(LOAD_RECORD, { recipients: [patient, client.identity] })
   await client.deposit(
     await createDeposit({
@@ -92,7 +99,7 @@ export async function signRequests(params: {
   readonly perClinician: number
 }): Promise<{ readonly who: number; readonly request: SignedKeyRequest }[]> {
   const { ledger, setup, perClinician } = params
-  const { patient } = faultParties()
+  const { patient } = parties()
   const issuedAt = await ledger.getTime()
   const out: { who: number; request: SignedKeyRequest }[] = []
   for (let k = 0; k < perClinician; k++)
@@ -182,7 +189,7 @@ export async function checkServiceLog(params: {
   readonly earlier?: readonly SignedTreeHead[]
 }): Promise<{ readonly head: SignedTreeHead; readonly permits: number[]; readonly denials: number }> {
   const { client, ledger, setup } = params
-  const { vendor } = faultParties()
+  const { vendor } = parties()
   const head = await client.accessLog.signedHead()
   const size = head.head.treeSize
   const permits = setup.clinicians.map(() => 0)

@@ -99,16 +99,13 @@ async function releaseRows(backend: FaultBackend): Promise<number> {
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0)
 
 /**
- * With no kill, a request may still fail on a starved machine (the client stops waiting for a connection: the service
- * answers 200 requests at once on a share of 2 cores): such failures must be the client's SERVICE_UNAVAILABLE, never a
- * refusal, and most requests must be served.
+ * With no kill, every request is served: no failure of any kind. (Until the service held idle connections longer than
+ * it advertises — `serve`'s keep-alive grace — a client whose event loop was busy signing the round's 200 requests
+ * reused connections the service had just closed, and a few requests failed with `other side closed`.)
  */
-function expectOnlyOverload(r: Awaited<ReturnType<typeof fireRequests>>) {
-  expect(
-    Object.keys(r.errors).filter((c) => c !== 'SERVICE_UNAVAILABLE'),
-    r.messages.join('\n'),
-  ).toEqual([])
-  expect(r.failed, r.messages.join('\n')).toBeLessThanOrEqual(r.received.length * PER_CLINICIAN * 0.1)
+function expectAllServed(r: Awaited<ReturnType<typeof fireRequests>>) {
+  expect(r.errors, r.messages.join('\n')).toEqual({})
+  expect(r.received, r.messages.join('\n')).toEqual(r.received.map(() => PER_CLINICIAN))
 }
 
 /** One request per clinician, one at a time: every one served (the service is healthy after its restarts). */
@@ -166,7 +163,7 @@ describe('the custodian service under load and kill -9', () => {
     // after the restarts, a full round with no kill, then one request per clinician at a time: all served
     const requests = await signRequests({ ledger, setup, custodian: client.identity, perClinician: PER_CLINICIAN })
     const last = await fireRequests({ clients: [() => client], requests, clinicians })
-    expectOnlyOverload(last)
+    expectAllServed(last)
     const calm = await calmRound(ledger, setup, client)
     for (const r of [last, calm])
       r.received.forEach((n, i) => {
@@ -218,7 +215,7 @@ describe('the custodian service under load and kill -9', () => {
       requests: await signRequests({ ledger, setup, custodian: a.client.identity, perClinician: PER_CLINICIAN }),
       clinicians,
     })
-    expectOnlyOverload(round2)
+    expectAllServed(round2)
     const calm = await calmRound(ledger, setup, b.client)
     for (const r of [round2, calm])
       r.received.forEach((n, i) => {

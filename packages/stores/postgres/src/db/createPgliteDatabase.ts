@@ -3,7 +3,7 @@
  * @module
  */
 import { InvalidArgumentError, type StoreError } from '@medseal/core'
-import { type _Field, _MAX_ATTEMPTS, _normalizeRows, _RETRY_SQLSTATES, _sqlState, _wrapDbError } from './_normalize.js'
+import { _MAX_ATTEMPTS, _normalizeRows, _RETRY_SQLSTATES, _sqlState, _wrapDbError } from './_normalize.js'
 import type { SqlDatabase, SqlQueryable, SqlValue } from './types.js'
 
 /** Rows and field descriptions of a PGlite query, as these stores read them. */

@@ -1,20 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import { createAccessLog } from '../accessLog/createAccessLog.js'
 import { createMemoryAccessLogStore } from '../accessLog/store.js'
 import { bytesToHex0x } from '../bytes/index.js'
 import { clockedLedger } from '../consent/_testLedger.js'
-import { grantConsent } from '../consent/grantConsent.js'
 import { seal } from '../envelope/seal.js'
 import type { Envelope } from '../envelope/types.js'
 import { isSdkError } from '../errors/base.js'
-import { createParty } from '../identity/createParty.js'
 import { consentKey } from '../ledger/consentKey.js'
+import { createReleaseFixture } from '../testing/releaseFixture.js'
 import type { Hex } from '../types.js'
 import { createCheckedEnvelopes } from './_checkedEnvelopes.js'
-import { createCustodian } from './createCustodian.js'
 import { createMemoryCustodianStore } from './custodianStore.js'
-import { createDeposit } from './depositStatement.js'
-import { createKeyRequest } from './keyRequest.js'
 
 const flip = (bytes: Uint8Array, at: number): Uint8Array => {
   const out = Uint8Array.from(bytes)
@@ -24,38 +19,18 @@ const flip = (bytes: Uint8Array, at: number): Uint8Array => {
 
 async function setup() {
   const { ledger, clock } = clockedLedger('checked-envelopes')
-  const [patient, doctor, vendor] = [21, 22, 23].map((n) => createParty({ seed: new Uint8Array(32).fill(n) }))
-  if (!patient || !doctor || !vendor) throw new Error('parties')
   const logStore = createMemoryAccessLogStore()
-  const log = await createAccessLog({ operator: vendor, ledger, name: 'checked', store: logStore })
   const store = createMemoryCustodianStore()
-  const custodian = createCustodian({ party: vendor, ledger, log, store, now: () => clock.now * 1000 })
-  const sealed = await seal({ resourceType: 'Observation', status: 'final' }, { recipients: [patient, vendor] })
-  const other = await seal({ resourceType: 'Observation', status: 'amended' }, { recipients: [patient, vendor] })
-  await custodian.deposit(
-    await createDeposit({ owner: patient, envelope: sealed.envelope, custodian: vendor, domain: ledger.domain }),
-  )
-  const { token } = await grantConsent(ledger, {
-    party: patient,
-    grantee: doctor,
-    resourceTypes: ['Observation'],
-    actions: ['read'],
-    purposes: ['TREAT'],
+  const { custodian, log, sealed, token, patient, vendor, keyRequest } = await createReleaseFixture({
+    ledger,
+    seeds: [21, 22, 23],
+    log: { store: logStore, name: 'checked' },
+    custodian: { store, now: () => clock.now * 1000 },
     durationSeconds: 3_600,
   })
+  const other = await seal({ resourceType: 'Observation', status: 'amended' }, { recipients: [patient, vendor] })
   const commitment = bytesToHex0x(sealed.commitment)
-  const release = async () =>
-    custodian.releaseKey(
-      createKeyRequest(doctor, ledger.domain, {
-        consentId: token.consent.id,
-        grantor: patient,
-        commitment,
-        action: 'read',
-        purpose: 'TREAT',
-        issuedAt: await ledger.getTime(),
-        custodian: vendor,
-      }),
-    )
+  const release = async () => custodian.releaseKey(await keyRequest())
   const releases = async () => (await store.listReleases(consentKey(patient.address, token.consent.id))).length
   const lastEvent = async () => log.getEvent((await logStore.size()) - 1)
   /** Replaces the stored envelope, around the custodian (a tampered database). */

@@ -8,60 +8,38 @@
  */
 import { cpuUsage, env } from 'node:process'
 import { defineBench } from '../../../../scripts/bench/harness.js'
-import { createAccessLog } from '../accessLog/createAccessLog.js'
-import { createMemoryAccessLogStore } from '../accessLog/store.js'
 import { bytesToHex0x } from '../bytes/index.js'
 import { createMemoryLedger } from '../consent/_testLedger.js'
-import { grantConsent } from '../consent/grantConsent.js'
 import { holdOpener } from '../envelope/_open.js'
 import { openWithDataKey } from '../envelope/openWithDataKey.js'
-import { seal } from '../envelope/seal.js'
 import { unwrapDataKey } from '../envelope/unwrapDataKey.js'
 import { createNativeSecp256k1Recovery } from '../identity/createNativeSecp256k1Recovery.js'
-import { createParty } from '../identity/createParty.js'
 import type { Secp256k1Recovery } from '../identity/secp256k1Recovery.js'
+import { createReleaseFixture } from '../testing/releaseFixture.js'
 import { createCheckedEnvelopes } from './_checkedEnvelopes.js'
-import { createCustodian } from './createCustodian.js'
 import { createMemoryCustodianStore } from './custodianStore.js'
-import { createDeposit } from './depositStatement.js'
-import { createKeyRequest, verifyKeyRequest } from './keyRequest.js'
+import { verifyKeyRequest } from './keyRequest.js'
 
 const ROUNDS = Number(env.BENCH_RELEASE_ROUNDS ?? 6)
 const BATCH = Number(env.BENCH_RELEASE_BATCH ?? 60)
 
-const vendor = createParty({ seed: new Uint8Array(32).fill(41) })
-const patient = createParty({ seed: new Uint8Array(32).fill(42) })
-const doctor = createParty({ seed: new Uint8Array(32).fill(43) })
-
 /** A custodian on memory stores holding one record the doctor may read, and a maker of fresh signed requests. */
 async function custodianWith(secp256k1: Secp256k1Recovery | undefined) {
   const ledger = createMemoryLedger({ id: `bench-release-${secp256k1?.name ?? 'noble'}` })
-  const log = await createAccessLog({ operator: vendor, ledger, name: 'bench', store: createMemoryAccessLogStore() })
-  const custodian = createCustodian({ party: vendor, ledger, log, store: createMemoryCustodianStore(), secp256k1 })
-  const sealed = await seal({ resourceType: 'Observation', status: 'final' }, { recipients: [patient, vendor] })
-  await custodian.deposit(
-    await createDeposit({ owner: patient, envelope: sealed.envelope, custodian: vendor, domain: ledger.domain }),
-  )
-  const { token } = await grantConsent(ledger, {
-    party: patient,
-    grantee: doctor,
-    resourceTypes: ['Observation'],
-    actions: ['read'],
-    purposes: ['TREAT'],
-    durationSeconds: 86_400,
+  const fixture = await createReleaseFixture({
+    ledger,
+    seeds: [42, 43, 41],
+    log: { name: 'bench' },
+    custodian: { store: createMemoryCustodianStore(), secp256k1 },
   })
   const issuedAt = await ledger.getTime()
-  const request = () =>
-    createKeyRequest(doctor, ledger.domain, {
-      consentId: token.consent.id,
-      grantor: patient,
-      commitment: sealed.commitment,
-      action: 'read',
-      purpose: 'TREAT',
-      issuedAt,
-      custodian: vendor,
-    })
-  return { custodian, request, domain: ledger.domain, sealed }
+  return {
+    custodian: fixture.custodian,
+    request: () => fixture.keyRequest(issuedAt),
+    domain: ledger.domain,
+    sealed: fixture.sealed,
+    vendor: fixture.vendor,
+  }
 }
 
 defineBench('custodian releases (issue 13)', async (ctx) => {
@@ -71,7 +49,9 @@ defineBench('custodian releases (issue 13)', async (ctx) => {
     { name: native.name, c: await custodianWith(native) },
   ]
   // requests are signed up front: signing is the client's cost
-  const queues = rows.map((r) => Array.from({ length: ROUNDS * BATCH + 20 }, r.c.request))
+  const queues = await Promise.all(
+    rows.map((r) => Promise.all(Array.from({ length: ROUNDS * BATCH + 20 }, r.c.request))),
+  )
   for (const [i, r] of rows.entries())
     for (const q of (queues[i] ?? []).splice(0, 20)) await r.c.custodian.releaseKey(q)
   const totals = rows.map(() => ({ wallMs: 0, cpuMs: 0, n: 0 }))
@@ -106,7 +86,7 @@ defineBench('custodian releases (issue 13)', async (ctx) => {
 
   // the key request's check alone (shape, EIP-712 hash, recovery)
   const [a, b] = rows as [(typeof rows)[0], (typeof rows)[0]]
-  const signed = a.c.request()
+  const signed = await a.c.request()
   const nobleVerify = await ctx.ops('verifyKeyRequest, noble (default)', () => verifyKeyRequest(a.c.domain, signed))
   await ctx.ops(`verifyKeyRequest, ${native.name}`, () => verifyKeyRequest(b.c.domain, signed, { secp256k1: native }), {
     peer: `noble (default): ${Math.round(nobleVerify)} ops/s`,
@@ -114,6 +94,7 @@ defineBench('custodian releases (issue 13)', async (ctx) => {
 
   // the stored-envelope check: in full (decrypt, recompute the commitment) beside the digest it is remembered by
   const { envelope, commitment } = a.c.sealed
+  const { vendor } = a.c
   const dataKey = await unwrapDataKey(envelope, vendor)
   const hex = bytesToHex0x(commitment)
   const checked = createCheckedEnvelopes()

@@ -3,12 +3,10 @@ import { createAccessLog } from '../accessLog/createAccessLog.js'
 import { createMemoryAccessLogStore } from '../accessLog/store.js'
 import { bytesToHex0x, hexToBytes } from '../bytes/index.js'
 import { clockedLedger } from '../consent/_testLedger.js'
-import { grantConsent } from '../consent/grantConsent.js'
 import { createCustodian } from '../custodian/createCustodian.js'
-import { createDeposit } from '../custodian/depositStatement.js'
-import { createKeyRequest, verifyKeyRequest } from '../custodian/keyRequest.js'
-import { seal } from '../envelope/seal.js'
+import { verifyKeyRequest } from '../custodian/keyRequest.js'
 import { isSdkError } from '../errors/base.js'
+import { createReleaseFixture } from '../testing/releaseFixture.js'
 import { describeSecp256k1RecoveryConformance } from '../testing/secp256k1RecoveryConformance.js'
 import type { Hex } from '../types.js'
 import { createParty } from './createParty.js'
@@ -92,36 +90,14 @@ describe('secp256k1 recovery option', () => {
 describe('the custodian checks signatures with its secp256k1 implementation', () => {
   async function setup(secp256k1: Secp256k1Recovery) {
     const { ledger, clock } = clockedLedger('secp256k1-custodian')
-    const [patient, doctor, vendor] = [1, 2, 3].map((n) => createParty({ seed: new Uint8Array(32).fill(n) }))
-    if (!patient || !doctor || !vendor) throw new Error('parties')
-    const log = await createAccessLog({ operator: vendor, ledger, name: 'secp', store: createMemoryAccessLogStore() })
-    const custodian = createCustodian({ party: vendor, ledger, log, secp256k1, now: () => clock.now * 1000 })
-    const sealed = await seal({ resourceType: 'Observation', status: 'final' }, { recipients: [patient, vendor] })
-    const deposit = await createDeposit({
-      owner: patient,
-      envelope: sealed.envelope,
-      custodian: custodian.identity,
-      domain: ledger.domain,
-    })
-    const { token } = await grantConsent(ledger, {
-      party: patient,
-      grantee: doctor,
-      resourceTypes: ['Observation'],
-      actions: ['read'],
-      purposes: ['TREAT'],
+    const { custodian, deposit, keyRequest, doctor } = await createReleaseFixture({
+      ledger,
+      log: { name: 'secp' },
+      custodian: { secp256k1, now: () => clock.now * 1000 },
       durationSeconds: 3_600,
+      depositNow: false,
     })
-    const request = async () =>
-      createKeyRequest(doctor, ledger.domain, {
-        consentId: token.consent.id,
-        grantor: patient,
-        commitment: sealed.commitment,
-        action: 'read',
-        purpose: 'TREAT',
-        issuedAt: await ledger.getTime(),
-        custodian: custodian.identity,
-      })
-    return { ledger, custodian, deposit, request, doctor }
+    return { ledger, custodian, deposit, request: () => keyRequest(), doctor }
   }
 
   it('one recovery per deposit and per key request, none for a malformed signature', async () => {

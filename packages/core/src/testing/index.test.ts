@@ -8,6 +8,7 @@ describe('@medseal/core/testing', () => {
     expect(Object.keys(testing).sort()).toMatchInlineSnapshot(`
       [
         "badBytesInputs",
+        "createReleaseFixture",
         "describeLedgerConformance",
         "describeSecp256k1RecoveryConformance",
         "describeStoreConformance",

@@ -9,6 +9,8 @@ export type { ConsentStoryHarness, ConsentStoryReport } from './consentStory.js'
 export { runConsentStory } from './consentStory.js'
 export type { LedgerConformanceHarness, LedgerConformanceOptions } from './ledgerConformance.js'
 export { describeLedgerConformance } from './ledgerConformance.js'
+export type { CreateReleaseFixtureParameters, ReleaseFixture } from './releaseFixture.js'
+export { createReleaseFixture } from './releaseFixture.js'
 export type { Secp256k1RecoveryConformanceOptions } from './secp256k1RecoveryConformance.js'
 export { describeSecp256k1RecoveryConformance } from './secp256k1RecoveryConformance.js'
 export type {

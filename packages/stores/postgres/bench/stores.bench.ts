@@ -27,21 +27,17 @@ import {
   bytesToHex0x,
   type CustodianStore,
   createAccessLog,
-  createCustodian,
-  createDeposit,
-  createKeyRequest,
   createMemoryAccessLogStore,
   createMemoryCustodianStore,
   createParty,
   encodeAccessEvent,
-  grantConsent,
   leafHash,
   merkleRoot,
   type Secp256k1Recovery,
-  type SignedKeyRequest,
   seal,
 } from '@medseal/core'
 import { createNativeSecp256k1Recovery } from '@medseal/core/node'
+import { createReleaseFixture } from '@medseal/core/testing'
 import { createPostgresStores, SCHEMA_VERSION, type SqlDatabase } from '@medseal/store-postgres'
 import { createPgDatabase, openPgliteDirectory } from '@medseal/store-postgres/node'
 import { type PostgresServer, startPostgres } from '@medseal/store-postgres/testing'
@@ -113,37 +109,14 @@ async function releases(
   const ledger = createMemoryLedger({ id: `bench-releases-${backend.id}` })
   const stores = await backend.open('releases')
   try {
-    const log = await createAccessLog({ operator: vendor, ledger, name: 'bench', store: stores.accessLog('bench') })
-    const custodian = createCustodian({ party: vendor, ledger, log, store: stores.custodian, secp256k1 })
-    const sealed = await seal({ resourceType: 'Observation', status: 'final' }, { recipients: [patient, vendor] })
-    await custodian.deposit(
-      await createDeposit({
-        owner: patient,
-        envelope: sealed.envelope,
-        custodian: custodian.identity,
-        domain: ledger.domain,
-      }),
-    )
-    const { token } = await grantConsent(ledger, {
-      party: patient,
-      grantee: doctor,
-      resourceTypes: ['Observation'],
-      actions: ['read'],
-      purposes: ['TREAT'],
-      durationSeconds: 86_400,
+    const { custodian, keyRequest } = await createReleaseFixture({
+      ledger,
+      seeds: [12, 13, 11],
+      log: { name: 'bench', store: stores.accessLog('bench') },
+      custodian: { store: stores.custodian, secp256k1 },
     })
     const issuedAt = await ledger.getTime()
-    const requests: SignedKeyRequest[] = Array.from({ length: RELEASES }, () =>
-      createKeyRequest(doctor, ledger.domain, {
-        consentId: token.consent.id,
-        custodian: custodian.identity,
-        grantor: patient,
-        commitment: sealed.commitment,
-        action: 'read',
-        purpose: 'TREAT',
-        issuedAt,
-      }),
-    )
+    const requests = await Promise.all(Array.from({ length: RELEASES }, () => keyRequest(issuedAt)))
     const perSecond = await rate(requests, backend.concurrency, (r) => custodian.releaseKey(r))
     ctx.record({
       name: `key releases, ${backend.name} (${backend.concurrency} in flight), signatures: ${secp256k1?.name ?? 'noble'}`,

@@ -9,19 +9,15 @@ import {
   type CustodianRelease,
   consentKey,
   createAccessLog,
-  createCustodian,
-  createDeposit,
-  createKeyRequest,
   createParty,
   encodeAccessEvent,
-  grantConsent,
   type Hex,
   isSdkError,
   leafHash,
   merkleRoot,
   randomBytes,
-  seal,
 } from '@medseal/core'
+import { createReleaseFixture } from '@medseal/core/testing'
 import { createPostgresStores, type SqlDatabase } from '@medseal/store-postgres'
 import { describe, expect, it } from 'vitest'
 
@@ -195,45 +191,15 @@ export function describeGroupCommit(
     it('a custodian hands out no key from a group whose commit fails: every caller gets LOG_APPEND_FAILED', async () => {
       await withStores(async ({ stores, state }) => {
         const ledger = createMemoryLedger({ id: 'group-custodian' })
-        const [patient, doctor, vendor] = [41, 42, 43].map((n) =>
-          createParty({ seed: new Uint8Array(32).fill(n) }),
-        ) as [ReturnType<typeof createParty>, ReturnType<typeof createParty>, ReturnType<typeof createParty>]
-        const log = await createAccessLog({
-          operator: vendor,
+        const { custodian, keyRequest, patient, token, log } = await createReleaseFixture({
           ledger,
-          name: 'c',
-          store: stores.accessLog({ name: 'c' }),
-        })
-        const custodian = createCustodian({ party: vendor, ledger, log, store: stores.custodian })
-        const sealed = await seal({ resourceType: 'Observation', status: 'final' }, { recipients: [patient, vendor] })
-        await custodian.deposit(
-          await createDeposit({
-            owner: patient,
-            envelope: sealed.envelope,
-            custodian: custodian.identity,
-            domain: ledger.domain,
-          }),
-        )
-        const { token } = await grantConsent(ledger, {
-          party: patient,
-          grantee: doctor,
-          resourceTypes: ['Observation'],
-          actions: ['read'],
-          purposes: ['TREAT'],
+          seeds: [41, 42, 43],
+          log: { name: 'c', store: stores.accessLog({ name: 'c' }) },
+          custodian: { store: stores.custodian },
           durationSeconds: 3600,
         })
         const issuedAt = await ledger.getTime()
-        const requests = Array.from({ length: 8 }, () =>
-          createKeyRequest(doctor, ledger.domain, {
-            consentId: token.consent.id,
-            custodian: custodian.identity,
-            grantor: patient.address,
-            commitment: bytesToHex0x(sealed.commitment),
-            action: 'read',
-            purpose: 'TREAT',
-            issuedAt,
-          }),
-        )
+        const requests = await Promise.all(Array.from({ length: 8 }, () => keyRequest(issuedAt)))
         state.refuse = true
         const settled = await Promise.allSettled(requests.map((r) => custodian.releaseKey(r)))
         for (const r of settled) {
@@ -244,21 +210,7 @@ export function describeGroupCommit(
         expect(await stores.custodian.listReleases(consentKey(patient.address, token.consent.id))).toEqual([])
         state.refuse = false
         // the requests were remembered (they are used once), so new ones are signed; they go through
-        const again = await Promise.all(
-          Array.from({ length: 4 }, async () =>
-            custodian.releaseKey(
-              createKeyRequest(doctor, ledger.domain, {
-                consentId: token.consent.id,
-                custodian: custodian.identity,
-                grantor: patient.address,
-                commitment: bytesToHex0x(sealed.commitment),
-                action: 'read',
-                purpose: 'TREAT',
-                issuedAt: await ledger.getTime(),
-              }),
-            ),
-          ),
-        )
+        const again = await Promise.all(Array.from({ length: 4 }, async () => custodian.releaseKey(await keyRequest())))
         expect(again).toHaveLength(4)
         expect(await stores.custodian.listReleases(consentKey(patient.address, token.consent.id))).toHaveLength(4)
         expect(log.size).toBe(4)

@@ -58,7 +58,7 @@ export type { VerifyRecordErrorType, VerifyRecordParameters } from './anchor/ver
 export { verifyRecord } from './anchor/verifyRecord.js'
 // --- break-glass ---
 export type { AccessLogEventInput, AccessLogWriter } from './breakGlass/_accessLog.js'
-export type { BreakGlassReviewFilter, BreakGlassStore } from './breakGlass/breakGlassStore.js'
+export type { BreakGlassReviewFilter, BreakGlassStore, CommitGrantParameters } from './breakGlass/breakGlassStore.js'
 export { createMemoryBreakGlassStore } from './breakGlass/breakGlassStore.js'
 export type {
   AuthorizeEmergencyRequest,

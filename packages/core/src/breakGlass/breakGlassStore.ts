@@ -17,6 +17,13 @@ export type BreakGlassReviewFilter = {
   readonly status?: BreakGlassReview['status']
 }
 
+/** What {@link BreakGlassStore.commitGrant} stores in one transaction: the grant, its review and its log entry. */
+export type CommitGrantParameters = {
+  readonly grant: EmergencyGrant
+  readonly review: BreakGlassReview
+  readonly log: { readonly store: AccessLogStore; readonly leaf: AccessLogLeaf }
+}
+
 /**
  * Storage of a break-glass service. Every write is atomic and durable when it resolves; a rejected write stored
  * nothing. Ids are 32-byte hex, compared case-insensitively.
@@ -40,11 +47,7 @@ export type BreakGlassStore = {
    * grant — a crash between leaves a logged access attempt with no grant (no access, never an access without a log
    * entry or a review).
    */
-  commitGrant?(params: {
-    readonly grant: EmergencyGrant
-    readonly review: BreakGlassReview
-    readonly log: { readonly store: AccessLogStore; readonly leaf: AccessLogLeaf }
-  }): Promise<AccessLogAppendResult | false>
+  commitGrant?(params: CommitGrantParameters): Promise<AccessLogAppendResult | false>
   /** A grant by id. */
   getGrant(id: Hex): Promise<EmergencyGrant | undefined>
   /** A review by id (the grant's id). */
@@ -94,15 +97,7 @@ export function createMemoryBreakGlassStore(): BreakGlassStore {
       reviews.set(id, review)
       return true
     },
-    async commitGrant({
-      grant,
-      review,
-      log,
-    }: {
-      grant: EmergencyGrant
-      review: BreakGlassReview
-      log: { store: AccessLogStore; leaf: AccessLogLeaf }
-    }) {
+    async commitGrant({ grant, review, log }: CommitGrantParameters) {
       const id = checkPair(grant, review)
       if (typeof log?.store?.append !== 'function')
         throw new InvalidArgumentError('INVALID_TYPE', 'log.store must be an AccessLogStore.')

@@ -4,11 +4,10 @@
  */
 import {
   type AccessLogAppendResult,
-  type AccessLogLeaf,
-  type AccessLogStore,
   type BreakGlassReview,
   type BreakGlassReviewFilter,
   type BreakGlassStore,
+  type CommitGrantParameters,
   type EmergencyGrant,
   type Hex,
   InvalidArgumentError,
@@ -121,15 +120,7 @@ export function createIndexedDbBreakGlassStore(params: CreateIndexedDbBreakGlass
         add(tx, id, grant, review),
       )
     },
-    async commitGrant({
-      grant,
-      review,
-      log,
-    }: {
-      grant: EmergencyGrant
-      review: BreakGlassReview
-      log: { store: AccessLogStore; leaf: AccessLogLeaf }
-    }): Promise<AccessLogAppendResult | false> {
+    async commitGrant({ grant, review, log }: CommitGrantParameters): Promise<AccessLogAppendResult | false> {
       const id = checkPair(grant, review)
       const target = _idbLogs.get(log?.store)
       if (!target || target.db.connection !== db.connection)

@@ -4,11 +4,10 @@
  */
 import {
   type AccessLogAppendResult,
-  type AccessLogLeaf,
-  type AccessLogStore,
   type BreakGlassReview,
   type BreakGlassReviewFilter,
   type BreakGlassStore,
+  type CommitGrantParameters,
   type EmergencyGrant,
   InvalidArgumentError,
   StoreError,
@@ -55,15 +54,7 @@ export function _createBreakGlassStore(db: SqlDatabase): BreakGlassStore {
     async insertGrant({ grant, review }: { grant: EmergencyGrant; review: BreakGlassReview }) {
       return insert(db, rowOf(grant, review))
     },
-    async commitGrant({
-      grant,
-      review,
-      log,
-    }: {
-      grant: EmergencyGrant
-      review: BreakGlassReview
-      log: { store: AccessLogStore; leaf: AccessLogLeaf }
-    }): Promise<AccessLogAppendResult | false> {
+    async commitGrant({ grant, review, log }: CommitGrantParameters): Promise<AccessLogAppendResult | false> {
       const row = rowOf(grant, review)
       const target = _sqlLogStores.get(log?.store)
       if (!target || target.db !== db)

@@ -13,7 +13,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { env } from 'node:process'
+import { cpuUsage, env } from 'node:process'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { Resource } from '@medplum/fhirtypes'
@@ -82,7 +82,7 @@ defineBench('fhir sync', async (ctx) => {
       signal: undefined,
       sealPool: pool,
     }
-    const cpu0 = process.cpuUsage()
+    const cpu0 = cpuUsage()
     const t0 = performance.now()
     let ahead: Promise<_SyncState[]> | undefined = _sealChunk(resources.slice(0, CHUNK), deps)
     for (let i = 0; i < resources.length; i += CHUNK) {
@@ -91,7 +91,7 @@ defineBench('fhir sync', async (ctx) => {
       await _chunkProvenances(await _anchorChunk(sealed, deps), sealer)
     }
     const seconds = (performance.now() - t0) / 1000
-    const cpu = process.cpuUsage(cpu0)
+    const cpu = cpuUsage(cpu0)
     cost.cpu += cpu.user + cpu.system
     cost.n += resources.length
     await anchorer.close()

@@ -448,6 +448,7 @@ describe('syncPatient with a real FHIR server', () => {
       code: 'INVALID_ARGUMENT',
     })
     await expect(syncPatient({ ...base, sealer: {} as never })).rejects.toMatchObject({ code: 'INVALID_TYPE' })
+    await expect(syncPatient({ ...base, sealPool: {} as never })).rejects.toMatchObject({ code: 'INVALID_TYPE' })
     await expect(syncPatient({ ...base, writeMode: 'batch' as never })).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
     })

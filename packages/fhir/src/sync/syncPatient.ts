@@ -7,6 +7,7 @@ import {
   type Anchorer,
   bytesToHex0x,
   createContentId,
+  type EnvelopeError,
   type EnvelopeRecipientInput,
   encodeEnvelope,
   type Hex,
@@ -168,7 +169,7 @@ export type SyncPatientReturnType = {
 }
 
 /** Errors {@link syncPatient} can throw. */
-export type SyncPatientErrorType = FhirServerError | InvalidArgumentError | LedgerError
+export type SyncPatientErrorType = FhirServerError | InvalidArgumentError | LedgerError | EnvelopeError
 
 type Http = {
   get(url: string): Promise<unknown>
@@ -389,6 +390,9 @@ function idFromLocation(location: unknown): string | undefined {
  * chunk), optionally with each envelope as a `Binary` (`contentType` {@link ENVELOPE_MEDIA_TYPE}, `securityContext` →
  * the resource).
  *
+ * Chunks run as a two-stage pipeline: the next chunk is sealed (in `sealPool`'s workers when given, so sealing uses
+ * every core) while the current one is anchored and written back.
+ *
  * Resumable: a chunk's resource versions are checkpointed when sealed (all before any is anchored) and again when
  * their anchors are confirmed (with the store's `putMany` when it has one: a phase of a chunk is stored all or
  * none); a later run with the same `checkpoint` never seals a checkpointed version again (a sealed but unconfirmed
@@ -400,6 +404,7 @@ function idFromLocation(location: unknown): string | undefined {
  *   (the server answered an error; carries its OperationOutcome)
  * @throws {@link LedgerError} when a batch cannot be anchored (the confirmed ones stay checkpointed)
  * @throws {@link InvalidArgumentError} for bad parameters
+ * @throws {@link EnvelopeError} `WORKER_FAILED` when a worker of `sealPool` fails (what was checkpointed stays)
  * @example
  * ```ts
  * import { syncPatient } from '@medseal/fhir/sync'
@@ -420,6 +425,9 @@ export async function syncPatient(params: SyncPatientParameters): Promise<SyncPa
   }
   if (!Array.isArray(recipients) || recipients.length === 0) {
     throw new InvalidArgumentError('INVALID_ARGUMENT', 'recipients must be a non-empty array.')
+  }
+  if (params.sealPool !== undefined && (!isObj(params.sealPool) || typeof params.sealPool.sealBatch !== 'function')) {
+    throw new InvalidArgumentError('INVALID_TYPE', 'sealPool must be a SealPool (createSealPool).')
   }
   const timeoutMs = positive(params.timeoutMs, 'timeoutMs', 30_000, 3_600_000)
   const pageSize = positive(params.pageSize, 'pageSize', 100, 10_000)

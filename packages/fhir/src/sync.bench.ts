@@ -10,17 +10,29 @@
  * `BENCH_SYNC_ROUNDS` (default 5) rounds, each running the limit and the pipeline once, alternately (so both see the
  * same machine load); `BENCH_SYNC_COPIES` (default 24) copies of the 110-resource record for the vault-key figures.
  */
-import { readFileSync } from 'node:fs'
-import { env } from 'node:process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { availableParallelism, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { cpuUsage, env } from 'node:process'
 import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
 import type { Resource } from '@medplum/fhirtypes'
 import { createMemoryLedger } from '@medseal/adapter-memory'
-import { createAnchorer, createParty, createVaultKey, sealBatch, utf8ToBytes } from '@medseal/core'
+import {
+  createAnchorer,
+  createParty,
+  createSealPool,
+  createVaultKey,
+  type SealPool,
+  sealBatch,
+  utf8ToBytes,
+} from '@medseal/core'
 import { loadSyntheaPatients, startFhirServer } from '@medseal/example-fhir-server'
+import { build } from 'tsup'
 import { defineBench } from '../../../scripts/bench/harness.js'
 import { canonicalizeResource } from './canonicalizeResource.js'
 import { createMemorySyncCheckpointStore } from './sync/checkpoint.js'
-import { _chunkProvenances, _sealAndAnchor, syncPatient } from './sync/syncPatient.js'
+import { _anchorChunk, _chunkProvenances, type _SyncState, _sealChunk, syncPatient } from './sync/syncPatient.js'
 
 const file = 'Alejandro_Riojas_a9fcc685-c7a2-4474-bf25-26c8fe4b48f9.json'
 const text = readFileSync(
@@ -31,7 +43,7 @@ const ROUNDS = Number(env.BENCH_SYNC_ROUNDS ?? 5)
 const COPIES = Number(env.BENCH_SYNC_COPIES ?? 24)
 const CHUNK = 256
 
-type Recipients = Parameters<typeof _sealAndAnchor>[1]['recipients']
+type Recipients = Parameters<typeof _sealChunk>[1]['recipients']
 
 defineBench('fhir sync', async (ctx) => {
   const sealer = createParty()
@@ -45,46 +57,60 @@ defineBench('fhir sync', async (ctx) => {
       meta: { versionId: '1', lastUpdated: '2026-01-01T00:00:00Z' },
     })) as Resource[]
 
-  /** The per-record limit: canonical form + sealBatch per chunk, nothing else. */
-  const limitPass = async (resources: readonly Resource[], recipients: Recipients) => {
+  /** The per-record limit on this thread: canonical form + sealBatch per chunk, nothing else. */
+  const limitPass = async (resources: readonly Resource[], recipients: Recipients, pool?: SealPool) => {
+    const seal = pool ? pool.sealBatch.bind(pool) : sealBatch
     const t0 = performance.now()
     for (let i = 0; i < resources.length; i += CHUNK) {
       const bytes = resources.slice(i, i + CHUNK).map((r) => utf8ToBytes(canonicalizeResource(r)))
-      await sealBatch(bytes, { recipients, canonical: true })
+      await seal(bytes, { recipients, canonical: true })
     }
     return (performance.now() - t0) / 1000
   }
-  /** The pipeline: seal, checkpoint, anchor, one signed Provenance per chunk. */
-  const pipelinePass = async (resources: readonly Resource[], recipients: Recipients, run: string) => {
+  /**
+   * The pipeline as `syncPatient` runs it: seal (+ checkpoint) chunk n + 1 while chunk n is anchored (+ checkpoint)
+   * and gets its signed Provenance.
+   */
+  const pipelinePass = async (resources: readonly Resource[], recipients: Recipients, run: string, pool?: SealPool) => {
     const ledger = createMemoryLedger({ id: `bench-${run.replace(/[^A-Za-z0-9]+/g, '-')}` })
     const anchorer = createAnchorer(ledger, { maxDelayMs: 0 })
-    const checkpoint = createMemorySyncCheckpointStore()
+    const deps = {
+      checkpoint: createMemorySyncCheckpointStore(),
+      recipients,
+      anchorer,
+      canonical: undefined,
+      signal: undefined,
+      sealPool: pool,
+    }
+    const cpu0 = cpuUsage()
     const t0 = performance.now()
+    let ahead: Promise<_SyncState[]> | undefined = _sealChunk(resources.slice(0, CHUNK), deps)
     for (let i = 0; i < resources.length; i += CHUNK) {
-      const states = await _sealAndAnchor(resources.slice(i, i + CHUNK), {
-        checkpoint,
-        recipients,
-        anchorer,
-        canonical: undefined,
-        signal: undefined,
-      })
-      await _chunkProvenances(states, sealer)
+      const sealed: _SyncState[] = await (ahead as Promise<_SyncState[]>)
+      ahead = i + CHUNK < resources.length ? _sealChunk(resources.slice(i + CHUNK, i + 2 * CHUNK), deps) : undefined
+      await _chunkProvenances(await _anchorChunk(sealed, deps), sealer)
     }
     const seconds = (performance.now() - t0) / 1000
+    const cpu = cpuUsage(cpu0)
+    cost.cpu += cpu.user + cpu.system
+    cost.n += resources.length
     await anchorer.close()
     return seconds
   }
-  const compare = async (label: string, resources: readonly Resource[], recipients: Recipients) => {
-    await pipelinePass(resources.slice(0, CHUNK), recipients, `${label}-warm`) // warm-up
+  /** CPU of the pipeline passes (µs, every thread of the process: this one, the pool's, WebCrypto's). */
+  const cost = { cpu: 0, n: 0 }
+  const compare = async (label: string, resources: readonly Resource[], recipients: Recipients, pool?: SealPool) => {
+    await pipelinePass(resources.slice(0, 2 * CHUNK), recipients, `${label}-warm`, pool) // warm-up
     let limit = 0
     let pipeline = 0
+    Object.assign(cost, { cpu: 0, n: 0 })
     for (let round = 0; round < ROUNDS; round++) {
-      limit += await limitPass(resources, recipients)
-      pipeline += await pipelinePass(resources, recipients, `${label}-${round}`)
+      limit += await limitPass(resources, recipients, pool)
+      pipeline += await pipelinePass(resources, recipients, `${label}-${round}`, pool)
     }
     const n = resources.length * ROUNDS
     ctx.record({
-      name: `limit: canonical form + sealBatch, ${label}, ${resources.length} resources`,
+      name: `limit: canonical form + ${pool ? 'pool.sealBatch' : 'sealBatch'}, ${label}, ${resources.length} resources`,
       value: n / limit,
       unit: 'resources/s',
       peer: 'limit',
@@ -95,12 +121,41 @@ defineBench('fhir sync', async (ctx) => {
       unit: 'resources/s',
     })
     console.log(`  → ${((100 * limit) / pipeline).toFixed(0)} % of the limit`)
+    // less sensitive to other load than the rate: the CPU the pipeline needs per resource, on all its threads
+    console.log(`  pipeline CPU per resource: ${(cost.cpu / cost.n).toFixed(0)} µs (all threads of the process)`)
+    return n / limit
   }
-  await compare('2 vault keys (envelope v2)', copies(COPIES), [
-    createVaultKey({ party: sealer }),
-    createVaultKey({ party: reader }),
-  ])
-  await compare('2 public keys (HPKE)', copies(Math.max(1, Math.round(COPIES / 8))), [sealer, reader])
+  const vaults = [createVaultKey({ party: sealer }), createVaultKey({ party: reader })]
+  const oneThread = await compare('2 vault keys (envelope v2), one thread', copies(COPIES), vaults)
+
+  // the same with the seal pool: one worker per core (its module bundled from source, as a package build would)
+  const dir = mkdtempSync(join(tmpdir(), 'medseal-sync-bench-'))
+  await build({
+    entry: {
+      'seal-worker': fileURLToPath(new URL('../../core/src/envelope/_sealNodeWorker.ts', import.meta.url)),
+    },
+    outDir: dir,
+    format: ['esm'],
+    outExtension: () => ({ js: '.mjs' }),
+    platform: 'node',
+    target: 'node20',
+    noExternal: [/.*/],
+    config: false,
+    dts: false,
+    silent: true,
+  })
+  const cores = availableParallelism()
+  const pool = createSealPool({ spawn: () => new Worker(join(dir, 'seal-worker.mjs')), size: cores })
+  try {
+    const label = `2 vault keys (envelope v2), seal pool of ${cores} worker_threads on ${cores} cores`
+    const resources = copies(COPIES)
+    await compare(label, resources, vaults, pool)
+    console.log(`  (one-thread limit of this run: ${Math.round(oneThread)} resources/s)`)
+  } finally {
+    await pool.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+  await compare('2 public keys (HPKE), one thread', copies(Math.max(1, Math.round(COPIES / 8))), [sealer, reader])
 
   // (2) the whole syncPatient against the test server
   const server = await startFhirServer()

@@ -55,8 +55,13 @@ export type SealPool = {
 /** Errors {@link createSealPool} and its `sealBatch` can throw. */
 export type CreateSealPoolErrorType = InvalidArgumentError | EnvelopeError
 
-/** Items per message: large enough to amortize a message, small enough to keep every worker busy to the end. */
+/**
+ * Most items per message: large enough to amortize a message, small enough to keep every worker busy to the end. A
+ * smaller batch is split evenly over the workers (a sync's chunk of 256 goes to both workers of a 2-core machine).
+ */
 const CHUNK = 256
+/** Fewest items per message (below this a message costs more than it spreads). */
+const MIN_CHUNK = 16
 
 type Slot = {
   worker: SealPoolWorker
@@ -146,12 +151,14 @@ export function createSealPool(params: CreateSealPoolParameters): SealPool {
       r.vault ? { vault: r.keyId } : { publicKey: r.publicKey },
     )
     const out: SealReturnType[] = new Array(payloads.length)
+    const live = slots.filter((s) => !s.dead).length
+    const per = Math.min(CHUNK, Math.max(MIN_CHUNK, Math.ceil(payloads.length / Math.max(1, live))))
     let next = 0
     const run = async (slot: Slot) => {
       const publicKey = await slot.ready
       while (next < payloads.length) {
         const from = next
-        const to = Math.min(payloads.length, from + CHUNK)
+        const to = Math.min(payloads.length, from + per)
         next = to
         const shares: SharedVaultKey[] = []
         for (const r of prepared.list)

@@ -9,7 +9,8 @@ import { type FromWorker, listen, type ToWorker } from './_sealPoolProtocol.js'
 import type { VaultKey } from './createVaultKey.js'
 import { encodeEnvelope } from './encodeEnvelope.js'
 import { receiveVaultKey } from './receiveVaultKey.js'
-import { prepareRecipients, type SealParameters, sealPrepared } from './seal.js'
+import { prepareRecipients, type SealParameters } from './seal.js'
+import { sealPayloads } from './sealBatch.js'
 
 /** A worker's channel to its pool: Node's `parentPort`, or `self` inside a Web Worker. */
 export type SealWorkerPort = {
@@ -66,16 +67,20 @@ export function serveSealWorker(port: SealWorkerPort): void {
     })
     const prepared = prepareRecipients({ recipients, version: m.version } as SealParameters)
     const n = m.ends.length
-    const encoded: Uint8Array[] = []
+    const payloads: Uint8Array[] = new Array(n)
+    for (let i = 0, start = 0; i < n; i++) {
+      const end = m.ends[i] as number
+      payloads[i] = m.data.subarray(start, end)
+      start = end
+    }
+    // the whole message as one batch (randomness in blocks, small records without a promise each)
+    const all = await sealPayloads(payloads, prepared, undefined)
+    const encoded: Uint8Array[] = new Array(n)
     const commitments = new Uint8Array(32 * n)
     const digests = new Uint8Array(32 * n)
-    let start = 0
     for (let i = 0; i < n; i++) {
-      const end = m.ends[i] as number
-      const canonical = m.data.subarray(start, end)
-      start = end
-      const sealed = await sealPrepared(canonical, prepared, undefined)
-      encoded.push(encodeEnvelope(sealed.envelope))
+      const sealed = all[i] as (typeof all)[number]
+      encoded[i] = encodeEnvelope(sealed.envelope)
       commitments.set(sealed.commitment, 32 * i)
       digests.set(sealed.contentId.multihash.digest, 32 * i)
     }

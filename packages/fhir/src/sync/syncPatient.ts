@@ -7,6 +7,7 @@ import {
   type Anchorer,
   bytesToHex0x,
   createContentId,
+  type EnvelopeError,
   type EnvelopeRecipientInput,
   encodeEnvelope,
   type Hex,
@@ -15,6 +16,7 @@ import {
   type LedgerError,
   type Party,
   type Receipt,
+  type SealPool,
   sealBatch,
   utf8ToBytes,
   type VaultKey,
@@ -130,6 +132,12 @@ export type SyncPatientParameters = {
   readonly chunkSize?: number
   /** Canonical form options (default: the package default, which leaves out server-managed meta). */
   readonly canonical?: CanonicalizeResourceOptions
+  /**
+   * Seal in a pool's workers (`createSealPool`, started and closed by the caller) instead of on this thread, so that
+   * sealing uses every core. Either way the next chunk is sealed while the current one is anchored and written
+   * back.
+   */
+  readonly sealPool?: Pick<SealPool, 'sealBatch'>
 }
 
 /** One resource of a synced record. */
@@ -161,7 +169,7 @@ export type SyncPatientReturnType = {
 }
 
 /** Errors {@link syncPatient} can throw. */
-export type SyncPatientErrorType = FhirServerError | InvalidArgumentError | LedgerError
+export type SyncPatientErrorType = FhirServerError | InvalidArgumentError | LedgerError | EnvelopeError
 
 type Http = {
   get(url: string): Promise<unknown>
@@ -382,6 +390,9 @@ function idFromLocation(location: unknown): string | undefined {
  * chunk), optionally with each envelope as a `Binary` (`contentType` {@link ENVELOPE_MEDIA_TYPE}, `securityContext` →
  * the resource).
  *
+ * Chunks run as a two-stage pipeline: the next chunk is sealed (in `sealPool`'s workers when given, so sealing uses
+ * every core) while the current one is anchored and written back.
+ *
  * Resumable: a chunk's resource versions are checkpointed when sealed (all before any is anchored) and again when
  * their anchors are confirmed (with the store's `putMany` when it has one: a phase of a chunk is stored all or
  * none); a later run with the same `checkpoint` never seals a checkpointed version again (a sealed but unconfirmed
@@ -393,6 +404,7 @@ function idFromLocation(location: unknown): string | undefined {
  *   (the server answered an error; carries its OperationOutcome)
  * @throws {@link LedgerError} when a batch cannot be anchored (the confirmed ones stay checkpointed)
  * @throws {@link InvalidArgumentError} for bad parameters
+ * @throws {@link EnvelopeError} `WORKER_FAILED` when a worker of `sealPool` fails (what was checkpointed stays)
  * @example
  * ```ts
  * import { syncPatient } from '@medseal/fhir/sync'
@@ -413,6 +425,9 @@ export async function syncPatient(params: SyncPatientParameters): Promise<SyncPa
   }
   if (!Array.isArray(recipients) || recipients.length === 0) {
     throw new InvalidArgumentError('INVALID_ARGUMENT', 'recipients must be a non-empty array.')
+  }
+  if (params.sealPool !== undefined && (!isObj(params.sealPool) || typeof params.sealPool.sealBatch !== 'function')) {
+    throw new InvalidArgumentError('INVALID_TYPE', 'sealPool must be a SealPool (createSealPool).')
   }
   const timeoutMs = positive(params.timeoutMs, 'timeoutMs', 30_000, 3_600_000)
   const pageSize = positive(params.pageSize, 'pageSize', 100, 10_000)
@@ -457,43 +472,48 @@ export async function syncPatient(params: SyncPatientParameters): Promise<SyncPa
   let sealed = 0
   let resumed = 0
 
-  for (let start = 0; start < total; start += chunkSize) {
-    signal?.throwIfAborted()
-    const chunk = resources.slice(start, start + chunkSize)
-    const states = await _sealAndAnchor(chunk, {
-      checkpoint,
-      recipients,
-      anchorer,
-      canonical: params.canonical,
-      signal,
-    })
-    // 3. write back Provenance (and Binary) for what has none yet
-    const toWrite = states.filter(
-      (s) => (writeProvenance && !s.entry.provenanceId) || (storeEnvelopes && !s.entry.binaryId),
-    )
-    if (toWrite.length > 0)
-      await writeBack(http, toWrite, sealer, writeProvenance, storeEnvelopes, checkpoint, writeMode)
-    for (const s of states) {
-      const e = s.entry
-      if (s.fresh) sealed++
-      else resumed++
-      entries.push(
-        Object.freeze({
-          key: e.key,
-          resourceType: e.resourceType,
-          id: e.id,
-          versionId: e.versionId,
-          contentId: e.contentId,
-          commitment: e.commitment,
-          envelope: e.envelope,
-          receipt: e.receipt as Receipt,
-          provenanceId: e.provenanceId,
-          binaryId: e.binaryId,
-        }),
+  const deps = { checkpoint, recipients, anchorer, canonical: params.canonical, signal, sealPool: params.sealPool }
+  // A pipeline of two chunks: chunk n + 1 is sealed (in the pool's workers when there is one) while chunk n is
+  // anchored and written back. Each chunk is checkpointed as sealed before any of it is anchored.
+  const sealChunk = (start: number) => _sealChunk(resources.slice(start, start + chunkSize), deps)
+  let ahead: Promise<_SyncState[]> | undefined = total > 0 ? sealChunk(0) : undefined
+  try {
+    for (let start = 0; start < total; start += chunkSize) {
+      const sealedChunk = await (ahead as Promise<_SyncState[]>)
+      ahead = start + chunkSize < total ? sealChunk(start + chunkSize) : undefined
+      signal?.throwIfAborted()
+      const states = await _anchorChunk(sealedChunk, deps)
+      // 3. write back Provenance (and Binary) for what has none yet
+      const toWrite = states.filter(
+        (s) => (writeProvenance && !s.entry.provenanceId) || (storeEnvelopes && !s.entry.binaryId),
       )
-      done++
-      params.onProgress?.({ done, total, key: e.key, phase: s.fresh ? 'sealed' : 'resumed' })
+      if (toWrite.length > 0)
+        await writeBack(http, toWrite, sealer, writeProvenance, storeEnvelopes, checkpoint, writeMode)
+      for (const s of states) {
+        const e = s.entry
+        if (s.fresh) sealed++
+        else resumed++
+        entries.push(
+          Object.freeze({
+            key: e.key,
+            resourceType: e.resourceType,
+            id: e.id,
+            versionId: e.versionId,
+            contentId: e.contentId,
+            commitment: e.commitment,
+            envelope: e.envelope,
+            receipt: e.receipt as Receipt,
+            provenanceId: e.provenanceId,
+            binaryId: e.binaryId,
+          }),
+        )
+        done++
+        params.onProgress?.({ done, total, key: e.key, phase: s.fresh ? 'sealed' : 'resumed' })
+      }
     }
+  } finally {
+    // a failed chunk leaves nothing running behind it (the chunk sealed ahead is checkpointed or failed)
+    await ahead?.catch(() => {})
   }
   return Object.freeze({ method, entries: Object.freeze(entries), sealed, resumed })
 }
@@ -514,23 +534,32 @@ async function putAll(checkpoint: SyncCheckpointStore, entries: readonly SyncChe
   for (const e of entries) await checkpoint.put(e)
 }
 
+/** What sealing and anchoring a chunk need. @internal */
+export type _SyncDeps = {
+  readonly checkpoint: SyncCheckpointStore
+  readonly recipients: readonly (EnvelopeRecipientInput | VaultKey)[]
+  readonly anchorer: Anchorer
+  readonly canonical: CanonicalizeResourceOptions | undefined
+  readonly signal: AbortSignal | undefined
+  readonly sealPool?: Pick<SealPool, 'sealBatch'> | undefined
+}
+
 /**
- * Steps 1 and 2 of a sync for a chunk of fetched resources: take each resource version from the checkpoint or seal
- * it (the chunk's new ones in one `sealBatch`), checkpoint the sealed ones — all of them, before any is given to the
- * anchorer — then anchor every commitment without a confirmed receipt (one batch, awaited once) and checkpoint the
- * confirmed receipts together. Shared by {@link syncPatient} and its benchmarks.
+ * Steps 1 and 2 of a sync for a chunk of fetched resources: {@link _sealChunk} then {@link _anchorChunk}. Shared by
+ * {@link syncPatient}'s benchmarks.
  * @internal
  */
-export async function _sealAndAnchor(
-  chunk: readonly Resource[],
-  deps: {
-    readonly checkpoint: SyncCheckpointStore
-    readonly recipients: readonly (EnvelopeRecipientInput | VaultKey)[]
-    readonly anchorer: Anchorer
-    readonly canonical: CanonicalizeResourceOptions | undefined
-    readonly signal: AbortSignal | undefined
-  },
-): Promise<_SyncState[]> {
+export async function _sealAndAnchor(chunk: readonly Resource[], deps: _SyncDeps): Promise<_SyncState[]> {
+  return _anchorChunk(await _sealChunk(chunk, deps), deps)
+}
+
+/**
+ * Step 1 for a chunk of fetched resources: take each resource version from the checkpoint or seal it (the chunk's
+ * new ones in one `sealBatch`, in the pool when there is one), and checkpoint the sealed ones — all of them, before
+ * any is given to the anchorer.
+ * @internal
+ */
+export async function _sealChunk(chunk: readonly Resource[], deps: _SyncDeps): Promise<_SyncState[]> {
   deps.signal?.throwIfAborted()
   // 1. canonical form and key of each (a content id only where the server gives no versionId: the key needs it)
   const items = chunk.map((resource) => {
@@ -551,10 +580,11 @@ export async function _sealAndAnchor(
     if (k) states[i] = { entry: k, fresh: false }
     else toSeal.push(i)
   }
+  const seal = deps.sealPool ? deps.sealPool.sealBatch.bind(deps.sealPool) : sealBatch
   for (let from = 0; from < toSeal.length; from += SEAL_SLICE) {
     deps.signal?.throwIfAborted()
     const slice = toSeal.slice(from, from + SEAL_SLICE)
-    const sealed = await sealBatch(
+    const sealed = await seal(
       slice.map((i) => (items[i] as (typeof items)[number]).bytes),
       { recipients: deps.recipients, canonical: true },
     )
@@ -580,7 +610,16 @@ export async function _sealAndAnchor(
     deps.checkpoint,
     toSeal.map((i) => (states[i] as _SyncState).entry),
   )
-  // 3. anchor what has no confirmed receipt (one flush for the chunk); checkpoint the confirmed receipts together
+  return states
+}
+
+/**
+ * Step 2 for a sealed chunk: anchor every commitment without a confirmed receipt (one batch, awaited once) and
+ * checkpoint the confirmed receipts together.
+ * @internal
+ */
+export async function _anchorChunk(states: _SyncState[], deps: _SyncDeps): Promise<_SyncState[]> {
+  deps.signal?.throwIfAborted()
   const pending = states.filter((s) => s.entry.receipt === undefined)
   const anchored = pending.map((s) => deps.anchorer.add(s.entry.commitment))
   await deps.anchorer.flush()

@@ -543,11 +543,18 @@ describe('verifyRecord', () => {
     )
     // The opened record, changed by one byte.
     const opened = await openCanonical(sealedA.envelope, patient)
-    await verifyRecord(ledger, { receipt: ra, canonicalBytes: opened.canonical, salt: opened.salt })
+    expect(opened.version).toBe(3)
+    await verifyRecord(ledger, { receipt: ra, canonicalBytes: opened.canonical, salt: opened.salt, version: 3 })
+    // the version names the formula: the same salt and bytes under version 1's formula are another commitment
+    await expectCode(
+      verifyRecord(ledger, { receipt: ra, canonicalBytes: opened.canonical, salt: opened.salt }),
+      VerificationError,
+      'RECORD_MISMATCH',
+    )
     const changed = opened.canonical.slice()
     changed[changed.length - 2] = 0x20
     await expectCode(
-      verifyRecord(ledger, { receipt: ra, canonicalBytes: changed, salt: opened.salt }),
+      verifyRecord(ledger, { receipt: ra, canonicalBytes: changed, salt: opened.salt, version: 3 }),
       VerificationError,
       'RECORD_MISMATCH',
     )

@@ -12,14 +12,12 @@ import type { Party } from '../identity/types.js'
 import {
   assertEnvelope,
   checkDataKey,
-  contentIdAsync,
   deriveVault,
   encodeHeader,
   envelopeSuite,
-  hmacSha256Async,
   malformed,
+  payloadHashes,
   SIZES,
-  settleAll,
   vaultSecretFromX25519,
   vaultUnwrap,
   wrapAad,
@@ -28,7 +26,7 @@ import {
 import { isVaultKey, type VaultKey } from './createVaultKey.js'
 import { decodeEnvelopeInternal } from './decodeEnvelope.js'
 import { getRecipientKeyId } from './getRecipientKeyId.js'
-import type { Envelope, EnvelopeRecipient, OpenCanonicalReturnType } from './types.js'
+import type { Envelope, EnvelopeRecipient, EnvelopeVersion, OpenCanonicalReturnType } from './types.js'
 
 /** The keys an opener needs: a Party, or anything with its X25519 key pair. */
 export type EnvelopeOpener = Pick<Party, 'encryptionSecretKey' | 'encryptionPublicKey'>
@@ -179,11 +177,8 @@ export async function decryptPayload(env: Envelope, dataKey: Uint8Array): Promis
     // the canonical bytes are returned as a view (no copy of a large payload); the salt prefix of the same buffer is
     // wiped below
     const canonical = plaintext.subarray(SIZES.salt)
-    const [commitment, contentId] = await settleAll([
-      hmacSha256Async(salt, canonical),
-      contentIdAsync(canonical),
-    ] as const)
-    return Object.freeze({ canonical, contentId, commitment, salt })
+    const [commitment, contentId] = await payloadHashes(env.version, salt, canonical)
+    return Object.freeze({ canonical, contentId, commitment, salt, version: env.version as EnvelopeVersion })
   } finally {
     wipe(plaintext.subarray(0, SIZES.salt))
   }

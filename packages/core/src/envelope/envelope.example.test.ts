@@ -1,6 +1,9 @@
+import { hmac } from '@noble/hashes/hmac.js'
+import { sha256 } from '@noble/hashes/sha2.js'
 import { describe, expect, it } from 'vitest'
 import { envelopeExampleV2 } from '../../../../scripts/envelope-example-v2.js'
-import { bytesToHex, bytesToUtf8, hexToBytes } from '../bytes/index.js'
+import { envelopeExampleV3 } from '../../../../scripts/envelope-example-v3.js'
+import { bytesToHex, bytesToUtf8, hexToBytes, utf8ToBytes } from '../bytes/index.js'
 import { canonicalize } from '../canonical/canonicalize.js'
 import { dhkemX25519HkdfSha256 } from '../hpke/kem.js'
 import { encodeHeader, wrapAad, wrapInfo } from './_internal.js'
@@ -36,6 +39,7 @@ describe('docs/spec/envelope.md worked example', () => {
     const stream = counterStream()
     const { envelope, commitment, contentId } = await seal(value, {
       recipients: [{ encryptionPublicKey: recipient.publicKey }],
+      version: 1,
       randomBytes: stream,
     })
     const replay = counterStream()
@@ -104,6 +108,62 @@ describe('docs/spec/envelope.md worked example, version 2', () => {
       const opened = await open(bytes, who)
       expect(bytesToUtf8(opened.canonical)).toBe(ex.canonical)
       expect(bytesToHex(opened.commitment)).toBe(ex.commitment)
+    }
+  })
+})
+
+describe('docs/spec/envelope.md worked example, version 3', () => {
+  it('is exactly what scripts/envelope-example-v3.ts prints from the real code', async () => {
+    const printed: Record<string, string> = {}
+    for (const line of (await envelopeExampleV3()).split('\n')) {
+      const m = /^(\w+)\s+= (.*)$/.exec(line)
+      if (m) printed[m[1] as string] = m[2] as string
+    }
+    expect(Object.keys(printed).length).toBeGreaterThan(18)
+    expect(specExample('v3')).toEqual(printed)
+  })
+
+  it('recomputes the commitment from salt and canonical by §15.2, and differs from version 2 only where §16 says', () => {
+    const ex = specExample('v3')
+    const v2 = specExample('v2')
+    const salt = hexToBytes(ex.salt as string)
+    const canonical = utf8ToBytes(ex.canonical as string)
+    const digest = sha256(canonical)
+    expect(bytesToHex(digest)).toBe(ex.digest)
+    const key = new Uint8Array([...salt, ...utf8ToBytes('medseal/envelope/v3/commitment')])
+    expect(key.length).toBe(62)
+    expect(bytesToHex(key)).toBe(ex.commitment_key)
+    expect(bytesToHex(hmac(sha256, key, digest))).toBe(ex.commitment)
+    expect(bytesToHex(computeCommitment(salt, canonical, { version: 3 }))).toBe(ex.commitment)
+    expect(bytesToHex(computeCommitment(salt, canonical, { version: 2 }))).toBe(v2.commitment)
+    expect(ex.content_id).toBe(v2.content_id)
+    // same key commitment, key ids, wrap salt, enc, ciphertext body; version byte, wraps and tag differ
+    expect((ex.header as string).slice(8, 10)).toBe('03')
+    expect((ex.header as string).slice(10)).toBe((v2.header as string).slice(10))
+    for (const k of ['entry0_key_id', 'entry0_wrap_salt', 'entry1_key_id', 'entry1_enc']) expect(ex[k], k).toBe(v2[k])
+    for (const k of ['entry0_wrapped_key', 'entry1_wrapped_key']) expect(ex[k], k).not.toBe(v2[k])
+    const body = (ex.ciphertext as string).length - 32
+    expect((ex.ciphertext as string).slice(0, body)).toBe((v2.ciphertext as string).slice(0, body))
+    expect((ex.ciphertext as string).slice(body)).not.toBe((v2.ciphertext as string).slice(body))
+  })
+
+  it('opens from the documented bytes with the vault secret and with the HPKE key pair', async () => {
+    const ex = specExample('v3')
+    const bytes = hexToBytes(ex.envelope as string)
+    expect(decodeEnvelope(bytes).version).toBe(3)
+    for (const who of [
+      createVaultKey({ secret: hexToBytes(ex.vault_secret as string) }),
+      {
+        encryptionSecretKey: hexToBytes(ex.recipient_sk as string),
+        encryptionPublicKey: hexToBytes(ex.recipient_pk as string),
+      },
+    ]) {
+      const opened = await open(bytes, who)
+      expect(bytesToUtf8(opened.canonical)).toBe(ex.canonical)
+      expect(bytesToHex(opened.salt)).toBe(ex.salt)
+      expect(opened.version).toBe(3)
+      expect(bytesToHex(opened.commitment)).toBe(ex.commitment)
+      expect(opened.contentId.toString()).toBe(ex.content_id)
     }
   })
 })

@@ -28,6 +28,23 @@ export const ENVELOPE_VERSION = 1
 export const ENVELOPE_VERSION_VAULT = 2
 
 /**
+ * Envelope format version 3, what `seal` writes by default: the layout of version 2 (typed recipients, HPKE and
+ * vault), with the commitment computed over the SHA-256 digest of the canonical bytes that the content id already
+ * needs (`HMAC-SHA256(key = salt || "medseal/envelope/v3/commitment", msg = SHA-256(canonical))`), so that a seal
+ * makes two passes over the bytes (AES-256-GCM and SHA-256, side by side) instead of three. This SDK reads versions
+ * 1, 2 and 3.
+ * @example
+ * ```ts
+ * import { ENVELOPE_VERSION_DIGEST } from '@medseal/core'
+ * ENVELOPE_VERSION_DIGEST // 3
+ * ```
+ */
+export const ENVELOPE_VERSION_DIGEST = 3
+
+/** An envelope format version this SDK writes and reads: 1, 2 or 3. */
+export type EnvelopeVersion = 1 | 2 | 3
+
+/**
  * The four ASCII characters every encoded envelope starts with (bytes `4d 53 45 56`).
  * @example
  * ```ts
@@ -79,7 +96,7 @@ export type EnvelopeSuite = {
 export type EnvelopeRecipient = {
   /**
    * How the data key is wrapped: `'hpke'` (the default when absent; the only type of version 1) or `'vault'`
-   * (version 2 only: AES-256-GCM under a key derived from a secret the recipient keeps for itself).
+   * (versions 2 and 3: AES-256-GCM under a key derived from a secret the recipient keeps for itself).
    */
   readonly type?: 'hpke' | 'vault' | undefined
   /** 32 bytes: {@link getRecipientKeyId} of the recipient's X25519 public key, or a vault key's `keyId`. */
@@ -92,7 +109,10 @@ export type EnvelopeRecipient = {
 
 /** A sealed record. Immutable: `addRecipient`/`removeRecipient` return new envelopes. */
 export type Envelope = {
-  /** Format version: 1 (HPKE recipients only) or 2 (typed recipients: HPKE and vault). */
+  /**
+   * Format version: 1 (HPKE recipients only), 2 (typed recipients: HPKE and vault) or 3 (as 2, with the commitment
+   * over the SHA-256 digest of the canonical bytes).
+   */
   readonly version: number
   /** HPKE suite of the wraps (and AEAD of the payload). */
   readonly suite: EnvelopeSuite
@@ -112,7 +132,7 @@ export type Envelope = {
 export type SealReturnType = {
   /** The sealed record. Store it or encode it with `encodeEnvelope`. */
   readonly envelope: Envelope
-  /** 32 bytes: `computeCommitment(salt, canonical)`. The only value that may go on a ledger. */
+  /** 32 bytes: `computeCommitment(salt, canonical, { version })`. The only value that may go on a ledger. */
   readonly commitment: Uint8Array
   /** CIDv1 (json codec, sha2-256) of the canonical bytes. A plain content hash: never put it on a ledger. */
   readonly contentId: ContentId
@@ -124,8 +144,13 @@ export type OpenCanonicalReturnType = {
   readonly canonical: Uint8Array
   /** CIDv1 (json, sha2-256) of `canonical`. */
   readonly contentId: ContentId
-  /** `computeCommitment(salt, canonical)`: compare it with the anchored one. */
+  /** `computeCommitment(salt, canonical, { version })`: compare it with the anchored one. */
   readonly commitment: Uint8Array
+  /**
+   * The envelope's format version, which says how the commitment is computed from `salt` and `canonical`: keep it
+   * with the salt for `verifyRecord({ canonicalBytes, salt, version })`.
+   */
+  readonly version: EnvelopeVersion
   /** The 32-byte salt from inside the ciphertext (secret: it unlinks the commitment). */
   readonly salt: Uint8Array
 }

@@ -1,7 +1,8 @@
 /**
  * `pnpm exec tsx scripts/envelope-example-v3.ts`: prints the worked example of docs/spec/envelope.md §16 (envelope
- * version 3, one vault recipient and one HPKE recipient, the commitment over the SHA-256 digest) from the real code,
- * with the documented randomness. `envelope.example.test.ts` checks that the spec's block is exactly this output.
+ * version 3, one vault recipient and one HPKE recipient: the salt derived from the data key, the payload the
+ * canonical bytes alone, the commitment over their SHA-256 digest) from the real code, with the documented
+ * randomness (the first 32 bytes drawn are the data key, printed as `data_key`). `envelope.example.test.ts` checks that the spec's block is exactly this output.
  */
 
 import { encodeHeader, wrapAad } from '../packages/core/src/envelope/_internal.js'
@@ -42,6 +43,10 @@ export async function envelopeExampleV3(): Promise<string> {
     ['recipient_sk', bytesToHex(recipient.secretKey)],
     ['recipient_pk', bytesToHex(recipient.publicKey)],
     ['canonical', canonicalize(value)],
+    ['data_key', bytesToHex(Uint8Array.from({ length: 32 }, (_, i) => i))],
+    ['envelope_id', bytesToHex(envelope.id)],
+    ['nonce', bytesToHex(envelope.nonce)],
+    ['key_commitment', bytesToHex(envelope.keyCommitment)],
     ['salt', bytesToHex(opened.salt)],
     ['header', bytesToHex(header)],
   ]

@@ -59,10 +59,14 @@ export const SIZES = {
 /** Recipient type bytes of envelope v2 and v3 entries. @internal */
 export const RECIPIENT_TYPE = { hpke: 0x01, vault: 0x02 } as const
 
-/** Smallest and largest payload ciphertext: salt + 1..MAX canonical bytes + tag. @internal */
-export const MIN_CIPHERTEXT = SIZES.salt + 1 + SIZES.tag
-/** @internal */
-export const MAX_CIPHERTEXT = SIZES.salt + ENVELOPE_MAX_CANONICAL_BYTES + SIZES.tag
+/**
+ * Smallest and largest payload ciphertext of a version: [salt +] 1..MAX canonical bytes + tag (versions 1 and 2 carry
+ * the salt in the payload; version 3 derives it from the data key). @internal
+ */
+export function ciphertextBounds(version: number): [min: number, max: number] {
+  const salt = version === ENVELOPE_VERSION_DIGEST ? 0 : SIZES.salt
+  return [salt + 1 + SIZES.tag, salt + ENVELOPE_MAX_CANONICAL_BYTES + SIZES.tag]
+}
 
 /** Domain-separation labels (ASCII). @internal */
 export const LABELS = {
@@ -78,6 +82,17 @@ const VAULT_KEY_ID_LABEL = /* @__PURE__ */ encoder.encode('medseal/envelope/v2/v
 const VAULT_WRAP_LABEL = /* @__PURE__ */ encoder.encode('medseal/envelope/v2/vault-wrap')
 const VAULT_FROM_X25519_LABEL = /* @__PURE__ */ encoder.encode('medseal/envelope/v2/vault-from-x25519')
 const VAULT_SHARE_LABEL = /* @__PURE__ */ encoder.encode('medseal/envelope/v2/vault-share')
+
+/** The label of the version 3 salt, derived from the data key. */
+const SALT_V3_LABEL = /* @__PURE__ */ encoder.encode('medseal/envelope/v3/salt')
+
+/**
+ * The version 3 salt: `HMAC-SHA256(data_key, "medseal/envelope/v3/salt" || envelope_id || nonce)`. It is not stored:
+ * whoever holds the data key derives it, as whoever held it could decrypt a version 1/2 salt. @internal
+ */
+export function deriveSalt(dataKey: Uint8Array, id: Uint8Array, nonce: Uint8Array): Uint8Array {
+  return hmac.create(sha256, dataKey).update(SALT_V3_LABEL).update(id).update(nonce).digest()
+}
 
 /** The version 3 commitment's label: the last 30 bytes of its 62-byte HMAC key `salt || label`. */
 const COMMITMENT_V3_LABEL = /* @__PURE__ */ encoder.encode('medseal/envelope/v3/commitment')
@@ -368,8 +383,9 @@ export function assertEnvelope(value: unknown): Envelope {
     prev = keyId
   }
   const ct = env.ciphertext
-  if (!isBytes(ct) || ct.length < MIN_CIPHERTEXT || ct.length > MAX_CIPHERTEXT)
-    throw malformed(`envelope.ciphertext must be ${MIN_CIPHERTEXT} to ${MAX_CIPHERTEXT} bytes`)
+  const [min, max] = ciphertextBounds(env.version)
+  if (!isBytes(ct) || ct.length < min || ct.length > max)
+    throw malformed(`envelope.ciphertext must be ${min} to ${max} bytes`)
   return env as Envelope
 }
 

@@ -6,12 +6,11 @@ import { assertBytes } from '../bytes/index.js'
 import type { EnvelopeError, InvalidArgumentError } from '../errors/base.js'
 import {
   assertSuite,
+  ciphertextBounds,
   compareBytes,
   freezeEnvelope,
   isTyped,
   MAGIC,
-  MAX_CIPHERTEXT,
-  MIN_CIPHERTEXT,
   malformed,
   RECIPIENT_TYPE,
   SIZES,
@@ -104,8 +103,8 @@ export function decodeEnvelopeInternal(bytes: Uint8Array, copy: boolean): Envelo
   }
   const length = readUint(b, o, 4)
   o += 4
-  if (length < MIN_CIPHERTEXT || length > MAX_CIPHERTEXT)
-    throw malformed(`the ciphertext length must be ${MIN_CIPHERTEXT} to ${MAX_CIPHERTEXT} bytes`)
+  const [min, max] = ciphertextBounds(version)
+  if (length < min || length > max) throw malformed(`the ciphertext length must be ${min} to ${max} bytes`)
   if (b.length < o + length) throw malformed('truncated ciphertext')
   if (b.length > o + length) throw malformed('trailing bytes after the ciphertext')
   return freezeEnvelope({ version, suite, id, nonce, keyCommitment, recipients, ciphertext: cut(o, o + length) })

@@ -133,8 +133,12 @@ async function decryptWith(env: Uint8Array, header: Uint8Array, dataKey: Uint8Ar
       ab(env.subarray(o + 4, o + 4 + len)),
     ),
   )
-  const salt = plaintext.subarray(0, 32)
-  const canonical = plaintext.subarray(32)
+  // versions 1 and 2: salt || C (§3); version 3: C, and the salt from the data key (§15.2, §17)
+  const salt =
+    version === 3
+      ? await hmac(dataKey, cat(te.encode('medseal/envelope/v3/salt'), header.subarray(11, 39)))
+      : plaintext.subarray(0, 32)
+  const canonical = version === 3 ? plaintext : plaintext.subarray(32)
   const digest = await sha256(canonical)
   const cid = `b${base32(cat(new Uint8Array([0x01, 0x80, 0x04, 0x12, 0x20]), digest))}`
   // §5 (versions 1 and 2) and §15 (version 3)

@@ -9,6 +9,7 @@ import { aes256Gcm } from '../hpke/aead.js'
 import type { PublicIdentity } from '../identity/types.js'
 import {
   compareBytes,
+  deriveSalt,
   encodeHeader,
   envelopeSuite,
   freezeEnvelope,
@@ -131,19 +132,23 @@ export async function sealPrepared(
   injected: RandomBytes | undefined,
 ): Promise<SealReturnType> {
   const rnd = injected ?? defaultRandomBytes
-  // Order of randomness (fixed, so a worked example is reproducible): data key, salt, id, nonce, then per recipient
+  // Order of randomness (fixed, so a worked example is reproducible): data key, salt (versions 1 and 2 only), id, nonce, then per recipient
   // in keyId order: a 32-byte vault wrap salt, or (only when `randomBytes` is injected) a 32-byte HPKE ephemeral ikm.
   // `n` checked bytes from the source; a copy when the envelope keeps them (the source may reuse its buffer)
   const draw = (n: number, copy?: boolean): Uint8Array => {
     const b = assertBytes(rnd(n), { length: n, name: `randomBytes(${n})` })
     return copy ? b.slice() : b
   }
+  const v3 = prepared.version === ENVELOPE_VERSION_DIGEST
   const dataKey = draw(SIZES.dataKey)
-  const salt = draw(SIZES.salt)
-  const plaintext = takePlaintext(SIZES.salt + canonical.length)
+  // Versions 1 and 2 draw the salt and encrypt `salt || canonical`, a copy of the payload; version 3 derives the salt
+  // from the data key and encrypts the canonical bytes as given.
+  let salt = v3 ? undefined : draw(SIZES.salt)
+  const plaintext = v3 ? undefined : takePlaintext(SIZES.salt + canonical.length)
   try {
     const id = draw(SIZES.id, true)
     const nonce = draw(SIZES.nonce, true)
+    salt ??= deriveSalt(dataKey, id, nonce)
     const head = {
       version: prepared.version,
       suite: ENVELOPE_SUITE,
@@ -176,8 +181,8 @@ export async function sealPrepared(
       }
       return settleAll(prepared.list.map(wrapOne))
     }
-    plaintext.set(salt, 0)
-    plaintext.set(canonical, SIZES.salt)
+    plaintext?.set(salt, 0)
+    plaintext?.set(canonical, SIZES.salt)
     // The payload passes do not depend on the key wraps, so they all start at once and the wraps' asynchronous
     // X25519 work overlaps them. WebCrypto runs large passes off the main thread: AES-256-GCM on one thread and the
     // hashes on another. Version 3 hashes the canonical bytes once (SHA-256, for the commitment and the content id),
@@ -185,7 +190,7 @@ export async function sealPrepared(
     // after the other, so that on two cores the AES pass keeps a core to itself. The passes draw no randomness: the
     // order of draws above is unchanged.
     const [ciphertext, [commitment, contentId], entries] = await settleAll([
-      aes256Gcm.seal(dataKey, nonce, header, plaintext),
+      aes256Gcm.seal(dataKey, nonce, header, plaintext ?? canonical),
       payloadHashes(prepared.version, salt, canonical, true),
       wrapAll(),
     ] as const)
@@ -195,19 +200,24 @@ export async function sealPrepared(
       contentId,
     })
   } finally {
-    wipe(dataKey, salt, plaintext)
-    giveBackPlaintext(plaintext)
+    wipe(dataKey)
+    if (salt) wipe(salt)
+    if (plaintext) {
+      wipe(plaintext)
+      giveBackPlaintext(plaintext)
+    }
   }
 }
 
 /**
  * Seals a JSON value to its recipients (DESIGN "Sealed record"): canonical bytes (RFC 8785), a fresh 32-byte data
- * key and 32-byte salt, AES-256-GCM over `salt || canonical` with the header as AAD, one HPKE (RFC 9180 base mode)
- * wrap of the data key per public-key recipient and one vault wrap per {@link VaultKey}, the commitment and the
- * content id CIDv1(json, sha2-256). Envelope version 3 (the default) computes the commitment as
- * `HMAC-SHA256(key = salt || "medseal/envelope/v3/commitment", msg = SHA-256(canonical))`, from the digest the
- * content id needs; versions 1 and 2 as `HMAC-SHA256(salt, canonical)`. The salt exists only inside the
- * ciphertext. Byte layout: docs/spec/envelope.md.
+ * key, AES-256-GCM with the header as AAD, one HPKE (RFC 9180 base mode) wrap of the data key per public-key
+ * recipient and one vault wrap per {@link VaultKey}, a salted commitment and the content id CIDv1(json, sha2-256).
+ * Envelope version 3 (the default) encrypts the canonical bytes, derives the 32-byte salt from the data key and
+ * computes the commitment as `HMAC-SHA256(key = salt || "medseal/envelope/v3/commitment", msg = SHA-256(canonical))`,
+ * from the digest the content id needs; versions 1 and 2 draw a random salt, encrypt `salt || canonical` and commit
+ * with `HMAC-SHA256(salt, canonical)`. Either way only the data key's holders can learn the salt. Byte layout:
+ * docs/spec/envelope.md.
  *
  * @param value - a JSON value (a FHIR resource); see `canonicalize` for what counts as JSON
  * @param params - `recipients` (1..1024), optional `version` (1, 2 or 3; default 3), `randomBytes` (tests),

@@ -29,10 +29,11 @@ export const ENVELOPE_VERSION_VAULT = 2
 
 /**
  * Envelope format version 3, what `seal` writes by default: the layout of version 2 (typed recipients, HPKE and
- * vault), with the commitment computed over the SHA-256 digest of the canonical bytes that the content id already
- * needs (`HMAC-SHA256(key = salt || "medseal/envelope/v3/commitment", msg = SHA-256(canonical))`), so that a seal
- * makes two passes over the bytes (AES-256-GCM and SHA-256, side by side) instead of three. This SDK reads versions
- * 1, 2 and 3.
+ * vault); the payload is the canonical bytes alone, the salt is derived from the data key, and the commitment is
+ * computed over the SHA-256 digest of the canonical bytes that the content id already needs
+ * (`HMAC-SHA256(key = salt || "medseal/envelope/v3/commitment", msg = SHA-256(canonical))`). A seal makes two passes
+ * over the bytes (AES-256-GCM and SHA-256, side by side) instead of three, and copies nothing. This SDK reads
+ * versions 1, 2 and 3.
  * @example
  * ```ts
  * import { ENVELOPE_VERSION_DIGEST } from '@medseal/core'
@@ -124,7 +125,10 @@ export type Envelope = {
   readonly keyCommitment: Uint8Array
   /** Wraps of the data key, sorted by `keyId` (strictly ascending, so no duplicates). */
   readonly recipients: readonly EnvelopeRecipient[]
-  /** AES-256-GCM of `salt || canonical bytes` with the header as AAD: `ciphertext || tag`. */
+  /**
+   * AES-256-GCM with the header as AAD, `ciphertext || tag`, of `salt || canonical bytes` (versions 1 and 2) or of the
+   * canonical bytes (version 3).
+   */
   readonly ciphertext: Uint8Array
 }
 
@@ -140,7 +144,10 @@ export type SealReturnType = {
 
 /** What opening returns (without the parsed value: see `open`). */
 export type OpenCanonicalReturnType = {
-  /** The canonical bytes that were sealed (a view: its `buffer` also holds 32 zeroed bytes where the salt was). */
+  /**
+   * The canonical bytes that were sealed (a view; in versions 1 and 2 its `buffer` also holds 32 zeroed bytes where
+   * the salt was).
+   */
   readonly canonical: Uint8Array
   /** CIDv1 (json, sha2-256) of `canonical`. */
   readonly contentId: ContentId
@@ -151,7 +158,10 @@ export type OpenCanonicalReturnType = {
    * with the salt for `verifyRecord({ canonicalBytes, salt, version })`.
    */
   readonly version: EnvelopeVersion
-  /** The 32-byte salt from inside the ciphertext (secret: it unlinks the commitment). */
+  /**
+   * The 32-byte salt of the commitment (secret: it unlinks the commitment): from inside the ciphertext (versions 1
+   * and 2) or derived from the data key (version 3).
+   */
   readonly salt: Uint8Array
 }
 

@@ -393,7 +393,8 @@ export function assertEnvelope(value: unknown): Envelope {
 export function unsupportedVersion(version: number): EnvelopeError {
   return new EnvelopeError('UNSUPPORTED_VERSION', 'Unsupported envelope version.', {
     metaMessages: [
-      `This SDK reads versions ${ENVELOPE_VERSION}, ${ENVELOPE_VERSION_VAULT} and ${ENVELOPE_VERSION_DIGEST}; the envelope says ${version}.`,
+      `This SDK reads versions ${ENVELOPE_VERSION}, ${ENVELOPE_VERSION_VAULT} and ${ENVELOPE_VERSION_DIGEST}; ` +
+        `the envelope says ${version}.`,
     ],
   })
 }

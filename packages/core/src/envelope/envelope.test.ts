@@ -77,7 +77,7 @@ describe('seal / open', () => {
     expect(bytesToHex(again.canonical)).toBe(bytesToHex(canonical))
   })
 
-  it('commitment by the version formula (v3 default: over SHA-256(canonical)) and contentId = CIDv1(json, sha2-256) of the canonical bytes', async () => {
+  it('commitment by the version formula (v3 default: over SHA-256(canonical)); contentId = CIDv1(json, sha2-256)', async () => {
     const { envelope, commitment, contentId } = await seal(observation, { recipients: [alice] })
     const opened = await open(envelope, alice)
     expect(opened.salt.length).toBe(32)

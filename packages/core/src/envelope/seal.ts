@@ -132,8 +132,9 @@ export async function sealPrepared(
   injected: RandomBytes | undefined,
 ): Promise<SealReturnType> {
   const rnd = injected ?? defaultRandomBytes
-  // Order of randomness (fixed, so a worked example is reproducible): data key, salt (versions 1 and 2 only), id, nonce, then per recipient
-  // in keyId order: a 32-byte vault wrap salt, or (only when `randomBytes` is injected) a 32-byte HPKE ephemeral ikm.
+  // Order of randomness (fixed, so a worked example is reproducible): data key, salt (versions 1 and 2 only), id,
+  // nonce, then per recipient in keyId order: a 32-byte vault wrap salt, or (only when `randomBytes` is injected) a
+  // 32-byte HPKE ephemeral ikm.
   // `n` checked bytes from the source; a copy when the envelope keeps them (the source may reuse its buffer)
   const draw = (n: number, copy?: boolean): Uint8Array => {
     const b = assertBytes(rnd(n), { length: n, name: `randomBytes(${n})` })

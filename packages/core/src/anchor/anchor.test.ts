@@ -521,7 +521,10 @@ describe('verifyRecord', () => {
     const ledger = newLedger('records')
     const patient = createParty()
     const anchorer = createAnchorer(ledger, { maxDelayMs: 3_600_000 })
-    const sealedA = await seal({ resourceType: 'Observation', id: 'a', status: 'final' }, { recipients: [patient] })
+    const sealedA = await seal(
+      { resourceType: 'Observation', id: 'a', status: 'final' },
+      { recipients: [patient], version: 3 },
+    )
     const sealedB = await seal({ resourceType: 'Observation', id: 'b', status: 'final' }, { recipients: [patient] })
     const pa = anchorer.add(sealedA.commitment)
     const pb = anchorer.add(sealedB.commitment)

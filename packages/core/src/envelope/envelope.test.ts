@@ -77,8 +77,8 @@ describe('seal / open', () => {
     expect(bytesToHex(again.canonical)).toBe(bytesToHex(canonical))
   })
 
-  it('commitment by the version formula (v3 default: over SHA-256(canonical)); contentId = CIDv1(json, sha2-256)', async () => {
-    const { envelope, commitment, contentId } = await seal(observation, { recipients: [alice] })
+  it('commitment by the version formula (v3: over SHA-256(canonical)); contentId = CIDv1(json, sha2-256)', async () => {
+    const { envelope, commitment, contentId } = await seal(observation, { recipients: [alice], version: 3 })
     const opened = await open(envelope, alice)
     expect(opened.salt.length).toBe(32)
     expect(envelope.version).toBe(3)
@@ -111,7 +111,7 @@ describe('seal / open', () => {
     const payload = (n: number, fill: number) => utf8ToBytes(`"${String.fromCharCode(fill).repeat(n)}"`)
     const sizes = [60_000, 900, 60_000, 17_000, 40, 120_000, 5_000] as const
     const check = async (bytes: Uint8Array) => {
-      const { envelope, commitment, contentId } = await sealCanonical(bytes, { recipients: [alice] })
+      const { envelope, commitment, contentId } = await sealCanonical(bytes, { recipients: [alice], version: 3 })
       const opened = await openCanonical(envelope, alice)
       expect(bytesToHex(opened.canonical)).toBe(bytesToHex(bytes))
       expect(bytesToHex(computeCommitment(opened.salt, bytes, { version: 3 }))).toBe(bytesToHex(commitment))
@@ -123,7 +123,7 @@ describe('seal / open', () => {
 
   it('large payloads (native digest path) round-trip and agree with the sync commitment', async () => {
     const big = { resourceType: 'Binary', data: 'x'.repeat(200_000) }
-    const { envelope, commitment } = await seal(big, { recipients: [alice] })
+    const { envelope, commitment } = await seal(big, { recipients: [alice], version: 3 })
     const opened = await openCanonical(envelope, alice)
     expect(bytesToHex(computeCommitment(opened.salt, opened.canonical, { version: 3 }))).toBe(bytesToHex(commitment))
     expect(bytesToUtf8(opened.canonical)).toBe(canonicalize(big))

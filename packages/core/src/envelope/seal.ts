@@ -45,9 +45,10 @@ export type SealParameters = {
    */
   recipients: readonly (EnvelopeRecipientInput | VaultKey)[]
   /**
-   * Envelope version to write (docs/spec/envelope.md): 3 (the default: HPKE and vault recipients, the commitment
-   * over the SHA-256 digest of the canonical bytes), or 1 (HPKE recipients only) or 2 (HPKE and vault) for readers
-   * that know only those; 1 and 2 compute the commitment over the canonical bytes themselves.
+   * Envelope version to write (docs/spec/envelope.md): 1 (HPKE recipients only), 2 (HPKE and vault recipients) or
+   * 3 (HPKE and vault; the commitment over the SHA-256 digest of the canonical bytes, so a seal makes two passes
+   * over them instead of three: faster for large records, but readable only by readers that know version 3).
+   * Default: 2 when a recipient is a vault key, else 1, as before version 3 existed.
    */
   version?: EnvelopeVersion | undefined
   /** Source of randomness (default: `crypto.getRandomValues`). Inject only for deterministic tests. */
@@ -96,7 +97,7 @@ export function prepareRecipients(params: SealParameters): PreparedRecipients {
     throw new InvalidArgumentError('INVALID_ARGUMENT', 'Vault recipients need envelope version 2 or 3.')
   return {
     list: [...byId.values()].sort((a, b) => compareBytes(a.keyId, b.keyId)),
-    version: v ?? ENVELOPE_VERSION_DIGEST,
+    version: v ?? (vaults > 0 ? ENVELOPE_VERSION_VAULT : ENVELOPE_VERSION),
   }
 }
 
@@ -214,14 +215,14 @@ export async function sealPrepared(
  * Seals a JSON value to its recipients (DESIGN "Sealed record"): canonical bytes (RFC 8785), a fresh 32-byte data
  * key, AES-256-GCM with the header as AAD, one HPKE (RFC 9180 base mode) wrap of the data key per public-key
  * recipient and one vault wrap per {@link VaultKey}, a salted commitment and the content id CIDv1(json, sha2-256).
- * Envelope version 3 (the default) encrypts the canonical bytes, derives the 32-byte salt from the data key and
+ * Envelope version 3 (`version: 3`) encrypts the canonical bytes, derives the 32-byte salt from the data key and
  * computes the commitment as `HMAC-SHA256(key = salt || "medseal/envelope/v3/commitment", msg = SHA-256(canonical))`,
  * from the digest the content id needs; versions 1 and 2 draw a random salt, encrypt `salt || canonical` and commit
  * with `HMAC-SHA256(salt, canonical)`. Either way only the data key's holders can learn the salt. Byte layout:
  * docs/spec/envelope.md.
  *
  * @param value - a JSON value (a FHIR resource); see `canonicalize` for what counts as JSON
- * @param params - `recipients` (1..1024), optional `version` (1, 2 or 3; default 3), `randomBytes` (tests),
+ * @param params - `recipients` (1..1024), optional `version` (1, 2 or 3; default 1, or 2 with a vault key), `randomBytes` (tests),
  *   `maxDepth`
  * @returns `{ envelope, commitment, contentId }`: anchor only the commitment
  * @throws {@link InvalidArgumentError} the canonicalize errors for a non-JSON value (`INVALID_TYPE`,

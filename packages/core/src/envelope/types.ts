@@ -28,7 +28,7 @@ export const ENVELOPE_VERSION = 1
 export const ENVELOPE_VERSION_VAULT = 2
 
 /**
- * Envelope format version 3, what `seal` writes by default: the layout of version 2 (typed recipients, HPKE and
+ * Envelope format version 3, what `seal` writes when given `version: 3`: the layout of version 2 (typed recipients, HPKE and
  * vault); the payload is the canonical bytes alone, the salt is derived from the data key, and the commitment is
  * computed over the SHA-256 digest of the canonical bytes that the content id already needs
  * (`HMAC-SHA256(key = salt || "medseal/envelope/v3/commitment", msg = SHA-256(canonical))`). A seal makes two passes

@@ -86,10 +86,10 @@ describe('vault recipients (envelope versions 2 and 3)', () => {
   const patientVault = createVaultKey({ party: patient })
   const custodianVault = createVaultKey({ party: custodian })
 
-  it('seal writes version 3 (typed entries) by default, or 2 when asked; the party and its vault key both open it', async () => {
-    for (const version of [undefined, 2] as const) {
+  it('seal writes version 2 (typed entries) by default, or 3 when asked; the party and its vault key both open it', async () => {
+    for (const version of [undefined, 3] as const) {
       const { envelope, commitment } = await seal(record, { recipients: [patientVault, custodianVault], version })
-      expect(envelope.version).toBe(version ?? ENVELOPE_VERSION_DIGEST)
+      expect(envelope.version).toBe(version ?? ENVELOPE_VERSION_VAULT)
       expect(envelope.recipients.map((r) => r.type)).toEqual(['vault', 'vault'])
       const bytes = encodeEnvelope(envelope)
       expect(bytes.length).toBe(71 + 2 + 2 * 113 + 4 + envelope.ciphertext.length)
@@ -103,8 +103,9 @@ describe('vault recipients (envelope versions 2 and 3)', () => {
     }
   })
 
-  it('HPKE-only seals are version 3 by default; versions 1 and 2 can be asked for; version 1 refuses vault keys', async () => {
-    expect((await seal(record, { recipients: [patient] })).envelope.version).toBe(ENVELOPE_VERSION_DIGEST)
+  it('HPKE-only seals are version 1 by default; versions 2 and 3 can be asked for; version 1 refuses vault keys', async () => {
+    expect((await seal(record, { recipients: [patient] })).envelope.version).toBe(ENVELOPE_VERSION)
+    expect((await seal(record, { recipients: [patient], version: 3 })).envelope.version).toBe(ENVELOPE_VERSION_DIGEST)
     expect((await seal(record, { recipients: [patient], version: 1 })).envelope.version).toBe(ENVELOPE_VERSION)
     const v2 = await seal(record, { recipients: [patient], version: ENVELOPE_VERSION_VAULT })
     expect(v2.envelope.version).toBe(2)

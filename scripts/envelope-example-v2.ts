@@ -22,6 +22,7 @@ export async function envelopeExampleV2(): Promise<string> {
   }
   const { envelope, commitment, contentId } = await seal(value, {
     recipients: [vault, { encryptionPublicKey: recipient.publicKey }],
+    version: 2,
     randomBytes,
   })
   const header = encodeHeader(envelope)

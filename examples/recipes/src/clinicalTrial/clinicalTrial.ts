@@ -13,6 +13,7 @@ import {
   bytesToHex0x,
   createAnchorer,
   createParty,
+  type EnvelopeVersion,
   type Hex,
   hashTypedData,
   hexToBytes,
@@ -50,8 +51,16 @@ export type TrialLock = {
   readonly records: number
 }
 
-/** One published record: its canonical FHIR JSON, the salt of its commitment, and its anchor receipt. */
-export type PublishedRecord = { readonly json: string; readonly salt: Hex; readonly receipt: Receipt }
+/**
+ * One published record: its canonical FHIR JSON, the salt of its commitment, the envelope version that says how the
+ * commitment is computed from them, and its anchor receipt.
+ */
+export type PublishedRecord = {
+  readonly json: string
+  readonly salt: Hex
+  readonly version: EnvelopeVersion
+  readonly receipt: Receipt
+}
 
 /** The published dataset. `links[n]` is the receipt of batch n's first leaf (batch n-1's root); `links[0]` is unused. */
 export type PublishedDataset = {
@@ -179,6 +188,7 @@ export async function verifyTrialDataset(
           receipt: r,
           canonicalBytes: utf8ToBytes(record.json),
           salt: hexToBytes(record.salt),
+          version: record.version,
         })
       ).anchoredAt.timestamp
     })
@@ -224,7 +234,12 @@ export type ClinicalTrialSummary = {
   readonly tampering: Readonly<Record<'changedValue' | 'addedAfterLock' | 'backDated' | 'withheld', string>>
 }
 
-type Collected = { readonly resource: Record<string, unknown>; readonly json: string; readonly salt: Hex }
+type Collected = {
+  readonly resource: Record<string, unknown>
+  readonly json: string
+  readonly salt: Hex
+  readonly version: EnvelopeVersion
+}
 
 /**
  * Runs the clinical-trial recipe: registration, enrolment and two outcome rounds anchored as collected, a signed lock,
@@ -285,9 +300,15 @@ async function story(state: RecipeState, output: (line: string) => void): Promis
     for (const resource of resources) {
       const valid = assertValidResource(resource) as Record<string, unknown>
       const { envelope, commitment } = await seal(valid, { recipients: [sponsor] })
-      // The sponsor's data manager keeps the envelope; what is published is the canonical JSON and the salt.
+      // The sponsor's data manager keeps the envelope; what is published is the canonical JSON, the salt and the
+      // envelope version (which says how the commitment is computed from them).
       const opened = await openCanonical(envelope, sponsor)
-      collected.push({ resource: valid, json: canonicalizeResource(valid), salt: bytesToHex0x(opened.salt) })
+      collected.push({
+        resource: valid,
+        json: canonicalizeResource(valid),
+        salt: bytesToHex0x(opened.salt),
+        version: opened.version,
+      })
       pending.push(anchorer.add(commitment))
     }
     await anchorer.close()
@@ -350,7 +371,12 @@ async function story(state: RecipeState, output: (line: string) => void): Promis
     lockSignature,
     lockReceipt,
     links,
-    records: collected.map((c, i) => ({ json: c.json, salt: c.salt, receipt: receipts[i] as Receipt })),
+    records: collected.map((c, i) => ({
+      json: c.json,
+      salt: c.salt,
+      version: c.version,
+      receipt: receipts[i] as Receipt,
+    })),
   }
   // The publication travels as JSON; the reader verifies what it parsed.
   const published = JSON.parse(JSON.stringify(dataset)) as PublishedDataset
@@ -399,9 +425,11 @@ async function story(state: RecipeState, output: (line: string) => void): Promis
     const link = extraBatchOf === undefined ? undefined : anchorer.add(extraBatchOf)
     const receipt = anchorer.add(sealed.commitment)
     await anchorer.close()
+    const opened = await openCanonical(sealed.envelope, sponsor)
     const record: PublishedRecord = {
       json: canonicalizeResource(resource),
-      salt: bytesToHex0x((await openCanonical(sealed.envelope, sponsor)).salt),
+      salt: bytesToHex0x(opened.salt),
+      version: opened.version,
       receipt: await receipt,
     }
     return { record, link: link === undefined ? null : await link }

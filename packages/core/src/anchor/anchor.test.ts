@@ -521,7 +521,10 @@ describe('verifyRecord', () => {
     const ledger = newLedger('records')
     const patient = createParty()
     const anchorer = createAnchorer(ledger, { maxDelayMs: 3_600_000 })
-    const sealedA = await seal({ resourceType: 'Observation', id: 'a', status: 'final' }, { recipients: [patient] })
+    const sealedA = await seal(
+      { resourceType: 'Observation', id: 'a', status: 'final' },
+      { recipients: [patient], version: 3 },
+    )
     const sealedB = await seal({ resourceType: 'Observation', id: 'b', status: 'final' }, { recipients: [patient] })
     const pa = anchorer.add(sealedA.commitment)
     const pb = anchorer.add(sealedB.commitment)
@@ -543,11 +546,18 @@ describe('verifyRecord', () => {
     )
     // The opened record, changed by one byte.
     const opened = await openCanonical(sealedA.envelope, patient)
-    await verifyRecord(ledger, { receipt: ra, canonicalBytes: opened.canonical, salt: opened.salt })
+    expect(opened.version).toBe(3)
+    await verifyRecord(ledger, { receipt: ra, canonicalBytes: opened.canonical, salt: opened.salt, version: 3 })
+    // the version names the formula: the same salt and bytes under version 1's formula are another commitment
+    await expectCode(
+      verifyRecord(ledger, { receipt: ra, canonicalBytes: opened.canonical, salt: opened.salt }),
+      VerificationError,
+      'RECORD_MISMATCH',
+    )
     const changed = opened.canonical.slice()
     changed[changed.length - 2] = 0x20
     await expectCode(
-      verifyRecord(ledger, { receipt: ra, canonicalBytes: changed, salt: opened.salt }),
+      verifyRecord(ledger, { receipt: ra, canonicalBytes: changed, salt: opened.salt, version: 3 }),
       VerificationError,
       'RECORD_MISMATCH',
     )

@@ -5,6 +5,7 @@
 import { describeType } from '../bytes/index.js'
 import { computeCommitment } from '../envelope/computeCommitment.js'
 import { type EnvelopeInput, type EnvelopeOpener, openCanonical } from '../envelope/open.js'
+import type { EnvelopeVersion } from '../envelope/types.js'
 import { type EnvelopeError, InvalidArgumentError } from '../errors/base.js'
 import type { AnchorKind, LedgerAdapter } from '../ledger/types.js'
 import type { Receipt } from './receipt.js'
@@ -26,6 +27,11 @@ export type VerifyRecordParameters =
       readonly canonicalBytes: Uint8Array
       /** The record's 32-byte salt (from `open`). */
       readonly salt: Uint8Array
+      /**
+       * The version of the envelope the record was sealed in (from `open`), which says how the commitment is computed
+       * (`computeCommitment`): 1 and 2 (the default) or 3. Seals write version 3 by default.
+       */
+      readonly version?: EnvelopeVersion | undefined
       readonly kind?: AnchorKind
     }
 
@@ -33,8 +39,8 @@ export type VerifyRecordParameters =
 export type VerifyRecordErrorType = VerifyReceiptErrorType | EnvelopeError
 
 /**
- * Verifies a record against its receipt and the ledger: recomputes the record's commitment
- * (`HMAC-SHA256(salt, canonicalBytes)`, opening the envelope first when given one), then runs
+ * Verifies a record against its receipt and the ledger: recomputes the record's commitment (`computeCommitment`
+ * with the record's envelope version, opening the envelope first when given one), then runs
  * {@link verifyReceipt}. A changed record fails with `RECORD_MISMATCH` (or, inside an envelope, with
  * `DECRYPT_FAILED`, since AES-GCM authenticates the content).
  *
@@ -62,9 +68,12 @@ export async function verifyRecord(
   if ('envelope' in params && params.envelope !== undefined) {
     commitment = (await openCanonical(params.envelope, params.party)).commitment
   } else if ('canonicalBytes' in params && params.canonicalBytes !== undefined) {
-    commitment = computeCommitment(params.salt, params.canonicalBytes)
+    commitment = computeCommitment(params.salt, params.canonicalBytes, { version: params.version })
   } else {
-    throw new InvalidArgumentError('INVALID_ARGUMENT', 'Give either { envelope, party } or { canonicalBytes, salt }.')
+    throw new InvalidArgumentError(
+      'INVALID_ARGUMENT',
+      'Give either { envelope, party } or { canonicalBytes, salt, version }.',
+    )
   }
   return verifyReceipt(ledger, {
     receipt: params.receipt,

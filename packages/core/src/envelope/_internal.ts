@@ -26,6 +26,7 @@ import {
   ENVELOPE_MAX_RECIPIENTS,
   ENVELOPE_SUITE,
   ENVELOPE_VERSION,
+  ENVELOPE_VERSION_DIGEST,
   ENVELOPE_VERSION_VAULT,
   type Envelope,
   type EnvelopeRecipient,
@@ -55,13 +56,17 @@ export const SIZES = {
   entryV2: 113,
 } as const
 
-/** Recipient type bytes of envelope v2 entries. @internal */
+/** Recipient type bytes of envelope v2 and v3 entries. @internal */
 export const RECIPIENT_TYPE = { hpke: 0x01, vault: 0x02 } as const
 
-/** Smallest and largest payload ciphertext: salt + 1..MAX canonical bytes + tag. @internal */
-export const MIN_CIPHERTEXT = SIZES.salt + 1 + SIZES.tag
-/** @internal */
-export const MAX_CIPHERTEXT = SIZES.salt + ENVELOPE_MAX_CANONICAL_BYTES + SIZES.tag
+/**
+ * Smallest and largest payload ciphertext of a version: [salt +] 1..MAX canonical bytes + tag (versions 1 and 2 carry
+ * the salt in the payload; version 3 derives it from the data key). @internal
+ */
+export function ciphertextBounds(version: number): [min: number, max: number] {
+  const salt = version === ENVELOPE_VERSION_DIGEST ? 0 : SIZES.salt
+  return [salt + 1 + SIZES.tag, salt + ENVELOPE_MAX_CANONICAL_BYTES + SIZES.tag]
+}
 
 /** Domain-separation labels (ASCII). @internal */
 export const LABELS = {
@@ -77,6 +82,38 @@ const VAULT_KEY_ID_LABEL = /* @__PURE__ */ encoder.encode('medseal/envelope/v2/v
 const VAULT_WRAP_LABEL = /* @__PURE__ */ encoder.encode('medseal/envelope/v2/vault-wrap')
 const VAULT_FROM_X25519_LABEL = /* @__PURE__ */ encoder.encode('medseal/envelope/v2/vault-from-x25519')
 const VAULT_SHARE_LABEL = /* @__PURE__ */ encoder.encode('medseal/envelope/v2/vault-share')
+
+/** The label of the version 3 salt, derived from the data key. */
+const SALT_V3_LABEL = /* @__PURE__ */ encoder.encode('medseal/envelope/v3/salt')
+
+/**
+ * The version 3 salt: `HMAC-SHA256(data_key, "medseal/envelope/v3/salt" || envelope_id || nonce)`. It is not stored:
+ * whoever holds the data key derives it, as whoever held it could decrypt a version 1/2 salt. @internal
+ */
+export function deriveSalt(dataKey: Uint8Array, id: Uint8Array, nonce: Uint8Array): Uint8Array {
+  return hmac.create(sha256, dataKey).update(SALT_V3_LABEL).update(id).update(nonce).digest()
+}
+
+/** The version 3 commitment's label: the last 30 bytes of its 62-byte HMAC key `salt || label`. */
+const COMMITMENT_V3_LABEL = /* @__PURE__ */ encoder.encode('medseal/envelope/v3/commitment')
+
+/**
+ * The version 3 commitment from the SHA-256 digest of the canonical bytes:
+ * `HMAC-SHA256(key = salt || "medseal/envelope/v3/commitment", msg = digest)`. The 62-byte key is padded with two
+ * zero bytes to HMAC's 64-byte block, a version 1/2 key (the 32-byte salt) with 32, so no key of one formula is a
+ * key of the other. @internal
+ */
+export function commitmentOfDigest(salt: Uint8Array, digest: Uint8Array): Uint8Array {
+  const key = concat(salt, COMMITMENT_V3_LABEL)
+  try {
+    return hmac(sha256, key, digest)
+  } finally {
+    key.fill(0)
+  }
+}
+
+/** Is this a version whose entries start with a type byte (2 and 3)? @internal */
+export const isTyped = (version: number): boolean => version !== ENVELOPE_VERSION
 
 /** The 12-byte all-zero AES-GCM nonce of a vault wrap (each wrap key encrypts exactly one message). */
 const ZERO_NONCE = /* @__PURE__ */ new Uint8Array(12)
@@ -230,15 +267,44 @@ export function checkDataKey(env: Envelope, dataKey: Uint8Array): boolean {
 /** Payloads at or above this size are hashed by WebCrypto (native, off the main thread in Node). @internal */
 const NATIVE_DIGEST_MIN = 16 * 1024
 
+/** SHA-256 of `bytes`: WebCrypto (native, off the main thread in Node) for large inputs, else pure JS. @internal */
+export async function sha256Async(bytes: Uint8Array): Promise<Uint8Array> {
+  const subtle = bytes.length >= NATIVE_DIGEST_MIN ? getSubtle() : undefined
+  return subtle ? new Uint8Array(await subtle.digest('SHA-256', bufferSource(bytes))) : sha256(bytes)
+}
+
+/** CIDv1 (json, sha2-256) from a SHA-256 digest. @internal */
+const contentIdOfDigest = (digest: Uint8Array): ContentId =>
+  CID.createV1(JSON_CODEC, Digest.create(SHA2_256_CODE, digest)) as ContentId
+
 /**
  * The content id of canonical bytes: `createContentId` for small payloads; for large ones the same CIDv1 (json,
  * sha2-256) over a WebCrypto digest (several times faster than pure JS on a 1 MiB payload). @internal
  */
 export async function contentIdAsync(canonical: Uint8Array): Promise<ContentId> {
-  const subtle = canonical.length >= NATIVE_DIGEST_MIN ? getSubtle() : undefined
-  if (!subtle) return createContentId(canonical)
-  const digest = new Uint8Array(await subtle.digest('SHA-256', bufferSource(canonical)))
-  return CID.createV1(JSON_CODEC, Digest.create(SHA2_256_CODE, digest)) as ContentId
+  return canonical.length >= NATIVE_DIGEST_MIN
+    ? contentIdOfDigest(await sha256Async(canonical))
+    : createContentId(canonical)
+}
+
+/**
+ * The commitment and content id of a payload, by the formula of the envelope's `version` (docs/spec/envelope.md
+ * §5 and §15): version 3 hashes the canonical bytes once (SHA-256) for both; versions 1 and 2 make a second pass,
+ * HMAC-SHA256 under the salt. With `serial`, the two passes of versions 1 and 2 run one after the other (a seal
+ * keeps the other core for AES-GCM). @internal
+ */
+export async function payloadHashes(
+  version: number,
+  salt: Uint8Array,
+  canonical: Uint8Array,
+  serial?: boolean,
+): Promise<[Uint8Array, ContentId]> {
+  if (version === ENVELOPE_VERSION_DIGEST) {
+    const digest = await sha256Async(canonical)
+    return [commitmentOfDigest(salt, digest), contentIdOfDigest(digest)]
+  }
+  if (serial) return [await hmacSha256Async(salt, canonical), await contentIdAsync(canonical)]
+  return settleAll([hmacSha256Async(salt, canonical), contentIdAsync(canonical)] as const)
 }
 
 /** HMAC-SHA256 of `bytes` under `key`, WebCrypto for large inputs. @internal */
@@ -288,7 +354,11 @@ const bytesOf = (v: unknown, length: number, what: string): Uint8Array => {
 export function assertEnvelope(value: unknown): Envelope {
   if (typeof value !== 'object' || value === null) throw malformed('envelope must be an object')
   const env = value as Partial<Envelope>
-  if (env.version !== ENVELOPE_VERSION && env.version !== ENVELOPE_VERSION_VAULT) {
+  if (
+    env.version !== ENVELOPE_VERSION &&
+    env.version !== ENVELOPE_VERSION_VAULT &&
+    env.version !== ENVELOPE_VERSION_DIGEST
+  ) {
     if (typeof env.version !== 'number') throw malformed('envelope.version must be a number')
     throw unsupportedVersion(env.version)
   }
@@ -306,15 +376,16 @@ export function assertEnvelope(value: unknown): Envelope {
     const keyId = bytesOf(e.keyId, SIZES.keyId, `envelope.recipients[${i}].keyId`)
     bytesOf(e.enc, SIZES.enc, `envelope.recipients[${i}].enc`)
     bytesOf(e.wrappedKey, SIZES.wrappedKey, `envelope.recipients[${i}].wrappedKey`)
-    if (e.type !== undefined && e.type !== 'hpke' && (e.type !== 'vault' || env.version !== ENVELOPE_VERSION_VAULT))
-      throw malformed(`envelope.recipients[${i}].type must be "hpke" (or "vault" in a version 2 envelope)`)
+    if (e.type !== undefined && e.type !== 'hpke' && (e.type !== 'vault' || !isTyped(env.version)))
+      throw malformed(`envelope.recipients[${i}].type must be "hpke" (or "vault" in a version 2 or 3 envelope)`)
     if (prev && compareBytes(prev, keyId) >= 0)
       throw malformed('envelope.recipients must be sorted by keyId, without duplicates')
     prev = keyId
   }
   const ct = env.ciphertext
-  if (!isBytes(ct) || ct.length < MIN_CIPHERTEXT || ct.length > MAX_CIPHERTEXT)
-    throw malformed(`envelope.ciphertext must be ${MIN_CIPHERTEXT} to ${MAX_CIPHERTEXT} bytes`)
+  const [min, max] = ciphertextBounds(env.version)
+  if (!isBytes(ct) || ct.length < min || ct.length > max)
+    throw malformed(`envelope.ciphertext must be ${min} to ${max} bytes`)
   return env as Envelope
 }
 
@@ -322,7 +393,8 @@ export function assertEnvelope(value: unknown): Envelope {
 export function unsupportedVersion(version: number): EnvelopeError {
   return new EnvelopeError('UNSUPPORTED_VERSION', 'Unsupported envelope version.', {
     metaMessages: [
-      `This SDK reads versions ${ENVELOPE_VERSION} and ${ENVELOPE_VERSION_VAULT}; the envelope says ${version}.`,
+      `This SDK reads versions ${ENVELOPE_VERSION}, ${ENVELOPE_VERSION_VAULT} and ${ENVELOPE_VERSION_DIGEST}; ` +
+        `the envelope says ${version}.`,
     ],
   })
 }

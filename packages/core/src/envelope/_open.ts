@@ -12,14 +12,13 @@ import type { Party } from '../identity/types.js'
 import {
   assertEnvelope,
   checkDataKey,
-  contentIdAsync,
+  deriveSalt,
   deriveVault,
   encodeHeader,
   envelopeSuite,
-  hmacSha256Async,
   malformed,
+  payloadHashes,
   SIZES,
-  settleAll,
   vaultSecretFromX25519,
   vaultUnwrap,
   wrapAad,
@@ -28,7 +27,13 @@ import {
 import { isVaultKey, type VaultKey } from './createVaultKey.js'
 import { decodeEnvelopeInternal } from './decodeEnvelope.js'
 import { getRecipientKeyId } from './getRecipientKeyId.js'
-import type { Envelope, EnvelopeRecipient, OpenCanonicalReturnType } from './types.js'
+import {
+  ENVELOPE_VERSION_DIGEST,
+  type Envelope,
+  type EnvelopeRecipient,
+  type EnvelopeVersion,
+  type OpenCanonicalReturnType,
+} from './types.js'
 
 /** The keys an opener needs: a Party, or anything with its X25519 key pair. */
 export type EnvelopeOpener = Pick<Party, 'encryptionSecretKey' | 'encryptionPublicKey'>
@@ -173,19 +178,17 @@ export async function decryptPayload(env: Envelope, dataKey: Uint8Array): Promis
   } catch (cause) {
     throw decryptFailed(cause)
   }
+  // version 3: the payload is the canonical bytes and the salt comes from the data key; versions 1 and 2: `salt ||
+  // canonical`, the canonical bytes returned as a view (no copy of a large payload) and the salt prefix wiped below
+  const saltBytes = env.version === ENVELOPE_VERSION_DIGEST ? 0 : SIZES.salt
   try {
-    if (plaintext.length <= SIZES.salt) throw malformed('empty payload')
-    const salt = plaintext.slice(0, SIZES.salt)
-    // the canonical bytes are returned as a view (no copy of a large payload); the salt prefix of the same buffer is
-    // wiped below
-    const canonical = plaintext.subarray(SIZES.salt)
-    const [commitment, contentId] = await settleAll([
-      hmacSha256Async(salt, canonical),
-      contentIdAsync(canonical),
-    ] as const)
-    return Object.freeze({ canonical, contentId, commitment, salt })
+    if (plaintext.length <= saltBytes) throw malformed('empty payload')
+    const salt = saltBytes ? plaintext.slice(0, saltBytes) : deriveSalt(dataKey, env.id, env.nonce)
+    const canonical = plaintext.subarray(saltBytes)
+    const [commitment, contentId] = await payloadHashes(env.version, salt, canonical)
+    return Object.freeze({ canonical, contentId, commitment, salt, version: env.version as EnvelopeVersion })
   } finally {
-    wipe(plaintext.subarray(0, SIZES.salt))
+    wipe(plaintext.subarray(0, saltBytes))
   }
 }
 

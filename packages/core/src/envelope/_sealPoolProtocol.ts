@@ -16,7 +16,7 @@ export type ToWorker = {
   /** Vault keys this worker has not received yet, each HPKE-wrapped to the worker's own key. */
   readonly shares: readonly SharedVaultKey[]
   readonly recipients: readonly WireRecipient[]
-  readonly version: 1 | 2
+  readonly version: 1 | 2 | 3
   /** The canonical payloads, back to back; `ends[i]` is where item `i` ends. */
   readonly data: Uint8Array
   readonly ends: Uint32Array

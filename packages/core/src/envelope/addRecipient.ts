@@ -16,7 +16,10 @@ import { wrapDataKey } from './wrapDataKey.js'
 export type AddRecipientParameters = {
   /** A current recipient, who unwraps the data key. */
   opener: EnvelopeKeyHolder
-  /** The new recipient: a Party, PublicIdentity or `{ encryptionPublicKey }`, or a `VaultKey` (version 2 envelopes). */
+  /**
+   * The new recipient: a Party, PublicIdentity or `{ encryptionPublicKey }`, or a `VaultKey` (version 2 and 3
+   * envelopes).
+   */
   recipient: EnvelopeRecipientInput | VaultKey
   /** Tests only. */
   randomBytes?: RandomBytes | undefined

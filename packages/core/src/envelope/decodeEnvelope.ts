@@ -1,16 +1,16 @@
 /**
- * Strict parsing of the envelope wire format, versions 1 and 2.
+ * Strict parsing of the envelope wire format, versions 1, 2 and 3.
  * @module
  */
 import { assertBytes } from '../bytes/index.js'
 import type { EnvelopeError, InvalidArgumentError } from '../errors/base.js'
 import {
   assertSuite,
+  ciphertextBounds,
   compareBytes,
   freezeEnvelope,
+  isTyped,
   MAGIC,
-  MAX_CIPHERTEXT,
-  MIN_CIPHERTEXT,
   malformed,
   RECIPIENT_TYPE,
   SIZES,
@@ -19,6 +19,7 @@ import {
 import {
   ENVELOPE_MAX_RECIPIENTS,
   ENVELOPE_VERSION,
+  ENVELOPE_VERSION_DIGEST,
   ENVELOPE_VERSION_VAULT,
   type Envelope,
   type EnvelopeRecipient,
@@ -41,7 +42,7 @@ const readUint = (b: Uint8Array, o: number, n: number): number => {
  * @param bytes - from {@link encodeEnvelope}
  * @returns a frozen {@link Envelope} (its byte fields are copies)
  * @throws {@link EnvelopeError} `ENVELOPE_MALFORMED` (wrong magic, truncated, re-ordered, extra bytes, limits,
- *   unknown recipient type), `UNSUPPORTED_VERSION` (a version other than 1 or 2), `UNSUPPORTED_SUITE` (other HPKE
+ *   unknown recipient type), `UNSUPPORTED_VERSION` (a version other than 1, 2 or 3), `UNSUPPORTED_SUITE` (other HPKE
  *   suite ids);
  *   {@link InvalidArgumentError} `INVALID_TYPE` for a non-Uint8Array
  * @example
@@ -64,7 +65,8 @@ export function decodeEnvelopeInternal(bytes: Uint8Array, copy: boolean): Envelo
   if (b.length < 5) throw malformed('too short')
   for (let i = 0; i < 4; i++) if (b[i] !== MAGIC[i]) throw malformed('not a medseal envelope (magic)')
   const version = b[4] as number
-  if (version !== ENVELOPE_VERSION && version !== ENVELOPE_VERSION_VAULT) throw unsupportedVersion(version)
+  if (version !== ENVELOPE_VERSION && version !== ENVELOPE_VERSION_VAULT && version !== ENVELOPE_VERSION_DIGEST)
+    throw unsupportedVersion(version)
   if (b.length < SIZES.header + 2) throw malformed('truncated header')
   const suite = { kem: readUint(b, 5, 2), kdf: readUint(b, 7, 2), aead: readUint(b, 9, 2) }
   assertSuite(suite)
@@ -76,7 +78,7 @@ export function decodeEnvelopeInternal(bytes: Uint8Array, copy: boolean): Envelo
   const count = readUint(b, o, 2)
   o += 2
   if (count > ENVELOPE_MAX_RECIPIENTS) throw malformed(`more than ${ENVELOPE_MAX_RECIPIENTS} recipients`)
-  const typed = version === ENVELOPE_VERSION_VAULT
+  const typed = isTyped(version)
   const entry = typed ? SIZES.entryV2 : SIZES.entryV1
   if (b.length < o + count * entry + 4) throw malformed('truncated recipient list')
   const recipients: EnvelopeRecipient[] = []
@@ -101,8 +103,8 @@ export function decodeEnvelopeInternal(bytes: Uint8Array, copy: boolean): Envelo
   }
   const length = readUint(b, o, 4)
   o += 4
-  if (length < MIN_CIPHERTEXT || length > MAX_CIPHERTEXT)
-    throw malformed(`the ciphertext length must be ${MIN_CIPHERTEXT} to ${MAX_CIPHERTEXT} bytes`)
+  const [min, max] = ciphertextBounds(version)
+  if (length < min || length > max) throw malformed(`the ciphertext length must be ${min} to ${max} bytes`)
   if (b.length < o + length) throw malformed('truncated ciphertext')
   if (b.length > o + length) throw malformed('trailing bytes after the ciphertext')
   return freezeEnvelope({ version, suite, id, nonce, keyCommitment, recipients, ciphertext: cut(o, o + length) })

@@ -1,9 +1,9 @@
 /**
- * The envelope wire format, version 1 (docs/spec/envelope.md §Wire format).
+ * The envelope wire format, versions 1, 2 and 3 (docs/spec/envelope.md §4, §12.2, §15).
  * @module
  */
 import type { EnvelopeError } from '../errors/base.js'
-import { assertEnvelope, encodeHeader, putUint, RECIPIENT_TYPE, SIZES } from './_internal.js'
+import { assertEnvelope, encodeHeader, isTyped, putUint, RECIPIENT_TYPE, SIZES } from './_internal.js'
 import type { Envelope } from './types.js'
 
 /** Errors {@link encodeEnvelope} can throw. */
@@ -12,7 +12,7 @@ export type EncodeEnvelopeErrorType = EnvelopeError
 /**
  * Serializes an envelope: `header (71) || u16 count || count × entry || u32 length || ciphertext`, all integers
  * big-endian; an entry is `keyId 32 || enc 32 || wrappedKey 48` (version 1) or `type 1 || keyId 32 || enc 32 ||
- * wrappedKey 48` (version 2). One envelope has exactly one encoding.
+ * wrappedKey 48` (versions 2 and 3). One envelope has exactly one encoding.
  *
  * @param envelope - from `seal`, `addRecipient`, `removeRecipient` or `decodeEnvelope`
  * @returns the bytes (store them, send them, wrap them in a FHIR `Binary`)
@@ -31,7 +31,7 @@ export function encodeEnvelope(envelope: Envelope): Uint8Array<ArrayBuffer> {
   const env = assertEnvelope(envelope)
   const header = encodeHeader(env)
   const n = env.recipients.length
-  const typed = env.version !== 1
+  const typed = isTyped(env.version)
   const entry = typed ? SIZES.entryV2 : SIZES.entryV1
   const out = new Uint8Array(header.length + 2 + n * entry + 4 + env.ciphertext.length)
   out.set(header, 0)

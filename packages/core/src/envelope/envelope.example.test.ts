@@ -1,6 +1,9 @@
+import { hmac } from '@noble/hashes/hmac.js'
+import { sha256 } from '@noble/hashes/sha2.js'
 import { describe, expect, it } from 'vitest'
 import { envelopeExampleV2 } from '../../../../scripts/envelope-example-v2.js'
-import { bytesToHex, bytesToUtf8, hexToBytes } from '../bytes/index.js'
+import { envelopeExampleV3 } from '../../../../scripts/envelope-example-v3.js'
+import { bytesToHex, bytesToUtf8, hexToBytes, utf8ToBytes } from '../bytes/index.js'
 import { canonicalize } from '../canonical/canonicalize.js'
 import { dhkemX25519HkdfSha256 } from '../hpke/kem.js'
 import { encodeHeader, wrapAad, wrapInfo } from './_internal.js'
@@ -36,6 +39,7 @@ describe('docs/spec/envelope.md worked example', () => {
     const stream = counterStream()
     const { envelope, commitment, contentId } = await seal(value, {
       recipients: [{ encryptionPublicKey: recipient.publicKey }],
+      version: 1,
       randomBytes: stream,
     })
     const replay = counterStream()
@@ -104,6 +108,66 @@ describe('docs/spec/envelope.md worked example, version 2', () => {
       const opened = await open(bytes, who)
       expect(bytesToUtf8(opened.canonical)).toBe(ex.canonical)
       expect(bytesToHex(opened.commitment)).toBe(ex.commitment)
+    }
+  })
+})
+
+describe('docs/spec/envelope.md worked example, version 3', () => {
+  it('is exactly what scripts/envelope-example-v3.ts prints from the real code', async () => {
+    const printed: Record<string, string> = {}
+    for (const line of (await envelopeExampleV3()).split('\n')) {
+      const m = /^(\w+)\s+= (.*)$/.exec(line)
+      if (m) printed[m[1] as string] = m[2] as string
+    }
+    expect(Object.keys(printed).length).toBeGreaterThan(18)
+    expect(specExample('v3')).toEqual(printed)
+  })
+
+  it('recomputes the key commitment, the salt and the commitment by §15.2 from the documented data key', () => {
+    const ex = specExample('v3')
+    const v2 = specExample('v2')
+    const dataKey = hexToBytes(ex.data_key as string)
+    const idNonce = hexToBytes(`${ex.envelope_id}${ex.nonce}`)
+    expect(ex.envelope_id).toBe('202122232425262728292a2b2c2d2e2f')
+    expect(ex.nonce).toBe('303132333435363738393a3b')
+    const label = (l: string) => utf8ToBytes(`medseal/envelope/${l}`)
+    expect(bytesToHex(hmac(sha256, dataKey, new Uint8Array([...label('v1/key-commitment'), ...idNonce])))).toBe(
+      ex.key_commitment,
+    )
+    const salt = hmac(sha256, dataKey, new Uint8Array([...label('v3/salt'), ...idNonce]))
+    expect(bytesToHex(salt)).toBe(ex.salt)
+    const canonical = utf8ToBytes(ex.canonical as string)
+    const digest = sha256(canonical)
+    expect(bytesToHex(digest)).toBe(ex.digest)
+    const key = new Uint8Array([...salt, ...label('v3/commitment')])
+    expect(key.length).toBe(62)
+    expect(bytesToHex(key)).toBe(ex.commitment_key)
+    expect(bytesToHex(hmac(sha256, key, digest))).toBe(ex.commitment)
+    expect(bytesToHex(computeCommitment(salt, canonical, { version: 3 }))).toBe(ex.commitment)
+    expect(ex.content_id).toBe(v2.content_id)
+    // no salt in the payload: 32 bytes shorter than version 2's
+    expect((ex.ciphertext as string).length / 2).toBe(canonical.length + 16)
+    expect((ex.envelope as string).length).toBe((v2.envelope as string).length - 64)
+    expect((ex.header as string).slice(8, 10)).toBe('03')
+  })
+
+  it('opens from the documented bytes with the vault secret and with the HPKE key pair', async () => {
+    const ex = specExample('v3')
+    const bytes = hexToBytes(ex.envelope as string)
+    expect(decodeEnvelope(bytes).version).toBe(3)
+    for (const who of [
+      createVaultKey({ secret: hexToBytes(ex.vault_secret as string) }),
+      {
+        encryptionSecretKey: hexToBytes(ex.recipient_sk as string),
+        encryptionPublicKey: hexToBytes(ex.recipient_pk as string),
+      },
+    ]) {
+      const opened = await open(bytes, who)
+      expect(bytesToUtf8(opened.canonical)).toBe(ex.canonical)
+      expect(bytesToHex(opened.salt)).toBe(ex.salt)
+      expect(opened.version).toBe(3)
+      expect(bytesToHex(opened.commitment)).toBe(ex.commitment)
+      expect(opened.contentId.toString()).toBe(ex.content_id)
     }
   })
 })

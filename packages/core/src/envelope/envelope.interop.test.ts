@@ -77,7 +77,8 @@ async function openEnvelope(env: Uint8Array, skR: Uint8Array, pkR: Uint8Array) {
 async function openWith(env: Uint8Array, opener: Opener) {
   const header = env.subarray(0, 71)
   const version = header[4]
-  if (toHex(header.subarray(0, 4)) !== '4d534556' || (version !== 1 && version !== 2)) throw new Error('bad magic')
+  if (toHex(header.subarray(0, 4)) !== '4d534556' || (version !== 1 && version !== 2 && version !== 3))
+    throw new Error('bad magic')
   if (toHex(header.subarray(5, 11)) !== '002000010002') throw new Error('bad suite')
   const size = version === 1 ? 112 : 113
   const n = ((env[71] as number) << 8) | (env[72] as number)
@@ -89,7 +90,7 @@ async function openWith(env: Uint8Array, opener: Opener) {
         : await unwrapHpke(header, entries, version, opener),
     o: 73 + size * n,
   }
-  return decryptWith(env, header, dataKey, o)
+  return decryptWith(env, header, dataKey, o, version)
 }
 
 async function unwrapHpke(
@@ -120,7 +121,7 @@ async function unwrapHpke(
   return dataKey
 }
 
-async function decryptWith(env: Uint8Array, header: Uint8Array, dataKey: Uint8Array, o: number) {
+async function decryptWith(env: Uint8Array, header: Uint8Array, dataKey: Uint8Array, o: number, version: number) {
   const kc = await hmac(dataKey, cat(te.encode('medseal/envelope/v1/key-commitment'), header.subarray(11, 39)))
   if (toHex(kc) !== toHex(header.subarray(39, 71))) throw new Error('key commitment mismatch')
   const len = new DataView(env.buffer, env.byteOffset + o, 4).getUint32(0)
@@ -132,10 +133,20 @@ async function decryptWith(env: Uint8Array, header: Uint8Array, dataKey: Uint8Ar
       ab(env.subarray(o + 4, o + 4 + len)),
     ),
   )
-  const salt = plaintext.subarray(0, 32)
-  const canonical = plaintext.subarray(32)
-  const cid = `b${base32(cat(new Uint8Array([0x01, 0x80, 0x04, 0x12, 0x20]), await sha256(canonical)))}`
-  return { canonical, salt, commitment: await hmac(salt, canonical), contentId: cid }
+  // versions 1 and 2: salt || C (§3); version 3: C, and the salt from the data key (§15.2, §17)
+  const salt =
+    version === 3
+      ? await hmac(dataKey, cat(te.encode('medseal/envelope/v3/salt'), header.subarray(11, 39)))
+      : plaintext.subarray(0, 32)
+  const canonical = version === 3 ? plaintext : plaintext.subarray(32)
+  const digest = await sha256(canonical)
+  const cid = `b${base32(cat(new Uint8Array([0x01, 0x80, 0x04, 0x12, 0x20]), digest))}`
+  // §5 (versions 1 and 2) and §15 (version 3)
+  const commitment =
+    version === 3
+      ? await hmac(cat(salt, te.encode('medseal/envelope/v3/commitment')), digest)
+      : await hmac(salt, canonical)
+  return { canonical, salt, commitment, contentId: cid }
 }
 
 describe('independent implementation (@hpke/core + WebCrypto) following docs/spec/envelope.md', () => {
@@ -153,13 +164,16 @@ describe('independent implementation (@hpke/core + WebCrypto) following docs/spe
     const { testParty } = await import('./_testParties.js')
     const parties = [testParty(), testParty(), testParty()]
     const value = { resourceType: 'Patient', id: 'p1', name: [{ family: 'Doe', given: ['Jo'] }], birthDate: '1970' }
-    const { envelope, commitment, contentId } = await seal(value, { recipients: parties })
-    const bytes = encodeEnvelope(envelope)
-    for (const p of parties) {
-      const out = await openEnvelope(bytes, p.encryptionSecretKey, p.encryptionPublicKey)
-      expect(JSON.parse(new TextDecoder().decode(out.canonical))).toEqual(value)
-      expect(toHex(out.commitment)).toBe(toHex(commitment))
-      expect(out.contentId).toBe(contentId.toString())
+    for (const version of [1, 2, 3] as const) {
+      const { envelope, commitment, contentId } = await seal(value, { recipients: parties, version })
+      const bytes = encodeEnvelope(envelope)
+      expect(bytes[4]).toBe(version)
+      for (const p of parties) {
+        const out = await openEnvelope(bytes, p.encryptionSecretKey, p.encryptionPublicKey)
+        expect(JSON.parse(new TextDecoder().decode(out.canonical))).toEqual(value)
+        expect(toHex(out.commitment)).toBe(toHex(commitment))
+        expect(out.contentId).toBe(contentId.toString())
+      }
     }
   })
 })
@@ -185,13 +199,43 @@ describe('independent implementation of version 2 (@hpke/core, @noble/hashes HKD
     const { createVaultKey } = await import('./createVaultKey.js')
     const secrets = [new Uint8Array(32).fill(1), new Uint8Array(32).fill(2)]
     const value = { resourceType: 'Observation', id: 'o1', status: 'final' }
-    const { envelope, commitment } = await seal(value, {
-      recipients: secrets.map((secret) => createVaultKey({ secret })),
-    })
-    for (const vaultSecret of secrets) {
-      const out = await openWith(encodeEnvelope(envelope), { vaultSecret })
-      expect(JSON.parse(new TextDecoder().decode(out.canonical))).toEqual(value)
-      expect(toHex(out.commitment)).toBe(toHex(commitment))
+    for (const version of [2, 3] as const) {
+      const { envelope, commitment } = await seal(value, {
+        recipients: secrets.map((secret) => createVaultKey({ secret })),
+        version,
+      })
+      for (const vaultSecret of secrets) {
+        const out = await openWith(encodeEnvelope(envelope), { vaultSecret })
+        expect(JSON.parse(new TextDecoder().decode(out.canonical))).toEqual(value)
+        expect(toHex(out.commitment)).toBe(toHex(commitment))
+      }
     }
+  })
+})
+
+describe('independent implementation of version 3 (@hpke/core, @noble/hashes HKDF, WebCrypto)', () => {
+  it('opens the version 3 worked example through its vault wrap and through its HPKE wrap (§17)', async () => {
+    const ex = specExample('v3')
+    const env = hex(ex.envelope!)
+    expect(env[4]).toBe(3)
+    for (const opener of [
+      { vaultSecret: hex(ex.vault_secret!) },
+      { skR: hex(ex.recipient_sk!), pkR: hex(ex.recipient_pk!) },
+    ]) {
+      const out = await openWith(env, opener)
+      expect(new TextDecoder().decode(out.canonical)).toBe(ex.canonical)
+      expect(toHex(out.salt)).toBe(ex.salt)
+      expect(toHex(out.commitment)).toBe(ex.commitment)
+      expect(out.contentId).toBe(ex.content_id)
+    }
+  })
+
+  it('a version 3 commitment is not the version 1 commitment of the same salt and bytes, nor of label || digest', async () => {
+    const ex = specExample('v3')
+    const salt = hex(ex.salt!)
+    const canonical = te.encode(ex.canonical!)
+    const digest = await sha256(canonical)
+    expect(toHex(await hmac(salt, canonical))).not.toBe(ex.commitment)
+    expect(toHex(await hmac(salt, cat(te.encode('medseal/envelope/v3/commitment'), digest)))).not.toBe(ex.commitment)
   })
 })

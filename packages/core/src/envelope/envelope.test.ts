@@ -1,4 +1,5 @@
 import { fc, test } from '@fast-check/vitest'
+import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
@@ -76,11 +77,26 @@ describe('seal / open', () => {
     expect(bytesToHex(again.canonical)).toBe(bytesToHex(canonical))
   })
 
-  it('commitment = HMAC-SHA256(salt, canonical) and contentId = CIDv1(json, sha2-256) of the canonical bytes', async () => {
-    const { envelope, commitment, contentId } = await seal(observation, { recipients: [alice] })
+  it('commitment by the version formula (v3: over SHA-256(canonical)); contentId = CIDv1(json, sha2-256)', async () => {
+    const { envelope, commitment, contentId } = await seal(observation, { recipients: [alice], version: 3 })
     const opened = await open(envelope, alice)
     expect(opened.salt.length).toBe(32)
-    expect(bytesToHex(computeCommitment(opened.salt, opened.canonical))).toBe(bytesToHex(commitment))
+    expect(envelope.version).toBe(3)
+    expect(opened.version).toBe(3)
+    const label = utf8ToBytes('medseal/envelope/v3/commitment')
+    const v3 = hmac(sha256, new Uint8Array([...opened.salt, ...label]), sha256(opened.canonical))
+    expect(bytesToHex(v3)).toBe(bytesToHex(commitment))
+    expect(bytesToHex(computeCommitment(opened.salt, opened.canonical, { version: 3 }))).toBe(bytesToHex(commitment))
+    // versions 1 and 2: HMAC-SHA256(salt, canonical)
+    for (const version of [1, 2] as const) {
+      const old = await seal(observation, { recipients: [alice], version })
+      const o = await open(old.envelope, alice)
+      expect(o.version).toBe(version)
+      expect(bytesToHex(hmac(sha256, o.salt, o.canonical))).toBe(bytesToHex(old.commitment))
+      expect(bytesToHex(computeCommitment(o.salt, o.canonical, { version }))).toBe(bytesToHex(old.commitment))
+      expect(bytesToHex(computeCommitment(o.salt, o.canonical))).toBe(bytesToHex(old.commitment))
+      expect(old.contentId.toString()).toBe(contentId.toString())
+    }
     const expected = CID.createV1(0x0200, Digest.create(0x12, sha256(canonicalizeToBytes(observation))))
     expect(contentId.toString()).toBe(expected.toString())
     expect(contentId.toString().startsWith('bagaaiera')).toBe(true)
@@ -95,10 +111,10 @@ describe('seal / open', () => {
     const payload = (n: number, fill: number) => utf8ToBytes(`"${String.fromCharCode(fill).repeat(n)}"`)
     const sizes = [60_000, 900, 60_000, 17_000, 40, 120_000, 5_000] as const
     const check = async (bytes: Uint8Array) => {
-      const { envelope, commitment, contentId } = await sealCanonical(bytes, { recipients: [alice] })
+      const { envelope, commitment, contentId } = await sealCanonical(bytes, { recipients: [alice], version: 3 })
       const opened = await openCanonical(envelope, alice)
       expect(bytesToHex(opened.canonical)).toBe(bytesToHex(bytes))
-      expect(bytesToHex(computeCommitment(opened.salt, bytes))).toBe(bytesToHex(commitment))
+      expect(bytesToHex(computeCommitment(opened.salt, bytes, { version: 3 }))).toBe(bytesToHex(commitment))
       expect(contentId.toString()).toBe(createContentId(bytes).toString())
     }
     for (const [i, n] of sizes.entries()) await check(payload(n, 97 + i))
@@ -107,9 +123,9 @@ describe('seal / open', () => {
 
   it('large payloads (native digest path) round-trip and agree with the sync commitment', async () => {
     const big = { resourceType: 'Binary', data: 'x'.repeat(200_000) }
-    const { envelope, commitment } = await seal(big, { recipients: [alice] })
+    const { envelope, commitment } = await seal(big, { recipients: [alice], version: 3 })
     const opened = await openCanonical(envelope, alice)
-    expect(bytesToHex(computeCommitment(opened.salt, opened.canonical))).toBe(bytesToHex(commitment))
+    expect(bytesToHex(computeCommitment(opened.salt, opened.canonical, { version: 3 }))).toBe(bytesToHex(commitment))
     expect(bytesToUtf8(opened.canonical)).toBe(canonicalize(big))
     expect(opened.contentId.toString()).toBe(createContentId(opened.canonical).toString())
   })
@@ -300,12 +316,14 @@ describe('tamper detection', () => {
   })
 
   it('unknown version → UNSUPPORTED_VERSION, unknown suite → UNSUPPORTED_SUITE', async () => {
-    const { envelope } = await seal({ a: 1 }, { recipients: [alice] })
+    const { envelope } = await seal({ a: 1 }, { recipients: [alice], version: 1 })
     const bytes = encodeEnvelope(envelope)
-    const v3 = bytes.slice()
-    v3[4] = 3
-    await expectError(() => decodeEnvelope(v3), EnvelopeError, 'UNSUPPORTED_VERSION')
-    await expectError(open({ ...envelope, version: 3 }, alice), EnvelopeError, 'UNSUPPORTED_VERSION')
+    for (const version of [0, 4, 255]) {
+      const other = bytes.slice()
+      other[4] = version
+      await expectError(() => decodeEnvelope(other), EnvelopeError, 'UNSUPPORTED_VERSION')
+      await expectError(open({ ...envelope, version }, alice), EnvelopeError, 'UNSUPPORTED_VERSION')
+    }
     // a version 1 body relabelled version 2 no longer parses (v2 entries are 113 bytes) or opens (the header is AAD)
     const relabelled = bytes.slice()
     relabelled[4] = 2

@@ -1,7 +1,7 @@
 /** Sealed records: envelopes, commitments, recipients. @module */
 export type { AddRecipientErrorType, AddRecipientParameters } from './addRecipient.js'
 export { addRecipient } from './addRecipient.js'
-export type { ComputeCommitmentErrorType } from './computeCommitment.js'
+export type { ComputeCommitmentErrorType, ComputeCommitmentOptions } from './computeCommitment.js'
 export { computeCommitment } from './computeCommitment.js'
 export type {
   CreateSealPoolErrorType,
@@ -39,6 +39,7 @@ export type {
   Envelope,
   EnvelopeRecipient,
   EnvelopeSuite,
+  EnvelopeVersion,
   OpenCanonicalReturnType,
   OpenReturnType,
   SealReturnType,
@@ -49,6 +50,7 @@ export {
   ENVELOPE_MAX_RECIPIENTS,
   ENVELOPE_SUITE,
   ENVELOPE_VERSION,
+  ENVELOPE_VERSION_DIGEST,
   ENVELOPE_VERSION_VAULT,
 } from './types.js'
 export type { UnwrapDataKeyErrorType } from './unwrapDataKey.js'

@@ -4,18 +4,17 @@
  */
 import { assertBytes, randomBytes as defaultRandomBytes, describeType, type RandomBytes, wipe } from '../bytes/index.js'
 import { canonicalizeToBytes } from '../canonical/canonicalize.js'
-import type { ContentId } from '../canonical/contentId.js'
 import { type EnvelopeError, InvalidArgumentError } from '../errors/base.js'
 import { aes256Gcm } from '../hpke/aead.js'
 import type { PublicIdentity } from '../identity/types.js'
 import {
   compareBytes,
-  contentIdAsync,
+  deriveSalt,
   encodeHeader,
   envelopeSuite,
   freezeEnvelope,
-  hmacSha256Async,
   keyCommitment,
+  payloadHashes,
   SIZES,
   settleAll,
   wrapAad,
@@ -28,8 +27,10 @@ import {
   ENVELOPE_MAX_RECIPIENTS,
   ENVELOPE_SUITE,
   ENVELOPE_VERSION,
+  ENVELOPE_VERSION_DIGEST,
   ENVELOPE_VERSION_VAULT,
   type EnvelopeRecipient,
+  type EnvelopeVersion,
   type SealReturnType,
 } from './types.js'
 
@@ -40,14 +41,16 @@ export type EnvelopeRecipientInput = Pick<PublicIdentity, 'encryptionPublicKey'>
 export type SealParameters = {
   /**
    * 1..1024 recipients (duplicates are merged): public keys get an HPKE wrap of the data key, {@link VaultKey}s a
-   * vault wrap (envelope version 2).
+   * vault wrap (envelope versions 2 and 3).
    */
   recipients: readonly (EnvelopeRecipientInput | VaultKey)[]
   /**
-   * Envelope version to write: 1 (HPKE recipients only) or 2. Default: 2 when a recipient is a vault key, else 1.
-   * Write 2 for an HPKE-only record that may later get a vault recipient (`addRecipient`).
+   * Envelope version to write (docs/spec/envelope.md): 1 (HPKE recipients only), 2 (HPKE and vault recipients) or
+   * 3 (HPKE and vault; the commitment over the SHA-256 digest of the canonical bytes, so a seal makes two passes
+   * over them instead of three: faster for large records, but readable only by readers that know version 3).
+   * Default: 2 when a recipient is a vault key, else 1, as before version 3 existed.
    */
-  version?: 1 | 2 | undefined
+  version?: EnvelopeVersion | undefined
   /** Source of randomness (default: `crypto.getRandomValues`). Inject only for deterministic tests. */
   randomBytes?: RandomBytes | undefined
   /** Maximum nesting depth of the value ({@link seal} only; default 64). */
@@ -63,7 +66,7 @@ export type PreparedRecipient =
   | { keyId: Uint8Array; vault: VaultKey; publicKey?: undefined }
 
 /** Validated, sorted recipients and the envelope version to write. @internal */
-export type PreparedRecipients = { list: PreparedRecipient[]; version: 1 | 2 }
+export type PreparedRecipients = { list: PreparedRecipient[]; version: EnvelopeVersion }
 
 /** Validates and sorts the recipients (before any expensive work). @internal */
 export function prepareRecipients(params: SealParameters): PreparedRecipients {
@@ -88,10 +91,10 @@ export function prepareRecipients(params: SealParameters): PreparedRecipients {
     }
   }
   const v = params.version
-  if (v !== undefined && v !== ENVELOPE_VERSION && v !== ENVELOPE_VERSION_VAULT)
-    throw new InvalidArgumentError('INVALID_ARGUMENT', 'version must be 1 or 2.')
+  if (v !== undefined && v !== ENVELOPE_VERSION && v !== ENVELOPE_VERSION_VAULT && v !== ENVELOPE_VERSION_DIGEST)
+    throw new InvalidArgumentError('INVALID_ARGUMENT', 'version must be 1, 2 or 3.')
   if (v === ENVELOPE_VERSION && vaults > 0)
-    throw new InvalidArgumentError('INVALID_ARGUMENT', 'Vault recipients need envelope version 2.')
+    throw new InvalidArgumentError('INVALID_ARGUMENT', 'Vault recipients need envelope version 2 or 3.')
   return {
     list: [...byId.values()].sort((a, b) => compareBytes(a.keyId, b.keyId)),
     version: v ?? (vaults > 0 ? ENVELOPE_VERSION_VAULT : ENVELOPE_VERSION),
@@ -130,19 +133,24 @@ export async function sealPrepared(
   injected: RandomBytes | undefined,
 ): Promise<SealReturnType> {
   const rnd = injected ?? defaultRandomBytes
-  // Order of randomness (fixed, so a worked example is reproducible): data key, salt, id, nonce, then per recipient
-  // in keyId order: a 32-byte vault wrap salt, or (only when `randomBytes` is injected) a 32-byte HPKE ephemeral ikm.
+  // Order of randomness (fixed, so a worked example is reproducible): data key, salt (versions 1 and 2 only), id,
+  // nonce, then per recipient in keyId order: a 32-byte vault wrap salt, or (only when `randomBytes` is injected) a
+  // 32-byte HPKE ephemeral ikm.
   // `n` checked bytes from the source; a copy when the envelope keeps them (the source may reuse its buffer)
   const draw = (n: number, copy?: boolean): Uint8Array => {
     const b = assertBytes(rnd(n), { length: n, name: `randomBytes(${n})` })
     return copy ? b.slice() : b
   }
+  const v3 = prepared.version === ENVELOPE_VERSION_DIGEST
   const dataKey = draw(SIZES.dataKey)
-  const salt = draw(SIZES.salt)
-  const plaintext = takePlaintext(SIZES.salt + canonical.length)
+  // Versions 1 and 2 draw the salt and encrypt `salt || canonical`, a copy of the payload; version 3 derives the salt
+  // from the data key and encrypts the canonical bytes as given.
+  let salt = v3 ? undefined : draw(SIZES.salt)
+  const plaintext = v3 ? undefined : takePlaintext(SIZES.salt + canonical.length)
   try {
     const id = draw(SIZES.id, true)
     const nonce = draw(SIZES.nonce, true)
+    salt ??= deriveSalt(dataKey, id, nonce)
     const head = {
       version: prepared.version,
       suite: ENVELOPE_SUITE,
@@ -175,20 +183,17 @@ export async function sealPrepared(
       }
       return settleAll(prepared.list.map(wrapOne))
     }
-    plaintext.set(salt, 0)
-    plaintext.set(canonical, SIZES.salt)
+    plaintext?.set(salt, 0)
+    plaintext?.set(canonical, SIZES.salt)
     // The payload passes do not depend on the key wraps, so they all start at once and the wraps' asynchronous
-    // X25519 work overlaps them. WebCrypto runs large passes off the main thread: AES-256-GCM (the longest) on one
-    // thread, the HMAC-SHA256 commitment then the SHA-256 of the content id on another, so that on two cores the AES
-    // pass keeps a core to itself (three passes at once left it two thirds of one). The passes draw no randomness:
-    // the order of draws above is unchanged.
-    const hashes = async (): Promise<[Uint8Array, ContentId]> => {
-      const commitment = await hmacSha256Async(salt, canonical)
-      return [commitment, await contentIdAsync(canonical)]
-    }
+    // X25519 work overlaps them. WebCrypto runs large passes off the main thread: AES-256-GCM on one thread and the
+    // hashes on another. Version 3 hashes the canonical bytes once (SHA-256, for the commitment and the content id),
+    // so a seal is two passes side by side; versions 1 and 2 run the HMAC-SHA256 commitment then the SHA-256 one
+    // after the other, so that on two cores the AES pass keeps a core to itself. The passes draw no randomness: the
+    // order of draws above is unchanged.
     const [ciphertext, [commitment, contentId], entries] = await settleAll([
-      aes256Gcm.seal(dataKey, nonce, header, plaintext),
-      hashes(),
+      aes256Gcm.seal(dataKey, nonce, header, plaintext ?? canonical),
+      payloadHashes(prepared.version, salt, canonical, true),
       wrapAll(),
     ] as const)
     return Object.freeze({
@@ -197,19 +202,28 @@ export async function sealPrepared(
       contentId,
     })
   } finally {
-    wipe(dataKey, salt, plaintext)
-    giveBackPlaintext(plaintext)
+    wipe(dataKey)
+    if (salt) wipe(salt)
+    if (plaintext) {
+      wipe(plaintext)
+      giveBackPlaintext(plaintext)
+    }
   }
 }
 
 /**
  * Seals a JSON value to its recipients (DESIGN "Sealed record"): canonical bytes (RFC 8785), a fresh 32-byte data
- * key and 32-byte salt, AES-256-GCM over `salt || canonical` with the header as AAD, one HPKE (RFC 9180 base mode)
- * wrap of the data key per public-key recipient and one vault wrap per {@link VaultKey}, the commitment `HMAC-SHA256(salt, canonical)` and the content id
- * CIDv1(json, sha2-256). The salt exists only inside the ciphertext. Byte layout: docs/spec/envelope.md.
+ * key, AES-256-GCM with the header as AAD, one HPKE (RFC 9180 base mode) wrap of the data key per public-key
+ * recipient and one vault wrap per {@link VaultKey}, a salted commitment and the content id CIDv1(json, sha2-256).
+ * Envelope version 3 (`version: 3`) encrypts the canonical bytes, derives the 32-byte salt from the data key and
+ * computes the commitment as `HMAC-SHA256(key = salt || "medseal/envelope/v3/commitment", msg = SHA-256(canonical))`,
+ * from the digest the content id needs; versions 1 and 2 draw a random salt, encrypt `salt || canonical` and commit
+ * with `HMAC-SHA256(salt, canonical)`. Either way only the data key's holders can learn the salt. Byte layout:
+ * docs/spec/envelope.md.
  *
  * @param value - a JSON value (a FHIR resource); see `canonicalize` for what counts as JSON
- * @param params - `recipients` (1..1024), optional `version`, `randomBytes` (tests), `maxDepth`
+ * @param params - `recipients` (1..1024), optional `version` (1, 2 or 3; default 1, or 2 with a vault key), `randomBytes` (tests),
+ *   `maxDepth`
  * @returns `{ envelope, commitment, contentId }`: anchor only the commitment
  * @throws {@link InvalidArgumentError} the canonicalize errors for a non-JSON value (`INVALID_TYPE`,
  *   `INVALID_ENCODING`, `INPUT_TOO_DEEP`, `INPUT_TOO_LARGE` above 64 MiB), `INVALID_ARGUMENT` / `OUT_OF_RANGE` for

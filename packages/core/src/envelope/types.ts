@@ -28,6 +28,24 @@ export const ENVELOPE_VERSION = 1
 export const ENVELOPE_VERSION_VAULT = 2
 
 /**
+ * Envelope format version 3, what `seal` writes when given `version: 3`: the layout of version 2 (typed recipients, HPKE and
+ * vault); the payload is the canonical bytes alone, the salt is derived from the data key, and the commitment is
+ * computed over the SHA-256 digest of the canonical bytes that the content id already needs
+ * (`HMAC-SHA256(key = salt || "medseal/envelope/v3/commitment", msg = SHA-256(canonical))`). A seal makes two passes
+ * over the bytes (AES-256-GCM and SHA-256, side by side) instead of three, and copies nothing. This SDK reads
+ * versions 1, 2 and 3.
+ * @example
+ * ```ts
+ * import { ENVELOPE_VERSION_DIGEST } from '@medseal/core'
+ * ENVELOPE_VERSION_DIGEST // 3
+ * ```
+ */
+export const ENVELOPE_VERSION_DIGEST = 3
+
+/** An envelope format version this SDK writes and reads: 1, 2 or 3. */
+export type EnvelopeVersion = 1 | 2 | 3
+
+/**
  * The four ASCII characters every encoded envelope starts with (bytes `4d 53 45 56`).
  * @example
  * ```ts
@@ -79,7 +97,7 @@ export type EnvelopeSuite = {
 export type EnvelopeRecipient = {
   /**
    * How the data key is wrapped: `'hpke'` (the default when absent; the only type of version 1) or `'vault'`
-   * (version 2 only: AES-256-GCM under a key derived from a secret the recipient keeps for itself).
+   * (versions 2 and 3: AES-256-GCM under a key derived from a secret the recipient keeps for itself).
    */
   readonly type?: 'hpke' | 'vault' | undefined
   /** 32 bytes: {@link getRecipientKeyId} of the recipient's X25519 public key, or a vault key's `keyId`. */
@@ -92,7 +110,10 @@ export type EnvelopeRecipient = {
 
 /** A sealed record. Immutable: `addRecipient`/`removeRecipient` return new envelopes. */
 export type Envelope = {
-  /** Format version: 1 (HPKE recipients only) or 2 (typed recipients: HPKE and vault). */
+  /**
+   * Format version: 1 (HPKE recipients only), 2 (typed recipients: HPKE and vault) or 3 (as 2, with the commitment
+   * over the SHA-256 digest of the canonical bytes).
+   */
   readonly version: number
   /** HPKE suite of the wraps (and AEAD of the payload). */
   readonly suite: EnvelopeSuite
@@ -104,7 +125,10 @@ export type Envelope = {
   readonly keyCommitment: Uint8Array
   /** Wraps of the data key, sorted by `keyId` (strictly ascending, so no duplicates). */
   readonly recipients: readonly EnvelopeRecipient[]
-  /** AES-256-GCM of `salt || canonical bytes` with the header as AAD: `ciphertext || tag`. */
+  /**
+   * AES-256-GCM with the header as AAD, `ciphertext || tag`, of `salt || canonical bytes` (versions 1 and 2) or of the
+   * canonical bytes (version 3).
+   */
   readonly ciphertext: Uint8Array
 }
 
@@ -112,7 +136,7 @@ export type Envelope = {
 export type SealReturnType = {
   /** The sealed record. Store it or encode it with `encodeEnvelope`. */
   readonly envelope: Envelope
-  /** 32 bytes: `computeCommitment(salt, canonical)`. The only value that may go on a ledger. */
+  /** 32 bytes: `computeCommitment(salt, canonical, { version })`. The only value that may go on a ledger. */
   readonly commitment: Uint8Array
   /** CIDv1 (json codec, sha2-256) of the canonical bytes. A plain content hash: never put it on a ledger. */
   readonly contentId: ContentId
@@ -120,13 +144,24 @@ export type SealReturnType = {
 
 /** What opening returns (without the parsed value: see `open`). */
 export type OpenCanonicalReturnType = {
-  /** The canonical bytes that were sealed (a view: its `buffer` also holds 32 zeroed bytes where the salt was). */
+  /**
+   * The canonical bytes that were sealed (a view; in versions 1 and 2 its `buffer` also holds 32 zeroed bytes where
+   * the salt was).
+   */
   readonly canonical: Uint8Array
   /** CIDv1 (json, sha2-256) of `canonical`. */
   readonly contentId: ContentId
-  /** `computeCommitment(salt, canonical)`: compare it with the anchored one. */
+  /** `computeCommitment(salt, canonical, { version })`: compare it with the anchored one. */
   readonly commitment: Uint8Array
-  /** The 32-byte salt from inside the ciphertext (secret: it unlinks the commitment). */
+  /**
+   * The envelope's format version, which says how the commitment is computed from `salt` and `canonical`: keep it
+   * with the salt for `verifyRecord({ canonicalBytes, salt, version })`.
+   */
+  readonly version: EnvelopeVersion
+  /**
+   * The 32-byte salt of the commitment (secret: it unlinks the commitment): from inside the ciphertext (versions 1
+   * and 2) or derived from the data key (version 3).
+   */
   readonly salt: Uint8Array
 }
 

@@ -16,7 +16,7 @@ import { removeRecipient } from './removeRecipient.js'
 import { seal, sealCanonical } from './seal.js'
 import { sealBatch } from './sealBatch.js'
 import { shareVaultKey } from './shareVaultKey.js'
-import { ENVELOPE_VERSION, ENVELOPE_VERSION_VAULT, type Envelope } from './types.js'
+import { ENVELOPE_VERSION, ENVELOPE_VERSION_DIGEST, ENVELOPE_VERSION_VAULT, type Envelope } from './types.js'
 import { unwrapDataKey } from './unwrapDataKey.js'
 import { wrapDataKey } from './wrapDataKey.js'
 
@@ -79,31 +79,35 @@ describe('createVaultKey', () => {
   })
 })
 
-describe('vault recipients (envelope version 2)', () => {
+describe('vault recipients (envelope versions 2 and 3)', () => {
   const patient = createParty()
   const custodian = createParty()
   const doctor = createParty()
   const patientVault = createVaultKey({ party: patient })
   const custodianVault = createVaultKey({ party: custodian })
 
-  it('seal writes version 2 with typed entries; the party and its vault key both open it', async () => {
-    const { envelope, commitment } = await seal(record, { recipients: [patientVault, custodianVault] })
-    expect(envelope.version).toBe(ENVELOPE_VERSION_VAULT)
-    expect(envelope.recipients.map((r) => r.type)).toEqual(['vault', 'vault'])
-    const bytes = encodeEnvelope(envelope)
-    expect(bytes.length).toBe(71 + 2 + 2 * 113 + 4 + envelope.ciphertext.length)
-    for (const who of [patient, patientVault, custodian, custodianVault]) {
-      const opened = await open(bytes, who)
-      expect(opened.value).toEqual(record)
-      expect(opened.commitment).toEqual(commitment)
+  it('seal writes version 2 (typed entries) by default, or 3 when asked; the party and its vault key both open it', async () => {
+    for (const version of [undefined, 3] as const) {
+      const { envelope, commitment } = await seal(record, { recipients: [patientVault, custodianVault], version })
+      expect(envelope.version).toBe(version ?? ENVELOPE_VERSION_VAULT)
+      expect(envelope.recipients.map((r) => r.type)).toEqual(['vault', 'vault'])
+      const bytes = encodeEnvelope(envelope)
+      expect(bytes.length).toBe(71 + 2 + 2 * 113 + 4 + envelope.ciphertext.length)
+      for (const who of [patient, patientVault, custodian, custodianVault]) {
+        const opened = await open(bytes, who)
+        expect(opened.value).toEqual(record)
+        expect(opened.commitment).toEqual(commitment)
+      }
+      await expectError(open(bytes, doctor), EnvelopeError, 'NOT_A_RECIPIENT')
+      await expectError(open(bytes, createVaultKey({ party: doctor })), EnvelopeError, 'NOT_A_RECIPIENT')
     }
-    await expectError(open(bytes, doctor), EnvelopeError, 'NOT_A_RECIPIENT')
-    await expectError(open(bytes, createVaultKey({ party: doctor })), EnvelopeError, 'NOT_A_RECIPIENT')
   })
 
-  it('HPKE-only seals stay version 1; version 2 can be asked for; version 1 refuses vault keys', async () => {
+  it('HPKE-only seals are version 1 by default; versions 2 and 3 can be asked for; version 1 refuses vault keys', async () => {
     expect((await seal(record, { recipients: [patient] })).envelope.version).toBe(ENVELOPE_VERSION)
-    const v2 = await seal(record, { recipients: [patient], version: 2 })
+    expect((await seal(record, { recipients: [patient], version: 3 })).envelope.version).toBe(ENVELOPE_VERSION_DIGEST)
+    expect((await seal(record, { recipients: [patient], version: 1 })).envelope.version).toBe(ENVELOPE_VERSION)
+    const v2 = await seal(record, { recipients: [patient], version: ENVELOPE_VERSION_VAULT })
     expect(v2.envelope.version).toBe(2)
     expect(decodeEnvelope(encodeEnvelope(v2.envelope))).toEqual(v2.envelope)
     await expectError(
@@ -112,11 +116,11 @@ describe('vault recipients (envelope version 2)', () => {
       'INVALID_ARGUMENT',
     )
     await expectError(
-      seal(record, { recipients: [patient], version: 3 as never }),
+      seal(record, { recipients: [patient], version: 4 as never }),
       InvalidArgumentError,
       'INVALID_ARGUMENT',
     )
-    const v1 = await seal(record, { recipients: [patient] })
+    const v1 = await seal(record, { recipients: [patient], version: 1 })
     await expectError(
       addRecipient(v1.envelope, { opener: patient, recipient: custodianVault }),
       InvalidArgumentError,
@@ -150,12 +154,14 @@ describe('vault recipients (envelope version 2)', () => {
     await expectError(() => removeRecipient(env, patientVault), EnvelopeError, 'NOT_A_RECIPIENT')
   })
 
-  it('adds a vault recipient to a version 2 envelope', async () => {
-    const { envelope } = await seal(record, { recipients: [doctor], version: 2 })
-    const added = await addRecipient(envelope, { opener: doctor, recipient: patientVault })
-    expect(added.recipients).toHaveLength(2)
-    expect((await open(encodeEnvelope(added), patient)).value).toEqual(record)
-    expect(await addRecipient(added, { opener: doctor, recipient: patientVault })).toBe(added)
+  it('adds a vault recipient to a version 2 or 3 envelope', async () => {
+    for (const version of [2, 3] as const) {
+      const { envelope } = await seal(record, { recipients: [doctor], version })
+      const added = await addRecipient(envelope, { opener: doctor, recipient: patientVault })
+      expect(added.recipients).toHaveLength(2)
+      expect((await open(encodeEnvelope(added), patient)).value).toEqual(record)
+      expect(await addRecipient(added, { opener: doctor, recipient: patientVault })).toBe(added)
+    }
   })
 
   test.prop([fc.uint8Array({ minLength: 1, maxLength: 512 }), fc.uint8Array({ minLength: 32, maxLength: 32 })], {
@@ -202,7 +208,7 @@ describe('vault recipients (envelope version 2)', () => {
     bad[73] = 0x07
     await expectError(() => decodeEnvelope(bad), EnvelopeError, 'ENVELOPE_MALFORMED')
     // a vault entry in a version 1 object is malformed
-    const v1 = await seal(record, { recipients: [doctor] })
+    const v1 = await seal(record, { recipients: [doctor], version: 1 })
     await expectError(
       () => encodeEnvelope({ ...v1.envelope, recipients: [{ ...v1.envelope.recipients[0]!, type: 'vault' }] }),
       EnvelopeError,

@@ -4,12 +4,12 @@
  */
 import { assertBytes, randomBytes as defaultRandomBytes, type RandomBytes, wipe } from '../bytes/index.js'
 import { type EnvelopeError, InvalidArgumentError } from '../errors/base.js'
-import { checkDataKey, encodeHeader, envelopeSuite, SIZES, wrapAad, wrapInfo } from './_internal.js'
+import { checkDataKey, encodeHeader, envelopeSuite, isTyped, SIZES, wrapAad, wrapInfo } from './_internal.js'
 import { type EnvelopeInput, toEnvelope } from './_open.js'
 import { isVaultKey, type VaultKey } from './createVaultKey.js'
 import { getRecipientKeyId } from './getRecipientKeyId.js'
 import type { EnvelopeRecipientInput } from './seal.js'
-import { ENVELOPE_VERSION_VAULT, type EnvelopeRecipient } from './types.js'
+import type { EnvelopeRecipient } from './types.js'
 
 /** Errors {@link wrapDataKey} can throw. */
 export type WrapDataKeyErrorType = InvalidArgumentError | EnvelopeError
@@ -22,7 +22,7 @@ export type WrapDataKeyErrorType = InvalidArgumentError | EnvelopeError
  *
  * @param envelope - an {@link Envelope} or its encoded bytes
  * @param dataKey - the envelope's 32-byte data key (not wiped here)
- * @param recipient - a Party, PublicIdentity or `{ encryptionPublicKey }` (HPKE), or a `VaultKey` (version 2 only)
+ * @param recipient - a Party, PublicIdentity or `{ encryptionPublicKey }` (HPKE), or a `VaultKey` (versions 2 and 3)
  * @param options - `randomBytes` (tests only)
  * @returns the recipient entry `{ keyId, enc, wrappedKey }`
  * @throws {@link InvalidArgumentError} `INVALID_KEY` when `dataKey` is not this envelope's; `INVALID_TYPE` /
@@ -51,8 +51,8 @@ export async function wrapDataKey(
   const header = encodeHeader(env)
   const key = Uint8Array.from(dataKey)
   if (isVaultKey(recipient)) {
-    if (env.version !== ENVELOPE_VERSION_VAULT)
-      throw new InvalidArgumentError('INVALID_ARGUMENT', 'Vault recipients need envelope version 2.')
+    if (!isTyped(env.version))
+      throw new InvalidArgumentError('INVALID_ARGUMENT', 'Vault recipients need envelope version 2 or 3.')
     const rnd = options.randomBytes ?? defaultRandomBytes
     const wrapSalt = assertBytes(rnd(SIZES.enc), { length: SIZES.enc, name: 'randomBytes(32)' }).slice()
     try {

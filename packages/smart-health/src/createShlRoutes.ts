@@ -45,6 +45,13 @@ export type CreateShlRoutesParameters = {
   /** The access log every link access is written to. */
   readonly log: AccessLogWriter
   /**
+   * The custodian whose records links share (its `getEntry`). When given, a registration is accepted only when every
+   * file's record is in its index and owned by the consent's grantor: no one links files under records that are not
+   * theirs (which would put the link's accesses beside those records in their owner's log). A custodian service
+   * passes its custodian; without one, the consent's grantor is taken as the records' owner.
+   */
+  readonly custodian?: { getEntry(commitment: Hex): Promise<{ readonly owner: Address } | undefined> }
+  /**
    * The public base URL of the routes as clients reach them (scheme, host, any base path), e.g.
    * `https://custodian.example/api`: behind a proxy, the proxy's URL, not the listening address. Every URL put into a
    * link (manifest, file locations) starts with it, and a registration must be signed for it. https, or http on a
@@ -282,6 +289,12 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
       }
       if (signer?.toLowerCase() !== consent.grantee.toLowerCase())
         return refuse(403, 'SHL_REGISTRATION_UNAUTHORIZED', "The registration is not signed by the consent's grantee.")
+      if (params.custodian) {
+        const custodian = params.custodian
+        const owners = await Promise.all(checked.map((f) => custodian.getEntry(f.commitment)))
+        if (owners.some((e) => e?.owner.toLowerCase() !== consent.grantor.toLowerCase()))
+          return refuse(403, 'SHL_REGISTRATION_UNAUTHORIZED', "The files' records are not the consent grantor's.")
+      }
       // An id is registered once: a replay of an accepted registration, or another registration under its id, is refused.
       if (await store.get(id)) return refuse(409, 'SHL_ID_TAKEN', 'A link with this id is registered already.')
       const link: ShlStoredLink = {

@@ -10,6 +10,7 @@ import {
   revokeConsent,
   seal,
 } from '@medseal/core'
+import { createReleaseFixture } from '@medseal/core/testing'
 import { describe, expect, it } from 'vitest'
 import { createShcIssuer } from './createShcIssuer.js'
 import { createShlHandler, createShlRoutes } from './createShlRoutes.js'
@@ -299,6 +300,31 @@ describe('SMART Health Links, patient to clinician through the link server', () 
     })
     expect(res.status).toBe(403)
     expect(((await res.json()) as { code: string }).code).toMatch(/^CONSENT_|^DELEGATION_|^RECORD_/)
+  })
+
+  it('with a custodian, only the owner of the records links them (a stranger with a consent and link key of their own is refused)', async () => {
+    const ledger = createMemoryLedger({ id: 'shl-owner' })
+    const { custodian, patient, log, sealed } = await createReleaseFixture({ ledger })
+    const publicUrl = 'https://custodian.test/api'
+    const handler = createShlHandler(
+      createShlRoutes({ store: createMemoryShlStore(), ledger, log, publicUrl, custodian, passcodeIterations: 1000 }),
+      { basePath: '/api' },
+    )
+    const fetch = async (url: string, init?: RequestInit) => handler(new Request(url, init))
+    const link = (owner: typeof patient, commitment: Uint8Array) =>
+      createSmartHealthLink(
+        { ledger, fetch },
+        {
+          patient: owner,
+          serviceUrl: publicUrl,
+          durationSeconds: 600,
+          files: [{ contentType: 'application/fhir+json', content: '{}', commitment, resourceType: 'Observation' }],
+        },
+      )
+    await expectCode(link(createParty(), sealed.commitment), 'SHL_REGISTRATION_UNAUTHORIZED')
+    await expectCode(link(patient, randomBytes(32)), 'SHL_REGISTRATION_UNAUTHORIZED') // not in the custodian's index
+    const { shlink } = await link(patient, sealed.commitment)
+    expect((await openSmartHealthLink({ fetch }, { shlink, recipient: 'x' })).files).toHaveLength(1)
   })
 
   it("the patient app gets the server's refusal as its named error", async () => {

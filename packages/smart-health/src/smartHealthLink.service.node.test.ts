@@ -11,6 +11,8 @@ import {
 import { createCustodianHandler } from '@medseal/service'
 import { serve } from '@medseal/service/node'
 import { describe, expect, it } from 'vitest'
+// the service's own OpenAPI check (ajv over openApiDocument), used here for the link routes it documents
+import { checkedFetch, seen, violations } from '../../service/src/_openApiCheck.js'
 import { createShcIssuer } from './createShcIssuer.js'
 import { createShlRoutes } from './createShlRoutes.js'
 import { createSmartHealthLink } from './createSmartHealthLink.js'
@@ -21,7 +23,8 @@ import { createMemoryShlStore } from './shlStore.js'
 import { verifyHealthCard } from './verifyHealthCard.js'
 
 describe('SMART Health Links served by the custodian service over HTTP (127.0.0.1, a free port)', () => {
-  it('the patient registers a passcode link, the clinician opens it, the log shows it; a revoked link is refused', async () => {
+  it('the patient registers a passcode link, the clinician opens it, the log shows it; a revoked link is refused; every answer matches the OpenAPI document', async () => {
+    const fetch = checkedFetch
     const ledger = createMemoryLedger({ id: 'shl-service' })
     const [patient, vendor] = [createParty(), createParty()]
     const accessLog = await createAccessLog({ operator: vendor, ledger, name: 'access' })
@@ -87,6 +90,47 @@ describe('SMART Health Links served by the custodian service over HTTP (127.0.0.
         { shlink, recipient: 'Dr. Lee', passcode: 'open sesame' },
       ).catch((e: unknown) => e)
       expect(isSdkError(refused, 'SHL_NOT_FOUND')).toBe(true)
+      // refused registrations, as documented: malformed, another key's signature, a replay of an accepted one
+      const bodies: string[] = []
+      const keep = async (url: string, init?: RequestInit) => {
+        bodies.push(String(init?.body))
+        return fetch(url, init)
+      }
+      await createSmartHealthLink(
+        { ledger, fetch: keep },
+        {
+          patient,
+          serviceUrl: server.url,
+          durationSeconds: 600,
+          files: [
+            {
+              contentType: 'application/fhir+json',
+              content: '{}',
+              commitment: sealed.commitment,
+              resourceType: 'Immunization',
+            },
+          ],
+        },
+      )
+      const post = (body: unknown) =>
+        fetch(`${server.url}/v1/shl`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+      const accepted = JSON.parse(bodies[0] as string)
+      expect((await post({ id: 'short' })).status).toBe(400)
+      expect((await post({ ...accepted, signature: `0x${'11'.repeat(65)}` })).status).toBe(403)
+      expect((await post(accepted)).status).toBe(409)
+      const file = await fetch(`${server.url}/v1/shl/${accepted.id}/file/${'x'.repeat(43)}`)
+      expect(file.status).toBe(404)
+      expect(violations).toEqual([])
+      for (const [op, statuses] of [
+        ['POST /v1/shl', [201, 400, 403, 409]],
+        ['POST /v1/shl/{id}/manifest', [200, 401, 404]],
+        ['GET /v1/shl/{id}/file/{location}', [200, 404]],
+      ] as const)
+        expect([...(seen.get(op) ?? [])].sort(), op).toEqual([...statuses].sort())
       const events = await Promise.all(Array.from({ length: accessLog.size }, (_, i) => accessLog.getEvent(i)))
       expect(events.map((e) => `${e.action}:${e.outcome}`)).toEqual([
         'shl.manifest:permit',

@@ -77,13 +77,22 @@ export type CreateSmartHealthLinkReturnType = {
 /** Everything {@link createSmartHealthLink} can throw. */
 export type CreateSmartHealthLinkErrorType = InvalidArgumentError | SmartHealthError
 
-/** The codes a link server answers a refused registration with; the client throws them as they are. */
-const REFUSALS = new Set([
-  'SHL_ID_TAKEN',
-  'SHL_REGISTRATION_UNAUTHORIZED',
-  'SHL_REGISTRATION_STALE',
-  'SHL_REGISTRATION_WRONG_SERVICE',
-])
+/** The error of a refused registration: the server's code when it is one of the registration refusals. */
+function refusal(code: unknown, status: number): SmartHealthError {
+  const message = `The link server refused the link (HTTP ${status}${typeof code === 'string' ? `, ${code}` : ''}).`
+  switch (code) {
+    case 'SHL_ID_TAKEN':
+      return new SmartHealthError('SHL_ID_TAKEN', message)
+    case 'SHL_REGISTRATION_UNAUTHORIZED':
+      return new SmartHealthError('SHL_REGISTRATION_UNAUTHORIZED', message)
+    case 'SHL_REGISTRATION_STALE':
+      return new SmartHealthError('SHL_REGISTRATION_STALE', message)
+    case 'SHL_REGISTRATION_WRONG_SERVICE':
+      return new SmartHealthError('SHL_REGISTRATION_WRONG_SERVICE', message)
+    default:
+      return new SmartHealthError('SHL_FETCH_FAILED', message)
+  }
+}
 
 /**
  * Creates a SMART Health Link backed by a medseal consent and registers it with the link server. The consent's grantee
@@ -165,16 +174,14 @@ export async function createSmartHealthLink(
   } catch (cause) {
     throw new SmartHealthError('SHL_FETCH_FAILED', 'The link server could not be reached.', { cause })
   }
-  if (res.status !== 201) {
-    const code = await res
-      .json()
-      .then((b: { code?: unknown }) => b?.code)
-      .catch(() => undefined)
-    throw new SmartHealthError(
-      typeof code === 'string' && REFUSALS.has(code) ? (code as 'SHL_ID_TAKEN') : 'SHL_FETCH_FAILED',
-      `The link server refused the link (HTTP ${res.status}${typeof code === 'string' ? `, ${code}` : ''}).`,
+  if (res.status !== 201)
+    throw refusal(
+      await res
+        .json()
+        .then((b: { code?: unknown }) => b?.code)
+        .catch(() => undefined),
+      res.status,
     )
-  }
   const payload: ShlinkPayload = {
     url: `${base}/v1/shl/${id}/manifest`,
     key: bytesToBase64url(key),

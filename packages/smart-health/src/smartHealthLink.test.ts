@@ -357,6 +357,15 @@ describe('SMART Health Links, patient to clinician through the link server', () 
     const changed = async (url: string, init?: RequestInit) =>
       s.fetch(url, { ...init, body: JSON.stringify({ ...JSON.parse(String(init?.body)), passcode: 'mine' }) })
     await expectCode(make({ passcode: 'theirs' }, changed), 'SHL_REGISTRATION_UNAUTHORIZED')
+    // any other refusal, with or without a JSON body
+    await expectCode(
+      make({}, async () => new Response('busy', { status: 503 })),
+      'SHL_FETCH_FAILED',
+    )
+    await expectCode(
+      make({}, async () => Response.json({ code: 'CONSENT_REVOKED' }, { status: 403 })),
+      'SHL_FETCH_FAILED',
+    )
     // a plain-http server that is not on this machine is refused before anything is sent
     await expectCode(make({ serviceUrl: 'http://custodian.test/api' }), 'INVALID_ARGUMENT')
   })

@@ -269,7 +269,7 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
         return refuse(403, 'SHL_REGISTRATION_STALE', 'The registration is too old, or dated in the future.')
       let signer: Address | undefined
       try {
-        signer = recoverShlRegistrationSigner(
+        signer = await recoverShlRegistrationSigner(
           ledger.domain,
           {
             id,

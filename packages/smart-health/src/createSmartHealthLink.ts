@@ -151,7 +151,7 @@ export async function createSmartHealthLink(
     files: encrypted,
     service: base,
     issuedAt,
-    signature: signShlRegistration(linkParty, deps.ledger.domain, {
+    signature: await signShlRegistration(linkParty, deps.ledger.domain, {
       id,
       consentId: token.consent.id,
       grantor: token.consent.grantor,

@@ -295,7 +295,7 @@ describe('SMART Health Links, patient to clinician through the link server', () 
         files,
         service: s.publicUrl,
         issuedAt: s.clock.t,
-        signature: signShlRegistration(grantee, s.ledger.domain, statement),
+        signature: await signShlRegistration(grantee, s.ledger.domain, statement),
       }),
     })
     expect(res.status).toBe(403)

@@ -74,7 +74,7 @@ export function describeShlRegistrationRules(
         files,
         service: statement.service,
         issuedAt: statement.issuedAt,
-        signature: signShlRegistration(signer, ledger.domain, statement),
+        signature: await signShlRegistration(signer, ledger.domain, statement),
       }
     }
     const post = (body: unknown, to = fetch) =>

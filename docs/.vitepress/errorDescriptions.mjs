@@ -328,7 +328,7 @@ export const errorDescriptions = {
   ],
   SHL_REGISTRATION_UNAUTHORIZED: [
     "A link registration is not signed by the key the consent grants to (the link's grantee), or its signature is malformed. A consent token alone never registers a link.",
-    'Register links with `createSmartHealthLink`, which signs with the link key it makes; if you build registrations yourself, sign them with `signShlRegistration` as the consent\'s grantee.',
+    "Register links with `createSmartHealthLink`, which signs with the link key it makes; if you build registrations yourself, sign them with `signShlRegistration` as the consent's grantee.",
   ],
   SHL_REGISTRATION_STALE: [
     "A link registration's `issuedAt` is too old, or too far in the future, for the link server (default: 300 seconds old, 60 seconds ahead).",

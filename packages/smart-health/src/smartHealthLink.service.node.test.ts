@@ -8,11 +8,10 @@ import {
   revokeConsent,
   seal,
 } from '@medseal/core'
-import { createCustodianHandler } from '@medseal/service'
+import { createCustodianHandler, openApiDocument } from '@medseal/service'
 import { serve } from '@medseal/service/node'
+import { Ajv2020 } from 'ajv/dist/2020.js'
 import { describe, expect, it } from 'vitest'
-// the service's own OpenAPI check (ajv over openApiDocument), used here for the link routes it documents
-import { checkedFetch, seen, violations } from '../../service/src/_openApiCheck.js'
 import { createShcIssuer } from './createShcIssuer.js'
 import { createShlRoutes } from './createShlRoutes.js'
 import { createSmartHealthLink } from './createSmartHealthLink.js'
@@ -21,6 +20,53 @@ import { issueHealthCard } from './issueHealthCard.js'
 import { openSmartHealthLink } from './openSmartHealthLink.js'
 import { createMemoryShlStore } from './shlStore.js'
 import { verifyHealthCard } from './verifyHealthCard.js'
+
+// Every answer of the link routes is checked against the service's OpenAPI document (ajv, JSON Schema 2020-12, the
+// dialect OpenAPI 3.1 uses): its status and content type are listed for the route, and its JSON body validates.
+const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false })
+ajv.addSchema({ $id: 'openapi.json', ...openApiDocument } as Record<string, unknown>)
+const paths = openApiDocument.paths as Record<
+  string,
+  Record<string, { responses: Record<string, { content?: object }> }>
+>
+const TEMPLATES = ['/v1/shl/{id}/file/{location}', '/v1/shl/{id}/manifest', '/v1/shl'].map((t) => ({
+  t,
+  re: new RegExp(`^${t.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+}))
+const seen = new Map<string, Set<number>>()
+const violations: string[] = []
+const checkedFetch = async (input: string, init?: RequestInit): Promise<Response> => {
+  const response = await fetch(input, init)
+  const method = (init?.method ?? 'GET').toLowerCase()
+  const template = TEMPLATES.find((x) => x.re.test(new URL(input).pathname))?.t
+  const documented = template ? paths[template]?.[method]?.responses[String(response.status)] : undefined
+  const type = (response.headers.get('content-type') ?? '').split(';')[0] as string
+  const key = `${method.toUpperCase()} ${template}`
+  if (!documented?.content || !(type in documented.content)) {
+    violations.push(`${key} answered ${response.status} ${type}, which the document does not list`)
+    return response
+  }
+  if (!seen.has(key)) seen.set(key, new Set())
+  seen.get(key)?.add(response.status)
+  if (type.endsWith('json')) {
+    const pointer = [
+      'paths',
+      template as string,
+      method,
+      'responses',
+      String(response.status),
+      'content',
+      type,
+      'schema',
+    ]
+      .map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1'))
+      .join('/')
+    const validate = ajv.getSchema(`openapi.json#/${pointer}`) ?? ajv.compile({ $ref: `openapi.json#/${pointer}` })
+    const body = await response.clone().json()
+    if (!validate(body)) violations.push(`${key} ${response.status}: ${ajv.errorsText(validate.errors)}`)
+  }
+  return response
+}
 
 describe('SMART Health Links served by the custodian service over HTTP (127.0.0.1, a free port)', () => {
   it('the patient registers a passcode link, the clinician opens it, the log shows it; a revoked link is refused; every answer matches the OpenAPI document', async () => {

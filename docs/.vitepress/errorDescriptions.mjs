@@ -322,6 +322,22 @@ export const errorDescriptions = {
     "A SMART Health Link file does not decrypt with the link's key (JWE `dir` + `A256GCM`).",
     'The file was altered, or belongs to another link: refuse it.',
   ],
+  SHL_ID_TAKEN: [
+    'A SMART Health Link with this id is registered on the server already; a registration never replaces a link (a replayed or repeated registration is refused).',
+    'Make a new link: it gets a new random id.',
+  ],
+  SHL_REGISTRATION_UNAUTHORIZED: [
+    "A link registration is not signed by the key the consent grants to (the link's grantee), or its signature is malformed. A consent token alone never registers a link.",
+    "Register links with `createSmartHealthLink`, which signs with the link key it makes; if you build registrations yourself, sign them with `signShlRegistration` as the consent's grantee.",
+  ],
+  SHL_REGISTRATION_STALE: [
+    "A link registration's `issuedAt` is too old, or too far in the future, for the link server (default: 300 seconds old, 60 seconds ahead).",
+    "Check the device's clock and register again (`createSmartHealthLink` signs a new registration each time).",
+  ],
+  SHL_REGISTRATION_WRONG_SERVICE: [
+    "A link registration is signed for another link server's public URL: a registration made for one server is refused by every other.",
+    "Register with the server's public URL; behind a proxy, set the server's public URL (`MEDSEAL_PUBLIC_URL` of the custodian server, `publicUrl` of `createShlRoutes`) to the URL clients use.",
+  ],
   NOT_FOUND: [
     'The service has no such route, or no such item (a record entry, a log entry, a tile).',
     'Check the URL and the API version (`/v1`); for an item, check its identifier.',

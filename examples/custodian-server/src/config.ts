@@ -5,6 +5,7 @@
  */
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { normalizeShlServiceUrl } from '@medseal/smart-health'
 
 /** What the server runs on. */
 export type ServerConfig = {
@@ -20,6 +21,12 @@ export type ServerConfig = {
   readonly evmPrivateKey: `0x${string}` | undefined
   readonly host: string
   readonly port: number
+  /**
+   * The public base URL clients reach the service at (behind a proxy, the proxy's URL and base path): every URL the
+   * server puts into a SMART Health Link starts with it, and link registrations must be signed for it. https, or http
+   * on a loopback address. Default: the listening URL (only when `host` is a loopback address).
+   */
+  readonly publicUrl?: string | undefined
   /** Browser origins allowed to call the API (none by default). */
   readonly corsOrigins: readonly string[] | '*'
   /** Privacy officers' addresses (break-glass reviews). */
@@ -64,6 +71,18 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   const headEveryMs = env.MEDSEAL_HEAD_EVERY_MS ? Number(env.MEDSEAL_HEAD_EVERY_MS) : 5000
   if (!Number.isSafeInteger(headEveryMs) || headEveryMs < 1)
     throw new RangeError('MEDSEAL_HEAD_EVERY_MS must be a positive whole number of milliseconds.')
+  const host = env.HOST || '127.0.0.1'
+  let publicUrl: string | undefined
+  if (env.MEDSEAL_PUBLIC_URL) {
+    try {
+      publicUrl = normalizeShlServiceUrl(env.MEDSEAL_PUBLIC_URL, { name: 'MEDSEAL_PUBLIC_URL' })
+    } catch (err) {
+      throw new RangeError((err as { shortMessage: string }).shortMessage) // names the variable, never its value
+    }
+  } else if (!/^(localhost|127(\.\d{1,3}){3}|::1)$/i.test(host))
+    throw new RangeError(
+      'MEDSEAL_PUBLIC_URL must be set when HOST is not a loopback address: link URLs are https, the URL of the TLS proxy in front.',
+    )
   const databaseUrl = env.DATABASE_URL || undefined
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl))
     throw new RangeError('DATABASE_URL must be a postgres:// connection string.')
@@ -73,8 +92,9 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     rpcUrl,
     registry: hex('MEDSEAL_REGISTRY', 40),
     evmPrivateKey: hex('MEDSEAL_EVM_PRIVATE_KEY', 64),
-    host: env.HOST || '127.0.0.1',
+    host,
     port,
+    publicUrl,
     corsOrigins: origins.length === 1 && origins[0] === '*' ? '*' : Object.freeze(origins),
     reviewers: Object.freeze(reviewers as `0x${string}`[]),
     checkpointOrigin: env.MEDSEAL_CHECKPOINT_ORIGIN || 'custodian.localhost/access-log',

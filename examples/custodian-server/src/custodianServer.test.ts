@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { startAnvil } from '@medseal/adapter-evm/node'
 import { bytesToHex0x, createDeposit, createKeyRequest, createParty, grantConsent, open, seal } from '@medseal/core'
 import { createCustodianClient, createRemoteLedger } from '@medseal/service'
+import { createSmartHealthLink, decodeShlink, openSmartHealthLink } from '@medseal/smart-health'
 import { startPostgres } from '@medseal/store-postgres/testing'
 import { afterAll, describe, expect, it } from 'vitest'
 import { readConfig } from './config.js'
@@ -94,7 +95,7 @@ async function story(url: string, ledgerUrl?: string) {
     }),
   )
   expect((await open(envelope, doctor)).value).toEqual(record)
-  return { custodian, commitment: bytesToHex0x(sealed.commitment) }
+  return { custodian, commitment: bytesToHex0x(sealed.commitment), patient }
 }
 
 describe('examples/custodian-server (a real process on 127.0.0.1)', () => {
@@ -108,19 +109,74 @@ describe('examples/custodian-server (a real process on 127.0.0.1)', () => {
     expect(printed).toMatch(/custodian 0x[0-9a-fA-F]{40}/)
     // key requests are checked with libsecp256k1 (@medseal/core/node), not the pure-JS default
     expect(printed).toContain('signature checks: libsecp256k1')
-    const { custodian, commitment } = await story(first.url)
+    const { custodian, commitment, patient } = await story(first.url)
     const before = await custodian.accessLog.signedHead()
     expect(before.head.treeSize).toBe(1)
     expect(await stop(first)).toBe(0)
     expect(first.out.join('')).toContain('stopped')
 
-    const second = await start({ MEDSEAL_DATA_DIR: dir })
+    // again behind a (simulated) proxy at https://links.test/api: MEDSEAL_PUBLIC_URL
+    const second = await start({ MEDSEAL_DATA_DIR: dir, MEDSEAL_PUBLIC_URL: 'https://links.test/api/' })
     try {
       const again = await createCustodianClient({ url: second.url })
       expect(again.identity.address).toBe(custodian.identity.address)
       expect(await again.getEntry(commitment)).toMatchObject({ commitment, resourceType: 'Observation' })
       expect((await again.accessLog.getEvents()).entries.map((e) => e.event.outcome)).toEqual(['permit'])
       expect(second.out.join('')).toContain('access log (1 events)')
+      expect(second.out.join('')).toContain('SMART Health Link URLs under https://links.test/api/v1/shl')
+      const viaProxy = (url: string, init?: RequestInit) =>
+        fetch(url.replace('https://links.test/api', second.url), init)
+      const ledger = await createRemoteLedger({ url: second.url })
+      const { shlink } = await createSmartHealthLink(
+        { ledger, fetch: viaProxy },
+        {
+          patient,
+          serviceUrl: 'https://links.test/api',
+          durationSeconds: 600,
+          files: [
+            {
+              contentType: 'application/fhir+json',
+              content: JSON.stringify(record),
+              commitment: commitment,
+              resourceType: 'Observation',
+            },
+          ],
+        },
+      )
+      // every URL the server puts into the link is the public one: the manifest's and the file locations
+      expect(decodeShlink(shlink).url).toMatch(/^https:\/\/links\.test\/api\/v1\/shl\/[\w-]{43}\/manifest$/)
+      const manifest = await viaProxy(decodeShlink(shlink).url, {
+        method: 'POST',
+        body: JSON.stringify({ recipient: 'x' }),
+      })
+      const { files } = (await manifest.json()) as { files: { location: string }[] }
+      expect(files[0]?.location).toMatch(/^https:\/\/links\.test\/api\/v1\/shl\//)
+      const opened = await openSmartHealthLink({ fetch: viaProxy }, { shlink, recipient: 'Dr. Lee' })
+      expect(JSON.parse(opened.files[0]?.content ?? '')).toEqual(record)
+      // a registration made for the listening address is refused: it names another server than the public one
+      await expect(
+        createSmartHealthLink(
+          { ledger, fetch },
+          {
+            patient,
+            serviceUrl: second.url,
+            durationSeconds: 600,
+            files: [{ contentType: 'application/fhir+json', content: '{}', commitment, resourceType: 'Observation' }],
+          },
+        ),
+      ).rejects.toMatchObject({ code: 'SHL_REGISTRATION_WRONG_SERVICE' })
+      // someone else cannot link files under the patient's record, even with a consent and a link key of their own
+      await expect(
+        createSmartHealthLink(
+          { ledger, fetch: viaProxy },
+          {
+            patient: createParty(),
+            serviceUrl: 'https://links.test/api',
+            durationSeconds: 600,
+            files: [{ contentType: 'application/fhir+json', content: '{}', commitment, resourceType: 'Observation' }],
+          },
+        ),
+      ).rejects.toMatchObject({ code: 'SHL_REGISTRATION_UNAUTHORIZED' })
     } finally {
       expect(await stop(second, 'SIGINT')).toBe(0)
     }
@@ -175,5 +231,17 @@ describe('examples/custodian-server (a real process on 127.0.0.1)', () => {
     expect(readConfig({}).headEveryMs).toBe(5000)
     expect(readConfig({ MEDSEAL_HEAD_EVERY_MS: '250' }).headEveryMs).toBe(250)
     expect(() => readConfig({ MEDSEAL_HEAD_EVERY_MS: '0' })).toThrow(/MEDSEAL_HEAD_EVERY_MS/)
+    // the public URL of link URLs: https (or loopback http), normalized; required when listening beyond loopback
+    expect(readConfig({}).publicUrl).toBeUndefined()
+    expect(readConfig({ MEDSEAL_PUBLIC_URL: 'https://Links.Example/api/', HOST: '0.0.0.0' }).publicUrl).toBe(
+      'https://links.example/api',
+    )
+    expect(readConfig({ MEDSEAL_PUBLIC_URL: 'http://127.0.0.1:9000' }).publicUrl).toBe('http://127.0.0.1:9000')
+    for (const bad of ['http://links.example', 'https://u:secret@links.example', 'https://links.example/?k=secret'])
+      expect(() => readConfig({ MEDSEAL_PUBLIC_URL: bad })).toThrow(
+        /^MEDSEAL_PUBLIC_URL must be an https URL((?!secret).)*$/,
+      )
+    expect(() => readConfig({ HOST: '0.0.0.0' })).toThrow(/^MEDSEAL_PUBLIC_URL must be set when HOST is not a loopback/)
+    expect(readConfig({ HOST: '::1' }).host).toBe('::1')
   })
 })

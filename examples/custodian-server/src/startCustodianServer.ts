@@ -143,7 +143,8 @@ export async function startCustodianServer(config: ServerConfig): Promise<Custod
       store: stores.custodian,
       breakGlass,
     })
-    // SMART Health Links: the link store on the same database; the routes need the public URL, known once listening
+    // SMART Health Links: the link store on the same database; link URLs start with the public URL (MEDSEAL_PUBLIC_URL,
+    // else the listening URL, known once listening)
     const shlStore = await createPostgresShlStore({ db })
     const box: { handler?: (request: Request) => Promise<Response> } = {}
     const server = await serve({
@@ -161,7 +162,14 @@ export async function startCustodianServer(config: ServerConfig): Promise<Custod
       reviewers: config.reviewers,
       ledgerRelay: l.relay,
       checkpoint: { operator: vendor, origin: config.checkpointOrigin },
-      routes: createShlRoutes({ store: shlStore, ledger: l.ledger, log: accessLog, publicUrl: server.url }),
+      routes: createShlRoutes({
+        store: shlStore,
+        ledger: l.ledger,
+        log: accessLog,
+        publicUrl: config.publicUrl ?? server.url,
+        secp256k1,
+        custodian,
+      }),
       ...(config.corsOrigins === '*' || config.corsOrigins.length > 0 ? { cors: { origins: config.corsOrigins } } : {}),
     })
     const size = (await accessLog.signedHead()).head.treeSize
@@ -170,6 +178,7 @@ export async function startCustodianServer(config: ServerConfig): Promise<Custod
       `  custodian ${vendor.address} (key seed in ${seedPath})`,
       `  stores: ${dbLabel}: the records' index and key wraps, key releases, the access log (${size} events), break-glass, SMART Health Links`,
       `  ledger: ${l.label}`,
+      `  SMART Health Link URLs under ${config.publicUrl ?? server.url}/v1/shl (MEDSEAL_PUBLIC_URL${config.publicUrl ? '' : ' not set: the listening URL'})`,
       `  signature checks: ${secp256k1.name}`,
       `  CORS: ${config.corsOrigins === '*' ? 'any origin' : config.corsOrigins.length ? config.corsOrigins.join(', ') : 'none'}`,
       '  stop with Ctrl-C (SIGINT) or SIGTERM',

@@ -135,6 +135,23 @@ const WORDS: Record<string, Words> = {
     what: 'Some of what was entered is not valid.',
     todo: 'Check the fields and try again.',
   },
+  // a link the records service refused to hold (the patient making a link)
+  SHL_REGISTRATION_WRONG_SERVICE: {
+    what: 'The records service is set up under another address than the one this app uses, so it refused the link.',
+    todo: "Use the service's public address in this app, or ask its operator to set the public address it is reached at.",
+  },
+  SHL_REGISTRATION_STALE: {
+    what: "The records service refused the link: this device's clock and the service's differ too much.",
+    todo: "Set this device's date and time automatically, then make the link again.",
+  },
+  SHL_REGISTRATION_UNAUTHORIZED: {
+    what: 'The records service refused the link: it holds links only to your own records, signed by this app.',
+    todo: 'Make the link again from your records. If it keeps failing, contact the service\'s support and quote the code in "details".',
+  },
+  SHL_ID_TAKEN: {
+    what: "The records service already holds a link under this one's identifier, so it refused it.",
+    todo: 'Make the link again: a new link gets a new identifier.',
+  },
 }
 
 /** A failure already explained (e.g. the worst of several refusals), passed through {@link explain} unchanged. */

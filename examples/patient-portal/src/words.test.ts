@@ -4,6 +4,7 @@
  */
 import { ConsentError, type ErrorCode, InvalidArgumentError, LedgerError } from '@medseal/core'
 import { ServiceError } from '@medseal/service'
+import { SmartHealthError } from '@medseal/smart-health'
 import { describe, expect, it } from 'vitest'
 import { demoResources } from './demoData.js'
 import { ExplainedError, explain } from './explain.js'
@@ -28,6 +29,20 @@ describe('explain', () => {
     'DELEGATION_INVALID',
     'ACCESS_DENIED',
   ]
+  it.each([
+    'SHL_REGISTRATION_WRONG_SERVICE',
+    'SHL_REGISTRATION_STALE',
+    'SHL_REGISTRATION_UNAUTHORIZED',
+    'SHL_ID_TAKEN',
+  ] as const)('%s (a link the service refused): in words, without the code', (code) => {
+    const e = explain(new SmartHealthError(code, 'The link server refused the link.'))
+    expect(e).toMatchObject({ code, offline: false })
+    expect(e.what).toContain('refused')
+    for (const s of [e.what, e.todo]) {
+      expect(s).toMatch(/^[A-Z"].+\.$/)
+      expect(s).not.toMatch(/[A-Z]{3,}_[A-Z]/)
+    }
+  })
   it.each(refusals)('%s: what happened and what to do, in words, without the code', (code) => {
     const e = explain(new ConsentError(code, `Access denied: ${code}.`))
     expect(e.code).toBe(code)

@@ -24,6 +24,11 @@ const nullable = (schema: object) => ({ oneOf: [schema, { type: 'null' }] })
 const q = (name: string, required: boolean, schema: object = whole) => ({ name, in: 'query', required, schema })
 const p = (name: string, schema: object = hex32) => ({ name, in: 'path', required: true, schema })
 const common = problems('400', '404', '429', '500', '502', '503', '504')
+const shlId = { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' } as const
+/** An answer of the link routes: JSON `{ error, code? }` (SMART Health Links answers plain JSON, not problems). */
+const shlAnswers = (status: string, description: string) => ({
+  [status]: { description, content: { 'application/json': { schema: ref('ShlError') } } },
+})
 
 /** The OpenAPI 3.1 document. */
 export type OpenApiDocument = typeof openApiDocument
@@ -344,6 +349,99 @@ export const openApiDocument = /* @__PURE__ */ Object.freeze({
         responses: { ...ok('Or null', nullable(ref('LedgerItem'))), ...common },
       },
     },
+    // SMART Health Links (served when the routes of `createShlRoutes`, @medseal/smart-health, are mounted)
+    '/v1/shl': {
+      post: {
+        operationId: 'shlRegister',
+        description:
+          "Registers a SMART Health Link (served when `createShlRoutes` of @medseal/smart-health is mounted). The body carries the consent token and a registration signed by the consent's grantee (EIP-712 `ShlRegistration` under the ledger's domain) for this server's public URL; a token alone registers nothing. An id is registered once.",
+        requestBody: jsonBody(ref('ShlRegistration')),
+        responses: {
+          ...ok('Registered', ref('ShlRegistered'), '201'),
+          ...shlAnswers('400', 'Malformed (`SHL_MALFORMED`)'),
+          ...shlAnswers(
+            '403',
+            "Not signed by the grantee or records not the grantor's (`SHL_REGISTRATION_UNAUTHORIZED`), stale (`SHL_REGISTRATION_STALE`), for another server (`SHL_REGISTRATION_WRONG_SERVICE`), or not covered by the consent (its `CONSENT_*` code)",
+          ),
+          ...shlAnswers('409', 'The id is registered already (`SHL_ID_TAKEN`)'),
+          ...problems('429', '500', '503'),
+        },
+      },
+    },
+    '/v1/shl/{id}/manifest': {
+      post: {
+        operationId: 'shlManifest',
+        description:
+          'SMART Health Links manifest request: authorized against the consent on the ledger and written to the access log.',
+        parameters: [p('id', shlId)],
+        requestBody: jsonBody({
+          type: 'object',
+          required: ['recipient'],
+          properties: { recipient: { type: 'string' }, passcode: { type: 'string' }, embeddedLengthMax: whole },
+        }),
+        responses: {
+          ...ok('The manifest', {
+            type: 'object',
+            required: ['files'],
+            properties: {
+              files: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['contentType'],
+                  properties: {
+                    contentType: { type: 'string' },
+                    embedded: { type: 'string' },
+                    location: { type: 'string' },
+                  },
+                },
+              },
+            },
+          }),
+          ...shlAnswers('400', 'No recipient'),
+          '401': {
+            description: 'Missing or wrong passcode',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['error', 'remainingAttempts'],
+                  properties: { error: { type: 'string' }, remainingAttempts: whole },
+                },
+              },
+            },
+          },
+          '404': {
+            description: 'Not served; `reason` says why',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['error', 'reason'],
+                  properties: {
+                    error: { type: 'string' },
+                    reason: { enum: ['unknown', 'disabled', 'revoked', 'expired', 'unavailable'] },
+                  },
+                },
+              },
+            },
+          },
+          ...problems('429', '500', '503'),
+        },
+      },
+    },
+    '/v1/shl/{id}/file/{location}': {
+      get: {
+        operationId: 'shlFile',
+        description: 'A file of a manifest (JWE compact serialization), while its location and the consent are valid.',
+        parameters: [p('id', shlId), p('location', { type: 'string' })],
+        responses: {
+          '200': { description: 'The JWE', content: { 'application/jose': { schema: { type: 'string' } } } },
+          ...shlAnswers('404', 'No such file'),
+          ...problems('429', '500', '503'),
+        },
+      },
+    },
   },
   components: {
     schemas: {
@@ -560,6 +658,47 @@ export const openApiDocument = /* @__PURE__ */ Object.freeze({
         type: 'object',
         required: ['signature', 'ref'],
         properties: { signature, ref: ref('LedgerRef') },
+      },
+      ShlRegistration: {
+        type: 'object',
+        required: ['id', 'token', 'files', 'service', 'issuedAt', 'signature'],
+        properties: {
+          id: shlId,
+          token: { type: 'string', description: 'The encoded consent token (`msc1.…`).' },
+          files: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 100,
+            items: {
+              type: 'object',
+              required: ['contentType', 'jwe', 'commitment', 'resourceType'],
+              properties: {
+                contentType: { type: 'string' },
+                jwe: { type: 'string' },
+                commitment: hex32,
+                resourceType: { type: 'string' },
+              },
+            },
+          },
+          passcode: { type: 'string', minLength: 1, maxLength: 256 },
+          maxAttempts: { type: 'integer', minimum: 1, maximum: 100 },
+          service: { type: 'string', description: "The server's public base URL the registration is signed for." },
+          issuedAt: {
+            ...whole,
+            description: 'Unix seconds; the server refuses one older than its limit (default 300 s).',
+          },
+          signature: { ...signature, description: "The consent grantee's EIP-712 signature of `ShlRegistration`." },
+        },
+      },
+      ShlRegistered: {
+        type: 'object',
+        required: ['id', 'url'],
+        properties: { id: shlId, url: { type: 'string', description: 'The manifest URL (under the public URL).' } },
+      },
+      ShlError: {
+        type: 'object',
+        required: ['error'],
+        properties: { error: { type: 'string' }, code: { type: 'string' } },
       },
     },
   },

@@ -1,8 +1,9 @@
 /**
  * The server side of SMART Health Links, on the fetch standard: routes a custodian service mounts (or
- * {@link createShlHandler} serves alone). A link is registered by the patient with the consent token that backs it
- * (its grantee is the link's own address); every manifest request, file fetch and wrong passcode is authorized
- * against the ledger (expiry, revocation) and written to the access log (SMART Health Links §Manifest Request).
+ * {@link createShlHandler} serves alone). A link is registered with the consent token that backs it and a registration
+ * signed by the consent's grantee (the link's own key, which only the patient's app held): a token alone registers
+ * nothing. Every manifest request, file fetch and wrong passcode is authorized against the ledger (expiry,
+ * revocation) and written to the access log (SMART Health Links §Manifest Request).
  * @module
  */
 import {
@@ -17,11 +18,14 @@ import {
   InvalidArgumentError,
   type LedgerAdapter,
   randomBytes,
+  type Secp256k1RecoveryOptions,
   toArrayBufferBacked,
   utf8ToBytes,
 } from '@medseal/core'
 import { subtle } from './_webcrypto.js'
+import { normalizeShlServiceUrl } from './normalizeShlServiceUrl.js'
 import type { ShlStore, ShlStoredFile, ShlStoredLink } from './shlStore.js'
+import { recoverShlRegistrationSigner } from './signShlRegistration.js'
 
 /** One route: what `@medseal/service`'s router takes (`method`, `template` with `{name}` segments, `handle`). */
 export type ShlRoute = {
@@ -40,7 +44,19 @@ export type CreateShlRoutesParameters = {
   readonly ledger: LedgerAdapter
   /** The access log every link access is written to. */
   readonly log: AccessLogWriter
-  /** The public base URL of the routes (scheme, host, any base path), e.g. `https://custodian.example/api`. */
+  /**
+   * The custodian whose records links share (its `getEntry`). When given, a registration is accepted only when every
+   * file's record is in its index and owned by the consent's grantor: no one links files under records that are not
+   * theirs (which would put the link's accesses beside those records in their owner's log). A custodian service
+   * passes its custodian; without one, the consent's grantor is taken as the records' owner.
+   */
+  readonly custodian?: { getEntry(commitment: Hex): Promise<{ readonly owner: Address } | undefined> }
+  /**
+   * The public base URL of the routes as clients reach them (scheme, host, any base path), e.g.
+   * `https://custodian.example/api`: behind a proxy, the proxy's URL, not the listening address. Every URL put into a
+   * link (manifest, file locations) starts with it, and a registration must be signed for it. https, or http on a
+   * loopback address ({@link normalizeShlServiceUrl}).
+   */
   readonly publicUrl: string
   /** Wrong passcodes allowed per link when the patient sets none. 1..100, default 5. */
   readonly maxAttempts?: number
@@ -48,14 +64,23 @@ export type CreateShlRoutesParameters = {
   readonly passcodeIterations?: number
   /** How long a file location in a manifest stays valid, seconds. Default 3,600 (the specification's upper bound). */
   readonly locationSeconds?: number
-  /** Host clock, Unix milliseconds (for `authorize` and locations). Default `Date.now`. */
+  /**
+   * How old a registration's `issuedAt` may be, seconds (1..86,400, default 300); one from more than 60 seconds
+   * ahead is refused too (`SHL_REGISTRATION_STALE`).
+   */
+  readonly registrationMaxAgeSeconds?: number
+  /** Host clock, Unix milliseconds (for `authorize`, locations and registration times). Default `Date.now`. */
   readonly now?: () => number
-}
+} & Secp256k1RecoveryOptions
 
 /** Everything {@link createShlRoutes} can throw. */
 export type CreateShlRoutesErrorType = InvalidArgumentError
 
-/** What a link registration (`POST /v1/shl`) carries. */
+/**
+ * What a link registration (`POST /v1/shl`) carries. The server rebuilds the signed statement
+ * ({@link ShlRegistrationStatement}) from it: the consent id and grantor come from the token, a missing `passcode`
+ * signs as `''`, a missing `maxAttempts` as 0.
+ */
 export type ShlRegistration = {
   readonly id: string
   /** The encoded consent token (`msc1.…`). */
@@ -63,6 +88,12 @@ export type ShlRegistration = {
   readonly files: readonly ShlStoredFile[]
   readonly passcode?: string
   readonly maxAttempts?: number
+  /** The link server's public base URL the registration is for (normalized); another server refuses it. */
+  readonly service: string
+  /** When the registration was signed, Unix seconds. */
+  readonly issuedAt: number
+  /** The consent grantee's EIP-712 signature of the statement ({@link signShlRegistration}). */
+  readonly signature: Hex
 }
 
 const JSON_HEADERS = {
@@ -78,6 +109,9 @@ const respond = (value: unknown, status = 200) => new Response(JSON.stringify(va
  */
 const gone = (reason: 'unknown' | 'disabled' | 'revoked' | 'expired' | 'unavailable') =>
   respond({ error: 'No such link.', reason }, 404)
+/** A refused registration: the message and the error code the client throws (`SHL_ID_TAKEN`, …). */
+const refuse = (status: number, code: string, error: string) => respond({ error, code }, status)
+const malformed = (error: string) => refuse(400, 'SHL_MALFORMED', error)
 const ID = /^[A-Za-z0-9_-]{43}$/
 const HEX32 = /^0x[0-9a-fA-F]{64}$/
 const MAX_BODY = 8 * 1024 * 1024
@@ -130,9 +164,11 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
   const { store, ledger, log } = params
   if (!store || !ledger || typeof log?.append !== 'function')
     throw new InvalidArgumentError('INVALID_ARGUMENT', 'store, ledger and log are required.')
-  if (typeof params.publicUrl !== 'string' || !/^https?:\/\/\S+$/.test(params.publicUrl))
-    throw new InvalidArgumentError('INVALID_ARGUMENT', 'publicUrl must be an http(s) URL.')
-  const base = params.publicUrl.replace(/\/+$/, '')
+  const base = normalizeShlServiceUrl(params.publicUrl, { name: 'publicUrl' })
+  const maxAge = params.registrationMaxAgeSeconds ?? 300
+  if (!Number.isSafeInteger(maxAge) || maxAge < 1 || maxAge > 86_400)
+    throw new InvalidArgumentError('OUT_OF_RANGE', 'registrationMaxAgeSeconds must be 1 to 86,400.')
+  const recovery = params.secp256k1 ? { secp256k1: params.secp256k1 } : undefined
   const defaultAttempts = params.maxAttempts ?? 5
   const iterations = params.passcodeIterations ?? 210_000
   const locationSeconds = params.locationSeconds ?? 3600
@@ -179,12 +215,14 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
     template: '/v1/shl',
     handle: async ({ request }) => {
       const body = await readJson(request, MAX_BODY)
-      if (!body) return respond({ error: 'The body must be a JSON object.' }, 400)
-      const { id, token, files, passcode, maxAttempts } = body as Partial<Record<keyof ShlRegistration, unknown>>
-      if (typeof id !== 'string' || !ID.test(id)) return respond({ error: 'id must be 43 base64url characters.' }, 400)
-      if (typeof token !== 'string') return respond({ error: 'token must be a consent token.' }, 400)
+      if (!body) return malformed('The body must be a JSON object.')
+      const { id, token, files, passcode, maxAttempts, service, issuedAt, signature } = body as Partial<
+        Record<keyof ShlRegistration, unknown>
+      >
+      if (typeof id !== 'string' || !ID.test(id)) return malformed('id must be 43 base64url characters.')
+      if (typeof token !== 'string') return malformed('token must be a consent token.')
       if (!Array.isArray(files) || files.length === 0 || files.length > 100)
-        return respond({ error: 'files must list 1 to 100 files.' }, 400)
+        return malformed('files must list 1 to 100 files.')
       const checked: ShlStoredFile[] = []
       for (const f of files as Record<string, unknown>[]) {
         if (
@@ -194,7 +232,7 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
           !HEX32.test(f.commitment) ||
           typeof f.resourceType !== 'string'
         )
-          return respond({ error: 'Each file needs contentType, jwe, commitment and resourceType.' }, 400)
+          return malformed('Each file needs contentType, jwe, commitment and resourceType.')
         checked.push(
           Object.freeze({
             contentType: f.contentType,
@@ -205,16 +243,60 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
         )
       }
       if (passcode !== undefined && (typeof passcode !== 'string' || passcode.length < 1 || passcode.length > 256))
-        return respond({ error: 'passcode must be 1 to 256 characters.' }, 400)
-      const attempts = maxAttempts ?? defaultAttempts
-      if (typeof attempts !== 'number' || !Number.isSafeInteger(attempts) || attempts < 1 || attempts > 100)
-        return respond({ error: 'maxAttempts must be 1 to 100.' }, 400)
+        return malformed('passcode must be 1 to 256 characters.')
+      if (
+        maxAttempts !== undefined &&
+        (typeof maxAttempts !== 'number' || !Number.isSafeInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 100)
+      )
+        return malformed('maxAttempts must be 1 to 100.')
+      const attempts = (maxAttempts as number | undefined) ?? defaultAttempts
+      if (typeof service !== 'string') return malformed('service must be the link server URL the registration is for.')
+      if (typeof issuedAt !== 'number' || !Number.isSafeInteger(issuedAt) || issuedAt < 0)
+        return malformed('issuedAt must be Unix seconds.')
+      if (typeof signature !== 'string') return malformed("signature must be the link grantee's signature.")
       let consent: { id: Hex; grantor: Address; grantee: Address }
       try {
         consent = decodeConsentToken(token).consent
       } catch {
-        return respond({ error: 'token is not a consent token.' }, 400)
+        return malformed('token is not a consent token.')
       }
+      // The registration must be this server's, recent, and signed by the key the consent grants to: a token alone
+      // (seen in transit, or rebuilt from a public ledger) registers nothing.
+      if (service !== base)
+        return refuse(403, 'SHL_REGISTRATION_WRONG_SERVICE', 'The registration is for another link server.')
+      const nowSeconds = Math.floor(now() / 1000)
+      if (issuedAt < nowSeconds - maxAge || issuedAt > nowSeconds + 60)
+        return refuse(403, 'SHL_REGISTRATION_STALE', 'The registration is too old, or dated in the future.')
+      let signer: Address | undefined
+      try {
+        signer = await recoverShlRegistrationSigner(
+          ledger.domain,
+          {
+            id,
+            consentId: consent.id,
+            grantor: consent.grantor,
+            service,
+            files: checked,
+            passcode: (passcode as string | undefined) ?? '',
+            maxAttempts: (maxAttempts as number | undefined) ?? 0,
+            issuedAt,
+          },
+          signature as Hex,
+          recovery,
+        )
+      } catch {
+        signer = undefined // malformed, or recovers no one
+      }
+      if (signer?.toLowerCase() !== consent.grantee.toLowerCase())
+        return refuse(403, 'SHL_REGISTRATION_UNAUTHORIZED', "The registration is not signed by the consent's grantee.")
+      if (params.custodian) {
+        const custodian = params.custodian
+        const owners = await Promise.all(checked.map((f) => custodian.getEntry(f.commitment)))
+        if (owners.some((e) => e?.owner.toLowerCase() !== consent.grantor.toLowerCase()))
+          return refuse(403, 'SHL_REGISTRATION_UNAUTHORIZED', "The files' records are not the consent grantor's.")
+      }
+      // An id is registered once: a replay of an accepted registration, or another registration under its id, is refused.
+      if (await store.get(id)) return refuse(409, 'SHL_ID_TAKEN', 'A link with this id is registered already.')
       const link: ShlStoredLink = {
         id,
         token,
@@ -228,7 +310,7 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
           ? {}
           : await (async () => {
               const salt = randomBytes(16)
-              const hash = await pbkdf2(passcode, salt, iterations)
+              const hash = await pbkdf2(passcode as string, salt, iterations)
               return { passcode: { salt: bytesToBase64url(salt), hash: bytesToBase64url(hash), iterations } }
             })()),
       }
@@ -236,9 +318,9 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
       for (const file of checked) {
         const decision = await decide(link, file)
         if (!decision.allowed)
-          return respond({ error: `The consent does not cover the files: ${decision.reason}.` }, 403)
+          return refuse(403, decision.reason, `The consent does not cover the files: ${decision.reason}.`)
       }
-      if (!(await store.insert(link))) return respond({ error: 'The id is taken.' }, 409)
+      if (!(await store.insert(link))) return refuse(409, 'SHL_ID_TAKEN', 'A link with this id is registered already.')
       return respond({ id, url: `${base}/v1/shl/${id}/manifest` }, 201)
     },
   }

@@ -1,7 +1,8 @@
 /**
  * The patient's side of a SMART Health Link: a consent for the link (its grantee a fresh address that stands for
- * "whoever holds this link"), the files encrypted under a fresh key, the registration sent to the link server, and
- * the `shlink:/` text to show as a QR code or send.
+ * "whoever holds this link"), the files encrypted under a fresh key, the registration signed with that address's key
+ * (made here, used once, never kept) and sent to the link server, and the `shlink:/` text to show as a QR code or
+ * send.
  * @module
  */
 import {
@@ -18,8 +19,10 @@ import {
   randomBytes,
 } from '@medseal/core'
 import { SmartHealthError } from './errors.js'
+import { normalizeShlServiceUrl } from './normalizeShlServiceUrl.js'
 import { encryptShlFile } from './shlFileJwe.js'
 import { encodeShlink, type ShlinkPayload } from './shlink.js'
+import { signShlRegistration } from './signShlRegistration.js'
 
 /** One file to share: its text, its content type, and the sealed record it comes from. */
 export type SmartHealthLinkFile = {
@@ -42,7 +45,10 @@ export type CreateSmartHealthLinkDeps = {
 export type CreateSmartHealthLinkParameters = {
   /** The patient: signs the consent. */
   readonly patient: Party
-  /** The link server's base URL (the custodian service), e.g. `https://custodian.example/api`. */
+  /**
+   * The link server's public base URL (the custodian service), e.g. `https://custodian.example/api`: https, or http on
+   * a loopback address. The registration is signed for it, so it must be the URL the server is configured with.
+   */
   readonly serviceUrl: string
   readonly files: readonly SmartHealthLinkFile[]
   /** How long the link (and its consent) lasts, seconds. */
@@ -55,7 +61,7 @@ export type CreateSmartHealthLinkParameters = {
   readonly label?: string
   /** A viewer URL to put before `#shlink:/`. */
   readonly viewer?: string
-  /** Host clock, Unix milliseconds (for the consent). */
+  /** Host clock, Unix milliseconds (for the consent and the registration's time). */
   readonly now?: () => number
 }
 
@@ -71,13 +77,34 @@ export type CreateSmartHealthLinkReturnType = {
 /** Everything {@link createSmartHealthLink} can throw. */
 export type CreateSmartHealthLinkErrorType = InvalidArgumentError | SmartHealthError
 
+/** The error of a refused registration: the server's code when it is one of the registration refusals. */
+function refusal(code: unknown, status: number): SmartHealthError {
+  const message = `The link server refused the link (HTTP ${status}${typeof code === 'string' ? `, ${code}` : ''}).`
+  switch (code) {
+    case 'SHL_ID_TAKEN':
+      return new SmartHealthError('SHL_ID_TAKEN', message)
+    case 'SHL_REGISTRATION_UNAUTHORIZED':
+      return new SmartHealthError('SHL_REGISTRATION_UNAUTHORIZED', message)
+    case 'SHL_REGISTRATION_STALE':
+      return new SmartHealthError('SHL_REGISTRATION_STALE', message)
+    case 'SHL_REGISTRATION_WRONG_SERVICE':
+      return new SmartHealthError('SHL_REGISTRATION_WRONG_SERVICE', message)
+    default:
+      return new SmartHealthError('SHL_FETCH_FAILED', message)
+  }
+}
+
 /**
- * Creates a SMART Health Link backed by a medseal consent and registers it with the link server.
+ * Creates a SMART Health Link backed by a medseal consent and registers it with the link server. The consent's grantee
+ * is a key made for the link: it signs the registration (link id, consent, server, files, time) and is dropped, so
+ * the server accepts this link from this call only, and no other link under the consent from anyone.
  *
  * @param deps - `ledger` (the consent is granted there), `fetch`
  * @param params - the patient, the server, the files, the duration, optional passcode and label
  * @returns the `shlink:/` text, its payload, and the consent (revoke it to revoke the link)
- * @throws {@link SmartHealthError} `SHL_FETCH_FAILED` when the server refuses the registration;
+ * @throws {@link SmartHealthError} `SHL_REGISTRATION_WRONG_SERVICE` when the server is configured with another public
+ *   URL, `SHL_REGISTRATION_STALE` when the clocks differ too much, `SHL_REGISTRATION_UNAUTHORIZED` or `SHL_ID_TAKEN`
+ *   as the server answers; `SHL_FETCH_FAILED` when the server cannot be reached or refuses otherwise;
  *   {@link @medseal/core!InvalidArgumentError} for bad parameters; the consent's errors
  * @example
  * ```ts
@@ -95,11 +122,9 @@ export async function createSmartHealthLink(
   const { patient, files, durationSeconds } = params
   if (!Array.isArray(files) || files.length === 0 || files.length > 100)
     throw new InvalidArgumentError('INVALID_ARGUMENT', 'files must list 1 to 100 files.')
-  if (typeof params.serviceUrl !== 'string' || !/^https?:\/\/\S+$/.test(params.serviceUrl))
-    throw new InvalidArgumentError('INVALID_ARGUMENT', 'serviceUrl must be an http(s) URL.')
-  const base = params.serviceUrl.replace(/\/+$/, '')
+  const base = normalizeShlServiceUrl(params.serviceUrl, { name: 'serviceUrl' })
   const commitments = files.map((f) => (typeof f.commitment === 'string' ? f.commitment : bytesToHex0x(f.commitment)))
-  const linkParty = createParty() // stands for the link's holder; its key is not kept
+  const linkParty = createParty() // stands for the link's holder; its key signs the registration below and is not kept
   const { token } = await grantConsent(deps.ledger, {
     party: patient,
     grantee: linkParty,
@@ -111,17 +136,31 @@ export async function createSmartHealthLink(
   })
   const key = randomBytes(32)
   const id = bytesToBase64url(randomBytes(32)) // SMART Health Links: the manifest URL carries ≥256 bits of entropy
+  const encrypted = await Promise.all(
+    files.map(async (f, i) => ({
+      contentType: f.contentType,
+      jwe: await encryptShlFile(key, { contentType: f.contentType, content: f.content }),
+      commitment: commitments[i] as Hex,
+      resourceType: f.resourceType,
+    })),
+  )
+  const issuedAt = Math.floor((params.now ?? Date.now)() / 1000)
   const registration = {
     id,
     token: encodeConsentToken(token),
-    files: await Promise.all(
-      files.map(async (f, i) => ({
-        contentType: f.contentType,
-        jwe: await encryptShlFile(key, { contentType: f.contentType, content: f.content }),
-        commitment: commitments[i],
-        resourceType: f.resourceType,
-      })),
-    ),
+    files: encrypted,
+    service: base,
+    issuedAt,
+    signature: await signShlRegistration(linkParty, deps.ledger.domain, {
+      id,
+      consentId: token.consent.id,
+      grantor: token.consent.grantor,
+      service: base,
+      files: encrypted,
+      passcode: params.passcode ?? '',
+      maxAttempts: params.maxAttempts ?? 0,
+      issuedAt,
+    }),
     ...(params.passcode === undefined ? {} : { passcode: params.passcode }),
     ...(params.maxAttempts === undefined ? {} : { maxAttempts: params.maxAttempts }),
   }
@@ -136,7 +175,13 @@ export async function createSmartHealthLink(
     throw new SmartHealthError('SHL_FETCH_FAILED', 'The link server could not be reached.', { cause })
   }
   if (res.status !== 201)
-    throw new SmartHealthError('SHL_FETCH_FAILED', `The link server refused the link (HTTP ${res.status}).`)
+    throw refusal(
+      await res
+        .json()
+        .then((b: { code?: unknown }) => b?.code)
+        .catch(() => undefined),
+      res.status,
+    )
   const payload: ShlinkPayload = {
     url: `${base}/v1/shl/${id}/manifest`,
     key: bytesToBase64url(key),

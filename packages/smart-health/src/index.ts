@@ -54,6 +54,8 @@ export type {
 export { issueHealthCardFromRecords } from './issueHealthCardFromRecords.js'
 export type { FhirResourceJson, MinimizeBundleErrorType } from './minimizeBundle.js'
 export { minimizeBundle } from './minimizeBundle.js'
+export type { NormalizeShlServiceUrlErrorType } from './normalizeShlServiceUrl.js'
+export { normalizeShlServiceUrl } from './normalizeShlServiceUrl.js'
 export type {
   OpenSmartHealthLinkDeps,
   OpenSmartHealthLinkErrorType,
@@ -72,6 +74,8 @@ export type { ShlinkErrorType, ShlinkPayload } from './shlink.js'
 export { decodeShlink, encodeShlink } from './shlink.js'
 export type { ShlFileLocation, ShlStore, ShlStoredFile, ShlStoredLink } from './shlStore.js'
 export { createMemoryShlStore } from './shlStore.js'
+export type { ShlRegistrationErrorType, ShlRegistrationStatement } from './signShlRegistration.js'
+export { recoverShlRegistrationSigner, shlRegistrationTypes, signShlRegistration } from './signShlRegistration.js'
 export type {
   VerifyHealthCardDeps,
   VerifyHealthCardErrorType,

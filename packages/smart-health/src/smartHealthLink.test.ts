@@ -1,15 +1,28 @@
 import { createMemoryLedger } from '@medseal/adapter-memory'
-import { createAccessLog, createParty, isSdkError, randomBytes, revokeConsent, seal } from '@medseal/core'
+import {
+  bytesToHex0x,
+  createAccessLog,
+  createParty,
+  encodeConsentToken,
+  grantConsent,
+  isSdkError,
+  randomBytes,
+  revokeConsent,
+  seal,
+} from '@medseal/core'
+import { createReleaseFixture } from '@medseal/core/testing'
 import { describe, expect, it } from 'vitest'
 import { createShcIssuer } from './createShcIssuer.js'
 import { createShlHandler, createShlRoutes } from './createShlRoutes.js'
 import { createSmartHealthLink } from './createSmartHealthLink.js'
 import { encodeHealthCardFile } from './healthCardFile.js'
 import { issueHealthCard } from './issueHealthCard.js'
+import { normalizeShlServiceUrl } from './normalizeShlServiceUrl.js'
 import { openSmartHealthLink } from './openSmartHealthLink.js'
 import { decryptShlFile, encryptShlFile } from './shlFileJwe.js'
 import { decodeShlink, encodeShlink } from './shlink.js'
 import { createMemoryShlStore } from './shlStore.js'
+import { signShlRegistration } from './signShlRegistration.js'
 import { verifyHealthCard } from './verifyHealthCard.js'
 
 const patientResource = {
@@ -240,25 +253,121 @@ describe('SMART Health Links, patient to clinician through the link server', () 
     expect((await s.events()).at(-1)).toMatchObject({ action: 'shl.file', outcome: 'deny' })
   })
 
-  it('the server refuses registrations the consent does not cover', async () => {
+  it('the server refuses registrations the consent does not cover, signed by its grantee all the same', async () => {
     const s = await setup()
     const other = await seal(
       { resourceType: 'Observation', status: 'final', code: { text: 'x' } },
       { recipients: [s.patient] },
     )
-    const res = await createSmartHealthLink(
+    const grantee = createParty()
+    const { token } = await grantConsent(s.ledger, {
+      party: s.patient,
+      grantee,
+      commitments: [bytesToHex0x((await seal(vaccine, { recipients: [s.patient] })).commitment)],
+      actions: ['read'],
+      purposes: ['PATRQT'],
+      durationSeconds: 600,
+      now: s.now,
+    })
+    const files = [
       {
-        ledger: s.ledger,
-        fetch: async (url, init) => {
-          // swap a file's commitment for one outside the consent
-          const body = JSON.parse(String(init?.body))
-          body.files[0].commitment = `0x${Array.from(other.commitment, (b) => b.toString(16).padStart(2, '0')).join('')}`
-          return s.fetch(url, { ...init, body: JSON.stringify(body) })
-        },
+        contentType: 'application/fhir+json',
+        jwe: 'a.b.c.d.e',
+        commitment: bytesToHex0x(other.commitment),
+        resourceType: 'Observation',
       },
-      { patient: s.patient, serviceUrl: s.publicUrl, files: s.files.slice(0, 1), durationSeconds: 600, now: s.now },
-    ).catch((e: unknown) => e)
-    expect(isSdkError(res, 'SHL_FETCH_FAILED')).toBe(true)
+    ]
+    const statement = {
+      id: 'C'.repeat(43),
+      consentId: token.consent.id,
+      grantor: token.consent.grantor,
+      service: s.publicUrl,
+      files,
+      passcode: '',
+      maxAttempts: 0,
+      issuedAt: s.clock.t,
+    }
+    const res = await s.fetch(`${s.publicUrl}/v1/shl`, {
+      method: 'POST',
+      body: JSON.stringify({
+        id: statement.id,
+        token: encodeConsentToken(token),
+        files,
+        service: s.publicUrl,
+        issuedAt: s.clock.t,
+        signature: await signShlRegistration(grantee, s.ledger.domain, statement),
+      }),
+    })
+    expect(res.status).toBe(403)
+    expect(((await res.json()) as { code: string }).code).toMatch(/^CONSENT_|^DELEGATION_|^RECORD_/)
+  })
+
+  it('with a custodian, only the owner of the records links them (a stranger with a consent and link key of their own is refused)', async () => {
+    const ledger = createMemoryLedger({ id: 'shl-owner' })
+    const { custodian, patient, log, sealed } = await createReleaseFixture({ ledger })
+    const publicUrl = 'https://custodian.test/api'
+    const handler = createShlHandler(
+      createShlRoutes({ store: createMemoryShlStore(), ledger, log, publicUrl, custodian, passcodeIterations: 1000 }),
+      { basePath: '/api' },
+    )
+    const fetch = async (url: string, init?: RequestInit) => handler(new Request(url, init))
+    const link = (owner: typeof patient, commitment: Uint8Array) =>
+      createSmartHealthLink(
+        { ledger, fetch },
+        {
+          patient: owner,
+          serviceUrl: publicUrl,
+          durationSeconds: 600,
+          files: [{ contentType: 'application/fhir+json', content: '{}', commitment, resourceType: 'Observation' }],
+        },
+      )
+    await expectCode(link(createParty(), sealed.commitment), 'SHL_REGISTRATION_UNAUTHORIZED')
+    await expectCode(link(patient, randomBytes(32)), 'SHL_REGISTRATION_UNAUTHORIZED') // not in the custodian's index
+    const { shlink } = await link(patient, sealed.commitment)
+    expect((await openSmartHealthLink({ fetch }, { shlink, recipient: 'x' })).files).toHaveLength(1)
+  })
+
+  it("the patient app gets the server's refusal as its named error", async () => {
+    const s = await setup()
+    const make = (over: Partial<Parameters<typeof createSmartHealthLink>[1]>, fetch = s.fetch) =>
+      createSmartHealthLink(
+        { ledger: s.ledger, fetch },
+        {
+          patient: s.patient,
+          serviceUrl: s.publicUrl,
+          files: s.files.slice(0, 1),
+          durationSeconds: 600,
+          now: s.now,
+          ...over,
+        },
+      )
+    // behind a proxy whose URL the server was not given: the registration names the proxy's URL
+    const viaProxy = (url: string, init?: RequestInit) =>
+      s.fetch(url.replace('https://proxy.test', 'https://custodian.test'), init)
+    await expectCode(make({ serviceUrl: 'https://proxy.test/api' }, viaProxy), 'SHL_REGISTRATION_WRONG_SERVICE')
+    // a device clock an hour behind
+    await expectCode(make({ now: () => s.now() - 3_600_000 }), 'SHL_REGISTRATION_STALE')
+    // someone replays the registration before it arrives: the patient's own is then refused, and no link is shown
+    const replayFirst = async (url: string, init?: RequestInit) => {
+      await s.fetch(url, init)
+      return s.fetch(url, init)
+    }
+    await expectCode(make({}, replayFirst), 'SHL_ID_TAKEN')
+    // the body changed on the way (another passcode): the signature no longer covers it
+    const changed = async (url: string, init?: RequestInit) =>
+      s.fetch(url, { ...init, body: JSON.stringify({ ...JSON.parse(String(init?.body)), passcode: 'mine' }) })
+    await expectCode(make({ passcode: 'theirs' }, changed), 'SHL_REGISTRATION_UNAUTHORIZED')
+    // any other refusal, with or without a JSON body
+    await expectCode(
+      make({}, async () => new Response('busy', { status: 503 })),
+      'SHL_FETCH_FAILED',
+    )
+    await expectCode(
+      make({}, async () => Response.json({ code: 'CONSENT_REVOKED' }, { status: 403 })),
+      'SHL_FETCH_FAILED',
+    )
+    // a plain-http server that is not on this machine is refused before anything is sent
+    await expectCode(make({ serviceUrl: 'http://custodian.test/api' }), 'INVALID_ARGUMENT')
   })
 })
 
@@ -316,5 +425,75 @@ describe('SHL named errors and formats', () => {
       v: 1 as const,
     }
     expect(decodeShlink(encodeShlink(payload, { viewer: 'https://viewer.test/' }))).toEqual(payload)
+  })
+})
+
+describe('the public URL of a link server', () => {
+  it('https, or http on loopback only; normalized; a clear error otherwise', () => {
+    expect(normalizeShlServiceUrl('HTTPS://Custodian.Example:443/api//')).toBe('https://custodian.example/api')
+    expect(normalizeShlServiceUrl('https://custodian.example')).toBe('https://custodian.example')
+    expect(normalizeShlServiceUrl('http://127.0.0.1:8787/')).toBe('http://127.0.0.1:8787')
+    expect(normalizeShlServiceUrl('http://localhost:3000/x')).toBe('http://localhost:3000/x')
+    expect(normalizeShlServiceUrl('http://[::1]:3000')).toBe('http://[::1]:3000')
+    for (const bad of [
+      'http://custodian.example',
+      'http://10.0.0.1:8787',
+      'http://0.0.0.0:8787',
+      'ftp://custodian.example',
+      'https://user:pw@custodian.example',
+      'https://custodian.example/?a=1',
+      'https://custodian.example/#x',
+      'custodian.example',
+      '',
+    ])
+      expect(() => normalizeShlServiceUrl(bad, { name: 'MEDSEAL_PUBLIC_URL' }), bad).toThrow(
+        expect.objectContaining({
+          code: 'INVALID_ARGUMENT',
+          shortMessage: expect.stringMatching(/^MEDSEAL_PUBLIC_URL must be an https URL/),
+        }),
+      )
+    expect(() =>
+      normalizeShlServiceUrl('http://custodian.example', { name: 'publicUrl' }),
+    ).toThrowErrorMatchingInlineSnapshot(`
+      [InvalidArgumentError: publicUrl must be an https URL (or http on a loopback address: 127.0.0.1, [::1], localhost) (it is http on a host that is not loopback).
+      Docs: https://medseal.dev/docs/errors/invalid-argument
+      Code: INVALID_ARGUMENT
+      Version: @medseal/core@0.1.0]
+    `)
+  })
+
+  it("createShlRoutes puts its publicUrl, not the request's host, into every link URL, and validates it", async () => {
+    const s = await setup()
+    const { shlink } = await createSmartHealthLink(
+      { ledger: s.ledger, fetch: s.fetch },
+      {
+        patient: s.patient,
+        serviceUrl: 'https://CUSTODIAN.test/api/',
+        files: s.files,
+        durationSeconds: 600,
+        now: s.now,
+      },
+    )
+    expect(decodeShlink(shlink).url).toMatch(/^https:\/\/custodian\.test\/api\/v1\/shl\/[A-Za-z0-9_-]{43}\/manifest$/)
+    // the request reaches the server under its listening address (as behind a proxy); the file locations are public
+    const listening = async (url: string, init?: RequestInit) =>
+      s.fetch(url.replace('https://custodian.test', 'http://127.0.0.1:9'), init)
+    const res = await listening(decodeShlink(shlink).url, { method: 'POST', body: JSON.stringify({ recipient: 'x' }) })
+    const { files } = (await res.json()) as { files: { location: string }[] }
+    expect(files).toHaveLength(2)
+    for (const f of files) expect(f.location.startsWith('https://custodian.test/api/v1/shl/')).toBe(true)
+    const { ledger, log } = s
+    expect(() =>
+      createShlRoutes({ store: createMemoryShlStore(), ledger, log, publicUrl: 'http://custodian.test' }),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }))
+    expect(() =>
+      createShlRoutes({
+        store: createMemoryShlStore(),
+        ledger,
+        log,
+        publicUrl: 'https://c.test',
+        registrationMaxAgeSeconds: 0,
+      }),
+    ).toThrow(expect.objectContaining({ code: 'OUT_OF_RANGE' }))
   })
 })

@@ -8,11 +8,14 @@
  * below zero, also under parallel guesses on one instance and on two instances over the same database; a right
  * passcode gives its attempt back; the last wrong one disables the link (but not while a right one is in flight); a
  * settle without a reservation does nothing; a disabled link and the attempts left survive a restart; file locations
- * round-trip.
+ * round-trip. With a ledger: the registration rules of `createShlRoutes` on the store (only the consent's grantee
+ * registers a link; forged, replayed, claimed, misdirected and stale registrations are refused and change nothing).
  * @module
  */
+import type { LedgerAdapter } from '@medseal/core'
 import { describe, expect, it } from 'vitest'
 import type { ShlStore, ShlStoredLink } from '../shlStore.js'
+import { describeShlRegistrationRules } from './_shlRegistrationSuite.js'
 
 /** One store for one test, from {@link ShlStoreConformanceOptions.create}. */
 export type ShlStoreConformanceHarness = {
@@ -30,6 +33,12 @@ export type ShlStoreConformanceOptions = {
   readonly create: () => Promise<ShlStoreConformanceHarness>
   /** Per-test timeout, ms (default 30,000). */
   readonly timeoutMs?: number
+  /**
+   * A ledger for the registration rules (e.g. `createMemoryLedger()`): when given, the suite also registers links
+   * through `createShlRoutes` on the store and checks that only the consent's grantee can register one (a token with
+   * another key's signature, a replay, a claim of a taken id, another server's or a stale registration are refused).
+   */
+  readonly ledger?: () => LedgerAdapter | Promise<LedgerAdapter>
 }
 
 let counter = 0
@@ -207,5 +216,7 @@ export function describeShlStoreConformance(name: string, options: ShlStoreConfo
       expect(await store.getLocation('tok-2')).toEqual({ linkId: a.id, index: 1, expiresAt })
       expect(await store.getLocation('tok-3')).toBeUndefined()
     })
+
+    if (options.ledger) describeShlRegistrationRules(options.create, options.ledger, timeout)
   })
 }

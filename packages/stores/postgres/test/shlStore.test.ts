@@ -1,8 +1,9 @@
 // The SMART Health Link store on SQL: the ShlStore conformance suite (@medseal/smart-health/testing) on PGlite in
-// memory, PGlite on a directory (restarts) and a real PostgreSQL server (two pools as two processes, restarts), and a
-// model-based property test of the attempt budget.
+// memory, PGlite on a directory (restarts) and a real PostgreSQL server (two pools as two processes, restarts), with
+// the link-registration rules on PGlite in memory and the server, and a model-based property test of the attempt budget.
 import { rmSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
+import { createMemoryLedger } from '@medseal/adapter-memory'
 import { createMemoryShlStore, type ShlStore, type ShlStoredLink } from '@medseal/smart-health'
 import { describeShlStoreConformance } from '@medseal/smart-health/testing'
 import { createPgliteDatabase, createPostgresShlStore, SCHEMA_VERSION, type SqlDatabase } from '@medseal/store-postgres'
@@ -27,6 +28,8 @@ describe('in memory', () => {
       await resetSchema(db)
       return { store: await createPostgresShlStore({ db }) }
     },
+    // the registration rules (only the consent's grantee registers a link) through the routes on this store
+    ledger: () => createMemoryLedger({ id: 'shl-registration' }),
   })
 })
 
@@ -67,6 +70,7 @@ describe('on a PostgreSQL server', () => {
   })
   describeShlStoreConformance('PostgreSQL server', {
     timeoutMs: 60_000,
+    ledger: () => createMemoryLedger({ id: 'shl-registration' }),
     create: async () => {
       const { open } = await serverDatabase(server)
       const opened: SqlDatabase[] = [open()]

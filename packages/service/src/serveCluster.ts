@@ -75,8 +75,9 @@ const isMessage = (m: unknown): m is Message =>
  * Runs `start` in `workers` processes that share one listening port (round-robin over connections: no sticky
  * routing). Call it once at the top of your server script: in the primary it forks the workers and resolves once
  * every worker listens; in each worker it runs `start`. A worker that exits without being asked is replaced (its
- * connections are lost; clients see a network error and sign a new key request). SIGTERM or SIGINT handling is the
- * script's: call `stop()` in the primary.
+ * connections are lost; clients see a network error and sign a new key request). In the primary, signals are the
+ * script's: call `stop()` on SIGTERM and SIGINT. In a worker, SIGINT is ignored (Ctrl-C reaches the whole process
+ * group; the primary stops the workers) and SIGTERM stops that worker gracefully, which the primary then replaces.
  *
  * Each worker is a whole service: its own database pool, rate limiter (so a per-identity limit is per worker), and
  * caches. The stores and the ledger must be shared (PostgreSQL and a chain, not PGlite in a directory or a
@@ -139,6 +140,10 @@ async function worker(params: ServeClusterParameters): Promise<ServeClusterRetur
   process.on('message', (m: unknown) => {
     if (isMessage(m) && m.medsealCluster === 'stop') void stop()
   })
+  // Ctrl-C reaches the whole process group: the primary stops the workers in order. SIGTERM sent to one worker stops
+  // that worker gracefully, and the primary starts a new one (a rolling restart).
+  process.on('SIGINT', () => {})
+  process.on('SIGTERM', () => void stop())
   // the primary is gone (killed): nobody hands this worker connections any more
   process.once('disconnect', () => void stop())
   send({ medsealCluster: 'listening', url: service.url })

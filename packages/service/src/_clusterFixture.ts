@@ -21,6 +21,7 @@ try {
       return { url: server.url, stop: () => server.close() }
     },
     onWorkerExit: (exit) => print({ op: 'exit', ...exit }),
+    onWorkerListening: (pid) => print({ op: 'worker-listening', pid }),
   })
   if (running.role === 'primary') {
     print({ op: 'listening', url: running.url, pids: running.pids() })

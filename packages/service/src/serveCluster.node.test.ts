@@ -79,6 +79,11 @@ describe('serveCluster (node:cluster, its own process)', () => {
     process.kill(victim, 'SIGKILL')
     const exit = await p.line('exit')
     expect(exit).toMatchObject({ pid: victim, code: null, signal: 'SIGKILL', restarted: true })
+    // told when each worker listens: the two first ones, then the replacement
+    const replaced = (await p.line('worker-listening', 3)).pid as number
+    const told = p.lines.filter((l) => l.op === 'worker-listening').map((l) => l.pid as number)
+    expect([...told.slice(0, 2)].sort()).toEqual([...pids].sort())
+    expect(told.slice(2)).toEqual([replaced])
     // the replacement listens on the same port; the survivor never stopped
     let after: number[] = []
     for (let i = 0; i < 200; i++) {
@@ -89,7 +94,7 @@ describe('serveCluster (node:cluster, its own process)', () => {
     expect(after).toContain(survivor)
     expect(after).not.toContain(victim)
     const replacement = after.find((pid) => pid !== survivor) as number
-    expect(replacement).toBeGreaterThan(0)
+    expect(replacement).toBe(replaced)
 
     p.child.kill('SIGTERM')
     expect(await p.exited).toBe(0)
@@ -115,5 +120,6 @@ describe('serveCluster (node:cluster, its own process)', () => {
       await expect(serveCluster({ start, workers })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
     await expect(serveCluster({ start, maxRestartsPerMinute: -1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
     await expect(serveCluster({ start, onWorkerExit: 1 as never })).rejects.toMatchObject({ code: 'INVALID_TYPE' })
+    await expect(serveCluster({ start, onWorkerListening: 1 as never })).rejects.toMatchObject({ code: 'INVALID_TYPE' })
   })
 })

@@ -42,6 +42,8 @@ export type ServeClusterParameters = {
   readonly restart?: boolean
   /** At most this many restarts in any minute, then a dead worker stays dead (default 10 per worker). */
   readonly maxRestartsPerMinute?: number
+  /** Told in the primary when a worker listens (each of the first, and each replacement). */
+  readonly onWorkerListening?: (pid: number) => void
   /** Told in the primary when a worker exits without being asked. */
   readonly onWorkerExit?: (exit: ClusterWorkerExit) => void
   /** How long `stop()` waits for a worker to finish before it is killed, ms (default 10,000). */
@@ -105,7 +107,7 @@ export async function serveCluster(params: ServeClusterParameters): Promise<Serv
   if (typeof params !== 'object' || params === null || typeof params.start !== 'function')
     throw new InvalidArgumentError(
       'INVALID_TYPE',
-      'serveCluster parameters must be { start, workers?, restart?, maxRestartsPerMinute?, onWorkerExit? }.',
+      'serveCluster parameters must be { start, workers?, restart?, maxRestartsPerMinute?, onWorkerExit?, ... }.',
     )
   const workers = params.workers ?? availableParallelism()
   if (!Number.isSafeInteger(workers) || workers < 1 || workers > 256)
@@ -113,8 +115,9 @@ export async function serveCluster(params: ServeClusterParameters): Promise<Serv
   const maxRestarts = params.maxRestartsPerMinute ?? 10 * workers
   if (!Number.isSafeInteger(maxRestarts) || maxRestarts < 0)
     throw new InvalidArgumentError('INVALID_ARGUMENT', 'maxRestartsPerMinute must be a whole number, at least 0.')
-  if (params.onWorkerExit !== undefined && typeof params.onWorkerExit !== 'function')
-    throw new InvalidArgumentError('INVALID_TYPE', 'onWorkerExit must be a function.')
+  for (const name of ['onWorkerExit', 'onWorkerListening'] as const)
+    if (params[name] !== undefined && typeof params[name] !== 'function')
+      throw new InvalidArgumentError('INVALID_TYPE', `${name} must be a function.`)
   return cluster.isPrimary ? primary(params, workers, maxRestarts) : worker(params)
 }
 
@@ -173,6 +176,11 @@ async function primary(
         if (m.medsealCluster === 'listening') {
           listening = true
           url = m.url
+          try {
+            params.onWorkerListening?.(w.process.pid ?? 0)
+          } catch {
+            // a failing observer never stops the cluster
+          }
           resolve(w)
         } else if (m.medsealCluster === 'failed')
           reject(new ServiceError('SERVICE_UNAVAILABLE', `A worker process failed to start: ${m.reason}`))

@@ -404,8 +404,8 @@ function computeDomainSeparator(data: Record<string, unknown>, types?: TypedData
   return hashStructUnchecked(domainContext(data, types), 'EIP712Domain', data, 'domain', 0)
 }
 
-/** The domain separator, remembered when it can be (the bytes must not be changed or handed out). */
-function domainSeparator(domain: TypedDataDomain, types?: TypedDataTypes): Uint8Array {
+/** The domain separator, remembered when it can be (the bytes must not be changed or handed out). @internal */
+export function domainSeparator(domain: TypedDataDomain, types?: TypedDataTypes): Uint8Array {
   if (!isPlainObject(domain))
     throw fail('INVALID_TYPE', 'domain must be a plain object.', `Received ${describeType(domain)}`)
   // one read of the caller's object: the key and the hash are made from the same values

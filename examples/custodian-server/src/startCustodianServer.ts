@@ -17,7 +17,7 @@ import {
   type LedgerAdapter,
   randomBytes,
 } from '@medseal/core'
-import { createNativeSecp256k1Recovery } from '@medseal/core/node'
+import { createNativeHpke, createNativeSecp256k1Recovery } from '@medseal/core/node'
 import { createCustodianHandler } from '@medseal/service'
 import { serve } from '@medseal/service/node'
 import { createShlRoutes } from '@medseal/smart-health'
@@ -175,8 +175,11 @@ export async function startCustodianServer(config: ServerConfig): Promise<Custod
     const breakGlass = createBreakGlass({ ledger: l.ledger, log: accessLog, store: stores.breakGlass })
     // libsecp256k1 for the signature checks of every key request and deposit (@noble/curves when it cannot load)
     const secp256k1 = createNativeSecp256k1Recovery()
+    // the envelope's HPKE suite on OpenSSL (node:crypto) for the custodian's unwrap and its wrap to the requester
+    const hpke = createNativeHpke()
     const custodian = createCustodian({
       secp256k1,
+      hpke,
       party: vendor,
       ledger: l.ledger,
       log: accessLog,

@@ -7,8 +7,8 @@
  * handler leaves the signer's recovery to the custodian). The three take turns in 4 rounds each, so a change of the
  * machine's load hits them alike. 20 clinicians keep 20 requests in flight; each round's requests are signed before
  * its clock starts and its keys opened after it stops (the clinicians' cost, on their own devices): the figures are
- * the service's. Signatures are checked with libsecp256k1 as a server does (`BENCH_SERVICE_NOBLE=1`:
- * `@noble/curves`). The memory ledger is shared in-process. `BENCH_SERVICE_RELEASES` sets the requests per way in
+ * the service's. Signatures are checked with libsecp256k1 and HPKE runs on OpenSSL as a server does
+ * (`BENCH_SERVICE_NOBLE=1`: `@noble/curves` and the WebCrypto suite). The memory ledger is shared in-process. `BENCH_SERVICE_RELEASES` sets the requests per way in
  * (default 400).
  *
  * `service instances` (`pnpm bench "service instances"`): the deployment of the issue, N service processes on one
@@ -43,7 +43,7 @@ import {
   type Party,
   seal,
 } from '@medseal/core'
-import { createNativeSecp256k1Recovery } from '@medseal/core/node'
+import { createNativeHpke, createNativeSecp256k1Recovery } from '@medseal/core/node'
 import { createCustodianClient, createCustodianHandler } from '@medseal/service'
 import { serve } from '@medseal/service/node'
 import { createPostgresStores, type SqlDatabase } from '@medseal/store-postgres'
@@ -67,7 +67,10 @@ const RELEASES = Number(process.env.BENCH_SERVICE_RELEASES ?? 400)
 /** A server's signature checks: libsecp256k1 (`BENCH_SERVICE_NOBLE=1`: the pure-JavaScript default, as before). */
 const secp256k1 = process.env.BENCH_SERVICE_NOBLE === '1' ? undefined : createNativeSecp256k1Recovery()
 const recoveryName = secp256k1?.name ?? 'noble'
+/** The custodian's HPKE: on OpenSSL as a server runs it (`BENCH_SERVICE_NOBLE=1`: the WebCrypto + noble default). */
+const hpke = process.env.BENCH_SERVICE_NOBLE === '1' ? undefined : createNativeHpke()
 const withRecovery = secp256k1 ? { secp256k1 } : {}
+const withNative = { ...withRecovery, ...(hpke ? { hpke } : {}) }
 const CLINICIANS = 20
 
 const MODES = ['in-process', 'HTTP', 'HTTP, rate limits off'] as const
@@ -119,7 +122,7 @@ async function bench(ctx: BenchContext, name: string, db: SqlDatabase) {
   const ledger = createMemoryLedger({ id: `bench-service-${name.replace(/[^A-Za-z0-9]+/g, '-')}` })
   const stores = await createPostgresStores({ db })
   const log = await createAccessLog({ operator: vendor, ledger, name: 'access', store: stores.accessLog() })
-  const custodian = createCustodian({ party: vendor, ledger, log, store: stores.custodian, ...withRecovery })
+  const custodian = createCustodian({ party: vendor, ledger, log, store: stores.custodian, ...withNative })
   const servers: Awaited<ReturnType<typeof serve>>[] = []
   try {
     const targets = {} as Record<Mode, Target>
@@ -279,7 +282,7 @@ defineBench('service instances', async (ctx) => {
     dbs.push(db)
     const stores = await createPostgresStores({ db })
     const log = await createAccessLog({ operator: vendor, ledger, name: 'access', store: stores.accessLog() })
-    const custodian = createCustodian({ party: vendor, ledger, log, store: stores.custodian, ...withRecovery })
+    const custodian = createCustodian({ party: vendor, ledger, log, store: stores.custodian, ...withNative })
     const ways: { name: string; target: Target }[] = [{ name: 'in-process', target: custodian }]
     for (const n of counts) {
       const config: ServiceWorkerConfig = {

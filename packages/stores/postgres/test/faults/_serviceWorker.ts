@@ -1,8 +1,8 @@
 /**
  * The custodian service process of the HTTP load and fault tests and of the service bench (run with tsx through
  * `startWorker`): the durable stores named by `MEDSEAL_FAULT_CONFIG`, a custodian over them, the fetch handler of
- * `@medseal/service` served on 127.0.0.1 at a free port, signatures checked with libsecp256k1 as the custodian server
- * does. With `workers`, that many such processes on one port (`serveCluster`, round-robin); this process is then their
+ * `@medseal/service` served on 127.0.0.1 at a free port, signatures checked with libsecp256k1 and HPKE on OpenSSL
+ * (`@medseal/core/node`) as the custodian server does. With `workers`, that many such processes on one port (`serveCluster`, round-robin); this process is then their
  * primary and holds no stores. It prints one JSON line `{ "op": "listening", "url", "pids" }` once every process
  * accepts requests, `{ "op": "worker-listening", "pid" }` as each worker listens (the first ones and each replacement),
  * `{ "op": "worker-exit", … }` for each worker that died (and was replaced), and runs until it is
@@ -11,7 +11,7 @@
  */
 import { copyFileSync, rmSync } from 'node:fs'
 import { createAccessLog, createCustodian } from '@medseal/core'
-import { createNativeSecp256k1Recovery } from '@medseal/core/node'
+import { createNativeHpke, createNativeSecp256k1Recovery } from '@medseal/core/node'
 import { createCustodianHandler } from '@medseal/service'
 import { serve, serveCluster } from '@medseal/service/node'
 import { FAULT_LOG_NAME, type FaultBackend, type FaultLedger, faultParties, openFaultLedger } from './_shared.js'
@@ -51,7 +51,14 @@ async function startService() {
   const stores = await openFaultStores(config.backend, config.poolMax ? { poolMax: config.poolMax } : {})
   const log = await createAccessLog({ operator: vendor, ledger, name: FAULT_LOG_NAME, store: stores.accessLog })
   const secp256k1 = createNativeSecp256k1Recovery()
-  const custodian = createCustodian({ party: vendor, ledger, log, store: stores.custodian, secp256k1 })
+  const custodian = createCustodian({
+    party: vendor,
+    ledger,
+    log,
+    store: stores.custodian,
+    secp256k1,
+    hpke: createNativeHpke(),
+  })
   const handler = createCustodianHandler({
     custodian,
     accessLog: log,

@@ -3,7 +3,7 @@
  * printed as given: a database URL or an RPC URL may carry a password or an API key.
  * @module
  */
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { normalizeShlServiceUrl } from '@medseal/smart-health'
 
@@ -35,6 +35,11 @@ export type ServerConfig = {
   readonly checkpointOrigin: string
   /** Anchor the access log's head this long after its first unanchored event, ms (default 5,000). */
   readonly headEveryMs: number
+  /**
+   * Service processes on the one port (default 1; more need `databaseUrl` and `rpcUrl`: every process must share
+   * the stores and the ledger).
+   */
+  readonly workers: number
 }
 
 /** The default data directory: `medseal-custodian` under the OS temp dir. */
@@ -86,7 +91,20 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   const databaseUrl = env.DATABASE_URL || undefined
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl))
     throw new RangeError('DATABASE_URL must be a postgres:// connection string.')
+  const workersText = env.MEDSEAL_WORKERS || '1'
+  const workers = workersText === 'auto' ? availableParallelism() : Number(workersText)
+  if (!Number.isSafeInteger(workers) || workers < 1 || workers > 256)
+    throw new RangeError('MEDSEAL_WORKERS must be a whole number from 1 to 256, or auto.')
+  // several processes share one database and one ledger: PGlite in a directory and the file-backed memory ledger are
+  // each held by one process
+  if (workers > 1 && databaseUrl === undefined)
+    throw new RangeError('MEDSEAL_WORKERS above 1 needs DATABASE_URL (PGlite in a directory is one process’s).')
+  if (workers > 1 && rpcUrl === undefined)
+    throw new RangeError(
+      'MEDSEAL_WORKERS above 1 needs MEDSEAL_RPC_URL (the file-backed memory ledger is one process’s).',
+    )
   return Object.freeze({
+    workers,
     dataDir: env.MEDSEAL_DATA_DIR || DEFAULT_DATA_DIR,
     databaseUrl,
     rpcUrl,

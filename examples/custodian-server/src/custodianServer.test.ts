@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
+import { get as httpGet } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -48,6 +49,26 @@ function start(env: Record<string, string>): Promise<Running> {
       reject(new Error(`exited ${code}: ${out.join('')}`))
     })
   })
+}
+
+/** GET on a connection of its own (so round-robin gives it to the next worker). */
+function getJson(url: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    httpGet(url, { agent: false }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (c) => {
+        body += c
+      })
+      res.on('end', () => resolve(JSON.parse(body)))
+    }).on('error', reject)
+  })
+}
+
+/** Waits (at most 60 s) until `done()` holds. */
+async function until(done: () => boolean) {
+  for (let i = 0; i < 600 && !done(); i++) await new Promise((r) => setTimeout(r, 100))
+  expect(done()).toBe(true)
 }
 
 /** Sends `signal` and resolves with the exit code. */
@@ -209,8 +230,37 @@ describe('examples/custodian-server (a real process on 127.0.0.1)', () => {
         )
         expect(await custodian.getEntry(sealed.commitment)).toMatchObject({ owner: patient.address })
         expect(await custodian.health()).toMatchObject({ status: 'ok', ledger: 'evm' })
-      } finally {
+        const registry = /registry (0x[0-9a-fA-F]{40})/.exec(printed)?.[1]
         expect(await stop(running)).toBe(0)
+
+        // again with two worker processes on the one port: same database, same remembered registry, same custodian
+        const two = await start({
+          MEDSEAL_DATA_DIR: dir,
+          DATABASE_URL: databaseUrl,
+          MEDSEAL_RPC_URL: anvil.rpcUrl,
+          MEDSEAL_WORKERS: '2',
+        })
+        try {
+          const pids = /2 worker processes \(node:cluster, round-robin\): (\d+), (\d+)/.exec(two.out.join(''))
+          expect(pids, two.out.join('')).not.toBeNull()
+          // each answer on a new connection: the two workers take them in turn, and both serve the one database
+          const entries = await Promise.all(
+            [0, 1, 2, 3].map(() => getJson(`${two.url}/v1/entries/${bytesToHex0x(sealed.commitment)}`)),
+          )
+          for (const e of entries) expect(e).toMatchObject({ entry: { owner: patient.address } })
+          // a worker killed with SIGKILL is replaced; the service keeps answering
+          process.kill(Number(pids?.[1]), 'SIGKILL')
+          await until(() => two.out.join('').includes(`worker ${pids?.[1]} exited (SIGKILL): a new one is started`))
+          const again = await createCustodianClient({ url: two.url })
+          expect(again.identity.address).toBe(custodian.identity.address)
+          expect(await again.getEntry(sealed.commitment)).toMatchObject({ owner: patient.address })
+          expect(two.out.join('')).toContain(`registry ${registry}`)
+        } finally {
+          expect(await stop(two)).toBe(0)
+        }
+        expect(two.out.join('')).toContain('stopped')
+      } finally {
+        if (running.child.exitCode === null) await stop(running)
       }
     } finally {
       await anvil.stop()
@@ -243,5 +293,14 @@ describe('examples/custodian-server (a real process on 127.0.0.1)', () => {
       )
     expect(() => readConfig({ HOST: '0.0.0.0' })).toThrow(/^MEDSEAL_PUBLIC_URL must be set when HOST is not a loopback/)
     expect(readConfig({ HOST: '::1' }).host).toBe('::1')
+    // several processes need a shared database and a shared ledger
+    const shared = { DATABASE_URL: 'postgres://h/db', MEDSEAL_RPC_URL: 'http://127.0.0.1:8545' }
+    expect(readConfig({}).workers).toBe(1)
+    expect(readConfig({ ...shared, MEDSEAL_WORKERS: '3' }).workers).toBe(3)
+    expect(readConfig({ ...shared, MEDSEAL_WORKERS: 'auto' }).workers).toBeGreaterThanOrEqual(1)
+    for (const bad of ['0', '1.5', 'many', '257'])
+      expect(() => readConfig({ ...shared, MEDSEAL_WORKERS: bad })).toThrow(/MEDSEAL_WORKERS must/)
+    expect(() => readConfig({ MEDSEAL_RPC_URL: shared.MEDSEAL_RPC_URL, MEDSEAL_WORKERS: '2' })).toThrow(/DATABASE_URL/)
+    expect(() => readConfig({ DATABASE_URL: shared.DATABASE_URL, MEDSEAL_WORKERS: '2' })).toThrow(/MEDSEAL_RPC_URL/)
   })
 })

@@ -17,7 +17,7 @@ import {
   type LedgerAdapter,
   randomBytes,
 } from '@medseal/core'
-import { createNativeSecp256k1Recovery } from '@medseal/core/node'
+import { createNativeHpke, createNativeSecp256k1Recovery } from '@medseal/core/node'
 import { createCustodianHandler } from '@medseal/service'
 import { serve } from '@medseal/service/node'
 import { createShlRoutes } from '@medseal/smart-health'
@@ -50,6 +50,43 @@ async function openDatabase(config: ServerConfig): Promise<{ db: SqlDatabase; la
   return { db: await openPgliteDirectory({ dataDir: dir }), label: `PGlite in ${dir}` }
 }
 
+async function evmClients(rpcUrl: string, evmPrivateKey: `0x${string}` | undefined) {
+  const [{ createPublicClient, createWalletClient, http }, { privateKeyToAccount }] = await Promise.all([
+    import('viem'),
+    import('viem/accounts'),
+  ])
+  const transport = http(rpcUrl)
+  const publicClient = createPublicClient({ transport, pollingInterval: 100 })
+  const chainId = await publicClient.getChainId()
+  const key = evmPrivateKey ?? (chainId === 31337 ? ANVIL_KEY_0 : undefined)
+  if (!key) throw new RangeError('MEDSEAL_EVM_PRIVATE_KEY is required on this chain (it pays for ledger writes).')
+  const chain = {
+    id: chainId,
+    name: `chain ${chainId}`,
+    nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+    rpcUrls: { default: { http: [rpcUrl] } },
+  }
+  const walletClient = createWalletClient({ chain, transport, account: privateKeyToAccount(key), pollingInterval: 100 })
+  return { publicClient, walletClient, chainId }
+}
+
+/** The registry contract: given, remembered in the data directory, or deployed once and remembered. */
+async function registryAddress(
+  config: ServerConfig,
+  clients: Awaited<ReturnType<typeof evmClients>>,
+): Promise<`0x${string}`> {
+  if (config.registry) return config.registry
+  const remembered = join(config.dataDir, `registry-${clients.chainId}.txt`)
+  try {
+    return readFileSync(remembered, 'utf8').trim() as `0x${string}`
+  } catch {
+    const { deployRegistry } = await import('@medseal/adapter-evm')
+    const address = await deployRegistry({ publicClient: clients.publicClient, walletClient: clients.walletClient })
+    writeFileSync(remembered, `${address}\n`)
+    return address
+  }
+}
+
 async function openLedger(
   config: ServerConfig,
 ): Promise<{ ledger: LedgerAdapter; label: string; relay: boolean; close: () => void }> {
@@ -64,36 +101,48 @@ async function openLedger(
       close: ledger.close,
     }
   }
-  const [
-    { createPublicClient, createWalletClient, http },
-    { privateKeyToAccount },
-    { createEvmLedger, deployRegistry },
-  ] = await Promise.all([import('viem'), import('viem/accounts'), import('@medseal/adapter-evm')])
-  const transport = http(config.rpcUrl)
-  const publicClient = createPublicClient({ transport, pollingInterval: 100 })
-  const chainId = await publicClient.getChainId()
-  const key = config.evmPrivateKey ?? (chainId === 31337 ? ANVIL_KEY_0 : undefined)
-  if (!key) throw new RangeError('MEDSEAL_EVM_PRIVATE_KEY is required on this chain (it pays for ledger writes).')
-  const chain = {
-    id: chainId,
-    name: `chain ${chainId}`,
-    nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
-    rpcUrls: { default: { http: [config.rpcUrl] } },
-  }
-  const walletClient = createWalletClient({ chain, transport, account: privateKeyToAccount(key), pollingInterval: 100 })
-  const remembered = join(config.dataDir, `registry-${chainId}.txt`)
-  let address = config.registry
-  if (!address) {
-    try {
-      address = readFileSync(remembered, 'utf8').trim() as `0x${string}`
-    } catch {
-      address = await deployRegistry({ publicClient, walletClient })
-      writeFileSync(remembered, `${address}\n`)
-    }
-  }
-  const ledger = await createEvmLedger({ publicClient, walletClient, address })
+  const clients = await evmClients(config.rpcUrl, config.evmPrivateKey)
+  const address = await registryAddress(config, clients)
+  const { createEvmLedger } = await import('@medseal/adapter-evm')
+  const ledger = await createEvmLedger({
+    publicClient: clients.publicClient,
+    walletClient: clients.walletClient,
+    address,
+  })
   // the RPC URL is not printed: it may carry an API key
-  return { ledger, label: `EVM chain ${chainId}, registry ${address}`, relay: false, close: () => {} }
+  return { ledger, label: `EVM chain ${clients.chainId}, registry ${address}`, relay: false, close: () => {} }
+}
+
+/**
+ * The custodian's key seed: the same every start, or the stored envelopes could not be opened. Created once, with
+ * `wx` so that two processes starting together never write two different seeds. A file (mode 0600) is a convenience of
+ * this example; a production custodian keeps its key in a KMS or an HSM, never beside its data.
+ */
+function loadSeed(dataDir: string): { seed: Uint8Array; path: string } {
+  const path = join(dataDir, 'custodian.seed')
+  try {
+    return { seed: hexToBytes(readFileSync(path, 'utf8').trim()), path }
+  } catch {
+    try {
+      writeFileSync(path, bytesToHex(randomBytes(32)), { mode: 0o600, flag: 'wx' })
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'EEXIST') throw err
+    }
+    return { seed: hexToBytes(readFileSync(path, 'utf8').trim()), path }
+  }
+}
+
+/**
+ * What the worker processes of one server share, made once before they start (`MEDSEAL_WORKERS` above 1): the data
+ * directory, the custodian's key seed, and on a chain the registry contract (deployed and remembered once).
+ * @returns the settings with the registry filled in
+ */
+export async function prepareDataDir(config: ServerConfig): Promise<ServerConfig> {
+  await mkdir(config.dataDir, { recursive: true })
+  loadSeed(config.dataDir)
+  if (!config.rpcUrl) return config
+  const registry = await registryAddress(config, await evmClients(config.rpcUrl, config.evmPrivateKey))
+  return Object.freeze({ ...config, registry })
 }
 
 /**
@@ -103,16 +152,7 @@ async function openLedger(
  */
 export async function startCustodianServer(config: ServerConfig): Promise<CustodianServer> {
   await mkdir(config.dataDir, { recursive: true })
-  // The custodian's key: the same every start, or the stored envelopes could not be opened. A file (mode 0600) is a
-  // convenience of this example; a production custodian keeps its key in a KMS or an HSM, never beside its data.
-  const seedPath = join(config.dataDir, 'custodian.seed')
-  let seed: Uint8Array
-  try {
-    seed = hexToBytes(readFileSync(seedPath, 'utf8').trim())
-  } catch {
-    seed = randomBytes(32)
-    writeFileSync(seedPath, bytesToHex(seed), { mode: 0o600 })
-  }
+  const { seed, path: seedPath } = loadSeed(config.dataDir)
   const vendor = createParty({ seed })
   const { db, label: dbLabel } = await openDatabase(config)
   const closers: (() => Promise<void> | void)[] = [() => db.close()]
@@ -135,8 +175,11 @@ export async function startCustodianServer(config: ServerConfig): Promise<Custod
     const breakGlass = createBreakGlass({ ledger: l.ledger, log: accessLog, store: stores.breakGlass })
     // libsecp256k1 for the signature checks of every key request and deposit (@noble/curves when it cannot load)
     const secp256k1 = createNativeSecp256k1Recovery()
+    // the envelope's HPKE suite on OpenSSL (node:crypto) for the custodian's unwrap and its wrap to the requester
+    const hpke = createNativeHpke()
     const custodian = createCustodian({
       secp256k1,
+      hpke,
       party: vendor,
       ledger: l.ledger,
       log: accessLog,

@@ -4,6 +4,7 @@
  * @module
  */
 import { InvalidArgumentError } from '@medseal/core'
+import { knownRequestBody } from './_known.js'
 
 /** @internal */
 export const tooLarge = (max: number) =>
@@ -13,6 +14,12 @@ export const tooLarge = (max: number) =>
 export async function readBody(request: Request, max: number): Promise<Uint8Array> {
   const declared = request.headers.get('content-length')
   if (declared !== null && Number(declared) > max) throw tooLarge(max)
+  // read whole by the Node adapter (a small body of declared length): no stream to drain
+  const known = knownRequestBody(request)
+  if (known !== undefined) {
+    if (known.byteLength > max) throw tooLarge(max)
+    return known
+  }
   if (request.body === null) return new Uint8Array(0)
   const reader = request.body.getReader()
   const chunks: Uint8Array[] = []

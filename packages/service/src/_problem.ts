@@ -5,6 +5,7 @@
  * @module
  */
 import { type BaseError, type ErrorCode, isSdkError } from '@medseal/core'
+import { withKnownBody } from './_known.js'
 
 /** The docs base every error's `type` URL starts with (the same as `BaseError`'s `Docs:` line). */
 export const ERROR_DOCS_BASE = 'https://medseal.dev/docs/errors'
@@ -91,7 +92,8 @@ export function toProblem(err: unknown): Problem {
 
 /** A problem+json response. @internal */
 export function problemResponse(problem: Problem, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(problem), {
+  const text = JSON.stringify(problem)
+  const response = new Response(text, {
     status: problem.status,
     headers: {
       'content-type': 'application/problem+json',
@@ -100,4 +102,5 @@ export function problemResponse(problem: Problem, headers: Record<string, string
       ...headers,
     },
   })
+  return withKnownBody(response, text)
 }

@@ -27,6 +27,7 @@ import {
   verifyKeyRequest,
 } from '@medseal/core'
 import { readJson } from './_body.js'
+import { withKnownBody } from './_known.js'
 import { problemResponse, toProblem } from './_problem.js'
 import { createRateLimiter, type RateLimitOptions } from './_rateLimit.js'
 import { handleLedgerRelay, LEDGER_RELAY_ROUTES } from './_relay.js'
@@ -149,8 +150,10 @@ type Route = {
 const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' }
 
 /** A JSON response. @internal */
-export const json = (value: unknown, status = 200): Response =>
-  new Response(JSON.stringify(value), { status, headers: JSON_HEADERS })
+export const json = (value: unknown, status = 200): Response => {
+  const text = JSON.stringify(value)
+  return withKnownBody(new Response(text, { status, headers: JSON_HEADERS }), text)
+}
 
 const notFound = (what = 'No such route.') => new ServiceError('NOT_FOUND', what)
 

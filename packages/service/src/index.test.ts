@@ -19,7 +19,7 @@ describe('@medseal/service exports', () => {
     ])
   })
   it('the ./node entry', () => {
-    expect(Object.keys(node).sort()).toEqual(['serve', 'toNodeListener'])
+    expect(Object.keys(node).sort()).toEqual(['serve', 'serveCluster', 'toNodeListener'])
   })
   it('the root entry imports no Node built-ins (it runs in browsers, Deno, Bun and Workers)', () => {
     for (const file of [

@@ -1,6 +1,8 @@
 import { request as httpRequest } from 'node:http'
 import { Worker } from 'node:worker_threads'
 import { describe, expect, it } from 'vitest'
+import { readJson } from './_body.js'
+import { json } from './createCustodianHandler.js'
 import { serve } from './serve.js'
 import { toNodeListener } from './toNodeListener.js'
 
@@ -121,6 +123,94 @@ function stalledClient(url: string, n: number, stallMs: number): Promise<{ first
     worker.once('error', reject)
   })
 }
+
+/** Waits (at most 5 s) until `done()` holds. */
+async function until(done: () => boolean) {
+  for (let i = 0; i < 500 && !done(); i++) await new Promise((r) => setTimeout(r, 10))
+  expect(done()).toBe(true)
+}
+
+describe('serve: bodies already whole in memory', () => {
+  it('a small body reaches the handler whole and still readable as a stream; a JSON answer goes out with its length', async () => {
+    const seen: unknown[] = []
+    const server = await serve({
+      handler: async (request) => {
+        // the handler's own reader takes the bytes the adapter read; the Request's stream still holds the same bytes
+        const viaReader = await readJson(request, 1024)
+        const viaStream = await request.json()
+        seen.push(viaReader, viaStream)
+        return json({ text: 'Größe ✓', n: 1 })
+      },
+    })
+    try {
+      const body = JSON.stringify({ name: 'Ünïcode ✓', list: [1, 2, 3] })
+      const res = await raw(`${server.url}/v1/x`, {
+        headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+        chunks: [body],
+      })
+      expect(seen).toEqual([JSON.parse(body), JSON.parse(body)])
+      expect(res.status).toBe(200)
+      expect(JSON.parse(res.body)).toEqual({ text: 'Größe ✓', n: 1 })
+      // the length in bytes (not characters), and no chunked encoding
+      expect(res.headers['content-length']).toBe(String(Buffer.byteLength(res.body)))
+      expect(res.headers['transfer-encoding']).toBeUndefined()
+      expect(res.headers['content-type']).toBe('application/json')
+      // a known body over the handler's cap is refused like a streamed one
+      const big = JSON.stringify({ pad: 'x'.repeat(2000) })
+      const refused = await raw(`${server.url}/v1/x`, {
+        headers: { 'content-type': 'application/json', 'content-length': String(big.length) },
+        chunks: [big],
+      })
+      expect(JSON.parse(refused.body).code).toBe('INPUT_TOO_LARGE')
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('an answer whose body was read or replaced is sent from its stream, not from the text it was made with', async () => {
+    const server = await serve({
+      handler: async (request) => {
+        const made = json({ original: true })
+        if (new URL(request.url).pathname === '/replaced')
+          return new Response(JSON.stringify({ replaced: true }), { headers: made.headers })
+        // read once and rebuilt from the text: a wrapper that logs bodies
+        const text = await made.text()
+        return new Response(text.replace('true', 'false'), { headers: made.headers })
+      },
+    })
+    try {
+      expect(await (await fetch(`${server.url}/replaced`)).json()).toEqual({ replaced: true })
+      expect(await (await fetch(`${server.url}/read`)).json()).toEqual({ original: false })
+    } finally {
+      await server.close()
+    }
+  })
+
+  it("the request's signal aborts when the client goes before the answer, and not after an answer was sent", async () => {
+    const signals: AbortSignal[] = []
+    let release: () => void = () => {}
+    const server = await serve({
+      handler: async (request) => {
+        signals.push(request.signal)
+        if (new URL(request.url).pathname === '/slow') await new Promise<void>((r) => (release = r))
+        return json({ ok: true })
+      },
+    })
+    try {
+      expect(await (await fetch(`${server.url}/fast`)).json()).toEqual({ ok: true })
+      const gone = new AbortController()
+      const slow = fetch(`${server.url}/slow`, { signal: gone.signal }).catch(() => 'aborted')
+      await until(() => signals.length === 2)
+      gone.abort()
+      await until(() => signals[1]?.aborted === true)
+      release()
+      expect(await slow).toBe('aborted')
+      expect(signals[0]?.aborted).toBe(false)
+    } finally {
+      await server.close()
+    }
+  })
+})
 
 describe('serve: keep-alive', () => {
   it('a client whose event loop stalls past the advertised keep-alive loses no request on a reused connection', async () => {

@@ -7,24 +7,43 @@
  * handler leaves the signer's recovery to the custodian). The three take turns in 4 rounds each, so a change of the
  * machine's load hits them alike. 20 clinicians keep 20 requests in flight; each round's requests are signed before
  * its clock starts and its keys opened after it stops (the clinicians' cost, on their own devices): the figures are
- * the service's. Signatures are checked with libsecp256k1 as a server does (`BENCH_SERVICE_NOBLE=1`:
- * `@noble/curves`). The memory ledger is shared in-process. `BENCH_SERVICE_RELEASES` sets the requests per way in
+ * the service's. Signatures are checked with libsecp256k1 and HPKE runs on OpenSSL as a server does
+ * (`BENCH_SERVICE_NOBLE=1`: `@noble/curves` and the WebCrypto suite). The memory ledger is shared in-process. `BENCH_SERVICE_RELEASES` sets the requests per way in
  * (default 400).
+ *
+ * `service instances` (`pnpm bench "service instances"`): the deployment of the issue, N service processes on one
+ * port (`serveCluster`, round-robin) on one PostgreSQL server, N = 1, 2 and the machine's cores, beside the in-process
+ * custodian in the same run; each way on its own database of one throwaway server (`startPostgres`). The service
+ * processes are `test/faults/_serviceWorker.ts` (rate limits on, as deployed, at a burst no clinician reaches;
+ * libsecp256k1); this process is only the load generator: it signs each round's requests before the clock, sends
+ * them over HTTP (20 clinicians, one request each in flight: 20 in flight, so each latency is that of a request
+ * waiting behind at most 19 others, and p99 is the 99th percentile of `BENCH_SERVICE_INSTANCE_RELEASES` per way,
+ * default 800), and opens the keys after the clock. The ledger is a file-backed memory ledger written before the
+ * services start (the grants) and only read during the load: each process reads its own copy of it, as the in-process
+ * custodian reads this process's.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { createMemoryLedger } from '@medseal/adapter-memory'
+import { createFileLedger } from '@medseal/adapter-memory/node'
 import {
+  bytesToHex0x,
   type Custodian,
   canonicalize,
   createAccessLog,
   createCustodian,
+  createDeposit,
   type Envelope,
+  grantConsent,
+  type Hex,
+  type LedgerAdapter,
   open,
   type Party,
+  seal,
 } from '@medseal/core'
-import { createNativeSecp256k1Recovery } from '@medseal/core/node'
+import { createNativeHpke, createNativeSecp256k1Recovery } from '@medseal/core/node'
 import { createCustodianClient, createCustodianHandler } from '@medseal/service'
 import { serve } from '@medseal/service/node'
 import { createPostgresStores, type SqlDatabase } from '@medseal/store-postgres'
@@ -32,14 +51,26 @@ import { createPgDatabase, openPgliteDirectory } from '@medseal/store-postgres/n
 import { type PostgresServer, startPostgres } from '@medseal/store-postgres/testing'
 import pg from 'pg'
 import { type BenchContext, defineBench } from '../../../../scripts/bench/harness.js'
-import { LOAD_RECORD, loadClinicians, percentile, setupLoad, signRequests } from '../test/faults/_serviceLoad.js'
+import { startWorker, type Worker } from '../test/faults/_processes.js'
+import {
+  LOAD_RECORD,
+  type LoadSetup,
+  loadClinicians,
+  percentile,
+  setupLoad,
+  signRequests,
+} from '../test/faults/_serviceLoad.js'
+import type { ServiceWorkerConfig } from '../test/faults/_serviceWorker.js'
 import { faultParties } from '../test/faults/_shared.js'
 
 const RELEASES = Number(process.env.BENCH_SERVICE_RELEASES ?? 400)
 /** A server's signature checks: libsecp256k1 (`BENCH_SERVICE_NOBLE=1`: the pure-JavaScript default, as before). */
 const secp256k1 = process.env.BENCH_SERVICE_NOBLE === '1' ? undefined : createNativeSecp256k1Recovery()
 const recoveryName = secp256k1?.name ?? 'noble'
+/** The custodian's HPKE: on OpenSSL as a server runs it (`BENCH_SERVICE_NOBLE=1`: the WebCrypto + noble default). */
+const hpke = process.env.BENCH_SERVICE_NOBLE === '1' ? undefined : createNativeHpke()
 const withRecovery = secp256k1 ? { secp256k1 } : {}
+const withNative = { ...withRecovery, ...(hpke ? { hpke } : {}) }
 const CLINICIANS = 20
 
 const MODES = ['in-process', 'HTTP', 'HTTP, rate limits off'] as const
@@ -51,7 +82,7 @@ type Target = Pick<Custodian, 'identity' | 'releaseKey'>
 
 /** One round: `perLane` requests per clinician (signed before the clock), CLINICIANS in flight. */
 async function round(params: {
-  readonly ledger: ReturnType<typeof createMemoryLedger>
+  readonly ledger: LedgerAdapter
   readonly setup: Awaited<ReturnType<typeof setupLoad>>
   readonly target: Target
   readonly perLane: number
@@ -91,7 +122,7 @@ async function bench(ctx: BenchContext, name: string, db: SqlDatabase) {
   const ledger = createMemoryLedger({ id: `bench-service-${name.replace(/[^A-Za-z0-9]+/g, '-')}` })
   const stores = await createPostgresStores({ db })
   const log = await createAccessLog({ operator: vendor, ledger, name: 'access', store: stores.accessLog() })
-  const custodian = createCustodian({ party: vendor, ledger, log, store: stores.custodian, ...withRecovery })
+  const custodian = createCustodian({ party: vendor, ledger, log, store: stores.custodian, ...withNative })
   const servers: Awaited<ReturnType<typeof serve>>[] = []
   try {
     const targets = {} as Record<Mode, Target>
@@ -189,5 +220,132 @@ defineBench('service', async (ctx) => {
   } finally {
     await server?.stop()
     for (const d of dirs) rmSync(d, { recursive: true, force: true })
+  }
+})
+
+const INSTANCE_RELEASES = Number(process.env.BENCH_SERVICE_INSTANCE_RELEASES ?? 800)
+const serviceScript = fileURLToPath(new URL('../test/faults/_serviceWorker.ts', import.meta.url))
+
+/**
+ * The grants of the load, written on `ledger` before any service process starts (each copies the ledger then), and a
+ * deposit of the load record through each way in.
+ */
+async function grantAll(ledger: LedgerAdapter, clinicians: readonly Party[]) {
+  const { patient, vendor } = faultParties()
+  const consentIds: Hex[] = []
+  for (const clinician of clinicians) {
+    const { token } = await grantConsent(ledger, {
+      party: patient,
+      grantee: clinician,
+      resourceTypes: ['Observation'],
+      actions: ['read'],
+      purposes: ['TREAT'],
+      durationSeconds: 86_400,
+    })
+    consentIds.push(token.consent.id)
+  }
+  const sealed = await seal(LOAD_RECORD, { recipients: [patient, vendor] })
+  const deposit = await createDeposit({
+    owner: patient,
+    envelope: sealed.envelope,
+    custodian: vendor,
+    domain: ledger.domain,
+  })
+  const setup: LoadSetup = { commitment: bytesToHex0x(sealed.commitment), clinicians, consentIds }
+  return { setup, deposit }
+}
+
+defineBench('service instances', async (ctx) => {
+  let server: PostgresServer
+  try {
+    server = await startPostgres()
+  } catch (e) {
+    console.log(`  skipped: ${(e as Error).message}`)
+    return
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'medseal-bench-instances-'))
+  const cores = availableParallelism()
+  const counts = [...new Set([1, 2, cores])]
+  const workers: Worker[] = []
+  const dbs: SqlDatabase[] = []
+  try {
+    const ledgerPath = join(dir, 'ledger.json')
+    // the id the service processes open their copies with (openFaultLedger)
+    const ledger = createFileLedger({ path: ledgerPath, id: 'faults' })
+    const clinicians = loadClinicians(CLINICIANS)
+    const { setup, deposit } = await grantAll(ledger, clinicians)
+
+    const { vendor } = faultParties()
+    const db = createPgDatabase({
+      pool: new pg.Pool({ connectionString: await server.createDatabase('bench_inproc'), max: 8 }),
+    })
+    dbs.push(db)
+    const stores = await createPostgresStores({ db })
+    const log = await createAccessLog({ operator: vendor, ledger, name: 'access', store: stores.accessLog() })
+    const custodian = createCustodian({ party: vendor, ledger, log, store: stores.custodian, ...withNative })
+    const ways: { name: string; target: Target }[] = [{ name: 'in-process', target: custodian }]
+    for (const n of counts) {
+      const config: ServiceWorkerConfig = {
+        backend: { kind: 'postgres', url: await server.createDatabase(`bench_n${n}`) },
+        ledger: { kind: 'file', path: ledgerPath },
+        ledgerReplicaOf: ledgerPath,
+        workers: n,
+        rateLimit: { burst: 1_000_000 },
+        poolMax: 8,
+      }
+      const worker = startWorker(config, serviceScript)
+      workers.push(worker)
+      await worker.waitForAcks(1, 'listening')
+      const client = await createCustodianClient({ url: String(worker.acks.find((a) => a.op === 'listening')?.url) })
+      ways.push({ name: `${n} service process${n === 1 ? '' : 'es'}`, target: client })
+    }
+    for (const way of ways) await (way.target as unknown as Pick<Custodian, 'deposit'>).deposit(deposit)
+
+    const perLane = Math.max(1, Math.ceil(INSTANCE_RELEASES / CLINICIANS / ROUNDS))
+    // a warm-up round each (connections, JIT, caches), not counted
+    for (const way of ways) await round({ ledger, setup, target: way.target, perLane: 1 })
+    const totals = ways.map(() => ({ ms: 0, n: 0, latencies: [] as number[] }))
+    for (let r = 0; r < ROUNDS; r++)
+      for (let i = 0; i < ways.length; i++) {
+        const w = (r + i) % ways.length
+        const { ms, latencies } = await round({
+          ledger,
+          setup,
+          target: (ways[w] as (typeof ways)[number]).target,
+          perLane,
+        })
+        const t = totals[w] as (typeof totals)[number]
+        t.ms += ms
+        t.n += latencies.length
+        t.latencies.push(...latencies)
+      }
+    const figure = (w: number) => {
+      const t = totals[w] as (typeof totals)[number]
+      return { perSecond: t.n / (t.ms / 1000), p50: percentile(t.latencies, 50), p99: percentile(t.latencies, 99) }
+    }
+    const inProcess = figure(0)
+    const peer = (v: number, unit: string) => `in-process custodian: ${v.toFixed(v >= 100 ? 0 : 1)} ${unit}`
+    ways.forEach((way, w) => {
+      if (w === 0) return
+      const f = figure(w)
+      ctx.record({
+        name: `key releases over HTTP, PostgreSQL, ${way.name} (${CLINICIANS} in flight, ${cores} cores)`,
+        value: f.perSecond,
+        unit: 'releases/s',
+        peer: peer(inProcess.perSecond, 'releases/s'),
+      })
+      ctx.record({ name: `  p50 latency, ${way.name}`, value: f.p50, unit: 'ms', peer: peer(inProcess.p50, 'ms') })
+      ctx.record({ name: `  p99 latency, ${way.name}`, value: f.p99, unit: 'ms', peer: peer(inProcess.p99, 'ms') })
+    })
+    ledger.close()
+  } finally {
+    for (const w of workers) {
+      w.child.kill('SIGTERM')
+      await Promise.race([w.exited, new Promise((r) => setTimeout(r, 15_000))])
+      await w.kill()
+    }
+    for (const db of dbs) await db.close()
+    await server.stop()
+    rmSync(dir, { recursive: true, force: true })
   }
 })

@@ -18,12 +18,15 @@ export type FaultStores = {
   close(): Promise<void>
 }
 
-/** Opens the stores on `backend`. */
-export async function openFaultStores(backend: FaultBackend): Promise<FaultStores> {
+/** Opens the stores on `backend` (`poolMax`: connections of the PostgreSQL pool, default 4). */
+export async function openFaultStores(
+  backend: FaultBackend,
+  options: { readonly poolMax?: number } = {},
+): Promise<FaultStores> {
   const db =
     backend.kind === 'pglite'
       ? await openPgliteDirectory({ dataDir: backend.dir })
-      : createPgDatabase({ pool: new pg.Pool({ connectionString: backend.url, max: 4 }) })
+      : createPgDatabase({ pool: new pg.Pool({ connectionString: backend.url, max: options.poolMax ?? 4 }) })
   const stores = await createPostgresStores({ db })
   return {
     db,

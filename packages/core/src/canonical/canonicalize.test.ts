@@ -5,7 +5,13 @@ import { describe, expect, it } from 'vitest'
 import { bytesToUtf8, utf8ToBytes } from '../bytes/index.js'
 import { InvalidArgumentError } from '../errors/base.js'
 import type { ErrorCode } from '../errors/codes.js'
-import { CANONICALIZE_DEFAULT_MAX_DEPTH, canonicalize, canonicalizeToBytes } from './canonicalize.js'
+import { canonicalizeChecked } from './_checkedCanonical.js'
+import {
+  CANONICALIZE_DEFAULT_MAX_BYTES,
+  CANONICALIZE_DEFAULT_MAX_DEPTH,
+  canonicalize,
+  canonicalizeToBytes,
+} from './canonicalize.js'
 
 const inputs = import.meta.glob<string>('@vectors/jcs/input/*.json', { query: '?raw', import: 'default', eager: true })
 const outputs = import.meta.glob<string>('@vectors/jcs/output/*.json', {
@@ -249,9 +255,11 @@ describe('properties', () => {
     expect(canonicalize(obj)).toBe('{"":7,"10":1,"2":2,"a":3,"é":6,"😀":4,"\uFFFD":5}')
   })
 
-  // Differential: the fast path against the checked path. A member with an array-index key (`"0"`) sends a value
-  // to the checked path (engines enumerate such keys first, so the fast path hands them over).
-  const checked = (v: unknown): string => canonicalize({ 0: v }).slice(5, -1)
+  // Differential: the fast path against the checked path (which names errors and their locations).
+  const checked = (v: unknown): string => {
+    const out = canonicalizeChecked(v, CANONICALIZE_DEFAULT_MAX_DEPTH, CANONICALIZE_DEFAULT_MAX_BYTES)
+    return out.length > CANONICALIZE_DEFAULT_MAX_BYTES ? 'throws INPUT_TOO_LARGE' : out
+  }
   const outcome = (fn: () => string): string => {
     try {
       return fn()

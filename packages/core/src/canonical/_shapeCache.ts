@@ -12,7 +12,6 @@
  *   shape would pass that, the whole trie is dropped and filling starts again.
  * @module @internal
  */
-import { byCodeUnits } from './_checkedCanonical.js'
 
 /** The RFC 8785 member order of one shape. @internal */
 export type SortedShape = {
@@ -36,6 +35,9 @@ type Node = {
   more: Map<string, Node> | undefined
   shape: SortedShape | undefined
 }
+
+/** Key order by UTF-16 code units (RFC 8785 §3.2.3): what `<` on strings compares. Keys are unique. */
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : 1)
 
 const MEMBER_NAME = /^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/
 

@@ -23,7 +23,6 @@
  */
 import { describeType } from '../bytes/index.js'
 import { InvalidArgumentError } from '../errors/base.js'
-import { canonicalizeChecked, NEEDS_CARE } from './_checkedCanonical.js'
 import { sortedShape, sortKeys } from './_shapeCache.js'
 
 /** Options of {@link canonicalize} and {@link canonicalizeToBytes}. */
@@ -61,10 +60,164 @@ export const CANONICALIZE_DEFAULT_MAX_BYTES: number = 16 * 1024 * 1024
 /** Hard ceiling for `maxDepth` (keeps recursion far below engine stack limits). */
 const MAX_DEPTH_CEILING = 1000
 
+/** Characters that force the slow string path: `"`, `\`, control characters, any surrogate. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what JSON escapes
+const NEEDS_CARE = /["\\\u0000-\u001f\ud800-\udfff]/
+
 const objectProto = Object.prototype
 const getProto = Object.getPrototypeOf
 const isArray = Array.isArray
 const keysOf = Object.keys
+
+type State = {
+  readonly maxDepth: number
+  readonly maxBytes: number
+  /** UTF-16 length of output so far, strings and structure (a lower bound of its UTF-8 length). */
+  length: number
+}
+
+type FailureCode = 'INVALID_TYPE' | 'INVALID_ENCODING' | 'INPUT_TOO_DEEP' | 'INPUT_TOO_LARGE'
+
+/**
+ * What the walk throws for a value it rejects. Its location is collected while the error unwinds (each container
+ * adds the key or index it was writing), so the walk keeps no path while it succeeds; a container that is the value
+ * found past `maxDepth` turns that report into a cycle.
+ */
+class Failure {
+  /** Keys and indices from the failing value up to the top. */
+  readonly path: (string | number)[] = []
+  cycle = false
+  constructor(
+    readonly code: FailureCode,
+    readonly message: string,
+    readonly meta: readonly string[] = [],
+    /** The object or array found past `maxDepth`. */
+    readonly deep?: object,
+  ) {}
+}
+
+/** Adds one step of location to a {@link Failure} passing through `container` (other errors pass unchanged). */
+function located(err: unknown, key: string | number, container: object): unknown {
+  if (err instanceof Failure) {
+    err.path.push(key)
+    if (err.deep === container) err.cycle = true
+  }
+  return err
+}
+
+/** JSON string escaping (RFC 8785 §3.2.2.2) for strings with characters that need care; rejects lone surrogates. */
+function quoteSlow(s: string, isKey: boolean): string {
+  if (!s.isWellFormed())
+    throw new Failure(
+      'INVALID_ENCODING',
+      `${isKey ? 'An object key' : 'A string'} has a lone surrogate (RFC 8785 requires I-JSON, well-formed Unicode).`,
+    )
+  return JSON.stringify(s)
+}
+
+/** A content-free location: array indices and identifier-like keys only (other keys could carry data). */
+function location(top: readonly (string | number)[]): string {
+  let out = '$'
+  for (let i = top.length - 1; i >= 0; i--) {
+    const k = top[i]
+    if (typeof k === 'number') out += `[${k}]`
+    else if (typeof k === 'string' && /^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/.test(k)) out += `.${k}`
+    else out += '[…]'
+  }
+  return out
+}
+
+/**
+ * The walk: strings as `JSON.stringify` escapes them (a template when nothing needs escaping), numbers by
+ * ECMAScript's Number-to-String, object members in the order of the shared shape cache ({@link sortedShape}) or
+ * sorted here. Each member is read once; no `toJSON` is looked up.
+ */
+function serialize(value: unknown, depth: number, state: State): string {
+  switch (typeof value) {
+    case 'string':
+      state.length += value.length + 2
+      return NEEDS_CARE.test(value) ? quoteSlow(value, false) : `"${value}"`
+    case 'number':
+      if (Number.isFinite(value)) return `${value}`
+      throw new Failure('INVALID_TYPE', 'NaN and ±Infinity are not JSON numbers.')
+    case 'boolean':
+      return value ? 'true' : 'false'
+    case 'object': {
+      if (value === null) return 'null'
+      if (depth >= state.maxDepth)
+        throw new Failure('INPUT_TOO_DEEP', `Nesting deeper than maxDepth (${state.maxDepth}).`, [], value)
+      // a lower bound of the output so far: shared subtrees cannot blow the output up unchecked
+      if (state.length > state.maxBytes)
+        throw new Failure('INPUT_TOO_LARGE', `Canonical output is larger than maxBytes (${state.maxBytes}).`)
+      if (isArray(value)) {
+        const n = value.length
+        state.length += n + 1
+        if (n === 0) return '[]'
+        let i = 0
+        try {
+          let out = `[${serialize(value[0], depth + 1, state)}`
+          for (i = 1; i < n; i++) out += `,${serialize(value[i], depth + 1, state)}`
+          return `${out}]`
+        } catch (err) {
+          throw located(err, i, value)
+        }
+      }
+      const proto = getProto(value)
+      if (proto !== objectProto && proto !== null && getProto(proto) !== null)
+        throw new Failure(
+          'INVALID_TYPE',
+          'Only plain objects and arrays are JSON; convert Date, Map, Set, typed arrays and class instances first.',
+          [`Received ${describeObject(value)}.`],
+        )
+      const keys = keysOf(value)
+      const n = keys.length
+      if (n === 0) {
+        state.length += 2
+        return '{}'
+      }
+      const obj = value as Record<string, unknown>
+      const shape = sortedShape(keys)
+      if (shape === undefined) return uncached(obj, sortKeys(keys), depth, state)
+      const sorted = shape.keys
+      const prefixes = shape.prefixes
+      state.length += shape.length
+      let i = 0
+      try {
+        let out = ''
+        for (; i < n; i++) out += (prefixes[i] as string) + serialize(obj[sorted[i] as string], depth + 1, state)
+        return `${out}}`
+      } catch (err) {
+        throw located(err, sorted[i] as string, value)
+      }
+    }
+    default:
+      throw new Failure('INVALID_TYPE', `A value of type ${typeof value} is not JSON.`)
+  }
+}
+
+/** The members of an object whose shape the cache does not take (keys that need quoting care, many keys). */
+function uncached(obj: Record<string, unknown>, sorted: readonly string[], depth: number, state: State): string {
+  let out = '{'
+  let i = 0
+  try {
+    for (; i < sorted.length; i++) {
+      const k = sorted[i] as string
+      const q = NEEDS_CARE.test(k) ? quoteSlow(k, true) : `"${k}"`
+      state.length += q.length + 2
+      out += `${i === 0 ? '' : ','}${q}:${serialize(obj[k], depth + 1, state)}`
+    }
+  } catch (err) {
+    throw located(err, sorted[i] as string, obj)
+  }
+  return `${out}}`
+}
+
+function describeObject(value: object): string {
+  const name = (value as { constructor?: { name?: unknown } }).constructor?.name
+  return typeof name === 'string' && /^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/.test(name)
+    ? `an instance of ${name}`
+    : describeType(value)
+}
 
 function readOptions(options: CanonicalizeOptions | undefined): { maxDepth: number; maxBytes: number } {
   if (options === undefined)
@@ -96,98 +249,27 @@ function utf8Length(s: string): number {
   return n
 }
 
-/**
- * Thrown by the fast path ({@link fast}) when the value needs the checked path: something to reject (the checked
- * path names the error and where it is), or output past `maxBytes`. A constant, never exposed.
- */
-const BAIL: object = Object.freeze({})
-
-/** The fast path's bounds and the running lower bound of the output length. */
-type Fast = { readonly maxDepth: number; readonly maxBytes: number; length: number }
-
-/**
- * The canonical text of `value`, written directly: strings as `JSON.stringify` escapes them (RFC 8785 §3.2.2.2;
- * a template for the common string without anything to escape), numbers by ECMAScript's Number-to-String (§3.2.2.3),
- * object members in the order of the shared {@link sortedShape} cache or sorted here. Each member is read once; no
- * `toJSON` is looked up. Throws {@link BAIL} for anything the checked path must decide: non-JSON values, lone
- * surrogates, depth, output past `maxBytes` by a lower bound that also stops shared subtrees from being written out
- * without end.
- */
-function fast(value: unknown, depth: number, ctx: Fast): string {
-  switch (typeof value) {
-    case 'string':
-      ctx.length += value.length + 2
-      if (!NEEDS_CARE.test(value)) return `"${value}"`
-      if (!value.isWellFormed()) throw BAIL
-      return JSON.stringify(value)
-    case 'number':
-      if (Number.isFinite(value)) return `${value}`
-      throw BAIL
-    case 'boolean':
-      return value ? 'true' : 'false'
-    case 'object': {
-      if (value === null) return 'null'
-      if (depth >= ctx.maxDepth || ctx.length > ctx.maxBytes) throw BAIL
-      if (isArray(value)) {
-        const n = value.length
-        ctx.length += n + 1
-        if (n === 0) return '[]'
-        let out = `[${fast(value[0], depth + 1, ctx)}`
-        for (let i = 1; i < n; i++) out += `,${fast(value[i], depth + 1, ctx)}`
-        return `${out}]`
-      }
-      const proto = getProto(value)
-      if (proto !== objectProto && proto !== null && getProto(proto) !== null) throw BAIL
-      const keys = keysOf(value)
-      const n = keys.length
-      if (n === 0) {
-        ctx.length += 2
-        return '{}'
-      }
-      const obj = value as Record<string, unknown>
-      const shape = sortedShape(keys)
-      if (shape === undefined) return fastUncached(obj, keys, depth, ctx)
-      ctx.length += shape.length
-      const sorted = shape.keys
-      const prefixes = shape.prefixes
-      let out = ''
-      for (let i = 0; i < n; i++) out += (prefixes[i] as string) + fast(obj[sorted[i] as string], depth + 1, ctx)
-      return `${out}}`
-    }
-    default:
-      throw BAIL
-  }
-}
-
-/** An object whose shape is not cached: its keys sorted and quoted here. */
-function fastUncached(obj: Record<string, unknown>, keys: string[], depth: number, ctx: Fast): string {
-  sortKeys(keys)
-  let out = '{'
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i] as string
-    let q: string
-    if (!NEEDS_CARE.test(k)) q = `"${k}"`
-    else if (k.isWellFormed()) q = JSON.stringify(k)
-    else throw BAIL
-    ctx.length += q.length + 2
-    out += `${i === 0 ? '' : ','}${q}:${fast(obj[k], depth + 1, ctx)}`
-  }
-  return `${out}}`
-}
-
-function viaFast(value: unknown, maxDepth: number, maxBytes: number): string | undefined {
+/** {@link serialize} with a fresh per-call state; a {@link Failure} becomes the named error with its location. */
+function walk(value: unknown, maxDepth: number, maxBytes: number): string {
   try {
-    return fast(value, 0, { maxDepth, maxBytes, length: 0 })
+    return serialize(value, 0, { maxDepth, maxBytes, length: 0 })
   } catch (err) {
-    if (err !== BAIL && !(err instanceof RangeError)) throw err
-    return undefined
+    if (err instanceof Failure) {
+      const [code, message] = err.cycle
+        ? (['INVALID_ARGUMENT', 'The value has a cycle.'] as const)
+        : ([err.code, err.message] as const)
+      throw new InvalidArgumentError(code, message, { metaMessages: [...err.meta, `At: ${location(err.path)}`] })
+    }
+    // A deep value can still exhaust a small engine stack below maxDepth: report it as the bound it is.
+    if (err instanceof RangeError)
+      throw new InvalidArgumentError('INPUT_TOO_DEEP', 'Nesting too deep for this engine stack.', { cause: err })
+    throw err
   }
 }
 
 function run(value: unknown, options: CanonicalizeOptions | undefined): string {
   const { maxDepth, maxBytes } = readOptions(options)
-  let out: string | undefined = viaFast(value, maxDepth, maxBytes)
-  if (out === undefined) out = canonicalizeChecked(value, maxDepth, maxBytes)
+  const out = walk(value, maxDepth, maxBytes)
   if (out.length > maxBytes || (out.length * 3 > maxBytes && utf8Length(out) > maxBytes)) {
     throw new InvalidArgumentError('INPUT_TOO_LARGE', `Canonical output is larger than maxBytes (${maxBytes}).`, {
       metaMessages: ['At: $'],

@@ -19,6 +19,8 @@ export type SortedShape = {
   readonly keys: readonly string[]
   /** `{"k0":`, `,"k1":`, …: what precedes each member's value in the canonical text. */
   readonly prefixes: readonly string[]
+  /** The prefixes with the opening quote of a string value (`{"k0":"`, …). */
+  readonly opens: readonly string[]
   /** The prefixes' total length plus the closing brace. */
   readonly length: number
 }
@@ -113,7 +115,7 @@ function addShape(keys: readonly string[]): SortedShape | undefined {
     length += p.length
     return p
   })
-  node.shape = { keys: sorted, prefixes, length }
+  node.shape = { keys: sorted, prefixes, opens: prefixes.map((p) => `${p}"`), length }
   return node.shape
 }
 

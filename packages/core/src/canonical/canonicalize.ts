@@ -87,13 +87,18 @@ class Failure {
   /** Keys and indices from the failing value up to the top. */
   readonly path: (string | number)[] = []
   cycle = false
-  constructor(
-    readonly code: FailureCode,
-    readonly message: string,
-    readonly meta: readonly string[] = [],
-    /** The object or array found past `maxDepth`. */
-    readonly deep?: object,
-  ) {}
+  // `declare`: assigned in the constructor, no class-field definitions emitted (smaller bundles)
+  declare readonly code: FailureCode
+  declare readonly message: string
+  declare readonly meta: readonly string[]
+  /** The object or array found past `maxDepth`. */
+  declare readonly deep: object | undefined
+  constructor(code: FailureCode, message: string, meta: readonly string[] = [], deep?: object) {
+    this.code = code
+    this.message = message
+    this.meta = meta
+    this.deep = deep
+  }
 }
 
 /** Adds one step of location to a {@link Failure} passing through `container` (other errors pass unchanged). */

@@ -597,7 +597,7 @@ function canonicalizeObject(root: object, cfg: Config): string {
  * (copies have a `null` prototype, so a `"__proto__"` member stays a member). Anything that is not an array or a
  * plain object is returned as it is, for `canonicalize` to accept or reject. Nesting past `maxDepth` (cycles too)
  * throws `INPUT_TOO_DEEP`. `key` is the member name the value sits under (through arrays): resources under
- * `contained` keep their `id`.
+ * `contained` keep their `id`. Members are read here and again by `canonicalize` (parsed JSON has no getters).
  */
 function applyResourceRules(value: unknown, depth: number, key: string, cfg: Config): unknown {
   if (typeof value !== 'object' || value === null) return value

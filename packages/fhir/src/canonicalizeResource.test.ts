@@ -238,6 +238,65 @@ describe('canonicalizeResource: meta, text, id', () => {
   })
 })
 
+describe('canonicalizeResource: object input (resource rules, then core canonicalize)', () => {
+  // Resources nested the ways FHIR nests them (contained, Bundle entries, anywhere else), with meta/text/id present
+  // or not, and members that only look like the rule names (a CodeableConcept's `text`, a non-resource `id`).
+  const leaf = fc.oneof(fc.string({ unit: 'binary', maxLength: 6 }), fc.integer(), fc.boolean(), fc.constant(null))
+  const meta = fc.oneof(
+    fc.record(
+      {
+        versionId: fc.string({ maxLength: 3 }),
+        security: fc.array(fc.record({ code: fc.string({ maxLength: 3 }) }), { maxLength: 2 }),
+        tag: fc.array(fc.record({ code: fc.string({ maxLength: 3 }) }), { maxLength: 2 }),
+        source: fc.string({ maxLength: 3 }),
+      },
+      { requiredKeys: [] },
+    ),
+    leaf,
+  )
+  const resource = fc.letrec((tie) => ({
+    res: fc.record(
+      {
+        resourceType: fc.constantFrom('Patient', 'Observation', 'Bundle'),
+        id: fc.string({ maxLength: 4 }),
+        _id: fc.record({ extension: fc.array(leaf, { maxLength: 1 }) }),
+        meta,
+        text: fc.oneof(fc.record({ div: fc.string({ maxLength: 5 }) }), leaf),
+        contained: fc.array(tie('res'), { maxLength: 2 }),
+        entry: fc.array(fc.record({ resource: tie('res'), id: leaf }), { maxLength: 2 }),
+        code: fc.record({ text: leaf, id: leaf }, { requiredKeys: [] }),
+      },
+      { requiredKeys: ['resourceType'] },
+    ),
+  })).res
+  // a "__proto__" member, as JSON.parse makes it: an own member like any other
+  const withProto = fc
+    .tuple(resource, fc.option(fc.dictionary(fc.constantFrom('a', 'b'), leaf)))
+    .map(([r, p]) =>
+      p === null ? r : Object.defineProperty(r, '__proto__', { value: p, enumerable: true, writable: true }),
+    )
+  const options = fc.record(
+    {
+      meta: fc.oneof(fc.boolean(), fc.subarray(['security', 'tag', 'versionId', 'source'] as const)),
+      text: fc.boolean(),
+      id: fc.boolean(),
+    },
+    { requiredKeys: [] },
+  )
+  test.prop([withProto, options], { numRuns: 200 })('equals the text path (an independent parser)', (r, opts) => {
+    expect(canonicalizeResource(r, opts)).toBe(canonicalizeResource(JSON.stringify(r), opts))
+  })
+
+  it('does not change its input', () => {
+    const r = { resourceType: 'Patient', id: 'p', meta: { versionId: '1', security: [] }, text: { div: 'x' } }
+    const before = JSON.stringify(r)
+    expect(canonicalizeResource(r, { id: false, text: false })).toBe(
+      '{"meta":{"security":[]},"resourceType":"Patient"}',
+    )
+    expect(JSON.stringify(r)).toBe(before)
+  })
+})
+
 describe('canonicalizeResource: every vector resource', () => {
   it('HL7 examples and Synthea bundles: text and object inputs agree where no decimal has trailing zeros', () => {
     let withPrecision = 0

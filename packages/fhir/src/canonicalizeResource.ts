@@ -40,7 +40,7 @@
  * → `INVALID_JSON`.
  * @module
  */
-import { describeType, InvalidArgumentError } from '@medseal/core'
+import { canonicalize, describeType, InvalidArgumentError } from '@medseal/core'
 import { FhirValidationError } from './errors.js'
 
 /** A `meta` element name that can be kept in the canonical form. */
@@ -576,95 +576,92 @@ function canonicalizeText(src: string, cfg: Config): string {
 
 const objectProto = Object.prototype
 
-/** Serializes an already parsed value per JCS, with the resource rules. */
+/**
+ * Canonicalizes an already parsed value: the resource rules are applied first ({@link applyResourceRules}), then
+ * core's RFC 8785 `canonicalize` writes the text (one canonical writer for objects in medseal). Core bounds UTF-8
+ * bytes; this module's bound is on UTF-16 units of the output, so core gets a bound no valid output can pass and the
+ * output is checked here.
+ */
 function canonicalizeObject(root: object, cfg: Config): string {
-  let length = 0
-  const walk = (value: unknown, depth: number, key: string): string => {
-    switch (typeof value) {
-      case 'string':
-        if (NEEDS_CARE.test(value)) {
-          if (!value.isWellFormed())
-            throw new InvalidArgumentError('INVALID_ENCODING', 'A string has a lone surrogate (I-JSON, RFC 7493).')
-          return JSON.stringify(value)
-        }
-        return `"${value}"`
-      case 'number':
-        if (Number.isFinite(value)) return `${value}`
-        throw new InvalidArgumentError('INVALID_TYPE', 'NaN and ±Infinity are not JSON numbers.')
-      case 'boolean':
-        return value ? 'true' : 'false'
-      case 'object': {
-        if (value === null) return 'null'
-        if (depth >= cfg.maxDepth) throw tooDeep(cfg) // also ends cycles
-        if (length > cfg.maxBytes) throw tooLarge(cfg)
-        if (Array.isArray(value)) {
-          let out = '['
-          for (let i = 0; i < value.length; i++) out += `${i === 0 ? '' : ','}${walk(value[i], depth + 1, key)}`
-          out += ']'
-          length += out.length
-          return out
-        }
-        const proto = Object.getPrototypeOf(value)
-        if (proto !== objectProto && proto !== null && Object.getPrototypeOf(proto) !== null)
-          throw new InvalidArgumentError('INVALID_TYPE', 'Only plain objects and arrays are JSON.', {
-            metaMessages: [`Received ${describeType(value)}.`],
-          })
-        const obj = value as Record<string, unknown>
-        const keys = Object.keys(obj)
-        sortKeys(keys)
-        const resource = typeof obj.resourceType === 'string'
-        const contained = key === 'contained'
-        let out = '{'
-        let first = true
-        for (let i = 0; i < keys.length; i++) {
-          const k = keys[i] as string
-          let v: string | undefined
-          if (resource) {
-            if (k === 'text' && !cfg.text) continue
-            if ((k === 'id' || k === '_id') && !cfg.id && !contained) continue
-            if (k === 'meta' && cfg.meta !== true) {
-              v = cfg.meta === false ? undefined : filteredMeta(obj.meta, cfg.meta, depth + 1)
-              if (v === undefined) continue
-            }
-          }
-          if (NEEDS_CARE.test(k) && !k.isWellFormed())
-            throw new InvalidArgumentError('INVALID_ENCODING', 'An object key has a lone surrogate (I-JSON, RFC 7493).')
-          out += `${first ? '' : ','}${quoteKey(k)}:${v ?? walk(obj[k], depth + 1, k)}`
-          first = false
-        }
-        out += '}'
-        length += out.length
-        return out
-      }
-      default:
-        throw new InvalidArgumentError('INVALID_TYPE', `A value of type ${typeof value} is not JSON.`)
-    }
-  }
-  /** The canonical text of the kept members of a resource's `meta`, or undefined when none is kept. */
-  const filteredMeta = (meta: unknown, keep: ReadonlySet<string>, depth: number): string | undefined => {
-    if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) return undefined
-    const kept: Record<string, unknown> = {}
-    let any = false
-    for (const k of Object.keys(meta))
-      if (keep.has(k)) {
-        kept[k] = (meta as Record<string, unknown>)[k]
-        any = true
-      }
-    return any ? walk(kept, depth, 'meta') : undefined
-  }
-  const out = walk(root, 0, '')
+  const out = canonicalize(applyResourceRules(root, 0, '', cfg), {
+    maxDepth: cfg.maxDepth,
+    maxBytes: Math.min(cfg.maxBytes * 3, Number.MAX_SAFE_INTEGER),
+  })
   if (out.length > cfg.maxBytes) throw tooLarge(cfg)
   return out
 }
 
-/** Sorts keys by UTF-16 code units (RFC 8785 §3.2.3), skipping the sort when already in order. */
-function sortKeys(keys: string[]): void {
-  for (let i = 1; i < keys.length; i++) {
-    if ((keys[i - 1] as string) > (keys[i] as string)) {
-      keys.sort()
-      return
+/**
+ * `value` with the meta/text/id rules applied to every resource in it (every plain object with a string
+ * `resourceType`): the same object or array where nothing under it changes, a copy along the path to each change
+ * (copies have a `null` prototype, so a `"__proto__"` member stays a member). Anything that is not an array or a
+ * plain object is returned as it is, for `canonicalize` to accept or reject. Nesting past `maxDepth` (cycles too)
+ * throws `INPUT_TOO_DEEP`. `key` is the member name the value sits under (through arrays): resources under
+ * `contained` keep their `id`. Members are read here and again by `canonicalize` (parsed JSON has no getters).
+ */
+function applyResourceRules(value: unknown, depth: number, key: string, cfg: Config): unknown {
+  if (typeof value !== 'object' || value === null) return value
+  if (depth >= cfg.maxDepth) throw tooDeep(cfg)
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined
+    for (let i = 0; i < value.length; i++) {
+      const e: unknown = value[i]
+      const r = applyResourceRules(e, depth + 1, key, cfg)
+      if (r !== e) {
+        if (copy === undefined) copy = value.slice()
+        copy[i] = r
+      }
     }
+    return copy ?? value
   }
+  const proto = Object.getPrototypeOf(value)
+  if (proto !== objectProto && proto !== null && Object.getPrototypeOf(proto) !== null) return value
+  const obj = value as Record<string, unknown>
+  const keys = Object.keys(obj)
+  const filter =
+    typeof obj.resourceType === 'string' && !(cfg.meta === true && cfg.text && (cfg.id || key === 'contained'))
+  let copy: Record<string, unknown> | undefined
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string
+    const v = obj[k]
+    let r: unknown = v
+    let drop = false
+    if (filter) {
+      if (k === 'text') drop = !cfg.text
+      else if (k === 'id' || k === '_id') drop = !cfg.id && key !== 'contained'
+      else if (k === 'meta' && cfg.meta !== true) {
+        r = cfg.meta === false ? undefined : keptMeta(v, cfg.meta)
+        drop = r === undefined
+      }
+    }
+    if (drop) {
+      if (copy === undefined) copy = copyOf(obj, keys, i)
+      continue
+    }
+    const w = applyResourceRules(r, depth + 1, k, cfg)
+    if (w !== v && copy === undefined) copy = copyOf(obj, keys, i)
+    if (copy !== undefined) copy[k] = w
+  }
+  return copy ?? value
+}
+
+/** A `null`-prototype copy of the first `n` members of `obj`. */
+function copyOf(obj: Record<string, unknown>, keys: readonly string[], n: number): Record<string, unknown> {
+  const copy = Object.create(null) as Record<string, unknown>
+  for (let i = 0; i < n; i++) copy[keys[i] as string] = obj[keys[i] as string]
+  return copy
+}
+
+/** The kept members of a resource's `meta` (a new object), or undefined when none is kept or it is not an object. */
+function keptMeta(meta: unknown, keep: ReadonlySet<string>): Record<string, unknown> | undefined {
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) return undefined
+  let kept: Record<string, unknown> | undefined
+  for (const k of Object.keys(meta))
+    if (keep.has(k)) {
+      if (kept === undefined) kept = Object.create(null) as Record<string, unknown>
+      kept[k] = (meta as Record<string, unknown>)[k]
+    }
+  return kept
 }
 
 function notAResource(): FhirValidationError {

@@ -23,6 +23,7 @@
  */
 import { describeType } from '../bytes/index.js'
 import { InvalidArgumentError } from '../errors/base.js'
+import { sortedShape, sortKeys } from './_shapeCache.js'
 
 /** Options of {@link canonicalize} and {@link canonicalizeToBytes}. */
 export type CanonicalizeOptions = {
@@ -71,38 +72,59 @@ const keysOf = Object.keys
 type State = {
   readonly maxDepth: number
   readonly maxBytes: number
-  /** The objects and arrays on the current path (`stack[d]` at depth `d + 1`), for cycle reports. */
-  readonly stack: unknown[]
-  /** The member key or array index that led to each depth, for error locations. */
-  readonly path: (string | number)[]
-  /** UTF-16 length of output so far (a lower bound of its UTF-8 length). */
+  /** UTF-16 length of output so far, strings and structure (a lower bound of its UTF-8 length). */
   length: number
-  /** Shapes seen in this call (see `shapeOf`). */
-  readonly shapes: ShapeNode
 }
 
-/** Sorted keys of an object shape, their quoted prefixes, and the prefixes' total length plus the closing brace. */
-type Shape = { readonly keys: readonly string[]; readonly prefixes: readonly string[]; readonly length: number }
-type ShapeNode = { next: Map<string, ShapeNode> | undefined; shape: Shape | undefined }
+type FailureCode = 'INVALID_TYPE' | 'INVALID_ENCODING' | 'INPUT_TOO_DEEP' | 'INPUT_TOO_LARGE'
+
+/**
+ * What the walk throws for a value it rejects. Its location is collected while the error unwinds (each container
+ * adds the key or index it was writing), so the walk keeps no path while it succeeds; a container that is the value
+ * found past `maxDepth` turns that report into a cycle.
+ */
+class Failure {
+  /** Keys and indices from the failing value up to the top. */
+  readonly path: (string | number)[] = []
+  cycle = false
+  // `declare`: assigned in the constructor, no class-field definitions emitted (smaller bundles)
+  declare readonly code: FailureCode
+  declare readonly message: string
+  declare readonly meta: readonly string[]
+  /** The object or array found past `maxDepth`. */
+  declare readonly deep: object | undefined
+  constructor(code: FailureCode, message: string, meta: readonly string[] = [], deep?: object) {
+    this.code = code
+    this.message = message
+    this.meta = meta
+    this.deep = deep
+  }
+}
+
+/** Adds one step of location to a {@link Failure} passing through `container` (other errors pass unchanged). */
+function located(err: unknown, key: string | number, container: object): unknown {
+  if (err instanceof Failure) {
+    err.path.push(key)
+    if (err.deep === container) err.cycle = true
+  }
+  return err
+}
 
 /** JSON string escaping (RFC 8785 §3.2.2.2) for strings with characters that need care; rejects lone surrogates. */
-function quoteSlow(s: string, state: State, depth: number, isKey: boolean): string {
-  if (!s.isWellFormed()) {
-    throw invalid(
-      state,
-      depth,
+function quoteSlow(s: string, isKey: boolean): string {
+  if (!s.isWellFormed())
+    throw new Failure(
       'INVALID_ENCODING',
       `${isKey ? 'An object key' : 'A string'} has a lone surrogate (RFC 8785 requires I-JSON, well-formed Unicode).`,
     )
-  }
   return JSON.stringify(s)
 }
 
 /** A content-free location: array indices and identifier-like keys only (other keys could carry data). */
-function location(path: readonly (string | number)[], depth: number): string {
+function location(top: readonly (string | number)[]): string {
   let out = '$'
-  for (let i = 0; i < depth; i++) {
-    const k = path[i]
+  for (let i = top.length - 1; i >= 0; i--) {
+    const k = top[i]
     if (typeof k === 'number') out += `[${k}]`
     else if (typeof k === 'string' && /^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/.test(k)) out += `.${k}`
     else out += '[…]'
@@ -110,126 +132,104 @@ function location(path: readonly (string | number)[], depth: number): string {
   return out
 }
 
-function invalid(
-  state: State,
-  depth: number,
-  code: 'INVALID_TYPE' | 'INVALID_ENCODING' | 'INVALID_ARGUMENT' | 'INPUT_TOO_DEEP' | 'INPUT_TOO_LARGE',
-  message: string,
-  meta: string[] = [],
-): InvalidArgumentError {
-  return new InvalidArgumentError(code, message, {
-    metaMessages: [...meta, `At: ${location(state.path, depth)}`],
-  })
-}
-
+/**
+ * The walk: strings as `JSON.stringify` escapes them (a template when nothing needs escaping), numbers by
+ * ECMAScript's Number-to-String, object members in the order of the shared shape cache ({@link sortedShape}) or
+ * sorted here. Each member is read once; no `toJSON` is looked up.
+ */
 function serialize(value: unknown, depth: number, state: State): string {
   switch (typeof value) {
-    case 'string': {
-      const q = NEEDS_CARE.test(value) ? quoteSlow(value, state, depth, false) : `"${value}"`
-      state.length += q.length
-      return q
-    }
+    case 'string':
+      state.length += value.length + 2
+      return NEEDS_CARE.test(value) ? quoteSlow(value, false) : `"${value}"`
     case 'number':
-      if (Number.isFinite(value)) {
-        const t = `${value}`
-        state.length += t.length
-        return t
-      }
-      throw invalid(state, depth, 'INVALID_TYPE', 'NaN and ±Infinity are not JSON numbers.')
+      if (Number.isFinite(value)) return `${value}`
+      throw new Failure('INVALID_TYPE', 'NaN and ±Infinity are not JSON numbers.')
     case 'boolean':
-      state.length += 5
       return value ? 'true' : 'false'
     case 'object': {
-      if (value === null) {
-        state.length += 4
-        return 'null'
-      }
-      if (depth >= state.maxDepth) {
-        for (let i = 0; i < depth; i++)
-          if (state.stack[i] === value) throw invalid(state, depth, 'INVALID_ARGUMENT', 'The value has a cycle.')
-        throw invalid(state, depth, 'INPUT_TOO_DEEP', `Nesting deeper than maxDepth (${state.maxDepth}).`)
-      }
+      if (value === null) return 'null'
+      if (depth >= state.maxDepth)
+        throw new Failure('INPUT_TOO_DEEP', `Nesting deeper than maxDepth (${state.maxDepth}).`, [], value)
       // a lower bound of the output so far: shared subtrees cannot blow the output up unchecked
-      if (state.length > state.maxBytes) throw tooLarge(state, depth)
-      state.stack[depth] = value
-      const path = state.path
+      if (state.length > state.maxBytes)
+        throw new Failure('INPUT_TOO_LARGE', `Canonical output is larger than maxBytes (${state.maxBytes}).`)
       if (isArray(value)) {
         const n = value.length
-        state.length += n === 0 ? 2 : n + 1
+        state.length += n + 1
         if (n === 0) return '[]'
-        path[depth] = 0
-        let out = `[${serialize(value[0], depth + 1, state)}`
-        for (let i = 1; i < n; i++) {
-          path[depth] = i
-          out += `,${serialize(value[i], depth + 1, state)}`
+        let i = 0
+        try {
+          let out = '['
+          for (; i < n; i++) {
+            const e = value[i]
+            // a string without anything to escape, written in place (fewer pieces for the engine to join)
+            if (typeof e === 'string' && !NEEDS_CARE.test(e)) {
+              state.length += e.length + 2
+              out += `${i === 0 ? '"' : ',"'}${e}"`
+            } else out += i === 0 ? serialize(e, depth + 1, state) : `,${serialize(e, depth + 1, state)}`
+          }
+          return `${out}]`
+        } catch (err) {
+          throw located(err, i, value)
         }
-        return `${out}]`
       }
       const proto = getProto(value)
-      if (proto !== objectProto && proto !== null && getProto(proto) !== null) {
-        throw invalid(
-          state,
-          depth,
+      if (proto !== objectProto && proto !== null && getProto(proto) !== null)
+        throw new Failure(
           'INVALID_TYPE',
           'Only plain objects and arrays are JSON; convert Date, Map, Set, typed arrays and class instances first.',
           [`Received ${describeObject(value)}.`],
         )
-      }
       const keys = keysOf(value)
       const n = keys.length
       if (n === 0) {
         state.length += 2
         return '{}'
       }
-      const shape = shapeOf(keys, state, depth)
+      const obj = value as Record<string, unknown>
+      const shape = sortedShape(keys)
+      if (shape === undefined) return uncached(obj, sortKeys(keys), depth, state)
       const sorted = shape.keys
       const prefixes = shape.prefixes
+      const opens = shape.opens
       state.length += shape.length
-      const obj = value as Record<string, unknown>
-      let out = ''
-      for (let i = 0; i < n; i++) {
-        const k = sorted[i] as string
-        path[depth] = k
-        out += (prefixes[i] as string) + serialize(obj[k], depth + 1, state)
+      let i = 0
+      try {
+        let out = ''
+        for (; i < n; i++) {
+          const e = obj[sorted[i] as string]
+          // a string without anything to escape, written after its prefix with the opening quote
+          if (typeof e === 'string' && !NEEDS_CARE.test(e)) {
+            state.length += e.length + 2
+            out += `${opens[i] as string}${e}"`
+          } else out += (prefixes[i] as string) + serialize(e, depth + 1, state)
+        }
+        return `${out}}`
+      } catch (err) {
+        throw located(err, sorted[i] as string, value)
       }
-      return `${out}}`
     }
     default:
-      throw invalid(state, depth, 'INVALID_TYPE', `A value of type ${typeof value} is not JSON.`)
+      throw new Failure('INVALID_TYPE', `A value of type ${typeof value} is not JSON.`)
   }
 }
 
-/** Key order by UTF-16 code units (RFC 8785 §3.2.3): what `<` on strings compares. Keys are unique. */
-const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : 1)
-
-/**
- * The sorted keys and their quoted prefixes (`{"a":`, `,"b":`) for an object's own key sequence. Objects from
- * one source share a few shapes (every FHIR `Coding` has the same keys in the same order), so shapes are cached
- * in a trie over the unsorted key sequence, per call: no sorting or key quoting for a shape seen before, and no
- * collisions (keys are matched one by one, exactly).
- */
-function shapeOf(keys: string[], state: State, depth: number): Shape {
-  let node = state.shapes
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i] as string
-    if (node.next === undefined) node.next = new Map()
-    let child = node.next.get(k)
-    if (child === undefined) {
-      child = { next: undefined, shape: undefined }
-      node.next.set(k, child)
+/** The members of an object whose shape the cache does not take (keys that need quoting care, many keys). */
+function uncached(obj: Record<string, unknown>, sorted: readonly string[], depth: number, state: State): string {
+  let out = '{'
+  let i = 0
+  try {
+    for (; i < sorted.length; i++) {
+      const k = sorted[i] as string
+      const q = NEEDS_CARE.test(k) ? quoteSlow(k, true) : `"${k}"`
+      state.length += q.length + 2
+      out += `${i === 0 ? '' : ','}${q}:${serialize(obj[k], depth + 1, state)}`
     }
-    node = child
+  } catch (err) {
+    throw located(err, sorted[i] as string, obj)
   }
-  if (node.shape !== undefined) return node.shape
-  const sorted = keys.length > 1 ? keys.slice().sort(byCodeUnits) : keys
-  let length = 1
-  const prefixes = sorted.map((k, i) => {
-    const p = `${i === 0 ? '{' : ','}${NEEDS_CARE.test(k) ? quoteSlow(k, state, depth, true) : `"${k}"`}:`
-    length += p.length
-    return p
-  })
-  node.shape = { keys: sorted, prefixes, length }
-  return node.shape
+  return `${out}}`
 }
 
 function describeObject(value: object): string {
@@ -237,10 +237,6 @@ function describeObject(value: object): string {
   return typeof name === 'string' && /^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/.test(name)
     ? `an instance of ${name}`
     : describeType(value)
-}
-
-function tooLarge(state: State, depth: number): InvalidArgumentError {
-  return invalid(state, depth, 'INPUT_TOO_LARGE', `Canonical output is larger than maxBytes (${state.maxBytes}).`)
 }
 
 function readOptions(options: CanonicalizeOptions | undefined): { maxDepth: number; maxBytes: number } {
@@ -273,126 +269,31 @@ function utf8Length(s: string): number {
   return n
 }
 
-/**
- * Thrown by the fast path ({@link sortedCopy}) when the value needs the checked path: something to reject (the
- * checked path names the error and where it is), or output past `maxBytes`. A constant, never exposed.
- */
-const BAIL: object = Object.freeze({})
-
-/** Objects up to this many keys are sorted by insertion (few keys, often nearly sorted); more by `Array#sort`. */
-const INSERTION_SORT_MAX = 16
-
-/** An array index as a key (`"0"`…): engines enumerate those first, numerically, so a sorted copy would not keep them in order. */
-const INDEX_KEY = /^(?:0|[1-9][0-9]*)$/
-
-/** The sorted-copy path's bounds and the running lower bound of the output length. */
-type Copy = { readonly maxDepth: number; readonly maxBytes: number; length: number }
-
-/**
- * A copy of `value` whose objects have their members in RFC 8785 order (UTF-16 code units), for `JSON.stringify`
- * to write: engines keep the insertion order of non-index keys, and `JSON.stringify` writes numbers with
- * `Number#toString` and escapes strings exactly as RFC 8785 §3.2.2 does. Only fresh arrays and plain objects
- * holding data properties reach `JSON.stringify` (no getter runs twice, no `toJSON` of the input is seen). Throws
- * {@link BAIL} for anything the checked path must decide (non-JSON values, index-like or `__proto__` keys, depth,
- * output past `maxBytes` by a lower bound that also stops shared subtrees from being copied without end).
- */
-function sortedCopy(value: unknown, depth: number, ctx: Copy): unknown {
-  switch (typeof value) {
-    case 'string':
-      ctx.length += value.length
-      return value
-    case 'number':
-      if (Number.isFinite(value)) return value
-      throw BAIL
-    case 'boolean':
-      return value
-    case 'object': {
-      if (value === null) return value
-      if (depth >= ctx.maxDepth || ctx.length > ctx.maxBytes) throw BAIL
-      if (isArray(value)) {
-        const n = value.length
-        ctx.length += n + 1
-        const out = new Array(n)
-        for (let i = 0; i < n; i++) out[i] = sortedCopy(value[i], depth + 1, ctx)
-        return out
-      }
-      const proto = getProto(value)
-      if (proto !== objectProto && proto !== null && getProto(proto) !== null) throw BAIL
-      const keys = keysOf(value)
-      const n = keys.length
-      if (n > INSERTION_SORT_MAX) keys.sort(byCodeUnits)
-      else
-        for (let i = 1; i < n; i++) {
-          const k = keys[i] as string
-          let j = i - 1
-          while (j >= 0 && (keys[j] as string) > k) {
-            keys[j + 1] = keys[j] as string
-            j--
-          }
-          keys[j + 1] = k
-        }
-      const obj = value as Record<string, unknown>
-      const out: Record<string, unknown> = {}
-      for (let i = 0; i < n; i++) {
-        const k = keys[i] as string
-        const c = k.charCodeAt(0)
-        if ((c >= 0x30 && c <= 0x39 && INDEX_KEY.test(k)) || k === '__proto__') throw BAIL
-        ctx.length += k.length + 4
-        out[k] = sortedCopy(obj[k], depth + 1, ctx)
-      }
-      return out
+/** {@link serialize} with a fresh per-call state; a {@link Failure} becomes the named error with its location. */
+function walk(value: unknown, maxDepth: number, maxBytes: number): string {
+  try {
+    return serialize(value, 0, { maxDepth, maxBytes, length: 0 })
+  } catch (err) {
+    if (err instanceof Failure) {
+      const [code, message] = err.cycle
+        ? (['INVALID_ARGUMENT', 'The value has a cycle.'] as const)
+        : ([err.code, err.message] as const)
+      throw new InvalidArgumentError(code, message, { metaMessages: [...err.meta, `At: ${location(err.path)}`] })
     }
-    default:
-      throw BAIL
-  }
-}
-
-/** A lone surrogate comes out of `JSON.stringify` as `\udXXX` (checked again by the checked path if seen). */
-const ESCAPED_SURROGATE = /\\ud[89a-f]/
-
-function viaStringify(value: unknown, maxDepth: number, maxBytes: number): string | undefined {
-  // `toJSON` on these prototypes would be called by JSON.stringify on the copies
-  if ('toJSON' in objectProto || 'toJSON' in Array.prototype) return undefined
-  let out: string
-  try {
-    out = JSON.stringify(sortedCopy(value, 0, { maxDepth, maxBytes, length: 0 }))
-  } catch (err) {
-    if (err !== BAIL && !(err instanceof RangeError)) throw err
-    return undefined
-  }
-  return ESCAPED_SURROGATE.test(out) ? undefined : out
-}
-
-function run(value: unknown, options: CanonicalizeOptions | undefined): string {
-  const { maxDepth, maxBytes } = readOptions(options)
-  let out: string | undefined = viaStringify(value, maxDepth, maxBytes)
-  if (out === undefined) out = runChecked(value, maxDepth, maxBytes)
-  if (out.length > maxBytes || (out.length * 3 > maxBytes && utf8Length(out) > maxBytes)) {
-    throw new InvalidArgumentError('INPUT_TOO_LARGE', `Canonical output is larger than maxBytes (${maxBytes}).`, {
-      metaMessages: ['At: $'],
-    })
-  }
-  return out
-}
-
-/** The checked path: `serialize` with its per-call state (error locations, cycle reports, shared shapes). */
-function runChecked(value: unknown, maxDepth: number, maxBytes: number): string {
-  const state: State = {
-    maxDepth,
-    maxBytes,
-    stack: [],
-    path: [],
-    length: 0,
-    shapes: { next: undefined, shape: undefined },
-  }
-  let out: string
-  try {
-    out = serialize(value, 0, state)
-  } catch (err) {
     // A deep value can still exhaust a small engine stack below maxDepth: report it as the bound it is.
     if (err instanceof RangeError)
       throw new InvalidArgumentError('INPUT_TOO_DEEP', 'Nesting too deep for this engine stack.', { cause: err })
     throw err
+  }
+}
+
+function run(value: unknown, options: CanonicalizeOptions | undefined): string {
+  const { maxDepth, maxBytes } = readOptions(options)
+  const out = walk(value, maxDepth, maxBytes)
+  if (out.length > maxBytes || (out.length * 3 > maxBytes && utf8Length(out) > maxBytes)) {
+    throw new InvalidArgumentError('INPUT_TOO_LARGE', `Canonical output is larger than maxBytes (${maxBytes}).`, {
+      metaMessages: ['At: $'],
+    })
   }
   return out
 }

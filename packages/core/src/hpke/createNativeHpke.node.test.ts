@@ -107,6 +107,25 @@ describe('RFC 9180 test vectors, DHKEM(X25519) on the native KEM and KDF (every 
   })
 })
 
+describe('the held peer keys (public keys only, bounded)', () => {
+  it('the same enc decaps to the same secret every time; a small-order key is refused every time', async () => {
+    const r = native.kem.deriveKeyPair(new Uint8Array(32).fill(3))
+    const { enc, sharedSecret } = await native.kem.encap(r.publicKey)
+    for (let i = 0; i < 3; i++) expect(bytesToHex(await native.kem.decap(enc, r))).toBe(bytesToHex(sharedSecret))
+    const small = new Uint8Array(32) // u = 0
+    for (let i = 0; i < 3; i++) await expect(native.kem.decap(small, r)).rejects.toMatchObject({ code: 'INVALID_KEY' })
+  })
+
+  it('stays right past its bound (1,100 distinct peers, then the first again)', async () => {
+    const r = native.kem.deriveKeyPair(new Uint8Array(32).fill(4))
+    const first = await native.kem.encap(r.publicKey)
+    // any 32 bytes but the few small-order points are an X25519 public key
+    for (let i = 0; i < 1100; i++)
+      await native.kem.encap(Uint8Array.of(9, i >> 8, i & 255, ...new Uint8Array(29).fill(7)))
+    expect(bytesToHex(await native.kem.decap(first.enc, r))).toBe(bytesToHex(first.sharedSecret))
+  })
+})
+
 describe('in the envelope and the custodian', () => {
   it('a wrap made natively opens with the default', async () => {
     const [a, b] = [createParty(), createParty()]

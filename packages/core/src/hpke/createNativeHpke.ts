@@ -9,6 +9,7 @@ import { expand as nobleExpand } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { base64urlToBytes, bytesToBase64url, bytesToHex, hexToBytes } from '../bytes/index.js'
 import { EnvelopeError, InvalidArgumentError } from '../errors/base.js'
+import { createBoundedMemo } from '../identity/_boundedMemo.js'
 import { label, labeledExpand } from './_labeled.js'
 import { x25519 } from './_x25519.js'
 import { aes256Gcm, makeAead } from './aead.js'
@@ -150,16 +151,25 @@ function nativeAes256Gcm(c: NodeCrypto): HpkeAead {
   })
 }
 
+/**
+ * Most peer public keys held as OpenSSL key objects per suite: a custodian meets the same ones again and again (the
+ * `enc` of a stored record's wrap on every release of it, a requester's key on every request), and importing one
+ * costs about a quarter of a DH. Public keys only, keyed by their exact bytes; bounded.
+ */
+const PEER_KEYS = 1024
+
 function nativeKem(c: NodeCrypto, kdf: HpkeKdf) {
   const publicJwk = (publicKey: Uint8Array): Jwk => ({ kty: 'OKP', crv: 'X25519', x: bytesToBase64url(publicKey) })
+  const peers = createBoundedMemo(
+    (x: string) => c.createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x }, format: 'jwk' }),
+    PEER_KEYS,
+  )
   const dhWith = (privateKey: KeyObject): DhKey => ({
     async dh(peer: Uint8Array) {
       let out: Uint8Array<ArrayBuffer>
       try {
         // OpenSSL refuses an all-zero result (a small-order peer key, RFC 9180 §7.1.4) with an error
-        out = own(
-          c.diffieHellman({ privateKey, publicKey: c.createPublicKey({ key: publicJwk(peer), format: 'jwk' }) }),
-        )
+        out = own(c.diffieHellman({ privateKey, publicKey: peers.get(bytesToBase64url(peer)) }))
       } catch (cause) {
         throw invalidKey('A public key', cause)
       }

@@ -120,10 +120,11 @@ export async function _appendInTx(
   releases: readonly _ReleaseRow[] = [],
 ): Promise<{ readonly result: AccessLogAppendResult; readonly border: NonNullable<_BorderCache> }> {
   checkLeaves(leaves)
-  let rows = await tx.query('SELECT size FROM medseal_logs WHERE name = $1 FOR UPDATE', [name])
+  const lock = { name: 'medseal_log_lock' }
+  let rows = await tx.query('SELECT size FROM medseal_logs WHERE name = $1 FOR UPDATE', [name], lock)
   if (rows.length === 0) {
     await tx.query('INSERT INTO medseal_logs (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [name])
-    rows = await tx.query('SELECT size FROM medseal_logs WHERE name = $1 FOR UPDATE', [name])
+    rows = await tx.query('SELECT size FROM medseal_logs WHERE name = $1 FOR UPDATE', [name], lock)
   }
   const size = rows[0]?.size
   if (typeof size !== 'number') throw new StoreError('STORE_CORRUPT', 'The log row has no size.')
@@ -184,6 +185,7 @@ async function _writeAppend(
       releases.map((r) => r[0]),
       releases.map((r) => r[1]),
     ],
+    { name: 'medseal_log_append' },
   )
   if (rows[0]?.done !== 1) return undefined
   // the new border: each of its nodes is an old border node, a node the append made, or a new leaf

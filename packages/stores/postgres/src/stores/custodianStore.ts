@@ -79,14 +79,17 @@ export function _createCustodianStore(db: SqlDatabase, maxRememberedRequests: nu
        UPDATE medseal_custodian_request_shards SET count = count - (SELECT count(*) FROM gone)
        WHERE shard = $1 AND EXISTS (SELECT 1 FROM gone)`,
       [shard, now],
+      { name: 'medseal_requests_prune' },
     )
     prunedAt[shard] = Math.max(prunedAt[shard] as number, now)
   }
   return Object.freeze({
     async getEntry(commitment) {
-      const rows = await db.query('SELECT body, envelope FROM medseal_custodian_entries WHERE commitment = $1', [
-        _hex32(commitment, 'commitment'),
-      ])
+      const rows = await db.query(
+        'SELECT body, envelope FROM medseal_custodian_entries WHERE commitment = $1',
+        [_hex32(commitment, 'commitment')],
+        { name: 'medseal_entry_get' },
+      )
       return entryOf(rows[0])
     },
     async putEntry(entry) {
@@ -167,6 +170,7 @@ export function _createCustodianStore(db: SqlDatabase, maxRememberedRequests: nu
            SELECT (SELECT count(*)::int4 FROM up) AS upserted,
                   CASE WHEN (SELECT inserted FROM up) THEN 1 / (SELECT count(*)::int4 FROM slot) ELSE 1 END AS placed`,
           [d, until, shard, now, cap],
+          { name: 'medseal_requests_remember' },
         )
         return rows[0]?.upserted === 1 ? 'fresh' : 'replayed'
       } catch (e) {

@@ -14,6 +14,7 @@
  * (each used once: none lost, none twice).
  *
  * Bounded: `BENCH_SCALED_RELEASES` (default 2,000) timed releases per row; every process is stopped in `finally`.
+ * `BENCH_SCALED_NODE_ARGS` adds Node options to the workers (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  * `pnpm bench postgres/bench/scaled`. Needs Debian's postgresql (`node scripts/ensure-postgres.mjs`).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
@@ -147,7 +148,8 @@ async function serverCpu(postmaster: number, children = Number.POSITIVE_INFINITY
 type Running = { readonly child: ChildProcess; readonly lines: Record<string, unknown>[]; err: () => string }
 
 function startWorker(config: ScaledWorkerConfig): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', workerPath], {
+  const extra = process.env.BENCH_SCALED_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', workerPath], {
     cwd: repoRoot,
     env: {
       ...process.env,

@@ -1,7 +1,9 @@
 /**
  * `@medseal/core/node`: what only Node can run — libsecp256k1 signature recovery for servers
- * ({@link createNativeSecp256k1Recovery}).
+ * ({@link createNativeSecp256k1Recovery}) and the envelope's HPKE suite on OpenSSL ({@link createNativeHpke}).
  * @module @medseal/core/node
  */
+export type { CreateNativeHpkeErrorType } from './hpke/createNativeHpke.js'
+export { createNativeHpke } from './hpke/createNativeHpke.js'
 export type { CreateNativeSecp256k1RecoveryErrorType } from './identity/createNativeSecp256k1Recovery.js'
 export { createNativeSecp256k1Recovery } from './identity/createNativeSecp256k1Recovery.js'

@@ -12,6 +12,7 @@ import { isAddress, isBytes32, sameAddress, ZERO_BYTES32 } from '../consent/_val
 import { type AuthorizeReturnType, authorize } from '../consent/authorize.js'
 import { _consentKeyCached, _isConsentCache, type ConsentCache, createConsentCache } from '../consent/consentCache.js'
 import type { ConsentAction } from '../consent/types.js'
+import { isEnvelopeHpke } from '../envelope/_internal.js'
 import { type EnvelopeOpener, holdOpener } from '../envelope/_open.js'
 import type { VaultKey } from '../envelope/createVaultKey.js'
 import { decodeEnvelope, encodeEnvelope, removeRecipient, unwrapDataKey, wrapDataKey } from '../envelope/index.js'
@@ -27,6 +28,7 @@ import {
   StoreError,
 } from '../errors/base.js'
 import type { ErrorCode } from '../errors/codes.js'
+import type { HpkeSuite } from '../hpke/createHpkeSuite.js'
 import { _isSecp256k1Recovery, type Secp256k1Recovery } from '../identity/secp256k1Recovery.js'
 import type { Party, PublicIdentity } from '../identity/types.js'
 import { consentKey } from '../ledger/consentKey.js'
@@ -90,6 +92,12 @@ export type CreateCustodianParameters = {
    * ranges) before the implementation runs, so the choice changes no decision.
    */
   readonly secp256k1?: Secp256k1Recovery | undefined
+  /**
+   * The implementation of the envelope's HPKE suite the custodian unwraps its own wraps and wraps keys to requesters
+   * with (default the SDK's: WebCrypto X25519 and `@noble` HKDF / AES-GCM for key wraps). A server gives the native
+   * one, `createNativeHpke()` from `@medseal/core/node`: same bytes, computed by OpenSSL on the calling thread.
+   */
+  readonly hpke?: HpkeSuite | undefined
 }
 
 /** Parameters of {@link Custodian.purgeConsent}: the grant is named by its grantor and id. */
@@ -209,12 +217,19 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
   const vaultKeys = params.vaultKeys
   if (vaultKeys !== undefined && typeof vaultKeys !== 'function')
     throw new InvalidArgumentError('INVALID_TYPE', 'vaultKeys must be a function (keyId) => VaultKey | undefined.')
+  const hpke = params.hpke
+  if (hpke !== undefined && !isEnvelopeHpke(hpke))
+    throw new InvalidArgumentError(
+      'INVALID_ARGUMENT',
+      'hpke must implement the envelope’s HPKE suite (X25519, HKDF-SHA256, AES-256-GCM): createNativeHpke().',
+    )
+  const hpkeOption = hpke ? { hpke } : {}
   /** The data key of a record this custodian holds: its HPKE or own vault wrap, else a shared vault key's wrap. */
   // the custodian's X25519 key, imported into the platform once (on first use) rather than once per release
   let opener: EnvelopeOpener | undefined
   const unwrapHeld = async (envelope: Envelope): Promise<Uint8Array> => {
     try {
-      opener ??= holdOpener(party)
+      opener ??= holdOpener(party, hpke)
       return await unwrapDataKey(envelope, opener)
     } catch (err) {
       if (!vaultKeys || !isSdkError(err, 'NOT_A_RECIPIENT')) throw err
@@ -497,7 +512,7 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
             at,
           },
         )
-        const wrap = await wrapDataKey(entry.envelope, dataKey, { encryptionPublicKey: encryptionKey })
+        const wrap = await wrapDataKey(entry.envelope, dataKey, { encryptionPublicKey: encryptionKey }, hpkeOption)
         // Only the requester's wrap: who else can read the record is none of the requester's business.
         const envelope = decodeEnvelope(encodeEnvelope({ ...entry.envelope, recipients: [wrap] }))
         return Object.freeze({ envelope, decision })

@@ -1,9 +1,11 @@
 /**
- * The custodian's own cost of a key release (issue 13), in one process and interleaved so that both rows of a pair
- * share the machine's load: `custodian.releaseKey` on memory stores with the SDK's default signature recovery
- * (`@noble/curves`) beside libsecp256k1 (`createNativeSecp256k1Recovery`, `@medseal/core/node`), as releases/s and as
- * CPU time per release (process CPU, all threads: less sensitive to a loaded machine than wall time); the key
- * request's check alone; and the stored-envelope check in full beside the digest a custodian remembers it by.
+ * The custodian's own cost of a key release (issues 13 and 14), in one process and interleaved so that every row
+ * shares the machine's load: `custodian.releaseKey` on memory stores with the SDK's defaults (`@noble/curves`
+ * recovery, WebCrypto/`@noble` HPKE), with libsecp256k1 (`createNativeSecp256k1Recovery`), with libsecp256k1 and the
+ * native HPKE suite (`createNativeHpke`, both `@medseal/core/node`: what a server runs), and the same with the record
+ * sealed to the custodian's vault key instead of its X25519 key — as releases/s and as CPU time per release (process
+ * CPU, all threads: less sensitive to a loaded machine than wall time); the key request's check alone; and the
+ * stored-envelope check in full beside the digest a custodian remembers it by.
  * `pnpm bench custodian/release`; `BENCH_RELEASE_ROUNDS` (6) × `BENCH_RELEASE_BATCH` (60) releases per row.
  */
 import { cpuUsage, env } from 'node:process'
@@ -13,6 +15,9 @@ import { createMemoryLedger } from '../consent/_testLedger.js'
 import { holdOpener } from '../envelope/_open.js'
 import { openWithDataKey } from '../envelope/openWithDataKey.js'
 import { unwrapDataKey } from '../envelope/unwrapDataKey.js'
+import { wrapDataKey } from '../envelope/wrapDataKey.js'
+import type { HpkeSuite } from '../hpke/createHpkeSuite.js'
+import { createNativeHpke } from '../hpke/createNativeHpke.js'
 import { createNativeSecp256k1Recovery } from '../identity/createNativeSecp256k1Recovery.js'
 import type { Secp256k1Recovery } from '../identity/secp256k1Recovery.js'
 import { createReleaseFixture } from '../testing/releaseFixture.js'
@@ -23,14 +28,21 @@ import { verifyKeyRequest } from './keyRequest.js'
 const ROUNDS = Number(env.BENCH_RELEASE_ROUNDS ?? 6)
 const BATCH = Number(env.BENCH_RELEASE_BATCH ?? 60)
 
+type Setup = {
+  readonly secp256k1?: Secp256k1Recovery | undefined
+  readonly hpke?: HpkeSuite | undefined
+  readonly custodianWrap?: 'hpke' | 'vault'
+}
+
 /** A custodian on memory stores holding one record the doctor may read, and a maker of fresh signed requests. */
-async function custodianWith(secp256k1: Secp256k1Recovery | undefined) {
-  const ledger = createMemoryLedger({ id: `bench-release-${secp256k1?.name ?? 'noble'}` })
+async function custodianWith(id: string, setup: Setup) {
+  const ledger = createMemoryLedger({ id: `bench-release-${id}` })
   const fixture = await createReleaseFixture({
     ledger,
     seeds: [42, 43, 41],
     log: { name: 'bench' },
-    custodian: { store: createMemoryCustodianStore(), secp256k1 },
+    custodian: { store: createMemoryCustodianStore(), secp256k1: setup.secp256k1, hpke: setup.hpke },
+    custodianWrap: setup.custodianWrap ?? 'hpke',
   })
   const issuedAt = await ledger.getTime()
   return {
@@ -44,9 +56,16 @@ async function custodianWith(secp256k1: Secp256k1Recovery | undefined) {
 
 defineBench('custodian releases (issue 13)', async (ctx) => {
   const native = createNativeSecp256k1Recovery()
+  const hpke = createNativeHpke()
+  const server = `${native.name} + ${hpke.kem.backend} HPKE`
   const rows = [
-    { name: 'noble (default)', c: await custodianWith(undefined) },
-    { name: native.name, c: await custodianWith(native) },
+    { name: 'noble (default)', c: await custodianWith('noble', {}) },
+    { name: native.name, c: await custodianWith('native', { secp256k1: native }) },
+    { name: server, c: await custodianWith('server', { secp256k1: native, hpke }) },
+    {
+      name: `${server}, vault wrap`,
+      c: await custodianWith('vault', { secp256k1: native, hpke, custodianWrap: 'vault' }),
+    },
   ]
   // requests are signed up front: signing is the client's cost
   const queues = await Promise.all(
@@ -67,25 +86,30 @@ defineBench('custodian releases (issue 13)', async (ctx) => {
       total.cpuMs += (cpu.user + cpu.system) / 1000
       total.n += batch.length
     }
-  const [noble, fast] = totals as [(typeof totals)[0], (typeof totals)[0]]
-  const perSecond = (t: typeof noble) => t.n / (t.wallMs / 1000)
-  ctx.record({ name: 'key releases, memory stores, noble (default)', value: perSecond(noble), unit: 'releases/s' })
-  ctx.record({
-    name: `key releases, memory stores, ${native.name}`,
-    value: perSecond(fast),
-    unit: 'releases/s',
-    peer: `noble (default): ${perSecond(noble).toFixed(1)} releases/s, interleaved`,
-  })
-  ctx.record({ name: 'CPU per key release, noble (default)', value: noble.cpuMs / noble.n, unit: 'ms' })
-  ctx.record({
-    name: `CPU per key release, ${native.name}`,
-    value: fast.cpuMs / fast.n,
-    unit: 'ms',
-    peer: `noble (default): ${(noble.cpuMs / noble.n).toFixed(2)} ms`,
-  })
+  const perSecond = (t: (typeof totals)[0]) => t.n / (t.wallMs / 1000)
+  const cpuPer = (t: (typeof totals)[0]) => t.cpuMs / t.n
+  const noble = totals[0] as (typeof totals)[0]
+  for (const [i, r] of rows.entries()) {
+    const t = totals[i] as (typeof totals)[0]
+    ctx.record({
+      name: `key releases, memory stores, ${r.name}`,
+      value: perSecond(t),
+      unit: 'releases/s',
+      ...(i > 0 ? { peer: `noble (default): ${perSecond(noble).toFixed(1)} releases/s, interleaved` } : {}),
+    })
+  }
+  for (const [i, r] of rows.entries()) {
+    const t = totals[i] as (typeof totals)[0]
+    ctx.record({
+      name: `CPU per key release, ${r.name}`,
+      value: cpuPer(t),
+      unit: 'ms',
+      ...(i > 0 ? { peer: `noble (default): ${cpuPer(noble).toFixed(2)} ms` } : {}),
+    })
+  }
 
   // the key request's check alone (shape, EIP-712 hash, recovery)
-  const [a, b] = rows as [(typeof rows)[0], (typeof rows)[0]]
+  const [a, b] = rows as [(typeof rows)[0], (typeof rows)[0], ...typeof rows]
   const signed = await a.c.request()
   const nobleVerify = await ctx.ops('verifyKeyRequest, noble (default)', () => verifyKeyRequest(a.c.domain, signed))
   await ctx.ops(`verifyKeyRequest, ${native.name}`, () => verifyKeyRequest(b.c.domain, signed, { secp256k1: native }), {
@@ -115,7 +139,32 @@ defineBench('custodian releases (issue 13)', async (ctx) => {
   const perCall = await ctx.micros('unwrap the custodian’s wrap, key imported per call', () =>
     unwrapDataKey(envelope, vendor),
   )
-  await ctx.micros('unwrap the custodian’s wrap, key held (imported once)', () => unwrapDataKey(envelope, held), {
-    peer: `imported per call: ${perCall.toFixed(1)} µs`,
+  const heldMicros = await ctx.micros(
+    'unwrap the custodian’s wrap, key held (imported once)',
+    () => unwrapDataKey(envelope, held),
+    { peer: `imported per call: ${perCall.toFixed(1)} µs` },
+  )
+  // the same with the native suite, and the custodian's vault wrap (no X25519: HKDF + AES-GCM in @noble)
+  const heldNative = holdOpener(vendor, hpke)
+  await ctx.micros(
+    `unwrap the custodian’s wrap, key held, ${hpke.kem.backend} HPKE`,
+    () => unwrapDataKey(envelope, heldNative),
+    {
+      peer: `default HPKE, key held: ${heldMicros.toFixed(1)} µs`,
+    },
+  )
+  const vaultSealed = (rows[3] as (typeof rows)[0]).c.sealed.envelope
+  await ctx.micros('unwrap the custodian’s vault wrap', () => unwrapDataKey(vaultSealed, vendor), {
+    peer: `default HPKE, key held: ${heldMicros.toFixed(1)} µs`,
   })
+  // the wrap to the requester (a fresh X25519 key pair, DH, key schedule, AES-GCM of 32 bytes)
+  const requester = { encryptionPublicKey: vendor.encryptionPublicKey }
+  const wrapDefault = await ctx.micros('wrap to the requester, default HPKE', () =>
+    wrapDataKey(envelope, dataKey, requester),
+  )
+  await ctx.micros(
+    `wrap to the requester, ${hpke.kem.backend} HPKE`,
+    () => wrapDataKey(envelope, dataKey, requester, { hpke }),
+    { peer: `default HPKE: ${wrapDefault.toFixed(1)} µs` },
+  )
 })

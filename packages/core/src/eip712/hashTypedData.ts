@@ -8,9 +8,10 @@
  * @module
  */
 import { keccak_256 } from '@noble/hashes/sha3.js'
-import { describeType, hexToBytes, isBytes, utf8ToBytes } from '../bytes/index.js'
+import { bytesToHex, describeType, hexToBytes, isBytes, utf8ToBytes } from '../bytes/index.js'
 import { InvalidArgumentError } from '../errors/base.js'
 import type { ErrorCode } from '../errors/codes.js'
+import { createBoundedMemo } from '../identity/_boundedMemo.js'
 import { isAddress } from '../identity/address.js'
 import type { TypedData, TypedDataDomain, TypedDataField, TypedDataTypes } from './types.js'
 
@@ -141,10 +142,17 @@ function encodeTypeUnchecked(types: TypedDataTypes, primaryType: string): string
 
 type Context = { readonly types: TypedDataTypes; readonly typeHashes: Map<string, Uint8Array> }
 
+/**
+ * Type hashes by their `encodeType` string, across calls: a verifier hashes the same few struct types on every
+ * request, and a type hash is a keccak of the whole type string. Keys are type definitions (schemas, never data);
+ * a hash depends on its key alone. Bounded (256 types); the bytes are only ever copied into encodings.
+ */
+const typeHashMemo = /* @__PURE__ */ createBoundedMemo((encoded: string) => keccak_256(utf8ToBytes(encoded)), 256)
+
 function typeHash(ctx: Context, name: string): Uint8Array {
   let h = ctx.typeHashes.get(name)
   if (!h) {
-    h = keccak_256(utf8ToBytes(encodeTypeUnchecked(ctx.types, name)))
+    h = typeHashMemo.get(encodeTypeUnchecked(ctx.types, name))
     ctx.typeHashes.set(name, h)
   }
   return h
@@ -353,15 +361,58 @@ function domainContext(domain: TypedDataDomain, types?: TypedDataTypes): Context
  * ```
  */
 export function hashDomain(domain: TypedDataDomain, types?: TypedDataTypes): Uint8Array {
-  if (!isPlainObject(domain))
-    throw fail('INVALID_TYPE', 'domain must be a plain object.', `Received ${describeType(domain)}`)
-  return hashStructUnchecked(domainContext(domain, types), 'EIP712Domain', stripUndefined(domain), 'domain', 0)
+  // a copy: the remembered separator is never handed out
+  return domainSeparator(domain, types).slice()
 }
+
+/**
+ * Domain separators by the domain's fields and values, across calls: a ledger's domain is the same on every request,
+ * and its separator costs a keccak per string field plus one for the type and one for the struct. Only for domains
+ * whose `EIP712Domain` type follows from their fields (the SDK's own), with values of the kinds a domain has
+ * (strings, numbers, bigints, bytes); the key names every field and value exactly, so a separator is only ever found
+ * for a domain that hashes to it. Bounded (64 domains).
+ */
+const domainMemo = /* @__PURE__ */ createBoundedMemo((key: string) => {
+  const data = JSON.parse(key) as [string, string, string][]
+  const domain: Record<string, unknown> = {}
+  for (const [name, kind, value] of data)
+    domain[name] =
+      kind === 'n' ? Number(value) : kind === 'b' ? BigInt(value) : kind === 'x' ? hexToBytes(`0x${value}`) : value
+  return computeDomainSeparator(domain)
+}, 64)
 
 function stripUndefined(o: object): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v
   return out
+}
+
+/** The memo key of a domain's own fields (`undefined` when any value is of a kind that is not remembered). */
+function domainKey(data: Record<string, unknown>): string | undefined {
+  const parts: [string, string, string][] = []
+  for (const [name, v] of Object.entries(data)) {
+    if (typeof v === 'string') parts.push([name, 's', v])
+    else if (typeof v === 'number' && Number.isSafeInteger(v)) parts.push([name, 'n', String(v)])
+    else if (typeof v === 'bigint') parts.push([name, 'b', v.toString()])
+    else if (isBytes(v)) parts.push([name, 'x', bytesToHex(v)])
+    else return undefined
+  }
+  return JSON.stringify(parts)
+}
+
+function computeDomainSeparator(data: Record<string, unknown>, types?: TypedDataTypes): Uint8Array {
+  return hashStructUnchecked(domainContext(data, types), 'EIP712Domain', data, 'domain', 0)
+}
+
+/** The domain separator, remembered when it can be (the bytes must not be changed or handed out). @internal */
+export function domainSeparator(domain: TypedDataDomain, types?: TypedDataTypes): Uint8Array {
+  if (!isPlainObject(domain))
+    throw fail('INVALID_TYPE', 'domain must be a plain object.', `Received ${describeType(domain)}`)
+  // one read of the caller's object: the key and the hash are made from the same values
+  const data = stripUndefined(domain)
+  const explicit = types !== undefined && Object.hasOwn(types, 'EIP712Domain')
+  const key = explicit ? undefined : domainKey(data)
+  return key === undefined ? computeDomainSeparator(data, types) : domainMemo.get(key)
 }
 
 /**
@@ -387,11 +438,10 @@ export function hashTypedData(typedData: TypedData): Uint8Array {
   if (!isPlainObject(typedData))
     throw fail('INVALID_TYPE', 'typedData must be a plain object.', `Received ${describeType(typedData)}`)
   const types = validateTypes(typedData.types)
-  const domainSeparator = hashDomain(typedData.domain, types)
   const preimage = new Uint8Array(typedData.primaryType === 'EIP712Domain' ? 34 : 66)
   preimage[0] = 0x19
   preimage[1] = 0x01
-  preimage.set(domainSeparator, 2)
+  preimage.set(domainSeparator(typedData.domain, types), 2)
   if (typedData.primaryType !== 'EIP712Domain') {
     const ctx = context(types)
     preimage.set(hashStructUnchecked(ctx, typedData.primaryType, typedData.message, typedData.primaryType, 0), 34)

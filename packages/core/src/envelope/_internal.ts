@@ -179,6 +179,24 @@ export const envelopeSuite: HpkeSuite = /* @__PURE__ */ createHpkeSuite({
   aead: aes256Gcm,
 })
 
+/**
+ * Is `suite` an implementation of the envelope's suite (same KEM, KDF and AEAD ids, with `seal` and `open`)? A server
+ * may give another implementation of it (`createNativeHpke`). @internal
+ */
+export function isEnvelopeHpke(suite: unknown): suite is HpkeSuite {
+  if (suite === envelopeSuite) return true
+  const s = suite as Partial<HpkeSuite> | null
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    typeof s.seal === 'function' &&
+    typeof s.open === 'function' &&
+    s.kem?.id === envelopeSuite.kem.id &&
+    s.kdf?.id === envelopeSuite.kdf.id &&
+    s.aead?.id === envelopeSuite.aead.id
+  )
+}
+
 /** Writes `v` big-endian in `n` bytes at `o`. @internal */
 export function putUint(out: Uint8Array, o: number, v: number, n: number): void {
   for (let i = n - 1; i >= 0; i--) {

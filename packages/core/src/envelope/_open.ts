@@ -6,6 +6,7 @@
 import { assertBytes, bytesToUtf8, describeType, equalBytes, isBytes, wipe } from '../bytes/index.js'
 import { EnvelopeError, InvalidArgumentError, isSdkError } from '../errors/base.js'
 import { aes256Gcm } from '../hpke/aead.js'
+import type { HpkeSuite } from '../hpke/createHpkeSuite.js'
 import { holdRecipientKey } from '../hpke/kem.js'
 import type { HpkeRecipientKey } from '../hpke/types.js'
 import type { Party } from '../identity/types.js'
@@ -67,17 +68,18 @@ export function assertOpener(opener: unknown, name = 'party'): EnvelopeKeyHolder
   return o as EnvelopeOpener
 }
 
-/** Openers made by {@link holdOpener}, and their held HPKE recipient keys. */
-const HELD = /* @__PURE__ */ new WeakMap<object, HpkeRecipientKey>()
+/** Openers made by {@link holdOpener}: their held HPKE recipient keys and the suite that opens with them. */
+const HELD = /* @__PURE__ */ new WeakMap<object, { key: HpkeRecipientKey; suite: HpkeSuite }>()
 
 /**
  * An opener with `opener`'s X25519 key pair whose secret key is imported into the platform once (a non-extractable
- * WebCrypto key, kept in a closure) and reused by every unwrap with it: for a long-lived holder such as a custodian.
- * It reads as an {@link EnvelopeOpener} whose keys are copies taken now. @internal
+ * WebCrypto key, or a native key with `hpke` from `createNativeHpke`, kept in a closure) and reused by every unwrap
+ * with it: for a long-lived holder such as a custodian. It reads as an {@link EnvelopeOpener} whose keys are copies
+ * taken now. `hpke` must be the envelope's suite (checked by the caller). @internal
  */
-export function holdOpener(opener: EnvelopeOpener): EnvelopeOpener {
+export function holdOpener(opener: EnvelopeOpener, hpke: HpkeSuite = envelopeSuite): EnvelopeOpener {
   const o = assertOpener(opener) as EnvelopeOpener
-  const key = holdRecipientKey(envelopeSuite.kem, o.encryptionSecretKey, o.encryptionPublicKey)
+  const key = holdRecipientKey(hpke.kem, o.encryptionSecretKey, o.encryptionPublicKey)
   const held = Object.freeze({
     get encryptionSecretKey() {
       return key.secretKey
@@ -86,7 +88,7 @@ export function holdOpener(opener: EnvelopeOpener): EnvelopeOpener {
       return key.publicKey as Uint8Array
     },
   })
-  HELD.set(held, key)
+  HELD.set(held, { key, suite: hpke })
   return held
 }
 
@@ -139,11 +141,12 @@ export async function unwrap(env: Envelope, opener: EnvelopeKeyHolder): Promise<
     throw notARecipient()
   }
   const header = encodeHeader(env)
+  const held = HELD.get(opener)
   let dataKey: Uint8Array
   try {
-    dataKey = await envelopeSuite.open({
+    dataKey = await (held?.suite ?? envelopeSuite).open({
       enc: entry.enc,
-      recipientKey: HELD.get(opener) ?? {
+      recipientKey: held?.key ?? {
         secretKey: opener.encryptionSecretKey,
         publicKey: opener.encryptionPublicKey,
       },

@@ -4,7 +4,8 @@
  */
 import { assertBytes, randomBytes as defaultRandomBytes, type RandomBytes, wipe } from '../bytes/index.js'
 import { type EnvelopeError, InvalidArgumentError } from '../errors/base.js'
-import { checkDataKey, encodeHeader, envelopeSuite, SIZES, wrapAad, wrapInfo } from './_internal.js'
+import type { HpkeSuite } from '../hpke/createHpkeSuite.js'
+import { checkDataKey, encodeHeader, envelopeSuite, isEnvelopeHpke, SIZES, wrapAad, wrapInfo } from './_internal.js'
 import { type EnvelopeInput, toEnvelope } from './_open.js'
 import { isVaultKey, type VaultKey } from './createVaultKey.js'
 import { getRecipientKeyId } from './getRecipientKeyId.js'
@@ -23,11 +24,12 @@ export type WrapDataKeyErrorType = InvalidArgumentError | EnvelopeError
  * @param envelope - an {@link Envelope} or its encoded bytes
  * @param dataKey - the envelope's 32-byte data key (not wiped here)
  * @param recipient - a Party, PublicIdentity or `{ encryptionPublicKey }` (HPKE), or a `VaultKey` (version 2 only)
- * @param options - `randomBytes` (tests only)
+ * @param options - `hpke`: the envelope suite's implementation (default the SDK's; a server may give `createNativeHpke()`
+ *   from `@medseal/core/node`); `randomBytes` (tests only)
  * @returns the recipient entry `{ keyId, enc, wrappedKey }`
  * @throws {@link InvalidArgumentError} `INVALID_KEY` when `dataKey` is not this envelope's; `INVALID_TYPE` /
  *   `INVALID_LENGTH` for a malformed data key or recipient key; `INVALID_ARGUMENT` for a vault recipient on a
- *   version 1 envelope
+ *   version 1 envelope, or an `hpke` suite that is not the envelope's (X25519, HKDF-SHA256, AES-256-GCM)
  * @example
  * ```ts
  * import { createParty, seal, unwrapDataKey, wipe, wrapDataKey } from '@medseal/core'
@@ -42,8 +44,11 @@ export async function wrapDataKey(
   envelope: EnvelopeInput,
   dataKey: Uint8Array,
   recipient: EnvelopeRecipientInput | VaultKey,
-  options: { randomBytes?: RandomBytes | undefined } = {},
+  options: { randomBytes?: RandomBytes | undefined; hpke?: HpkeSuite | undefined } = {},
 ): Promise<EnvelopeRecipient> {
+  const suite = options.hpke ?? envelopeSuite
+  if (!isEnvelopeHpke(suite))
+    throw new InvalidArgumentError('INVALID_ARGUMENT', 'hpke must be the envelope’s HPKE suite (createNativeHpke).')
   const env = toEnvelope(envelope)
   assertBytes(dataKey, { length: 32, name: 'dataKey' })
   if (!checkDataKey(env, dataKey))
@@ -64,7 +69,7 @@ export async function wrapDataKey(
   }
   const keyId = getRecipientKeyId(recipient)
   try {
-    const { enc, ciphertext } = await envelopeSuite.seal({
+    const { enc, ciphertext } = await suite.seal({
       recipientPublicKey: recipient.encryptionPublicKey,
       info: wrapInfo(header),
       aad: wrapAad(header, keyId),

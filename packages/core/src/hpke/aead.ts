@@ -101,11 +101,12 @@ function hybridKey(subtle: SubtleCrypto, key: Uint8Array): HpkeAeadKey {
   })
 }
 
-function makeAead(spec: {
+/** An AEAD plug-in over an `importKey`, with the argument checks every AEAD makes. @internal */
+export function makeAead(spec: {
   id: number
   name: string
   keyLength: number
-  backend: CryptoBackend
+  backend: CryptoBackend | 'native'
   importKey: (key: Uint8Array) => Promise<HpkeAeadKey>
 }): HpkeAead {
   const { keyLength, name } = spec

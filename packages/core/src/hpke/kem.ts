@@ -17,7 +17,7 @@ import { bufferSource, getSubtle } from './_subtle.js'
 import { x25519 } from './_x25519.js'
 import type { CryptoBackend } from './aead.js'
 import { hkdfSha256 } from './kdf.js'
-import type { HpkeKem, HpkeKeyPair, HpkeRecipientKey } from './types.js'
+import type { HpkeKdf, HpkeKem, HpkeKeyPair, HpkeRecipientKey } from './types.js'
 
 /** Errors a KEM's methods can throw. */
 export type KemErrorType = InvalidArgumentError
@@ -34,16 +34,20 @@ const invalidKey = (what: string, cause?: unknown) =>
     ...(cause === undefined ? {} : { cause }),
   })
 
-/** A secret-key handle that computes DH with peers' public keys. */
-type DhKey = { dh(peerPublicKey: Uint8Array): Promise<Uint8Array> }
-type Ephemeral = DhKey & { publicKey: Uint8Array }
+/** A secret-key handle that computes DH with peers' public keys. @internal */
+export type DhKey = { dh(peerPublicKey: Uint8Array): Promise<Uint8Array> }
+/** A fresh key pair's handle and public key. @internal */
+export type Ephemeral = DhKey & { publicKey: Uint8Array }
 
-type DhkemSpec = {
+/** A DHKEM's group operations (and, optionally, the HKDF-SHA256 implementation it derives with). @internal */
+export type DhkemSpec = {
   id: number
   name: string
   publicKeyLength: number
   secretKeyLength: number
-  backend: CryptoBackend
+  backend: CryptoBackend | 'native'
+  /** HKDF-SHA256 for the KEM's own derivations (default `@noble/hashes`'). */
+  kdf?: HpkeKdf | undefined
   deriveSecretKey(dkpPrk: Uint8Array, suiteId: Uint8Array): Uint8Array
   getPublicKey(secretKey: Uint8Array): Uint8Array
   generateKeyPair(): Promise<HpkeKeyPair>
@@ -65,10 +69,10 @@ function isZero(bytes: Uint8Array): boolean {
   return acc === 0
 }
 
-/** RFC 9180 §4.1 DHKEM over a group spec; KDF fixed to HKDF-SHA256, `Nsecret` = 32. */
-function makeDhkem(spec: DhkemSpec): HpkeKem {
+/** RFC 9180 §4.1 DHKEM over a group spec; KDF fixed to HKDF-SHA256, `Nsecret` = 32. @internal */
+export function makeDhkem(spec: DhkemSpec): HpkeKem {
   const suiteId = kemSuiteId(spec.id)
-  const kdf = hkdfSha256
+  const kdf = spec.kdf ?? hkdfSha256
   const { publicKeyLength: npk, secretKeyLength: nsk } = spec
 
   const deriveKeyPair = (ikm: Uint8Array): HpkeKeyPair => {

@@ -55,8 +55,11 @@ export type HpkeAead = {
   readonly nonceLength: number
   /** `Nt`: tag size in bytes. */
   readonly tagLength: number
-  /** Which implementation runs it: `'webcrypto'` (native) or `'noble'` (pure JS). */
-  readonly backend: 'webcrypto' | 'noble' | 'auto'
+  /**
+   * Which implementation runs it: `'webcrypto'`, `'noble'` (pure JS), `'auto'` (either), or `'native'` (Node's
+   * OpenSSL, synchronously: `createNativeHpke` from `@medseal/core/node`).
+   */
+  readonly backend: 'webcrypto' | 'noble' | 'auto' | 'native'
   /** Imports `key` once for several messages. */
   importKey(key: Uint8Array): Promise<HpkeAeadKey>
   /** One-shot `Seal(key, nonce, aad, pt)`. */
@@ -87,8 +90,8 @@ export type HpkeKem = {
   readonly publicKeyLength: number
   /** `Nsk`. */
   readonly secretKeyLength: number
-  /** Which implementation runs the group operations. */
-  readonly backend: 'webcrypto' | 'noble' | 'auto'
+  /** Which implementation runs the group operations (`'native'`: Node's OpenSSL, `@medseal/core/node`). */
+  readonly backend: 'webcrypto' | 'noble' | 'auto' | 'native'
   /** `GenerateKeyPair()`; with `randomBytes`, `DeriveKeyPair(randomBytes(Nsk))` (deterministic tests). */
   generateKeyPair(options?: { randomBytes?: RandomBytes }): Promise<HpkeKeyPair>
   /** `DeriveKeyPair(ikm)` (RFC 9180 §7.1.3). */

@@ -8,6 +8,7 @@ import { bytesToHex as nobleBytesToHex } from '@noble/hashes/utils.js'
 import { assertBytes, describeType } from '../bytes/index.js'
 import { InvalidArgumentError } from '../errors/base.js'
 import type { Address } from '../types.js'
+import { createBoundedMemo } from './_boundedMemo.js'
 
 /** Everything the address helpers can throw. */
 export type AddressErrorType = InvalidArgumentError
@@ -15,7 +16,7 @@ export type AddressErrorType = InvalidArgumentError
 const ADDRESS_RE = /^0x[0-9a-fA-F]{40}$/
 const asciiEncoder = /* @__PURE__ */ new TextEncoder()
 
-function checksum(lowerHex40: string): Address {
+function computeChecksum(lowerHex40: string): Address {
   const hash = keccak_256(asciiEncoder.encode(lowerHex40))
   let out = '0x'
   for (let i = 0; i < 40; i++) {
@@ -25,6 +26,29 @@ function checksum(lowerHex40: string): Address {
   }
   return out as Address
 }
+
+/**
+ * Most EIP-55 checksums remembered. A custodian checks and checksums the same few addresses (its own, its grantors',
+ * its grantees') several times per request, each a keccak; 4,096 entries of ~150 bytes.
+ */
+const CHECKSUM_MEMO_ENTRIES = 4096
+/** Checksummed forms of the lower-case addresses seen in this process: a pure function of its key (bounded). */
+const checksums = /* @__PURE__ */ createBoundedMemo(computeChecksum, CHECKSUM_MEMO_ENTRIES)
+/** The EIP-55 form of 40 lower-case hex digits (checked by the caller). @internal */
+function checksum(lowerHex40: string): Address {
+  return checksums.get(lowerHex40)
+}
+
+/**
+ * Most addresses of recovered public keys remembered: a key request's signer is recovered on every request, and its
+ * address costs a curve check and a keccak; the same clinicians sign again and again. 4,096 entries of ~300 bytes.
+ */
+const KEY_ADDRESS_MEMO_ENTRIES = 4096
+/** The address of a public key (hex of its 33 or 65 bytes), checked on the curve (a bad key throws, not remembered). */
+const keyAddresses = /* @__PURE__ */ createBoundedMemo((publicKeyHex: string): Address => {
+  const uncompressed = secp256k1.Point.fromHex(publicKeyHex).toBytes(false)
+  return checksum(nobleBytesToHex(keccak_256(uncompressed.subarray(1)).subarray(12)))
+}, KEY_ADDRESS_MEMO_ENTRIES)
 
 /**
  * Is `value` a 20-byte hex address? All-lower-case and all-upper-case hex are accepted as they are; mixed case must
@@ -86,13 +110,13 @@ export function toChecksumAddress(address: string): Address {
  */
 export function publicKeyToAddress(publicKey: Uint8Array): Address {
   assertBytes(publicKey, { name: 'publicKey' })
-  let uncompressed: Uint8Array
+  // Remembered by the key's exact bytes: a remembered key was checked on the curve when first seen, and its address
+  // depends on nothing else.
   try {
-    uncompressed = secp256k1.Point.fromBytes(publicKey).toBytes(false)
+    return keyAddresses.get(nobleBytesToHex(publicKey))
   } catch (cause) {
     throw new InvalidArgumentError('INVALID_KEY', 'publicKey is not a valid secp256k1 public key.', { cause })
   }
-  return checksum(nobleBytesToHex(keccak_256(uncompressed.subarray(1)).subarray(12)))
 }
 
 /** Lower-cased form of a validated address, for comparisons. @internal */

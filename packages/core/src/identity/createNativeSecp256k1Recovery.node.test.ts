@@ -134,6 +134,7 @@ it('falls back to @noble/curves, named so, when the native binding cannot be loa
 it('the ./node entry exports exactly these names', async () => {
   expect(Object.keys(await import('../node.js')).sort()).toMatchInlineSnapshot(`
     [
+      "createNativeHpke",
       "createNativeSecp256k1Recovery",
     ]
   `)

@@ -9,6 +9,7 @@ describe('@medseal/core/testing', () => {
       [
         "badBytesInputs",
         "createReleaseFixture",
+        "describeHpkeConformance",
         "describeLedgerConformance",
         "describeSecp256k1RecoveryConformance",
         "describeStoreConformance",

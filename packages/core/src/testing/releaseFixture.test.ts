@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createMemoryLedger } from '../consent/_testLedger.js'
+import { open } from '../envelope/open.js'
 import { createReleaseFixture } from './releaseFixture.js'
 
 describe('createReleaseFixture', () => {
@@ -21,5 +22,19 @@ describe('createReleaseFixture', () => {
     await expect(custodian.releaseKey(await keyRequest())).rejects.toMatchObject({ code: 'ACCESS_DENIED' })
     await custodian.deposit(deposit)
     expect((await custodian.releaseKey(await keyRequest())).decision.allowed).toBe(true)
+  })
+
+  it('custodianWrap: vault seals the record to the custodian’s vault key; releases work the same', async () => {
+    const ledger = createMemoryLedger({ id: 'release-fixture-vault' })
+    const { custodian, sealed, keyRequest, doctor, vendor } = await createReleaseFixture({
+      ledger,
+      custodianWrap: 'vault',
+    })
+    const types = sealed.envelope.recipients.map((r) => r.type ?? 'hpke').sort()
+    expect(types).toEqual(['hpke', 'vault'])
+    // the vendor opens its vault wrap (no HPKE wrap of its own)
+    expect((await open(sealed.envelope, vendor)).value).toMatchObject({ resourceType: 'Observation' })
+    const { envelope } = await custodian.releaseKey(await keyRequest())
+    expect((await open(envelope, doctor)).value).toMatchObject({ resourceType: 'Observation' })
   })
 })

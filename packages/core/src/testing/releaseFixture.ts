@@ -10,6 +10,7 @@ import { grantConsent } from '../consent/grantConsent.js'
 import { type CreateCustodianParameters, type Custodian, createCustodian } from '../custodian/createCustodian.js'
 import { createDeposit, type Deposit } from '../custodian/depositStatement.js'
 import { createKeyRequest, type SignedKeyRequest } from '../custodian/keyRequest.js'
+import { createVaultKey } from '../envelope/createVaultKey.js'
 import { seal } from '../envelope/seal.js'
 import type { SealReturnType } from '../envelope/types.js'
 import { createParty } from '../identity/createParty.js'
@@ -30,6 +31,11 @@ export type CreateReleaseFixtureParameters = {
   readonly durationSeconds?: number
   /** Deposits the record with the custodian (default true); `false` leaves {@link ReleaseFixture.deposit} unsent. */
   readonly depositNow?: boolean
+  /**
+   * How the record is sealed to the custodian: `'hpke'` (default, an X25519 wrap to its key) or `'vault'` (a
+   * symmetric wrap under the custodian's derived vault key, `createVaultKey({ party })`: no X25519 to unwrap).
+   */
+  readonly custodianWrap?: 'hpke' | 'vault'
 }
 
 /** What {@link createReleaseFixture} returns. */
@@ -77,7 +83,8 @@ export async function createReleaseFixture(params: CreateReleaseFixtureParameter
     store: params.log?.store ?? createMemoryAccessLogStore(),
   })
   const custodian = createCustodian({ ...params.custodian, party: vendor, ledger, log })
-  const sealed = await seal({ resourceType: 'Observation', status: 'final' }, { recipients: [patient, vendor] })
+  const toCustodian = params.custodianWrap === 'vault' ? createVaultKey({ party: vendor }) : vendor
+  const sealed = await seal({ resourceType: 'Observation', status: 'final' }, { recipients: [patient, toCustodian] })
   const deposit = await createDeposit({
     owner: patient,
     envelope: sealed.envelope,

@@ -1,8 +1,9 @@
 /**
  * One custodian process of the scaled-out release bench (`scaled.bench.ts`, run with tsx): it opens the stores on the
  * shared PostgreSQL database, a copy of the parent's memory ledger (the consent; a fixed clock) and a custodian with
- * libsecp256k1, releases its warm-up requests, prints `{"ready":…}`, waits for `go` on stdin, releases its timed
- * requests with `inFlight` in flight, prints `{"done":…}` with its own CPU time over the timed part, and exits.
+ * libsecp256k1 and node:crypto HPKE, releases its warm-up requests, prints `{"ready":…}`, waits for `go` on stdin,
+ * releases its timed requests with `inFlight` in flight, prints `{"done":…}` with its own CPU time over the timed
+ * part, and exits.
  * Every request was signed by the parent (signing is the clients' cost). Any refused release is a failure (exit 1).
  * @module
  */
@@ -10,7 +11,7 @@ import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { createMemoryLedger } from '@medseal/adapter-memory'
 import { createAccessLog, createCustodian, createParty, type SignedKeyRequest } from '@medseal/core'
-import { createNativeSecp256k1Recovery } from '@medseal/core/node'
+import { createNativeHpke, createNativeSecp256k1Recovery } from '@medseal/core/node'
 import { createPostgresStores } from '@medseal/store-postgres'
 import { createPgDatabase } from '@medseal/store-postgres/node'
 import pg from 'pg'
@@ -59,6 +60,7 @@ try {
     log,
     store: stores.custodian,
     secp256k1: createNativeSecp256k1Recovery(),
+    hpke: createNativeHpke(),
   })
   const requests = JSON.parse(readFileSync(config.requests, 'utf8')) as SignedKeyRequest[]
   const run = async (list: readonly SignedKeyRequest[]) => {

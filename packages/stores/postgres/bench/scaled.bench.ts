@@ -4,7 +4,8 @@
  * keys for the same record and the same access log with `BENCH_SCALED_IN_FLIGHT` (default 8) in flight. The parent
  * signs every request up front (signing is the clients' cost), starts the processes, lets each release a few warm-up
  * requests, then says `go` to all at once: total releases/s = all timed releases / wall time until the last finished.
- * Beside it: the same custodian on the in-process memory stores, measured in this run. Each row also says the CPU time
+ * Beside it: the same custodian on the in-process memory stores, measured in this run. Every custodian uses the
+ * native backends of `@medseal/core/node` (libsecp256k1 recovery, node:crypto HPKE). Each row also says the CPU time
  * per release of the custodian processes (their own `process.cpuUsage()`) and of the PostgreSQL server (every server
  * process, from /proc/<pid>/stat before and after: the postmaster with its reaped children, and each live child).
  *
@@ -37,7 +38,7 @@ import {
   verifyKeyRequest,
   verifyLogAgainstLedger,
 } from '@medseal/core'
-import { createNativeSecp256k1Recovery } from '@medseal/core/node'
+import { createNativeHpke, createNativeSecp256k1Recovery } from '@medseal/core/node'
 import { createReleaseFixture } from '@medseal/core/testing'
 import { createPostgresStores } from '@medseal/store-postgres'
 import { createPgDatabase } from '@medseal/store-postgres/node'
@@ -236,13 +237,17 @@ async function memoryPeer(ctx: BenchContext, now: number): Promise<number> {
     ledger,
     seeds: SEEDS,
     log: { name: LOG, store: createMemoryAccessLogStore() },
-    custodian: { store: createMemoryCustodianStore(), secp256k1: createNativeSecp256k1Recovery() },
+    custodian: {
+      store: createMemoryCustodianStore(),
+      secp256k1: createNativeSecp256k1Recovery(),
+      hpke: createNativeHpke(),
+    },
   })
   const requests = await Promise.all(Array.from({ length: RELEASES + WARMUP }, () => keyRequest(now)))
   await rate(requests.slice(0, WARMUP), IN_FLIGHT, (r) => custodian.releaseKey(r))
   const perSecond = await rate(requests.slice(WARMUP), IN_FLIGHT, (r) => custodian.releaseKey(r))
   ctx.record({
-    name: `key releases, 1 process, memory stores in this process (${IN_FLIGHT} in flight), libsecp256k1`,
+    name: `key releases, 1 process, memory stores in this process (${IN_FLIGHT} in flight)`,
     value: perSecond,
     unit: 'releases/s',
   })

@@ -100,11 +100,20 @@ export function _createCustodianStore(db: SqlDatabase, maxRememberedRequests: nu
   }
   /** Concurrent entry reads of this process go together in one statement; a lone one runs alone. */
   const getEntry = _createBatcher<string, CustodianEntry | undefined>(async (keys) => {
-    const rows = await db.query(
-      'SELECT commitment, body, envelope FROM medseal_custodian_entries WHERE commitment = ANY($1::text[])',
-      [[...new Set(keys)]],
-      { name: 'medseal_entries_get' },
-    )
+    const distinct = [...new Set(keys)]
+    // one key: `= $1`, whose generic plan the server keeps (with an array it plans every call anew)
+    const rows =
+      distinct.length === 1
+        ? await db.query(
+            'SELECT commitment, body, envelope FROM medseal_custodian_entries WHERE commitment = $1',
+            distinct,
+            { name: 'medseal_entry_get' },
+          )
+        : await db.query(
+            'SELECT commitment, body, envelope FROM medseal_custodian_entries WHERE commitment = ANY($1::text[])',
+            [distinct],
+            { name: 'medseal_entries_get' },
+          )
     const byKey = new Map(rows.map((r) => [r.commitment as string, r]))
     // each caller gets its own decoded entry (nothing shared between callers)
     return Promise.all(keys.map((k) => settle((async () => entryOf(byKey.get(k)))())))

@@ -19,7 +19,7 @@ export type {
   PgliteResult,
 } from './db/createPgliteDatabase.js'
 export { createPgliteDatabase } from './db/createPgliteDatabase.js'
-export type { SqlDatabase, SqlDialect, SqlQueryable, SqlRow, SqlValue } from './db/types.js'
+export type { SqlDatabase, SqlDialect, SqlQueryable, SqlQueryOptions, SqlRow, SqlValue } from './db/types.js'
 export type { MigrateErrorType, MigrateReturnType } from './migrations/migrate.js'
 export { migrate, SCHEMA_VERSION } from './migrations/migrate.js'
 export type { Migration } from './migrations/types.js'

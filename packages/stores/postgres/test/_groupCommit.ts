@@ -142,7 +142,7 @@ export function describeGroupCommit(
       })
     })
 
-    it('an append whose cached border is stale (another instance appended since) stores nothing through its one statement, then appends under the lock', async () => {
+    it('appends of two instances taking turns (each with a stale cached border) form one tree, each at its index', async () => {
       await withStores(async ({ db, stores }) => {
         const other = await createPostgresStores({ db }) // a second instance: its own border cache
         const a = stores.accessLog({ name: 'shared' })
@@ -159,6 +159,50 @@ export function describeGroupCommit(
         })
         expect(await accessLog.root()).toEqual(merkleRoot(leaves.map((l) => l.leafData)))
       })
+    })
+
+    it('an append that finds another instance appended since tries again with the border its statement read: no transaction, no lock held between round trips', async () => {
+      const { db, cleanup } = await fresh()
+      try {
+        const calls = { statements: 0, transactions: 0 }
+        const watched: SqlDatabase = Object.freeze({
+          dialect: db.dialect,
+          query: (sql, params, options) => {
+            if (sql.includes('INSERT INTO medseal_log_entries')) calls.statements++
+            return db.query(sql, params, options)
+          },
+          transaction: (fn) => {
+            calls.transactions++
+            return db.transaction(fn)
+          },
+          close: () => db.close(),
+        })
+        const a = (await createPostgresStores({ db: watched })).accessLog({ name: 'turns' })
+        const b = (await createPostgresStores({ db })).accessLog({ name: 'turns' })
+        const leaves = Array.from({ length: 40 }, (_, i) => leafOf(i))
+        expect(await a.append([leaves[0] as AccessLogLeaf])).toEqual({ firstIndex: 0, size: 1 }) // nothing cached yet
+        for (let i = 1; i < leaves.length; i += 2) {
+          expect(await b.append([leaves[i] as AccessLogLeaf])).toEqual({ firstIndex: i, size: i + 1 })
+          if (i + 1 === leaves.length) break
+          const before = { ...calls }
+          expect(await a.append([leaves[i + 1] as AccessLogLeaf])).toEqual({ firstIndex: i + 1, size: i + 2 })
+          // the guarded statement fails (b appended), answers the border of the log's size, and the next one stores
+          expect({
+            statements: calls.statements - before.statements,
+            transactions: calls.transactions - before.transactions,
+          }).toEqual({ statements: 2, transactions: 0 })
+        }
+        const accessLog = await createAccessLog({
+          operator: createParty({ seed: new Uint8Array(32).fill(4) }),
+          ledger: createMemoryLedger({ id: 'turns' }),
+          name: 'turns',
+          store: a,
+        })
+        expect(await accessLog.root()).toEqual(merkleRoot(leaves.map((l) => l.leafData)))
+        for (const i of [0, 17, 38]) expect((await accessLog.getEvent(i)).at).toBe(1_700_000_000 + i)
+      } finally {
+        await cleanup()
+      }
     })
 
     it('a group whose transaction fails rejects every caller in it and stores none of it', async () => {

@@ -2,6 +2,7 @@
 // before every test.
 import type { SqlDatabase } from '@medseal/store-postgres'
 import { afterAll, beforeAll } from 'vitest'
+import { describeBatching } from './_batching.js'
 import { describePostgresConformance, resetSchema } from './_conformance.js'
 import { describeGroupCommit } from './_groupCommit.js'
 import { memoryPglite } from './_servers.js'
@@ -22,4 +23,9 @@ describePostgresConformance('PGlite in memory', async () => {
 describeGroupCommit('PGlite in memory', async () => {
   await resetSchema(db)
   return { db, cleanup: async () => {} }
+})
+
+describeBatching('PGlite in memory', async () => {
+  await resetSchema(db)
+  return { db, second: db, cleanup: async () => {} }
 })

@@ -3,6 +3,7 @@
 import type { SqlDatabase } from '@medseal/store-postgres'
 import type { PostgresServer } from '@medseal/store-postgres/testing'
 import { afterAll, beforeAll } from 'vitest'
+import { describeBatching } from './_batching.js'
 import { describePostgresConformance } from './_conformance.js'
 import { describeGroupCommit } from './_groupCommit.js'
 import { serverDatabase, startPostgres } from './_servers.js'
@@ -44,4 +45,11 @@ describeGroupCommit('PostgreSQL server', async () => {
   const { open } = await serverDatabase(server)
   const db = open()
   return { db, cleanup: () => db.close() }
+})
+
+describeBatching('PostgreSQL server', async () => {
+  const { open } = await serverDatabase(server)
+  const db = open()
+  const second = open()
+  return { db, second, cleanup: async () => Promise.all([db.close(), second.close()]).then(() => {}) }
 })

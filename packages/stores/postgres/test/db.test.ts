@@ -60,6 +60,16 @@ describe.each(engines)('the SQL surface on %s', (_name, open) => {
     expect((err as StoreError).details).toBe('SQLSTATE 42P01')
   })
 
+  it('runs a named statement like any other, again with other values, and inside a transaction', async () => {
+    const named = { name: 'medseal_test_named' }
+    const sql = 'SELECT $1::int8 + 1 AS n, $2::bytea AS b'
+    expect(await db.query(sql, [1, new Uint8Array([7])], named)).toEqual([{ n: 2, b: new Uint8Array([7]) }])
+    expect(await db.query(sql, [41, new Uint8Array([])], named)).toEqual([{ n: 42, b: new Uint8Array([]) }])
+    expect(await db.transaction((tx) => tx.query(sql, [9, new Uint8Array([1])], named))).toEqual([
+      { n: 10, b: new Uint8Array([1]) },
+    ])
+  })
+
   it('migrates a fresh database once, then finds it current', async () => {
     expect(await migrate(db)).toEqual({ from: 0, to: SCHEMA_VERSION })
     expect(await migrate(db)).toEqual({ from: SCHEMA_VERSION, to: SCHEMA_VERSION })
@@ -75,6 +85,25 @@ describe.each(engines)('the SQL surface on %s', (_name, open) => {
     )
     expect(await db.query('SELECT version FROM medseal_schema')).toEqual([{ version: SCHEMA_VERSION + 1 }])
     await db.query('UPDATE medseal_schema SET version = $1', [SCHEMA_VERSION])
+  })
+})
+
+describe('named statements on a PostgreSQL server', () => {
+  it('are prepared once per connection (parsed and planned once), not on every call', async () => {
+    const url = await server.createDatabase(`named_${Date.now()}`)
+    const db = createPgDatabase({ pool: new pg.Pool({ connectionString: url, max: 1 }) })
+    try {
+      const prepared = async () =>
+        (await db.query('SELECT name, statement FROM pg_prepared_statements ORDER BY name')).map((r) => r.name)
+      expect(await prepared()).toEqual([])
+      for (let i = 0; i < 3; i++)
+        expect(await db.query('SELECT $1::int4 * 2 AS v', [i], { name: 'medseal_test_twice' })).toEqual([{ v: 2 * i }])
+      await db.query('SELECT $1::int4 AS v', [1])
+      // one prepared statement on the pool's one connection, whatever the number of calls; unnamed ones are not kept
+      expect(await prepared()).toEqual(['medseal_test_twice'])
+    } finally {
+      await db.close()
+    }
   })
 })
 

@@ -4,17 +4,19 @@
  */
 import { InvalidArgumentError, type StoreError } from '@medseal/core'
 import { type _Field, _MAX_ATTEMPTS, _normalizeRows, _RETRY_SQLSTATES, _sqlState, _wrapDbError } from './_normalize.js'
-import type { SqlDatabase, SqlQueryable, SqlValue } from './types.js'
+import type { SqlDatabase, SqlQueryable, SqlQueryOptions, SqlValue } from './types.js'
 
 type PgResult = { readonly rows: Record<string, unknown>[]; readonly fields: readonly _Field[] }
+/** A statement as `pg` takes it: text, or a named (prepared) statement with its values. */
+type PgStatement = string | { readonly name: string; readonly text: string; readonly values: unknown[] }
 type PgClientLike = {
-  query(sql: string, params?: unknown[]): Promise<PgResult>
+  query(sql: PgStatement, params?: unknown[]): Promise<PgResult>
   release(err?: Error | boolean): void
 }
 
 /** The part of `pg`'s `Pool` these stores use. */
 export type PgPoolLike = {
-  query(sql: string, params?: unknown[]): Promise<PgResult>
+  query(sql: PgStatement, params?: unknown[]): Promise<PgResult>
   connect(): Promise<PgClientLike>
   end(): Promise<void>
   on?(event: 'error' | 'connect', listener: (...args: never[]) => void): unknown
@@ -35,10 +37,13 @@ export type CreatePgDatabaseErrorType = InvalidArgumentError | StoreError
 const toPg = (params: readonly SqlValue[]): unknown[] =>
   params.map((v) => (v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v))
 
-const wrap = (q: { query(sql: string, params?: unknown[]): Promise<PgResult> }): SqlQueryable =>
+const wrap = (q: { query(sql: PgStatement, params?: unknown[]): Promise<PgResult> }): SqlQueryable =>
   Object.freeze({
-    async query(sql: string, params: readonly SqlValue[] = []) {
-      const r = await q.query(sql, toPg(params))
+    async query(sql: string, params: readonly SqlValue[] = [], options?: SqlQueryOptions) {
+      // a named statement is prepared once per connection (pg remembers which names each connection has prepared)
+      const r = options?.name
+        ? await q.query({ name: options.name, text: sql, values: toPg(params) })
+        : await q.query(sql, toPg(params))
       return _normalizeRows(r.rows, r.fields)
     },
   })
@@ -75,9 +80,9 @@ export function createPgDatabase(params: CreatePgDatabaseParameters): SqlDatabas
   const top = wrap(pool)
   return Object.freeze({
     dialect: 'postgres' as const,
-    async query(sql: string, values?: readonly SqlValue[]) {
+    async query(sql: string, values?: readonly SqlValue[], options?: SqlQueryOptions) {
       try {
-        return await top.query(sql, values)
+        return await top.query(sql, values, options)
       } catch (e) {
         throw _wrapDbError(e, 'a query')
       }

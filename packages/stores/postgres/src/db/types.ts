@@ -16,10 +16,20 @@ export type SqlValue = string | number | boolean | null | Uint8Array | readonly 
  */
 export type SqlRow = Readonly<Record<string, unknown>>
 
+/** Options of one statement. */
+export type SqlQueryOptions = {
+  /**
+   * Names a statement of fixed text that runs often (the stores' per-release statements): on a PostgreSQL server it is
+   * parsed and planned once per connection (a prepared statement) instead of on every call. A name always carries the
+   * same text. PGlite runs a named statement like any other.
+   */
+  readonly name?: string
+}
+
 /** Something queries run on: a database, or one transaction of it. */
 export type SqlQueryable = {
   /** Runs one parameterized statement and returns its rows (normalized, see {@link SqlRow}). */
-  readonly query: (sql: string, params?: readonly SqlValue[]) => Promise<readonly SqlRow[]>
+  readonly query: (sql: string, params?: readonly SqlValue[], options?: SqlQueryOptions) => Promise<readonly SqlRow[]>
 }
 
 /** Which engine runs the SQL. The SQL is the same; only what the engine guarantees across processes differs. */

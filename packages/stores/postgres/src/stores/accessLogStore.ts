@@ -10,6 +10,7 @@ import {
   type AccessLogStore,
   accessLogBorderKeys,
   bytesToHex,
+  hexToBytes,
   InvalidArgumentError,
   planAccessLogAppend,
   StoreError,
@@ -21,6 +22,9 @@ const KEYS_PER_QUERY = 2000
 
 /** Which database and log an access log store of this package writes: what `commitRelease` checks. @internal */
 export const _sqlLogStores: WeakMap<AccessLogStore, _SqlLogState> = new WeakMap()
+
+/** Guarded one-statement tries of a group before it appends under the log's row lock in a transaction. */
+const GUARDED_TRIES = 3
 
 /** Most leaves one group commit writes in a transaction (an append of more leaves goes alone). */
 export const _MAX_GROUP_LEAVES = 1000
@@ -120,10 +124,11 @@ export async function _appendInTx(
   releases: readonly _ReleaseRow[] = [],
 ): Promise<{ readonly result: AccessLogAppendResult; readonly border: NonNullable<_BorderCache> }> {
   checkLeaves(leaves)
-  let rows = await tx.query('SELECT size FROM medseal_logs WHERE name = $1 FOR UPDATE', [name])
+  const lock = { name: 'medseal_log_lock' }
+  let rows = await tx.query('SELECT size FROM medseal_logs WHERE name = $1 FOR UPDATE', [name], lock)
   if (rows.length === 0) {
     await tx.query('INSERT INTO medseal_logs (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [name])
-    rows = await tx.query('SELECT size FROM medseal_logs WHERE name = $1 FOR UPDATE', [name])
+    rows = await tx.query('SELECT size FROM medseal_logs WHERE name = $1 FOR UPDATE', [name], lock)
   }
   const size = rows[0]?.size
   if (typeof size !== 'number') throw new StoreError('STORE_CORRUPT', 'The log row has no size.')
@@ -132,16 +137,32 @@ export async function _appendInTx(
   if (border.some((h) => h?.length !== 32))
     throw new StoreError('STORE_CORRUPT', 'A tree node the append needs is missing or malformed.')
   const done = await _writeAppend(tx, name, size, border as Uint8Array[], leaves, releases)
-  if (done === undefined) throw new StoreError('STORE_CORRUPT', 'The log row changed under its lock.')
+  if (!done.ok) throw new StoreError('STORE_CORRUPT', 'The log row changed under its lock.')
   return done
+}
+
+/** What {@link _writeAppend} answers: stored (the result and the new border), or not, with the log as it found it. */
+type _WriteAppendResult =
+  | { readonly ok: true; readonly result: AccessLogAppendResult; readonly border: NonNullable<_BorderCache> }
+  | { readonly ok: false; readonly current: _BorderCache }
+
+/** The border a failed guarded statement read (`size`, hex hashes largest subtree first), if it is whole. */
+function borderOf(size: unknown, hashes: unknown): _BorderCache {
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0 || !Array.isArray(hashes)) return undefined
+  if (hashes.length !== accessLogBorderKeys(size).length) return undefined
+  if (!hashes.every((h) => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h))) return undefined
+  return { size, hashes: hashes.map((h: string) => hexToBytes(`0x${h}`)) }
 }
 
 /**
  * The one statement that stores an append (entries, the nodes they complete, `releases`, the new size), guarded by the
- * log's size: it stores nothing and resolves `undefined` unless the log's size is still `size` (the UPDATE takes the
- * row's lock and re-checks the size on the newest row version, so a concurrent append from any process fails the
- * guard). Data-modifying CTEs run to completion and the inserts only run when the guarded UPDATE did: outside a
- * transaction, the statement is atomic by itself. Returns the result and the new border.
+ * log's size: it stores nothing unless the log's size is still `size` (the UPDATE takes the row's lock and re-checks
+ * the size on the newest row version, so a concurrent append from any process fails the guard). Data-modifying CTEs
+ * run to completion and the inserts only run when the guarded UPDATE did: outside a transaction, the statement is
+ * atomic by itself. Returns the result and the new border; when the guard failed, the log's size and border as the
+ * statement's snapshot saw them (one snapshot: a border of that very size, which never changes once written), so the
+ * caller can try again without a transaction. That snapshot may predate the append that failed the guard (taken before
+ * the statement waited for the row's lock): the next try then fails too and reads a newer one.
  */
 async function _writeAppend(
   q: SqlQueryable,
@@ -150,7 +171,7 @@ async function _writeAppend(
   border: readonly Uint8Array[],
   leaves: readonly AccessLogLeaf[],
   releases: readonly _ReleaseRow[],
-): Promise<{ readonly result: AccessLogAppendResult; readonly border: NonNullable<_BorderCache> } | undefined> {
+): Promise<_WriteAppendResult> {
   const borderKeys = accessLogBorderKeys(size)
   const plan = planAccessLogAppend({ size, border, leafHashes: leaves.map((l) => l.leafHash) })
   // Rows travel as a few text arrays (hex for bytes) unnested by the server: binding three parameters per row made
@@ -170,8 +191,17 @@ async function _writeAppend(
        INSERT INTO medseal_custodian_releases (consent_key, body)
        SELECT t.k, t.b FROM unnest($9::text[], $10::text[]) WITH ORDINALITY AS t(k, b, o)
        WHERE EXISTS (SELECT 1 FROM u) ORDER BY t.o
+     ), cur AS (
+       SELECT size FROM medseal_logs WHERE name = $1 AND NOT EXISTS (SELECT 1 FROM u)
+     ), bk AS (
+       SELECT b::int2 AS level, ((SELECT size FROM cur) >> b) - 1 AS idx FROM generate_series(0, 62) AS b
+       WHERE (((SELECT size FROM cur) >> b) & 1::int8) = 1
      )
-     SELECT count(*)::int4 AS done FROM u`,
+     SELECT (SELECT count(*)::int4 FROM u) AS done, (SELECT size FROM cur) AS size,
+            (SELECT array_agg(encode(CASE WHEN bk.level = 0
+               THEN (SELECT leaf_hash FROM medseal_log_entries WHERE log = $1 AND idx = bk.idx)
+               ELSE (SELECT hash FROM medseal_log_nodes WHERE log = $1 AND level = bk.level AND idx = bk.idx) END,
+             'hex') ORDER BY bk.level DESC) FROM bk) AS border`,
     [
       name,
       plan.size,
@@ -184,8 +214,9 @@ async function _writeAppend(
       releases.map((r) => r[0]),
       releases.map((r) => r[1]),
     ],
+    { name: 'medseal_log_append' },
   )
-  if (rows[0]?.done !== 1) return undefined
+  if (rows[0]?.done !== 1) return { ok: false, current: borderOf(rows[0]?.size, rows[0]?.border ?? []) }
   // the new border: each of its nodes is an old border node, a node the append made, or a new leaf
   const known = new Map<string, Uint8Array>()
   borderKeys.forEach((k, i) => {
@@ -197,6 +228,7 @@ async function _writeAppend(
   })
   const hashes = accessLogBorderKeys(plan.size).map((k) => known.get(`${k.level}:${k.index}`) as Uint8Array)
   return Object.freeze({
+    ok: true as const,
     result: Object.freeze({ firstIndex: size, size: plan.size }),
     border: { size: plan.size, hashes: hashes.map((h) => h.slice()) },
   })
@@ -233,13 +265,19 @@ export function _createAccessLogStore(db: SqlDatabase, name: string): AccessLogS
         try {
           const leaves = group.length === 1 ? (group[0] as Waiting).leaves : group.flatMap((w) => w.leaves)
           const releases = group.flatMap((w) => w.releases)
-          // With the border this process committed last, one guarded statement (one round trip, atomic alone);
-          // when another process appended since (the guard fails) or nothing is cached, a transaction that locks the
-          // log's row and reads its size and border.
-          const cached = state.border
-          const { result, border } =
-            (cached && (await _writeAppend(db, name, cached.size, cached.hashes, leaves, releases))) ??
-            (await db.transaction((tx) => _appendInTx(tx, name, leaves, state.border, releases)))
+          // With the border this process committed last, one guarded statement (one round trip, atomic alone). When
+          // another process appended since, the guard fails and the statement answers the log's size and border:
+          // one more try with those (processes take turns on the log without a transaction). After a few lost
+          // races, or with nothing cached, a transaction that locks the log's row and reads its size and border.
+          let written: _WriteAppendResult | undefined
+          let cached = state.border
+          for (let attempt = 0; cached && attempt < GUARDED_TRIES && !written?.ok; attempt++) {
+            written = await _writeAppend(db, name, cached.size, cached.hashes, leaves, releases)
+            if (!written.ok) cached = written.current
+          }
+          const { result, border } = written?.ok
+            ? written
+            : await db.transaction((tx) => _appendInTx(tx, name, leaves, state.border, releases))
           state.border = border // committed
           let at = result.firstIndex
           for (const w of group) {

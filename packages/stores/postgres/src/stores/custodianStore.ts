@@ -18,11 +18,25 @@ import {
 import { _sqlState } from '../db/_normalize.js'
 import type { SqlDatabase, SqlQueryable, SqlRow } from '../db/types.js'
 import { REQUEST_SHARDS } from '../migrations/m0002RequestShards.js'
+import { _createBatcher } from './_batch.js'
 import { _hex, _hex32, _parseBody } from './_shared.js'
 import { _sqlLogStores } from './accessLogStore.js'
 
 /** SQLSTATE of a division by zero: how the one-statement replay check says a new digest's shard is full. */
 const DIVISION_BY_ZERO = '22012'
+
+/** Most calls of one kind a batch holds (entry reads, replay checks). */
+const MAX_BATCH = 64
+
+/** One replay check: a digest (lower-case hex), until when it is remembered, the ledger time now. */
+type Remember = { readonly digest: string; readonly until: number; readonly now: number }
+
+/** A promise's outcome as a value (a batch answers each of its calls with its own). */
+const settle = <T>(p: Promise<T>): Promise<PromiseSettledResult<T>> =>
+  p.then(
+    (value) => ({ status: 'fulfilled', value }),
+    (reason: unknown) => ({ status: 'rejected', reason }),
+  )
 
 function entryRow(entry: CustodianEntry): [string, string, Uint8Array | null] {
   if (typeof entry !== 'object' || entry === null)
@@ -69,6 +83,7 @@ export function _createCustodianStore(db: SqlDatabase, maxRememberedRequests: nu
     Math.floor(maxRememberedRequests / shards) + (shard < maxRememberedRequests % shards ? 1 : 0)
   // the ledger time this instance last forgot a shard's expired digests at (a hint only: any instance may forget them)
   const prunedAt: number[] = Array.from({ length: shards }, () => Number.NEGATIVE_INFINITY)
+  const shardOf = (digest: string): number => Number.parseInt(digest.slice(-2), 16) % shards
   // forgets the expired digests of one shard and takes them off its count, in one statement (it locks the shard's
   // row only when something expired)
   const prune = async (shard: number, now: number): Promise<void> => {
@@ -79,15 +94,160 @@ export function _createCustodianStore(db: SqlDatabase, maxRememberedRequests: nu
        UPDATE medseal_custodian_request_shards SET count = count - (SELECT count(*) FROM gone)
        WHERE shard = $1 AND EXISTS (SELECT 1 FROM gone)`,
       [shard, now],
+      { name: 'medseal_requests_prune' },
     )
     prunedAt[shard] = Math.max(prunedAt[shard] as number, now)
   }
+  /** Concurrent entry reads of this process go together in one statement; a lone one runs alone. */
+  const getEntry = _createBatcher<string, CustodianEntry | undefined>(async (keys) => {
+    const distinct = [...new Set(keys)]
+    // one key: `= $1`, whose generic plan the server keeps (with an array it plans every call anew)
+    const rows =
+      distinct.length === 1
+        ? await db.query(
+            'SELECT commitment, body, envelope FROM medseal_custodian_entries WHERE commitment = $1',
+            distinct,
+            { name: 'medseal_entry_get' },
+          )
+        : await db.query(
+            'SELECT commitment, body, envelope FROM medseal_custodian_entries WHERE commitment = ANY($1::text[])',
+            [distinct],
+            { name: 'medseal_entries_get' },
+          )
+    const byKey = new Map(rows.map((r) => [r.commitment as string, r]))
+    // each caller gets its own decoded entry (nothing shared between callers)
+    return Promise.all(keys.map((k) => settle((async () => entryOf(byKey.get(k)))())))
+  }, MAX_BATCH)
+  /**
+   * One request's replay check alone: the common case in one statement, a transaction when its shard is full.
+   */
+  const rememberOne = async ({ digest: d, until, now }: Remember): Promise<RememberRequestResult> => {
+    const shard = shardOf(d)
+    const cap = capOf(shard)
+    let pruned = false
+    if (now > (prunedAt[shard] as number)) {
+      await prune(shard, now)
+      pruned = true
+    }
+    // The common case in ONE statement (atomic alone, one round trip): insert (or renew an expired) digest and, for a
+    // new one, take a place in its shard's count under the shard row's lock. A new digest that finds its shard full
+    // must not stay: the statement then divides by zero (a runtime error, not foldable by the planner), which
+    // undoes all of it, and the transaction below answers (it prunes and says 'full').
+    try {
+      const rows = await db.query(
+        `WITH up AS (
+           INSERT INTO medseal_custodian_requests (digest, until, shard) VALUES ($1, $2::int8, $3)
+           ON CONFLICT (digest) DO UPDATE SET until = excluded.until WHERE medseal_custodian_requests.until < $4::int8
+           RETURNING (xmax = 0) AS inserted
+         ), slot AS (
+           UPDATE medseal_custodian_request_shards SET count = count + 1
+           WHERE shard = $3 AND count < $5::int8 AND EXISTS (SELECT 1 FROM up WHERE inserted)
+           RETURNING 1
+         )
+         SELECT (SELECT count(*)::int4 FROM up) AS upserted,
+                CASE WHEN (SELECT inserted FROM up) THEN 1 / (SELECT count(*)::int4 FROM slot) ELSE 1 END AS placed`,
+        [d, until, shard, now, cap],
+        { name: 'medseal_requests_remember' },
+      )
+      return rows[0]?.upserted === 1 ? 'fresh' : 'replayed'
+    } catch (e) {
+      if (_sqlState((e as { cause?: unknown })?.cause) !== DIVISION_BY_ZERO) throw e
+    }
+    for (;;) {
+      const answer = await db.transaction(async (tx): Promise<RememberRequestResult> => {
+        // insert a new digest, or renew one that expired (not yet forgotten); a live one is a replay (no row back).
+        // Only this digest's row is locked: requests for other digests do not wait.
+        const upserted = await tx.query(
+          `INSERT INTO medseal_custodian_requests (digest, until, shard) VALUES ($1, $2::int8, $3)
+           ON CONFLICT (digest) DO UPDATE SET until = excluded.until WHERE medseal_custodian_requests.until < $4::int8
+           RETURNING (xmax = 0) AS inserted`,
+          [d, until, shard, now],
+        )
+        if (upserted.length === 0) return 'replayed'
+        if (upserted[0]?.inserted !== true) return 'fresh' // an expired digest renewed: it was counted already
+        // a new digest takes a place in its shard's count, under that shard's row lock until commit
+        const slot = await tx.query(
+          `UPDATE medseal_custodian_request_shards SET count = count + 1
+           WHERE shard = $1 AND count < $2::int8 RETURNING count`,
+          [shard, cap],
+        )
+        if (slot.length === 1) return 'fresh'
+        await tx.query('DELETE FROM medseal_custodian_requests WHERE digest = $1', [d])
+        return 'full'
+      })
+      if (answer !== 'full' || pruned) return answer
+      // full: forget what expired in this shard (the hint may be stale: another instance may have moved time on)
+      await prune(shard, now)
+      pruned = true
+    }
+  }
+  const caps = Array.from({ length: shards }, (_, shard) => String(capOf(shard)))
+  /**
+   * The replay checks of several requests (distinct digests, one `now`) in ONE statement: each digest inserted (or an
+   * expired one renewed) and, for the new ones, places taken in their shards' counts. The shard rows are locked in
+   * shard order (and digests inserted in digest order), so two processes' batches never wait on each other in a
+   * cycle. If a shard lacks room for its new digests the statement divides by zero, which undoes all of it; then (or
+   * on any other failure) each request is checked alone. Returns `undefined` when the batch did not store.
+   */
+  const rememberMany = async (batch: readonly Remember[]): Promise<RememberRequestResult[] | undefined> => {
+    const now = (batch[0] as Remember).now
+    for (const shard of new Set(batch.map((r) => shardOf(r.digest))))
+      if (now > (prunedAt[shard] as number)) await prune(shard, now)
+    let rows: readonly SqlRow[]
+    try {
+      rows = await db.query(
+        `WITH up AS (
+           INSERT INTO medseal_custodian_requests AS r (digest, until, shard)
+           SELECT t.d, t.u, t.s FROM unnest($1::text[], $2::int8[], $3::int2[]) AS t(d, u, s) ORDER BY t.d
+           ON CONFLICT (digest) DO UPDATE SET until = excluded.until WHERE r.until < $4::int8
+           RETURNING r.digest, r.shard, (r.xmax = 0) AS inserted
+         ), need AS (
+           SELECT shard, count(*)::int8 AS n FROM up WHERE inserted GROUP BY shard
+         ), locked AS MATERIALIZED (
+           SELECT s.shard FROM medseal_custodian_request_shards s
+           WHERE s.shard IN (SELECT shard FROM need) ORDER BY s.shard FOR UPDATE OF s
+         ), slot AS (
+           UPDATE medseal_custodian_request_shards s SET count = s.count + need.n
+           FROM need WHERE s.shard = need.shard AND s.shard IN (SELECT shard FROM locked)
+             AND s.count + need.n <= ($5::int8[])[s.shard + 1]
+           RETURNING s.shard
+         )
+         SELECT (SELECT array_agg(digest) FROM up) AS upserted,
+                1 / (CASE WHEN (SELECT count(*) FROM need) = (SELECT count(*) FROM slot) THEN 1 ELSE 0 END) AS placed`,
+        [
+          batch.map((r) => r.digest),
+          batch.map((r) => String(r.until)),
+          batch.map((r) => String(shardOf(r.digest))),
+          now,
+          caps,
+        ],
+        { name: 'medseal_requests_remember_many' },
+      )
+    } catch {
+      return undefined // nothing of it was stored: each request is checked alone
+    }
+    const upserted = new Set((rows[0]?.upserted as string[] | null) ?? [])
+    return batch.map((r) => (upserted.has(r.digest) ? 'fresh' : 'replayed'))
+  }
+  /** Concurrent replay checks of this process go together (see {@link rememberMany}); a lone one runs alone. */
+  const remember = _createBatcher<Remember, RememberRequestResult>(async (batch) => {
+    if (batch.length === 1) return [await settle(rememberOne(batch[0] as Remember))]
+    // a digest twice in one batch: the second is checked after the first (it is a replay of it); each `now` apart
+    const first = (batch[0] as Remember).now
+    const byDigest = new Map<string, Remember>()
+    for (const r of batch) if (r.now === first && !byDigest.has(r.digest)) byDigest.set(r.digest, r)
+    const together = [...byDigest.values()]
+    const answers = new Map<Remember, PromiseSettledResult<RememberRequestResult>>()
+    const many = together.length > 1 ? await rememberMany(together) : undefined
+    if (many)
+      for (const [i, r] of together.entries())
+        answers.set(r, { status: 'fulfilled', value: many[i] as RememberRequestResult })
+    for (const r of batch) if (!answers.has(r)) answers.set(r, await settle(rememberOne(r)))
+    return batch.map((r) => answers.get(r) as PromiseSettledResult<RememberRequestResult>)
+  }, MAX_BATCH)
   return Object.freeze({
     async getEntry(commitment) {
-      const rows = await db.query('SELECT body, envelope FROM medseal_custodian_entries WHERE commitment = $1', [
-        _hex32(commitment, 'commitment'),
-      ])
-      return entryOf(rows[0])
+      return getEntry(_hex32(commitment, 'commitment'))
     },
     async putEntry(entry) {
       await db.query(
@@ -142,63 +302,7 @@ export function _createCustodianStore(db: SqlDatabase, maxRememberedRequests: nu
       const d = _hex32(digest, 'digest')
       if (!Number.isSafeInteger(until) || !Number.isSafeInteger(now))
         throw new InvalidArgumentError('INVALID_ARGUMENT', 'until and now must be integers.')
-      const shard = Number.parseInt(d.slice(-2), 16) % shards
-      const cap = capOf(shard)
-      let pruned = false
-      if (now > (prunedAt[shard] as number)) {
-        await prune(shard, now)
-        pruned = true
-      }
-      // The common case in ONE statement (atomic alone, one round trip): insert (or renew an expired) digest and, for a
-      // new one, take a place in its shard's count under the shard row's lock. A new digest that finds its shard full
-      // must not stay: the statement then divides by zero (a runtime error, not foldable by the planner), which
-      // undoes all of it, and the transaction below answers (it prunes and says 'full').
-      try {
-        const rows = await db.query(
-          `WITH up AS (
-             INSERT INTO medseal_custodian_requests (digest, until, shard) VALUES ($1, $2::int8, $3)
-             ON CONFLICT (digest) DO UPDATE SET until = excluded.until WHERE medseal_custodian_requests.until < $4::int8
-             RETURNING (xmax = 0) AS inserted
-           ), slot AS (
-             UPDATE medseal_custodian_request_shards SET count = count + 1
-             WHERE shard = $3 AND count < $5::int8 AND EXISTS (SELECT 1 FROM up WHERE inserted)
-             RETURNING 1
-           )
-           SELECT (SELECT count(*)::int4 FROM up) AS upserted,
-                  CASE WHEN (SELECT inserted FROM up) THEN 1 / (SELECT count(*)::int4 FROM slot) ELSE 1 END AS placed`,
-          [d, until, shard, now, cap],
-        )
-        return rows[0]?.upserted === 1 ? 'fresh' : 'replayed'
-      } catch (e) {
-        if (_sqlState((e as { cause?: unknown })?.cause) !== DIVISION_BY_ZERO) throw e
-      }
-      for (;;) {
-        const answer = await db.transaction(async (tx): Promise<RememberRequestResult> => {
-          // insert a new digest, or renew one that expired (not yet forgotten); a live one is a replay (no row back).
-          // Only this digest's row is locked: requests for other digests do not wait.
-          const upserted = await tx.query(
-            `INSERT INTO medseal_custodian_requests (digest, until, shard) VALUES ($1, $2::int8, $3)
-             ON CONFLICT (digest) DO UPDATE SET until = excluded.until WHERE medseal_custodian_requests.until < $4::int8
-             RETURNING (xmax = 0) AS inserted`,
-            [d, until, shard, now],
-          )
-          if (upserted.length === 0) return 'replayed'
-          if (upserted[0]?.inserted !== true) return 'fresh' // an expired digest renewed: it was counted already
-          // a new digest takes a place in its shard's count, under that shard's row lock until commit
-          const slot = await tx.query(
-            `UPDATE medseal_custodian_request_shards SET count = count + 1
-             WHERE shard = $1 AND count < $2::int8 RETURNING count`,
-            [shard, cap],
-          )
-          if (slot.length === 1) return 'fresh'
-          await tx.query('DELETE FROM medseal_custodian_requests WHERE digest = $1', [d])
-          return 'full'
-        })
-        if (answer !== 'full' || pruned) return answer
-        // full: forget what expired in this shard (the hint may be stale: another instance may have moved time on)
-        await prune(shard, now)
-        pruned = true
-      }
+      return remember({ digest: d, until, now })
     },
   })
 }

@@ -1,0 +1,166 @@
+/**
+ * Batching of the custodian store's per-release reads and replay checks (concurrent calls of one process go together
+ * in one statement): the answers must be those of the calls made one by one — test helper, not a test file.
+ */
+import { bytesToHex0x, type CustodianEntry, createParty, type Hex, randomBytes, seal } from '@medseal/core'
+import { createPostgresStores, type SqlDatabase } from '@medseal/store-postgres'
+import { describe, expect, it } from 'vitest'
+
+/** A database that counts statements by a piece of their text. */
+function counting(db: SqlDatabase) {
+  const seen: string[] = []
+  const wrapped: SqlDatabase = Object.freeze({
+    dialect: db.dialect,
+    query: (sql, params, options) => {
+      seen.push(sql)
+      return db.query(sql, params, options)
+    },
+    transaction: (fn) => db.transaction(fn),
+    close: () => db.close(),
+  })
+  return { db: wrapped, count: (text: string) => seen.filter((s) => s.includes(text)).length }
+}
+
+const READ = 'SELECT commitment, body, envelope FROM medseal_custodian_entries WHERE'
+const REMEMBER_MANY = 'unnest($1::text[], $2::int8[], $3::int2[])'
+const REMEMBER_ONE = 'VALUES ($1, $2::int8, $3)'
+
+/** A random digest whose last byte is `last` (its replay-memory shard is `last % 64`). */
+const digestIn = (last: number): Hex => `${bytesToHex0x(randomBytes(31))}${last.toString(16).padStart(2, '0')}` as Hex
+const digest = (): Hex => bytesToHex0x(randomBytes(32))
+
+const patient = createParty({ seed: new Uint8Array(32).fill(5) })
+
+/** A custodian entry holding a sealed envelope. */
+async function entry(): Promise<CustodianEntry> {
+  const sealed = await seal({ resourceType: 'Observation', status: 'final' }, { recipients: [patient] })
+  return Object.freeze({
+    commitment: bytesToHex0x(sealed.commitment),
+    owner: patient.address,
+    resourceType: 'Observation',
+    labels: Object.freeze(['a']),
+    envelope: sealed.envelope,
+  })
+}
+
+/** Registers the batching tests. `fresh()` gives an empty database for one test, and a second connection to it. */
+export function describeBatching(
+  name: string,
+  fresh: () => Promise<{ db: SqlDatabase; second: SqlDatabase; cleanup: () => Promise<void> }>,
+): void {
+  describe(`Batched reads and replay checks: ${name}`, { timeout: 120_000 }, () => {
+    it('concurrent entry reads go in one statement; each caller gets its own copy, absent ones undefined', async () => {
+      const { db, cleanup } = await fresh()
+      try {
+        const c = counting(db)
+        const { custodian } = await createPostgresStores({ db: c.db })
+        const a = await entry()
+        const b = await entry()
+        await custodian.insertEntry(a)
+        await custodian.insertEntry(b)
+        const missing = digest()
+        const before = c.count(READ)
+        // the first read runs alone; the nine made while it runs go together
+        const keys = [a, a, b, a, b, a, b, a, b].map((e) => e.commitment as Hex)
+        const got = await Promise.all([...keys, missing].map((k) => custodian.getEntry(k)))
+        expect(c.count(READ) - before).toBe(2)
+        expect(got.slice(0, -1).map((e) => e?.commitment)).toEqual(keys.map((k) => k.toLowerCase()))
+        expect(got[0]).toEqual(a)
+        expect(got[2]?.labels).toEqual(['a'])
+        expect(got[0]).not.toBe(got[1]) // nothing shared between callers
+        expect(got[0]?.envelope?.ciphertext).not.toBe(got[1]?.envelope?.ciphertext)
+        expect(got.at(-1)).toBeUndefined()
+      } finally {
+        await cleanup()
+      }
+    })
+
+    it('concurrent replay checks go in one statement: each digest fresh once, a digest twice in a batch fresh then replayed', async () => {
+      const { db, cleanup } = await fresh()
+      try {
+        const c = counting(db)
+        const { custodian } = await createPostgresStores({ db: c.db })
+        const until = 2_000_000_000
+        const now = 1_700_000_000
+        const old = [digest(), digest(), digest()]
+        for (const d of old) expect(await custodian.rememberRequest({ digest: d, until, now })).toBe('fresh')
+        const fresh1 = Array.from({ length: 12 }, () => digest())
+        const calls = [digest(), ...fresh1, fresh1[0], fresh1[5], ...old] as Hex[]
+        const before = c.count(REMEMBER_MANY)
+        const answers = await Promise.all(calls.map((d) => custodian.rememberRequest({ digest: d, until, now })))
+        expect(c.count(REMEMBER_MANY) - before).toBe(1)
+        expect(answers).toEqual([
+          'fresh',
+          ...fresh1.map(() => 'fresh'),
+          'replayed', // fresh1[0] again in the same batch: checked after it
+          'replayed',
+          ...old.map(() => 'replayed'),
+        ])
+        // every remembered digest is counted once in its shard
+        const [row] = await db.query(
+          'SELECT (SELECT sum(count) FROM medseal_custodian_request_shards)::int8 AS counted, (SELECT count(*) FROM medseal_custodian_requests)::int8 AS stored',
+        )
+        expect(row).toEqual({ counted: 16, stored: 16 })
+        // a later batch: all replays now
+        const again = await Promise.all(fresh1.map((d) => custodian.rememberRequest({ digest: d, until, now })))
+        expect(again.every((a) => a === 'replayed')).toBe(true)
+      } finally {
+        await cleanup()
+      }
+    })
+
+    it('a batch that finds a shard full stores nothing of itself; then each request alone: that one full, the others fresh', async () => {
+      const { db, cleanup } = await fresh()
+      try {
+        const c = counting(db)
+        // 64 remembered requests at most: one per shard
+        const { custodian } = await createPostgresStores({ db: c.db, maxRememberedRequests: 64 })
+        const until = 2_000_000_000
+        const now = 1_700_000_000
+        expect(await custodian.rememberRequest({ digest: digestIn(7), until, now })).toBe('fresh') // shard 7 full
+        const full = digestIn(7 + 64)
+        const others = [digestIn(1), digestIn(2), digestIn(3)]
+        const before = { many: c.count(REMEMBER_MANY), one: c.count(REMEMBER_ONE) }
+        const answers = await Promise.all(
+          [digestIn(4), ...others, full].map((d) => custodian.rememberRequest({ digest: d, until, now })),
+        )
+        expect(answers).toEqual(['fresh', 'fresh', 'fresh', 'fresh', 'full'])
+        expect(c.count(REMEMBER_MANY) - before.many).toBe(1) // tried once, undone
+        expect(c.count(REMEMBER_ONE) - before.one).toBe(1 + 4) // the lone first one, then each of the batch
+        const [row] = await db.query(
+          'SELECT (SELECT sum(count) FROM medseal_custodian_request_shards)::int8 AS counted, (SELECT count(*) FROM medseal_custodian_requests)::int8 AS stored',
+        )
+        expect(row).toEqual({ counted: 5, stored: 5 })
+      } finally {
+        await cleanup()
+      }
+    })
+
+    it('two store instances (two processes) checking the same digests in opposite orders: each fresh exactly once', async () => {
+      const { db, second, cleanup } = await fresh()
+      try {
+        const one = (await createPostgresStores({ db })).custodian
+        const two = (await createPostgresStores({ db: second })).custodian
+        const until = 2_000_000_000
+        const now = 1_700_000_000
+        for (let round = 0; round < 5; round++) {
+          const digests = Array.from({ length: 24 }, () => digest())
+          const [a, b] = await Promise.all([
+            Promise.all(digests.map((d) => one.rememberRequest({ digest: d, until, now }))),
+            Promise.all([...digests].reverse().map((d) => two.rememberRequest({ digest: d, until, now }))),
+          ])
+          b.reverse()
+          digests.forEach((_, i) => {
+            expect([a[i], b[i]].sort()).toEqual(['fresh', 'replayed'])
+          })
+        }
+        const [row] = await db.query(
+          'SELECT (SELECT sum(count) FROM medseal_custodian_request_shards)::int8 AS counted, (SELECT count(*) FROM medseal_custodian_requests)::int8 AS stored',
+        )
+        expect(row).toEqual({ counted: 120, stored: 120 })
+      } finally {
+        await cleanup()
+      }
+    })
+  })
+}

@@ -149,7 +149,7 @@ describe('in the envelope and the custodian', () => {
           (e) => (isSdkError(e, 'INVALID_ARGUMENT') ? 'refused' : String(e)),
         ),
       ).resolves.toBe('refused')
-    const ledger = createMemoryLedger()
+    const ledger = createMemoryLedger({ id: 'native-hpke-refused' })
     await expect(
       createReleaseFixture({ ledger, custodian: { hpke: chacha } }).then(
         () => 'ok',
@@ -159,7 +159,7 @@ describe('in the envelope and the custodian', () => {
   })
 
   it('a custodian on it deposits, releases, and the requester opens the record; a replay is still refused', async () => {
-    const ledger = createMemoryLedger()
+    const ledger = createMemoryLedger({ id: 'native-hpke-release' })
     const fx = await createReleaseFixture({ ledger, custodian: { hpke: native } })
     const request = await fx.keyRequest()
     const { envelope } = await fx.custodian.releaseKey(request)

@@ -110,6 +110,32 @@ async function waitForPool(n: number): Promise<void> {
   expect((await bed.testClient.getTxpoolStatus()).pending).toBe(n)
 }
 
+/**
+ * Wallets for anvil accounts `ids` whose transactions reach the node together: each `eth_sendRawTransaction` waits
+ * until every wallet got that far. anvil estimates gas on its pending block, so without this a write that loses the
+ * race could fail at its gas estimate (the winner already pending) instead of reverting in the block.
+ */
+function walletsSendingTogether(ids: readonly number[]) {
+  let arrived = 0
+  let release = () => {}
+  const together = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  const transport = custom({
+    async request({ method, params }) {
+      if (method === 'eth_sendRawTransaction') {
+        arrived += 1
+        if (arrived === ids.length) release()
+        await together
+      }
+      return bed.publicClient.request({ method, params } as never)
+    },
+  })
+  return ids.map((i) =>
+    createWalletClient({ chain: foundry, transport, account: bed.wallet(i).account, pollingInterval: 20 }),
+  )
+}
+
 /** Signed heads of the log `name` of `by`: its logId is keccak256(operator ‖ keccak256(name)), as computeLogId. */
 function treeHeads(ledger: LedgerAdapter, by: PrivateKeyAccount, name: string, logIdOverride?: Hex) {
   const nameHash = keccak256(stringToBytes(name))
@@ -494,8 +520,10 @@ describe('consents on chain', () => {
   })
 
   it('two different consents racing for one id in one block: the loser gets CONSENT_REPLAYED from the revert', async () => {
-    const { address, ledger: a } = await fresh({ wallet: 7 })
-    const b = await createEvmLedger({ publicClient: bed.publicClient, walletClient: bed.wallet(8), address })
+    const { address } = await fresh({ wallet: 7 })
+    const [wa, wb] = walletsSendingTogether([7, 8])
+    const a = await createEvmLedger({ publicClient: bed.publicClient, walletClient: wa, address })
+    const b = await createEvmLedger({ publicClient: bed.publicClient, walletClient: wb, address })
     const first = consentFor(await a.getTime())
     const second = { ...first, purposes: ['HRESCH'] }
     const [sa, sb] = [await signConsent(a, first), await signConsent(a, second)]

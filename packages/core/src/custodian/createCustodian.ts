@@ -273,9 +273,18 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
   // replayed after. Read at once; if the ledger cannot be reached now, the first request reads it (still no earlier
   // than the start).
   let startedAt: Promise<number> | undefined = ledgerTime()
-  startedAt.catch(() => {
-    startedAt = undefined
-  })
+  /** The start once known (no await per release); it never changes after. */
+  let startedAtValue: number | undefined
+  const remember = (p: Promise<number>) =>
+    p.then(
+      (t) => {
+        startedAtValue ??= t
+      },
+      () => {
+        if (startedAt === p) startedAt = undefined
+      },
+    )
+  remember(startedAt)
 
   /** Refuses a commitment whose owner recorded a tombstone on the ledger (whatever the store says). */
   const refuseIfErased = async (commitment: Hex, owner: Address) => {
@@ -402,8 +411,11 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
       }
       if (at - request.issuedAt > maxPast)
         return refuse('ACCESS_DENIED', new ConsentError('ACCESS_DENIED', 'The key request is stale.'))
-      if (startedAt === undefined) startedAt = ledgerTime()
-      if (request.issuedAt < (await startedAt))
+      if (startedAt === undefined) {
+        startedAt = ledgerTime()
+        remember(startedAt)
+      }
+      if (request.issuedAt < (startedAtValue ?? (await startedAt)))
         return refuse(
           'ACCESS_DENIED',
           new ConsentError('ACCESS_DENIED', 'The key request predates this custodian’s start: sign a new one.'),
@@ -433,7 +445,7 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
       }
       // Emergency grant ids are derived by the break-glass service (never chosen by a requester) and must name the
       // patient as the grantor: a grant id cannot stand in for a consent.
-      const grant: EmergencyGrant | undefined = await breakGlass?.getGrant(request.consentId)
+      const grant: EmergencyGrant | undefined = breakGlass ? await breakGlass.getGrant(request.consentId) : undefined
       const emergency = grant && sameAddress(grant.patient, request.grantor) ? grant : undefined
       const decision = emergency
         ? await (breakGlass as BreakGlass).authorizeEmergency({

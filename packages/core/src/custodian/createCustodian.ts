@@ -9,7 +9,7 @@ import type { AccessLogWriter } from '../breakGlass/_accessLog.js'
 import type { BreakGlass, EmergencyGrant } from '../breakGlass/createBreakGlass.js'
 import { bytesToHex0x, equalBytes, hexToBytes, isBytes, wipe } from '../bytes/index.js'
 import { isAddress, isBytes32, sameAddress, ZERO_BYTES32 } from '../consent/_validate.js'
-import { type AuthorizeReturnType, authorize } from '../consent/authorize.js'
+import { _createAuthorizer, type AuthorizeReturnType } from '../consent/authorize.js'
 import { _consentKeyCached, _isConsentCache, type ConsentCache, createConsentCache } from '../consent/consentCache.js'
 import type { ConsentAction } from '../consent/types.js'
 import { isEnvelopeHpke } from '../envelope/_internal.js'
@@ -259,6 +259,12 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
   if (!_isConsentCache(consentCache))
     throw new InvalidArgumentError('INVALID_TYPE', 'consentCache must be a cache from createConsentCache.')
   const authorizeOptions = params.now ? { now: params.now, cache: consentCache } : { cache: consentCache }
+  /** `authorize` with these options, made on first use (a bad `now` is refused by the first release, as before). */
+  let authorizer: ReturnType<typeof _createAuthorizer> | undefined
+  const authorizeChecked = () => {
+    authorizer ??= _createAuthorizer(authorizeOptions)
+    return authorizer
+  }
   // Ledger time as this custodian has seen it: never goes backwards, even if an adapter's does.
   let lastTime = 0
   const ledgerTime = async () => {
@@ -455,7 +461,8 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
             purpose: request.purpose,
             record,
           })
-        : await authorize(
+        : // the request's fields were checked by verifyKeyRequest; the record (from the store) is checked there
+          await authorizeChecked()(
             ledger,
             {
               consentId: request.consentId,
@@ -463,9 +470,8 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
               grantee: requester,
               action: request.action,
               purpose: request.purpose,
-              record,
             },
-            authorizeOptions,
+            record,
           )
       const key = _consentKeyCached(consentCache, request.grantor, request.consentId)
       // A revoked consent found on the way: drop what was released under it (as purgeConsent does).

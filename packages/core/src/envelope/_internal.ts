@@ -30,6 +30,7 @@ import {
   ENVELOPE_VERSION_VAULT,
   type Envelope,
   type EnvelopeRecipient,
+  type SealBackend,
 } from './types.js'
 
 const encoder = /* @__PURE__ */ new TextEncoder()
@@ -309,18 +310,20 @@ export async function contentIdAsync(canonical: Uint8Array): Promise<ContentId> 
  * The commitment and content id of a payload, by the formula of the envelope's `version` (docs/spec/envelope.md
  * §5 and §15): version 3 hashes the canonical bytes once (SHA-256) for both; versions 1 and 2 make a second pass,
  * HMAC-SHA256 under the salt. With `serial`, the two passes of versions 1 and 2 run one after the other (a seal
- * keeps the other core for AES-GCM). @internal
+ * keeps the other core for AES-GCM). A `backend` (`seal`'s) computes both on the calling thread instead. @internal
  */
 export async function payloadHashes(
   version: number,
   salt: Uint8Array,
   canonical: Uint8Array,
   serial?: boolean,
+  backend?: SealBackend,
 ): Promise<[Uint8Array, ContentId]> {
   if (version === ENVELOPE_VERSION_DIGEST) {
-    const digest = await sha256Async(canonical)
+    const digest = backend ? backend.sha256(canonical) : await sha256Async(canonical)
     return [commitmentOfDigest(salt, digest), contentIdOfDigest(digest)]
   }
+  if (backend) return [backend.hmacSha256(salt, canonical), contentIdOfDigest(backend.sha256(canonical))]
   if (serial) return [await hmacSha256Async(salt, canonical), await contentIdAsync(canonical)]
   return settleAll([hmacSha256Async(salt, canonical), contentIdAsync(canonical)] as const)
 }

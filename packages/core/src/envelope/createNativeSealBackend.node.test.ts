@@ -24,6 +24,8 @@ import { seal, sealCanonical } from './seal.js'
 import type { SealBackend } from './types.js'
 
 const backend = createNativeSealBackend() as SealBackend
+const nativeBackend = backend
+const overlapped = createNativeSealBackend({ cipher: 'webcrypto' }) as SealBackend
 const parties = [testParty(), testParty(), testParty()]
 const vault = createVaultKey({ secret: new Uint8Array(32).fill(9) })
 
@@ -43,16 +45,34 @@ async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
 }
 
 describe('createNativeSealBackend', () => {
-  it('is a frozen node:crypto backend whose HPKE suite is native', () => {
+  it('is a frozen node:crypto backend whose HPKE suite is native', async () => {
     expect(backend).toBeDefined()
     expect(Object.isFrozen(backend)).toBe(true)
     expect(backend.hpke.kem.backend).toBe('native')
-    expect(bytesToHex(backend.sha256(new Uint8Array(0)))).toBe(
+    expect(bytesToHex(backend.sha256(new Uint8Array(0)) as Uint8Array)).toBe(
       'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     )
     // the digests are SDK-owned Uint8Arrays, not node Buffers
     expect(Object.getPrototypeOf(backend.sha256(Uint8Array.of(1)))).toBe(Uint8Array.prototype)
     expect(Object.getPrototypeOf(backend.hmacSha256(Uint8Array.of(1), Uint8Array.of(2)))).toBe(Uint8Array.prototype)
+    // cipher: 'webcrypto': the default suite's AES-256-GCM (WebCrypto), native X25519, hashes after the encrypt starts
+    expect(Object.isFrozen(overlapped)).toBe(true)
+    expect(overlapped.hpke.kem.backend).toBe('native')
+    expect(overlapped.hpke.aead.backend).not.toBe('native')
+    const later = overlapped.sha256(new Uint8Array(0)) as Promise<Uint8Array>
+    expect(later).toBeInstanceOf(Promise)
+    expect(bytesToHex(await later)).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855')
+  })
+
+  it('INVALID_ARGUMENT for an unknown cipher', () => {
+    for (const cipher of ['noble', 1, 'WebCrypto'])
+      try {
+        createNativeSealBackend({ cipher: cipher as never })
+        expect.unreachable()
+      } catch (err) {
+        expect(isSdkError(err) && err.code).toBe('INVALID_ARGUMENT')
+      }
+    expect(createNativeSealBackend({ cipher: undefined })?.hpke.aead.backend).toBe('native')
   })
 
   test.prop(
@@ -65,11 +85,13 @@ describe('createNativeSealBackend', () => {
       fc.integer({ min: 1, max: 3 }),
       fc.boolean(),
       fc.integer({ min: 0, max: 255 }),
+      fc.boolean(),
     ],
     { numRuns: 40 },
   )(
     'seals byte for byte what the default seal makes from the same randomness, and opens with the default path',
-    async (payload, version, hpkeCount, withVault, seed) => {
+    async (payload, version, hpkeCount, withVault, seed, webCryptoCipher) => {
+      const backend = webCryptoCipher ? overlapped : nativeBackend
       const canonical = canonicalizeToBytes(bytesToHex(payload))
       const recipients = [...parties.slice(0, hpkeCount), ...(withVault && version !== 1 ? [vault] : [])]
       const byDefault = await sealCanonical(canonical, { recipients, version, randomBytes: streamFrom(seed) })

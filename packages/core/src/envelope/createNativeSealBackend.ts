@@ -3,12 +3,26 @@
  * HPKE wraps run synchronously on the calling thread. Exported from `@medseal/core/node`; browsers keep the default.
  * @module
  */
-import { bytesToHex, hexToBytes } from '../bytes/index.js'
+import { bytesToHex, describeType, hexToBytes } from '../bytes/index.js'
+import { InvalidArgumentError } from '../errors/base.js'
+import { aes256Gcm } from '../hpke/aead.js'
+import { createHpkeSuite } from '../hpke/createHpkeSuite.js'
 import { createNativeHpke } from '../hpke/createNativeHpke.js'
 import type { SealBackend } from './types.js'
 
-/** What {@link createNativeSealBackend} can throw: nothing (it returns `undefined` instead). */
-export type CreateNativeSealBackendErrorType = never
+/** Parameters of {@link createNativeSealBackend}. */
+export type CreateNativeSealBackendParameters = {
+  /**
+   * Where the payload's AES-256-GCM runs. `'node'` (default): node:crypto on the calling thread, then SHA-256, then
+   * the wrap, one after the other (no thread-pool round trip, no input copy: best when the cores are busy).
+   * `'webcrypto'`: WebCrypto's AES-256-GCM on libuv's thread pool, while SHA-256 and the HPKE wrap run on node:crypto
+   * on the calling thread (the two passes on two cores: best with a core free).
+   */
+  cipher?: 'node' | 'webcrypto' | undefined
+}
+
+/** What {@link createNativeSealBackend} can throw: `INVALID_ARGUMENT` for an unknown `cipher`. */
+export type CreateNativeSealBackendErrorType = InvalidArgumentError
 
 /** The parts of `node:crypto` used here (core's build has no Node types). */
 type NodeHash = { update(data: Uint8Array): NodeHash; digest(): Uint8Array }
@@ -16,6 +30,9 @@ type NodeCrypto = {
   createHash(algorithm: 'sha256'): NodeHash
   createHmac(algorithm: 'sha256', key: Uint8Array): NodeHash
 }
+
+/** Runs `f` after the pending promise jobs (the WebCrypto encrypt is dispatched by then): Node's `setImmediate`. */
+type SetImmediate = (f: () => void) => unknown
 
 function loadNodeCrypto(): NodeCrypto | undefined {
   try {
@@ -43,10 +60,13 @@ const KAT = {
  * one pass after the other: no WebCrypto thread-pool round trip and no copy of the input per operation. The envelope,
  * commitment and content id are byte for byte what the default seal makes from the same randomness. For Node
  * servers and large records (a 1 MiB seal); it blocks the calling thread for the passes (about 1.4 ms per MiB here).
- * Where `node:crypto` is not available, fails a known-answer check, or has no native X25519, it returns `undefined`,
- * which `seal` takes as its default.
+ * With `cipher: 'webcrypto'` the AES-256-GCM pass runs on WebCrypto's thread pool instead, beside the SHA-256 and
+ * the wrap on the calling thread. Where `node:crypto` is not available, fails a known-answer check, or has no native
+ * X25519, it returns `undefined`, which `seal` takes as its default.
  *
+ * @param params - optional `cipher` (`'node'`, the default, or `'webcrypto'`)
  * @returns a frozen {@link SealBackend}, or `undefined`
+ * @throws {@link InvalidArgumentError} `INVALID_ARGUMENT` for another `cipher`
  * @example
  * ```ts
  * import { createParty, sealCanonical } from '@medseal/core'
@@ -57,11 +77,17 @@ const KAT = {
  * const { envelope } = await sealCanonical(bytes, { recipients: [patient], version: 3, backend })
  * ```
  */
-export function createNativeSealBackend(): SealBackend | undefined {
+export function createNativeSealBackend(params: CreateNativeSealBackendParameters = {}): SealBackend | undefined {
+  const cipher = params?.cipher ?? 'node'
+  if (cipher !== 'node' && cipher !== 'webcrypto')
+    throw new InvalidArgumentError('INVALID_ARGUMENT', "cipher must be 'node' or 'webcrypto'.", {
+      metaMessages: [`Received ${describeType(cipher)}.`],
+    })
   const c = loadNodeCrypto()
-  if (!c) return undefined
-  const hpke = createNativeHpke()
-  if (hpke.kem.backend !== 'native') return undefined
+  const setImmediate = (globalThis as { setImmediate?: SetImmediate }).setImmediate
+  if (!c || typeof setImmediate !== 'function') return undefined
+  const native = createNativeHpke()
+  if (native.kem.backend !== 'native') return undefined
   const sha256 = (bytes: Uint8Array): Uint8Array => new Uint8Array(c.createHash('sha256').update(bytes).digest())
   const hmacSha256 = (key: Uint8Array, bytes: Uint8Array): Uint8Array =>
     new Uint8Array(c.createHmac('sha256', key).update(bytes).digest())
@@ -71,5 +97,23 @@ export function createNativeSealBackend(): SealBackend | undefined {
   } catch {
     return undefined
   }
-  return Object.freeze({ hpke, sha256, hmacSha256 })
+  if (cipher === 'node') return Object.freeze({ hpke: native, sha256, hmacSha256 })
+  // The seal starts the AES-256-GCM pass first; these run once it is on the thread pool.
+  const later =
+    <A extends unknown[]>(f: (...a: A) => Uint8Array) =>
+    (...a: A): Promise<Uint8Array> =>
+      new Promise((resolve, reject) =>
+        setImmediate(() => {
+          try {
+            resolve(f(...a))
+          } catch (err) {
+            reject(err)
+          }
+        }),
+      )
+  return Object.freeze({
+    hpke: createHpkeSuite({ kem: native.kem, kdf: native.kdf, aead: aes256Gcm }),
+    sha256: later(sha256),
+    hmacSha256: later(hmacSha256),
+  })
 }

@@ -135,7 +135,7 @@ export type Envelope = {
 
 /**
  * Another implementation of the primitives a seal runs (`seal`'s `backend`): the envelope's HPKE suite, whose
- * AES-256-GCM also encrypts the payload, and synchronous SHA-256 / HMAC-SHA256 for the content id and the commitment.
+ * AES-256-GCM also encrypts the payload, and SHA-256 / HMAC-SHA256 for the content id and the commitment.
  * The bytes sealed are the same as with the default (WebCrypto / `@noble`); only where and how the work runs differs.
  * `createNativeSealBackend()` from `@medseal/core/node` makes one on Node's OpenSSL.
  * @example
@@ -149,10 +149,10 @@ export type Envelope = {
 export type SealBackend = {
   /** The envelope's HPKE suite (X25519, HKDF-SHA256, AES-256-GCM), e.g. `createNativeHpke()`. */
   readonly hpke: HpkeSuite
-  /** SHA-256 of `bytes`: the 32-byte digest. */
-  readonly sha256: (bytes: Uint8Array) => Uint8Array
-  /** HMAC-SHA256 of `bytes` under `key` (versions 1 and 2's commitment): the 32-byte tag. */
-  readonly hmacSha256: (key: Uint8Array, bytes: Uint8Array) => Uint8Array
+  /** SHA-256 of `bytes`: the 32-byte digest (or a promise of it). */
+  readonly sha256: (bytes: Uint8Array) => Uint8Array | Promise<Uint8Array>
+  /** HMAC-SHA256 of `bytes` under `key` (versions 1 and 2's commitment): the 32-byte tag (or a promise of it). */
+  readonly hmacSha256: (key: Uint8Array, bytes: Uint8Array) => Uint8Array | Promise<Uint8Array>
 }
 
 /** What sealing returns. */

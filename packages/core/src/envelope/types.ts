@@ -140,9 +140,11 @@ export type Envelope = {
  * `createNativeSealBackend()` from `@medseal/core/node` makes one on Node's OpenSSL.
  * @example
  * ```ts
- * import { sealCanonical } from '@medseal/core'
+ * import { canonicalizeToBytes, createParty, sealCanonical } from '@medseal/core'
  * import { createNativeSealBackend } from '@medseal/core/node'
  * const backend = createNativeSealBackend() // undefined where node:crypto is missing: seal's default then
+ * const patient = createParty()
+ * const bytes = canonicalizeToBytes({ resourceType: 'Binary', data: 'AAAA' })
  * const { envelope } = await sealCanonical(bytes, { recipients: [patient], version: 3, backend })
  * ```
  */

@@ -111,7 +111,7 @@ export function prepareRecipients(params: SealParameters): PreparedRecipients {
     backend !== undefined &&
     (typeof backend?.sha256 !== 'function' || typeof backend.hmacSha256 !== 'function' || !isEnvelopeHpke(backend.hpke))
   )
-    throw new InvalidArgumentError('INVALID_TYPE', 'backend must be a SealBackend (createNativeSealBackend).')
+    throw new InvalidArgumentError('INVALID_TYPE', 'backend must be a SealBackend.')
   return {
     list: [...byId.values()].sort((a, b) => compareBytes(a.keyId, b.keyId)),
     version: v ?? (vaults > 0 ? ENVELOPE_VERSION_VAULT : ENVELOPE_VERSION),

@@ -320,6 +320,7 @@ export type {
   OpenWithDataKeyErrorType,
   ReceiveVaultKeyErrorType,
   RemoveRecipientErrorType,
+  SealBackend,
   SealBatchErrorType,
   SealBatchParameters,
   SealErrorType,

@@ -305,23 +305,30 @@ export async function contentIdAsync(canonical: Uint8Array): Promise<ContentId> 
     : createContentId(canonical)
 }
 
+/** The payload hashes of a seal or an open: WebCrypto for large inputs, else pure JS (`@noble`), or a backend's. */
+type PayloadHashers = {
+  sha256(bytes: Uint8Array): Uint8Array | Promise<Uint8Array>
+  hmacSha256(key: Uint8Array, bytes: Uint8Array): Uint8Array | Promise<Uint8Array>
+}
+
 /**
  * The commitment and content id of a payload, by the formula of the envelope's `version` (docs/spec/envelope.md
  * §5 and §15): version 3 hashes the canonical bytes once (SHA-256) for both; versions 1 and 2 make a second pass,
  * HMAC-SHA256 under the salt. With `serial`, the two passes of versions 1 and 2 run one after the other (a seal
- * keeps the other core for AES-GCM). @internal
+ * keeps the other core for AES-GCM). `hashers`: a seal's backend (e.g. node:crypto on the calling thread). @internal
  */
 export async function payloadHashes(
   version: number,
   salt: Uint8Array,
   canonical: Uint8Array,
   serial?: boolean,
+  hashers: PayloadHashers = { sha256: sha256Async, hmacSha256: hmacSha256Async },
 ): Promise<[Uint8Array, ContentId]> {
   if (version === ENVELOPE_VERSION_DIGEST) {
-    const digest = await sha256Async(canonical)
+    const digest = await hashers.sha256(canonical)
     return [commitmentOfDigest(salt, digest), contentIdOfDigest(digest)]
   }
-  if (serial) return [await hmacSha256Async(salt, canonical), await contentIdAsync(canonical)]
+  if (serial) return [await hashers.hmacSha256(salt, canonical), contentIdOfDigest(await hashers.sha256(canonical))]
   return settleAll([hmacSha256Async(salt, canonical), contentIdAsync(canonical)] as const)
 }
 

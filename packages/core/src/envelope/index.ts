@@ -42,6 +42,7 @@ export type {
   EnvelopeVersion,
   OpenCanonicalReturnType,
   OpenReturnType,
+  SealBackend,
   SealReturnType,
 } from './types.js'
 export {

@@ -5,7 +5,6 @@
 import { assertBytes, randomBytes as defaultRandomBytes, describeType, type RandomBytes, wipe } from '../bytes/index.js'
 import { canonicalizeToBytes } from '../canonical/canonicalize.js'
 import { type EnvelopeError, InvalidArgumentError } from '../errors/base.js'
-import { aes256Gcm } from '../hpke/aead.js'
 import type { PublicIdentity } from '../identity/types.js'
 import {
   compareBytes,
@@ -13,6 +12,7 @@ import {
   encodeHeader,
   envelopeSuite,
   freezeEnvelope,
+  isEnvelopeHpke,
   keyCommitment,
   payloadHashes,
   SIZES,
@@ -31,6 +31,7 @@ import {
   ENVELOPE_VERSION_VAULT,
   type EnvelopeRecipient,
   type EnvelopeVersion,
+  type SealBackend,
   type SealReturnType,
 } from './types.js'
 
@@ -53,6 +54,12 @@ export type SealParameters = {
   version?: EnvelopeVersion | undefined
   /** Source of randomness (default: `crypto.getRandomValues`). Inject only for deterministic tests. */
   randomBytes?: RandomBytes | undefined
+  /**
+   * Where the seal's primitives run (default: WebCrypto, `@noble`). In Node, `createNativeSealBackend()` from
+   * `@medseal/core/node` runs them all on OpenSSL on the calling thread (the same bytes): for large records and
+   * servers, where WebCrypto's thread-pool round trips and input copies cost more than the work.
+   */
+  backend?: SealBackend | undefined
   /** Maximum nesting depth of the value ({@link seal} only; default 64). */
   maxDepth?: number | undefined
 }
@@ -65,8 +72,12 @@ export type PreparedRecipient =
   | { keyId: Uint8Array; publicKey: Uint8Array; vault?: undefined }
   | { keyId: Uint8Array; vault: VaultKey; publicKey?: undefined }
 
-/** Validated, sorted recipients and the envelope version to write. @internal */
-export type PreparedRecipients = { list: PreparedRecipient[]; version: EnvelopeVersion }
+/** Validated, sorted recipients, the envelope version to write and the backend, if any. @internal */
+export type PreparedRecipients = {
+  list: PreparedRecipient[]
+  version: EnvelopeVersion
+  backend?: SealBackend | undefined
+}
 
 /** Validates and sorts the recipients (before any expensive work). @internal */
 export function prepareRecipients(params: SealParameters): PreparedRecipients {
@@ -95,9 +106,16 @@ export function prepareRecipients(params: SealParameters): PreparedRecipients {
     throw new InvalidArgumentError('INVALID_ARGUMENT', 'version must be 1, 2 or 3.')
   if (v === ENVELOPE_VERSION && vaults > 0)
     throw new InvalidArgumentError('INVALID_ARGUMENT', 'Vault recipients need envelope version 2 or 3.')
+  const backend = params.backend
+  if (
+    backend !== undefined &&
+    (typeof backend?.sha256 !== 'function' || typeof backend.hmacSha256 !== 'function' || !isEnvelopeHpke(backend.hpke))
+  )
+    throw new InvalidArgumentError('INVALID_TYPE', 'backend must be a SealBackend.')
   return {
     list: [...byId.values()].sort((a, b) => compareBytes(a.keyId, b.keyId)),
     version: v ?? (vaults > 0 ? ENVELOPE_VERSION_VAULT : ENVELOPE_VERSION),
+    backend,
   }
 }
 
@@ -142,6 +160,8 @@ export async function sealPrepared(
     return copy ? b.slice() : b
   }
   const v3 = prepared.version === ENVELOPE_VERSION_DIGEST
+  const { backend } = prepared
+  const suite = backend?.hpke ?? envelopeSuite
   const dataKey = draw(SIZES.dataKey)
   // Versions 1 and 2 draw the salt and encrypt `salt || canonical`, a copy of the payload; version 3 derives the salt
   // from the data key and encrypts the canonical bytes as given.
@@ -166,7 +186,7 @@ export async function sealPrepared(
         return { type: 'vault', keyId: r.keyId, enc: wrapSalt, wrappedKey: r.vault.wrapKey(header, wrapSalt, dataKey) }
       }
       info ??= wrapInfo(header)
-      const { enc, ciphertext } = await envelopeSuite.seal({
+      const { enc, ciphertext } = await suite.seal({
         recipientPublicKey: r.publicKey,
         info,
         aad: wrapAad(header, r.keyId),
@@ -190,10 +210,11 @@ export async function sealPrepared(
     // hashes on another. Version 3 hashes the canonical bytes once (SHA-256, for the commitment and the content id),
     // so a seal is two passes side by side; versions 1 and 2 run the HMAC-SHA256 commitment then the SHA-256 one
     // after the other, so that on two cores the AES pass keeps a core to itself. The passes draw no randomness: the
-    // order of draws above is unchanged.
+    // order of draws above is unchanged. A backend's passes (e.g. node:crypto) run on the calling thread, one after
+    // the other: no thread-pool round trip and no copy of the input.
     const [ciphertext, [commitment, contentId], entries] = await settleAll([
-      aes256Gcm.seal(dataKey, nonce, header, plaintext ?? canonical),
-      payloadHashes(prepared.version, salt, canonical, true),
+      suite.aead.seal(dataKey, nonce, header, plaintext ?? canonical),
+      payloadHashes(prepared.version, salt, canonical, true, backend),
       wrapAll(),
     ] as const)
     return Object.freeze({

@@ -1,15 +1,18 @@
 /**
  * The 1 MiB seal beside its floor (issue 18: a seal ≥ 80 % of the AES-256-GCM pass): `sealCanonical` of ~1 MiB of
  * canonical bytes to one HPKE recipient (envelope version 3: AES-256-GCM ∥ SHA-256), the same seal as
- * version 2 (three passes: AES-256-GCM over a salt || canonical copy, HMAC-SHA256, SHA-256), and WebCrypto
- * AES-256-GCM alone on the same bytes (a key imported once, no other pass), in rounds that take turns so that load
- * hits all alike. Also each other pass a seal makes (HMAC-SHA256, SHA-256), alone. `pnpm bench "seal 1 MiB"`;
+ * version 2 (three passes: AES-256-GCM over a salt || canonical copy, HMAC-SHA256, SHA-256), each with the default
+ * backend (WebCrypto passes, WebCrypto/@noble HPKE) and with `createNativeSealBackend()` (node:crypto on the calling
+ * thread; v3 also with `cipher: 'webcrypto'`: WebCrypto's AES on the thread pool beside node:crypto SHA-256 and wrap), and WebCrypto AES-256-GCM alone on the same bytes (a key imported once, no other pass: the limit, measured
+ * as before), in rounds that take turns so that load hits all alike. Also each other pass alone (HMAC-SHA256,
+ * SHA-256 on WebCrypto; AES-256-GCM and SHA-256 on node:crypto). `pnpm bench "seal 1 MiB"`;
  * `BENCH_SEAL_1MIB_ROUNDS` (default 60).
  */
 import { defineBench } from '../../../../scripts/bench/harness.js'
 import { canonicalizeToBytes } from '../canonical/canonicalize.js'
 import { testParty } from './_testParties.js'
 import { bigValue } from './_testPayloads.js'
+import { createNativeSealBackend } from './createNativeSealBackend.js'
 import { sealCanonical } from './seal.js'
 
 defineBench('seal 1 MiB', async (ctx) => {
@@ -23,14 +26,19 @@ defineBench('seal 1 MiB', async (ctx) => {
   const hmacKey = await subtle.importKey('raw', new Uint8Array(32).fill(2), { name: 'HMAC', hash: 'SHA-256' }, false, [
     'sign',
   ])
+  const backend = createNativeSealBackend()
+  const overlapped = createNativeSealBackend({ cipher: 'webcrypto' })
+  if (!backend || !overlapped) throw new Error('createNativeSealBackend() found no node:crypto')
+  const nodeCrypto = await import('node:crypto')
+  const rawKey = new Uint8Array(32).fill(1)
   const contenders: [string, () => Promise<unknown>, string | undefined][] = [
     [
-      'seal ~1 MiB canonical bytes (sealCanonical, 1 recipient, envelope v3)',
+      'seal ~1 MiB canonical bytes (sealCanonical, 1 recipient, envelope v3, default backend: WebCrypto)',
       () => sealCanonical(big, { recipients: one, version: 3 }),
       undefined,
     ],
     [
-      'seal ~1 MiB canonical bytes (sealCanonical, 1 recipient, envelope v2: three passes)',
+      'seal ~1 MiB canonical bytes (sealCanonical, 1 recipient, envelope v2: three passes, default backend: WebCrypto)',
       () => sealCanonical(big, { recipients: one, version: 2 }),
       undefined,
     ],
@@ -39,8 +47,38 @@ defineBench('seal 1 MiB', async (ctx) => {
       () => subtle.encrypt({ name: 'AES-GCM', iv }, aesKey, big),
       'WebCrypto AES-256-GCM (the limit)',
     ],
+    [
+      'seal ~1 MiB canonical bytes (sealCanonical, 1 recipient, envelope v3, createNativeSealBackend: node:crypto)',
+      () => sealCanonical(big, { recipients: one, version: 3, backend }),
+      undefined,
+    ],
+    [
+      'seal ~1 MiB canonical bytes (sealCanonical, 1 recipient, envelope v2, createNativeSealBackend: node:crypto)',
+      () => sealCanonical(big, { recipients: one, version: 2, backend }),
+      undefined,
+    ],
+    [
+      'seal ~1 MiB canonical bytes (sealCanonical, 1 recipient, envelope v3, createNativeSealBackend({ cipher: "webcrypto" }): WebCrypto AES ∥ node:crypto SHA-256 + wrap)',
+      () => sealCanonical(big, { recipients: one, version: 3, backend: overlapped }),
+      undefined,
+    ],
     ['WebCrypto HMAC-SHA256 alone, ~1 MiB', () => subtle.sign('HMAC', hmacKey, big), 'WebCrypto HMAC-SHA256'],
     ['WebCrypto SHA-256 alone, ~1 MiB', () => subtle.digest('SHA-256', big), 'WebCrypto SHA-256'],
+    [
+      'node:crypto AES-256-GCM encrypt alone, ~1 MiB (key set up per call, as a seal does)',
+      async () => {
+        const c = nodeCrypto.createCipheriv('aes-256-gcm', rawKey, iv, { authTagLength: 16 })
+        const body = c.update(big)
+        c.final()
+        return [body, c.getAuthTag()]
+      },
+      'node:crypto AES-256-GCM',
+    ],
+    [
+      'node:crypto SHA-256 alone, ~1 MiB',
+      async () => nodeCrypto.createHash('sha256').update(big).digest(),
+      'node:crypto SHA-256',
+    ],
   ]
   // CPU time of the whole process (every thread: WebCrypto's passes run on Node's thread pool), where the platform
   // reports it: on a loaded machine the wall-clock ratio mostly counts how often each contender waits to be scheduled
@@ -71,17 +109,22 @@ defineBench('seal 1 MiB', async (ctx) => {
       ...(peer ? { peer } : {}),
     })
   })
-  // contenders: 0 seal v3, 1 seal v2, 2 AES-256-GCM alone
-  ctx.record({
-    name: 'seal ~1 MiB (v3): share of the AES-256-GCM pass alone (interleaved)',
-    value: (100 * (spent[2] as number)) / (spent[0] as number),
-    unit: '%',
-  })
-  ctx.record({
-    name: 'seal ~1 MiB (v2): share of the AES-256-GCM pass alone (interleaved)',
-    value: (100 * (spent[2] as number)) / (spent[1] as number),
-    unit: '%',
-  })
+  // contenders: 0 seal v3, 1 seal v2 (default backend), 2 WebCrypto AES-256-GCM alone, 3 seal v3, 4 seal v2 (native
+  // backend), 5 seal v3 (native backend, cipher: 'webcrypto'), 8 node:crypto AES-256-GCM alone
+  const shares: [string, number, number][] = [
+    ['v3, default backend', 0, 2],
+    ['v2, default backend', 1, 2],
+    ['v3, createNativeSealBackend', 3, 2],
+    ['v2, createNativeSealBackend', 4, 2],
+    ["v3, createNativeSealBackend({ cipher: 'webcrypto' })", 5, 2],
+    ['v3, createNativeSealBackend; of node:crypto AES-256-GCM alone instead', 3, 8],
+  ]
+  for (const [label, seal, limit] of shares)
+    ctx.record({
+      name: `seal ~1 MiB (${label}): share of the ${limit === 2 ? 'WebCrypto ' : 'node:crypto '}AES-256-GCM pass alone (interleaved)`,
+      value: (100 * (spent[limit] as number)) / (spent[seal] as number),
+      unit: '%',
+    })
   if (cpuUsage)
     contenders.forEach(([name], k) => {
       ctx.record({

@@ -3,6 +3,7 @@
  * @module
  */
 import type { ContentId } from '../canonical/contentId.js'
+import type { HpkeSuite } from '../hpke/createHpkeSuite.js'
 
 /**
  * Envelope format version 1: HPKE recipients only. `seal` writes it when every recipient is a public key, so those
@@ -130,6 +131,30 @@ export type Envelope = {
    * canonical bytes (version 3).
    */
   readonly ciphertext: Uint8Array
+}
+
+/**
+ * Another implementation of the primitives a seal runs (`seal`'s `backend`): the envelope's HPKE suite, whose
+ * AES-256-GCM also encrypts the payload, and SHA-256 / HMAC-SHA256 for the content id and the commitment.
+ * The bytes sealed are the same as with the default (WebCrypto / `@noble`); only where and how the work runs differs.
+ * `createNativeSealBackend()` from `@medseal/core/node` makes one on Node's OpenSSL.
+ * @example
+ * ```ts
+ * import { canonicalizeToBytes, createParty, sealCanonical } from '@medseal/core'
+ * import { createNativeSealBackend } from '@medseal/core/node'
+ * const backend = createNativeSealBackend() // undefined where node:crypto is missing: seal's default then
+ * const patient = createParty()
+ * const bytes = canonicalizeToBytes({ resourceType: 'Binary', data: 'AAAA' })
+ * const { envelope } = await sealCanonical(bytes, { recipients: [patient], version: 3, backend })
+ * ```
+ */
+export type SealBackend = {
+  /** The envelope's HPKE suite (X25519, HKDF-SHA256, AES-256-GCM), e.g. `createNativeHpke()`. */
+  readonly hpke: HpkeSuite
+  /** SHA-256 of `bytes`: the 32-byte digest (or a promise of it). */
+  readonly sha256: (bytes: Uint8Array) => Uint8Array | Promise<Uint8Array>
+  /** HMAC-SHA256 of `bytes` under `key` (versions 1 and 2's commitment): the 32-byte tag (or a promise of it). */
+  readonly hmacSha256: (key: Uint8Array, bytes: Uint8Array) => Uint8Array | Promise<Uint8Array>
 }
 
 /** What sealing returns. */

@@ -9,6 +9,7 @@
 import {
   type AccessLogWriter,
   type Address,
+  type AuthorizeDenyReason,
   authorize,
   base64urlToBytes,
   bytesToBase64url,
@@ -22,6 +23,7 @@ import {
   toArrayBufferBacked,
   utf8ToBytes,
 } from '@medseal/core'
+import { shlProblem } from './_problem.js'
 import { subtle } from './_webcrypto.js'
 import { normalizeShlServiceUrl } from './normalizeShlServiceUrl.js'
 import type { ShlStore, ShlStoredFile, ShlStoredLink } from './shlStore.js'
@@ -102,16 +104,37 @@ const JSON_HEADERS = {
   'access-control-allow-origin': '*',
 }
 const respond = (value: unknown, status = 200) => new Response(JSON.stringify(value), { status, headers: JSON_HEADERS })
+const GONE = {
+  unknown: 'Check that the link was copied whole; if it was, ask the patient for a new link.',
+  disabled: 'The link stopped working after too many wrong passcodes: ask the patient for a new link.',
+  revoked: 'The patient withdrew the consent behind the link: ask them for a new link if you still need the records.',
+  expired: 'The link has expired: ask the patient for a new link.',
+  unavailable:
+    "The consent behind the link does not cover its records now: ask the patient to check the link's consent or make a new link.",
+} as const
 /**
- * A link that is not served: 404 as SMART Health Links requires, and in the body why (`unknown`, `disabled` after too
+ * A link that is not served: 404 as SMART Health Links requires, and in `reason` why (`unknown`, `disabled` after too
  * many wrong passcodes, `revoked`, `expired`, `unavailable`), so that the recipient's app can say what to do. The
  * manifest id is 256 bits: the reason tells nothing to someone who does not hold the link.
  */
-const gone = (reason: 'unknown' | 'disabled' | 'revoked' | 'expired' | 'unavailable') =>
-  respond({ error: 'No such link.', reason }, 404)
-/** A refused registration: the message and the error code the client throws (`SHL_ID_TAKEN`, …). */
-const refuse = (status: number, code: string, error: string) => respond({ error, code }, status)
-const malformed = (error: string) => refuse(400, 'SHL_MALFORMED', error)
+const gone = (reason: keyof typeof GONE) => shlProblem(404, 'SHL_NOT_FOUND', 'No such link.', GONE[reason], { reason })
+const REGISTER_AGAIN =
+  'Build the registration with createSmartHealthLink of @medseal/smart-health, or fix the field named, and send it again.'
+const malformed = (title: string) => shlProblem(400, 'SHL_MALFORMED', title, REGISTER_AGAIN)
+const idTaken = () =>
+  shlProblem(
+    409,
+    'SHL_ID_TAKEN',
+    'A link with this id is registered already.',
+    'An id is registered once: make a new link (a new random id) and register that.',
+  )
+const noFile = () =>
+  shlProblem(
+    404,
+    'SHL_NOT_FOUND',
+    'No such file.',
+    'File locations expire (within an hour) and end with the consent: ask for the manifest again for a fresh location.',
+  )
 const ID = /^[A-Za-z0-9_-]{43}$/
 const HEX32 = /^0x[0-9a-fA-F]{64}$/
 const MAX_BODY = 8 * 1024 * 1024
@@ -146,8 +169,10 @@ function recipientText(value: unknown): string | undefined {
 
 /**
  * The link routes: `POST /v1/shl` (register), `POST /v1/shl/{id}/manifest`, `GET /v1/shl/{id}/file/{location}`.
- * Answers follow SMART Health Links: 404 for a link that is unknown, expired, revoked or disabled (the body's `reason`
- * says which: `unknown`, `expired`, `revoked`, `disabled`, `unavailable`); 401 with `{ remainingAttempts }` for a
+ * Every error answer is an RFC 9457 `application/problem+json` document carrying the SDK error `code` (as the custodian
+ * service's are) and a `detail` saying what to do, and follows SMART Health Links: 404 (`SHL_NOT_FOUND`) for a link
+ * that is unknown, expired, revoked or disabled, the extension member `reason` saying which (`unknown`, `expired`,
+ * `revoked`, `disabled`, `unavailable`); 401 (`SHL_PASSCODE_INVALID`) with the member `remainingAttempts` for a
  * missing or wrong passcode.
  *
  * @param params - the store, ledger, access log, public URL and limits
@@ -263,10 +288,20 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
       // The registration must be this server's, recent, and signed by the key the consent grants to: a token alone
       // (seen in transit, or rebuilt from a public ledger) registers nothing.
       if (service !== base)
-        return refuse(403, 'SHL_REGISTRATION_WRONG_SERVICE', 'The registration is for another link server.')
+        return shlProblem(
+          403,
+          'SHL_REGISTRATION_WRONG_SERVICE',
+          'The registration is for another link server.',
+          "Sign the registration for this server's public URL (the link's serviceUrl) and send it again.",
+        )
       const nowSeconds = Math.floor(now() / 1000)
       if (issuedAt < nowSeconds - maxAge || issuedAt > nowSeconds + 60)
-        return refuse(403, 'SHL_REGISTRATION_STALE', 'The registration is too old, or dated in the future.')
+        return shlProblem(
+          403,
+          'SHL_REGISTRATION_STALE',
+          'The registration is too old, or dated in the future.',
+          `Check the device clock, then sign a new registration and send it within ${maxAge} seconds.`,
+        )
       let signer: Address | undefined
       try {
         signer = await recoverShlRegistrationSigner(
@@ -288,15 +323,25 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
         signer = undefined // malformed, or recovers no one
       }
       if (signer?.toLowerCase() !== consent.grantee.toLowerCase())
-        return refuse(403, 'SHL_REGISTRATION_UNAUTHORIZED', "The registration is not signed by the consent's grantee.")
+        return shlProblem(
+          403,
+          'SHL_REGISTRATION_UNAUTHORIZED',
+          "The registration is not signed by the consent's grantee.",
+          'Sign the registration with the key the consent grants to (the link key), over exactly the body sent.',
+        )
       if (params.custodian) {
         const custodian = params.custodian
         const owners = await Promise.all(checked.map((f) => custodian.getEntry(f.commitment)))
         if (owners.some((e) => e?.owner.toLowerCase() !== consent.grantor.toLowerCase()))
-          return refuse(403, 'SHL_REGISTRATION_UNAUTHORIZED', "The files' records are not the consent grantor's.")
+          return shlProblem(
+            403,
+            'SHL_REGISTRATION_UNAUTHORIZED',
+            "The files' records are not the consent grantor's.",
+            'Only the patient who owns the records can link them: link records deposited under the consent grantor.',
+          )
       }
       // An id is registered once: a replay of an accepted registration, or another registration under its id, is refused.
-      if (await store.get(id)) return refuse(409, 'SHL_ID_TAKEN', 'A link with this id is registered already.')
+      if (await store.get(id)) return idTaken()
       const link: ShlStoredLink = {
         id,
         token,
@@ -318,9 +363,14 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
       for (const file of checked) {
         const decision = await decide(link, file)
         if (!decision.allowed)
-          return refuse(403, decision.reason, `The consent does not cover the files: ${decision.reason}.`)
+          return shlProblem(
+            403,
+            decision.reason as AuthorizeDenyReason,
+            `The consent does not cover the files: ${decision.reason}.`,
+            "Grant a consent that is valid now and covers every file's record (its type, reading, purpose PATRQT), then register the link again.",
+          )
       }
-      if (!(await store.insert(link))) return refuse(409, 'SHL_ID_TAKEN', 'A link with this id is registered already.')
+      if (!(await store.insert(link))) return idTaken()
       return respond({ id, url: `${base}/v1/shl/${id}/manifest` }, 201)
     },
   }
@@ -334,7 +384,13 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
       if (link.disabled) return gone('disabled')
       const body = await readJson(request, 16 * 1024)
       const recipient = recipientText(body?.recipient)
-      if (!body || recipient === undefined) return respond({ error: 'recipient is required.' }, 400)
+      if (!body || recipient === undefined)
+        return shlProblem(
+          400,
+          'SHL_MALFORMED',
+          'recipient is required.',
+          'Send a JSON object with recipient: the name of whoever opens the link (it goes into the access log).',
+        )
       const at = Math.floor(now() / 1000)
       if (link.passcode) {
         // reserve the attempt first: parallel guesses never get more checks than the attempts left
@@ -351,7 +407,15 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
         await store.settleAttempt(link.id, ok)
         if (!ok) {
           await event(link, undefined, 'shl.passcode', 'deny', at, `wrong passcode; recipient: ${recipient}`)
-          return respond({ error: 'Invalid passcode.', remainingAttempts }, 401)
+          return shlProblem(
+            401,
+            'SHL_PASSCODE_INVALID',
+            'The passcode is missing or wrong.',
+            remainingAttempts === 0
+              ? 'That was the last try: the link no longer opens. Ask the patient for a new link.'
+              : `Ask the patient for the passcode and type it again: ${remainingAttempts} ${remainingAttempts === 1 ? 'try is' : 'tries are'} left before the link stops working.`,
+            { remainingAttempts },
+          )
         }
       }
       const decisions = await Promise.all(link.files.map((f) => decide(link, f)))
@@ -391,11 +455,11 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
       const loc = await store.getLocation(p.location ?? '')
       const link = loc && loc.linkId === p.id && loc.expiresAt > now() ? await store.get(loc.linkId) : undefined
       const stored = link?.files[loc?.index ?? -1]
-      if (!link || link.disabled || !stored) return respond({ error: 'No such file.' }, 404)
+      if (!link || link.disabled || !stored) return noFile()
       const decision = await decide(link, stored)
       if (!decision.allowed) {
         await event(link, stored, 'shl.file', 'deny', decision.at, decision.reason)
-        return respond({ error: 'No such file.' }, 404)
+        return noFile()
       }
       await event(link, stored, 'shl.file', 'permit', decision.at, 'location')
       return new Response(stored.jwe, {
@@ -431,7 +495,7 @@ export function createShlHandler(
   const compiled = routes.map((r) => ({ ...r, segments: r.template.split('/').filter(Boolean) }))
   return async (request: Request) => {
     const url = new URL(request.url)
-    if (!url.pathname.startsWith(`${basePath}/`)) return respond({ error: 'Not found.' }, 404)
+    if (!url.pathname.startsWith(`${basePath}/`)) return notFound()
     const parts = url.pathname.slice(basePath.length).split('/').filter(Boolean)
     for (const r of compiled) {
       if (r.segments.length !== parts.length) continue
@@ -456,9 +520,22 @@ export function createShlHandler(
       try {
         return await r.handle({ request, params })
       } catch {
-        return respond({ error: 'The server failed.' }, 500)
+        return shlProblem(
+          500,
+          'SERVICE_ERROR',
+          'The service failed; nothing more is said about it here.',
+          'Try again later; if it keeps failing, tell whoever runs the link server.',
+        )
       }
     }
-    return respond({ error: 'Not found.' }, 404)
+    return notFound()
   }
 }
+
+const notFound = () =>
+  shlProblem(
+    404,
+    'NOT_FOUND',
+    'No such route.',
+    'The link routes are POST /v1/shl, POST /v1/shl/{id}/manifest and GET /v1/shl/{id}/file/{location}.',
+  )

@@ -85,7 +85,8 @@ export function describeShlRegistrationRules(
       })
     const refused = async (res: Response, status: number, code: string) => {
       expect(res.status).toBe(status)
-      expect(((await res.json()) as { code: string }).code).toBe(code)
+      expect(res.headers.get('content-type')).toBe('application/problem+json')
+      expect(await res.json()).toMatchObject({ status, code, title: expect.any(String), detail: expect.any(String) })
     }
     return { ...h, ledger, patient, fetch, serve, registration, post, refused }
   }

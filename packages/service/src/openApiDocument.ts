@@ -659,7 +659,17 @@ export const openApiDocument = /* @__PURE__ */ Object.freeze({
               },
             },
           },
-          passcode: { type: 'string', minLength: 1, maxLength: 256 },
+          passcodeHash: {
+            ...hex32,
+            description:
+              "The passcode's PBKDF2-SHA-256 hash salted with the link id (`hashShlPasscode`); never the passcode, which the server refuses.",
+          },
+          passcodeIterations: {
+            type: 'integer',
+            minimum: 1,
+            maximum: 1_000_000,
+            description: "The hash's iterations: at least the server's minimum (default 210,000).",
+          },
           maxAttempts: { type: 'integer', minimum: 1, maximum: 100 },
           service: { type: 'string', description: "The server's public base URL the registration is signed for." },
           issuedAt: {

@@ -16,15 +16,14 @@ import {
   decodeConsentToken,
   equalBytes,
   type Hex,
+  hexToBytes,
   InvalidArgumentError,
   type LedgerAdapter,
   randomBytes,
   type Secp256k1RecoveryOptions,
-  toArrayBufferBacked,
-  utf8ToBytes,
 } from '@medseal/core'
 import { shlProblem } from './_problem.js'
-import { subtle } from './_webcrypto.js'
+import { pbkdf2Sha256, shlPasscodeSalt } from './hashShlPasscode.js'
 import { normalizeShlServiceUrl } from './normalizeShlServiceUrl.js'
 import type { ShlStore, ShlStoredFile, ShlStoredLink } from './shlStore.js'
 import { recoverShlRegistrationSigner } from './signShlRegistration.js'
@@ -62,7 +61,11 @@ export type CreateShlRoutesParameters = {
   readonly publicUrl: string
   /** Wrong passcodes allowed per link when the patient sets none. 1..100, default 5. */
   readonly maxAttempts?: number
-  /** PBKDF2-SHA-256 iterations for stored passcodes. Default 210,000 (OWASP 2023 for PBKDF2-SHA-256). */
+  /**
+   * The fewest PBKDF2-SHA-256 iterations a registration's passcode hash may use (the patient's app hashes the
+   * passcode; the server stores that hash and checks each passcode given against it). Default 210,000; a registration
+   * may use at most 1,000,000 (each manifest request with a passcode costs the server one hash).
+   */
   readonly passcodeIterations?: number
   /** How long a file location in a manifest stays valid, seconds. Default 3,600 (the specification's upper bound). */
   readonly locationSeconds?: number
@@ -81,14 +84,17 @@ export type CreateShlRoutesErrorType = InvalidArgumentError
 /**
  * What a link registration (`POST /v1/shl`) carries. The server rebuilds the signed statement
  * ({@link ShlRegistrationStatement}) from it: the consent id and grantor come from the token, a missing `passcode`
- * signs as `''`, a missing `maxAttempts` as 0.
+ * signs as 32 zero bytes and 0 iterations, a missing `maxAttempts` as 0.
  */
 export type ShlRegistration = {
   readonly id: string
   /** The encoded consent token (`msc1.…`). */
   readonly token: string
   readonly files: readonly ShlStoredFile[]
-  readonly passcode?: string
+  /** The passcode's hash (`hashShlPasscode`), when the link has a passcode; never the passcode itself. */
+  readonly passcodeHash?: Hex
+  /** The hash's PBKDF2 iterations (with `passcodeHash`). */
+  readonly passcodeIterations?: number
   readonly maxAttempts?: number
   /** The link server's public base URL the registration is for (normalized); another server refuses it. */
   readonly service: string
@@ -138,6 +144,8 @@ const noFile = () =>
 const ID = /^[A-Za-z0-9_-]{43}$/
 const HEX32 = /^0x[0-9a-fA-F]{64}$/
 const MAX_BODY = 8 * 1024 * 1024
+const MAX_ITERATIONS = 1_000_000
+const NO_PASSCODE = `0x${'00'.repeat(32)}` as Hex
 
 async function readJson(request: Request, max: number): Promise<Record<string, unknown> | undefined> {
   try {
@@ -148,17 +156,6 @@ async function readJson(request: Request, max: number): Promise<Record<string, u
   } catch {
     return undefined
   }
-}
-
-async function pbkdf2(passcode: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
-  const key = await subtle().importKey('raw', utf8ToBytes(passcode), 'PBKDF2', false, ['deriveBits'])
-  return new Uint8Array(
-    await subtle().deriveBits(
-      { name: 'PBKDF2', hash: 'SHA-256', salt: toArrayBufferBacked(salt), iterations },
-      key,
-      256,
-    ),
-  )
 }
 
 /** Free text from a recipient, made safe for the log's `reason` (well-formed, bounded). */
@@ -241,9 +238,8 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
     handle: async ({ request }) => {
       const body = await readJson(request, MAX_BODY)
       if (!body) return malformed('The body must be a JSON object.')
-      const { id, token, files, passcode, maxAttempts, service, issuedAt, signature } = body as Partial<
-        Record<keyof ShlRegistration, unknown>
-      >
+      const { id, token, files, passcodeHash, passcodeIterations, maxAttempts, service, issuedAt, signature } =
+        body as Partial<Record<keyof ShlRegistration, unknown>>
       if (typeof id !== 'string' || !ID.test(id)) return malformed('id must be 43 base64url characters.')
       if (typeof token !== 'string') return malformed('token must be a consent token.')
       if (!Array.isArray(files) || files.length === 0 || files.length > 100)
@@ -267,8 +263,20 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
           }),
         )
       }
-      if (passcode !== undefined && (typeof passcode !== 'string' || passcode.length < 1 || passcode.length > 256))
-        return malformed('passcode must be 1 to 256 characters.')
+      // the server never takes the passcode itself: only its salted slow hash, which is what it stores
+      if (body.passcode !== undefined) return malformed('Send passcodeHash (hashShlPasscode), never the passcode.')
+      if ((passcodeHash === undefined) !== (passcodeIterations === undefined))
+        return malformed('passcodeHash and passcodeIterations go together.')
+      if (passcodeHash !== undefined && (typeof passcodeHash !== 'string' || !HEX32.test(passcodeHash)))
+        return malformed('passcodeHash must be 32 bytes as 0x hex.')
+      if (
+        passcodeIterations !== undefined &&
+        (typeof passcodeIterations !== 'number' ||
+          !Number.isSafeInteger(passcodeIterations) ||
+          passcodeIterations < iterations ||
+          passcodeIterations > MAX_ITERATIONS)
+      )
+        return malformed(`passcodeIterations must be ${iterations} to ${MAX_ITERATIONS}.`)
       if (
         maxAttempts !== undefined &&
         (typeof maxAttempts !== 'number' || !Number.isSafeInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 100)
@@ -312,7 +320,8 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
             grantor: consent.grantor,
             service,
             files: checked,
-            passcode: (passcode as string | undefined) ?? '',
+            passcodeHash: (passcodeHash as Hex | undefined) ?? NO_PASSCODE,
+            passcodeIterations: (passcodeIterations as number | undefined) ?? 0,
             maxAttempts: (maxAttempts as number | undefined) ?? 0,
             issuedAt,
           },
@@ -351,13 +360,22 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
         files: Object.freeze(checked),
         attemptsLeft: attempts,
         disabled: false,
-        ...(passcode === undefined
+        ...(passcodeHash === undefined
           ? {}
-          : await (async () => {
-              const salt = randomBytes(16)
-              const hash = await pbkdf2(passcode as string, salt, iterations)
-              return { passcode: { salt: bytesToBase64url(salt), hash: bytesToBase64url(hash), iterations } }
-            })()),
+          : {
+              passcode: {
+                salt: bytesToBase64url(shlPasscodeSalt(id)),
+                hash: bytesToBase64url(hexToBytes(passcodeHash as Hex)),
+                iterations: passcodeIterations as number,
+              },
+            }),
+        // kept so that an auditor can prove later who registered the link (verifyShlLinkRegistration)
+        registration: Object.freeze({
+          service,
+          issuedAt,
+          maxAttempts: (maxAttempts as number | undefined) ?? 0,
+          signature: signature as Hex,
+        }),
       }
       // The consent must cover every file now (signature, window, revocation, scope); it is checked again on each access.
       for (const file of checked) {
@@ -401,7 +419,7 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
           typeof given === 'string' &&
           given.length <= 256 &&
           equalBytes(
-            await pbkdf2(given, base64urlToBytes(link.passcode.salt), link.passcode.iterations),
+            await pbkdf2Sha256(given, base64urlToBytes(link.passcode.salt), link.passcode.iterations),
             base64urlToBytes(link.passcode.hash),
           )
         await store.settleAttempt(link.id, ok)

@@ -16,6 +16,7 @@ import { createCustodianHandler, openApiDocument } from '@medseal/service'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import { describe, expect, it } from 'vitest'
 import { createShlHandler, createShlRoutes } from './createShlRoutes.js'
+import { hashShlPasscode } from './hashShlPasscode.js'
 import { createMemoryShlStore, type ShlStore } from './shlStore.js'
 import { signShlRegistration } from './signShlRegistration.js'
 
@@ -114,13 +115,16 @@ async function setup(opts: { readonly store?: ShlStore } = {}) {
       durationSeconds: 600,
       now,
     })
+    const id = (over.id as string | undefined) ?? bytesToBase64url(randomBytes(32))
+    const passcodeHash = await hashShlPasscode({ id, passcode: PASSCODE, iterations: 1000 })
     const statement = {
-      id: bytesToBase64url(randomBytes(32)),
+      id,
       consentId: token.consent.id,
       grantor: token.consent.grantor,
       service: SERVICE,
       files,
-      passcode: PASSCODE,
+      passcodeHash,
+      passcodeIterations: 1000,
       maxAttempts: 2,
       issuedAt: clock.t,
       ...over,
@@ -131,7 +135,8 @@ async function setup(opts: { readonly store?: ShlStore } = {}) {
         id: statement.id,
         token: encodeConsentToken(token),
         files,
-        passcode: PASSCODE,
+        passcodeHash,
+        passcodeIterations: 1000,
         maxAttempts: 2,
         service: statement.service,
         issuedAt: statement.issuedAt,
@@ -161,7 +166,10 @@ describe('every error answer of the link routes is an RFC 9457 problem document 
       { ...body, token: 7 },
       { ...body, files: [] },
       { ...body, files: [{ ...body.files[0], commitment: '0x12' }] },
-      { ...body, passcode: '' },
+      { ...body, passcode: PASSCODE },
+      { ...body, passcodeHash: '0x12' },
+      { ...body, passcodeIterations: 999 },
+      { ...body, passcodeIterations: undefined },
       { ...body, maxAttempts: 0 },
       { ...body, service: 1 },
       { ...body, issuedAt: -1 },

@@ -197,8 +197,8 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
   const now = params.now ?? Date.now
   if (!Number.isSafeInteger(defaultAttempts) || defaultAttempts < 1 || defaultAttempts > 100)
     throw new InvalidArgumentError('OUT_OF_RANGE', 'maxAttempts must be 1 to 100.')
-  if (!Number.isSafeInteger(iterations) || iterations < 1)
-    throw new InvalidArgumentError('OUT_OF_RANGE', 'passcodeIterations must be a positive integer.')
+  if (!Number.isSafeInteger(iterations) || iterations < 1 || iterations > MAX_ITERATIONS)
+    throw new InvalidArgumentError('OUT_OF_RANGE', 'passcodeIterations must be 1 to 1,000,000.')
 
   const decide = (link: ShlStoredLink, file: ShlStoredFile) =>
     authorize(

@@ -453,6 +453,42 @@ describe('SHL named errors and formats', () => {
     await expectCode(decryptShlFile(key, parts.join('.')), 'SHL_DECRYPT_FAILED')
   })
 
+  it('passcode hashing bounds: the server takes 1 to 1,000,000 iterations as its minimum, the app refuses a bad passcode or count before sending', async () => {
+    const s = await setup()
+    for (const passcodeIterations of [0, 1_000_001, 1.5])
+      expect(() =>
+        createShlRoutes({
+          store: createMemoryShlStore(),
+          ledger: s.ledger,
+          log: s.log,
+          publicUrl: s.publicUrl,
+          passcodeIterations,
+        }),
+      ).toThrow(expect.objectContaining({ code: 'OUT_OF_RANGE' }))
+    let sent = 0
+    const deps = {
+      ledger: s.ledger,
+      fetch: async () => {
+        sent++
+        return new Response(null, { status: 500 })
+      },
+    }
+    const make = (over: object) =>
+      createSmartHealthLink(deps, {
+        patient: s.patient,
+        serviceUrl: s.publicUrl,
+        files: s.files,
+        durationSeconds: 600,
+        now: s.now,
+        ...over,
+      })
+    await expectCode(make({ passcode: '' }), 'INVALID_ARGUMENT')
+    await expectCode(make({ passcode: 'x'.repeat(257) }), 'INVALID_ARGUMENT')
+    await expectCode(make({ passcode: '1234', passcodeIterations: 0 }), 'OUT_OF_RANGE')
+    await expectCode(make({ passcode: '1234', passcodeIterations: 1_000_001 }), 'OUT_OF_RANGE')
+    expect(sent).toBe(0)
+  })
+
   it('SHL_FETCH_FAILED: the server cannot be reached', async () => {
     const shlink = encodeShlink({ url: 'https://down.test/m', key: 'A'.repeat(43) })
     await expectCode(

@@ -5,40 +5,21 @@
  * randomness (the first 32 bytes drawn are the data key, printed as `data_key`). `envelope.example.test.ts` checks that the spec's block is exactly this output.
  */
 
-import { encodeHeader, wrapAad } from '../packages/core/src/envelope/_internal.js'
-import { dhkemX25519HkdfSha256 } from '../packages/core/src/hpke/kem.js'
 import {
   bytesToHex,
   canonicalize,
   canonicalizeToBytes,
-  createVaultKey,
   encodeEnvelope,
   openCanonical,
-  seal,
   utf8ToBytes,
 } from '../packages/core/src/index.js'
+import { formatExample, printWhenRun, recipientLines, sealExample } from './_envelopeExample.js'
 
 export async function envelopeExampleV3(): Promise<string> {
-  let next = 0
-  const randomBytes = (n: number) => Uint8Array.from({ length: n }, () => next++ & 0xff)
-  const recipient = dhkemX25519HkdfSha256.deriveKeyPair(new Uint8Array(32).fill(0xa5))
-  const vaultSecret = new Uint8Array(32).fill(0x5a)
-  const vault = createVaultKey({ secret: vaultSecret })
-  const value = {
-    resourceType: 'Observation',
-    id: 'example',
-    status: 'final',
-    valueQuantity: { value: 72, unit: '/min' },
-  }
-  const { envelope, commitment, contentId } = await seal(value, {
-    recipients: [vault, { encryptionPublicKey: recipient.publicKey }],
-    version: 3,
-    randomBytes,
-  })
+  const { envelope, commitment, contentId, value, vault, vaultSecret, recipient, header } = await sealExample(3)
   const opened = await openCanonical(envelope, vault)
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', canonicalizeToBytes(value)))
-  const header = encodeHeader(envelope)
-  const lines: [string, string][] = [
+  return formatExample([
     ['vault_secret', bytesToHex(vaultSecret)],
     ['recipient_sk', bytesToHex(recipient.secretKey)],
     ['recipient_pk', bytesToHex(recipient.publicKey)],
@@ -49,27 +30,14 @@ export async function envelopeExampleV3(): Promise<string> {
     ['key_commitment', bytesToHex(envelope.keyCommitment)],
     ['salt', bytesToHex(opened.salt)],
     ['header', bytesToHex(header)],
-  ]
-  envelope.recipients.forEach((r, i) => {
-    const p = `entry${i}`
-    lines.push([`${p}_type`, r.type === 'vault' ? '02 (vault)' : '01 (hpke)'])
-    lines.push([`${p}_key_id`, bytesToHex(r.keyId)])
-    lines.push([r.type === 'vault' ? `${p}_wrap_salt` : `${p}_enc`, bytesToHex(r.enc)])
-    lines.push([`${p}_wrap_aad`, bytesToHex(wrapAad(header, r.keyId))])
-    lines.push([`${p}_wrapped_key`, bytesToHex(r.wrappedKey)])
-  })
-  lines.push(['ciphertext', bytesToHex(envelope.ciphertext)])
-  lines.push(['digest', bytesToHex(digest)])
-  lines.push([
-    'commitment_key',
-    bytesToHex(new Uint8Array([...opened.salt, ...utf8ToBytes('medseal/envelope/v3/commitment')])),
+    ...recipientLines(envelope, header),
+    ['ciphertext', bytesToHex(envelope.ciphertext)],
+    ['digest', bytesToHex(digest)],
+    ['commitment_key', bytesToHex(new Uint8Array([...opened.salt, ...utf8ToBytes('medseal/envelope/v3/commitment')]))],
+    ['commitment', bytesToHex(commitment)],
+    ['content_id', contentId.toString()],
+    ['envelope', bytesToHex(encodeEnvelope(envelope))],
   ])
-  lines.push(['commitment', bytesToHex(commitment)])
-  lines.push(['content_id', contentId.toString()])
-  lines.push(['envelope', bytesToHex(encodeEnvelope(envelope))])
-  const width = Math.max(...lines.map(([k]) => k.length))
-  return lines.map(([k, v]) => `${k.padEnd(width)} = ${v}`).join('\n')
 }
 
-const argv1 = (globalThis as { process?: { argv: string[] } }).process?.argv[1]
-if (argv1 && import.meta.url === `file://${argv1}`) console.log(await envelopeExampleV3())
+await printWhenRun(import.meta.url, envelopeExampleV3)

@@ -4,6 +4,7 @@ import {
   createKeyRequest,
   createParty,
   open,
+  type Party,
   signClinicianCredential,
   signEmergencyPolicy,
 } from '@medseal/core'
@@ -53,18 +54,29 @@ async function setup() {
   const server = await serve({ handler: s.handler })
   servers.push(server)
   const client = await createCustodianClient({ url: server.url })
-  return { ...s, officer, policy, credential, server, client }
+  /** A break-glass request under the fixture's policy and credential: by the doctor for this service unless told. */
+  const emergencyAccess = async (over: { signer?: Party; service?: `0x${string}` } = {}) =>
+    createEmergencyAccess(over.signer ?? s.doctor, s.ledger.domain, {
+      policy,
+      credential,
+      reason: 'Unconscious on arrival',
+      issuedAt: await s.ledger.getTime(),
+      service: over.service ?? s.breakGlass.serviceId,
+    })
+  /** Sends a break-glass request through the client and expects BREAK_GLASS_INVALID. */
+  const expectInvalid = (access: Awaited<ReturnType<typeof emergencyAccess>>) =>
+    expect(client.acceptBreakGlass({ access, policy, credential })).rejects.toMatchObject({
+      name: 'ConsentError',
+      code: 'BREAK_GLASS_INVALID',
+    })
+  return { ...s, officer, policy, credential, server, client, emergencyAccess, expectInvalid }
 }
 
 describe('break-glass over HTTP', () => {
   it('a clinician breaks the glass from their own device, reads with the grant; the officer reviews; the patient sees it', async () => {
     const s = await setup()
     await s.client.deposit(await s.deposit())
-    const access = createEmergencyAccess(s.doctor, s.ledger.domain, {
-      policy: s.policy,
-      credential: s.credential,
-      reason: 'Unconscious on arrival',
-      issuedAt: await s.ledger.getTime(),
+    const access = await s.emergencyAccess({
       service: (await s.client.health()).breakGlassService as `0x${string}`,
     })
     expect((await s.client.health()).breakGlassService).toBe(s.breakGlass.serviceId)
@@ -144,30 +156,12 @@ describe('break-glass over HTTP', () => {
 
   it('a break-glass request not signed by the clinician is BREAK_GLASS_INVALID', async () => {
     const s = await setup()
-    const access = createEmergencyAccess(createParty(), s.ledger.domain, {
-      policy: s.policy,
-      credential: s.credential,
-      reason: 'Unconscious on arrival',
-      issuedAt: await s.ledger.getTime(),
-      service: s.breakGlass.serviceId,
-    })
-    await expect(
-      s.client.acceptBreakGlass({ access, policy: s.policy, credential: s.credential }),
-    ).rejects.toMatchObject({ name: 'ConsentError', code: 'BREAK_GLASS_INVALID' })
+    await s.expectInvalid(await s.emergencyAccess({ signer: createParty() }))
   })
 
   it('a break-glass request for another service is BREAK_GLASS_INVALID (issue 14: requests name their service)', async () => {
     const s = await setup()
-    const access = createEmergencyAccess(s.doctor, s.ledger.domain, {
-      policy: s.policy,
-      credential: s.credential,
-      reason: 'Unconscious on arrival',
-      issuedAt: await s.ledger.getTime(),
-      service: `0x${'42'.repeat(32)}`,
-    })
-    await expect(
-      s.client.acceptBreakGlass({ access, policy: s.policy, credential: s.credential }),
-    ).rejects.toMatchObject({ name: 'ConsentError', code: 'BREAK_GLASS_INVALID' })
+    await s.expectInvalid(await s.emergencyAccess({ service: `0x${'42'.repeat(32)}` }))
     expect((await s.client.accessLog.signedHead()).head.treeSize).toBe(0)
   })
 

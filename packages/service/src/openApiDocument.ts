@@ -25,9 +25,9 @@ const q = (name: string, required: boolean, schema: object = whole) => ({ name, 
 const p = (name: string, schema: object = hex32) => ({ name, in: 'path', required: true, schema })
 const common = problems('400', '404', '429', '500', '502', '503', '504')
 const shlId = { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' } as const
-/** An answer of the link routes: JSON `{ error, code? }` (SMART Health Links answers plain JSON, not problems). */
-const shlAnswers = (status: string, description: string) => ({
-  [status]: { description, content: { 'application/json': { schema: ref('ShlError') } } },
+/** An error answer of the link routes: a problem document with a `detail` saying what to do. */
+const shlAnswers = (status: string, description: string, schema = 'ShlProblem') => ({
+  [status]: { description, content: { 'application/problem+json': { schema: ref(schema) } } },
 })
 
 /** The OpenAPI 3.1 document. */
@@ -398,34 +398,13 @@ export const openApiDocument = /* @__PURE__ */ Object.freeze({
               },
             },
           }),
-          ...shlAnswers('400', 'No recipient'),
-          '401': {
-            description: 'Missing or wrong passcode',
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  required: ['error', 'remainingAttempts'],
-                  properties: { error: { type: 'string' }, remainingAttempts: whole },
-                },
-              },
-            },
-          },
-          '404': {
-            description: 'Not served; `reason` says why',
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  required: ['error', 'reason'],
-                  properties: {
-                    error: { type: 'string' },
-                    reason: { enum: ['unknown', 'disabled', 'revoked', 'expired', 'unavailable'] },
-                  },
-                },
-              },
-            },
-          },
+          ...shlAnswers('400', 'No recipient (`SHL_MALFORMED`)'),
+          ...shlAnswers(
+            '401',
+            'Missing or wrong passcode (`SHL_PASSCODE_INVALID`); `remainingAttempts` as SMART Health Links requires',
+            'ShlPasscodeProblem',
+          ),
+          ...shlAnswers('404', 'Not served (`SHL_NOT_FOUND`); `reason` says why', 'ShlGoneProblem'),
           ...problems('429', '500', '503'),
         },
       },
@@ -437,7 +416,7 @@ export const openApiDocument = /* @__PURE__ */ Object.freeze({
         parameters: [p('id', shlId), p('location', { type: 'string' })],
         responses: {
           '200': { description: 'The JWE', content: { 'application/jose': { schema: { type: 'string' } } } },
-          ...shlAnswers('404', 'No such file'),
+          ...shlAnswers('404', 'No such file, or its location expired (`SHL_NOT_FOUND`)'),
           ...problems('429', '500', '503'),
         },
       },
@@ -680,7 +659,17 @@ export const openApiDocument = /* @__PURE__ */ Object.freeze({
               },
             },
           },
-          passcode: { type: 'string', minLength: 1, maxLength: 256 },
+          passcodeHash: {
+            ...hex32,
+            description:
+              "The passcode's PBKDF2-SHA-256 hash salted with the link id (`hashShlPasscode`); never the passcode, which the server refuses.",
+          },
+          passcodeIterations: {
+            type: 'integer',
+            minimum: 1,
+            maximum: 1_000_000,
+            description: "The hash's iterations: at least the server's minimum (default 210,000).",
+          },
           maxAttempts: { type: 'integer', minimum: 1, maximum: 100 },
           service: { type: 'string', description: "The server's public base URL the registration is signed for." },
           issuedAt: {
@@ -695,10 +684,36 @@ export const openApiDocument = /* @__PURE__ */ Object.freeze({
         required: ['id', 'url'],
         properties: { id: shlId, url: { type: 'string', description: 'The manifest URL (under the public URL).' } },
       },
-      ShlError: {
-        type: 'object',
-        required: ['error'],
-        properties: { error: { type: 'string' }, code: { type: 'string' } },
+      ShlProblem: {
+        description:
+          'An error of the link routes: RFC 9457 problem details with the SDK error code and a `detail` saying what to do.',
+        allOf: [ref('Problem'), { type: 'object', required: ['detail'], properties: { detail: { type: 'string' } } }],
+      },
+      ShlPasscodeProblem: {
+        description: 'A missing or wrong passcode: `remainingAttempts` is an extension member (RFC 9457 §3.2).',
+        allOf: [
+          ref('ShlProblem'),
+          {
+            type: 'object',
+            required: ['remainingAttempts'],
+            properties: { code: { const: 'SHL_PASSCODE_INVALID' }, status: { const: 401 }, remainingAttempts: whole },
+          },
+        ],
+      },
+      ShlGoneProblem: {
+        description: 'A link that is not served: `reason` (an extension member) says why.',
+        allOf: [
+          ref('ShlProblem'),
+          {
+            type: 'object',
+            required: ['reason'],
+            properties: {
+              code: { const: 'SHL_NOT_FOUND' },
+              status: { const: 404 },
+              reason: { enum: ['unknown', 'disabled', 'revoked', 'expired', 'unavailable'] },
+            },
+          },
+        ],
       },
     },
   },

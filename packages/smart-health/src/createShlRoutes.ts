@@ -9,20 +9,21 @@
 import {
   type AccessLogWriter,
   type Address,
+  type AuthorizeDenyReason,
   authorize,
   base64urlToBytes,
   bytesToBase64url,
   decodeConsentToken,
   equalBytes,
   type Hex,
+  hexToBytes,
   InvalidArgumentError,
   type LedgerAdapter,
   randomBytes,
   type Secp256k1RecoveryOptions,
-  toArrayBufferBacked,
-  utf8ToBytes,
 } from '@medseal/core'
-import { subtle } from './_webcrypto.js'
+import { shlProblem } from './_problem.js'
+import { pbkdf2Sha256, shlPasscodeSalt } from './hashShlPasscode.js'
 import { normalizeShlServiceUrl } from './normalizeShlServiceUrl.js'
 import type { ShlStore, ShlStoredFile, ShlStoredLink } from './shlStore.js'
 import { recoverShlRegistrationSigner } from './signShlRegistration.js'
@@ -60,7 +61,11 @@ export type CreateShlRoutesParameters = {
   readonly publicUrl: string
   /** Wrong passcodes allowed per link when the patient sets none. 1..100, default 5. */
   readonly maxAttempts?: number
-  /** PBKDF2-SHA-256 iterations for stored passcodes. Default 210,000 (OWASP 2023 for PBKDF2-SHA-256). */
+  /**
+   * The fewest PBKDF2-SHA-256 iterations a registration's passcode hash may use (the patient's app hashes the
+   * passcode; the server stores that hash and checks each passcode given against it). Default 210,000; a registration
+   * may use at most 1,000,000 (each manifest request with a passcode costs the server one hash).
+   */
   readonly passcodeIterations?: number
   /** How long a file location in a manifest stays valid, seconds. Default 3,600 (the specification's upper bound). */
   readonly locationSeconds?: number
@@ -79,14 +84,17 @@ export type CreateShlRoutesErrorType = InvalidArgumentError
 /**
  * What a link registration (`POST /v1/shl`) carries. The server rebuilds the signed statement
  * ({@link ShlRegistrationStatement}) from it: the consent id and grantor come from the token, a missing `passcode`
- * signs as `''`, a missing `maxAttempts` as 0.
+ * signs as 32 zero bytes and 0 iterations, a missing `maxAttempts` as 0.
  */
 export type ShlRegistration = {
   readonly id: string
   /** The encoded consent token (`msc1.…`). */
   readonly token: string
   readonly files: readonly ShlStoredFile[]
-  readonly passcode?: string
+  /** The passcode's hash (`hashShlPasscode`), when the link has a passcode; never the passcode itself. */
+  readonly passcodeHash?: Hex
+  /** The hash's PBKDF2 iterations (with `passcodeHash`). */
+  readonly passcodeIterations?: number
   readonly maxAttempts?: number
   /** The link server's public base URL the registration is for (normalized); another server refuses it. */
   readonly service: string
@@ -102,19 +110,42 @@ const JSON_HEADERS = {
   'access-control-allow-origin': '*',
 }
 const respond = (value: unknown, status = 200) => new Response(JSON.stringify(value), { status, headers: JSON_HEADERS })
+const GONE = {
+  unknown: 'Check that the link was copied whole; if it was, ask the patient for a new link.',
+  disabled: 'The link stopped working after too many wrong passcodes: ask the patient for a new link.',
+  revoked: 'The patient withdrew the consent behind the link: ask them for a new link if you still need the records.',
+  expired: 'The link has expired: ask the patient for a new link.',
+  unavailable:
+    "The consent behind the link does not cover its records now: ask the patient to check the link's consent or make a new link.",
+} as const
 /**
- * A link that is not served: 404 as SMART Health Links requires, and in the body why (`unknown`, `disabled` after too
+ * A link that is not served: 404 as SMART Health Links requires, and in `reason` why (`unknown`, `disabled` after too
  * many wrong passcodes, `revoked`, `expired`, `unavailable`), so that the recipient's app can say what to do. The
  * manifest id is 256 bits: the reason tells nothing to someone who does not hold the link.
  */
-const gone = (reason: 'unknown' | 'disabled' | 'revoked' | 'expired' | 'unavailable') =>
-  respond({ error: 'No such link.', reason }, 404)
-/** A refused registration: the message and the error code the client throws (`SHL_ID_TAKEN`, …). */
-const refuse = (status: number, code: string, error: string) => respond({ error, code }, status)
-const malformed = (error: string) => refuse(400, 'SHL_MALFORMED', error)
+const gone = (reason: keyof typeof GONE) => shlProblem(404, 'SHL_NOT_FOUND', 'No such link.', GONE[reason], { reason })
+const REGISTER_AGAIN =
+  'Build the registration with createSmartHealthLink of @medseal/smart-health, or fix the field named, and send it again.'
+const malformed = (title: string) => shlProblem(400, 'SHL_MALFORMED', title, REGISTER_AGAIN)
+const idTaken = () =>
+  shlProblem(
+    409,
+    'SHL_ID_TAKEN',
+    'A link with this id is registered already.',
+    'An id is registered once: make a new link (a new random id) and register that.',
+  )
+const noFile = () =>
+  shlProblem(
+    404,
+    'SHL_NOT_FOUND',
+    'No such file.',
+    'File locations expire (within an hour) and end with the consent: ask for the manifest again for a fresh location.',
+  )
 const ID = /^[A-Za-z0-9_-]{43}$/
 const HEX32 = /^0x[0-9a-fA-F]{64}$/
 const MAX_BODY = 8 * 1024 * 1024
+const MAX_ITERATIONS = 1_000_000
+const NO_PASSCODE = `0x${'00'.repeat(32)}` as Hex
 
 async function readJson(request: Request, max: number): Promise<Record<string, unknown> | undefined> {
   try {
@@ -127,17 +158,6 @@ async function readJson(request: Request, max: number): Promise<Record<string, u
   }
 }
 
-async function pbkdf2(passcode: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
-  const key = await subtle().importKey('raw', utf8ToBytes(passcode), 'PBKDF2', false, ['deriveBits'])
-  return new Uint8Array(
-    await subtle().deriveBits(
-      { name: 'PBKDF2', hash: 'SHA-256', salt: toArrayBufferBacked(salt), iterations },
-      key,
-      256,
-    ),
-  )
-}
-
 /** Free text from a recipient, made safe for the log's `reason` (well-formed, bounded). */
 function recipientText(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.trim().length === 0) return undefined
@@ -146,8 +166,10 @@ function recipientText(value: unknown): string | undefined {
 
 /**
  * The link routes: `POST /v1/shl` (register), `POST /v1/shl/{id}/manifest`, `GET /v1/shl/{id}/file/{location}`.
- * Answers follow SMART Health Links: 404 for a link that is unknown, expired, revoked or disabled (the body's `reason`
- * says which: `unknown`, `expired`, `revoked`, `disabled`, `unavailable`); 401 with `{ remainingAttempts }` for a
+ * Every error answer is an RFC 9457 `application/problem+json` document carrying the SDK error `code` (as the custodian
+ * service's are) and a `detail` saying what to do, and follows SMART Health Links: 404 (`SHL_NOT_FOUND`) for a link
+ * that is unknown, expired, revoked or disabled, the extension member `reason` saying which (`unknown`, `expired`,
+ * `revoked`, `disabled`, `unavailable`); 401 (`SHL_PASSCODE_INVALID`) with the member `remainingAttempts` for a
  * missing or wrong passcode.
  *
  * @param params - the store, ledger, access log, public URL and limits
@@ -175,8 +197,8 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
   const now = params.now ?? Date.now
   if (!Number.isSafeInteger(defaultAttempts) || defaultAttempts < 1 || defaultAttempts > 100)
     throw new InvalidArgumentError('OUT_OF_RANGE', 'maxAttempts must be 1 to 100.')
-  if (!Number.isSafeInteger(iterations) || iterations < 1)
-    throw new InvalidArgumentError('OUT_OF_RANGE', 'passcodeIterations must be a positive integer.')
+  if (!Number.isSafeInteger(iterations) || iterations < 1 || iterations > MAX_ITERATIONS)
+    throw new InvalidArgumentError('OUT_OF_RANGE', 'passcodeIterations must be 1 to 1,000,000.')
 
   const decide = (link: ShlStoredLink, file: ShlStoredFile) =>
     authorize(
@@ -216,9 +238,8 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
     handle: async ({ request }) => {
       const body = await readJson(request, MAX_BODY)
       if (!body) return malformed('The body must be a JSON object.')
-      const { id, token, files, passcode, maxAttempts, service, issuedAt, signature } = body as Partial<
-        Record<keyof ShlRegistration, unknown>
-      >
+      const { id, token, files, passcodeHash, passcodeIterations, maxAttempts, service, issuedAt, signature } =
+        body as Partial<Record<keyof ShlRegistration, unknown>>
       if (typeof id !== 'string' || !ID.test(id)) return malformed('id must be 43 base64url characters.')
       if (typeof token !== 'string') return malformed('token must be a consent token.')
       if (!Array.isArray(files) || files.length === 0 || files.length > 100)
@@ -242,8 +263,20 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
           }),
         )
       }
-      if (passcode !== undefined && (typeof passcode !== 'string' || passcode.length < 1 || passcode.length > 256))
-        return malformed('passcode must be 1 to 256 characters.')
+      // the server never takes the passcode itself: only its salted slow hash, which is what it stores
+      if (body.passcode !== undefined) return malformed('Send passcodeHash (hashShlPasscode), never the passcode.')
+      if ((passcodeHash === undefined) !== (passcodeIterations === undefined))
+        return malformed('passcodeHash and passcodeIterations go together.')
+      if (passcodeHash !== undefined && (typeof passcodeHash !== 'string' || !HEX32.test(passcodeHash)))
+        return malformed('passcodeHash must be 32 bytes as 0x hex.')
+      if (
+        passcodeIterations !== undefined &&
+        (typeof passcodeIterations !== 'number' ||
+          !Number.isSafeInteger(passcodeIterations) ||
+          passcodeIterations < iterations ||
+          passcodeIterations > MAX_ITERATIONS)
+      )
+        return malformed(`passcodeIterations must be ${iterations} to ${MAX_ITERATIONS}.`)
       if (
         maxAttempts !== undefined &&
         (typeof maxAttempts !== 'number' || !Number.isSafeInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 100)
@@ -263,10 +296,20 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
       // The registration must be this server's, recent, and signed by the key the consent grants to: a token alone
       // (seen in transit, or rebuilt from a public ledger) registers nothing.
       if (service !== base)
-        return refuse(403, 'SHL_REGISTRATION_WRONG_SERVICE', 'The registration is for another link server.')
+        return shlProblem(
+          403,
+          'SHL_REGISTRATION_WRONG_SERVICE',
+          'The registration is for another link server.',
+          "Sign the registration for this server's public URL (the link's serviceUrl) and send it again.",
+        )
       const nowSeconds = Math.floor(now() / 1000)
       if (issuedAt < nowSeconds - maxAge || issuedAt > nowSeconds + 60)
-        return refuse(403, 'SHL_REGISTRATION_STALE', 'The registration is too old, or dated in the future.')
+        return shlProblem(
+          403,
+          'SHL_REGISTRATION_STALE',
+          'The registration is too old, or dated in the future.',
+          `Check the device clock, then sign a new registration and send it within ${maxAge} seconds.`,
+        )
       let signer: Address | undefined
       try {
         signer = await recoverShlRegistrationSigner(
@@ -277,7 +320,8 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
             grantor: consent.grantor,
             service,
             files: checked,
-            passcode: (passcode as string | undefined) ?? '',
+            passcodeHash: (passcodeHash as Hex | undefined) ?? NO_PASSCODE,
+            passcodeIterations: (passcodeIterations as number | undefined) ?? 0,
             maxAttempts: (maxAttempts as number | undefined) ?? 0,
             issuedAt,
           },
@@ -288,15 +332,25 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
         signer = undefined // malformed, or recovers no one
       }
       if (signer?.toLowerCase() !== consent.grantee.toLowerCase())
-        return refuse(403, 'SHL_REGISTRATION_UNAUTHORIZED', "The registration is not signed by the consent's grantee.")
+        return shlProblem(
+          403,
+          'SHL_REGISTRATION_UNAUTHORIZED',
+          "The registration is not signed by the consent's grantee.",
+          'Sign the registration with the key the consent grants to (the link key), over exactly the body sent.',
+        )
       if (params.custodian) {
         const custodian = params.custodian
         const owners = await Promise.all(checked.map((f) => custodian.getEntry(f.commitment)))
         if (owners.some((e) => e?.owner.toLowerCase() !== consent.grantor.toLowerCase()))
-          return refuse(403, 'SHL_REGISTRATION_UNAUTHORIZED', "The files' records are not the consent grantor's.")
+          return shlProblem(
+            403,
+            'SHL_REGISTRATION_UNAUTHORIZED',
+            "The files' records are not the consent grantor's.",
+            'Only the patient who owns the records can link them: link records deposited under the consent grantor.',
+          )
       }
       // An id is registered once: a replay of an accepted registration, or another registration under its id, is refused.
-      if (await store.get(id)) return refuse(409, 'SHL_ID_TAKEN', 'A link with this id is registered already.')
+      if (await store.get(id)) return idTaken()
       const link: ShlStoredLink = {
         id,
         token,
@@ -306,21 +360,35 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
         files: Object.freeze(checked),
         attemptsLeft: attempts,
         disabled: false,
-        ...(passcode === undefined
+        ...(passcodeHash === undefined
           ? {}
-          : await (async () => {
-              const salt = randomBytes(16)
-              const hash = await pbkdf2(passcode as string, salt, iterations)
-              return { passcode: { salt: bytesToBase64url(salt), hash: bytesToBase64url(hash), iterations } }
-            })()),
+          : {
+              passcode: {
+                salt: bytesToBase64url(shlPasscodeSalt(id)),
+                hash: bytesToBase64url(hexToBytes(passcodeHash as Hex)),
+                iterations: passcodeIterations as number,
+              },
+            }),
+        // kept so that an auditor can prove later who registered the link (verifyShlLinkRegistration)
+        registration: Object.freeze({
+          service,
+          issuedAt,
+          maxAttempts: (maxAttempts as number | undefined) ?? 0,
+          signature: signature as Hex,
+        }),
       }
       // The consent must cover every file now (signature, window, revocation, scope); it is checked again on each access.
       for (const file of checked) {
         const decision = await decide(link, file)
         if (!decision.allowed)
-          return refuse(403, decision.reason, `The consent does not cover the files: ${decision.reason}.`)
+          return shlProblem(
+            403,
+            decision.reason as AuthorizeDenyReason,
+            `The consent does not cover the files: ${decision.reason}.`,
+            "Grant a consent that is valid now and covers every file's record (its type, reading, purpose PATRQT), then register the link again.",
+          )
       }
-      if (!(await store.insert(link))) return refuse(409, 'SHL_ID_TAKEN', 'A link with this id is registered already.')
+      if (!(await store.insert(link))) return idTaken()
       return respond({ id, url: `${base}/v1/shl/${id}/manifest` }, 201)
     },
   }
@@ -334,7 +402,13 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
       if (link.disabled) return gone('disabled')
       const body = await readJson(request, 16 * 1024)
       const recipient = recipientText(body?.recipient)
-      if (!body || recipient === undefined) return respond({ error: 'recipient is required.' }, 400)
+      if (!body || recipient === undefined)
+        return shlProblem(
+          400,
+          'SHL_MALFORMED',
+          'recipient is required.',
+          'Send a JSON object with recipient: the name of whoever opens the link (it goes into the access log).',
+        )
       const at = Math.floor(now() / 1000)
       if (link.passcode) {
         // reserve the attempt first: parallel guesses never get more checks than the attempts left
@@ -345,13 +419,21 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
           typeof given === 'string' &&
           given.length <= 256 &&
           equalBytes(
-            await pbkdf2(given, base64urlToBytes(link.passcode.salt), link.passcode.iterations),
+            await pbkdf2Sha256(given, base64urlToBytes(link.passcode.salt), link.passcode.iterations),
             base64urlToBytes(link.passcode.hash),
           )
         await store.settleAttempt(link.id, ok)
         if (!ok) {
           await event(link, undefined, 'shl.passcode', 'deny', at, `wrong passcode; recipient: ${recipient}`)
-          return respond({ error: 'Invalid passcode.', remainingAttempts }, 401)
+          return shlProblem(
+            401,
+            'SHL_PASSCODE_INVALID',
+            'The passcode is missing or wrong.',
+            remainingAttempts === 0
+              ? 'That was the last try: the link no longer opens. Ask the patient for a new link.'
+              : `Ask the patient for the passcode and type it again: ${remainingAttempts} ${remainingAttempts === 1 ? 'try is' : 'tries are'} left before the link stops working.`,
+            { remainingAttempts },
+          )
         }
       }
       const decisions = await Promise.all(link.files.map((f) => decide(link, f)))
@@ -391,11 +473,11 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
       const loc = await store.getLocation(p.location ?? '')
       const link = loc && loc.linkId === p.id && loc.expiresAt > now() ? await store.get(loc.linkId) : undefined
       const stored = link?.files[loc?.index ?? -1]
-      if (!link || link.disabled || !stored) return respond({ error: 'No such file.' }, 404)
+      if (!link || link.disabled || !stored) return noFile()
       const decision = await decide(link, stored)
       if (!decision.allowed) {
         await event(link, stored, 'shl.file', 'deny', decision.at, decision.reason)
-        return respond({ error: 'No such file.' }, 404)
+        return noFile()
       }
       await event(link, stored, 'shl.file', 'permit', decision.at, 'location')
       return new Response(stored.jwe, {
@@ -431,7 +513,7 @@ export function createShlHandler(
   const compiled = routes.map((r) => ({ ...r, segments: r.template.split('/').filter(Boolean) }))
   return async (request: Request) => {
     const url = new URL(request.url)
-    if (!url.pathname.startsWith(`${basePath}/`)) return respond({ error: 'Not found.' }, 404)
+    if (!url.pathname.startsWith(`${basePath}/`)) return notFound()
     const parts = url.pathname.slice(basePath.length).split('/').filter(Boolean)
     for (const r of compiled) {
       if (r.segments.length !== parts.length) continue
@@ -456,9 +538,22 @@ export function createShlHandler(
       try {
         return await r.handle({ request, params })
       } catch {
-        return respond({ error: 'The server failed.' }, 500)
+        return shlProblem(
+          500,
+          'SERVICE_ERROR',
+          'The service failed; nothing more is said about it here.',
+          'Try again later; if it keeps failing, tell whoever runs the link server.',
+        )
       }
     }
-    return respond({ error: 'Not found.' }, 404)
+    return notFound()
   }
 }
+
+const notFound = () =>
+  shlProblem(
+    404,
+    'NOT_FOUND',
+    'No such route.',
+    'The link routes are POST /v1/shl, POST /v1/shl/{id}/manifest and GET /v1/shl/{id}/file/{location}.',
+  )

@@ -19,6 +19,7 @@ import {
   randomBytes,
 } from '@medseal/core'
 import { SmartHealthError } from './errors.js'
+import { hashShlPasscode } from './hashShlPasscode.js'
 import { normalizeShlServiceUrl } from './normalizeShlServiceUrl.js'
 import { encryptShlFile } from './shlFileJwe.js'
 import { encodeShlink, type ShlinkPayload } from './shlink.js'
@@ -53,8 +54,16 @@ export type CreateSmartHealthLinkParameters = {
   readonly files: readonly SmartHealthLinkFile[]
   /** How long the link (and its consent) lasts, seconds. */
   readonly durationSeconds: number
-  /** A passcode the recipient must give (sets flag `P`). */
+  /**
+   * A passcode the recipient must give (sets flag `P`), 1 to 256 characters. It never leaves this device: the server
+   * gets its PBKDF2 hash (`hashShlPasscode`).
+   */
   readonly passcode?: string
+  /**
+   * PBKDF2-SHA-256 iterations of the passcode's hash: at least the server's minimum (its `passcodeIterations`), at most
+   * 1,000,000. Default 210,000.
+   */
+  readonly passcodeIterations?: number
   /** Wrong passcodes allowed before the server disables the link. */
   readonly maxAttempts?: number
   /** Shown to the recipient, at most 80 characters. */
@@ -123,6 +132,14 @@ export async function createSmartHealthLink(
   if (!Array.isArray(files) || files.length === 0 || files.length > 100)
     throw new InvalidArgumentError('INVALID_ARGUMENT', 'files must list 1 to 100 files.')
   const base = normalizeShlServiceUrl(params.serviceUrl, { name: 'serviceUrl' })
+  if (
+    params.passcode !== undefined &&
+    (typeof params.passcode !== 'string' || params.passcode.length < 1 || params.passcode.length > 256)
+  )
+    throw new InvalidArgumentError('INVALID_ARGUMENT', 'passcode must be 1 to 256 characters.')
+  const iterations = params.passcodeIterations
+  if (iterations !== undefined && (!Number.isSafeInteger(iterations) || iterations < 1 || iterations > 1_000_000))
+    throw new InvalidArgumentError('OUT_OF_RANGE', 'passcodeIterations must be 1 to 1,000,000.')
   const commitments = files.map((f) => (typeof f.commitment === 'string' ? f.commitment : bytesToHex0x(f.commitment)))
   const linkParty = createParty() // stands for the link's holder; its key signs the registration below and is not kept
   const { token } = await grantConsent(deps.ledger, {
@@ -145,6 +162,11 @@ export async function createSmartHealthLink(
     })),
   )
   const issuedAt = Math.floor((params.now ?? Date.now)() / 1000)
+  const passcodeIterations = params.passcode === undefined ? 0 : (params.passcodeIterations ?? 210_000)
+  const passcodeHash =
+    params.passcode === undefined
+      ? (`0x${'00'.repeat(32)}` as Hex)
+      : await hashShlPasscode({ id, passcode: params.passcode, iterations: passcodeIterations })
   const registration = {
     id,
     token: encodeConsentToken(token),
@@ -157,11 +179,12 @@ export async function createSmartHealthLink(
       grantor: token.consent.grantor,
       service: base,
       files: encrypted,
-      passcode: params.passcode ?? '',
+      passcodeHash,
+      passcodeIterations,
       maxAttempts: params.maxAttempts ?? 0,
       issuedAt,
     }),
-    ...(params.passcode === undefined ? {} : { passcode: params.passcode }),
+    ...(params.passcode === undefined ? {} : { passcodeHash, passcodeIterations }),
     ...(params.maxAttempts === undefined ? {} : { maxAttempts: params.maxAttempts }),
   }
   let res: Response

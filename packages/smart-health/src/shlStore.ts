@@ -14,6 +14,22 @@ export type ShlStoredFile = {
   readonly resourceType: string
 }
 
+/**
+ * What a link's registration was signed with, beside what the link itself holds: with the link's id, consent, files
+ * and passcode hash it rebuilds the signed statement, so an auditor can prove later who registered the link
+ * (`verifyShlLinkRegistration`).
+ */
+export type ShlStoredRegistration = {
+  /** The link server's public base URL the registration was signed for. */
+  readonly service: string
+  /** When it was signed, Unix seconds. */
+  readonly issuedAt: number
+  /** The attempts as signed (0: the server's default applied). */
+  readonly maxAttempts: number
+  /** The consent grantee's EIP-712 `ShlRegistration` signature. */
+  readonly signature: Hex
+}
+
 /** A registered link. */
 export type ShlStoredLink = {
   /** The manifest id (43 base64url characters: 256 bits). */
@@ -31,6 +47,11 @@ export type ShlStoredLink = {
   /** Wrong passcodes still allowed before the link is disabled. */
   readonly attemptsLeft: number
   readonly disabled: boolean
+  /**
+   * The registration the link was accepted with (`createShlRoutes` stores it with every link it registers). Absent on
+   * links stored before it was kept.
+   */
+  readonly registration?: ShlStoredRegistration
 }
 
 /** A file location handed out by a manifest. */

@@ -8,9 +8,12 @@
  * and key requests signed under the same domain). It binds the link id (256 random bits, taken once per server), the
  * consent (id and grantor), the link server's public base URL (another server refuses it), every file (content type,
  * SHA-256 of the JWE, commitment, resource type; the JWE is hashed by WebCrypto rather than as an EIP-712 string, so
- * checking an 8 MiB registration costs milliseconds, not the seconds JavaScript keccak would take), the passcode and the attempts allowed, and the time it was made (a server refuses
- * a stale one). The server accepts exactly what was signed: a changed file, passcode or limit is refused. The
- * signature travels beside the passcode itself and is not stored, so it tells no one more than the body already does. docs/guides/smart-health.md §Registration.
+ * checking an 8 MiB registration costs milliseconds, not the seconds JavaScript keccak would take), the passcode's
+ * PBKDF2 hash and iterations and the attempts allowed, and the time it was made (a server refuses a stale one). The
+ * server accepts exactly what was signed: a changed file, passcode or limit is refused. The server stores the signature
+ * with the link, so that an auditor can later prove who registered it (`verifyShlLinkRegistration`); it signs
+ * the passcode's slow salted hash, never the passcode, so the kept signature lets no one test guesses faster than the
+ * stored hash does. docs/guides/smart-health.md §Registration.
  * @module
  */
 import {
@@ -37,7 +40,8 @@ export const shlRegistrationTypes = {
     { name: 'grantor', type: 'address' },
     { name: 'service', type: 'string' },
     { name: 'files', type: 'ShlRegistrationFile[]' },
-    { name: 'passcode', type: 'string' },
+    { name: 'passcodeHash', type: 'bytes32' },
+    { name: 'passcodeIterations', type: 'uint32' },
     { name: 'maxAttempts', type: 'uint32' },
     { name: 'issuedAt', type: 'uint64' },
   ],
@@ -59,8 +63,13 @@ export type ShlRegistrationStatement = {
   /** The link server's public base URL, normalized ({@link normalizeShlServiceUrl}). */
   readonly service: string
   readonly files: readonly ShlStoredFile[]
-  /** The passcode, `''` when the link has none. */
-  readonly passcode: string
+  /**
+   * The passcode's hash (`hashShlPasscode`: PBKDF2-SHA-256 salted with the link id), 32 zero bytes when the link
+   * has none. Never the passcode: the server keeps the signature for audit, and it must not let a reader test guesses.
+   */
+  readonly passcodeHash: Hex
+  /** The hash's PBKDF2 iterations; 0 when the link has no passcode. */
+  readonly passcodeIterations: number
   /** Wrong passcodes allowed; 0 when the server's default applies. */
   readonly maxAttempts: number
   /** When it was made, Unix seconds. */

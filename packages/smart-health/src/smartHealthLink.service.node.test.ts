@@ -42,6 +42,8 @@ const checkedFetch = async (input: string, init?: RequestInit): Promise<Response
   const documented = template ? paths[template]?.[method]?.responses[String(response.status)] : undefined
   const type = (response.headers.get('content-type') ?? '').split(';')[0] as string
   const key = `${method.toUpperCase()} ${template}`
+  if (response.status >= 400 && type !== 'application/problem+json')
+    violations.push(`${key} answered ${response.status} ${type}: every error answer is a problem document`)
   if (!documented?.content || !(type in documented.content)) {
     violations.push(`${key} answered ${response.status} ${type}, which the document does not list`)
     return response

@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest'
 import { createShcIssuer } from './createShcIssuer.js'
 import { createShlHandler, createShlRoutes } from './createShlRoutes.js'
 import { createSmartHealthLink } from './createSmartHealthLink.js'
+import { hashShlPasscode } from './hashShlPasscode.js'
 import { encodeHealthCardFile } from './healthCardFile.js'
 import { issueHealthCard } from './issueHealthCard.js'
 import { normalizeShlServiceUrl } from './normalizeShlServiceUrl.js'
@@ -24,6 +25,7 @@ import { decodeShlink, encodeShlink } from './shlink.js'
 import { createMemoryShlStore } from './shlStore.js'
 import { signShlRegistration } from './signShlRegistration.js'
 import { verifyHealthCard } from './verifyHealthCard.js'
+import { verifyShlLinkRegistration } from './verifyShlLinkRegistration.js'
 
 const patientResource = {
   resourceType: 'Patient',
@@ -77,7 +79,7 @@ async function setup() {
     },
   ]
   const events = async () => Promise.all(Array.from({ length: log.size }, (_, i) => log.getEvent(i)))
-  return { clock, ledger, patient, log, now, fetch, issuer, jws, files, events, publicUrl }
+  return { clock, ledger, patient, log, now, fetch, issuer, jws, files, events, publicUrl, store }
 }
 
 describe('SMART Health Links, patient to clinician through the link server', () => {
@@ -143,6 +145,45 @@ describe('SMART Health Links, patient to clinician through the link server', () 
     ])
     expect(log[0]?.reason).toContain('Dr. Lee')
     expect(log.every((e) => e.consentId !== undefined)).toBe(true)
+  })
+
+  it('the server keeps the registration: an auditor proves who registered a passcode link, from the store alone; the passcode is never sent', async () => {
+    const s = await setup()
+    const sent: string[] = []
+    const { payload, consent } = await createSmartHealthLink(
+      {
+        ledger: s.ledger,
+        fetch: async (url, init) => {
+          sent.push(String(init?.body))
+          return s.fetch(url, init)
+        },
+      },
+      {
+        patient: s.patient,
+        serviceUrl: s.publicUrl,
+        files: s.files,
+        durationSeconds: 600,
+        passcode: 'a passcode no one sees',
+        passcodeIterations: 1000,
+        now: s.now,
+      },
+    )
+    expect(sent.join('')).not.toContain('a passcode no one sees')
+    const id = payload.url.split('/').at(-2) as string
+    const link = await s.store.get(id)
+    expect(link?.passcode?.iterations).toBe(1000)
+    expect(await verifyShlLinkRegistration(s.ledger.domain, link as NonNullable<typeof link>)).toBe(consent.grantee)
+    // another passcode hash in the row, or no kept registration (a link stored before they were kept): not proven
+    const other = { ...link, passcode: { ...link?.passcode, hash: 'AAAA' } } as NonNullable<typeof link>
+    await expectCode(verifyShlLinkRegistration(s.ledger.domain, other), 'SHL_REGISTRATION_UNAUTHORIZED')
+    const { registration: _r, ...legacy } = link as NonNullable<typeof link>
+    await expectCode(verifyShlLinkRegistration(s.ledger.domain, legacy), 'SHL_REGISTRATION_UNAUTHORIZED')
+    // the server stores the hash the patient signed: the right passcode opens the link
+    const opened = await openSmartHealthLink(
+      { fetch: s.fetch, now: s.now },
+      { shlink: encodeShlink(payload), recipient: 'Dr. Lee', passcode: 'a passcode no one sees' },
+    )
+    expect(opened.files).toHaveLength(2)
   })
 
   it('SHL_NOT_FOUND: a revoked link, and a link disabled after its wrong passcodes', async () => {
@@ -283,7 +324,8 @@ describe('SMART Health Links, patient to clinician through the link server', () 
       grantor: token.consent.grantor,
       service: s.publicUrl,
       files,
-      passcode: '',
+      passcodeHash: `0x${'00'.repeat(32)}` as const,
+      passcodeIterations: 0,
       maxAttempts: 0,
       issuedAt: s.clock.t,
     }
@@ -353,10 +395,17 @@ describe('SMART Health Links, patient to clinician through the link server', () 
       return s.fetch(url, init)
     }
     await expectCode(make({}, replayFirst), 'SHL_ID_TAKEN')
-    // the body changed on the way (another passcode): the signature no longer covers it
+    // the body changed on the way (another passcode's hash): the signature no longer covers it
+    const mine = await hashShlPasscode({ id: 'A'.repeat(43), passcode: 'mine', iterations: 1000 })
     const changed = async (url: string, init?: RequestInit) =>
-      s.fetch(url, { ...init, body: JSON.stringify({ ...JSON.parse(String(init?.body)), passcode: 'mine' }) })
-    await expectCode(make({ passcode: 'theirs' }, changed), 'SHL_REGISTRATION_UNAUTHORIZED')
+      s.fetch(url, { ...init, body: JSON.stringify({ ...JSON.parse(String(init?.body)), passcodeHash: mine }) })
+    await expectCode(make({ passcode: 'theirs', passcodeIterations: 1000 }, changed), 'SHL_REGISTRATION_UNAUTHORIZED')
+    // the passcode itself is never sent: a body carrying one is refused
+    const withPasscode = async (url: string, init?: RequestInit) =>
+      s.fetch(url, { ...init, body: JSON.stringify({ ...JSON.parse(String(init?.body)), passcode: 'theirs' }) })
+    await expectCode(make({ passcode: 'theirs', passcodeIterations: 1000 }, withPasscode), 'SHL_FETCH_FAILED')
+    // fewer iterations than the server's minimum (1,000 here)
+    await expectCode(make({ passcode: 'theirs', passcodeIterations: 999 }), 'SHL_FETCH_FAILED')
     // any other refusal, with or without a JSON body
     await expectCode(
       make({}, async () => new Response('busy', { status: 503 })),
@@ -402,6 +451,42 @@ describe('SHL named errors and formats', () => {
     const parts = jwe.split('.')
     parts[3] = parts[3]!.startsWith('A') ? `B${parts[3]!.slice(1)}` : `A${parts[3]!.slice(1)}`
     await expectCode(decryptShlFile(key, parts.join('.')), 'SHL_DECRYPT_FAILED')
+  })
+
+  it('passcode hashing bounds: the server takes 1 to 1,000,000 iterations as its minimum, the app refuses a bad passcode or count before sending', async () => {
+    const s = await setup()
+    for (const passcodeIterations of [0, 1_000_001, 1.5])
+      expect(() =>
+        createShlRoutes({
+          store: createMemoryShlStore(),
+          ledger: s.ledger,
+          log: s.log,
+          publicUrl: s.publicUrl,
+          passcodeIterations,
+        }),
+      ).toThrow(expect.objectContaining({ code: 'OUT_OF_RANGE' }))
+    let sent = 0
+    const deps = {
+      ledger: s.ledger,
+      fetch: async () => {
+        sent++
+        return new Response(null, { status: 500 })
+      },
+    }
+    const make = (over: object) =>
+      createSmartHealthLink(deps, {
+        patient: s.patient,
+        serviceUrl: s.publicUrl,
+        files: s.files,
+        durationSeconds: 600,
+        now: s.now,
+        ...over,
+      })
+    await expectCode(make({ passcode: '' }), 'INVALID_ARGUMENT')
+    await expectCode(make({ passcode: 'x'.repeat(257) }), 'INVALID_ARGUMENT')
+    await expectCode(make({ passcode: '1234', passcodeIterations: 0 }), 'OUT_OF_RANGE')
+    await expectCode(make({ passcode: '1234', passcodeIterations: 1_000_001 }), 'OUT_OF_RANGE')
+    expect(sent).toBe(0)
   })
 
   it('SHL_FETCH_FAILED: the server cannot be reached', async () => {

@@ -21,8 +21,9 @@ import { expect, it } from 'vitest'
 import { createShlHandler, createShlRoutes } from '../createShlRoutes.js'
 import { createSmartHealthLink } from '../createSmartHealthLink.js'
 import { openSmartHealthLink } from '../openSmartHealthLink.js'
-import type { ShlStore } from '../shlStore.js'
+import type { ShlStore, ShlStoredLink } from '../shlStore.js'
 import { signShlRegistration } from '../signShlRegistration.js'
+import { verifyShlLinkRegistration } from '../verifyShlLinkRegistration.js'
 
 const SERVICE = 'https://links.test/api'
 
@@ -63,7 +64,8 @@ export function describeShlRegistrationRules(
         grantor: token.consent.grantor,
         service: SERVICE,
         files,
-        passcode: '',
+        passcodeHash: `0x${'00'.repeat(32)}` as const,
+        passcodeIterations: 0,
         maxAttempts: 0,
         issuedAt: Math.floor(Date.now() / 1000),
         ...over,
@@ -85,7 +87,8 @@ export function describeShlRegistrationRules(
       })
     const refused = async (res: Response, status: number, code: string) => {
       expect(res.status).toBe(status)
-      expect(((await res.json()) as { code: string }).code).toBe(code)
+      expect(res.headers.get('content-type')).toBe('application/problem+json')
+      expect(await res.json()).toMatchObject({ status, code, title: expect.any(String), detail: expect.any(String) })
     }
     return { ...h, ledger, patient, fetch, serve, registration, post, refused }
   }
@@ -122,9 +125,24 @@ export function describeShlRegistrationRules(
     )
     const opened = await openSmartHealthLink({ fetch: s.fetch }, { shlink, recipient: 'conformance' })
     expect(opened.files).toHaveLength(1)
-    const own = await s.registration(createParty())
+    const grantee = createParty()
+    const own = await s.registration(grantee)
     expect((await s.post(own)).status).toBe(201)
-    expect(await s.store.get(own.id)).toMatchObject({ id: own.id, token: own.token })
+    const stored = await s.store.get(own.id)
+    expect(stored).toMatchObject({ id: own.id, token: own.token })
+    // the registration is kept with the link: an auditor proves from the store alone who registered it
+    expect(stored?.registration).toEqual({
+      service: SERVICE,
+      issuedAt: own.issuedAt,
+      maxAttempts: 0,
+      signature: own.signature,
+    })
+    expect(await verifyShlLinkRegistration(s.ledger.domain, stored as ShlStoredLink)).toBe(grantee.address)
+    // a changed row (another file) no longer verifies
+    const changed = { ...(stored as ShlStoredLink), files: [{ ...own.files[0], resourceType: 'Condition' }] }
+    await expect(verifyShlLinkRegistration(s.ledger.domain, changed as ShlStoredLink)).rejects.toMatchObject({
+      code: 'SHL_REGISTRATION_UNAUTHORIZED',
+    })
   })
 
   test('attacker: a valid consent token with a registration signed by another key is refused (SHL_REGISTRATION_UNAUTHORIZED)', async (s) => {
@@ -140,7 +158,8 @@ export function describeShlRegistrationRules(
     const signed = await s.registration(linkKey)
     const swapped = { ...signed, files: [{ ...signed.files[0], jwe: 'x.y.z.w.v' }] }
     await s.refused(await s.post(swapped), 403, 'SHL_REGISTRATION_UNAUTHORIZED')
-    await s.refused(await s.post({ ...signed, passcode: 'added later' }), 403, 'SHL_REGISTRATION_UNAUTHORIZED')
+    const added = { passcodeHash: bytesToHex0x(randomBytes(32)), passcodeIterations: 1000 }
+    await s.refused(await s.post({ ...signed, ...added }), 403, 'SHL_REGISTRATION_UNAUTHORIZED')
     expect(await s.store.get(signed.id)).toBeUndefined()
     expect((await s.post(signed)).status).toBe(201)
   })

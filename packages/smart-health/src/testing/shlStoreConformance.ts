@@ -68,6 +68,12 @@ function link(attemptsLeft: number, extra: Partial<ShlStoredLink> = {}): ShlStor
     passcode: { salt: 'c2FsdA', hash: 'aGFzaA', iterations: 1000 },
     attemptsLeft,
     disabled: false,
+    registration: {
+      service: 'https://links.test/api',
+      issuedAt: 1_700_000_000,
+      maxAttempts: 0,
+      signature: `0x${'ab'.repeat(65)}`,
+    },
     ...extra,
   }
 }
@@ -112,6 +118,23 @@ export function describeShlStoreConformance(name: string, options: ShlStoreConfo
       expect(await store.get(open.id)).toEqual(open)
       expect(await store.get('M'.repeat(43))).toBeUndefined()
       expect(await store.takeAttempt('M'.repeat(43))).toBe(-1)
+    })
+
+    test('the registration signature is kept with its link (for audit), through attempts and a restart; a link without one stays without', async (h) => {
+      const a = link(2)
+      expect(await h.store.insert(a)).toBe(true)
+      expect((await h.store.get(a.id))?.registration).toEqual(a.registration)
+      expect(await h.store.takeAttempt(a.id)).toBe(1)
+      await h.store.settleAttempt(a.id, false)
+      expect((await h.store.get(a.id))?.registration).toEqual(a.registration)
+      const { registration: _r, ...legacy } = { ...link(2), id: 'L'.repeat(43) }
+      expect(await h.store.insert(legacy)).toBe(true)
+      expect(await h.store.get(legacy.id)).toEqual(legacy)
+      if (h.reopen) {
+        const again = await h.reopen()
+        expect((await again.get(a.id))?.registration).toEqual(a.registration)
+        expect((await again.get(legacy.id))?.registration).toBeUndefined()
+      }
     })
 
     test('attempts count down to 0, never below; a right passcode gives its attempt back', async ({ store }) => {

@@ -11,8 +11,35 @@ import { openPgliteDirectory } from '@medseal/store-postgres/node'
 import type { PostgresServer } from '@medseal/store-postgres/testing'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { MIGRATIONS } from '../src/migrations/list.js'
 import { resetSchema } from './_conformance.js'
 import { directoryPglite, memoryPglite, serverDatabase, startPostgres } from './_servers.js'
+
+/** A link with a passcode and a kept registration. */
+const linkFixture = (): ShlStoredLink => ({
+  id: 'F'.repeat(43),
+  token: 'msc1.x',
+  consentId: `0x${'ab'.repeat(32)}`,
+  grantor: '0x1111111111111111111111111111111111111111',
+  grantee: '0x2222222222222222222222222222222222222222',
+  files: [
+    {
+      contentType: 'application/fhir+json',
+      jwe: 'a.b.c.d.e',
+      commitment: `0x${'01'.repeat(32)}`,
+      resourceType: 'Observation',
+    },
+  ],
+  passcode: { salt: 'c2FsdA', hash: 'aGFzaA', iterations: 1000 },
+  attemptsLeft: 3,
+  disabled: false,
+  registration: {
+    service: 'https://links.test',
+    issuedAt: 1_700_000_000,
+    maxAttempts: 3,
+    signature: `0x${'cd'.repeat(65)}`,
+  },
+})
 
 describe('in memory', () => {
   let db: SqlDatabase
@@ -98,9 +125,50 @@ describe('on a PostgreSQL server', () => {
 })
 
 describe('createPostgresShlStore', () => {
-  it('is migration 3 of the schema, and refuses a database that is not one', async () => {
-    expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(3)
+  it('is migrations 3 and 4 of the schema, and refuses a database that is not one', async () => {
+    expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(4)
     await expect(createPostgresShlStore({ db: {} as SqlDatabase })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+  })
+
+  it('migration 4: a link stored at schema 3 reads after the upgrade, without a kept registration; a newer schema is refused', async () => {
+    const db = await memoryPglite()
+    try {
+      // a database as schema 3 wrote it, with one link
+      await db.transaction(async (tx) => {
+        for (const m of MIGRATIONS.slice(0, 3)) for (const statement of m.statements) await tx.query(statement)
+        await tx.query(
+          'CREATE TABLE medseal_schema (id boolean PRIMARY KEY DEFAULT true CHECK (id), version integer NOT NULL)',
+        )
+        await tx.query('INSERT INTO medseal_schema (id, version) VALUES (true, 3)')
+      })
+      const { id, attemptsLeft, disabled, registration: _r, ...body } = linkFixture()
+      await db.query('INSERT INTO medseal_shl_links (id, body, attempts_left, disabled) VALUES ($1, $2, $3, $4)', [
+        id,
+        JSON.stringify(body),
+        attemptsLeft,
+        disabled,
+      ])
+      const store = await createPostgresShlStore({ db })
+      expect(await db.query('SELECT version FROM medseal_schema')).toEqual([{ version: SCHEMA_VERSION }])
+      const read = await store.get(id)
+      expect(read).toEqual({ id, attemptsLeft, disabled, ...body })
+      expect(read?.registration).toBeUndefined()
+      // a link registered now keeps its registration in its own column
+      const kept = { ...linkFixture(), id: 'K'.repeat(43) }
+      expect(await store.insert(kept)).toBe(true)
+      const [row] = await db.query('SELECT body, registration FROM medseal_shl_links WHERE id = $1', [kept.id])
+      expect(JSON.parse(String(row?.registration))).toEqual(kept.registration)
+      expect(String(row?.body)).not.toContain('registration')
+      expect(await store.get(kept.id)).toEqual(kept)
+      // a malformed registration column is STORE_CORRUPT, not a link without one
+      await db.query(`UPDATE medseal_shl_links SET registration = '{"service":1}' WHERE id = $1`, [kept.id])
+      await expect(store.get(kept.id)).rejects.toMatchObject({ code: 'STORE_CORRUPT' })
+      // a database written by a newer schema is still refused
+      await db.query('UPDATE medseal_schema SET version = $1', [SCHEMA_VERSION + 1])
+      await expect(createPostgresShlStore({ db })).rejects.toMatchObject({ code: 'STORE_VERSION' })
+    } finally {
+      await db.close()
+    }
   })
 
   it('reports a stored link that does not parse as STORE_CORRUPT', async () => {

@@ -4,7 +4,7 @@
  * @module
  */
 import { InvalidArgumentError, StoreError } from '@medseal/core'
-import type { ShlFileLocation, ShlStore, ShlStoredLink } from '@medseal/smart-health'
+import type { ShlFileLocation, ShlStore, ShlStoredLink, ShlStoredRegistration } from '@medseal/smart-health'
 import type { SqlDatabase, SqlRow } from '../db/types.js'
 import { migrate } from '../migrations/migrate.js'
 import { _parseBody } from './_shared.js'
@@ -26,8 +26,32 @@ function idOf(id: unknown): string {
   return id
 }
 
+function registrationOf(row: SqlRow): ShlStoredRegistration | undefined {
+  if (row.registration === null || row.registration === undefined) return undefined
+  let r: Record<string, unknown>
+  try {
+    r = typeof row.registration === 'string' ? JSON.parse(row.registration) : undefined
+  } catch {
+    throw new StoreError('STORE_CORRUPT', "A stored link's registration is malformed.")
+  }
+  if (
+    typeof r?.service !== 'string' ||
+    typeof r.issuedAt !== 'number' ||
+    typeof r.maxAttempts !== 'number' ||
+    typeof r.signature !== 'string'
+  )
+    throw new StoreError('STORE_CORRUPT', "A stored link's registration is malformed.")
+  return Object.freeze({
+    service: r.service,
+    issuedAt: r.issuedAt,
+    maxAttempts: r.maxAttempts,
+    signature: r.signature as ShlStoredRegistration['signature'],
+  })
+}
+
 function linkOf(row: SqlRow): ShlStoredLink {
   const body = _parseBody(row)
+  const registration = registrationOf(row)
   const { attempts_left: attemptsLeft, disabled, id } = row
   if (
     typeof id !== 'string' ||
@@ -43,6 +67,7 @@ function linkOf(row: SqlRow): ShlStoredLink {
     id,
     attemptsLeft,
     disabled,
+    ...(registration ? { registration } : {}),
   })
 }
 
@@ -80,18 +105,19 @@ export async function createPostgresShlStore(params: CreatePostgresShlStoreParam
       const id = idOf(link?.id)
       if (!Number.isSafeInteger(link.attemptsLeft) || link.attemptsLeft < 0)
         throw new InvalidArgumentError('OUT_OF_RANGE', 'link.attemptsLeft must be a non-negative integer.')
-      const { attemptsLeft, disabled, id: _id, ...body } = link
+      const { attemptsLeft, disabled, id: _id, registration, ...body } = link
       const rows = await db.query(
-        `INSERT INTO medseal_shl_links (id, body, attempts_left, disabled) VALUES ($1, $2, $3, $4)
+        `INSERT INTO medseal_shl_links (id, body, attempts_left, disabled, registration) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (id) DO NOTHING RETURNING id`,
-        [id, JSON.stringify(body), attemptsLeft, disabled === true],
+        [id, JSON.stringify(body), attemptsLeft, disabled === true, registration ? JSON.stringify(registration) : null],
       )
       return rows.length === 1
     },
     async get(id: string) {
-      const rows = await db.query('SELECT id, body, attempts_left, disabled FROM medseal_shl_links WHERE id = $1', [
-        idOf(id),
-      ])
+      const rows = await db.query(
+        'SELECT id, body, attempts_left, disabled, registration FROM medseal_shl_links WHERE id = $1',
+        [idOf(id)],
+      )
       return rows[0] ? linkOf(rows[0]) : undefined
     },
     async takeAttempt(id: string) {

@@ -29,7 +29,8 @@ export type VerifyRecordParameters =
       readonly salt: Uint8Array
       /**
        * The version of the envelope the record was sealed in (from `open`), which says how the commitment is computed
-       * (`computeCommitment`): 1 and 2 (the default) or 3. Seals write version 3 by default.
+       * (`computeCommitment`): 1 and 2 (the default) or 3. Seals write version 3 only when asked (`version: 3`), so
+       * pass the version `open` returns.
        */
       readonly version?: EnvelopeVersion | undefined
       readonly kind?: AnchorKind

@@ -1,5 +1,7 @@
 /**
- * The seal primitives of a Node seal worker on `node:crypto` (OpenSSL: native and synchronous).
+ * The seal primitives of a seal worker on `node:crypto` (OpenSSL: native and synchronous), where the runtime has it:
+ * reached through `process.getBuiltinModule` (no import of a Node module, so the file bundles for browsers, where it
+ * returns the `@noble` primitives).
  * @module
  * @internal
  */

@@ -6,12 +6,13 @@ import { bytesToHex, equalBytes, randomBytes, wipe } from '../bytes/index.js'
 import { EnvelopeError, isSdkError } from '../errors/base.js'
 import { dhkemX25519HkdfSha256 } from '../hpke/kem.js'
 import { deriveVault, openSharedVaultSecret, wrapAad } from './_internal.js'
+import { createNodeSealPrimitives } from './_sealNodePrimitives.js'
 import { type FromWorker, listen, type ToWorker } from './_sealPoolProtocol.js'
 import { createVaultKey, type VaultKey } from './createVaultKey.js'
 import { encodeEnvelope } from './encodeEnvelope.js'
 import { receiveVaultKey } from './receiveVaultKey.js'
 import { prepareRecipients, type SealParameters } from './seal.js'
-import { type SealPrimitives, sealPayloads } from './sealBatch.js'
+import { noblePrimitives, type SealPrimitives, sealPayloads } from './sealBatch.js'
 import type { SharedVaultKey } from './shareVaultKey.js'
 
 /** A worker's channel to its pool: Node's `parentPort`, or `self` inside a Web Worker. */
@@ -26,7 +27,10 @@ export type SealWorkerPort = {
 /**
  * Serves a `createSealPool` from inside a worker: call it once in the worker's module, with `parentPort` (Node
  * `worker_threads`) or `self` (a Web Worker). The worker makes its own X25519 key pair, so the pool hands it each
- * vault key once, HPKE-wrapped (`shareVaultKey`); no secret crosses the channel in the clear.
+ * vault key once, HPKE-wrapped (`shareVaultKey`); no secret crosses the channel in the clear. In Node (where
+ * `process.getBuiltinModule('node:crypto')` exists) the per-record symmetric work — AES-256-GCM, HMAC-SHA256,
+ * SHA-256 — runs on `node:crypto`, natively; elsewhere on `@noble`. Either way each record holds the bytes `seal`
+ * makes from the same random bytes.
  *
  * @param port - `parentPort` from `node:worker_threads`, or the Web Worker global `self`
  * @returns nothing; the worker then answers the pool's messages until it is terminated
@@ -39,14 +43,8 @@ export type SealWorkerPort = {
  * ```
  */
 export function serveSealWorker(port: SealWorkerPort): void {
-  serveSealWorkerWith(port, undefined)
-}
-
-/**
- * {@link serveSealWorker} with the per-record symmetric work (payload AES-GCM, key commitment, commitment, content
- * id, vault wraps) on `primitives` — node:crypto's in the Node seal worker; `undefined` keeps `@noble`. @internal
- */
-export function serveSealWorkerWith(port: SealWorkerPort, primitives: SealPrimitives | undefined): void {
+  // node:crypto where the runtime has it (payload AES-GCM, key commitment, commitment, content id, vault wraps)
+  const primitives = createNodeSealPrimitives()
   const keys = dhkemX25519HkdfSha256.deriveKeyPair(randomBytes(32))
   const me = { encryptionSecretKey: keys.secretKey, encryptionPublicKey: keys.publicKey }
   const vaults = new Map<string, VaultKey>()
@@ -71,7 +69,9 @@ export function serveSealWorkerWith(port: SealWorkerPort, primitives: SealPrimit
     for (const share of m.shares)
       vaults.set(
         bytesToHex(share.keyId),
-        primitives ? await receiveVaultKeyOn(share, keys, primitives) : await receiveVaultKey(share, me),
+        primitives === noblePrimitives
+          ? await receiveVaultKey(share, me)
+          : await receiveVaultKeyOn(share, keys, primitives),
       )
     const recipients = m.recipients.map((r) => {
       if ('publicKey' in r) return { encryptionPublicKey: r.publicKey }

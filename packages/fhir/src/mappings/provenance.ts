@@ -139,24 +139,13 @@ const toBase64 = (bytes: Uint8Array): string => {
     s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000) as unknown as number[])
   return btoa(s)
 }
-/** Node's `Buffer`, where the runtime has one (no import: the browser build is unchanged). */
-const nodeBuffer = (
-  globalThis as {
-    Buffer?: { from(text: string, encoding: 'latin1'): { toString(encoding: 'base64' | 'base64url'): string } }
-  }
-).Buffer
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the whole ASCII range, control characters included
-const ASCII = /^[\x00-\x7f]*$/
 /**
- * base64 of an ASCII string (its UTF-8 bytes are its code units): Node's native `Buffer` where there is one (Node
- * 20's `btoa` checks every character in JavaScript), else the platform's `btoa`. Same text either way.
+ * base64url without padding (RFC 7515 §2) of a string's UTF-8 bytes, through the platform's `btoa` (fast on a large
+ * payload: an ASCII string, the usual case, is encoded as it is).
  */
-const asciiToBase64 = (text: string): string =>
-  nodeBuffer ? nodeBuffer.from(text, 'latin1').toString('base64') : btoa(text)
-/** base64url without padding (RFC 7515 §2) of an ASCII string, as {@link asciiToBase64}. */
-const asciiToBase64url = (text: string): string => {
-  if (nodeBuffer) return nodeBuffer.from(text, 'latin1').toString('base64url')
-  const b64 = btoa(text)
+const utf8ToBase64url = (text: string): string => {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the whole ASCII range, control characters included
+  const b64 = /^[\x00-\x7f]*$/.test(text) ? btoa(text) : toBase64(utf8ToBytes(text))
   const end = b64.endsWith('==') ? b64.length - 2 : b64.endsWith('=') ? b64.length - 1 : b64.length
   return b64.slice(0, end).replaceAll('+', '-').replaceAll('/', '_')
 }
@@ -334,12 +323,7 @@ export async function provenanceForReceipts(params: ProvenanceForReceiptsParamet
   const who: ProvenanceAgent['who'] = params.who ?? { identifier: { system: URI_SYSTEM, value: sealer.did } }
   const recorded = instant(latest)
   const header = bytesToBase64url(utf8ToBytes(canonicalize(ES256K_HEADER(sealer.did))))
-  const text = _canonicalAnchorsPayload(signed)
-  // ASCII unless a target or a ledger string is not (everything else in the payload is hex, digits and JSON syntax)
-  const ascii = signed.every(
-    (s) => ASCII.test(s.target) && ASCII.test(s.receipt.ledger.ledger) && ASCII.test(s.receipt.ledger.tx),
-  )
-  const payload = ascii ? asciiToBase64url(text) : bytesToBase64url(utf8ToBytes(text))
+  const payload = utf8ToBase64url(_canonicalAnchorsPayload(signed))
   // WebCrypto's SHA-256 over the (large) signing input; the signature as in version 1
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', utf8ToBytes(`${header}.${payload}`)))
   const sig = sealer.signDigest(digest).subarray(0, 64)
@@ -365,7 +349,7 @@ export async function provenanceForReceipts(params: ProvenanceForReceiptsParamet
         who,
         targetFormat: 'application/fhir+json',
         sigFormat: PROVENANCE_SIG_FORMAT,
-        data: asciiToBase64(`${header}.${payload}.${bytesToBase64url(sig)}`), // the JWS text is ASCII
+        data: btoa(`${header}.${payload}.${bytesToBase64url(sig)}`), // the JWS text is ASCII
       },
     ],
   }

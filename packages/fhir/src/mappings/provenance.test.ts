@@ -7,8 +7,6 @@ import {
   canonicalize,
   createAnchorer,
   createParty,
-  parseReceipt,
-  type Receipt,
   randomBytes,
   VerificationError,
 } from '@medseal/core'
@@ -16,7 +14,6 @@ import { describe, expect, it } from 'vitest'
 import { exampleFiles } from '../_testData.js'
 import { validateResource } from '../validateResource.js'
 import {
-  _canonicalAnchorsPayload,
   PROVENANCE_MAX_ANCHORS,
   PROVENANCE_SIG_FORMAT,
   parseProvenanceSignatures,
@@ -389,55 +386,6 @@ describe('provenanceForReceipts (version 2: one Provenance, one signature, many 
     const tooMany = Array.from({ length: PROVENANCE_MAX_ANCHORS + 1 }, () => a0)
     expect(await code(() => provenanceForReceipts({ sealer, anchors: tooMany }))).toBe('OUT_OF_RANGE')
   })
-})
-
-describe('_canonicalAnchorsPayload (the version-2 payload written directly)', () => {
-  const hex32 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => bytesToHex0x(b))
-  const text = fc.oneof(
-    fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }),
-    fc.string({ unit: 'binary', minLength: 1, maxLength: 20 }),
-    fc.constantFrom('memory:1', 'a"b\\c\n\u0001', '\u2028é😀'),
-  )
-  const wellFormed = text.filter((s) => s.isWellFormed())
-  const receipt = fc
-    .record({
-      v: fc.constantFrom(1 as const, 2 as const),
-      kind: fc.constantFrom('records' as const, 'export' as const, 'events' as const),
-      commitment: hex32,
-      treeSize: fc.integer({ min: 1, max: 2 ** 40 }),
-      root: hex32,
-      proof: fc.array(hex32, { maxLength: 6 }),
-      ledger: fc.record({
-        ledger: wellFormed,
-        tx: wellFormed,
-        block: fc.oneof(fc.constant(-0), fc.nat(), fc.constant(Number.MAX_SAFE_INTEGER)),
-        timestamp: fc.nat(),
-      }),
-    })
-    .map(({ v, kind, ...r }) =>
-      parseReceipt(v === 2 ? { v, kind, ...r, leafIndex: r.treeSize - 1 } : { v, ...r, leafIndex: 0 }),
-    )
-
-  test.prop([fc.array(fc.record({ target: text, receipt }), { minLength: 1, maxLength: 8 })], { numRuns: 300 })(
-    'is canonicalize’s text, or its error, for every list of parsed receipts (shared ledger objects too)',
-    (list) => {
-      const shared = list.map((a, i) =>
-        i % 2 === 1
-          ? { ...a, receipt: Object.freeze({ ...a.receipt, ledger: list[0]?.receipt.ledger }) as Receipt }
-          : a,
-      )
-      for (const signed of [list, shared]) {
-        let expected: string | Error
-        try {
-          expected = canonicalize({ v: 2, anchors: signed })
-        } catch (error) {
-          expected = error as Error
-        }
-        if (typeof expected === 'string') expect(_canonicalAnchorsPayload(signed)).toBe(expected)
-        else expect(() => _canonicalAnchorsPayload(signed)).toThrow(expected.message)
-      }
-    },
-  )
 })
 
 describe('provenanceForReceipts signature text', () => {

@@ -156,42 +156,6 @@ const fromBase64 = (text: string): Uint8Array => {
   return out
 }
 
-/** A receipt as {@link _canonicalAnchorsPayload} writes it (of the form `parseReceipt` returns). */
-const receiptText = (r: Receipt, ledgers: Map<object, string>): string => {
-  let ledger = ledgers.get(r.ledger)
-  if (ledger === undefined) {
-    const l = r.ledger
-    ledger = `{"block":${l.block},"ledger":${JSON.stringify(l.ledger)},"timestamp":${l.timestamp},"tx":${JSON.stringify(l.tx)}}`
-    ledgers.set(l, ledger)
-  }
-  const proof = r.proof.length === 0 ? '[]' : `["${r.proof.join('","')}"]`
-  const kind = r.v === 2 ? `"kind":"${r.kind}",` : ''
-  return `{"commitment":"${r.commitment}",${kind}"leafIndex":${r.leafIndex},"ledger":${ledger},"proof":${proof},"root":"${r.root}","treeSize":${r.treeSize},"v":${r.v}}`
-}
-
-/**
- * The RFC 8785 text of a version-2 payload `{ v: 2, anchors }`, written directly for receipts that `parseReceipt`
- * returned: their members are known (sorted here by hand), hex strings and safe integers need no escaping, and the
- * strings (targets, ledger names, transaction ids) are escaped as `canonicalize` escapes them (`JSON.stringify` for
- * well-formed strings). Anything else — a target with a lone surrogate, output that could pass `canonicalize`'s size
- * limit — goes through `canonicalize`, so text and errors are always `canonicalize`'s. @internal
- */
-export function _canonicalAnchorsPayload(signed: readonly { target: string; receipt: Receipt }[]): string {
-  const ledgers = new Map<object, string>()
-  const parts: string[] = new Array(signed.length)
-  let length = 0
-  for (let i = 0; i < signed.length; i++) {
-    const { target, receipt } = signed[i] as { target: string; receipt: Receipt }
-    if (!target.isWellFormed()) return canonicalize({ v: 2, anchors: signed })
-    const part = `{"receipt":${receiptText(receipt, ledgers)},"target":${JSON.stringify(target)}}`
-    length += part.length
-    parts[i] = part
-  }
-  // at most 3 UTF-8 bytes per UTF-16 unit: below canonicalize's default limit (16 MiB) by construction
-  if (3 * (length + signed.length + 32) > 16 * 1024 * 1024) return canonicalize({ v: 2, anchors: signed })
-  return `{"anchors":[${parts.join(',')}],"v":2}`
-}
-
 const instant = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z')
 
 /**
@@ -323,7 +287,7 @@ export async function provenanceForReceipts(params: ProvenanceForReceiptsParamet
   const who: ProvenanceAgent['who'] = params.who ?? { identifier: { system: URI_SYSTEM, value: sealer.did } }
   const recorded = instant(latest)
   const header = bytesToBase64url(utf8ToBytes(canonicalize(ES256K_HEADER(sealer.did))))
-  const payload = utf8ToBase64url(_canonicalAnchorsPayload(signed))
+  const payload = utf8ToBase64url(canonicalize({ v: 2, anchors: signed }))
   // WebCrypto's SHA-256 over the (large) signing input; the signature as in version 1
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', utf8ToBytes(`${header}.${payload}`)))
   const sig = sealer.signDigest(digest).subarray(0, 64)

@@ -5,11 +5,13 @@
 import { gcm } from '@noble/ciphers/aes.js'
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
+import { CID } from 'multiformats/cid'
+import * as Digest from 'multiformats/hashes/digest'
 import { assertBytes, randomBytes as defaultRandomBytes, type RandomBytes, wipe } from '../bytes/index.js'
 import { canonicalizeToBytes } from '../canonical/canonicalize.js'
-import { createContentId } from '../canonical/contentId.js'
+import { type ContentId, JSON_CODEC, SHA2_256_CODE } from '../canonical/contentId.js'
 import { type EnvelopeError, InvalidArgumentError } from '../errors/base.js'
-import { encodeHeader, freezeEnvelope, keyCommitment, SIZES } from './_internal.js'
+import { encodeHeader, freezeEnvelope, LABELS, SIZES } from './_internal.js'
 import { type PreparedRecipients, prepareRecipients, type SealParameters, sealPrepared } from './seal.js'
 import {
   ENVELOPE_MAX_CANONICAL_BYTES,
@@ -95,6 +97,37 @@ export async function sealBatch(items: readonly unknown[], params: SealBatchPara
  */
 const SMALL_PLAINTEXT = 1024
 
+/**
+ * The symmetric primitives of the small-record path: `@noble` by default (browsers, `sealBatch`); a Node seal worker
+ * gives node:crypto's (native and synchronous, several times faster on a record of ~1 KiB). Each must compute
+ * exactly the named function; the bytes of a record never depend on which set ran. @internal
+ */
+export type SealPrimitives = {
+  /** AES-256-GCM encryption: ciphertext ‖ 16-byte tag. */
+  readonly gcm: (key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array) => Uint8Array
+  /** HMAC-SHA256 under `key` of the parts, concatenated. */
+  readonly hmac: (key: Uint8Array, ...parts: Uint8Array[]) => Uint8Array
+  /** SHA-256. */
+  readonly sha256: (bytes: Uint8Array) => Uint8Array
+  /**
+   * Records with `salt ‖ canonical` below this many bytes are sealed synchronously on these primitives; larger ones
+   * go through `seal`'s path (WebCrypto for the passes, off this thread).
+   */
+  readonly syncBelow: number
+}
+
+/** {@link SealPrimitives} on `@noble/ciphers` and `@noble/hashes`. @internal */
+export const noblePrimitives: SealPrimitives = {
+  gcm: (key, nonce, aad, plaintext) => gcm(key, nonce, aad).encrypt(plaintext),
+  hmac: (key, ...parts) => {
+    const mac = hmac.create(sha256, key)
+    for (const part of parts) mac.update(part)
+    return mac.digest()
+  },
+  sha256: (bytes) => sha256(bytes),
+  syncBelow: SMALL_PLAINTEXT,
+}
+
 /** Random bytes drawn at once for a batch (at most one `getRandomValues` call's 65,536 bytes). */
 const RANDOM_BLOCK = 65_536
 
@@ -141,9 +174,10 @@ export async function sealPayloads(
   payloads: readonly Uint8Array[],
   prepared: PreparedRecipients,
   injected: RandomBytes | undefined,
+  primitives: SealPrimitives = noblePrimitives,
 ): Promise<SealReturnType[]> {
   const out: SealReturnType[] = new Array(payloads.length)
-  const small = (p: Uint8Array) => SIZES.salt + p.length < SMALL_PLAINTEXT
+  const small = (p: Uint8Array) => SIZES.salt + p.length < primitives.syncBelow
   const batchPath = prepared.version === ENVELOPE_VERSION_VAULT && prepared.list.every((r) => r.vault)
   if (!batchPath || injected) {
     // one by one: an injected source sees the draws of one record after another, as `seal` makes them
@@ -151,7 +185,7 @@ export async function sealPayloads(
       const p = payloads[i] as Uint8Array
       out[i] =
         batchPath && small(p)
-          ? sealSmallVault(p, prepared, injected as RandomBytes)
+          ? sealSmallVault(p, prepared, injected as RandomBytes, primitives)
           : await sealPrepared(p, prepared, injected)
     }
     return out
@@ -162,7 +196,7 @@ export async function sealPayloads(
   try {
     for (let i = 0; i < payloads.length; i++) {
       const payload = payloads[i] as Uint8Array
-      if (small(payload)) out[i] = sealSmallVault(payload, prepared, random.view)
+      if (small(payload)) out[i] = sealSmallVault(payload, prepared, random.view, primitives)
       else
         large.push(
           sealPrepared(payload, prepared, random.copy).then((r) => {
@@ -185,7 +219,12 @@ export async function sealPayloads(
  * One record of a vault-only version-2 batch, synchronously: the envelope `seal` makes (docs/spec/envelope.md), with
  * the same order of random draws (data key, salt, id, nonce, then one wrap salt per recipient in keyId order).
  */
-function sealSmallVault(canonical: Uint8Array, prepared: PreparedRecipients, draw: RandomBytes): SealReturnType {
+function sealSmallVault(
+  canonical: Uint8Array,
+  prepared: PreparedRecipients,
+  draw: RandomBytes,
+  primitives: SealPrimitives,
+): SealReturnType {
   const take = (n: number) => assertBytes(draw(n), { length: n, name: `randomBytes(${n})` })
   const dataKey = take(SIZES.dataKey)
   const salt = take(SIZES.salt)
@@ -198,7 +237,7 @@ function sealSmallVault(canonical: Uint8Array, prepared: PreparedRecipients, dra
       suite: ENVELOPE_SUITE,
       id,
       nonce,
-      keyCommitment: keyCommitment(dataKey, id, nonce),
+      keyCommitment: primitives.hmac(dataKey, LABELS.keyCommitment, id, nonce),
     }
     const header = encodeHeader(head)
     const recipients: EnvelopeRecipient[] = prepared.list.map((r) => {
@@ -208,11 +247,11 @@ function sealSmallVault(canonical: Uint8Array, prepared: PreparedRecipients, dra
     })
     plaintext.set(salt, 0)
     plaintext.set(canonical, SIZES.salt)
-    const ciphertext = gcm(dataKey, nonce, header).encrypt(plaintext)
+    const ciphertext = primitives.gcm(dataKey, nonce, header, plaintext)
     return Object.freeze({
       envelope: freezeEnvelope({ ...head, recipients, ciphertext }),
-      commitment: hmac(sha256, salt, canonical),
-      contentId: createContentId(canonical),
+      commitment: primitives.hmac(salt, canonical),
+      contentId: CID.createV1(JSON_CODEC, Digest.create(SHA2_256_CODE, primitives.sha256(canonical))) as ContentId,
     })
   } finally {
     wipe(dataKey, salt, plaintext)

@@ -4,6 +4,7 @@ import {
   base64urlToBytes,
   bytesToBase64url,
   bytesToHex0x,
+  canonicalize,
   createAnchorer,
   createParty,
   randomBytes,
@@ -384,5 +385,30 @@ describe('provenanceForReceipts (version 2: one Provenance, one signature, many 
     )
     const tooMany = Array.from({ length: PROVENANCE_MAX_ANCHORS + 1 }, () => a0)
     expect(await code(() => provenanceForReceipts({ sealer, anchors: tooMany }))).toBe('OUT_OF_RANGE')
+  })
+})
+
+describe('provenanceForReceipts signature text', () => {
+  it('signs the canonical payload and holds the JWS in base64, for ASCII and non-ASCII targets alike', async () => {
+    const anchorer = createAnchorer(createMemoryLedger({ id: 'prov-text' }), { maxDelayMs: 0 })
+    const pending = [0, 1, 2].map(() => anchorer.add(bytesToHex0x(randomBytes(32))))
+    await anchorer.flush()
+    const receipts = await Promise.all(pending)
+    for (const names of [
+      ['Observation/a', 'Observation/b', 'Observation/c'],
+      ['Observation/a', 'urn:x|é', 'urn:y|😀'],
+    ]) {
+      const anchors = receipts.map((receipt, i) => ({ target: { reference: names[i] as string }, receipt }))
+      const provenance = await provenanceForReceipts({ sealer, anchors })
+      const data = provenance.signature?.[0]?.data as string
+      const jws = new TextDecoder().decode(Uint8Array.from(atob(data), (c) => c.charCodeAt(0)))
+      const [header, payload] = jws.split('.') as [string, string]
+      expect(new TextDecoder().decode(base64urlToBytes(payload))).toBe(
+        canonicalize({ v: 2, anchors: names.map((target, i) => ({ target, receipt: receipts[i] })) }),
+      )
+      expect(`${header}.${payload}`).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/)
+      expect(parseProvenanceSignatures(provenance)[0]).toMatchObject({ medseal: true, target: names })
+    }
+    await anchorer.close()
   })
 })

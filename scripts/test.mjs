@@ -168,23 +168,26 @@ for (const batch of batches) {
     timings.push({ step: step.name, seconds: Math.round(secs), ok: code === 0 })
   }
   writeFileSync(join(logs, 'timings.json'), `${JSON.stringify(timings, null, 2)}\n`)
-  const failed = batch.filter((_, i) => results[i].code !== 0)
+  // the green steps' lines first, then each failed step's full output
   for (const [i, step] of batch.entries()) {
     const { code, out, secs } = results[i]
-    if (code !== 0) {
-      process.stdout.write(out)
-      console.error(
-        `\n✗ ${step.name} (${step.what}) failed: exit ${code} after ${secs.toFixed(0)} s (log: test-output/steps/${step.name}.log)`,
-      )
-      continue
-    }
-    if (failed.length > 0) continue
+    if (code !== 0) continue
     const summary = step.summary?.(out)
     // a step's own summary line names what it checked; otherwise the step's description
     const alongside = batch.length > 1 ? ` (alongside ${batch.filter((s) => s !== step).map((s) => s.name)})` : ''
     console.log(`✓ ${step.name.padEnd(9)} ${secs.toFixed(0).padStart(4)} s  ${summary || step.what}${alongside}`)
   }
-  if (failed.length > 0) process.exit(1)
+  let failed = false
+  for (const [i, step] of batch.entries()) {
+    const { code, out, secs } = results[i]
+    if (code === 0) continue
+    failed = true
+    process.stdout.write(out)
+    console.error(
+      `\n✗ ${step.name} (${step.what}) failed: exit ${code} after ${secs.toFixed(0)} s (log: test-output/steps/${step.name}.log)`,
+    )
+  }
+  if (failed) process.exit(1)
 }
 const total = (Date.now() - started) / 1000
 console.log(`✓ ${steps.length} steps green in ${Math.floor(total / 60)} min ${Math.round(total % 60)} s`)

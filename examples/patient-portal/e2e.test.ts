@@ -143,15 +143,16 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `
 /** Clicks "Check the access log" until every row is verified against the ledger (the service anchors its head). */
 async function verifiedLog(page: Page, rows: number) {
   const log = page.locator(byId('log-row'))
+  let statuses: (string | null)[] = []
   for (let attempt = 0; attempt < 60; attempt++) {
     await page.click(byId('verify-log'))
     await readyOk(page)
-    const statuses = await log.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))
+    statuses = await log.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))
     expect(statuses).not.toContain('failed')
     if (statuses.length === rows && statuses.every((s) => s === 'verified')) return log
     await page.waitForTimeout(500)
   }
-  throw new Error('the access log was not anchored on the ledger in time')
+  throw new Error(`the access log was not anchored on the ledger in time; the rows: ${JSON.stringify(statuses)}`)
 }
 
 /** The whole story between two profiles; `name` prefixes the screenshots. */

@@ -71,11 +71,12 @@ async function until(done: () => boolean) {
   expect(done()).toBe(true)
 }
 
-/** Sends `signal` and resolves with the exit code. */
+/** Sends `signal` and resolves with the exit code once the process exited and everything it printed was read. */
 function stop(r: Running, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
   return new Promise((resolve) => {
     r.child.removeAllListeners('exit')
-    r.child.once('exit', (code) => resolve(code))
+    // 'close', not 'exit': 'exit' can come before its last lines ("stopped") were read
+    r.child.once('close', (code) => resolve(code))
     r.child.kill(signal)
   })
 }

@@ -1,7 +1,7 @@
 /**
  * Test helper (Node only): spawns the records service (`examples/custodian-server`, through tsx as its `start` script
- * does) as its own process on 127.0.0.1:<a free port>, waits until it answers its health route, and stops it
- * (SIGTERM, then SIGKILL after 10 s) when asked.
+ * does) as its own process on 127.0.0.1 (PORT=0: it binds a free port itself), waits until it prints the URL it listens
+ * on, and stops it (SIGTERM, then SIGKILL after 10 s) when asked.
  * @module
  */
 import { type ChildProcess, spawn } from 'node:child_process'
@@ -47,12 +47,11 @@ export async function startService(params: {
   rpcUrl?: string
   corsOrigin: string
 }): Promise<RunningService> {
-  const port = await freePort()
   const dataDir = mkdtempSync(join(tmpdir(), 'medseal-apps-service-'))
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     HOST: '127.0.0.1',
-    PORT: String(port),
+    PORT: '0', // the service binds a free port itself and prints its URL: no port chosen here and bound later
     MEDSEAL_DATA_DIR: dataDir,
     MEDSEAL_CORS_ORIGINS: params.corsOrigin,
     MEDSEAL_HEAD_EVERY_MS: '250', // the log's head anchored soon after each access: the patient's check waits less
@@ -85,18 +84,23 @@ export async function startService(params: {
       rmSync(dataDir, { recursive: true, force: true })
     }
   }
-  const url = `http://127.0.0.1:${port}`
+  let url: string
   try {
-    for (let attempt = 0; ; attempt++) {
-      if (child.exitCode !== null) throw new Error(`the service exited:\n${out}`)
-      const ok = await fetch(`${url}/v1/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-      if (ok) break
-      if (attempt > 600) throw new Error(`the service did not answer in time:\n${out}`)
-      await new Promise((r) => setTimeout(r, 100))
-    }
+    // the service prints its URL once it listens (and its stores and ledger are open)
+    url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the service did not start in time:\n${out}`)), 120_000)
+      child.stdout?.on('data', () => {
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)[\s\S]*stop with/.exec(out)
+        if (m?.[1]) {
+          clearTimeout(timer)
+          resolve(m[1])
+        }
+      })
+      void exited.then(() => {
+        clearTimeout(timer)
+        reject(new Error(`the service exited:\n${out}`))
+      })
+    })
   } catch (err) {
     await stop()
     throw err

@@ -32,13 +32,19 @@ function startPrimary(config: { workers?: number; fail?: boolean }) {
       if (line.startsWith('{')) lines.push(JSON.parse(line) as Line)
     }
   })
+  // 'exit' can come before the last lines the process printed were read: wait for its stdout to end as well
+  const outputEnded = new Promise<void>((resolve) => child.stdout?.once('close', () => resolve()))
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  /** The first line of `op` (waits at most 60 s). */
+  /** The `nth` line of `op`, once printed; fails when the process's output ended without it (or after 60 s). */
   const line = async (op: string, nth = 1): Promise<Line> => {
+    let ended = false
+    void outputEnded.then(() => {
+      ended = true
+    })
     for (let i = 0; i < 6000; i++) {
       const found = lines.filter((l) => l.op === op)[nth - 1]
       if (found) return found
-      if (child.exitCode !== null) break
+      if (ended) break
       await new Promise((r) => setTimeout(r, 10))
     }
     throw new Error(`no ${op} line; printed: ${JSON.stringify(lines)}`)

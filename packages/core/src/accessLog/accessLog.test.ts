@@ -331,7 +331,7 @@ describe('createAccessLog', () => {
     })
     for (let i = 0; i < 3; i++) await log.append(event(i))
     await vi.waitFor(async () => expect((await ledger.getTreeHead(log.logId))?.head.treeSize).toBe(3), {
-      timeout: 10_000,
+      timeout: 45_000, // the head is published in the background: wait for it, within the test's time
       interval: 5,
     })
     const urgent = await log.append(event(3, { purpose: 'ETREAT', reason: 'unconscious patient' }), { publish: true })
@@ -345,7 +345,7 @@ describe('createAccessLog', () => {
     const timed = await createAccessLog({ operator, ledger, name: 'timed', headEvery: { ms: 5 } })
     await timed.append(event(0))
     await vi.waitFor(async () => expect((await ledger.getTreeHead(timed.logId))?.head.treeSize).toBe(1), {
-      timeout: 10_000,
+      timeout: 45_000, // the head is published in the background: wait for it, within the test's time
       interval: 5,
     })
     await timed.close()

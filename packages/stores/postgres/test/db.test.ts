@@ -175,8 +175,9 @@ describe('startPostgres', () => {
       await setup.query('INSERT INTO t VALUES (42)')
       await setup.close()
       // a database whose connection dies with the server works again after the restart: a query on a connection
-      // of the old server fails with STORE_UNAVAILABLE (the pool drops it), and the next one reconnects
-      const db = createPgDatabase({ pool: new pg.Pool({ connectionString: url, connectionTimeoutMillis: 2000 }) })
+      // of the old server fails with STORE_UNAVAILABLE (the pool drops it), and the next one reconnects (a connect
+      // timeout far above a loaded machine's connect time: a slow reconnect is not what this checks)
+      const db = createPgDatabase({ pool: new pg.Pool({ connectionString: url, connectionTimeoutMillis: 30_000 }) })
       expect(await db.query('SELECT v FROM t')).toEqual([{ v: 42 }])
       const before = own.pid()
       await own.kill()

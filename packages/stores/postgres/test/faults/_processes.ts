@@ -21,7 +21,7 @@ export type Worker = {
   waitForAcks(n: number, op?: string): Promise<void>
   /** SIGKILL, then waits until the process is gone. */
   kill(): Promise<void>
-  /** Resolves with the exit code (or the signal name) once the worker exited. */
+  /** Resolves with the exit code (or the signal name) once the worker exited and everything it printed was read. */
   readonly exited: Promise<number | string>
   /** What the worker wrote to stderr (for failure messages). */
   stderr(): string
@@ -65,8 +65,9 @@ export function startWorker(config: Record<string, unknown>, script: string = wo
   child.stderr?.on('data', (chunk: string) => {
     err = (err + chunk).slice(-20_000)
   })
+  // 'close', not 'exit': 'exit' can come before the last acks the worker printed were read
   const exited = new Promise<number | string>((resolve) => {
-    child.on('exit', (code, signal) => {
+    child.on('close', (code, signal) => {
       resolve(code ?? signal ?? 'unknown')
       for (const w of waiters) w()
     })
@@ -87,7 +88,7 @@ export function startWorker(config: Record<string, unknown>, script: string = wo
           if (count(op) >= n) {
             waiters.delete(check)
             resolve()
-          } else if (done || child.exitCode !== null || child.signalCode !== null) {
+          } else if (done) {
             waiters.delete(check)
             reject(new Error(`worker exited after ${count(op)} of ${n} acks: ${err.slice(-4000)}`))
           }

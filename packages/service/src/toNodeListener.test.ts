@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http'
 import { Worker } from 'node:worker_threads'
 import { describe, expect, it } from 'vitest'
 import { readJson } from './_body.js'
-import { json } from './createCustodianHandler.js'
+import { jsonResponse as json } from './createCustodianHandler.js'
 import { serve } from './serve.js'
 import { toNodeListener } from './toNodeListener.js'
 

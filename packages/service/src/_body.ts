@@ -43,15 +43,31 @@ export async function readBody(request: Request, max: number): Promise<Uint8Arra
   return out
 }
 
-/** Reads and parses a JSON body (`INVALID_JSON` when it is not JSON). @internal */
-export async function readJson(request: Request, max: number): Promise<unknown> {
-  const type = request.headers.get('content-type') ?? ''
-  if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type))
-    throw new InvalidArgumentError('INVALID_ARGUMENT', 'The request body must be application/json.')
-  const bytes = await readBody(request, max)
+const JSON_TYPE = /^application\/([a-z.+-]*\+)?json\b/i
+
+const notJsonType = () => new InvalidArgumentError('INVALID_ARGUMENT', 'The request body must be application/json.')
+
+const parse = (bytes: Uint8Array): unknown => {
   try {
     return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
   } catch {
     throw new InvalidArgumentError('INVALID_JSON', 'The request body is not valid JSON.')
   }
+}
+
+/** Reads and parses a JSON body (`INVALID_JSON` when it is not JSON). @internal */
+export async function readJson(request: Request, max: number): Promise<unknown> {
+  if (!JSON_TYPE.test(request.headers.get('content-type') ?? '')) throw notJsonType()
+  return parse(await readBody(request, max))
+}
+
+/**
+ * Parses a JSON body already read whole, with the same checks and errors as {@link readJson} (content type, the cap,
+ * `INVALID_JSON`). @internal
+ */
+export function parseJsonBytes(contentType: string | null, bytes: Uint8Array | undefined, max: number): unknown {
+  if (!JSON_TYPE.test(contentType ?? '')) throw notJsonType()
+  const body = bytes ?? new Uint8Array(0)
+  if (body.byteLength > max) throw tooLarge(max)
+  return parse(body)
 }

@@ -26,7 +26,8 @@ import {
   verifyDepositStatement,
   verifyKeyRequest,
 } from '@medseal/core'
-import { readJson } from './_body.js'
+import { parseJsonBytes, readJson } from './_body.js'
+import { type Answer, type DirectRequest, isAnswer, answer as makeAnswer, withDirect } from './_direct.js'
 import { withKnownBody } from './_known.js'
 import { problemResponse, toProblem } from './_problem.js'
 import { createRateLimiter, type RateLimitOptions } from './_rateLimit.js'
@@ -144,15 +145,28 @@ type Route = {
   readonly method: string
   readonly template: string
   readonly segments: readonly string[]
-  readonly handle: (ctx: RouteContext) => Promise<Response>
+  readonly handle: (ctx: RouteContext) => Promise<Response | Answer>
 }
 
-const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' }
+const JSON_HEADERS = Object.freeze({ 'content-type': 'application/json', 'cache-control': 'no-store' })
 
-/** A JSON response. @internal */
-export const json = (value: unknown, status = 200): Response => {
-  const text = JSON.stringify(value)
-  return withKnownBody(new Response(text, { status, headers: JSON_HEADERS }), text)
+/** A JSON answer (made a `Response` by the fetch handler; written as it is by the Node adapter). @internal */
+export const json = (value: unknown, status = 200): Answer => makeAnswer(status, JSON_HEADERS, JSON.stringify(value))
+
+/** The `Response` of an answer, its text known to the Node adapter. */
+const toResponse = (a: Answer): Response =>
+  withKnownBody(new Response(a.text, { status: a.status, headers: a.headers }), a.text)
+
+/** A JSON `Response`, as the fetch handler answers one. @internal */
+export const jsonResponse = (value: unknown, status = 200): Response => toResponse(json(value, status))
+
+/** A request as the routes see it, from a `Request` (the fetch handler) or from its parts (the Node adapter). */
+type Incoming = {
+  readonly method: string
+  readonly url: URL
+  readonly header: (name: string) => string | null
+  readonly json: (max: number) => Promise<unknown>
+  readonly request: () => Request
 }
 
 const notFound = (what = 'No such route.') => new ServiceError('NOT_FOUND', what)
@@ -386,8 +400,8 @@ export function createCustodianHandler(params: CreateCustodianHandlerParameters)
   }
   for (const r of params.routes ?? []) route(r.method, r.template, r.handle)
 
-  const corsHeaders = (request: Request): Record<string, string> => {
-    const origin = request.headers.get('origin')
+  const corsHeaders = (incoming: Incoming): Record<string, string> => {
+    const origin = incoming.header('origin')
     if (!cors || origin === null) return {}
     if (cors.origins !== '*' && !cors.origins.includes(origin)) return {}
     return {
@@ -429,13 +443,14 @@ export function createCustodianHandler(params: CreateCustodianHandlerParameters)
     return { allowed }
   }
 
-  const answer = async (request: Request, url: URL, seen: { template: string }): Promise<Response> => {
+  const answer = async (incoming: Incoming, seen: { template: string }): Promise<Response | Answer> => {
+    const { url, method } = incoming
     if (basePath && !(url.pathname === basePath || url.pathname.startsWith(`${basePath}/`))) throw notFound()
     const path = url.pathname.slice(basePath.length)
-    if (request.method === 'OPTIONS' && cors) {
+    if (method === 'OPTIONS' && cors) {
       const found = match('GET', path).route ?? match('POST', path).route
       if (!found) throw notFound()
-      const allow = corsHeaders(request)['access-control-allow-origin']
+      const allow = corsHeaders(incoming)['access-control-allow-origin']
         ? {
             'access-control-allow-methods': 'GET, POST, OPTIONS',
             'access-control-allow-headers': 'content-type',
@@ -445,30 +460,34 @@ export function createCustodianHandler(params: CreateCustodianHandlerParameters)
       seen.template = found.template
       return new Response(null, { status: 204, headers: allow })
     }
-    const found = match(request.method, path)
+    const found = match(method, path)
     if (!found.route) {
       if (!found.allowed) throw notFound()
       const problem = toProblem(new ServiceError('METHOD_NOT_ALLOWED', `This route takes ${found.allowed.join(', ')}.`))
       return problemResponse(problem, { allow: found.allowed.join(', ') })
     }
     seen.template = found.route.template
-    const key = clientKey?.(request)
+    const key = clientKey?.(incoming.request())
     if (key !== undefined) take(`client:${key}`)
     return found.route.handle({
-      request,
+      // built only for a route that reads it (the Node adapter's direct entry has none until then)
+      get request() {
+        return incoming.request()
+      },
       url,
       params: found.params,
       limit: (identity) => take(`id:${identity.toLowerCase()}`),
-      json: (max = bodyBytes) => readJson(request, max),
+      json: (max = bodyBytes) => incoming.json(max),
     })
   }
 
-  return async function custodianHandler(request: Request): Promise<Response> {
+  /** Both entries: the answer to `incoming`, CORS headers added, logged. */
+  const respond = async (incoming: Incoming): Promise<Response | Answer> => {
     const started = performance.now()
     const seen = { template: 'unmatched' }
-    let response: Response
+    let response: Response | Answer
     try {
-      response = await answer(request, new URL(request.url), seen)
+      response = await answer(incoming, seen)
     } catch (err) {
       const problem = toProblem(err)
       const retry = (err as { retryAfter?: number }).retryAfter
@@ -477,13 +496,20 @@ export function createCustodianHandler(params: CreateCustodianHandlerParameters)
         retry === undefined ? {} : { 'retry-after': String(retry) },
       )
     }
-    for (const [k, v] of Object.entries(corsHeaders(request))) response.headers.set(k, v)
+    if (cors) {
+      const extra = Object.entries(corsHeaders(incoming))
+      if (extra.length > 0) {
+        if (isAnswer(response))
+          response = makeAnswer(response.status, { ...response.headers, ...Object.fromEntries(extra) }, response.text)
+        else for (const [k, v] of extra) response.headers.set(k, v)
+      }
+    }
     if (logger) {
-      const code = response.headers.get('x-medseal-code') ?? undefined
+      const code = isAnswer(response) ? undefined : (response.headers.get('x-medseal-code') ?? undefined)
       try {
         logger({
           route: seen.template,
-          method: request.method,
+          method: incoming.method,
           status: response.status,
           ...(code ? { code } : {}),
           durationMs: Math.round((performance.now() - started) * 1000) / 1000,
@@ -494,4 +520,25 @@ export function createCustodianHandler(params: CreateCustodianHandlerParameters)
     }
     return response
   }
+
+  const custodianHandler = async (request: Request): Promise<Response> => {
+    const response = await respond({
+      method: request.method,
+      url: new URL(request.url),
+      header: (name) => request.headers.get(name),
+      json: (max) => readJson(request, max),
+      request: () => request,
+    })
+    return isAnswer(response) ? toResponse(response) : response
+  }
+  // the Node adapter's entry: the same answers from the request's parts, without a Request or a Response
+  const direct = (input: DirectRequest): Promise<Response | Answer> =>
+    respond({
+      method: input.method,
+      url: new URL(input.target, 'http://localhost'),
+      header: input.header,
+      json: async (max) => parseJsonBytes(input.header('content-type'), input.body, max),
+      request: input.request,
+    })
+  return withDirect(custodianHandler, direct)
 }

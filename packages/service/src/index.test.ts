@@ -11,6 +11,7 @@ describe('@medseal/service exports', () => {
       'createCustodianClient',
       'createCustodianHandler',
       'createEmergencyAccess',
+      'createRecoveryCache',
       'createRemoteLedger',
       'createReviewRequest',
       'openApiDocument',
@@ -37,6 +38,9 @@ describe('@medseal/service exports', () => {
       'openApiDocument.ts',
       'reviewRequest.ts',
       'createEmergencyAccess.ts',
+      'createRecoveryCache.ts',
+      '_direct.ts',
+      '_known.ts',
       'serviceError.ts',
     ]) {
       const text = readFileSync(new URL(`./${file}`, import.meta.url), 'utf8')

@@ -28,6 +28,8 @@ export type {
   CreateEmergencyAccessParameters,
 } from './createEmergencyAccess.js'
 export { createEmergencyAccess } from './createEmergencyAccess.js'
+export type { CreateRecoveryCacheErrorType, CreateRecoveryCacheParameters } from './createRecoveryCache.js'
+export { createRecoveryCache } from './createRecoveryCache.js'
 export type { CreateRemoteLedgerErrorType, CreateRemoteLedgerParameters } from './createRemoteLedger.js'
 export { createRemoteLedger } from './createRemoteLedger.js'
 export type { OpenApiDocument } from './openApiDocument.js'

@@ -2,7 +2,8 @@ import { request as httpRequest } from 'node:http'
 import { Worker } from 'node:worker_threads'
 import { describe, expect, it } from 'vitest'
 import { readJson } from './_body.js'
-import { json } from './createCustodianHandler.js'
+import { createTestService } from './_testService.js'
+import { jsonResponse as json } from './createCustodianHandler.js'
 import { serve } from './serve.js'
 import { toNodeListener } from './toNodeListener.js'
 
@@ -207,6 +208,98 @@ describe('serve: bodies already whole in memory', () => {
       expect(await slow).toBe('aborted')
       expect(signals[0]?.aborted).toBe(false)
     } finally {
+      await server.close()
+    }
+  })
+})
+
+describe("serve: the custodian handler's direct entry", () => {
+  it('a key request builds no Request or Response and answers as the fetch handler does; a route that reads the request gets one', async () => {
+    const seen: { body: unknown; aborted: boolean; type: string | null }[] = []
+    const t = await createTestService({
+      cors: { origins: ['https://app.test'] },
+      routes: [
+        {
+          method: 'POST',
+          template: '/v1/echo/{id}',
+          handle: async ({ request, params }) => {
+            seen.push({
+              body: await request.json(),
+              aborted: request.signal.aborted,
+              type: request.headers.get('content-type'),
+            })
+            return new Response(JSON.stringify({ id: params.id }), { headers: { 'content-type': 'application/json' } })
+          },
+        },
+      ],
+    })
+    await t.custodian.deposit(await t.deposit())
+    const { token } = await t.grant()
+    const server = await serve({ handler: t.handler })
+    // every Request and Response this process builds from here (the raw client builds none)
+    const built = { request: 0, response: 0 }
+    const [Req, Res] = [globalThis.Request, globalThis.Response]
+    globalThis.Request = class extends Req {
+      constructor(...args: ConstructorParameters<typeof Request>) {
+        super(...args)
+        built.request++
+      }
+    }
+    globalThis.Response = class extends Res {
+      constructor(...args: ConstructorParameters<typeof Response>) {
+        super(...args)
+        built.response++
+      }
+    }
+    try {
+      const post = (path: string, value: unknown, headers: Record<string, string> = {}) => {
+        const body = typeof value === 'string' ? value : JSON.stringify(value)
+        return raw(`${server.url}${path}`, {
+          headers: {
+            'content-type': 'application/json',
+            'content-length': String(Buffer.byteLength(body)),
+            ...headers,
+          },
+          chunks: [body],
+        })
+      }
+      const released = await post('/v1/key-requests', await t.ask(token.consent.id), { origin: 'https://app.test' })
+      expect(released.status).toBe(200)
+      expect(JSON.parse(released.body).decision.allowed).toBe(true)
+      expect(released.headers['content-length']).toBe(String(Buffer.byteLength(released.body)))
+      expect(released.headers['access-control-allow-origin']).toBe('https://app.test')
+      const health = await raw(`${server.url}/v1/health`, { method: 'GET' })
+      expect(JSON.parse(health.body).status).toBe('ok')
+      expect(built).toEqual({ request: 0, response: 0 })
+      // a refusal is the fetch handler's problem, byte for byte
+      const replayed = await t.ask(token.consent.id)
+      await post('/v1/key-requests', replayed)
+      const again = await post('/v1/key-requests', replayed)
+      globalThis.Request = Req
+      const viaFetch = await t.handler(
+        new Req('http://custodian.test/v1/key-requests', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(replayed),
+        }),
+      )
+      expect(again.status).toBe(viaFetch.status)
+      expect(JSON.parse(again.body)).toEqual(await viaFetch.json())
+      expect(JSON.parse(again.body).code).toBe('REQUEST_REPLAYED')
+      // a body over the route's cap and one that is not JSON, refused as the fetch handler refuses them
+      const big = await post('/v1/key-requests', { pad: 'x'.repeat(70 * 1024) })
+      expect([big.status, JSON.parse(big.body).code]).toEqual([413, 'INPUT_TOO_LARGE'])
+      const notJson = await post('/v1/key-requests', '{"a":', {})
+      expect(JSON.parse(notJson.body).code).toBe('INVALID_JSON')
+      const wrongType = await post('/v1/key-requests', '{}', { 'content-type': 'text/plain' })
+      expect(JSON.parse(wrongType.body).code).toBe('INVALID_ARGUMENT')
+      // an added route reads the Request, built from the same bytes and headers
+      const echoed = await post('/v1/echo/a%20b', { hello: 'wörld' })
+      expect(JSON.parse(echoed.body)).toEqual({ id: 'a b' })
+      expect(seen).toEqual([{ body: { hello: 'wörld' }, aborted: false, type: 'application/json' }])
+    } finally {
+      globalThis.Request = Req
+      globalThis.Response = Res
       await server.close()
     }
   })

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
 import { InvalidArgumentError } from '@medseal/core'
 import { tooLarge } from './_body.js'
+import { type Answer, directOf, isAnswer } from './_direct.js'
 import { knownResponseText, withKnownBody } from './_known.js'
 import { problemResponse, toProblem } from './_problem.js'
 
@@ -62,6 +63,24 @@ const readSmall = async (req: IncomingMessage): Promise<Uint8Array<ArrayBuffer>>
   const whole = Buffer.concat(chunks)
   return new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength) as Uint8Array<ArrayBuffer>
 }
+
+/** Writes a JSON answer of the handler's direct entry: one `res.end(text)` with its length. */
+function sendAnswer(res: ServerResponse, a: Answer, head: boolean, extra: Record<string, string>): void {
+  const headers: Record<string, string> = { ...a.headers, ...extra }
+  if (headers.connection === 'close') res.removeHeader('keep-alive')
+  headers['content-length'] = String(Buffer.byteLength(a.text))
+  res.writeHead(a.status, headers)
+  if (head) res.end()
+  else res.end(a.text)
+}
+
+/** A header of a Node request by lower-case name, as a fetch `Headers` would give it. */
+const nodeHeader =
+  (req: IncomingMessage) =>
+  (name: string): string | null => {
+    const v = req.headers[name]
+    return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v
+  }
 
 async function send(
   res: ServerResponse,
@@ -125,14 +144,41 @@ export function toNodeListener(
 ): NodeListener {
   if (typeof handler !== 'function') throw new InvalidArgumentError('INVALID_TYPE', 'handler must be a function.')
   const max = options.maxBodyBytes ?? 8 * 1024 * 1024
+  // a handler from createCustodianHandler also takes the request's parts and answers JSON as text: no Request or
+  // Response is built for a request that needs none (a key request)
+  const direct = directOf(handler)
   return (req, res) => {
     const method = req.method ?? 'GET'
-    const abort = new AbortController()
+    let abort: AbortController | undefined
+    let left = false
     // the request is aborted when the connection goes before the answer was sent (not after every answer: an abort
     // builds a DOMException, ~1 % of a key request's CPU for nothing)
     res.on('close', () => {
-      if (!res.writableFinished) abort.abort()
+      if (res.writableFinished) return
+      left = true
+      abort?.abort()
     })
+    const signal = () => {
+      abort ??= new AbortController()
+      if (left) abort.abort()
+      return abort.signal
+    }
+    const toRequest = (body: Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array> | undefined): Request => {
+      const headers = new Headers()
+      for (const [k, v] of Object.entries(req.headers)) {
+        if (v === undefined) continue
+        headers.set(k, Array.isArray(v) ? v.join(', ') : v)
+      }
+      const request = new Request(new URL(req.url ?? '/', 'http://localhost'), {
+        method,
+        headers,
+        signal: signal(),
+        ...(body === undefined ? {} : { body, duplex: 'half' }),
+      } as RequestInit)
+      // the handler takes a body read whole as it is, without draining the Request's stream of it
+      if (body instanceof Uint8Array) withKnownBody(request, body)
+      return request
+    }
     const run = async () => {
       const declared = Number(req.headers['content-length'] ?? 0)
       if (declared > max) {
@@ -140,28 +186,30 @@ export function toNodeListener(
         await send(res, problemResponse(toProblem(tooLarge(max)), { connection: 'close' }), false)
         return
       }
-      const headers = new Headers()
-      for (const [k, v] of Object.entries(req.headers)) {
-        if (v === undefined) continue
-        headers.set(k, Array.isArray(v) ? v.join(', ') : v)
-      }
       const hasBody = method !== 'GET' && method !== 'HEAD'
       // a small body of declared length (a key request: ~1 KB) is read as Node buffers, without web-stream plumbing
       // (the parser stops at the declared length); any other body is streamed to the handler through the cap
       const small = hasBody && req.headers['content-length'] !== undefined && declared <= SMALL_BODY_BYTES
       const body = small ? await readSmall(req) : hasBody ? capped(req, max) : undefined
-      const request = new Request(new URL(req.url ?? '/', 'http://localhost'), {
-        method,
-        headers,
-        signal: abort.signal,
-        ...(body === undefined ? {} : { body, duplex: 'half' }),
-      } as RequestInit)
-      // the handler takes a body read whole as it is, without draining the Request's stream of it
-      if (body instanceof Uint8Array) withKnownBody(request, body)
-      const response = await handler(request)
+      let response: Response | Answer
+      if (direct && !(body instanceof ReadableStream)) {
+        let request: Request | undefined
+        response = await direct({
+          method,
+          target: req.url ?? '/',
+          header: nodeHeader(req),
+          body,
+          request: () => {
+            request ??= toRequest(body)
+            return request
+          },
+        })
+      } else response = await handler(toRequest(body))
       const refused = response.status === 413
       if (refused) closeAfter(req, res)
-      await send(res, response, method === 'HEAD', refused ? { connection: 'close' } : {})
+      const extra: Record<string, string> = refused ? { connection: 'close' } : {}
+      if (isAnswer(response)) sendAnswer(res, response, method === 'HEAD', extra)
+      else await send(res, response, method === 'HEAD', extra)
     }
     run().catch((err: unknown) => {
       if (!res.headersSent) {

@@ -9,7 +9,8 @@
  * its clock starts and its keys opened after it stops (the clinicians' cost, on their own devices): the figures are
  * the service's. Signatures are checked with libsecp256k1 and HPKE runs on OpenSSL as a server does
  * (`BENCH_SERVICE_NOBLE=1`: `@noble/curves` and the WebCrypto suite). The memory ledger is shared in-process. `BENCH_SERVICE_RELEASES` sets the requests per way in
- * (default 400).
+ * (default 400). The
+ * clients send over `node:http` keep-alive connections (`_loadFetch.ts`), as in `service instances`.
  *
  * `service instances` (`pnpm bench "service instances"`): the deployment of the issue, N service processes on one
  * port (`serveCluster`, round-robin) on one PostgreSQL server, N = 1, 2 and the machine's cores, beside the in-process
@@ -17,12 +18,16 @@
  * processes are `test/faults/_serviceWorker.ts` (rate limits on, as deployed, at a burst no clinician reaches;
  * libsecp256k1); this process is only the load generator: it signs each round's requests before the clock, sends
  * them over HTTP (20 clinicians, one request each in flight: 20 in flight, so each latency is that of a request
- * waiting behind at most 19 others, and p99 is the 99th percentile of `BENCH_SERVICE_INSTANCE_RELEASES` per way,
- * default 800), and opens the keys after the clock. The ledger is a file-backed memory ledger written before the
+ * waiting behind at most 19 others — at 500/s that is 40 ms on average by Little's law — and p99 is the 99th
+ * percentile of `BENCH_SERVICE_INSTANCE_RELEASES` per way, default 800), and opens the keys after the clock. It
+ * shares the cores with the services and PostgreSQL, so it sends with as little CPU as it can: `client.releaseKey`
+ * over `node:http` keep-alive connections, one per clinician, one request at a time on each (no pipelining;
+ * `_loadFetch.ts`), not Node's `fetch`, which cost it twice the CPU per request. Each row also gives the CPU per release
+ * of the service's processes (Linux `/proc`) beside the generator's own. The ledger is a file-backed memory ledger written before the
  * services start (the grants) and only read during the load: each process reads its own copy of it, as the in-process
  * custodian reads this process's.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -44,7 +49,7 @@ import {
   seal,
 } from '@medseal/core'
 import { createNativeHpke, createNativeSecp256k1Recovery } from '@medseal/core/node'
-import { createCustodianClient, createCustodianHandler } from '@medseal/service'
+import { createCustodianClient, createCustodianHandler, createRecoveryCache } from '@medseal/service'
 import { serve } from '@medseal/service/node'
 import { createPostgresStores, type SqlDatabase } from '@medseal/store-postgres'
 import { createPgDatabase, openPgliteDirectory } from '@medseal/store-postgres/node'
@@ -62,10 +67,14 @@ import {
 } from '../test/faults/_serviceLoad.js'
 import type { ServiceWorkerConfig } from '../test/faults/_serviceWorker.js'
 import { faultParties } from '../test/faults/_shared.js'
+import { createLoadFetch } from './_loadFetch.js'
 
 const RELEASES = Number(process.env.BENCH_SERVICE_RELEASES ?? 400)
 /** A server's signature checks: libsecp256k1 (`BENCH_SERVICE_NOBLE=1`: the pure-JavaScript default, as before). */
-const secp256k1 = process.env.BENCH_SERVICE_NOBLE === '1' ? undefined : createNativeSecp256k1Recovery()
+const secp256k1 =
+  process.env.BENCH_SERVICE_NOBLE === '1'
+    ? undefined
+    : createRecoveryCache({ secp256k1: createNativeSecp256k1Recovery() })
 const recoveryName = secp256k1?.name ?? 'noble'
 /** The custodian's HPKE: on OpenSSL as a server runs it (`BENCH_SERVICE_NOBLE=1`: the WebCrypto + noble default). */
 const hpke = process.env.BENCH_SERVICE_NOBLE === '1' ? undefined : createNativeHpke()
@@ -92,6 +101,7 @@ async function round(params: {
   const signed = await signRequests({ ledger, setup, custodian: target.identity, perClinician: perLane })
   const latencies: number[] = []
   const received: { who: number; envelope: Envelope }[] = []
+  const cpu = process.cpuUsage()
   const t = performance.now()
   await Promise.all(
     setup.clinicians.map(async (_, lane) => {
@@ -105,12 +115,30 @@ async function round(params: {
     }),
   )
   const ms = performance.now() - t
+  const used = process.cpuUsage(cpu)
+  const cpuMs = (used.user + used.system) / 1000
   // every key received opens the record, for the clinician it was released to
   for (const { who, envelope } of received) {
     const { value } = await open(envelope, setup.clinicians[who] as Party)
     if (canonicalize(value) !== canonicalize(LOAD_RECORD)) throw new Error('a released key opened another record')
   }
-  return { ms, latencies }
+  return { ms, latencies, cpuMs }
+}
+
+/** CPU time (ms) the processes `pids` have used so far (Linux `/proc`; `undefined` elsewhere). */
+function cpuOf(pids: readonly number[]): number | undefined {
+  try {
+    let ticks = 0
+    for (const pid of pids) {
+      // fields after the command name: state is field 3, utime 14 and stime 15 (1-based, proc(5))
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+      ticks += Number(f[11]) + Number(f[12])
+    }
+    // USER_HZ is 100 on Linux
+    return Number.isFinite(ticks) ? ticks * 10 : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /**
@@ -124,6 +152,7 @@ async function bench(ctx: BenchContext, name: string, db: SqlDatabase) {
   const log = await createAccessLog({ operator: vendor, ledger, name: 'access', store: stores.accessLog() })
   const custodian = createCustodian({ party: vendor, ledger, log, store: stores.custodian, ...withNative })
   const servers: Awaited<ReturnType<typeof serve>>[] = []
+  const load = createLoadFetch(CLINICIANS)
   try {
     const targets = {} as Record<Mode, Target>
     targets['in-process'] = custodian
@@ -134,7 +163,7 @@ async function bench(ctx: BenchContext, name: string, db: SqlDatabase) {
         handler: createCustodianHandler({ custodian, accessLog: log, ledger, rateLimit, ...withRecovery }),
       })
       servers.push(server)
-      targets[mode] = await createCustodianClient({ url: server.url })
+      targets[mode] = await createCustodianClient({ url: server.url, fetch: load.fetch })
     }
     const clinicians = loadClinicians(CLINICIANS)
     const setup = await setupLoad({ ledger, client: custodian, clinicians })
@@ -195,6 +224,7 @@ async function bench(ctx: BenchContext, name: string, db: SqlDatabase) {
       ...peer(inProcess.p99, 'ms'),
     })
   } finally {
+    load.close()
     for (const server of servers) await server.close()
     await db.close()
   }
@@ -268,6 +298,7 @@ defineBench('service instances', async (ctx) => {
   const counts = [...new Set([1, 2, cores])]
   const workers: Worker[] = []
   const dbs: SqlDatabase[] = []
+  const load = createLoadFetch(CLINICIANS)
   try {
     const ledgerPath = join(dir, 'ledger.json')
     // the id the service processes open their copies with (openFaultLedger)
@@ -283,7 +314,10 @@ defineBench('service instances', async (ctx) => {
     const stores = await createPostgresStores({ db })
     const log = await createAccessLog({ operator: vendor, ledger, name: 'access', store: stores.accessLog() })
     const custodian = createCustodian({ party: vendor, ledger, log, store: stores.custodian, ...withNative })
-    const ways: { name: string; target: Target }[] = [{ name: 'in-process', target: custodian }]
+    // `pids`: the service's processes (a cluster's primary and workers), whose CPU is counted per round
+    const ways: { name: string; target: Target; pids: readonly number[] }[] = [
+      { name: 'in-process', target: custodian, pids: [] },
+    ]
     for (const n of counts) {
       const config: ServiceWorkerConfig = {
         backend: { kind: 'postgres', url: await server.createDatabase(`bench_n${n}`) },
@@ -296,32 +330,41 @@ defineBench('service instances', async (ctx) => {
       const worker = startWorker(config, serviceScript)
       workers.push(worker)
       await worker.waitForAcks(1, 'listening')
-      const client = await createCustodianClient({ url: String(worker.acks.find((a) => a.op === 'listening')?.url) })
-      ways.push({ name: `${n} service process${n === 1 ? '' : 'es'}`, target: client })
+      const listening = worker.acks.find((a) => a.op === 'listening')
+      const client = await createCustodianClient({ url: String(listening?.url), fetch: load.fetch })
+      const pids = [worker.child.pid as number, ...((listening?.pids as number[] | undefined) ?? [])]
+      ways.push({ name: `${n} service process${n === 1 ? '' : 'es'}`, target: client, pids })
     }
     for (const way of ways) await (way.target as unknown as Pick<Custodian, 'deposit'>).deposit(deposit)
 
     const perLane = Math.max(1, Math.ceil(INSTANCE_RELEASES / CLINICIANS / ROUNDS))
     // a warm-up round each (connections, JIT, caches), not counted
     for (const way of ways) await round({ ledger, setup, target: way.target, perLane: 1 })
-    const totals = ways.map(() => ({ ms: 0, n: 0, latencies: [] as number[] }))
+    const totals = ways.map(() => ({ ms: 0, n: 0, latencies: [] as number[], loadCpu: 0, serviceCpu: 0 }))
     for (let r = 0; r < ROUNDS; r++)
       for (let i = 0; i < ways.length; i++) {
         const w = (r + i) % ways.length
-        const { ms, latencies } = await round({
-          ledger,
-          setup,
-          target: (ways[w] as (typeof ways)[number]).target,
-          perLane,
-        })
+        const way = ways[w] as (typeof ways)[number]
+        const before = cpuOf(way.pids) ?? Number.NaN
+        const { ms, latencies, cpuMs } = await round({ ledger, setup, target: way.target, perLane })
         const t = totals[w] as (typeof totals)[number]
         t.ms += ms
         t.n += latencies.length
         t.latencies.push(...latencies)
+        t.loadCpu += cpuMs
+        t.serviceCpu += (cpuOf(way.pids) ?? Number.NaN) - before
       }
     const figure = (w: number) => {
       const t = totals[w] as (typeof totals)[number]
-      return { perSecond: t.n / (t.ms / 1000), p50: percentile(t.latencies, 50), p99: percentile(t.latencies, 99) }
+      return {
+        perSecond: t.n / (t.ms / 1000),
+        p50: percentile(t.latencies, 50),
+        p99: percentile(t.latencies, 99),
+        // CPU ms per release: of the service's processes, and of this process (the load generator; in-process: the
+        // custodian and the generator together)
+        serviceCpu: t.serviceCpu / t.n,
+        loadCpu: t.loadCpu / t.n,
+      }
     }
     const inProcess = figure(0)
     const peer = (v: number, unit: string) => `in-process custodian: ${v.toFixed(v >= 100 ? 0 : 1)} ${unit}`
@@ -336,9 +379,17 @@ defineBench('service instances', async (ctx) => {
       })
       ctx.record({ name: `  p50 latency, ${way.name}`, value: f.p50, unit: 'ms', peer: peer(inProcess.p50, 'ms') })
       ctx.record({ name: `  p99 latency, ${way.name}`, value: f.p99, unit: 'ms', peer: peer(inProcess.p99, 'ms') })
+      if (Number.isFinite(f.serviceCpu))
+        ctx.record({
+          name: `  CPU per release, ${way.name}`,
+          value: f.serviceCpu,
+          unit: 'ms',
+          peer: `load generator (this process): ${f.loadCpu.toFixed(2)} ms; in-process custodian + generator: ${inProcess.loadCpu.toFixed(2)} ms`,
+        })
     })
     ledger.close()
   } finally {
+    load.close()
     for (const w of workers) {
       w.child.kill('SIGTERM')
       await Promise.race([w.exited, new Promise((r) => setTimeout(r, 15_000))])

@@ -319,6 +319,41 @@ describe('createAccessLog', () => {
     )
   })
 
+  it('tries a failed automatic publish again, with no append after the failure', async () => {
+    const ledger = newLedger()
+    for (const headEvery of [{ events: 1 }, { ms: 5 }]) {
+      let down = 2
+      const flaky: LedgerAdapter = Object.freeze({
+        ...ledger,
+        async recordTreeHead(signed: SignedTreeHead) {
+          if (down > 0) {
+            down -= 1
+            throw new LedgerError('LEDGER_UNAVAILABLE', 'The ledger is down.')
+          }
+          return ledger.recordTreeHead(signed)
+        },
+      })
+      const errors: unknown[] = []
+      const log = await createAccessLog({
+        operator,
+        ledger: flaky,
+        name: `retry-${Object.keys(headEvery)[0]}`,
+        headEvery,
+        onError: (e) => errors.push(e),
+      })
+      await log.append(event(0))
+      await log.append(event(1))
+      // two publishes fail; the third (a timer's, 1 s then 2 s later without `ms`) anchors both events
+      await vi.waitFor(async () => expect((await ledger.getTreeHead(log.logId))?.head.treeSize).toBe(2), {
+        timeout: 45_000, // retried in the background: wait for it, within the test's time
+        interval: 20,
+      })
+      expect(errors.length).toBeGreaterThanOrEqual(2)
+      expect(errors.every((e) => e instanceof LedgerError && e.code === 'LEDGER_UNAVAILABLE')).toBe(true)
+      await log.close()
+    }
+  }, 60_000)
+
   it('publishes heads from time to time (headEvery) and at once on request (break-glass)', async () => {
     const ledger = newLedger()
     const errors: unknown[] = []

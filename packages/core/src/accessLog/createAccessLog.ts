@@ -44,7 +44,10 @@ export type CreateAccessLogParameters = {
    * unpublished event. Default: only on `publishHead()`, `flush()` or `append(event, { publish: true })`.
    */
   readonly headEvery?: { readonly events?: number; readonly ms?: number }
-  /** Told about failures of automatic publishing (the events stay in the log; the next publish covers them). */
+  /**
+   * Told about failures of automatic publishing. The events stay in the log and a timer tries again (after
+   * `headEvery.ms`, or one second, doubling up to a minute) until a publish covers them.
+   */
   readonly onError?: (error: unknown) => void
   /** The heads' clock, Unix seconds. Default: the ledger's time (`ledger.getTime()`). */
   readonly clock?: () => number | Promise<number>
@@ -129,6 +132,10 @@ function positive(value: unknown, name: string, max = Number.MAX_SAFE_INTEGER): 
   }
   return value
 }
+
+/** The first wait before an automatic publish that failed is tried again (without `headEvery.ms`), and the longest. */
+const RETRY_MS = 1_000
+const MAX_RETRY_MS = 60_000
 
 const corrupt = (message: string) => new StoreError('STORE_CORRUPT', message)
 
@@ -363,23 +370,55 @@ export async function createAccessLog(params: CreateAccessLogParameters): Promis
     }
   }
 
+  /** Failed automatic publishes in a row: the retry waits longer after each, up to a minute. */
+  let failures = 0
+  /** Publishes the store's newest size if no publish covers it yet. */
+  const publishNewest = (): void => {
+    storeSize()
+      .then((n) => (n > Math.max(publishedSize, requestedSize) ? publishInBackground(n) : undefined))
+      .catch(retryLater)
+  }
+  const arm = (ms: number) => {
+    if (closed || timer !== undefined) return
+    timer = setTimeout(() => {
+      timer = undefined
+      publishNewest()
+    }, ms)
+  }
+  const retryLater = (error: unknown) => {
+    report(error)
+    failures += 1
+    arm(Math.min((everyMs ?? RETRY_MS) * 2 ** Math.min(failures - 1, 16), MAX_RETRY_MS))
+  }
+  /**
+   * An automatic publish of `size`. When it fails, its events count as unpublished again and a timer tries again
+   * (`headEvery.ms`, or one second, doubling up to a minute): without appends after the failure nothing else would.
+   */
+  const publishInBackground = (size: number): Promise<void> => {
+    requestedSize = Math.max(requestedSize, size)
+    return snapshotAt(size)
+      .then(publishSnapshot)
+      .then(
+        () => {
+          failures = 0
+        },
+        (error: unknown) => {
+          // a later request on the publish chain covers these events; otherwise they are unpublished again
+          if (requestedSize === size) requestedSize = publishedSize
+          retryLater(error)
+        },
+      )
+  }
+
   /** Schedules automatic publishing after an append. */
   const afterAppend = (size: number) => {
     const unpublished = size - Math.max(publishedSize, requestedSize)
     if (unpublished <= 0) return
     if (everyEvents !== undefined && unpublished >= everyEvents) {
-      requestedSize = Math.max(requestedSize, size)
-      snapshotAt(size).then(publishSnapshot).catch(report)
+      void publishInBackground(size)
       return
     }
-    if (everyMs !== undefined && timer === undefined) {
-      timer = setTimeout(() => {
-        timer = undefined
-        storeSize()
-          .then((n) => (n > Math.max(publishedSize, requestedSize) ? snapshotAt(n).then(publishSnapshot) : undefined))
-          .catch(report)
-      }, everyMs)
-    }
+    if (everyMs !== undefined) arm(everyMs)
   }
 
   const checkIndex = (value: unknown, name: string): number => {

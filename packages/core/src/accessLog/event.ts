@@ -7,8 +7,7 @@
  * listings) carries the actor EIP-55 checksummed, like every address the SDK returns; only the encoding lower-cases it.
  * @module
  */
-import { bytesToUtf8, describeType, isBytes } from '../bytes/index.js'
-import { canonicalizeToBytes } from '../canonical/canonicalize.js'
+import { bytesToUtf8, describeType, isBytes, utf8ToBytes } from '../bytes/index.js'
 import { InvalidArgumentError } from '../errors/base.js'
 import { isAddress, toChecksumAddress } from '../identity/address.js'
 import type { Address, Hex } from '../types.js'
@@ -127,9 +126,19 @@ export function normalizeAccessEvent(event: AccessEvent): AccessEvent {
  * ```
  */
 export function encodeAccessEvent(event: AccessEvent): Uint8Array {
-  const normalized = normalizeAccessEvent(event)
-  // the wire form keeps the address in lower-case hex (docs/specs: independent verifiers recompute these bytes)
-  return canonicalizeToBytes({ ...normalized, actor: normalized.actor.toLowerCase() as Address })
+  const e = normalizeAccessEvent(event)
+  // RFC 8785 written directly for this one shape (members in code-unit order; every string well-formed, so its JSON
+  // string form is the JCS one; `at` a safe integer, so its decimal form is); equal to canonicalizeToBytes of the
+  // event (a property test checks it). The wire form keeps the address in lower-case hex (docs/specs: independent
+  // verifiers recompute these bytes).
+  const q = JSON.stringify
+  let json = `{"action":${q(e.action)},"actor":"${e.actor.toLowerCase()}","at":${e.at},"commitment":"${e.commitment}"`
+  if (e.consentId !== undefined) json += `,"consentId":"${e.consentId}"`
+  json += `,"outcome":"${e.outcome}"`
+  if (e.policyId !== undefined) json += `,"policyId":${q(e.policyId)}`
+  json += `,"purpose":${q(e.purpose)}`
+  if (e.reason !== undefined) json += `,"reason":${q(e.reason)}`
+  return utf8ToBytes(`${json}}`)
 }
 
 /**

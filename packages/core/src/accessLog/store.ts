@@ -172,6 +172,7 @@ const nodeKey = (level: number, index: number) => `${level}:${index}`
 export function createMemoryAccessLogStore(): AccessLogStore {
   const entries: { leafData: Uint8Array; leafHash: Uint8Array }[] = []
   const nodes = new Map<string, Uint8Array>()
+  let border: AccessLogNode[] | undefined
   const appendNow = (leaves: readonly AccessLogLeaf[]): AccessLogAppendResult => {
     if (!Array.isArray(leaves) || leaves.length === 0)
       throw new InvalidArgumentError('INVALID_ARGUMENT', 'An append needs at least one leaf.')
@@ -180,10 +181,28 @@ export function createMemoryAccessLogStore(): AccessLogStore {
         throw new InvalidArgumentError('INVALID_TYPE', 'A leaf is { leafData, leafHash (32 bytes) }.')
     }
     const firstIndex = entries.length
-    const border = accessLogBorderKeys(firstIndex).map((k) => readNode(k.level, k.index) as Uint8Array)
-    const plan = planAccessLogAppend({ size: firstIndex, border, leafHashes: leaves.map((l) => l.leafHash) })
+    // The right edge of the tree (the complete subtrees of accessLogBorderKeys(size), left to right), kept between
+    // appends rather than read back; read from the nodes again after a tamper (as a durable store would read them).
+    if (border === undefined)
+      border = accessLogBorderKeys(firstIndex).map((k) => ({ ...k, hash: readNode(k.level, k.index) as Uint8Array }))
+    const stack = border.slice()
+    const made: AccessLogNode[] = []
+    let index = firstIndex
+    for (const l of leaves) {
+      stack.push({ level: 0, index: index++, hash: l.leafHash })
+      for (;;) {
+        const right = stack[stack.length - 1] as AccessLogNode
+        const left = stack[stack.length - 2]
+        if (left === undefined || left.level !== right.level) break
+        stack.length -= 2
+        const node = { level: left.level + 1, index: left.index / 2, hash: _nodeHash(left.hash, right.hash) }
+        stack.push(node)
+        made.push(node)
+      }
+    }
     for (const l of leaves) entries.push({ leafData: l.leafData.slice(), leafHash: l.leafHash.slice() })
-    for (const n of plan.nodes) nodes.set(nodeKey(n.level, n.index), n.hash)
+    for (const n of made) nodes.set(nodeKey(n.level, n.index), n.hash)
+    border = stack.map((n) => (n.level === 0 ? { ...n, hash: (entries[n.index] as AccessLogLeaf).leafHash } : n))
     return { firstIndex, size: entries.length }
   }
   const readNode = (level: number, index: number): Uint8Array | undefined =>
@@ -204,6 +223,7 @@ export function createMemoryAccessLogStore(): AccessLogStore {
     },
   })
   _memoryLogTamper.set(store, ({ kind, level = 0, index }) => {
+    border = undefined
     if (kind === 'entry') {
       const e = entries[index]
       if (!e) throw new StoreError('STORE_CORRUPT', 'No such entry to tamper with.')

@@ -174,7 +174,41 @@ export async function authorize(
   options: AuthorizeOptions = {},
 ): Promise<AuthorizeReturnType> {
   const { now, verifier } = checkOptions(options)
-  const req = checkRequest(request, verifier.isAddress)
+  return decideChecked(ledger, checkRequest(request, verifier.isAddress), now, verifier)
+}
+
+/** A key request's fields as {@link KeyRequest} checks them (consentId lower-case bytes32, addresses checksummed). */
+export type _CheckedKeyRequestFields = {
+  readonly consentId: Hex
+  readonly grantor: Address
+  readonly grantee: Address
+  readonly action: ConsentAction
+  readonly purpose: string
+}
+
+/**
+ * `authorize` for a custodian: the options are checked once, here; each call takes the fields of a key request that
+ * `verifyKeyRequest` already checked (not checked again) and the record as the custodian's store holds it (checked as
+ * `authorize` checks it: the store is not trusted). The decision is `authorize`'s for the same request. @internal
+ */
+export function _createAuthorizer(
+  options: AuthorizeOptions,
+): (
+  ledger: LedgerAdapter,
+  request: _CheckedKeyRequestFields,
+  record: AuthorizeRequest['record'],
+) => Promise<AuthorizeReturnType> {
+  const { now, verifier } = checkOptions(options)
+  return async (ledger, request, record) =>
+    decideChecked(ledger, { ...request, ...checkRecord(record, verifier.isAddress) }, now, verifier)
+}
+
+async function decideChecked(
+  ledger: LedgerAdapter,
+  req: CheckedRequest,
+  now: () => number,
+  verifier: Deps,
+): Promise<AuthorizeReturnType> {
   const at = await ledger.getTime()
   if (!Number.isSafeInteger(at) || at < 0) throw new InvalidArgumentError('OUT_OF_RANGE', 'Ledger time is invalid.')
   const hostAt = hostSeconds(now)
@@ -309,6 +343,21 @@ function checkRequest(request: AuthorizeRequest, isAddress: (value: unknown) => 
   if (!isAddress(grantee)) throw bad('grantee must be an address or a party.')
   if (!(CONSENT_ACTIONS as readonly unknown[]).includes(action)) throw bad(`action must be one of ${CONSENT_ACTIONS}.`)
   if (typeof purpose !== 'string' || purpose.length === 0) throw bad('purpose must be a PurposeOfUse code.')
+  return {
+    ...(consentId === undefined ? {} : { consentId: consentId.toLowerCase() as Hex }),
+    ...(grantor === undefined ? {} : { grantor }),
+    ...(token === undefined ? {} : { token }),
+    grantee,
+    action,
+    purpose,
+    ...checkRecord(record, isAddress),
+  }
+}
+
+function checkRecord(
+  record: AuthorizeRequest['record'],
+  isAddress: (value: unknown) => value is Address,
+): Pick<CheckedRequest, 'commitment' | 'resourceType' | 'labels' | 'owner'> {
   if (typeof record !== 'object' || record === null) throw bad('record must be an object.')
   const commitment = isBytes(record.commitment)
     ? bytesToHex0x(assertBytes(record.commitment, { length: 32, name: 'record.commitment' }))
@@ -319,18 +368,7 @@ function checkRequest(request: AuthorizeRequest, isAddress: (value: unknown) => 
   if (!Array.isArray(labels) || labels.some((l) => typeof l !== 'string'))
     throw bad('record.labels must be an array of strings.')
   if (!isAddress(record.owner)) throw bad('record.owner must be the address of the record owner.')
-  return {
-    ...(consentId === undefined ? {} : { consentId: consentId.toLowerCase() as Hex }),
-    ...(grantor === undefined ? {} : { grantor }),
-    ...(token === undefined ? {} : { token }),
-    grantee,
-    action,
-    purpose,
-    commitment: commitment.toLowerCase() as Hex,
-    resourceType: record.resourceType,
-    labels,
-    owner: record.owner,
-  }
+  return { commitment: commitment.toLowerCase() as Hex, resourceType: record.resourceType, labels, owner: record.owner }
 }
 
 function addressOf(value: unknown): unknown {

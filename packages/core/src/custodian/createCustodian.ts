@@ -9,7 +9,7 @@ import type { AccessLogWriter } from '../breakGlass/_accessLog.js'
 import type { BreakGlass, EmergencyGrant } from '../breakGlass/createBreakGlass.js'
 import { bytesToHex0x, equalBytes, hexToBytes, isBytes, wipe } from '../bytes/index.js'
 import { isAddress, isBytes32, sameAddress, ZERO_BYTES32 } from '../consent/_validate.js'
-import { type AuthorizeReturnType, authorize } from '../consent/authorize.js'
+import { _createAuthorizer, type AuthorizeReturnType } from '../consent/authorize.js'
 import { _consentKeyCached, _isConsentCache, type ConsentCache, createConsentCache } from '../consent/consentCache.js'
 import type { ConsentAction } from '../consent/types.js'
 import { isEnvelopeHpke } from '../envelope/_internal.js'
@@ -262,6 +262,12 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
   if (!_isConsentCache(consentCache))
     throw new InvalidArgumentError('INVALID_TYPE', 'consentCache must be a cache from createConsentCache.')
   const authorizeOptions = params.now ? { now: params.now, cache: consentCache } : { cache: consentCache }
+  /** `authorize` with these options, made on first use (a bad `now` is refused by the first release, as before). */
+  let authorizer: ReturnType<typeof _createAuthorizer> | undefined
+  const authorizeChecked = () => {
+    authorizer ??= _createAuthorizer(authorizeOptions)
+    return authorizer
+  }
   // Ledger time as this custodian has seen it: never goes backwards, even if an adapter's does.
   let lastTime = 0
   const ledgerTime = async () => {
@@ -276,9 +282,18 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
   // replayed after. Read at once; if the ledger cannot be reached now, the first request reads it (still no earlier
   // than the start).
   let startedAt: Promise<number> | undefined = ledgerTime()
-  startedAt.catch(() => {
-    startedAt = undefined
-  })
+  /** The start once known (no await per release); it never changes after. */
+  let startedAtValue: number | undefined
+  const remember = (p: Promise<number>) =>
+    p.then(
+      (t) => {
+        startedAtValue ??= t
+      },
+      () => {
+        if (startedAt === p) startedAt = undefined
+      },
+    )
+  remember(startedAt)
 
   /** Refuses a commitment whose owner recorded a tombstone on the ledger (whatever the store says). */
   const refuseIfErased = async (commitment: Hex, owner: Address) => {
@@ -411,8 +426,11 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
       }
       if (at - request.issuedAt > maxPast)
         return refuse('ACCESS_DENIED', new ConsentError('ACCESS_DENIED', 'The key request is stale.'))
-      if (startedAt === undefined) startedAt = ledgerTime()
-      if (request.issuedAt < (await startedAt))
+      if (startedAt === undefined) {
+        startedAt = ledgerTime()
+        remember(startedAt)
+      }
+      if (request.issuedAt < (startedAtValue ?? (await startedAt)))
         return refuse(
           'ACCESS_DENIED',
           new ConsentError('ACCESS_DENIED', 'The key request predates this custodian’s start: sign a new one.'),
@@ -462,7 +480,7 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
       }
       // Emergency grant ids are derived by the break-glass service (never chosen by a requester) and must name the
       // patient as the grantor: a grant id cannot stand in for a consent.
-      const grant: EmergencyGrant | undefined = await breakGlass?.getGrant(request.consentId)
+      const grant: EmergencyGrant | undefined = breakGlass ? await breakGlass.getGrant(request.consentId) : undefined
       const emergency = grant && sameAddress(grant.patient, request.grantor) ? grant : undefined
       const decision = emergency
         ? await (breakGlass as BreakGlass).authorizeEmergency({
@@ -472,7 +490,8 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
             purpose: request.purpose,
             record,
           })
-        : await authorize(
+        : // the request's fields were checked by verifyKeyRequest; the record (from the store) is checked there
+          await authorizeChecked()(
             ledger,
             {
               consentId: request.consentId,
@@ -480,9 +499,8 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
               grantee: requester,
               action: request.action,
               purpose: request.purpose,
-              record,
             },
-            authorizeOptions,
+            record,
           )
       const key = _consentKeyCached(consentCache, request.grantor, request.consentId)
       // A revoked consent found on the way: drop what was released under it (as purgeConsent does).

@@ -166,6 +166,12 @@ export function createMemoryCustodianStore(params: CreateMemoryCustodianStorePar
   // digest -> until; insertion order is not expiry order, so pruning scans (amortized: at most once per second)
   const seen = new Map<string, number>()
   let prunedAt = Number.NEGATIVE_INFINITY
+  // appended in place (listReleases hands out a frozen copy): a release costs O(1), not a copy of its grant's list
+  const addTo = (key: string, release: CustodianRelease) => {
+    const list = releases.get(key)
+    if (list) list.push(release)
+    else releases.set(key, [release])
+  }
   const store: CustodianStore = Object.freeze({
     async getEntry(commitment: Hex) {
       return entries.get(commitment.toLowerCase())
@@ -181,7 +187,7 @@ export function createMemoryCustodianStore(params: CreateMemoryCustodianStorePar
     },
     async addRelease(release: CustodianRelease) {
       const key = release.consentKey.toLowerCase()
-      releases.set(key, [...(releases.get(key) ?? []), release])
+      addTo(key, release)
     },
     async commitRelease({ release, log }: CommitReleaseParameters) {
       if (typeof log?.store?.append !== 'function')
@@ -190,7 +196,7 @@ export function createMemoryCustodianStore(params: CreateMemoryCustodianStorePar
       // does both in one database transaction instead).
       const result = await log.store.append([log.leaf])
       const key = release.consentKey.toLowerCase()
-      releases.set(key, [...(releases.get(key) ?? []), release])
+      addTo(key, release)
       return result
     },
     async listReleases(key: ConsentKey) {

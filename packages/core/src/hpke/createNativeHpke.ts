@@ -7,10 +7,10 @@
  */
 import { expand as nobleExpand } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { base64urlToBytes, bytesToBase64url, bytesToHex, hexToBytes } from '../bytes/index.js'
+import { assertBytes, base64urlToBytes, bytesToBase64url, bytesToHex, hexToBytes } from '../bytes/index.js'
 import { EnvelopeError, InvalidArgumentError } from '../errors/base.js'
 import { createBoundedMemo } from '../identity/_boundedMemo.js'
-import { label, labeledExpand } from './_labeled.js'
+import { concat, label, labeledExpand, labeledExtract } from './_labeled.js'
 import { x25519 } from './_x25519.js'
 import { aes256Gcm, makeAead } from './aead.js'
 import { createHpkeSuite, type HpkeSuite } from './createHpkeSuite.js'
@@ -105,40 +105,53 @@ function nativeHkdf(c: NodeCrypto): HpkeKdf {
   })
 }
 
-function nativeAes256Gcm(c: NodeCrypto): HpkeAead {
+/** AES-256-GCM on node:crypto, synchronous: `seal` returns `ciphertext ‖ tag`; `open` throws DECRYPT_FAILED. @internal */
+export function _nativeAesGcm(c: NodeCrypto = loadNodeCrypto() as NodeCrypto) {
+  return {
+    seal(k: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array<ArrayBuffer> {
+      const cipher = c.createCipheriv('aes-256-gcm', k, nonce, { authTagLength: 16 })
+      cipher.setAAD(aad)
+      const body = cipher.update(plaintext)
+      const last = cipher.final()
+      const tag = cipher.getAuthTag()
+      const out = new Uint8Array(body.length + last.length + 16)
+      out.set(body)
+      out.set(last, body.length)
+      out.set(tag, body.length + last.length)
+      return out
+    },
+    open(k: Uint8Array, nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array<ArrayBuffer> {
+      const n = ciphertext.length - 16
+      if (n < 0) throw decryptFailed()
+      const decipher = c.createDecipheriv('aes-256-gcm', k, nonce, { authTagLength: 16 })
+      decipher.setAAD(aad)
+      decipher.setAuthTag(ciphertext.subarray(n))
+      const body = decipher.update(ciphertext.subarray(0, n))
+      let last: Uint8Array
+      try {
+        last = decipher.final()
+      } catch (cause) {
+        body.fill(0)
+        throw decryptFailed(cause)
+      }
+      const out = new Uint8Array(body.length + last.length)
+      out.set(body)
+      out.set(last, body.length)
+      body.fill(0)
+      return out
+    },
+  }
+}
+
+function nativeAes256Gcm(gcm: ReturnType<typeof _nativeAesGcm>): HpkeAead {
   const key = (raw: Uint8Array): HpkeAeadKey => {
     const k = Uint8Array.from(raw)
     return Object.freeze({
       async seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array) {
-        const cipher = c.createCipheriv('aes-256-gcm', k, nonce, { authTagLength: 16 })
-        cipher.setAAD(aad)
-        const body = cipher.update(plaintext)
-        const last = cipher.final()
-        const tag = cipher.getAuthTag()
-        const out = new Uint8Array(body.length + last.length + 16)
-        out.set(body)
-        out.set(last, body.length)
-        out.set(tag, body.length + last.length)
-        return out
+        return gcm.seal(k, nonce, aad, plaintext)
       },
       async open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array) {
-        const n = ciphertext.length - 16
-        const decipher = c.createDecipheriv('aes-256-gcm', k, nonce, { authTagLength: 16 })
-        decipher.setAAD(aad)
-        decipher.setAuthTag(ciphertext.subarray(n))
-        const body = decipher.update(ciphertext.subarray(0, n))
-        let last: Uint8Array
-        try {
-          last = decipher.final()
-        } catch (cause) {
-          body.fill(0)
-          throw decryptFailed(cause)
-        }
-        const out = new Uint8Array(body.length + last.length)
-        out.set(body)
-        out.set(last, body.length)
-        body.fill(0)
-        return out
+        return gcm.open(k, nonce, aad, ciphertext)
       },
     })
   }
@@ -213,6 +226,94 @@ function nativeKem(c: NodeCrypto, kdf: HpkeKdf) {
   })
 }
 
+const L_PSK_ID_HASH = /* @__PURE__ */ label('psk_id_hash')
+const L_INFO_HASH = /* @__PURE__ */ label('info_hash')
+const L_SECRET = /* @__PURE__ */ label('secret')
+const L_KEY = /* @__PURE__ */ label('key')
+const L_BASE_NONCE = /* @__PURE__ */ label('base_nonce')
+
+/**
+ * Most `info_hash` values one suite remembers (RFC 9180 §5.1: `LabeledExtract("", "info_hash", info)`). The hash of
+ * public bytes (an envelope's wrap info is a label and its public header), fixed for a given `info`: a custodian that
+ * unwraps and wraps the same records again and again computes each once. Infos longer than
+ * {@link INFO_HASH_MAX_INPUT} bytes are hashed every time. @internal
+ */
+export const INFO_HASHES_MAX = 1024
+/** The longest `info` whose hash is remembered, bytes. @internal */
+export const INFO_HASH_MAX_INPUT = 256
+
+/**
+ * The suite with single-shot `seal` / `open` (RFC 9180 §6.1) in base mode computed directly: the AEAD key and base
+ * nonce only (no exporter secret, no sequence-numbered context: a single-shot context encrypts or decrypts once, at
+ * sequence 0, whose nonce is the base nonce), `psk_id_hash` (of the empty psk id) once per suite, `info_hash` from a
+ * bounded memo, AES-GCM synchronously. The same bytes and errors as the generic path, which every other mode (a psk,
+ * a sender key) still takes. @internal
+ */
+export function _withSingleShot(suite: HpkeSuite, gcm: ReturnType<typeof _nativeAesGcm>): HpkeSuite {
+  const { kem, kdf, suiteId } = suite
+  const pskIdHash = labeledExtract(kdf, suiteId, EMPTY, L_PSK_ID_HASH, EMPTY)
+  const infoHashes = createBoundedMemo(
+    (hex: string) => labeledExtract(kdf, suiteId, EMPTY, L_INFO_HASH, hexToBytes(hex)),
+    INFO_HASHES_MAX,
+  )
+  const infoHash = (info: Uint8Array) =>
+    info.length > INFO_HASH_MAX_INPUT
+      ? labeledExtract(kdf, suiteId, EMPTY, L_INFO_HASH, info)
+      : infoHashes.get(bytesToHex(info))
+  /** KeySchedule (base mode, empty psk): the key and base nonce; the shared secret and the secret are wiped. */
+  const schedule = (sharedSecret: Uint8Array, info: Uint8Array) => {
+    const context = concat(Uint8Array.of(0), pskIdHash, infoHash(info))
+    const secret = labeledExtract(kdf, suiteId, sharedSecret, L_SECRET, EMPTY)
+    sharedSecret.fill(0)
+    const key = labeledExpand(kdf, suiteId, secret, L_KEY, context, 32)
+    const baseNonce = labeledExpand(kdf, suiteId, secret, L_BASE_NONCE, context, 12)
+    secret.fill(0)
+    return { key, baseNonce }
+  }
+  const bytesOr = (value: Uint8Array | undefined, name: string) =>
+    value === undefined ? EMPTY : assertBytes(value, { name })
+  type SealParameters = Parameters<HpkeSuite['seal']>[0]
+  type OpenParameters = Parameters<HpkeSuite['open']>[0]
+  const generic = (p: object | null) =>
+    typeof p !== 'object' ||
+    p === null ||
+    (p as SealParameters).psk !== undefined ||
+    (p as SealParameters).pskId !== undefined
+  return Object.freeze({
+    ...suite,
+    async seal(p: SealParameters) {
+      if (generic(p) || p.senderKey !== undefined) return suite.seal(p)
+      const plaintext = assertBytes(p.plaintext, { name: 'plaintext' })
+      const aad = bytesOr(p.aad, 'aad')
+      const info = bytesOr(p.info, 'info')
+      const { sharedSecret, enc } = await kem.encap(p.recipientPublicKey, { randomBytes: p.randomBytes })
+      const { key, baseNonce } = schedule(sharedSecret, info)
+      try {
+        return { enc, ciphertext: gcm.seal(key, baseNonce, aad, plaintext) }
+      } finally {
+        key.fill(0)
+        baseNonce.fill(0)
+      }
+    },
+    async open(p: OpenParameters) {
+      if (generic(p) || p.senderPublicKey !== undefined) return suite.open(p)
+      const ciphertext = assertBytes(p.ciphertext, { name: 'ciphertext' })
+      const aad = bytesOr(p.aad, 'aad')
+      const info = bytesOr(p.info, 'info')
+      if (typeof p.recipientKey !== 'object' || p.recipientKey === null)
+        throw new InvalidArgumentError('INVALID_TYPE', 'recipientKey must be { secretKey, publicKey? }.')
+      const sharedSecret = await kem.decap(assertBytes(p.enc, { name: 'enc' }), p.recipientKey)
+      const { key, baseNonce } = schedule(sharedSecret, info)
+      try {
+        return gcm.open(key, baseNonce, aad, ciphertext)
+      } finally {
+        key.fill(0)
+        baseNonce.fill(0)
+      }
+    },
+  })
+}
+
 // Known answers checked once per created suite, so that a runtime whose crypto loads but computes otherwise is never
 // used: X25519 (RFC 7748 §6.1), HKDF-SHA256 (RFC 5869 A.1, one block) and AES-256-GCM (as @noble/ciphers computes).
 const KAT = {
@@ -269,7 +370,10 @@ export function createNativeHpke(): HpkeSuite {
   const c = loadNodeCrypto()
   if (c) {
     const kdf = nativeHkdf(c)
-    if (passesKnownAnswers(c, kdf)) return createHpkeSuite({ kem: nativeKem(c, kdf), kdf, aead: nativeAes256Gcm(c) })
+    if (passesKnownAnswers(c, kdf)) {
+      const gcm = _nativeAesGcm(c)
+      return _withSingleShot(createHpkeSuite({ kem: nativeKem(c, kdf), kdf, aead: nativeAes256Gcm(gcm) }), gcm)
+    }
   }
   return createHpkeSuite({ kem: dhkemX25519HkdfSha256, kdf: hkdfSha256, aead: aes256Gcm })
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { secp256k1 } from '@noble/curves/secp256k1.js'
-import { assertBytes, describeType, hexToBytes, isBytes } from '../bytes/index.js'
+import { assertBytes, bytesToHex, describeType, hexToBytes, isBytes } from '../bytes/index.js'
 import { InvalidArgumentError } from '../errors/base.js'
 import type { Address, Hex } from '../types.js'
 import { isAddress, publicKeyToAddress } from './address.js'
@@ -25,9 +25,8 @@ const N = secp256k1.Point.CURVE().n
 const HALF_N = N >> 1n
 
 function bytesToBigInt(bytes: Uint8Array): bigint {
-  let v = 0n
-  for (const b of bytes) v = (v << 8n) | BigInt(b)
-  return v
+  // one BigInt parse of the hex (a BigInt shift and or per byte allocates 2 BigInts a byte)
+  return bytes.length === 0 ? 0n : BigInt(`0x${bytesToHex(bytes)}`)
 }
 
 /** Parses and checks a 65-byte Ethereum signature. @internal */

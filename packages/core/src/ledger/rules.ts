@@ -37,6 +37,7 @@ import {
 } from '../eip712/structures.js'
 import { ConsentError, InvalidArgumentError, isSdkError, LedgerError, type VerificationError } from '../errors/base.js'
 import type { ErrorCode } from '../errors/codes.js'
+import { createBoundedMemo } from '../identity/_boundedMemo.js'
 import { normalizeAddress } from '../identity/address.js'
 import type { Address, Hex } from '../types.js'
 import { consentKey } from './consentKey.js'
@@ -136,6 +137,16 @@ export function anchorKey(input: AnchorInput): Hex {
   return bytesToHex0x(keccak_256(concatBytes(a.root, word(a.treeSize), word(anchorKindCodes[a.kind])))) as Hex
 }
 
+/** Most tombstone keys remembered (a custodian asks for the same record's on every release): public values, bounded. @internal */
+export const TOMBSTONE_KEYS_MAX = 4096
+const tombstoneKeys = /* @__PURE__ */ createBoundedMemo(
+  (key: string) =>
+    bytesToHex0x(
+      keccak_256(concatBytes(hexToBytes(key.slice(0, 66)), new Uint8Array(12), hexToBytes(key.slice(66)))),
+    ) as Hex,
+  TOMBSTONE_KEYS_MAX,
+)
+
 /**
  * The key of a tombstone: `keccak256(abi.encode(bytes32 commitment, address owner))`. Keyed by owner, a stranger's
  * tombstone for a commitment never blocks, or is returned for, the owner's (security review, issue 12, finding 4).
@@ -153,7 +164,7 @@ export function anchorKey(input: AnchorInput): Hex {
 export function tombstoneKey(commitment: Hex, owner: Address): Hex {
   const c = assertHex32(commitment, 'commitment')
   const o = normalizeAddress(owner, 'owner')
-  return bytesToHex0x(keccak_256(concatBytes(hexToBytes(c), new Uint8Array(12), hexToBytes(o)))) as Hex
+  return tombstoneKeys.get(`${c}${o}`)
 }
 
 /**

@@ -6,6 +6,7 @@ import { _createAuthorizer, type AuthorizeRequest, authorize } from './authorize
 import { createConsentCache } from './consentCache.js'
 import { grantConsent } from './grantConsent.js'
 import { revokeConsent } from './revokeConsent.js'
+import type { ConsentAction } from './types.js'
 
 const party = (n: number) => createParty({ seed: new Uint8Array(32).fill(n) })
 const outcome = <T>(p: Promise<T>) =>
@@ -47,7 +48,7 @@ it('the custodian’s authorizer decides exactly as authorize, request by reques
     consentId: token.consent.id,
     grantor: patient.address,
     grantee: doctor.address,
-    action: 'read' as const,
+    action: 'read' as ConsentAction,
     purpose: 'TREAT',
   }
   const cases: [string, typeof base, AuthorizeRequest['record']][] = [

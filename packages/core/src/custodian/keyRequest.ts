@@ -109,14 +109,15 @@ export type CreateKeyRequestParameters = {
 }
 
 const bad = (m: string) => new InvalidArgumentError('INVALID_ARGUMENT', m)
+const FIELD_NAMES: ReadonlySet<string> = /* @__PURE__ */ new Set(keyRequestTypes.KeyRequest.map((f) => f.name))
 
 /** Checks a key request's shape; returns a normalized frozen copy. @internal */
 export function assertKeyRequest(value: unknown): KeyRequest {
   if (typeof value !== 'object' || value === null) throw bad('request must be an object.')
   const v = value as Record<string, unknown>
-  const names = keyRequestTypes.KeyRequest.map((f) => f.name) as readonly string[]
   for (const k of Object.keys(v))
-    if (!names.includes(k)) throw bad(`request must have only the fields ${names.join(', ')} (it has another).`)
+    if (!FIELD_NAMES.has(k))
+      throw bad(`request must have only the fields ${[...FIELD_NAMES].join(', ')} (it has another).`)
   if (!isBytes32(v.consentId)) throw bad('request.consentId must be 0x followed by 64 hex digits (32 bytes).')
   if (!isAddress(v.grantor))
     throw bad('request.grantor must be a 20-byte hex address (mixed case: a valid EIP-55 checksum).')

@@ -228,6 +228,9 @@ export type {
   CustodianEntry,
   CustodianRelease,
   CustodianStore,
+  GetEntryAndRememberRequestParameters,
+  GetEntryAndRememberRequestResult,
+  RememberRequestParameters,
   RememberRequestResult,
 } from './custodian/custodianStore.js'
 export { createMemoryCustodianStore } from './custodian/custodianStore.js'

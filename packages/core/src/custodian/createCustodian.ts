@@ -40,6 +40,7 @@ import {
   type CustodianRelease,
   type CustodianStore,
   createMemoryCustodianStore,
+  type RememberRequestResult,
 } from './custodianStore.js'
 import {
   computeDepositProof,
@@ -252,6 +253,8 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
   const checked = createCheckedEnvelopes()
   if (typeof store.rememberRequest !== 'function')
     throw new InvalidArgumentError('INVALID_TYPE', 'store must implement CustodianStore (with rememberRequest).')
+  // A store that reads the entry and checks the replay in one call (one round trip on a database) is asked that way.
+  const folded = typeof store.getEntryAndRememberRequest === 'function' && typeof store.forgetRequest === 'function'
   const breakGlass = params.breakGlass
   const maxPast = seconds(params.maxSkewSeconds, 'maxSkewSeconds', 300)
   const maxFuture = seconds(params.maxFutureSkewSeconds, 'maxFutureSkewSeconds', 30)
@@ -411,9 +414,15 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
         purpose: request.purpose,
         consentId: request.consentId,
       }
+      // set when the folded store call remembered this request's digest: refusals before the replay check forget it
+      let remembered = false
       const refuse = async (code: ErrorCode, error: BaseError): Promise<never> => {
         await appendOrFail({ ...base, outcome: 'deny', reason: code })
         throw error
+      }
+      const refuseUnchecked = async (code: ErrorCode, error: BaseError): Promise<never> => {
+        if (remembered) await store.forgetRequest?.({ digest })
+        return refuse(code, error)
       }
       if (at - request.issuedAt > maxPast)
         return refuse('ACCESS_DENIED', new ConsentError('ACCESS_DENIED', 'The key request is stale.'))
@@ -433,16 +442,36 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
           'ACTION_NOT_RELEASABLE',
           new ConsentError('ACTION_NOT_RELEASABLE', 'Data keys are released for read, search and vread only.'),
         )
-      const entry = await store.getEntry(request.commitment)
+      // A permitted request is used once: its digest is remembered (atomically, in the store) until it leaves the
+      // window (ledger time never goes backwards here, so a forgotten request is stale for good). A folding store
+      // reads the entry and remembers the digest in one call; a request refused before the replay check below then
+      // has its digest forgotten, so only authorized requests keep room (strangers cannot fill the memory).
+      const until = request.issuedAt + maxPast
+      let early: RememberRequestResult | undefined
+      let entry: CustodianEntry | undefined
+      if (folded) {
+        const both = await (
+          store.getEntryAndRememberRequest as NonNullable<CustodianStore['getEntryAndRememberRequest']>
+        )({ commitment: request.commitment, digest, until, now: at })
+        entry = both.entry
+        early = both.seen
+        remembered = early === 'fresh'
+      } else entry = await store.getEntry(request.commitment)
       if (!entry)
-        return refuse('ACCESS_DENIED', new ConsentError('ACCESS_DENIED', 'The custodian holds no such record.'))
+        return refuseUnchecked(
+          'ACCESS_DENIED',
+          new ConsentError('ACCESS_DENIED', 'The custodian holds no such record.'),
+        )
       // Only the owner's tombstone erases a record (a stranger's is never returned for the owner).
       if (entry.shredded || (await ledger.getTombstone(entry.commitment, entry.owner)))
-        return refuse('RECORD_SHREDDED', shredded())
+        return refuseUnchecked('RECORD_SHREDDED', shredded())
       if (!entry.envelope)
-        return refuse('ACCESS_DENIED', new ConsentError('ACCESS_DENIED', 'The custodian holds no such record.'))
+        return refuseUnchecked(
+          'ACCESS_DENIED',
+          new ConsentError('ACCESS_DENIED', 'The custodian holds no such record.'),
+        )
       if (entry.supersededBy)
-        return refuse('ACCESS_DENIED', new ConsentError('ACCESS_DENIED', 'This version was superseded.'))
+        return refuseUnchecked('ACCESS_DENIED', new ConsentError('ACCESS_DENIED', 'This version was superseded.'))
       const record = {
         commitment: entry.commitment,
         resourceType: entry.resourceType,
@@ -477,14 +506,11 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
       // A revoked consent found on the way: drop what was released under it (as purgeConsent does).
       if (!decision.allowed && decision.reason === 'CONSENT_REVOKED') await purge(key)
       if (!decision.allowed)
-        return refuse(
+        return refuseUnchecked(
           decision.reason as ErrorCode,
           new ConsentError(decision.reason as ErrorCode, `Key release refused: ${decision.reason}.`),
         )
-      // A permitted request is used once. Remembered (atomically, in the store) until it leaves the window: ledger
-      // time never goes backwards here, so a forgotten request is stale for good. Only authorized requests take room,
-      // so strangers cannot fill the memory.
-      const seen = await store.rememberRequest({ digest, until: request.issuedAt + maxPast, now: at })
+      const seen = early ?? (await store.rememberRequest({ digest, until, now: at }))
       if (seen === 'replayed')
         return refuse('REQUEST_REPLAYED', new ConsentError('REQUEST_REPLAYED', 'This key request was already used.'))
       if (seen !== 'fresh')

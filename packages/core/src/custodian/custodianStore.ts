@@ -50,6 +50,30 @@ export type RememberRequestResult =
   /** Not seen, but the store holds as many unexpired requests as it may: refuse for now. */
   | 'full'
 
+/** Parameters of {@link CustodianStore.rememberRequest}. */
+export type RememberRequestParameters = {
+  /** The key request's digest. */
+  readonly digest: Hex
+  /** Ledger time until which it is remembered. */
+  readonly until: number
+  /** Ledger time now: every digest whose `until` is below it may be forgotten. */
+  readonly now: number
+}
+
+/** Parameters of {@link CustodianStore.getEntryAndRememberRequest}: a commitment and a replay check. */
+export type GetEntryAndRememberRequestParameters = RememberRequestParameters & {
+  /** The commitment whose entry is read. */
+  readonly commitment: Hex
+}
+
+/** What {@link CustodianStore.getEntryAndRememberRequest} answers. */
+export type GetEntryAndRememberRequestResult = {
+  /** The entry of the commitment, as {@link CustodianStore.getEntry} answers. */
+  readonly entry: CustodianEntry | undefined
+  /** The replay check's answer, as {@link CustodianStore.rememberRequest} answers. */
+  readonly seen: RememberRequestResult
+}
+
 /** Parameters of {@link CustodianStore.commitRelease}. */
 export type CommitReleaseParameters = {
   readonly release: CustodianRelease
@@ -91,11 +115,26 @@ export type CustodianStore = {
    * atomic step (instances sharing a store must agree). Forgets every digest whose `until` is below `now`: a request
    * is only accepted while its `issuedAt` is in the custodian's window, so a forgotten digest can no longer be replayed.
    */
-  rememberRequest(params: {
-    readonly digest: Hex
-    readonly until: number
-    readonly now: number
-  }): Promise<RememberRequestResult>
+  rememberRequest(params: RememberRequestParameters): Promise<RememberRequestResult>
+  /**
+   * Optional (a store implements both or neither of this and {@link CustodianStore.forgetRequest}): the entry read
+   * and the replay check of one key request in one call, so a database store answers both in one round trip. It is
+   * {@link CustodianStore.getEntry} and {@link CustodianStore.rememberRequest} side by side: the digest is remembered
+   * (atomically, as `rememberRequest` does) whether or not the entry exists, and a rejected call remembered nothing.
+   * The custodian calls it before it has authorized the request, and calls `forgetRequest` for a digest answered
+   * `'fresh'` when it then refuses the request before the point where it checks replays without this call (no entry,
+   * a shredded or superseded record, a refused authorization), so refused requests hold no room. Crash rule: a digest
+   * remembered here whose `forgetRequest` never ran (the process died between) stays until its `until`, as a
+   * remembered request does: it can make a later copy of that same request be refused as a replay, never let one
+   * through.
+   */
+  getEntryAndRememberRequest?(params: GetEntryAndRememberRequestParameters): Promise<GetEntryAndRememberRequestResult>
+  /**
+   * Optional (with {@link CustodianStore.getEntryAndRememberRequest}): forgets a digest that call answered `'fresh'`
+   * for a request the custodian then refused, giving its room back, atomically (the digest and its place in any count
+   * go together). Forgetting a digest that is not remembered does nothing.
+   */
+  forgetRequest?(params: { readonly digest: Hex }): Promise<void>
 }
 
 /** What a conformance harness may corrupt in a memory custodian store: one byte of an entry's wrapped key. @internal */
@@ -168,19 +207,29 @@ export function createMemoryCustodianStore(params: CreateMemoryCustodianStorePar
       releases.delete(key.toLowerCase())
       return n
     },
-    async rememberRequest({ digest, until, now }: { digest: Hex; until: number; now: number }) {
-      if (now > prunedAt || seen.size >= max) {
-        for (const [d, u] of seen) if (u < now) seen.delete(d)
-        prunedAt = now
-      }
-      const key = digest.toLowerCase()
-      const known = seen.get(key)
-      if (known !== undefined && known >= now) return 'replayed' as const
-      if (seen.size >= max) return 'full' as const
-      seen.set(key, until)
-      return 'fresh' as const
+    async rememberRequest(params: RememberRequestParameters) {
+      return remember(params)
+    },
+    async getEntryAndRememberRequest({ commitment, digest, until, now }: GetEntryAndRememberRequestParameters) {
+      const seenNow = remember({ digest, until, now })
+      return Object.freeze({ entry: entries.get(commitment.toLowerCase()), seen: seenNow })
+    },
+    async forgetRequest({ digest }: { digest: Hex }) {
+      seen.delete(digest.toLowerCase())
     },
   })
+  function remember({ digest, until, now }: RememberRequestParameters): RememberRequestResult {
+    if (now > prunedAt || seen.size >= max) {
+      for (const [d, u] of seen) if (u < now) seen.delete(d)
+      prunedAt = now
+    }
+    const key = digest.toLowerCase()
+    const known = seen.get(key)
+    if (known !== undefined && known >= now) return 'replayed' as const
+    if (seen.size >= max) return 'full' as const
+    seen.set(key, until)
+    return 'fresh' as const
+  }
   _memoryCustodianTamper.set(store, (commitment: Hex) => {
     const e = entries.get(commitment.toLowerCase())
     if (!e?.envelope) throw new InvalidArgumentError('INVALID_ARGUMENT', 'No stored envelope to tamper with.')

@@ -566,6 +566,94 @@ export function describeStoreConformance(name: string, options: StoreConformance
         expect(await s.custodian.listReleases(consentKey(patient.address, token.consent.id))).toHaveLength(1)
       })
 
+      it('a request refused before its replay check holds no room: the same signed request is served once allowed', async () => {
+        const ledger = options.createLedger()
+        const [patient, doctor, vendor] = [34, 35, 36].map((n) =>
+          createParty({ seed: Uint8Array.from({ length: 32 }, (_, i) => (n * 7 + i) & 0xff) }),
+        ) as [Party, Party, Party]
+        const log = await createAccessLog({ operator: vendor, ledger, name: 'refused', store: s.accessLog })
+        const custodian = createCustodian({ party: vendor, ledger, log, store: s.custodian })
+        const record = { resourceType: 'Observation', status: 'final', code: { text: 'Heart rate' } }
+        const sealed = await seal(record, { recipients: [patient, custodian.identity] })
+        const { token } = await grantConsent(ledger, {
+          party: patient,
+          grantee: doctor,
+          resourceTypes: ['Observation'],
+          actions: ['read'],
+          purposes: ['TREAT'],
+          durationSeconds: 3600,
+        })
+        const request = await createKeyRequest(doctor, ledger.domain, {
+          consentId: token.consent.id,
+          custodian: custodian.identity,
+          grantor: patient.address,
+          commitment: bytesToHex0x(sealed.commitment),
+          action: 'read',
+          purpose: 'TREAT',
+          issuedAt: await ledger.getTime(),
+        })
+        // the record is not deposited yet: refused before any replay check (its digest is not kept)
+        await expectCode(custodian.releaseKey(request), ['ACCESS_DENIED'])
+        await custodian.deposit(
+          await createDeposit({
+            owner: patient,
+            envelope: sealed.envelope,
+            custodian: custodian.identity,
+            domain: ledger.domain,
+          }),
+        )
+        const { envelope } = await custodian.releaseKey(request)
+        expect((await openEnvelope(envelope, doctor)).value).toEqual(record)
+        await expectCode(custodian.releaseKey(request), ['REQUEST_REPLAYED'])
+        expect((await log.getEvent(0)).outcome).toBe('deny')
+        expect((await log.getEvent(1)).outcome).toBe('permit')
+        expect((await log.getEvent(2)).outcome).toBe('deny')
+      })
+
+      it('getEntryAndRememberRequest (when the store has it) answers as getEntry and rememberRequest do; forgetRequest gives a digest back', async (ctx) => {
+        const both = s.custodian.getEntryAndRememberRequest
+        const forget = s.custodian.forgetRequest
+        if (!both || !forget) return ctx.skip()
+        const c = hex32()
+        await s.custodian.insertEntry(entryOf(c, owner))
+        const d = hex32()
+        const first = await both({ commitment: c, digest: d, until: 100, now: 10 })
+        expect(first.seen).toBe('fresh')
+        expect(first.entry).toEqual(await s.custodian.getEntry(c))
+        expect((await both({ commitment: c, digest: d, until: 100, now: 20 })).seen).toBe('replayed')
+        expect(await s.custodian.rememberRequest({ digest: d, until: 100, now: 20 })).toBe('replayed')
+        // an unknown commitment: no entry, and the digest is remembered all the same
+        const d2 = hex32()
+        const none = await both({ commitment: hex32(), digest: d2, until: 100, now: 20 })
+        expect(none).toEqual({ entry: undefined, seen: 'fresh' })
+        expect(await s.custodian.rememberRequest({ digest: d2, until: 100, now: 20 })).toBe('replayed')
+        await forget({ digest: d2 })
+        await forget({ digest: hex32() }) // not remembered: nothing happens
+        expect(await s.custodian.rememberRequest({ digest: d2, until: 100, now: 20 })).toBe('fresh')
+        // an expired digest is renewed
+        expect((await both({ commitment: c, digest: d, until: 300, now: 101 })).seen).toBe('fresh')
+        // concurrent calls, on one instance and on two: one 'fresh' per digest, every entry read
+        const other = (await second()?.()) ?? s
+        const digests = Array.from({ length: concurrency }, () => hex32())
+        const ask = (digest: Hex, i: number) =>
+          ((i % 2 === 0 ? s : other).custodian.getEntryAndRememberRequest ?? both)({
+            commitment: c,
+            digest,
+            until: 1_000,
+            now: 500,
+          })
+        const answers = await Promise.all([...digests, ...digests].map(ask))
+        for (const a of answers) expect(a.entry?.owner.toLowerCase()).toBe(owner.toLowerCase())
+        for (const digest of digests) {
+          const mine = answers.filter((_, i) => (i < concurrency ? digests[i] : digests[i - concurrency]) === digest)
+          expect(mine.map((a) => a.seen).sort()).toEqual(['fresh', 'replayed'])
+        }
+        // forgotten concurrently, then each is fresh again exactly once
+        await Promise.all(digests.map((digest) => forget({ digest })))
+        expect((await Promise.all(digests.map(ask))).map((a) => a.seen)).toEqual(digests.map(() => 'fresh'))
+        expect((await Promise.all(digests.map(ask))).map((a) => a.seen)).toEqual(digests.map(() => 'replayed'))
+      })
+
       it('remembers a request until it expires; instances agree on a replay', async () => {
         const digest = hex32()
         expect(await s.custodian.rememberRequest({ digest, until: 100, now: 10 })).toBe('fresh')

@@ -10,7 +10,13 @@
 import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { createMemoryLedger } from '@medseal/adapter-memory'
-import { createAccessLog, createCustodian, createParty, type SignedKeyRequest } from '@medseal/core'
+import {
+  type CustodianStore,
+  createAccessLog,
+  createCustodian,
+  createParty,
+  type SignedKeyRequest,
+} from '@medseal/core'
 import { createNativeHpke, createNativeSecp256k1Recovery } from '@medseal/core/node'
 import { createPostgresStores } from '@medseal/store-postgres'
 import { createPgDatabase } from '@medseal/store-postgres/node'
@@ -35,6 +41,9 @@ export type ScaledWorkerConfig = {
   readonly inFlight: number
 }
 
+/** The store without its folded entry read and replay check. */
+const unfolded = ({ getEntryAndRememberRequest, forgetRequest, ...rest }: CustodianStore): CustodianStore => rest
+
 const config = JSON.parse(process.env.MEDSEAL_SCALED_CONFIG ?? '{}') as ScaledWorkerConfig
 const say = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`)
 
@@ -58,7 +67,8 @@ try {
     party: vendor,
     ledger,
     log,
-    store: stores.custodian,
+    // BENCH_SCALED_UNFOLDED=1: the entry read and the replay check as two store calls (an A/B of the folded call)
+    store: process.env.BENCH_SCALED_UNFOLDED === '1' ? unfolded(stores.custodian) : stores.custodian,
     secp256k1: createNativeSecp256k1Recovery(),
     hpke: createNativeHpke(),
   })

@@ -15,7 +15,8 @@
  * (each used once: none lost, none twice).
  *
  * Bounded: `BENCH_SCALED_RELEASES` (default 2,000) timed releases per row; every process is stopped in `finally`.
- * `BENCH_SCALED_NODE_ARGS` adds Node options to the workers (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+ * `BENCH_SCALED_NODE_ARGS` adds Node options to the workers (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`);
+ * `BENCH_SCALED_UNFOLDED=1` has the custodians read the entry and check the replay in two store calls (an A/B).
  * `pnpm bench postgres/bench/scaled`. Needs Debian's postgresql (`node scripts/ensure-postgres.mjs`).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'

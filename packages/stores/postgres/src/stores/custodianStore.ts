@@ -11,6 +11,7 @@ import {
   type CustodianStore,
   decodeEnvelope,
   encodeEnvelope,
+  type GetEntryAndRememberRequestResult,
   InvalidArgumentError,
   type RememberRequestResult,
   StoreError,
@@ -30,6 +31,9 @@ const MAX_BATCH = 64
 
 /** One replay check: a digest (lower-case hex), until when it is remembered, the ledger time now. */
 type Remember = { readonly digest: string; readonly until: number; readonly now: number }
+
+/** One entry read with a replay check: the entry's commitment (lower-case hex) besides. */
+type Both = Remember & { readonly commitment: string }
 
 /** A promise's outcome as a value (a batch answers each of its calls with its own). */
 const settle = <T>(p: Promise<T>): Promise<PromiseSettledResult<T>> =>
@@ -245,6 +249,123 @@ export function _createCustodianStore(db: SqlDatabase, maxRememberedRequests: nu
     for (const r of batch) if (!answers.has(r)) answers.set(r, await settle(rememberOne(r)))
     return batch.map((r) => answers.get(r) as PromiseSettledResult<RememberRequestResult>)
   }, MAX_BATCH)
+  /** An entry read's row, or `undefined` for the null row of an outer join that found no entry. */
+  const entryIn = (row: SqlRow | undefined): CustodianEntry | undefined =>
+    row && row.body !== null && row.body !== undefined ? entryOf(row) : undefined
+  /**
+   * One request's entry read and replay check in ONE statement: {@link rememberOne}'s statement with the entry read
+   * joined to its answer (both from one snapshot). When the digest's shard is full (the statement divides by zero and
+   * stores nothing) the two are asked apart, as without this call.
+   */
+  const bothOne = async (item: Both): Promise<GetEntryAndRememberRequestResult> => {
+    const { digest: d, until, now, commitment } = item
+    const shard = shardOf(d)
+    if (now > (prunedAt[shard] as number)) await prune(shard, now)
+    try {
+      const rows = await db.query(
+        `WITH up AS (
+           INSERT INTO medseal_custodian_requests (digest, until, shard) VALUES ($1, $2::int8, $3)
+           ON CONFLICT (digest) DO UPDATE SET until = excluded.until WHERE medseal_custodian_requests.until < $4::int8
+           RETURNING (xmax = 0) AS inserted
+         ), slot AS (
+           UPDATE medseal_custodian_request_shards SET count = count + 1
+           WHERE shard = $3 AND count < $5::int8 AND EXISTS (SELECT 1 FROM up WHERE inserted)
+           RETURNING 1
+         ), chk AS MATERIALIZED (
+           SELECT (SELECT count(*)::int4 FROM up) AS upserted,
+                  CASE WHEN (SELECT inserted FROM up) THEN 1 / (SELECT count(*)::int4 FROM slot) ELSE 1 END AS placed
+         )
+         SELECT chk.upserted, chk.placed, e.body, e.envelope
+         FROM chk LEFT JOIN medseal_custodian_entries e ON e.commitment = $6`,
+        [d, until, shard, now, capOf(shard), commitment],
+        { name: 'medseal_entry_remember' },
+      )
+      const row = rows[0]
+      return Object.freeze({ entry: entryIn(row), seen: row?.upserted === 1 ? 'fresh' : 'replayed' })
+    } catch (e) {
+      if (_sqlState((e as { cause?: unknown })?.cause) !== DIVISION_BY_ZERO) throw e
+    }
+    const seen = await rememberOne(item)
+    return Object.freeze({ entry: await getEntry(commitment), seen })
+  }
+  /**
+   * The entry reads and replay checks of several requests (distinct digests, one `now`) in ONE statement:
+   * {@link rememberMany}'s statement with the entries of their commitments joined to its answer. Returns `undefined`
+   * when it stored nothing (a full shard, any failure): each request is then asked alone.
+   */
+  const bothMany = async (batch: readonly Both[]): Promise<GetEntryAndRememberRequestResult[] | undefined> => {
+    const now = (batch[0] as Both).now
+    for (const shard of new Set(batch.map((r) => shardOf(r.digest))))
+      if (now > (prunedAt[shard] as number)) await prune(shard, now)
+    let rows: readonly SqlRow[]
+    try {
+      rows = await db.query(
+        `WITH up AS (
+           INSERT INTO medseal_custodian_requests AS r (digest, until, shard)
+           SELECT t.d, t.u, t.s FROM unnest($1::text[], $2::int8[], $3::int2[]) AS t(d, u, s) ORDER BY t.d
+           ON CONFLICT (digest) DO UPDATE SET until = excluded.until WHERE r.until < $4::int8
+           RETURNING r.digest, r.shard, (r.xmax = 0) AS inserted
+         ), need AS (
+           SELECT shard, count(*)::int8 AS n FROM up WHERE inserted GROUP BY shard
+         ), locked AS MATERIALIZED (
+           SELECT s.shard FROM medseal_custodian_request_shards s
+           WHERE s.shard IN (SELECT shard FROM need) ORDER BY s.shard FOR UPDATE OF s
+         ), slot AS (
+           UPDATE medseal_custodian_request_shards s SET count = s.count + need.n
+           FROM need WHERE s.shard = need.shard AND s.shard IN (SELECT shard FROM locked)
+             AND s.count + need.n <= ($5::int8[])[s.shard + 1]
+           RETURNING s.shard
+         ), chk AS MATERIALIZED (
+           SELECT (SELECT array_agg(digest) FROM up) AS upserted,
+                  1 / (CASE WHEN (SELECT count(*) FROM need) = (SELECT count(*) FROM slot) THEN 1 ELSE 0 END) AS placed
+         )
+         SELECT chk.upserted, chk.placed, e.commitment, e.body, e.envelope
+         FROM chk LEFT JOIN medseal_custodian_entries e ON e.commitment = ANY($6::text[])`,
+        [
+          batch.map((r) => r.digest),
+          batch.map((r) => String(r.until)),
+          batch.map((r) => String(shardOf(r.digest))),
+          now,
+          caps,
+          [...new Set(batch.map((r) => r.commitment))],
+        ],
+        { name: 'medseal_entries_remember_many' },
+      )
+    } catch {
+      return undefined // nothing of it was stored: each request is asked alone
+    }
+    const upserted = new Set((rows[0]?.upserted as string[] | null) ?? [])
+    const byKey = new Map<string, SqlRow>()
+    for (const r of rows) if (typeof r.commitment === 'string') byKey.set(r.commitment, r)
+    // each caller gets its own decoded entry (nothing shared between callers)
+    return batch.map((r) =>
+      Object.freeze({ entry: entryIn(byKey.get(r.commitment)), seen: upserted.has(r.digest) ? 'fresh' : 'replayed' }),
+    )
+  }
+  /** Concurrent entry reads with replay checks of this process go together; a lone one runs alone. */
+  const both = _createBatcher<Both, GetEntryAndRememberRequestResult>(async (batch) => {
+    if (batch.length === 1) return [await settle(bothOne(batch[0] as Both))]
+    // a digest twice in one batch: the second is asked after the first (it is a replay of it); each `now` apart
+    const first = (batch[0] as Both).now
+    const byDigest = new Map<string, Both>()
+    for (const r of batch) if (r.now === first && !byDigest.has(r.digest)) byDigest.set(r.digest, r)
+    const together = [...byDigest.values()]
+    const answers = new Map<Both, PromiseSettledResult<GetEntryAndRememberRequestResult>>()
+    let many: GetEntryAndRememberRequestResult[] | undefined
+    if (together.length > 1) {
+      try {
+        many = await bothMany(together)
+      } catch (e) {
+        // stored, but an entry did not decode: every caller of the batch is told
+        for (const r of together) answers.set(r, { status: 'rejected', reason: e })
+      }
+    }
+    if (many)
+      for (const [i, r] of together.entries())
+        answers.set(r, { status: 'fulfilled', value: many[i] as GetEntryAndRememberRequestResult })
+    for (const r of batch) if (!answers.has(r)) answers.set(r, await settle(bothOne(r)))
+    return batch.map((r) => answers.get(r) as PromiseSettledResult<GetEntryAndRememberRequestResult>)
+  }, MAX_BATCH)
   return Object.freeze({
     async getEntry(commitment) {
       return getEntry(_hex32(commitment, 'commitment'))
@@ -303,6 +424,22 @@ export function _createCustodianStore(db: SqlDatabase, maxRememberedRequests: nu
       if (!Number.isSafeInteger(until) || !Number.isSafeInteger(now))
         throw new InvalidArgumentError('INVALID_ARGUMENT', 'until and now must be integers.')
       return remember({ digest: d, until, now })
+    },
+    async getEntryAndRememberRequest({ commitment, digest, until, now }) {
+      const c = _hex32(commitment, 'commitment')
+      const d = _hex32(digest, 'digest')
+      if (!Number.isSafeInteger(until) || !Number.isSafeInteger(now))
+        throw new InvalidArgumentError('INVALID_ARGUMENT', 'until and now must be integers.')
+      return both({ commitment: c, digest: d, until, now })
+    },
+    async forgetRequest({ digest }) {
+      // the digest and its place in its shard's count go together (one statement)
+      await db.query(
+        `WITH gone AS (DELETE FROM medseal_custodian_requests WHERE digest = $1 RETURNING shard)
+         UPDATE medseal_custodian_request_shards SET count = count - 1 WHERE shard = (SELECT shard FROM gone)`,
+        [_hex32(digest, 'digest')],
+        { name: 'medseal_requests_forget' },
+      )
     },
   })
 }

@@ -13,7 +13,7 @@
 // run side by side (steps with the same `together` run at once): on a 2-core machine vitest gives each run one worker,
 // and much of a run is waiting on anvil, servers and child processes.
 import { spawn } from 'node:child_process'
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs'
+import { createWriteStream, mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { stripVTControlCharacters } from 'node:util'
@@ -73,6 +73,9 @@ const STEPS = [
     args: [vitest, 'run', '--reporter=dot', '--silent=passed-only'],
     summary: (out) =>
       vitestSummary(out) && `vitest node + browser, Node ${process.versions.node}: ${vitestSummary(out)}`,
+    // vitest 4.1 can wait forever for a Chromium tester page that stopped answering (vitest-dev/vitest#10791, seen
+    // once on a heavily loaded machine): no test prints for that long otherwise, and the step runs once more
+    stallMinutes: 12,
   },
   { name: 'gates', what: 'package gates', cmd: node, args: ['scripts/check-packages.mjs'], summary: checkLines },
   { name: 'consumer', what: 'consumer test', cmd: node, args: ['scripts/consumer-test.mjs'], summary: checkLines },
@@ -121,33 +124,68 @@ if (process.argv.includes('--list')) {
 }
 const steps = STEPS.filter((s) => (only ? only.includes(s.name) : true) && !skip.includes(s.name))
 
-/** Runs one step with its output captured (to memory and to its log file). */
-function runStep(step) {
+/**
+ * Runs one step with its output captured (to memory and to its log file). A step with `stallMinutes` that prints
+ * nothing for that long is stopped (its whole process group) and answers `stalled: true`.
+ */
+function runOnce(step, logName) {
   return new Promise((resolve) => {
     const started = Date.now()
-    const file = createWriteStream(join(logs, `${step.name}.log`))
+    const file = createWriteStream(join(logs, logName))
     const chunks = []
     const child = spawn(step.cmd, step.args, {
       cwd: root,
       env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: step.stallMinutes !== undefined, // its own process group, so a stalled run stops with its children
     })
+    let lastOutput = Date.now()
+    let stalled = false
     const keep = (c) => {
+      lastOutput = Date.now()
       chunks.push(c)
       file.write(c)
     }
+    const watchdog =
+      step.stallMinutes === undefined
+        ? undefined
+        : setInterval(() => {
+            if (Date.now() - lastOutput < step.stallMinutes * 60_000) return
+            stalled = true
+            clearInterval(watchdog)
+            try {
+              process.kill(-child.pid, 'SIGKILL')
+            } catch {
+              child.kill('SIGKILL')
+            }
+          }, 10_000)
     child.stdout.on('data', keep)
     child.stderr.on('data', keep)
     child.on('error', (err) => keep(Buffer.from(`${err.stack ?? err}\n`)))
     child.on('close', (code, signal) => {
+      if (watchdog) clearInterval(watchdog)
       file.end()
       resolve({
         code: code ?? signal,
         out: Buffer.concat(chunks).toString('utf8'),
         secs: (Date.now() - started) / 1000,
+        stalled,
       })
     })
   })
+}
+
+/** Runs one step; a step that stalled runs once more (its first log kept as <step>.stalled.log), and says so. */
+async function runStep(step) {
+  const first = await runOnce(step, `${step.name}.log`)
+  if (!first.stalled) return first
+  renameSync(join(logs, `${step.name}.log`), join(logs, `${step.name}.stalled.log`))
+  console.log(
+    `! ${step.name}: no output for ${step.stallMinutes} min after ${first.secs.toFixed(0)} s; stopped and run once more (first log: test-output/steps/${step.name}.stalled.log)`,
+  )
+  const second = await runOnce(step, `${step.name}.log`)
+  const note = second.stalled ? `\nno output for ${step.stallMinutes} min again: stopped\n` : ''
+  return { ...second, out: second.out + note, secs: first.secs + second.secs }
 }
 
 /** The steps in order, consecutive steps with the same `together` in one batch (run at once). */

@@ -135,6 +135,7 @@ it('the ./node entry exports exactly these names', async () => {
   expect(Object.keys(await import('../node.js')).sort()).toMatchInlineSnapshot(`
     [
       "createNativeHpke",
+      "createNativeSealBackend",
       "createNativeSecp256k1Recovery",
     ]
   `)

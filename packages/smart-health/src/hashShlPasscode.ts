@@ -9,7 +9,7 @@
 import { bytesToHex0x, type Hex, toArrayBufferBacked, utf8ToBytes } from '@medseal/core'
 import { subtle } from './_webcrypto.js'
 
-/** The PBKDF2 salt of a link's passcode: `"medseal/shl/passcode/v1:" ‖ id` (UTF-8). */
+/** The PBKDF2 salt of a link's passcode: `"medseal/shl/passcode/v1:" ‖ id` (UTF-8). @internal */
 export function shlPasscodeSalt(id: string): Uint8Array {
   return utf8ToBytes(`medseal/shl/passcode/v1:${id}`)
 }
@@ -30,7 +30,7 @@ export async function pbkdf2Sha256(passcode: string, salt: Uint8Array, iteration
  * The hash of a link's passcode that the registration carries and signs (`passcodeHash`).
  *
  * @param params - the link id, the passcode, the PBKDF2 iterations (a positive integer)
- * @returns PBKDF2-SHA-256(passcode, {@link shlPasscodeSalt}(id), iterations) as `0x` hex (32 bytes)
+ * @returns PBKDF2-SHA-256(passcode, salt `"medseal/shl/passcode/v1:" ‖ id` in UTF-8, iterations) as `0x` hex (32 bytes)
  * @example
  * ```ts
  * import { hashShlPasscode } from '@medseal/smart-health'

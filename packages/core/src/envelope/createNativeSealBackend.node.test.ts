@@ -106,6 +106,26 @@ describe('createNativeSealBackend', () => {
     },
   )
 
+  it('large payloads, hashed beside the encryption (hash thread, or WebCrypto when it is busy), seal the same bytes', async () => {
+    const big = canonicalizeToBytes({ resourceType: 'Binary', data: 'QUJD'.repeat(90_000) })
+    expect(big.length).toBeGreaterThan(256 * 1024)
+    const same = async (version: 1 | 2 | 3, seed: number) => {
+      const params = { recipients: [parties[0]!, ...(version === 1 ? [] : [vault])], version } as const
+      const [a, b] = await Promise.all([
+        sealCanonical(big, { ...params, randomBytes: streamFrom(seed), backend }),
+        sealCanonical(big, { ...params, randomBytes: streamFrom(seed) }),
+      ])
+      expect(bytesToHex(encodeEnvelope(a.envelope))).toBe(bytesToHex(encodeEnvelope(b.envelope)))
+      expect(bytesToHex(a.commitment)).toBe(bytesToHex(b.commitment))
+      expect(a.contentId.toString()).toBe(b.contentId.toString())
+    }
+    // one after the other (the hash thread boots during the first), then four at once (it takes one at a time)
+    for (let i = 0; i < 6; i++) await same(([1, 2, 3] as const)[i % 3] as 1 | 2 | 3, i)
+    await Promise.all([3, 3, 2, 3].map((v, i) => same(v as 2 | 3, 10 + i)))
+    const sealed = await sealCanonical(big, { recipients: [parties[2]!], version: 3, backend })
+    expect(bytesToHex((await openCanonical(sealed.envelope, parties[2]!)).canonical)).toBe(bytesToHex(big))
+  })
+
   it('seals with fresh randomness (the native HPKE ephemeral keys) to every recipient', async () => {
     for (const version of [1, 2, 3] as const) {
       const recipients = version === 1 ? parties : [...parties, vault]

@@ -105,19 +105,52 @@ function nativeHkdf(c: NodeCrypto): HpkeKdf {
   })
 }
 
+/** Plaintexts are encrypted in parts of this size, each written into the one result buffer as it comes. */
+const GCM_PART = 64 * 1024
+
+/**
+ * Node's `Buffer.allocUnsafeSlow` (an unpooled buffer that is not zero-filled), where present. For a large result
+ * that is then overwritten in full, it saves the zero-filling and the page faults a fresh `Uint8Array` costs
+ * (measured: ~0.1 ms of a 1 MiB seal's ~0.6 ms AES pass).
+ */
+const allocUnsafeSlow = (globalThis as { Buffer?: { allocUnsafeSlow?(size: number): Uint8Array } }).Buffer
+  ?.allocUnsafeSlow
+
+/** A `Uint8Array` of `size` bytes that the caller overwrites in full before anyone reads it. */
+function resultBuffer(size: number): Uint8Array<ArrayBuffer> {
+  if (size < GCM_PART || typeof allocUnsafeSlow !== 'function') return new Uint8Array(size)
+  const b = allocUnsafeSlow(size)
+  // a plain Uint8Array over the Buffer's own ArrayBuffer (unpooled: offset 0, exactly `size` bytes)
+  return new Uint8Array(b.buffer as ArrayBuffer, b.byteOffset, size)
+}
+
 /** AES-256-GCM on node:crypto, synchronous: `seal` returns `ciphertext ‖ tag`; `open` throws DECRYPT_FAILED. @internal */
 export function _nativeAesGcm(c: NodeCrypto = loadNodeCrypto() as NodeCrypto) {
   return {
     seal(k: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array<ArrayBuffer> {
       const cipher = c.createCipheriv('aes-256-gcm', k, nonce, { authTagLength: 16 })
       cipher.setAAD(aad)
-      const body = cipher.update(plaintext)
+      const n = plaintext.length
+      const out = resultBuffer(n + 16)
+      // GCM is a stream mode: every part comes back as long as it went in, so the parts fill `out[0..n)` exactly
+      // and `final` adds nothing. Checked all the same, so that no byte of `out` is ever left unwritten.
+      let at = 0
+      for (let from = 0; from < n; from += GCM_PART) {
+        const part = cipher.update(plaintext.subarray(from, Math.min(n, from + GCM_PART)))
+        if (at + part.length > n) break
+        out.set(part, at)
+        at += part.length
+      }
       const last = cipher.final()
-      const tag = cipher.getAuthTag()
-      const out = new Uint8Array(body.length + last.length + 16)
-      out.set(body)
-      out.set(last, body.length)
-      out.set(tag, body.length + last.length)
+      if (at + last.length !== n) {
+        out.fill(0)
+        throw new EnvelopeError(
+          'UNSUPPORTED_SUITE',
+          "node:crypto's AES-256-GCM returned a ciphertext of another length than its plaintext: use the default suite.",
+        )
+      }
+      out.set(last, at)
+      out.set(cipher.getAuthTag(), n)
       return out
     },
     open(k: Uint8Array, nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array<ArrayBuffer> {

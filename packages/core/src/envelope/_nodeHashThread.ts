@@ -24,13 +24,18 @@ export type WorkerThreads = { Worker: new (source: string, options: { eval: true
 export const HELPER_SOURCE = `'use strict'
 const { parentPort } = require('node:worker_threads')
 const { createHash } = require('node:crypto')
+const zeros = new Uint8Array(65536)
+// fill(0) on shared memory stores byte by byte (~8x slower than a copy here): copy zeros instead
+function wipe(data) {
+  for (let at = 0; at < data.length; at += zeros.length) data.set(zeros.subarray(0, data.length - at), at)
+}
 parentPort.on('message', ({ sab, length }) => {
   const data = new Uint8Array(sab, 0, length)
   let digest
   try {
     digest = new Uint8Array(createHash('sha256').update(data).digest())
   } catch {}
-  data.fill(0)
+  wipe(data)
   parentPort.postMessage({ digest })
 })
 `
@@ -75,7 +80,7 @@ export function createHashThread(
   const stop = (err: unknown) => {
     state = 'stopped'
     // the helper may have stopped before wiping the payload
-    if (shared && pending) new Uint8Array(shared, 0, pending.length).fill(0)
+    if (shared && pending) new Uint8Array(shared, 0, pending.length).set(new Uint8Array(pending.length))
     pending?.reject(err)
     pending = undefined
   }

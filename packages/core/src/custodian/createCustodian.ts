@@ -499,7 +499,8 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
             purpose: request.purpose,
             record,
           })
-        : // the request's fields were checked by verifyKeyRequest; the record (from the store) is checked there
+        : // the request's fields were checked by verifyKeyRequest; the record (from the store) is checked there; the
+          // decision is made at this request's ledger time (the one logged), not at a second read of it
           await authorizeChecked()(
             ledger,
             {
@@ -510,6 +511,7 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
               purpose: request.purpose,
             },
             record,
+            at,
           )
       const key = _consentKeyCached(consentCache, request.grantor, request.consentId)
       // A revoked consent found on the way: drop what was released under it (as purgeConsent does).

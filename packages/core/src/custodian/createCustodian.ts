@@ -54,7 +54,7 @@ import {
   statementInvalid,
   verifyDepositStatement,
 } from './depositStatement.js'
-import { type SignedKeyRequest, verifyKeyRequest } from './keyRequest.js'
+import { _verifyKeyRequest, type SignedKeyRequest } from './keyRequest.js'
 
 /** Parameters of {@link createCustodian}. */
 export type CreateCustodianParameters = {
@@ -409,7 +409,8 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
     },
 
     async releaseKey(signed) {
-      const { request, requester, encryptionKey, digest } = verifyKeyRequest(ledger.domain, signed, recovery)
+      // (what an earlier check of this frozen request remembered is used; nothing is remembered here)
+      const { request, requester, encryptionKey, digest } = _verifyKeyRequest(ledger.domain, signed, recovery, false)
       // A request addressed to another custodian was never meant for this one: refused before anything is logged, so
       // replaying it here neither releases a key nor writes an access in the requester's name.
       if (!sameAddress(request.custodian, party.address))

@@ -80,5 +80,11 @@ describe('verifyKeyRequest: a frozen request is checked once per frozen domain',
     verifyKeyRequest(ledger.domain, request) // as a service does to rate-limit the signer
     expect((await f.custodian.releaseKey(request)).decision.allowed).toBe(true)
     await expect(f.custodian.releaseKey(request)).rejects.toMatchObject({ code: 'REQUEST_REPLAYED' })
+    // the custodian itself remembers nothing (no entry per release): a request it checked first is checked again
+    const unchecked = await f.keyRequest()
+    await f.custodian.releaseKey(unchecked)
+    const secp256k1 = counting()
+    verifyKeyRequest(ledger.domain, unchecked, { secp256k1 })
+    expect(secp256k1.calls).toBe(1)
   })
 })

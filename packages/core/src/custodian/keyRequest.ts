@@ -289,6 +289,19 @@ export function verifyKeyRequest(
   signed: SignedKeyRequest,
   opts?: Secp256k1RecoveryOptions,
 ): VerifyKeyRequestReturnType {
+  return _verifyKeyRequest(domain, signed, opts, true)
+}
+
+/**
+ * {@link verifyKeyRequest}, remembering a frozen request's result only when `remember` (a custodian, the last to check
+ * a request, uses what an earlier check remembered without adding an entry per release). @internal
+ */
+export function _verifyKeyRequest(
+  domain: LedgerDomain,
+  signed: SignedKeyRequest,
+  opts: Secp256k1RecoveryOptions | undefined,
+  remember: boolean,
+): VerifyKeyRequestReturnType {
   if (typeof signed !== 'object' || signed === null) throw bad('signed request must be an object.')
   const known = VERIFIED.get(signed)
   if (known !== undefined && known.domain === domain)
@@ -307,7 +320,7 @@ export function verifyKeyRequest(
   const encryptionKey = hexToBytes(request.encryptionKey)
   const result = { request, requester, encryptionKey, digest: bytesToHex0x(digest) }
   // Frozen, its fields are fixed (a request's are strings and a number; the domain's too): the same answer again.
-  if (Object.isFrozen(signed) && Object.isFrozen(signed.request) && Object.isFrozen(domain))
+  if (remember && Object.isFrozen(signed) && Object.isFrozen(signed.request) && Object.isFrozen(domain))
     VERIFIED.set(signed, { domain, result, encryptionKey: encryptionKey.slice() })
   return result
 }

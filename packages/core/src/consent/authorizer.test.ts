@@ -1,10 +1,10 @@
 import { expect, it } from 'vitest'
 import { isSdkError } from '../errors/base.js'
 import { createParty } from '../identity/createParty.js'
+import { grantReadConsent } from '../testing/grantReadConsent.js'
 import { clockedLedger } from './_testLedger.js'
 import { _createAuthorizer, type AuthorizeRequest, authorize } from './authorize.js'
 import { createConsentCache } from './consentCache.js'
-import { grantConsent } from './grantConsent.js'
 import { revokeConsent } from './revokeConsent.js'
 import type { ConsentAction } from './types.js'
 
@@ -18,22 +18,8 @@ const outcome = <T>(p: Promise<T>) =>
 it('the custodian’s authorizer decides exactly as authorize, request by request (permits, denials, bad records)', async () => {
   const { ledger, clock } = clockedLedger('authorizer')
   const [patient, doctor, other] = [party(1), party(2), party(3)]
-  const { token } = await grantConsent(ledger, {
-    party: patient,
-    grantee: doctor,
-    resourceTypes: ['Observation'],
-    actions: ['read'],
-    purposes: ['TREAT'],
-    durationSeconds: 3600,
-  })
-  const { token: revoked } = await grantConsent(ledger, {
-    party: patient,
-    grantee: doctor,
-    resourceTypes: ['Observation'],
-    actions: ['read'],
-    purposes: ['TREAT'],
-    durationSeconds: 3600,
-  })
+  const { token } = await grantReadConsent(ledger, { party: patient, grantee: doctor })
+  const { token: revoked } = await grantReadConsent(ledger, { party: patient, grantee: doctor })
   await revokeConsent(ledger, { party: patient, consentId: revoked.consent.id })
   const now = () => clock.now * 1000
   const options = { now, cache: createConsentCache() }

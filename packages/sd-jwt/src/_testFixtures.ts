@@ -74,9 +74,9 @@ export async function createFixture(): Promise<Fixture> {
 /** Signs an arbitrary issuer JWT with `key`: for tests that need a token medseal would never issue. */
 /**
  * The issue parameters most tests and benches use: the hospital issues the fixture's Observation to its holder, with
- * the fixture's binding, `status` at `idx` of the list at `uri`, valid an hour from T0.
+ * the fixture's binding, valid an hour from T0; with `status`, at `idx` of the status list at `uri`.
  */
-export function issueParams(fx: Fixture, status: { readonly idx: number; readonly uri: string }) {
+export function issueParams(fx: Fixture, status?: { readonly idx: number; readonly uri: string }) {
   return {
     issuer: { key: fx.issuer.privateKey, iss: 'https://hospital.example' },
     resource: OBSERVATION,
@@ -84,7 +84,7 @@ export function issueParams(fx: Fixture, status: { readonly idx: number; readonl
     plain: ['status'],
     holder: fx.holder.publicJwk,
     binding: { commitment: fx.commitment, receipt: fx.receipt },
-    status: { status_list: { idx: status.idx, uri: status.uri } },
+    ...(status ? { status: { status_list: { idx: status.idx, uri: status.uri } } } : {}),
     iat: T0,
     exp: T0 + 3600,
   }

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startAnvil } from '@medseal/adapter-evm/node'
-import { bytesToHex0x, createDeposit, createKeyRequest, createParty, grantConsent, open, seal } from '@medseal/core'
+import { bytesToHex0x, createDeposit, createKeyRequest, createParty, open, seal } from '@medseal/core'
+import { grantReadConsent } from '@medseal/core/testing'
 import { createCustodianClient, createRemoteLedger } from '@medseal/service'
 import { createSmartHealthLink, decodeShlink, openSmartHealthLink } from '@medseal/smart-health'
 import { startPostgres } from '@medseal/store-postgres/testing'
@@ -97,14 +98,7 @@ async function story(url: string, ledgerUrl?: string) {
       domain: ledger.domain,
     }),
   )
-  const { token } = await grantConsent(ledger, {
-    party: patient,
-    grantee: doctor,
-    resourceTypes: ['Observation'],
-    actions: ['read'],
-    purposes: ['TREAT'],
-    durationSeconds: 3600,
-  })
+  const { token } = await grantReadConsent(ledger, { party: patient, grantee: doctor })
   const { envelope } = await custodian.releaseKey(
     createKeyRequest(doctor, ledger.domain, {
       consentId: token.consent.id,

@@ -10,12 +10,10 @@
  * `BENCH_SYNC_ROUNDS` (default 5) rounds, each running the limit and the pipeline once, alternately (so both see the
  * same machine load); `BENCH_SYNC_COPIES` (default 24) copies of the 110-resource record for the vault-key figures.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { availableParallelism, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { cpuUsage, env } from 'node:process'
 import { fileURLToPath } from 'node:url'
-import { Worker } from 'node:worker_threads'
 import type { Resource } from '@medplum/fhirtypes'
 import { createMemoryLedger } from '@medseal/adapter-memory'
 import {
@@ -28,8 +26,8 @@ import {
   utf8ToBytes,
 } from '@medseal/core'
 import { loadSyntheaPatients, startFhirServer } from '@medseal/example-fhir-server'
-import { build } from 'tsup'
 import { defineBench } from '../../../scripts/bench/harness.js'
+import { bundleSealWorker } from '../../../scripts/testing/sealWorker.js'
 import { canonicalizeResource } from './canonicalizeResource.js'
 import { createMemorySyncCheckpointStore } from './sync/checkpoint.js'
 import { _anchorChunk, _chunkProvenances, type _SyncState, _sealChunk, syncPatient } from './sync/syncPatient.js'
@@ -129,23 +127,9 @@ defineBench('fhir sync', async (ctx) => {
   const oneThread = await compare('2 vault keys (envelope v2), one thread', copies(COPIES), vaults)
 
   // the same with the seal pool: one worker per core (its module bundled from source, as a package build would)
-  const dir = mkdtempSync(join(tmpdir(), 'medseal-sync-bench-'))
-  await build({
-    entry: {
-      'seal-worker': fileURLToPath(new URL('../../core/src/envelope/_sealNodeWorker.ts', import.meta.url)),
-    },
-    outDir: dir,
-    format: ['esm'],
-    outExtension: () => ({ js: '.mjs' }),
-    platform: 'node',
-    target: 'node20',
-    noExternal: [/.*/],
-    config: false,
-    dts: false,
-    silent: true,
-  })
+  const worker = await bundleSealWorker()
   const cores = availableParallelism()
-  const pool = createSealPool({ spawn: () => new Worker(join(dir, 'seal-worker.mjs')), size: cores })
+  const pool = createSealPool({ spawn: worker.spawn, size: cores })
   try {
     const label = `2 vault keys (envelope v2), seal pool of ${cores} worker_threads on ${cores} cores`
     const resources = copies(COPIES)
@@ -153,7 +137,7 @@ defineBench('fhir sync', async (ctx) => {
     console.log(`  (one-thread limit of this run: ${Math.round(oneThread)} resources/s)`)
   } finally {
     await pool.close()
-    rmSync(dir, { recursive: true, force: true })
+    worker.remove()
   }
   await compare('2 public keys (HPKE), one thread', copies(Math.max(1, Math.round(COPIES / 8))), [sealer, reader])
 

@@ -72,6 +72,24 @@ export async function createFixture(): Promise<Fixture> {
 }
 
 /** Signs an arbitrary issuer JWT with `key`: for tests that need a token medseal would never issue. */
+/**
+ * The issue parameters most tests and benches use: the hospital issues the fixture's Observation to its holder, with
+ * the fixture's binding, valid an hour from T0; with `status`, at `idx` of the status list at `uri`.
+ */
+export function issueParams(fx: Fixture, status?: { readonly idx: number; readonly uri: string }) {
+  return {
+    issuer: { key: fx.issuer.privateKey, iss: 'https://hospital.example' },
+    resource: OBSERVATION,
+    disclose: DISCLOSE,
+    plain: ['status'],
+    holder: fx.holder.publicJwk,
+    binding: { commitment: fx.commitment, receipt: fx.receipt },
+    ...(status ? { status: { status_list: { idx: status.idx, uri: status.uri } } } : {}),
+    iat: T0,
+    exp: T0 + 3600,
+  }
+}
+
 export async function craftJwt(
   key: CryptoKey,
   payload: Record<string, unknown>,

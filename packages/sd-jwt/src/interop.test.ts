@@ -3,7 +3,7 @@
 import { base64urlToBytes, bytesToBase64url, isSdkError, randomBytes, utf8ToBytes } from '@medseal/core'
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createFixture, DISCLOSE, type Fixture, OBSERVATION, T0 } from './_testFixtures.js'
+import { createFixture, DISCLOSE, type Fixture, issueParams, OBSERVATION, T0 } from './_testFixtures.js'
 import { issueFhirSdJwt } from './issueFhirSdJwt.js'
 import { presentSdJwt } from './presentSdJwt.js'
 import { signStatusListToken } from './signStatusListToken.js'
@@ -60,18 +60,7 @@ beforeAll(async () => {
 describe('medseal issues, sd-jwt-js verifies', () => {
   it('a presentation with KB-JWT and a status list verifies, with exactly the disclosed FHIR elements', async () => {
     for (const typ of ['dc+sd-jwt', 'vc+sd-jwt'] as const) {
-      const { sdJwt } = await issueFhirSdJwt({
-        issuer: { key: fx.issuer.privateKey, iss: 'https://hospital.example' },
-        resource: OBSERVATION,
-        disclose: DISCLOSE,
-        plain: ['status'],
-        holder: fx.holder.publicJwk,
-        binding: { commitment: fx.commitment, receipt: fx.receipt },
-        status: { status_list: { idx: 1, uri: LIST_URI } },
-        iat: T0,
-        exp: T0 + 3600,
-        typ,
-      })
+      const { sdJwt } = await issueFhirSdJwt({ ...issueParams(fx, { idx: 1, uri: LIST_URI }), typ })
       const presentation = await presentSdJwt({
         sdJwt,
         reveal: ['code', 'effective[x]'],

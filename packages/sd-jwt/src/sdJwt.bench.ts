@@ -6,7 +6,7 @@
 import { base64urlToBytes, bytesToBase64url, randomBytes, utf8ToBytes } from '@medseal/core'
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc'
 import { defineBench } from '../../../scripts/bench/harness.js'
-import { createFixture, DISCLOSE, OBSERVATION, T0 } from './_testFixtures.js'
+import { createFixture, issueParams, OBSERVATION, T0 } from './_testFixtures.js'
 import { issueFhirSdJwt } from './issueFhirSdJwt.js'
 import { presentSdJwt } from './presentSdJwt.js'
 import { signStatusListToken } from './signStatusListToken.js'
@@ -25,18 +25,8 @@ defineBench('sd-jwt (RFC 9901 over FHIR)', async (ctx) => {
     statuses: new Uint8Array(1024),
     iat: T0,
   })
-  const issueParams = {
-    issuer: { key: fx.issuer.privateKey, iss: 'https://hospital.example' },
-    resource: OBSERVATION,
-    disclose: DISCLOSE,
-    plain: ['status'],
-    holder: fx.holder.publicJwk,
-    binding: { commitment: fx.commitment, receipt: fx.receipt },
-    status: { status_list: { idx: 3, uri: LIST_URI } },
-    iat: T0,
-    exp: T0 + 3600,
-  } as const
-  const { sdJwt } = await issueFhirSdJwt(issueParams)
+  const params = issueParams(fx, { idx: 3, uri: LIST_URI })
+  const { sdJwt } = await issueFhirSdJwt(params)
   const presentParams = {
     sdJwt,
     reveal: ['code', 'value[x]'],
@@ -55,7 +45,7 @@ defineBench('sd-jwt (RFC 9901 over FHIR)', async (ctx) => {
   }
   await verifySdJwt(verifyParams)
 
-  await ctx.ops('issueFhirSdJwt (Observation, 5 disclosures + 2 decoys, ES256)', () => issueFhirSdJwt(issueParams))
+  await ctx.ops('issueFhirSdJwt (Observation, 5 disclosures + 2 decoys, ES256)', () => issueFhirSdJwt(params))
   await ctx.ops('presentSdJwt (2 of 5 disclosures, KB-JWT ES256)', () => presentSdJwt(presentParams))
   await ctx.ops('verifySdJwt (issuer + KB-JWT signatures, status list inflate + its signature)', () =>
     verifySdJwt(verifyParams),

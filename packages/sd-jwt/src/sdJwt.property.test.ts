@@ -3,7 +3,7 @@
 import { fc, test } from '@fast-check/vitest'
 import { isSdkError } from '@medseal/core'
 import { beforeAll, describe, expect } from 'vitest'
-import { createFixture, type Fixture, OBSERVATION, T0 } from './_testFixtures.js'
+import { createFixture, type Fixture, issueParams, OBSERVATION, T0 } from './_testFixtures.js'
 import { issueFhirSdJwt } from './issueFhirSdJwt.js'
 import { presentSdJwt } from './presentSdJwt.js'
 import { verifySdJwt } from './verifySdJwt.js'
@@ -25,17 +25,7 @@ let sdJwt: string
 
 beforeAll(async () => {
   fx = await createFixture()
-  ;({ sdJwt } = await issueFhirSdJwt({
-    issuer: { key: fx.issuer.privateKey, iss: 'https://hospital.example' },
-    resource: OBSERVATION,
-    disclose: ELEMENTS,
-    plain: ['status'],
-    holder: fx.holder.publicJwk,
-    binding: { commitment: fx.commitment, receipt: fx.receipt },
-    iat: T0,
-    exp: T0 + 600,
-    decoys: 3,
-  }))
+  ;({ sdJwt } = await issueFhirSdJwt({ ...issueParams(fx), disclose: ELEMENTS, exp: T0 + 600, decoys: 3 }))
 })
 
 const verify = (presentation: string) =>

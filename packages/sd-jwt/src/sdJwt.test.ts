@@ -13,9 +13,9 @@ import {
   craftJwt,
   craftKb,
   createFixture,
-  DISCLOSE,
   disclosure,
   type Fixture,
+  issueParams,
   OBSERVATION,
   T0,
 } from './_testFixtures.js'
@@ -57,18 +57,7 @@ const fetchStatusList = async (uri: string) => {
 }
 
 async function issue(over: Partial<Parameters<typeof issueFhirSdJwt>[0]> = {}) {
-  return issueFhirSdJwt({
-    issuer: { key: fx.issuer.privateKey, iss: 'https://hospital.example' },
-    resource: OBSERVATION,
-    disclose: DISCLOSE,
-    plain: ['status'],
-    holder: fx.holder.publicJwk,
-    binding: { commitment: fx.commitment, receipt: fx.receipt },
-    status: { status_list: { idx: 0, uri: LIST_URI } },
-    iat: T0,
-    exp: T0 + 86_400,
-    ...over,
-  })
+  return issueFhirSdJwt({ ...issueParams(fx, { idx: 0, uri: LIST_URI }), exp: T0 + 86_400, ...over })
 }
 
 const present = (sdJwt: string, reveal: readonly string[], over: Partial<Parameters<typeof presentSdJwt>[0]> = {}) =>

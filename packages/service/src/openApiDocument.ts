@@ -384,6 +384,11 @@ export const openApiDocument = /* @__PURE__ */ Object.freeze({
             type: 'object',
             required: ['files'],
             properties: {
+              status: {
+                type: 'string',
+                enum: ['finalized', 'can-change', 'no-longer-valid'],
+                description: "SMART Health Links: a link's files are fixed when it is registered, so `finalized`",
+              },
               files: {
                 type: 'array',
                 items: {

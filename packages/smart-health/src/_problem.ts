@@ -3,6 +3,7 @@
  * service's (`type` = the code's docs URL, `title`, `status`, `code`, `errorName`) plus a plain-words `detail` saying
  * what to do. SMART Health Links' own members stay, as extension members (RFC 9457 §3.2): `remainingAttempts` on a
  * wrong passcode (401), `reason` on a link that is not served (404). No secret, passcode, key or PHI in any member.
+ * No CORS header: the service the routes are mounted in, or `createShlHandler`, adds its configured one.
  * @module
  */
 import type { ErrorCode } from '@medseal/core'
@@ -60,7 +61,6 @@ export function shlProblem(
     headers: {
       'content-type': 'application/problem+json',
       'cache-control': 'no-store',
-      'access-control-allow-origin': '*',
       'x-medseal-code': code,
     },
   })

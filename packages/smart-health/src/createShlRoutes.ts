@@ -104,11 +104,7 @@ export type ShlRegistration = {
   readonly signature: Hex
 }
 
-const JSON_HEADERS = {
-  'content-type': 'application/json',
-  'cache-control': 'no-store',
-  'access-control-allow-origin': '*',
-}
+const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' }
 const respond = (value: unknown, status = 200) => new Response(JSON.stringify(value), { status, headers: JSON_HEADERS })
 const GONE = {
   unknown: 'Check that the link was copied whole; if it was, ask the patient for a new link.',
@@ -170,7 +166,13 @@ function recipientText(value: unknown): string | undefined {
  * service's are) and a `detail` saying what to do, and follows SMART Health Links: 404 (`SHL_NOT_FOUND`) for a link
  * that is unknown, expired, revoked or disabled, the extension member `reason` saying which (`unknown`, `expired`,
  * `revoked`, `disabled`, `unavailable`); 401 (`SHL_PASSCODE_INVALID`) with the member `remainingAttempts` for a
- * missing or wrong passcode.
+ * missing or wrong passcode. A manifest says `status: 'finalized'`: a link's files are fixed when it is registered.
+ *
+ * CORS: the routes add no CORS header of their own. Mounted in the custodian service they follow its `cors` option
+ * like every other route; {@link createShlHandler} takes a `cors` option of the same shape. A link is opened by
+ * whoever the patient hands it to, often a web app on another origin (a SMART Health Links viewer): list the
+ * receivers' origins, or allow any (`'*'`), which exposes nothing more here, since no link route reads cookies or
+ * other ambient credentials — the link itself (its 256-bit id, key and passcode) is what grants access.
  *
  * @param params - the store, ledger, access log, public URL and limits
  * @returns the routes
@@ -462,7 +464,8 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
           out.push({ contentType: file.contentType, location: `${base}/v1/shl/${link.id}/file/${token}` })
         }
       }
-      return respond({ files: out })
+      // a link's files are fixed when it is registered (SMART Health Links manifest `status`)
+      return respond({ status: 'finalized', files: out })
     },
   }
 
@@ -481,11 +484,7 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
       }
       await event(link, stored, 'shl.file', 'permit', decision.at, 'location')
       return new Response(stored.jwe, {
-        headers: {
-          'content-type': 'application/jose',
-          'cache-control': 'no-store',
-          'access-control-allow-origin': '*',
-        },
+        headers: { 'content-type': 'application/jose', 'cache-control': 'no-store' },
       })
     },
   }
@@ -497,21 +496,39 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
  * A fetch-standard handler serving only the link routes (for a server that is not the custodian service, and tests).
  *
  * @param routes - from {@link createShlRoutes}
- * @param options - `basePath` the routes are mounted under
+ * @param options - `basePath` the routes are mounted under; `cors`, the origins allowed to call them
  * @returns `(request) => Promise<Response>`; unknown paths answer 404, CORS preflights 204
  * @example
  * ```ts
  * import { createMemoryShlStore, createShlHandler, createShlRoutes } from '@medseal/smart-health'
- * const handler = createShlHandler(createShlRoutes({ store: createMemoryShlStore(), ledger, log, publicUrl }))
+ * const routes = createShlRoutes({ store: createMemoryShlStore(), ledger, log, publicUrl })
+ * const handler = createShlHandler(routes, { cors: { origins: ['https://viewer.example'] } })
  * ```
  */
 export function createShlHandler(
   routes: readonly ShlRoute[],
-  options: { readonly basePath?: string } = {},
+  options: {
+    readonly basePath?: string
+    /** Origins whose pages may call the routes (`'*'`: any); default none, as the custodian service's `cors`. */
+    readonly cors?: { readonly origins: readonly string[] | '*' }
+  } = {},
 ): (request: Request) => Promise<Response> {
   const basePath = (options.basePath ?? '').replace(/\/+$/, '')
+  const origins = options.cors?.origins
+  /** The CORS headers for the request's origin: none without `cors`, for no origin, or for one not listed. */
+  const corsHeaders = (request: Request): Record<string, string> => {
+    const origin = request.headers.get('origin')
+    if (origins === undefined || origin === null || (origins !== '*' && !origins.includes(origin))) return {}
+    return origins === '*'
+      ? { 'access-control-allow-origin': '*' }
+      : { 'access-control-allow-origin': origin, vary: 'origin' }
+  }
+  const withCors = (request: Request, response: Response): Response => {
+    for (const [k, v] of Object.entries(corsHeaders(request))) response.headers.set(k, v)
+    return response
+  }
   const compiled = routes.map((r) => ({ ...r, segments: r.template.split('/').filter(Boolean) }))
-  return async (request: Request) => {
+  async function route(request: Request): Promise<Response> {
     const url = new URL(request.url)
     if (!url.pathname.startsWith(`${basePath}/`)) return notFound()
     const parts = url.pathname.slice(basePath.length).split('/').filter(Boolean)
@@ -528,11 +545,9 @@ export function createShlHandler(
       if (request.method === 'OPTIONS')
         return new Response(null, {
           status: 204,
-          headers: {
-            'access-control-allow-origin': '*',
-            'access-control-allow-methods': 'GET, POST, OPTIONS',
-            'access-control-allow-headers': 'content-type',
-          },
+          headers: corsHeaders(request)['access-control-allow-origin']
+            ? { 'access-control-allow-methods': 'GET, POST, OPTIONS', 'access-control-allow-headers': 'content-type' }
+            : {},
         })
       if (request.method !== r.method) continue
       try {
@@ -548,6 +563,7 @@ export function createShlHandler(
     }
     return notFound()
   }
+  return async (request: Request) => withCors(request, await route(request))
 }
 
 const notFound = () =>

@@ -18,6 +18,7 @@ import {
   type Party,
   randomBytes,
 } from '@medseal/core'
+import { problemBody, problemDetail } from './_problemDetail.js'
 import { SmartHealthError } from './errors.js'
 import { hashShlPasscode } from './hashShlPasscode.js'
 import { normalizeShlServiceUrl } from './normalizeShlServiceUrl.js'
@@ -86,20 +87,26 @@ export type CreateSmartHealthLinkReturnType = {
 /** Everything {@link createSmartHealthLink} can throw. */
 export type CreateSmartHealthLinkErrorType = InvalidArgumentError | SmartHealthError
 
-/** The error of a refused registration: the server's code when it is one of the registration refusals. */
-function refusal(code: unknown, status: number): SmartHealthError {
+/**
+ * The error of a refused registration: the server's code when it is one of the registration refusals, its `detail`
+ * as the error's details (never with a secret of the link in it).
+ */
+function refusal(body: Record<string, unknown>, status: number, secrets: readonly string[]): SmartHealthError {
+  const code = body.code
   const message = `The link server refused the link (HTTP ${status}${typeof code === 'string' ? `, ${code}` : ''}).`
+  const detail = problemDetail(body, secrets)
+  const details = detail === undefined ? {} : { details: detail }
   switch (code) {
     case 'SHL_ID_TAKEN':
-      return new SmartHealthError('SHL_ID_TAKEN', message)
+      return new SmartHealthError('SHL_ID_TAKEN', message, details)
     case 'SHL_REGISTRATION_UNAUTHORIZED':
-      return new SmartHealthError('SHL_REGISTRATION_UNAUTHORIZED', message)
+      return new SmartHealthError('SHL_REGISTRATION_UNAUTHORIZED', message, details)
     case 'SHL_REGISTRATION_STALE':
-      return new SmartHealthError('SHL_REGISTRATION_STALE', message)
+      return new SmartHealthError('SHL_REGISTRATION_STALE', message, details)
     case 'SHL_REGISTRATION_WRONG_SERVICE':
-      return new SmartHealthError('SHL_REGISTRATION_WRONG_SERVICE', message)
+      return new SmartHealthError('SHL_REGISTRATION_WRONG_SERVICE', message, details)
     default:
-      return new SmartHealthError('SHL_FETCH_FAILED', message)
+      return new SmartHealthError('SHL_FETCH_FAILED', message, details)
   }
 }
 
@@ -198,13 +205,7 @@ export async function createSmartHealthLink(
     throw new SmartHealthError('SHL_FETCH_FAILED', 'The link server could not be reached.', { cause })
   }
   if (res.status !== 201)
-    throw refusal(
-      await res
-        .json()
-        .then((b: { code?: unknown }) => b?.code)
-        .catch(() => undefined),
-      res.status,
-    )
+    throw refusal(await problemBody(res), res.status, [params.passcode ?? '', bytesToBase64url(key)])
   const payload: ShlinkPayload = {
     url: `${base}/v1/shl/${id}/manifest`,
     key: bytesToBase64url(key),

@@ -4,6 +4,7 @@
  * @module
  */
 import { base64urlToBytes } from '@medseal/core'
+import { problemBody, problemDetail } from './_problemDetail.js'
 import { SmartHealthError } from './errors.js'
 import { decodeHealthCardFile, HEALTH_CARD_FILE_TYPE } from './healthCardFile.js'
 import { decryptShlFile } from './shlFileJwe.js'
@@ -53,28 +54,32 @@ async function call(deps: OpenSmartHealthLinkDeps, url: string, init?: RequestIn
   }
 }
 
-async function refuse(res: Response): Promise<never> {
+/** The error for a refused request: the server's `detail` as the error's details (never with a secret in it). */
+async function refuse(res: Response, secrets: readonly (string | undefined)[]): Promise<never> {
+  const body = await problemBody(res)
+  const detail = problemDetail(body, secrets)
+  const details = detail === undefined ? {} : { details: detail }
   if (res.status === 401) {
-    const body = (await res.json().catch(() => ({}))) as { remainingAttempts?: unknown }
     const left = typeof body.remainingAttempts === 'number' ? body.remainingAttempts : undefined
     throw Object.assign(
       new SmartHealthError('SHL_PASSCODE_INVALID', 'The passcode is missing or wrong.', {
         ...(left === undefined ? {} : { metaMessages: [`Attempts left: ${left}`] }),
+        ...details,
       }),
       { remainingAttempts: left },
     )
   }
   if (res.status === 404) {
-    const body = (await res.json().catch(() => ({}))) as { reason?: unknown }
     const reason = typeof body.reason === 'string' && /^[a-z]{1,20}$/.test(body.reason) ? body.reason : undefined
     throw Object.assign(
       new SmartHealthError('SHL_NOT_FOUND', 'The link is not served (expired, revoked or disabled).', {
         ...(reason === undefined ? {} : { metaMessages: [`Reason: ${reason}`] }),
+        ...details,
       }),
       { reason },
     )
   }
-  throw new SmartHealthError('SHL_FETCH_FAILED', `The link server answered HTTP ${res.status}.`)
+  throw new SmartHealthError('SHL_FETCH_FAILED', `The link server answered HTTP ${res.status}.`, details)
 }
 
 /**
@@ -106,12 +111,13 @@ export async function openSmartHealthLink(
   if (payload.flag?.includes('P') && params.passcode === undefined)
     throw new SmartHealthError('SHL_PASSCODE_INVALID', 'The link needs a passcode.')
   const key = base64urlToBytes(payload.key)
+  const secrets = [params.passcode, payload.key]
   let manifest: { contentType: string; embedded?: string; location?: string }[]
   if (payload.flag?.includes('U')) {
     const url = new URL(payload.url)
     url.searchParams.set('recipient', params.recipient)
     const res = await call(deps, url.toString())
-    if (!res.ok) return refuse(res)
+    if (!res.ok) return refuse(res, secrets)
     const jwe = await res.text()
     const file = await decryptShlFile(key, jwe)
     return Object.freeze({ payload, files: Object.freeze([withCards(file)]) })
@@ -125,7 +131,7 @@ export async function openSmartHealthLink(
       ...(params.embeddedLengthMax === undefined ? {} : { embeddedLengthMax: params.embeddedLengthMax }),
     }),
   })
-  if (!res.ok) return refuse(res)
+  if (!res.ok) return refuse(res, secrets)
   try {
     const body = (await res.json()) as { files?: unknown }
     if (!Array.isArray(body.files)) throw new Error('no files')
@@ -139,7 +145,7 @@ export async function openSmartHealthLink(
     if (typeof entry?.embedded === 'string') jwe = entry.embedded
     else if (typeof entry?.location === 'string') {
       const got = await call(deps, entry.location)
-      if (!got.ok) return refuse(got)
+      if (!got.ok) return refuse(got, secrets)
       jwe = await got.text()
     } else throw new SmartHealthError('SHL_MALFORMED', 'A manifest file has neither embedded nor location.')
     files.push(withCards(await decryptShlFile(key, jwe)))

@@ -69,7 +69,9 @@ async function expectProblem(
   return body
 }
 
-async function setup(opts: { readonly store?: ShlStore } = {}) {
+async function setup(
+  opts: { readonly store?: ShlStore; readonly cors?: { readonly origins: readonly string[] | '*' } } = {},
+) {
   const clock = { t: Math.floor(Date.now() / 1000) }
   const ledger = createMemoryLedger({ id: 'shl-problems', now: () => clock.t })
   const [patient, vendor, stranger] = [createParty(), createParty(), createParty()]
@@ -83,7 +85,8 @@ async function setup(opts: { readonly store?: ShlStore } = {}) {
   const store = opts.store ?? createMemoryShlStore()
   const now = () => clock.t * 1000
   const routes = createShlRoutes({ store, ledger, log: accessLog, publicUrl: SERVICE, passcodeIterations: 1000, now })
-  const handler = createCustodianHandler({ custodian, accessLog, ledger, routes })
+  const cors = opts.cors ? { cors: opts.cors } : {}
+  const handler = createCustodianHandler({ custodian, accessLog, ledger, routes, ...cors })
   const commitment = bytesToHex0x(randomBytes(32))
   const owner = new Map([[commitment, patient.address]])
   const withOwners = createShlHandler(
@@ -96,6 +99,7 @@ async function setup(opts: { readonly store?: ShlStore } = {}) {
       now,
       custodian: { getEntry: async (c) => (owner.has(c) ? { owner: owner.get(c) as `0x${string}` } : undefined) },
     }),
+    cors,
   )
   const files = [
     { contentType: 'application/fhir+json', jwe: 'h.k.iv.secretcipher.tag', commitment, resourceType: 'Observation' },
@@ -316,4 +320,82 @@ describe('every error answer of the link routes is an RFC 9457 problem document 
     expect(JSON.parse(text)).toMatchObject({ code: 'SERVICE_ERROR', status: 500, errorName: 'ServiceError' })
     expect(text).not.toContain('secret')
   })
+})
+
+describe('the link routes follow the configured CORS; the manifest has its status', () => {
+  const VIEWER = 'https://viewer.test'
+  const from = (origin: string, method = 'POST', body?: unknown) => ({
+    method,
+    headers: { 'content-type': 'application/json', origin, 'access-control-request-method': 'POST' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  })
+
+  it('the manifest answer says status finalized, as the OpenAPI document allows', async () => {
+    const s = await setup()
+    const { body } = await s.registration()
+    expect((await s.post(body)).status).toBe(201)
+    const res = await s.manifest(body.id, { recipient: 'Dr. Lee', passcode: PASSCODE })
+    const manifest = (await res.json()) as Record<string, unknown>
+    expect(manifest.status).toBe('finalized')
+    const pointer = ['paths', MANIFEST.template, 'post', 'responses', '200', 'content', 'application/json', 'schema']
+      .map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1'))
+      .join('/')
+    const validate = ajv.getSchema(`openapi.json#/${pointer}`) ?? ajv.compile({ $ref: `openapi.json#/${pointer}` })
+    expect(validate(manifest), ajv.errorsText(validate.errors)).toBe(true)
+    expect(validate({ ...manifest, status: 'closed' })).toBe(false)
+  })
+
+  for (const mount of ['the custodian service', 'createShlHandler'] as const) {
+    it(`${mount}: no CORS header unless configured; a listed origin only; '*' for any`, async () => {
+      const pick = (s: Awaited<ReturnType<typeof setup>>) => (mount === 'createShlHandler' ? s.withOwners : s.handler)
+      const manifestUrl = (id: string) => `${SERVICE}/v1/shl/${id}/manifest`
+      // not configured: no answer carries one (a success, a problem, a preflight)
+      const none = await setup()
+      const { body } = await none.registration()
+      expect((await none.post(body, pick(none))).status).toBe(201)
+      const ok = await pick(none)(
+        new Request(manifestUrl(body.id), from(VIEWER, 'POST', { recipient: 'x', passcode: PASSCODE })),
+      )
+      expect(ok.status).toBe(200)
+      expect(ok.headers.get('access-control-allow-origin')).toBeNull()
+      const gone = await pick(none)(new Request(manifestUrl('A'.repeat(43)), from(VIEWER, 'POST', { recipient: 'x' })))
+      expect(gone.status).toBe(404)
+      expect(gone.headers.get('access-control-allow-origin')).toBeNull()
+      const pre = await pick(none)(new Request(manifestUrl(body.id), from(VIEWER, 'OPTIONS')))
+      expect(pre.headers.get('access-control-allow-origin')).toBeNull()
+      expect(pre.headers.get('access-control-allow-methods')).toBeNull()
+
+      // a list: the listed origin is named back (with vary), another gets nothing
+      const listed = await setup({ cors: { origins: [VIEWER] } })
+      const second = await listed.registration()
+      expect((await listed.post(second.body, pick(listed))).status).toBe(201)
+      const allowed = await pick(listed)(
+        new Request(manifestUrl(second.body.id), from(VIEWER, 'POST', { recipient: 'x', passcode: PASSCODE })),
+      )
+      expect(allowed.status).toBe(200)
+      expect(allowed.headers.get('access-control-allow-origin')).toBe(VIEWER)
+      expect(allowed.headers.get('vary')).toMatch(/origin/i)
+      const problem = await pick(listed)(
+        new Request(manifestUrl('A'.repeat(43)), from(VIEWER, 'POST', { recipient: 'x' })),
+      )
+      expect(problem.headers.get('access-control-allow-origin')).toBe(VIEWER)
+      const evil = await pick(listed)(
+        new Request(manifestUrl('A'.repeat(43)), from('https://evil.test', 'POST', { recipient: 'x' })),
+      )
+      expect(evil.headers.get('access-control-allow-origin')).toBeNull()
+      const preflight = await pick(listed)(new Request(manifestUrl(second.body.id), from(VIEWER, 'OPTIONS')))
+      expect(preflight.status).toBe(204)
+      expect(preflight.headers.get('access-control-allow-origin')).toBe(VIEWER)
+      expect(preflight.headers.get('access-control-allow-methods')).toContain('POST')
+      const evilPre = await pick(listed)(new Request(manifestUrl(second.body.id), from('https://evil.test', 'OPTIONS')))
+      expect(evilPre.headers.get('access-control-allow-methods')).toBeNull()
+
+      // any origin
+      const any = await setup({ cors: { origins: '*' } })
+      const star = await pick(any)(
+        new Request(manifestUrl('A'.repeat(43)), from('https://anywhere.test', 'POST', { recipient: 'x' })),
+      )
+      expect(star.headers.get('access-control-allow-origin')).toBe('*')
+    })
+  }
 })

@@ -108,6 +108,23 @@ describe('SMART Health Links, patient to clinician through the link server', () 
       'SHL_PASSCODE_INVALID',
     )
     expect(wrong.remainingAttempts).toBe(2)
+    // the server's plain-words detail comes with the error (what to do), never the passcode given
+    expect((wrong as Error & { details?: string }).details).toMatch(
+      /^Ask the patient for the passcode .* 2 tries are left/,
+    )
+    expect(wrong.message).toContain('Details: Ask the patient for the passcode')
+    expect(wrong.message).not.toContain('0000')
+    const echoing = await expectCode(
+      openSmartHealthLink(
+        {
+          fetch: async () => Response.json({ code: 'SHL_PASSCODE_INVALID', detail: 'not 0000' }, { status: 401 }),
+          now: s.now,
+        },
+        { shlink, recipient: 'Dr. Lee', passcode: '0000' },
+      ),
+      'SHL_PASSCODE_INVALID',
+    )
+    expect(echoing.message).not.toContain('0000')
     await expectCode(openSmartHealthLink(deps, { shlink, recipient: 'Dr. Lee' }), 'SHL_PASSCODE_INVALID')
 
     const opened = await openSmartHealthLink(deps, {
@@ -415,6 +432,24 @@ describe('SMART Health Links, patient to clinician through the link server', () 
       make({}, async () => Response.json({ code: 'CONSENT_REVOKED' }, { status: 403 })),
       'SHL_FETCH_FAILED',
     )
+    // the server's detail comes with the error, one line, bounded; never when it carries the link's passcode
+    const stale = await expectCode(make({ now: () => s.now() - 3_600_000 }), 'SHL_REGISTRATION_STALE')
+    expect((stale as Error & { details?: string }).details).toMatch(/^Check the device clock/)
+    const noisy = await expectCode(
+      make({}, async () =>
+        Response.json({ code: 'SHL_ID_TAKEN', detail: `a\nb\u0000c ${'x'.repeat(1000)}` }, { status: 409 }),
+      ),
+      'SHL_ID_TAKEN',
+    )
+    expect((noisy as Error & { details?: string }).details).toMatch(/^a b c x{394}$/)
+    const echo = await expectCode(
+      make({ passcode: 'hunter2', passcodeIterations: 1000 }, async () =>
+        Response.json({ code: 'SHL_ID_TAKEN', detail: 'your passcode hunter2 is taken' }, { status: 409 }),
+      ),
+      'SHL_ID_TAKEN',
+    )
+    expect((echo as Error & { details?: string }).details).toBeUndefined()
+    expect(echo.message).not.toContain('hunter2')
     // a plain-http server that is not on this machine is refused before anything is sent
     await expectCode(make({ serviceUrl: 'http://custodian.test/api' }), 'INVALID_ARGUMENT')
   })

@@ -6,13 +6,15 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { LedgerError } from '@medseal/core'
 
 /** Options of {@link startAnvil}. */
 export type StartAnvilParameters = {
-  /** TCP port on 127.0.0.1; a free one is picked when omitted. */
+  /**
+   * TCP port on 127.0.0.1. When omitted, anvil binds a port the system picks (`--port 0`) and reports it: no other
+   * process can take it in between.
+   */
   readonly port?: number
   /** Chain id (anvil's default is 31337). */
   readonly chainId?: number
@@ -68,16 +70,30 @@ function resolveBinary(explicit: string | undefined): string {
   return 'anvil'
 }
 
-function freePort(): Promise<number> {
+/**
+ * Resolves the port anvil reports on stdout (`Listening on 127.0.0.1:<port>`): with `--port 0` the system picks it
+ * while anvil binds, so no other process can take it in between. Rejects when anvil exits or fails first.
+ */
+function listeningPort(child: ChildProcess, failed: Promise<Error>, deadline: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.unref()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      server.close(() => resolve(port))
-    })
+    let out = ''
+    const onData = (chunk: Uint8Array) => {
+      out = (out + new TextDecoder().decode(chunk)).slice(-4096)
+      const m = /Listening on 127\.0\.0\.1:(\d+)/.exec(out)
+      if (m) finish(() => resolve(Number(m[1])))
+    }
+    const timer = setTimeout(
+      () => finish(() => reject(new Error('anvil did not report its port in time'))),
+      deadline - Date.now(),
+    )
+    const finish = (settle: () => void) => {
+      clearTimeout(timer)
+      child.stdout?.off('data', onData)
+      child.stdout?.resume() // keep reading its log so anvil never blocks on a full pipe
+      settle()
+    }
+    child.stdout?.on('data', onData)
+    failed.then((e) => finish(() => reject(e)))
   })
 }
 
@@ -102,7 +118,8 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Starts anvil on 127.0.0.1 (a free port unless `port` is given) and resolves once it answers JSON-RPC.
+ * Starts anvil on 127.0.0.1 (on a port the system picks as anvil binds it, unless `port` is given) and resolves
+ * once it answers JSON-RPC.
  *
  * @param params - {@link StartAnvilParameters}
  * @returns the node's `rpcUrl` and `stop()`
@@ -117,26 +134,27 @@ function exited(child: ChildProcess): Promise<void> {
 export async function startAnvil(params: StartAnvilParameters = {}): Promise<StartAnvilReturnType> {
   const binary = resolveBinary(params.binary)
   const deadline = Date.now() + (params.readyTimeoutMs ?? 20_000)
-  // A port picked by the OS can be taken again before anvil binds it: retry a few times with a new one.
-  for (let attempt = 0; ; attempt++) {
-    const port = params.port ?? (await freePort())
-    const args = ['--host', '127.0.0.1', '--port', String(port), '--silent']
-    if (params.chainId !== undefined) args.push('--chain-id', String(params.chainId))
-    if (params.args) args.push(...params.args)
-    const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] })
-    let stderr = ''
-    child.stderr?.on('data', (chunk: Uint8Array) => {
-      if (stderr.length < 4096) stderr += new TextDecoder().decode(chunk)
-    })
-    const failed = new Promise<Error>((resolve) => {
-      child.once('error', (err) => resolve(err))
-      child.once('exit', (code, signal) => resolve(new Error(`anvil exited (${code ?? signal})`)))
-    })
+  // `--port 0` unless a port is given: anvil binds a port the system picks and reports it, so no other process can
+  // take the port between choosing and binding it (a picked-then-released port could answer our readiness check)
+  const args = ['--host', '127.0.0.1', '--port', String(params.port ?? 0)]
+  if (params.chainId !== undefined) args.push('--chain-id', String(params.chainId))
+  if (params.args) args.push(...params.args)
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  let stderr = ''
+  child.stderr?.on('data', (chunk: Uint8Array) => {
+    if (stderr.length < 4096) stderr += new TextDecoder().decode(chunk)
+  })
+  const failed = new Promise<Error>((resolve) => {
+    child.once('error', (err) => resolve(err))
+    child.once('exit', (code, signal) => resolve(new Error(`anvil exited (${code ?? signal})`)))
+  })
+  let early: Error | undefined
+  failed.then((e) => {
+    early = e
+  })
+  try {
+    const port = await listeningPort(child, failed, deadline)
     const rpcUrl = `http://127.0.0.1:${port}`
-    let early: Error | undefined
-    failed.then((e) => {
-      early = e
-    })
     while (!early && Date.now() < deadline) {
       if (await answers(rpcUrl)) {
         // Never leave a node behind when this process exits without calling stop() (a crashed test run).
@@ -158,16 +176,15 @@ export async function startAnvil(params: StartAnvilParameters = {}): Promise<Sta
       }
       await new Promise((r) => setTimeout(r, 50))
     }
+    throw early ?? new Error('anvil did not answer in time')
+  } catch (cause) {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGKILL')
       await exited(child)
     }
-    const retry = early !== undefined && params.port === undefined && attempt < 3 && Date.now() < deadline
-    if (!retry) {
-      throw new LedgerError('LEDGER_UNAVAILABLE', 'anvil did not start.', {
-        cause: early,
-        metaMessages: [`binary: ${binary}`, ...(stderr ? [`stderr: ${stderr.trim().slice(0, 500)}`] : [])],
-      })
-    }
+    throw new LedgerError('LEDGER_UNAVAILABLE', 'anvil did not start.', {
+      cause,
+      metaMessages: [`binary: ${binary}`, ...(stderr ? [`stderr: ${stderr.trim().slice(0, 500)}`] : [])],
+    })
   }
 }

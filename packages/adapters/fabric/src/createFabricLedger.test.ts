@@ -23,6 +23,43 @@ setChaincodeLogLevel('CRITICAL')
 const patient = createParty({ seed: new Uint8Array(32).fill(7) })
 const clinician = createParty({ seed: new Uint8Array(32).fill(8) })
 
+/** A consent from the patient to the clinician (Observation, read, TREAT) with a fresh id; `over` changes fields. */
+const consentOf = (over: Partial<Consent> = {}): Consent => ({
+  id: bytesToHex0x(randomBytes(32)),
+  grantor: patient.address,
+  grantee: clinician.address,
+  parent: `0x${'00'.repeat(32)}`,
+  resourceTypes: ['Observation'],
+  commitments: [],
+  exclude: [],
+  actions: ['read'],
+  purposes: ['TREAT'],
+  notBefore: 1_700_000_000,
+  expiresAt: 1_900_000_000,
+  delegationDepth: 0,
+  ...over,
+})
+
+/**
+ * The real chaincode, with the JSON answers of `fn` rewritten by `edit` (which changes the parsed answer in place, or
+ * returns another) while `when()` holds: a peer that hands back altered records.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: each test edits the parsed answer of the chaincode as it needs
+function rewriting(fn: string, edit: (answer: any) => unknown, when: () => boolean = () => true): RegistryChaincode {
+  const real = createRegistryChaincode()
+  return {
+    Init: (stub) => real.Init(stub),
+    async Invoke(stub) {
+      const response = await real.Invoke(stub)
+      const [called] = (stub as { getStringArgs(): string[] }).getStringArgs()
+      if (called !== fn || !when()) return response
+      const answer = JSON.parse(new TextDecoder().decode(response.payload))
+      const changed = edit(answer) ?? answer
+      return { ...response, payload: new TextEncoder().encode(JSON.stringify(changed)) }
+    },
+  }
+}
+
 async function caught(p: Promise<unknown>): Promise<{ name?: string; code?: string; shortMessage?: string }> {
   try {
     await p
@@ -119,20 +156,7 @@ describe('createFabricLedger', () => {
 
   it('maps chaincode refusals to named errors', async () => {
     const { ledger } = setup()
-    const consent: Consent = {
-      id: bytesToHex0x(randomBytes(32)),
-      grantor: patient.address,
-      grantee: clinician.address,
-      parent: `0x${'00'.repeat(32)}`,
-      resourceTypes: ['Observation'],
-      commitments: [],
-      exclude: [],
-      actions: ['read'],
-      purposes: ['TREAT'],
-      notBefore: 1,
-      expiresAt: 2,
-      delegationDepth: 0,
-    }
+    const consent = consentOf({ notBefore: 1, expiresAt: 2 })
     const forged = signConsent(clinician, ledger.domain, consent)
     const e = await caught(ledger.registerConsent(forged))
     expect(e.name).toBe('ConsentError')
@@ -170,35 +194,13 @@ describe('createFabricLedger', () => {
   })
 
   it('review #6: a listed item that fails verification is skipped and reported, the page still answers', async () => {
-    const real = createRegistryChaincode()
-    const enc = new TextEncoder()
     // a peer (or a damaged record) hands back one consent whose content no longer matches its signature
-    const tampering: RegistryChaincode = {
-      Init: (stub) => real.Init(stub),
-      async Invoke(stub) {
-        const response = await real.Invoke(stub)
-        const [fn] = (stub as { getStringArgs(): string[] }).getStringArgs()
-        if (fn !== 'ListConsents') return response
-        const page = JSON.parse(new TextDecoder().decode(response.payload))
+    const { ledger } = setup({
+      impl: rewriting('ListConsents', (page) => {
         page.items[0].consent.actions = ['read', 'write']
-        return { ...response, payload: enc.encode(JSON.stringify(page)) }
-      },
-    }
-    const { ledger } = setup({ impl: tampering })
-    const grant = (): Consent => ({
-      id: bytesToHex0x(randomBytes(32)) as Hex,
-      grantor: patient.address,
-      grantee: clinician.address,
-      parent: `0x${'00'.repeat(32)}` as Hex,
-      resourceTypes: ['Observation'],
-      commitments: [],
-      exclude: [],
-      actions: ['read'],
-      purposes: ['TREAT'],
-      notBefore: 1_700_000_000,
-      expiresAt: 1_900_000_000,
-      delegationDepth: 0,
+      }),
     })
+    const grant = () => consentOf()
     const first = await ledger.registerConsent(signConsent(patient, ledger.domain, grant()))
     const second = await ledger.registerConsent(signConsent(patient, ledger.domain, grant()))
     const page = await ledger.listConsents({ grantee: clinician.address })
@@ -207,35 +209,17 @@ describe('createFabricLedger', () => {
   })
 
   it('remembers only exactly what it verified: the same signature over altered content is checked again', async () => {
-    const real = createRegistryChaincode()
     let tamper = false
-    const sometimes: RegistryChaincode = {
-      Init: (stub) => real.Init(stub),
-      async Invoke(stub) {
-        const response = await real.Invoke(stub)
-        const [fn] = (stub as { getStringArgs(): string[] }).getStringArgs()
-        if (fn !== 'ListConsents' || !tamper) return response
-        const page = JSON.parse(new TextDecoder().decode(response.payload))
+    const sometimes = rewriting(
+      'ListConsents',
+      (page) => {
         page.items[0].consent.grantor = page.items[0].consent.grantor.toLowerCase() // same bytes signed, other text
         page.items[1].consent.purposes = ['HRESCH']
-        return { ...response, payload: new TextEncoder().encode(JSON.stringify(page)) }
       },
-    }
+      () => tamper,
+    )
     const { ledger } = setup({ impl: sometimes })
-    const grant = (): Consent => ({
-      id: bytesToHex0x(randomBytes(32)) as Hex,
-      grantor: patient.address,
-      grantee: clinician.address,
-      parent: `0x${'00'.repeat(32)}` as Hex,
-      resourceTypes: ['Observation'],
-      commitments: [],
-      exclude: [],
-      actions: ['read'],
-      purposes: ['TREAT'],
-      notBefore: 1_700_000_000,
-      expiresAt: 1_900_000_000,
-      delegationDepth: 0,
-    })
+    const grant = () => consentOf()
     const a = await ledger.registerConsent(signConsent(patient, ledger.domain, grant()))
     const b = await ledger.registerConsent(signConsent(patient, ledger.domain, grant()))
     expect((await ledger.listConsents()).items.map((i) => i.ref)).toEqual([a.ref, b.ref])
@@ -247,33 +231,12 @@ describe('createFabricLedger', () => {
   })
 
   it('a direct lookup of a consent that fails verification is a coded LEDGER_MISMATCH', async () => {
-    const real = createRegistryChaincode()
-    const tampering: RegistryChaincode = {
-      Init: (stub) => real.Init(stub),
-      async Invoke(stub) {
-        const response = await real.Invoke(stub)
-        const [fn] = (stub as { getStringArgs(): string[] }).getStringArgs()
-        if (fn !== 'GetConsent') return response
-        const record = JSON.parse(new TextDecoder().decode(response.payload))
+    const { ledger } = setup({
+      impl: rewriting('GetConsent', (record) => {
         record.consent.expiresAt += 1
-        return { ...response, payload: new TextEncoder().encode(JSON.stringify(record)) }
-      },
-    }
-    const { ledger } = setup({ impl: tampering })
-    const consent: Consent = {
-      id: bytesToHex0x(randomBytes(32)) as Hex,
-      grantor: patient.address,
-      grantee: clinician.address,
-      parent: `0x${'00'.repeat(32)}` as Hex,
-      resourceTypes: ['Observation'],
-      commitments: [],
-      exclude: [],
-      actions: ['read'],
-      purposes: ['TREAT'],
-      notBefore: 1_700_000_000,
-      expiresAt: 1_900_000_000,
-      delegationDepth: 0,
-    }
+      }),
+    })
+    const consent = consentOf()
     await ledger.registerConsent(signConsent(patient, ledger.domain, consent))
     const e = await caught(ledger.getConsent(consentKey(patient.address, consent.id)))
     expect(e).toBeInstanceOf(LedgerError)
@@ -281,17 +244,7 @@ describe('createFabricLedger', () => {
   })
 
   it('refuses a chaincode of another state format (LEDGER_MISMATCH)', async () => {
-    const real = createRegistryChaincode()
-    const older: RegistryChaincode = {
-      Init: (stub) => real.Init(stub),
-      async Invoke(stub) {
-        const response = await real.Invoke(stub)
-        const [fn] = (stub as { getStringArgs(): string[] }).getStringArgs()
-        if (fn !== 'GetLedgerInfo') return response
-        const info = JSON.parse(new TextDecoder().decode(response.payload))
-        return { ...response, payload: new TextEncoder().encode(JSON.stringify({ ...info, format: 1 })) }
-      },
-    }
+    const older = rewriting('GetLedgerInfo', (info) => ({ ...info, format: 1 }))
     const { ledger } = setup({ impl: older })
     const e = await caught(ledger.getTime().then(() => ledger.listConsents()))
     expect(e).toBeInstanceOf(LedgerError)

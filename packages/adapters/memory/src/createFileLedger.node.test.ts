@@ -6,25 +6,11 @@ import { fileURLToPath } from 'node:url'
 import { consentKey, createParty, isSdkError, signConsent } from '@medseal/core'
 import { describeLedgerConformance } from '@medseal/core/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { expectThrowCode, rootOf, T0 } from './_testHelpers.js'
 import { createFileLedger, createFileStore } from './node.js'
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url))
 const crashWriter = fileURLToPath(new URL('../test/fixtures/crashWriter.ts', import.meta.url))
-const T0 = 1_700_000_000
-const rootOf = (n: number) => Uint8Array.from({ length: 32 }, (_, i) => (i < 4 ? (n >>> (24 - 8 * i)) & 0xff : 0xab))
-
-function expectThrowCode(fn: () => unknown, name: string, code: string) {
-  let caught: unknown
-  try {
-    fn()
-  } catch (e) {
-    caught = e
-  }
-  expect(isSdkError(caught), `a medseal error, got ${String(caught)}`).toBe(true)
-  expect((caught as Error).name).toBe(name)
-  expect((caught as { code: string }).code).toBe(code)
-  return caught as Error & { code: string; cause?: unknown }
-}
 
 describeLedgerConformance('memory ledger persisted to a file', {
   create: async () => {

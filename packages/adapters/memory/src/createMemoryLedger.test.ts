@@ -9,7 +9,6 @@ import {
   createParty,
   createSaltedDomain,
   type Hex,
-  isSdkError,
   type LedgerAdapter,
   signConsent,
   signRevocation,
@@ -19,6 +18,7 @@ import {
 } from '@medseal/core'
 import { describeLedgerConformance } from '@medseal/core/testing'
 import { describe, expect, it } from 'vitest'
+import { expectCode, expectThrowCode, rootOf, T0 } from './_testHelpers.js'
 import { createMemoryLedger, type MemoryLedgerStore } from './index.js'
 
 describeLedgerConformance('memory ledger', {
@@ -64,12 +64,10 @@ describeLedgerConformance('memory ledger with a store', {
   },
 })
 
-const T0 = 1_700_000_000
 const seed = (n: number) => Uint8Array.from({ length: 32 }, (_, i) => (n * 17 + i * 3 + 5) & 0xff)
 const patient = createParty({ seed: seed(1) })
 const clinician = createParty({ seed: seed(2) })
 const operator = createParty({ seed: seed(3) })
-const rootOf = (n: number) => Uint8Array.from({ length: 32 }, (_, i) => (i < 4 ? (n >>> (24 - 8 * i)) & 0xff : 0xab))
 const id32 = (n: number): Hex => bytesToHex0x(rootOf(n))
 
 function consentOf(n: number, over: Partial<Consent> = {}): Consent {
@@ -88,32 +86,6 @@ function consentOf(n: number, over: Partial<Consent> = {}): Consent {
     delegationDepth: 0,
     ...over,
   }
-}
-
-async function expectCode(promise: Promise<unknown>, name: string, code: string) {
-  let caught: unknown
-  try {
-    await promise
-  } catch (e) {
-    caught = e
-  }
-  expect(isSdkError(caught), `a medseal error, got ${String(caught)}`).toBe(true)
-  expect((caught as Error).name).toBe(name)
-  expect((caught as { code: string }).code).toBe(code)
-  return caught as Error & { code: string; cause?: unknown }
-}
-
-function expectThrowCode(fn: () => unknown, name: string, code: string) {
-  let caught: unknown
-  try {
-    fn()
-  } catch (e) {
-    caught = e
-  }
-  expect(isSdkError(caught), `a medseal error, got ${String(caught)}`).toBe(true)
-  expect((caught as Error).name).toBe(name)
-  expect((caught as { code: string }).code).toBe(code)
-  return caught as Error & { code: string; cause?: unknown }
 }
 
 /** A store in a variable, as a browser app might keep one in localStorage. */

@@ -71,6 +71,31 @@ async function setup(id = 'break-glass') {
   }
 }
 
+/** A break-glass request the clinician of `s` signs: AllergyIntolerance for 600 s, dated now; `over` changes fields. */
+function signedRequest(
+  s: Awaited<ReturnType<typeof setup>>,
+  over: { readonly id?: `0x${string}`; readonly reason?: string; readonly issuedAt?: number } = {},
+) {
+  const access = {
+    id: over.id ?? (`0x${'6b'.repeat(32)}` as const),
+    policyId: s.policy.policy.id,
+    credentialId: s.credential.credential.id,
+    clinician: s.clinician.address,
+    resourceTypes: ['AllergyIntolerance'],
+    duration: 600,
+    reason: over.reason ?? 'Trauma',
+    issuedAt: over.issuedAt ?? s.clock.now,
+    service: s.emergency.serviceId,
+  }
+  const signature = signTypedData(s.clinician, {
+    domain: s.ledger.domain,
+    types: emergencyAccessTypes,
+    primaryType: 'EmergencyAccess',
+    message: access,
+  })
+  return { access, request: { access: { access, signature }, policy: s.policy, credential: s.credential } }
+}
+
 const allergy = { commitment: `0x${'aa'.repeat(32)}` as const, resourceType: 'AllergyIntolerance', labels: [] }
 
 describe('break-glass', () => {
@@ -262,37 +287,15 @@ describe('break-glass: security review (issue 12)', () => {
   it('review #5: grant ids are derived from the signed request, never the request’s own id', async () => {
     const s = await setup()
     const chosen = `0x${'77'.repeat(32)}` as const
-    const access = {
-      id: chosen,
-      policyId: s.policy.policy.id,
-      credentialId: s.credential.credential.id,
-      clinician: s.clinician.address,
-      resourceTypes: ['AllergyIntolerance'],
-      duration: 600,
-      reason: 'Unconscious on arrival',
-      issuedAt: s.clock.now,
-      service: s.emergency.serviceId,
-    }
-    const signature = signTypedData(s.clinician, {
-      domain: s.ledger.domain,
-      types: emergencyAccessTypes,
-      primaryType: 'EmergencyAccess',
-      message: access,
-    })
-    const grant = await s.emergency.accept({
-      access: { access, signature },
-      policy: s.policy,
-      credential: s.credential,
-    })
+    const { access, request } = signedRequest(s, { id: chosen, reason: 'Unconscious on arrival' })
+    const grant = await s.emergency.accept(request)
     expect(grant.id).not.toBe(chosen)
     expect(grant.accessId).toBe(chosen)
     expect(grant.id).toBe(computeEmergencyGrantId(s.ledger.domain, access))
     expect(await s.emergency.getGrant(chosen)).toBeUndefined()
     expect((await use(s, grant)).allowed).toBe(true)
     // the same signed request is accepted once
-    await expect(
-      s.emergency.accept({ access: { access, signature }, policy: s.policy, credential: s.credential }),
-    ).rejects.toMatchObject({ code: 'BREAK_GLASS_INVALID' })
+    await expect(s.emergency.accept(request)).rejects.toMatchObject({ code: 'BREAK_GLASS_INVALID' })
   })
 
   it('review #10: a withdrawn emergency policy opens nothing, at accept and at every use', async () => {
@@ -405,26 +408,7 @@ describe('break-glass: security review (issue 12)', () => {
 describe('break-glass requests in time (issue 12)', () => {
   it('review #12: a break-glass request dated minutes ahead of ledger time is refused; one is accepted once', async () => {
     const s = await setup()
-    const sign = (issuedAt: number) => {
-      const access = {
-        id: `0x${'5a'.repeat(32)}` as const,
-        policyId: s.policy.policy.id,
-        credentialId: s.credential.credential.id,
-        clinician: s.clinician.address,
-        resourceTypes: ['AllergyIntolerance'],
-        duration: 600,
-        reason: 'Trauma',
-        issuedAt,
-        service: s.emergency.serviceId,
-      }
-      const signature = signTypedData(s.clinician, {
-        domain: s.ledger.domain,
-        types: emergencyAccessTypes,
-        primaryType: 'EmergencyAccess',
-        message: access,
-      })
-      return { access: { access, signature }, policy: s.policy, credential: s.credential }
-    }
+    const sign = (issuedAt: number) => signedRequest(s, { id: `0x${'5a'.repeat(32)}`, issuedAt }).request
     await expect(s.emergency.accept(sign(s.clock.now + 120))).rejects.toMatchObject({ code: 'BREAK_GLASS_INVALID' })
     await expect(s.emergency.accept(sign(s.clock.now - 301))).rejects.toMatchObject({ code: 'BREAK_GLASS_INVALID' })
     const ok = sign(s.clock.now + 10)
@@ -434,26 +418,7 @@ describe('break-glass requests in time (issue 12)', () => {
 
   it('issue 13: the grant, its review and its log entry commit together — concurrent accepts of one request log one permit; a grant that cannot be stored logs none', async () => {
     const s = await setup()
-    const sign = (id: string) => {
-      const access = {
-        id: `0x${id.repeat(32)}` as const,
-        policyId: s.policy.policy.id,
-        credentialId: s.credential.credential.id,
-        clinician: s.clinician.address,
-        resourceTypes: ['AllergyIntolerance'],
-        duration: 600,
-        reason: 'Trauma',
-        issuedAt: s.clock.now,
-        service: s.emergency.serviceId,
-      }
-      const signature = signTypedData(s.clinician, {
-        domain: s.ledger.domain,
-        types: emergencyAccessTypes,
-        primaryType: 'EmergencyAccess',
-        message: access,
-      })
-      return { access: { access, signature }, policy: s.policy, credential: s.credential }
-    }
+    const sign = (id: string) => signedRequest(s, { id: `0x${id.repeat(32)}` }).request
     const request = sign('6b')
     const settled = await Promise.allSettled(Array.from({ length: 4 }, () => s.emergency.accept(request)))
     expect(settled.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
@@ -489,24 +454,7 @@ describe('break-glass requests in time (issue 12)', () => {
     const other = createBreakGlass({ ledger: s.ledger, log: otherLog, now: () => s.clock.now * 1000 })
     expect(other.serviceId).toBe(otherLog.logId.toLowerCase())
     expect(other.serviceId).not.toBe(s.emergency.serviceId)
-    const access = {
-      id: `0x${'6b'.repeat(32)}` as const,
-      policyId: s.policy.policy.id,
-      credentialId: s.credential.credential.id,
-      clinician: s.clinician.address,
-      resourceTypes: ['AllergyIntolerance'],
-      duration: 600,
-      reason: 'Trauma',
-      issuedAt: s.clock.now,
-      service: s.emergency.serviceId,
-    }
-    const signature = signTypedData(s.clinician, {
-      domain: s.ledger.domain,
-      types: emergencyAccessTypes,
-      primaryType: 'EmergencyAccess',
-      message: access,
-    })
-    const request = { access: { access, signature }, policy: s.policy, credential: s.credential }
+    const { access, request } = signedRequest(s)
     await expect(other.accept(request)).rejects.toMatchObject({ code: 'BREAK_GLASS_INVALID' })
     expect(await otherLog.store.size()).toBe(0)
     expect(await other.listReviews()).toHaveLength(0)

@@ -3,6 +3,7 @@ import { ConsentError } from '../errors/base.js'
 import { createParty } from '../identity/createParty.js'
 import { consentKey } from '../ledger/consentKey.js'
 import type { LedgerAdapter } from '../ledger/types.js'
+import { grantReadConsent } from '../testing/grantReadConsent.js'
 import type { Hex } from '../types.js'
 import { clockedLedger } from './_testLedger.js'
 import {
@@ -233,12 +234,9 @@ describe('every way a token can be bad', () => {
 
   it('not yet valid: CONSENT_NOT_YET_VALID', async () => {
     const { ledger, patient, doctor, clock } = setup()
-    const { token } = await grantConsent(ledger, {
+    const { token } = await grantReadConsent(ledger, {
       party: patient,
       grantee: doctor,
-      resourceTypes: ['Observation'],
-      actions: ['read'],
-      purposes: ['TREAT'],
       notBefore: clock.now + 600,
       durationSeconds: 60,
     })
@@ -338,15 +336,7 @@ describe('every way a token can be bad', () => {
 
   it('a parent without delegate cannot be re-granted', async () => {
     const { ledger, patient, doctor, nurse } = setup()
-    const { token: parent } = await grantConsent(ledger, {
-      party: patient,
-      grantee: doctor,
-      resourceTypes: ['Observation'],
-      actions: ['read'],
-      purposes: ['TREAT'],
-      durationSeconds: 3600,
-      delegationDepth: 1,
-    })
+    const { token: parent } = await grantReadConsent(ledger, { party: patient, grantee: doctor, delegationDepth: 1 })
     const { token } = await grantConsent(ledger, {
       party: doctor,
       grantee: nurse,
@@ -414,15 +404,7 @@ describe('review #7: the window holds by the ledger time AND the host clock', ()
 
   it('review #7: not yet valid when either clock is before notBefore', async () => {
     const { ledger, patient, doctor, clock } = setup()
-    const { token } = await grantConsent(ledger, {
-      party: patient,
-      grantee: doctor,
-      resourceTypes: ['Observation'],
-      actions: ['read'],
-      purposes: ['TREAT'],
-      notBefore: clock.now + 600,
-      durationSeconds: 3600,
-    })
+    const { token } = await grantReadConsent(ledger, { party: patient, grantee: doctor, notBefore: clock.now + 600 })
     // a ledger clock running ahead (e.g. a proposer's timestamp) does not open it early
     clock.now += 600
     const early = await authorizeWith(ledger, req(token.consent, doctor), { now: () => (clock.now - 600) * 1000 })
@@ -450,12 +432,9 @@ describe('review #7: the window holds by the ledger time AND the host clock', ()
     const { ledger, patient, doctor, clock } = setup()
     // the ledger runs 5 s ahead of the host (EVM blocks mined in a burst)
     const host = () => (clock.now - 5) * 1000
-    const { token } = await grantConsent(ledger, {
+    const { token } = await grantReadConsent(ledger, {
       party: patient,
       grantee: doctor,
-      resourceTypes: ['Observation'],
-      actions: ['read'],
-      purposes: ['TREAT'],
       durationSeconds: 60,
       now: host,
     })

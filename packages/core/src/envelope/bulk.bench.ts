@@ -4,14 +4,12 @@
  * canonicalize + AES-256-GCM under a fresh key + HMAC-SHA256 + SHA-256, all WebCrypto, no key wraps at all.
  * Rounds alternate (limit, HPKE seal, vault sealBatch), so load on a shared machine hits all of them alike.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { availableParallelism, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { env } from 'node:process'
 import { fileURLToPath } from 'node:url'
-import { Worker } from 'node:worker_threads'
-import { build } from 'tsup'
 import { defineBench } from '../../../../scripts/bench/harness.js'
+import { bundleSealWorker } from '../../../../scripts/testing/sealWorker.js'
 import { canonicalizeToBytes } from '../canonical/canonicalize.js'
 import { createParty } from '../identity/createParty.js'
 import { createSealPool } from './createSealPool.js'
@@ -54,21 +52,9 @@ defineBench('seal bulk', async (ctx) => {
   const custodian = createParty()
   const vaults = [createVaultKey({ party: patient }), createVaultKey({ party: custodian })]
   // the pool's worker module, bundled from source as a package build would
-  const dir = mkdtempSync(join(tmpdir(), 'medseal-bench-worker-'))
-  await build({
-    entry: { 'seal-worker': fileURLToPath(new URL('./_sealNodeWorker.ts', import.meta.url)) },
-    outDir: dir,
-    format: ['esm'],
-    outExtension: () => ({ js: '.mjs' }),
-    platform: 'node',
-    target: 'node20',
-    noExternal: [/.*/],
-    config: false,
-    dts: false,
-    silent: true,
-  })
+  const worker = await bundleSealWorker()
   const cores = availableParallelism()
-  const pool = createSealPool({ spawn: () => new Worker(join(dir, 'seal-worker.mjs')), size: cores })
+  const pool = createSealPool({ spawn: worker.spawn, size: cores })
   const times = { limit: 0, hpke: 0, vault: 0, pool: 0 }
   const run = {
     pool: async () => {
@@ -110,7 +96,7 @@ defineBench('seal bulk', async (ctx) => {
     unit: 'records/s',
   })
   await pool.close()
-  rmSync(dir, { recursive: true, force: true })
+  worker.remove()
   console.log(`  pool at ${((100 * times.limit) / times.pool).toFixed(0)}% of the (one-thread) limit`)
   console.log(
     `  vault sealBatch at ${((100 * times.limit) / times.vault).toFixed(0)}% of the limit; HPKE seal at ${((100 * times.limit) / times.hpke).toFixed(0)}%`,

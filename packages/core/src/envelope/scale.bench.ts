@@ -6,14 +6,10 @@
  * per-record limit (canonicalize + AES-GCM + HMAC + SHA-256, WebCrypto, no wraps) measured in the same process on
  * 10,000 of the same records. Not part of `pnpm bench` unless BENCH_SCALE is set (it takes minutes).
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { availableParallelism, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { availableParallelism } from 'node:os'
 import { env, memoryUsage } from 'node:process'
-import { fileURLToPath } from 'node:url'
-import { Worker } from 'node:worker_threads'
-import { build } from 'tsup'
 import { defineBench } from '../../../../scripts/bench/harness.js'
+import { type BundledSealWorker, bundleSealWorker } from '../../../../scripts/testing/sealWorker.js'
 import { createAnchorer } from '../anchor/createAnchorer.js'
 import { canonicalizeToBytes } from '../canonical/canonicalize.js'
 import { createMemoryLedger } from '../consent/_testLedger.js'
@@ -60,24 +56,11 @@ defineBench('seal-scale', async (ctx) => {
   const n = Number(env.BENCH_SCALE_N ?? 1_000_000)
   const usePool = env.BENCH_SCALE_POOL === '1'
   const recipients = [createVaultKey({ party: createParty() }), createVaultKey({ party: createParty() })]
-  let dir: string | undefined
+  let worker: BundledSealWorker | undefined
   let pool: ReturnType<typeof createSealPool> | undefined
   if (usePool) {
-    dir = mkdtempSync(join(tmpdir(), 'medseal-scale-worker-'))
-    await build({
-      entry: { 'seal-worker': fileURLToPath(new URL('./_sealNodeWorker.ts', import.meta.url)) },
-      outDir: dir,
-      format: ['esm'],
-      outExtension: () => ({ js: '.mjs' }),
-      platform: 'node',
-      target: 'node20',
-      noExternal: [/.*/],
-      config: false,
-      dts: false,
-      silent: true,
-    })
-    const file = join(dir, 'seal-worker.mjs')
-    pool = createSealPool({ spawn: () => new Worker(file), size: availableParallelism() })
+    worker = await bundleSealWorker()
+    pool = createSealPool({ spawn: worker.spawn, size: availableParallelism() })
   }
   // the limit, in the same process, on 10,000 of the same records
   const sample = Array.from({ length: 10_000 }, (_, i) => record(i))
@@ -104,7 +87,7 @@ defineBench('seal-scale', async (ctx) => {
   const seconds = (performance.now() - t) / 1000
   await anchorer.close()
   await pool?.close()
-  if (dir) rmSync(dir, { recursive: true, force: true })
+  worker?.remove()
   const how = pool ? `createSealPool (${pool.size} workers)` : 'sealBatch (one thread)'
   ctx.record({ name: `per-record limit (10,000 records, no wraps)`, value: limit, unit: 'records/s', peer: 'limit' })
   ctx.record({ name: `seal + anchor ${n} records, ${how}`, value: n / seconds, unit: 'records/s' })

@@ -1,38 +1,20 @@
-import { sha256 } from '@noble/hashes/sha2.js'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { RandomBytes } from '../bytes/index.js'
 import { canonicalizeToBytes } from '../canonical/canonicalize.js'
 import { createParty } from '../identity/createParty.js'
 import { vaultSecretFromX25519 } from './_internal.js'
 import { createNodeSealPrimitives } from './_sealNodePrimitives.js'
+import { counterRandom, expectOpens, expectSameAsSeal, recordOf } from './_testSealBatch.js'
 import { createVaultKey, type VaultKey } from './createVaultKey.js'
-import { encodeEnvelope } from './encodeEnvelope.js'
-import { open } from './open.js'
-import { prepareRecipients, seal } from './seal.js'
+import { prepareRecipients } from './seal.js'
 import { noblePrimitives, sealPayloads } from './sealBatch.js'
 import { vaultKeyOn } from './serveSealWorker.js'
-
-/** A deterministic source: SHA-256(seed || counter), so two sources with one seed give the same bytes. */
-function counterRandom(seed: number): RandomBytes {
-  let counter = 0
-  return (n) => {
-    const out = new Uint8Array(n)
-    for (let o = 0; o < n; o += 32) {
-      const block = sha256(Uint8Array.of(seed & 0xff, seed >>> 8, counter & 0xff, counter >>> 8, counter >>> 16))
-      counter++
-      out.set(block.subarray(0, Math.min(32, n - o)), o)
-    }
-    return out
-  }
-}
 
 const native = createNodeSealPrimitives()
 const secrets = [Uint8Array.from({ length: 32 }, (_, i) => i + 1), Uint8Array.from({ length: 32 }, (_, i) => 200 - i)]
 /** The default vault keys and the worker's, from the same secrets. */
 const vaults = secrets.map((secret) => createVaultKey({ secret }))
 const nativeVaults = secrets.map((secret) => vaultKeyOn(secret, native))
-const recordOf = (i: number, size: number) => ({ resourceType: 'Observation', id: `o${i}`, note: 'x'.repeat(size) })
 
 describe('the Node seal worker on node:crypto', () => {
   it('runs on node:crypto here (not the @noble fallback)', () => {
@@ -51,14 +33,7 @@ describe('the Node seal worker on node:crypto', () => {
           const prepared = prepareRecipients({ recipients: pick(nativeVaults) })
           const payloads = items.map((item) => canonicalizeToBytes(item))
           const batch = await sealPayloads(payloads, prepared, counterRandom(seed), native)
-          const one = counterRandom(seed)
-          for (const [i, item] of items.entries()) {
-            const single = await seal(item, { recipients: pick(vaults), randomBytes: one })
-            const b = batch[i] as (typeof batch)[number]
-            expect(encodeEnvelope(b.envelope)).toEqual(encodeEnvelope(single.envelope))
-            expect(b.commitment).toEqual(single.commitment)
-            expect(b.contentId.toString()).toBe(single.contentId.toString())
-          }
+          await expectSameAsSeal(batch, items, pick(vaults), seed)
         },
       ),
       { numRuns: 25 },
@@ -75,12 +50,7 @@ describe('the Node seal worker on node:crypto', () => {
     const payloads = items.map((item) => canonicalizeToBytes(item))
     const sealed = await sealPayloads(payloads, prepareRecipients({ recipients }), undefined, native)
     for (const [i, s] of sealed.entries()) {
-      for (const party of [patient, custodian]) {
-        const opened = await open(encodeEnvelope(s.envelope), party)
-        expect(opened.value).toEqual(items[i])
-        expect(opened.commitment).toEqual(s.commitment)
-        expect(opened.contentId.toString()).toBe(s.contentId.toString())
-      }
+      for (const party of [patient, custodian]) await expectOpens(s, items[i], party)
     }
   })
 })

@@ -1,35 +1,18 @@
-import { sha256 } from '@noble/hashes/sha2.js'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { bytesToHex, type RandomBytes } from '../bytes/index.js'
+import { bytesToHex } from '../bytes/index.js'
 import { canonicalizeToBytes } from '../canonical/canonicalize.js'
 import { createParty } from '../identity/createParty.js'
+import { counterRandom, expectOpens, expectSameAsSeal, recordOf } from './_testSealBatch.js'
 import { createVaultKey } from './createVaultKey.js'
 import { encodeEnvelope } from './encodeEnvelope.js'
-import { open } from './open.js'
 import { seal } from './seal.js'
 import { sealBatch } from './sealBatch.js'
 import { unwrapDataKey } from './unwrapDataKey.js'
 
-/** A deterministic source: SHA-256(seed || counter), so two sources with one seed give the same bytes. */
-function counterRandom(seed: number): RandomBytes {
-  let counter = 0
-  return (n) => {
-    const out = new Uint8Array(n)
-    for (let o = 0; o < n; o += 32) {
-      const block = sha256(Uint8Array.of(seed & 0xff, seed >>> 8, counter & 0xff, counter >>> 8, counter >>> 16))
-      counter++
-      out.set(block.subarray(0, Math.min(32, n - o)), o)
-    }
-    return out
-  }
-}
-
 const patient = createParty()
 const custodian = createParty()
 const vaults = [createVaultKey({ party: patient }), createVaultKey({ party: custodian })]
-/** A record whose canonical form is about `size` bytes (both sides of the 1 KiB small-record limit). */
-const recordOf = (i: number, size: number) => ({ resourceType: 'Observation', id: `o${i}`, note: 'x'.repeat(size) })
 
 describe('sealBatch batch path (vault recipients)', () => {
   it('gives the bytes seal gives from the same random bytes, small and large records alike', async () => {
@@ -42,14 +25,7 @@ describe('sealBatch batch path (vault recipients)', () => {
           const items = sizes.map((size, i) => recordOf(i, size))
           const recipients = both ? vaults : [vaults[1] as (typeof vaults)[number]]
           const batch = await sealBatch(items, { recipients, randomBytes: counterRandom(seed) })
-          const one = counterRandom(seed)
-          for (const [i, item] of items.entries()) {
-            const single = await seal(item, { recipients, randomBytes: one })
-            const b = batch[i] as (typeof batch)[number]
-            expect(encodeEnvelope(b.envelope)).toEqual(encodeEnvelope(single.envelope))
-            expect(b.commitment).toEqual(single.commitment)
-            expect(b.contentId.toString()).toBe(single.contentId.toString())
-          }
+          await expectSameAsSeal(batch, items, recipients, seed)
         },
       ),
       { numRuns: 25 },
@@ -68,10 +44,7 @@ describe('sealBatch batch path (vault recipients)', () => {
       seen.add(hex)
     }
     for (const [i, s] of sealed.entries()) {
-      const opened = await open(s.envelope, i % 2 ? patient : custodian)
-      expect(opened.value).toEqual(items[i])
-      expect(opened.commitment).toEqual(s.commitment)
-      expect(opened.contentId.toString()).toBe(s.contentId.toString())
+      await expectOpens(s, items[i], i % 2 ? patient : custodian)
       expect(s.contentId.toString()).toBe(
         (await seal(items[i], { recipients: vaults })).contentId.toString(), // content ids do not depend on keys
       )

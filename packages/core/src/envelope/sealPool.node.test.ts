@@ -1,10 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import { build } from 'tsup'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type BundledSealWorker, bundleSealWorker } from '../../../../scripts/testing/sealWorker.js'
 import { bytesToHex } from '../bytes/index.js'
 import { EnvelopeError, InvalidArgumentError } from '../errors/base.js'
 import { createParty } from '../identity/createParty.js'
@@ -14,25 +10,13 @@ import { encodeEnvelope } from './encodeEnvelope.js'
 import { open } from './open.js'
 import { unwrapDataKey } from './unwrapDataKey.js'
 
-/** The worker module, bundled from its TypeScript source as a package build would (Node cannot load .ts). */
-const dir = mkdtempSync(join(tmpdir(), 'medseal-seal-worker-'))
-const workerFile = join(dir, 'seal-worker.mjs')
+/** The seal worker, bundled from its TypeScript source as a package build would (Node cannot load .ts). */
+let worker: BundledSealWorker
 beforeAll(async () => {
-  await build({
-    entry: { 'seal-worker': fileURLToPath(new URL('./_sealNodeWorker.ts', import.meta.url)) },
-    outDir: dir,
-    format: ['esm'],
-    outExtension: () => ({ js: '.mjs' }),
-    platform: 'node',
-    target: 'node20',
-    noExternal: [/.*/],
-    config: false,
-    dts: false,
-    silent: true,
-  })
+  worker = await bundleSealWorker()
 })
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
-const spawn = () => new Worker(workerFile)
+afterAll(() => worker.remove())
+const spawn = () => worker.spawn()
 
 const items = Array.from({ length: 600 }, (_, i) => ({
   resourceType: 'Observation',

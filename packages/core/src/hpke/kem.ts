@@ -163,16 +163,14 @@ export function makeDhkem(spec: DhkemSpec): HpkeKem {
       options: { senderPublicKey?: Uint8Array | undefined } = {},
     ) {
       checkPublicKey(enc, 'enc')
-      const skR = checkSecretKey(recipientKey?.secretKey, 'recipientKey.secretKey')
-      let pkR: Uint8Array
-      if (recipientKey.publicKey === undefined) pkR = spec.getPublicKey(skR)
-      else {
-        pkR = recipientKey.publicKey
-        checkPublicKey(pkR, 'recipientKey.publicKey')
-      }
-      // a held key (same KEM) was imported once; its secret and public key are fixed copies, so it is this key
+      // a held key (same KEM) was imported once; its secret and public key are fixed copies, so it is this key: its
+      // secret is not read (each read is a copy) again
       const held = HELD.get(recipientKey)
-      const recipient = await (held?.spec === spec ? held.key() : spec.importSecretKey(skR, pkR))
+      const own = held?.spec === spec
+      const skR = own ? EMPTY : checkSecretKey(recipientKey?.secretKey, 'recipientKey.secretKey')
+      const pkR = recipientKey.publicKey ?? spec.getPublicKey(skR)
+      checkPublicKey(pkR, 'recipientKey.publicKey')
+      const recipient = await (own ? held.key() : spec.importSecretKey(skR, pkR))
       const dhE = await recipient.dh(enc)
       const pkS = options.senderPublicKey
       if (pkS === undefined) return extractAndExpand(dhE, concat(enc, pkR))

@@ -13,6 +13,7 @@ describe('@medseal/core/testing', () => {
         "describeLedgerConformance",
         "describeSecp256k1RecoveryConformance",
         "describeStoreConformance",
+        "grantReadConsent",
         "runConsentStory",
       ]
     `)

@@ -6,7 +6,6 @@
 import { type AccessLog, createAccessLog } from '../accessLog/createAccessLog.js'
 import { type AccessLogStore, createMemoryAccessLogStore } from '../accessLog/store.js'
 import type { ConsentToken } from '../consent/consentToken.js'
-import { grantConsent } from '../consent/grantConsent.js'
 import { type CreateCustodianParameters, type Custodian, createCustodian } from '../custodian/createCustodian.js'
 import { createDeposit, type Deposit } from '../custodian/depositStatement.js'
 import { createKeyRequest, type SignedKeyRequest } from '../custodian/keyRequest.js'
@@ -16,6 +15,7 @@ import type { SealReturnType } from '../envelope/types.js'
 import { createParty } from '../identity/createParty.js'
 import type { Party } from '../identity/types.js'
 import type { LedgerAdapter } from '../ledger/types.js'
+import { grantReadConsent } from './grantReadConsent.js'
 
 /** Parameters of {@link createReleaseFixture}. */
 export type CreateReleaseFixtureParameters = {
@@ -92,12 +92,9 @@ export async function createReleaseFixture(params: CreateReleaseFixtureParameter
     domain: ledger.domain,
   })
   if (params.depositNow !== false) await custodian.deposit(deposit)
-  const { token } = await grantConsent(ledger, {
+  const { token } = await grantReadConsent(ledger, {
     party: patient,
     grantee: doctor,
-    resourceTypes: ['Observation'],
-    actions: ['read'],
-    purposes: ['TREAT'],
     durationSeconds: params.durationSeconds ?? 86_400,
   })
   const keyRequest = async (issuedAt?: number) =>

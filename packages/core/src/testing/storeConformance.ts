@@ -23,7 +23,6 @@ import { verifyReceipt } from '../anchor/verifyReceipt.js'
 import type { BreakGlassStore } from '../breakGlass/breakGlassStore.js'
 import type { BreakGlassReview, EmergencyGrant } from '../breakGlass/createBreakGlass.js'
 import { bytesToHex0x, randomBytes } from '../bytes/index.js'
-import { grantConsent } from '../consent/grantConsent.js'
 import { createCustodian } from '../custodian/createCustodian.js'
 import type { CustodianEntry, CustodianRelease, CustodianStore } from '../custodian/custodianStore.js'
 import { createDeposit } from '../custodian/depositStatement.js'
@@ -40,6 +39,7 @@ import { buildMerkleBatch, merkleRoot } from '../merkle/tree.js'
 import type { SyncCheckpoint, SyncCheckpointStore } from '../sync/checkpointStore.js'
 import type { Address, Hex } from '../types.js'
 import { afterEach, beforeEach, describe, expect, it } from './_vitest.js'
+import { grantReadConsent } from './grantReadConsent.js'
 
 /** One instance of every store, over one database. */
 export type StoreConformanceSet = {
@@ -534,14 +534,7 @@ export function describeStoreConformance(name: string, options: StoreConformance
             domain: ledger.domain,
           }),
         )
-        const { token } = await grantConsent(ledger, {
-          party: patient,
-          grantee: doctor,
-          resourceTypes: ['Observation'],
-          actions: ['read'],
-          purposes: ['TREAT'],
-          durationSeconds: 3600,
-        })
+        const { token } = await grantReadConsent(ledger, { party: patient, grantee: doctor })
         const commitment = bytesToHex0x(sealed.commitment)
         const ask = async () =>
           createKeyRequest(doctor, ledger.domain, {
@@ -575,14 +568,7 @@ export function describeStoreConformance(name: string, options: StoreConformance
         const custodian = createCustodian({ party: vendor, ledger, log, store: s.custodian })
         const record = { resourceType: 'Observation', status: 'final', code: { text: 'Heart rate' } }
         const sealed = await seal(record, { recipients: [patient, custodian.identity] })
-        const { token } = await grantConsent(ledger, {
-          party: patient,
-          grantee: doctor,
-          resourceTypes: ['Observation'],
-          actions: ['read'],
-          purposes: ['TREAT'],
-          durationSeconds: 3600,
-        })
+        const { token } = await grantReadConsent(ledger, { party: patient, grantee: doctor })
         const request = await createKeyRequest(doctor, ledger.domain, {
           consentId: token.consent.id,
           custodian: custodian.identity,

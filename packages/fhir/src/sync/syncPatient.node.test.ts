@@ -3,12 +3,8 @@
  * 127.0.0.1, free port) loaded with Synthea patients, and the real memory ledger.
  */
 import { Buffer } from 'node:buffer'
-import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { createMemoryLedger } from '@medseal/adapter-memory'
 import {
@@ -30,8 +26,8 @@ import {
   startFhirServer,
 } from '@medseal/example-fhir-server'
 import { Client } from 'fhir-kit-client'
-import { build } from 'tsup'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { bundleSealWorker } from '../../../../scripts/testing/sealWorker.js'
 import { syntheaFiles } from '../_testData.js'
 import { canonicalizeResource } from '../canonicalizeResource.js'
 import { verifyProvenance } from '../mappings/provenance.js'
@@ -83,22 +79,8 @@ describe('syncPatient with a real FHIR server', () => {
 
   it('with a seal pool: every resource sealed in the workers opens, anchors and resumes; a dead worker fails the sync', async () => {
     // the worker module, bundled from source as a package build would (Node cannot load .ts)
-    const dir = mkdtempSync(join(tmpdir(), 'medseal-sync-worker-'))
+    const worker = await bundleSealWorker()
     try {
-      await build({
-        entry: {
-          'seal-worker': fileURLToPath(new URL('../../../core/src/envelope/_sealNodeWorker.ts', import.meta.url)),
-        },
-        outDir: dir,
-        format: ['esm'],
-        outExtension: () => ({ js: '.mjs' }),
-        platform: 'node',
-        target: 'node20',
-        noExternal: [/.*/],
-        config: false,
-        dts: false,
-        silent: true,
-      })
       const ledger = createMemoryLedger({ id: 'sync-pool' })
       const anchorer = createAnchorer(ledger, { maxDelayMs: 0 })
       const checkpoint = createMemorySyncCheckpointStore()
@@ -112,7 +94,7 @@ describe('syncPatient with a real FHIR server', () => {
       await dead.close()
       expect(await checkpoint.list()).toEqual([])
 
-      const pool = createSealPool({ spawn: () => new Worker(join(dir, 'seal-worker.mjs')), size: 2 })
+      const pool = createSealPool({ spawn: worker.spawn, size: 2 })
       try {
         const result = await syncPatient({ ...base, recipients, checkpoint, chunkSize: 16, sealPool: pool })
         expect(result.sealed).toBe(result.entries.length)
@@ -134,7 +116,7 @@ describe('syncPatient with a real FHIR server', () => {
         await pool.close()
       }
     } finally {
-      rmSync(dir, { recursive: true, force: true })
+      worker.remove()
     }
   })
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -93,6 +93,16 @@ function freePort(): Promise<number> {
   })
 }
 
+/** Ready check: the server answering on the port is not the one started (another holds the port). */
+class PortTaken extends Error {
+  constructor() {
+    super('another PostgreSQL server answers on the port')
+  }
+}
+
+/** How many taken ports in a row {@link startPostgres} passes over before it gives up. */
+const MAX_PORTS = 5
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /**
@@ -113,7 +123,20 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
  * await server.stop()
  * ```
  */
-export async function startPostgres(params: StartPostgresParameters = {}): Promise<PostgresServer> {
+export function startPostgres(params: StartPostgresParameters = {}): Promise<PostgresServer> {
+  return _startPostgres(params, freePort)
+}
+
+/**
+ * {@link startPostgres} with the source of candidate ports given (tests hand it ports they hold busy). A candidate
+ * another process holds is passed over: the server fails to bind it, or the server that answers on it is not ours
+ * (its data directory differs); after {@link MAX_PORTS} such ports it gives up with `STORE_UNAVAILABLE`.
+ * @internal
+ */
+export async function _startPostgres(
+  params: StartPostgresParameters,
+  nextPort: () => Promise<number>,
+): Promise<PostgresServer> {
   const bin = params.binDir ?? findBinDir()
   const user = serverUser()
   const timeoutMs = params.startTimeoutMs ?? 60_000
@@ -126,6 +149,8 @@ export async function startPostgres(params: StartPostgresParameters = {}): Promi
   }
   chmodSync(root, 0o755)
   const asUser = user ? { uid: user.uid, gid: user.gid } : {}
+  /** How the server may name its data directory (as given, or with links resolved). */
+  const ours = new Set([dataDir, realpathSync(dataDir)])
   const env = { ...process.env, LC_ALL: 'C', LANG: 'C', HOME: root }
   try {
     execFileSync(
@@ -138,7 +163,7 @@ export async function startPostgres(params: StartPostgresParameters = {}): Promi
     throw new StoreError('STORE_UNAVAILABLE', 'initdb failed.', { cause: e })
   }
 
-  let port = await freePort()
+  let port = await nextPort()
   let child: ChildProcess | undefined
   let exited: Promise<void> = Promise.resolve()
   let stopped = false
@@ -153,11 +178,14 @@ export async function startPostgres(params: StartPostgresParameters = {}): Promi
       const client = new pg.Client({ connectionString: url(), connectionTimeoutMillis: 2000 })
       try {
         await client.connect()
-        await client.query('SELECT 1')
+        // the server that answers must be ours: another one (another test's, same user and trust) may hold the port
+        const { rows } = await client.query<{ data_directory: string }>('SHOW data_directory')
         await client.end()
-        return
-      } catch {
+        if (ours.has(rows[0]?.data_directory ?? '')) return
+        throw new PortTaken()
+      } catch (e) {
         await client.end().catch(() => {})
+        if (e instanceof PortTaken) throw e
       }
       if (Date.now() > deadline) throw new Error('postgres did not accept connections in time')
       await sleep(100)
@@ -166,6 +194,7 @@ export async function startPostgres(params: StartPostgresParameters = {}): Promi
 
   const launch = async (): Promise<void> => {
     let lastError: unknown
+    let portsTried = 0
     // a port may be taken between freePort() and listen; shared memory of a killed server may linger a moment
     for (let attempt = 0; attempt < 20; attempt++) {
       const args = ['-D', dataDir, '-h', '127.0.0.1', '-p', String(port), '-k', root]
@@ -188,14 +217,21 @@ export async function startPostgres(params: StartPostgresParameters = {}): Promi
         proc.stderr?.resume()
         return
       } catch (e) {
-        lastError = new Error(stderr.slice(-2000) || String(e))
+        lastError = e instanceof PortTaken ? e : new Error(stderr.slice(-2000) || String(e))
         proc.kill('SIGKILL')
         await exited
-        if (/could not bind|Address already in use/.test(stderr)) port = await freePort()
+        if (e instanceof PortTaken || /could not bind|Address already in use/.test(stderr)) {
+          portsTried++
+          if (portsTried >= MAX_PORTS) break
+          port = await nextPort()
+        }
         await sleep(250)
       }
     }
-    throw new StoreError('STORE_UNAVAILABLE', 'The PostgreSQL test server did not start.', { cause: lastError })
+    throw new StoreError('STORE_UNAVAILABLE', 'The PostgreSQL test server did not start.', {
+      cause: lastError,
+      metaMessages: portsTried >= MAX_PORTS ? [`${MAX_PORTS} ports in a row were taken by other processes.`] : [],
+    })
   }
 
   try {

@@ -12,12 +12,14 @@ import { isAddress, isBytes32, sameAddress, ZERO_BYTES32 } from '../consent/_val
 import { _createAuthorizer, type AuthorizeReturnType } from '../consent/authorize.js'
 import { _consentKeyCached, _isConsentCache, type ConsentCache, createConsentCache } from '../consent/consentCache.js'
 import type { ConsentAction } from '../consent/types.js'
-import { isEnvelopeHpke } from '../envelope/_internal.js'
-import { type EnvelopeOpener, holdOpener } from '../envelope/_open.js'
+import { encodeHeader, envelopeSuite, freezeEnvelope, isEnvelopeHpke } from '../envelope/_internal.js'
+import { type EnvelopeOpener, holdOpener, toEnvelope, unwrap } from '../envelope/_open.js'
 import type { VaultKey } from '../envelope/createVaultKey.js'
-import { decodeEnvelope, encodeEnvelope, removeRecipient, unwrapDataKey, wrapDataKey } from '../envelope/index.js'
+import { getRecipientKeyId } from '../envelope/getRecipientKeyId.js'
+import { decodeEnvelope, encodeEnvelope, removeRecipient, unwrapDataKey } from '../envelope/index.js'
 import { openWithDataKey } from '../envelope/openWithDataKey.js'
 import type { Envelope } from '../envelope/types.js'
+import { _wrapCheckedDataKey } from '../envelope/wrapDataKey.js'
 import {
   type BaseError,
   ConsentError,
@@ -29,6 +31,7 @@ import {
 } from '../errors/base.js'
 import type { ErrorCode } from '../errors/codes.js'
 import type { HpkeSuite } from '../hpke/createHpkeSuite.js'
+import { createBoundedMemo } from '../identity/_boundedMemo.js'
 import { _isSecp256k1Recovery, type Secp256k1Recovery } from '../identity/secp256k1Recovery.js'
 import type { Party, PublicIdentity } from '../identity/types.js'
 import { consentKey } from '../ledger/consentKey.js'
@@ -51,7 +54,7 @@ import {
   statementInvalid,
   verifyDepositStatement,
 } from './depositStatement.js'
-import { type SignedKeyRequest, verifyKeyRequest } from './keyRequest.js'
+import { _verifyKeyRequest, type SignedKeyRequest } from './keyRequest.js'
 
 /** Parameters of {@link createCustodian}. */
 export type CreateCustodianParameters = {
@@ -167,6 +170,9 @@ const toHex32 = (v: Hex | Uint8Array, name: string): Hex => {
   return h.toLowerCase() as Hex
 }
 
+/** Most requesters' recipient key ids one custodian remembers. */
+const REQUESTER_KEY_IDS = 1024
+
 const shredded = () => new EnvelopeError('RECORD_SHREDDED', 'This record was erased.')
 
 /** Reads the index fields from a sealed FHIR resource. */
@@ -224,14 +230,17 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
       'INVALID_ARGUMENT',
       'hpke must implement the envelope’s HPKE suite (X25519, HKDF-SHA256, AES-256-GCM): createNativeHpke().',
     )
-  const hpkeOption = hpke ? { hpke } : {}
+  const wrapSuite = hpke ?? envelopeSuite
+  // requesters' recipient key ids (a hash of their public X25519 key: public bytes), by the request's hex key
+  const requesterKeyIds = createBoundedMemo((hex: string) => getRecipientKeyId(hexToBytes(hex)), REQUESTER_KEY_IDS)
   /** The data key of a record this custodian holds: its HPKE or own vault wrap, else a shared vault key's wrap. */
   // the custodian's X25519 key, imported into the platform once (on first use) rather than once per release
   let opener: EnvelopeOpener | undefined
   const unwrapHeld = async (envelope: Envelope): Promise<Uint8Array> => {
     try {
       opener ??= holdOpener(party, hpke)
-      return await unwrapDataKey(envelope, opener)
+      // the opener is this custodian's own held key: only the envelope is checked
+      return await unwrap(toEnvelope(envelope), opener)
     } catch (err) {
       if (!vaultKeys || !isSdkError(err, 'NOT_A_RECIPIENT')) throw err
       const env = isBytes(envelope) ? decodeEnvelope(envelope) : envelope
@@ -400,7 +409,8 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
     },
 
     async releaseKey(signed) {
-      const { request, requester, encryptionKey, digest } = verifyKeyRequest(ledger.domain, signed, recovery)
+      // (what an earlier check of this frozen request remembered is used; nothing is remembered here)
+      const { request, requester, encryptionKey, digest } = _verifyKeyRequest(ledger.domain, signed, recovery, false)
       // A request addressed to another custodian was never meant for this one: refused before anything is logged, so
       // replaying it here neither releases a key nor writes an access in the requester's name.
       if (!sameAddress(request.custodian, party.address))
@@ -490,7 +500,8 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
             purpose: request.purpose,
             record,
           })
-        : // the request's fields were checked by verifyKeyRequest; the record (from the store) is checked there
+        : // the request's fields were checked by verifyKeyRequest; the record (from the store) is checked there; the
+          // decision is made at this request's ledger time (the one logged), not at a second read of it
           await authorizeChecked()(
             ledger,
             {
@@ -501,6 +512,7 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
               purpose: request.purpose,
             },
             record,
+            at,
           )
       const key = _consentKeyCached(consentCache, request.grantor, request.consentId)
       // A revoked consent found on the way: drop what was released under it (as purgeConsent does).
@@ -556,9 +568,26 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
             at,
           },
         )
-        const wrap = await wrapDataKey(entry.envelope, dataKey, { encryptionPublicKey: encryptionKey }, hpkeOption)
-        // Only the requester's wrap: who else can read the record is none of the requester's business.
-        const envelope = decodeEnvelope(encodeEnvelope({ ...entry.envelope, recipients: [wrap] }))
+        // The data key was checked against this envelope's key commitment by unwrapHeld: wrapped without a second check.
+        const stored = entry.envelope
+        const wrap = await _wrapCheckedDataKey(
+          wrapSuite,
+          encodeHeader(stored),
+          dataKey,
+          encryptionKey,
+          requesterKeyIds.get(request.encryptionKey).slice(),
+        )
+        // Only the requester's wrap: who else can read the record is none of the requester's business. The caller
+        // owns its copy of every byte (the stored envelope may be wiped by a shred).
+        const envelope = freezeEnvelope({
+          version: stored.version,
+          suite: stored.suite,
+          id: stored.id.slice(),
+          nonce: stored.nonce.slice(),
+          keyCommitment: stored.keyCommitment.slice(),
+          recipients: [wrap],
+          ciphertext: stored.ciphertext.slice(),
+        })
         return Object.freeze({ envelope, decision })
       } finally {
         wipe(dataKey)

@@ -7,7 +7,8 @@
  * Every request was signed by the parent (signing is the clients' cost). Any refused release is a failure (exit 1).
  * @module
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector/promises'
 import { createInterface } from 'node:readline'
 import { createMemoryLedger } from '@medseal/adapter-memory'
 import {
@@ -88,9 +89,22 @@ try {
   const lines = createInterface({ input: process.stdin })
   say({ ready: true, pid: process.pid })
   for await (const line of lines) if (line.trim() === 'go') break
+  // BENCH_SCALED_PROFILE=DIR: a CPU profile of the timed part only (node:inspector), written to DIR/<pid>.cpuprofile
+  const profileDir = process.env.BENCH_SCALED_PROFILE
+  const session = profileDir ? new Session() : undefined
+  if (session) {
+    session.connect()
+    await session.post('Profiler.enable')
+    await session.post('Profiler.start')
+  }
   const cpu = process.cpuUsage()
   await run(requests.slice(config.warmup))
   const used = process.cpuUsage(cpu)
+  if (session) {
+    const { profile } = await session.post('Profiler.stop')
+    writeFileSync(`${profileDir}/${process.pid}.cpuprofile`, JSON.stringify(profile))
+    session.disconnect()
+  }
   say({ done: requests.length - config.warmup, cpuUs: used.user + used.system })
   lines.close()
 } finally {

@@ -16,6 +16,7 @@
  *
  * Bounded: `BENCH_SCALED_RELEASES` (default 2,000) timed releases per row; every process is stopped in `finally`.
  * `BENCH_SCALED_NODE_ARGS` adds Node options to the workers (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`);
+ * `BENCH_SCALED_PROFILE=DIR` writes a CPU profile of each worker's timed part (node:inspector) to DIR;
  * `BENCH_SCALED_UNFOLDED=1` has the custodians read the entry and check the replay in two store calls (an A/B).
  * `pnpm bench postgres/bench/scaled`. Needs Debian's postgresql (`node scripts/ensure-postgres.mjs`).
  */
@@ -246,12 +247,16 @@ async function memoryPeer(ctx: BenchContext, now: number): Promise<number> {
   })
   const requests = await Promise.all(Array.from({ length: RELEASES + WARMUP }, () => keyRequest(now)))
   await rate(requests.slice(0, WARMUP), IN_FLIGHT, (r) => custodian.releaseKey(r))
+  const cpu = process.cpuUsage()
   const perSecond = await rate(requests.slice(WARMUP), IN_FLIGHT, (r) => custodian.releaseKey(r))
+  const used = process.cpuUsage(cpu)
   ctx.record({
     name: `key releases, 1 process, memory stores in this process (${IN_FLIGHT} in flight)`,
     value: perSecond,
     unit: 'releases/s',
   })
+  // the custodian's own cost without a database: what the PostgreSQL rows' custodian CPU is compared with
+  console.log(`    CPU per release: ${((used.user + used.system) / 1000 / RELEASES).toFixed(2)} ms (this process)`)
   return perSecond
 }
 

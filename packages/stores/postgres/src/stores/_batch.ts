@@ -1,14 +1,29 @@
 /**
- * Coalescing of concurrent calls of one kind in one process (internal): while a batch runs, new calls wait, and then
- * go together in the next batch (one statement for all of them). Nothing waits on a timer: a lone call runs at once.
+ * Coalescing of concurrent calls of one kind in one process (internal): calls made in one turn of the event loop,
+ * and those made while a batch runs, go together in the next batch (one statement for all of them). Nothing waits on
+ * a timer: a batch starts at the end of the turn its first call was made in (`setImmediate`).
  * @module
  */
 
 /**
- * Returns a function that runs `run` over batches of its calls: the first call starts a batch of one; calls made
- * while a batch runs wait and form the next batch (at most `max` calls; the rest wait for the one after). `run`
- * answers the calls of a batch in order, each with its own outcome (a value or an error), or fails them all by
- * throwing.
+ * Runs `fn` once the current turn of the event loop is over: after every microtask and the I/O callbacks already due
+ * (`setImmediate` in Node; a zero `setTimeout` elsewhere). Calls made in the same turn (the callers one database answer
+ * released, say) then meet in one batch instead of the first going alone. @internal
+ */
+export const _afterTurn: (fn: () => void) => void =
+  typeof globalThis.setImmediate === 'function'
+    ? (fn) => {
+        globalThis.setImmediate(fn)
+      }
+    : (fn) => {
+        setTimeout(fn, 0)
+      }
+
+/**
+ * Returns a function that runs `run` over batches of its calls: the calls made in one turn of the event loop form a
+ * batch, which starts at the end of that turn; calls made while a batch runs wait and form the next one (at most
+ * `max` calls; the rest wait for the one after). `run` answers the calls of a batch in order, each with its own
+ * outcome (a value or an error), or fails them all by throwing.
  * @internal
  */
 export function _createBatcher<I, O>(
@@ -17,34 +32,33 @@ export function _createBatcher<I, O>(
 ): (item: I) => Promise<O> {
   type Waiting = { readonly item: I; readonly resolve: (o: O) => void; readonly reject: (e: unknown) => void }
   let queue: Waiting[] = []
-  let running = false
-  const drain = async () => {
+  // a batch is scheduled (end of turn) or running: new calls wait for the next one
+  let busy = false
+  const next = async () => {
+    const batch = queue.slice(0, max)
+    queue = queue.slice(batch.length)
     try {
-      while (queue.length > 0) {
-        const batch = queue.slice(0, max)
-        queue = queue.slice(batch.length)
-        try {
-          const out = await run(batch.map((w) => w.item))
-          if (out.length !== batch.length) throw new Error('a batch answered the wrong number of calls')
-          batch.forEach((w, i) => {
-            const o = out[i] as PromiseSettledResult<O>
-            if (o.status === 'fulfilled') w.resolve(o.value)
-            else w.reject(o.reason)
-          })
-        } catch (e) {
-          for (const w of batch) w.reject(e)
-        }
-      }
+      const out = await run(batch.map((w) => w.item))
+      if (out.length !== batch.length) throw new Error('a batch answered the wrong number of calls')
+      batch.forEach((w, i) => {
+        const o = out[i] as PromiseSettledResult<O>
+        if (o.status === 'fulfilled') w.resolve(o.value)
+        else w.reject(o.reason)
+      })
+    } catch (e) {
+      for (const w of batch) w.reject(e)
     } finally {
-      running = false
+      // what arrived meanwhile goes at the end of this turn, with what this batch's answers lead to at once
+      if (queue.length > 0) _afterTurn(() => void next())
+      else busy = false
     }
   }
   return (item) =>
     new Promise<O>((resolve, reject) => {
       queue.push({ item, resolve, reject })
-      if (!running) {
-        running = true
-        void drain()
+      if (!busy) {
+        busy = true
+        _afterTurn(() => void next())
       }
     })
 }

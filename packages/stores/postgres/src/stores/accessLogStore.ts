@@ -16,6 +16,7 @@ import {
   StoreError,
 } from '@medseal/core'
 import type { SqlDatabase, SqlQueryable, SqlValue } from '../db/types.js'
+import { _afterTurn } from './_batch.js'
 
 /** Keys answered per query by `getNodes` (a proof needs O(log n); a batch read may ask for more). */
 const KEYS_PER_QUERY = 2000
@@ -36,7 +37,7 @@ export type _ReleaseRow = readonly [string, string]
  * The state of one SQL access log store in this process: its border cache and its group commit. Appends and
  * custodian releases of the log queue here; while one transaction runs, the next ones wait and then go together in ONE
  * transaction (one row lock, one tree update, one statement), each caller getting the indexes of its own leaves.
- * Nothing waits on a timer: a lone append starts at once. Across processes the log's row lock still decides.
+ * Nothing waits on a timer: a group starts at the end of the event loop's turn its first append was made in. Across processes the log's row lock still decides.
  * @internal
  */
 export type _SqlLogState = {
@@ -258,39 +259,37 @@ export function _createAccessLogStore(db: SqlDatabase, name: string): AccessLogS
     queue = queue.slice(n)
     return group
   }
-  const drain = async () => {
+  /** Writes one group (what waits, see {@link take}); what arrived meanwhile goes at the end of this turn. */
+  const writeGroup = async () => {
+    const group = take()
     try {
-      while (queue.length > 0) {
-        const group = take()
-        try {
-          const leaves = group.length === 1 ? (group[0] as Waiting).leaves : group.flatMap((w) => w.leaves)
-          const releases = group.flatMap((w) => w.releases)
-          // With the border this process committed last, one guarded statement (one round trip, atomic alone). When
-          // another process appended since, the guard fails and the statement answers the log's size and border:
-          // one more try with those (processes take turns on the log without a transaction). After a few lost
-          // races, or with nothing cached, a transaction that locks the log's row and reads its size and border.
-          let written: _WriteAppendResult | undefined
-          let cached = state.border
-          for (let attempt = 0; cached && attempt < GUARDED_TRIES && !written?.ok; attempt++) {
-            written = await _writeAppend(db, name, cached.size, cached.hashes, leaves, releases)
-            if (!written.ok) cached = written.current
-          }
-          const { result, border } = written?.ok
-            ? written
-            : await db.transaction((tx) => _appendInTx(tx, name, leaves, state.border, releases))
-          state.border = border // committed
-          let at = result.firstIndex
-          for (const w of group) {
-            w.resolve(Object.freeze({ firstIndex: at, size: result.size }))
-            at += w.leaves.length
-          }
-        } catch (e) {
-          // the transaction rolled back: nothing of any append in it was stored
-          for (const w of group) w.reject(e)
-        }
+      const leaves = group.length === 1 ? (group[0] as Waiting).leaves : group.flatMap((w) => w.leaves)
+      const releases = group.flatMap((w) => w.releases)
+      // With the border this process committed last, one guarded statement (one round trip, atomic alone). When
+      // another process appended since, the guard fails and the statement answers the log's size and border:
+      // one more try with those (processes take turns on the log without a transaction). After a few lost
+      // races, or with nothing cached, a transaction that locks the log's row and reads its size and border.
+      let written: _WriteAppendResult | undefined
+      let cached = state.border
+      for (let attempt = 0; cached && attempt < GUARDED_TRIES && !written?.ok; attempt++) {
+        written = await _writeAppend(db, name, cached.size, cached.hashes, leaves, releases)
+        if (!written.ok) cached = written.current
       }
+      const { result, border } = written?.ok
+        ? written
+        : await db.transaction((tx) => _appendInTx(tx, name, leaves, state.border, releases))
+      state.border = border // committed
+      let at = result.firstIndex
+      for (const w of group) {
+        w.resolve(Object.freeze({ firstIndex: at, size: result.size }))
+        at += w.leaves.length
+      }
+    } catch (e) {
+      // the transaction rolled back: nothing of any append in it was stored
+      for (const w of group) w.reject(e)
     } finally {
-      writing = false
+      if (queue.length > 0) _afterTurn(() => void writeGroup())
+      else writing = false
     }
   }
   const state: _SqlLogState = {
@@ -302,8 +301,9 @@ export function _createAccessLogStore(db: SqlDatabase, name: string): AccessLogS
       return new Promise<AccessLogAppendResult>((resolve, reject) => {
         queue.push({ leaves, releases, resolve, reject })
         if (!writing) {
+          // the appends made in this turn of the event loop go together: the group starts at its end
           writing = true
-          void drain()
+          _afterTurn(() => void writeGroup())
         }
       })
     },

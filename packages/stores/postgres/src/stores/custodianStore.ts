@@ -29,6 +29,53 @@ const DIVISION_BY_ZERO = '22012'
 /** Most calls of one kind a batch holds (entry reads, replay checks). */
 const MAX_BATCH = 64
 
+/**
+ * One replay check's statement up to its answer (`$1` digest, `$2` until, `$3` shard, `$4` now, `$5` the shard's cap):
+ * insert (or renew an expired) digest and, for a new one, take a place in its shard's count under the shard row's lock.
+ * Its answer ({@link REMEMBER_ONE_ANSWER}) divides by zero when a new digest found its shard full (a runtime error,
+ * not foldable by the planner), which undoes all of it. Shared by the replay check and the entry read with it.
+ */
+const REMEMBER_ONE_CTES = `WITH up AS (
+           INSERT INTO medseal_custodian_requests (digest, until, shard) VALUES ($1, $2::int8, $3)
+           ON CONFLICT (digest) DO UPDATE SET until = excluded.until WHERE medseal_custodian_requests.until < $4::int8
+           RETURNING (xmax = 0) AS inserted
+         ), slot AS (
+           UPDATE medseal_custodian_request_shards SET count = count + 1
+           WHERE shard = $3 AND count < $5::int8 AND EXISTS (SELECT 1 FROM up WHERE inserted)
+           RETURNING 1
+         )`
+
+/** The answer of {@link REMEMBER_ONE_CTES}: `upserted` (1: fresh), `placed` (divides by zero when the shard is full). */
+const REMEMBER_ONE_ANSWER = `(SELECT count(*)::int4 FROM up) AS upserted,
+                CASE WHEN (SELECT inserted FROM up) THEN 1 / (SELECT count(*)::int4 FROM slot) ELSE 1 END AS placed`
+
+/**
+ * A batch's replay checks up to their answer (`$1` digests, `$2` untils, `$3` shards, `$4` now, `$5` each shard's cap):
+ * digests inserted in digest order, then the shard rows locked in shard order (two processes' batches never wait on
+ * each other in a cycle) and their counts raised. Its answer ({@link REMEMBER_MANY_ANSWER}) divides by zero when a
+ * shard lacks room, which undoes all of it. Shared by the batched replay check and the batched entry read with it.
+ */
+const REMEMBER_MANY_CTES = `WITH up AS (
+           INSERT INTO medseal_custodian_requests AS r (digest, until, shard)
+           SELECT t.d, t.u, t.s FROM unnest($1::text[], $2::int8[], $3::int2[]) AS t(d, u, s) ORDER BY t.d
+           ON CONFLICT (digest) DO UPDATE SET until = excluded.until WHERE r.until < $4::int8
+           RETURNING r.digest, r.shard, (r.xmax = 0) AS inserted
+         ), need AS (
+           SELECT shard, count(*)::int8 AS n FROM up WHERE inserted GROUP BY shard
+         ), locked AS MATERIALIZED (
+           SELECT s.shard FROM medseal_custodian_request_shards s
+           WHERE s.shard IN (SELECT shard FROM need) ORDER BY s.shard FOR UPDATE OF s
+         ), slot AS (
+           UPDATE medseal_custodian_request_shards s SET count = s.count + need.n
+           FROM need WHERE s.shard = need.shard AND s.shard IN (SELECT shard FROM locked)
+             AND s.count + need.n <= ($5::int8[])[s.shard + 1]
+           RETURNING s.shard
+         )`
+
+/** The answer of {@link REMEMBER_MANY_CTES}: `upserted` (the fresh digests), `placed` (divides by zero when full). */
+const REMEMBER_MANY_ANSWER = `(SELECT array_agg(digest) FROM up) AS upserted,
+                1 / (CASE WHEN (SELECT count(*) FROM need) = (SELECT count(*) FROM slot) THEN 1 ELSE 0 END) AS placed`
+
 /** One replay check: a digest (lower-case hex), until when it is remembered, the ledger time now. */
 type Remember = { readonly digest: string; readonly until: number; readonly now: number }
 
@@ -102,6 +149,11 @@ export function _createCustodianStore(db: SqlDatabase, maxRememberedRequests: nu
     )
     prunedAt[shard] = Math.max(prunedAt[shard] as number, now)
   }
+  /** Forgets the expired digests of the shards of `batch`'s digests that this instance has not pruned at `now`. */
+  const pruneShards = async (batch: readonly Remember[], now: number): Promise<void> => {
+    for (const shard of new Set(batch.map((r) => shardOf(r.digest))))
+      if (now > (prunedAt[shard] as number)) await prune(shard, now)
+  }
   /** Concurrent entry reads of this process go together in one statement; a lone one runs alone. */
   const getEntry = _createBatcher<string, CustodianEntry | undefined>(async (keys) => {
     const distinct = [...new Set(keys)]
@@ -139,17 +191,8 @@ export function _createCustodianStore(db: SqlDatabase, maxRememberedRequests: nu
     // undoes all of it, and the transaction below answers (it prunes and says 'full').
     try {
       const rows = await db.query(
-        `WITH up AS (
-           INSERT INTO medseal_custodian_requests (digest, until, shard) VALUES ($1, $2::int8, $3)
-           ON CONFLICT (digest) DO UPDATE SET until = excluded.until WHERE medseal_custodian_requests.until < $4::int8
-           RETURNING (xmax = 0) AS inserted
-         ), slot AS (
-           UPDATE medseal_custodian_request_shards SET count = count + 1
-           WHERE shard = $3 AND count < $5::int8 AND EXISTS (SELECT 1 FROM up WHERE inserted)
-           RETURNING 1
-         )
-         SELECT (SELECT count(*)::int4 FROM up) AS upserted,
-                CASE WHEN (SELECT inserted FROM up) THEN 1 / (SELECT count(*)::int4 FROM slot) ELSE 1 END AS placed`,
+        `${REMEMBER_ONE_CTES}
+         SELECT ${REMEMBER_ONE_ANSWER}`,
         [d, until, shard, now, cap],
         { name: 'medseal_requests_remember' },
       )
@@ -195,29 +238,12 @@ export function _createCustodianStore(db: SqlDatabase, maxRememberedRequests: nu
    */
   const rememberMany = async (batch: readonly Remember[]): Promise<RememberRequestResult[] | undefined> => {
     const now = (batch[0] as Remember).now
-    for (const shard of new Set(batch.map((r) => shardOf(r.digest))))
-      if (now > (prunedAt[shard] as number)) await prune(shard, now)
+    await pruneShards(batch, now)
     let rows: readonly SqlRow[]
     try {
       rows = await db.query(
-        `WITH up AS (
-           INSERT INTO medseal_custodian_requests AS r (digest, until, shard)
-           SELECT t.d, t.u, t.s FROM unnest($1::text[], $2::int8[], $3::int2[]) AS t(d, u, s) ORDER BY t.d
-           ON CONFLICT (digest) DO UPDATE SET until = excluded.until WHERE r.until < $4::int8
-           RETURNING r.digest, r.shard, (r.xmax = 0) AS inserted
-         ), need AS (
-           SELECT shard, count(*)::int8 AS n FROM up WHERE inserted GROUP BY shard
-         ), locked AS MATERIALIZED (
-           SELECT s.shard FROM medseal_custodian_request_shards s
-           WHERE s.shard IN (SELECT shard FROM need) ORDER BY s.shard FOR UPDATE OF s
-         ), slot AS (
-           UPDATE medseal_custodian_request_shards s SET count = s.count + need.n
-           FROM need WHERE s.shard = need.shard AND s.shard IN (SELECT shard FROM locked)
-             AND s.count + need.n <= ($5::int8[])[s.shard + 1]
-           RETURNING s.shard
-         )
-         SELECT (SELECT array_agg(digest) FROM up) AS upserted,
-                1 / (CASE WHEN (SELECT count(*) FROM need) = (SELECT count(*) FROM slot) THEN 1 ELSE 0 END) AS placed`,
+        `${REMEMBER_MANY_CTES}
+         SELECT ${REMEMBER_MANY_ANSWER}`,
         [
           batch.map((r) => r.digest),
           batch.map((r) => String(r.until)),
@@ -263,18 +289,7 @@ export function _createCustodianStore(db: SqlDatabase, maxRememberedRequests: nu
     if (now > (prunedAt[shard] as number)) await prune(shard, now)
     try {
       const rows = await db.query(
-        `WITH up AS (
-           INSERT INTO medseal_custodian_requests (digest, until, shard) VALUES ($1, $2::int8, $3)
-           ON CONFLICT (digest) DO UPDATE SET until = excluded.until WHERE medseal_custodian_requests.until < $4::int8
-           RETURNING (xmax = 0) AS inserted
-         ), slot AS (
-           UPDATE medseal_custodian_request_shards SET count = count + 1
-           WHERE shard = $3 AND count < $5::int8 AND EXISTS (SELECT 1 FROM up WHERE inserted)
-           RETURNING 1
-         ), chk AS MATERIALIZED (
-           SELECT (SELECT count(*)::int4 FROM up) AS upserted,
-                  CASE WHEN (SELECT inserted FROM up) THEN 1 / (SELECT count(*)::int4 FROM slot) ELSE 1 END AS placed
-         )
+        `${REMEMBER_ONE_CTES}, chk AS MATERIALIZED (SELECT ${REMEMBER_ONE_ANSWER})
          SELECT chk.upserted, chk.placed, e.body, e.envelope
          FROM chk LEFT JOIN medseal_custodian_entries e ON e.commitment = $6`,
         [d, until, shard, now, capOf(shard), commitment],
@@ -295,30 +310,11 @@ export function _createCustodianStore(db: SqlDatabase, maxRememberedRequests: nu
    */
   const bothMany = async (batch: readonly Both[]): Promise<GetEntryAndRememberRequestResult[] | undefined> => {
     const now = (batch[0] as Both).now
-    for (const shard of new Set(batch.map((r) => shardOf(r.digest))))
-      if (now > (prunedAt[shard] as number)) await prune(shard, now)
+    await pruneShards(batch, now)
     let rows: readonly SqlRow[]
     try {
       rows = await db.query(
-        `WITH up AS (
-           INSERT INTO medseal_custodian_requests AS r (digest, until, shard)
-           SELECT t.d, t.u, t.s FROM unnest($1::text[], $2::int8[], $3::int2[]) AS t(d, u, s) ORDER BY t.d
-           ON CONFLICT (digest) DO UPDATE SET until = excluded.until WHERE r.until < $4::int8
-           RETURNING r.digest, r.shard, (r.xmax = 0) AS inserted
-         ), need AS (
-           SELECT shard, count(*)::int8 AS n FROM up WHERE inserted GROUP BY shard
-         ), locked AS MATERIALIZED (
-           SELECT s.shard FROM medseal_custodian_request_shards s
-           WHERE s.shard IN (SELECT shard FROM need) ORDER BY s.shard FOR UPDATE OF s
-         ), slot AS (
-           UPDATE medseal_custodian_request_shards s SET count = s.count + need.n
-           FROM need WHERE s.shard = need.shard AND s.shard IN (SELECT shard FROM locked)
-             AND s.count + need.n <= ($5::int8[])[s.shard + 1]
-           RETURNING s.shard
-         ), chk AS MATERIALIZED (
-           SELECT (SELECT array_agg(digest) FROM up) AS upserted,
-                  1 / (CASE WHEN (SELECT count(*) FROM need) = (SELECT count(*) FROM slot) THEN 1 ELSE 0 END) AS placed
-         )
+        `${REMEMBER_MANY_CTES}, chk AS MATERIALIZED (SELECT ${REMEMBER_MANY_ANSWER})
          SELECT chk.upserted, chk.placed, e.commitment, e.body, e.envelope
          FROM chk LEFT JOIN medseal_custodian_entries e ON e.commitment = ANY($6::text[])`,
         [

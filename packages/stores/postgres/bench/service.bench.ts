@@ -68,6 +68,7 @@ import {
 import type { ServiceWorkerConfig } from '../test/faults/_serviceWorker.js'
 import { faultParties } from '../test/faults/_shared.js'
 import { createLoadFetch } from './_loadFetch.js'
+import { createRawLoad, decodeReleaseAnswer, type RawAnswer, type RawLoad, serializeKeyRequest } from './_rawLoad.js'
 
 const RELEASES = Number(process.env.BENCH_SERVICE_RELEASES ?? 400)
 /** A server's signature checks: libsecp256k1 (`BENCH_SERVICE_NOBLE=1`: the pure-JavaScript default, as before). */
@@ -87,30 +88,47 @@ type Mode = (typeof MODES)[number]
 /** Each mode runs in ROUNDS rounds, the modes taking turns, so that a change of the machine's load hits all alike. */
 const ROUNDS = 4
 
-type Target = Pick<Custodian, 'identity' | 'releaseKey'>
+/**
+ * A way in: the custodian itself, or a service's client (`createCustodianClient`: the warm-up round goes through it)
+ * with `raw`, the generator the timed rounds send the same bytes with.
+ */
+type Target = Pick<Custodian, 'identity' | 'releaseKey'> & { readonly raw?: RawLoad }
 
-/** One round: `perLane` requests per clinician (signed before the clock), CLINICIANS in flight. */
+/**
+ * One round: `perLane` requests per clinician (signed before the clock), CLINICIANS in flight. Over HTTP with `raw`
+ * (and not `viaClient`), the requests are serialized before the clock too and the answers decoded after it.
+ */
 async function round(params: {
   readonly ledger: LedgerAdapter
   readonly setup: Awaited<ReturnType<typeof setupLoad>>
   readonly target: Target
   readonly perLane: number
+  readonly viaClient?: boolean
 }) {
   const { ledger, setup, target, perLane } = params
   // signed just before the round (interleaved: clinician 0, 1, …, 19, 0, …): lane i takes requests i, i + 20, …
   const signed = await signRequests({ ledger, setup, custodian: target.identity, perClinician: perLane })
+  const raw = params.viaClient ? undefined : target.raw
+  const bytes = raw ? signed.map(({ request }) => serializeKeyRequest(raw.url, request)) : []
   const latencies: number[] = []
-  const received: { who: number; envelope: Envelope }[] = []
+  const received: { who: number; envelope?: Envelope; answer?: RawAnswer }[] = []
   const cpu = process.cpuUsage()
   const t = performance.now()
   await Promise.all(
     setup.clinicians.map(async (_, lane) => {
       for (let k = 0; k < perLane; k++) {
-        const { who, request } = signed[k * CLINICIANS + lane] as (typeof signed)[number]
+        const i = k * CLINICIANS + lane
+        const { who, request } = signed[i] as (typeof signed)[number]
         const started = performance.now()
-        const { envelope } = await target.releaseKey(request)
-        latencies.push(performance.now() - started)
-        received.push({ who, envelope })
+        if (raw) {
+          const answer = await raw.send(lane, bytes[i] as Buffer)
+          latencies.push(performance.now() - started)
+          received.push({ who, answer })
+        } else {
+          const { envelope } = await target.releaseKey(request)
+          latencies.push(performance.now() - started)
+          received.push({ who, envelope })
+        }
       }
     }),
   )
@@ -118,8 +136,8 @@ async function round(params: {
   const used = process.cpuUsage(cpu)
   const cpuMs = (used.user + used.system) / 1000
   // every key received opens the record, for the clinician it was released to
-  for (const { who, envelope } of received) {
-    const { value } = await open(envelope, setup.clinicians[who] as Party)
+  for (const { who, envelope, answer } of received) {
+    const { value } = await open(envelope ?? decodeReleaseAnswer(answer as RawAnswer), setup.clinicians[who] as Party)
     if (canonicalize(value) !== canonicalize(LOAD_RECORD)) throw new Error('a released key opened another record')
   }
   return { ms, latencies, cpuMs }
@@ -153,6 +171,7 @@ async function bench(ctx: BenchContext, name: string, db: SqlDatabase) {
   const custodian = createCustodian({ party: vendor, ledger, log, store: stores.custodian, ...withNative })
   const servers: Awaited<ReturnType<typeof serve>>[] = []
   const load = createLoadFetch(CLINICIANS)
+  const raws: RawLoad[] = []
   try {
     const targets = {} as Record<Mode, Target>
     targets['in-process'] = custodian
@@ -163,13 +182,16 @@ async function bench(ctx: BenchContext, name: string, db: SqlDatabase) {
         handler: createCustodianHandler({ custodian, accessLog: log, ledger, rateLimit, ...withRecovery }),
       })
       servers.push(server)
-      targets[mode] = await createCustodianClient({ url: server.url, fetch: load.fetch })
+      const raw = createRawLoad(server.url, CLINICIANS)
+      raws.push(raw)
+      const client = await createCustodianClient({ url: server.url, fetch: load.fetch })
+      targets[mode] = { identity: client.identity, releaseKey: client.releaseKey, raw }
     }
     const clinicians = loadClinicians(CLINICIANS)
     const setup = await setupLoad({ ledger, client: custodian, clinicians })
     const perLane = Math.max(1, Math.ceil(RELEASES / CLINICIANS / ROUNDS))
     // a warm-up round each (connections, JIT, the stores' caches), not counted
-    for (const mode of MODES) await round({ ledger, setup, target: targets[mode], perLane: 1 })
+    for (const mode of MODES) await round({ ledger, setup, target: targets[mode], perLane: 1, viaClient: true })
     const totals = Object.fromEntries(MODES.map((m) => [m, { ms: 0, n: 0, latencies: [] as number[] }])) as Record<
       Mode,
       { ms: number; n: number; latencies: number[] }
@@ -225,6 +247,7 @@ async function bench(ctx: BenchContext, name: string, db: SqlDatabase) {
     })
   } finally {
     load.close()
+    for (const raw of raws) raw.close()
     for (const server of servers) await server.close()
     await db.close()
   }
@@ -295,10 +318,14 @@ defineBench('service instances', async (ctx) => {
   }
   const dir = mkdtempSync(join(tmpdir(), 'medseal-bench-instances-'))
   const cores = availableParallelism()
-  const counts = [...new Set([1, 2, cores])]
+  // `BENCH_SERVICE_INSTANCES=1`: only the listed process counts (default 1, 2 and the cores)
+  const counts = process.env.BENCH_SERVICE_INSTANCES
+    ? process.env.BENCH_SERVICE_INSTANCES.split(',').map(Number)
+    : [...new Set([1, 2, cores])]
   const workers: Worker[] = []
   const dbs: SqlDatabase[] = []
   const load = createLoadFetch(CLINICIANS)
+  const raws: RawLoad[] = []
   try {
     const ledgerPath = join(dir, 'ledger.json')
     // the id the service processes open their copies with (openFaultLedger)
@@ -315,8 +342,8 @@ defineBench('service instances', async (ctx) => {
     const log = await createAccessLog({ operator: vendor, ledger, name: 'access', store: stores.accessLog() })
     const custodian = createCustodian({ party: vendor, ledger, log, store: stores.custodian, ...withNative })
     // `pids`: the service's processes (a cluster's primary and workers), whose CPU is counted per round
-    const ways: { name: string; target: Target; pids: readonly number[] }[] = [
-      { name: 'in-process', target: custodian, pids: [] },
+    const ways: { name: string; target: Target; deposit: Custodian['deposit']; pids: readonly number[] }[] = [
+      { name: 'in-process', target: custodian, deposit: custodian.deposit, pids: [] },
     ]
     for (const n of counts) {
       const config: ServiceWorkerConfig = {
@@ -333,13 +360,20 @@ defineBench('service instances', async (ctx) => {
       const listening = worker.acks.find((a) => a.op === 'listening')
       const client = await createCustodianClient({ url: String(listening?.url), fetch: load.fetch })
       const pids = [worker.child.pid as number, ...((listening?.pids as number[] | undefined) ?? [])]
-      ways.push({ name: `${n} service process${n === 1 ? '' : 'es'}`, target: client, pids })
+      const raw = createRawLoad(String(listening?.url), CLINICIANS)
+      raws.push(raw)
+      ways.push({
+        name: `${n} service process${n === 1 ? '' : 'es'}`,
+        target: { identity: client.identity, releaseKey: client.releaseKey, raw },
+        deposit: client.deposit,
+        pids,
+      })
     }
-    for (const way of ways) await (way.target as unknown as Pick<Custodian, 'deposit'>).deposit(deposit)
+    for (const way of ways) await way.deposit(deposit)
 
     const perLane = Math.max(1, Math.ceil(INSTANCE_RELEASES / CLINICIANS / ROUNDS))
     // a warm-up round each (connections, JIT, caches), not counted
-    for (const way of ways) await round({ ledger, setup, target: way.target, perLane: 1 })
+    for (const way of ways) await round({ ledger, setup, target: way.target, perLane: 1, viaClient: true })
     const totals = ways.map(() => ({ ms: 0, n: 0, latencies: [] as number[], loadCpu: 0, serviceCpu: 0 }))
     for (let r = 0; r < ROUNDS; r++)
       for (let i = 0; i < ways.length; i++) {
@@ -390,6 +424,7 @@ defineBench('service instances', async (ctx) => {
     ledger.close()
   } finally {
     load.close()
+    for (const raw of raws) raw.close()
     for (const w of workers) {
       w.child.kill('SIGTERM')
       await Promise.race([w.exited, new Promise((r) => setTimeout(r, 15_000))])

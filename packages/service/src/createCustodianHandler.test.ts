@@ -251,6 +251,59 @@ describe('createCustodianHandler: key requests, purges and erasures', () => {
     ).toThrow(expect.objectContaining({ code: 'INVALID_TYPE' }))
   })
 
+  it('rate limits on: the custodian takes the request the handler verified (one recovery without a cache; another recovery is checked again)', async () => {
+    const native = createNativeSecp256k1Recovery()
+    const counting = (name: string) => {
+      const c = {
+        calls: 0,
+        secp256k1: {
+          name,
+          recoverPublicKey(digest: Uint8Array, signature: Uint8Array, recovery: 0 | 1) {
+            c.calls++
+            return native.recoverPublicKey(digest, signature, recovery)
+          },
+        },
+      }
+      return c
+    }
+    for (const same of [true, false]) {
+      const t = await createTestService()
+      const forHandler = counting('handler')
+      const forCustodian = same ? forHandler : counting('custodian')
+      const custodian = createCustodian({
+        party: t.vendor,
+        ledger: t.ledger,
+        log: t.accessLog,
+        secp256k1: forCustodian.secp256k1,
+      })
+      const handler = createCustodianHandler({
+        custodian,
+        accessLog: t.accessLog,
+        ledger: t.ledger,
+        secp256k1: forHandler.secp256k1,
+      })
+      await custodian.deposit(await t.deposit())
+      const { token } = await t.grant()
+      const signed = await t.ask(token.consent.id)
+      forHandler.calls = 0
+      forCustodian.calls = 0
+      const ok = await call(handler, 'POST', '/v1/key-requests', '/v1/key-requests', signed)
+      expect(ok.status).toBe(200)
+      // one recovery in all when both have the same one; else the custodian checks the request again
+      if (same) expect(forHandler.calls).toBe(1)
+      else expect([forHandler.calls, forCustodian.calls]).toEqual([1, 1])
+      // the same request again: the custodian refuses it as a replay (it was remembered, whoever verified it)
+      const replay = await call(handler, 'POST', '/v1/key-requests', '/v1/key-requests', signed)
+      expect([replay.status, problemOf(replay).code]).toEqual([409, 'REQUEST_REPLAYED'])
+      // a forged signature over the same fields is recovered and refused, never taken from memory
+      const forged = await call(handler, 'POST', '/v1/key-requests', '/v1/key-requests', {
+        ...signed,
+        signature: (await t.ask(token.consent.id, t.patient)).signature,
+      })
+      expect(forged.status).toBe(403)
+    }
+  })
+
   it('erasure: ACCESS_DENIED before the owner’s tombstone, then shredded; key requests are RECORD_SHREDDED (410)', async () => {
     const s = await createTestService()
     await call(s.handler, 'POST', '/v1/deposits', '/v1/deposits', depositToJson(await s.deposit()))

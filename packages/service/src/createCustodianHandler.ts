@@ -87,13 +87,14 @@ export type CreateCustodianHandlerParameters = {
   readonly limits?: LimitOptions
   /**
    * Per-identity rate limits (default on: burst 60, 20 per second); `false` turns them off. To count a key request or a
-   * deposit by its signer the handler recovers the signer before the custodian does (one more recovery per request;
-   * give `secp256k1` to make it cheap).
+   * deposit by its signer the handler recovers the signer before the custodian does. A key request is then checked
+   * once: the custodian takes the request the handler verified when both use the same `secp256k1` (the same object, or
+   * neither gives one); a deposit's signer is recovered twice unless both share a `createRecoveryCache`.
    */
   readonly rateLimit?: RateLimitOptions | false
   /**
-   * The secp256k1 recovery the handler counts signers with (default `@noble/curves`): on a server, the custodian's own,
-   * e.g. `createNativeSecp256k1Recovery()` from `@medseal/core/node` (libsecp256k1).
+   * The secp256k1 recovery the handler counts signers with (default `@noble/curves`): on a server, the very object the
+   * custodian was given, e.g. `createRecoveryCache({ secp256k1: createNativeSecp256k1Recovery() })` (libsecp256k1).
    */
   readonly secp256k1?: Secp256k1Recovery
   /** Receives one {@link ServiceLogEvent} per request. */
@@ -289,9 +290,14 @@ export function createCustodianHandler(params: CreateCustodianHandlerParameters)
     return json({ entry: entryToJson(await custodian.updateRecord(deposit)) }, 201)
   })
   route('POST', '/v1/key-requests', async (ctx) => {
-    const body = (await ctx.json()) as SignedKeyRequest
-    // the signer is recovered here only to count it (the custodian recovers it again, and refuses the same way)
-    if (limiter) ctx.limit(verifyKeyRequest(domain, body, recovery).requester)
+    let body = (await ctx.json()) as SignedKeyRequest
+    if (limiter) {
+      // the signer is recovered here to count it; the custodian is handed the request object verifyKeyRequest
+      // returned, which it takes as verified (same signature, domain and recovery): one check per request
+      const verified = verifyKeyRequest(domain, body, recovery)
+      ctx.limit(verified.requester)
+      body = { request: verified.request, signature: body.signature }
+    }
     const { envelope, decision } = await custodian.releaseKey(body)
     return json({ envelope: envelopeToJson(envelope), decision })
   })

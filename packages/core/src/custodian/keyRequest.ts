@@ -238,6 +238,10 @@ export function createKeyRequest(
 /**
  * Recovers who signed a key request (the address the custodian authorizes) and its X25519 key.
  *
+ * The `request` it returns, passed again as `{ request, signature }` with the same signature, the same frozen domain
+ * and the same recovery, is answered from memory (a service that checks a request's signer to count it, then hands
+ * the custodian that object, has it recovered and hashed once).
+ *
  * @param domain - `ledger.domain`
  * @param signed - the signed request
  * @param opts - `secp256k1`: the recovery implementation (default `@noble/curves`; a custodian passes its own)
@@ -256,6 +260,8 @@ export function verifyKeyRequest(
   opts?: Secp256k1RecoveryOptions,
 ): VerifyKeyRequestReturnType {
   if (typeof signed !== 'object' || signed === null) throw bad('signed request must be an object.')
+  const known = verifiedBefore(domain, signed, opts)
+  if (known !== undefined) return known
   const request = assertKeyRequest(signed.request)
   if (typeof signed.signature !== 'string' || !/^0x[0-9a-fA-F]{130}$/.test(signed.signature))
     throw new ConsentError('CONSENT_SIGNATURE_INVALID', 'Key request signature is malformed.')
@@ -267,5 +273,51 @@ export function verifyKeyRequest(
   } catch (cause) {
     throw new ConsentError('CONSENT_SIGNATURE_INVALID', 'Key request signature does not verify.', { cause })
   }
-  return { request, requester, encryptionKey: hexToBytes(request.encryptionKey), digest: bytesToHex0x(digest) }
+  const result = { request, requester, encryptionKey: hexToBytes(request.encryptionKey), digest: bytesToHex0x(digest) }
+  // remembered only against a frozen domain (its fields cannot change under the memo)
+  if (Object.isFrozen(domain))
+    verified.set(request, {
+      signature: signed.signature,
+      domain,
+      secp256k1: opts?.secp256k1,
+      requester,
+      digest: result.digest,
+    })
+  return result
+}
+
+/**
+ * The requests {@link verifyKeyRequest} verified, keyed by the normalized request object it returned (its own frozen
+ * object of primitive fields, so nothing can change it): a service that verifies a request to count its signer, then
+ * hands the custodian `{ request, signature }` with that same object, has it checked once. A hit needs the same
+ * signature text, the same frozen domain object and the same recovery implementation; anything else is verified
+ * again. Weak: an entry goes with its request object.
+ */
+const verified = /* @__PURE__ */ new WeakMap<
+  KeyRequest,
+  {
+    readonly signature: string
+    readonly domain: LedgerDomain
+    readonly secp256k1: unknown
+    readonly requester: Address
+    readonly digest: Hex
+  }
+>()
+
+function verifiedBefore(
+  domain: LedgerDomain,
+  signed: SignedKeyRequest,
+  opts: Secp256k1RecoveryOptions | undefined,
+): VerifyKeyRequestReturnType | undefined {
+  const request = signed.request
+  if (typeof request !== 'object' || request === null) return undefined
+  const hit = verified.get(request)
+  if (
+    hit === undefined ||
+    hit.signature !== signed.signature ||
+    hit.domain !== domain ||
+    hit.secp256k1 !== opts?.secp256k1
+  )
+    return undefined
+  return { request, requester: hit.requester, encryptionKey: hexToBytes(request.encryptionKey), digest: hit.digest }
 }

@@ -129,12 +129,29 @@ export function planAccessLogAppend(params: PlanAccessLogAppendParameters): {
     )
   if (!Array.isArray(leafHashes) || leafHashes.length === 0)
     throw new InvalidArgumentError('INVALID_ARGUMENT', 'An append needs at least one leaf.')
-  const stack: AccessLogNode[] = keys.map((k, i) => ({ ...k, hash: border[i] as Uint8Array }))
-  const nodes: AccessLogNode[] = []
-  let index = size
   for (const hash of leafHashes) {
     if (hash?.length !== MERKLE_HASH_LENGTH)
       throw new InvalidArgumentError('INVALID_LENGTH', 'A leaf hash is 32 bytes.')
+  }
+  const stack: AccessLogNode[] = keys.map((k, i) => ({ ...k, hash: border[i] as Uint8Array }))
+  const nodes: AccessLogNode[] = []
+  return { nodes, size: foldLeaves(stack, size, leafHashes, nodes) }
+}
+
+/**
+ * Pushes the leaves `firstIndex, firstIndex + 1, …` onto `stack` (the tree's right edge: complete subtrees, left to
+ * right) and folds equal levels, pushing every node made (level >= 1) onto `out`. Leaf hashes are already checked.
+ *
+ * @returns the size after the leaves
+ */
+function foldLeaves(
+  stack: AccessLogNode[],
+  firstIndex: number,
+  hashes: readonly Uint8Array[],
+  out: AccessLogNode[],
+): number {
+  let index = firstIndex
+  for (const hash of hashes) {
     stack.push({ level: 0, index: index++, hash })
     for (;;) {
       const right = stack[stack.length - 1] as AccessLogNode
@@ -143,10 +160,10 @@ export function planAccessLogAppend(params: PlanAccessLogAppendParameters): {
       stack.length -= 2
       const node = { level: left.level + 1, index: left.index / 2, hash: _nodeHash(left.hash, right.hash) }
       stack.push(node)
-      nodes.push(node)
+      out.push(node)
     }
   }
-  return { nodes, size: index }
+  return index
 }
 
 /** What a conformance harness may corrupt in a memory store. @internal */
@@ -187,19 +204,12 @@ export function createMemoryAccessLogStore(): AccessLogStore {
       border = accessLogBorderKeys(firstIndex).map((k) => ({ ...k, hash: readNode(k.level, k.index) as Uint8Array }))
     const stack = border.slice()
     const made: AccessLogNode[] = []
-    let index = firstIndex
-    for (const l of leaves) {
-      stack.push({ level: 0, index: index++, hash: l.leafHash })
-      for (;;) {
-        const right = stack[stack.length - 1] as AccessLogNode
-        const left = stack[stack.length - 2]
-        if (left === undefined || left.level !== right.level) break
-        stack.length -= 2
-        const node = { level: left.level + 1, index: left.index / 2, hash: _nodeHash(left.hash, right.hash) }
-        stack.push(node)
-        made.push(node)
-      }
-    }
+    foldLeaves(
+      stack,
+      firstIndex,
+      leaves.map((l) => l.leafHash),
+      made,
+    )
     for (const l of leaves) entries.push({ leafData: l.leafData.slice(), leafHash: l.leafHash.slice() })
     for (const n of made) nodes.set(nodeKey(n.level, n.index), n.hash)
     border = stack.map((n) => (n.level === 0 ? { ...n, hash: (entries[n.index] as AccessLogLeaf).leafHash } : n))

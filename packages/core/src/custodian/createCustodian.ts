@@ -12,12 +12,14 @@ import { isAddress, isBytes32, sameAddress, ZERO_BYTES32 } from '../consent/_val
 import { _createAuthorizer, type AuthorizeReturnType } from '../consent/authorize.js'
 import { _consentKeyCached, _isConsentCache, type ConsentCache, createConsentCache } from '../consent/consentCache.js'
 import type { ConsentAction } from '../consent/types.js'
-import { isEnvelopeHpke } from '../envelope/_internal.js'
-import { type EnvelopeOpener, holdOpener } from '../envelope/_open.js'
+import { encodeHeader, envelopeSuite, freezeEnvelope, isEnvelopeHpke } from '../envelope/_internal.js'
+import { type EnvelopeOpener, holdOpener, toEnvelope, unwrap } from '../envelope/_open.js'
 import type { VaultKey } from '../envelope/createVaultKey.js'
-import { decodeEnvelope, encodeEnvelope, removeRecipient, unwrapDataKey, wrapDataKey } from '../envelope/index.js'
+import { getRecipientKeyId } from '../envelope/getRecipientKeyId.js'
+import { decodeEnvelope, encodeEnvelope, removeRecipient, unwrapDataKey } from '../envelope/index.js'
 import { openWithDataKey } from '../envelope/openWithDataKey.js'
 import type { Envelope } from '../envelope/types.js'
+import { _wrapCheckedDataKey } from '../envelope/wrapDataKey.js'
 import {
   type BaseError,
   ConsentError,
@@ -29,6 +31,7 @@ import {
 } from '../errors/base.js'
 import type { ErrorCode } from '../errors/codes.js'
 import type { HpkeSuite } from '../hpke/createHpkeSuite.js'
+import { createBoundedMemo } from '../identity/_boundedMemo.js'
 import { _isSecp256k1Recovery, type Secp256k1Recovery } from '../identity/secp256k1Recovery.js'
 import type { Party, PublicIdentity } from '../identity/types.js'
 import { consentKey } from '../ledger/consentKey.js'
@@ -167,6 +170,9 @@ const toHex32 = (v: Hex | Uint8Array, name: string): Hex => {
   return h.toLowerCase() as Hex
 }
 
+/** Most requesters' recipient key ids one custodian remembers. */
+const REQUESTER_KEY_IDS = 1024
+
 const shredded = () => new EnvelopeError('RECORD_SHREDDED', 'This record was erased.')
 
 /** Reads the index fields from a sealed FHIR resource. */
@@ -224,14 +230,17 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
       'INVALID_ARGUMENT',
       'hpke must implement the envelope’s HPKE suite (X25519, HKDF-SHA256, AES-256-GCM): createNativeHpke().',
     )
-  const hpkeOption = hpke ? { hpke } : {}
+  const wrapSuite = hpke ?? envelopeSuite
+  // requesters' recipient key ids (a hash of their public X25519 key: public bytes), by the request's hex key
+  const requesterKeyIds = createBoundedMemo((hex: string) => getRecipientKeyId(hexToBytes(hex)), REQUESTER_KEY_IDS)
   /** The data key of a record this custodian holds: its HPKE or own vault wrap, else a shared vault key's wrap. */
   // the custodian's X25519 key, imported into the platform once (on first use) rather than once per release
   let opener: EnvelopeOpener | undefined
   const unwrapHeld = async (envelope: Envelope): Promise<Uint8Array> => {
     try {
       opener ??= holdOpener(party, hpke)
-      return await unwrapDataKey(envelope, opener)
+      // the opener is this custodian's own held key: only the envelope is checked
+      return await unwrap(toEnvelope(envelope), opener)
     } catch (err) {
       if (!vaultKeys || !isSdkError(err, 'NOT_A_RECIPIENT')) throw err
       const env = isBytes(envelope) ? decodeEnvelope(envelope) : envelope
@@ -556,9 +565,26 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
             at,
           },
         )
-        const wrap = await wrapDataKey(entry.envelope, dataKey, { encryptionPublicKey: encryptionKey }, hpkeOption)
-        // Only the requester's wrap: who else can read the record is none of the requester's business.
-        const envelope = decodeEnvelope(encodeEnvelope({ ...entry.envelope, recipients: [wrap] }))
+        // The data key was checked against this envelope's key commitment by unwrapHeld: wrapped without a second check.
+        const stored = entry.envelope
+        const wrap = await _wrapCheckedDataKey(
+          wrapSuite,
+          encodeHeader(stored),
+          dataKey,
+          encryptionKey,
+          requesterKeyIds.get(request.encryptionKey).slice(),
+        )
+        // Only the requester's wrap: who else can read the record is none of the requester's business. The caller
+        // owns its copy of every byte (the stored envelope may be wiped by a shred).
+        const envelope = freezeEnvelope({
+          version: stored.version,
+          suite: stored.suite,
+          id: stored.id.slice(),
+          nonce: stored.nonce.slice(),
+          keyCommitment: stored.keyCommitment.slice(),
+          recipients: [wrap],
+          ciphertext: stored.ciphertext.slice(),
+        })
         return Object.freeze({ envelope, decision })
       } finally {
         wipe(dataKey)

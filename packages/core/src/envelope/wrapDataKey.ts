@@ -76,17 +76,35 @@ export async function wrapDataKey(
       wipe(key)
     }
   }
-  const keyId = getRecipientKeyId(recipient)
   try {
-    const { enc, ciphertext } = await suite.seal({
-      recipientPublicKey: recipient.encryptionPublicKey,
-      info: wrapInfo(header),
-      aad: wrapAad(header, keyId),
-      plaintext: key,
+    return await _wrapCheckedDataKey(suite, header, key, recipient.encryptionPublicKey, getRecipientKeyId(recipient), {
       randomBytes: options.randomBytes,
     })
-    return Object.freeze({ keyId, enc, wrappedKey: ciphertext })
   } finally {
     wipe(key)
   }
+}
+
+/**
+ * The HPKE wrap of a data key already checked against the envelope whose `header` (`encodeHeader`) is given, to
+ * `publicKey`, whose recipient key id is `keyId` (kept in the result: the caller passes a copy it gives away). No
+ * checks: for callers that made them (a custodian unwrapped and checked this data key a moment ago); the suite checks
+ * the public key. @internal
+ */
+export async function _wrapCheckedDataKey(
+  suite: HpkeSuite,
+  header: Uint8Array,
+  dataKey: Uint8Array,
+  publicKey: Uint8Array,
+  keyId: Uint8Array,
+  options?: { randomBytes?: RandomBytes | undefined },
+): Promise<EnvelopeRecipient> {
+  const { enc, ciphertext } = await suite.seal({
+    recipientPublicKey: publicKey,
+    info: wrapInfo(header),
+    aad: wrapAad(header, keyId),
+    plaintext: dataKey,
+    randomBytes: options?.randomBytes,
+  })
+  return Object.freeze({ keyId, enc, wrappedKey: ciphertext })
 }

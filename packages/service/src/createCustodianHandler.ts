@@ -164,11 +164,20 @@ export const jsonResponse = (value: unknown, status = 200): Response => toRespon
 /** A request as the routes see it, from a `Request` (the fetch handler) or from its parts (the Node adapter). */
 type Incoming = {
   readonly method: string
-  readonly url: URL
+  /** The URL's path (`url().pathname`, known without parsing the URL for a plain target). */
+  readonly path: string
+  readonly url: () => URL
   readonly header: (name: string) => string | null
   readonly json: (max: number) => Promise<unknown>
   readonly request: () => Request
 }
+
+/**
+ * A request target that is its own URL path: `/` then letters, digits, `-`, `_`, `~` and `/` (not `//` first, which a
+ * URL reads as a host). No query, dot segment, percent escape or backslash, so `new URL(target, base).pathname` is
+ * `target` (fast-check). @internal
+ */
+export const isPlainTarget = (target: string): boolean => /^\/(?!\/)[\w~/-]*$/.test(target)
 
 const notFound = (what = 'No such route.') => new ServiceError('NOT_FOUND', what)
 
@@ -450,9 +459,10 @@ export function createCustodianHandler(params: CreateCustodianHandlerParameters)
   }
 
   const answer = async (incoming: Incoming, seen: { template: string }): Promise<Response | Answer> => {
-    const { url, method } = incoming
-    if (basePath && !(url.pathname === basePath || url.pathname.startsWith(`${basePath}/`))) throw notFound()
-    const path = url.pathname.slice(basePath.length)
+    const { method } = incoming
+    const pathname = incoming.path
+    if (basePath && !(pathname === basePath || pathname.startsWith(`${basePath}/`))) throw notFound()
+    const path = pathname.slice(basePath.length)
     if (method === 'OPTIONS' && cors) {
       const found = match('GET', path).route ?? match('POST', path).route
       if (!found) throw notFound()
@@ -480,7 +490,9 @@ export function createCustodianHandler(params: CreateCustodianHandlerParameters)
       get request() {
         return incoming.request()
       },
-      url,
+      get url() {
+        return incoming.url()
+      },
       params: found.params,
       limit: (identity) => take(`id:${identity.toLowerCase()}`),
       json: (max = bodyBytes) => incoming.json(max),
@@ -528,9 +540,11 @@ export function createCustodianHandler(params: CreateCustodianHandlerParameters)
   }
 
   const custodianHandler = async (request: Request): Promise<Response> => {
+    const url = new URL(request.url)
     const response = await respond({
       method: request.method,
-      url: new URL(request.url),
+      path: url.pathname,
+      url: () => url,
       header: (name) => request.headers.get(name),
       json: (max) => readJson(request, max),
       request: () => request,
@@ -538,13 +552,21 @@ export function createCustodianHandler(params: CreateCustodianHandlerParameters)
     return isAnswer(response) ? toResponse(response) : response
   }
   // the Node adapter's entry: the same answers from the request's parts, without a Request or a Response
-  const direct = (input: DirectRequest): Promise<Response | Answer> =>
-    respond({
+  const direct = (input: DirectRequest): Promise<Response | Answer> => {
+    let url: URL | undefined
+    const parsed = () => {
+      url ??= new URL(input.target, 'http://localhost')
+      return url
+    }
+    return respond({
       method: input.method,
-      url: new URL(input.target, 'http://localhost'),
+      // a plain target (a key request's) is its own path: the URL is parsed only for a route that reads it
+      path: isPlainTarget(input.target) ? input.target : parsed().pathname,
+      url: parsed,
       header: input.header,
       json: async (max) => parseJsonBytes(input.header('content-type'), input.body, max),
       request: input.request,
     })
+  }
   return withDirect(custodianHandler, direct)
 }

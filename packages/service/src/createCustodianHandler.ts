@@ -87,9 +87,9 @@ export type CreateCustodianHandlerParameters = {
   readonly limits?: LimitOptions
   /**
    * Per-identity rate limits (default on: burst 60, 20 per second); `false` turns them off. To count a key request or a
-   * deposit by its signer the handler recovers the signer before the custodian does. A key request is then checked
-   * once: the custodian takes the request the handler verified when both use the same `secp256k1` (the same object, or
-   * neither gives one); a deposit's signer is recovered twice unless both share a `createRecoveryCache`.
+   * deposit by its signer the handler recovers the signer before the custodian does. A key request is still checked
+   * once: the custodian takes the handler's check of the (frozen) request; a deposit's signer is recovered twice
+   * unless both share a `createRecoveryCache`.
    */
   readonly rateLimit?: RateLimitOptions | false
   /**
@@ -299,13 +299,12 @@ export function createCustodianHandler(params: CreateCustodianHandlerParameters)
     return json({ entry: entryToJson(await custodian.updateRecord(deposit)) }, 201)
   })
   route('POST', '/v1/key-requests', async (ctx) => {
-    let body = (await ctx.json()) as SignedKeyRequest
+    const body = (await ctx.json()) as SignedKeyRequest
     if (limiter) {
-      // the signer is recovered here to count it; the custodian is handed the request object verifyKeyRequest
-      // returned, which it takes as verified (same signature, domain and recovery): one check per request
-      const verified = verifyKeyRequest(domain, body, recovery)
-      ctx.limit(verified.requester)
-      body = { request: verified.request, signature: body.signature }
+      // the signer is recovered here to count it; frozen (JSON: data fields only), the parsed request is remembered
+      // by verifyKeyRequest for this domain and the custodian takes that check: one check per request
+      if (isObject(body) && isObject(body.request)) Object.freeze(Object.freeze(body).request)
+      ctx.limit(verifyKeyRequest(domain, body, recovery).requester)
     }
     const { envelope, decision } = await custodian.releaseKey(body)
     return json({ envelope: envelopeToJson(envelope), decision })

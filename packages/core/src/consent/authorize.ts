@@ -189,7 +189,10 @@ export type _CheckedKeyRequestFields = {
 /**
  * `authorize` for a custodian: the options are checked once, here; each call takes the fields of a key request that
  * `verifyKeyRequest` already checked (not checked again) and the record as the custodian's store holds it (checked as
- * `authorize` checks it: the store is not trusted). The decision is `authorize`'s for the same request. @internal
+ * `authorize` checks it: the store is not trusted). The decision is `authorize`'s for the same request. `ledgerTime`,
+ * when given, is the ledger time the caller read for this request (a custodian's, which it also logs): the decision
+ * is made at it instead of reading the ledger's time once more (one ledger round trip fewer on a chain); it is
+ * checked as a read one is. @internal
  */
 export function _createAuthorizer(
   options: AuthorizeOptions,
@@ -197,10 +200,11 @@ export function _createAuthorizer(
   ledger: LedgerAdapter,
   request: _CheckedKeyRequestFields,
   record: AuthorizeRequest['record'],
+  ledgerTime?: number,
 ) => Promise<AuthorizeReturnType> {
   const { now, verifier } = checkOptions(options)
-  return async (ledger, request, record) =>
-    decideChecked(ledger, { ...request, ...checkRecord(record, verifier.isAddress) }, now, verifier)
+  return async (ledger, request, record, ledgerTime) =>
+    decideChecked(ledger, { ...request, ...checkRecord(record, verifier.isAddress) }, now, verifier, ledgerTime)
 }
 
 async function decideChecked(
@@ -208,8 +212,9 @@ async function decideChecked(
   req: CheckedRequest,
   now: () => number,
   verifier: Deps,
+  ledgerTime?: number,
 ): Promise<AuthorizeReturnType> {
-  const at = await ledger.getTime()
+  const at = ledgerTime ?? (await ledger.getTime())
   if (!Number.isSafeInteger(at) || at < 0) throw new InvalidArgumentError('OUT_OF_RANGE', 'Ledger time is invalid.')
   const hostAt = hostSeconds(now)
   const clocks: Clocks = { earliest: Math.min(at, hostAt), latest: Math.max(at, hostAt) }

@@ -78,6 +78,28 @@ it('the custodian’s authorizer decides exactly as authorize, request by reques
   expect(a.allowed).toBe(false)
   // the cases reach a permit, denials and a thrown INVALID_ARGUMENT
   expect(seen.has('PERMITTED') && seen.has('CONSENT_REVOKED') && seen.has('INVALID_ARGUMENT')).toBe(true)
+  // a ledger time the caller read for the request: decided at it, with no second read; the same decision authorize
+  // makes when the ledger answers that time
+  clock.now -= 7200
+  let reads = 0
+  const counted = {
+    ...ledger,
+    getTime: () => {
+      reads++
+      return ledger.getTime()
+    },
+  }
+  const at = await ledger.getTime()
+  for (const t of [at, at + 7200]) {
+    clock.now = t
+    expect(await authorizer(counted, base, record, t)).toEqual(await authorize(ledger, { ...base, record }, options))
+    clock.now = at
+  }
+  expect(reads).toBe(0)
+  expect((await authorizer(counted, base, record, at + 7200)).allowed).toBe(false) // expired at the time given
+  // not given: read from the ledger (whose clock never goes back from at + 7200, where authorize above read it)
+  expect((await authorizer(counted, base, record)).at).toBe(at + 7200)
+  expect(reads).toBe(1)
 })
 
 it('a bad clock option is refused when the authorizer is made (INVALID_TYPE)', () => {

@@ -54,7 +54,7 @@ import {
   statementInvalid,
   verifyDepositStatement,
 } from './depositStatement.js'
-import { type SignedKeyRequest, verifyKeyRequest } from './keyRequest.js'
+import { _verifyKeyRequest, type SignedKeyRequest } from './keyRequest.js'
 
 /** Parameters of {@link createCustodian}. */
 export type CreateCustodianParameters = {
@@ -409,7 +409,8 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
     },
 
     async releaseKey(signed) {
-      const { request, requester, encryptionKey, digest } = verifyKeyRequest(ledger.domain, signed, recovery)
+      // (what an earlier check of this frozen request remembered is used; nothing is remembered here)
+      const { request, requester, encryptionKey, digest } = _verifyKeyRequest(ledger.domain, signed, recovery, false)
       // A request addressed to another custodian was never meant for this one: refused before anything is logged, so
       // replaying it here neither releases a key nor writes an access in the requester's name.
       if (!sameAddress(request.custodian, party.address))
@@ -499,7 +500,8 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
             purpose: request.purpose,
             record,
           })
-        : // the request's fields were checked by verifyKeyRequest; the record (from the store) is checked there
+        : // the request's fields were checked by verifyKeyRequest; the record (from the store) is checked there; the
+          // decision is made at this request's ledger time (the one logged), not at a second read of it
           await authorizeChecked()(
             ledger,
             {
@@ -510,6 +512,7 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
               purpose: request.purpose,
             },
             record,
+            at,
           )
       const key = _consentKeyCached(consentCache, request.grantor, request.consentId)
       // A revoked consent found on the way: drop what was released under it (as purgeConsent does).

@@ -80,6 +80,28 @@ describe('custodian.releaseKey: the envelope it returns', () => {
   })
 })
 
+describe('custodian.releaseKey: ledger time', () => {
+  it('is read once per release; the decision is made at the time that is logged', async () => {
+    const base = createMemoryLedger({ id: 'release-time' })
+    let reads = 0
+    const ledger = {
+      ...base,
+      getTime: () => {
+        reads++
+        return base.getTime()
+      },
+    }
+    const f = await createReleaseFixture({ ledger, seeds: [91, 92, 93] })
+    await f.custodian.releaseKey(await f.keyRequest()) // the custodian's start time is read on its first release
+    const request = await f.keyRequest()
+    reads = 0
+    const { decision } = await f.custodian.releaseKey(request)
+    expect(reads).toBe(1)
+    expect(decision.allowed).toBe(true)
+    expect((await f.log.getEvent(f.log.size - 1)).at).toBe(decision.at)
+  })
+})
+
 describe('_wrapCheckedDataKey', () => {
   const [owner, reader] = [71, 72].map((n) => createParty({ seed: new Uint8Array(32).fill(n) })) as [
     ReturnType<typeof createParty>,

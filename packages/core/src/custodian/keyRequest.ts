@@ -146,6 +146,29 @@ export function assertKeyRequest(value: unknown): KeyRequest {
   })
 }
 
+/** Nibble values of the ASCII hex digits (either case); -1 elsewhere. */
+const NIBBLES: Int8Array = /* @__PURE__ */ (() => {
+  const t = new Int8Array(128).fill(-1)
+  for (let i = 0; i < 16; i++) {
+    t[i.toString(16).charCodeAt(0)] = i
+    t[i.toString(16).toUpperCase().charCodeAt(0)] = i
+  }
+  return t
+})()
+
+/**
+ * Writes the bytes of `0x`-prefixed hex (already checked by `assertKeyRequest`: even length, hex digits only) into
+ * `out` at `offset`, without an intermediate array. Throws on a non-hex digit all the same.
+ */
+function putHex(out: Uint8Array, offset: number, hex: string): void {
+  for (let i = 2, o = offset; i < hex.length; i += 2, o++) {
+    const hi = NIBBLES[hex.charCodeAt(i)] ?? -1
+    const lo = NIBBLES[hex.charCodeAt(i + 1)] ?? -1
+    if (hi < 0 || lo < 0) throw bad('hex digits expected.')
+    out[o] = (hi << 4) | lo
+  }
+}
+
 /** The KeyRequest type hash, computed on first use. */
 let typeHash: Uint8Array | undefined
 /**
@@ -165,18 +188,18 @@ export function hashKeyRequest(domain: LedgerDomain, request: KeyRequest): Uint8
   // encodeData: the type hash, then one 32-byte word per member in the type's order
   const data = new Uint8Array(320)
   data.set(typeHash, 0)
-  data.set(hexToBytes(request.consentId), 32)
-  data.set(hexToBytes(request.grantor), 64 + 12) // address: left-padded to 32 bytes
-  data.set(hexToBytes(request.commitment), 96)
+  putHex(data, 32, request.consentId)
+  putHex(data, 64 + 12, request.grantor) // address: left-padded to 32 bytes
+  putHex(data, 96, request.commitment)
   data.set(codeHashes.get(request.action), 128) // string: keccak256 of its UTF-8 bytes
   data.set(codeHashes.get(request.purpose), 160)
-  data.set(hexToBytes(request.encryptionKey), 192)
+  putHex(data, 192, request.encryptionKey)
   // uint64, big-endian in the word's last 8 bytes (issuedAt is a safe integer: below 2^53)
   const view = new DataView(data.buffer)
   view.setUint32(224 + 24, Math.floor(request.issuedAt / 2 ** 32))
   view.setUint32(224 + 28, request.issuedAt >>> 0)
-  data.set(hexToBytes(request.nonce), 256)
-  data.set(hexToBytes(request.custodian), 288 + 12)
+  putHex(data, 256, request.nonce)
+  putHex(data, 288 + 12, request.custodian)
   const preimage = new Uint8Array(66)
   preimage[0] = 0x19
   preimage[1] = 0x01
@@ -235,12 +258,19 @@ export function createKeyRequest(
   return Object.freeze({ request, signature: signTypedData(party, typedData(assertDomain(domain), request)) })
 }
 
+/** Verified frozen signed requests, by object (held as long as the request object lives). */
+const VERIFIED = /* @__PURE__ */ new WeakMap<
+  object,
+  { readonly domain: LedgerDomain; readonly result: VerifyKeyRequestReturnType; readonly encryptionKey: Uint8Array }
+>()
+
 /**
  * Recovers who signed a key request (the address the custodian authorizes) and its X25519 key.
  *
- * The `request` it returns, passed again as `{ request, signature }` with the same signature, the same frozen domain
- * and the same recovery, is answered from memory (a service that checks a request's signer to count it, then hands
- * the custodian that object, has it recovered and hashed once).
+ * A frozen signed request (`Object.freeze` of it and of its `request`, as `createKeyRequest` returns them) checked
+ * for the same frozen domain object is checked once: its result is remembered with the object (a service that checks
+ * a request to rate-limit its signer, then gives it to the custodian, pays for one check). Anything else is checked in
+ * full on every call.
  *
  * @param domain - `ledger.domain`
  * @param signed - the signed request
@@ -259,9 +289,23 @@ export function verifyKeyRequest(
   signed: SignedKeyRequest,
   opts?: Secp256k1RecoveryOptions,
 ): VerifyKeyRequestReturnType {
+  return _verifyKeyRequest(domain, signed, opts, true)
+}
+
+/**
+ * {@link verifyKeyRequest}, remembering a frozen request's result only when `remember` (a custodian, the last to check
+ * a request, uses what an earlier check remembered without adding an entry per release). @internal
+ */
+export function _verifyKeyRequest(
+  domain: LedgerDomain,
+  signed: SignedKeyRequest,
+  opts: Secp256k1RecoveryOptions | undefined,
+  remember: boolean,
+): VerifyKeyRequestReturnType {
   if (typeof signed !== 'object' || signed === null) throw bad('signed request must be an object.')
-  const known = verifiedBefore(domain, signed, opts)
-  if (known !== undefined) return known
+  const known = VERIFIED.get(signed)
+  if (known !== undefined && known.domain === domain)
+    return { ...known.result, encryptionKey: known.encryptionKey.slice() }
   const request = assertKeyRequest(signed.request)
   if (typeof signed.signature !== 'string' || !/^0x[0-9a-fA-F]{130}$/.test(signed.signature))
     throw new ConsentError('CONSENT_SIGNATURE_INVALID', 'Key request signature is malformed.')
@@ -273,51 +317,10 @@ export function verifyKeyRequest(
   } catch (cause) {
     throw new ConsentError('CONSENT_SIGNATURE_INVALID', 'Key request signature does not verify.', { cause })
   }
-  const result = { request, requester, encryptionKey: hexToBytes(request.encryptionKey), digest: bytesToHex0x(digest) }
-  // remembered only against a frozen domain (its fields cannot change under the memo)
-  if (Object.isFrozen(domain))
-    verified.set(request, {
-      signature: signed.signature,
-      domain,
-      secp256k1: opts?.secp256k1,
-      requester,
-      digest: result.digest,
-    })
+  const encryptionKey = hexToBytes(request.encryptionKey)
+  const result = { request, requester, encryptionKey, digest: bytesToHex0x(digest) }
+  // Frozen, its fields are fixed (a request's are strings and a number; the domain's too): the same answer again.
+  if (remember && Object.isFrozen(signed) && Object.isFrozen(signed.request) && Object.isFrozen(domain))
+    VERIFIED.set(signed, { domain, result, encryptionKey: encryptionKey.slice() })
   return result
-}
-
-/**
- * The requests {@link verifyKeyRequest} verified, keyed by the normalized request object it returned (its own frozen
- * object of primitive fields, so nothing can change it): a service that verifies a request to count its signer, then
- * hands the custodian `{ request, signature }` with that same object, has it checked once. A hit needs the same
- * signature text, the same frozen domain object and the same recovery implementation; anything else is verified
- * again. Weak: an entry goes with its request object.
- */
-const verified = /* @__PURE__ */ new WeakMap<
-  KeyRequest,
-  {
-    readonly signature: string
-    readonly domain: LedgerDomain
-    readonly secp256k1: unknown
-    readonly requester: Address
-    readonly digest: Hex
-  }
->()
-
-function verifiedBefore(
-  domain: LedgerDomain,
-  signed: SignedKeyRequest,
-  opts: Secp256k1RecoveryOptions | undefined,
-): VerifyKeyRequestReturnType | undefined {
-  const request = signed.request
-  if (typeof request !== 'object' || request === null) return undefined
-  const hit = verified.get(request)
-  if (
-    hit === undefined ||
-    hit.signature !== signed.signature ||
-    hit.domain !== domain ||
-    hit.secp256k1 !== opts?.secp256k1
-  )
-    return undefined
-  return { request, requester: hit.requester, encryptionKey: hexToBytes(request.encryptionKey), digest: hit.digest }
 }

@@ -10,7 +10,7 @@
  * the service's. Signatures are checked with libsecp256k1 and HPKE runs on OpenSSL as a server does
  * (`BENCH_SERVICE_NOBLE=1`: `@noble/curves` and the WebCrypto suite). The memory ledger is shared in-process. `BENCH_SERVICE_RELEASES` sets the requests per way in
  * (default 400). The
- * clients send over `node:http` keep-alive connections (`_loadFetch.ts`), as in `service instances`.
+ * timed rounds send pre-serialized requests on raw keep-alive sockets (`_rawLoad.ts`), as in `service instances`.
  *
  * `service instances` (`pnpm bench "service instances"`): the deployment of the issue, N service processes on one
  * port (`serveCluster`, round-robin) on one PostgreSQL server, N = 1, 2 and the machine's cores, beside the in-process
@@ -19,10 +19,13 @@
  * libsecp256k1); this process is only the load generator: it signs each round's requests before the clock, sends
  * them over HTTP (20 clinicians, one request each in flight: 20 in flight, so each latency is that of a request
  * waiting behind at most 19 others — at 500/s that is 40 ms on average by Little's law — and p99 is the 99th
- * percentile of `BENCH_SERVICE_INSTANCE_RELEASES` per way, default 800), and opens the keys after the clock. It
- * shares the cores with the services and PostgreSQL, so it sends with as little CPU as it can: `client.releaseKey`
- * over `node:http` keep-alive connections, one per clinician, one request at a time on each (no pipelining;
- * `_loadFetch.ts`), not Node's `fetch`, which cost it twice the CPU per request. Each row also gives the CPU per release
+ * percentile of `BENCH_SERVICE_INSTANCE_RELEASES` per way, default 800; `BENCH_SERVICE_IN_FLIGHT` changes the 20), and
+ * opens the keys after the clock. It shares the cores with the services and PostgreSQL, so it sends with as little
+ * CPU as it can: each round's requests are serialized to the bytes `client.releaseKey` sends before the clock and
+ * written on raw keep-alive sockets, one per clinician, one request at a time on each (no pipelining; `_rawLoad.ts`:
+ * ~0.15 ms of CPU per release, against ~1 ms for `client.releaseKey` over `node:http` and ~2 ms over Node's `fetch`);
+ * the warm-up round goes through `client.releaseKey`. `BENCH_SERVICE_INSTANCES=1` runs only the listed process
+ * counts. Each row also gives the CPU per release
  * of the service's processes (Linux `/proc`) beside the generator's own. The ledger is a file-backed memory ledger written before the
  * services start (the grants) and only read during the load: each process reads its own copy of it, as the in-process
  * custodian reads this process's.
@@ -81,7 +84,8 @@ const recoveryName = secp256k1?.name ?? 'noble'
 const hpke = process.env.BENCH_SERVICE_NOBLE === '1' ? undefined : createNativeHpke()
 const withRecovery = secp256k1 ? { secp256k1 } : {}
 const withNative = { ...withRecovery, ...(hpke ? { hpke } : {}) }
-const CLINICIANS = 20
+/** Clinicians, one request each in flight (`BENCH_SERVICE_IN_FLIGHT`, default 20). */
+const CLINICIANS = Number(process.env.BENCH_SERVICE_IN_FLIGHT ?? 20)
 
 const MODES = ['in-process', 'HTTP', 'HTTP, rate limits off'] as const
 type Mode = (typeof MODES)[number]

@@ -107,6 +107,20 @@ describe('createCustodianHandler: deposits, updates and entries', () => {
       'content-type': 'application/json',
     })
     expect([notJson.status, problemOf(notJson).code]).toEqual([400, 'INVALID_JSON'])
+    // bytes that are not UTF-8 (a cut multi-byte character, then a lone continuation byte): INVALID_JSON each time,
+    // and the next body decodes as if none came before (one decoder serves every body)
+    for (const bad of [Uint8Array.of(0x7b, 0x22, 0xe2, 0x82), Uint8Array.of(0x22, 0x80, 0x22)]) {
+      const res = await s.handler(
+        new Request('http://custodian.test/v1/purges', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: bad,
+        }),
+      )
+      expect([res.status, (await res.json()).code]).toEqual([400, 'INVALID_JSON'])
+    }
+    const afterBad = await call(s.handler, 'POST', '/v1/erasures', '/v1/erasures', { commitment: 'é' })
+    expect([afterBad.status, problemOf(afterBad).code]).toEqual([400, 'INVALID_ARGUMENT'])
     const wrongType = await call(s.handler, 'POST', '/v1/deposits', '/v1/deposits', 'x', {
       'content-type': 'text/plain',
     })

@@ -84,6 +84,11 @@ const recoveryName = secp256k1?.name ?? 'noble'
 const hpke = process.env.BENCH_SERVICE_NOBLE === '1' ? undefined : createNativeHpke()
 const withRecovery = secp256k1 ? { secp256k1 } : {}
 const withNative = { ...withRecovery, ...(hpke ? { hpke } : {}) }
+/**
+ * `BENCH_SERVICE_RATE` (releases/s): an open loop instead of the closed one — requests are due at that rate, sent on
+ * the first free of CLINICIANS connections, their latency counted from when they were due.
+ */
+const RATE = Number(process.env.BENCH_SERVICE_RATE ?? 0)
 /** Clinicians, one request each in flight (`BENCH_SERVICE_IN_FLIGHT`, default 20). */
 const CLINICIANS = Number(process.env.BENCH_SERVICE_IN_FLIGHT ?? 20)
 
@@ -116,26 +121,49 @@ async function round(params: {
   const bytes = raw ? signed.map(({ request }) => serializeKeyRequest(raw.url, request)) : []
   const latencies: number[] = []
   const received: { who: number; envelope?: Envelope; answer?: RawAnswer }[] = []
+  /** Request `i` on connection `lane`; its latency counted from `since`. */
+  const one = async (i: number, lane: number, since: number) => {
+    const { who, request } = signed[i] as (typeof signed)[number]
+    if (raw) {
+      const answer = await raw.send(lane, bytes[i] as Buffer)
+      latencies.push(performance.now() - since)
+      received.push({ who, answer })
+    } else {
+      const { envelope } = await target.releaseKey(request)
+      latencies.push(performance.now() - since)
+      received.push({ who, envelope })
+    }
+  }
   const cpu = process.cpuUsage()
   const t = performance.now()
-  await Promise.all(
-    setup.clinicians.map(async (_, lane) => {
-      for (let k = 0; k < perLane; k++) {
-        const i = k * CLINICIANS + lane
-        const { who, request } = signed[i] as (typeof signed)[number]
-        const started = performance.now()
-        if (raw) {
-          const answer = await raw.send(lane, bytes[i] as Buffer)
-          latencies.push(performance.now() - started)
-          received.push({ who, answer })
-        } else {
-          const { envelope } = await target.releaseKey(request)
-          latencies.push(performance.now() - started)
-          received.push({ who, envelope })
-        }
-      }
-    }),
-  )
+  if (RATE > 0 && !params.viaClient) {
+    // open loop: request i is due at t + i / RATE whether or not earlier ones were answered; it waits for a free
+    // connection (of CLINICIANS) if none is, and its latency counts from when it was due (queueing included)
+    const free = Array.from({ length: CLINICIANS }, (_, lane) => lane)
+    const waiting: ((lane: number) => void)[] = []
+    const take = () =>
+      free.length > 0 ? Promise.resolve(free.pop() as number) : new Promise<number>((r) => waiting.push(r))
+    const give = (lane: number) => {
+      const next = waiting.shift()
+      if (next) next(lane)
+      else free.push(lane)
+    }
+    await Promise.all(
+      signed.map(async (_, i) => {
+        const due = t + (i * 1000) / RATE
+        const wait = due - performance.now()
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait))
+        const lane = await take()
+        await one(i, lane, due)
+        give(lane)
+      }),
+    )
+  } else
+    await Promise.all(
+      setup.clinicians.map(async (_, lane) => {
+        for (let k = 0; k < perLane; k++) await one(k * CLINICIANS + lane, lane, performance.now())
+      }),
+    )
   const ms = performance.now() - t
   const used = process.cpuUsage(cpu)
   const cpuMs = (used.user + used.system) / 1000
@@ -410,7 +438,7 @@ defineBench('service instances', async (ctx) => {
       if (w === 0) return
       const f = figure(w)
       ctx.record({
-        name: `key releases over HTTP, PostgreSQL, ${way.name} (${CLINICIANS} in flight, ${cores} cores)`,
+        name: `key releases over HTTP, PostgreSQL, ${way.name} (${RATE > 0 ? `open loop at ${RATE}/s, ≤ ${CLINICIANS}` : CLINICIANS} in flight, ${cores} cores)`,
         value: f.perSecond,
         unit: 'releases/s',
         peer: peer(inProcess.perSecond, 'releases/s'),

@@ -110,11 +110,23 @@ defineBench('custodian releases (issue 13)', async (ctx) => {
 
   // the key request's check alone (shape, EIP-712 hash, recovery)
   const [a, b] = rows as [(typeof rows)[0], (typeof rows)[0], ...typeof rows]
-  const signed = await a.c.request()
+  const frozen = await a.c.request()
+  // a copy that is not frozen: checked in full on every call (a frozen one is checked once, then remembered)
+  const signed = { request: { ...frozen.request }, signature: frozen.signature }
   const nobleVerify = await ctx.ops('verifyKeyRequest, noble (default)', () => verifyKeyRequest(a.c.domain, signed))
-  await ctx.ops(`verifyKeyRequest, ${native.name}`, () => verifyKeyRequest(b.c.domain, signed, { secp256k1: native }), {
-    peer: `noble (default): ${Math.round(nobleVerify)} ops/s`,
-  })
+  const nativeVerify = await ctx.ops(
+    `verifyKeyRequest, ${native.name}`,
+    () => verifyKeyRequest(b.c.domain, signed, { secp256k1: native }),
+    { peer: `noble (default): ${Math.round(nobleVerify)} ops/s` },
+  )
+  // a service checks a request to rate-limit its signer, then the custodian checks it again: with the parsed request
+  // frozen, the second check is the remembered answer
+  verifyKeyRequest(b.c.domain, frozen, { secp256k1: native })
+  await ctx.ops(
+    `verifyKeyRequest again, frozen request (remembered), ${native.name}`,
+    () => verifyKeyRequest(b.c.domain, frozen, { secp256k1: native }),
+    { peer: `checked in full: ${Math.round(nativeVerify)} ops/s` },
+  )
 
   // the stored-envelope check: in full (decrypt, recompute the commitment) beside the digest it is remembered by
   const { envelope, commitment } = a.c.sealed

@@ -74,7 +74,7 @@ export function assertOpener(opener: unknown, name = 'party'): EnvelopeKeyHolder
 }
 
 /** Openers made by {@link holdOpener}: their held HPKE recipient keys and the suite that opens with them. */
-const HELD = /* @__PURE__ */ new WeakMap<object, { key: HpkeRecipientKey; suite: HpkeSuite; keyId: Uint8Array }>()
+const HELD = /* @__PURE__ */ new WeakMap<object, { key: HpkeRecipientKey; suite: HpkeSuite }>()
 
 /**
  * An opener with `opener`'s X25519 key pair whose secret key is imported into the platform once (a non-extractable
@@ -93,8 +93,7 @@ export function holdOpener(opener: EnvelopeOpener, hpke: HpkeSuite = envelopeSui
       return key.publicKey as Uint8Array
     },
   })
-  // its recipient key id (a hash of the public key), computed once: an opener unwraps again and again
-  HELD.set(held, { key, suite: hpke, keyId: getRecipientKeyId(o.encryptionPublicKey) })
+  HELD.set(held, { key, suite: hpke })
   return held
 }
 
@@ -128,8 +127,7 @@ export async function unwrap(env: Envelope, opener: EnvelopeKeyHolder): Promise<
     if (!entry) throw notARecipient()
     return unwrapVault(env, opener.unwrapKey, entry)
   }
-  const held = HELD.get(opener)
-  const keyId = held?.keyId ?? getRecipientKeyId(opener.encryptionPublicKey)
+  const keyId = getRecipientKeyId(opener.encryptionPublicKey)
   const entry = findEntry(env, keyId, 'hpke')
   if (!entry) {
     if (env.recipients.some((r) => r.type === 'vault')) {
@@ -148,6 +146,7 @@ export async function unwrap(env: Envelope, opener: EnvelopeKeyHolder): Promise<
     throw notARecipient()
   }
   const header = encodeHeader(env)
+  const held = HELD.get(opener)
   let dataKey: Uint8Array
   try {
     dataKey = await (held?.suite ?? envelopeSuite).open({

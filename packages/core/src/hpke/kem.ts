@@ -61,10 +61,7 @@ export type DhkemSpec = {
 /** Each DHKEM object's group spec, for {@link holdRecipientKey}. */
 const SPECS = /* @__PURE__ */ new WeakMap<HpkeKem, DhkemSpec>()
 /** Recipient keys made by {@link holdRecipientKey}: their spec and their handle, imported on first use. */
-const HELD = /* @__PURE__ */ new WeakMap<
-  object,
-  { spec: DhkemSpec; key: () => Promise<DhKey>; publicKey: Uint8Array }
->()
+const HELD = /* @__PURE__ */ new WeakMap<object, { spec: DhkemSpec; key: () => Promise<DhKey> }>()
 
 function isZero(bytes: Uint8Array): boolean {
   let acc = 0
@@ -166,24 +163,14 @@ export function makeDhkem(spec: DhkemSpec): HpkeKem {
       options: { senderPublicKey?: Uint8Array | undefined } = {},
     ) {
       checkPublicKey(enc, 'enc')
-      // a held key (same KEM) was imported once; its secret and public key are fixed copies checked when it was made,
-      // so it is this key: its secret is not read (copied) again
-      const held = typeof recipientKey === 'object' && recipientKey !== null ? HELD.get(recipientKey) : undefined
-      let recipient: DhKey
-      let pkR: Uint8Array
-      if (held?.spec === spec) {
-        pkR = held.publicKey
-        checkPublicKey(pkR, 'recipientKey.publicKey')
-        recipient = await held.key()
-      } else {
-        const skR = checkSecretKey(recipientKey?.secretKey, 'recipientKey.secretKey')
-        if (recipientKey.publicKey === undefined) pkR = spec.getPublicKey(skR)
-        else {
-          pkR = recipientKey.publicKey
-          checkPublicKey(pkR, 'recipientKey.publicKey')
-        }
-        recipient = await spec.importSecretKey(skR, pkR)
-      }
+      // a held key (same KEM) was imported once; its secret and public key are fixed copies, so it is this key: its
+      // secret is not read (each read is a copy) again
+      const held = HELD.get(recipientKey)
+      const own = held?.spec === spec
+      const skR = own ? EMPTY : checkSecretKey(recipientKey?.secretKey, 'recipientKey.secretKey')
+      const pkR = recipientKey.publicKey ?? spec.getPublicKey(skR)
+      checkPublicKey(pkR, 'recipientKey.publicKey')
+      const recipient = await (own ? held.key() : spec.importSecretKey(skR, pkR))
       const dhE = await recipient.dh(enc)
       const pkS = options.senderPublicKey
       if (pkS === undefined) return extractAndExpand(dhE, concat(enc, pkR))
@@ -229,7 +216,7 @@ export function holdRecipientKey(kem: HpkeKem, secretKey: Uint8Array, publicKey:
       })
       return handle
     }
-    HELD.set(recipientKey, { spec, key, publicKey: pk })
+    HELD.set(recipientKey, { spec, key })
   }
   return recipientKey
 }

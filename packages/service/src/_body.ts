@@ -47,9 +47,12 @@ const JSON_TYPE = /^application\/([a-z.+-]*\+)?json\b/i
 
 const notJsonType = () => new InvalidArgumentError('INVALID_ARGUMENT', 'The request body must be application/json.')
 
+/** One decoder for every body: without `stream`, each `decode` call stands alone. */
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
 const parse = (bytes: Uint8Array): unknown => {
   try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
+    return JSON.parse(utf8.decode(bytes))
   } catch {
     throw new InvalidArgumentError('INVALID_JSON', 'The request body is not valid JSON.')
   }

@@ -107,6 +107,20 @@ describe('createCustodianHandler: deposits, updates and entries', () => {
       'content-type': 'application/json',
     })
     expect([notJson.status, problemOf(notJson).code]).toEqual([400, 'INVALID_JSON'])
+    // bytes that are not UTF-8 (a cut multi-byte character, then a lone continuation byte): INVALID_JSON each time,
+    // and the next body decodes as if none came before (one decoder serves every body)
+    for (const bad of [Uint8Array.of(0x7b, 0x22, 0xe2, 0x82), Uint8Array.of(0x22, 0x80, 0x22)]) {
+      const res = await s.handler(
+        new Request('http://custodian.test/v1/purges', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: bad,
+        }),
+      )
+      expect([res.status, (await res.json()).code]).toEqual([400, 'INVALID_JSON'])
+    }
+    const afterBad = await call(s.handler, 'POST', '/v1/erasures', '/v1/erasures', { commitment: 'é' })
+    expect([afterBad.status, problemOf(afterBad).code]).toEqual([400, 'INVALID_ARGUMENT'])
     const wrongType = await call(s.handler, 'POST', '/v1/deposits', '/v1/deposits', 'x', {
       'content-type': 'text/plain',
     })
@@ -249,6 +263,59 @@ describe('createCustodianHandler: key requests, purges and erasures', () => {
         secp256k1: { name: 'x' } as never,
       }),
     ).toThrow(expect.objectContaining({ code: 'INVALID_TYPE' }))
+  })
+
+  it('rate limits on: the custodian takes the handler’s check of a key request (one recovery, without a cache)', async () => {
+    const native = createNativeSecp256k1Recovery()
+    const counting = (name: string) => {
+      const c = {
+        calls: 0,
+        secp256k1: {
+          name,
+          recoverPublicKey(digest: Uint8Array, signature: Uint8Array, recovery: 0 | 1) {
+            c.calls++
+            return native.recoverPublicKey(digest, signature, recovery)
+          },
+        },
+      }
+      return c
+    }
+    for (const same of [true, false]) {
+      const t = await createTestService()
+      const forHandler = counting('handler')
+      const forCustodian = same ? forHandler : counting('custodian')
+      const custodian = createCustodian({
+        party: t.vendor,
+        ledger: t.ledger,
+        log: t.accessLog,
+        secp256k1: forCustodian.secp256k1,
+      })
+      const handler = createCustodianHandler({
+        custodian,
+        accessLog: t.accessLog,
+        ledger: t.ledger,
+        secp256k1: forHandler.secp256k1,
+      })
+      await custodian.deposit(await t.deposit())
+      const { token } = await t.grant()
+      const signed = await t.ask(token.consent.id)
+      forHandler.calls = 0
+      forCustodian.calls = 0
+      const ok = await call(handler, 'POST', '/v1/key-requests', '/v1/key-requests', signed)
+      expect(ok.status).toBe(200)
+      // one recovery in all, the handler's: the custodian takes its check of the frozen request
+      if (same) expect(forHandler.calls).toBe(1)
+      else expect([forHandler.calls, forCustodian.calls]).toEqual([1, 0])
+      // the same request again: the custodian refuses it as a replay (it was remembered, whoever verified it)
+      const replay = await call(handler, 'POST', '/v1/key-requests', '/v1/key-requests', signed)
+      expect([replay.status, problemOf(replay).code]).toEqual([409, 'REQUEST_REPLAYED'])
+      // a forged signature over the same fields is recovered and refused, never taken from memory
+      const forged = await call(handler, 'POST', '/v1/key-requests', '/v1/key-requests', {
+        ...signed,
+        signature: (await t.ask(token.consent.id, t.patient)).signature,
+      })
+      expect(forged.status).toBe(403)
+    }
   })
 
   it('erasure: ACCESS_DENIED before the owner’s tombstone, then shredded; key requests are RECORD_SHREDDED (410)', async () => {

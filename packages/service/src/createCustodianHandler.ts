@@ -87,13 +87,14 @@ export type CreateCustodianHandlerParameters = {
   readonly limits?: LimitOptions
   /**
    * Per-identity rate limits (default on: burst 60, 20 per second); `false` turns them off. To count a key request or a
-   * deposit by its signer the handler recovers the signer before the custodian does (one more recovery per request;
-   * give `secp256k1` to make it cheap).
+   * deposit by its signer the handler recovers the signer before the custodian does. A key request is still checked
+   * once: the custodian takes the handler's check of the (frozen) request; a deposit's signer is recovered twice
+   * unless both share a `createRecoveryCache`.
    */
   readonly rateLimit?: RateLimitOptions | false
   /**
-   * The secp256k1 recovery the handler counts signers with (default `@noble/curves`): on a server, the custodian's own,
-   * e.g. `createNativeSecp256k1Recovery()` from `@medseal/core/node` (libsecp256k1).
+   * The secp256k1 recovery the handler counts signers with (default `@noble/curves`): on a server, the very object the
+   * custodian was given, e.g. `createRecoveryCache({ secp256k1: createNativeSecp256k1Recovery() })` (libsecp256k1).
    */
   readonly secp256k1?: Secp256k1Recovery
   /** Receives one {@link ServiceLogEvent} per request. */
@@ -163,11 +164,20 @@ export const jsonResponse = (value: unknown, status = 200): Response => toRespon
 /** A request as the routes see it, from a `Request` (the fetch handler) or from its parts (the Node adapter). */
 type Incoming = {
   readonly method: string
-  readonly url: URL
+  /** The URL's path (`url().pathname`, known without parsing the URL for a plain target). */
+  readonly path: string
+  readonly url: () => URL
   readonly header: (name: string) => string | null
   readonly json: (max: number) => Promise<unknown>
   readonly request: () => Request
 }
+
+/**
+ * A request target that is its own URL path: `/` then letters, digits, `-`, `_`, `~` and `/` (not `//` first, which a
+ * URL reads as a host). No query, dot segment, percent escape or backslash, so `new URL(target, base).pathname` is
+ * `target` (fast-check). @internal
+ */
+export const isPlainTarget = (target: string): boolean => /^\/(?!\/)[\w~/-]*$/.test(target)
 
 const notFound = (what = 'No such route.') => new ServiceError('NOT_FOUND', what)
 
@@ -290,8 +300,12 @@ export function createCustodianHandler(params: CreateCustodianHandlerParameters)
   })
   route('POST', '/v1/key-requests', async (ctx) => {
     const body = (await ctx.json()) as SignedKeyRequest
-    // the signer is recovered here only to count it (the custodian recovers it again, and refuses the same way)
-    if (limiter) ctx.limit(verifyKeyRequest(domain, body, recovery).requester)
+    if (limiter) {
+      // the signer is recovered here to count it; frozen (JSON: data fields only), the parsed request is remembered
+      // by verifyKeyRequest for this domain and the custodian takes that check: one check per request
+      if (isObject(body) && isObject(body.request)) Object.freeze(Object.freeze(body).request)
+      ctx.limit(verifyKeyRequest(domain, body, recovery).requester)
+    }
     const { envelope, decision } = await custodian.releaseKey(body)
     return json({ envelope: envelopeToJson(envelope), decision })
   })
@@ -444,9 +458,10 @@ export function createCustodianHandler(params: CreateCustodianHandlerParameters)
   }
 
   const answer = async (incoming: Incoming, seen: { template: string }): Promise<Response | Answer> => {
-    const { url, method } = incoming
-    if (basePath && !(url.pathname === basePath || url.pathname.startsWith(`${basePath}/`))) throw notFound()
-    const path = url.pathname.slice(basePath.length)
+    const { method } = incoming
+    const pathname = incoming.path
+    if (basePath && !(pathname === basePath || pathname.startsWith(`${basePath}/`))) throw notFound()
+    const path = pathname.slice(basePath.length)
     if (method === 'OPTIONS' && cors) {
       const found = match('GET', path).route ?? match('POST', path).route
       if (!found) throw notFound()
@@ -474,7 +489,9 @@ export function createCustodianHandler(params: CreateCustodianHandlerParameters)
       get request() {
         return incoming.request()
       },
-      url,
+      get url() {
+        return incoming.url()
+      },
       params: found.params,
       limit: (identity) => take(`id:${identity.toLowerCase()}`),
       json: (max = bodyBytes) => incoming.json(max),
@@ -522,9 +539,11 @@ export function createCustodianHandler(params: CreateCustodianHandlerParameters)
   }
 
   const custodianHandler = async (request: Request): Promise<Response> => {
+    const url = new URL(request.url)
     const response = await respond({
       method: request.method,
-      url: new URL(request.url),
+      path: url.pathname,
+      url: () => url,
       header: (name) => request.headers.get(name),
       json: (max) => readJson(request, max),
       request: () => request,
@@ -532,13 +551,21 @@ export function createCustodianHandler(params: CreateCustodianHandlerParameters)
     return isAnswer(response) ? toResponse(response) : response
   }
   // the Node adapter's entry: the same answers from the request's parts, without a Request or a Response
-  const direct = (input: DirectRequest): Promise<Response | Answer> =>
-    respond({
+  const direct = (input: DirectRequest): Promise<Response | Answer> => {
+    let url: URL | undefined
+    const parsed = () => {
+      url ??= new URL(input.target, 'http://localhost')
+      return url
+    }
+    return respond({
       method: input.method,
-      url: new URL(input.target, 'http://localhost'),
+      // a plain target (a key request's) is its own path: the URL is parsed only for a route that reads it
+      path: isPlainTarget(input.target) ? input.target : parsed().pathname,
+      url: parsed,
       header: input.header,
       json: async (max) => parseJsonBytes(input.header('content-type'), input.body, max),
       request: input.request,
     })
+  }
   return withDirect(custodianHandler, direct)
 }

@@ -1,9 +1,11 @@
 import { request as httpRequest } from 'node:http'
+import { connect } from 'node:net'
 import { Worker } from 'node:worker_threads'
+import { fc } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
 import { readJson } from './_body.js'
 import { createTestService } from './_testService.js'
-import { jsonResponse as json } from './createCustodianHandler.js'
+import { isPlainTarget, jsonResponse as json } from './createCustodianHandler.js'
 import { serve } from './serve.js'
 import { toNodeListener } from './toNodeListener.js'
 
@@ -300,6 +302,72 @@ describe("serve: the custodian handler's direct entry", () => {
     } finally {
       globalThis.Request = Req
       globalThis.Response = Res
+      await server.close()
+    }
+  })
+})
+
+describe("serve: the direct entry's plain targets and small bodies", () => {
+  it('a plain target is its own URL path (fast-check); others are parsed as URLs', () => {
+    const alphabet = fc.constantFrom(...'/aZ09-_~.%?#\\@:;=&+ '.split(''))
+    fc.assert(
+      fc.property(
+        fc.array(alphabet, { maxLength: 24 }).map((cs) => `/${cs.join('')}`),
+        (target) => {
+          if (isPlainTarget(target)) expect(new URL(target, 'http://localhost').pathname).toBe(target)
+        },
+      ),
+      { numRuns: 2000 },
+    )
+    expect(['/v1/key-requests', '/v1/log/head', '/', '/v1//x'].every(isPlainTarget)).toBe(true)
+    expect(
+      ['//v1/health', '/v1/./health', '/v1/%68ealth', '/v1/log/entries?start=0', '/a\\b', 'v1'].some(isPlainTarget),
+    ).toBe(false)
+  })
+
+  it('targets that are not plain answer as the fetch handler answers them', async () => {
+    const t = await createTestService()
+    const server = await serve({ handler: t.handler })
+    try {
+      for (const target of [
+        '/v1/log/entries?start=0&limit=1',
+        '/v1/./health',
+        '/v1/x/../health',
+        '/v1/%68ealth',
+        '/v1//health',
+      ]) {
+        const viaNode = await raw(`${server.url}${target}`, { method: 'GET' })
+        const viaFetch = await t.handler(new Request(`http://custodian.test${target}`))
+        expect([target, viaNode.status]).toEqual([target, viaFetch.status])
+        const body = JSON.parse(viaNode.body)
+        expect(body).toEqual(await viaFetch.json())
+      }
+    } finally {
+      await server.close()
+    }
+  })
+
+  it('a client that leaves in the middle of a small body: nothing reaches the handler, the server serves on', async () => {
+    let calls = 0
+    const server = await serve({
+      handler: async (request) => {
+        calls++
+        return echo(request)
+      },
+    })
+    try {
+      const socket = connect({ host: '127.0.0.1', port: server.port })
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()))
+      socket.write(
+        'POST /v1/x HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":',
+      )
+      await new Promise((r) => setTimeout(r, 100))
+      socket.destroy()
+      await new Promise((r) => setTimeout(r, 100))
+      expect(calls).toBe(0)
+      const res = await raw(`${server.url}/v1/x`, { headers: { 'content-length': '2' }, chunks: ['{}'] })
+      expect([res.status, JSON.parse(res.body).length, calls]).toEqual([200, 2, 1])
+    } finally {
       await server.close()
     }
   })

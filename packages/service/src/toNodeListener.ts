@@ -57,12 +57,26 @@ const capped = (req: IncomingMessage, max: number): ReadableStream<Uint8Array> =
 /** Bodies up to this many bytes with a `Content-Length` are read whole before the handler runs. */
 const SMALL_BODY_BYTES = 64 * 1024
 
-const readSmall = async (req: IncomingMessage): Promise<Uint8Array<ArrayBuffer>> => {
-  const chunks: Buffer[] = []
-  for await (const chunk of req) chunks.push(chunk as Buffer)
-  const whole = Buffer.concat(chunks)
-  return new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength) as Uint8Array<ArrayBuffer>
-}
+/** Reads a small body whole, with listeners (an async iterator over the request cost ~2 % of a key request's CPU). */
+const readSmall = (req: IncomingMessage): Promise<Uint8Array<ArrayBuffer>> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    const onData = (chunk: Buffer) => chunks.push(chunk)
+    const done = (err?: Error) => {
+      req.off('data', onData).off('end', done).off('error', done).off('close', closed)
+      if (err) return reject(err)
+      const whole = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)
+      resolve(new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength) as Uint8Array<ArrayBuffer>)
+    }
+    // the connection went before the whole body came (as the iterator's premature close)
+    const closed = () =>
+      done(
+        Object.assign(new Error('The request was closed before its body ended.'), {
+          code: 'ERR_STREAM_PREMATURE_CLOSE',
+        }),
+      )
+    req.on('data', onData).once('end', done).once('error', done).once('close', closed)
+  })
 
 /** Writes a JSON answer of the handler's direct entry: one `res.end(text)` with its length. */
 function sendAnswer(res: ServerResponse, a: Answer, head: boolean, extra: Record<string, string>): void {

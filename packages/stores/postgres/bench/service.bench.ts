@@ -10,7 +10,7 @@
  * the service's. Signatures are checked with libsecp256k1 and HPKE runs on OpenSSL as a server does
  * (`BENCH_SERVICE_NOBLE=1`: `@noble/curves` and the WebCrypto suite). The memory ledger is shared in-process. `BENCH_SERVICE_RELEASES` sets the requests per way in
  * (default 400). The
- * clients send over `node:http` keep-alive connections (`_loadFetch.ts`), as in `service instances`.
+ * timed rounds send pre-serialized requests on raw keep-alive sockets (`_rawLoad.ts`), as in `service instances`.
  *
  * `service instances` (`pnpm bench "service instances"`): the deployment of the issue, N service processes on one
  * port (`serveCluster`, round-robin) on one PostgreSQL server, N = 1, 2 and the machine's cores, beside the in-process
@@ -19,10 +19,13 @@
  * libsecp256k1); this process is only the load generator: it signs each round's requests before the clock, sends
  * them over HTTP (20 clinicians, one request each in flight: 20 in flight, so each latency is that of a request
  * waiting behind at most 19 others — at 500/s that is 40 ms on average by Little's law — and p99 is the 99th
- * percentile of `BENCH_SERVICE_INSTANCE_RELEASES` per way, default 800), and opens the keys after the clock. It
- * shares the cores with the services and PostgreSQL, so it sends with as little CPU as it can: `client.releaseKey`
- * over `node:http` keep-alive connections, one per clinician, one request at a time on each (no pipelining;
- * `_loadFetch.ts`), not Node's `fetch`, which cost it twice the CPU per request. Each row also gives the CPU per release
+ * percentile of `BENCH_SERVICE_INSTANCE_RELEASES` per way, default 800; `BENCH_SERVICE_IN_FLIGHT` changes the 20), and
+ * opens the keys after the clock. It shares the cores with the services and PostgreSQL, so it sends with as little
+ * CPU as it can: each round's requests are serialized to the bytes `client.releaseKey` sends before the clock and
+ * written on raw keep-alive sockets, one per clinician, one request at a time on each (no pipelining; `_rawLoad.ts`:
+ * ~0.15 ms of CPU per release, against ~1 ms for `client.releaseKey` over `node:http` and ~2 ms over Node's `fetch`);
+ * the warm-up round goes through `client.releaseKey`. `BENCH_SERVICE_INSTANCES=1` runs only the listed process
+ * counts. Each row also gives the CPU per release
  * of the service's processes (Linux `/proc`) beside the generator's own. The ledger is a file-backed memory ledger written before the
  * services start (the grants) and only read during the load: each process reads its own copy of it, as the in-process
  * custodian reads this process's.
@@ -68,6 +71,7 @@ import {
 import type { ServiceWorkerConfig } from '../test/faults/_serviceWorker.js'
 import { faultParties } from '../test/faults/_shared.js'
 import { createLoadFetch } from './_loadFetch.js'
+import { createRawLoad, decodeReleaseAnswer, type RawAnswer, type RawLoad, serializeKeyRequest } from './_rawLoad.js'
 
 const RELEASES = Number(process.env.BENCH_SERVICE_RELEASES ?? 400)
 /** A server's signature checks: libsecp256k1 (`BENCH_SERVICE_NOBLE=1`: the pure-JavaScript default, as before). */
@@ -80,46 +84,92 @@ const recoveryName = secp256k1?.name ?? 'noble'
 const hpke = process.env.BENCH_SERVICE_NOBLE === '1' ? undefined : createNativeHpke()
 const withRecovery = secp256k1 ? { secp256k1 } : {}
 const withNative = { ...withRecovery, ...(hpke ? { hpke } : {}) }
-const CLINICIANS = 20
+/**
+ * `BENCH_SERVICE_RATE` (releases/s): an open loop instead of the closed one — requests are due at that rate, sent on
+ * the first free of CLINICIANS connections, their latency counted from when they were due.
+ */
+const RATE = Number(process.env.BENCH_SERVICE_RATE ?? 0)
+/** Clinicians, one request each in flight (`BENCH_SERVICE_IN_FLIGHT`, default 20). */
+const CLINICIANS = Number(process.env.BENCH_SERVICE_IN_FLIGHT ?? 20)
 
 const MODES = ['in-process', 'HTTP', 'HTTP, rate limits off'] as const
 type Mode = (typeof MODES)[number]
 /** Each mode runs in ROUNDS rounds, the modes taking turns, so that a change of the machine's load hits all alike. */
 const ROUNDS = 4
 
-type Target = Pick<Custodian, 'identity' | 'releaseKey'>
+/**
+ * A way in: the custodian itself, or a service's client (`createCustodianClient`: the warm-up round goes through it)
+ * with `raw`, the generator the timed rounds send the same bytes with.
+ */
+type Target = Pick<Custodian, 'identity' | 'releaseKey'> & { readonly raw?: RawLoad }
 
-/** One round: `perLane` requests per clinician (signed before the clock), CLINICIANS in flight. */
+/**
+ * One round: `perLane` requests per clinician (signed before the clock), CLINICIANS in flight. Over HTTP with `raw`
+ * (and not `viaClient`), the requests are serialized before the clock too and the answers decoded after it.
+ */
 async function round(params: {
   readonly ledger: LedgerAdapter
   readonly setup: Awaited<ReturnType<typeof setupLoad>>
   readonly target: Target
   readonly perLane: number
+  readonly viaClient?: boolean
 }) {
   const { ledger, setup, target, perLane } = params
   // signed just before the round (interleaved: clinician 0, 1, …, 19, 0, …): lane i takes requests i, i + 20, …
   const signed = await signRequests({ ledger, setup, custodian: target.identity, perClinician: perLane })
+  const raw = params.viaClient ? undefined : target.raw
+  const bytes = raw ? signed.map(({ request }) => serializeKeyRequest(raw.url, request)) : []
   const latencies: number[] = []
-  const received: { who: number; envelope: Envelope }[] = []
+  const received: { who: number; envelope?: Envelope; answer?: RawAnswer }[] = []
+  /** Request `i` on connection `lane`; its latency counted from `since`. */
+  const one = async (i: number, lane: number, since: number) => {
+    const { who, request } = signed[i] as (typeof signed)[number]
+    if (raw) {
+      const answer = await raw.send(lane, bytes[i] as Buffer)
+      latencies.push(performance.now() - since)
+      received.push({ who, answer })
+    } else {
+      const { envelope } = await target.releaseKey(request)
+      latencies.push(performance.now() - since)
+      received.push({ who, envelope })
+    }
+  }
   const cpu = process.cpuUsage()
   const t = performance.now()
-  await Promise.all(
-    setup.clinicians.map(async (_, lane) => {
-      for (let k = 0; k < perLane; k++) {
-        const { who, request } = signed[k * CLINICIANS + lane] as (typeof signed)[number]
-        const started = performance.now()
-        const { envelope } = await target.releaseKey(request)
-        latencies.push(performance.now() - started)
-        received.push({ who, envelope })
-      }
-    }),
-  )
+  if (RATE > 0 && !params.viaClient) {
+    // open loop: request i is due at t + i / RATE whether or not earlier ones were answered; it waits for a free
+    // connection (of CLINICIANS) if none is, and its latency counts from when it was due (queueing included)
+    const free = Array.from({ length: CLINICIANS }, (_, lane) => lane)
+    const waiting: ((lane: number) => void)[] = []
+    const take = () =>
+      free.length > 0 ? Promise.resolve(free.pop() as number) : new Promise<number>((r) => waiting.push(r))
+    const give = (lane: number) => {
+      const next = waiting.shift()
+      if (next) next(lane)
+      else free.push(lane)
+    }
+    await Promise.all(
+      signed.map(async (_, i) => {
+        const due = t + (i * 1000) / RATE
+        const wait = due - performance.now()
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait))
+        const lane = await take()
+        await one(i, lane, due)
+        give(lane)
+      }),
+    )
+  } else
+    await Promise.all(
+      setup.clinicians.map(async (_, lane) => {
+        for (let k = 0; k < perLane; k++) await one(k * CLINICIANS + lane, lane, performance.now())
+      }),
+    )
   const ms = performance.now() - t
   const used = process.cpuUsage(cpu)
   const cpuMs = (used.user + used.system) / 1000
   // every key received opens the record, for the clinician it was released to
-  for (const { who, envelope } of received) {
-    const { value } = await open(envelope, setup.clinicians[who] as Party)
+  for (const { who, envelope, answer } of received) {
+    const { value } = await open(envelope ?? decodeReleaseAnswer(answer as RawAnswer), setup.clinicians[who] as Party)
     if (canonicalize(value) !== canonicalize(LOAD_RECORD)) throw new Error('a released key opened another record')
   }
   return { ms, latencies, cpuMs }
@@ -153,6 +203,7 @@ async function bench(ctx: BenchContext, name: string, db: SqlDatabase) {
   const custodian = createCustodian({ party: vendor, ledger, log, store: stores.custodian, ...withNative })
   const servers: Awaited<ReturnType<typeof serve>>[] = []
   const load = createLoadFetch(CLINICIANS)
+  const raws: RawLoad[] = []
   try {
     const targets = {} as Record<Mode, Target>
     targets['in-process'] = custodian
@@ -163,13 +214,16 @@ async function bench(ctx: BenchContext, name: string, db: SqlDatabase) {
         handler: createCustodianHandler({ custodian, accessLog: log, ledger, rateLimit, ...withRecovery }),
       })
       servers.push(server)
-      targets[mode] = await createCustodianClient({ url: server.url, fetch: load.fetch })
+      const raw = createRawLoad(server.url, CLINICIANS)
+      raws.push(raw)
+      const client = await createCustodianClient({ url: server.url, fetch: load.fetch })
+      targets[mode] = { identity: client.identity, releaseKey: client.releaseKey, raw }
     }
     const clinicians = loadClinicians(CLINICIANS)
     const setup = await setupLoad({ ledger, client: custodian, clinicians })
     const perLane = Math.max(1, Math.ceil(RELEASES / CLINICIANS / ROUNDS))
     // a warm-up round each (connections, JIT, the stores' caches), not counted
-    for (const mode of MODES) await round({ ledger, setup, target: targets[mode], perLane: 1 })
+    for (const mode of MODES) await round({ ledger, setup, target: targets[mode], perLane: 1, viaClient: true })
     const totals = Object.fromEntries(MODES.map((m) => [m, { ms: 0, n: 0, latencies: [] as number[] }])) as Record<
       Mode,
       { ms: number; n: number; latencies: number[] }
@@ -225,6 +279,7 @@ async function bench(ctx: BenchContext, name: string, db: SqlDatabase) {
     })
   } finally {
     load.close()
+    for (const raw of raws) raw.close()
     for (const server of servers) await server.close()
     await db.close()
   }
@@ -295,10 +350,14 @@ defineBench('service instances', async (ctx) => {
   }
   const dir = mkdtempSync(join(tmpdir(), 'medseal-bench-instances-'))
   const cores = availableParallelism()
-  const counts = [...new Set([1, 2, cores])]
+  // `BENCH_SERVICE_INSTANCES=1`: only the listed process counts (default 1, 2 and the cores)
+  const counts = process.env.BENCH_SERVICE_INSTANCES
+    ? process.env.BENCH_SERVICE_INSTANCES.split(',').map(Number)
+    : [...new Set([1, 2, cores])]
   const workers: Worker[] = []
   const dbs: SqlDatabase[] = []
   const load = createLoadFetch(CLINICIANS)
+  const raws: RawLoad[] = []
   try {
     const ledgerPath = join(dir, 'ledger.json')
     // the id the service processes open their copies with (openFaultLedger)
@@ -315,8 +374,8 @@ defineBench('service instances', async (ctx) => {
     const log = await createAccessLog({ operator: vendor, ledger, name: 'access', store: stores.accessLog() })
     const custodian = createCustodian({ party: vendor, ledger, log, store: stores.custodian, ...withNative })
     // `pids`: the service's processes (a cluster's primary and workers), whose CPU is counted per round
-    const ways: { name: string; target: Target; pids: readonly number[] }[] = [
-      { name: 'in-process', target: custodian, pids: [] },
+    const ways: { name: string; target: Target; deposit: Custodian['deposit']; pids: readonly number[] }[] = [
+      { name: 'in-process', target: custodian, deposit: custodian.deposit, pids: [] },
     ]
     for (const n of counts) {
       const config: ServiceWorkerConfig = {
@@ -333,13 +392,20 @@ defineBench('service instances', async (ctx) => {
       const listening = worker.acks.find((a) => a.op === 'listening')
       const client = await createCustodianClient({ url: String(listening?.url), fetch: load.fetch })
       const pids = [worker.child.pid as number, ...((listening?.pids as number[] | undefined) ?? [])]
-      ways.push({ name: `${n} service process${n === 1 ? '' : 'es'}`, target: client, pids })
+      const raw = createRawLoad(String(listening?.url), CLINICIANS)
+      raws.push(raw)
+      ways.push({
+        name: `${n} service process${n === 1 ? '' : 'es'}`,
+        target: { identity: client.identity, releaseKey: client.releaseKey, raw },
+        deposit: client.deposit,
+        pids,
+      })
     }
-    for (const way of ways) await (way.target as unknown as Pick<Custodian, 'deposit'>).deposit(deposit)
+    for (const way of ways) await way.deposit(deposit)
 
     const perLane = Math.max(1, Math.ceil(INSTANCE_RELEASES / CLINICIANS / ROUNDS))
     // a warm-up round each (connections, JIT, caches), not counted
-    for (const way of ways) await round({ ledger, setup, target: way.target, perLane: 1 })
+    for (const way of ways) await round({ ledger, setup, target: way.target, perLane: 1, viaClient: true })
     const totals = ways.map(() => ({ ms: 0, n: 0, latencies: [] as number[], loadCpu: 0, serviceCpu: 0 }))
     for (let r = 0; r < ROUNDS; r++)
       for (let i = 0; i < ways.length; i++) {
@@ -372,7 +438,7 @@ defineBench('service instances', async (ctx) => {
       if (w === 0) return
       const f = figure(w)
       ctx.record({
-        name: `key releases over HTTP, PostgreSQL, ${way.name} (${CLINICIANS} in flight, ${cores} cores)`,
+        name: `key releases over HTTP, PostgreSQL, ${way.name} (${RATE > 0 ? `open loop at ${RATE}/s, ≤ ${CLINICIANS}` : CLINICIANS} in flight, ${cores} cores)`,
         value: f.perSecond,
         unit: 'releases/s',
         peer: peer(inProcess.perSecond, 'releases/s'),
@@ -390,6 +456,7 @@ defineBench('service instances', async (ctx) => {
     ledger.close()
   } finally {
     load.close()
+    for (const raw of raws) raw.close()
     for (const w of workers) {
       w.child.kill('SIGTERM')
       await Promise.race([w.exited, new Promise((r) => setTimeout(r, 15_000))])

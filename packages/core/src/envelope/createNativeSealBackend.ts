@@ -1,26 +1,23 @@
 /**
- * A seal backend on Node's OpenSSL (`node:crypto`): the payload's AES-256-GCM and the HPKE wraps run synchronously on
- * the calling thread while a large payload's SHA-256 / HMAC-SHA256 runs on the thread pool. Exported from
- * `@medseal/core/node`; browsers keep the default.
+ * A seal backend on Node's OpenSSL (`node:crypto`): the payload's AES-256-GCM, its SHA-256 / HMAC-SHA256 and the
+ * HPKE wraps run synchronously on the calling thread. Exported from `@medseal/core/node`; browsers keep the default.
  * @module
  */
 import { bytesToHex, describeType, hexToBytes } from '../bytes/index.js'
 import { InvalidArgumentError } from '../errors/base.js'
-import { bufferSource } from '../hpke/_subtle.js'
 import { aes256Gcm } from '../hpke/aead.js'
 import { createHpkeSuite } from '../hpke/createHpkeSuite.js'
 import { createNativeHpke } from '../hpke/createNativeHpke.js'
-import { createHashThread, type HashThread } from './_nodeHashThread.js'
 import type { SealBackend } from './types.js'
 
 /** Parameters of {@link createNativeSealBackend}. */
 export type CreateNativeSealBackendParameters = {
   /**
    * Where the payload's AES-256-GCM runs. `'node'` (default): node:crypto on the calling thread, written straight
-   * into the ciphertext buffer, while the SHA-256 (and, for versions 1 and 2, the HMAC-SHA256) of a payload of
-   * 256 KiB or more runs on WebCrypto (OpenSSL on libuv's thread pool): the two passes on two cores.
-   * `'webcrypto'`: WebCrypto's AES-256-GCM on the thread pool, while SHA-256 and the HPKE wrap run on node:crypto
-   * on the calling thread.
+   * into the ciphertext buffer, then SHA-256, then the wrap, one after the other (no thread-pool round trip, no
+   * input copy).
+   * `'webcrypto'`: WebCrypto's AES-256-GCM on libuv's thread pool, while SHA-256 and the HPKE wrap run on node:crypto
+   * on the calling thread (the two passes on two cores: best with a core free).
    */
   cipher?: 'node' | 'webcrypto' | undefined
 }
@@ -33,22 +30,6 @@ type NodeHash = { update(data: Uint8Array): NodeHash; digest(): Uint8Array }
 type NodeCrypto = {
   createHash(algorithm: 'sha256'): NodeHash
   createHmac(algorithm: 'sha256', key: Uint8Array): NodeHash
-}
-
-/**
- * From this many bytes up, the default backend hashes on WebCrypto's thread pool beside the encryption (a round trip
- * costs ~50 µs; SHA-256 of 256 KiB ~0.17 ms here).
- */
-const OFF_THREAD_MIN = 256 * 1024
-
-/** Payloads up to this size go to the hash thread (its shared buffer grows to at most this); larger to WebCrypto. */
-const THREAD_MAX = 16 * 1024 * 1024
-
-/** One hash thread for every backend of the process, started on the first large payload. */
-let thread: HashThread | null | undefined
-const hashThread = (): HashThread | undefined => {
-  if (thread === undefined) thread = createHashThread(THREAD_MAX) ?? null
-  return thread ?? undefined
 }
 
 /** Runs `f` after the pending promise jobs (the WebCrypto encrypt is dispatched by then): Node's `setImmediate`. */
@@ -75,13 +56,13 @@ const KAT = {
 
 /**
  * A {@link SealBackend} on `node:crypto`: `seal(value, { recipients, backend })` then encrypts the payload with
- * OpenSSL's AES-256-GCM (the HPKE suite's AEAD, `createNativeHpke()`) on the calling thread, straight into the
- * ciphertext buffer, and wraps the data key with `createNativeHpke()`, while OpenSSL's SHA-256 (and HMAC-SHA256 for
- * versions 1 and 2) of a payload of 256 KiB or more runs on WebCrypto's thread pool, beside the encryption (smaller
- * payloads are hashed on the calling thread). The envelope, commitment and content id are byte for byte what the
- * default seal makes from the same randomness. For Node servers and large records (a 1 MiB seal); it blocks the
- * calling thread for the AES pass (about 0.6 ms per MiB here). With `cipher: 'webcrypto'` the AES-256-GCM pass runs
- * on WebCrypto's thread pool instead, beside the SHA-256 and the wrap on the calling thread. Where `node:crypto` is not available, fails a known-answer check, or has no native
+ * OpenSSL's AES-256-GCM (the HPKE suite's AEAD, `createNativeHpke()`), hashes it with OpenSSL's SHA-256 (and
+ * HMAC-SHA256 for versions 1 and 2), and wraps the data key with `createNativeHpke()`, all on the calling thread,
+ * one pass after the other: no WebCrypto thread-pool round trip and no copy of the input per operation. The envelope,
+ * commitment and content id are byte for byte what the default seal makes from the same randomness. For Node
+ * servers and large records (a 1 MiB seal); it blocks the calling thread for the passes (about 1.5 ms per MiB here).
+ * With `cipher: 'webcrypto'` the AES-256-GCM pass runs on WebCrypto's thread pool instead, beside the SHA-256 and
+ * the wrap on the calling thread. Where `node:crypto` is not available, fails a known-answer check, or has no native
  * X25519, it returns `undefined`, which `seal` takes as its default.
  *
  * @param params - optional `cipher` (`'node'`, the default, or `'webcrypto'`)
@@ -117,29 +98,7 @@ export function createNativeSealBackend(params: CreateNativeSealBackendParameter
   } catch {
     return undefined
   }
-  if (cipher === 'node') {
-    // Large payloads are hashed beside the encryption (which runs on the calling thread): on the helper thread when it
-    // is free, else on WebCrypto (OpenSSL on libuv's thread pool; it copies the input when called), so the two passes
-    // take two cores. Small ones synchronously: a round trip costs more than the hash.
-    const subtle = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto?.subtle
-    const thread = hashThread()
-    return Object.freeze({
-      hpke: native,
-      sha256: (bytes: Uint8Array) => {
-        if (bytes.length < OFF_THREAD_MIN) return sha256(bytes)
-        const beside = thread?.sha256(bytes)
-        if (beside) return beside.catch(() => sha256(bytes))
-        return subtle ? subtle.digest('SHA-256', bufferSource(bytes)).then((d) => new Uint8Array(d)) : sha256(bytes)
-      },
-      hmacSha256: (key: Uint8Array, bytes: Uint8Array) =>
-        bytes.length < OFF_THREAD_MIN || !subtle
-          ? hmacSha256(key, bytes)
-          : subtle
-              .importKey('raw', bufferSource(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
-              .then((k) => subtle.sign('HMAC', k, bufferSource(bytes)))
-              .then((d) => new Uint8Array(d)),
-    })
-  }
+  if (cipher === 'node') return Object.freeze({ hpke: native, sha256, hmacSha256 })
   // The seal starts the AES-256-GCM pass first; these run once it is on the thread pool.
   const later =
     <A extends unknown[]>(f: (...a: A) => Uint8Array) =>

@@ -56,8 +56,8 @@ export type SealParameters = {
   randomBytes?: RandomBytes | undefined
   /**
    * Where the seal's primitives run (default: WebCrypto, `@noble`). In Node, `createNativeSealBackend()` from
-   * `@medseal/core/node` runs them on OpenSSL (the same bytes): the encryption and the wraps on the calling thread,
-   * a large payload's hash beside them on the thread pool. For large records and servers.
+   * `@medseal/core/node` runs them all on OpenSSL on the calling thread (the same bytes): for large records and
+   * servers, where WebCrypto's thread-pool round trips and input copies cost more than the work.
    */
   backend?: SealBackend | undefined
   /** Maximum nesting depth of the value ({@link seal} only; default 64). */
@@ -206,17 +206,15 @@ export async function sealPrepared(
     plaintext?.set(salt, 0)
     plaintext?.set(canonical, SIZES.salt)
     // The payload passes do not depend on the key wraps, so they all start at once and the wraps' asynchronous
-    // X25519 work overlaps them. The hashes start first: a backend that encrypts on the calling thread (node:crypto)
-    // then encrypts while the hash runs on the thread pool. WebCrypto runs large passes off the main thread:
-    // AES-256-GCM on one thread and the hashes on another. Version 3 hashes the canonical bytes once (SHA-256, for the
-    // commitment and the content id), so a seal is two passes side by side; versions 1 and 2 run the HMAC-SHA256
-    // commitment then the SHA-256 one after the other, so that on two cores the AES pass keeps a core to itself. The
-    // passes draw no randomness: the order of draws above is unchanged.
-    const hashes = payloadHashes(prepared.version, salt, canonical, true, backend)
-    const [[commitment, contentId], ciphertext, entries] = await settleAll([
-      hashes,
-      // (an async arrow runs the call at once, and turns a backend's synchronous throw into a rejection)
-      (async () => suite.aead.seal(dataKey, nonce, header, plaintext ?? canonical))(),
+    // X25519 work overlaps them. WebCrypto runs large passes off the main thread: AES-256-GCM on one thread and the
+    // hashes on another. Version 3 hashes the canonical bytes once (SHA-256, for the commitment and the content id),
+    // so a seal is two passes side by side; versions 1 and 2 run the HMAC-SHA256 commitment then the SHA-256 one
+    // after the other, so that on two cores the AES pass keeps a core to itself. The passes draw no randomness: the
+    // order of draws above is unchanged. A backend's passes (e.g. node:crypto) run on the calling thread, one after
+    // the other: no thread-pool round trip and no copy of the input.
+    const [ciphertext, [commitment, contentId], entries] = await settleAll([
+      suite.aead.seal(dataKey, nonce, header, plaintext ?? canonical),
+      payloadHashes(prepared.version, salt, canonical, true, backend),
       wrapAll(),
     ] as const)
     return Object.freeze({

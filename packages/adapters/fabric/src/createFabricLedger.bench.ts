@@ -3,7 +3,8 @@
  * ordering or block cutting delay, so these are upper bounds of what the client and chaincode code allow; on a real
  * network a write takes at least one block, about 2 s on fabric-samples test-network).
  */
-import { bytesToHex0x, type Consent, consentKey, createParty, randomBytes, signConsent } from '@medseal/core'
+import { type Consent, consentKey, createParty, randomBytes, signConsent } from '@medseal/core'
+import { readConsent } from '@medseal/core/testing'
 import { defineBench } from '../../../../scripts/bench/harness.js'
 import { createRegistryChaincode } from '../chaincode/src/index.js'
 import { createInProcessFabricTransport, createMemoryWorldState } from '../chaincode/src/testing/index.js'
@@ -12,20 +13,7 @@ import { createFabricLedger } from './createFabricLedger.js'
 const T0 = 1_700_000_000
 const patient = createParty({ seed: new Uint8Array(32).fill(1) })
 const clinician = createParty({ seed: new Uint8Array(32).fill(2) })
-const consent = (): Consent => ({
-  id: bytesToHex0x(randomBytes(32)),
-  grantor: patient.address,
-  grantee: clinician.address,
-  parent: `0x${'00'.repeat(32)}`,
-  resourceTypes: ['Observation'],
-  commitments: [],
-  exclude: [],
-  actions: ['read'],
-  purposes: ['TREAT'],
-  notBefore: T0,
-  expiresAt: T0 + 3600,
-  delegationDepth: 0,
-})
+const consent = (): Consent => readConsent({ grantor: patient.address, grantee: clinician.address, notBefore: T0 })
 
 defineBench('adapter-fabric', async (ctx) => {
   const transport = createInProcessFabricTransport({ channel: 'mychannel', chaincode: 'medseal' })

@@ -10,6 +10,7 @@ import {
   randomBytes,
   signConsent,
 } from '@medseal/core'
+import { readConsent } from '@medseal/core/testing'
 import { describe, expect, it } from 'vitest'
 import { createRegistryChaincode, type RegistryChaincode } from '../chaincode/src/index.js'
 import { createInProcessFabricTransport, setChaincodeLogLevel } from '../chaincode/src/testing/index.js'
@@ -24,21 +25,8 @@ const patient = createParty({ seed: new Uint8Array(32).fill(7) })
 const clinician = createParty({ seed: new Uint8Array(32).fill(8) })
 
 /** A consent from the patient to the clinician (Observation, read, TREAT) with a fresh id; `over` changes fields. */
-const consentOf = (over: Partial<Consent> = {}): Consent => ({
-  id: bytesToHex0x(randomBytes(32)),
-  grantor: patient.address,
-  grantee: clinician.address,
-  parent: `0x${'00'.repeat(32)}`,
-  resourceTypes: ['Observation'],
-  commitments: [],
-  exclude: [],
-  actions: ['read'],
-  purposes: ['TREAT'],
-  notBefore: 1_700_000_000,
-  expiresAt: 1_900_000_000,
-  delegationDepth: 0,
-  ...over,
-})
+const consentOf = (over: Partial<Consent> = {}): Consent =>
+  readConsent({ grantor: patient.address, grantee: clinician.address, expiresAt: 1_900_000_000, ...over })
 
 /**
  * The real chaincode, with the JSON answers of `fn` rewritten by `edit` (which changes the parsed answer in place, or

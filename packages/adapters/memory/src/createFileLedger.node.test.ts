@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { consentKey, createParty, isSdkError, signConsent } from '@medseal/core'
-import { describeLedgerConformance } from '@medseal/core/testing'
+import { describeLedgerConformance, readConsent } from '@medseal/core/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { expectThrowCode, rootOf, T0 } from './_testHelpers.js'
 import { createFileLedger, createFileStore } from './node.js'
@@ -56,20 +56,17 @@ describe('createFileLedger', () => {
     expect(existsSync(path)).toBe(true)
     const patient = createParty({ seed: new Uint8Array(32).fill(9) })
     const consent = await ledger.registerConsent(
-      signConsent(patient, ledger.domain, {
-        id: `0x${'11'.repeat(32)}`,
-        grantor: patient.address,
-        grantee: createParty({ seed: new Uint8Array(32).fill(8) }).address,
-        parent: `0x${'00'.repeat(32)}`,
-        resourceTypes: ['Observation'],
-        commitments: [],
-        exclude: [],
-        actions: ['read'],
-        purposes: ['TREAT'],
-        notBefore: T0,
-        expiresAt: T0 + 60,
-        delegationDepth: 0,
-      }),
+      signConsent(
+        patient,
+        ledger.domain,
+        readConsent({
+          id: `0x${'11'.repeat(32)}`,
+          grantor: patient.address,
+          grantee: createParty({ seed: new Uint8Array(32).fill(8) }).address,
+          notBefore: T0,
+          expiresAt: T0 + 60,
+        }),
+      ),
     )
     ledger.close()
     expect(JSON.parse(readFileSync(path, 'utf8')).entries).toHaveLength(2)

@@ -5,7 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { bytesToHex0x, type Consent, consentKey, createParty, randomBytes, signConsent } from '@medseal/core'
+import { type Consent, consentKey, createParty, randomBytes, signConsent } from '@medseal/core'
+import { readConsent } from '@medseal/core/testing'
 import { defineBench } from '../../../../scripts/bench/harness.js'
 import { createMemoryLedger } from './index.js'
 import { createFileLedger } from './node.js'
@@ -13,20 +14,7 @@ import { createFileLedger } from './node.js'
 const T0 = 1_700_000_000
 const patient = createParty({ seed: new Uint8Array(32).fill(1) })
 const clinician = createParty({ seed: new Uint8Array(32).fill(2) })
-const consent = (): Consent => ({
-  id: bytesToHex0x(randomBytes(32)),
-  grantor: patient.address,
-  grantee: clinician.address,
-  parent: `0x${'00'.repeat(32)}`,
-  resourceTypes: ['Observation'],
-  commitments: [],
-  exclude: [],
-  actions: ['read'],
-  purposes: ['TREAT'],
-  notBefore: T0,
-  expiresAt: T0 + 3600,
-  delegationDepth: 0,
-})
+const consent = (): Consent => readConsent({ grantor: patient.address, grantee: clinician.address, notBefore: T0 })
 
 defineBench('adapter-memory', async (ctx) => {
   const ledger = createMemoryLedger({ now: () => T0 })

@@ -16,7 +16,7 @@ import {
   signTreeHead,
   utf8ToBytes,
 } from '@medseal/core'
-import { describeLedgerConformance } from '@medseal/core/testing'
+import { describeLedgerConformance, readConsent } from '@medseal/core/testing'
 import { describe, expect, it } from 'vitest'
 import { expectCode, expectThrowCode, rootOf, T0 } from './_testHelpers.js'
 import { createMemoryLedger, type MemoryLedgerStore } from './index.js'
@@ -71,21 +71,7 @@ const operator = createParty({ seed: seed(3) })
 const id32 = (n: number): Hex => bytesToHex0x(rootOf(n))
 
 function consentOf(n: number, over: Partial<Consent> = {}): Consent {
-  return {
-    id: id32(n),
-    grantor: patient.address,
-    grantee: clinician.address,
-    parent: `0x${'00'.repeat(32)}`,
-    resourceTypes: ['Observation'],
-    commitments: [],
-    exclude: [],
-    actions: ['read'],
-    purposes: ['TREAT'],
-    notBefore: T0,
-    expiresAt: T0 + 3600,
-    delegationDepth: 0,
-    ...over,
-  }
+  return readConsent({ id: id32(n), grantor: patient.address, grantee: clinician.address, notBefore: T0, ...over })
 }
 
 /** A store in a variable, as a browser app might keep one in localStorage. */

@@ -1,27 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { createMemoryLedger } from '../consent/_testLedger.js'
 import { createSaltedDomain } from '../eip712/structures.js'
+import { countingRecovery } from '../identity/_testCountingRecovery.js'
 import { createParty } from '../identity/createParty.js'
-import { _nobleRecovery, type Secp256k1Recovery } from '../identity/secp256k1Recovery.js'
 import { createReleaseFixture } from '../testing/releaseFixture.js'
 import type { Hex } from '../types.js'
 import { createKeyRequest, verifyKeyRequest } from './keyRequest.js'
 
 const domain = createSaltedDomain('memory:key-request-memo')
 const c32 = `0x${'cd'.repeat(32)}` as Hex
-
-/** The default recovery, counting its calls. */
-function counting(): Secp256k1Recovery & { calls: number } {
-  const r = {
-    name: 'counting noble',
-    calls: 0,
-    recoverPublicKey(digest: Uint8Array, signature: Uint8Array, id: 0 | 1) {
-      r.calls++
-      return _nobleRecovery.recoverPublicKey(digest, signature, id)
-    },
-  }
-  return r
-}
 
 describe('verifyKeyRequest: a frozen request is checked once per frozen domain', () => {
   const doctor = createParty({ seed: new Uint8Array(32).fill(81) })
@@ -36,7 +23,7 @@ describe('verifyKeyRequest: a frozen request is checked once per frozen domain',
   })
 
   it('answers again from what it remembered, each caller getting its own key bytes', () => {
-    const secp256k1 = counting()
+    const secp256k1 = countingRecovery()
     expect(Object.isFrozen(signed) && Object.isFrozen(signed.request)).toBe(true)
     const first = verifyKeyRequest(domain, signed, { secp256k1 })
     first.encryptionKey.fill(0)
@@ -47,7 +34,7 @@ describe('verifyKeyRequest: a frozen request is checked once per frozen domain',
   })
 
   it('checks in full what is not frozen, and under another domain object', () => {
-    const secp256k1 = counting()
+    const secp256k1 = countingRecovery()
     const copy = { request: { ...signed.request }, signature: signed.signature }
     verifyKeyRequest(domain, copy, { secp256k1 })
     verifyKeyRequest(domain, copy, { secp256k1 })
@@ -83,7 +70,7 @@ describe('verifyKeyRequest: a frozen request is checked once per frozen domain',
     // the custodian itself remembers nothing (no entry per release): a request it checked first is checked again
     const unchecked = await f.keyRequest()
     await f.custodian.releaseKey(unchecked)
-    const secp256k1 = counting()
+    const secp256k1 = countingRecovery()
     verifyKeyRequest(ledger.domain, unchecked, { secp256k1 })
     expect(secp256k1.calls).toBe(1)
   })

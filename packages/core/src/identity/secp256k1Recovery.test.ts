@@ -9,25 +9,13 @@ import { isSdkError } from '../errors/base.js'
 import { createReleaseFixture } from '../testing/releaseFixture.js'
 import { describeSecp256k1RecoveryConformance } from '../testing/secp256k1RecoveryConformance.js'
 import type { Hex } from '../types.js'
+import { countingRecovery } from './_testCountingRecovery.js'
 import { createParty } from './createParty.js'
 import { _nobleRecovery, type Secp256k1Recovery } from './secp256k1Recovery.js'
 import { recoverAddress, recoverPublicKey, verifyDigest } from './signature.js'
 
 // The default passes its own suite (the suite's malformed-input and call-count checks hold for it too).
 describeSecp256k1RecoveryConformance('noble (default)', _nobleRecovery, { cases: 16 })
-
-/** The default, counting its calls. */
-function counting(): Secp256k1Recovery & { calls: number } {
-  const impl = {
-    name: 'counting',
-    calls: 0,
-    recoverPublicKey(digest: Uint8Array, signature: Uint8Array, recovery: 0 | 1) {
-      impl.calls++
-      return _nobleRecovery.recoverPublicKey(digest, signature, recovery)
-    },
-  }
-  return impl
-}
 
 const code = (fn: () => unknown): string | undefined => {
   try {
@@ -44,7 +32,7 @@ describe('secp256k1 recovery option', () => {
   const signature = party.signDigest(digest)
 
   it('recoverAddress, recoverPublicKey and verifyDigest recover with the implementation given', () => {
-    const impl = counting()
+    const impl = countingRecovery()
     expect(recoverAddress(digest, signature, { secp256k1: impl })).toBe(party.address)
     expect(recoverPublicKey(digest, signature, { secp256k1: impl })).toEqual(party.signingPublicKey)
     expect(verifyDigest(party.address, digest, signature, { secp256k1: impl })).toBe(true)
@@ -101,7 +89,7 @@ describe('the custodian checks signatures with its secp256k1 implementation', ()
   }
 
   it('one recovery per deposit and per key request, none for a malformed signature', async () => {
-    const impl = counting()
+    const impl = countingRecovery()
     const { custodian, deposit, request, doctor, ledger } = await setup(impl)
     await custodian.deposit(deposit)
     expect(impl.calls).toBe(1)

@@ -15,6 +15,7 @@ import {
   signTombstone,
   signTreeHead,
 } from '@medseal/core'
+import { readConsent } from '@medseal/core/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { CHAINCODE_ERROR_PREFIX, ChaincodeError, toChaincodeError } from './chaincodeError.js'
 import { createRegistryChaincode, type RegistryChaincode } from './createRegistryChaincode.js'
@@ -36,21 +37,13 @@ const dec = (b: Uint8Array | undefined) => (b ? new TextDecoder().decode(b) : ''
 const hex32 = (): Hex => bytesToHex0x(randomBytes(32))
 
 function consent(over: Partial<Consent> = {}): Consent {
-  return {
+  return readConsent({
     id: hex32(),
     grantor: patient.address,
     grantee: clinician.address,
-    parent: `0x${'00'.repeat(32)}`,
-    resourceTypes: ['Observation'],
-    commitments: [],
-    exclude: [],
-    actions: ['read'],
-    purposes: ['TREAT'],
-    notBefore: 1_700_000_000,
     expiresAt: 1_800_000_000,
-    delegationDepth: 0,
     ...over,
-  }
+  })
 }
 
 let world: MemoryWorldState

@@ -14,6 +14,7 @@ describe('@medseal/core/testing', () => {
         "describeSecp256k1RecoveryConformance",
         "describeStoreConformance",
         "grantReadConsent",
+        "readConsent",
         "runConsentStory",
       ]
     `)

@@ -143,6 +143,39 @@ export function describeBatching(
       }
     })
 
+    it('review 8: a corrupt stored entry in a batch of entry reads + replay checks fails its own caller only', async () => {
+      const { db, cleanup } = await fresh()
+      try {
+        const c = counting(db)
+        const { custodian } = await createPostgresStores({ db: c.db })
+        const bad = await entry()
+        const good = await entry()
+        await custodian.insertEntry(bad)
+        await custodian.insertEntry(good)
+        // the row of one record no longer parses (a damaged or tampered database)
+        await db.query("UPDATE medseal_custodian_entries SET body = 'not json' WHERE commitment = $1", [
+          (bad.commitment as Hex).toLowerCase(),
+        ])
+        const until = 2_000_000_000
+        const now = 1_700_000_000
+        const asks = [bad, good, good].map((e) => ({ commitment: e.commitment as Hex, digest: digest(), until, now }))
+        const before = c.count(REMEMBER_MANY)
+        // one turn: one batch, one statement (as a custodian's concurrent releases of two records)
+        const got = await Promise.allSettled(asks.map((a) => custodian.getEntryAndRememberRequest?.(a)))
+        expect(c.count(REMEMBER_MANY) - before).toBe(1)
+        expect(got[0]).toMatchObject({ status: 'rejected', reason: { code: 'STORE_CORRUPT' } })
+        // the other callers get their own answers, as each would alone (not the corrupt record's error)
+        for (const g of got.slice(1)) {
+          expect(g.status).toBe('fulfilled')
+          const value = (g as PromiseFulfilledResult<{ entry?: CustodianEntry; seen: string }>).value
+          expect(value.seen).toBe('fresh')
+          expect(value.entry?.commitment).toBe((good.commitment as Hex).toLowerCase())
+        }
+      } finally {
+        await cleanup()
+      }
+    })
+
     it('two store instances (two processes) checking the same digests in opposite orders: each fresh exactly once', async () => {
       const { db, second, cleanup } = await fresh()
       try {

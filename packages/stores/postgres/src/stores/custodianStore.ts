@@ -306,9 +306,12 @@ export function _createCustodianStore(db: SqlDatabase, maxRememberedRequests: nu
   /**
    * The entry reads and replay checks of several requests (distinct digests, one `now`) in ONE statement:
    * {@link rememberMany}'s statement with the entries of their commitments joined to its answer. Returns `undefined`
-   * when it stored nothing (a full shard, any failure): each request is then asked alone.
+   * when it stored nothing (a full shard, any failure): each request is then asked alone. Otherwise each request's own
+   * outcome: an entry that does not decode fails its own callers only.
    */
-  const bothMany = async (batch: readonly Both[]): Promise<GetEntryAndRememberRequestResult[] | undefined> => {
+  const bothMany = async (
+    batch: readonly Both[],
+  ): Promise<PromiseSettledResult<GetEntryAndRememberRequestResult>[] | undefined> => {
     const now = (batch[0] as Both).now
     await pruneShards(batch, now)
     let rows: readonly SqlRow[]
@@ -333,10 +336,18 @@ export function _createCustodianStore(db: SqlDatabase, maxRememberedRequests: nu
     const upserted = new Set((rows[0]?.upserted as string[] | null) ?? [])
     const byKey = new Map<string, SqlRow>()
     for (const r of rows) if (typeof r.commitment === 'string') byKey.set(r.commitment, r)
-    // each caller gets its own decoded entry (nothing shared between callers)
-    return batch.map((r) =>
-      Object.freeze({ entry: entryIn(byKey.get(r.commitment)), seen: upserted.has(r.digest) ? 'fresh' : 'replayed' }),
-    )
+    // each caller gets its own decoded entry (nothing shared between callers), or its own entry's error
+    return batch.map((r): PromiseSettledResult<GetEntryAndRememberRequestResult> => {
+      try {
+        const entry = entryIn(byKey.get(r.commitment))
+        return {
+          status: 'fulfilled',
+          value: Object.freeze({ entry, seen: upserted.has(r.digest) ? 'fresh' : 'replayed' }),
+        }
+      } catch (reason) {
+        return { status: 'rejected', reason }
+      }
+    })
   }
   /** Concurrent entry reads with replay checks of this process go together; a lone one runs alone. */
   const both = _createBatcher<Both, GetEntryAndRememberRequestResult>(async (batch) => {
@@ -347,18 +358,18 @@ export function _createCustodianStore(db: SqlDatabase, maxRememberedRequests: nu
     for (const r of batch) if (r.now === first && !byDigest.has(r.digest)) byDigest.set(r.digest, r)
     const together = [...byDigest.values()]
     const answers = new Map<Both, PromiseSettledResult<GetEntryAndRememberRequestResult>>()
-    let many: GetEntryAndRememberRequestResult[] | undefined
+    let many: PromiseSettledResult<GetEntryAndRememberRequestResult>[] | undefined
     if (together.length > 1) {
       try {
         many = await bothMany(together)
       } catch (e) {
-        // stored, but an entry did not decode: every caller of the batch is told
+        // the batch's pruning failed before its statement: every caller of the batch is told
         for (const r of together) answers.set(r, { status: 'rejected', reason: e })
       }
     }
     if (many)
       for (const [i, r] of together.entries())
-        answers.set(r, { status: 'fulfilled', value: many[i] as GetEntryAndRememberRequestResult })
+        answers.set(r, many[i] as PromiseSettledResult<GetEntryAndRememberRequestResult>)
     for (const r of batch) if (!answers.has(r)) answers.set(r, await settle(bothOne(r)))
     return batch.map((r) => answers.get(r) as PromiseSettledResult<GetEntryAndRememberRequestResult>)
   }, MAX_BATCH)

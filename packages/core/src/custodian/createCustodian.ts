@@ -456,7 +456,11 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
       // window (ledger time never goes backwards here, so a forgotten request is stale for good). A folding store
       // reads the entry and remembers the digest in one call; a request refused before the replay check below then
       // has its digest forgotten, so only authorized requests keep room (strangers cannot fill the memory).
-      const until = request.issuedAt + maxPast
+      // Remembered `maxFuture` longer than the window: processes sharing one store read the ledger's time each through
+      // their own connection, and a store forgets a digest by the time of whichever process prunes. A process whose
+      // view lags the pruning one's by up to `maxFuture` (the disagreement already accepted from requesters) still
+      // finds the digest while the request is in its window (review 8).
+      const until = request.issuedAt + maxPast + maxFuture
       let early: RememberRequestResult | undefined
       let entry: CustodianEntry | undefined
       if (folded) {

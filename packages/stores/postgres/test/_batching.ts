@@ -2,7 +2,19 @@
  * Batching of the custodian store's per-release reads and replay checks (concurrent calls of one process go together
  * in one statement): the answers must be those of the calls made one by one — test helper, not a test file.
  */
-import { bytesToHex0x, type CustodianEntry, createParty, type Hex, randomBytes, seal } from '@medseal/core'
+import { createMemoryLedger } from '@medseal/adapter-memory'
+import {
+  bytesToHex0x,
+  type CustodianEntry,
+  createAccessLog,
+  createCustodian,
+  createParty,
+  type Hex,
+  type LedgerAdapter,
+  randomBytes,
+  seal,
+} from '@medseal/core'
+import { createReleaseFixture } from '@medseal/core/testing'
 import { createPostgresStores, type SqlDatabase } from '@medseal/store-postgres'
 import { describe, expect, it } from 'vitest'
 
@@ -171,6 +183,43 @@ export function describeBatching(
           expect(value.seen).toBe('fresh')
           expect(value.entry?.commitment).toBe((good.commitment as Hex).toLowerCase())
         }
+      } finally {
+        await cleanup()
+      }
+    })
+
+    it('review 8: a key request replayed to a custodian process whose ledger time lags the pruning one’s is refused', async () => {
+      const { db, second, cleanup } = await fresh()
+      try {
+        // two custodian processes of one party on one database, each reading the ledger's time through its own
+        // connection: the second sees it 20 s behind (within the 30 s a custodian accepts from requesters)
+        const clock = { now: 1_700_000_000 }
+        const ledger = createMemoryLedger({ id: 'review8-lag', now: () => clock.now })
+        const hostNow = () => clock.now * 1000
+        const one = await createPostgresStores({ db })
+        const two = await createPostgresStores({ db: second })
+        const f = await createReleaseFixture({
+          ledger,
+          custodian: { store: one.custodian, now: hostNow },
+          log: { store: one.accessLog({ name: 'review8' }), name: 'review8' },
+        })
+        const behind: LedgerAdapter = Object.freeze({ ...ledger, getTime: async () => (await ledger.getTime()) - 20 })
+        const log = await createAccessLog({
+          operator: f.vendor,
+          ledger: behind,
+          name: 'review8',
+          store: two.accessLog({ name: 'review8' }),
+        })
+        const lagging = createCustodian({ party: f.vendor, ledger: behind, log, store: two.custodian, now: hostNow })
+        const request = await f.keyRequest()
+        expect((await f.custodian.releaseKey(request)).decision.allowed).toBe(true)
+        // 305 s on: stale for the first process, whose next releases prune the replay memory (every shard)
+        clock.now += 305
+        expect((await f.custodian.releaseKey(await f.keyRequest())).decision.allowed).toBe(true)
+        for (let shard = 0; shard < 64; shard++)
+          await one.custodian.rememberRequest({ digest: digestIn(shard), until: clock.now + 1, now: clock.now })
+        // not stale yet for the second: it must still be a replay there
+        await expect(lagging.releaseKey(request)).rejects.toMatchObject({ code: 'REQUEST_REPLAYED' })
       } finally {
         await cleanup()
       }

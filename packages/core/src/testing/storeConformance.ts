@@ -559,6 +559,49 @@ export function describeStoreConformance(name: string, options: StoreConformance
         expect(await s.custodian.listReleases(consentKey(patient.address, token.consent.id))).toHaveLength(1)
       })
 
+      it('review 8: one key request sent 8 times at once (one turn of the event loop): exactly one release', async () => {
+        const ledger = options.createLedger()
+        const [patient, doctor, vendor] = [37, 38, 39].map((n) =>
+          createParty({ seed: Uint8Array.from({ length: 32 }, (_, i) => (n * 7 + i) & 0xff) }),
+        ) as [Party, Party, Party]
+        const log = await createAccessLog({ operator: vendor, ledger, name: 'replay-burst', store: s.accessLog })
+        const custodian = createCustodian({ party: vendor, ledger, log, store: s.custodian })
+        const sealed = await seal(
+          { resourceType: 'Observation', status: 'final' },
+          { recipients: [patient, custodian.identity] },
+        )
+        await custodian.deposit(
+          await createDeposit({
+            owner: patient,
+            envelope: sealed.envelope,
+            custodian: custodian.identity,
+            domain: ledger.domain,
+          }),
+        )
+        const { token } = await grantReadConsent(ledger, { party: patient, grantee: doctor })
+        const request = createKeyRequest(doctor, ledger.domain, {
+          consentId: token.consent.id,
+          custodian: custodian.identity,
+          grantor: patient.address,
+          commitment: bytesToHex0x(sealed.commitment),
+          action: 'read',
+          purpose: 'TREAT',
+          issuedAt: await ledger.getTime(),
+        })
+        // the same object and equal copies, all in one turn: a batching store takes them in one batch
+        const copies = Array.from({ length: 8 }, (_, i) =>
+          i % 2 === 0 ? request : { request: { ...request.request }, signature: request.signature },
+        )
+        const outcomes = await Promise.allSettled(copies.map((r) => custodian.releaseKey(r)))
+        const released = outcomes.filter((o) => o.status === 'fulfilled')
+        expect(released).toHaveLength(1)
+        for (const o of outcomes)
+          if (o.status === 'rejected') expect((o.reason as { code?: unknown }).code).toBe('REQUEST_REPLAYED')
+        expect(await s.custodian.listReleases(consentKey(patient.address, token.consent.id))).toHaveLength(1)
+        const events = await Promise.all(Array.from({ length: await s.accessLog.size() }, (_, i) => log.getEvent(i)))
+        expect(events.filter((e) => e.outcome === 'permit')).toHaveLength(1)
+      })
+
       it('a request refused before its replay check holds no room: the same signed request is served once allowed', async () => {
         const ledger = options.createLedger()
         const [patient, doctor, vendor] = [34, 35, 36].map((n) =>

@@ -28,7 +28,8 @@
  * ~0.15 ms of CPU per release, against ~1 ms for `client.releaseKey` over `node:http` and ~2 ms over Node's `fetch`);
  * the warm-up round goes through `client.releaseKey`. `BENCH_SERVICE_INSTANCES=1` runs only the listed process
  * counts; `pglite` in that list is one service process on a PGlite directory (PGlite on its worker thread, no cluster:
- * what examples/custodian-server runs by default), listed by default after the PostgreSQL ways. Each row also gives the
+ * what examples/custodian-server runs by default) and `pglite-thread` the same on the calling thread (`worker: false`,
+ * its peer), both listed by default after the PostgreSQL ways. Each row also gives the
  * CPU per release
  * of the service's processes (Linux `/proc`) beside the generator's own. The ledger is a file-backed memory ledger written before the
  * services start (the grants) and only read during the load: each process reads its own copy of it, as the in-process
@@ -365,8 +366,10 @@ defineBench('service instances', async (ctx) => {
   // PostgreSQL, and `pglite`: one service process on a PGlite directory, as examples/custodian-server runs by default)
   const listed = process.env.BENCH_SERVICE_INSTANCES
     ? process.env.BENCH_SERVICE_INSTANCES.split(',')
-    : [...new Set(['1', '2', String(cores)]), 'pglite']
-  const counts = listed.filter((w) => w !== 'pglite').map(Number)
+    : [...new Set(['1', '2', String(cores)]), 'pglite', 'pglite-thread']
+  const counts = listed.filter((w) => !w.startsWith('pglite')).map(Number)
+  // `pglite-thread`: the same process with PGlite on its calling thread (`worker: false`, as before): the peer of `pglite`
+  const pgliteWays = (['pglite', 'pglite-thread'] as const).filter((w) => listed.includes(w))
   const workers: Worker[] = []
   const dbs: SqlDatabase[] = []
   const load = createLoadFetch(CLINICIANS)
@@ -394,12 +397,12 @@ defineBench('service instances', async (ctx) => {
       deposit: Custodian['deposit']
       pids: readonly number[]
     }[] = [{ name: 'in-process', store: 'PostgreSQL', target: custodian, deposit: custodian.deposit, pids: [] }]
-    for (const n of [...counts, ...(listed.includes('pglite') ? ['pglite' as const] : [])]) {
+    for (const n of [...counts, ...pgliteWays]) {
       const config: ServiceWorkerConfig =
-        n === 'pglite'
+        typeof n === 'string'
           ? {
-              // one process alone (no cluster), PGlite on its worker thread: the example server's default
-              backend: { kind: 'pglite', dir: join(dir, 'pglite') },
+              // one process alone (no cluster), PGlite on its worker thread (the example server's default) or not
+              backend: { kind: 'pglite', dir: join(dir, n), worker: n === 'pglite' },
               ledger: { kind: 'file', path: ledgerPath },
               ledgerReplicaOf: ledgerPath,
               rateLimit: { burst: 1_000_000 },
@@ -417,12 +420,16 @@ defineBench('service instances', async (ctx) => {
       await worker.waitForAcks(1, 'listening')
       const listening = worker.acks.find((a) => a.op === 'listening')
       const client = await createCustodianClient({ url: String(listening?.url), fetch: load.fetch })
-      const pids = [worker.child.pid as number, ...((listening?.pids as number[] | undefined) ?? [])]
+      // a process alone lists itself: counted once
+      const pids = [...new Set([worker.child.pid as number, ...((listening?.pids as number[] | undefined) ?? [])])]
       const raw = createRawLoad(String(listening?.url), CLINICIANS)
       raws.push(raw)
       ways.push({
-        name: n === 'pglite' ? '1 service process' : `${n} service process${n === 1 ? '' : 'es'}`,
-        store: n === 'pglite' ? 'PGlite (directory, worker thread)' : 'PostgreSQL',
+        name: typeof n === 'string' ? '1 service process' : `${n} service process${n === 1 ? '' : 'es'}`,
+        store:
+          typeof n === 'string'
+            ? `PGlite (directory, ${n === 'pglite' ? 'worker thread' : 'calling thread'})`
+            : 'PostgreSQL',
         target: { identity: client.identity, releaseKey: client.releaseKey, raw },
         deposit: client.deposit,
         pids,

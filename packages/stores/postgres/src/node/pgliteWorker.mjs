@@ -2,7 +2,7 @@
  * The `node:worker_threads` worker that runs PGlite for `openPgliteDirectory` (internal): PostgreSQL's WebAssembly
  * runs here, on its own thread, so a service's event loop keeps parsing HTTP and doing the custodian's cryptography
  * while SQL runs. Plain JavaScript (Node loads it as it is, from the sources under vitest and tsx, and copied to
- * dist/ by the build): it only relays messages to PGlite. The protocol (`_pgliteWorkerProtocol.ts` is its typed
+ * dist/ by the build): it only relays messages to PGlite. The protocol (`_pgliteWorkerDatabase.ts` is the other
  * side):
  *
  * - start: `workerData` `{ dataDir }`; answers `{ op: 'ready' }` or `{ op: 'ready', error }`.

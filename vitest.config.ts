@@ -29,7 +29,7 @@ const CHROMIUM_ARGS = [
  */
 const NODE20_ONLY = [
   'packages/stores/postgres/test/faults/**', // SIGKILLed processes and database servers: the databases' durability
-  'packages/stores/postgres/test/{shlStore,stores,dirLock,db,conformance.pgliteDir,startPostgres}.test.ts', // SQL behaviour
+  'packages/stores/postgres/test/{shlStore,stores,dirLock,db,conformance.pgliteDir,startPostgres,pgliteWorker}.test.ts', // SQL behaviour
   'examples/patient-portal/e2e.test.ts', // Chromium end to end
   'examples/recipes/**', // usage stories on the SDK's public API
   'examples/quickstart/**',

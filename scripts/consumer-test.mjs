@@ -71,12 +71,15 @@ try {
   const fileDeps = Object.fromEntries(packages.map((p) => [p.name, `file:${p.tarball}`]))
   const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
   const dev = rootPkg.devDependencies
+  const pgliteVersion = JSON.parse(readFileSync(join(root, 'packages/stores/postgres/package.json'), 'utf8'))
+    .devDependencies['@electric-sql/pglite']
   writeFileSync(
     join(scratch, 'package.json'),
     JSON.stringify({
       name: 'medseal-consumer',
       private: true,
-      dependencies: { ...fileDeps, viem: dev.viem },
+      // PGlite (the optional peer of @medseal/store-postgres, at the version its tests use): the worker file it runs on
+      dependencies: { ...fileDeps, viem: dev.viem, '@electric-sql/pglite': pgliteVersion },
       devDependencies: {
         vite: dev.vite,
         jest: '30.5.2',
@@ -145,6 +148,32 @@ try {
     join(cjs, 'readme.cjs'),
     `${requireImports}\nasync function main() {\n${body}\n}\nmain().then(() => console.log('readme ok'), (e) => { console.error(e); process.exit(1) })\n`,
   )
+  // openPgliteDirectory from the tarball: PGlite on its worker thread (dist/pgliteWorker.mjs beside the entry), the
+  // stores migrated through it; ESM initializes the directory, CommonJS opens it again (this Node only: a few seconds)
+  const pgliteDir = join(scratch, 'pglite')
+  const pgliteBody = (ok) =>
+    `const db = await openPgliteDirectory({ dataDir: ${JSON.stringify(pgliteDir)} })\n` +
+    'await createPostgresStores({ db })\n' +
+    "const [row] = await db.query('select 1 + 1 as two')\n" +
+    "if (row.two !== 2) throw new Error('PGlite on its worker answered ' + JSON.stringify(row))\n" +
+    `await db.close()\nconsole.log('${ok}')\n`
+  writeFileSync(
+    join(esm, 'pglite.mjs'),
+    "import { createPostgresStores } from '@medseal/store-postgres'\n" +
+      "import { openPgliteDirectory } from '@medseal/store-postgres/node'\n" +
+      pgliteBody('esm pglite worker ok'),
+  )
+  writeFileSync(
+    join(cjs, 'pglite.cjs'),
+    "const { createPostgresStores } = require('@medseal/store-postgres')\n" +
+      "const { openPgliteDirectory } = require('@medseal/store-postgres/node')\n" +
+      `async function main() {\n${pgliteBody('cjs pglite worker ok')}}\n` +
+      'main().catch((e) => { console.error(e); process.exit(1) })\n',
+  )
+  await step('ESM openPgliteDirectory (PGlite worker)', 'node', ['pglite.mjs'], { cwd: esm })
+  await step('CJS openPgliteDirectory (PGlite worker)', 'node', ['--no-experimental-require-module', 'pglite.cjs'], {
+    cwd: cjs,
+  })
   const nodes = [{ version: process.version.slice(1), bin: undefined }].concat(
     Object.values(NODE_VERSIONS).map((version) => ({ version, bin: ensureNode(version) })),
   )

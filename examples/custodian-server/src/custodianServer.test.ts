@@ -120,7 +120,7 @@ describe('examples/custodian-server (a real process on 127.0.0.1)', () => {
     dirs.push(dir)
     const first = await start({ MEDSEAL_DATA_DIR: dir })
     const printed = first.out.join('')
-    expect(printed).toContain(`PGlite in ${join(dir, 'pglite')}`)
+    expect(printed).toContain(`PGlite in ${join(dir, 'pglite')} (on a worker thread)`)
     expect(printed).toContain(`file-backed memory ledger ${join(dir, 'ledger.json')}`)
     expect(printed).toMatch(/custodian 0x[0-9a-fA-F]{40}/)
     // key requests are checked with libsecp256k1 (@medseal/core/node), not the pure-JS default

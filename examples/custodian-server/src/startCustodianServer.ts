@@ -47,7 +47,7 @@ async function openDatabase(config: ServerConfig): Promise<{ db: SqlDatabase; la
   }
   const { openPgliteDirectory } = await import('@medseal/store-postgres/node')
   const dir = join(config.dataDir, 'pglite')
-  return { db: await openPgliteDirectory({ dataDir: dir }), label: `PGlite in ${dir}` }
+  return { db: await openPgliteDirectory({ dataDir: dir }), label: `PGlite in ${dir} (on a worker thread)` }
 }
 
 async function evmClients(rpcUrl: string, evmPrivateKey: `0x${string}` | undefined) {

@@ -1,7 +1,9 @@
 /**
  * The custodian service over HTTP (issue 14), in one process so every figure has its peer: key releases/s and the
  * p50/p99 latency of `client.releaseKey` against `@medseal/service` served on 127.0.0.1 (Node's http, a free port),
- * beside the same custodian object called in-process, on PGlite (a directory) and on a PostgreSQL server. One
+ * beside the same custodian object called in-process, on PGlite (a directory: on its worker thread, as
+ * `openPgliteDirectory` runs it, and on the calling thread, `worker: false`, as before; `BENCH_SERVICE_PGLITE=worker`
+ * or `thread` runs one) and on a PostgreSQL server. One
  * custodian per database, three ways in: in-process, a server with the rate limiter on (as deployed: every key
  * request's signer is recovered and counted, at a burst no clinician here reaches), a server with no limiter (the
  * handler leaves the signer's recovery to the custodian). The three take turns in 4 rounds each, so a change of the
@@ -25,7 +27,10 @@
  * written on raw keep-alive sockets, one per clinician, one request at a time on each (no pipelining; `_rawLoad.ts`:
  * ~0.15 ms of CPU per release, against ~1 ms for `client.releaseKey` over `node:http` and ~2 ms over Node's `fetch`);
  * the warm-up round goes through `client.releaseKey`. `BENCH_SERVICE_INSTANCES=1` runs only the listed process
- * counts. Each row also gives the CPU per release
+ * counts; `pglite` in that list is one service process on a PGlite directory (PGlite on its worker thread, no cluster:
+ * what examples/custodian-server runs by default) and `pglite-thread` the same on the calling thread (`worker: false`,
+ * its peer), both listed by default after the PostgreSQL ways. Each row also gives the
+ * CPU per release
  * of the service's processes (Linux `/proc`) beside the generator's own. The ledger is a file-backed memory ledger written before the
  * services start (the grants) and only read during the load: each process reads its own copy of it, as the in-process
  * custodian reads this process's.
@@ -294,9 +299,16 @@ defineBench('service', async (ctx) => {
     console.log(`  PostgreSQL rows skipped: ${(e as Error).message}`)
   }
   try {
-    const dir = mkdtempSync(join(tmpdir(), 'medseal-bench-service-'))
-    dirs.push(dir)
-    await bench(ctx, 'PGlite (directory)', await openPgliteDirectory({ dataDir: dir }))
+    // PGlite on its worker thread (openPgliteDirectory's default) and on the calling thread (`worker: false`, as
+    // before): `BENCH_SERVICE_PGLITE=worker` or `thread` runs only one of them
+    const which = process.env.BENCH_SERVICE_PGLITE ?? 'both'
+    for (const worker of [true, false]) {
+      if (which !== 'both' && which !== (worker ? 'worker' : 'thread')) continue
+      const dir = mkdtempSync(join(tmpdir(), 'medseal-bench-service-'))
+      dirs.push(dir)
+      const name = `PGlite (directory, ${worker ? 'worker thread' : 'calling thread'})`
+      await bench(ctx, name, await openPgliteDirectory({ dataDir: dir, worker }))
+    }
     if (server) {
       const s = server
       const url = await s.createDatabase('bench_service')
@@ -350,10 +362,14 @@ defineBench('service instances', async (ctx) => {
   }
   const dir = mkdtempSync(join(tmpdir(), 'medseal-bench-instances-'))
   const cores = availableParallelism()
-  // `BENCH_SERVICE_INSTANCES=1`: only the listed process counts (default 1, 2 and the cores)
-  const counts = process.env.BENCH_SERVICE_INSTANCES
-    ? process.env.BENCH_SERVICE_INSTANCES.split(',').map(Number)
-    : [...new Set([1, 2, cores])]
+  // `BENCH_SERVICE_INSTANCES=1,pglite`: only the listed ways (default 1, 2 and the cores service processes on
+  // PostgreSQL, and `pglite`: one service process on a PGlite directory, as examples/custodian-server runs by default)
+  const listed = process.env.BENCH_SERVICE_INSTANCES
+    ? process.env.BENCH_SERVICE_INSTANCES.split(',')
+    : [...new Set(['1', '2', String(cores)]), 'pglite', 'pglite-thread']
+  const counts = listed.filter((w) => !w.startsWith('pglite')).map(Number)
+  // `pglite-thread`: the same process with PGlite on its calling thread (`worker: false`, as before): the peer of `pglite`
+  const pgliteWays = (['pglite', 'pglite-thread'] as const).filter((w) => listed.includes(w))
   const workers: Worker[] = []
   const dbs: SqlDatabase[] = []
   const load = createLoadFetch(CLINICIANS)
@@ -374,28 +390,46 @@ defineBench('service instances', async (ctx) => {
     const log = await createAccessLog({ operator: vendor, ledger, name: 'access', store: stores.accessLog() })
     const custodian = createCustodian({ party: vendor, ledger, log, store: stores.custodian, ...withNative })
     // `pids`: the service's processes (a cluster's primary and workers), whose CPU is counted per round
-    const ways: { name: string; target: Target; deposit: Custodian['deposit']; pids: readonly number[] }[] = [
-      { name: 'in-process', target: custodian, deposit: custodian.deposit, pids: [] },
-    ]
-    for (const n of counts) {
-      const config: ServiceWorkerConfig = {
-        backend: { kind: 'postgres', url: await server.createDatabase(`bench_n${n}`) },
-        ledger: { kind: 'file', path: ledgerPath },
-        ledgerReplicaOf: ledgerPath,
-        workers: n,
-        rateLimit: { burst: 1_000_000 },
-        poolMax: 8,
-      }
+    const ways: {
+      name: string
+      store: string
+      target: Target
+      deposit: Custodian['deposit']
+      pids: readonly number[]
+    }[] = [{ name: 'in-process', store: 'PostgreSQL', target: custodian, deposit: custodian.deposit, pids: [] }]
+    for (const n of [...counts, ...pgliteWays]) {
+      const config: ServiceWorkerConfig =
+        typeof n === 'string'
+          ? {
+              // one process alone (no cluster), PGlite on its worker thread (the example server's default) or not
+              backend: { kind: 'pglite', dir: join(dir, n), worker: n === 'pglite' },
+              ledger: { kind: 'file', path: ledgerPath },
+              ledgerReplicaOf: ledgerPath,
+              rateLimit: { burst: 1_000_000 },
+            }
+          : {
+              backend: { kind: 'postgres', url: await server.createDatabase(`bench_n${n}`) },
+              ledger: { kind: 'file', path: ledgerPath },
+              ledgerReplicaOf: ledgerPath,
+              workers: n,
+              rateLimit: { burst: 1_000_000 },
+              poolMax: 8,
+            }
       const worker = startWorker(config, serviceScript)
       workers.push(worker)
       await worker.waitForAcks(1, 'listening')
       const listening = worker.acks.find((a) => a.op === 'listening')
       const client = await createCustodianClient({ url: String(listening?.url), fetch: load.fetch })
-      const pids = [worker.child.pid as number, ...((listening?.pids as number[] | undefined) ?? [])]
+      // a process alone lists itself: counted once
+      const pids = [...new Set([worker.child.pid as number, ...((listening?.pids as number[] | undefined) ?? [])])]
       const raw = createRawLoad(String(listening?.url), CLINICIANS)
       raws.push(raw)
       ways.push({
-        name: `${n} service process${n === 1 ? '' : 'es'}`,
+        name: typeof n === 'string' ? '1 service process' : `${n} service process${n === 1 ? '' : 'es'}`,
+        store:
+          typeof n === 'string'
+            ? `PGlite (directory, ${n === 'pglite' ? 'worker thread' : 'calling thread'})`
+            : 'PostgreSQL',
         target: { identity: client.identity, releaseKey: client.releaseKey, raw },
         deposit: client.deposit,
         pids,
@@ -433,21 +467,23 @@ defineBench('service instances', async (ctx) => {
       }
     }
     const inProcess = figure(0)
-    const peer = (v: number, unit: string) => `in-process custodian: ${v.toFixed(v >= 100 ? 0 : 1)} ${unit}`
+    const peer = (v: number, unit: string) =>
+      `in-process custodian (PostgreSQL): ${v.toFixed(v >= 100 ? 0 : 1)} ${unit}`
     ways.forEach((way, w) => {
       if (w === 0) return
       const f = figure(w)
       ctx.record({
-        name: `key releases over HTTP, PostgreSQL, ${way.name} (${RATE > 0 ? `open loop at ${RATE}/s, ≤ ${CLINICIANS}` : CLINICIANS} in flight, ${cores} cores)`,
+        name: `key releases over HTTP, ${way.store}, ${way.name} (${RATE > 0 ? `open loop at ${RATE}/s, ≤ ${CLINICIANS}` : CLINICIANS} in flight, ${cores} cores)`,
         value: f.perSecond,
         unit: 'releases/s',
         peer: peer(inProcess.perSecond, 'releases/s'),
       })
-      ctx.record({ name: `  p50 latency, ${way.name}`, value: f.p50, unit: 'ms', peer: peer(inProcess.p50, 'ms') })
-      ctx.record({ name: `  p99 latency, ${way.name}`, value: f.p99, unit: 'ms', peer: peer(inProcess.p99, 'ms') })
+      const label = way.store === 'PostgreSQL' ? way.name : `${way.name}, ${way.store}`
+      ctx.record({ name: `  p50 latency, ${label}`, value: f.p50, unit: 'ms', peer: peer(inProcess.p50, 'ms') })
+      ctx.record({ name: `  p99 latency, ${label}`, value: f.p99, unit: 'ms', peer: peer(inProcess.p99, 'ms') })
       if (Number.isFinite(f.serviceCpu))
         ctx.record({
-          name: `  CPU per release, ${way.name}`,
+          name: `  CPU per release, ${label}`,
           value: f.serviceCpu,
           unit: 'ms',
           peer: `load generator (this process): ${f.loadCpu.toFixed(2)} ms; in-process custodian + generator: ${inProcess.loadCpu.toFixed(2)} ms`,

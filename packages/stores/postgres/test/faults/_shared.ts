@@ -14,7 +14,11 @@ import { foundry } from 'viem/chains'
 
 /** Where the stores live: a PGlite directory or a PostgreSQL connection string. */
 export type FaultBackend =
-  | { readonly kind: 'pglite'; readonly dir: string }
+  | {
+      readonly kind: 'pglite'
+      readonly dir: string /** PGlite on the calling thread (`false`; default: its worker). */
+      readonly worker?: boolean
+    }
   | { readonly kind: 'postgres'; readonly url: string }
 
 /** Which ledger a worker opens. */

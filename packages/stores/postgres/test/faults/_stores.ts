@@ -25,7 +25,7 @@ export async function openFaultStores(
 ): Promise<FaultStores> {
   const db =
     backend.kind === 'pglite'
-      ? await openPgliteDirectory({ dataDir: backend.dir })
+      ? await openPgliteDirectory({ dataDir: backend.dir, ...(backend.worker === false ? { worker: false } : {}) })
       : createPgDatabase({ pool: new pg.Pool({ connectionString: backend.url, max: options.poolMax ?? 4 }) })
   const stores = await createPostgresStores({ db })
   return {

@@ -8,6 +8,7 @@ import { InvalidArgumentError } from '../errors/base.js'
 import { aes256Gcm } from '../hpke/aead.js'
 import { createHpkeSuite } from '../hpke/createHpkeSuite.js'
 import { createNativeHpke } from '../hpke/createNativeHpke.js'
+import { _hashOnThread } from './_hashThread.js'
 import type { SealBackend } from './types.js'
 
 /** Parameters of {@link createNativeSealBackend}. */
@@ -20,9 +21,17 @@ export type CreateNativeSealBackendParameters = {
    * on the calling thread (the two passes on two cores: best with a core free).
    */
   cipher?: 'node' | 'webcrypto' | undefined
+  /**
+   * Where the payload's SHA-256 runs (`cipher: 'node'` only). `'calling-thread'` (default): on the calling thread,
+   * after the AES pass. `'helper-thread'`: a payload of 256 KiB to 16 MiB is copied to one helper thread (started at
+   * the first such payload, shared by every backend of the thread, never keeping the process alive while idle) and
+   * hashed there while the calling thread encrypts it: the two passes on two cores, best with a core free. A payload
+   * that finds the helper busy, or no helper, is hashed on the calling thread; the helper wipes its copy after hashing.
+   */
+  hash?: 'calling-thread' | 'helper-thread' | undefined
 }
 
-/** What {@link createNativeSealBackend} can throw: `INVALID_ARGUMENT` for an unknown `cipher`. */
+/** What {@link createNativeSealBackend} can throw: `INVALID_ARGUMENT` for an unknown `cipher` or `hash`. */
 export type CreateNativeSealBackendErrorType = InvalidArgumentError
 
 /** The parts of `node:crypto` used here (core's build has no Node types). */
@@ -65,9 +74,9 @@ const KAT = {
  * the wrap on the calling thread. Where `node:crypto` is not available, fails a known-answer check, or has no native
  * X25519, it returns `undefined`, which `seal` takes as its default.
  *
- * @param params - optional `cipher` (`'node'`, the default, or `'webcrypto'`)
+ * @param params - optional `cipher` (`'node'`, the default, or `'webcrypto'`) and `hash` (`'calling-thread'`, the default, or `'helper-thread'`)
  * @returns a frozen {@link SealBackend}, or `undefined`
- * @throws {@link InvalidArgumentError} `INVALID_ARGUMENT` for another `cipher`
+ * @throws {@link InvalidArgumentError} `INVALID_ARGUMENT` for another `cipher` or `hash`, or `hash: 'helper-thread'` without `cipher: 'node'`
  * @example
  * ```ts
  * import { createParty, sealCanonical } from '@medseal/core'
@@ -84,6 +93,16 @@ export function createNativeSealBackend(params: CreateNativeSealBackendParameter
     throw new InvalidArgumentError('INVALID_ARGUMENT', "cipher must be 'node' or 'webcrypto'.", {
       metaMessages: [`Received ${describeType(cipher)}.`],
     })
+  const hash = params?.hash ?? 'calling-thread'
+  if (hash !== 'calling-thread' && hash !== 'helper-thread')
+    throw new InvalidArgumentError('INVALID_ARGUMENT', "hash must be 'calling-thread' or 'helper-thread'.", {
+      metaMessages: [`Received ${describeType(hash)}.`],
+    })
+  if (hash === 'helper-thread' && cipher !== 'node')
+    throw new InvalidArgumentError(
+      'INVALID_ARGUMENT',
+      "hash: 'helper-thread' needs cipher: 'node' (with WebCrypto's AES on the thread pool, the hash already has the calling thread).",
+    )
   const c = loadNodeCrypto()
   const setImmediate = (globalThis as { setImmediate?: SetImmediate }).setImmediate
   if (!c || typeof setImmediate !== 'function') return undefined
@@ -98,7 +117,12 @@ export function createNativeSealBackend(params: CreateNativeSealBackendParameter
   } catch {
     return undefined
   }
-  if (cipher === 'node') return Object.freeze({ hpke: native, sha256, hmacSha256 })
+  if (cipher === 'node')
+    return Object.freeze({
+      hpke: native,
+      sha256: hash === 'helper-thread' ? (bytes: Uint8Array) => _hashOnThread(bytes, sha256) : sha256,
+      hmacSha256,
+    })
   // The seal starts the AES-256-GCM pass first; these run once it is on the thread pool.
   const later =
     <A extends unknown[]>(f: (...a: A) => Uint8Array) =>

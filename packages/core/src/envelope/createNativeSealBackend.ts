@@ -71,7 +71,9 @@ const KAT = {
  * commitment and content id are byte for byte what the default seal makes from the same randomness. For Node
  * servers and large records (a 1 MiB seal); it blocks the calling thread for the passes (about 1.5 ms per MiB here).
  * With `cipher: 'webcrypto'` the AES-256-GCM pass runs on WebCrypto's thread pool instead, beside the SHA-256 and
- * the wrap on the calling thread. Where `node:crypto` is not available, fails a known-answer check, or has no native
+ * the wrap on the calling thread. With `hash: 'helper-thread'` the SHA-256 of a payload of 256 KiB to 16 MiB runs
+ * on one helper thread while the calling thread encrypts it and wraps the key (a copy of the payload goes to the
+ * helper, which zeroes it once hashed). Where `node:crypto` is not available, fails a known-answer check, or has no native
  * X25519, it returns `undefined`, which `seal` takes as its default.
  *
  * @param params - optional `cipher` (`'node'`, the default, or `'webcrypto'`) and `hash` (`'calling-thread'`, the default, or `'helper-thread'`)
@@ -85,6 +87,9 @@ const KAT = {
  * const patient = createParty()
  * const bytes = new TextEncoder().encode('{"resourceType":"Binary"}')
  * const { envelope } = await sealCanonical(bytes, { recipients: [patient], version: 3, backend })
+ * // for records of 256 KiB and more, on a machine with a core to spare: SHA-256 on a helper thread
+ * const large = createNativeSealBackend({ hash: 'helper-thread' })
+ * const { contentId } = await sealCanonical(bytes, { recipients: [patient], version: 3, backend: large })
  * ```
  */
 export function createNativeSealBackend(params: CreateNativeSealBackendParameters = {}): SealBackend | undefined {

@@ -22,11 +22,11 @@ export type CreateNativeSealBackendParameters = {
    */
   cipher?: 'node' | 'webcrypto' | undefined
   /**
-   * Where the payload's SHA-256 runs (`cipher: 'node'` only). `'calling-thread'` (default): on the calling thread,
-   * after the AES pass. `'helper-thread'`: a payload of 256 KiB to 16 MiB is copied to one helper thread (started at
-   * the first such payload, shared by every backend of the thread, never keeping the process alive while idle) and
-   * hashed there while the calling thread encrypts it: the two passes on two cores, best with a core free. A payload
-   * that finds the helper busy, or no helper, is hashed on the calling thread; the helper wipes its copy after hashing.
+   * Where the payload's SHA-256 runs. `'calling-thread'` (default): on the calling thread. `'helper-thread'`: a
+   * payload of 256 KiB to 16 MiB is copied to one helper thread (started at the first such payload, shared by every
+   * backend of the thread, never keeping the process alive while idle) and hashed there while the AES pass and the
+   * wrap run: the passes on two cores, best with a core free. A payload that finds the helper busy, or no helper, is
+   * hashed on the calling thread; the helper wipes its copy after hashing.
    */
   hash?: 'calling-thread' | 'helper-thread' | undefined
 }
@@ -78,7 +78,7 @@ const KAT = {
  *
  * @param params - optional `cipher` (`'node'`, the default, or `'webcrypto'`) and `hash` (`'calling-thread'`, the default, or `'helper-thread'`)
  * @returns a frozen {@link SealBackend}, or `undefined`
- * @throws {@link InvalidArgumentError} `INVALID_ARGUMENT` for another `cipher` or `hash`, or `hash: 'helper-thread'` without `cipher: 'node'`
+ * @throws {@link InvalidArgumentError} `INVALID_ARGUMENT` for another `cipher` or `hash`
  * @example
  * ```ts
  * import { createParty, sealCanonical } from '@medseal/core'
@@ -103,11 +103,6 @@ export function createNativeSealBackend(params: CreateNativeSealBackendParameter
     throw new InvalidArgumentError('INVALID_ARGUMENT', "hash must be 'calling-thread' or 'helper-thread'.", {
       metaMessages: [`Received ${describeType(hash)}.`],
     })
-  if (hash === 'helper-thread' && cipher !== 'node')
-    throw new InvalidArgumentError(
-      'INVALID_ARGUMENT',
-      "hash: 'helper-thread' needs cipher: 'node' (with WebCrypto's AES on the thread pool, the hash already has the calling thread).",
-    )
   const c = loadNodeCrypto()
   const setImmediate = (globalThis as { setImmediate?: SetImmediate }).setImmediate
   if (!c || typeof setImmediate !== 'function') return undefined
@@ -122,13 +117,11 @@ export function createNativeSealBackend(params: CreateNativeSealBackendParameter
   } catch {
     return undefined
   }
+  const onHelper = (bytes: Uint8Array) => _hashOnThread(bytes, sha256)
   if (cipher === 'node')
-    return Object.freeze({
-      hpke: native,
-      sha256: hash === 'helper-thread' ? (bytes: Uint8Array) => _hashOnThread(bytes, sha256) : sha256,
-      hmacSha256,
-    })
-  // The seal starts the AES-256-GCM pass first; these run once it is on the thread pool.
+    return Object.freeze({ hpke: native, sha256: hash === 'helper-thread' ? onHelper : sha256, hmacSha256 })
+  // The seal starts the hashes and the AES-256-GCM pass in one turn; these run at the next, once the pass is on the
+  // thread pool.
   const later =
     <A extends unknown[]>(f: (...a: A) => Uint8Array) =>
     (...a: A): Promise<Uint8Array> =>
@@ -143,7 +136,7 @@ export function createNativeSealBackend(params: CreateNativeSealBackendParameter
       )
   return Object.freeze({
     hpke: createHpkeSuite({ kem: native.kem, kdf: native.kdf, aead: aes256Gcm }),
-    sha256: later(sha256),
+    sha256: hash === 'helper-thread' ? onHelper : later(sha256),
     hmacSha256: later(hmacSha256),
   })
 }

@@ -1,7 +1,8 @@
 /**
  * `createNativeSealBackend` (`@medseal/core/node`): a seal on node:crypto is byte for byte the default seal from the
  * same randomness (every version, HPKE and vault recipients, both digest sizes), opens with the default path, writes
- * the spec's worked examples exactly, and a bad backend is `INVALID_TYPE`.
+ * the spec's worked examples exactly, and a bad backend is `INVALID_TYPE`; with `hash: 'helper-thread'` (SHA-256 of
+ * large payloads on a helper thread) the bytes are the same.
  */
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect, it } from 'vitest'
@@ -26,6 +27,8 @@ import type { SealBackend } from './types.js'
 const backend = createNativeSealBackend() as SealBackend
 const nativeBackend = backend
 const overlapped = createNativeSealBackend({ cipher: 'webcrypto' }) as SealBackend
+const hashThread = createNativeSealBackend({ hash: 'helper-thread' }) as SealBackend
+const threeThreads = createNativeSealBackend({ hash: 'helper-thread', cipher: 'webcrypto' }) as SealBackend
 const parties = [testParty(), testParty(), testParty()]
 const vault = createVaultKey({ secret: new Uint8Array(32).fill(9) })
 
@@ -75,6 +78,18 @@ describe('createNativeSealBackend', () => {
     expect(createNativeSealBackend({ cipher: undefined })?.hpke.aead.backend).toBe('native')
   })
 
+  it('INVALID_ARGUMENT for an unknown hash', () => {
+    for (const params of [{ hash: 'worker' }, { hash: true }, { hash: 'helper-thread', cipher: 'WebCrypto' }] as const)
+      try {
+        createNativeSealBackend(params as never)
+        expect.unreachable()
+      } catch (err) {
+        expect(isSdkError(err) && err.code).toBe('INVALID_ARGUMENT')
+      }
+    expect(Object.isFrozen(hashThread)).toBe(true)
+    expect(createNativeSealBackend({ hash: 'calling-thread' })?.sha256(Uint8Array.of(1))).toBeInstanceOf(Uint8Array)
+  })
+
   test.prop(
     [
       fc.oneof(
@@ -111,18 +126,25 @@ describe('createNativeSealBackend', () => {
     expect(big.length).toBeGreaterThan(256 * 1024)
     const same = async (version: 1 | 2 | 3, seed: number) => {
       const params = { recipients: [parties[0]!, ...(version === 1 ? [] : [vault])], version } as const
-      const [a, b] = await Promise.all([
+      // the native backend hashing on the calling thread, and on the helper thread (the SHA-256 of version 3)
+      const [a, b, c, d] = await Promise.all([
         sealCanonical(big, { ...params, randomBytes: streamFrom(seed), backend }),
         sealCanonical(big, { ...params, randomBytes: streamFrom(seed) }),
+        sealCanonical(big, { ...params, randomBytes: streamFrom(seed), backend: hashThread }),
+        sealCanonical(big, { ...params, randomBytes: streamFrom(seed), backend: threeThreads }),
       ])
-      expect(bytesToHex(encodeEnvelope(a.envelope))).toBe(bytesToHex(encodeEnvelope(b.envelope)))
-      expect(bytesToHex(a.commitment)).toBe(bytesToHex(b.commitment))
-      expect(a.contentId.toString()).toBe(b.contentId.toString())
+      for (const x of [a, c, d]) {
+        expect(bytesToHex(encodeEnvelope(x.envelope))).toBe(bytesToHex(encodeEnvelope(b.envelope)))
+        expect(bytesToHex(x.commitment)).toBe(bytesToHex(b.commitment))
+        expect(x.contentId.toString()).toBe(b.contentId.toString())
+      }
     }
     for (let i = 0; i < 6; i++) await same(([1, 2, 3] as const)[i % 3] as 1 | 2 | 3, i)
     await Promise.all([3, 3, 2, 3].map((v, i) => same(v as 2 | 3, 10 + i)))
-    const sealed = await sealCanonical(big, { recipients: [parties[2]!], version: 3, backend })
-    expect(bytesToHex((await openCanonical(sealed.envelope, parties[2]!)).canonical)).toBe(bytesToHex(big))
+    for (const b of [backend, hashThread]) {
+      const sealed = await sealCanonical(big, { recipients: [parties[2]!], version: 3, backend: b })
+      expect(bytesToHex((await openCanonical(sealed.envelope, parties[2]!)).canonical)).toBe(bytesToHex(big))
+    }
   })
 
   it('seals with fresh randomness (the native HPKE ephemeral keys) to every recipient', async () => {

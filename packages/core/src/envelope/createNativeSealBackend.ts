@@ -8,6 +8,7 @@ import { InvalidArgumentError } from '../errors/base.js'
 import { aes256Gcm } from '../hpke/aead.js'
 import { createHpkeSuite } from '../hpke/createHpkeSuite.js'
 import { createNativeHpke } from '../hpke/createNativeHpke.js'
+import { _hashOnThread } from './_hashThread.js'
 import type { SealBackend } from './types.js'
 
 /** Parameters of {@link createNativeSealBackend}. */
@@ -20,9 +21,17 @@ export type CreateNativeSealBackendParameters = {
    * on the calling thread (the two passes on two cores: best with a core free).
    */
   cipher?: 'node' | 'webcrypto' | undefined
+  /**
+   * Where the payload's SHA-256 runs. `'calling-thread'` (default): on the calling thread. `'helper-thread'`: a
+   * payload of 256 KiB to 16 MiB is copied to one helper thread (started at the first such payload, shared by every
+   * backend of the thread, never keeping the process alive while idle) and hashed there while the AES pass and the
+   * wrap run: the passes on two cores, best with a core free. A payload that finds the helper busy, or no helper, is
+   * hashed on the calling thread; the helper wipes its copy after hashing.
+   */
+  hash?: 'calling-thread' | 'helper-thread' | undefined
 }
 
-/** What {@link createNativeSealBackend} can throw: `INVALID_ARGUMENT` for an unknown `cipher`. */
+/** What {@link createNativeSealBackend} can throw: `INVALID_ARGUMENT` for an unknown `cipher` or `hash`. */
 export type CreateNativeSealBackendErrorType = InvalidArgumentError
 
 /** The parts of `node:crypto` used here (core's build has no Node types). */
@@ -62,12 +71,14 @@ const KAT = {
  * commitment and content id are byte for byte what the default seal makes from the same randomness. For Node
  * servers and large records (a 1 MiB seal); it blocks the calling thread for the passes (about 1.5 ms per MiB here).
  * With `cipher: 'webcrypto'` the AES-256-GCM pass runs on WebCrypto's thread pool instead, beside the SHA-256 and
- * the wrap on the calling thread. Where `node:crypto` is not available, fails a known-answer check, or has no native
+ * the wrap on the calling thread. With `hash: 'helper-thread'` the SHA-256 of a payload of 256 KiB to 16 MiB runs
+ * on one helper thread while the calling thread encrypts it and wraps the key (a copy of the payload goes to the
+ * helper, which zeroes it once hashed). Where `node:crypto` is not available, fails a known-answer check, or has no native
  * X25519, it returns `undefined`, which `seal` takes as its default.
  *
- * @param params - optional `cipher` (`'node'`, the default, or `'webcrypto'`)
+ * @param params - optional `cipher` (`'node'`, the default, or `'webcrypto'`) and `hash` (`'calling-thread'`, the default, or `'helper-thread'`)
  * @returns a frozen {@link SealBackend}, or `undefined`
- * @throws {@link InvalidArgumentError} `INVALID_ARGUMENT` for another `cipher`
+ * @throws {@link InvalidArgumentError} `INVALID_ARGUMENT` for another `cipher` or `hash`
  * @example
  * ```ts
  * import { createParty, sealCanonical } from '@medseal/core'
@@ -76,6 +87,9 @@ const KAT = {
  * const patient = createParty()
  * const bytes = new TextEncoder().encode('{"resourceType":"Binary"}')
  * const { envelope } = await sealCanonical(bytes, { recipients: [patient], version: 3, backend })
+ * // for records of 256 KiB and more, on a machine with a core to spare: SHA-256 on a helper thread
+ * const large = createNativeSealBackend({ hash: 'helper-thread' })
+ * const { contentId } = await sealCanonical(bytes, { recipients: [patient], version: 3, backend: large })
  * ```
  */
 export function createNativeSealBackend(params: CreateNativeSealBackendParameters = {}): SealBackend | undefined {
@@ -83,6 +97,11 @@ export function createNativeSealBackend(params: CreateNativeSealBackendParameter
   if (cipher !== 'node' && cipher !== 'webcrypto')
     throw new InvalidArgumentError('INVALID_ARGUMENT', "cipher must be 'node' or 'webcrypto'.", {
       metaMessages: [`Received ${describeType(cipher)}.`],
+    })
+  const hash = params?.hash ?? 'calling-thread'
+  if (hash !== 'calling-thread' && hash !== 'helper-thread')
+    throw new InvalidArgumentError('INVALID_ARGUMENT', "hash must be 'calling-thread' or 'helper-thread'.", {
+      metaMessages: [`Received ${describeType(hash)}.`],
     })
   const c = loadNodeCrypto()
   const setImmediate = (globalThis as { setImmediate?: SetImmediate }).setImmediate
@@ -98,8 +117,11 @@ export function createNativeSealBackend(params: CreateNativeSealBackendParameter
   } catch {
     return undefined
   }
-  if (cipher === 'node') return Object.freeze({ hpke: native, sha256, hmacSha256 })
-  // The seal starts the AES-256-GCM pass first; these run once it is on the thread pool.
+  const onHelper = (bytes: Uint8Array) => _hashOnThread(bytes, sha256)
+  if (cipher === 'node')
+    return Object.freeze({ hpke: native, sha256: hash === 'helper-thread' ? onHelper : sha256, hmacSha256 })
+  // The seal starts the hashes and the AES-256-GCM pass in one turn; these run at the next, once the pass is on the
+  // thread pool.
   const later =
     <A extends unknown[]>(f: (...a: A) => Uint8Array) =>
     (...a: A): Promise<Uint8Array> =>
@@ -114,7 +136,7 @@ export function createNativeSealBackend(params: CreateNativeSealBackendParameter
       )
   return Object.freeze({
     hpke: createHpkeSuite({ kem: native.kem, kdf: native.kdf, aead: aes256Gcm }),
-    sha256: later(sha256),
+    sha256: hash === 'helper-thread' ? onHelper : later(sha256),
     hmacSha256: later(hmacSha256),
   })
 }

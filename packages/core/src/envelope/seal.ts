@@ -206,16 +206,20 @@ export async function sealPrepared(
     plaintext?.set(salt, 0)
     plaintext?.set(canonical, SIZES.salt)
     // The payload passes do not depend on the key wraps, so they all start at once and the wraps' asynchronous
-    // X25519 work overlaps them. WebCrypto runs large passes off the main thread: AES-256-GCM on one thread and the
-    // hashes on another. Version 3 hashes the canonical bytes once (SHA-256, for the commitment and the content id),
-    // so a seal is two passes side by side; versions 1 and 2 run the HMAC-SHA256 commitment then the SHA-256 one
-    // after the other, so that on two cores the AES pass keeps a core to itself. The passes draw no randomness: the
-    // order of draws above is unchanged. A backend's passes (e.g. node:crypto) run on the calling thread, one after
-    // the other: no thread-pool round trip and no copy of the input.
-    const [ciphertext, [commitment, contentId], entries] = await settleAll([
-      suite.aead.seal(dataKey, nonce, header, plaintext ?? canonical),
-      payloadHashes(prepared.version, salt, canonical, true, backend),
-      wrapAll(),
+    // X25519 work overlaps them. WebCrypto runs large passes off the main thread: the hashes on one thread and
+    // AES-256-GCM on another. Version 3 hashes the canonical bytes once (SHA-256, for the commitment and the content
+    // id), so a seal is two passes side by side; versions 1 and 2 run the HMAC-SHA256 commitment then the SHA-256
+    // one after the other, so that on two cores the AES pass keeps a core to itself. A backend's passes (e.g.
+    // node:crypto) may run on the calling thread as they are called: so the hashes start first (a backend can hand
+    // them to another thread), then the wraps (their key generation can go to the thread pool), then the AES pass.
+    // None of them draws randomness before its first await except the wraps, which draw last: the order of draws
+    // above is unchanged.
+    const hashes = payloadHashes(prepared.version, salt, canonical, true, backend)
+    const wraps = wrapAll()
+    const [[commitment, contentId], entries, ciphertext] = await settleAll([
+      hashes,
+      wraps,
+      (async () => suite.aead.seal(dataKey, nonce, header, plaintext ?? canonical))(),
     ] as const)
     return Object.freeze({
       envelope: freezeEnvelope({ ...head, recipients: entries, ciphertext }),

@@ -3,7 +3,8 @@
  * canonical bytes to one HPKE recipient (envelope version 3: AES-256-GCM ∥ SHA-256), the same seal as
  * version 2 (three passes: AES-256-GCM over a salt || canonical copy, HMAC-SHA256, SHA-256), each with the default
  * backend (WebCrypto passes, WebCrypto/@noble HPKE) and with `createNativeSealBackend()` (node:crypto on the calling
- * thread; v3 also with `cipher: 'webcrypto'`: WebCrypto's AES on the thread pool beside node:crypto SHA-256 and wrap), and WebCrypto AES-256-GCM alone on the same bytes (a key imported once, no other pass: the limit, measured
+ * thread; v3 also with `cipher: 'webcrypto'`: WebCrypto's AES on the thread pool beside node:crypto SHA-256 and wrap,
+ * and with `hash: 'helper-thread'`: node:crypto's AES and the wrap on the calling thread beside SHA-256 on a helper), and WebCrypto AES-256-GCM alone on the same bytes (a key imported once, no other pass: the limit, measured
  * as before), in rounds that take turns so that load hits all alike. Also each other pass alone (HMAC-SHA256,
  * SHA-256 on WebCrypto; AES-256-GCM and SHA-256 on node:crypto). `pnpm bench "seal 1 MiB"`;
  * `BENCH_SEAL_1MIB_ROUNDS` (default 60).
@@ -28,7 +29,10 @@ defineBench('seal 1 MiB', async (ctx) => {
   ])
   const backend = createNativeSealBackend()
   const overlapped = createNativeSealBackend({ cipher: 'webcrypto' })
-  if (!backend || !overlapped) throw new Error('createNativeSealBackend() found no node:crypto')
+  const hashThread = createNativeSealBackend({ hash: 'helper-thread' })
+  const threeThreads = createNativeSealBackend({ hash: 'helper-thread', cipher: 'webcrypto' })
+  if (!backend || !overlapped || !hashThread || !threeThreads)
+    throw new Error('createNativeSealBackend() found no node:crypto')
   const nodeCrypto = await import('node:crypto')
   const rawKey = new Uint8Array(32).fill(1)
   const contenders: [string, () => Promise<unknown>, string | undefined][] = [
@@ -60,6 +64,16 @@ defineBench('seal 1 MiB', async (ctx) => {
     [
       'seal ~1 MiB canonical bytes (sealCanonical, 1 recipient, envelope v3, createNativeSealBackend({ cipher: "webcrypto" }): WebCrypto AES ∥ node:crypto SHA-256 + wrap)',
       () => sealCanonical(big, { recipients: one, version: 3, backend: overlapped }),
+      undefined,
+    ],
+    [
+      'seal ~1 MiB canonical bytes (sealCanonical, 1 recipient, envelope v3, createNativeSealBackend({ hash: "helper-thread" }): node:crypto AES + wrap ∥ SHA-256 on a helper thread)',
+      () => sealCanonical(big, { recipients: one, version: 3, backend: hashThread }),
+      undefined,
+    ],
+    [
+      'seal ~1 MiB canonical bytes (sealCanonical, 1 recipient, envelope v3, createNativeSealBackend({ hash: "helper-thread", cipher: "webcrypto" }): WebCrypto AES ∥ SHA-256 on a helper thread ∥ wrap)',
+      () => sealCanonical(big, { recipients: one, version: 3, backend: threeThreads }),
       undefined,
     ],
     ['WebCrypto HMAC-SHA256 alone, ~1 MiB', () => subtle.sign('HMAC', hmacKey, big), 'WebCrypto HMAC-SHA256'],
@@ -110,14 +124,18 @@ defineBench('seal 1 MiB', async (ctx) => {
     })
   })
   // contenders: 0 seal v3, 1 seal v2 (default backend), 2 WebCrypto AES-256-GCM alone, 3 seal v3, 4 seal v2 (native
-  // backend), 5 seal v3 (native backend, cipher: 'webcrypto'), 8 node:crypto AES-256-GCM alone
+  // backend), 5 seal v3 (native backend, cipher: 'webcrypto'), 6 seal v3 (native backend, hash: 'helper-thread'),
+  // 7 seal v3 (both), 10 node:crypto AES-256-GCM alone
   const shares: [string, number, number][] = [
     ['v3, default backend', 0, 2],
     ['v2, default backend', 1, 2],
     ['v3, createNativeSealBackend', 3, 2],
     ['v2, createNativeSealBackend', 4, 2],
     ["v3, createNativeSealBackend({ cipher: 'webcrypto' })", 5, 2],
-    ['v3, createNativeSealBackend; of node:crypto AES-256-GCM alone instead', 3, 8],
+    ["v3, createNativeSealBackend({ hash: 'helper-thread' })", 6, 2],
+    ["v3, createNativeSealBackend({ hash: 'helper-thread', cipher: 'webcrypto' })", 7, 2],
+    ['v3, createNativeSealBackend; of node:crypto AES-256-GCM alone instead', 3, 10],
+    ["v3, createNativeSealBackend({ hash: 'helper-thread' }); of node:crypto AES-256-GCM alone instead", 6, 10],
   ]
   for (const [label, seal, limit] of shares)
     ctx.record({

@@ -1,6 +1,6 @@
 /**
- * Test fixtures: one anvil node per test file, viem clients on it, fresh registries. Used by this package's tests and
- * benchmarks only (not part of the published entry points).
+ * Test fixtures: one anvil node per test file, viem clients on it, fresh registries. Used by this package's tests only
+ * (not part of the published entry points).
  * @internal
  * @module
  */
@@ -19,6 +19,7 @@ import {
 } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { foundry } from 'viem/chains'
+import { afterAll, beforeAll } from 'vitest'
 import { deployRegistry } from './deployRegistry.js'
 import { anvilPrivateKeys, type StartAnvilReturnType, startAnvil } from './node.js'
 
@@ -58,5 +59,37 @@ export async function startChainbed(): Promise<Chainbed> {
     wallet,
     deploy: () => deployRegistry({ publicClient, walletClient: wallet(0) }),
     stop: () => anvil.stop(),
+  }
+}
+
+/**
+ * One anvil for the calling test file: started before its tests (`beforeAll`) and stopped after them (`afterAll`).
+ * The bed it returns reaches the running one; it throws if used outside the file's tests. @internal
+ */
+export function useChainbed(): Chainbed {
+  let started: Chainbed | undefined
+  beforeAll(async () => {
+    started = await startChainbed()
+  })
+  afterAll(async () => {
+    await started?.stop()
+  })
+  const bed = (): Chainbed => {
+    if (!started) throw new Error('the chainbed runs only during the file’s tests')
+    return started
+  }
+  return {
+    get anvil() {
+      return bed().anvil
+    },
+    get publicClient() {
+      return bed().publicClient
+    },
+    get testClient() {
+      return bed().testClient
+    },
+    wallet: (i) => bed().wallet(i),
+    deploy: () => bed().deploy(),
+    stop: () => bed().stop(),
   }
 }

@@ -1,16 +1,9 @@
 import { describeLedgerConformance } from '@medseal/core/testing'
-import { afterAll, beforeAll } from 'vitest'
-import { type Chainbed, startChainbed } from './_testSetup.js'
+import { useChainbed } from './_testSetup.js'
 import { createEvmLedger } from './createEvmLedger.js'
 
 // One anvil for the file; every conformance test gets a freshly deployed registry on it.
-let bed: Chainbed
-beforeAll(async () => {
-  bed = await startChainbed()
-})
-afterAll(async () => {
-  await bed?.stop()
-})
+const bed = useChainbed()
 
 describeLedgerConformance('evm (MedsealRegistry on anvil)', {
   create: async () => {

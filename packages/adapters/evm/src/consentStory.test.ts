@@ -1,15 +1,9 @@
 import { runConsentStory } from '@medseal/core/testing'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Chainbed, startChainbed } from './_testSetup.js'
+import { describe, expect, it } from 'vitest'
+import { useChainbed } from './_testSetup.js'
 import { createEvmLedger } from './createEvmLedger.js'
 
-let bed: Chainbed
-beforeAll(async () => {
-  bed = await startChainbed()
-})
-afterAll(async () => {
-  await bed?.stop()
-})
+const bed = useChainbed()
 
 describe('the consent story on anvil (MedsealRegistry)', () => {
   it('seal, anchor, grant, release, read, audit, revoke, break the glass, expire, erase; every bad token', async () => {

@@ -22,9 +22,9 @@ import {
 } from 'viem'
 import { generatePrivateKey, type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts'
 import { foundry } from 'viem/chains'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { getRegistryErrorName } from './_errors.js'
-import { type Chainbed, startChainbed } from './_testSetup.js'
+import { useChainbed } from './_testSetup.js'
 import { medsealRegistryAbi as abi } from './artifacts/MedsealRegistry.js'
 import { createEvmLedger } from './createEvmLedger.js'
 import { deployRegistry } from './deployRegistry.js'
@@ -34,13 +34,7 @@ const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n
 const ZERO32: Hex = `0x${'00'.repeat(32)}`
 const DAY = 86_400
 
-let bed: Chainbed
-beforeAll(async () => {
-  bed = await startChainbed()
-})
-afterAll(async () => {
-  await bed?.stop()
-})
+const bed = useChainbed()
 
 const patient = privateKeyToAccount(generatePrivateKey())
 const clinician = privateKeyToAccount(generatePrivateKey())

@@ -20,6 +20,7 @@ import {
 import { privateKeyToAccount } from 'viem/accounts'
 import { foundry } from 'viem/chains'
 import { afterAll, beforeAll } from 'vitest'
+import { type CreateEvmLedgerReturnType, createEvmLedger } from './createEvmLedger.js'
 import { deployRegistry } from './deployRegistry.js'
 import { anvilPrivateKeys, type StartAnvilReturnType, startAnvil } from './node.js'
 
@@ -32,7 +33,16 @@ export type Chainbed = {
   wallet(i: number): WalletClient<Transport, Chain, Account>
   /** Deploys a fresh registry from account 0. */
   deploy(): Promise<Hex>
+  /** Deploys a fresh registry and opens a ledger on it that writes from account `wallet` (default 0). */
+  fresh(opts?: FreshLedgerOptions): Promise<{ readonly address: Hex; readonly ledger: CreateEvmLedgerReturnType }>
   stop(): Promise<void>
+}
+
+/** Options of {@link Chainbed.fresh}: the wallet account, and `createEvmLedger`'s `confirmations` and `timeoutMs`. */
+export type FreshLedgerOptions = {
+  readonly wallet?: number
+  readonly confirmations?: number
+  readonly timeoutMs?: number
 }
 
 /** Starts anvil and makes clients on it. @internal */
@@ -52,12 +62,24 @@ export async function startChainbed(): Promise<Chainbed> {
     }
     return w
   }
+  const deploy = () => deployRegistry({ publicClient, walletClient: wallet(0) })
   return {
     anvil,
     publicClient,
     testClient,
     wallet,
-    deploy: () => deployRegistry({ publicClient, walletClient: wallet(0) }),
+    deploy,
+    async fresh(opts = {}) {
+      const address = await deploy()
+      const ledger = await createEvmLedger({
+        publicClient,
+        walletClient: wallet(opts.wallet ?? 0),
+        address,
+        ...(opts.confirmations === undefined ? {} : { confirmations: opts.confirmations }),
+        ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
+      })
+      return { address, ledger }
+    },
     stop: () => anvil.stop(),
   }
 }
@@ -90,6 +112,7 @@ export function useChainbed(): Chainbed {
     },
     wallet: (i) => bed().wallet(i),
     deploy: () => bed().deploy(),
+    fresh: (opts) => bed().fresh(opts),
     stop: () => bed().stop(),
   }
 }

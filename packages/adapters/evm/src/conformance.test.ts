@@ -1,14 +1,12 @@
 import { describeLedgerConformance } from '@medseal/core/testing'
 import { useChainbed } from './_testSetup.js'
-import { createEvmLedger } from './createEvmLedger.js'
 
 // One anvil for the file; every conformance test gets a freshly deployed registry on it.
 const bed = useChainbed()
 
 describeLedgerConformance('evm (MedsealRegistry on anvil)', {
   create: async () => {
-    const address = await bed.deploy()
-    const ledger = await createEvmLedger({ publicClient: bed.publicClient, walletClient: bed.wallet(0), address })
+    const { ledger } = await bed.fresh()
     return {
       ledger,
       // the ledger's clock is the chain's: move it and mine a block that carries the new time

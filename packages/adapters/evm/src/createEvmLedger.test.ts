@@ -44,17 +44,7 @@ const intruder = privateKeyToAccount(generatePrivateKey())
 const random32 = (): Hex => keccak256(toHex(crypto.getRandomValues(new Uint8Array(32))))
 const rootBytes = () => crypto.getRandomValues(new Uint8Array(32))
 
-async function fresh(opts: { wallet?: number; confirmations?: number; timeoutMs?: number } = {}) {
-  const address = await bed.deploy()
-  const ledger = await createEvmLedger({
-    publicClient: bed.publicClient,
-    walletClient: bed.wallet(opts.wallet ?? 0),
-    address,
-    ...(opts.confirmations === undefined ? {} : { confirmations: opts.confirmations }),
-    ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
-  })
-  return { address, ledger }
-}
+const fresh = bed.fresh
 
 function consentFor(ledgerNow: number, over: Partial<Consent> = {}): Consent {
   return {

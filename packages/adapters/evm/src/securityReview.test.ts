@@ -32,11 +32,7 @@ const clinician = privateKeyToAccount(generatePrivateKey())
 const stranger = privateKeyToAccount(generatePrivateKey())
 const random32 = (): Hex => keccak256(toHex(crypto.getRandomValues(new Uint8Array(32))))
 
-async function fresh(wallet = 0) {
-  const address = await bed.deploy()
-  const ledger = await createEvmLedger({ publicClient: bed.publicClient, walletClient: bed.wallet(wallet), address })
-  return { address, ledger }
-}
+const fresh = (wallet = 0) => bed.fresh({ wallet })
 
 function consentFor(now: number, over: Partial<Consent> = {}): Consent {
   return {

@@ -318,6 +318,47 @@ describe('createCustodianHandler: key requests, purges and erasures', () => {
     }
   })
 
+  it('rate limits on: the custodian takes the handler’s check of a deposit or update statement (one recovery each)', async () => {
+    const native = createNativeSecp256k1Recovery()
+    const counted = { calls: 0 }
+    const secp256k1 = {
+      name: 'counting',
+      recoverPublicKey(digest: Uint8Array, signature: Uint8Array, recovery: 0 | 1) {
+        counted.calls++
+        return native.recoverPublicKey(digest, signature, recovery)
+      },
+    }
+    const t = await createTestService()
+    // a custodian and a handler that share no recovery cache: one recovery per request is the handler's
+    const custodian = createCustodian({ party: t.vendor, ledger: t.ledger, log: t.accessLog, secp256k1 })
+    const handler = createCustodianHandler({ custodian, accessLog: t.accessLog, ledger: t.ledger, secp256k1 })
+    const deposited = await call(handler, 'POST', '/v1/deposits', '/v1/deposits', depositToJson(await t.deposit()))
+    expect([deposited.status, counted.calls]).toEqual([201, 1])
+    const v2 = await seal({ ...observation, status: 'amended' }, { recipients: [t.patient, t.vendor] })
+    const update = await createDeposit({
+      owner: t.patient,
+      envelope: v2.envelope,
+      custodian: t.vendor,
+      domain: t.ledger.domain,
+      previous: t.commitment,
+    })
+    counted.calls = 0
+    const updated = await call(handler, 'POST', '/v1/updates', '/v1/updates', depositToJson(update))
+    expect([updated.status, counted.calls]).toEqual([201, 1])
+    // a statement signed by someone else over the same fields is recovered and refused, never taken from memory
+    const other = await createDeposit({
+      owner: t.doctor,
+      depositor: t.patient,
+      envelope: v2.envelope,
+      custodian: t.vendor,
+      domain: t.ledger.domain,
+    })
+    const json = depositToJson(update)
+    const forged = { ...json, statement: { ...json.statement, signature: other.statement.signature } }
+    const refused = await call(handler, 'POST', '/v1/updates', '/v1/updates', forged)
+    expect([refused.status, problemOf(refused).code]).toEqual([400, 'DEPOSIT_STATEMENT_INVALID'])
+  })
+
   it('erasure: ACCESS_DENIED before the owner’s tombstone, then shredded; key requests are RECORD_SHREDDED (410)', async () => {
     const s = await createTestService()
     await call(s.handler, 'POST', '/v1/deposits', '/v1/deposits', depositToJson(await s.deposit()))

@@ -17,6 +17,7 @@ import {
   type CheckpointOperator,
   type Custodian,
   createAccessLogCheckpoint,
+  type Deposit,
   encodeAccessEvent,
   exportIdentity,
   InvalidArgumentError,
@@ -87,14 +88,13 @@ export type CreateCustodianHandlerParameters = {
   readonly limits?: LimitOptions
   /**
    * Per-identity rate limits (default on: burst 60, 20 per second); `false` turns them off. To count a key request or a
-   * deposit by its signer the handler recovers the signer before the custodian does. A key request is still checked
-   * once: the custodian takes the handler's check of the (frozen) request; a deposit's signer is recovered twice
-   * unless both share a `createRecoveryCache`.
+   * deposit by its signer the handler recovers the signer before the custodian does. Each is still checked once: the
+   * custodian takes the handler's check of the (frozen) key request or deposit statement.
    */
   readonly rateLimit?: RateLimitOptions | false
   /**
    * The secp256k1 recovery the handler counts signers with (default `@noble/curves`): on a server, the very object the
-   * custodian was given, e.g. `createRecoveryCache({ secp256k1: createNativeSecp256k1Recovery() })` (libsecp256k1).
+   * custodian was given, e.g. `createNativeSecp256k1Recovery()` from `@medseal/core/node` (libsecp256k1).
    */
   readonly secp256k1?: Secp256k1Recovery
   /** Receives one {@link ServiceLogEvent} per request. */
@@ -288,14 +288,20 @@ export function createCustodianHandler(params: CreateCustodianHandlerParameters)
   })
   route('GET', '/v1/identity', async () => json(exportIdentity(custodian.identity)))
   route('GET', '/v1/openapi.json', async () => json(openApiDocument))
+  /** Counts a deposit's owner, recovered here; frozen (JSON: data fields only), the custodian takes this check. */
+  const limitDeposit = (ctx: RouteContext, deposit: Deposit) => {
+    if (!limiter) return
+    Object.freeze(Object.freeze(deposit.statement).statement)
+    ctx.limit(verifyDepositStatement(domain, deposit.statement, recovery).owner)
+  }
   route('POST', '/v1/deposits', async (ctx) => {
     const deposit = depositFromJson(await ctx.json(depositBytes))
-    if (limiter) ctx.limit(verifyDepositStatement(domain, deposit.statement, recovery).owner)
+    limitDeposit(ctx, deposit)
     return json({ entry: entryToJson(await custodian.deposit(deposit)) }, 201)
   })
   route('POST', '/v1/updates', async (ctx) => {
     const deposit = depositFromJson(await ctx.json(depositBytes))
-    if (limiter) ctx.limit(verifyDepositStatement(domain, deposit.statement, recovery).owner)
+    limitDeposit(ctx, deposit)
     return json({ entry: entryToJson(await custodian.updateRecord(deposit)) }, 201)
   })
   route('POST', '/v1/key-requests', async (ctx) => {

@@ -1,7 +1,7 @@
 /**
- * A secp256k1 recovery that remembers its last answers, for a service whose handler and custodian check one signature
- * each: with rate limits on, the handler recovers a key request's signer to count it and the custodian recovers it
- * again; given one cache, the second recovery is a lookup.
+ * A secp256k1 recovery that remembers its last answers, for code that checks the same signature more than once. The
+ * handler of `createCustodianHandler` no longer needs it: with rate limits on it recovers the signer of a key request
+ * or a deposit to count it, and the custodian takes that check of the (frozen) request instead of recovering again.
  * @module
  */
 import { bytesToHex, InvalidArgumentError, type Secp256k1Recovery } from '@medseal/core'

@@ -495,6 +495,11 @@ export function createShlRoutes(params: CreateShlRoutesParameters): readonly Shl
 /**
  * A fetch-standard handler serving only the link routes (for a server that is not the custodian service, and tests).
  *
+ * CORS: without `cors` it sends no CORS header at all, as the custodian service does (earlier versions answered `*`
+ * here), so a viewer's page on another origin cannot read its answers. Pass
+ * `cors: { origins: [...] }` with the origins of the viewers you expect (a listed origin is named back, with
+ * `vary: origin`; another gets no header), or `cors: { origins: '*' }` for any.
+ *
  * @param routes - from {@link createShlRoutes}
  * @param options - `basePath` the routes are mounted under; `cors`, the origins allowed to call them
  * @returns `(request) => Promise<Response>`; unknown paths answer 404, CORS preflights 204

@@ -16,19 +16,15 @@ import {
   signTreeHead,
 } from '@medseal/core'
 import { encodePacked, getAddress, hashStruct, hexToBytes, keccak256, toHex } from 'viem'
-import { afterAll, beforeAll, describe, expect } from 'vitest'
+import { beforeAll, describe, expect } from 'vitest'
 import { getRegistryErrorName } from './_errors.js'
-import { type Chainbed, startChainbed } from './_testSetup.js'
+import { useChainbed } from './_testSetup.js'
 import { medsealRegistryAbi as abi } from './artifacts/MedsealRegistry.js'
 
-let bed: Chainbed
+const bed = useChainbed()
 let address: Hex
 beforeAll(async () => {
-  bed = await startChainbed()
   address = await bed.deploy()
-})
-afterAll(async () => {
-  await bed?.stop()
 })
 
 const bytes32 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => toHex(b))

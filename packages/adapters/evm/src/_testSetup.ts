@@ -1,6 +1,6 @@
 /**
- * Test fixtures: one anvil node per test file, viem clients on it, fresh registries. Used by this package's tests and
- * benchmarks only (not part of the published entry points).
+ * Test fixtures: one anvil node per test file, viem clients on it, fresh registries. Used by this package's tests only
+ * (not part of the published entry points).
  * @internal
  * @module
  */
@@ -19,6 +19,8 @@ import {
 } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { foundry } from 'viem/chains'
+import { afterAll, beforeAll } from 'vitest'
+import { type CreateEvmLedgerReturnType, createEvmLedger } from './createEvmLedger.js'
 import { deployRegistry } from './deployRegistry.js'
 import { anvilPrivateKeys, type StartAnvilReturnType, startAnvil } from './node.js'
 
@@ -31,7 +33,16 @@ export type Chainbed = {
   wallet(i: number): WalletClient<Transport, Chain, Account>
   /** Deploys a fresh registry from account 0. */
   deploy(): Promise<Hex>
+  /** Deploys a fresh registry and opens a ledger on it that writes from account `wallet` (default 0). */
+  fresh(opts?: FreshLedgerOptions): Promise<{ readonly address: Hex; readonly ledger: CreateEvmLedgerReturnType }>
   stop(): Promise<void>
+}
+
+/** Options of {@link Chainbed.fresh}: the wallet account, and `createEvmLedger`'s `confirmations` and `timeoutMs`. */
+export type FreshLedgerOptions = {
+  readonly wallet?: number
+  readonly confirmations?: number
+  readonly timeoutMs?: number
 }
 
 /** Starts anvil and makes clients on it. @internal */
@@ -51,12 +62,57 @@ export async function startChainbed(): Promise<Chainbed> {
     }
     return w
   }
+  const deploy = () => deployRegistry({ publicClient, walletClient: wallet(0) })
   return {
     anvil,
     publicClient,
     testClient,
     wallet,
-    deploy: () => deployRegistry({ publicClient, walletClient: wallet(0) }),
+    deploy,
+    async fresh(opts = {}) {
+      const address = await deploy()
+      const ledger = await createEvmLedger({
+        publicClient,
+        walletClient: wallet(opts.wallet ?? 0),
+        address,
+        ...(opts.confirmations === undefined ? {} : { confirmations: opts.confirmations }),
+        ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
+      })
+      return { address, ledger }
+    },
     stop: () => anvil.stop(),
+  }
+}
+
+/**
+ * One anvil for the calling test file: started before its tests (`beforeAll`) and stopped after them (`afterAll`).
+ * The bed it returns reaches the running one; it throws if used outside the file's tests. @internal
+ */
+export function useChainbed(): Chainbed {
+  let started: Chainbed | undefined
+  beforeAll(async () => {
+    started = await startChainbed()
+  })
+  afterAll(async () => {
+    await started?.stop()
+  })
+  const bed = (): Chainbed => {
+    if (!started) throw new Error('the chainbed runs only during the file’s tests')
+    return started
+  }
+  return {
+    get anvil() {
+      return bed().anvil
+    },
+    get publicClient() {
+      return bed().publicClient
+    },
+    get testClient() {
+      return bed().testClient
+    },
+    wallet: (i) => bed().wallet(i),
+    deploy: () => bed().deploy(),
+    fresh: (opts) => bed().fresh(opts),
+    stop: () => bed().stop(),
   }
 }

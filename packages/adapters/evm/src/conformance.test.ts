@@ -1,21 +1,12 @@
 import { describeLedgerConformance } from '@medseal/core/testing'
-import { afterAll, beforeAll } from 'vitest'
-import { type Chainbed, startChainbed } from './_testSetup.js'
-import { createEvmLedger } from './createEvmLedger.js'
+import { useChainbed } from './_testSetup.js'
 
 // One anvil for the file; every conformance test gets a freshly deployed registry on it.
-let bed: Chainbed
-beforeAll(async () => {
-  bed = await startChainbed()
-})
-afterAll(async () => {
-  await bed?.stop()
-})
+const bed = useChainbed()
 
 describeLedgerConformance('evm (MedsealRegistry on anvil)', {
   create: async () => {
-    const address = await bed.deploy()
-    const ledger = await createEvmLedger({ publicClient: bed.publicClient, walletClient: bed.wallet(0), address })
+    const { ledger } = await bed.fresh()
     return {
       ledger,
       // the ledger's clock is the chain's: move it and mine a block that carries the new time

@@ -1,21 +1,13 @@
 import { runConsentStory } from '@medseal/core/testing'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Chainbed, startChainbed } from './_testSetup.js'
-import { createEvmLedger } from './createEvmLedger.js'
+import { describe, expect, it } from 'vitest'
+import { useChainbed } from './_testSetup.js'
 
-let bed: Chainbed
-beforeAll(async () => {
-  bed = await startChainbed()
-})
-afterAll(async () => {
-  await bed?.stop()
-})
+const bed = useChainbed()
 
 describe('the consent story on anvil (MedsealRegistry)', () => {
   it('seal, anchor, grant, release, read, audit, revoke, break the glass, expire, erase; every bad token', async () => {
     const report = await runConsentStory(async () => {
-      const address = await bed.deploy()
-      const ledger = await createEvmLedger({ publicClient: bed.publicClient, walletClient: bed.wallet(0), address })
+      const { ledger } = await bed.fresh()
       return {
         ledger,
         // expiry is decided by chain time: move it and mine a block that carries it

@@ -22,9 +22,9 @@ import {
 } from 'viem'
 import { generatePrivateKey, type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts'
 import { foundry } from 'viem/chains'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { getRegistryErrorName } from './_errors.js'
-import { type Chainbed, startChainbed } from './_testSetup.js'
+import { useChainbed } from './_testSetup.js'
 import { medsealRegistryAbi as abi } from './artifacts/MedsealRegistry.js'
 import { createEvmLedger } from './createEvmLedger.js'
 import { deployRegistry } from './deployRegistry.js'
@@ -34,13 +34,7 @@ const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n
 const ZERO32: Hex = `0x${'00'.repeat(32)}`
 const DAY = 86_400
 
-let bed: Chainbed
-beforeAll(async () => {
-  bed = await startChainbed()
-})
-afterAll(async () => {
-  await bed?.stop()
-})
+const bed = useChainbed()
 
 const patient = privateKeyToAccount(generatePrivateKey())
 const clinician = privateKeyToAccount(generatePrivateKey())
@@ -50,17 +44,7 @@ const intruder = privateKeyToAccount(generatePrivateKey())
 const random32 = (): Hex => keccak256(toHex(crypto.getRandomValues(new Uint8Array(32))))
 const rootBytes = () => crypto.getRandomValues(new Uint8Array(32))
 
-async function fresh(opts: { wallet?: number; confirmations?: number; timeoutMs?: number } = {}) {
-  const address = await bed.deploy()
-  const ledger = await createEvmLedger({
-    publicClient: bed.publicClient,
-    walletClient: bed.wallet(opts.wallet ?? 0),
-    address,
-    ...(opts.confirmations === undefined ? {} : { confirmations: opts.confirmations }),
-    ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
-  })
-  return { address, ledger }
-}
+const fresh = bed.fresh
 
 function consentFor(ledgerNow: number, over: Partial<Consent> = {}): Consent {
   return {

@@ -15,9 +15,9 @@ import {
 } from '@medseal/core'
 import { encodePacked, keccak256, stringToBytes, toHex } from 'viem'
 import { generatePrivateKey, type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { getRegistryErrorName } from './_errors.js'
-import { type Chainbed, startChainbed } from './_testSetup.js'
+import { useChainbed } from './_testSetup.js'
 import { medsealRegistryAbi as abi } from './artifacts/MedsealRegistry.js'
 import { createEvmLedger } from './createEvmLedger.js'
 
@@ -25,24 +25,14 @@ const ZERO32: Hex = `0x${'00'.repeat(32)}`
 const ZERO_ADDRESS: Hex = '0x0000000000000000000000000000000000000000'
 const DAY = 86_400
 
-let bed: Chainbed
-beforeAll(async () => {
-  bed = await startChainbed()
-})
-afterAll(async () => {
-  await bed?.stop()
-})
+const bed = useChainbed()
 
 const patient = privateKeyToAccount(generatePrivateKey())
 const clinician = privateKeyToAccount(generatePrivateKey())
 const stranger = privateKeyToAccount(generatePrivateKey())
 const random32 = (): Hex => keccak256(toHex(crypto.getRandomValues(new Uint8Array(32))))
 
-async function fresh(wallet = 0) {
-  const address = await bed.deploy()
-  const ledger = await createEvmLedger({ publicClient: bed.publicClient, walletClient: bed.wallet(wallet), address })
-  return { address, ledger }
-}
+const fresh = (wallet = 0) => bed.fresh({ wallet })
 
 function consentFor(now: number, over: Partial<Consent> = {}): Consent {
   return {

@@ -9,6 +9,22 @@ import { expect } from 'vitest'
 /** Fixed ledger time of the tests, Unix seconds. */
 export const T0 = 1_700_000_000
 
+/**
+ * A ledger clock the ledger conformance suite moves: `now` for the ledger, `advanceTime` / `rewindTime` for the suite.
+ */
+export function testClock(start = T0) {
+  let t = start
+  return {
+    now: () => t,
+    advanceTime: async (seconds: number) => {
+      t += seconds
+    },
+    rewindTime: async (seconds: number) => {
+      t -= seconds
+    },
+  }
+}
+
 /** A 32-byte root whose first four bytes are `n` (distinct per `n`, readable in a failure). */
 export const rootOf = (n: number) =>
   Uint8Array.from({ length: 32 }, (_, i) => (i < 4 ? (n >>> (24 - 8 * i)) & 0xff : 0xab))

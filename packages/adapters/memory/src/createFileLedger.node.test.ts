@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { consentKey, createParty, isSdkError, signConsent } from '@medseal/core'
 import { describeLedgerConformance, readConsent } from '@medseal/core/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { expectThrowCode, rootOf, T0 } from './_testHelpers.js'
+import { expectThrowCode, rootOf, T0, testClock } from './_testHelpers.js'
 import { createFileLedger, createFileStore } from './node.js'
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url))
@@ -16,20 +16,16 @@ describeLedgerConformance('memory ledger persisted to a file', {
   create: async () => {
     const dir = mkdtempSync(join(tmpdir(), 'medseal-conformance-'))
     const path = join(dir, 'ledger.json')
-    let t = T0
-    const ledger = createFileLedger({ path, id: 'conformance-file', now: () => t })
+    const clock = testClock()
+    const ledger = createFileLedger({ path, id: 'conformance-file', now: clock.now })
     return {
       ledger,
-      advanceTime: async (seconds: number) => {
-        t += seconds
-      },
-      rewindTime: async (seconds: number) => {
-        t -= seconds
-      },
+      advanceTime: clock.advanceTime,
+      rewindTime: clock.rewindTime,
       cleanup: async () => {
         ledger.close()
         // whatever the suite wrote loads again
-        const reopened = createFileLedger({ path, now: () => t })
+        const reopened = createFileLedger({ path, now: clock.now })
         reopened.close()
         rmSync(dir, { recursive: true, force: true })
       },

@@ -4,6 +4,7 @@
  */
 import { describeLedgerConformance } from '@medseal/core/testing'
 import { expect, it } from 'vitest'
+import { testClock } from './_testHelpers.js'
 import { createMemoryLedger } from './index.js'
 
 it('runs in a browser', () => {
@@ -13,16 +14,12 @@ it('runs in a browser', () => {
 
 describeLedgerConformance('memory ledger in the browser', {
   create: async () => {
-    let t = 1_700_000_000
-    const ledger = createMemoryLedger({ id: 'browser', now: () => t })
+    const clock = testClock()
+    const ledger = createMemoryLedger({ id: 'browser', now: clock.now })
     return {
       ledger,
-      advanceTime: async (seconds: number) => {
-        t += seconds
-      },
-      rewindTime: async (seconds: number) => {
-        t -= seconds
-      },
+      advanceTime: clock.advanceTime,
+      rewindTime: clock.rewindTime,
     }
   },
 })

@@ -18,28 +18,24 @@ import {
 } from '@medseal/core'
 import { describeLedgerConformance, readConsent } from '@medseal/core/testing'
 import { describe, expect, it } from 'vitest'
-import { expectCode, expectThrowCode, rootOf, T0 } from './_testHelpers.js'
+import { expectCode, expectThrowCode, rootOf, T0, testClock } from './_testHelpers.js'
 import { createMemoryLedger, type MemoryLedgerStore } from './index.js'
 
 describeLedgerConformance('memory ledger', {
   create: async () => {
-    let t = 1_700_000_000
-    const ledger = createMemoryLedger({ id: 'conformance', now: () => t })
+    const clock = testClock()
+    const ledger = createMemoryLedger({ id: 'conformance', now: clock.now })
     return {
       ledger,
-      advanceTime: async (seconds: number) => {
-        t += seconds
-      },
-      rewindTime: async (seconds: number) => {
-        t -= seconds
-      },
+      advanceTime: clock.advanceTime,
+      rewindTime: clock.rewindTime,
     }
   },
 })
 
 describeLedgerConformance('memory ledger with a store', {
   create: async () => {
-    let t = 1_700_000_000
+    const clock = testClock()
     let text: string | undefined
     const store: MemoryLedgerStore = {
       read: () => text,
@@ -47,18 +43,14 @@ describeLedgerConformance('memory ledger with a store', {
         text = s
       },
     }
-    const ledger = createMemoryLedger({ id: 'conformance-store', now: () => t, store })
+    const ledger = createMemoryLedger({ id: 'conformance-store', now: clock.now, store })
     return {
       ledger,
-      advanceTime: async (seconds: number) => {
-        t += seconds
-      },
-      rewindTime: async (seconds: number) => {
-        t -= seconds
-      },
+      advanceTime: clock.advanceTime,
+      rewindTime: clock.rewindTime,
       // every state the suite leaves behind must load again
       cleanup: async () => {
-        createMemoryLedger({ id: 'conformance-store', now: () => t, store })
+        createMemoryLedger({ id: 'conformance-store', now: clock.now, store })
       },
     }
   },

@@ -192,6 +192,11 @@ export function signDepositStatement(
 /**
  * Verifies a signed deposit statement: shape, and that the signature recovers to `statement.owner` under `domain`.
  *
+ * A frozen signed statement (`Object.freeze` of it and of its `statement`, as `createDeposit` returns them) checked
+ * for the same frozen domain object is checked once: its result is remembered with the object (a service that checks
+ * a deposit to rate-limit its owner, then gives it to the custodian, pays for one check). Anything else is checked in
+ * full on every call.
+ *
  * @param domain - `ledger.domain`
  * @param signed - the signed statement
  * @param opts - `secp256k1`: the recovery implementation (default `@noble/curves`; a custodian passes its own)
@@ -208,7 +213,29 @@ export function verifyDepositStatement(
   signed: SignedDepositStatement,
   opts?: Secp256k1RecoveryOptions,
 ): DepositStatement {
+  return _verifyDepositStatement(domain, signed, opts, true)
+}
+
+/** Verified frozen signed statements, by object (held as long as the statement object lives). */
+const VERIFIED = /* @__PURE__ */ new WeakMap<
+  object,
+  { readonly domain: LedgerDomain; readonly statement: DepositStatement }
+>()
+
+/**
+ * {@link verifyDepositStatement}, remembering a frozen statement's result only when `remember` (a custodian, the last
+ * to check a deposit, uses what an earlier check remembered without adding an entry per deposit). @internal
+ */
+export function _verifyDepositStatement(
+  domain: LedgerDomain,
+  signed: SignedDepositStatement,
+  opts: Secp256k1RecoveryOptions | undefined,
+  remember: boolean,
+): DepositStatement {
   if (typeof signed !== 'object' || signed === null) throw statementInvalid('signed statement must be an object.')
+  const known = VERIFIED.get(signed)
+  // the statement is a frozen object of strings: handed out as is
+  if (known !== undefined && known.domain === domain) return known.statement
   const s = assertDepositStatement(signed.statement)
   let who: Address | undefined
   try {
@@ -218,6 +245,9 @@ export function verifyDepositStatement(
     who = undefined
   }
   if (!who || !sameAddress(who, s.owner)) throw statementInvalid('The deposit statement is not signed by its owner.')
+  // Frozen, its fields are fixed (a statement's are strings; the domain's too): the same answer again.
+  if (remember && Object.isFrozen(signed) && Object.isFrozen(signed.statement) && Object.isFrozen(domain))
+    VERIFIED.set(signed, { domain, statement: s })
   return s
 }
 

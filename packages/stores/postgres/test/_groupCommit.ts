@@ -237,6 +237,97 @@ export function describeGroupCommit(
       })
     })
 
+    it('a caller is answered only after its group committed; a failed group fails exactly its callers, not the next group', async () => {
+      const { db, cleanup } = await fresh()
+      try {
+        // the units of work that append (a transaction, or a guarded statement outside one) are held after the
+        // database answered, until let go; the first `refuse` guarded statements are rolled back instead of stored
+        const held: (() => void)[] = []
+        let holding = false // from when the stores are made (making them runs the migrations in transactions)
+        const hold = () => (holding ? new Promise<void>((r) => held.push(r)) : Promise.resolve())
+        let refuse = 0
+        const gated: SqlDatabase = Object.freeze({
+          dialect: db.dialect,
+          query: async (sql, params, options) => {
+            if (!sql.includes('INSERT INTO medseal_log_entries')) return db.query(sql, params, options)
+            const refused = refuse > 0
+            if (refused) refuse--
+            const done = await (refused
+              ? db.transaction(async (tx) => {
+                  await tx.query(sql, params, options)
+                  throw new Error('commit refused by the test')
+                })
+              : db.query(sql, params, options)
+            ).then(
+              (rows) => ({ rows }),
+              (error: unknown) => ({ error }),
+            )
+            await hold()
+            if ('error' in done) throw done.error
+            return done.rows
+          },
+          transaction: async (fn) => {
+            const out = await db.transaction(fn)
+            await hold()
+            return out
+          },
+          close: () => db.close(),
+        })
+        const turns = async (n: number) => {
+          for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r))
+        }
+        const letGo = async () => {
+          while (held.length === 0) await turns(1)
+          ;(held.shift() as () => void)()
+        }
+        const log = (await createPostgresStores({ db: gated })).accessLog({ name: 'held' })
+        const plain = (await createPostgresStores({ db })).accessLog({ name: 'held' })
+        holding = true
+        const leaves = Array.from({ length: 6 }, (_, i) => leafOf(i))
+        const answered: string[] = []
+        const watch = <T>(p: Promise<T>, name: string) => {
+          void p.then(
+            () => answered.push(`${name} ok`),
+            () => answered.push(`${name} failed`),
+          )
+          return p
+        }
+        // the first append (nothing cached: a transaction), then one with the border cached (a guarded statement):
+        // each is stored before its caller hears of it, and its caller hears nothing until the store has its outcome
+        for (const i of [0, 1]) {
+          const p = watch(log.append([leaves[i] as AccessLogLeaf]), `#${i}`)
+          while (held.length === 0) await turns(1)
+          await turns(5)
+          expect(answered).toEqual(i === 0 ? [] : ['#0 ok'])
+          expect(await plain.size()).toBe(i + 1) // committed: another connection sees it
+          await letGo()
+          expect(await p).toEqual({ firstIndex: i, size: i + 1 })
+        }
+        // group A (one turn) is refused; group B, made while A runs, commits at the indexes A would have had
+        refuse = 1
+        const a = [watch(log.append([leafOf(10)]), 'A'), watch(log.append([leafOf(11), leafOf(12)]), 'A')]
+        while (held.length === 0) await turns(1)
+        const b = [
+          watch(log.append([leaves[2] as AccessLogLeaf]), 'B'),
+          watch(log.append([leaves[3] as AccessLogLeaf]), 'B'),
+        ]
+        await turns(5)
+        expect(answered).toEqual(['#0 ok', '#1 ok']) // A rolled back, but nobody is answered before the store is
+        await letGo()
+        expect((await Promise.allSettled(a)).map((r) => r.status)).toEqual(['rejected', 'rejected'])
+        expect(answered.slice(2)).toEqual(['A failed', 'A failed']) // B still waits for its own statement
+        await letGo()
+        expect(await Promise.all(b)).toEqual([
+          { firstIndex: 2, size: 4 },
+          { firstIndex: 3, size: 4 },
+        ])
+        expect(await plain.size()).toBe(4)
+        for (const i of [0, 1, 2, 3]) expect((await plain.get(i))?.leafData).toEqual(leaves[i]?.leafData)
+      } finally {
+        await cleanup()
+      }
+    })
+
     it('a custodian hands out no key from a group whose commit fails: every caller gets LOG_APPEND_FAILED', async () => {
       await withStores(async ({ stores, state }) => {
         const ledger = createMemoryLedger({ id: 'group-custodian' })

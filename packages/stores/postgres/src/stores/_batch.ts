@@ -21,41 +21,48 @@ export const _afterTurn: (fn: () => void) => void =
 
 /**
  * Returns a function that runs `run` over batches of its calls: the calls made in one turn of the event loop form a
- * batch, which starts at the end of that turn; calls made while a batch runs wait and form the next one (at most
- * `max` calls; the rest wait for the one after). `run` answers the calls of a batch in order, each with its own
- * outcome (a value or an error), or fails them all by throwing.
+ * batch, which starts at the end of that turn; calls made while a batch runs wait and form the next one. `take` bounds
+ * a batch: at most that many calls, or, as a function, how many of the waiting calls (oldest first; at least one is
+ * always taken; the function must not throw) go in the next batch; the rest wait for the one after. `run` answers the calls of a batch in order, each
+ * with its own outcome (a value or an error), or fails them all by throwing. A call is answered only once `run` has.
  * @internal
  */
 export function _createBatcher<I, O>(
   run: (items: readonly I[]) => Promise<readonly PromiseSettledResult<O>[]>,
-  max: number,
+  take: number | ((waiting: readonly I[]) => number),
 ): (item: I) => Promise<O> {
-  type Waiting = { readonly item: I; readonly resolve: (o: O) => void; readonly reject: (e: unknown) => void }
-  let queue: Waiting[] = []
+  type Settle = { readonly resolve: (o: O) => void; readonly reject: (e: unknown) => void }
+  // the waiting calls: their items (what `take` looks at) and, at the same positions, how to answer them
+  let items: I[] = []
+  let settles: Settle[] = []
   // a batch is scheduled (end of turn) or running: new calls wait for the next one
   let busy = false
   const next = async () => {
-    const batch = queue.slice(0, max)
-    queue = queue.slice(batch.length)
+    const n = Math.max(1, typeof take === 'number' ? take : take(items))
+    const batch = items.slice(0, n)
+    const answer = settles.slice(0, batch.length)
+    items = items.slice(batch.length)
+    settles = settles.slice(batch.length)
     try {
-      const out = await run(batch.map((w) => w.item))
+      const out = await run(batch)
       if (out.length !== batch.length) throw new Error('a batch answered the wrong number of calls')
-      batch.forEach((w, i) => {
+      answer.forEach((w, i) => {
         const o = out[i] as PromiseSettledResult<O>
         if (o.status === 'fulfilled') w.resolve(o.value)
         else w.reject(o.reason)
       })
     } catch (e) {
-      for (const w of batch) w.reject(e)
+      for (const w of answer) w.reject(e)
     } finally {
       // what arrived meanwhile goes at the end of this turn, with what this batch's answers lead to at once
-      if (queue.length > 0) _afterTurn(() => void next())
+      if (items.length > 0) _afterTurn(() => void next())
       else busy = false
     }
   }
   return (item) =>
     new Promise<O>((resolve, reject) => {
-      queue.push({ item, resolve, reject })
+      items.push(item)
+      settles.push({ resolve, reject })
       if (!busy) {
         busy = true
         _afterTurn(() => void next())

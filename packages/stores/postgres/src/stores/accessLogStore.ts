@@ -16,7 +16,7 @@ import {
   StoreError,
 } from '@medseal/core'
 import type { SqlDatabase, SqlQueryable, SqlValue } from '../db/types.js'
-import { _afterTurn } from './_batch.js'
+import { _createBatcher } from './_batch.js'
 
 /** Keys answered per query by `getNodes` (a proof needs O(log n); a batch read may ask for more). */
 const KEYS_PER_QUERY = 2000
@@ -37,7 +37,8 @@ export type _ReleaseRow = readonly [string, string]
  * The state of one SQL access log store in this process: its border cache and its group commit. Appends and
  * custodian releases of the log queue here; while one transaction runs, the next ones wait and then go together in ONE
  * transaction (one row lock, one tree update, one statement), each caller getting the indexes of its own leaves.
- * Nothing waits on a timer: a group starts at the end of the event loop's turn its first append was made in. Across processes the log's row lock still decides.
+ * Nothing waits on a timer: a group starts at the end of the event loop's turn its first append was made in (the
+ * scheduling of `_createBatcher`). Across processes the log's row lock still decides.
  * @internal
  */
 export type _SqlLogState = {
@@ -241,71 +242,49 @@ async function _writeAppend(
  * @internal
  */
 export function _createAccessLogStore(db: SqlDatabase, name: string): AccessLogStore {
-  type Waiting = {
-    readonly leaves: readonly AccessLogLeaf[]
-    readonly releases: readonly _ReleaseRow[]
-    readonly resolve: (r: AccessLogAppendResult) => void
-    readonly reject: (e: unknown) => void
-  }
-  let queue: Waiting[] = []
-  let writing = false
-  /** Takes what waits, up to {@link _MAX_GROUP_LEAVES} leaves (at least one append, whatever its size). */
-  const take = (): Waiting[] => {
+  type Append = { readonly leaves: readonly AccessLogLeaf[]; readonly releases: readonly _ReleaseRow[] }
+  /** How many of the waiting appends the next group takes: up to {@link _MAX_GROUP_LEAVES} leaves (at least one). */
+  const take = (waiting: readonly Append[]): number => {
     let n = 0
     let leaves = 0
-    while (n < queue.length && (n === 0 || leaves + (queue[n] as Waiting).leaves.length <= _MAX_GROUP_LEAVES))
-      leaves += (queue[n++] as Waiting).leaves.length
-    const group = queue.slice(0, n)
-    queue = queue.slice(n)
-    return group
+    while (n < waiting.length && (n === 0 || leaves + (waiting[n] as Append).leaves.length <= _MAX_GROUP_LEAVES))
+      leaves += (waiting[n++] as Append).leaves.length
+    return n
   }
-  /** Writes one group (what waits, see {@link take}); what arrived meanwhile goes at the end of this turn. */
-  const writeGroup = async () => {
-    const group = take()
-    try {
-      const leaves = group.length === 1 ? (group[0] as Waiting).leaves : group.flatMap((w) => w.leaves)
-      const releases = group.flatMap((w) => w.releases)
-      // With the border this process committed last, one guarded statement (one round trip, atomic alone). When
-      // another process appended since, the guard fails and the statement answers the log's size and border:
-      // one more try with those (processes take turns on the log without a transaction). After a few lost
-      // races, or with nothing cached, a transaction that locks the log's row and reads its size and border.
-      let written: _WriteAppendResult | undefined
-      let cached = state.border
-      for (let attempt = 0; cached && attempt < GUARDED_TRIES && !written?.ok; attempt++) {
-        written = await _writeAppend(db, name, cached.size, cached.hashes, leaves, releases)
-        if (!written.ok) cached = written.current
-      }
-      const { result, border } = written?.ok
-        ? written
-        : await db.transaction((tx) => _appendInTx(tx, name, leaves, state.border, releases))
-      state.border = border // committed
-      let at = result.firstIndex
-      for (const w of group) {
-        w.resolve(Object.freeze({ firstIndex: at, size: result.size }))
-        at += w.leaves.length
-      }
-    } catch (e) {
-      // the transaction rolled back: nothing of any append in it was stored
-      for (const w of group) w.reject(e)
-    } finally {
-      if (queue.length > 0) _afterTurn(() => void writeGroup())
-      else writing = false
+  /** Writes one group in one unit of work; each append answered with the indexes of its own leaves. */
+  const writeGroup = async (group: readonly Append[]): Promise<PromiseSettledResult<AccessLogAppendResult>[]> => {
+    const leaves = group.length === 1 ? (group[0] as Append).leaves : group.flatMap((w) => w.leaves)
+    const releases = group.flatMap((w) => w.releases)
+    // With the border this process committed last, one guarded statement (one round trip, atomic alone). When
+    // another process appended since, the guard fails and the statement answers the log's size and border:
+    // one more try with those (processes take turns on the log without a transaction). After a few lost
+    // races, or with nothing cached, a transaction that locks the log's row and reads its size and border.
+    // A throw (the transaction rolled back: nothing of any append in it was stored) fails the whole group.
+    let written: _WriteAppendResult | undefined
+    let cached = state.border
+    for (let attempt = 0; cached && attempt < GUARDED_TRIES && !written?.ok; attempt++) {
+      written = await _writeAppend(db, name, cached.size, cached.hashes, leaves, releases)
+      if (!written.ok) cached = written.current
     }
+    const { result, border } = written?.ok
+      ? written
+      : await db.transaction((tx) => _appendInTx(tx, name, leaves, state.border, releases))
+    state.border = border // committed
+    let at = result.firstIndex
+    return group.map((w) => {
+      const value = Object.freeze({ firstIndex: at, size: result.size })
+      at += w.leaves.length
+      return { status: 'fulfilled', value }
+    })
   }
+  const append = _createBatcher(writeGroup, take)
   const state: _SqlLogState = {
     db,
     name,
     border: undefined,
     enqueue(leaves, releases = []) {
       checkLeaves(leaves)
-      return new Promise<AccessLogAppendResult>((resolve, reject) => {
-        queue.push({ leaves, releases, resolve, reject })
-        if (!writing) {
-          // the appends made in this turn of the event loop go together: the group starts at its end
-          writing = true
-          _afterTurn(() => void writeGroup())
-        }
-      })
+      return append({ leaves, releases })
     },
   }
   const store: AccessLogStore = Object.freeze({

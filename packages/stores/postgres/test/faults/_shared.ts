@@ -7,7 +7,16 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createEvmLedger } from '@medseal/adapter-evm'
 import { createFileLedger } from '@medseal/adapter-memory/node'
-import { createParty, type Hex, type LedgerAdapter } from '@medseal/core'
+import {
+  bytesToHex0x,
+  type Custodian,
+  createDeposit,
+  createParty,
+  grantConsent,
+  type Hex,
+  type LedgerAdapter,
+  seal,
+} from '@medseal/core'
 import { createPublicClient, createWalletClient, http } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { foundry } from 'viem/chains'
@@ -52,6 +61,39 @@ export function faultParties() {
 
 /** What a release worker set up: the record it releases and the consent it releases under. */
 export type FaultSetup = { readonly commitment: Hex; readonly consentId: Hex }
+
+/**
+ * The release workload's setup: deposits an Observation (`text` its code) with `custodian`, sealed to the patient and
+ * the custodian, and grants the doctor read of it for TREAT for a day.
+ */
+export async function depositAndGrant(
+  ledger: LedgerAdapter,
+  custodian: Pick<Custodian, 'identity' | 'deposit'>,
+  text: string,
+): Promise<FaultSetup> {
+  const { patient, doctor } = faultParties()
+  const sealed = await seal(
+    { resourceType: 'Observation', status: 'final', code: { text } },
+    { recipients: [patient, custodian.identity] },
+  )
+  await custodian.deposit(
+    await createDeposit({
+      owner: patient,
+      envelope: sealed.envelope,
+      custodian: custodian.identity,
+      domain: ledger.domain,
+    }),
+  )
+  const { token } = await grantConsent(ledger, {
+    party: patient,
+    grantee: doctor,
+    resourceTypes: ['Observation'],
+    actions: ['read'],
+    purposes: ['TREAT'],
+    durationSeconds: 86_400,
+  })
+  return { commitment: bytesToHex0x(sealed.commitment), consentId: token.consent.id }
+}
 
 /** Reads the setup file, if a worker finished writing one. */
 export function readSetup(dir: string): FaultSetup | undefined {

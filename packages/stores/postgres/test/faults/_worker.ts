@@ -12,15 +12,20 @@ import {
   createAccessLog,
   createAnchorer,
   createCustodian,
-  createDeposit,
   createKeyRequest,
-  grantConsent,
   type Hex,
   randomBytes,
-  seal,
 } from '@medseal/core'
 import { syncPatient } from '@medseal/fhir/sync'
-import { FAULT_LOG_NAME, type FaultConfig, faultParties, openFaultLedger, readSetup, writeSetup } from './_shared.js'
+import {
+  depositAndGrant,
+  FAULT_LOG_NAME,
+  type FaultConfig,
+  faultParties,
+  openFaultLedger,
+  readSetup,
+  writeSetup,
+} from './_shared.js'
 import { openFaultStores } from './_stores.js'
 
 const config = JSON.parse(process.env.MEDSEAL_FAULT_CONFIG ?? '{}') as FaultConfig
@@ -41,27 +46,7 @@ if (config.kind === 'append' || config.kind === 'release') {
     custodian = createCustodian({ party: vendor, ledger, log, store: stores.custodian })
     if (setup === undefined) {
       // first run (or killed during setup): a record and a grant; redoing it after a kill only adds another record
-      const sealed = await seal(
-        { resourceType: 'Observation', status: 'final', code: { text: 'fault test' } },
-        { recipients: [patient, custodian.identity] },
-      )
-      await custodian.deposit(
-        await createDeposit({
-          owner: patient,
-          envelope: sealed.envelope,
-          custodian: custodian.identity,
-          domain: ledger.domain,
-        }),
-      )
-      const { token } = await grantConsent(ledger, {
-        party: patient,
-        grantee: doctor,
-        resourceTypes: ['Observation'],
-        actions: ['read'],
-        purposes: ['TREAT'],
-        durationSeconds: 86_400,
-      })
-      setup = { commitment: bytesToHex0x(sealed.commitment), consentId: token.consent.id }
+      setup = await depositAndGrant(ledger, custodian, 'fault test')
       writeSetup(config.dir, setup)
     }
   }

@@ -8,15 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { deployRegistry } from '@medseal/adapter-evm'
 import { anvilPrivateKeys, type StartAnvilReturnType, startAnvil } from '@medseal/adapter-evm/node'
-import {
-  bytesToHex0x,
-  createAccessLog,
-  createCustodian,
-  createDeposit,
-  grantConsent,
-  type Hex,
-  seal,
-} from '@medseal/core'
+import { createAccessLog, createCustodian, type Hex } from '@medseal/core'
 import { type PostgresServer, startPostgres } from '@medseal/store-postgres/testing'
 import { createPublicClient, createWalletClient, http } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
@@ -24,7 +16,14 @@ import { foundry } from 'viem/chains'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { checkReleases } from './_checks.js'
 import { type Ack, startWorker } from './_processes.js'
-import { FAULT_LOG_NAME, type FaultLedger, faultParties, openFaultLedger, writeSetup } from './_shared.js'
+import {
+  depositAndGrant,
+  FAULT_LOG_NAME,
+  type FaultLedger,
+  faultParties,
+  openFaultLedger,
+  writeSetup,
+} from './_shared.js'
 import { openFaultStores } from './_stores.js'
 
 /** Releases per process: bounded. */
@@ -67,33 +66,13 @@ it('two custodian processes on one database: one tree, consistent heads, no entr
   } as const
 
   // setup in this process: the record deposited in the shared store, the grant on the shared ledger
-  const { patient, doctor, vendor } = faultParties()
+  const { vendor } = faultParties()
   const { ledger } = await openFaultLedger(ledgerOf(0))
   const stores = await openFaultStores(backend)
   try {
     const log = await createAccessLog({ operator: vendor, ledger, name: FAULT_LOG_NAME, store: stores.accessLog })
     const custodian = createCustodian({ party: vendor, ledger, log, store: stores.custodian })
-    const sealed = await seal(
-      { resourceType: 'Observation', status: 'final', code: { text: 'scaled out' } },
-      { recipients: [patient, custodian.identity] },
-    )
-    await custodian.deposit(
-      await createDeposit({
-        owner: patient,
-        envelope: sealed.envelope,
-        custodian: custodian.identity,
-        domain: ledger.domain,
-      }),
-    )
-    const { token } = await grantConsent(ledger, {
-      party: patient,
-      grantee: doctor,
-      resourceTypes: ['Observation'],
-      actions: ['read'],
-      purposes: ['TREAT'],
-      durationSeconds: 86_400,
-    })
-    const setup = { commitment: bytesToHex0x(sealed.commitment), consentId: token.consent.id }
+    const setup = await depositAndGrant(ledger, custodian, 'scaled out')
     writeSetup(dir, setup)
 
     // two processes release concurrently, each publishing a head every 5 releases

@@ -5,7 +5,7 @@
  *
  * One helper per JavaScript thread, started at the first payload that goes to it, shared by every backend, with one
  * payload at a time: a payload is copied into a `SharedArrayBuffer`, the helper is woken with `Atomics.notify`,
- * hashes it, writes the digest beside it, wakes the caller, then overwrites its copy of the payload with zeros. A
+ * hashes it, writes the digest beside it, overwrites its copy of the payload with zeros, then wakes the caller. A
  * payload that arrives while the helper is busy, is smaller than {@link HASH_THREAD_MIN} or larger than
  * {@link HASH_THREAD_MAX}, or finds no helper (none can start, or it died) is hashed on the calling thread: the
  * digest is always SHA-256 of the bytes given, wherever it was computed.

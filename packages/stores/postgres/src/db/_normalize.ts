@@ -37,8 +37,8 @@ export function _normalizeRows(rows: readonly Record<string, unknown>[], fields:
   })
 }
 
-/** SQLSTATEs after which a transaction is run again: serialization failure, deadlock. @internal */
-export const _RETRY_SQLSTATES: ReadonlySet<string> = new Set(['40001', '40P01'])
+/** SQLSTATEs after which a transaction is run again: serialization failure, deadlock. */
+const RETRY_SQLSTATES: ReadonlySet<string> = new Set(['40001', '40P01'])
 
 /** The SQLSTATE of a driver error, if it has one. @internal */
 export function _sqlState(err: unknown): string | undefined {
@@ -46,8 +46,8 @@ export function _sqlState(err: unknown): string | undefined {
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined
 }
 
-/** How many times a transaction aborted by a serialization failure or deadlock runs in all. @internal */
-export const _MAX_ATTEMPTS = 8
+/** How many times a transaction aborted by a serialization failure or deadlock runs in all. */
+const MAX_ATTEMPTS = 8
 
 /**
  * Wraps a driver failure as `STORE_UNAVAILABLE`, passing medseal errors through (a store's own check that failed
@@ -61,4 +61,21 @@ export function _wrapDbError(err: unknown, what: string): unknown {
     cause: err,
     ...(state ? { details: `SQLSTATE ${state}` } : {}),
   })
+}
+
+/**
+ * Runs one attempt of a transaction (`once`: begin, the caller's work, commit; rolled back when it throws) again after
+ * a serialization failure or a deadlock, up to {@link MAX_ATTEMPTS} in all, and wraps the failure that ends it with
+ * {@link _wrapDbError}. The one retry rule of every {@link SqlDatabase}. @internal
+ */
+export async function _retryTransaction<T>(once: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await once()
+    } catch (e) {
+      const state = _sqlState(e)
+      if (state && RETRY_SQLSTATES.has(state) && attempt < MAX_ATTEMPTS) continue
+      throw _wrapDbError(e, 'a transaction')
+    }
+  }
 }

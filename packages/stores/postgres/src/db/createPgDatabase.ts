@@ -3,7 +3,7 @@
  * @module
  */
 import { InvalidArgumentError, type StoreError } from '@medseal/core'
-import { type _Field, _MAX_ATTEMPTS, _normalizeRows, _RETRY_SQLSTATES, _sqlState, _wrapDbError } from './_normalize.js'
+import { type _Field, _normalizeRows, _retryTransaction, _wrapDbError } from './_normalize.js'
 import type { SqlDatabase, SqlQueryable, SqlQueryOptions, SqlValue } from './types.js'
 
 type PgResult = { readonly rows: Record<string, unknown>[]; readonly fields: readonly _Field[] }
@@ -88,11 +88,12 @@ export function createPgDatabase(params: CreatePgDatabaseParameters): SqlDatabas
       }
     },
     async transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> {
-      for (let attempt = 1; ; attempt++) {
+      return _retryTransaction(async () => {
         let client: PgClientLike
         try {
           client = await pool.connect()
         } catch (e) {
+          // a StoreError: not retried, passed through as it is
           throw _wrapDbError(e, 'to connect')
         }
         let broken: Error | undefined
@@ -108,13 +109,11 @@ export function createPgDatabase(params: CreatePgDatabaseParameters): SqlDatabas
             // the connection is gone: do not return it to the pool
             broken = rollbackError instanceof Error ? rollbackError : new Error('ROLLBACK failed')
           }
-          const state = _sqlState(e)
-          if (state && _RETRY_SQLSTATES.has(state) && attempt < _MAX_ATTEMPTS) continue
-          throw _wrapDbError(e, 'a transaction')
+          throw e
         } finally {
           client.release(broken)
         }
-      }
+      })
     },
     close() {
       closing ??= endPoolOnClose

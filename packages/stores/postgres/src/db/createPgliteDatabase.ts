@@ -3,7 +3,7 @@
  * @module
  */
 import { InvalidArgumentError, type StoreError } from '@medseal/core'
-import { _MAX_ATTEMPTS, _normalizeRows, _RETRY_SQLSTATES, _sqlState, _wrapDbError } from './_normalize.js'
+import { _normalizeRows, _retryTransaction, _wrapDbError } from './_normalize.js'
 import type { SqlDatabase, SqlQueryable, SqlValue } from './types.js'
 
 /** Rows and field descriptions of a PGlite query, as these stores read them. */
@@ -75,15 +75,7 @@ export function createPgliteDatabase(params: CreatePgliteDatabaseParameters): Sq
       }
     },
     async transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await pglite.transaction((tx) => fn(wrap(tx)))
-        } catch (e) {
-          const state = _sqlState(e)
-          if (state && _RETRY_SQLSTATES.has(state) && attempt < _MAX_ATTEMPTS) continue
-          throw _wrapDbError(e, 'a transaction')
-        }
-      }
+      return _retryTransaction(() => pglite.transaction((tx) => fn(wrap(tx))))
     },
     close() {
       closing ??= (async () => {

@@ -5,7 +5,7 @@
  */
 import { Worker } from 'node:worker_threads'
 import { StoreError } from '@medseal/core'
-import { _MAX_ATTEMPTS, _normalizeRows, _RETRY_SQLSTATES, _sqlState, _wrapDbError } from '../db/_normalize.js'
+import { _normalizeRows, _retryTransaction, _wrapDbError } from '../db/_normalize.js'
 import type { SqlDatabase, SqlQueryable, SqlRow, SqlValue } from '../db/types.js'
 
 /** The worker module, beside this file in the sources and beside the bundled entries in dist/. @internal */
@@ -154,28 +154,22 @@ export async function _openPgliteWorker(params: OpenPgliteWorkerParameters): Pro
       }
     },
     async transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> {
-      for (let attempt = 1; ; attempt++) {
+      return _retryTransaction(async () => {
+        const { tx } = await send({ op: 'begin' })
+        const handle: SqlQueryable = Object.freeze({
+          query: (sql: string, values?: readonly SqlValue[]) => run(sql, values, tx),
+        })
         let result: T
         try {
-          const { tx } = await send({ op: 'begin' })
-          const handle: SqlQueryable = Object.freeze({
-            query: (sql: string, values?: readonly SqlValue[]) => run(sql, values, tx),
-          })
-          try {
-            result = await fn(handle)
-          } catch (e) {
-            // rolled back before the caller hears of the throw; a failed rollback (the worker stopped) changes nothing
-            await send({ op: 'end', tx, commit: false }).catch(() => {})
-            throw e
-          }
-          await send({ op: 'end', tx, commit: true })
-          return result
+          result = await fn(handle)
         } catch (e) {
-          const state = _sqlState(e)
-          if (state && _RETRY_SQLSTATES.has(state) && attempt < _MAX_ATTEMPTS) continue
-          throw _wrapDbError(e, 'a transaction')
+          // rolled back before the caller hears of the throw; a failed rollback (the worker stopped) changes nothing
+          await send({ op: 'end', tx, commit: false }).catch(() => {})
+          throw e
         }
-      }
+        await send({ op: 'end', tx, commit: true })
+        return result
+      })
     },
     close() {
       closing ??= (async () => {

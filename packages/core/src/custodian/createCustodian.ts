@@ -460,7 +460,9 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
       // Remembered `maxFuture` longer than the window: processes sharing one store read the ledger's time each through
       // their own connection, and a store forgets a digest by the time of whichever process prunes. A process whose
       // view lags the pruning one's by up to `maxFuture` (the disagreement already accepted from requesters) still
-      // finds the digest while the request is in its window (review 8).
+      // finds the digest while the request is in its window (review 8). For a larger lag the store's prune horizon
+      // answers: a digest it does not hold whose `until` is below the time it forgot digests at is 'stale' (it may be
+      // a forgotten one), refused below as the stale check above refuses it.
       const until = request.issuedAt + maxPast + maxFuture
       let early: RememberRequestResult | undefined
       let entry: CustodianEntry | undefined
@@ -530,6 +532,9 @@ export function createCustodian(params: CreateCustodianParameters): Custodian {
       const seen = early ?? (await store.rememberRequest({ digest, until, now: at }))
       if (seen === 'replayed')
         return refuse('REQUEST_REPLAYED', new ConsentError('REQUEST_REPLAYED', 'This key request was already used.'))
+      // stale by the time the store forgot digests at (another process's ledger view, ahead of this one's)
+      if (seen === 'stale')
+        return refuse('ACCESS_DENIED', new ConsentError('ACCESS_DENIED', 'The key request is stale.'))
       if (seen !== 'fresh')
         return refuse('ACCESS_DENIED', new ConsentError('ACCESS_DENIED', 'Too many key requests: retry later.'))
       // The stored envelope is opened before anything is logged: a database must not be trusted with it (a tampered

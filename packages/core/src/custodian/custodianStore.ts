@@ -49,6 +49,12 @@ export type RememberRequestResult =
   | 'replayed'
   /** Not seen, but the store holds as many unexpired requests as it may: refuse for now. */
   | 'full'
+  /**
+   * Not seen, and its `until` is below the store's prune horizon (the highest `now` at which the store forgot
+   * digests): it cannot be told apart from a replay of a digest already forgotten, so it is refused, and nothing is
+   * remembered. Only a caller whose ledger time lags the time the store was pruned at gets it.
+   */
+  | 'stale'
 
 /** Parameters of {@link CustodianStore.rememberRequest}. */
 export type RememberRequestParameters = {
@@ -56,7 +62,10 @@ export type RememberRequestParameters = {
   readonly digest: Hex
   /** Ledger time until which it is remembered. */
   readonly until: number
-  /** Ledger time now: every digest whose `until` is below it may be forgotten. */
+  /**
+   * Ledger time now (the caller's view: processes sharing a store may see different times): every digest whose
+   * `until` is below it may be forgotten.
+   */
   readonly now: number
 }
 
@@ -114,6 +123,16 @@ export type CustodianStore = {
    * Remembers a key request's digest until `until` (ledger time) and says whether it was already remembered, in one
    * atomic step (instances sharing a store must agree). Forgets every digest whose `until` is below `now`: a request
    * is only accepted while its `issuedAt` is in the custodian's window, so a forgotten digest can no longer be replayed.
+   *
+   * Prune horizon: instances sharing a store read ledger time each through their own connection, so one may call with
+   * a `now` far behind the `now` another pruned at. A store keeps the highest `now` at which it forgot digests (its
+   * horizon; a store may keep one per part of its memory, such as a shard) and answers `'stale'`, remembering nothing,
+   * for a digest it does not hold whose `until` is below that horizon: such a request may be a replay of a digest it
+   * forgot. The horizon is read and raised in the same atomic step as the check and the forgetting (a prune racing a
+   * check cannot slip between). A digest still held answers `'replayed'` whatever its `until`. Forgetting through
+   * {@link CustodianStore.forgetRequest} does not raise the horizon (that request was never served). A store that
+   * never answers `'stale'` is as safe as before for processes whose views differ by less than the custodian's
+   * `maxFutureSkewSeconds`.
    */
   rememberRequest(params: RememberRequestParameters): Promise<RememberRequestResult>
   /**
@@ -166,6 +185,8 @@ export function createMemoryCustodianStore(params: CreateMemoryCustodianStorePar
   // digest -> until; insertion order is not expiry order, so pruning scans (amortized: at most once per second)
   const seen = new Map<string, number>()
   let prunedAt = Number.NEGATIVE_INFINITY
+  // the highest `now` at which a digest was forgotten (see CustodianStore.rememberRequest: the prune horizon)
+  let horizon = Number.NEGATIVE_INFINITY
   // appended in place (listReleases hands out a frozen copy): a release costs O(1), not a copy of its grant's list
   const addTo = (key: string, release: CustodianRelease) => {
     const list = releases.get(key)
@@ -220,12 +241,20 @@ export function createMemoryCustodianStore(params: CreateMemoryCustodianStorePar
   })
   function remember({ digest, until, now }: RememberRequestParameters): RememberRequestResult {
     if (now > prunedAt || seen.size >= max) {
-      for (const [d, u] of seen) if (u < now) seen.delete(d)
+      let forgot = false
+      for (const [d, u] of seen)
+        if (u < now) {
+          seen.delete(d)
+          forgot = true
+        }
+      if (forgot && now > horizon) horizon = now
       prunedAt = now
     }
     const key = digest.toLowerCase()
     const known = seen.get(key)
     if (known !== undefined && known >= now) return 'replayed' as const
+    // below the horizon an unknown digest may be one forgotten at the horizon: never 'fresh'
+    if (until < horizon) return 'stale' as const
     if (seen.size >= max) return 'full' as const
     seen.set(key, until)
     return 'fresh' as const

@@ -737,6 +737,62 @@ export function describeStoreConformance(name: string, options: StoreConformance
         }
       })
 
+      it('review 9: a digest forgotten at one instance’s time is never fresh at a lagging instance’s time (the prune horizon), alone, in one turn, and with the entry read', async () => {
+        const other = (await second()?.()) ?? s
+        const T = 10_000
+        // the lagging instance sees ledger time 40 s behind: more than the 30 s past its window a custodian keeps a
+        // digest, so it still holds the forgotten requests below to be in its window
+        const behind = T - 40
+        const withEnds = (d: Hex, i: number): Hex => {
+          const b = i.toString(16).padStart(2, '0')
+          return `0x${b}${d.slice(4, -2)}${b}` as Hex
+        }
+        // used while in the window, each kept until T - 10
+        const used = Array.from({ length: 7 }, () => hex32())
+        for (const digest of used)
+          expect(await s.custodian.rememberRequest({ digest, until: T - 10, now: T - 340 })).toBe('fresh')
+        // the instance ahead checks requests at T and forgets what expired; its digests take every first and last
+        // byte, so a store that splits its memory by either (the SQL store: shards by the last byte) prunes every part
+        const ahead = Array.from({ length: 256 }, (_, i) => withEnds(hex32(), i))
+        expect(
+          await Promise.all(ahead.map((digest) => s.custodian.rememberRequest({ digest, until: T + 330, now: T }))),
+        ).toEqual(ahead.map(() => 'fresh'))
+        const [one, two, ...rest] = used as [Hex, Hex, ...Hex[]]
+        // one request alone, twice: refused each time (nothing was remembered by the first)
+        expect(await other.custodian.rememberRequest({ digest: one, until: T - 10, now: behind })).toBe('stale')
+        expect(await other.custodian.rememberRequest({ digest: one, until: T - 10, now: behind })).toBe('stale')
+        // several in one turn (a batching store asks them together), beside a request above the horizon: only that one
+        // is fresh
+        const late = hex32()
+        const asked = [...rest.slice(0, 3), late]
+        expect(
+          await Promise.all(
+            asked.map((digest) =>
+              other.custodian.rememberRequest({ digest, until: digest === late ? T + 290 : T - 10, now: behind }),
+            ),
+          ),
+        ).toEqual(['stale', 'stale', 'stale', 'fresh'])
+        // what the instance ahead remembered is still a replay at the lagging time
+        expect(await other.custodian.rememberRequest({ digest: ahead[7] as Hex, until: T + 330, now: behind })).toBe(
+          'replayed',
+        )
+        // the entry read with the replay check (when the store has it): alone and in one turn
+        const both = other.custodian.getEntryAndRememberRequest
+        if (!both) return
+        const c = hex32()
+        await s.custodian.insertEntry(entryOf(c, owner))
+        const alone = await both({ commitment: c, digest: two, until: T - 10, now: behind })
+        expect(alone.seen).toBe('stale')
+        expect(alone.entry?.owner.toLowerCase()).toBe(owner.toLowerCase())
+        const together = await Promise.all(
+          [...rest.slice(3), hex32()].map((digest, i, all) =>
+            both({ commitment: c, digest, until: i === all.length - 1 ? T + 290 : T - 10, now: behind }),
+          ),
+        )
+        expect(together.map((a) => a.seen)).toEqual(['stale', 'stale', 'fresh'])
+        for (const a of together) expect(a.entry?.owner.toLowerCase()).toBe(owner.toLowerCase())
+      })
+
       it('refuses a replay of a request remembered before a restart', async (ctx) => {
         const open = reopen()
         if (!open) return ctx.skip()

@@ -225,6 +225,69 @@ export function describeBatching(
       }
     })
 
+    it('review 9: key requests replayed to a custodian process lagging the pruning one by more than 30 s are refused as stale, alone and in one batch', async () => {
+      const { db, second, cleanup } = await fresh()
+      try {
+        // as review 8, but the second process sees the ledger's time 40 s behind: beyond the 30 s the digests are
+        // kept past the window, so only the shards' prune horizon can tell these requests from fresh ones
+        const clock = { now: 1_700_000_000 }
+        const ledger = createMemoryLedger({ id: 'review9-lag', now: () => clock.now })
+        const hostNow = () => clock.now * 1000
+        const c = counting(second)
+        const one = await createPostgresStores({ db })
+        const two = await createPostgresStores({ db: c.db })
+        const f = await createReleaseFixture({
+          ledger,
+          custodian: { store: one.custodian, now: hostNow },
+          log: { store: one.accessLog({ name: 'review9' }), name: 'review9' },
+        })
+        const behind: LedgerAdapter = Object.freeze({ ...ledger, getTime: async () => (await ledger.getTime()) - 40 })
+        const log = await createAccessLog({
+          operator: f.vendor,
+          ledger: behind,
+          name: 'review9',
+          store: two.accessLog({ name: 'review9' }),
+        })
+        const lagging = createCustodian({ party: f.vendor, ledger: behind, log, store: two.custodian, now: hostNow })
+        const requests = [await f.keyRequest(), await f.keyRequest(), await f.keyRequest()]
+        for (const r of requests) expect((await f.custodian.releaseKey(r)).decision.allowed).toBe(true)
+        // 335 s on: past the window and the margin for the first process, whose checks prune every shard
+        clock.now += 335
+        expect((await f.custodian.releaseKey(await f.keyRequest())).decision.allowed).toBe(true)
+        await Promise.all(
+          Array.from({ length: 64 }, (_, shard) =>
+            one.custodian.rememberRequest({ digest: digestIn(shard), until: clock.now + 1, now: clock.now }),
+          ),
+        )
+        // 295 s old for the second: in its window, and refused as stale (not fresh), alone ...
+        const [alone, ...batch] = requests as [(typeof requests)[0], ...typeof requests]
+        await expect(lagging.releaseKey(alone)).rejects.toMatchObject({
+          code: 'ACCESS_DENIED',
+          shortMessage: 'The key request is stale.',
+        })
+        // ... and two in one turn (one batched statement, undone, then each asked alone)
+        const before = c.count(REMEMBER_MANY)
+        const got = await Promise.allSettled(batch.map((r) => lagging.releaseKey(r)))
+        expect(c.count(REMEMBER_MANY) - before).toBe(1)
+        for (const g of got)
+          expect(g).toMatchObject({
+            status: 'rejected',
+            reason: { code: 'ACCESS_DENIED', shortMessage: 'The key request is stale.' },
+          })
+        // nothing was remembered for them, and the log holds one deny each, no second permit
+        const [row] = await db.query(
+          `SELECT count(*)::int4 AS n FROM medseal_custodian_requests WHERE until < $1::int8`,
+          [clock.now],
+        )
+        expect(row).toEqual({ n: 0 })
+        const events = await Promise.all(Array.from({ length: log.size }, (_, i) => log.getEvent(i)))
+        expect(events.filter((e) => e.outcome === 'permit')).toHaveLength(4)
+        expect(events.filter((e) => e.outcome === 'deny')).toHaveLength(3)
+      } finally {
+        await cleanup()
+      }
+    })
+
     it('two store instances (two processes) checking the same digests in opposite orders: each fresh exactly once', async () => {
       const { db, second, cleanup } = await fresh()
       try {

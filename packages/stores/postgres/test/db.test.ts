@@ -4,6 +4,7 @@ import { createPgDatabase } from '@medseal/store-postgres/node'
 import type { PostgresServer } from '@medseal/store-postgres/testing'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { MIGRATIONS } from '../src/migrations/list.js'
 import { m0001Initial } from '../src/migrations/m0001Initial.js'
 import { memoryPglite, serverDatabases, startPostgres } from './_servers.js'
 
@@ -158,6 +159,48 @@ describe('migrations on a PostgreSQL server', () => {
     const err = await migrate(db).catch((e: unknown) => e)
     expect(isSdkError(err, 'STORE_UNAVAILABLE')).toBe(true)
     await db.close()
+  })
+})
+
+describe('migration 5: the replay memory keeps a prune horizon per shard', () => {
+  it('a schema-4 database gets the column with a default that refuses nothing; the first prune sets it (review 9)', async () => {
+    const db = await memoryPglite()
+    try {
+      // a database as schema 4 wrote it, remembering one digest (shard 17) until 100
+      const kept = `0x${'11'.repeat(32)}` as const
+      await db.transaction(async (tx) => {
+        for (const m of MIGRATIONS.slice(0, 4)) for (const statement of m.statements) await tx.query(statement)
+        await tx.query(
+          'CREATE TABLE medseal_schema (id boolean PRIMARY KEY DEFAULT true CHECK (id), version integer NOT NULL)',
+        )
+        await tx.query('INSERT INTO medseal_schema (id, version) VALUES (true, 4)')
+        await tx.query(`INSERT INTO medseal_custodian_requests (digest, until, shard) VALUES ($1, 100, 17)`, [kept])
+        await tx.query('UPDATE medseal_custodian_request_shards SET count = 1 WHERE shard = 17')
+      })
+      const { custodian } = await createPostgresStores({ db })
+      expect(await db.query('SELECT version FROM medseal_schema')).toEqual([{ version: SCHEMA_VERSION }])
+      expect(
+        await db.query('SELECT DISTINCT horizon FROM medseal_custodian_request_shards WHERE horizon IS NOT NULL'),
+      ).toEqual([{ horizon: Number.MIN_SAFE_INTEGER }])
+      expect(await db.query('SELECT count(*)::int4 AS n FROM medseal_custodian_request_shards')).toEqual([{ n: 64 }])
+      // what was remembered is still a replay; nothing is stale before a prune forgot something
+      expect(await custodian.rememberRequest({ digest: kept, until: 100, now: 50 })).toBe('replayed')
+      expect(await custodian.rememberRequest({ digest: `0x${'00'.repeat(31)}22`, until: 60, now: 50 })).toBe('fresh')
+      // a check at 200 in shard 17 forgets the digest and sets that shard's horizon (only that shard's)
+      expect(await custodian.rememberRequest({ digest: `0x${'01'.repeat(31)}11`, until: 530, now: 200 })).toBe('fresh')
+      expect(
+        await db.query('SELECT shard, horizon FROM medseal_custodian_request_shards WHERE horizon > 0 ORDER BY shard'),
+      ).toEqual([{ shard: 17, horizon: 200 }])
+      // a process behind (now 60): the forgotten digest is stale, not fresh, and stays so; another shard is untouched
+      expect(await custodian.rememberRequest({ digest: kept, until: 100, now: 60 })).toBe('stale')
+      expect(await custodian.rememberRequest({ digest: kept, until: 100, now: 60 })).toBe('stale')
+      expect(await custodian.rememberRequest({ digest: `0x${'02'.repeat(31)}23`, until: 100, now: 60 })).toBe('fresh')
+      expect(await db.query('SELECT count FROM medseal_custodian_request_shards WHERE shard = 17')).toEqual([
+        { count: 1 },
+      ])
+    } finally {
+      await db.close()
+    }
   })
 })
 

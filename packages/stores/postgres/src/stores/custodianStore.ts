@@ -1,7 +1,7 @@
 /**
  * The custodian store over SQL: records (insert-if-absent by primary key), releases, the key-request replay memory
- * (one row per digest, inserted-if-absent, its count split over shard rows: no lock shared by every request), and the
- * release + log entry transaction.
+ * (one row per digest, inserted-if-absent, its count and prune horizon kept in shard rows: no lock shared by every
+ * request), and the release + log entry transaction.
  * @module
  */
 import {
@@ -23,7 +23,10 @@ import { _createBatcher } from './_batch.js'
 import { _hex, _hex32, _parseBody } from './_shared.js'
 import { _sqlLogStores } from './accessLogStore.js'
 
-/** SQLSTATE of a division by zero: how the one-statement replay check says a new digest's shard is full. */
+/**
+ * SQLSTATE of a division by zero: how the one-statement replay check says a new digest found its shard full or its
+ * `until` below the shard's prune horizon (the transaction of `rememberOne` then tells which).
+ */
 const DIVISION_BY_ZERO = '22012'
 
 /** Most calls of one kind a batch holds (entry reads, replay checks). */
@@ -32,8 +35,10 @@ const MAX_BATCH = 64
 /**
  * One replay check's statement up to its answer (`$1` digest, `$2` until, `$3` shard, `$4` now, `$5` the shard's cap):
  * insert (or renew an expired) digest and, for a new one, take a place in its shard's count under the shard row's lock.
- * Its answer ({@link REMEMBER_ONE_ANSWER}) divides by zero when a new digest found its shard full (a runtime error,
- * not foldable by the planner), which undoes all of it. Shared by the replay check and the entry read with it.
+ * The shard row's prune horizon is compared under that same lock (an UPDATE re-reads a row a concurrent prune changed),
+ * so a new digest whose `until` is below the time the shard forgot digests at takes no place. Its answer
+ * ({@link REMEMBER_ONE_ANSWER}) divides by zero when a new digest took no place (a runtime error, not foldable by the
+ * planner), which undoes all of it. Shared by the replay check and the entry read with it.
  */
 const REMEMBER_ONE_CTES = `WITH up AS (
            INSERT INTO medseal_custodian_requests (digest, until, shard) VALUES ($1, $2::int8, $3)
@@ -41,38 +46,40 @@ const REMEMBER_ONE_CTES = `WITH up AS (
            RETURNING (xmax = 0) AS inserted
          ), slot AS (
            UPDATE medseal_custodian_request_shards SET count = count + 1
-           WHERE shard = $3 AND count < $5::int8 AND EXISTS (SELECT 1 FROM up WHERE inserted)
+           WHERE shard = $3 AND count < $5::int8 AND horizon <= $2::int8 AND EXISTS (SELECT 1 FROM up WHERE inserted)
            RETURNING 1
          )`
 
-/** The answer of {@link REMEMBER_ONE_CTES}: `upserted` (1: fresh), `placed` (divides by zero when the shard is full). */
+/** The answer of {@link REMEMBER_ONE_CTES}: `upserted` (1: fresh), `placed` (divides by zero when no place was taken). */
 const REMEMBER_ONE_ANSWER = `(SELECT count(*)::int4 FROM up) AS upserted,
                 CASE WHEN (SELECT inserted FROM up) THEN 1 / (SELECT count(*)::int4 FROM slot) ELSE 1 END AS placed`
 
 /**
  * A batch's replay checks up to their answer (`$1` digests, `$2` untils, `$3` shards, `$4` now, `$5` each shard's cap):
  * digests inserted in digest order, then the shard rows locked in shard order (two processes' batches never wait on
- * each other in a cycle) and their counts raised. Its answer ({@link REMEMBER_MANY_ANSWER}) divides by zero when a
- * shard lacks room, which undoes all of it. Shared by the batched replay check and the batched entry read with it.
+ * each other in a cycle) and their counts raised, each only if no new digest of it has its `until` below the shard's
+ * prune horizon (read from the locked row). Its answer ({@link REMEMBER_MANY_ANSWER}) divides by zero when a shard lacks
+ * room or a new digest is below its horizon, which undoes all of it. Shared by the batched replay check and the batched
+ * entry read with it.
  */
 const REMEMBER_MANY_CTES = `WITH up AS (
            INSERT INTO medseal_custodian_requests AS r (digest, until, shard)
            SELECT t.d, t.u, t.s FROM unnest($1::text[], $2::int8[], $3::int2[]) AS t(d, u, s) ORDER BY t.d
            ON CONFLICT (digest) DO UPDATE SET until = excluded.until WHERE r.until < $4::int8
-           RETURNING r.digest, r.shard, (r.xmax = 0) AS inserted
+           RETURNING r.digest, r.shard, r.until, (r.xmax = 0) AS inserted
          ), need AS (
-           SELECT shard, count(*)::int8 AS n FROM up WHERE inserted GROUP BY shard
+           SELECT shard, count(*)::int8 AS n, min(until) AS least FROM up WHERE inserted GROUP BY shard
          ), locked AS MATERIALIZED (
            SELECT s.shard FROM medseal_custodian_request_shards s
            WHERE s.shard IN (SELECT shard FROM need) ORDER BY s.shard FOR UPDATE OF s
          ), slot AS (
            UPDATE medseal_custodian_request_shards s SET count = s.count + need.n
            FROM need WHERE s.shard = need.shard AND s.shard IN (SELECT shard FROM locked)
-             AND s.count + need.n <= ($5::int8[])[s.shard + 1]
+             AND s.count + need.n <= ($5::int8[])[s.shard + 1] AND s.horizon <= need.least
            RETURNING s.shard
          )`
 
-/** The answer of {@link REMEMBER_MANY_CTES}: `upserted` (the fresh digests), `placed` (divides by zero when full). */
+/** The answer of {@link REMEMBER_MANY_CTES}: `upserted` (the fresh digests), `placed` (divides by zero when not placed). */
 const REMEMBER_MANY_ANSWER = `(SELECT array_agg(digest) FROM up) AS upserted,
                 1 / (CASE WHEN (SELECT count(*) FROM need) = (SELECT count(*) FROM slot) THEN 1 ELSE 0 END) AS placed`
 
@@ -135,14 +142,15 @@ export function _createCustodianStore(db: SqlDatabase, maxRememberedRequests: nu
   // the ledger time this instance last forgot a shard's expired digests at (a hint only: any instance may forget them)
   const prunedAt: number[] = Array.from({ length: shards }, () => Number.NEGATIVE_INFINITY)
   const shardOf = (digest: string): number => Number.parseInt(digest.slice(-2), 16) % shards
-  // forgets the expired digests of one shard and takes them off its count, in one statement (it locks the shard's
-  // row only when something expired)
+  // forgets the expired digests of one shard, takes them off its count and raises its prune horizon to `now`, in one
+  // statement (it locks the shard's row only when something expired: nothing forgotten, nothing to refuse later)
   const prune = async (shard: number, now: number): Promise<void> => {
     await db.query(
       `WITH gone AS (
          DELETE FROM medseal_custodian_requests WHERE shard = $1 AND until < $2::int8 RETURNING 1
        )
-       UPDATE medseal_custodian_request_shards SET count = count - (SELECT count(*) FROM gone)
+       UPDATE medseal_custodian_request_shards
+       SET count = count - (SELECT count(*) FROM gone), horizon = greatest(horizon, $2::int8)
        WHERE shard = $1 AND EXISTS (SELECT 1 FROM gone)`,
       [shard, now],
       { name: 'medseal_requests_prune' },
@@ -186,9 +194,10 @@ export function _createCustodianStore(db: SqlDatabase, maxRememberedRequests: nu
       pruned = true
     }
     // The common case in ONE statement (atomic alone, one round trip): insert (or renew an expired) digest and, for a
-    // new one, take a place in its shard's count under the shard row's lock. A new digest that finds its shard full
-    // must not stay: the statement then divides by zero (a runtime error, not foldable by the planner), which
-    // undoes all of it, and the transaction below answers (it prunes and says 'full').
+    // new one, take a place in its shard's count under the shard row's lock. A new digest that finds its shard full,
+    // or its `until` below the shard's prune horizon, must not stay: the statement then divides by zero (a runtime
+    // error, not foldable by the planner), which undoes all of it, and the transaction below answers ('stale', or it
+    // prunes and says 'full').
     try {
       const rows = await db.query(
         `${REMEMBER_ONE_CTES}
@@ -212,15 +221,19 @@ export function _createCustodianStore(db: SqlDatabase, maxRememberedRequests: nu
         )
         if (upserted.length === 0) return 'replayed'
         if (upserted[0]?.inserted !== true) return 'fresh' // an expired digest renewed: it was counted already
-        // a new digest takes a place in its shard's count, under that shard's row lock until commit
-        const slot = await tx.query(
-          `UPDATE medseal_custodian_request_shards SET count = count + 1
-           WHERE shard = $1 AND count < $2::int8 RETURNING count`,
-          [shard, cap],
+        // a new digest takes a place in its shard's count, under that shard's row lock until commit (taken after the
+        // digest's row, as the one statement takes them); the lock also holds the horizon still while it is compared
+        const [row] = await tx.query(
+          'SELECT count, horizon FROM medseal_custodian_request_shards WHERE shard = $1 FOR UPDATE',
+          [shard],
         )
-        if (slot.length === 1) return 'fresh'
+        const stale = row !== undefined && Number(row.horizon) > until
+        if (row !== undefined && !stale && Number(row.count) < cap) {
+          await tx.query('UPDATE medseal_custodian_request_shards SET count = count + 1 WHERE shard = $1', [shard])
+          return 'fresh'
+        }
         await tx.query('DELETE FROM medseal_custodian_requests WHERE digest = $1', [d])
-        return 'full'
+        return stale ? 'stale' : 'full'
       })
       if (answer !== 'full' || pruned) return answer
       // full: forget what expired in this shard (the hint may be stale: another instance may have moved time on)

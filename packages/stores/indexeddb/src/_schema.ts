@@ -24,7 +24,10 @@ export const S = {
   custodianEntries: 'custodian_entries',
   /** auto-increment key → `{ scope, consentKey, release }`; index `by_consent` on `[scope, consentKey]`. */
   custodianReleases: 'custodian_releases',
-  /** key `[scope, digest]` → `{ scope, until }`; index `by_until` on `[scope, until]`. */
+  /**
+   * key `[scope, digest]` → `{ scope, until }`; index `by_until` on `[scope, until]`; key `[scope, 'horizon']` →
+   * `{ scope, horizon }` (the highest ledger time the scope forgot digests at; no `until`, so not in `by_until`).
+   */
   custodianRequests: 'custodian_requests',
   /** key `[scope, id]` → the grant. */
   breakGlassGrants: 'break_glass_grants',

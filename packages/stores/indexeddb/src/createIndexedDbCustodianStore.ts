@@ -42,6 +42,9 @@ export type CreateIndexedDbCustodianStoreParameters = {
   readonly maxRememberedRequests?: number
 }
 
+/** Key (after the scope) of the replay memory's prune horizon row; never a digest (those are `0x` hex). */
+const HORIZON = 'horizon'
+
 /** Errors the store's methods throw. */
 export type CreateIndexedDbCustodianStoreErrorType = InvalidArgumentError | StoreError
 
@@ -236,17 +239,29 @@ export function createIndexedDbCustodianStore(params: CreateIndexedDbCustodianSt
       return run(db, [S.custodianRequests], 'readwrite', async (tx): Promise<RememberRequestResult> => {
         const store = tx.objectStore(S.custodianRequests)
         const byUntil = store.index('by_until')
-        // forget what expired: every digest whose until is below now
+        // the prune horizon: the highest `now` this scope forgot digests at (a row without `until`: not in by_until)
+        const stored = (await store.get([scope, HORIZON])) as { horizon?: unknown } | undefined
+        if (stored !== undefined && !Number.isSafeInteger(stored.horizon)) throw corrupt('remembered request')
+        let horizon = stored === undefined ? Number.NEGATIVE_INFINITY : (stored.horizon as number)
+        // forget what expired: every digest whose until is below now (raising the horizon, in this same transaction)
         let cursor = await byUntil.openCursor(IDBKeyRange.bound([scope, -Infinity], [scope, now], false, true))
+        let forgot = false
         while (cursor) {
           await cursor.delete()
+          forgot = true
           cursor = await cursor.continue()
+        }
+        if (forgot && now > horizon) {
+          horizon = now
+          await store.put({ scope, horizon }, [scope, HORIZON])
         }
         const known = (await store.get([scope, d])) as { until?: unknown } | undefined
         if (known !== undefined) {
           if (!Number.isSafeInteger(known.until)) throw corrupt('remembered request')
           return 'replayed'
         }
+        // below the horizon an unknown digest may be one forgotten there (by a tab or worker whose ledger time is ahead)
+        if (until < horizon) return 'stale'
         const count = await byUntil.count(IDBKeyRange.bound([scope, -Infinity], [scope, Infinity]))
         if (count >= max) return 'full'
         await store.add({ scope, until }, [scope, d])

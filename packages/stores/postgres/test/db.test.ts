@@ -179,9 +179,9 @@ describe('migration 5: the replay memory keeps a prune horizon per shard', () =>
       })
       const { custodian } = await createPostgresStores({ db })
       expect(await db.query('SELECT version FROM medseal_schema')).toEqual([{ version: SCHEMA_VERSION }])
-      expect(
-        await db.query('SELECT DISTINCT horizon FROM medseal_custodian_request_shards WHERE horizon IS NOT NULL'),
-      ).toEqual([{ horizon: Number.MIN_SAFE_INTEGER }])
+      expect(await db.query('SELECT DISTINCT horizon FROM medseal_custodian_request_shards')).toEqual([
+        { horizon: Number.MIN_SAFE_INTEGER },
+      ])
       expect(await db.query('SELECT count(*)::int4 AS n FROM medseal_custodian_request_shards')).toEqual([{ n: 64 }])
       // what was remembered is still a replay; nothing is stale before a prune forgot something
       expect(await custodian.rememberRequest({ digest: kept, until: 100, now: 50 })).toBe('replayed')

@@ -25,7 +25,11 @@ import type { BreakGlassReview, EmergencyGrant } from '../breakGlass/createBreak
 import { bytesToHex0x, randomBytes } from '../bytes/index.js'
 import { createCustodian } from '../custodian/createCustodian.js'
 import type { CustodianEntry, CustodianRelease, CustodianStore } from '../custodian/custodianStore.js'
+import { decodeEnvelope } from '../envelope/decodeEnvelope.js'
+import { encodeEnvelope } from '../envelope/encodeEnvelope.js'
 import { open as openEnvelope } from '../envelope/open.js'
+import { seal } from '../envelope/seal.js'
+import type { Envelope } from '../envelope/types.js'
 import type { ErrorCode } from '../errors/codes.js'
 import { createParty } from '../identity/createParty.js'
 import type { Party } from '../identity/types.js'
@@ -393,6 +397,45 @@ export function describeStoreConformance(name: string, options: StoreConformance
         const e = await s.custodian.getEntry(c)
         expect(e?.shredded).toBe(true)
         expect(e?.envelope).toBeUndefined()
+      })
+
+      it('keeps its own copy of what it stores: changing an entry or release given or read back changes nothing stored', async () => {
+        const sealed = await seal({ resourceType: 'Observation', status: 'final' }, { recipients: [operator] })
+        const c = bytesToHex0x(sealed.commitment)
+        const kept = encodeEnvelope(sealed.envelope)
+        // fresh buffers (the sealed envelope's may be shared, e.g. a memoized key id): changed below in place
+        const given = { ...entryOf(c, owner), envelope: decodeEnvelope(kept) }
+        const scribble = (e: CustodianEntry | undefined) => {
+          const env = e?.envelope
+          if (!env) throw new Error('no envelope')
+          for (const b of [env.id, env.nonce, env.keyCommitment, env.ciphertext]) b.fill(0)
+          for (const r of env.recipients) for (const b of [r.keyId, r.enc, r.wrappedKey]) b.fill(0)
+        }
+        const storedEnvelope = async () => encodeEnvelope((await s.custodian.getEntry(c))?.envelope as Envelope)
+        expect(await s.custodian.insertEntry(given)).toBeUndefined()
+        scribble(given)
+        expect(await storedEnvelope()).toEqual(kept)
+        scribble(await s.custodian.getEntry(c))
+        expect(await storedEnvelope()).toEqual(kept)
+        scribble(await s.custodian.insertEntry({ ...entryOf(c, owner), envelope: decodeEnvelope(kept) }))
+        expect(await storedEnvelope()).toEqual(kept)
+        const both = s.custodian.getEntryAndRememberRequest
+        if (both) scribble((await both({ commitment: c, digest: hex32(), until: 100, now: 10 })).entry)
+        expect(await storedEnvelope()).toEqual(kept)
+        const replaced = { ...entryOf(c, owner), envelope: decodeEnvelope(kept), supersededBy: hex32() }
+        await s.custodian.putEntry(replaced)
+        scribble(replaced)
+        expect(await storedEnvelope()).toEqual(kept)
+        // a release: the object given, and one read back (where it is not frozen), changed after the write
+        const id = hex32()
+        const release = { ...releaseOf(owner, id, c), grantee: owner }
+        await s.custodian.addRelease(release)
+        Object.assign(release, { grantee: stranger })
+        const [read] = await s.custodian.listReleases(consentKey(owner, id))
+        if (read && !Object.isFrozen(read)) Object.assign(read, { grantee: stranger })
+        expect((await s.custodian.listReleases(consentKey(owner, id)))[0]?.grantee.toLowerCase()).toBe(
+          owner.toLowerCase(),
+        )
       })
 
       it(`parallel inserts of one commitment (${concurrency}, two instances when possible) keep one owner`, async () => {

@@ -36,7 +36,7 @@ import {
 } from '@medseal/core'
 import { assertValidResource, auditEventFromLogEntry } from '@medseal/fhir'
 import { codeOf, type RecipeOptions } from '../shared/ledger.js'
-import { openRecipeState, type RecipeState } from '../shared/state.js'
+import { type RecipeCheck, type RecipeState, runRecipe } from '../shared/state.js'
 
 /** The patient's chart in the recipe (synthetic). */
 export function edChart(): Record<string, unknown>[] {
@@ -147,22 +147,18 @@ export async function run(
   options: RecipeOptions = {},
   output: (line: string) => void = () => {},
 ): Promise<EmergencyDepartmentSummary> {
-  const state = await openRecipeState(options, 'emergency-department')
-  try {
-    return await story(state, output)
-  } finally {
-    await state.close()
-  }
+  return runRecipe(
+    { recipe: 'emergency-department', title: 'emergency department break-glass', options, output },
+    (state, check) => story(state, output, check),
+  )
 }
 
-async function story(state: RecipeState, output: (line: string) => void): Promise<EmergencyDepartmentSummary> {
-  const { ledger, label, advanceTime, stores } = state
-  output(`emergency department break-glass on ${label}`)
-  if (state.note) output(state.note)
-  const check = (ok: boolean, name: string) => {
-    if (!ok) throw new Error(`emergency-department check failed: ${name}`)
-    output(`✓ ${name}`)
-  }
+async function story(
+  state: RecipeState,
+  output: (line: string) => void,
+  check: RecipeCheck,
+): Promise<EmergencyDepartmentSummary> {
+  const { ledger, advanceTime, stores } = state
   const [patient, vendor, hospital, otherHospital, edPhysician, visitingPhysician, privacyOfficer] = Array.from(
     { length: 7 },
     () => createParty(),

@@ -30,7 +30,7 @@ import {
 } from '@medseal/core'
 import { assertValidResource, auditEventFromLogEntry, consentToFhir } from '@medseal/fhir'
 import { codeOf, type RecipeOptions } from '../shared/ledger.js'
-import { openRecipeState, type RecipeState } from '../shared/state.js'
+import { type RecipeCheck, type RecipeState, runRecipe } from '../shared/state.js'
 
 /** The two encounters of the recipe's patient: an emergency visit (claimed) and a psychiatry visit (not shared). */
 export function claimRecords(): { claimed: Record<string, unknown>[]; other: Record<string, unknown>[] } {
@@ -166,22 +166,18 @@ export async function run(
   options: RecipeOptions = {},
   output: (line: string) => void = () => {},
 ): Promise<InsuranceClaimSummary> {
-  const state = await openRecipeState(options, 'insurance-claim')
-  try {
-    return await story(state, output)
-  } finally {
-    await state.close()
-  }
+  return runRecipe(
+    { recipe: 'insurance-claim', title: 'insurance claim with purpose-bound consent', options, output },
+    (state, check) => story(state, output, check),
+  )
 }
 
-async function story(state: RecipeState, output: (line: string) => void): Promise<InsuranceClaimSummary> {
-  const { ledger, label, advanceTime, stores } = state
-  output(`insurance claim with purpose-bound consent on ${label}`)
-  if (state.note) output(state.note)
-  const check = (ok: boolean, name: string) => {
-    if (!ok) throw new Error(`insurance-claim check failed: ${name}`)
-    output(`✓ ${name}`)
-  }
+async function story(
+  state: RecipeState,
+  output: (line: string) => void,
+  check: RecipeCheck,
+): Promise<InsuranceClaimSummary> {
+  const { ledger, advanceTime, stores } = state
   const [patient, vendor, insurer, otherInsurer] = Array.from({ length: 4 }, () => createParty()) as [
     Party,
     Party,

@@ -10,7 +10,6 @@
  * @module
  */
 import {
-  type AccessEvent,
   bytesToHex0x,
   canonicalize,
   createAccessLog,
@@ -29,14 +28,13 @@ import {
   seal,
   signClinicianCredential,
   signEmergencyPolicy,
-  verifyEventInclusion,
-  verifyLogAgainstLedger,
   verifyReceipt,
   withdrawClinicianCredential,
 } from '@medseal/core'
 import { assertValidResource, auditEventFromLogEntry } from '@medseal/fhir'
 import { codeOf, type RecipeOptions } from '../shared/ledger.js'
 import { type RecipeCheck, type RecipeState, runRecipe } from '../shared/state.js'
+import { verifyPatientLog } from '../shared/verifyPatientLog.js'
 
 /** The patient's chart in the recipe (synthetic). */
 export function edChart(): Record<string, unknown>[] {
@@ -356,22 +354,7 @@ async function story(
   )
 
   // 8. The patient (awake) verifies the log against the head anchored on the ledger.
-  await log.publishHead()
-  const head = await log.signedHead()
-  await verifyLogAgainstLedger(ledger, { head, operator: vendor.address })
-  const events: AccessEvent[] = []
-  for (let i = 0; i < head.head.treeSize; i++) {
-    const event = await log.getEvent(i)
-    verifyEventInclusion({
-      event,
-      index: i,
-      head,
-      proof: await log.proveInclusion(i, head.head.treeSize),
-      operator: vendor.address,
-      domain: ledger.domain,
-    })
-    events.push(event)
-  }
+  const events = await verifyPatientLog(ledger, { log, operator: vendor.address })
   const emergencyReads = events.filter(
     (e) =>
       e.outcome === 'permit' &&

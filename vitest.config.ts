@@ -91,6 +91,7 @@ export default defineConfig({
             'packages/**/test/**/*.test.ts',
             'examples/**/*.test.ts',
             'docs/**/*.test.ts',
+            'scripts/**/*.test.ts',
           ],
           exclude: [
             '**/*.browser.test.ts',

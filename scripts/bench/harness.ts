@@ -37,6 +37,21 @@ export function takeBenchDefinitions(): BenchDefinition[] {
   return registry.splice(0)
 }
 
+/** A registered group and the file that registered it (its path from the repo root). */
+export type BenchEntry = { readonly def: BenchDefinition; readonly file: string }
+
+/**
+ * The groups `pnpm bench [filter]` runs, in order: every one without a filter; a filter that is a group's whole name
+ * runs the groups of that name alone (`service` runs "service", not "service instances"); any other filter runs every
+ * group whose name or file contains it.
+ * @internal
+ */
+export function selectBenches(entries: readonly BenchEntry[], filter?: string): BenchEntry[] {
+  if (!filter) return [...entries]
+  if (entries.some(({ def }) => def.group === filter)) return entries.filter(({ def }) => def.group === filter)
+  return entries.filter(({ def, file }) => def.group.includes(filter) || file.includes(filter))
+}
+
 const now = () => performance.now()
 
 async function measure(fn: () => unknown, timeMs: number): Promise<number> {

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startAnvil } from '@medseal/adapter-evm/node'
-import { bytesToHex0x, createDeposit, createKeyRequest, createParty, open, seal } from '@medseal/core'
-import { grantReadConsent } from '@medseal/core/testing'
+import { bytesToHex0x, createDeposit, createParty, open, seal } from '@medseal/core'
+import { depositAndGrant } from '@medseal/core/testing'
 import { createCustodianClient, createRemoteLedger } from '@medseal/service'
 import { createSmartHealthLink, decodeShlink, openSmartHealthLink } from '@medseal/smart-health'
 import { startPostgres } from '@medseal/store-postgres/testing'
@@ -89,29 +89,10 @@ async function story(url: string, ledgerUrl?: string) {
   const custodian = await createCustodianClient({ url })
   const ledger = await createRemoteLedger({ url: ledgerUrl ?? url })
   const [patient, doctor] = [createParty(), createParty()] as const
-  const sealed = await seal(record, { recipients: [patient, custodian.identity] })
-  await custodian.deposit(
-    await createDeposit({
-      owner: patient,
-      envelope: sealed.envelope,
-      custodian: custodian.identity,
-      domain: ledger.domain,
-    }),
-  )
-  const { token } = await grantReadConsent(ledger, { party: patient, grantee: doctor })
-  const { envelope } = await custodian.releaseKey(
-    createKeyRequest(doctor, ledger.domain, {
-      consentId: token.consent.id,
-      grantor: patient.address,
-      commitment: sealed.commitment,
-      action: 'read',
-      purpose: 'TREAT',
-      issuedAt: await ledger.getTime(),
-      custodian: custodian.identity,
-    }),
-  )
+  const { commitment, keyRequest } = await depositAndGrant(ledger, { custodian, patient, grantee: doctor, record })
+  const { envelope } = await custodian.releaseKey(await keyRequest())
   expect((await open(envelope, doctor)).value).toEqual(record)
-  return { custodian, commitment: bytesToHex0x(sealed.commitment), patient }
+  return { custodian, commitment, patient }
 }
 
 describe('examples/custodian-server (a real process on 127.0.0.1)', () => {

@@ -18,7 +18,7 @@ import {
   randomBytes,
 } from '@medseal/core'
 import { createNativeHpke, createNativeSecp256k1Recovery } from '@medseal/core/node'
-import { createCustodianHandler, createRecoveryCache } from '@medseal/service'
+import { createCustodianHandler } from '@medseal/service'
 import { serve } from '@medseal/service/node'
 import { createShlRoutes } from '@medseal/smart-health'
 import { createPostgresShlStore, createPostgresStores, type SqlDatabase } from '@medseal/store-postgres'
@@ -173,10 +173,10 @@ export async function startCustodianServer(config: ServerConfig): Promise<Custod
     })
     closers.push(() => accessLog.close())
     const breakGlass = createBreakGlass({ ledger: l.ledger, log: accessLog, store: stores.breakGlass })
-    // libsecp256k1 for the signature checks of every key request and deposit (@noble/curves when it cannot load)
-    // one cache for the handler and the custodian: with rate limits on, each checks a key request's signature (the
-    // handler to count the signer), and the second check is a lookup
-    const secp256k1 = createRecoveryCache({ secp256k1: createNativeSecp256k1Recovery() })
+    // libsecp256k1 for the signature checks of every key request and deposit (@noble/curves when it cannot load),
+    // given to the handler and the custodian: with rate limits on the handler checks a request to count its signer,
+    // and the custodian takes that check of the (frozen) request instead of recovering the signature again
+    const secp256k1 = createNativeSecp256k1Recovery()
     // the envelope's HPKE suite on OpenSSL (node:crypto) for the custodian's unwrap and its wrap to the requester
     const hpke = createNativeHpke()
     const custodian = createCustodian({

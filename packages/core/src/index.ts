@@ -452,6 +452,7 @@ export {
   assertSameTreeHead,
   checkListedConsent,
   consentContentKey,
+  copyConsent,
   isLogIdOf,
   sameTreeHead,
   tombstoneKey,

@@ -1,7 +1,8 @@
 /**
- * A secp256k1 recovery that remembers its last answers, for code that checks the same signature more than once. The
- * handler of `createCustodianHandler` no longer needs it: with rate limits on it recovers the signer of a key request
- * or a deposit to count it, and the custodian takes that check of the (frozen) request instead of recovering again.
+ * A secp256k1 recovery that remembers its last answers, for code that checks the same signature more than once.
+ * Deprecated: the handler of `createCustodianHandler` no longer needs it. With rate limits on it recovers the signer of
+ * a key request or a deposit to count it, and the custodian takes that check of the (frozen) request instead of
+ * recovering again.
  * @module
  */
 import { bytesToHex, InvalidArgumentError, type Secp256k1Recovery } from '@medseal/core'
@@ -20,8 +21,13 @@ export type CreateRecoveryCacheErrorType = InvalidArgumentError
 /**
  * Wraps a secp256k1 recovery so that the same `(digest, signature, recovery id)` asked again within the last `size`
  * distinct questions is answered from memory. The answer is the wrapped recovery's, byte for byte (a copy each time);
- * a question with no answer (the wrapped recovery throws) is never remembered. Give the one cache to the custodian
- * and to the handler.
+ * a question with no answer (the wrapped recovery throws) is never remembered.
+ *
+ * @deprecated Not needed between `createCustodianHandler` and the custodian: the handler freezes each key request and
+ * deposit it checks, and the custodian takes that check instead of recovering the signature again. Pass the recovery
+ * itself (e.g. `createNativeSecp256k1Recovery()` from `@medseal/core/node`) as `secp256k1` to both
+ * `createCustodian` and `createCustodianHandler`. Still exported, unchanged, for code of your own that checks the same
+ * signatures again on copies it made itself; it will be removed in a later breaking release.
  *
  * @param params - {@link CreateRecoveryCacheParameters}
  * @returns a frozen `Secp256k1Recovery` with the wrapped one's `name`

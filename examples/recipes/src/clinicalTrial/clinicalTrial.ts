@@ -31,7 +31,7 @@ import {
 } from '@medseal/core'
 import { assertValidResource, canonicalizeResource } from '@medseal/fhir'
 import { codeOf, type RecipeOptions } from '../shared/ledger.js'
-import { openRecipeState, type RecipeState } from '../shared/state.js'
+import { type RecipeCheck, type RecipeState, runRecipe } from '../shared/state.js'
 
 /** The EIP-712 type of a trial's database lock. */
 export const trialLockTypes = {
@@ -259,22 +259,11 @@ export async function run(
   options: RecipeOptions = {},
   output: (line: string) => void = () => {},
 ): Promise<ClinicalTrialSummary> {
-  const state = await openRecipeState(options, 'clinical-trial')
-  try {
-    return await story(state, output)
-  } finally {
-    await state.close()
-  }
+  return runRecipe({ recipe: 'clinical-trial', title: 'clinical-trial integrity', options, output }, story)
 }
 
-async function story(state: RecipeState, output: (line: string) => void): Promise<ClinicalTrialSummary> {
-  const { ledger, label, stores } = state
-  output(`clinical-trial integrity on ${label}`)
-  if (state.note) output(state.note)
-  const check = (ok: boolean, name: string) => {
-    if (!ok) throw new Error(`clinical-trial check failed: ${name}`)
-    output(`✓ ${name}`)
-  }
+async function story(state: RecipeState, check: RecipeCheck): Promise<ClinicalTrialSummary> {
+  const { ledger, stores } = state
   const sponsor = createParty()
   const study = 'NCT09990001'
   const arms = ['amlodipine', 'placebo'] as const

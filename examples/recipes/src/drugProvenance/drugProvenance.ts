@@ -22,7 +22,7 @@ import {
 } from '@medseal/core'
 import { assertValidResource, COMMITMENT_SYSTEM, provenanceForReceipt, verifyProvenance } from '@medseal/fhir'
 import { codeOf, type RecipeOptions } from '../shared/ledger.js'
-import { openRecipeState, type RecipeState } from '../shared/state.js'
+import { type RecipeCheck, type RecipeState, runRecipe } from '../shared/state.js'
 
 /** Extension on each hop record naming the previous hop by its anchored commitment. */
 export const PREVIOUS_HOP_EXTENSION = 'https://medseal.dev/fhir/StructureDefinition/custody-previous-hop'
@@ -297,22 +297,11 @@ export async function run(
   options: RecipeOptions = {},
   output: (line: string) => void = () => {},
 ): Promise<DrugProvenanceSummary> {
-  const state = await openRecipeState(options, 'drug-provenance')
-  try {
-    return await story(state, output)
-  } finally {
-    await state.close()
-  }
+  return runRecipe({ recipe: 'drug-provenance', title: 'drug provenance', options, output }, story)
 }
 
-async function story(state: RecipeState, output: (line: string) => void): Promise<DrugProvenanceSummary> {
-  const { ledger, label, stores } = state
-  output(`drug provenance on ${label}`)
-  if (state.note) output(state.note)
-  const check = (ok: boolean, name: string) => {
-    if (!ok) throw new Error(`drug-provenance check failed: ${name}`)
-    output(`✓ ${name}`)
-  }
+async function story(state: RecipeState, check: RecipeCheck): Promise<DrugProvenanceSummary> {
+  const { ledger, stores } = state
   const [manufacturer, distributor, pharmacy, patient, counterfeiter] = Array.from({ length: 5 }, () =>
     createParty(),
   ) as [Party, Party, Party, Party, Party]
@@ -391,69 +380,41 @@ async function story(state: RecipeState, output: (line: string) => void): Promis
     `pharmacy verified the package's chain before dispensing: manufacturer → distributor → pharmacy, ${atPharmacy.hops.length} hops, each signed by its licensed trading partner and anchored in order`,
   )
 
+  // Each counterfeit pedigree as the pharmacy checks it, and where and why it is refused.
+  const atPharmacyOf = async (chain: Hop[]) => {
+    const verdict = await verifyPedigree(ledger, { hops: chain, verifier: pharmacy, directory })
+    return verdict.valid ? { hop: -1, reason: 'accepted' } : { hop: verdict.hop, reason: verdict.reason }
+  }
+  // A delivery after the manufacturer's hop that an unlicensed party records, anchored on the real ledger, and signs
+  // with its own key.
+  const counterfeitHop = (id: string, receiver: Party, name: string) =>
+    recordHop(ledger, {
+      store: stores.anchor('hops'),
+      signer: counterfeiter,
+      holders: [counterfeiter, pharmacy],
+      record: {
+        resourceType: 'SupplyDelivery',
+        id,
+        extension: previous(made.commitment),
+        status: 'completed',
+        suppliedItem: { quantity: { value: 1000 }, itemReference: item },
+        supplier: who(manufacturer, 'Acme Pharma'),
+        receiver: [who(receiver, name)],
+      },
+    })
   // Counterfeit 1, unsigned: a diverter replaces the distributor hop's Provenance with one carrying no signature.
   const stripped = { ...(toDistributor.provenance as Json) }
   delete stripped.signature
-  const unsigned = await verifyPedigree(ledger, {
-    hops: hops.map((h, i) => (i === 1 ? { ...h, provenance: stripped } : h)),
-    verifier: pharmacy,
-    directory,
-  })
+  const unsigned = await atPharmacyOf(hops.map((h, i) => (i === 1 ? { ...h, provenance: stripped } : h)))
   // Counterfeit 2, re-ordered: the distributor and pharmacy hops swapped.
-  const reordered = await verifyPedigree(ledger, {
-    hops: [hops[0], hops[2], hops[1]] as Hop[],
-    verifier: pharmacy,
-    directory,
-  })
-  // Counterfeit 3, forged signer: an unlicensed party records "delivery to Northwind" itself, anchored on the real
-  // ledger after the manufacturer's hop, and signs it with its own key.
-  const forged = await recordHop(ledger, {
-    store: stores.anchor('hops'),
-    signer: counterfeiter,
-    holders: [counterfeiter, pharmacy],
-    record: {
-      resourceType: 'SupplyDelivery',
-      id: 'delivery-to-distributor',
-      extension: previous(made.commitment),
-      status: 'completed',
-      suppliedItem: { quantity: { value: 1000 }, itemReference: item },
-      supplier: who(manufacturer, 'Acme Pharma'),
-      receiver: [who(distributor, 'Northwind Distribution')],
-    },
-  })
-  const forgedSigner = await verifyPedigree(ledger, {
-    hops: [hops[0] as Hop, forged],
-    verifier: pharmacy,
-    directory,
-  })
+  const reordered = await atPharmacyOf([hops[0], hops[2], hops[1]] as Hop[])
+  // Counterfeit 3, forged signer: an unlicensed party records "delivery to Northwind" itself.
+  const forged = await counterfeitHop('delivery-to-distributor', distributor, 'Northwind Distribution')
+  const forgedSigner = await atPharmacyOf([hops[0] as Hop, forged])
   // Counterfeit 4, diverted: an unlicensed wholesaler records and signs its own, honest-looking hop.
-  const diverted = await recordHop(ledger, {
-    store: stores.anchor('hops'),
-    signer: counterfeiter,
-    holders: [counterfeiter, pharmacy],
-    record: {
-      resourceType: 'SupplyDelivery',
-      id: 'delivery-to-grey-market',
-      extension: previous(made.commitment),
-      status: 'completed',
-      suppliedItem: { quantity: { value: 1000 }, itemReference: item },
-      supplier: who(manufacturer, 'Acme Pharma'),
-      receiver: [who(counterfeiter, 'Grey Market Wholesale')],
-    },
-  })
-  const unlicensed = await verifyPedigree(ledger, {
-    hops: [hops[0] as Hop, diverted],
-    verifier: pharmacy,
-    directory,
-  })
-  const counterfeits = {
-    unsigned: unsigned.valid ? { hop: -1, reason: 'accepted' } : { hop: unsigned.hop, reason: unsigned.reason },
-    reordered: reordered.valid ? { hop: -1, reason: 'accepted' } : { hop: reordered.hop, reason: reordered.reason },
-    forgedSigner: forgedSigner.valid
-      ? { hop: -1, reason: 'accepted' }
-      : { hop: forgedSigner.hop, reason: forgedSigner.reason },
-    unlicensed: unlicensed.valid ? { hop: -1, reason: 'accepted' } : { hop: unlicensed.hop, reason: unlicensed.reason },
-  }
+  const diverted = await counterfeitHop('delivery-to-grey-market', counterfeiter, 'Grey Market Wholesale')
+  const unlicensed = await atPharmacyOf([hops[0] as Hop, diverted])
+  const counterfeits = { unsigned, reordered, forgedSigner, unlicensed }
   check(
     counterfeits.unsigned.reason === 'INVALID_FHIR' &&
       counterfeits.unsigned.hop === 1 &&

@@ -10,7 +10,6 @@
  * @module
  */
 import {
-  type AccessEvent,
   bytesToHex0x,
   canonicalize,
   createAccessLog,
@@ -29,14 +28,13 @@ import {
   seal,
   signClinicianCredential,
   signEmergencyPolicy,
-  verifyEventInclusion,
-  verifyLogAgainstLedger,
   verifyReceipt,
   withdrawClinicianCredential,
 } from '@medseal/core'
 import { assertValidResource, auditEventFromLogEntry } from '@medseal/fhir'
 import { codeOf, type RecipeOptions } from '../shared/ledger.js'
-import { openRecipeState, type RecipeState } from '../shared/state.js'
+import { type RecipeCheck, type RecipeState, runRecipe } from '../shared/state.js'
+import { verifyPatientLog } from '../shared/verifyPatientLog.js'
 
 /** The patient's chart in the recipe (synthetic). */
 export function edChart(): Record<string, unknown>[] {
@@ -147,22 +145,18 @@ export async function run(
   options: RecipeOptions = {},
   output: (line: string) => void = () => {},
 ): Promise<EmergencyDepartmentSummary> {
-  const state = await openRecipeState(options, 'emergency-department')
-  try {
-    return await story(state, output)
-  } finally {
-    await state.close()
-  }
+  return runRecipe(
+    { recipe: 'emergency-department', title: 'emergency department break-glass', options, output },
+    (state, check) => story(state, output, check),
+  )
 }
 
-async function story(state: RecipeState, output: (line: string) => void): Promise<EmergencyDepartmentSummary> {
-  const { ledger, label, advanceTime, stores } = state
-  output(`emergency department break-glass on ${label}`)
-  if (state.note) output(state.note)
-  const check = (ok: boolean, name: string) => {
-    if (!ok) throw new Error(`emergency-department check failed: ${name}`)
-    output(`✓ ${name}`)
-  }
+async function story(
+  state: RecipeState,
+  output: (line: string) => void,
+  check: RecipeCheck,
+): Promise<EmergencyDepartmentSummary> {
+  const { ledger, advanceTime, stores } = state
   const [patient, vendor, hospital, otherHospital, edPhysician, visitingPhysician, privacyOfficer] = Array.from(
     { length: 7 },
     () => createParty(),
@@ -360,22 +354,7 @@ async function story(state: RecipeState, output: (line: string) => void): Promis
   )
 
   // 8. The patient (awake) verifies the log against the head anchored on the ledger.
-  await log.publishHead()
-  const head = await log.signedHead()
-  await verifyLogAgainstLedger(ledger, { head, operator: vendor.address })
-  const events: AccessEvent[] = []
-  for (let i = 0; i < head.head.treeSize; i++) {
-    const event = await log.getEvent(i)
-    verifyEventInclusion({
-      event,
-      index: i,
-      head,
-      proof: await log.proveInclusion(i, head.head.treeSize),
-      operator: vendor.address,
-      domain: ledger.domain,
-    })
-    events.push(event)
-  }
+  const events = await verifyPatientLog(ledger, { log, operator: vendor.address })
   const emergencyReads = events.filter(
     (e) =>
       e.outcome === 'permit' &&

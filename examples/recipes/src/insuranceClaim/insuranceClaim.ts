@@ -8,7 +8,6 @@
  * @module
  */
 import {
-  type AccessEvent,
   bytesToHex0x,
   canonicalize,
   consentKey,
@@ -24,13 +23,12 @@ import {
   open,
   type Party,
   seal,
-  verifyEventInclusion,
-  verifyLogAgainstLedger,
   verifyReceipt,
 } from '@medseal/core'
 import { assertValidResource, auditEventFromLogEntry, consentToFhir } from '@medseal/fhir'
 import { codeOf, type RecipeOptions } from '../shared/ledger.js'
-import { openRecipeState, type RecipeState } from '../shared/state.js'
+import { type RecipeCheck, type RecipeState, runRecipe } from '../shared/state.js'
+import { verifyPatientLog } from '../shared/verifyPatientLog.js'
 
 /** The two encounters of the recipe's patient: an emergency visit (claimed) and a psychiatry visit (not shared). */
 export function claimRecords(): { claimed: Record<string, unknown>[]; other: Record<string, unknown>[] } {
@@ -166,22 +164,18 @@ export async function run(
   options: RecipeOptions = {},
   output: (line: string) => void = () => {},
 ): Promise<InsuranceClaimSummary> {
-  const state = await openRecipeState(options, 'insurance-claim')
-  try {
-    return await story(state, output)
-  } finally {
-    await state.close()
-  }
+  return runRecipe(
+    { recipe: 'insurance-claim', title: 'insurance claim with purpose-bound consent', options, output },
+    (state, check) => story(state, output, check),
+  )
 }
 
-async function story(state: RecipeState, output: (line: string) => void): Promise<InsuranceClaimSummary> {
-  const { ledger, label, advanceTime, stores } = state
-  output(`insurance claim with purpose-bound consent on ${label}`)
-  if (state.note) output(state.note)
-  const check = (ok: boolean, name: string) => {
-    if (!ok) throw new Error(`insurance-claim check failed: ${name}`)
-    output(`✓ ${name}`)
-  }
+async function story(
+  state: RecipeState,
+  output: (line: string) => void,
+  check: RecipeCheck,
+): Promise<InsuranceClaimSummary> {
+  const { ledger, advanceTime, stores } = state
   const [patient, vendor, insurer, otherInsurer] = Array.from({ length: 4 }, () => createParty()) as [
     Party,
     Party,
@@ -304,22 +298,7 @@ async function story(state: RecipeState, output: (line: string) => void): Promis
   } else output('- expiry not shown: this ledger’s clock cannot be moved ahead (a real chain)')
 
   // 6. The patient verifies the log: every event included in the head anchored on the ledger.
-  await log.publishHead()
-  const head = await log.signedHead()
-  await verifyLogAgainstLedger(ledger, { head, operator: vendor.address })
-  const events: AccessEvent[] = []
-  for (let i = 0; i < head.head.treeSize; i++) {
-    const event = await log.getEvent(i)
-    verifyEventInclusion({
-      event,
-      index: i,
-      head,
-      proof: await log.proveInclusion(i, head.head.treeSize),
-      operator: vendor.address,
-      domain: ledger.domain,
-    })
-    events.push(event)
-  }
+  const events = await verifyPatientLog(ledger, { log, operator: vendor.address })
   const mine = new Set(all.map((s) => s.hex.toLowerCase()))
   const permits = events.filter((e) => e.outcome === 'permit')
   const denials = events.filter((e) => e.outcome === 'deny')

@@ -33,7 +33,7 @@ import {
 } from '@medseal/core'
 import { deidentify } from '@medseal/fhir'
 import type { RecipeOptions } from '../shared/ledger.js'
-import { openRecipeState, type RecipeState } from '../shared/state.js'
+import { type RecipeCheck, type RecipeState, runRecipe } from '../shared/state.js'
 
 /** The Synthea patients shipped with the repository's test vectors (`../shared/vectors` from the repository root). */
 export const SYNTHEA_DIR = fileURLToPath(new URL('../../../../../shared/vectors/fhir/synthea/', import.meta.url))
@@ -121,26 +121,18 @@ export async function run(
   options: RecipeOptions & { readonly dataDir?: string } = {},
   output: (line: string) => void = () => {},
 ): Promise<ResearchExportSummary> {
-  const state = await openRecipeState(options, 'research-export')
-  try {
-    return await story(state, options, output)
-  } finally {
-    await state.close()
-  }
+  const title = 'research export and public-health report'
+  return runRecipe({ recipe: 'research-export', title, options, output }, (state, check) =>
+    story(state, options, check),
+  )
 }
 
 async function story(
   state: RecipeState,
   options: RecipeOptions & { readonly dataDir?: string },
-  output: (line: string) => void,
+  check: RecipeCheck,
 ): Promise<ResearchExportSummary> {
-  const { ledger, label, stores } = state
-  output(`research export and public-health report on ${label}`)
-  if (state.note) output(state.note)
-  const check = (ok: boolean, name: string) => {
-    if (!ok) throw new Error(`research-export check failed: ${name}`)
-    output(`✓ ${name}`)
-  }
+  const { ledger, stores } = state
   const charts = readSyntheaBundles(options.dataDir)
   if (charts.length === 0) throw new Error('research-export: no Synthea Bundles found')
   const [vendor, studyTeam, agency] = [createParty(), createParty(), createParty()]

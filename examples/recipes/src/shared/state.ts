@@ -158,3 +158,48 @@ export async function openRecipeState(options: RecipeOptions, recipe: string): P
     throw e
   }
 }
+
+/** A recipe's check: throws when `ok` is false (the message names the recipe and the check), else prints `✓ name`. */
+export type RecipeCheck = (ok: boolean, name: string) => void
+
+/** What {@link runRecipe} needs besides the story. */
+export type RunRecipeParameters = {
+  /** The recipe's name (its state directory, the memory ledger's id, and the prefix of a failed check's message). */
+  readonly recipe: string
+  /** The first line it prints, before ` on <ledger>`. */
+  readonly title: string
+  readonly options: RecipeOptions
+  readonly output: (line: string) => void
+}
+
+/**
+ * Runs a recipe's story on its open state (`openRecipeState`): prints `<title> on <ledger>` and the state's note,
+ * gives the story a {@link RecipeCheck}, and closes the state however the story ends.
+ *
+ * @param params - the recipe's name and title, its options, and where its lines go
+ * @param story - the recipe itself
+ * @returns what the story returns (the recipe's summary)
+ * @throws what the story throws (`Error` naming a failed check), or `openRecipeState`'s errors
+ * @example
+ * ```ts
+ * const summary = await runRecipe({ recipe: 'insurance-claim', title: 'insurance claim', options, output }, story)
+ * ```
+ */
+export async function runRecipe<T>(
+  params: RunRecipeParameters,
+  story: (state: RecipeState, check: RecipeCheck) => Promise<T>,
+): Promise<T> {
+  const { recipe, title, options, output } = params
+  const state = await openRecipeState(options, recipe)
+  try {
+    output(`${title} on ${state.label}`)
+    if (state.note) output(state.note)
+    const check: RecipeCheck = (ok, name) => {
+      if (!ok) throw new Error(`${recipe} check failed: ${name}`)
+      output(`✓ ${name}`)
+    }
+    return await story(state, check)
+  } finally {
+    await state.close()
+  }
+}

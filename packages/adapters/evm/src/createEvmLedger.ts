@@ -24,6 +24,7 @@ import {
   checkListedConsent,
   consentKey,
   consentTypes,
+  copyConsent,
   type ErrorCode,
   type Hex,
   hexToBytes,
@@ -709,20 +710,12 @@ type ChainConsent = {
 }
 
 function consentFromChain(c: ChainConsent): Consent {
-  return {
-    id: c.id,
-    grantor: c.grantor,
-    grantee: c.grantee,
-    parent: c.parent,
-    resourceTypes: [...c.resourceTypes],
-    commitments: [...c.commitments],
-    exclude: [...c.exclude],
-    actions: [...c.actions] as ConsentAction[],
-    purposes: [...c.purposes],
+  return copyConsent({
+    ...c,
+    actions: c.actions as readonly ConsentAction[],
     notBefore: toNumber(c.notBefore, 'notBefore'),
     expiresAt: toNumber(c.expiresAt, 'expiresAt'),
-    delegationDepth: c.delegationDepth,
-  }
+  })
 }
 
 /**

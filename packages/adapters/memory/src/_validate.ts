@@ -6,8 +6,7 @@
  * @module
  */
 import {
-  type Consent,
-  type ConsentAction,
+  copyConsent,
   InvalidArgumentError,
   type LedgerRef,
   type Revocation,
@@ -30,24 +29,6 @@ export function assertRecord(value: unknown, name: string): Record<string, unkno
   throw new InvalidArgumentError('INVALID_TYPE', `${name} must be an object.`, {
     metaMessages: [`Received ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}.`],
   })
-}
-
-/** A deep copy of a consent's known fields (call after the consent was verified). @internal */
-export function copyConsent(c: Consent): Consent {
-  return {
-    id: c.id,
-    grantor: c.grantor,
-    grantee: c.grantee,
-    parent: c.parent,
-    resourceTypes: [...c.resourceTypes],
-    commitments: [...c.commitments],
-    exclude: [...c.exclude],
-    actions: [...c.actions] as ConsentAction[],
-    purposes: [...c.purposes],
-    notBefore: c.notBefore,
-    expiresAt: c.expiresAt,
-    delegationDepth: c.delegationDepth,
-  }
 }
 
 /** A deep copy of a signed consent. @internal */

@@ -6,13 +6,10 @@
  */
 import { createAccessLog } from '../accessLog/createAccessLog.js'
 import { createMemoryLedger } from '../consent/_testLedger.js'
-import { grantConsent } from '../consent/grantConsent.js'
 import { open } from '../envelope/open.js'
-import { seal } from '../envelope/seal.js'
 import { createParty } from '../identity/createParty.js'
+import { depositAndGrant } from '../testing/depositAndGrant.js'
 import { createCustodian } from './createCustodian.js'
-import { createDeposit } from './depositStatement.js'
-import { createKeyRequest } from './keyRequest.js'
 
 const scope = globalThis as unknown as {
   onmessage: ((e: MessageEvent) => void) | null
@@ -27,29 +24,8 @@ scope.onmessage = async () => {
     const log = await createAccessLog({ operator: vendor, ledger, name: 'access' })
     const custodian = createCustodian({ party: vendor, ledger, log, now: () => now * 1000 })
     const record = { resourceType: 'Observation', status: 'final', code: { text: 'Heart rate' } }
-    const { envelope, commitment } = await seal(record, { recipients: [patient, custodian.identity] })
-    await custodian.deposit(
-      await createDeposit({ owner: patient, envelope, custodian: custodian.identity, domain: ledger.domain }),
-    )
-    const { token } = await grantConsent(ledger, {
-      party: patient,
-      grantee: doctor,
-      resourceTypes: ['Observation'],
-      actions: ['read'],
-      purposes: ['TREAT'],
-      durationSeconds: 3600,
-    })
-    const released = await custodian.releaseKey(
-      createKeyRequest(doctor, ledger.domain, {
-        consentId: token.consent.id,
-        grantor: token.consent.grantor,
-        commitment,
-        action: 'read',
-        purpose: 'TREAT',
-        issuedAt: await ledger.getTime(),
-        custodian: custodian.identity,
-      }),
-    )
+    const { keyRequest } = await depositAndGrant(ledger, { custodian, patient, grantee: doctor, record })
+    const released = await custodian.releaseKey(await keyRequest())
     const { value } = await open(released.envelope, doctor)
     scope.postMessage({
       ok: true,

@@ -21,21 +21,17 @@ import {
   signEmergencyPolicy,
 } from '../breakGlass/emergencyPolicy.js'
 import { withdrawClinicianCredential, withdrawEmergencyPolicy } from '../breakGlass/withdraw.js'
-import { bytesToHex0x } from '../bytes/index.js'
 import { createMemoryLedger } from '../consent/_testLedger.js'
-import { grantConsent } from '../consent/grantConsent.js'
 import { signTombstone } from '../eip712/structures.js'
 import { decodeEnvelope } from '../envelope/decodeEnvelope.js'
 import { encodeEnvelope } from '../envelope/encodeEnvelope.js'
 import { open } from '../envelope/open.js'
-import { seal } from '../envelope/seal.js'
 import { openUnlessShredded, shredRecord } from '../erasure/shredRecord.js'
 import { createParty } from '../identity/createParty.js'
 import type { LedgerAdapter } from '../ledger/types.js'
+import { depositAndGrant } from '../testing/depositAndGrant.js'
 import { createCustodian } from './createCustodian.js'
 import { createMemoryCustodianStore } from './custodianStore.js'
-import { createDeposit } from './depositStatement.js'
-import { createKeyRequest } from './keyRequest.js'
 
 setChaincodeLogLevel('CRITICAL')
 
@@ -82,35 +78,14 @@ for (const [name, make] of ledgers) {
         const log = await createAccessLog({ operator: vendor, ledger, name: 'access' })
         const store = createMemoryCustodianStore()
         const custodian = createCustodian({ party: vendor, ledger, log, store })
-        const { envelope, commitment } = await seal(record, { recipients: [patient, custodian.identity] })
-        const c = bytesToHex0x(commitment)
-        const deposit = await createDeposit({
-          owner: patient,
-          envelope,
-          custodian: custodian.identity,
-          domain: ledger.domain,
-        })
-        await custodian.deposit(deposit)
-        const { token } = await grantConsent(ledger, {
-          party: patient,
-          grantee: doctor,
-          resourceTypes: ['Observation'],
-          actions: ['read'],
-          purposes: ['TREAT'],
-          durationSeconds: 3600,
-        })
-        const ask = async (who = custodian) =>
-          who.releaseKey(
-            createKeyRequest(doctor, ledger.domain, {
-              consentId: token.consent.id,
-              grantor: patient,
-              commitment: c,
-              action: 'read',
-              purpose: 'TREAT',
-              issuedAt: await ledger.getTime(),
-              custodian: who.identity,
-            }),
-          )
+        const {
+          sealed: { envelope, commitment },
+          commitment: c,
+          deposit,
+          keyRequest,
+        } = await depositAndGrant(ledger, { custodian, patient, grantee: doctor, record })
+        // `restored` below is the same vendor: a request made for `custodian` is made for it too
+        const ask = async (who = custodian) => who.releaseKey(await keyRequest())
         // a stranger's tombstone for the patient's commitment blocks nothing
         await ledger.recordTombstone(signTombstone(stranger, ledger.domain, { commitment: c, owner: stranger.address }))
         await expect(ask()).resolves.toBeDefined()

@@ -93,7 +93,9 @@ export type CommitReleaseParameters = {
 /**
  * Storage of a custodian. Every write is atomic per call and durable when it resolves; a rejected write stored
  * nothing. Instances over one database (several processes) must agree: insert-if-absent and the replay memory are
- * decided by the database (a unique key, a row lock), never by an in-process cache.
+ * decided by the database (a unique key, a row lock), never by an in-process cache. What a store keeps is its own and
+ * what it returns is the caller's: changing an entry (its envelope's bytes) or a release after writing it, or one read
+ * back, never changes what is stored (a database store decodes fresh rows; the memory store keeps and hands out copies).
  */
 export type CustodianStore = {
   /** The entry of a commitment. A durable store keeps the envelope as stored; the custodian opens it before use. */
@@ -159,6 +161,36 @@ export type CustodianStore = {
 /** What a conformance harness may corrupt in a memory custodian store: one byte of an entry's wrapped key. @internal */
 export const _memoryCustodianTamper: WeakMap<CustodianStore, (commitment: Hex) => void> = new WeakMap()
 
+/**
+ * A copy of an entry that shares no buffer with it (frozen; its envelope's byte arrays are fresh, as a durable store's
+ * decoded rows are): what the memory store keeps of a write and hands out on a read, so that a caller changing an
+ * entry it gave or was given (or an envelope released from it) never changes the stored record.
+ */
+function copyEntry(entry: CustodianEntry): CustodianEntry {
+  const { envelope } = entry
+  return Object.freeze({
+    ...entry,
+    labels: Object.freeze([...entry.labels]),
+    ...(envelope === undefined
+      ? {}
+      : {
+          envelope: Object.freeze({
+            ...envelope,
+            suite: Object.freeze({ ...envelope.suite }),
+            id: envelope.id.slice(),
+            nonce: envelope.nonce.slice(),
+            keyCommitment: envelope.keyCommitment.slice(),
+            recipients: Object.freeze(
+              envelope.recipients.map((r) =>
+                Object.freeze({ ...r, keyId: r.keyId.slice(), enc: r.enc.slice(), wrappedKey: r.wrappedKey.slice() }),
+              ),
+            ),
+            ciphertext: envelope.ciphertext.slice(),
+          }),
+        }),
+  })
+}
+
 /** Parameters of {@link createMemoryCustodianStore}. */
 export type CreateMemoryCustodianStoreParameters = {
   /** Most key-request digests remembered at once (default 1,000,000); beyond it requests are refused until some expire. */
@@ -187,23 +219,26 @@ export function createMemoryCustodianStore(params: CreateMemoryCustodianStorePar
   let prunedAt = Number.NEGATIVE_INFINITY
   // the highest `now` at which a digest was forgotten (see CustodianStore.rememberRequest: the prune horizon)
   let horizon = Number.NEGATIVE_INFINITY
-  // appended in place (listReleases hands out a frozen copy): a release costs O(1), not a copy of its grant's list
+  // appended in place (listReleases hands out a frozen copy): a release costs O(1), not a copy of its grant's list;
+  // each release kept frozen, a copy of the caller's, so neither the caller nor a reader can change it
   const addTo = (key: string, release: CustodianRelease) => {
+    const kept = Object.freeze({ ...release })
     const list = releases.get(key)
-    if (list) list.push(release)
-    else releases.set(key, [release])
+    if (list) list.push(kept)
+    else releases.set(key, [kept])
   }
   const store: CustodianStore = Object.freeze({
     async getEntry(commitment: Hex) {
-      return entries.get(commitment.toLowerCase())
+      const entry = entries.get(commitment.toLowerCase())
+      return entry && copyEntry(entry)
     },
     async putEntry(entry: CustodianEntry) {
-      entries.set(entry.commitment.toLowerCase(), entry)
+      entries.set(entry.commitment.toLowerCase(), copyEntry(entry))
     },
     async insertEntry(entry: CustodianEntry) {
       const existing = entries.get(entry.commitment.toLowerCase())
-      if (existing) return existing
-      entries.set(entry.commitment.toLowerCase(), entry)
+      if (existing) return copyEntry(existing)
+      entries.set(entry.commitment.toLowerCase(), copyEntry(entry))
       return undefined
     },
     async addRelease(release: CustodianRelease) {
@@ -233,7 +268,8 @@ export function createMemoryCustodianStore(params: CreateMemoryCustodianStorePar
     },
     async getEntryAndRememberRequest({ commitment, digest, until, now }: GetEntryAndRememberRequestParameters) {
       const seenNow = remember({ digest, until, now })
-      return Object.freeze({ entry: entries.get(commitment.toLowerCase()), seen: seenNow })
+      const entry = entries.get(commitment.toLowerCase())
+      return Object.freeze({ entry: entry && copyEntry(entry), seen: seenNow })
     },
     async forgetRequest({ digest }: { digest: Hex }) {
       seen.delete(digest.toLowerCase())

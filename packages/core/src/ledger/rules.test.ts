@@ -14,6 +14,7 @@ import {
   assertSameConsent,
   assertSameTreeHead,
   checkListedConsent,
+  copyConsent,
   isLogIdOf,
   tombstoneKey,
   verifyConsentWrite,
@@ -52,6 +53,15 @@ describe('ledger rules', () => {
     expect(anchorKey({ root, treeSize: 5, kind: 'events' })).toBe(expected)
     expect(anchorKey({ root, treeSize: 5, kind: 'records' })).not.toBe(expected)
     expect(anchorKey({ root, treeSize: 6, kind: 'events' })).not.toBe(expected)
+  })
+
+  it('copyConsent copies the known fields and their lists, and drops unknown fields', () => {
+    const given = { ...consent, commitments: [h32(9)], extra: 'dropped' }
+    const copy = copyConsent(given)
+    expect(copy).toEqual({ ...consent, commitments: [h32(9)] })
+    expect('extra' in copy).toBe(false)
+    for (const k of ['resourceTypes', 'commitments', 'exclude', 'actions', 'purposes'] as const)
+      expect(copy[k]).not.toBe(given[k])
   })
 
   it('assertAnchorInput copies and rejects bad inputs', () => {

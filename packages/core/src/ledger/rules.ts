@@ -214,6 +214,37 @@ export function assertLogIdOf(head: Pick<TreeHead, 'logId' | 'operator' | 'nameH
 }
 
 /**
+ * A copy of a consent's known fields, its lists copied too (unknown fields dropped): what a ledger keeps of a verified
+ * consent and hands back, so that no caller reaches the ledger's state through an object it gave or got back.
+ *
+ * @param consent - a consent (already verified: nothing is checked)
+ * @returns a new plain `Consent` sharing no array with `consent`
+ * @example
+ * ```ts
+ * import { copyConsent } from '@medseal/core'
+ * const kept = copyConsent(signed.consent)
+ * kept.actions !== signed.consent.actions // true: an equal, separate list
+ * ```
+ */
+export function copyConsent(consent: Consent): Consent {
+  const c = consent
+  return {
+    id: c.id,
+    grantor: c.grantor,
+    grantee: c.grantee,
+    parent: c.parent,
+    resourceTypes: [...c.resourceTypes],
+    commitments: [...c.commitments],
+    exclude: [...c.exclude],
+    actions: [...c.actions] as ConsentAction[],
+    purposes: [...c.purposes],
+    notBefore: c.notBefore,
+    expiresAt: c.expiresAt,
+    delegationDepth: c.delegationDepth,
+  }
+}
+
+/**
  * A string that is equal for two consents exactly when they grant the same thing (hex and addresses compared
  * case-insensitively, arrays in order). Ledgers use it for idempotency: the same content under the same key is the
  * same grant; different content is `CONSENT_REPLAYED`.
@@ -295,21 +326,7 @@ export type VerifyConsentWriteReturnType = {
  * ```
  */
 export function verifyConsentWrite(domain: LedgerDomain, signed: SignedConsent): VerifyConsentWriteReturnType {
-  const c = verifySignedConsent(domain, signed)
-  const consent: Consent = {
-    id: c.id,
-    grantor: c.grantor,
-    grantee: c.grantee,
-    parent: c.parent,
-    resourceTypes: [...c.resourceTypes],
-    commitments: [...c.commitments],
-    exclude: [...c.exclude],
-    actions: [...c.actions] as ConsentAction[],
-    purposes: [...c.purposes],
-    notBefore: c.notBefore,
-    expiresAt: c.expiresAt,
-    delegationDepth: c.delegationDepth,
-  }
+  const consent = copyConsent(verifySignedConsent(domain, signed))
   return {
     signed: { consent, signature: signed.signature.toLowerCase() as Hex },
     key: consentKey(consent.grantor, consent.id),

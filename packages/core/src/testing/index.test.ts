@@ -9,6 +9,7 @@ describe('@medseal/core/testing', () => {
       [
         "badBytesInputs",
         "createReleaseFixture",
+        "depositAndGrant",
         "describeHpkeConformance",
         "describeLedgerConformance",
         "describeSecp256k1RecoveryConformance",

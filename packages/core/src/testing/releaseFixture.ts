@@ -7,15 +7,14 @@ import { type AccessLog, createAccessLog } from '../accessLog/createAccessLog.js
 import { type AccessLogStore, createMemoryAccessLogStore } from '../accessLog/store.js'
 import type { ConsentToken } from '../consent/consentToken.js'
 import { type CreateCustodianParameters, type Custodian, createCustodian } from '../custodian/createCustodian.js'
-import { createDeposit, type Deposit } from '../custodian/depositStatement.js'
-import { createKeyRequest, type SignedKeyRequest } from '../custodian/keyRequest.js'
+import type { Deposit } from '../custodian/depositStatement.js'
+import type { SignedKeyRequest } from '../custodian/keyRequest.js'
 import { createVaultKey } from '../envelope/createVaultKey.js'
-import { seal } from '../envelope/seal.js'
 import type { SealReturnType } from '../envelope/types.js'
 import { createParty } from '../identity/createParty.js'
 import type { Party } from '../identity/types.js'
 import type { LedgerAdapter } from '../ledger/types.js'
-import { grantReadConsent } from './grantReadConsent.js'
+import { depositAndGrant } from './depositAndGrant.js'
 
 /** Parameters of {@link createReleaseFixture}. */
 export type CreateReleaseFixtureParameters = {
@@ -83,29 +82,13 @@ export async function createReleaseFixture(params: CreateReleaseFixtureParameter
     store: params.log?.store ?? createMemoryAccessLogStore(),
   })
   const custodian = createCustodian({ ...params.custodian, party: vendor, ledger, log })
-  const toCustodian = params.custodianWrap === 'vault' ? createVaultKey({ party: vendor }) : vendor
-  const sealed = await seal({ resourceType: 'Observation', status: 'final' }, { recipients: [patient, toCustodian] })
-  const deposit = await createDeposit({
-    owner: patient,
-    envelope: sealed.envelope,
-    custodian: custodian.identity,
-    domain: ledger.domain,
-  })
-  if (params.depositNow !== false) await custodian.deposit(deposit)
-  const { token } = await grantReadConsent(ledger, {
-    party: patient,
+  const { sealed, deposit, token, keyRequest } = await depositAndGrant(ledger, {
+    custodian,
+    patient,
     grantee: doctor,
+    ...(params.custodianWrap === 'vault' ? { custodianRecipient: createVaultKey({ party: vendor }) } : {}),
     durationSeconds: params.durationSeconds ?? 86_400,
+    depositNow: params.depositNow !== false,
   })
-  const keyRequest = async (issuedAt?: number) =>
-    createKeyRequest(doctor, ledger.domain, {
-      consentId: token.consent.id,
-      custodian: custodian.identity,
-      grantor: patient,
-      commitment: sealed.commitment,
-      action: 'read',
-      purpose: 'TREAT',
-      issuedAt: issuedAt ?? (await ledger.getTime()),
-    })
   return Object.freeze({ patient, doctor, vendor, custodian, log, sealed, deposit, token, keyRequest })
 }

@@ -25,10 +25,11 @@ import type { BreakGlassReview, EmergencyGrant } from '../breakGlass/createBreak
 import { bytesToHex0x, randomBytes } from '../bytes/index.js'
 import { createCustodian } from '../custodian/createCustodian.js'
 import type { CustodianEntry, CustodianRelease, CustodianStore } from '../custodian/custodianStore.js'
-import { createDeposit } from '../custodian/depositStatement.js'
-import { createKeyRequest } from '../custodian/keyRequest.js'
+import { decodeEnvelope } from '../envelope/decodeEnvelope.js'
+import { encodeEnvelope } from '../envelope/encodeEnvelope.js'
 import { open as openEnvelope } from '../envelope/open.js'
 import { seal } from '../envelope/seal.js'
+import type { Envelope } from '../envelope/types.js'
 import type { ErrorCode } from '../errors/codes.js'
 import { createParty } from '../identity/createParty.js'
 import type { Party } from '../identity/types.js'
@@ -39,7 +40,7 @@ import { buildMerkleBatch, merkleRoot } from '../merkle/tree.js'
 import type { SyncCheckpoint, SyncCheckpointStore } from '../sync/checkpointStore.js'
 import type { Address, Hex } from '../types.js'
 import { afterEach, beforeEach, describe, expect, it } from './_vitest.js'
-import { grantReadConsent } from './grantReadConsent.js'
+import { depositAndGrant } from './depositAndGrant.js'
 
 /** One instance of every store, over one database. */
 export type StoreConformanceSet = {
@@ -360,6 +361,20 @@ export function describeStoreConformance(name: string, options: StoreConformance
           at,
         })
 
+      /**
+       * A custodian over the set's custodian and access-log stores (log `name`), with the patient, doctor and vendor of
+       * seeds `seed`, `seed + 1` and `seed + 2`.
+       */
+      const custodianOverStores = async (seed: number, name: string) => {
+        const ledger = options.createLedger()
+        const [patient, doctor, vendor] = [seed, seed + 1, seed + 2].map((n) =>
+          createParty({ seed: Uint8Array.from({ length: 32 }, (_, i) => (n * 7 + i) & 0xff) }),
+        ) as [Party, Party, Party]
+        const log = await createAccessLog({ operator: vendor, ledger, name, store: s.accessLog })
+        const custodian = createCustodian({ party: vendor, ledger, log, store: s.custodian })
+        return { ledger, patient, doctor, log, custodian }
+      }
+
       it('inserts an entry once; its owner never changes', async () => {
         const c = hex32()
         expect(await s.custodian.getEntry(c)).toBeUndefined()
@@ -382,6 +397,45 @@ export function describeStoreConformance(name: string, options: StoreConformance
         const e = await s.custodian.getEntry(c)
         expect(e?.shredded).toBe(true)
         expect(e?.envelope).toBeUndefined()
+      })
+
+      it('keeps its own copy of what it stores: changing an entry or release given or read back changes nothing stored', async () => {
+        const sealed = await seal({ resourceType: 'Observation', status: 'final' }, { recipients: [operator] })
+        const c = bytesToHex0x(sealed.commitment)
+        const kept = encodeEnvelope(sealed.envelope)
+        // fresh buffers (the sealed envelope's may be shared, e.g. a memoized key id): changed below in place
+        const given = { ...entryOf(c, owner), envelope: decodeEnvelope(kept) }
+        const scribble = (e: CustodianEntry | undefined) => {
+          const env = e?.envelope
+          if (!env) throw new Error('no envelope')
+          for (const b of [env.id, env.nonce, env.keyCommitment, env.ciphertext]) b.fill(0)
+          for (const r of env.recipients) for (const b of [r.keyId, r.enc, r.wrappedKey]) b.fill(0)
+        }
+        const storedEnvelope = async () => encodeEnvelope((await s.custodian.getEntry(c))?.envelope as Envelope)
+        expect(await s.custodian.insertEntry(given)).toBeUndefined()
+        scribble(given)
+        expect(await storedEnvelope()).toEqual(kept)
+        scribble(await s.custodian.getEntry(c))
+        expect(await storedEnvelope()).toEqual(kept)
+        scribble(await s.custodian.insertEntry({ ...entryOf(c, owner), envelope: decodeEnvelope(kept) }))
+        expect(await storedEnvelope()).toEqual(kept)
+        const both = s.custodian.getEntryAndRememberRequest
+        if (both) scribble((await both({ commitment: c, digest: hex32(), until: 100, now: 10 })).entry)
+        expect(await storedEnvelope()).toEqual(kept)
+        const replaced = { ...entryOf(c, owner), envelope: decodeEnvelope(kept), supersededBy: hex32() }
+        await s.custodian.putEntry(replaced)
+        scribble(replaced)
+        expect(await storedEnvelope()).toEqual(kept)
+        // a release: the object given, and one read back (where it is not frozen), changed after the write
+        const id = hex32()
+        const release = { ...releaseOf(owner, id, c), grantee: owner }
+        await s.custodian.addRelease(release)
+        Object.assign(release, { grantee: stranger })
+        const [read] = await s.custodian.listReleases(consentKey(owner, id))
+        if (read && !Object.isFrozen(read)) Object.assign(read, { grantee: stranger })
+        expect((await s.custodian.listReleases(consentKey(owner, id)))[0]?.grantee.toLowerCase()).toBe(
+          owner.toLowerCase(),
+        )
       })
 
       it(`parallel inserts of one commitment (${concurrency}, two instances when possible) keep one owner`, async () => {
@@ -518,35 +572,15 @@ export function describeStoreConformance(name: string, options: StoreConformance
       })
 
       it('a custodian over the stores releases keys with their log entries, and refuses a tampered envelope', async () => {
-        const ledger = options.createLedger()
-        const [patient, doctor, vendor] = [31, 32, 33].map((n) =>
-          createParty({ seed: Uint8Array.from({ length: 32 }, (_, i) => (n * 7 + i) & 0xff) }),
-        ) as [Party, Party, Party]
-        const log = await createAccessLog({ operator: vendor, ledger, name: 'custodian', store: s.accessLog })
-        const custodian = createCustodian({ party: vendor, ledger, log, store: s.custodian })
+        const { ledger, patient, doctor, log, custodian } = await custodianOverStores(31, 'custodian')
         const record = { resourceType: 'Observation', status: 'final', code: { text: 'Body temperature' } }
-        const sealed = await seal(record, { recipients: [patient, custodian.identity] })
-        await custodian.deposit(
-          await createDeposit({
-            owner: patient,
-            envelope: sealed.envelope,
-            custodian: custodian.identity,
-            domain: ledger.domain,
-          }),
-        )
-        const { token } = await grantReadConsent(ledger, { party: patient, grantee: doctor })
-        const commitment = bytesToHex0x(sealed.commitment)
-        const ask = async () =>
-          createKeyRequest(doctor, ledger.domain, {
-            consentId: token.consent.id,
-            custodian: custodian.identity,
-            grantor: patient.address,
-            commitment,
-            action: 'read',
-            purpose: 'TREAT',
-            issuedAt: await ledger.getTime(),
-          })
-        const { envelope } = await custodian.releaseKey(await ask())
+        const { token, commitment, keyRequest } = await depositAndGrant(ledger, {
+          custodian,
+          patient,
+          grantee: doctor,
+          record,
+        })
+        const { envelope } = await custodian.releaseKey(await keyRequest())
         expect((await openEnvelope(envelope, doctor)).value).toEqual(record)
         expect(await s.accessLog.size()).toBe(1)
         expect((await log.getEvent(0)).outcome).toBe('permit')
@@ -554,40 +588,15 @@ export function describeStoreConformance(name: string, options: StoreConformance
         const t = tamper()
         if (!t) return
         await t({ kind: 'custodianEnvelope', commitment })
-        await expectCode(custodian.releaseKey(await ask()), ['STORE_CORRUPT'])
+        await expectCode(custodian.releaseKey(await keyRequest()), ['STORE_CORRUPT'])
         expect((await log.getEvent(1)).outcome).toBe('deny')
         expect(await s.custodian.listReleases(consentKey(patient.address, token.consent.id))).toHaveLength(1)
       })
 
       it('review 8: one key request sent 8 times at once (one turn of the event loop): exactly one release', async () => {
-        const ledger = options.createLedger()
-        const [patient, doctor, vendor] = [37, 38, 39].map((n) =>
-          createParty({ seed: Uint8Array.from({ length: 32 }, (_, i) => (n * 7 + i) & 0xff) }),
-        ) as [Party, Party, Party]
-        const log = await createAccessLog({ operator: vendor, ledger, name: 'replay-burst', store: s.accessLog })
-        const custodian = createCustodian({ party: vendor, ledger, log, store: s.custodian })
-        const sealed = await seal(
-          { resourceType: 'Observation', status: 'final' },
-          { recipients: [patient, custodian.identity] },
-        )
-        await custodian.deposit(
-          await createDeposit({
-            owner: patient,
-            envelope: sealed.envelope,
-            custodian: custodian.identity,
-            domain: ledger.domain,
-          }),
-        )
-        const { token } = await grantReadConsent(ledger, { party: patient, grantee: doctor })
-        const request = createKeyRequest(doctor, ledger.domain, {
-          consentId: token.consent.id,
-          custodian: custodian.identity,
-          grantor: patient.address,
-          commitment: bytesToHex0x(sealed.commitment),
-          action: 'read',
-          purpose: 'TREAT',
-          issuedAt: await ledger.getTime(),
-        })
+        const { ledger, patient, doctor, log, custodian } = await custodianOverStores(37, 'replay-burst')
+        const { token, keyRequest } = await depositAndGrant(ledger, { custodian, patient, grantee: doctor })
+        const request = await keyRequest()
         // the same object and equal copies, all in one turn: a batching store takes them in one batch
         const copies = Array.from({ length: 8 }, (_, i) =>
           i % 2 === 0 ? request : { request: { ...request.request }, signature: request.signature },
@@ -603,34 +612,19 @@ export function describeStoreConformance(name: string, options: StoreConformance
       })
 
       it('a request refused before its replay check holds no room: the same signed request is served once allowed', async () => {
-        const ledger = options.createLedger()
-        const [patient, doctor, vendor] = [34, 35, 36].map((n) =>
-          createParty({ seed: Uint8Array.from({ length: 32 }, (_, i) => (n * 7 + i) & 0xff) }),
-        ) as [Party, Party, Party]
-        const log = await createAccessLog({ operator: vendor, ledger, name: 'refused', store: s.accessLog })
-        const custodian = createCustodian({ party: vendor, ledger, log, store: s.custodian })
+        const { ledger, patient, doctor, log, custodian } = await custodianOverStores(34, 'refused')
         const record = { resourceType: 'Observation', status: 'final', code: { text: 'Heart rate' } }
-        const sealed = await seal(record, { recipients: [patient, custodian.identity] })
-        const { token } = await grantReadConsent(ledger, { party: patient, grantee: doctor })
-        const request = await createKeyRequest(doctor, ledger.domain, {
-          consentId: token.consent.id,
-          custodian: custodian.identity,
-          grantor: patient.address,
-          commitment: bytesToHex0x(sealed.commitment),
-          action: 'read',
-          purpose: 'TREAT',
-          issuedAt: await ledger.getTime(),
+        const { deposit, keyRequest } = await depositAndGrant(ledger, {
+          custodian,
+          patient,
+          grantee: doctor,
+          record,
+          depositNow: false,
         })
+        const request = await keyRequest()
         // the record is not deposited yet: refused before any replay check (its digest is not kept)
         await expectCode(custodian.releaseKey(request), ['ACCESS_DENIED'])
-        await custodian.deposit(
-          await createDeposit({
-            owner: patient,
-            envelope: sealed.envelope,
-            custodian: custodian.identity,
-            domain: ledger.domain,
-          }),
-        )
+        await custodian.deposit(deposit)
         const { envelope } = await custodian.releaseKey(request)
         expect((await openEnvelope(envelope, doctor)).value).toEqual(record)
         await expectCode(custodian.releaseKey(request), ['REQUEST_REPLAYED'])

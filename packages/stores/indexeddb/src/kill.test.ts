@@ -37,6 +37,8 @@ beforeAll(async () => {
     resolve: {
       alias: [
         { find: /^@medseal\/core$/, replacement: src('../../../core/src/index.ts') },
+        // the one helper the page takes from @medseal/core/testing (its index loads vitest, which is not for a page)
+        { find: /^@medseal\/core\/testing$/, replacement: src('../../../core/src/testing/depositAndGrant.ts') },
         { find: /^@medseal\/adapter-memory$/, replacement: src('../../../adapters/memory/src/index.ts') },
       ],
     },

@@ -10,22 +10,18 @@ import { createMemoryLedger } from '@medseal/adapter-memory'
 import {
   accessLogBorderKeys,
   bytesToHex,
-  bytesToHex0x,
   consentKey,
   createAccessLog,
   createCustodian,
-  createDeposit,
-  createKeyRequest,
   createParty,
   decodeAccessEvent,
   emptyRoot,
   equalBytes,
-  grantConsent,
   leafHash,
   merkleRoot,
   nodeHash,
-  seal,
 } from '@medseal/core'
+import { depositAndGrant } from '@medseal/core/testing'
 import { createIndexedDbAccessLogStore, createIndexedDbCustodianStore, openIndexedDb } from '../index.js'
 
 /** What the page tells the test (through `exposeFunction`). */
@@ -73,39 +69,15 @@ async function work(run: number): Promise<never> {
     log,
     store: createIndexedDbCustodianStore({ db, scope: `run-${run}` }),
   })
-  const sealed = await seal(
-    { resourceType: 'Observation', id: `o-${run}`, status: 'final', code: { text: 'synthetic' } },
-    { recipients: [patient, custodian.identity] },
-  )
-  await custodian.deposit(
-    await createDeposit({
-      owner: patient,
-      envelope: sealed.envelope,
-      custodian: custodian.identity,
-      domain: ledger.domain,
-    }),
-  )
-  const { token } = await grantConsent(ledger, {
-    party: patient,
+  const { token, keyRequest } = await depositAndGrant(ledger, {
+    custodian,
+    patient,
     grantee: doctor,
-    resourceTypes: ['Observation'],
-    actions: ['read'],
-    purposes: ['TREAT'],
-    durationSeconds: 3600,
+    record: { resourceType: 'Observation', id: `o-${run}`, status: 'final', code: { text: 'synthetic' } },
   })
   await window.report({ kind: 'start', run, consentKey: consentKey(patient.address, token.consent.id) })
   for (let count = 1; ; count++) {
-    await custodian.releaseKey(
-      createKeyRequest(doctor, ledger.domain, {
-        consentId: token.consent.id,
-        custodian: custodian.identity,
-        grantor: patient.address,
-        commitment: bytesToHex0x(sealed.commitment),
-        action: 'read',
-        purpose: 'TREAT',
-        issuedAt: await ledger.getTime(),
-      }),
-    )
+    await custodian.releaseKey(await keyRequest())
     // the key was handed out: the client saw this release
     await window.report({ kind: 'release', run, count })
     if (count % 5 === 0) {

@@ -12,7 +12,7 @@
 import { copyFileSync, rmSync } from 'node:fs'
 import { createAccessLog, createCustodian } from '@medseal/core'
 import { createNativeHpke, createNativeSecp256k1Recovery } from '@medseal/core/node'
-import { createCustodianHandler, createRecoveryCache } from '@medseal/service'
+import { createCustodianHandler } from '@medseal/service'
 import { serve, serveCluster } from '@medseal/service/node'
 import { FAULT_LOG_NAME, type FaultBackend, type FaultLedger, faultParties, openFaultLedger } from './_shared.js'
 import { openFaultStores } from './_stores.js'
@@ -50,9 +50,9 @@ async function startService() {
   )
   const stores = await openFaultStores(config.backend, config.poolMax ? { poolMax: config.poolMax } : {})
   const log = await createAccessLog({ operator: vendor, ledger, name: FAULT_LOG_NAME, store: stores.accessLog })
-  // one cache for the handler and the custodian (as the example server): the custodian's check of a signer the
-  // handler recovered to count is a lookup
-  const secp256k1 = createRecoveryCache({ secp256k1: createNativeSecp256k1Recovery() })
+  // one recovery for the handler and the custodian (as the example server): the custodian takes the handler's check
+  // of a (frozen) request it recovered the signer of to count
+  const secp256k1 = createNativeSecp256k1Recovery()
   const custodian = createCustodian({
     party: vendor,
     ledger,

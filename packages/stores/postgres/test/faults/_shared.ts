@@ -7,16 +7,8 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createEvmLedger } from '@medseal/adapter-evm'
 import { createFileLedger } from '@medseal/adapter-memory/node'
-import {
-  bytesToHex0x,
-  type Custodian,
-  createDeposit,
-  createParty,
-  grantConsent,
-  type Hex,
-  type LedgerAdapter,
-  seal,
-} from '@medseal/core'
+import { type Custodian, createParty, type Hex, type LedgerAdapter } from '@medseal/core'
+import { depositAndGrant } from '@medseal/core/testing'
 import { createPublicClient, createWalletClient, http } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { foundry } from 'viem/chains'
@@ -66,33 +58,20 @@ export type FaultSetup = { readonly commitment: Hex; readonly consentId: Hex }
  * The release workload's setup: deposits an Observation (`text` its code) with `custodian`, sealed to the patient and
  * the custodian, and grants the doctor read of it for TREAT for a day.
  */
-export async function depositAndGrant(
+export async function setUpRelease(
   ledger: LedgerAdapter,
   custodian: Pick<Custodian, 'identity' | 'deposit'>,
   text: string,
 ): Promise<FaultSetup> {
   const { patient, doctor } = faultParties()
-  const sealed = await seal(
-    { resourceType: 'Observation', status: 'final', code: { text } },
-    { recipients: [patient, custodian.identity] },
-  )
-  await custodian.deposit(
-    await createDeposit({
-      owner: patient,
-      envelope: sealed.envelope,
-      custodian: custodian.identity,
-      domain: ledger.domain,
-    }),
-  )
-  const { token } = await grantConsent(ledger, {
-    party: patient,
+  const { commitment, token } = await depositAndGrant(ledger, {
+    custodian,
+    patient,
     grantee: doctor,
-    resourceTypes: ['Observation'],
-    actions: ['read'],
-    purposes: ['TREAT'],
+    record: { resourceType: 'Observation', status: 'final', code: { text } },
     durationSeconds: 86_400,
   })
-  return { commitment: bytesToHex0x(sealed.commitment), consentId: token.consent.id }
+  return { commitment, consentId: token.consent.id }
 }
 
 /** Reads the setup file, if a worker finished writing one. */

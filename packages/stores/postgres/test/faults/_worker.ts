@@ -18,12 +18,12 @@ import {
 } from '@medseal/core'
 import { syncPatient } from '@medseal/fhir/sync'
 import {
-  depositAndGrant,
   FAULT_LOG_NAME,
   type FaultConfig,
   faultParties,
   openFaultLedger,
   readSetup,
+  setUpRelease,
   writeSetup,
 } from './_shared.js'
 import { openFaultStores } from './_stores.js'
@@ -46,7 +46,7 @@ if (config.kind === 'append' || config.kind === 'release') {
     custodian = createCustodian({ party: vendor, ledger, log, store: stores.custodian })
     if (setup === undefined) {
       // first run (or killed during setup): a record and a grant; redoing it after a kill only adds another record
-      setup = await depositAndGrant(ledger, custodian, 'fault test')
+      setup = await setUpRelease(ledger, custodian, 'fault test')
       writeSetup(config.dir, setup)
     }
   }

@@ -16,14 +16,7 @@ import { foundry } from 'viem/chains'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { checkReleases } from './_checks.js'
 import { type Ack, startWorker } from './_processes.js'
-import {
-  depositAndGrant,
-  FAULT_LOG_NAME,
-  type FaultLedger,
-  faultParties,
-  openFaultLedger,
-  writeSetup,
-} from './_shared.js'
+import { FAULT_LOG_NAME, type FaultLedger, faultParties, openFaultLedger, setUpRelease, writeSetup } from './_shared.js'
 import { openFaultStores } from './_stores.js'
 
 /** Releases per process: bounded. */
@@ -72,7 +65,7 @@ it('two custodian processes on one database: one tree, consistent heads, no entr
   try {
     const log = await createAccessLog({ operator: vendor, ledger, name: FAULT_LOG_NAME, store: stores.accessLog })
     const custodian = createCustodian({ party: vendor, ledger, log, store: stores.custodian })
-    const setup = await depositAndGrant(ledger, custodian, 'scaled out')
+    const setup = await setUpRelease(ledger, custodian, 'scaled out')
     writeSetup(dir, setup)
 
     // two processes release concurrently, each publishing a head every 5 releases

@@ -29,13 +29,13 @@
  * the warm-up round goes through `client.releaseKey`. `BENCH_SERVICE_INSTANCES=1` runs only the listed process
  * counts; `pglite` in that list is one service process on a PGlite directory (PGlite on its worker thread, no cluster:
  * what examples/custodian-server runs by default) and `pglite-thread` the same on the calling thread (`worker: false`,
- * its peer), both listed by default after the PostgreSQL ways. Each row also gives the
- * CPU per release
- * of the service's processes (Linux `/proc`) beside the generator's own. The ledger is a file-backed memory ledger written before the
+ * its peer), both listed by default after the PostgreSQL ways. Each row also gives the CPU per release of the
+ * service's processes (Linux `/proc`) beside the generator's own, and the same split by thread: the main thread, the
+ * PGlite worker (the thread it names `pglite`) and the rest (V8's GC and compiler helpers, libuv). The ledger is a file-backed memory ledger written before the
  * services start (the grants) and only read during the load: each process reads its own copy of it, as the in-process
  * custodian reads this process's.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -191,6 +191,40 @@ function cpuOf(pids: readonly number[]): number | undefined {
     }
     // USER_HZ is 100 on Linux
     return Number.isFinite(ticks) ? ticks * 10 : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** CPU time (ms) by thread of the processes `pids` so far: main threads, PGlite workers, the rest. */
+type ThreadCpu = { readonly main: number; readonly pglite: number; readonly rest: number }
+
+/**
+ * {@link cpuOf} split by thread (Linux `/proc/<pid>/task/*`): each process's main thread (its tid is its pid), the
+ * threads named `pglite` (the PGlite worker names its thread so), and the rest (V8's GC and compiler helpers, libuv's
+ * pool). `undefined` elsewhere. A thread that ended between two readings takes its CPU with it: compare rounds only.
+ */
+function threadCpuOf(pids: readonly number[]): ThreadCpu | undefined {
+  try {
+    const out = { main: 0, pglite: 0, rest: 0 }
+    for (const pid of pids)
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        let stat: string
+        let comm: string
+        try {
+          stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+          comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim()
+        } catch {
+          continue // the thread ended meanwhile
+        }
+        const f = stat.split(') ')[1]?.split(' ') ?? []
+        const ms = (Number(f[11]) + Number(f[12])) * 10
+        if (!Number.isFinite(ms)) return undefined
+        if (tid === String(pid)) out.main += ms
+        else if (comm === 'pglite') out.pglite += ms
+        else out.rest += ms
+      }
+    return out
   } catch {
     return undefined
   }
@@ -440,14 +474,25 @@ defineBench('service instances', async (ctx) => {
     const perLane = Math.max(1, Math.ceil(INSTANCE_RELEASES / CLINICIANS / ROUNDS))
     // a warm-up round each (connections, JIT, caches), not counted
     for (const way of ways) await round({ ledger, setup, target: way.target, perLane: 1, viaClient: true })
-    const totals = ways.map(() => ({ ms: 0, n: 0, latencies: [] as number[], loadCpu: 0, serviceCpu: 0 }))
+    const totals = ways.map(() => ({
+      ms: 0,
+      n: 0,
+      latencies: [] as number[],
+      loadCpu: 0,
+      serviceCpu: 0,
+      threads: { main: 0, pglite: 0, rest: 0 },
+    }))
     for (let r = 0; r < ROUNDS; r++)
       for (let i = 0; i < ways.length; i++) {
         const w = (r + i) % ways.length
         const way = ways[w] as (typeof ways)[number]
         const before = cpuOf(way.pids) ?? Number.NaN
+        const threadsBefore = threadCpuOf(way.pids)
         const { ms, latencies, cpuMs } = await round({ ledger, setup, target: way.target, perLane })
+        const threadsAfter = threadCpuOf(way.pids)
         const t = totals[w] as (typeof totals)[number]
+        for (const k of ['main', 'pglite', 'rest'] as const)
+          t.threads[k] += (threadsAfter?.[k] ?? Number.NaN) - (threadsBefore?.[k] ?? Number.NaN)
         t.ms += ms
         t.n += latencies.length
         t.latencies.push(...latencies)
@@ -464,6 +509,7 @@ defineBench('service instances', async (ctx) => {
         // custodian and the generator together)
         serviceCpu: t.serviceCpu / t.n,
         loadCpu: t.loadCpu / t.n,
+        threads: { main: t.threads.main / t.n, pglite: t.threads.pglite / t.n, rest: t.threads.rest / t.n },
       }
     }
     const inProcess = figure(0)
@@ -487,6 +533,14 @@ defineBench('service instances', async (ctx) => {
           value: f.serviceCpu,
           unit: 'ms',
           peer: `load generator (this process): ${f.loadCpu.toFixed(2)} ms; in-process custodian + generator: ${inProcess.loadCpu.toFixed(2)} ms`,
+        })
+      // the same CPU by thread (Linux): where a PGlite release spends what a PostgreSQL one does not
+      if (Number.isFinite(f.threads.main))
+        ctx.record({
+          name: `  CPU per release, main thread${way.pids.length > 1 ? 's' : ''}, ${label}`,
+          value: f.threads.main,
+          unit: 'ms',
+          peer: `PGlite worker thread: ${f.threads.pglite.toFixed(2)} ms; other threads (GC, compiler, libuv): ${f.threads.rest.toFixed(2)} ms`,
         })
     })
     ledger.close()

@@ -288,6 +288,42 @@ export function describeBatching(
       }
     })
 
+    it('a batch at a new second forgets the expired digests of all its shards in one statement, each count kept', async () => {
+      const { db, cleanup } = await fresh()
+      try {
+        const c = counting(db)
+        const { custodian } = await createPostgresStores({ db: c.db })
+        const now = 1_700_000_000
+        // two digests in each of 16 shards, remembered until now + 10; each checked alone (pruning one shard each)
+        const old = Array.from({ length: 32 }, (_, i) => digestIn(i % 16))
+        for (const d of old) expect(await custodian.rememberRequest({ digest: d, until: now + 10, now })).toBe('fresh')
+        const prunes = () => c.count('DELETE FROM medseal_custodian_requests WHERE shard')
+        const before = prunes()
+        // 20 s on: a batch in those 16 shards (and 8 more) prunes them all in ONE statement, then checks the batch
+        const later = now + 20
+        const batch = Array.from({ length: 24 }, (_, i) => digestIn(i))
+        const seen = await Promise.all(
+          [...batch, old[0] as Hex].map((d) => custodian.rememberRequest({ digest: d, until: later + 10, now: later })),
+        )
+        expect(seen).toEqual(Array.from({ length: 25 }, () => 'fresh'))
+        expect(prunes() - before).toBe(1)
+        // the 31 expired digests are gone from their shards' counts; the 25 new ones are counted
+        const [row] = await db.query(
+          'SELECT (SELECT sum(count) FROM medseal_custodian_request_shards)::int8 AS counted, (SELECT count(*) FROM medseal_custodian_requests)::int8 AS stored',
+        )
+        expect(row).toEqual({ counted: 25, stored: 25 })
+        // pruned at this second already: the next batch prunes nothing
+        await Promise.all(
+          [digestIn(1), digestIn(2)].map((d) =>
+            custodian.rememberRequest({ digest: d, until: later + 10, now: later }),
+          ),
+        )
+        expect(prunes() - before).toBe(1)
+      } finally {
+        await cleanup()
+      }
+    })
+
     it('two store instances (two processes) checking the same digests in opposite orders: each fresh exactly once', async () => {
       const { db, second, cleanup } = await fresh()
       try {

@@ -1,8 +1,10 @@
 // The store conformance suite on PGlite on a directory (locked, see openPgliteDirectory): one directory for the
-// file, emptied before every test.
+// file, emptied before every test. The batching tests too: there the stores' named statements run prepared on the
+// PGlite worker.
 import type { SqlDatabase } from '@medseal/store-postgres'
 import { openPgliteDirectory } from '@medseal/store-postgres/node'
 import { afterAll, beforeAll } from 'vitest'
+import { describeBatching } from './_batching.js'
 import { describePostgresConformance, resetSchema } from './_conformance.js'
 import { directoryPglite } from './_servers.js'
 
@@ -29,4 +31,9 @@ describePostgresConformance('PGlite on a directory', async () => {
     },
     cleanup: async () => {},
   }
+})
+
+describeBatching('PGlite on a directory', async () => {
+  await resetSchema(db)
+  return { db, second: db, cleanup: async () => {} }
 })

@@ -142,6 +142,96 @@ describe('PGlite on a worker thread', () => {
     })
   })
 
+  it('runs a named statement prepared, once per database, with the rows of the same statement unnamed', {
+    timeout: 120_000,
+  }, async () => {
+    const row = fc.record({
+      n: fc.option(fc.maxSafeInteger(), { nil: null }),
+      b: fc.option(fc.uint8Array({ maxLength: 64 }), { nil: null }),
+      j: fc.option(fc.jsonValue({ maxDepth: 2 }), { nil: null }),
+      t: fc.array(
+        fc.string({ maxLength: 8 }).filter((s) => !s.includes('\0')),
+        { maxLength: 4 },
+      ),
+    })
+    const rows = fc.sample(fc.array(row, { minLength: 1, maxLength: 20 }), { numRuns: 3, seed: 9 }).flat()
+    const insert = 'insert into kv values ($1, $2::int8, $3, $4::jsonb, $5::text[]) returning k, n, b, j, t'
+    const select =
+      'select k, n, b, j, t, n + 1 as n1, length(b) as len, $1::text[] as p from kv where k = any($1::text[])'
+    await withDb(async (db) => {
+      await db.query('delete from kv')
+      const keys: string[] = []
+      for (const [i, r] of rows.entries()) {
+        const k = `k${String(i).padStart(4, '0')}`
+        keys.push(k)
+        const params: SqlValue[] = [k, r.n, r.b, JSON.stringify(r.j), r.t]
+        const named = await db.query(insert, params, { name: 'medseal_test_insert' })
+        expect(named).toEqual(await db.query('select k, n, b, j, t from kv where k = $1', [k]))
+      }
+      for (const k of keys) {
+        const named = await db.query(select, [[k]], { name: 'medseal_test_select' })
+        expect(named).toEqual(await db.query(select, [[k]]))
+        expect(named).toHaveLength(1)
+      }
+      // in a transaction too: the same rows, and the same prepared statement
+      const inTx = await db.transaction((tx) => tx.query(select, [keys], { name: 'medseal_test_select' }))
+      expect(inTx).toEqual(await db.query(select, [keys]))
+      expect(inTx).toHaveLength(rows.length)
+      // PGlite's own query keeps no statement: only the named ones are prepared, each once
+      const prepared = await db.query('select name from pg_prepared_statements order by name')
+      expect(prepared).toEqual([{ name: 'medseal_test_insert' }, { name: 'medseal_test_select' }])
+    })
+  })
+
+  it('a named statement that fails maps as an unnamed one (no parameter), runs again, and keeps its transaction order', {
+    timeout: 60_000,
+  }, async () => {
+    const secret = 'secret-patient-7f3a9c'
+    await withDb(async (db) => {
+      await db.query('delete from kv')
+      const insert = { name: 'medseal_test_insert_k' }
+      await db.query('insert into kv (k) values ($1)', [secret], insert)
+      const err = await db.query('insert into kv (k) values ($1)', [secret], insert).catch((e: unknown) => e)
+      expectUnavailable(err)
+      expect(((err as StoreError).cause as { code?: string }).code).toBe('23505')
+      expect(`${(err as Error).message} ${JSON.stringify(err)} ${String((err as Error).cause)}`).not.toContain(secret)
+      // a statement that does not parse is not kept: the name works with good text after it
+      const bad = await db.query('selec $1::int4', [1], { name: 'medseal_test_twice' }).catch((e: unknown) => e)
+      expect(((bad as StoreError).cause as { code?: string }).code).toBe('42601')
+      const twice = 'select $1::int4 * 2 as v'
+      expect(await db.query(twice, [2], { name: 'medseal_test_twice' })).toEqual([{ v: 4 }])
+      // the division by zero a store relies on, alone and in a transaction that then rolls back; the name still runs
+      const divide = 'select 1 / $1::int4 as v'
+      const zero = await db.query(divide, [0], { name: 'medseal_test_divide' }).catch((e: unknown) => e)
+      expect(((zero as StoreError).cause as { code?: string }).code).toBe('22012')
+      const inTx = await db
+        .transaction(async (tx) => {
+          expect(await tx.query(divide, [1], { name: 'medseal_test_divide' })).toEqual([{ v: 1 }])
+          await tx.query(divide, [0], { name: 'medseal_test_divide' })
+        })
+        .catch((e: unknown) => e)
+      expect(((inTx as StoreError).cause as { code?: string }).code).toBe('22012')
+      expect(await db.query(divide, [1], { name: 'medseal_test_divide' })).toEqual([{ v: 1 }])
+      expect(await db.query('select k from kv')).toEqual([{ k: secret }])
+      // a named statement sent while a transaction is open runs after it, as an unnamed one does
+      let release = () => {}
+      const gate = new Promise<void>((r) => {
+        release = r
+      })
+      let outside: Promise<unknown> | undefined
+      const tx = db.transaction(async (t) => {
+        await t.query(`insert into kv (k) values ('c')`, [], { name: 'medseal_test_insert_c' })
+        outside = db.query('select count(*)::int4 as n from kv', [], { name: 'medseal_test_count' })
+        await gate
+        await t.query(`insert into kv (k) values ('d')`)
+      })
+      while (!outside) await new Promise((r) => setTimeout(r, 5))
+      release()
+      await tx
+      expect(await outside).toEqual([{ n: 3 }])
+    })
+  })
+
   it('a worker that exits, crashes or runs out of memory fails every pending and later call with STORE_UNAVAILABLE; close() still releases the directory', {
     timeout: 120_000,
   }, async () => {

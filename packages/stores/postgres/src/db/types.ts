@@ -21,7 +21,8 @@ export type SqlQueryOptions = {
   /**
    * Names a statement of fixed text that runs often (the stores' per-release statements): on a PostgreSQL server it is
    * parsed and planned once per connection (a prepared statement) instead of on every call. A name always carries the
-   * same text. PGlite runs a named statement like any other.
+   * same text. PGlite on its worker thread (`openPgliteDirectory`) prepares it too (once per database); PGlite on the
+   * calling thread runs it like any other.
    */
   readonly name?: string
 }

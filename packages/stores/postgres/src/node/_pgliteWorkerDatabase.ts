@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads'
 import { StoreError } from '@medseal/core'
 import { _normalizeRows, _retryTransaction, _wrapDbError } from '../db/_normalize.js'
-import type { SqlDatabase, SqlQueryable, SqlRow, SqlValue } from '../db/types.js'
+import type { SqlDatabase, SqlQueryable, SqlQueryOptions, SqlRow, SqlValue } from '../db/types.js'
 
 /** The worker module, beside this file in the sources and beside the bundled entries in dist/. @internal */
 export const _PGLITE_WORKER_URL: URL = new URL('./pgliteWorker.mjs', import.meta.url)
@@ -139,16 +139,28 @@ export async function _openPgliteWorker(params: OpenPgliteWorkerParameters): Pro
   }
   worker.unref()
 
-  const run = async (sql: string, values: readonly SqlValue[] | undefined, tx?: number): Promise<SqlRow[]> => {
-    const a = await send({ op: 'query', sql, params: values ? [...values] : [], ...(tx === undefined ? {} : { tx }) })
+  const run = async (
+    sql: string,
+    values: readonly SqlValue[] | undefined,
+    tx: number | undefined,
+    options: SqlQueryOptions | undefined,
+  ): Promise<SqlRow[]> => {
+    const a = await send({
+      op: 'query',
+      sql,
+      params: values ? [...values] : [],
+      ...(tx === undefined ? {} : { tx }),
+      // a named statement is prepared once on the worker's PGlite (pgliteWorker.mjs)
+      ...(options?.name ? { name: options.name } : {}),
+    })
     return _normalizeRows(a.rows ?? [], a.fields ?? [])
   }
   let closing: Promise<void> | undefined
   return Object.freeze({
     dialect: 'pglite' as const,
-    async query(sql: string, values?: readonly SqlValue[]) {
+    async query(sql: string, values?: readonly SqlValue[], options?: SqlQueryOptions) {
       try {
-        return await run(sql, values)
+        return await run(sql, values, undefined, options)
       } catch (e) {
         throw _wrapDbError(e, 'a query')
       }
@@ -157,7 +169,8 @@ export async function _openPgliteWorker(params: OpenPgliteWorkerParameters): Pro
       return _retryTransaction(async () => {
         const { tx } = await send({ op: 'begin' })
         const handle: SqlQueryable = Object.freeze({
-          query: (sql: string, values?: readonly SqlValue[]) => run(sql, values, tx),
+          query: (sql: string, values?: readonly SqlValue[], options?: SqlQueryOptions) =>
+            run(sql, values, tx, options),
         })
         let result: T
         try {

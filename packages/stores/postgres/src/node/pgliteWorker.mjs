@@ -6,8 +6,9 @@
  * side):
  *
  * - start: `workerData` `{ dataDir }`; answers `{ op: 'ready' }` or `{ op: 'ready', error }`.
- * - `{ id, op: 'query', sql, params, tx? }` → `{ id, rows, fields }` (rows as PGlite returns them; the caller
- *   normalizes) or `{ id, error }`. With `tx`, the statement runs in that open transaction.
+ * - `{ id, op: 'query', sql, params, tx?, name? }` → `{ id, rows, fields }` (rows as PGlite returns them; the caller
+ *   normalizes) or `{ id, error }`. With `tx`, the statement runs in that open transaction. With `name` (a statement
+ *   of fixed text that runs often), it runs as a named prepared statement (see {@link prepared}).
  * - `{ id, op: 'begin' }` → `{ id, tx }` once PGlite's transaction has begun; `{ id, op: 'end', tx, commit }` →
  *   `{ id }` once PGlite committed (or rolled back, `commit: false`), `{ id, error }` when that failed.
  * - `{ id, op: 'close' }` → `{ id }` once PGlite closed; then the worker ends.
@@ -16,8 +17,9 @@
  * the statement's parameters or PostgreSQL's `detail` (which may quote row values).
  * @module
  */
+import { writeFileSync } from 'node:fs'
 import { parentPort, workerData } from 'node:worker_threads'
-import { PGlite } from '@electric-sql/pglite'
+import { PGlite, parse, protocol } from '@electric-sql/pglite'
 
 /** Thrown inside PGlite's transaction to roll it back (never leaves this worker). */
 const ROLLBACK = Symbol('rollback')
@@ -37,11 +39,98 @@ const port = parentPort
 const open = new Map()
 let nextTx = 1
 let pglite
+/** Whether named statements run prepared on this PGlite ({@link canPrepareOn}). */
+let canPrepare = false
+
+/**
+ * Named statements prepared in PGlite's session: name → `{ sql, types }` (the OIDs of its parameters). PGlite's
+ * `query` parses, analyses and describes a statement on every call, in six calls into PostgreSQL (Parse, Describe,
+ * Bind, Describe, Execute, Sync); a named statement is parsed once (Close, Parse, Describe, Sync: the Close makes a
+ * Parse after a failed one safe) and then runs in ONE call (Bind, Describe, Execute, Sync), its parameters serialized
+ * and its rows parsed by PGlite's own serializers and parsers: the same values as `query`. Prepared statements are
+ * not transactional: one prepared inside a transaction that rolls back stays. Measured on PGlite 0.6.1, the custodian's
+ * entry read with its replay check: 0.85–1.1 ms of CPU through `query`, 0.22–0.26 ms prepared.
+ */
+const prepared = new Map()
+
+/** What a prepared statement needs of PGlite (0.6.x); without it (another PGlite), named statements run as others. */
+const canPrepareOn = (pglite) =>
+  typeof pglite.execProtocol === 'function' &&
+  typeof pglite._runExclusiveQuery === 'function' &&
+  typeof pglite._runExclusiveTransaction === 'function' &&
+  typeof protocol?.serialize?.bind === 'function' &&
+  typeof parse?.parseResults === 'function' &&
+  typeof parse.parseDescribeStatementResults === 'function'
+
+/** Protocol messages as one buffer (PostgreSQL runs them in order in one call). */
+function concat(parts) {
+  let n = 0
+  for (const p of parts) n += p.length
+  const out = new Uint8Array(n)
+  n = 0
+  for (const p of parts) {
+    out.set(p, n)
+    n += p.length
+  }
+  return out
+}
+
+/** Runs named statement `name` (`sql`) with `params`, preparing it first if needed; the caller holds PGlite's lock. */
+async function runPrepared(name, sql, params) {
+  const { serialize } = protocol
+  let statement = prepared.get(name)
+  if (statement?.sql !== sql) {
+    prepared.delete(name)
+    const r = await pglite.execProtocol(
+      concat([
+        serialize.close({ type: 'S', name }),
+        serialize.parse({ name, text: sql }),
+        serialize.describe({ type: 'S', name }),
+        serialize.sync(),
+      ]),
+      { syncToFs: false },
+    )
+    statement = { sql, types: parse.parseDescribeStatementResults(r.messages) }
+    prepared.set(name, statement)
+  }
+  const values = params.map((v, i) => {
+    if (v === null || v === undefined) return null
+    const serializer = pglite.serializers[statement.types[i]]
+    return serializer ? serializer(v) : v.toString()
+  })
+  const r = await pglite.execProtocol(
+    concat([
+      serialize.bind({ statement: name, values }),
+      serialize.describe({ type: 'P' }),
+      serialize.execute({}),
+      serialize.sync(),
+    ]),
+    { syncToFs: false },
+  )
+  return parse.parseResults(r.messages, pglite.parsers)[0] ?? { rows: [], fields: [] }
+}
 
 async function query(msg) {
-  const target = msg.tx === undefined ? pglite : open.get(msg.tx)?.tx
-  if (!target) throw new Error('The transaction is not open.')
-  const r = await target.query(msg.sql, msg.params)
+  const t = msg.tx === undefined ? undefined : open.get(msg.tx)
+  if (msg.tx !== undefined && !t) throw new Error('The transaction is not open.')
+  let r
+  if (typeof msg.name === 'string' && msg.name.length > 0 && canPrepare) {
+    if (pglite.closed) throw new Error('PGlite is closed')
+    if (t) {
+      // inside its transaction (which holds PGlite's transaction lock): in turn with that transaction's statements
+      if (t.tx.closed) throw new Error('The transaction is not open.')
+      r = await pglite._runExclusiveQuery(() => runPrepared(msg.name, msg.sql, msg.params))
+    } else {
+      // alone: after any open transaction, as `query` runs, and written through to the file system as `query` does
+      r = await pglite._runExclusiveTransaction(() =>
+        pglite._runExclusiveQuery(async () => {
+          const out = await runPrepared(msg.name, msg.sql, msg.params)
+          await pglite.syncToFs()
+          return out
+        }),
+      )
+    }
+  } else r = await (t ? t.tx : pglite).query(msg.sql, msg.params)
   return { rows: r.rows, fields: r.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })) }
 }
 
@@ -111,8 +200,17 @@ port.on('message', (msg) => {
   }
 })
 
+// named `pglite` in the process's thread list (Linux: `top -H`, /proc/<pid>/task/*/comm), where every Node thread is
+// otherwise `node`: what the service bench splits a process's CPU by
+try {
+  writeFileSync('/proc/thread-self/comm', 'pglite')
+} catch {
+  // not Linux, or not allowed: the name is only a label
+}
+
 try {
   pglite = await PGlite.create(workerData.dataDir)
+  canPrepare = canPrepareOn(pglite)
   port.postMessage({ op: 'ready' })
 } catch (e) {
   port.postMessage({ op: 'ready', error: errorOf(e) })

@@ -157,10 +157,31 @@ export function _createCustodianStore(db: SqlDatabase, maxRememberedRequests: nu
     )
     prunedAt[shard] = Math.max(prunedAt[shard] as number, now)
   }
-  /** Forgets the expired digests of the shards of `batch`'s digests that this instance has not pruned at `now`. */
+  /**
+   * Forgets the expired digests of the shards of `batch`'s digests that this instance has not pruned at `now`, in ONE
+   * statement for all of them (one per shard made a batch at a new second wait for up to 64 statements): their shard
+   * rows are locked in shard order, as the batched replay check locks them, and only where something expired.
+   */
   const pruneShards = async (batch: readonly Remember[], now: number): Promise<void> => {
-    for (const shard of new Set(batch.map((r) => shardOf(r.digest))))
-      if (now > (prunedAt[shard] as number)) await prune(shard, now)
+    const due = [...new Set(batch.map((r) => shardOf(r.digest)))].filter((s) => now > (prunedAt[s] as number))
+    if (due.length === 0) return
+    if (due.length === 1) return prune(due[0] as number, now)
+    due.sort((a, b) => a - b)
+    await db.query(
+      `WITH gone AS (
+         DELETE FROM medseal_custodian_requests WHERE shard = ANY($1::int2[]) AND until < $2::int8 RETURNING shard
+       ), n AS (
+         SELECT shard, count(*)::int8 AS n FROM gone GROUP BY shard
+       ), locked AS MATERIALIZED (
+         SELECT s.shard FROM medseal_custodian_request_shards s
+         WHERE s.shard IN (SELECT shard FROM n) ORDER BY s.shard FOR UPDATE OF s
+       )
+       UPDATE medseal_custodian_request_shards s SET count = s.count - n.n
+       FROM n WHERE s.shard = n.shard AND s.shard IN (SELECT shard FROM locked)`,
+      [due.map(String), now],
+      { name: 'medseal_requests_prune_many' },
+    )
+    for (const shard of due) prunedAt[shard] = Math.max(prunedAt[shard] as number, now)
   }
   /** Concurrent entry reads of this process go together in one statement; a lone one runs alone. */
   const getEntry = _createBatcher<string, CustodianEntry | undefined>(async (keys) => {

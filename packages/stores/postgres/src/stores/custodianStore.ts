@@ -160,7 +160,8 @@ export function _createCustodianStore(db: SqlDatabase, maxRememberedRequests: nu
   /**
    * Forgets the expired digests of the shards of `batch`'s digests that this instance has not pruned at `now`, in ONE
    * statement for all of them (one per shard made a batch at a new second wait for up to 64 statements): their shard
-   * rows are locked in shard order, as the batched replay check locks them, and only where something expired.
+   * rows are locked in shard order, as the batched replay check locks them, and only where something expired; each
+   * such shard's count drops and its prune horizon rises to `now`, as {@link prune} does for one shard.
    */
   const pruneShards = async (batch: readonly Remember[], now: number): Promise<void> => {
     const due = [...new Set(batch.map((r) => shardOf(r.digest)))].filter((s) => now > (prunedAt[s] as number))
@@ -176,7 +177,7 @@ export function _createCustodianStore(db: SqlDatabase, maxRememberedRequests: nu
          SELECT s.shard FROM medseal_custodian_request_shards s
          WHERE s.shard IN (SELECT shard FROM n) ORDER BY s.shard FOR UPDATE OF s
        )
-       UPDATE medseal_custodian_request_shards s SET count = s.count - n.n
+       UPDATE medseal_custodian_request_shards s SET count = s.count - n.n, horizon = greatest(s.horizon, $2::int8)
        FROM n WHERE s.shard = n.shard AND s.shard IN (SELECT shard FROM locked)`,
       [due.map(String), now],
       { name: 'medseal_requests_prune_many' },

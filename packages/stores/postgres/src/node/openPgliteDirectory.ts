@@ -32,7 +32,8 @@ export type OpenPgliteDirectoryErrorType = InvalidArgumentError | StoreError
  * directory corrupt it without an error; so a second opener, in this process or another, is refused with
  * `STORE_LOCKED`. A lock left by a process that was killed is taken over.
  *
- * PGlite runs on a worker thread by default (`worker: false`: on the calling thread); the results are the same. A
+ * PGlite runs on a worker thread by default (`worker: false`: on the calling thread); the results are the same. On the
+ * worker the stores' named statements run prepared (parsed once per database), so it also costs less CPU per statement. A
  * worker that stops (crash, out of memory) fails every pending and later call with `STORE_UNAVAILABLE`. An open
  * database keeps the process alive only while a call is pending.
  *

@@ -42,6 +42,26 @@ async function withDb<T>(fn: (db: SqlDatabase) => Promise<T>, worker = true): Pr
   }
 }
 
+/** Rows of `kv` (int8, bytea, jsonb, text[], nulls): `numRuns` fast-check samples of 1–20 rows, flattened. */
+const kvRows = (numRuns: number, seed: number) =>
+  fc
+    .sample(
+      fc.array(
+        fc.record({
+          n: fc.option(fc.maxSafeInteger(), { nil: null }),
+          b: fc.option(fc.uint8Array({ maxLength: 64 }), { nil: null }),
+          j: fc.option(fc.jsonValue({ maxDepth: 2 }), { nil: null }),
+          t: fc.array(
+            fc.string({ maxLength: 8 }).filter((s) => !s.includes('\0')),
+            { maxLength: 4 },
+          ),
+        }),
+        { minLength: 1, maxLength: 20 },
+      ),
+      { numRuns, seed },
+    )
+    .flat()
+
 const expectUnavailable = (e: unknown) => {
   expect(e).toBeInstanceOf(StoreError)
   expect(isSdkError(e, 'STORE_UNAVAILABLE')).toBe(true)
@@ -51,16 +71,7 @@ describe('PGlite on a worker thread', () => {
   it('returns the rows PGlite on the calling thread returns (int8, bytea, jsonb, text[], null)', {
     timeout: 120_000,
   }, async () => {
-    const row = fc.record({
-      n: fc.option(fc.maxSafeInteger(), { nil: null }),
-      b: fc.option(fc.uint8Array({ maxLength: 64 }), { nil: null }),
-      j: fc.option(fc.jsonValue({ maxDepth: 2 }), { nil: null }),
-      t: fc.array(
-        fc.string({ maxLength: 8 }).filter((s) => !s.includes('\0')),
-        { maxLength: 4 },
-      ),
-    })
-    const rows = fc.sample(fc.array(row, { minLength: 1, maxLength: 20 }), { numRuns: 5, seed: 14 }).flat()
+    const rows = kvRows(5, 14)
     const select = 'select k, n, b, j, t, n + 1 as n1, length(b) as len from kv order by k'
     const onWorker = await withDb(async (db) => {
       await db.query('delete from kv')
@@ -145,16 +156,7 @@ describe('PGlite on a worker thread', () => {
   it('runs a named statement prepared, once per database, with the rows of the same statement unnamed', {
     timeout: 120_000,
   }, async () => {
-    const row = fc.record({
-      n: fc.option(fc.maxSafeInteger(), { nil: null }),
-      b: fc.option(fc.uint8Array({ maxLength: 64 }), { nil: null }),
-      j: fc.option(fc.jsonValue({ maxDepth: 2 }), { nil: null }),
-      t: fc.array(
-        fc.string({ maxLength: 8 }).filter((s) => !s.includes('\0')),
-        { maxLength: 4 },
-      ),
-    })
-    const rows = fc.sample(fc.array(row, { minLength: 1, maxLength: 20 }), { numRuns: 3, seed: 9 }).flat()
+    const rows = kvRows(3, 9)
     const insert = 'insert into kv values ($1, $2::int8, $3, $4::jsonb, $5::text[]) returning k, n, b, j, t'
     const select =
       'select k, n, b, j, t, n + 1 as n1, length(b) as len, $1::text[] as p from kv where k = any($1::text[])'

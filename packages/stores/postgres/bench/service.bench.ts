@@ -31,9 +31,9 @@
  * what examples/custodian-server runs by default) and `pglite-thread` the same on the calling thread (`worker: false`,
  * its peer), both listed by default after the PostgreSQL ways. Each row also gives the CPU per release of the
  * service's processes (Linux `/proc`) beside the generator's own, and the same split by thread: the main thread, the
- * PGlite worker (the thread it names `pglite`) and the rest (V8's GC and compiler helpers, libuv). The ledger is a file-backed memory ledger written before the
- * services start (the grants) and only read during the load: each process reads its own copy of it, as the in-process
- * custodian reads this process's.
+ * PGlite worker (the thread it names `pglite`) and the rest (V8's GC and compiler helpers, libuv). The ledger is a
+ * file-backed memory ledger written before the services start (the grants) and only read during the load: each process
+ * reads its own copy of it, as the in-process custodian reads this process's.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'

@@ -227,20 +227,19 @@ export function assertLogIdOf(head: Pick<TreeHead, 'logId' | 'operator' | 'nameH
  * ```
  */
 export function copyConsent(consent: Consent): Consent {
-  const c = consent
   return {
-    id: c.id,
-    grantor: c.grantor,
-    grantee: c.grantee,
-    parent: c.parent,
-    resourceTypes: [...c.resourceTypes],
-    commitments: [...c.commitments],
-    exclude: [...c.exclude],
-    actions: [...c.actions] as ConsentAction[],
-    purposes: [...c.purposes],
-    notBefore: c.notBefore,
-    expiresAt: c.expiresAt,
-    delegationDepth: c.delegationDepth,
+    id: consent.id,
+    grantor: consent.grantor,
+    grantee: consent.grantee,
+    parent: consent.parent,
+    resourceTypes: [...consent.resourceTypes],
+    commitments: [...consent.commitments],
+    exclude: [...consent.exclude],
+    actions: [...consent.actions] as ConsentAction[],
+    purposes: [...consent.purposes],
+    notBefore: consent.notBefore,
+    expiresAt: consent.expiresAt,
+    delegationDepth: consent.delegationDepth,
   }
 }
 

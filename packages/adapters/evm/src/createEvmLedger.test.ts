@@ -22,7 +22,7 @@ import {
 } from 'viem'
 import { generatePrivateKey, type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts'
 import { foundry } from 'viem/chains'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { getRegistryErrorName } from './_errors.js'
 import { useChainbed } from './_testSetup.js'
 import { medsealRegistryAbi as abi } from './artifacts/MedsealRegistry.js'
@@ -306,6 +306,9 @@ describe('anchors', () => {
     const { address, ledger: a } = await fresh({ wallet: 4 })
     const b = await createEvmLedger({ publicClient: bed.publicClient, walletClient: bed.wallet(5), address })
     const root = rootBytes()
+    // automine back on even if this test times out (its body then still runs on): a node left with automine off stalls
+    // every later test's deploy (seen once in CI under load, where the next test timed out behind this one)
+    onTestFinished(() => bed.testClient.setAutomine(true))
     await bed.testClient.setAutomine(false)
     try {
       const settled = Promise.all([
@@ -319,7 +322,7 @@ describe('anchors', () => {
     } finally {
       await bed.testClient.setAutomine(true)
     }
-  })
+  }, 90_000)
 
   it('rejects bad input before any transaction (InvalidArgumentError)', async () => {
     const { ledger } = await fresh()
